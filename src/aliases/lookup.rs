@@ -1,0 +1,146 @@
+//! Answering "what does this name resolve to?" for `canon alias lookup`.
+
+use super::{AliasRef, AliasTable, alias_key, same_text};
+use crate::normalize::normalize;
+
+/// One alias a query matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookupCandidate {
+    /// The alias.
+    pub alias: AliasRef,
+    /// False when the alias needs exact case and the query is written otherwise.
+    pub matches_case: bool,
+}
+
+/// The answer to one lookup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    /// The name asked about.
+    pub query: String,
+    /// Its matching key.
+    pub key: String,
+    /// Every alias with that key.
+    pub candidates: Vec<LookupCandidate>,
+    /// The entity the name resolves to: the only entity among the candidates
+    /// whose case rule the query meets.
+    pub resolved: Option<u32>,
+    /// For unknown names: close aliases, best first, as (alias text, entity index).
+    pub suggestions: Vec<(String, u32)>,
+}
+
+impl Lookup {
+    /// Whether the name needs context to be resolved in a document: it is
+    /// shared by several entities, or every matching alias needs support.
+    pub fn is_ambiguous(&self, table: &AliasTable) -> bool {
+        let usable: Vec<&LookupCandidate> = self.candidates.iter().filter(|c| c.matches_case).collect();
+        self.resolved.is_none() && !usable.is_empty()
+            || (!usable.is_empty() && usable.iter().all(|c| table.alias(c.alias).needs_support))
+    }
+}
+
+impl AliasTable {
+    /// Looks `query` up: normalized like a document (width, quotes, case), then
+    /// matched by key; unknown names get suggestions.
+    pub fn lookup(&self, query: &str) -> Lookup {
+        let key = alias_key(query);
+        let normalized_query = normalize(query);
+        let candidates: Vec<LookupCandidate> = self
+            .aliases_with_key(&key)
+            .iter()
+            .map(|&alias| LookupCandidate {
+                alias,
+                matches_case: !self.alias(alias).case_exact
+                    || same_text(
+                        normalized_query.text(),
+                        &self.compiled[alias.entity as usize][alias.alias as usize].normalized,
+                    ),
+            })
+            .collect();
+        let mut entities: Vec<u32> = candidates
+            .iter()
+            .filter(|c| c.matches_case)
+            .map(|c| c.alias.entity)
+            .collect();
+        entities.sort_unstable();
+        entities.dedup();
+        let resolved = (entities.len() == 1).then(|| entities[0]);
+        let suggestions = if candidates.is_empty() {
+            self.suggest(&key)
+        } else {
+            Vec::new()
+        };
+        Lookup {
+            query: query.to_string(),
+            key,
+            candidates,
+            resolved,
+            suggestions,
+        }
+    }
+
+    /// Up to five aliases whose keys are close to `key`.
+    fn suggest(&self, key: &str) -> Vec<(String, u32)> {
+        if key.is_empty() {
+            return Vec::new();
+        }
+        let mut scored: Vec<(f64, &str, AliasRef)> = self
+            .keys()
+            .filter_map(|(candidate, refs)| {
+                let mut score = strsim::normalized_damerau_levenshtein(key, candidate);
+                if candidate.starts_with(key) || key.starts_with(candidate) {
+                    score = score.max(0.75);
+                }
+                (score >= 0.6).then(|| (score, candidate, refs[0]))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        let mut out: Vec<(String, u32)> = Vec::new();
+        for (_, _, alias) in scored {
+            let text = self.alias(alias).text.clone();
+            if !out.iter().any(|(t, _)| *t == text) {
+                out.push((text, alias.entity));
+            }
+            if out.len() == 5 {
+                break;
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> AliasTable {
+        AliasTable::load(&[]).expect("default table loads")
+    }
+
+    #[test]
+    fn full_width_and_case_variants_resolve() {
+        let table = table();
+        let lookup = table.lookup("ＤｅｅｐＳｅｅｋ");
+        assert_eq!(table.entity_at(lookup.resolved.unwrap()).id, "deepseek");
+        let lookup = table.lookup("月之暗面");
+        assert_eq!(table.entity_at(lookup.resolved.unwrap()).id, "moonshot-ai");
+    }
+
+    #[test]
+    fn exact_case_aliases_do_not_resolve_other_cases() {
+        let table = table();
+        let lookup = table.lookup("us");
+        assert!(lookup.resolved.is_none());
+        assert!(!lookup.candidates.is_empty());
+        assert!(lookup.candidates.iter().all(|c| !c.matches_case));
+        let lookup = table.lookup("US");
+        assert_eq!(table.entity_at(lookup.resolved.unwrap()).id, "united-states");
+    }
+
+    #[test]
+    fn unknown_names_get_close_suggestions() {
+        let table = table();
+        let lookup = table.lookup("DeepSeak");
+        assert!(lookup.resolved.is_none() && lookup.candidates.is_empty());
+        assert_eq!(table.entity_at(lookup.suggestions[0].1).id, "deepseek");
+    }
+}

@@ -1,0 +1,591 @@
+//! The alias table: entities, their names in every language and script, and
+//! the rules that keep common words (Apple the fruit, 小米 the grain) from
+//! matching. The format is documented in `docs/aliases.md`.
+//!
+//! Every alias is reduced to a *key*: the terms the segmenters produce for it,
+//! joined by a space between two non-Han terms and by nothing next to Han text.
+//! Keys do not depend on how jieba happens to cut a Chinese name, so the same
+//! key is computed from a document's tokens and from a query typed at the
+//! command line, without loading the Chinese dictionary.
+
+mod check;
+mod load;
+mod lookup;
+
+use std::fmt;
+
+use rustc_hash::FxHashMap;
+
+pub use check::{Severity, merge_and_check as check_sources};
+pub use load::TableSource;
+pub use lookup::{Lookup, LookupCandidate};
+
+use crate::normalize::normalize;
+use crate::script::is_han;
+use crate::segment::{Segment, Token, WordSegmenter};
+
+/// What an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// Companies, labs, governments, universities, media.
+    Org,
+    /// People.
+    Person,
+    /// Countries, cities, regions, waterways.
+    Place,
+    /// Models, services, chips, currencies and other things made.
+    Product,
+    /// Wars, summits, conferences.
+    Event,
+    /// Books, films, albums.
+    Work,
+    /// Anything else.
+    Other,
+}
+
+impl Kind {
+    /// Every kind, in documentation order.
+    pub const ALL: [Kind; 7] = [
+        Kind::Org,
+        Kind::Person,
+        Kind::Place,
+        Kind::Product,
+        Kind::Event,
+        Kind::Work,
+        Kind::Other,
+    ];
+
+    /// The kind named `name` in a table.
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// The kind's name in tables and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Org => "org",
+            Kind::Person => "person",
+            Kind::Place => "place",
+            Kind::Product => "product",
+            Kind::Event => "event",
+            Kind::Work => "work",
+            Kind::Other => "other",
+        }
+    }
+}
+
+/// One canonical entity as written in a table.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    /// Stable identifier, also emitted as an index term for every mention.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// What the entity is.
+    pub kind: Kind,
+    /// The id of the owning or containing entity, if any.
+    pub parent: Option<String>,
+    /// Topic tags: entities sharing one support each other's ambiguous aliases.
+    pub topics: Vec<String>,
+    /// Words whose presence nearby supports this entity's ambiguous aliases.
+    pub context: Vec<String>,
+    /// Every alias, in table order.
+    pub aliases: Vec<AliasEntry>,
+    /// The table the entity was read from.
+    pub file: String,
+    /// The line of the entity in that table.
+    pub line: usize,
+}
+
+/// One alias of an entity, with its controls.
+#[derive(Debug, Clone)]
+pub struct AliasEntry {
+    /// Language tag (`en`, `zh-Hans`, `zh-Hant`, `zh-TW`, ...).
+    pub lang: String,
+    /// The alias as written.
+    pub text: String,
+    /// Matches only when written exactly so (after width and quote folding).
+    pub case_exact: bool,
+    /// Matches only with support from the document.
+    pub needs_support: bool,
+    /// Longer phrases containing the alias that mean something else.
+    pub blockers: Vec<String>,
+    /// The line of the alias in its table.
+    pub line: usize,
+}
+
+impl AliasEntry {
+    /// Whether the alias is marked as possibly a common word.
+    pub fn is_marked_ambiguous(&self) -> bool {
+        self.case_exact || self.needs_support
+    }
+
+    /// A short description of what the alias needs to match, for people.
+    pub fn requirements(&self) -> Vec<&'static str> {
+        let mut needs = Vec::new();
+        if self.case_exact {
+            needs.push("exact case");
+        }
+        if self.needs_support {
+            needs.push("support in the document");
+        }
+        if !self.blockers.is_empty() {
+            needs.push("not inside a blocker");
+        }
+        needs
+    }
+}
+
+/// A problem found in an alias table, reported as `file:line: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableProblem {
+    /// The table's name.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for TableProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+/// A reference to one alias: entity index and alias index within it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AliasRef {
+    /// Index of the entity in [`AliasTable::entities`].
+    pub entity: u32,
+    /// Index of the alias in that entity's `aliases`.
+    pub alias: u32,
+}
+
+/// Per-alias data compiled for matching.
+#[derive(Debug, Clone)]
+struct CompiledAlias {
+    /// The alias text, normalized, for `case = "exact"` comparisons.
+    normalized: String,
+    /// Blockers, normalized and lowercased.
+    blockers: Vec<String>,
+}
+
+/// The loaded, merged and compiled alias tables.
+#[derive(Debug, Clone)]
+pub struct AliasTable {
+    entities: Vec<Entity>,
+    by_id: FxHashMap<String, u32>,
+    compiled: Vec<Vec<CompiledAlias>>,
+    by_key: FxHashMap<String, u32>,
+    key_aliases: Vec<Vec<AliasRef>>,
+    trie: KeyTrie,
+    parents: Vec<Option<u32>>,
+    context_keys: Vec<Vec<String>>,
+    warnings: Vec<TableProblem>,
+}
+
+impl AliasTable {
+    /// The default table plus `extra` tables, later ones adding entities or
+    /// replacing earlier entities with the same id.
+    ///
+    /// Fails with every error found; problems that do not stop matching
+    /// (an alias that normalizes to nothing, an unmarked shared alias) are kept
+    /// as [`Self::warnings`].
+    pub fn load(extra: &[TableSource]) -> Result<AliasTable, Vec<TableProblem>> {
+        let mut sources = vec![TableSource::default_table()];
+        sources.extend_from_slice(extra);
+        Self::from_sources(&sources)
+    }
+
+    /// Builds a table from exactly `sources` (no default table).
+    pub fn from_sources(sources: &[TableSource]) -> Result<AliasTable, Vec<TableProblem>> {
+        let (entities, problems) = check::merge_and_check(sources);
+        let (errors, warnings): (Vec<_>, Vec<_>) =
+            problems.into_iter().partition(|(s, _)| *s == Severity::Error);
+        if !errors.is_empty() {
+            return Err(errors.into_iter().map(|(_, p)| p).collect());
+        }
+        Ok(Self::compile(entities, warnings.into_iter().map(|(_, p)| p).collect()))
+    }
+
+    fn compile(entities: Vec<Entity>, warnings: Vec<TableProblem>) -> AliasTable {
+        let by_id: FxHashMap<String, u32> = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i as u32))
+            .collect();
+        let mut by_key: FxHashMap<String, u32> = FxHashMap::default();
+        let mut key_aliases: Vec<Vec<AliasRef>> = Vec::new();
+        let mut compiled = Vec::with_capacity(entities.len());
+        for (e, entity) in entities.iter().enumerate() {
+            let mut list = Vec::with_capacity(entity.aliases.len());
+            for (a, alias) in entity.aliases.iter().enumerate() {
+                let key = alias_key(&alias.text);
+                if !key.is_empty() {
+                    let next = key_aliases.len() as u32;
+                    let id = *by_key.entry(key).or_insert(next);
+                    if id == next {
+                        key_aliases.push(Vec::new());
+                    }
+                    key_aliases[id as usize].push(AliasRef {
+                        entity: e as u32,
+                        alias: a as u32,
+                    });
+                }
+                list.push(CompiledAlias {
+                    normalized: normalize(&alias.text).text().to_string(),
+                    blockers: alias
+                        .blockers
+                        .iter()
+                        .map(|b| normalize(b).text().to_lowercase())
+                        .collect(),
+                });
+            }
+            compiled.push(list);
+        }
+        let mut trie = KeyTrie::default();
+        for (key, &id) in &by_key {
+            trie.insert(key, id);
+        }
+        let parents = entities
+            .iter()
+            .map(|e| e.parent.as_ref().and_then(|p| by_id.get(p).copied()))
+            .collect();
+        let context_keys = entities
+            .iter()
+            .map(|e| e.context.iter().map(|c| alias_key(c)).filter(|k| !k.is_empty()).collect())
+            .collect();
+        AliasTable {
+            entities,
+            by_id,
+            compiled,
+            by_key,
+            key_aliases,
+            trie,
+            parents,
+            context_keys,
+            warnings,
+        }
+    }
+
+    /// Every entity, in table order (default table first).
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// The entity with id `id`.
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.by_id.get(id).map(|&i| &self.entities[i as usize])
+    }
+
+    /// The entity at `index`.
+    pub fn entity_at(&self, index: u32) -> &Entity {
+        &self.entities[index as usize]
+    }
+
+    /// The alias `r` refers to.
+    pub fn alias(&self, r: AliasRef) -> &AliasEntry {
+        &self.entities[r.entity as usize].aliases[r.alias as usize]
+    }
+
+    /// Problems that did not stop the table from loading.
+    pub fn warnings(&self) -> &[TableProblem] {
+        &self.warnings
+    }
+
+    /// The aliases whose key is `key`.
+    pub fn aliases_with_key(&self, key: &str) -> &[AliasRef] {
+        self.by_key
+            .get(key)
+            .map_or(&[], |&id| self.key_aliases[id as usize].as_slice())
+    }
+
+    /// Every key with its aliases (for suggestions).
+    pub fn keys(&self) -> impl Iterator<Item = (&str, &[AliasRef])> {
+        self.by_key
+            .iter()
+            .map(|(k, &id)| (k.as_str(), self.key_aliases[id as usize].as_slice()))
+    }
+
+    /// The aliases of the key that ends at trie node `key_id`.
+    pub(crate) fn aliases_of_key_id(&self, key_id: u32) -> &[AliasRef] {
+        &self.key_aliases[key_id as usize]
+    }
+
+    /// Han words of every alias and blocker: the Chinese segmenter's extra
+    /// dictionary, so that names and blockers stay whole.
+    pub fn dictionary_words(&self) -> Vec<String> {
+        let mut words: Vec<String> = self
+            .entities
+            .iter()
+            .flat_map(|e| e.aliases.iter())
+            .flat_map(|a| std::iter::once(&a.text).chain(a.blockers.iter()))
+            .flat_map(|text| han_runs(normalize(text).text()))
+            .filter(|run| run.chars().count() >= 2)
+            .collect();
+        words.sort();
+        words.dedup();
+        words
+    }
+
+    /// Whether the text of `tokens[first..=last]` (a key match) satisfies the
+    /// surface rules of alias `r`: exact case and blockers.
+    pub(crate) fn surface_allows(&self, r: AliasRef, normalized: &str, start: usize, end: usize) -> bool {
+        let alias = self.alias(r);
+        let compiled = &self.compiled[r.entity as usize][r.alias as usize];
+        if alias.case_exact && !same_text(&normalized[start..end], &compiled.normalized) {
+            return false;
+        }
+        !compiled
+            .blockers
+            .iter()
+            .any(|blocker| inside_blocker(normalized, start, end, blocker))
+    }
+
+    pub(crate) fn trie(&self) -> &KeyTrie {
+        &self.trie
+    }
+
+    pub(crate) fn parent_of(&self, entity: u32) -> Option<u32> {
+        self.parents[entity as usize]
+    }
+
+    pub(crate) fn context_keys(&self, entity: u32) -> &[String] {
+        &self.context_keys[entity as usize]
+    }
+
+    /// Whether a confirmed mention of `other` supports an ambiguous mention of
+    /// `entity` nearby: same entity, parent, child, sibling, or a shared topic.
+    pub(crate) fn related(&self, entity: u32, other: u32) -> bool {
+        if entity == other
+            || self.parent_of(entity) == Some(other)
+            || self.parent_of(other) == Some(entity)
+            || (self.parent_of(entity).is_some() && self.parent_of(entity) == self.parent_of(other))
+        {
+            return true;
+        }
+        let a = &self.entities[entity as usize].topics;
+        let b = &self.entities[other as usize].topics;
+        a.iter().any(|t| b.contains(t))
+    }
+}
+
+/// Whether two normalized texts are the same, treating any whitespace as equal.
+fn same_text(a: &str, b: &str) -> bool {
+    let mut a = a.chars().map(|c| if c.is_whitespace() { ' ' } else { c });
+    let mut b = b.chars().map(|c| if c.is_whitespace() { ' ' } else { c });
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (x, y) if x != y => return false,
+            _ => {}
+        }
+    }
+}
+
+/// Whether an occurrence of `blocker` (lowercased) in `text` covers the byte
+/// range `start..end`.
+fn inside_blocker(text: &str, start: usize, end: usize, blocker: &str) -> bool {
+    let from = floor_boundary(text, start.saturating_sub(blocker.len()));
+    let to = ceil_boundary(text, (end + blocker.len()).min(text.len()));
+    text[from..to].char_indices().any(|(offset, _)| {
+        let at = from + offset;
+        at <= start && starts_with_caseless(&text[at..], blocker).is_some_and(|len| at + len >= end)
+    })
+}
+
+/// If `text` starts with `prefix` ignoring case and treating whitespace as
+/// equal, the byte length of the matching part of `text`.
+fn starts_with_caseless(text: &str, prefix: &str) -> Option<usize> {
+    let mut wanted = prefix.chars().peekable();
+    let mut used = 0;
+    for c in text.chars() {
+        if wanted.peek().is_none() {
+            break;
+        }
+        for lower in c.to_lowercase() {
+            let want = wanted.next()?;
+            let equal = lower == want || (lower.is_whitespace() && want.is_whitespace());
+            if !equal {
+                return None;
+            }
+        }
+        used += c.len_utf8();
+    }
+    wanted.peek().is_none().then_some(used)
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+fn han_runs(text: &str) -> Vec<String> {
+    let mut runs = Vec::new();
+    let mut current = String::new();
+    for c in text.chars() {
+        if is_han(c) {
+            current.push(c);
+        } else if !current.is_empty() {
+            runs.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+    runs
+}
+
+/// The matching key of a name: normalized, segmented into terms like a
+/// document would be (Han text kept whole), and joined (see the module docs).
+pub fn alias_key(name: &str) -> String {
+    let normalized = normalize(name);
+    let text = normalized.text();
+    let mut tokens: Vec<Token<'_>> = Vec::new();
+    let mut run_start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((index, c)) = chars.next() {
+        let han = is_han(c);
+        let next_differs = chars.peek().is_none_or(|&(_, n)| is_han(n) != han);
+        if next_differs {
+            let end = index + c.len_utf8();
+            let run = &text[run_start..end];
+            if han {
+                tokens.push(Token {
+                    term: run.into(),
+                    start: run_start,
+                    end,
+                });
+            } else {
+                WordSegmenter.segment(run, run_start, &mut tokens);
+            }
+            run_start = end;
+        }
+    }
+    let mut key = String::with_capacity(name.len());
+    let mut previous: Option<char> = None;
+    for token in &tokens {
+        push_term(&mut key, &mut previous, &token.term);
+    }
+    key
+}
+
+/// Appends `term` to a key under construction, with a space when both the
+/// previous term's last character and this term's first are not Han.
+pub(crate) fn push_term(key: &mut String, previous: &mut Option<char>, term: &str) {
+    let Some(first) = term.chars().next() else {
+        return;
+    };
+    if needs_separator(*previous, first) {
+        key.push(' ');
+    }
+    key.push_str(term);
+    *previous = term.chars().next_back();
+}
+
+/// Whether a space separates a term ending in `previous` from one starting with `first`.
+pub(crate) fn needs_separator(previous: Option<char>, first: char) -> bool {
+    previous.is_some_and(|p| !is_han(p) && !is_han(first))
+}
+
+/// A character trie over alias keys, walked term by term over a document.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KeyTrie {
+    edges: FxHashMap<(u32, char), u32>,
+    /// For each node, the id of the key ending there, or `NO_KEY`.
+    terminal: Vec<u32>,
+}
+
+const NO_KEY: u32 = u32::MAX;
+
+impl KeyTrie {
+    /// The root node.
+    pub(crate) const ROOT: u32 = 0;
+
+    fn insert(&mut self, key: &str, id: u32) {
+        if self.terminal.is_empty() {
+            self.terminal.push(NO_KEY);
+        }
+        let mut node = Self::ROOT;
+        for c in key.chars() {
+            let next = self.terminal.len() as u32;
+            node = *self.edges.entry((node, c)).or_insert(next);
+            if node == next {
+                self.terminal.push(NO_KEY);
+            }
+        }
+        self.terminal[node as usize] = id;
+    }
+
+    /// The node reached from `node` by `c`.
+    pub(crate) fn step(&self, node: u32, c: char) -> Option<u32> {
+        self.edges.get(&(node, c)).copied()
+    }
+
+    /// The node reached from `node` by every character of `s`.
+    pub(crate) fn walk(&self, mut node: u32, s: &str) -> Option<u32> {
+        for c in s.chars() {
+            node = self.step(node, c)?;
+        }
+        Some(node)
+    }
+
+    /// The id of the key that ends at `node`, if one does.
+    pub(crate) fn key_at(&self, node: u32) -> Option<u32> {
+        self.terminal.get(node as usize).copied().filter(|&id| id != NO_KEY)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fold_case_width_quotes_and_possessives() {
+        assert_eq!(alias_key("Moonshot AI"), "moonshot ai");
+        assert_eq!(alias_key("ＭＯＯＮＳＨＯＴ  ａｉ"), "moonshot ai");
+        assert_eq!(alias_key("Kevin S. Xu"), "kevin s xu");
+        assert_eq!(alias_key("U.S."), "us");
+        assert_eq!(alias_key("China’s"), "china");
+        assert_eq!(alias_key("月之暗面"), "月之暗面");
+        assert_eq!(alias_key("阿里 Qwen"), "阿里qwen");
+        assert_eq!(alias_key(" !! "), "");
+    }
+
+    #[test]
+    fn blockers_cover_matches_caselessly() {
+        assert!(inside_blocker("eat apple pie now", 4, 9, "apple pie"));
+        assert!(inside_blocker("Apple Pie", 0, 5, "apple pie"));
+        assert!(!inside_blocker("Apple said pie", 0, 5, "apple pie"));
+        assert!(inside_blocker("喝小米粥", 3, 9, "小米粥"));
+        assert!(!inside_blocker("小米手机", 0, 6, "小米粥"));
+    }
+
+    #[test]
+    fn exact_case_compares_whole_surfaces() {
+        assert!(same_text("Dark Side\nof", "Dark Side of"));
+        assert!(!same_text("us", "US"));
+    }
+
+    #[test]
+    fn trie_walks_keys() {
+        let mut trie = KeyTrie::default();
+        trie.insert("moonshot ai", 0);
+        trie.insert("moonshot", 1);
+        let node = trie.walk(KeyTrie::ROOT, "moonshot").unwrap();
+        assert_eq!(trie.key_at(node), Some(1));
+        let node = trie.walk(node, " ai").unwrap();
+        assert_eq!(trie.key_at(node), Some(0));
+        assert!(trie.walk(KeyTrie::ROOT, "moon x").is_none());
+    }
+}

@@ -1,0 +1,439 @@
+//! The commands behind the `canon` binary, writing to the streams they are
+//! given so that they can be tested without a process.
+//!
+//! Exit statuses: 0 success; 1 records rejected, names unknown or table
+//! problems found; 2 usage errors and fatal errors (returned as `Err`).
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::aliases::{AliasTable, Kind, Lookup, TableSource};
+use crate::corpus::{self, CorpusOptions, Observer, Reject, Summary};
+use crate::decode::expand_inputs;
+use crate::pipeline::Canon;
+use crate::{Error, Result};
+
+/// A command's outcome when it ran to the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Everything went through.
+    Success = 0,
+    /// Some records were rejected, names were unknown or a table has problems.
+    Problems = 1,
+}
+
+/// Loads the default alias table plus user tables, or fails listing every error.
+pub fn load_table(extra: &[PathBuf]) -> Result<AliasTable> {
+    let sources = extra
+        .iter()
+        .map(|path| TableSource::read(path))
+        .collect::<Result<Vec<_>>>()?;
+    AliasTable::load(&sources).map_err(Error::AliasTable)
+}
+
+/// Options of `canon normalize`.
+#[derive(Debug, Clone, Default)]
+pub struct NormalizeArgs {
+    /// Files and folders; none or `-` means standard input.
+    pub inputs: Vec<PathBuf>,
+    /// Extra alias tables.
+    pub aliases: Vec<PathBuf>,
+    /// Per-run options.
+    pub corpus: CorpusOptions,
+    /// Write rejected records here (JSON Lines with the reason).
+    pub rejects: Option<PathBuf>,
+    /// Write output here instead of standard output (compressed by extension).
+    pub output: Option<PathBuf>,
+    /// No progress and no summary line.
+    pub quiet: bool,
+}
+
+/// `canon normalize`: runs the pipeline over the inputs.
+pub fn normalize(args: &NormalizeArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Status> {
+    let table = load_table(&args.aliases)?;
+    for warning in table.warnings() {
+        let _ = writeln!(stderr, "warning: {warning}");
+    }
+    let canon = Canon::new(table);
+    let inputs = expand_inputs(&args.inputs)?;
+    let total_bytes: Option<u64> = inputs
+        .iter()
+        .map(|i| {
+            (i.compression == crate::decode::Compression::None)
+                .then(|| i.size())
+                .flatten()
+        })
+        .sum();
+    let mut observer = StderrObserver {
+        stderr,
+        rejects: match &args.rejects {
+            Some(path) => Some(create_output(path)?),
+            None => None,
+        },
+        rejects_path: args.rejects.clone(),
+        progress: (!args.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(total_bytes)),
+    };
+    let summary = match &args.output {
+        Some(path) => {
+            let mut out = create_output(path)?;
+            let summary = corpus::run(&canon, &inputs, &args.corpus, &mut out, &mut observer)?;
+            out.flush().map_err(|source| Error::Io { path: path.clone(), source })?;
+            drop(out);
+            summary
+        }
+        None => {
+            let mut out = BufWriter::with_capacity(1 << 16, stdout);
+            let summary = corpus::run(&canon, &inputs, &args.corpus, &mut out, &mut observer)?;
+            out.flush().map_err(Error::Output)?;
+            summary
+        }
+    };
+    if let Some(bar) = &observer.progress {
+        bar.finish_and_clear();
+    }
+    if let Some(mut rejects) = observer.rejects.take() {
+        let path = args.rejects.clone().unwrap_or_default();
+        rejects.flush().map_err(|source| Error::Io { path, source })?;
+    }
+    if !args.quiet {
+        let _ = writeln!(observer.stderr, "{summary}");
+    }
+    Ok(if summary.rejected > 0 { Status::Problems } else { Status::Success })
+}
+
+/// Creates an output file, compressed with gzip or zstd when its name ends in
+/// `.gz` or `.zst`.
+fn create_output(path: &Path) -> Result<Box<dyn Write + Send>> {
+    let io_error = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = BufWriter::with_capacity(1 << 16, File::create(path).map_err(io_error)?);
+    let name = path.to_string_lossy();
+    Ok(if name.ends_with(".gz") {
+        Box::new(flate2::write::GzEncoder::new(file, flate2::Compression::default()))
+    } else if name.ends_with(".zst") {
+        Box::new(zstd::stream::write::Encoder::new(file, 3).map_err(io_error)?.auto_finish())
+    } else {
+        Box::new(file)
+    })
+}
+
+fn progress_bar(total_bytes: Option<u64>) -> indicatif::ProgressBar {
+    let bar = match total_bytes {
+        Some(total) => indicatif::ProgressBar::new(total).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} {bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+            )
+            .expect("valid template"),
+        ),
+        None => indicatif::ProgressBar::no_length().with_style(
+            indicatif::ProgressStyle::with_template("{msg} {bytes} {bytes_per_sec} {elapsed}")
+                .expect("valid template"),
+        ),
+    };
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    bar
+}
+
+struct StderrObserver<'a> {
+    stderr: &'a mut dyn Write,
+    rejects: Option<Box<dyn Write + Send>>,
+    rejects_path: Option<PathBuf>,
+    progress: Option<indicatif::ProgressBar>,
+}
+
+impl Observer for StderrObserver<'_> {
+    fn reject(&mut self, reject: &Reject) -> Result<()> {
+        match &self.progress {
+            Some(bar) => bar.suspend(|| {
+                let _ = writeln!(self.stderr, "{reject}");
+            }),
+            None => {
+                let _ = writeln!(self.stderr, "{reject}");
+            }
+        }
+        if let Some(rejects) = &mut self.rejects {
+            rejects
+                .write_all(&reject.to_json_line())
+                .map_err(|source| Error::Io {
+                    path: self.rejects_path.clone().unwrap_or_default(),
+                    source,
+                })?;
+        }
+        Ok(())
+    }
+
+    fn progress(&mut self, summary: &Summary) {
+        if let Some(bar) = &self.progress {
+            bar.set_position(summary.bytes_in);
+            bar.set_message(format!("{} docs", summary.records_in));
+        }
+    }
+}
+
+/// `canon alias lookup`: what each name resolves to. Unknown names make the
+/// status [`Status::Problems`].
+pub fn alias_lookup(table: &AliasTable, names: &[String], as_json: bool, out: &mut dyn Write) -> Result<Status> {
+    let mut status = Status::Success;
+    for name in names {
+        let lookup = table.lookup(name);
+        if lookup.resolved.is_none() && !lookup.candidates.iter().any(|c| c.matches_case) {
+            status = Status::Problems;
+        }
+        let written = if as_json {
+            writeln!(out, "{}", lookup_json(table, &lookup))
+        } else {
+            write_lookup_text(table, &lookup, out)
+        };
+        written.map_err(Error::Output)?;
+    }
+    Ok(status)
+}
+
+fn lookup_json(table: &AliasTable, lookup: &Lookup) -> serde_json::Value {
+    let resolved = lookup.resolved.map(|e| table.entity_at(e));
+    let matched_alias = lookup.resolved.and_then(|e| {
+        lookup
+            .candidates
+            .iter()
+            .find(|c| c.alias.entity == e && c.matches_case)
+            .map(|c| table.alias(c.alias).text.clone())
+    });
+    let candidates: Vec<serde_json::Value> = lookup
+        .candidates
+        .iter()
+        .map(|c| {
+            let entity = table.entity_at(c.alias.entity);
+            let alias = table.alias(c.alias);
+            json!({
+                "id": entity.id,
+                "name": entity.name,
+                "kind": entity.kind.as_str(),
+                "alias": alias.text,
+                "lang": alias.lang,
+                "needs": alias.requirements(),
+                "matches_case": c.matches_case,
+            })
+        })
+        .collect();
+    let suggestions: Vec<serde_json::Value> = lookup
+        .suggestions
+        .iter()
+        .map(|(alias, e)| json!({"alias": alias, "id": table.entity_at(*e).id}))
+        .collect();
+    json!({
+        "query": lookup.query,
+        "id": resolved.map(|e| &e.id),
+        "name": resolved.map(|e| &e.name),
+        "kind": resolved.map(|e| e.kind.as_str()),
+        "alias": matched_alias,
+        "ambiguous": lookup.is_ambiguous(table),
+        "candidates": candidates,
+        "suggestions": suggestions,
+    })
+}
+
+fn write_lookup_text(table: &AliasTable, lookup: &Lookup, out: &mut dyn Write) -> std::io::Result<()> {
+    let describe = |c: &crate::aliases::LookupCandidate| {
+        let entity = table.entity_at(c.alias.entity);
+        let alias = table.alias(c.alias);
+        let mut needs = alias.requirements().join(", ");
+        if !c.matches_case {
+            needs = format!("written exactly {:?}", alias.text);
+        }
+        let needs = if needs.is_empty() { String::new() } else { format!("; needs {needs}") };
+        format!(
+            "{} ({}, {}) via {} alias {:?}{}",
+            entity.id,
+            entity.name,
+            entity.kind.as_str(),
+            alias.lang,
+            alias.text,
+            needs
+        )
+    };
+    if lookup.candidates.is_empty() {
+        write!(out, "{}: unknown", lookup.query)?;
+        if !lookup.suggestions.is_empty() {
+            let list: Vec<String> = lookup
+                .suggestions
+                .iter()
+                .map(|(alias, e)| format!("{alias:?} ({})", table.entity_at(*e).id))
+                .collect();
+            write!(out, "; did you mean {}?", list.join(", "))?;
+        }
+        return writeln!(out);
+    }
+    if let Some(entity) = lookup.resolved {
+        let best = lookup
+            .candidates
+            .iter()
+            .find(|c| c.alias.entity == entity && c.matches_case)
+            .expect("a resolved lookup has a matching candidate");
+        writeln!(out, "{} -> {}", lookup.query, describe(best))?;
+        let others: Vec<_> = lookup.candidates.iter().filter(|c| c.alias != best.alias).collect();
+        for candidate in others {
+            writeln!(out, "  also: {}", describe(candidate))?;
+        }
+        return Ok(());
+    }
+    let usable = lookup.candidates.iter().any(|c| c.matches_case);
+    writeln!(
+        out,
+        "{}: {}",
+        lookup.query,
+        if usable { "ambiguous, candidates:" } else { "unknown as written, candidates:" }
+    )?;
+    for candidate in &lookup.candidates {
+        writeln!(out, "  {}", describe(candidate))?;
+    }
+    Ok(())
+}
+
+/// `canon alias show`: one entity and all its aliases by language.
+pub fn alias_show(table: &AliasTable, id: &str, as_json: bool, out: &mut dyn Write) -> Result<Status> {
+    let Some(entity) = table.entity(id) else {
+        let lookup = table.lookup(id);
+        let hint = match lookup.resolved.or_else(|| lookup.suggestions.first().map(|s| s.1)) {
+            Some(e) => format!("; did you mean {}?", table.entity_at(e).id),
+            None => String::new(),
+        };
+        writeln!(out, "{id}: no entity with this id{hint}").map_err(Error::Output)?;
+        return Ok(Status::Problems);
+    };
+    let mut by_lang: BTreeMap<&str, Vec<&crate::aliases::AliasEntry>> = BTreeMap::new();
+    for alias in &entity.aliases {
+        by_lang.entry(alias.lang.as_str()).or_default().push(alias);
+    }
+    let written = if as_json {
+        let aliases: serde_json::Map<String, serde_json::Value> = by_lang
+            .iter()
+            .map(|(lang, list)| {
+                let list: Vec<serde_json::Value> = list
+                    .iter()
+                    .map(|a| json!({"text": a.text, "needs": a.requirements(), "blockers": a.blockers}))
+                    .collect();
+                (lang.to_string(), serde_json::Value::Array(list))
+            })
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            json!({
+                "id": entity.id, "name": entity.name, "kind": entity.kind.as_str(),
+                "parent": entity.parent, "topics": entity.topics, "context": entity.context,
+                "aliases": aliases, "source": format!("{}:{}", entity.file, entity.line),
+            })
+        )
+    } else {
+        (|| {
+            writeln!(out, "{} ({}, {})", entity.id, entity.name, entity.kind.as_str())?;
+            if let Some(parent) = &entity.parent {
+                writeln!(out, "  parent: {parent}")?;
+            }
+            if !entity.topics.is_empty() {
+                writeln!(out, "  topics: {}", entity.topics.join(", "))?;
+            }
+            if !entity.context.is_empty() {
+                writeln!(out, "  context: {}", entity.context.join(", "))?;
+            }
+            for (lang, list) in &by_lang {
+                let shown: Vec<String> = list
+                    .iter()
+                    .map(|a| {
+                        let needs = a.requirements();
+                        if needs.is_empty() {
+                            a.text.clone()
+                        } else {
+                            format!("{} [{}]", a.text, needs.join(", "))
+                        }
+                    })
+                    .collect();
+                writeln!(out, "  {lang}: {}", shown.join(" | "))?;
+            }
+            writeln!(out, "  defined at {}:{}", entity.file, entity.line)
+        })()
+    };
+    written.map_err(Error::Output)?;
+    Ok(Status::Success)
+}
+
+/// `canon alias list`: entities, optionally only of one kind or with aliases
+/// in one language.
+pub fn alias_list(
+    table: &AliasTable,
+    kind: Option<Kind>,
+    lang: Option<&str>,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> Result<Status> {
+    for entity in table.entities() {
+        if kind.is_some_and(|k| k != entity.kind) {
+            continue;
+        }
+        let aliases: Vec<&str> = entity
+            .aliases
+            .iter()
+            .filter(|a| lang.is_none_or(|l| a.lang == l || a.lang.starts_with(&format!("{l}-"))))
+            .map(|a| a.text.as_str())
+            .collect();
+        if lang.is_some() && aliases.is_empty() {
+            continue;
+        }
+        let written = if as_json {
+            writeln!(
+                out,
+                "{}",
+                json!({"id": entity.id, "name": entity.name, "kind": entity.kind.as_str(), "aliases": aliases})
+            )
+        } else {
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}",
+                entity.id,
+                entity.kind.as_str(),
+                entity.name,
+                aliases.join(" | ")
+            )
+        };
+        written.map_err(Error::Output)?;
+    }
+    Ok(Status::Success)
+}
+
+/// `canon alias check`: validates the default table together with `files`
+/// and prints every problem as `file:line: message`.
+pub fn alias_check(files: &[PathBuf], out: &mut dyn Write) -> Result<Status> {
+    let mut sources = vec![TableSource::default_table()];
+    for file in files {
+        sources.push(TableSource::read(file)?);
+    }
+    let (entities, problems) = crate::aliases::check_sources(&sources);
+    for (severity, problem) in &problems {
+        let label = match severity {
+            crate::aliases::Severity::Error => "error",
+            crate::aliases::Severity::Warning => "warning",
+        };
+        writeln!(out, "{problem} [{label}]").map_err(Error::Output)?;
+    }
+    let aliases: usize = entities.iter().map(|e| e.aliases.len()).sum();
+    writeln!(
+        out,
+        "{} tables, {} entities, {} aliases: {}",
+        sources.len(),
+        entities.len(),
+        aliases,
+        if problems.is_empty() {
+            "no problems".to_string()
+        } else {
+            format!("{} problems", problems.len())
+        }
+    )
+    .map_err(Error::Output)?;
+    Ok(if problems.is_empty() { Status::Success } else { Status::Problems })
+}

@@ -1,0 +1,258 @@
+//! Stage 2: language detection.
+//!
+//! whatlang decides between languages of one script well, but a Chinese news
+//! page full of English names (DeepSeek, GitHub, API) or followed by an English
+//! sidebar often has more Latin letters than Han characters, and whatlang then
+//! calls it English. canon therefore first takes a census of scripts: a text
+//! with as many Han characters as Latin words is Chinese (unless kana marks it
+//! as Japanese). Only the rest goes to whatlang.
+//!
+//! whatlang's Latin scoring runs at a few MB/s, so long documents are sampled:
+//! detection looks at no more than [`SAMPLE_BYTES`] taken from the start,
+//! the middle and the end of the text.
+
+use crate::script::{Script, script_of};
+
+/// The most bytes of a document that detection reads.
+pub const SAMPLE_BYTES: usize = 6 * 1024;
+
+/// The detected language of a document.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Language {
+    /// ISO 639-1 code where one exists (`en`, `zh`, `ja`), else ISO 639-3;
+    /// `und` when the text has no letters to judge by.
+    pub code: &'static str,
+    /// Confidence between 0 and 1.
+    pub confidence: f64,
+}
+
+impl Language {
+    /// The language of a text with nothing to judge by.
+    pub const UNDETERMINED: Language = Language {
+        code: "und",
+        confidence: 0.0,
+    };
+
+    /// Whether this is Chinese, which routes Han text to the Chinese segmenter.
+    pub fn is_chinese(&self) -> bool {
+        self.code == "zh"
+    }
+
+    /// Whether this is Japanese, whose Han runs are not Chinese words.
+    pub fn is_japanese(&self) -> bool {
+        self.code == "ja"
+    }
+}
+
+/// Detects the language of (normalized) `text`.
+pub fn detect(text: &str) -> Language {
+    let sample = sample(text);
+    let census = Census::of(&sample);
+    let cjk = census.han + census.kana;
+    if census.kana > 0 && census.kana * 10 >= cjk && cjk >= census.latin_words {
+        let confidence = cjk as f64 / (cjk + census.latin_words + census.other_letters) as f64;
+        return Language {
+            code: "ja",
+            confidence: round(confidence),
+        };
+    }
+    if census.han > 0 && census.han >= census.latin_words && census.han >= census.other_letters {
+        let confidence =
+            census.han as f64 / (cjk + census.latin_words + census.other_letters) as f64;
+        return Language {
+            code: "zh",
+            confidence: round(confidence),
+        };
+    }
+    match whatlang::detect(&sample) {
+        Some(info) => Language {
+            code: iso_639_1(info.lang()),
+            confidence: round(info.confidence()),
+        },
+        None => Language::UNDETERMINED,
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Up to [`SAMPLE_BYTES`] of `text`: all of a short text, otherwise three
+/// windows from its start, middle and end, cut on character boundaries.
+fn sample(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= SAMPLE_BYTES {
+        return text.into();
+    }
+    let window = SAMPLE_BYTES / 3;
+    let mut out = String::with_capacity(SAMPLE_BYTES + 8);
+    for start in [0, text.len() / 2 - window / 2, text.len() - window] {
+        let start = floor_char_boundary(text, start);
+        let end = floor_char_boundary(text, start + window);
+        out.push_str(&text[start..end]);
+        out.push('\n');
+    }
+    out.into()
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// How much of each script a text holds. Latin is counted in words because a
+/// Han character carries about as much as a Latin word.
+#[derive(Debug, Default)]
+struct Census {
+    han: usize,
+    kana: usize,
+    latin_words: usize,
+    other_letters: usize,
+}
+
+impl Census {
+    fn of(text: &str) -> Census {
+        let mut census = Census::default();
+        let mut in_latin_word = false;
+        for c in text.chars() {
+            let script = script_of(c);
+            match script {
+                Script::Han => census.han += 1,
+                Script::Kana => census.kana += 1,
+                Script::Latin if !in_latin_word => census.latin_words += 1,
+                Script::Other if c.is_alphabetic() => census.other_letters += 1,
+                _ => {}
+            }
+            in_latin_word = script == Script::Latin;
+        }
+        census
+    }
+}
+
+/// The ISO 639-1 code of a whatlang language, or its ISO 639-3 code when the
+/// language has no two-letter code.
+fn iso_639_1(lang: whatlang::Lang) -> &'static str {
+    use whatlang::Lang::*;
+    match lang {
+        Epo => "eo",
+        Eng => "en",
+        Rus => "ru",
+        Cmn => "zh",
+        Spa => "es",
+        Por => "pt",
+        Ita => "it",
+        Ben => "bn",
+        Fra => "fr",
+        Deu => "de",
+        Ukr => "uk",
+        Kat => "ka",
+        Ara => "ar",
+        Hin => "hi",
+        Jpn => "ja",
+        Heb => "he",
+        Yid => "yi",
+        Pol => "pl",
+        Amh => "am",
+        Jav => "jv",
+        Kor => "ko",
+        Nob => "nb",
+        Dan => "da",
+        Swe => "sv",
+        Fin => "fi",
+        Tur => "tr",
+        Nld => "nl",
+        Hun => "hu",
+        Ces => "cs",
+        Ell => "el",
+        Bul => "bg",
+        Bel => "be",
+        Mar => "mr",
+        Kan => "kn",
+        Ron => "ro",
+        Slv => "sl",
+        Hrv => "hr",
+        Srp => "sr",
+        Mkd => "mk",
+        Lit => "lt",
+        Lav => "lv",
+        Est => "et",
+        Tam => "ta",
+        Vie => "vi",
+        Urd => "ur",
+        Tha => "th",
+        Guj => "gu",
+        Uzb => "uz",
+        Pan => "pa",
+        Aze => "az",
+        Ind => "id",
+        Tel => "te",
+        Pes => "fa",
+        Mal => "ml",
+        Ori => "or",
+        Mya => "my",
+        Nep => "ne",
+        Sin => "si",
+        Khm => "km",
+        Tuk => "tk",
+        Aka => "ak",
+        Zul => "zu",
+        Sna => "sn",
+        Afr => "af",
+        Lat => "la",
+        Slk => "sk",
+        Cat => "ca",
+        Tgl => "tl",
+        Hye => "hy",
+        Cym => "cy",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_news_is_english() {
+        let lang = detect(
+            "The chip maker said on Friday that its quarterly revenue rose sharply \
+             as demand for data centre hardware kept growing.",
+        );
+        assert_eq!(lang.code, "en");
+        assert!(lang.confidence > 0.5);
+    }
+
+    #[test]
+    fn chinese_full_of_english_names_is_chinese() {
+        let lang = detect(
+            "据 ChainThink 报道,DeepSeek 与 MiniMax 在 GitHub 上开源了新模型,\
+             开发者可以通过 API 调用。",
+        );
+        assert_eq!(lang.code, "zh");
+    }
+
+    #[test]
+    fn japanese_with_kana_is_japanese() {
+        assert_eq!(detect("東京で新しいモデルが発表されました。").code, "ja");
+    }
+
+    #[test]
+    fn other_languages_get_two_letter_codes() {
+        let lang = detect("Die Regierung hat am Freitag neue Regeln für den Export von Chips beschlossen.");
+        assert_eq!(lang.code, "de");
+    }
+
+    #[test]
+    fn text_without_letters_is_undetermined() {
+        assert_eq!(detect("").code, "und");
+        assert_eq!(detect("12345 !!!").code, "und");
+    }
+
+    #[test]
+    fn long_documents_are_sampled_on_char_boundaries() {
+        let text = "中文".repeat(10_000);
+        assert!(sample(&text).len() <= SAMPLE_BYTES + 3);
+        assert_eq!(detect(&text).code, "zh");
+    }
+}

@@ -1,0 +1,31 @@
+//! canon normalizes multilingual article corpora before search indexing.
+//!
+//! The modules follow the pipeline a document goes through:
+//!
+//! 1. [`decode`]: find inputs, read records, decode legacy encodings;
+//! 2. [`normalize`]: Unicode normalization that keeps offsets into the original;
+//! 3. [`detect`]: language detection;
+//! 4. [`segment`]: tokenization routed by script (jieba for Han, Unicode words otherwise);
+//! 5. [`matching`]: entity aliases from the [`aliases`] table matched on the tokens;
+//! 6. [`write`]: the JSON Lines output record.
+//!
+//! [`pipeline::Canon`] runs stages 2 to 5 on one text; [`corpus`] runs the
+//! whole pipeline over files in parallel; [`commands`] holds the command-line
+//! commands.
+
+pub mod decode;
+pub mod normalize;
+pub mod detect;
+pub mod segment;
+pub mod aliases;
+pub mod matching;
+pub mod write;
+
+pub mod commands;
+pub mod corpus;
+pub mod error;
+pub mod pipeline;
+pub mod script;
+
+pub use error::{Error, Result};
+pub use pipeline::{Analysis, Canon, EntityMention};

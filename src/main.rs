@@ -1,0 +1,190 @@
+//! The `canon` command line: argument parsing and exit codes only; the work
+//! happens in the library's `commands` module.
+//!
+//! Exit codes: 0 success; 1 records rejected, names unknown or alias-table
+//! problems found; 2 usage errors and fatal errors.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use canon::aliases::Kind;
+use canon::commands::{self, NormalizeArgs, Status};
+use canon::corpus::{CorpusOptions, DEFAULT_MAX_BYTES};
+use canon::write::WriteOptions;
+
+/// Normalize multilingual article corpora for search indexing: Unicode
+/// normalization, language detection, Chinese and English tokenization, and
+/// entity aliases mapped onto canonical ids.
+#[derive(Debug, Parser)]
+#[command(name = "canon", version, about, long_about = None)]
+#[command(after_help = "Exit status: 0 success; 1 records rejected, names unknown or table problems; 2 usage or fatal error.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Normalize documents into JSON Lines (one output line per input record).
+    Normalize(NormalizeCli),
+    /// Look up, show, list and check entity aliases.
+    #[command(subcommand)]
+    Alias(AliasCommand),
+}
+
+#[derive(Debug, Args)]
+struct NormalizeCli {
+    /// Files or folders (recursive). .jsonl/.ndjson files are JSON Lines, other
+    /// files are one plain-text document each; .gz and .zst are decompressed.
+    /// No path, or -, reads JSON Lines from standard input.
+    paths: Vec<PathBuf>,
+    /// JSON field holding the text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    text_field: String,
+    /// Also write token_spans: [start, end] code-point offsets parallel to tokens.
+    #[arg(long)]
+    spans: bool,
+    /// Worker threads (default: all cores). Output is identical for every value.
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Reject records larger than this (bytes; K, M and G suffixes allowed).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value_t = DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
+    /// Write rejected records, with file, line and reason, to this JSON Lines file.
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
+    /// Write output to FILE instead of standard output (.gz and .zst compress).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// No progress bar and no summary line on standard error.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    #[command(flatten)]
+    tables: Tables,
+}
+
+#[derive(Debug, Args)]
+struct Tables {
+    /// Extra alias table (TOML, or JSON Lines by extension) adding or overriding entities; repeatable.
+    #[arg(long = "aliases", value_name = "FILE", global = true)]
+    files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum AliasCommand {
+    /// What each name resolves to (exit 1 when a name is unknown).
+    Lookup {
+        /// Names to look up; normalized like documents (width, script, case).
+        #[arg(required = true)]
+        names: Vec<String>,
+        /// One JSON object per name.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        tables: Tables,
+    },
+    /// One entity and all its aliases by language.
+    Show {
+        /// The entity id.
+        id: String,
+        /// As a JSON object.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        tables: Tables,
+    },
+    /// Entities, optionally of one kind or with aliases in one language.
+    List {
+        /// Only entities of this kind (org, person, place, product, event, work, other).
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<Kind>,
+        /// Only aliases in this language (en, zh, zh-Hans, zh-Hant, ...).
+        #[arg(long)]
+        lang: Option<String>,
+        /// One JSON object per entity.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        tables: Tables,
+    },
+    /// Validate alias tables: the default table plus FILEs (exit 1 on problems).
+    Check {
+        /// Tables to check together with the default table.
+        files: Vec<PathBuf>,
+    },
+}
+
+fn parse_kind(name: &str) -> Result<Kind, String> {
+    Kind::parse(name).ok_or_else(|| format!("unknown kind {name:?}"))
+}
+
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, factor) = match text.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&text[..i], 1 << 10),
+        Some((i, 'm' | 'M')) => (&text[..i], 1 << 20),
+        Some((i, 'g' | 'G')) => (&text[..i], 1 << 30),
+        _ => (text, 1),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(factor))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("{text:?} is not a size like 500000, 64K, 16M or 1G"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "canon: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<Status> {
+    let stdout = &mut std::io::stdout().lock();
+    Ok(match cli.command {
+        Command::Normalize(args) => {
+            let jobs = args
+                .jobs
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let args = NormalizeArgs {
+                inputs: args.paths,
+                aliases: args.tables.files,
+                corpus: CorpusOptions {
+                    text_field: args.text_field,
+                    write: WriteOptions { spans: args.spans },
+                    jobs,
+                    max_bytes: args.max_bytes,
+                },
+                rejects: args.rejects,
+                output: args.output,
+                quiet: args.quiet,
+            };
+            commands::normalize(&args, stdout, &mut std::io::stderr())?
+        }
+        Command::Alias(command) => match command {
+            AliasCommand::Lookup { names, json, tables } => {
+                let table = commands::load_table(&tables.files).context("loading alias tables")?;
+                commands::alias_lookup(&table, &names, json, stdout)?
+            }
+            AliasCommand::Show { id, json, tables } => {
+                let table = commands::load_table(&tables.files).context("loading alias tables")?;
+                commands::alias_show(&table, &id, json, stdout)?
+            }
+            AliasCommand::List { kind, lang, json, tables } => {
+                let table = commands::load_table(&tables.files).context("loading alias tables")?;
+                commands::alias_list(&table, kind, lang.as_deref(), json, stdout)?
+            }
+            AliasCommand::Check { files } => commands::alias_check(&files, stdout)?,
+        },
+    })
+}

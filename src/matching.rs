@@ -1,0 +1,380 @@
+//! Stage 4: matching the token stream against the alias table.
+//!
+//! Matching walks the alias keys' trie term by term, so a multi-word alias
+//! matches across tokens and line breaks, and a Chinese alias matches only on
+//! token boundaries (阿里 never inside 阿里山). At each position the longest
+//! alias whose surface rules hold wins (exact case, blockers).
+//!
+//! Aliases that are also common words (`needs = "support"`) are then resolved
+//! against the rest of the document: they stand only when a confirmed mention
+//! of the same or a related entity, or one of the entity's context words, is
+//! within [`SUPPORT_WINDOW`] tokens. Confirmed mentions support others in
+//! turn, so a list like 阿里（Qwen）、字节（Seed）或小米 resolves as a whole.
+
+use crate::aliases::{AliasRef, AliasTable, KeyTrie, needs_separator, push_term};
+use crate::segment::Token;
+
+/// How many tokens on either side of an ambiguous mention are searched for support.
+pub const SUPPORT_WINDOW: usize = 50;
+
+/// One entity mention in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Index of the entity in the alias table.
+    pub entity: u32,
+    /// Index of the mention's first token.
+    pub first_token: usize,
+    /// Index of the mention's last token.
+    pub last_token: usize,
+    /// Byte offset of the mention in the normalized text.
+    pub start: usize,
+    /// Byte offset just past the mention in the normalized text.
+    pub end: usize,
+}
+
+struct Candidate {
+    first: usize,
+    last: usize,
+    options: Vec<AliasRef>,
+    confirmed: Option<u32>,
+}
+
+/// Finds the entity mentions among `tokens` of the normalized `text`.
+pub fn find_mentions(table: &AliasTable, text: &str, tokens: &[Token<'_>]) -> Vec<Mention> {
+    let mut candidates = candidates(table, text, tokens);
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    resolve(table, text, tokens, &mut candidates);
+    candidates
+        .into_iter()
+        .filter_map(|c| {
+            c.confirmed.map(|entity| Mention {
+                entity,
+                first_token: c.first,
+                last_token: c.last,
+                start: tokens[c.first].start,
+                end: tokens[c.last].end,
+            })
+        })
+        .collect()
+}
+
+/// Longest-first candidates whose surface rules hold, left to right, not overlapping.
+fn candidates(table: &AliasTable, text: &str, tokens: &[Token<'_>]) -> Vec<Candidate> {
+    let trie = table.trie();
+    let mut out = Vec::new();
+    let mut ends: Vec<(usize, u32)> = Vec::new();
+    let mut i = 0;
+    'tokens: while i < tokens.len() {
+        ends.clear();
+        let mut node = KeyTrie::ROOT;
+        let mut previous: Option<char> = None;
+        for (j, token) in tokens.iter().enumerate().skip(i) {
+            let Some(first) = token.term.chars().next() else {
+                break;
+            };
+            if needs_separator(previous, first) {
+                match trie.step(node, ' ') {
+                    Some(next) => node = next,
+                    None => break,
+                }
+            }
+            match trie.walk(node, &token.term) {
+                Some(next) => node = next,
+                None => break,
+            }
+            previous = token.term.chars().next_back();
+            if let Some(key) = trie.key_at(node) {
+                ends.push((j, key));
+            }
+        }
+        for &(last, key) in ends.iter().rev() {
+            let (start, end) = (tokens[i].start, tokens[last].end);
+            let options: Vec<AliasRef> = table
+                .aliases_of_key_id(key)
+                .iter()
+                .copied()
+                .filter(|&r| table.surface_allows(r, text, start, end))
+                .collect();
+            if !options.is_empty() {
+                out.push(Candidate {
+                    first: i,
+                    last,
+                    options,
+                    confirmed: None,
+                });
+                i = last + 1;
+                continue 'tokens;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The distinct entities among `options`, in order.
+fn entities_of(options: &[AliasRef]) -> Vec<u32> {
+    let mut entities: Vec<u32> = options.iter().map(|r| r.entity).collect();
+    entities.dedup();
+    entities.sort_unstable();
+    entities.dedup();
+    entities
+}
+
+fn resolve(table: &AliasTable, text: &str, tokens: &[Token<'_>], candidates: &mut [Candidate]) {
+    // Aliases that need no support confirm their entity outright, unless two
+    // entities claim the same plain alias: then support has to decide.
+    let mut pending: Vec<(usize, Vec<u32>)> = Vec::new();
+    for (index, candidate) in candidates.iter_mut().enumerate() {
+        let plain = entities_of(
+            &candidate
+                .options
+                .iter()
+                .copied()
+                .filter(|&r| !table.alias(r).needs_support)
+                .collect::<Vec<_>>(),
+        );
+        match plain.len() {
+            1 => candidate.confirmed = Some(plain[0]),
+            0 => pending.push((index, entities_of(&candidate.options))),
+            _ => pending.push((index, plain)),
+        }
+    }
+    // Confirmations can enable further confirmations; each round confirms at
+    // least one mention or stops, so this ends.
+    loop {
+        let mut progressed = false;
+        pending.retain(|(index, choices)| {
+            let supported: Vec<u32> = choices
+                .iter()
+                .copied()
+                .filter(|&entity| supported(table, text, tokens, candidates, *index, entity))
+                .collect();
+            if supported.len() == 1 {
+                candidates[*index].confirmed = Some(supported[0]);
+                progressed = true;
+                false
+            } else {
+                true
+            }
+        });
+        if !progressed || pending.is_empty() {
+            break;
+        }
+    }
+}
+
+fn supported(
+    table: &AliasTable,
+    text: &str,
+    tokens: &[Token<'_>],
+    candidates: &[Candidate],
+    index: usize,
+    entity: u32,
+) -> bool {
+    let candidate = &candidates[index];
+    let near = |other: &Candidate| {
+        let distance = if other.last < candidate.first {
+            candidate.first - other.last
+        } else {
+            other.first.saturating_sub(candidate.last)
+        };
+        distance <= SUPPORT_WINDOW
+    };
+    let by_mention = candidates.iter().any(|other| {
+        other.confirmed.is_some_and(|confirmed| {
+            confirmed == entity || (near(other) && table.related(entity, confirmed))
+        })
+    });
+    by_mention || context_nearby(table, text, tokens, candidate, entity)
+}
+
+/// Whether one of `entity`'s context words stands within the support window
+/// of `candidate` (outside the candidate itself).
+fn context_nearby(
+    table: &AliasTable,
+    _text: &str,
+    tokens: &[Token<'_>],
+    candidate: &Candidate,
+    entity: u32,
+) -> bool {
+    let context = table.context_keys(entity);
+    if context.is_empty() {
+        return false;
+    }
+    let before = candidate.first.saturating_sub(SUPPORT_WINDOW)..candidate.first;
+    let after = candidate.last + 1..(candidate.last + 1 + SUPPORT_WINDOW).min(tokens.len());
+    [before, after].into_iter().any(|range| {
+        let window = window_key(&tokens[range]);
+        context.iter().any(|word| contains_term_sequence(&window, word))
+    })
+}
+
+/// The tokens joined like an alias key, with a space at both ends so that
+/// whole-term containment is a plain substring test.
+fn window_key(tokens: &[Token<'_>]) -> String {
+    let mut key = String::from(" ");
+    let mut previous = None;
+    for token in tokens {
+        push_term(&mut key, &mut previous, &token.term);
+    }
+    key.push(' ');
+    key
+}
+
+/// Whether `word` (a key) occurs in `window` starting and ending on term
+/// boundaries; Han text has a boundary between any two characters.
+fn contains_term_sequence(window: &str, word: &str) -> bool {
+    let boundary_before = |at: usize| {
+        window[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c == ' ' || crate::script::is_han(c))
+            || word.starts_with(crate::script::is_han)
+    };
+    let boundary_after = |at: usize| {
+        window[at..]
+            .chars()
+            .next()
+            .is_none_or(|c| c == ' ' || crate::script::is_han(c))
+            || word.ends_with(crate::script::is_han)
+    };
+    window
+        .match_indices(word)
+        .any(|(at, _)| boundary_before(at) && boundary_after(at + word.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aliases::TableSource;
+    use crate::detect::Language;
+    use crate::normalize::normalize;
+    use crate::segment::Router;
+
+    const TABLE: &str = r#"
+[[entity]]
+id = "moonshot-ai"
+name = "Moonshot AI"
+kind = "org"
+topics = ["ai"]
+aliases.en = ["Moonshot AI", "Dark Side of the Moon", { text = "Moonshot", case = "exact", needs = "support" }]
+aliases.zh-Hans = ["月之暗面"]
+
+[[entity]]
+id = "deepseek"
+name = "DeepSeek"
+kind = "org"
+topics = ["ai"]
+aliases.en = ["DeepSeek"]
+
+[[entity]]
+id = "apple"
+name = "Apple Inc."
+kind = "org"
+topics = ["tech"]
+context = ["iPhone", "手机"]
+aliases.en = ["Apple Inc.", { text = "Apple", case = "exact", needs = "support", blockers = ["Apple pie"] }]
+aliases.zh-Hans = ["苹果公司", { text = "苹果", needs = "support", blockers = ["苹果汁"] }]
+
+[[entity]]
+id = "alibaba"
+name = "Alibaba Group"
+kind = "org"
+topics = ["tech"]
+aliases.zh-Hans = ["阿里巴巴", { text = "阿里", needs = "support", blockers = ["阿里山"] }]
+
+[[entity]]
+id = "qwen"
+name = "Qwen"
+kind = "product"
+parent = "alibaba"
+aliases.en = ["Qwen"]
+
+[[entity]]
+id = "united-states"
+name = "United States"
+kind = "place"
+aliases.en = [{ text = "US", case = "exact" }, { text = "U.S.", case = "exact" }, "United States"]
+"#;
+
+    fn table() -> AliasTable {
+        AliasTable::from_sources(&[TableSource {
+            name: "test.toml".into(),
+            text: TABLE.into(),
+            jsonl: false,
+        }])
+        .unwrap()
+    }
+
+    fn mentions(text: &str) -> Vec<(String, String)> {
+        let table = table();
+        let router = Router::new(table.dictionary_words());
+        let normalized = normalize(text);
+        let lang = crate::detect::detect(normalized.text());
+        let lang = if lang.code == "und" { Language { code: "en", confidence: 0.0 } } else { lang };
+        let tokens = router.segment(normalized.text(), lang);
+        find_mentions(&table, normalized.text(), &tokens)
+            .into_iter()
+            .map(|m| {
+                (
+                    table.entity_at(m.entity).id.clone(),
+                    normalized.text()[m.start..m.end].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn ids(text: &str) -> Vec<String> {
+        mentions(text).into_iter().map(|(id, _)| id).collect()
+    }
+
+    #[test]
+    fn multi_word_aliases_match_across_line_breaks_and_longest_wins() {
+        assert_eq!(
+            mentions("DeepSeek and Dark Side of the\nMoon and Moonshot AI"),
+            [
+                ("deepseek".into(), "DeepSeek".into()),
+                ("moonshot-ai".into(), "Dark Side of the\nMoon".into()),
+                ("moonshot-ai".into(), "Moonshot AI".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn ambiguous_aliases_need_support() {
+        assert_eq!(ids("DeepSeek, Moonshot, and others"), ["deepseek", "moonshot-ai"]);
+        assert!(ids("It was a Moonshot for the city council budget.").is_empty());
+        assert!(ids("a moonshot project").is_empty());
+    }
+
+    #[test]
+    fn exact_case_aliases_ignore_common_words() {
+        assert_eq!(ids("The US and the U.S. said"), ["united-states", "united-states"]);
+        assert!(ids("let us know").is_empty());
+        assert_eq!(ids("ＵＳ exports"), ["united-states"]);
+    }
+
+    #[test]
+    fn context_words_support_and_blockers_veto() {
+        assert_eq!(ids("Apple sold more iPhone units"), ["apple"]);
+        assert!(ids("Apple pie with iPhone photos").is_empty());
+        assert_eq!(ids("苹果发布新手机"), ["apple"]);
+        assert!(ids("我喜欢喝苹果汁").is_empty());
+        assert!(ids("苹果很好吃").is_empty());
+    }
+
+    #[test]
+    fn chinese_aliases_match_on_token_boundaries_and_support_chains() {
+        assert_eq!(ids("背靠阿里(Qwen)的实验室"), ["alibaba", "qwen"]);
+        assert!(ids("我们去阿里山旅游,看到了 Qwen 的广告").iter().all(|id| id != "alibaba"));
+    }
+
+    #[test]
+    fn context_words_match_whole_terms_only() {
+        assert!(contains_term_sequence(" buy the iphone now ", "iphone"));
+        assert!(!contains_term_sequence(" iphones ", "iphone"));
+        assert!(contains_term_sequence(" 新手机 ", "手机"));
+    }
+}

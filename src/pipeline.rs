@@ -1,0 +1,196 @@
+//! The per-document pipeline: normalize → detect → segment → match, with
+//! every result expressed in offsets into the original text.
+
+use crate::aliases::AliasTable;
+use crate::detect::{Language, detect};
+use crate::matching::find_mentions;
+use crate::normalize::{Normalized, normalize};
+use crate::segment::Router;
+
+/// canon's core type: the alias table and the segmenters built from it.
+///
+/// Build one per process and share it between threads: it is `Sync`, and the
+/// Chinese dictionary inside is loaded once, on first use.
+#[derive(Debug)]
+pub struct Canon {
+    table: AliasTable,
+    router: Router,
+}
+
+/// An entity mention, in the output contract's terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityMention {
+    /// The entity's canonical id.
+    pub id: String,
+    /// The entity's display name.
+    pub name: String,
+    /// The mention as written in the original text.
+    pub surface: String,
+    /// Code-point offset of the mention in the original text.
+    pub start: usize,
+    /// Code-point offset just past the mention in the original text.
+    pub end: usize,
+}
+
+/// Everything canon derives from one document.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The detected language.
+    pub lang: Language,
+    /// The normalized text.
+    pub normalized: Normalized,
+    /// All terms, concatenated; [`Self::terms`] slices it (one allocation per
+    /// document instead of one per token).
+    term_buffer: String,
+    term_ends: Vec<u32>,
+    /// Code-point spans in the original text, parallel to the terms.
+    pub token_spans: Vec<(usize, usize)>,
+    /// Entity mentions in text order.
+    pub entities: Vec<EntityMention>,
+}
+
+impl Analysis {
+    /// The index terms, in order; each entity mention adds its id right after
+    /// the terms of its surface.
+    pub fn terms(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        let mut start = 0;
+        self.term_ends.iter().map(move |&end| {
+            let term = &self.term_buffer[start..end as usize];
+            start = end as usize;
+            term
+        })
+    }
+}
+
+impl Canon {
+    /// A pipeline matching against `table`.
+    pub fn new(table: AliasTable) -> Canon {
+        let router = Router::new(table.dictionary_words());
+        Canon { table, router }
+    }
+
+    /// The alias table in use.
+    pub fn table(&self) -> &AliasTable {
+        &self.table
+    }
+
+    /// Runs the whole pipeline on `original`.
+    pub fn analyze(&self, original: &str) -> Analysis {
+        let normalized = normalize(original);
+        let text = normalized.text();
+        let lang = detect(text);
+        let tokens = self.router.segment(text, lang);
+        let mentions = find_mentions(&self.table, text, &tokens);
+
+        let mut term_buffer = String::with_capacity(text.len() + mentions.len() * 16);
+        let capacity = tokens.len() + mentions.len();
+        let mut term_ends = Vec::with_capacity(capacity);
+        let mut token_spans = Vec::with_capacity(capacity);
+        let mut next_mention = mentions.iter().peekable();
+        for (index, token) in tokens.iter().enumerate() {
+            term_buffer.push_str(&token.term);
+            term_ends.push(term_buffer.len() as u32);
+            token_spans.push(normalized.original_range(token.start, token.end));
+            while let Some(mention) = next_mention.next_if(|m| m.last_token == index) {
+                let id = &self.table.entity_at(mention.entity).id;
+                if mention.first_token == index && token.term == id.as_str() {
+                    continue; // the surface already is the id's term
+                }
+                term_buffer.push_str(id);
+                term_ends.push(term_buffer.len() as u32);
+                token_spans.push(normalized.original_range(mention.start, mention.end));
+            }
+        }
+
+        let mut entities: Vec<EntityMention> = mentions
+            .iter()
+            .map(|m| {
+                let entity = self.table.entity_at(m.entity);
+                let (start, end) = normalized.original_range(m.start, m.end);
+                EntityMention {
+                    id: entity.id.clone(),
+                    name: entity.name.clone(),
+                    surface: String::new(),
+                    start,
+                    end,
+                }
+            })
+            .collect();
+        fill_surfaces(original, &mut entities);
+
+        Analysis {
+            lang,
+            normalized,
+            term_buffer,
+            term_ends,
+            token_spans,
+            entities,
+        }
+    }
+}
+
+/// Sets each mention's surface from its code-point span, in one pass over the
+/// original text.
+fn fill_surfaces(original: &str, mentions: &mut [EntityMention]) {
+    let mut wanted: Vec<usize> = mentions.iter().flat_map(|m| [m.start, m.end]).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut byte_offsets = original
+        .char_indices()
+        .map(|(byte, _)| byte)
+        .chain(std::iter::once(original.len()))
+        .enumerate();
+    let bytes: Vec<usize> = wanted
+        .iter()
+        .map(|&target| {
+            byte_offsets
+                .find(|&(index, _)| index == target)
+                .map_or(original.len(), |(_, byte)| byte)
+        })
+        .collect();
+    let byte_of = |position: usize| bytes[wanted.binary_search(&position).unwrap_or(0)];
+    for mention in mentions.iter_mut() {
+        mention.surface = original[byte_of(mention.start)..byte_of(mention.end)].to_string();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon() -> Canon {
+        Canon::new(AliasTable::load(&[]).expect("default table loads"))
+    }
+
+    #[test]
+    fn surfaces_are_slices_of_the_original_by_code_points() {
+        let original = "“ＤｅｅｐＳｅｅｋ” and 月之暗面\u{200B}’s model";
+        let analysis = canon().analyze(original);
+        let chars: Vec<char> = original.chars().collect();
+        assert!(!analysis.entities.is_empty());
+        for mention in &analysis.entities {
+            let slice: String = chars[mention.start..mention.end].iter().collect();
+            assert_eq!(slice, mention.surface);
+        }
+        assert_eq!(analysis.entities[0].surface, "ＤｅｅｐＳｅｅｋ");
+    }
+
+    #[test]
+    fn entity_ids_follow_the_terms_of_their_surface() {
+        let analysis = canon().analyze("Dark Side of the Moon released a model.");
+        let terms: Vec<&str> = analysis.terms().collect();
+        assert_eq!(
+            terms,
+            ["dark", "side", "of", "the", "moon", "moonshot-ai", "released", "a", "model"]
+        );
+        assert_eq!(analysis.token_spans[5], (0, 21));
+        assert_eq!(analysis.token_spans.len(), terms.len());
+    }
+
+    #[test]
+    fn empty_text_gives_no_tokens() {
+        let analysis = canon().analyze("");
+        assert_eq!(analysis.terms().len(), 0);
+        assert_eq!(analysis.lang.code, "und");
+    }
+}
