@@ -65,6 +65,20 @@ pub fn detect(text: &str) -> Language {
         };
     }
     match whatlang::detect(&sample) {
+        // Headlines and one-line records are too short for trigram scores
+        // ("Ad sales boost Time Warner profit" scores as French). Latin text
+        // without a single accented letter is then far more likely English
+        // than French, Spanish or German, which rarely go a line without one.
+        Some(info)
+            if info.confidence() < LOW_CONFIDENCE
+                && info.script() == whatlang::Script::Latin
+                && census.accented_latin == 0 =>
+        {
+            Language {
+                code: "en",
+                confidence: LOW_CONFIDENCE,
+            }
+        }
         Some(info) => Language {
             code: iso_639_1(info.lang()),
             confidence: round(info.confidence()),
@@ -72,6 +86,10 @@ pub fn detect(text: &str) -> Language {
         None => Language::UNDETERMINED,
     }
 }
+
+/// Below this whatlang confidence, unaccented Latin text is taken as English
+/// (and reported with this confidence: a default, not a measurement).
+const LOW_CONFIDENCE: f64 = 0.7;
 
 fn round(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
@@ -109,6 +127,7 @@ struct Census {
     han: usize,
     kana: usize,
     latin_words: usize,
+    accented_latin: usize,
     other_letters: usize,
 }
 
@@ -121,7 +140,10 @@ impl Census {
             match script {
                 Script::Han => census.han += 1,
                 Script::Kana => census.kana += 1,
-                Script::Latin if !in_latin_word => census.latin_words += 1,
+                Script::Latin => {
+                    census.latin_words += usize::from(!in_latin_word);
+                    census.accented_latin += usize::from(!c.is_ascii());
+                }
                 Script::Other if c.is_alphabetic() => census.other_letters += 1,
                 _ => {}
             }
@@ -241,6 +263,12 @@ mod tests {
     fn other_languages_get_two_letter_codes() {
         let lang = detect("Die Regierung hat am Freitag neue Regeln für den Export von Chips beschlossen.");
         assert_eq!(lang.code, "de");
+    }
+
+    #[test]
+    fn short_unaccented_latin_defaults_to_english() {
+        assert_eq!(detect("Ad sales boost Time Warner profit").code, "en");
+        assert_eq!(detect("Le président a parlé à la télévision hier soir.").code, "fr");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::load::{TableSource, parse};
-use super::{Entity, TableProblem, alias_key};
+use super::{AliasEntry, Entity, TableProblem, alias_key, same_text};
 use crate::normalize::normalize;
 
 /// How bad a table problem is.
@@ -128,7 +128,7 @@ fn check_entity(
             Some(_) => {}
         }
     }
-    let mut keys: FxHashMap<String, (&str, usize)> = FxHashMap::default();
+    let mut keys: FxHashMap<String, (&AliasEntry, usize)> = FxHashMap::default();
     let mut langs_reported = FxHashSet::default();
     for alias in &entity.aliases {
         if !is_valid_lang(&alias.lang) && langs_reported.insert(alias.lang.as_str()) {
@@ -155,16 +155,17 @@ fn check_entity(
             ));
         }
         match keys.get(&key) {
-            Some(&(earlier, earlier_line)) => problems.push(warning(
+            Some(&(earlier, earlier_line)) if covers(earlier, alias) => problems.push(warning(
                 file,
                 alias.line,
                 format!(
-                    "entity {:?}: alias {:?} is shadowed by alias {earlier:?} (line {earlier_line}): both normalize to {key:?}",
-                    entity.id, alias.text
+                    "entity {:?}: alias {:?} is shadowed by alias {:?} (line {earlier_line}): both normalize to {key:?}",
+                    entity.id, alias.text, earlier.text
                 ),
             )),
+            Some(_) => {}
             None => {
-                keys.insert(key.clone(), (alias.text.as_str(), alias.line));
+                keys.insert(key.clone(), (alias, alias.line));
             }
         }
         let lowered = normalize(&alias.text).text().to_lowercase();
@@ -185,6 +186,15 @@ fn check_entity(
             }
         }
     }
+}
+
+/// Whether `earlier` matches everywhere `later` would (same key assumed), so
+/// that `later` adds nothing.
+fn covers(earlier: &AliasEntry, later: &AliasEntry) -> bool {
+    let case_covered = !earlier.case_exact
+        || same_text(normalize(&earlier.text).text(), normalize(&later.text).text());
+    let support_covered = !earlier.needs_support || later.needs_support;
+    case_covered && support_covered && earlier.blockers.is_empty()
 }
 
 fn has_parent_cycle(entity: &Entity, index_of: &FxHashMap<String, usize>, merged: &[Entity]) -> bool {
@@ -294,6 +304,8 @@ mod tests {
         assert_eq!(problems.len(), 4, "{problems:?}");
         assert!(problems[0].contains("normalizes to nothing"));
         assert!(problems[1].contains("shadowed by alias \"Alpha\""));
+        let distinct = "{ text = \"US\", case = \"exact\" }, { text = \"U.S.\", case = \"exact\" }";
+        assert!(check(&entity("a", None, distinct)).is_empty());
         assert!(problems[2].contains("shadowed by its own blocker"));
         assert!(problems[3].contains("does not contain alias"));
     }

@@ -1,0 +1,2 @@
+//! Per-stage costs (placeholder replaced by the benchmark harness).
+fn main() {}
