@@ -1,2 +1,226 @@
-//! Per-stage costs (placeholder replaced by the benchmark harness).
-fn main() {}
+//! Per-stage costs of canon's pipeline on English and Chinese documents.
+//!
+//!     cargo bench --bench stages                 # all stages, a minute or two
+//!     cargo bench --bench stages -- segment/zh   # one benchmark (criterion filter)
+//!
+//! Documents come from the benchmark corpus at run time: the JSON Lines file
+//! named by `CANON_BENCH_CORPUS`, by default `../shared/corpus/bench-mixed.jsonl`
+//! relative to the crate root. English documents are its `source: "bbc"`
+//! records, Chinese ones its `source: "sighan-pku"` records, taken in file
+//! order until `CANON_BENCH_BYTES` bytes (default 128 KiB) per language.
+//! Without the corpus, a small built-in text stands in (and says so).
+//!
+//! Every benchmark runs over the whole sample, one document at a time, and
+//! reports bytes of original text per second. Stages:
+//!
+//! * `normalize`: NFKC and friends, with the offset map;
+//! * `detect`: language detection on the normalized text;
+//! * `segment`: tokenization of the normalized text (jieba for Han runs);
+//! * `match`: alias matching on the tokens;
+//! * `write`: the JSON Lines output record;
+//! * `analyze`: [`Canon::analyze`], i.e. normalize + detect + segment + match.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use serde_json::{Map, Value};
+
+use canon::Canon;
+use canon::aliases::AliasTable;
+use canon::detect::{Language, detect};
+use canon::matching::find_mentions;
+use canon::normalize::normalize;
+use canon::segment::Router;
+use canon::write::{WriteOptions, write_record};
+
+/// Default bytes of text per language.
+const DEFAULT_SAMPLE_BYTES: usize = 128 * 1024;
+
+/// Stand-in English text, written for this benchmark.
+const BUILTIN_EN: &str = "Moonshot AI said on Tuesday that its new model had passed \
+an internal review, and that the U.S. release would follow within weeks. Analysts \
+expect the start-up's revenue to grow 40% this year, to roughly $120m, although \
+rising chip prices could squeeze margins. \"We're not in a hurry,\" a spokeswoman \
+said. DeepSeek, a rival lab, declined to comment on the report.\n\n\
+Shares of cloud providers rose 2.5% in early trading as investors bet on higher \
+demand for computing power. The company's chief executive told reporters that the \
+team had doubled since January.";
+
+/// Stand-in Chinese text, written for this benchmark.
+const BUILTIN_ZH: &str = "月之暗面周二表示，公司新发布的大模型已经通过内部评测，\
+预计将在未来几周内向美国用户开放。分析人士认为，今年该公司的收入有望增长百分之四十，\
+但芯片价格上涨可能会压缩利润空间。深度求索对此未予置评。\n\n\
+早盘交易中，云计算服务商的股价普遍上涨，投资者看好算力需求继续增长。\
+公司负责人在接受采访时说，研发团队的规模自一月以来已经翻了一番，\
+新的数据中心也将在年底前投入使用。";
+
+struct Sample {
+    docs: Vec<String>,
+    bytes: u64,
+    origin: String,
+}
+
+fn corpus_path() -> PathBuf {
+    std::env::var_os("CANON_BENCH_CORPUS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/bench-mixed.jsonl"),
+        PathBuf::from,
+    )
+}
+
+fn sample_bytes() -> usize {
+    std::env::var("CANON_BENCH_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(DEFAULT_SAMPLE_BYTES)
+}
+
+/// Documents of `source` from the corpus, up to `limit` bytes in total
+/// (at least one), or `None` when the corpus cannot be read or has none.
+fn from_corpus(source: &str, limit: usize) -> Option<Sample> {
+    let path = corpus_path();
+    let text = std::fs::read_to_string(&path).ok()?;
+    let mut docs = Vec::new();
+    let mut bytes = 0;
+    for line in text.lines() {
+        if bytes >= limit {
+            break;
+        }
+        let Ok(Value::Object(record)) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        if record.get("source").and_then(Value::as_str) != Some(source) {
+            continue;
+        }
+        if let Some(Value::String(doc)) = record.get("text") {
+            bytes += doc.len();
+            docs.push(doc.clone());
+        }
+    }
+    (!docs.is_empty()).then(|| Sample {
+        bytes: bytes as u64,
+        origin: format!("{} docs of source {source:?} from {}", docs.len(), path.display()),
+        docs,
+    })
+}
+
+/// The built-in text repeated as documents up to `limit` bytes.
+fn builtin(text: &str, limit: usize) -> Sample {
+    let count = limit.div_ceil(text.len()).clamp(1, 64);
+    Sample {
+        docs: vec![text.to_string(); count],
+        bytes: (text.len() * count) as u64,
+        origin: format!("built-in text x{count} (corpus not found at {})", corpus_path().display()),
+    }
+}
+
+fn samples() -> [(&'static str, Sample); 2] {
+    let limit = sample_bytes();
+    let en = from_corpus("bbc", limit).unwrap_or_else(|| builtin(BUILTIN_EN, limit));
+    let zh = from_corpus("sighan-pku", limit).unwrap_or_else(|| builtin(BUILTIN_ZH, limit));
+    [("en", en), ("zh", zh)]
+}
+
+fn stages(c: &mut Criterion) {
+    let load = || AliasTable::load(&[]).expect("default alias table loads");
+    let router = Router::new(load().dictionary_words());
+    let canon = Canon::new(load());
+
+    for (lang, sample) in samples() {
+        eprintln!("stages/{lang}: {} bytes: {}", sample.bytes, sample.origin);
+        let docs = &sample.docs;
+        let normalized: Vec<_> = docs.iter().map(|d| normalize(d)).collect();
+        let languages: Vec<Language> = normalized.iter().map(|n| detect(n.text())).collect();
+        // Loads jieba's dictionary now rather than inside a measurement.
+        for (n, &l) in normalized.iter().zip(&languages) {
+            black_box(router.segment(n.text(), l));
+        }
+        let analyses: Vec<_> = docs.iter().map(|d| canon.analyze(d)).collect();
+        let records: Vec<Map<String, Value>> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let mut record = Map::new();
+                record.insert("id".into(), Value::from(i));
+                record.insert("text".into(), Value::from(d.as_str()));
+                record
+            })
+            .collect();
+
+        let mut group = c.benchmark_group(format!("stages/{lang}"));
+        group.throughput(Throughput::Bytes(sample.bytes));
+
+        group.bench_function("normalize", |b| {
+            b.iter(|| {
+                for doc in docs {
+                    black_box(normalize(black_box(doc)));
+                }
+            })
+        });
+        group.bench_function("detect", |b| {
+            b.iter(|| {
+                for n in &normalized {
+                    black_box(detect(black_box(n.text())));
+                }
+            })
+        });
+        group.bench_function("segment", |b| {
+            b.iter(|| {
+                for (n, &l) in normalized.iter().zip(&languages) {
+                    black_box(router.segment(black_box(n.text()), l));
+                }
+            })
+        });
+        let tokens: Vec<_> = normalized
+            .iter()
+            .zip(&languages)
+            .map(|(n, &l)| router.segment(n.text(), l))
+            .collect();
+        group.bench_function("match", |b| {
+            b.iter(|| {
+                for (n, t) in normalized.iter().zip(&tokens) {
+                    black_box(find_mentions(canon.table(), n.text(), black_box(t)));
+                }
+            })
+        });
+        group.bench_function("write", |b| {
+            let mut out = Vec::with_capacity(4 * sample.bytes as usize);
+            b.iter_batched(
+                || records.clone(),
+                |records| {
+                    out.clear();
+                    for (record, analysis) in records.into_iter().zip(&analyses) {
+                        write_record(&mut out, record, analysis, None, WriteOptions::default());
+                    }
+                    black_box(out.len())
+                },
+                BatchSize::LargeInput,
+            )
+        });
+        group.bench_function("analyze", |b| {
+            b.iter(|| {
+                for doc in docs {
+                    black_box(canon.analyze(black_box(doc)));
+                }
+            })
+        });
+        group.finish();
+    }
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .without_plots()
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = stages
+}
+criterion_main!(benches);

@@ -299,7 +299,11 @@ fn write_lookup_text(table: &AliasTable, lookup: &Lookup, out: &mut dyn Write) -
 pub fn alias_show(table: &AliasTable, id: &str, as_json: bool, out: &mut dyn Write) -> Result<Status> {
     let Some(entity) = table.entity(id) else {
         let lookup = table.lookup(id);
-        let hint = match lookup.resolved.or_else(|| lookup.suggestions.first().map(|s| s.1)) {
+        let closest = lookup
+            .resolved
+            .or_else(|| lookup.candidates.first().map(|c| c.alias.entity))
+            .or_else(|| lookup.suggestions.first().map(|s| s.1));
+        let hint = match closest {
             Some(e) => format!("; did you mean {}?", table.entity_at(e).id),
             None => String::new(),
         };

@@ -35,13 +35,26 @@ pub struct Mention {
 struct Candidate {
     first: usize,
     last: usize,
+    /// Byte range in the normalized text: the tokens' extent, or the start of
+    /// one Chinese compound token (日本 in 日本政府).
+    start: usize,
+    end: usize,
     options: Vec<AliasRef>,
     confirmed: Option<u32>,
 }
 
 /// Finds the entity mentions among `tokens` of the normalized `text`.
-pub fn find_mentions(table: &AliasTable, text: &str, tokens: &[Token<'_>]) -> Vec<Mention> {
-    let mut candidates = candidates(table, text, tokens);
+///
+/// `is_word` tells whether a string is a Chinese dictionary word: a compound
+/// token that starts with a name and ends with a word (日本 + 政府) yields a
+/// mention of the name.
+pub fn find_mentions(
+    table: &AliasTable,
+    text: &str,
+    tokens: &[Token<'_>],
+    is_word: &dyn Fn(&str) -> bool,
+) -> Vec<Mention> {
+    let mut candidates = candidates(table, text, tokens, is_word);
     if candidates.is_empty() {
         return Vec::new();
     }
@@ -53,15 +66,20 @@ pub fn find_mentions(table: &AliasTable, text: &str, tokens: &[Token<'_>]) -> Ve
                 entity,
                 first_token: c.first,
                 last_token: c.last,
-                start: tokens[c.first].start,
-                end: tokens[c.last].end,
+                start: c.start,
+                end: c.end,
             })
         })
         .collect()
 }
 
 /// Longest-first candidates whose surface rules hold, left to right, not overlapping.
-fn candidates(table: &AliasTable, text: &str, tokens: &[Token<'_>]) -> Vec<Candidate> {
+fn candidates(
+    table: &AliasTable,
+    text: &str,
+    tokens: &[Token<'_>],
+    is_word: &dyn Fn(&str) -> bool,
+) -> Vec<Candidate> {
     let trie = table.trie();
     let mut out = Vec::new();
     let mut ends: Vec<(usize, u32)> = Vec::new();
@@ -74,6 +92,9 @@ fn candidates(table: &AliasTable, text: &str, tokens: &[Token<'_>]) -> Vec<Candi
             let Some(first) = token.term.chars().next() else {
                 break;
             };
+            if j > i && !joins_names(&text[tokens[j - 1].end..token.start]) {
+                break;
+            }
             if needs_separator(previous, first) {
                 match trie.step(node, ' ') {
                     Some(next) => node = next,
@@ -101,6 +122,8 @@ fn candidates(table: &AliasTable, text: &str, tokens: &[Token<'_>]) -> Vec<Candi
                 out.push(Candidate {
                     first: i,
                     last,
+                    start,
+                    end,
                     options,
                     confirmed: None,
                 });
@@ -108,9 +131,75 @@ fn candidates(table: &AliasTable, text: &str, tokens: &[Token<'_>]) -> Vec<Candi
                 continue 'tokens;
             }
         }
+        if let Some(candidate) = compound_prefix(table, text, tokens, i, is_word) {
+            out.push(candidate);
+        }
         i += 1;
     }
     out
+}
+
+/// A name at the start of a Chinese compound token whose rest is a word of
+/// its own: jieba's dictionary has 日本政府 and 美国政府, which would hide 日本
+/// and 美国. A one-character rest (小米粥, 阿里山) is never split off: those are
+/// the words that contain a name but mean something else.
+fn compound_prefix(
+    table: &AliasTable,
+    text: &str,
+    tokens: &[Token<'_>],
+    index: usize,
+    is_word: &dyn Fn(&str) -> bool,
+) -> Option<Candidate> {
+    let token = &tokens[index];
+    if !token.term.starts_with(crate::script::is_han) || token.term.chars().count() < 3 {
+        return None;
+    }
+    let trie = table.trie();
+    let mut node = KeyTrie::ROOT;
+    let mut best = None;
+    for (offset, c) in token.term.char_indices() {
+        match trie.step(node, c) {
+            Some(next) => node = next,
+            None => break,
+        }
+        let split = offset + c.len_utf8();
+        let rest = &token.term[split..];
+        if let Some(key) = trie.key_at(node)
+            && rest.chars().count() >= 2
+            && is_word(rest)
+        {
+            best = Some((split, key));
+        }
+    }
+    let (split, key) = best?;
+    // Terms and surface have the same characters one for one; find the
+    // surface byte offset of the split by counting characters.
+    let prefix_chars = token.term[..split].chars().count();
+    let surface = &text[token.start..token.end];
+    let end = token.start + surface.char_indices().nth(prefix_chars).map_or(surface.len(), |(b, _)| b);
+    let options: Vec<AliasRef> = table
+        .aliases_of_key_id(key)
+        .iter()
+        .copied()
+        .filter(|&r| table.surface_allows(r, text, token.start, end))
+        .collect();
+    (!options.is_empty()).then_some(Candidate {
+        first: index,
+        last: index,
+        start: token.start,
+        end,
+        options,
+        confirmed: None,
+    })
+}
+
+/// Whether the text between two tokens can sit inside a name: whitespace
+/// (line breaks included), the dot of an initial, a hyphen, or the middle dot
+/// of transliterated names (比尔·盖茨). Anything else, a comma or a
+/// parenthesis, separates names: "ByteDance (Seed)" is not "ByteDance Seed".
+fn joins_names(gap: &str) -> bool {
+    gap.chars()
+        .all(|c| c.is_whitespace() || matches!(c, '.' | '-' | '·' | '・' | '\'' | '•'))
 }
 
 /// The distinct entities among `options`, in order.
@@ -297,6 +386,13 @@ id = "united-states"
 name = "United States"
 kind = "place"
 aliases.en = [{ text = "US", case = "exact" }, { text = "U.S.", case = "exact" }, "United States"]
+aliases.zh-Hans = ["美国"]
+
+[[entity]]
+id = "xiaomi"
+name = "Xiaomi"
+kind = "org"
+aliases.zh-Hans = [{ text = "小米", blockers = ["小米粥"] }]
 "#;
 
     fn table() -> AliasTable {
@@ -315,7 +411,7 @@ aliases.en = [{ text = "US", case = "exact" }, { text = "U.S.", case = "exact" }
         let lang = crate::detect::detect(normalized.text());
         let lang = if lang.code == "und" { Language { code: "en", confidence: 0.0 } } else { lang };
         let tokens = router.segment(normalized.text(), lang);
-        find_mentions(&table, normalized.text(), &tokens)
+        find_mentions(&table, normalized.text(), &tokens, &|w| router.is_dictionary_word(w))
             .into_iter()
             .map(|m| {
                 (
@@ -369,6 +465,19 @@ aliases.en = [{ text = "US", case = "exact" }, { text = "U.S.", case = "exact" }
     fn chinese_aliases_match_on_token_boundaries_and_support_chains() {
         assert_eq!(ids("背靠阿里(Qwen)的实验室"), ["alibaba", "qwen"]);
         assert!(ids("我们去阿里山旅游,看到了 Qwen 的广告").iter().all(|id| id != "alibaba"));
+    }
+
+    #[test]
+    fn names_at_the_start_of_compound_words_are_found() {
+        assert_eq!(mentions("美国政府宣布"), [("united-states".into(), "美国".into())]);
+        assert!(ids("小米粥").is_empty());
+    }
+
+    #[test]
+    fn names_do_not_run_across_punctuation() {
+        assert_eq!(ids("Moonshot AI (Dark Side of the Moon)"), ["moonshot-ai", "moonshot-ai"]);
+        assert!(joins_names(" \n. "));
+        assert!(!joins_names(" ("));
     }
 
     #[test]

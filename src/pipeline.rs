@@ -80,7 +80,9 @@ impl Canon {
         let text = normalized.text();
         let lang = detect(text);
         let tokens = self.router.segment(text, lang);
-        let mentions = find_mentions(&self.table, text, &tokens);
+        let mentions = find_mentions(&self.table, text, &tokens, &|word| {
+            self.router.is_dictionary_word(word)
+        });
 
         let mut term_buffer = String::with_capacity(text.len() + mentions.len() * 16);
         let capacity = tokens.len() + mentions.len();

@@ -122,7 +122,11 @@ pub fn parse(source: &TableSource) -> (Vec<Entity>, Vec<TableProblem>) {
                     let alias_line = |text: &str| {
                         let quoted = format!("\"{text}\"");
                         (first..last)
-                            .find(|&l| lines.get(l - 1).is_some_and(|s| s.contains(&quoted)))
+                            .find(|&l| {
+                                lines.get(l - 1).is_some_and(|s| {
+                                    s.contains(&quoted) && !is_entity_field_line(s)
+                                })
+                            })
                             .unwrap_or(first)
                     };
                     match convert(raw, first, alias_line) {
@@ -153,6 +157,15 @@ fn entity_header_lines(text: &str) -> Vec<usize> {
         .filter(|(_, l)| l.trim_start().starts_with("[[entity]]"))
         .map(|(i, _)| i + 1)
         .collect()
+}
+
+/// Lines that set an entity field other than aliases (`name = "Apple"`), so
+/// that an alias equal to the name is located on its own line.
+fn is_entity_field_line(line: &str) -> bool {
+    let line = line.trim_start();
+    ["id", "name", "kind", "parent", "topics", "context"]
+        .iter()
+        .any(|field| line.strip_prefix(field).is_some_and(|rest| rest.trim_start().starts_with('=')))
 }
 
 /// 1-based line of byte `offset` in `text`.

@@ -46,6 +46,11 @@ impl ChineseSegmenter {
         self.jieba.get().is_some()
     }
 
+    /// Whether `word` is in the dictionary.
+    pub fn has_word(&self, word: &str) -> bool {
+        self.jieba().has_word(word)
+    }
+
     fn jieba(&self) -> &Jieba {
         self.jieba.get_or_init(|| {
             let mut jieba = Jieba::new();

@@ -72,6 +72,11 @@ impl Router {
         tokens
     }
 
+    /// Whether `word` is in the Chinese dictionary (loading it if needed).
+    pub fn is_dictionary_word(&self, word: &str) -> bool {
+        self.chinese.has_word(word)
+    }
+
     /// Whether the Chinese dictionary has been loaded (it is loaded on first use).
     pub fn chinese_loaded(&self) -> bool {
         self.chinese.is_loaded()

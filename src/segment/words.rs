@@ -58,6 +58,18 @@ impl Segment for WordSegmenter {
                     i += 1;
                 }
             }
+            // C++, C#, Face++: a trailing run of + or # not followed by a word
+            // is part of the name, and dropping it would turn it into a common word.
+            let suffix = run[end..].bytes().take_while(|&b| b == b'+' || b == b'#').count();
+            if suffix > 0
+                && suffix <= 2
+                && !run[end + suffix..].starts_with(|c: char| c.is_alphanumeric())
+            {
+                while i < pieces.len() && pieces[i].0 < end + suffix {
+                    i += 1;
+                }
+                end += suffix;
+            }
             if let Some(stripped) = strip_possessive(&run[start..end]) {
                 end = start + stripped.len();
             }
@@ -175,6 +187,11 @@ mod tests {
             terms("$1,841.31 rose 10% to 15.8m after post-training; £600m"),
             ["$1,841.31", "rose", "10%", "to", "15.8m", "after", "post-training", "£600m"]
         );
+    }
+
+    #[test]
+    fn plus_and_sharp_suffixes_stay_on_names() {
+        assert_eq!(terms("C++ and C# beat Face++, but a+b is two"), ["c++", "and", "c#", "beat", "face++", "but", "a", "b", "is", "two"]);
     }
 
     #[test]
