@@ -53,7 +53,11 @@ pub struct NormalizeArgs {
 }
 
 /// `canon normalize`: runs the pipeline over the inputs.
-pub fn normalize(args: &NormalizeArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Status> {
+pub fn normalize(
+    args: &NormalizeArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<Status> {
     let table = load_table(&args.aliases)?;
     for warning in table.warnings() {
         let _ = writeln!(stderr, "warning: {warning}");
@@ -75,13 +79,17 @@ pub fn normalize(args: &NormalizeArgs, stdout: &mut dyn Write, stderr: &mut dyn 
             None => None,
         },
         rejects_path: args.rejects.clone(),
-        progress: (!args.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(total_bytes)),
+        progress: (!args.quiet && std::io::stderr().is_terminal())
+            .then(|| progress_bar(total_bytes)),
     };
     let summary = match &args.output {
         Some(path) => {
             let mut out = create_output(path)?;
             let summary = corpus::run(&canon, &inputs, &args.corpus, &mut out, &mut observer)?;
-            out.flush().map_err(|source| Error::Io { path: path.clone(), source })?;
+            out.flush().map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
             drop(out);
             summary
         }
@@ -97,12 +105,18 @@ pub fn normalize(args: &NormalizeArgs, stdout: &mut dyn Write, stderr: &mut dyn 
     }
     if let Some(mut rejects) = observer.rejects.take() {
         let path = args.rejects.clone().unwrap_or_default();
-        rejects.flush().map_err(|source| Error::Io { path, source })?;
+        rejects
+            .flush()
+            .map_err(|source| Error::Io { path, source })?;
     }
     if !args.quiet {
         let _ = writeln!(observer.stderr, "{summary}");
     }
-    Ok(if summary.rejected > 0 { Status::Problems } else { Status::Success })
+    Ok(if summary.rejected > 0 {
+        Status::Problems
+    } else {
+        Status::Success
+    })
 }
 
 /// Creates an output file, compressed with gzip or zstd when its name ends in
@@ -115,9 +129,16 @@ fn create_output(path: &Path) -> Result<Box<dyn Write + Send>> {
     let file = BufWriter::with_capacity(1 << 16, File::create(path).map_err(io_error)?);
     let name = path.to_string_lossy();
     Ok(if name.ends_with(".gz") {
-        Box::new(flate2::write::GzEncoder::new(file, flate2::Compression::default()))
+        Box::new(flate2::write::GzEncoder::new(
+            file,
+            flate2::Compression::default(),
+        ))
     } else if name.ends_with(".zst") {
-        Box::new(zstd::stream::write::Encoder::new(file, 3).map_err(io_error)?.auto_finish())
+        Box::new(
+            zstd::stream::write::Encoder::new(file, 3)
+                .map_err(io_error)?
+                .auto_finish(),
+        )
     } else {
         Box::new(file)
     })
@@ -178,7 +199,12 @@ impl Observer for StderrObserver<'_> {
 
 /// `canon alias lookup`: what each name resolves to. Unknown names make the
 /// status [`Status::Problems`].
-pub fn alias_lookup(table: &AliasTable, names: &[String], as_json: bool, out: &mut dyn Write) -> Result<Status> {
+pub fn alias_lookup(
+    table: &AliasTable,
+    names: &[String],
+    as_json: bool,
+    out: &mut dyn Write,
+) -> Result<Status> {
     let mut status = Status::Success;
     for name in names {
         let lookup = table.lookup(name);
@@ -238,7 +264,11 @@ fn lookup_json(table: &AliasTable, lookup: &Lookup) -> serde_json::Value {
     })
 }
 
-fn write_lookup_text(table: &AliasTable, lookup: &Lookup, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_lookup_text(
+    table: &AliasTable,
+    lookup: &Lookup,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let describe = |c: &crate::aliases::LookupCandidate| {
         let entity = table.entity_at(c.alias.entity);
         let alias = table.alias(c.alias);
@@ -246,7 +276,11 @@ fn write_lookup_text(table: &AliasTable, lookup: &Lookup, out: &mut dyn Write) -
         if !c.matches_case {
             needs = format!("written exactly {:?}", alias.text);
         }
-        let needs = if needs.is_empty() { String::new() } else { format!("; needs {needs}") };
+        let needs = if needs.is_empty() {
+            String::new()
+        } else {
+            format!("; needs {needs}")
+        };
         format!(
             "{} ({}, {}) via {} alias {:?}{}",
             entity.id,
@@ -276,7 +310,11 @@ fn write_lookup_text(table: &AliasTable, lookup: &Lookup, out: &mut dyn Write) -
             .find(|c| c.alias.entity == entity && c.matches_case)
             .expect("a resolved lookup has a matching candidate");
         writeln!(out, "{} -> {}", lookup.query, describe(best))?;
-        let others: Vec<_> = lookup.candidates.iter().filter(|c| c.alias != best.alias).collect();
+        let others: Vec<_> = lookup
+            .candidates
+            .iter()
+            .filter(|c| c.alias != best.alias)
+            .collect();
         for candidate in others {
             writeln!(out, "  also: {}", describe(candidate))?;
         }
@@ -287,7 +325,11 @@ fn write_lookup_text(table: &AliasTable, lookup: &Lookup, out: &mut dyn Write) -
         out,
         "{}: {}",
         lookup.query,
-        if usable { "ambiguous, candidates:" } else { "unknown as written, candidates:" }
+        if usable {
+            "ambiguous, candidates:"
+        } else {
+            "unknown as written, candidates:"
+        }
     )?;
     for candidate in &lookup.candidates {
         writeln!(out, "  {}", describe(candidate))?;
@@ -296,7 +338,12 @@ fn write_lookup_text(table: &AliasTable, lookup: &Lookup, out: &mut dyn Write) -
 }
 
 /// `canon alias show`: one entity and all its aliases by language.
-pub fn alias_show(table: &AliasTable, id: &str, as_json: bool, out: &mut dyn Write) -> Result<Status> {
+pub fn alias_show(
+    table: &AliasTable,
+    id: &str,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> Result<Status> {
     let Some(entity) = table.entity(id) else {
         let lookup = table.lookup(id);
         let closest = lookup
@@ -336,7 +383,13 @@ pub fn alias_show(table: &AliasTable, id: &str, as_json: bool, out: &mut dyn Wri
         )
     } else {
         (|| {
-            writeln!(out, "{} ({}, {})", entity.id, entity.name, entity.kind.as_str())?;
+            writeln!(
+                out,
+                "{} ({}, {})",
+                entity.id,
+                entity.name,
+                entity.kind.as_str()
+            )?;
             if let Some(parent) = &entity.parent {
                 writeln!(out, "  parent: {parent}")?;
             }
@@ -439,5 +492,9 @@ pub fn alias_check(files: &[PathBuf], out: &mut dyn Write) -> Result<Status> {
         }
     )
     .map_err(Error::Output)?;
-    Ok(if problems.is_empty() { Status::Success } else { Status::Problems })
+    Ok(if problems.is_empty() {
+        Status::Success
+    } else {
+        Status::Problems
+    })
 }

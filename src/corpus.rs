@@ -117,7 +117,11 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let seconds = self.elapsed.as_secs_f64();
         let mb = self.bytes_in as f64 / 1e6;
-        let languages: Vec<String> = self.languages.iter().map(|(l, n)| format!("{l} {n}")).collect();
+        let languages: Vec<String> = self
+            .languages
+            .iter()
+            .map(|(l, n)| format!("{l} {n}"))
+            .collect();
         write!(
             f,
             "canon: {} records in, {} out, {} rejected; {:.1} MB in {:.2} s ({:.1} MB/s); languages: {}; {} entity mentions",
@@ -127,7 +131,11 @@ impl fmt::Display for Summary {
             mb,
             seconds,
             if seconds > 0.0 { mb / seconds } else { 0.0 },
-            if languages.is_empty() { "none".to_string() } else { languages.join(", ") },
+            if languages.is_empty() {
+                "none".to_string()
+            } else {
+                languages.join(", ")
+            },
             self.mentions
         )?;
         if self.blank_lines > 0 {
@@ -318,7 +326,8 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
             batcher.push(item, false)
         }
         Layout::JsonLines => {
-            let mut lines = LineReader::new(BufReader::with_capacity(256 * 1024, reader), max_bytes);
+            let mut lines =
+                LineReader::new(BufReader::with_capacity(256 * 1024, reader), max_bytes);
             let mut line_no = 0;
             loop {
                 line_no += 1;
@@ -418,7 +427,13 @@ fn analyze_record(
         Layout::JsonLines => options.text_field.clone(),
     };
     fields.insert(text_field, Value::String(text));
-    write_record(&mut result.output, fields, &analysis, encoding, options.write);
+    write_record(
+        &mut result.output,
+        fields,
+        &analysis,
+        encoding,
+        options.write,
+    );
     result.records_out += 1;
     result.languages.push(analysis.lang.code);
     result.mentions += analysis.entities.len() as u64;

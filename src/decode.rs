@@ -89,7 +89,10 @@ impl InputFile {
 
     /// The size on disk, when known (for progress).
     pub fn size(&self) -> Option<u64> {
-        self.path.as_ref().and_then(|p| p.metadata().ok()).map(|m| m.len())
+        self.path
+            .as_ref()
+            .and_then(|p| p.metadata().ok())
+            .map(|m| m.len())
     }
 
     /// Opens the input, decompressing as needed.
@@ -318,11 +321,20 @@ mod tests {
     #[test]
     fn layout_and_compression_come_from_the_name() {
         let f = InputFile::from_path(Path::new("a/b.jsonl.gz"));
-        assert_eq!((f.layout, f.compression), (Layout::JsonLines, Compression::Gzip));
+        assert_eq!(
+            (f.layout, f.compression),
+            (Layout::JsonLines, Compression::Gzip)
+        );
         let f = InputFile::from_path(Path::new("b.ndjson"));
-        assert_eq!((f.layout, f.compression), (Layout::JsonLines, Compression::None));
+        assert_eq!(
+            (f.layout, f.compression),
+            (Layout::JsonLines, Compression::None)
+        );
         let f = InputFile::from_path(Path::new("b.txt.zst"));
-        assert_eq!((f.layout, f.compression), (Layout::PlainText, Compression::Zstd));
+        assert_eq!(
+            (f.layout, f.compression),
+            (Layout::PlainText, Compression::Zstd)
+        );
     }
 
     #[test]

@@ -261,14 +261,19 @@ mod tests {
 
     #[test]
     fn other_languages_get_two_letter_codes() {
-        let lang = detect("Die Regierung hat am Freitag neue Regeln für den Export von Chips beschlossen.");
+        let lang = detect(
+            "Die Regierung hat am Freitag neue Regeln für den Export von Chips beschlossen.",
+        );
         assert_eq!(lang.code, "de");
     }
 
     #[test]
     fn short_unaccented_latin_defaults_to_english() {
         assert_eq!(detect("Ad sales boost Time Warner profit").code, "en");
-        assert_eq!(detect("Le président a parlé à la télévision hier soir.").code, "fr");
+        assert_eq!(
+            detect("Le président a parlé à la télévision hier soir.").code,
+            "fr"
+        );
     }
 
     #[test]

@@ -13,12 +13,12 @@
 //! whole pipeline over files in parallel; [`commands`] holds the command-line
 //! commands.
 
-pub mod decode;
-pub mod normalize;
-pub mod detect;
-pub mod segment;
 pub mod aliases;
+pub mod decode;
+pub mod detect;
 pub mod matching;
+pub mod normalize;
+pub mod segment;
 pub mod write;
 
 pub mod commands;

@@ -21,7 +21,9 @@ use canon::write::WriteOptions;
 /// entity aliases mapped onto canonical ids.
 #[derive(Debug, Parser)]
 #[command(name = "canon", version, about, long_about = None)]
-#[command(after_help = "Exit status: 0 success; 1 records rejected, names unknown or table problems; 2 usage or fatal error.")]
+#[command(
+    after_help = "Exit status: 0 success; 1 records rejected, names unknown or table problems; 2 usage or fatal error."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -172,7 +174,11 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
             commands::normalize(&args, stdout, &mut std::io::stderr())?
         }
         Command::Alias(command) => match command {
-            AliasCommand::Lookup { names, json, tables } => {
+            AliasCommand::Lookup {
+                names,
+                json,
+                tables,
+            } => {
                 let table = commands::load_table(&tables.files).context("loading alias tables")?;
                 commands::alias_lookup(&table, &names, json, stdout)?
             }
@@ -180,7 +186,12 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 let table = commands::load_table(&tables.files).context("loading alias tables")?;
                 commands::alias_show(&table, &id, json, stdout)?
             }
-            AliasCommand::List { kind, lang, json, tables } => {
+            AliasCommand::List {
+                kind,
+                lang,
+                json,
+                tables,
+            } => {
                 let table = commands::load_table(&tables.files).context("loading alias tables")?;
                 commands::alias_list(&table, kind, lang.as_deref(), json, stdout)?
             }

@@ -176,7 +176,11 @@ fn compound_prefix(
     // surface byte offset of the split by counting characters.
     let prefix_chars = token.term[..split].chars().count();
     let surface = &text[token.start..token.end];
-    let end = token.start + surface.char_indices().nth(prefix_chars).map_or(surface.len(), |(b, _)| b);
+    let end = token.start
+        + surface
+            .char_indices()
+            .nth(prefix_chars)
+            .map_or(surface.len(), |(b, _)| b);
     let options: Vec<AliasRef> = table
         .aliases_of_key_id(key)
         .iter()
@@ -296,7 +300,9 @@ fn context_nearby(
     let after = candidate.last + 1..(candidate.last + 1 + SUPPORT_WINDOW).min(tokens.len());
     [before, after].into_iter().any(|range| {
         let window = window_key(&tokens[range]);
-        context.iter().any(|word| contains_term_sequence(&window, word))
+        context
+            .iter()
+            .any(|word| contains_term_sequence(&window, word))
     })
 }
 
@@ -409,17 +415,26 @@ aliases.zh-Hans = [{ text = "小米", blockers = ["小米粥"] }]
         let router = Router::new(table.dictionary_words());
         let normalized = normalize(text);
         let lang = crate::detect::detect(normalized.text());
-        let lang = if lang.code == "und" { Language { code: "en", confidence: 0.0 } } else { lang };
+        let lang = if lang.code == "und" {
+            Language {
+                code: "en",
+                confidence: 0.0,
+            }
+        } else {
+            lang
+        };
         let tokens = router.segment(normalized.text(), lang);
-        find_mentions(&table, normalized.text(), &tokens, &|w| router.is_dictionary_word(w))
-            .into_iter()
-            .map(|m| {
-                (
-                    table.entity_at(m.entity).id.clone(),
-                    normalized.text()[m.start..m.end].to_string(),
-                )
-            })
-            .collect()
+        find_mentions(&table, normalized.text(), &tokens, &|w| {
+            router.is_dictionary_word(w)
+        })
+        .into_iter()
+        .map(|m| {
+            (
+                table.entity_at(m.entity).id.clone(),
+                normalized.text()[m.start..m.end].to_string(),
+            )
+        })
+        .collect()
     }
 
     fn ids(text: &str) -> Vec<String> {
@@ -440,14 +455,20 @@ aliases.zh-Hans = [{ text = "小米", blockers = ["小米粥"] }]
 
     #[test]
     fn ambiguous_aliases_need_support() {
-        assert_eq!(ids("DeepSeek, Moonshot, and others"), ["deepseek", "moonshot-ai"]);
+        assert_eq!(
+            ids("DeepSeek, Moonshot, and others"),
+            ["deepseek", "moonshot-ai"]
+        );
         assert!(ids("It was a Moonshot for the city council budget.").is_empty());
         assert!(ids("a moonshot project").is_empty());
     }
 
     #[test]
     fn exact_case_aliases_ignore_common_words() {
-        assert_eq!(ids("The US and the U.S. said"), ["united-states", "united-states"]);
+        assert_eq!(
+            ids("The US and the U.S. said"),
+            ["united-states", "united-states"]
+        );
         assert!(ids("let us know").is_empty());
         assert_eq!(ids("ＵＳ exports"), ["united-states"]);
     }
@@ -464,18 +485,28 @@ aliases.zh-Hans = [{ text = "小米", blockers = ["小米粥"] }]
     #[test]
     fn chinese_aliases_match_on_token_boundaries_and_support_chains() {
         assert_eq!(ids("背靠阿里(Qwen)的实验室"), ["alibaba", "qwen"]);
-        assert!(ids("我们去阿里山旅游,看到了 Qwen 的广告").iter().all(|id| id != "alibaba"));
+        assert!(
+            ids("我们去阿里山旅游,看到了 Qwen 的广告")
+                .iter()
+                .all(|id| id != "alibaba")
+        );
     }
 
     #[test]
     fn names_at_the_start_of_compound_words_are_found() {
-        assert_eq!(mentions("美国政府宣布"), [("united-states".into(), "美国".into())]);
+        assert_eq!(
+            mentions("美国政府宣布"),
+            [("united-states".into(), "美国".into())]
+        );
         assert!(ids("小米粥").is_empty());
     }
 
     #[test]
     fn names_do_not_run_across_punctuation() {
-        assert_eq!(ids("Moonshot AI (Dark Side of the Moon)"), ["moonshot-ai", "moonshot-ai"]);
+        assert_eq!(
+            ids("Moonshot AI (Dark Side of the Moon)"),
+            ["moonshot-ai", "moonshot-ai"]
+        );
         assert!(joins_names(" \n. "));
         assert!(!joins_names(" ("));
     }

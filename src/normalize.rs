@@ -46,7 +46,10 @@ impl Normalized {
                 .map_or_else(|| self.origin.last().map_or(0, |o| o.1), |o| o.0);
             return (at as usize, at as usize);
         }
-        (self.origin[start].0 as usize, self.origin[end - 1].1 as usize)
+        (
+            self.origin[start].0 as usize,
+            self.origin[end - 1].1 as usize,
+        )
     }
 }
 
@@ -257,7 +260,13 @@ mod tests {
 
     #[test]
     fn normalizing_twice_equals_normalizing_once() {
-        for s in ["  a \u{B4}", "\u{3000}\u{301}x", "ｶﾞ", "\u{1100}\u{1161}\u{11A8}", "e\u{AD}\u{301}"] {
+        for s in [
+            "  a \u{B4}",
+            "\u{3000}\u{301}x",
+            "ｶﾞ",
+            "\u{1100}\u{1161}\u{11A8}",
+            "e\u{AD}\u{301}",
+        ] {
             let once = normalize(s);
             assert_eq!(normalize(once.text()).text(), once.text(), "input {s:?}");
         }

@@ -183,7 +183,17 @@ mod tests {
         let terms: Vec<&str> = analysis.terms().collect();
         assert_eq!(
             terms,
-            ["dark", "side", "of", "the", "moon", "moonshot-ai", "released", "a", "model"]
+            [
+                "dark",
+                "side",
+                "of",
+                "the",
+                "moon",
+                "moonshot-ai",
+                "released",
+                "a",
+                "model"
+            ]
         );
         assert_eq!(analysis.token_spans[5], (0, 21));
         assert_eq!(analysis.token_spans.len(), terms.len());

@@ -26,7 +26,8 @@ pub fn script_of(c: char) -> Script {
         Script::Han
     } else if matches!(c, '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}') && c != '\u{30FB}' {
         Script::Kana
-    } else if matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}') && c != '×' && c != '÷' {
+    } else if matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}') && c != '×' && c != '÷'
+    {
         Script::Latin
     } else {
         Script::Other

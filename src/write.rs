@@ -90,7 +90,11 @@ pub fn write_record(
         write_str(out, &mention.name);
         out.extend_from_slice(b",\"surface\":");
         write_str(out, &mention.surface);
-        let _ = write!(out, ",\"start\":{},\"end\":{}}}", mention.start, mention.end);
+        let _ = write!(
+            out,
+            ",\"start\":{},\"end\":{}}}",
+            mention.start, mention.end
+        );
     }
     out.push(b']');
     if let Some(encoding) = encoding {
@@ -118,7 +122,13 @@ mod tests {
             serde_json::from_str(r#"{"id":7,"big":1.10,"text":"DeepSeek’s model is the one that the lab released","lang":"xx"}"#).unwrap();
         let analysis = canon.analyze("DeepSeek’s model is the one that the lab released");
         let mut out = Vec::new();
-        write_record(&mut out, record, &analysis, None, WriteOptions { spans: true });
+        write_record(
+            &mut out,
+            record,
+            &analysis,
+            None,
+            WriteOptions { spans: true },
+        );
         let line = String::from_utf8(out).unwrap();
         assert!(line.starts_with(r#"{"id":7,"big":1.10,"text":"DeepSeek’s model is the one that the lab released","lang":"en","#), "{line}");
         assert!(line.ends_with("}\n"));
@@ -126,14 +136,23 @@ mod tests {
         assert_eq!(value["tokens"][0], "deepseek");
         assert_eq!(value["token_spans"][0], serde_json::json!([0, 8]));
         assert_eq!(value["entities"][0]["surface"], "DeepSeek");
-        assert_eq!(value["normalized_text"], "DeepSeek's model is the one that the lab released");
+        assert_eq!(
+            value["normalized_text"],
+            "DeepSeek's model is the one that the lab released"
+        );
     }
 
     #[test]
     fn an_empty_record_gets_only_canon_fields() {
         let canon = Canon::new(AliasTable::load(&[]).unwrap());
         let mut out = Vec::new();
-        write_record(&mut out, Map::new(), &canon.analyze(""), Some("GBK"), WriteOptions::default());
+        write_record(
+            &mut out,
+            Map::new(),
+            &canon.analyze(""),
+            Some("GBK"),
+            WriteOptions::default(),
+        );
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"lang\":\"und\",\"lang_confidence\":0,\"normalized_text\":\"\",\"tokens\":[],\"entities\":[],\"encoding\":\"GBK\"}\n"

@@ -35,7 +35,10 @@ pub fn merge_and_check(sources: &[TableSource]) -> (Vec<Entity>, Problems) {
                 problems.push(error(
                     &entity.file,
                     entity.line,
-                    format!("duplicate id {:?} (first defined on line {first_line})", entity.id),
+                    format!(
+                        "duplicate id {:?} (first defined on line {first_line})",
+                        entity.id
+                    ),
                 ));
                 continue;
             }
@@ -65,7 +68,12 @@ fn warning(file: &str, line: usize, message: String) -> (Severity, TableProblem)
     problem(Severity::Warning, file, line, message)
 }
 
-fn problem(severity: Severity, file: &str, line: usize, message: String) -> (Severity, TableProblem) {
+fn problem(
+    severity: Severity,
+    file: &str,
+    line: usize,
+    message: String,
+) -> (Severity, TableProblem) {
     (
         severity,
         TableProblem {
@@ -80,7 +88,10 @@ fn problem(severity: Severity, file: &str, line: usize, message: String) -> (Sev
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.split('-').all(|part| {
-            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
 }
 
@@ -90,7 +101,8 @@ fn is_valid_lang(tag: &str) -> bool {
     let primary = parts.next().unwrap_or("");
     (2..=3).contains(&primary.len())
         && primary.bytes().all(|b| b.is_ascii_lowercase())
-        && parts.all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && parts
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 fn check_entity(
@@ -104,14 +116,25 @@ fn check_entity(
         problems.push(error(
             file,
             line,
-            format!("id {:?} is not a lowercase slug (a-z, 0-9 and single '-')", entity.id),
+            format!(
+                "id {:?} is not a lowercase slug (a-z, 0-9 and single '-')",
+                entity.id
+            ),
         ));
     }
     if entity.name.trim().is_empty() {
-        problems.push(error(file, line, format!("entity {:?} has an empty name", entity.id)));
+        problems.push(error(
+            file,
+            line,
+            format!("entity {:?} has an empty name", entity.id),
+        ));
     }
     if entity.aliases.is_empty() {
-        problems.push(error(file, line, format!("entity {:?} has no aliases", entity.id)));
+        problems.push(error(
+            file,
+            line,
+            format!("entity {:?} has no aliases", entity.id),
+        ));
     }
     if let Some(parent) = &entity.parent {
         match index_of.get(parent) {
@@ -123,7 +146,10 @@ fn check_entity(
             Some(_) if has_parent_cycle(entity, index_of, merged) => problems.push(error(
                 file,
                 line,
-                format!("entity {:?} is its own ancestor through parent {parent:?}", entity.id),
+                format!(
+                    "entity {:?} is its own ancestor through parent {parent:?}",
+                    entity.id
+                ),
             )),
             Some(_) => {}
         }
@@ -135,7 +161,10 @@ fn check_entity(
             problems.push(error(
                 file,
                 alias.line,
-                format!("entity {:?}: {:?} is not a language tag like en, zh-Hans, zh-TW", entity.id, alias.lang),
+                format!(
+                    "entity {:?}: {:?} is not a language tag like en, zh-Hans, zh-TW",
+                    entity.id, alias.lang
+                ),
             ));
         }
         let key = alias_key(&alias.text);
@@ -143,15 +172,26 @@ fn check_entity(
             problems.push(warning(
                 file,
                 alias.line,
-                format!("entity {:?}: alias {:?} normalizes to nothing and can never match", entity.id, alias.text),
+                format!(
+                    "entity {:?}: alias {:?} normalizes to nothing and can never match",
+                    entity.id, alias.text
+                ),
             ));
             continue;
         }
-        if alias.case_exact && !alias.text.chars().any(|c| c.is_uppercase() || c.is_lowercase()) {
+        if alias.case_exact
+            && !alias
+                .text
+                .chars()
+                .any(|c| c.is_uppercase() || c.is_lowercase())
+        {
             problems.push(warning(
                 file,
                 alias.line,
-                format!("entity {:?}: alias {:?} has case = \"exact\" but no letters with case", entity.id, alias.text),
+                format!(
+                    "entity {:?}: alias {:?} has case = \"exact\" but no letters with case",
+                    entity.id, alias.text
+                ),
             ));
         }
         match keys.get(&key) {
@@ -175,13 +215,19 @@ fn check_entity(
                 problems.push(warning(
                     file,
                     alias.line,
-                    format!("entity {:?}: alias {:?} is shadowed by its own blocker {blocker:?}", entity.id, alias.text),
+                    format!(
+                        "entity {:?}: alias {:?} is shadowed by its own blocker {blocker:?}",
+                        entity.id, alias.text
+                    ),
                 ));
             } else if !blocker_norm.contains(&lowered) {
                 problems.push(warning(
                     file,
                     alias.line,
-                    format!("entity {:?}: blocker {blocker:?} does not contain alias {:?}", entity.id, alias.text),
+                    format!(
+                        "entity {:?}: blocker {blocker:?} does not contain alias {:?}",
+                        entity.id, alias.text
+                    ),
                 ));
             }
         }
@@ -192,12 +238,19 @@ fn check_entity(
 /// that `later` adds nothing.
 fn covers(earlier: &AliasEntry, later: &AliasEntry) -> bool {
     let case_covered = !earlier.case_exact
-        || same_text(normalize(&earlier.text).text(), normalize(&later.text).text());
+        || same_text(
+            normalize(&earlier.text).text(),
+            normalize(&later.text).text(),
+        );
     let support_covered = !earlier.needs_support || later.needs_support;
     case_covered && support_covered && earlier.blockers.is_empty()
 }
 
-fn has_parent_cycle(entity: &Entity, index_of: &FxHashMap<String, usize>, merged: &[Entity]) -> bool {
+fn has_parent_cycle(
+    entity: &Entity,
+    index_of: &FxHashMap<String, usize>,
+    merged: &[Entity],
+) -> bool {
     let mut current = entity.parent.as_deref();
     for _ in 0..=merged.len() {
         match current {
@@ -263,26 +316,42 @@ mod tests {
             text: text.into(),
             jsonl: false,
         };
-        merge_and_check(&[source]).1.into_iter().map(|(_, p)| p.to_string()).collect()
+        merge_and_check(&[source])
+            .1
+            .into_iter()
+            .map(|(_, p)| p.to_string())
+            .collect()
     }
 
     fn entity(id: &str, parent: Option<&str>, aliases: &str) -> String {
-        let parent = parent.map(|p| format!("parent = \"{p}\"\n")).unwrap_or_default();
-        format!("[[entity]]\nid = \"{id}\"\nname = \"N\"\nkind = \"org\"\n{parent}aliases.en = [{aliases}]\n")
+        let parent = parent
+            .map(|p| format!("parent = \"{p}\"\n"))
+            .unwrap_or_default();
+        format!(
+            "[[entity]]\nid = \"{id}\"\nname = \"N\"\nkind = \"org\"\n{parent}aliases.en = [{aliases}]\n"
+        )
     }
 
     #[test]
     fn a_clean_table_has_no_problems() {
-        let problems = check(&(entity("a", None, "\"Alpha\"") + &entity("b", Some("a"), "\"Beta\"")));
+        let problems =
+            check(&(entity("a", None, "\"Alpha\"") + &entity("b", Some("a"), "\"Beta\"")));
         assert!(problems.is_empty(), "{problems:?}");
     }
 
     #[test]
     fn duplicate_ids_and_unknown_parents_are_reported_with_lines() {
-        let problems = check(&(entity("a", None, "\"Alpha\"") + &entity("a", Some("zzz"), "\"A2\"")));
-        assert_eq!(problems, ["t.toml:6: duplicate id \"a\" (first defined on line 1)"]);
+        let problems =
+            check(&(entity("a", None, "\"Alpha\"") + &entity("a", Some("zzz"), "\"A2\"")));
+        assert_eq!(
+            problems,
+            ["t.toml:6: duplicate id \"a\" (first defined on line 1)"]
+        );
         let problems = check(&entity("a", Some("zzz"), "\"Alpha\""));
-        assert_eq!(problems, ["t.toml:1: entity \"a\" has unknown parent \"zzz\""]);
+        assert_eq!(
+            problems,
+            ["t.toml:1: entity \"a\" has unknown parent \"zzz\""]
+        );
     }
 
     #[test]
@@ -315,13 +384,24 @@ mod tests {
         let problems = check(&entity("Bad_Id", None, "\"X\""));
         assert!(problems[0].contains("not a lowercase slug"));
         let problems = check(&(entity("a", Some("b"), "\"A\"") + &entity("b", Some("a"), "\"B\"")));
-        assert!(problems.iter().all(|p| p.contains("its own ancestor")), "{problems:?}");
+        assert!(
+            problems.iter().all(|p| p.contains("its own ancestor")),
+            "{problems:?}"
+        );
     }
 
     #[test]
     fn later_sources_override_entities_by_id() {
-        let first = TableSource { name: "1.toml".into(), text: entity("a", None, "\"Alpha\""), jsonl: false };
-        let second = TableSource { name: "2.toml".into(), text: entity("a", None, "\"Aleph\""), jsonl: false };
+        let first = TableSource {
+            name: "1.toml".into(),
+            text: entity("a", None, "\"Alpha\""),
+            jsonl: false,
+        };
+        let second = TableSource {
+            name: "2.toml".into(),
+            text: entity("a", None, "\"Aleph\""),
+            jsonl: false,
+        };
         let (merged, problems) = merge_and_check(&[first, second]);
         assert!(problems.is_empty());
         assert_eq!(merged.len(), 1);

@@ -165,7 +165,10 @@ fn is_entity_field_line(line: &str) -> bool {
     let line = line.trim_start();
     ["id", "name", "kind", "parent", "topics", "context"]
         .iter()
-        .any(|field| line.strip_prefix(field).is_some_and(|rest| rest.trim_start().starts_with('=')))
+        .any(|field| {
+            line.strip_prefix(field)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
 }
 
 /// 1-based line of byte `offset` in `text`.
@@ -268,7 +271,11 @@ mod tests {
         let (_, problems) = parse(&toml_source("[[entity]]\nid = \"a\"\nname = \n"));
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, 3);
-        assert!(problems[0].to_string().starts_with("t.toml:3: invalid TOML"));
+        assert!(
+            problems[0]
+                .to_string()
+                .starts_with("t.toml:3: invalid TOML")
+        );
     }
 
     #[test]

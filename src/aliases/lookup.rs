@@ -32,7 +32,8 @@ impl Lookup {
     /// Whether the name needs context to be resolved in a document: it is
     /// shared by several entities, or every matching alias needs support.
     pub fn is_ambiguous(&self, table: &AliasTable) -> bool {
-        let usable: Vec<&LookupCandidate> = self.candidates.iter().filter(|c| c.matches_case).collect();
+        let usable: Vec<&LookupCandidate> =
+            self.candidates.iter().filter(|c| c.matches_case).collect();
         self.resolved.is_none() && !usable.is_empty()
             || (!usable.is_empty() && usable.iter().all(|c| table.alias(c.alias).needs_support))
     }
@@ -133,7 +134,10 @@ mod tests {
         assert!(!lookup.candidates.is_empty());
         assert!(lookup.candidates.iter().all(|c| !c.matches_case));
         let lookup = table.lookup("US");
-        assert_eq!(table.entity_at(lookup.resolved.unwrap()).id, "united-states");
+        assert_eq!(
+            table.entity_at(lookup.resolved.unwrap()).id,
+            "united-states"
+        );
     }
 
     #[test]

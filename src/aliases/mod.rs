@@ -201,12 +201,16 @@ impl AliasTable {
     /// Builds a table from exactly `sources` (no default table).
     pub fn from_sources(sources: &[TableSource]) -> Result<AliasTable, Vec<TableProblem>> {
         let (entities, problems) = check::merge_and_check(sources);
-        let (errors, warnings): (Vec<_>, Vec<_>) =
-            problems.into_iter().partition(|(s, _)| *s == Severity::Error);
+        let (errors, warnings): (Vec<_>, Vec<_>) = problems
+            .into_iter()
+            .partition(|(s, _)| *s == Severity::Error);
         if !errors.is_empty() {
             return Err(errors.into_iter().map(|(_, p)| p).collect());
         }
-        Ok(Self::compile(entities, warnings.into_iter().map(|(_, p)| p).collect()))
+        Ok(Self::compile(
+            entities,
+            warnings.into_iter().map(|(_, p)| p).collect(),
+        ))
     }
 
     fn compile(entities: Vec<Entity>, warnings: Vec<TableProblem>) -> AliasTable {
@@ -254,7 +258,13 @@ impl AliasTable {
             .collect();
         let context_keys = entities
             .iter()
-            .map(|e| e.context.iter().map(|c| alias_key(c)).filter(|k| !k.is_empty()).collect())
+            .map(|e| {
+                e.context
+                    .iter()
+                    .map(|c| alias_key(c))
+                    .filter(|k| !k.is_empty())
+                    .collect()
+            })
             .collect();
         AliasTable {
             entities,
@@ -331,7 +341,13 @@ impl AliasTable {
 
     /// Whether the text of `tokens[first..=last]` (a key match) satisfies the
     /// surface rules of alias `r`: exact case and blockers.
-    pub(crate) fn surface_allows(&self, r: AliasRef, normalized: &str, start: usize, end: usize) -> bool {
+    pub(crate) fn surface_allows(
+        &self,
+        r: AliasRef,
+        normalized: &str,
+        start: usize,
+        end: usize,
+    ) -> bool {
         let alias = self.alias(r);
         let compiled = &self.compiled[r.entity as usize][r.alias as usize];
         if alias.case_exact && !same_text(&normalized[start..end], &compiled.normalized) {
@@ -542,7 +558,10 @@ impl KeyTrie {
 
     /// The id of the key that ends at `node`, if one does.
     pub(crate) fn key_at(&self, node: u32) -> Option<u32> {
-        self.terminal.get(node as usize).copied().filter(|&id| id != NO_KEY)
+        self.terminal
+            .get(node as usize)
+            .copied()
+            .filter(|&id| id != NO_KEY)
     }
 }
 

@@ -108,21 +108,41 @@ mod tests {
 
     fn terms(text: &str, code: &'static str) -> Vec<String> {
         let router = Router::new(vec!["月之暗面".to_string()]);
-        let lang = Language { code, confidence: 1.0 };
-        router.segment(text, lang).into_iter().map(|t| t.term.into_owned()).collect()
+        let lang = Language {
+            code,
+            confidence: 1.0,
+        };
+        router
+            .segment(text, lang)
+            .into_iter()
+            .map(|t| t.term.into_owned())
+            .collect()
     }
 
     #[test]
     fn latin_runs_in_chinese_text_are_tokenized_like_english() {
         assert_eq!(
             terms("被点名的DeepSeek、月之暗面与Kevin S. Xu", "zh"),
-            ["被", "点名", "的", "deepseek", "月之暗面", "与", "kevin", "s", "xu"]
+            [
+                "被",
+                "点名",
+                "的",
+                "deepseek",
+                "月之暗面",
+                "与",
+                "kevin",
+                "s",
+                "xu"
+            ]
         );
     }
 
     #[test]
     fn han_runs_in_english_text_are_segmented_like_chinese() {
-        assert_eq!(terms("Moonshot (月之暗面) said", "en"), ["moonshot", "月之暗面", "said"]);
+        assert_eq!(
+            terms("Moonshot (月之暗面) said", "en"),
+            ["moonshot", "月之暗面", "said"]
+        );
     }
 
     #[test]

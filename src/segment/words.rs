@@ -60,7 +60,10 @@ impl Segment for WordSegmenter {
             }
             // C++, C#, Face++: a trailing run of + or # not followed by a word
             // is part of the name, and dropping it would turn it into a common word.
-            let suffix = run[end..].bytes().take_while(|&b| b == b'+' || b == b'#').count();
+            let suffix = run[end..]
+                .bytes()
+                .take_while(|&b| b == b'+' || b == b'#')
+                .count();
             if suffix > 0
                 && suffix <= 2
                 && !run[end + suffix..].starts_with(|c: char| c.is_alphanumeric())
@@ -75,7 +78,13 @@ impl Segment for WordSegmenter {
             }
             let surface = &run[start..end];
             let term = if acronym {
-                Cow::Owned(surface.chars().filter(|&c| c != '.').flat_map(char::to_lowercase).collect())
+                Cow::Owned(
+                    surface
+                        .chars()
+                        .filter(|&c| c != '.')
+                        .flat_map(char::to_lowercase)
+                        .collect(),
+                )
             } else {
                 lowercase(surface)
             };
@@ -97,7 +106,10 @@ fn is_currency_sign(piece: &str) -> bool {
     let mut chars = piece.chars();
     matches!(
         (chars.next(), chars.next()),
-        (Some('$' | '£' | '€' | '¥' | '₩' | '₹' | '₽' | '₺' | '₫' | '฿' | '₿'), None)
+        (
+            Some('$' | '£' | '€' | '¥' | '₩' | '₹' | '₽' | '₺' | '₫' | '฿' | '₿'),
+            None
+        )
     )
 }
 
@@ -122,7 +134,9 @@ fn is_dotted_acronym(word: &str) -> bool {
 
 /// The word without a trailing possessive `'s`, if it has one.
 fn strip_possessive(word: &str) -> Option<&str> {
-    let stripped = word.strip_suffix("'s").or_else(|| word.strip_suffix("'S"))?;
+    let stripped = word
+        .strip_suffix("'s")
+        .or_else(|| word.strip_suffix("'S"))?;
     (!stripped.is_empty()).then_some(stripped)
 }
 
@@ -152,46 +166,72 @@ mod tests {
 
     #[test]
     fn words_are_lowercased_and_punctuation_dropped() {
-        assert_eq!(terms("Hello, World! (DeepSeek)"), ["hello", "world", "deepseek"]);
+        assert_eq!(
+            terms("Hello, World! (DeepSeek)"),
+            ["hello", "world", "deepseek"]
+        );
     }
 
     #[test]
     fn possessive_s_is_dropped_from_term_and_span() {
-        assert_eq!(tokens("China's lead"), [("china".into(), "China"), ("lead".into(), "lead")]);
+        assert_eq!(
+            tokens("China's lead"),
+            [("china".into(), "China"), ("lead".into(), "lead")]
+        );
         assert_eq!(terms("students' work"), ["students", "work"]);
         assert_eq!(terms("don't"), ["don't"]);
     }
 
     #[test]
     fn dotted_acronyms_keep_their_dot_in_the_span() {
-        assert_eq!(tokens("the U.S. ban"), [
-            ("the".into(), "the"),
-            ("us".into(), "U.S."),
-            ("ban".into(), "ban")
-        ]);
+        assert_eq!(
+            tokens("the U.S. ban"),
+            [
+                ("the".into(), "the"),
+                ("us".into(), "U.S."),
+                ("ban".into(), "ban")
+            ]
+        );
         assert_eq!(terms("U.S.-China talks"), ["us", "china", "talks"]);
     }
 
     #[test]
     fn initials_stay_single_letters() {
-        assert_eq!(tokens("Kevin S. Xu"), [
-            ("kevin".into(), "Kevin"),
-            ("s".into(), "S"),
-            ("xu".into(), "Xu")
-        ]);
+        assert_eq!(
+            tokens("Kevin S. Xu"),
+            [
+                ("kevin".into(), "Kevin"),
+                ("s".into(), "S"),
+                ("xu".into(), "Xu")
+            ]
+        );
     }
 
     #[test]
     fn amounts_and_compounds_are_one_token() {
         assert_eq!(
             terms("$1,841.31 rose 10% to 15.8m after post-training; £600m"),
-            ["$1,841.31", "rose", "10%", "to", "15.8m", "after", "post-training", "£600m"]
+            [
+                "$1,841.31",
+                "rose",
+                "10%",
+                "to",
+                "15.8m",
+                "after",
+                "post-training",
+                "£600m"
+            ]
         );
     }
 
     #[test]
     fn plus_and_sharp_suffixes_stay_on_names() {
-        assert_eq!(terms("C++ and C# beat Face++, but a+b is two"), ["c++", "and", "c#", "beat", "face++", "but", "a", "b", "is", "two"]);
+        assert_eq!(
+            terms("C++ and C# beat Face++, but a+b is two"),
+            [
+                "c++", "and", "c#", "beat", "face++", "but", "a", "b", "is", "two"
+            ]
+        );
     }
 
     #[test]

@@ -1,0 +1,92 @@
+//! Invariants that must hold for any input: normalization is idempotent,
+//! every offset is in bounds and on a character boundary, nothing panics.
+
+use std::sync::OnceLock;
+
+use canon::Canon;
+use canon::aliases::AliasTable;
+use canon::normalize::normalize;
+use proptest::prelude::*;
+
+fn canon() -> &'static Canon {
+    static CANON: OnceLock<Canon> = OnceLock::new();
+    CANON.get_or_init(|| Canon::new(AliasTable::load(&[]).expect("default table loads")))
+}
+
+/// Text built from the characters that stress the pipeline: names from the
+/// alias table, full-width forms, invisibles, combining marks, quotes,
+/// line breaks, kana, Hangul jamo and arbitrary code points.
+fn tricky_text() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        Just("DeepSeek".to_string()),
+        Just("月之暗面".to_string()),
+        Just("Dark Side of the\nMoon".to_string()),
+        Just("ＵＳ".to_string()),
+        Just("U.S.".to_string()),
+        Just("China’s".to_string()),
+        Just("小米粥".to_string()),
+        Just("字節跳動".to_string()),
+        Just("$1,841.31".to_string()),
+        Just("post-training".to_string()),
+        Just("ｶﾞ".to_string()),
+        Just("\u{1100}\u{1161}".to_string()),
+        "[ \t\n\u{3000}\u{200B}\u{AD}\u{FEFF}\u{301}\u{B4}“”‘’—…,.;()（）、。]{1,3}",
+        "[a-zA-Z0-9]{1,6}",
+        "[\u{4E00}-\u{4E2F}]{1,4}",
+        any::<char>().prop_map(String::from),
+    ];
+    prop::collection::vec(pieces, 0..24).prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn normalizing_is_idempotent(text in tricky_text()) {
+        let once = normalize(&text);
+        let twice = normalize(once.text());
+        prop_assert_eq!(twice.text(), once.text());
+    }
+
+    #[test]
+    fn normalizing_arbitrary_strings_is_idempotent(text in any::<String>()) {
+        let once = normalize(&text);
+        let twice = normalize(once.text());
+        prop_assert_eq!(twice.text(), once.text());
+    }
+
+    #[test]
+    fn normalized_offsets_map_into_the_original(text in tricky_text()) {
+        let normalized = normalize(&text);
+        let length = text.chars().count();
+        let mut boundaries: Vec<usize> = normalized.text().char_indices().map(|(b, _)| b).collect();
+        boundaries.push(normalized.text().len());
+        for pair in boundaries.windows(2) {
+            let (start, end) = normalized.original_range(pair[0], pair[1]);
+            prop_assert!(start < end && end <= length);
+        }
+    }
+
+    #[test]
+    fn analysis_offsets_are_in_bounds_and_surfaces_match(text in tricky_text()) {
+        let analysis = canon().analyze(&text);
+        let chars: Vec<char> = text.chars().collect();
+        prop_assert_eq!(analysis.token_spans.len(), analysis.terms().len());
+        for &(start, end) in &analysis.token_spans {
+            prop_assert!(start < end && end <= chars.len(), "span {:?} of {}", (start, end), chars.len());
+        }
+        for term in analysis.terms() {
+            prop_assert!(!term.is_empty());
+        }
+        for mention in &analysis.entities {
+            let slice: String = chars[mention.start..mention.end].iter().collect();
+            prop_assert_eq!(&slice, &mention.surface);
+        }
+    }
+
+    #[test]
+    fn analysis_never_panics_on_arbitrary_strings(text in any::<String>()) {
+        let analysis = canon().analyze(&text);
+        prop_assert!(analysis.token_spans.iter().all(|&(s, e)| s < e && e <= text.chars().count()));
+    }
+}
