@@ -50,6 +50,8 @@ pub struct NormalizeArgs {
     pub output: Option<PathBuf>,
     /// No progress and no summary line.
     pub quiet: bool,
+    /// Token choices (search mode).
+    pub analyze: crate::pipeline::AnalyzeOptions,
 }
 
 /// `canon normalize`: runs the pipeline over the inputs.
@@ -62,7 +64,7 @@ pub fn normalize(
     for warning in table.warnings() {
         let _ = writeln!(stderr, "warning: {warning}");
     }
-    let canon = Canon::new(table);
+    let canon = Canon::with_options(table, args.analyze);
     let inputs = expand_inputs(&args.inputs)?;
     let total_bytes: Option<u64> = inputs
         .iter()

@@ -28,4 +28,4 @@ pub mod pipeline;
 pub mod script;
 
 pub use error::{Error, Result};
-pub use pipeline::{Analysis, Canon, EntityMention};
+pub use pipeline::{Analysis, AnalyzeOptions, Canon, EntityMention};

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
+use canon::AnalyzeOptions;
 use canon::aliases::Kind;
 use canon::commands::{self, NormalizeArgs, Status};
 use canon::corpus::{CorpusOptions, DEFAULT_MAX_BYTES};
@@ -50,6 +51,10 @@ struct NormalizeCli {
     /// Also write token_spans: [start, end] code-point offsets parallel to tokens.
     #[arg(long)]
     spans: bool,
+    /// Search mode: after a long Chinese word also emit the dictionary words
+    /// inside it, and after a hyphenated compound its parts (for index-side recall).
+    #[arg(long)]
+    search: bool,
     /// Worker threads (default: all cores). Output is identical for every value.
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
@@ -170,6 +175,9 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 rejects: args.rejects,
                 output: args.output,
                 quiet: args.quiet,
+                analyze: AnalyzeOptions {
+                    search: args.search,
+                },
             };
             commands::normalize(&args, stdout, &mut std::io::stderr())?
         }

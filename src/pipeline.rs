@@ -4,6 +4,9 @@
 use crate::aliases::AliasTable;
 use crate::detect::{Language, detect};
 use crate::matching::find_mentions;
+use std::borrow::Cow;
+
+use crate::normalize::chinese::fold;
 use crate::normalize::{Normalized, normalize};
 use crate::segment::Router;
 
@@ -15,6 +18,17 @@ use crate::segment::Router;
 pub struct Canon {
     table: AliasTable,
     router: Router,
+    options: AnalyzeOptions,
+}
+
+/// Choices that change the tokens canon emits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AnalyzeOptions {
+    /// Search mode: after each long Chinese word, also emit the dictionary
+    /// words inside it (中国农业发展银行 → 中国, 农业, 发展, 银行, ...), and after
+    /// a hyphenated compound its parts, each with its own span; in the manner
+    /// of jieba's `cut_for_search`, for index-side recall.
+    pub search: bool,
 }
 
 /// An entity mention, in the output contract's terms.
@@ -65,8 +79,17 @@ impl Analysis {
 impl Canon {
     /// A pipeline matching against `table`.
     pub fn new(table: AliasTable) -> Canon {
+        Self::with_options(table, AnalyzeOptions::default())
+    }
+
+    /// A pipeline matching against `table`, with `options`.
+    pub fn with_options(table: AliasTable, options: AnalyzeOptions) -> Canon {
         let router = Router::new(table.dictionary_words());
-        Canon { table, router }
+        Canon {
+            table,
+            router,
+            options,
+        }
     }
 
     /// The alias table in use.
@@ -77,14 +100,22 @@ impl Canon {
     /// Runs the whole pipeline on `original`.
     pub fn analyze(&self, original: &str) -> Analysis {
         let normalized = normalize(original);
-        let text = normalized.text();
-        let lang = detect(text);
-        let tokens = self.router.segment(text, lang);
-        let mentions = find_mentions(&self.table, text, &tokens, &|word| {
+        let lang = detect(normalized.text());
+        // Segmentation and matching read the folded text (simplified Chinese);
+        // it has the same byte offsets as the normalized text. Japanese kanji
+        // are not traditional Chinese and stay as they are.
+        let text: Cow<'_, str> = if lang.is_japanese() {
+            Cow::Borrowed(normalized.text())
+        } else {
+            fold(normalized.text())
+        };
+        let tokens = self.router.segment(&text, lang);
+        let mentions = find_mentions(&self.table, &text, &tokens, &|word| {
             self.router.is_dictionary_word(word)
         });
 
         let mut term_buffer = String::with_capacity(text.len() + mentions.len() * 16);
+        let mut parts = Vec::new();
         let capacity = tokens.len() + mentions.len();
         let mut term_ends = Vec::with_capacity(capacity);
         let mut token_spans = Vec::with_capacity(capacity);
@@ -93,6 +124,15 @@ impl Canon {
             term_buffer.push_str(&token.term);
             term_ends.push(term_buffer.len() as u32);
             token_spans.push(normalized.original_range(token.start, token.end));
+            if self.options.search {
+                parts.clear();
+                self.router.search_parts(token, &mut parts);
+                for part in &parts {
+                    term_buffer.push_str(&part.term);
+                    term_ends.push(term_buffer.len() as u32);
+                    token_spans.push(normalized.original_range(part.start, part.end));
+                }
+            }
             while let Some(mention) = next_mention.next_if(|m| m.last_token == index) {
                 let id = &self.table.entity_at(mention.entity).id;
                 if mention.first_token == index && token.term == id.as_str() {
@@ -197,6 +237,36 @@ mod tests {
         );
         assert_eq!(analysis.token_spans[5], (0, 21));
         assert_eq!(analysis.token_spans.len(), terms.len());
+    }
+
+    #[test]
+    fn traditional_text_gives_simplified_tokens_and_original_offsets() {
+        let original = "字節跳動與輝達合作";
+        let analysis = canon().analyze(original);
+        let terms: Vec<&str> = analysis.terms().collect();
+        assert_eq!(&terms[..2], ["字节跳动", "bytedance"]);
+        assert_eq!(analysis.entities[0].surface, "字節跳動");
+        assert_eq!(analysis.entities[1].surface, "輝達");
+        assert_eq!(analysis.normalized.text(), original);
+    }
+
+    #[test]
+    fn search_mode_adds_sub_words_with_their_spans() {
+        let table = AliasTable::load(&[]).unwrap();
+        let canon = Canon::with_options(table, AnalyzeOptions { search: true });
+        let analysis = canon.analyze("中华人民共和国和post-training");
+        let terms: Vec<&str> = analysis.terms().collect();
+        assert_eq!(terms[0], "中华人民共和国");
+        for (word, span) in [("中华", (0, 2)), ("人民", (2, 4)), ("共和国", (4, 7))] {
+            let at = terms
+                .iter()
+                .position(|t| *t == word)
+                .unwrap_or_else(|| panic!("{word} in {terms:?}"));
+            assert_eq!(analysis.token_spans[at], span);
+        }
+        let at = terms.iter().position(|t| *t == "post-training").unwrap();
+        assert_eq!(&terms[at + 1..at + 3], ["post", "training"]);
+        assert_eq!(analysis.token_spans[at + 2], (13, 21));
     }
 
     #[test]

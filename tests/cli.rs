@@ -48,7 +48,10 @@ fn records(output: &Output) -> Vec<Value> {
 }
 
 fn chars(text: &str, start: u64, end: u64) -> String {
-    text.chars().skip(start as usize).take((end - start) as usize).collect()
+    text.chars()
+        .skip(start as usize)
+        .take((end - start) as usize)
+        .collect()
 }
 
 fn entity_ids(record: &Value) -> Vec<&str> {
@@ -74,7 +77,10 @@ fn every_entity_surface_is_the_original_slice_and_spans_are_in_bounds() {
         let text = record["text"].as_str().unwrap();
         let length = text.chars().count() as u64;
         for entity in record["entities"].as_array().unwrap() {
-            let (start, end) = (entity["start"].as_u64().unwrap(), entity["end"].as_u64().unwrap());
+            let (start, end) = (
+                entity["start"].as_u64().unwrap(),
+                entity["end"].as_u64().unwrap(),
+            );
             assert_eq!(chars(text, start, end), entity["surface"].as_str().unwrap());
         }
         let tokens = record["tokens"].as_array().unwrap();
@@ -131,17 +137,30 @@ fn bad_lines_are_reported_counted_and_written_verbatim_to_rejects() {
         "{\"id\":5,\"text\":42}\n",
         "{\"id\":6,\"text\":\"good two\"}\n",
     );
-    let output = run(&["normalize", "--rejects", rejects.to_str().unwrap()], input);
+    let output = run(
+        &["normalize", "--rejects", rejects.to_str().unwrap()],
+        input,
+    );
     assert_eq!(output.status.code(), Some(1));
-    let ids: Vec<i64> = records(&output).iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> = records(&output)
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
     assert_eq!(ids, [1, 6]);
     let err = stderr(&output);
     assert!(err.contains("-:2: invalid JSON"), "{err}");
-    assert!(err.contains("-:3: not a JSON object (found an array)"), "{err}");
-    assert!(err.contains("-:5: missing text field \"text\""), "{err}");
-    assert!(err.contains("-:6: text field \"text\" is not a string (found a number)"), "{err}");
     assert!(
-        err.contains("canon: 6 records in, 2 out, 4 rejected;") && err.contains("1 blank lines skipped"),
+        err.contains("-:3: not a JSON object (found an array)"),
+        "{err}"
+    );
+    assert!(err.contains("-:5: missing text field \"text\""), "{err}");
+    assert!(
+        err.contains("-:6: text field \"text\" is not a string (found a number)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("canon: 6 records in, 2 out, 4 rejected;")
+            && err.contains("1 blank lines skipped"),
         "{err}"
     );
     let rejected: Vec<Value> = std::fs::read_to_string(&rejects)
@@ -149,8 +168,14 @@ fn bad_lines_are_reported_counted_and_written_verbatim_to_rejects() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let raws: Vec<&str> = rejected.iter().map(|r| r["raw"].as_str().unwrap()).collect();
-    assert_eq!(raws, ["not json", "[1,2]", "{\"id\":4}", "{\"id\":5,\"text\":42}"]);
+    let raws: Vec<&str> = rejected
+        .iter()
+        .map(|r| r["raw"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        raws,
+        ["not json", "[1,2]", "{\"id\":4}", "{\"id\":5,\"text\":42}"]
+    );
     assert_eq!(rejected[0]["line"], 2);
     assert_eq!(rejected[0]["file"], "-");
 }
@@ -159,7 +184,11 @@ fn bad_lines_are_reported_counted_and_written_verbatim_to_rejects() {
 fn plain_text_files_are_documents_whose_id_is_the_path() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
-    std::fs::write(dir.path().join("sub/b.txt"), "Kevin S. Xu founded Interconnected Capital.").unwrap();
+    std::fs::write(
+        dir.path().join("sub/b.txt"),
+        "Kevin S. Xu founded Interconnected Capital.",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("a.md"), "").unwrap();
     std::fs::write(dir.path().join(".hidden"), "skipped").unwrap();
     let output = run(&["normalize", "--quiet", dir.path().to_str().unwrap()], "");
@@ -186,7 +215,16 @@ fn a_missing_input_is_a_usage_error() {
 
 #[test]
 fn alias_lookup_resolves_variants_and_flags_unknown_names() {
-    let output = run(&["alias", "lookup", "月之暗面", "ＤｅｅｐＳｅｅｋ", "Moonshot"], "");
+    let output = run(
+        &[
+            "alias",
+            "lookup",
+            "月之暗面",
+            "ＤｅｅｐＳｅｅｋ",
+            "Moonshot",
+        ],
+        "",
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     insta::assert_snapshot!("lookup_known", stdout(&output));
 
@@ -205,7 +243,11 @@ fn alias_lookup_json_has_the_documented_fields() {
     let answer: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
     assert_eq!(answer["id"], "moonshot-ai");
     assert_eq!(answer["name"], "Moonshot AI");
-    assert!(answer["candidates"].as_array().is_some_and(|c| !c.is_empty()));
+    assert!(
+        answer["candidates"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+    );
 }
 
 #[test]
@@ -222,7 +264,11 @@ fn alias_show_and_list() {
 
     let output = run(&["alias", "list", "--kind", "place"], "");
     assert_eq!(output.status.code(), Some(0));
-    assert!(stdout(&output).lines().all(|l| l.split('\t').nth(1) == Some("place")));
+    assert!(
+        stdout(&output)
+            .lines()
+            .all(|l| l.split('\t').nth(1) == Some("place"))
+    );
     assert!(stdout(&output).contains("united-states\tplace"));
 }
 
@@ -244,8 +290,18 @@ fn alias_check_passes_the_default_table_and_reports_file_lines() {
     assert_eq!(output.status.code(), Some(1));
     let report = stdout(&output);
     let path = table.display();
-    assert!(report.contains(&format!("{path}:1: entity \"acme\" has unknown parent \"nobody\"")), "{report}");
-    assert!(report.contains(&format!("{path}:8: duplicate id \"acme\" (first defined on line 1)")), "{report}");
+    assert!(
+        report.contains(&format!(
+            "{path}:1: entity \"acme\" has unknown parent \"nobody\""
+        )),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!(
+            "{path}:8: duplicate id \"acme\" (first defined on line 1)"
+        )),
+        "{report}"
+    );
 }
 
 #[test]
@@ -258,7 +314,10 @@ fn user_tables_add_entities_for_normalize_and_lookup() {
     )
     .unwrap();
     let table = table.to_str().unwrap();
-    let output = run(&["normalize", "--quiet", "--aliases", table], "{\"text\":\"佐布拉克斯发布了新模型\"}\n");
+    let output = run(
+        &["normalize", "--quiet", "--aliases", table],
+        "{\"text\":\"佐布拉克斯发布了新模型\"}\n",
+    );
     assert_eq!(entity_ids(&records(&output)[0]), ["zorblax"]);
     let output = run(&["alias", "lookup", "--aliases", table, "zorblax"], "");
     assert_eq!(output.status.code(), Some(0));
@@ -268,7 +327,11 @@ fn user_tables_add_entities_for_normalize_and_lookup() {
     std::fs::write(&broken, "[[entity]\n").unwrap();
     let output = run(&["normalize", "--aliases", broken.to_str().unwrap()], "");
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("broken.toml:1: invalid TOML"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("broken.toml:1: invalid TOML"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 /// The five real seed pages live outside the repository (../shared/corpus).
@@ -289,6 +352,10 @@ fn seed_articles_resolve_moonshot_and_languages() {
         let expected_lang = if name.starts_with("003") { "zh" } else { "en" };
         assert_eq!(record["lang"], expected_lang, "{name}");
         let names_moonshot = !name.starts_with("004");
-        assert_eq!(entity_ids(record).contains(&"moonshot-ai"), names_moonshot, "{name}");
+        assert_eq!(
+            entity_ids(record).contains(&"moonshot-ai"),
+            names_moonshot,
+            "{name}"
+        );
     }
 }

@@ -237,6 +237,14 @@ fn check_entity(
 /// Whether `earlier` matches everywhere `later` would (same key assumed), so
 /// that `later` adds nothing.
 fn covers(earlier: &AliasEntry, later: &AliasEntry) -> bool {
+    let has_han = |a: &AliasEntry| a.text.chars().any(crate::script::is_han);
+    if (has_han(earlier) || has_han(later))
+        && normalize(&earlier.text).text() != normalize(&later.text).text()
+    {
+        // 字节跳动 and 字節跳動 share a key once folded; tables list both scripts
+        // on purpose, so that is not shadowing.
+        return false;
+    }
     let case_covered = !earlier.case_exact
         || same_text(
             normalize(&earlier.text).text(),

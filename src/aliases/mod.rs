@@ -20,6 +20,7 @@ pub use check::{Severity, merge_and_check as check_sources};
 pub use load::TableSource;
 pub use lookup::{Lookup, LookupCandidate};
 
+use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
 use crate::script::is_han;
 use crate::segment::{Segment, Token, WordSegmenter};
@@ -242,7 +243,7 @@ impl AliasTable {
                     blockers: alias
                         .blockers
                         .iter()
-                        .map(|b| normalize(b).text().to_lowercase())
+                        .map(|b| fold(normalize(b).text()).to_lowercase())
                         .collect(),
                 });
             }
@@ -331,7 +332,7 @@ impl AliasTable {
             .iter()
             .flat_map(|e| e.aliases.iter())
             .flat_map(|a| std::iter::once(&a.text).chain(a.blockers.iter()))
-            .flat_map(|text| han_runs(normalize(text).text()))
+            .flat_map(|text| han_runs(&fold(normalize(text).text())))
             .filter(|run| run.chars().count() >= 2)
             .collect();
         words.sort();
@@ -388,7 +389,7 @@ impl AliasTable {
 }
 
 /// Whether two normalized texts are the same, treating any whitespace as equal.
-fn same_text(a: &str, b: &str) -> bool {
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
     let mut a = a.chars().map(|c| if c.is_whitespace() { ' ' } else { c });
     let mut b = b.chars().map(|c| if c.is_whitespace() { ' ' } else { c });
     loop {
@@ -466,7 +467,8 @@ fn han_runs(text: &str) -> Vec<String> {
 /// document would be (Han text kept whole), and joined (see the module docs).
 pub fn alias_key(name: &str) -> String {
     let normalized = normalize(name);
-    let text = normalized.text();
+    let folded = fold(normalized.text());
+    let text: &str = &folded;
     let mut tokens: Vec<Token<'_>> = Vec::new();
     let mut run_start = 0;
     let mut chars = text.char_indices().peekable();
@@ -578,6 +580,7 @@ mod tests {
         assert_eq!(alias_key("China’s"), "china");
         assert_eq!(alias_key("月之暗面"), "月之暗面");
         assert_eq!(alias_key("阿里 Qwen"), "阿里qwen");
+        assert_eq!(alias_key("字節跳動"), "字节跳动");
         assert_eq!(alias_key(" !! "), "");
     }
 

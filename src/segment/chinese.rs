@@ -67,7 +67,27 @@ impl ChineseSegmenter {
 
 impl Segment for ChineseSegmenter {
     fn segment<'t>(&self, run: &'t str, base: usize, out: &mut Vec<Token<'t>>) {
-        for token in self.jieba().cut(run, true) {
+        let mut rest = 0;
+        for (start, end) in numeral_spans(run) {
+            if start > rest {
+                self.cut(&run[rest..start], base + rest, out);
+            }
+            out.push(Token {
+                term: Cow::Borrowed(&run[start..end]),
+                start: base + start,
+                end: base + end,
+            });
+            rest = end;
+        }
+        if rest < run.len() {
+            self.cut(&run[rest..], base + rest, out);
+        }
+    }
+}
+
+impl ChineseSegmenter {
+    fn cut<'t>(&self, text: &'t str, base: usize, out: &mut Vec<Token<'t>>) {
+        for token in self.jieba().cut(text, true) {
             out.push(Token {
                 term: Cow::Borrowed(token.word),
                 start: base + token.byte_start,
@@ -75,6 +95,53 @@ impl Segment for ChineseSegmenter {
             });
         }
     }
+}
+
+/// Numbers written in Chinese numerals, kept whole: years (二〇〇一年), months
+/// (十二月), days after a month (十二月三十一日), percentages (百分之十) and other
+/// numbers of two or more numerals (三十五, 一千二百). jieba cuts these into
+/// single characters or glues them to neighbours. Pairs that are words
+/// rather than numbers (万一 "in case", 一一 "one by one") are left to jieba.
+fn numeral_spans(run: &str) -> Vec<(usize, usize)> {
+    use crate::normalize::chinese::is_chinese_numeral;
+    let chars: Vec<(usize, char)> = run.char_indices().collect();
+    let byte_at = |i: usize| chars.get(i).map_or(run.len(), |&(b, _)| b);
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_chinese_numeral(chars[i].1) {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        while i < chars.len() && is_chinese_numeral(chars[i].1) {
+            i += 1;
+        }
+        let numerals = &chars[first..i];
+        let count = numerals.len();
+        let unit = chars.get(i).map(|&(_, c)| c);
+        let after_month = first > 0 && chars[first - 1].1 == '月';
+        let takes_unit = match unit {
+            Some('年') => count >= 2,
+            Some('月') => true,
+            Some('日' | '号') => after_month,
+            _ => false,
+        };
+        let wordlike = numerals.iter().all(|&(_, c)| matches!(c, '一' | '万'));
+        let percent = first >= 3 && run[..chars[first].0].ends_with("百分之");
+        let start = if percent {
+            byte_at(first - 3)
+        } else {
+            byte_at(first)
+        };
+        if takes_unit {
+            spans.push((start, byte_at(i + 1)));
+            i += 1;
+        } else if percent || (count >= 2 && !wordlike) {
+            spans.push((start, byte_at(i)));
+        }
+    }
+    spans
 }
 
 #[cfg(test)]
@@ -93,6 +160,17 @@ mod tests {
         assert_ne!(cut(&plain, "月之暗面发布新模型")[0], "月之暗面");
         let with_alias = ChineseSegmenter::new(vec!["月之暗面".into()]);
         assert_eq!(cut(&with_alias, "月之暗面发布新模型")[0], "月之暗面");
+    }
+
+    #[test]
+    fn chinese_numbers_and_dates_stay_whole() {
+        let segmenter = ChineseSegmenter::default();
+        assert_eq!(
+            cut(&segmenter, "二〇〇一年十二月三十一日"),
+            ["二〇〇一年", "十二月", "三十一日"]
+        );
+        assert_eq!(cut(&segmenter, "增长百分之十五"), ["增长", "百分之十五"]);
+        assert_eq!(cut(&segmenter, "万一下雨"), ["万一", "下雨"]);
     }
 
     #[test]

@@ -69,7 +69,50 @@ impl Router {
                 self.words.segment(run, start, &mut tokens);
             }
         }
+        attach_units_to_numbers(text, &mut tokens);
         tokens
+    }
+
+    /// Search mode: the parts of `token` worth indexing on their own, each
+    /// with its span: dictionary words of two or three characters inside a
+    /// longer Chinese word (jieba's `cut_for_search`), or the pieces of a
+    /// hyphenated compound.
+    pub fn search_parts<'t>(&self, token: &Token<'t>, out: &mut Vec<Token<'t>>) {
+        let term = token.term.as_ref();
+        if term.starts_with(is_han) {
+            let chars: Vec<(usize, char)> = term.char_indices().collect();
+            if chars.len() < 3 || !chars.iter().all(|&(_, c)| is_han(c)) {
+                return;
+            }
+            for width in [2, 3] {
+                for first in 0..chars.len().saturating_sub(width - 1) {
+                    if width == chars.len() {
+                        continue;
+                    }
+                    let from = chars[first].0;
+                    let to = chars.get(first + width).map_or(term.len(), |&(b, _)| b);
+                    if self.chinese.has_word(&term[from..to]) {
+                        out.push(Token {
+                            term: Cow::Owned(term[from..to].to_string()),
+                            start: token.start + from,
+                            end: token.start + to,
+                        });
+                    }
+                }
+            }
+        } else if term.contains('-') && term.len() == token.end - token.start {
+            let mut offset = 0;
+            for piece in term.split('-') {
+                if !piece.is_empty() && piece.len() < term.len() {
+                    out.push(Token {
+                        term: Cow::Owned(piece.to_string()),
+                        start: token.start + offset,
+                        end: token.start + offset + piece.len(),
+                    });
+                }
+                offset += piece.len() + 1;
+            }
+        }
     }
 
     /// Whether `word` is in the Chinese dictionary (loading it if needed).
@@ -80,6 +123,55 @@ impl Router {
     /// Whether the Chinese dictionary has been loaded (it is loaded on first use).
     pub fn chinese_loaded(&self) -> bool {
         self.chinese.is_loaded()
+    }
+}
+
+/// Units that belong to the number written before them: 2001年, 12月, 31日,
+/// 90亿. Chinese dictionaries do not know Arabic digits, so the number comes
+/// from the word segmenter and its unit from jieba; they are joined here.
+const NUMBER_UNITS: [char; 10] = ['年', '月', '日', '号', '时', '亿', '万', '千', '百', '%'];
+
+fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
+    let mut i = 0;
+    while i + 1 < tokens.len() {
+        let is_number = tokens[i].term.starts_with(|c: char| c.is_ascii_digit())
+            && tokens[i]
+                .term
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',');
+        let (end, next_start) = (tokens[i].end, tokens[i + 1].start);
+        if !is_number || end != next_start {
+            i += 1;
+            continue;
+        }
+        let unit_len: usize = text[next_start..tokens[i + 1].end]
+            .chars()
+            .enumerate()
+            .take_while(|&(n, c)| NUMBER_UNITS.contains(&c) && (n == 0 || matches!(c, '万' | '亿')))
+            .map(|(_, c)| c.len_utf8())
+            .sum();
+        if unit_len == 0 {
+            i += 1;
+            continue;
+        }
+        let start = tokens[i].start;
+        let term = format!("{}{}", tokens[i].term, &tokens[i + 1].term[..unit_len]);
+        tokens[i] = Token {
+            term: Cow::Owned(term),
+            start,
+            end: next_start + unit_len,
+        };
+        if next_start + unit_len == tokens[i + 1].end {
+            tokens.remove(i + 1);
+        } else {
+            let rest = &mut tokens[i + 1];
+            rest.start += unit_len;
+            rest.term = match std::mem::take(&mut rest.term) {
+                Cow::Borrowed(t) => Cow::Borrowed(&t[unit_len..]),
+                Cow::Owned(t) => Cow::Owned(t[unit_len..].to_string()),
+            };
+        }
+        i += 1;
     }
 }
 
@@ -148,6 +240,16 @@ mod tests {
     #[test]
     fn japanese_han_is_not_cut_with_the_chinese_dictionary() {
         assert_eq!(terms("東京タワー", "ja"), ["東", "京", "タワー"]);
+    }
+
+    #[test]
+    fn numbers_keep_their_units() {
+        assert_eq!(terms("2000年12月31日", "zh"), ["2000年", "12月", "31日"]);
+        assert_eq!(
+            terms("融资90亿美元,增长10%", "zh"),
+            ["融资", "90亿", "美元", "增长", "10%"]
+        );
+        assert_eq!(terms("1.5万亿元", "zh"), ["1.5万亿", "元"]);
     }
 
     #[test]

@@ -21,13 +21,18 @@ SCRIPT = os.path.join(REPO, "scripts", "spark_normalize.py")
 CANON = os.environ.get("CANON_BIN") or os.path.join(REPO, "target", "release", "canon")
 
 try:
-    import pyspark  # noqa: F401
+    import pyspark
+    _NO_SPARK = None
 except ImportError as e:
-    if os.environ.get("CANON_SPARK_OPTIONAL") == "1":
-        pytest.skip("pyspark is not importable (%s); skipped because CANON_SPARK_OPTIONAL=1"
-                    % e, allow_module_level=True)
-    pytest.fail("pyspark is not importable (%s): install it (scripts/ci_spark.sh does) or set "
-                "CANON_SPARK_OPTIONAL=1 to skip the Spark tests" % e, pytrace=False)
+    if os.environ.get("CANON_SPARK_OPTIONAL") != "1":
+        pytest.fail("pyspark is not importable (%s): install it (scripts/ci_spark.sh does) or "
+                    "set CANON_SPARK_OPTIONAL=1 to skip the Spark tests" % e, pytrace=False)
+    _NO_SPARK = ("pyspark is not importable (%s); Spark tests skipped because "
+                 "CANON_SPARK_OPTIONAL=1" % e)
+
+# Tests that run Spark; skipped (per test, so pytest still exits 0) only when
+# pyspark is missing and CANON_SPARK_OPTIONAL=1.
+needs_spark = pytest.mark.skipif(_NO_SPARK is not None, reason=_NO_SPARK or "")
 
 
 def _load_job():
@@ -163,16 +168,21 @@ def corpus(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def spark_submit_run(canon_bin, corpus):
-    """The job as a user runs it: spark-submit, local[2], binary and alias
-    table shipped with addFile, rejects kept."""
+    """The job as the README tells users to run it: spark-submit (local[2]
+    here), the binary and alias table shipped with --files and named by their
+    bare file names, rejects kept.  (The in-process tests below pass paths,
+    which the job ships itself with addFile.)"""
     out = os.path.join(corpus["root"], "out")
     rejects = os.path.join(corpus["root"], "rejects")
+    elsewhere = os.path.join(corpus["root"], "cwd")  # so bare names resolve only via --files
+    os.makedirs(elsewhere)
     submit = os.path.join(os.path.dirname(pyspark.__file__), "bin", "spark-submit")
     cmd = [submit, "--master", "local[2]", "--conf", "spark.ui.enabled=false",
-           "--driver-java-options", "-Dlog4j.rootLogger=WARN",
-           SCRIPT, "--canon", canon_bin, "--aliases", corpus["aliases"],
+           "--files", "%s,%s" % (canon_bin, corpus["aliases"]),
+           SCRIPT, "--canon", os.path.basename(canon_bin),
+           "--aliases", os.path.basename(corpus["aliases"]),
            "--rejects-output", rejects, corpus["dir"], out]
-    r = subprocess.run(cmd, capture_output=True, env=spark_env(), timeout=600)
+    r = subprocess.run(cmd, capture_output=True, env=spark_env(), cwd=elsewhere, timeout=600)
     return {"rc": r.returncode, "stdout": r.stdout.decode("utf-8", "replace"),
             "stderr": r.stderr.decode("utf-8", "replace"), "out": out, "rejects": rejects}
 
@@ -186,6 +196,7 @@ def _explain(run):
 # The spark-submit run
 # ---------------------------------------------------------------------------
 
+@needs_spark
 def test_job_succeeds_and_prints_counts(spark_submit_run, corpus):
     run = spark_submit_run
     assert run["rc"] == 0, _explain(run)
@@ -201,6 +212,7 @@ def test_job_succeeds_and_prints_counts(spark_submit_run, corpus):
     assert counts["rejected"] == n_bad
 
 
+@needs_spark
 def test_output_matches_canon_run_directly(spark_submit_run, corpus, canon_bin):
     run = spark_submit_run
     assert run["rc"] == 0, _explain(run)
@@ -215,6 +227,7 @@ def test_output_matches_canon_run_directly(spark_submit_run, corpus, canon_bin):
         assert spark_recs[rid] == direct_recs[rid], rid
 
 
+@needs_spark
 def test_every_bad_line_is_in_the_rejects(spark_submit_run, corpus, canon_bin):
     run = spark_submit_run
     assert run["rc"] == 0, _explain(run)
@@ -238,6 +251,7 @@ def test_every_bad_line_is_in_the_rejects(spark_submit_run, corpus, canon_bin):
                 for r in rejects})
 
 
+@needs_spark
 def test_user_alias_table_is_used_on_executors(spark_submit_run, corpus, canon_bin):
     run = spark_submit_run
     assert run["rc"] == 0, _explain(run)
@@ -270,6 +284,7 @@ def spark(canon_bin):
     session.stop()
 
 
+@needs_spark
 def test_repartition_gzip_and_jobs_per_task(spark, corpus, canon_bin, capsys):
     out = os.path.join(corpus["root"], "out-repart")
     rc = job.main(["--canon", canon_bin, "--aliases", corpus["aliases"],
@@ -289,6 +304,7 @@ def test_repartition_gzip_and_jobs_per_task(spark, corpus, canon_bin, capsys):
     assert by_id(json.loads(l) for l in spark_recs) == by_id(direct)
 
 
+@needs_spark
 def test_canon_fatal_on_executor_fails_the_job(spark, corpus, canon_bin, capsys):
     bad_table = os.path.join(corpus["root"], "broken-aliases.toml")
     with open(bad_table, "w") as f:
@@ -300,8 +316,10 @@ def test_canon_fatal_on_executor_fails_the_job(spark, corpus, canon_bin, capsys)
     assert rc == 4, err[-4000:]
     assert "canon exited with status 2" in err
     assert "broken-aliases.toml" in err  # canon's own message, from the executor
+    assert not os.path.exists(out)  # a failed run leaves nothing to trip the next one
 
 
+@needs_spark
 def test_preflight_catches_bad_table_before_any_task(spark, corpus, canon_bin, capsys):
     bad_table = os.path.join(corpus["root"], "broken-aliases-2.toml")
     with open(bad_table, "w") as f:
@@ -315,6 +333,7 @@ def test_preflight_catches_bad_table_before_any_task(spark, corpus, canon_bin, c
     assert not os.path.exists(out)
 
 
+@needs_spark
 def test_existing_output_dir_is_refused(spark, corpus, canon_bin, capsys):
     out = os.path.join(corpus["root"], "already-there")
     os.makedirs(out)
@@ -347,8 +366,18 @@ def test_reject_line_numbers_map_back_to_files():
     assert seg.lookup(3) == ("f2", 0, 1)
     assert seg.lookup(5) == ("f3", 512, 2)
     rec = json.loads(job._locate_reject({"file": "-", "line": 5, "reason": "r", "raw": "e"}, 7,
-                                        seg))
+                                        seg, 5))
     assert rec == {"file": "f3", "line": None, "split_start": 512, "split_line": 2,
                    "reason": "r", "raw": "e", "partition": 7, "partition_line": 5}
+    with pytest.raises(RuntimeError, match="never fed"):
+        job._locate_reject({"file": "-", "line": 6, "reason": "r", "raw": "f"}, 7, seg, 5)
     assert job._jsonl_name("part-00003") == "part-00003.jsonl"
     assert job._jsonl_name("part-00003.gz") == "part-00003.jsonl.gz"
+
+
+@needs_spark
+def test_missing_input_is_a_usage_error(spark, corpus, canon_bin, capsys):
+    rc = job.main(["--canon", canon_bin, os.path.join(corpus["root"], "no-such-dir"),
+                   os.path.join(corpus["root"], "out-missing")], spark=spark)
+    assert rc == 2
+    assert "no-such-dir" in capsys.readouterr().err

@@ -15,6 +15,8 @@
 //! text it came from, so later stages can report offsets into the original.
 //! Normalizing twice gives the same text as normalizing once.
 
+pub mod chinese;
+
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 

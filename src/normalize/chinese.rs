@@ -1,0 +1,130 @@
+//! Folding Chinese text for segmentation and matching: traditional characters
+//! to simplified (jieba's dictionary is simplified, and so should the index
+//! terms be), and the circle ○ that Chinese text uses as a zero (二○○一年) to
+//! the ideographic zero 〇.
+//!
+//! Folding replaces characters one for one with characters of the same UTF-8
+//! length, so every byte offset into the folded text is also an offset into
+//! the normalized text: tokens come out simplified while their spans still
+//! point at the original characters. `normalized_text` itself is not folded.
+
+use std::borrow::Cow;
+
+use crate::script::is_han;
+
+/// The text with traditional Han characters folded to simplified and ○ used
+/// as a numeral folded to 〇; byte offsets are unchanged.
+pub fn fold(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    let converted = fast2s::convert(text);
+    let mut folded = if same_char_lengths(text, &converted) {
+        converted
+    } else {
+        // fast2s maps one character to one character; should a mapping ever
+        // change a length, fall back to converting character by character
+        // and keeping only the length-preserving replacements.
+        text.chars()
+            .map(|c| {
+                let mut buf = [0u8; 4];
+                let single = fast2s::convert(c.encode_utf8(&mut buf));
+                let mut chars = single.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(s), None) if s.len_utf8() == c.len_utf8() => s,
+                    _ => c,
+                }
+            })
+            .collect()
+    };
+    if folded.contains('○') {
+        folded = fold_circle_zero(&folded);
+    }
+    if folded == text {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(folded)
+    }
+}
+
+fn same_char_lengths(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.chars()
+            .zip(b.chars())
+            .all(|(x, y)| x.len_utf8() == y.len_utf8())
+}
+
+/// Chinese numerals, the characters a ○ used as zero stands between.
+pub fn is_chinese_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '〇' | '零'
+            | '一'
+            | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+            | '亿'
+            | '两'
+    )
+}
+
+/// ○ (U+25CB, a geometric shape) becomes 〇 (U+3007, a Han numeral) when it
+/// stands in a run of numerals; both are three bytes in UTF-8.
+fn fold_circle_zero(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let numeral_like = |c: char| c == '○' || is_chinese_numeral(c);
+    (0..chars.len())
+        .map(|i| {
+            let c = chars[i];
+            if c != '○' {
+                return c;
+            }
+            // Walk over neighbouring circles to the nearest other character.
+            let before = chars[..i].iter().rev().find(|&&p| p != '○');
+            let after = chars[i + 1..].iter().find(|&&n| n != '○');
+            let numeric = [before, after]
+                .into_iter()
+                .flatten()
+                .any(|&n| numeral_like(n) && is_han(n));
+            if numeric { '〇' } else { c }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traditional_folds_to_simplified_with_the_same_byte_offsets() {
+        let text = "字節跳動與輝達在臺灣的發展";
+        let folded = fold(text);
+        assert_eq!(folded, "字节跳动与辉达在台湾的发展");
+        assert_eq!(folded.len(), text.len());
+    }
+
+    #[test]
+    fn simplified_and_latin_text_is_left_alone() {
+        assert!(matches!(fold("月之暗面发布了著名的模型"), Cow::Borrowed(_)));
+        assert!(matches!(fold("Moonshot AI"), Cow::Borrowed(_)));
+        assert_eq!(
+            fold("ＤｅｅｐＳｅｅｋ與月之暗面"),
+            "ＤｅｅｐＳｅｅｋ与月之暗面"
+        );
+    }
+
+    #[test]
+    fn circle_zero_folds_only_among_numerals() {
+        assert_eq!(fold("二○○一年"), "二〇〇一年");
+        assert_eq!(fold("○ 选项"), "○ 选项");
+    }
+}
