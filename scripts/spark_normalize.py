@@ -37,6 +37,7 @@ import bisect
 import collections
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -214,7 +215,8 @@ def canon_partition(conf, counts_acc):
                         if not raw.strip():
                             continue
                         rejected += 1
-                        yield "r", _locate_reject(json.loads(raw), pid, segments)
+                        yield "r", _locate_reject(json.loads(raw), pid, segments,
+                                                  fed["lines"])
             if (rc == 1) != (rejected > 0):
                 raise RuntimeError(
                     "canon exited %d on partition %d but wrote %d rejects\ncanon stderr:\n%s"
@@ -234,11 +236,13 @@ def _chain(first, rest):
     yield from rest
 
 
-def _locate_reject(rec, pid, segments):
+def _locate_reject(rec, pid, segments, n_fed):
     """canon's reject record (file "-", line = line of the partition's stream)
     -> the same record with the source file and line, and the partition."""
     stream_line = rec.get("line")
-    where = segments.lookup(stream_line) if isinstance(stream_line, int) else None
+    where = None
+    if isinstance(stream_line, int) and 1 <= stream_line <= n_fed:
+        where = segments.lookup(stream_line)
     if where is None:
         raise RuntimeError("canon reported a reject at line %r of partition %d, which was "
                            "never fed to it: %r" % (stream_line, pid, rec))
@@ -433,22 +437,53 @@ def main(argv=None, spark=None):
         print("spark_normalize: %s" % e, file=sys.stderr)
         return 2
     except Exception as e:  # a failed Spark job, e.g. canon exiting 2 on an executor
+        if type(e).__name__ == "AnalysisException":  # e.g. an input path that does not exist
+            print("spark_normalize: %s" % str(e).splitlines()[0], file=sys.stderr)
+            return 2
         if type(e).__name__ != "Py4JJavaError":
             raise
         text = str(e)
-        print(text, file=sys.stderr)
-        cause = next((l for l in text.splitlines()
-                      if "canon exited" in l or "canon-spark:" in l or "RuntimeError" in l), None)
-        print("spark_normalize: the Spark job failed%s" % (": " + cause.strip() if cause else ""),
-              file=sys.stderr, flush=True)
+        cause = task_error(text)
+        print(cause if cause else text, file=sys.stderr)
+        # The output dirs did not exist before this run: remove what the
+        # failed job left, so that a rerun starts clean.
+        for d in [args.output] + ([args.rejects_output] if args.rejects_output else []):
+            try:
+                fs, p = _hadoop_fs(spark.sparkContext, d)
+                fs.delete(p, True)
+            except Exception as cleanup_error:
+                print("spark_normalize: could not remove %s: %s" % (d, cleanup_error),
+                      file=sys.stderr)
+        print("spark_normalize: the Spark job failed", file=sys.stderr, flush=True)
         return 4
     finally:
         if own_session:
             spark.stop()
 
 
+def task_error(text):
+    """The Python exception (type, message and canon's stderr) of the first
+    failed task in a Py4JJavaError's text, without the Java stack traces."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if re.match(r"^[A-Za-z_][\w.]*(Error|Exception): ", line) and not line.startswith(
+                ("org.", "java.", "py4j.", "scala.")):
+            out = []
+            for l in lines[i:]:
+                if not l.strip() or l.startswith("\tat "):
+                    break
+                out.append(l)
+            return "\n".join(out)
+    return None
+
+
 def _run(spark, args, dict_param, storage_level):
     sc = spark.sparkContext
+    if __name__ != "__main__" and __name__ in sys.modules:
+        # Imported as a module by another driver program: ship this module's
+        # functions by value, as executors cannot import it by name.
+        from pyspark import cloudpickle
+        cloudpickle.register_pickle_by_value(sys.modules[__name__])
     for d in [args.output] + ([args.rejects_output] if args.rejects_output else []):
         fs, p = _hadoop_fs(sc, d)
         if fs.exists(p):

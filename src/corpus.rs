@@ -177,8 +177,8 @@ struct BatchResult {
     mentions: u64,
 }
 
-const BATCH_BYTES: usize = 1 << 20;
-const BATCH_RECORDS: usize = 2048;
+const BATCH_BYTES: usize = 512 * 1024;
+const BATCH_RECORDS: usize = 1024;
 
 /// Runs `canon` over `inputs`, writing output lines to `out` in input order.
 ///
