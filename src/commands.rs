@@ -52,6 +52,8 @@ pub struct NormalizeArgs {
     pub quiet: bool,
     /// Token choices (search mode).
     pub analyze: crate::pipeline::AnalyzeOptions,
+    /// Read every input with this layout instead of judging by file name.
+    pub layout: Option<crate::decode::Layout>,
 }
 
 /// `canon normalize`: runs the pipeline over the inputs.
@@ -61,11 +63,13 @@ pub fn normalize(
     stderr: &mut dyn Write,
 ) -> Result<Status> {
     let table = load_table(&args.aliases)?;
-    for warning in table.warnings() {
-        let _ = writeln!(stderr, "warning: {warning}");
+    if !args.quiet {
+        for warning in table.warnings() {
+            let _ = writeln!(stderr, "warning: {warning}");
+        }
     }
     let canon = Canon::with_options(table, args.analyze);
-    let inputs = expand_inputs(&args.inputs)?;
+    let inputs = expand_inputs(&args.inputs, args.layout)?;
     let total_bytes: Option<u64> = inputs
         .iter()
         .map(|i| {
@@ -83,6 +87,7 @@ pub fn normalize(
         rejects_path: args.rejects.clone(),
         progress: (!args.quiet && std::io::stderr().is_terminal())
             .then(|| progress_bar(total_bytes)),
+        quiet: args.quiet,
     };
     let summary = match &args.output {
         Some(path) => {
@@ -90,7 +95,7 @@ pub fn normalize(
             let summary = corpus::run(&canon, &inputs, &args.corpus, &mut out, &mut observer)?;
             out.flush().map_err(|source| Error::Io {
                 path: path.clone(),
-                source,
+                cause: source,
             })?;
             drop(out);
             summary
@@ -107,9 +112,10 @@ pub fn normalize(
     }
     if let Some(mut rejects) = observer.rejects.take() {
         let path = args.rejects.clone().unwrap_or_default();
-        rejects
-            .flush()
-            .map_err(|source| Error::Io { path, source })?;
+        rejects.flush().map_err(|source| Error::Io {
+            path,
+            cause: source,
+        })?;
     }
     if !args.quiet {
         let _ = writeln!(observer.stderr, "{summary}");
@@ -126,7 +132,7 @@ pub fn normalize(
 fn create_output(path: &Path) -> Result<Box<dyn Write + Send>> {
     let io_error = |source| Error::Io {
         path: path.to_path_buf(),
-        source,
+        cause: source,
     };
     let file = BufWriter::with_capacity(1 << 16, File::create(path).map_err(io_error)?);
     let name = path.to_string_lossy();
@@ -168,16 +174,21 @@ struct StderrObserver<'a> {
     rejects: Option<Box<dyn Write + Send>>,
     rejects_path: Option<PathBuf>,
     progress: Option<indicatif::ProgressBar>,
+    quiet: bool,
 }
 
 impl Observer for StderrObserver<'_> {
     fn reject(&mut self, reject: &Reject) -> Result<()> {
-        match &self.progress {
-            Some(bar) => bar.suspend(|| {
-                let _ = writeln!(self.stderr, "{reject}");
-            }),
-            None => {
-                let _ = writeln!(self.stderr, "{reject}");
+        // With --quiet and a rejects file, the file is the report: a wrapper
+        // that never drains standard error must not stall on it.
+        if !(self.quiet && self.rejects.is_some()) {
+            match &self.progress {
+                Some(bar) => bar.suspend(|| {
+                    let _ = writeln!(self.stderr, "{reject}");
+                }),
+                None => {
+                    let _ = writeln!(self.stderr, "{reject}");
+                }
             }
         }
         if let Some(rejects) = &mut self.rejects {
@@ -185,13 +196,18 @@ impl Observer for StderrObserver<'_> {
                 .write_all(&reject.to_json_line())
                 .map_err(|source| Error::Io {
                     path: self.rejects_path.clone().unwrap_or_default(),
-                    source,
+                    cause: source,
                 })?;
         }
         Ok(())
     }
 
     fn progress(&mut self, summary: &Summary) {
+        // Rejects reach their file batch by batch, so it can be followed
+        // during a long run and survives a killed process.
+        if let Some(rejects) = &mut self.rejects {
+            let _ = rejects.flush();
+        }
         if let Some(bar) = &self.progress {
             bar.set_position(summary.bytes_in);
             bar.set_message(format!("{} docs", summary.records_in));

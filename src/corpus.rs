@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, bounded};
 use serde_json::{Map, Value};
 
-use crate::decode::{InputFile, Layout, LineReader, RawRecord, decode_text, read_document};
+use crate::decode::{
+    InputFile, Layout, LineReader, RawRecord, decode_text, is_blank_line, read_document,
+};
 use crate::pipeline::Canon;
 use crate::write::{WriteOptions, write_record};
 use crate::{Error, Result};
@@ -334,7 +336,7 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
                 let mut bytes = Vec::new();
                 let item = match lines.next_line(&mut bytes) {
                     Ok(None) => return true,
-                    Ok(Some(_)) if bytes.iter().all(u8::is_ascii_whitespace) => Item::Blank,
+                    Ok(Some(_)) if is_blank_line(&bytes) => Item::Blank,
                     Ok(Some(size)) => Item::Record(RawRecord {
                         file: input.name.clone(),
                         line: line_no,

@@ -111,8 +111,19 @@ impl InputFile {
 
 /// Expands command-line arguments into input files: `-` is standard input,
 /// folders are walked recursively in sorted order, skipping hidden entries.
-/// No arguments means standard input.
-pub fn expand_inputs(arguments: &[PathBuf]) -> Result<Vec<InputFile>> {
+/// No arguments means standard input. `layout` overrides the layout the
+/// names suggest (Spark's `part-00000` shards have no extension).
+pub fn expand_inputs(arguments: &[PathBuf], layout: Option<Layout>) -> Result<Vec<InputFile>> {
+    let mut files = expand_paths(arguments)?;
+    if let Some(layout) = layout {
+        for file in &mut files {
+            file.layout = layout;
+        }
+    }
+    Ok(files)
+}
+
+fn expand_paths(arguments: &[PathBuf]) -> Result<Vec<InputFile>> {
     if arguments.is_empty() {
         return Ok(vec![InputFile::stdin()]);
     }
@@ -124,7 +135,7 @@ pub fn expand_inputs(arguments: &[PathBuf]) -> Result<Vec<InputFile>> {
         }
         let metadata = std::fs::metadata(argument).map_err(|source| Error::Io {
             path: argument.clone(),
-            source,
+            cause: source,
         })?;
         if metadata.is_dir() {
             walk(argument, &mut files)?;
@@ -138,7 +149,7 @@ pub fn expand_inputs(arguments: &[PathBuf]) -> Result<Vec<InputFile>> {
 fn walk(dir: &Path, files: &mut Vec<InputFile>) -> Result<()> {
     let io_error = |source| Error::Io {
         path: dir.to_path_buf(),
-        source,
+        cause: source,
     };
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(io_error)?
@@ -248,6 +259,14 @@ fn memchr_newline(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == b'\n')
 }
 
+/// Whether a JSON Lines line holds no record: only whitespace (Unicode
+/// whitespace included) and byte order marks.
+pub fn is_blank_line(bytes: &[u8]) -> bool {
+    bytes.iter().all(u8::is_ascii_whitespace)
+        || std::str::from_utf8(bytes)
+            .is_ok_and(|s| s.chars().all(|c| c.is_whitespace() || c == '\u{FEFF}'))
+}
+
 /// Reads a whole plain-text input, keeping at most `max_bytes` bytes.
 /// Returns the bytes and the full size.
 pub fn read_document(reader: &mut dyn Read, max_bytes: u64) -> io::Result<(Vec<u8>, u64)> {
@@ -277,6 +296,15 @@ pub fn decode_text(bytes: &[u8]) -> Decoded<'_> {
             encoding: None,
         };
     }
+    if mostly_utf8(bytes) {
+        // A few broken bytes in otherwise UTF-8 text (a cut multi-byte
+        // character, one stray Latin-1 byte) are replaced rather than taken
+        // as evidence that the whole record is in another encoding.
+        return Decoded {
+            text: Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
+            encoding: Some("UTF-8 (invalid bytes replaced)"),
+        };
+    }
     let encoding = if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
         encoding
     } else {
@@ -298,6 +326,18 @@ pub fn decode_text(bytes: &[u8]) -> Decoded<'_> {
         text: Cow::Owned(text.into_owned()),
         encoding: Some(encoding.name()),
     }
+}
+
+/// Whether `bytes` (not valid UTF-8) hold more valid multi-byte UTF-8
+/// characters than invalid bytes.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let mut valid_multibyte = 0usize;
+    let mut invalid = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        valid_multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    valid_multibyte > invalid
 }
 
 fn is_multibyte(encoding: &'static encoding_rs::Encoding) -> bool {
@@ -367,6 +407,11 @@ mod tests {
         let decoded = decode_text(b"Profits rose to \xA3600m");
         assert_eq!(decoded.text, "Profits rose to £600m");
         assert_eq!(decoded.encoding, Some("windows-1252"));
+        let mut mixed = "中文".as_bytes().to_vec();
+        mixed.push(0x80);
+        let decoded = decode_text(&mixed);
+        assert_eq!(decoded.text, "中文\u{FFFD}");
+        assert_eq!(decoded.encoding, Some("UTF-8 (invalid bytes replaced)"));
         let decoded = decode_text("\u{FEFF}plain".as_bytes());
         assert_eq!((decoded.text.as_ref(), decoded.encoding), ("plain", None));
     }

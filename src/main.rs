@@ -15,6 +15,7 @@ use canon::AnalyzeOptions;
 use canon::aliases::Kind;
 use canon::commands::{self, NormalizeArgs, Status};
 use canon::corpus::{CorpusOptions, DEFAULT_MAX_BYTES};
+use canon::decode::Layout;
 use canon::write::WriteOptions;
 
 /// Normalize multilingual article corpora for search indexing: Unicode
@@ -45,6 +46,10 @@ struct NormalizeCli {
     /// files are one plain-text document each; .gz and .zst are decompressed.
     /// No path, or -, reads JSON Lines from standard input.
     paths: Vec<PathBuf>,
+    /// How to read inputs: by file name (auto), all as JSON Lines, or each
+    /// file (and standard input) as one plain-text document.
+    #[arg(long, value_enum, default_value_t = Format::Auto)]
+    format: Format,
     /// JSON field holding the text.
     #[arg(long, default_value = "text", value_name = "NAME")]
     text_field: String,
@@ -72,6 +77,16 @@ struct NormalizeCli {
     quiet: bool,
     #[command(flatten)]
     tables: Tables,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// .jsonl/.ndjson (and standard input) are JSON Lines, other files plain text.
+    Auto,
+    /// Every input is JSON Lines.
+    Jsonl,
+    /// Every input is one plain-text document.
+    Text,
 }
 
 #[derive(Debug, Args)]
@@ -177,6 +192,11 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 quiet: args.quiet,
                 analyze: AnalyzeOptions {
                     search: args.search,
+                },
+                layout: match args.format {
+                    Format::Auto => None,
+                    Format::Jsonl => Some(Layout::JsonLines),
+                    Format::Text => Some(Layout::PlainText),
                 },
             };
             commands::normalize(&args, stdout, &mut std::io::stderr())?

@@ -386,3 +386,57 @@ fn an_unreadable_input_file_is_a_reject_not_a_crash() {
     assert!(err.contains("2 records in, 1 out, 1 rejected"), "{err}");
     assert!(Path::new(&good).exists());
 }
+
+#[test]
+fn format_overrides_the_layout_the_file_name_suggests() {
+    let dir = tempfile::tempdir().unwrap();
+    let shard = dir.path().join("part-00000");
+    std::fs::write(
+        &shard,
+        "{\"id\":1,\"text\":\"DeepSeek\"}\n{\"id\":2,\"text\":\"Kimi\"}\n",
+    )
+    .unwrap();
+    let output = run(&[
+        "normalize",
+        "--quiet",
+        "--format",
+        "jsonl",
+        shard.to_str().unwrap(),
+    ]);
+    assert_eq!(records(&output.stdout).len(), 2);
+    let output = run(&["normalize", "--quiet", shard.to_str().unwrap()]);
+    assert_eq!(
+        records(&output.stdout).len(),
+        1,
+        "without --format it is one plain-text document"
+    );
+    let output = run_with_stdin(
+        &["normalize", "--quiet", "--format", "text"],
+        b"Moonshot AI\nand more".to_vec(),
+    );
+    let records = records(&output.stdout);
+    assert_eq!(records[0]["id"], "-");
+    assert_eq!(records[0]["entities"][0]["id"], "moonshot-ai");
+}
+
+#[test]
+fn quiet_runs_with_a_rejects_file_keep_standard_error_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let rejects = dir.path().join("r.jsonl");
+    let output = run_with_stdin(
+        &[
+            "normalize",
+            "--quiet",
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ],
+        b"oops\n\xc2\xa0\n{\"text\":\"ok\"}\n".to_vec(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stderr.is_empty(), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(&rejects).unwrap().lines().count(),
+        1,
+        "a no-break space line is blank"
+    );
+}

@@ -33,7 +33,7 @@ impl TableSource {
     pub fn read(path: &std::path::Path) -> crate::Result<TableSource> {
         let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Io {
             path: path.to_path_buf(),
-            source,
+            cause: source,
         })?;
         let jsonl = matches!(
             path.extension().and_then(|e| e.to_str()),
