@@ -85,6 +85,10 @@ fn candidates(
     let mut ends: Vec<(usize, u32)> = Vec::new();
     let mut i = 0;
     'tokens: while i < tokens.len() {
+        if !table.may_start_match(&tokens[i].term) {
+            i += 1;
+            continue;
+        }
         ends.clear();
         let mut node = KeyTrie::ROOT;
         let mut previous: Option<char> = None;
@@ -423,7 +427,8 @@ aliases.zh-Hans = [{ text = "小米", blockers = ["小米粥"] }]
         } else {
             lang
         };
-        let tokens = router.segment(normalized.text(), lang);
+        let lower = normalized.text().to_ascii_lowercase();
+        let tokens = router.segment(normalized.text(), &lower, lang);
         find_mentions(&table, normalized.text(), &tokens, &|w| {
             router.is_dictionary_word(w)
         })

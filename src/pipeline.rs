@@ -109,7 +109,8 @@ impl Canon {
         } else {
             fold(normalized.text())
         };
-        let tokens = self.router.segment(&text, lang);
+        let lower = text.to_ascii_lowercase();
+        let tokens = self.router.segment(&text, &lower, lang);
         let mentions = find_mentions(&self.table, &text, &tokens, &|word| {
             self.router.is_dictionary_word(word)
         });

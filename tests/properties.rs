@@ -85,6 +85,13 @@ proptest! {
     }
 
     #[test]
+    fn fast_word_boundaries_match_uax29(text in "[a-zA-Z0-9_ .,;:'\"\r\n\t%$#+£é\u{301}—-]{0,40}") {
+        use unicode_segmentation::UnicodeSegmentation;
+        let expected: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+        prop_assert_eq!(canon::segment::words::word_bound_pieces(&text), expected);
+    }
+
+    #[test]
     fn analysis_never_panics_on_arbitrary_strings(text in any::<String>()) {
         let analysis = canon().analyze(&text);
         prop_assert!(analysis.token_spans.iter().all(|&(s, e)| s < e && e <= text.chars().count()));

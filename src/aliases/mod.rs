@@ -179,6 +179,9 @@ pub struct AliasTable {
     by_id: FxHashMap<String, u32>,
     compiled: Vec<Vec<CompiledAlias>>,
     by_key: FxHashMap<String, u32>,
+    /// The first term of every key that starts with a non-Han term: a
+    /// non-Han token that is not in this set starts no match.
+    first_terms: rustc_hash::FxHashSet<String>,
     key_aliases: Vec<Vec<AliasRef>>,
     trie: KeyTrie,
     parents: Vec<Option<u32>>,
@@ -249,6 +252,16 @@ impl AliasTable {
             }
             compiled.push(list);
         }
+        let first_terms = by_key
+            .keys()
+            .filter(|k| !k.starts_with(is_han))
+            .map(|k| {
+                k.split(|c: char| c == ' ' || is_han(c))
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect();
         let mut trie = KeyTrie::default();
         for (key, &id) in &by_key {
             trie.insert(key, id);
@@ -272,6 +285,7 @@ impl AliasTable {
             by_id,
             compiled,
             by_key,
+            first_terms,
             key_aliases,
             trie,
             parents,
@@ -358,6 +372,12 @@ impl AliasTable {
             .blockers
             .iter()
             .any(|blocker| inside_blocker(normalized, start, end, blocker))
+    }
+
+    /// Whether a match can start at a token with this term: always for Han
+    /// terms, for others only when some key starts with exactly this term.
+    pub(crate) fn may_start_match(&self, term: &str) -> bool {
+        term.starts_with(is_han) || self.first_terms.contains(term)
     }
 
     pub(crate) fn trie(&self) -> &KeyTrie {
@@ -469,6 +489,7 @@ pub fn alias_key(name: &str) -> String {
     let normalized = normalize(name);
     let folded = fold(normalized.text());
     let text: &str = &folded;
+    let lower = text.to_ascii_lowercase();
     let mut tokens: Vec<Token<'_>> = Vec::new();
     let mut run_start = 0;
     let mut chars = text.char_indices().peekable();
@@ -485,7 +506,7 @@ pub fn alias_key(name: &str) -> String {
                     end,
                 });
             } else {
-                WordSegmenter.segment(run, run_start, &mut tokens);
+                WordSegmenter.segment(run, &lower[run_start..end], run_start, &mut tokens);
             }
             run_start = end;
         }

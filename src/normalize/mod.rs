@@ -68,8 +68,73 @@ pub fn normalize(original: &str) -> Normalized {
     // output character can be charged to its group's original range.
     let mut group = String::new();
     let mut group_range = (0u32, 0u32);
-    for (index, c) in original.chars().enumerate() {
-        let index = index as u32;
+    let bytes = original.as_bytes();
+    let mut position = 0;
+    let mut index = 0u32;
+    while position < bytes.len() {
+        if bytes[position].is_ascii() {
+            // Fast path for ASCII runs: an ASCII character followed by another
+            // ASCII character is a group of its own and normalizes to itself.
+            // Only the run's last character may take combining marks after it.
+            let end = bytes[position..]
+                .iter()
+                .position(|b| !b.is_ascii())
+                .map_or(bytes.len(), |n| position + n);
+            if !group.is_empty() {
+                out.push_group(&group, group_range);
+                group.clear();
+            }
+            let mut at = position;
+            while at < end - 1 {
+                // Printable ASCII goes in whole runs; spaces and controls one by one.
+                let printable = bytes[at..end - 1]
+                    .iter()
+                    .position(|b| !(0x21..=0x7E).contains(b))
+                    .unwrap_or(end - 1 - at);
+                if printable > 0 {
+                    out.push_printable_ascii(&original[at..at + printable], index);
+                    index += printable as u32;
+                    at += printable;
+                    continue;
+                }
+                let c = char::from(bytes[at]);
+                if !is_invisible(c) {
+                    out.push_char(c, (index, index + 1));
+                }
+                index += 1;
+                at += 1;
+            }
+            let last = char::from(bytes[end - 1]);
+            if !is_invisible(last) {
+                group.push(last);
+                group_range = (index, index + 1);
+            }
+            index += 1;
+            position = end;
+            continue;
+        }
+        let c = original[position..]
+            .chars()
+            .next()
+            .expect("position is a char boundary");
+        position += c.len_utf8();
+        let this = index;
+        index += 1;
+        if is_inert(c)
+            && original[position..]
+                .chars()
+                .next()
+                .is_none_or(|n| n.is_ascii() || is_inert(n))
+        {
+            // Fast path for Chinese: an ideograph followed by a character that
+            // cannot combine backwards is a group of its own and unchanged.
+            if !group.is_empty() {
+                out.push_group(&group, group_range);
+                group.clear();
+            }
+            out.push_char(c, (this, this + 1));
+            continue;
+        }
         if is_invisible(c) {
             continue;
         }
@@ -78,10 +143,10 @@ pub fn normalize(original: &str) -> Normalized {
             group.clear();
         }
         if group.is_empty() {
-            group_range.0 = index;
+            group_range.0 = this;
         }
         group.push(c);
-        group_range.1 = index + 1;
+        group_range.1 = this + 1;
     }
     if !group.is_empty() {
         out.push_group(&group, group_range);
@@ -90,6 +155,17 @@ pub fn normalize(original: &str) -> Normalized {
         text: out.text,
         origin: out.origin,
     }
+}
+
+/// Characters NFKC leaves alone whatever surrounds them: CJK unified
+/// ideographs and the common CJK punctuation, which have no decomposition,
+/// combining class 0 and no composition with a neighbour.
+fn is_inert(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{3001}'..='\u{3002}'
+        | '\u{3008}'..='\u{3011}')
 }
 
 /// Whether `c` begins a new normalization group rather than possibly
@@ -193,6 +269,19 @@ impl Emitter {
         self.push_raw(c, range);
     }
 
+    /// Appends printable ASCII (no spaces, no controls) starting at original
+    /// code point `index`: it normalizes to itself, one byte per character.
+    fn push_printable_ascii(&mut self, run: &str, index: u32) {
+        if let Some((line_break, space_range)) = self.pending_space.take()
+            && !self.text.is_empty()
+        {
+            self.push_raw(if line_break { '\n' } else { ' ' }, space_range);
+        }
+        self.text.push_str(run);
+        self.origin
+            .extend((index..index + run.len() as u32).map(|i| (i, i + 1)));
+    }
+
     fn push_raw(&mut self, c: char, range: (u32, u32)) {
         self.text.push(c);
         for _ in 0..c.len_utf8() {
@@ -271,6 +360,21 @@ mod tests {
         ] {
             let once = normalize(s);
             assert_eq!(normalize(once.text()).text(), once.text(), "input {s:?}");
+        }
+    }
+
+    #[test]
+    fn inert_characters_equal_the_general_path() {
+        use unicode_normalization::UnicodeNormalization;
+        for c in ('\u{3400}'..='\u{4DBF}')
+            .chain('\u{4E00}'..='\u{9FFF}')
+            .chain('\u{3001}'..='\u{3011}')
+        {
+            if is_inert(c) {
+                let s = c.to_string();
+                assert_eq!(s.nfkc().collect::<String>(), s, "{c:?}");
+                assert!(starts_group(c), "{c:?}");
+            }
         }
     }
 

@@ -66,7 +66,7 @@ impl ChineseSegmenter {
 }
 
 impl Segment for ChineseSegmenter {
-    fn segment<'t>(&self, run: &'t str, base: usize, out: &mut Vec<Token<'t>>) {
+    fn segment<'t>(&self, run: &'t str, _lower: &'t str, base: usize, out: &mut Vec<Token<'t>>) {
         let mut rest = 0;
         for (start, end) in numeral_spans(run) {
             if start > rest {
@@ -150,7 +150,7 @@ mod tests {
 
     fn cut(segmenter: &ChineseSegmenter, text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        segmenter.segment(text, 0, &mut out);
+        segmenter.segment(text, text, 0, &mut out);
         out.into_iter().map(|t| t.term.into_owned()).collect()
     }
 
@@ -177,7 +177,7 @@ mod tests {
     fn offsets_are_shifted_by_the_run_base() {
         let segmenter = ChineseSegmenter::default();
         let mut out = Vec::new();
-        segmenter.segment("中国", 10, &mut out);
+        segmenter.segment("中国", "中国", 10, &mut out);
         assert_eq!((out[0].start, out[0].end), (10, 16));
     }
 }

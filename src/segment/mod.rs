@@ -32,9 +32,12 @@ pub struct Token<'t> {
 
 /// A segmenter for one kind of run: appends the tokens of `run`, which starts
 /// at byte `base` of the normalized text, to `out`.
+///
+/// `lower` is `run` with ASCII letters lowercased (same length), so that
+/// lowercase terms can borrow from it instead of allocating one string per token.
 pub trait Segment {
     /// Segments `run` into tokens whose offsets are shifted by `base`.
-    fn segment<'t>(&self, run: &'t str, base: usize, out: &mut Vec<Token<'t>>);
+    fn segment<'t>(&self, run: &'t str, lower: &'t str, base: usize, out: &mut Vec<Token<'t>>);
 }
 
 /// Routes runs of a document to the segmenter for their script.
@@ -54,19 +57,21 @@ impl Router {
         }
     }
 
-    /// The tokens of normalized `text`, a document in language `lang`.
-    pub fn segment<'t>(&self, text: &'t str, lang: Language) -> Vec<Token<'t>> {
+    /// The tokens of normalized `text`, a document in language `lang`;
+    /// `lower` is `text` with ASCII letters lowercased.
+    pub fn segment<'t>(&self, text: &'t str, lower: &'t str, lang: Language) -> Vec<Token<'t>> {
+        debug_assert_eq!(text.len(), lower.len());
         let mut tokens = Vec::with_capacity(text.len() / 4);
         if lang.is_japanese() {
-            self.words.segment(text, 0, &mut tokens);
+            self.words.segment(text, lower, 0, &mut tokens);
             return tokens;
         }
         for (start, end, han) in script_runs(text) {
-            let run = &text[start..end];
+            let (run, lower_run) = (&text[start..end], &lower[start..end]);
             if han {
-                self.chinese.segment(run, start, &mut tokens);
+                self.chinese.segment(run, lower_run, start, &mut tokens);
             } else {
-                self.words.segment(run, start, &mut tokens);
+                self.words.segment(run, lower_run, start, &mut tokens);
             }
         }
         attach_units_to_numbers(text, &mut tokens);
@@ -204,8 +209,9 @@ mod tests {
             code,
             confidence: 1.0,
         };
+        let lower = text.to_ascii_lowercase();
         router
-            .segment(text, lang)
+            .segment(text, &lower, lang)
             .into_iter()
             .map(|t| t.term.into_owned())
             .collect()
