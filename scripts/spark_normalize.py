@@ -44,10 +44,6 @@ import sys
 import tempfile
 import threading
 
-# What canon counts as a blank line (skipped, not a record): only ASCII
-# whitespace, as Rust's u8::is_ascii_whitespace (no \v, no U+3000, no BOM).
-_ASCII_WS = " \t\n\r\f"
-
 # Bytes handed to canon's stdin per write: canon closes a batch whenever its
 # stdin has nothing buffered, so feeding it in large chunks keeps batches
 # (and its worker threads) full.
@@ -56,8 +52,16 @@ _FEED_CHUNK = 1 << 18
 _STDERR_TAIL_LINES = 200
 
 
+# Rust's char::is_whitespace (Unicode White_Space) plus the byte order mark:
+# exactly what canon treats as a blank line, which is not a record.
+_UNICODE_WS = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+
 def is_blank(line):
-    return line.strip(_ASCII_WS) == ""
+    return line.strip(_UNICODE_WS) == ""
 
 
 # --------------------------------------------------------------------------

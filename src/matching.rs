@@ -58,7 +58,7 @@ pub fn find_mentions(
     if candidates.is_empty() {
         return Vec::new();
     }
-    resolve(table, text, tokens, &mut candidates);
+    resolve(table, tokens, &mut candidates);
     candidates
         .into_iter()
         .filter_map(|c| {
@@ -219,7 +219,7 @@ fn entities_of(options: &[AliasRef]) -> Vec<u32> {
     entities
 }
 
-fn resolve(table: &AliasTable, text: &str, tokens: &[Token<'_>], candidates: &mut [Candidate]) {
+fn resolve(table: &AliasTable, tokens: &[Token<'_>], candidates: &mut [Candidate]) {
     // Aliases that need no support confirm their entity outright, unless two
     // entities claim the same plain alias: then support has to decide.
     let mut pending: Vec<(usize, Vec<u32>)> = Vec::new();
@@ -246,7 +246,7 @@ fn resolve(table: &AliasTable, text: &str, tokens: &[Token<'_>], candidates: &mu
             let supported: Vec<u32> = choices
                 .iter()
                 .copied()
-                .filter(|&entity| supported(table, text, tokens, candidates, *index, entity))
+                .filter(|&entity| supported(table, tokens, candidates, *index, entity))
                 .collect();
             if supported.len() == 1 {
                 candidates[*index].confirmed = Some(supported[0]);
@@ -264,7 +264,6 @@ fn resolve(table: &AliasTable, text: &str, tokens: &[Token<'_>], candidates: &mu
 
 fn supported(
     table: &AliasTable,
-    text: &str,
     tokens: &[Token<'_>],
     candidates: &[Candidate],
     index: usize,
@@ -284,14 +283,13 @@ fn supported(
             confirmed == entity || (near(other) && table.related(entity, confirmed))
         })
     });
-    by_mention || context_nearby(table, text, tokens, candidate, entity)
+    by_mention || context_nearby(table, tokens, candidate, entity)
 }
 
 /// Whether one of `entity`'s context words stands within the support window
 /// of `candidate` (outside the candidate itself).
 fn context_nearby(
     table: &AliasTable,
-    _text: &str,
     tokens: &[Token<'_>],
     candidate: &Candidate,
     entity: u32,
