@@ -1,50 +1,22 @@
 //! End-to-end tests of the `canon` binary: output contract, bad input, exit
 //! codes and the alias commands.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn canon() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_canon"));
-    command.current_dir(env!("CARGO_MANIFEST_DIR"));
-    command
-}
+use common::{records as parse_records, run_with_stdin, stderr, stdout};
 
 /// Runs canon with `args`, feeding `stdin`.
 fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = canon()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("canon starts");
-    let mut input = child.stdin.take().expect("stdin is piped");
-    let stdin = stdin.as_bytes().to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&stdin);
-    });
-    let output = child.wait_with_output().expect("canon runs");
-    writer.join().expect("stdin writer finishes");
-    output
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+    run_with_stdin(args, stdin.as_bytes().to_vec())
 }
 
 fn records(output: &Output) -> Vec<Value> {
-    stdout(output)
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("each output line is JSON"))
-        .collect()
+    parse_records(&output.stdout)
 }
 
 fn chars(text: &str, start: u64, end: u64) -> String {

@@ -2,54 +2,15 @@
 //! `--jobs`, legacy encodings, compressed input and output, size limits, and
 //! streaming. Every bad-input case asserts the counts and the reason.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use serde_json::Value;
 
-fn canon() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_canon"));
-    command.current_dir(env!("CARGO_MANIFEST_DIR"));
-    command
-}
-
-fn run(args: &[&str]) -> Output {
-    canon()
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("canon runs")
-}
-
-fn run_with_stdin(args: &[&str], stdin: Vec<u8>) -> Output {
-    let mut child = canon()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("canon starts");
-    let mut input = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&stdin);
-    });
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    output
-}
-
-fn records(bytes: &[u8]) -> Vec<Value> {
-    String::from_utf8(bytes.to_vec())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use common::{canon, records, run, run_with_stdin, stderr};
 
 /// A corpus of `n` records in English and Chinese (several batches' worth),
 /// with a bad line every 500 records.
