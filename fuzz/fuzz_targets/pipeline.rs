@@ -24,7 +24,11 @@ fn pipelines() -> &'static [Canon; 2] {
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let once = normalize(&text);
-    assert_eq!(normalize(once.text()).text(), once.text(), "normalization is idempotent");
+    assert_eq!(
+        normalize(once.text()).text(),
+        once.text(),
+        "normalization is idempotent"
+    );
     let length = text.chars().count();
     for canon in pipelines() {
         let analysis = canon.analyze(&text);
@@ -33,7 +37,11 @@ fuzz_target!(|data: &[u8]| {
             assert!(start < end && end <= length);
         }
         for mention in &analysis.entities {
-            let surface: String = text.chars().skip(mention.start).take(mention.end - mention.start).collect();
+            let surface: String = text
+                .chars()
+                .skip(mention.start)
+                .take(mention.end - mention.start)
+                .collect();
             assert_eq!(surface, mention.surface);
         }
     }

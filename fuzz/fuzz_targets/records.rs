@@ -27,7 +27,13 @@ fuzz_target!(|data: &[u8]| {
     let analysis = canon().analyze(&text);
     record.insert("text".into(), serde_json::Value::String(text));
     let mut out = Vec::new();
-    write_record(&mut out, record, &analysis, decoded.encoding, WriteOptions { spans: true });
+    write_record(
+        &mut out,
+        record,
+        &analysis,
+        decoded.encoding,
+        WriteOptions { spans: true },
+    );
     let line = std::str::from_utf8(&out).expect("output is UTF-8");
     assert!(line.ends_with('\n') && line.matches('\n').count() == 1);
     serde_json::from_str::<serde_json::Value>(line).expect("output is JSON");
