@@ -15,7 +15,10 @@ use crate::script::is_han;
 /// The text with traditional Han characters folded to simplified and ○ used
 /// as a numeral folded to 〇; byte offsets are unchanged.
 pub fn fold(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() {
+    // Han characters and ○ are three or four bytes in UTF-8 with a lead byte
+    // of at least 0xE2; text without such bytes (English with a £ or an é)
+    // has nothing to fold.
+    if !text.bytes().any(|b| b >= 0xE2) {
         return Cow::Borrowed(text);
     }
     let converted = fast2s::convert(text);
