@@ -84,13 +84,20 @@ pub fn normalize(original: &str) -> Normalized {
                 out.push_group(&group, group_range);
                 group.clear();
             }
+            // The run's last visible character may take combining marks that
+            // follow it (invisible characters in between are dropped first),
+            // so it starts a group; everything before it is pushed directly.
+            let holder = (position..end)
+                .rev()
+                .find(|&i| !is_invisible(char::from(bytes[i])));
+            let direct_end = holder.unwrap_or(end);
             let mut at = position;
-            while at < end - 1 {
+            while at < direct_end {
                 // Printable ASCII goes in whole runs; spaces and controls one by one.
-                let printable = bytes[at..end - 1]
+                let printable = bytes[at..direct_end]
                     .iter()
                     .position(|b| !(0x21..=0x7E).contains(b))
-                    .unwrap_or(end - 1 - at);
+                    .unwrap_or(direct_end - at);
                 if printable > 0 {
                     out.push_printable_ascii(&original[at..at + printable], index);
                     index += printable as u32;
@@ -104,12 +111,11 @@ pub fn normalize(original: &str) -> Normalized {
                 index += 1;
                 at += 1;
             }
-            let last = char::from(bytes[end - 1]);
-            if !is_invisible(last) {
-                group.push(last);
+            if let Some(holder) = holder {
+                group.push(char::from(bytes[holder]));
                 group_range = (index, index + 1);
             }
-            index += 1;
+            index += (end - direct_end) as u32;
             position = end;
             continue;
         }
@@ -357,6 +363,8 @@ mod tests {
             "ｶﾞ",
             "\u{1100}\u{1161}\u{11A8}",
             "e\u{AD}\u{301}",
+            // found by the fuzzer: controls between a letter and its mark
+            "\u{1}e\u{0}\u{0}\u{311}s",
         ] {
             let once = normalize(s);
             assert_eq!(normalize(once.text()).text(), once.text(), "input {s:?}");
