@@ -230,6 +230,15 @@ impl Census {
     fn of(text: &str) -> Census {
         let mut census = Census::default();
         let mut in_latin_word = false;
+        if text.is_ascii() {
+            // English news: only Latin words to count, byte by byte.
+            for byte in text.bytes() {
+                let letter = byte.is_ascii_alphabetic();
+                census.latin_words += usize::from(letter && !in_latin_word);
+                in_latin_word = letter;
+            }
+            return census;
+        }
         for c in text.chars() {
             let script = script_of(c);
             match script {

@@ -66,6 +66,12 @@ impl Router {
             self.words.segment(text, lower, 0, &mut tokens);
             return tokens;
         }
+        // Han characters are three or four bytes with a lead byte of 0xE3 or
+        // more; text without one is a single run for the word segmenter.
+        if !text.bytes().any(|b| b >= 0xE3) {
+            self.words.segment(text, lower, 0, &mut tokens);
+            return tokens;
+        }
         for (start, end, han) in script_runs(text) {
             let (run, lower_run) = (&text[start..end], &lower[start..end]);
             if han {
