@@ -33,11 +33,6 @@ impl Language {
         confidence: 0.0,
     };
 
-    /// Whether this is Chinese, which routes Han text to the Chinese segmenter.
-    pub fn is_chinese(&self) -> bool {
-        self.code == "zh"
-    }
-
     /// Whether this is Japanese, whose Han runs are not Chinese words.
     pub fn is_japanese(&self) -> bool {
         self.code == "ja"

@@ -130,11 +130,6 @@ impl Router {
     pub fn is_dictionary_word(&self, word: &str) -> bool {
         self.chinese.has_word(word)
     }
-
-    /// Whether the Chinese dictionary has been loaded (it is loaded on first use).
-    pub fn chinese_loaded(&self) -> bool {
-        self.chinese.is_loaded()
-    }
 }
 
 /// Units that belong to the number written before them: 2001年, 12月, 31日,
