@@ -80,24 +80,30 @@ pub fn normalize(original: &str) -> Normalized {
                 .iter()
                 .position(|b| !b.is_ascii())
                 .map_or(bytes.len(), |n| position + n);
+            // The run's last visible character may take combining marks that
+            // follow it (invisible characters in between are dropped first),
+            // so it starts a group; everything before it is pushed directly.
+            let Some(holder) = (position..end)
+                .rev()
+                .find(|&i| !is_invisible(char::from(bytes[i])))
+            else {
+                // Only controls: they vanish, and the open group may still
+                // take the combining marks that follow them.
+                index += (end - position) as u32;
+                position = end;
+                continue;
+            };
             if !group.is_empty() {
                 out.push_group(&group, group_range);
                 group.clear();
             }
-            // The run's last visible character may take combining marks that
-            // follow it (invisible characters in between are dropped first),
-            // so it starts a group; everything before it is pushed directly.
-            let holder = (position..end)
-                .rev()
-                .find(|&i| !is_invisible(char::from(bytes[i])));
-            let direct_end = holder.unwrap_or(end);
             let mut at = position;
-            while at < direct_end {
+            while at < holder {
                 // Printable ASCII goes in whole runs; spaces and controls one by one.
-                let printable = bytes[at..direct_end]
+                let printable = bytes[at..holder]
                     .iter()
                     .position(|b| !(0x21..=0x7E).contains(b))
-                    .unwrap_or(direct_end - at);
+                    .unwrap_or(holder - at);
                 if printable > 0 {
                     out.push_printable_ascii(&original[at..at + printable], index);
                     index += printable as u32;
@@ -111,11 +117,9 @@ pub fn normalize(original: &str) -> Normalized {
                 index += 1;
                 at += 1;
             }
-            if let Some(holder) = holder {
-                group.push(char::from(bytes[holder]));
-                group_range = (index, index + 1);
-            }
-            index += (end - direct_end) as u32;
+            group.push(char::from(bytes[holder]));
+            group_range = (index, index + 1);
+            index += (end - holder) as u32;
             position = end;
             continue;
         }
@@ -365,6 +369,7 @@ mod tests {
             "e\u{AD}\u{301}",
             // found by the fuzzer: controls between a letter and its mark
             "\u{1}e\u{0}\u{0}\u{311}s",
+            "\u{FFFD}\u{5C4}\u{0}\u{350}\u{5B2}\u{5B2}",
         ] {
             let once = normalize(s);
             assert_eq!(normalize(once.text()).text(), once.text(), "input {s:?}");
