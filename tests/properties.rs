@@ -31,6 +31,8 @@ fn tricky_text() -> impl Strategy<Value = String> {
         Just("ｶﾞ".to_string()),
         Just("\u{1100}\u{1161}".to_string()),
         "[ \t\n\u{3000}\u{200B}\u{AD}\u{FEFF}\u{301}\u{B4}“”‘’—…,.;()（）、。]{1,3}",
+        // controls between a base and its marks, marks of different classes
+        "[e中\u{FFFD}][\u{0}\u{1}\u{301}\u{311}\u{316}\u{350}\u{5B2}\u{5C4}]{1,5}",
         "[a-zA-Z0-9]{1,6}",
         "[\u{4E00}-\u{4E2F}]{1,4}",
         any::<char>().prop_map(String::from),
