@@ -167,7 +167,7 @@ fn check_entity(
                 ),
             ));
         }
-        let key = alias_key(&alias.text);
+        let key = &alias.key;
         if key.is_empty() {
             problems.push(warning(
                 file,
@@ -194,7 +194,7 @@ fn check_entity(
                 ),
             ));
         }
-        match keys.get(&key) {
+        match keys.get(key) {
             Some(&(earlier, earlier_line)) if covers(earlier, alias) => problems.push(warning(
                 file,
                 alias.line,
@@ -211,7 +211,7 @@ fn check_entity(
         let lowered = normalize(&alias.text).text().to_lowercase();
         for blocker in &alias.blockers {
             let blocker_norm = normalize(blocker).text().to_lowercase();
-            if alias_key(blocker) == key {
+            if alias_key(blocker) == *key {
                 problems.push(warning(
                     file,
                     alias.line,
@@ -276,9 +276,8 @@ fn check_shared_aliases(merged: &[Entity], problems: &mut Problems) {
     let mut users: FxHashMap<String, Vec<(usize, usize)>> = FxHashMap::default();
     for (e, entity) in merged.iter().enumerate() {
         for (a, alias) in entity.aliases.iter().enumerate() {
-            let key = alias_key(&alias.text);
-            if !key.is_empty() {
-                users.entry(key).or_default().push((e, a));
+            if !alias.key.is_empty() {
+                users.entry(alias.key.clone()).or_default().push((e, a));
             }
         }
     }

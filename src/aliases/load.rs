@@ -221,6 +221,7 @@ fn convert(
             };
             aliases.push(AliasEntry {
                 lang: lang.clone(),
+                key: super::alias_key(&text),
                 text,
                 case_exact,
                 needs_support,

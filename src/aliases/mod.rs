@@ -111,6 +111,8 @@ pub struct AliasEntry {
     pub needs_support: bool,
     /// Longer phrases containing the alias that mean something else.
     pub blockers: Vec<String>,
+    /// The matching key ([`alias_key`] of `text`), computed once when read.
+    pub key: String,
     /// The line of the alias in its table.
     pub line: usize,
 }
@@ -229,10 +231,9 @@ impl AliasTable {
         for (e, entity) in entities.iter().enumerate() {
             let mut list = Vec::with_capacity(entity.aliases.len());
             for (a, alias) in entity.aliases.iter().enumerate() {
-                let key = alias_key(&alias.text);
-                if !key.is_empty() {
+                if !alias.key.is_empty() {
                     let next = key_aliases.len() as u32;
-                    let id = *by_key.entry(key).or_insert(next);
+                    let id = *by_key.entry(alias.key.clone()).or_insert(next);
                     if id == next {
                         key_aliases.push(Vec::new());
                     }
