@@ -1,4 +1,5 @@
-//! The Chinese segmenter: jieba-rs with HMM for words not in its dictionary.
+//! The Chinese segmenter: jieba's dictionary and algorithm (see
+//! [`super::dictionary`]), with the HMM for words not in the dictionary.
 //!
 //! jieba cuts 月之暗面 into 月/之/暗面 because the company is not in its
 //! dictionary. Every Chinese alias of the alias table is therefore added as a
@@ -6,21 +7,22 @@
 //! every blocker (小米粥, 阿里山), so that a word containing an alias but meaning
 //! something else stays one token and never lines up with the alias.
 //!
-//! Building the dictionary takes a noticeable fraction of a second, so it is
-//! built on first use: commands and documents without Han text never pay for it.
+//! Loading the dictionary and adding the alias names takes a few
+//! milliseconds and some memory, so it happens on first use: commands and
+//! documents without Han text never pay for it.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use jieba_rs::Jieba;
-
+use super::dictionary::{Dictionary, Scratch};
 use super::{Segment, Token};
 
 /// Segments runs of Han characters into words.
 #[derive(Default)]
 pub struct ChineseSegmenter {
     extra_words: Vec<String>,
-    jieba: OnceLock<Jieba>,
+    dictionary: OnceLock<Dictionary>,
 }
 
 impl std::fmt::Debug for ChineseSegmenter {
@@ -37,30 +39,27 @@ impl ChineseSegmenter {
     pub fn new(extra_words: Vec<String>) -> ChineseSegmenter {
         ChineseSegmenter {
             extra_words,
-            jieba: OnceLock::new(),
+            dictionary: OnceLock::new(),
         }
     }
 
     /// Whether the dictionary has been built yet.
     pub fn is_loaded(&self) -> bool {
-        self.jieba.get().is_some()
+        self.dictionary.get().is_some()
     }
 
     /// Whether `word` is in the dictionary.
     pub fn has_word(&self, word: &str) -> bool {
-        self.jieba().has_word(word)
+        self.dictionary().contains(word)
     }
 
-    fn jieba(&self) -> &Jieba {
-        self.jieba.get_or_init(|| {
-            let mut jieba = Jieba::new();
+    fn dictionary(&self) -> &Dictionary {
+        self.dictionary.get_or_init(|| {
+            let mut dictionary = Dictionary::jieba();
             for word in &self.extra_words {
-                // suggest_freq gives the frequency at which jieba keeps the
-                // word whole against its own split of it.
-                let freq = jieba.suggest_freq(word);
-                jieba.add_word(word, Some(freq), None);
+                dictionary.add_word(word);
             }
-            jieba
+            dictionary
         })
     }
 }
@@ -87,13 +86,19 @@ impl Segment for ChineseSegmenter {
 
 impl ChineseSegmenter {
     fn cut<'t>(&self, text: &'t str, base: usize, out: &mut Vec<Token<'t>>) {
-        for token in self.jieba().cut(text, true) {
-            out.push(Token {
-                term: Cow::Borrowed(token.word),
-                start: base + token.byte_start,
-                end: base + token.byte_end,
-            });
+        thread_local! {
+            static SCRATCH: RefCell<Scratch> = RefCell::default();
         }
+        let dictionary = self.dictionary();
+        SCRATCH.with_borrow_mut(|scratch| {
+            dictionary.cut(text, true, scratch, |start, end| {
+                out.push(Token {
+                    term: Cow::Borrowed(&text[start..end]),
+                    start: base + start,
+                    end: base + end,
+                });
+            });
+        });
     }
 }
 

@@ -9,6 +9,7 @@
 //! would split wrongly, so they go to the word segmenter whole.
 
 pub mod chinese;
+pub mod dictionary;
 pub mod words;
 
 use std::borrow::Cow;
