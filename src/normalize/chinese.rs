@@ -9,6 +9,7 @@
 //! point at the original characters. `normalized_text` itself is not folded.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use crate::script::is_han;
 
@@ -20,6 +21,16 @@ pub fn fold(text: &str) -> Cow<'_, str> {
     // has nothing to fold.
     if !text.bytes().any(|b| b >= 0xE2) {
         return Cow::Borrowed(text);
+    }
+    // Most Chinese text is simplified already: when no character in it is
+    // one fast2s may change, conversion (a hash lookup per character) is
+    // skipped.
+    if !text.chars().any(may_convert) {
+        return if text.contains('○') {
+            Cow::Owned(fold_circle_zero(text))
+        } else {
+            Cow::Borrowed(text)
+        };
     }
     let converted = fast2s::convert(text);
     let mut folded = if same_char_lengths(text, &converted) {
@@ -48,6 +59,36 @@ pub fn fold(text: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(folded)
     }
+}
+
+/// Whether fast2s may convert `c` (in some context): whether it converts it
+/// alone, or `c` is one of the characters it converts only next to certain
+/// others. fast2s converts only three-byte characters; the answer for all
+/// of them is computed once, with one conversion of them all, each between
+/// ASCII characters (the context fast2s sees for a character alone).
+fn may_convert(c: char) -> bool {
+    static CONVERTIBLE: OnceLock<Vec<u64>> = OnceLock::new();
+    /// Converted only within certain words (藉口 → 借口, 看著 → 看着).
+    const ONLY_IN_CONTEXT: [char; 3] = ['藉', '著', '苧'];
+    let code = c as usize;
+    if !(0x800..0x10000).contains(&code) {
+        return false;
+    }
+    let bits = CONVERTIBLE.get_or_init(|| {
+        let three_byte = || (0x800u32..0x10000).filter_map(char::from_u32);
+        let spaced: String = three_byte().flat_map(|c| [c, '0']).collect();
+        let converted = fast2s::convert(&spaced);
+        let mut bits = vec![0u64; 0x10000 / 64];
+        let mut mark = |c: char| bits[c as usize / 64] |= 1 << (c as usize % 64);
+        for (original, result) in three_byte().zip(converted.chars().step_by(2)) {
+            if original != result {
+                mark(original);
+            }
+        }
+        ONLY_IN_CONTEXT.into_iter().for_each(&mut mark);
+        bits
+    });
+    bits[code / 64] & (1 << (code % 64)) != 0
 }
 
 fn same_char_lengths(a: &str, b: &str) -> bool {
@@ -123,6 +164,28 @@ mod tests {
             fold("ＤｅｅｐＳｅｅｋ與月之暗面"),
             "ＤｅｅｐＳｅｅｋ与月之暗面"
         );
+    }
+
+    #[test]
+    fn words_converted_only_in_context_still_convert() {
+        assert_eq!(fold("看著"), "看着");
+        assert_eq!(fold("苧麻"), "苎麻");
+        for word in ["藉口", "憑藉", "乾隆", "乾淨", "著名"] {
+            assert_eq!(fold(word), fast2s::convert(word), "{word}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Skipping conversion for text without convertible characters
+        /// changes nothing: fold equals fast2s on every text.
+        #[test]
+        fn fold_equals_fast2s(indices in proptest::collection::vec(0usize..23, 1..30)) {
+            let alphabet: Vec<char> = "藉口看著苧麻乾隆坤覆答兒寬發展台灣中国的○一a".chars().collect();
+            let text: String = indices.into_iter().map(|i| alphabet[i]).collect();
+            let expected = fast2s::convert(&text);
+            let folded = fold(&text).replace('〇', "○");
+            proptest::prop_assert_eq!(folded, expected);
+        }
     }
 
     #[test]

@@ -318,6 +318,22 @@ impl Dictionary {
         }
     }
 
+    /// Asks the CPU to fetch the trie slot for the two characters `first`,
+    /// `second` without waiting for it.
+    #[inline(always)]
+    fn prefetch_second_step(&self, first: char, second: char) {
+        let Some(state) = self.child(0, first) else {
+            return;
+        };
+        let Some(&code) = self.codes.get(second as usize) else {
+            return;
+        };
+        let slot = (self.units[state as usize].base as u32).wrapping_add(u32::from(code));
+        if let Some(unit) = self.units.get(slot as usize) {
+            prefetch(unit);
+        }
+    }
+
     /// jieba's best route through `chars`: `route[i]` is the step to take
     /// from character `i`.
     fn route(&self, chars: &[char], route: &mut Vec<RouteStep>) {
@@ -332,6 +348,14 @@ impl Dictionary {
         );
         let log_total = self.log_total;
         for start in (0..n).rev() {
+            // Walking the trie is a chain of cache misses (the table is
+            // larger than the L2 cache), one per character of a word. The
+            // walk at `start` does not depend on the route, so the second
+            // step of a walk a few positions earlier is fetched now, in
+            // parallel with this one.
+            if let Some(ahead) = start.checked_sub(PREFETCH_DISTANCE) {
+                self.prefetch_second_step(chars[ahead], chars[ahead + 1]);
+            }
             let mut best: Option<RouteStep> = None;
             self.words_at(chars, start, |end, log_freq| {
                 let prob = log_freq - log_total + route[end].prob;
@@ -596,6 +620,24 @@ impl std::fmt::Debug for RouteStep {
 struct HmmScratch {
     previous: Vec<u8>,
     path: Vec<u8>,
+}
+
+/// How many characters ahead of the route the trie is prefetched.
+const PREFETCH_DISTANCE: usize = 6;
+
+/// A hint to load `value`'s cache line; no effect on results.
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    // SAFETY: SSE is part of the x86-64 baseline, and a prefetch of any
+    // address, here a valid reference, never faults or changes memory.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (value as *const T).cast::<i8>(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
 }
 
 /// jieba's Han class for text without ASCII: the CJK Unified Ideographs and
