@@ -109,6 +109,10 @@ impl ChineseSegmenter {
 /// rather than numbers (万一 "in case", 一一 "one by one") are left to jieba.
 fn numeral_spans(run: &str) -> Vec<(usize, usize)> {
     use crate::normalize::chinese::is_chinese_numeral;
+    // Most runs have no numeral; they need no character table.
+    if !run.chars().any(is_chinese_numeral) {
+        return Vec::new();
+    }
     let chars: Vec<(usize, char)> = run.char_indices().collect();
     let byte_at = |i: usize| chars.get(i).map_or(run.len(), |&(b, _)| b);
     let mut spans = Vec::new();

@@ -393,34 +393,29 @@ impl Dictionary {
             route,
             hmm: hmm_scratch,
         } = scratch;
-        let mut rest = text;
-        let mut rest_start = 0;
-        while !rest.is_empty() {
-            // jieba cuts its own Han class into blocks; any other character
-            // is a word by itself.
-            let block_len = rest
-                .char_indices()
-                .find(|&(_, c)| !is_jieba_han(c))
-                .map_or(rest.len(), |(i, _)| i);
-            if block_len == 0 {
-                let c = rest.chars().next().expect("non-empty");
-                word(rest_start, rest_start + c.len_utf8());
-                rest_start += c.len_utf8();
-                rest = &rest[c.len_utf8()..];
+        // jieba cuts its own Han class into blocks; any other character is a
+        // word by itself.
+        chars.clear();
+        offsets.clear();
+        for (i, c) in text.char_indices() {
+            if is_jieba_han(c) {
+                chars.push(c);
+                offsets.push(i);
                 continue;
             }
-            let block = &rest[..block_len];
-            chars.clear();
-            offsets.clear();
-            for (i, c) in block.char_indices() {
-                chars.push(c);
-                offsets.push(rest_start + i);
+            if !chars.is_empty() {
+                offsets.push(i);
+                self.route(chars, route);
+                self.emit_route(chars, offsets, route, hmm, hmm_scratch, &mut word);
+                chars.clear();
+                offsets.clear();
             }
-            offsets.push(rest_start + block_len);
+            word(i, i + c.len_utf8());
+        }
+        if !chars.is_empty() {
+            offsets.push(text.len());
             self.route(chars, route);
             self.emit_route(chars, offsets, route, hmm, hmm_scratch, &mut word);
-            rest_start += block_len;
-            rest = &rest[block_len..];
         }
     }
 
