@@ -1,8 +1,9 @@
 //! Stage 3: segmentation into index terms, routed by script.
 //!
-//! Han runs go to the Chinese segmenter (jieba with the alias table's Chinese
-//! names as dictionary words); everything else goes to the word segmenter
-//! (Unicode word boundaries with rules for English). The routing is per run, so
+//! Han runs go to the Chinese segmenter (jieba's dictionary and algorithm,
+//! with the alias table's Chinese names as dictionary words); everything else
+//! goes to the word segmenter (Unicode word boundaries with rules for
+//! English). The routing is per run, so
 //! Latin names inside Chinese text are tokenized like English and Han runs
 //! inside English text are segmented like Chinese. Japanese documents are the
 //! exception: their Han runs are Japanese words, which a Chinese dictionary
