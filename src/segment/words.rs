@@ -68,16 +68,8 @@ fn class_at(bytes: &[u8], i: usize) -> u8 {
 #[inline]
 fn ascii_word_piece(bytes: &[u8], start: usize) -> (usize, bool) {
     let mut end = start;
-    let mut wordlike = false;
     loop {
-        while let Some(&b) = bytes.get(end) {
-            let class = CLASSES[usize::from(b)];
-            if class == OTHER {
-                break;
-            }
-            wordlike |= class != JOINER;
-            end += 1;
-        }
+        end = word_bytes_end(bytes, end);
         let Some(&middle) = bytes.get(end) else {
             break;
         };
@@ -94,7 +86,60 @@ fn ascii_word_piece(bytes: &[u8], start: usize) -> (usize, bool) {
         }
         end += 2;
     }
+    let wordlike = bytes[start] != b'_' || bytes[start..end].iter().any(|&b| b != b'_');
     (end, wordlike)
+}
+
+/// The end of the run of letters, digits and underscores from `end` on, in
+/// ASCII `bytes`. Eight bytes at a time: a byte loop mispredicts the end of
+/// nearly every word.
+#[inline]
+fn word_bytes_end(bytes: &[u8], mut end: usize) -> usize {
+    while let Some(block) = bytes.get(end..end + 8) {
+        let block = u64::from_le_bytes(block.try_into().expect("eight bytes"));
+        let others = !word_bytes(block) & HIGH_BITS;
+        if others != 0 {
+            return end + (others.trailing_zeros() / 8) as usize;
+        }
+        end += 8;
+    }
+    while bytes
+        .get(end)
+        .is_some_and(|&b| CLASSES[usize::from(b)] != OTHER)
+    {
+        end += 1;
+    }
+    end
+}
+
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `block` (eight ASCII bytes) that is a
+/// letter, digit or underscore.
+#[inline]
+fn word_bytes(block: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Below 0x80, a byte plus 0x80 - n has its high bit set exactly when the
+    // byte is at least n, and never carries into the next byte.
+    let at_least = |x: u64, n: u8| x.wrapping_add(ONES * u64::from(0x80 - n));
+    let folded = block | (ONES * 0x20);
+    let letters = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+    let digits = at_least(block, b'0') & !at_least(block, b'9' + 1);
+    let underscores = at_least(block, b'_') & !at_least(block, b'_' + 1);
+    (letters | digits | underscores) & HIGH_BITS
+}
+
+/// [`is_dotted_acronym`] for ASCII: single letters joined by dots.
+fn is_dotted_acronym_ascii(word: &[u8]) -> bool {
+    word.len() >= 3
+        && word.len() % 2 == 1
+        && word.iter().enumerate().all(|(k, &b)| {
+            if k % 2 == 0 {
+                b.is_ascii_alphabetic()
+            } else {
+                b == b'.'
+            }
+        })
 }
 
 /// [`segment_by_pieces`] for ASCII text in one pass: the rules applied to the
@@ -127,24 +172,27 @@ fn ascii_tokens<'t>(run: &'t str, lower: &'t str, base: usize, out: &mut Vec<Tok
         if bytes[start].is_ascii_digit() && start > 0 && bytes[start - 1] == b'$' {
             start -= 1;
         }
-        let acronym = is_dotted_acronym(&run[start..end]);
+        let acronym = end - start >= 3
+            && bytes[start + 1] == b'.'
+            && is_dotted_acronym_ascii(&bytes[start..end]);
         match bytes.get(end) {
             Some(b'%') if bytes[end - 1].is_ascii_digit() => end += 1,
             Some(b'.') if acronym => end += 1,
             _ => {}
         }
-        let suffix = bytes[end..]
-            .iter()
-            .take(3)
-            .take_while(|&&b| b == b'+' || b == b'#')
-            .count();
-        if suffix > 0
-            && suffix <= 2
-            && !bytes
-                .get(end + suffix)
-                .is_some_and(u8::is_ascii_alphanumeric)
-        {
-            end += suffix;
+        if let Some(b'+' | b'#') = bytes.get(end) {
+            let suffix = bytes[end..]
+                .iter()
+                .take(3)
+                .take_while(|&&b| b == b'+' || b == b'#')
+                .count();
+            if suffix <= 2
+                && !bytes
+                    .get(end + suffix)
+                    .is_some_and(u8::is_ascii_alphanumeric)
+            {
+                end += suffix;
+            }
         }
         // Scanning resumes after the whole word even when its possessive is
         // dropped from the token.
@@ -594,6 +642,23 @@ mod tests {
         #[test]
         fn fused_tokenizer_equals_the_piece_rules_on_generated_text(text in ascii_ish_text()) {
             proptest::prop_assert_eq!(fused_tokens(&text), reference_tokens(&text));
+        }
+    }
+
+    #[test]
+    fn word_bytes_agree_with_the_class_table() {
+        for b in 0u8..128 {
+            for filler in [b' ', b'a', b'_', 0x7F, 0] {
+                for at in 0..8 {
+                    let mut block = [filler; 8];
+                    block[at] = b;
+                    let mask = word_bytes(u64::from_le_bytes(block));
+                    for (k, &byte) in block.iter().enumerate() {
+                        let expected = CLASSES[usize::from(byte)] != OTHER;
+                        assert_eq!(mask >> (8 * k + 7) & 1 == 1, expected, "{block:?} at {k}");
+                    }
+                }
+            }
         }
     }
 
