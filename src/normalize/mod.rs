@@ -18,6 +18,8 @@
 pub mod chinese;
 
 use unicode_normalization::char::canonical_combining_class;
+
+use crate::ascii;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Normalized text plus the map back to the original text.
@@ -165,16 +167,13 @@ pub fn normalize(original: &str) -> Normalized {
     }
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
 /// The length of the ASCII prefix of `bytes`, eight bytes at a time.
 fn ascii_prefix_len(bytes: &[u8]) -> usize {
     let mut at = 0;
-    while let Some(block) = bytes.get(at..at + 8) {
-        let high = u64::from_le_bytes(block.try_into().expect("eight bytes")) & HIGH_BITS;
+    while let Some(block) = ascii::block_at(bytes, at) {
+        let high = block & ascii::HIGH_BITS;
         if high != 0 {
-            return at + (high.trailing_zeros() / 8) as usize;
+            return at + ascii::first_lane(high);
         }
         at += 8;
     }
@@ -192,20 +191,16 @@ fn is_printable_ascii(b: u8) -> bool {
 /// mispredict the end of every word.
 fn unchanged_stretch_len(bytes: &[u8]) -> usize {
     debug_assert!(is_printable_ascii(bytes[0]));
-    // High bit of each byte at least `n`; exact for bytes below 0x80.
-    let at_least = |x: u64, n: u8| x.wrapping_add(ONES * u64::from(0x80 - n));
-    let printable = |x: u64| at_least(x, 0x21) & !at_least(x, 0x7F) & HIGH_BITS;
-    let equal = |x: u64, n: u8| at_least(x, n) & !at_least(x, n + 1);
+    let printable = |block: u64| ascii::in_range(block, 0x21, 0x7E);
     let mut at = 0;
     // A space or line feed may stay only when the byte after it is printable:
     // the block at `at + 1` gives each byte's successor.
-    while let Some(after) = bytes.get(at + 1..at + 9) {
-        let block = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
-        let after = u64::from_le_bytes(after.try_into().expect("eight bytes"));
-        let single_space = (equal(block, b' ') | equal(block, b'\n')) & printable(after);
-        let changed = !(printable(block) | single_space) & HIGH_BITS;
+    while let Some(after) = ascii::block_at(bytes, at + 1) {
+        let block = ascii::block_at(bytes, at).expect("shorter than the block after it");
+        let spaces = ascii::in_range(block, b' ', b' ') | ascii::in_range(block, b'\n', b'\n');
+        let changed = !(printable(block) | spaces & printable(after)) & ascii::HIGH_BITS;
         if changed != 0 {
-            return at + (changed.trailing_zeros() / 8) as usize;
+            return at + ascii::first_lane(changed);
         }
         at += 8;
     }

@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Segment, Token};
+use crate::ascii;
 
 /// Segments non-Han text into words.
 #[derive(Debug, Default, Clone, Copy)]
@@ -95,11 +96,10 @@ fn ascii_word_piece(bytes: &[u8], start: usize) -> (usize, bool) {
 /// nearly every word.
 #[inline]
 fn word_bytes_end(bytes: &[u8], mut end: usize) -> usize {
-    while let Some(block) = bytes.get(end..end + 8) {
-        let block = u64::from_le_bytes(block.try_into().expect("eight bytes"));
-        let others = !word_bytes(block) & HIGH_BITS;
+    while let Some(block) = ascii::block_at(bytes, end) {
+        let others = !word_bytes(block) & ascii::HIGH_BITS;
         if others != 0 {
-            return end + (others.trailing_zeros() / 8) as usize;
+            return end + ascii::first_lane(others);
         }
         end += 8;
     }
@@ -112,21 +112,11 @@ fn word_bytes_end(bytes: &[u8], mut end: usize) -> usize {
     end
 }
 
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `block` (eight ASCII bytes) that is a
-/// letter, digit or underscore.
+/// The lanes of `block` (eight ASCII bytes) holding a letter, digit or
+/// underscore.
 #[inline]
 fn word_bytes(block: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    // Below 0x80, a byte plus 0x80 - n has its high bit set exactly when the
-    // byte is at least n, and never carries into the next byte.
-    let at_least = |x: u64, n: u8| x.wrapping_add(ONES * u64::from(0x80 - n));
-    let folded = block | (ONES * 0x20);
-    let letters = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
-    let digits = at_least(block, b'0') & !at_least(block, b'9' + 1);
-    let underscores = at_least(block, b'_') & !at_least(block, b'_' + 1);
-    (letters | digits | underscores) & HIGH_BITS
+    ascii::letters(block) | ascii::in_range(block, b'0', b'9') | ascii::in_range(block, b'_', b'_')
 }
 
 /// [`is_dotted_acronym`] for ASCII: single letters joined by dots.
