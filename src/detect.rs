@@ -11,6 +11,7 @@
 //! detection looks at no more than [`SAMPLE_BYTES`] taken from the start,
 //! the middle and the end of the text.
 
+use crate::ascii;
 use crate::script::{Script, script_of};
 
 /// The most bytes of a document that detection reads.
@@ -108,8 +109,11 @@ fn english_by_function_words(sample: &str, census: &Census) -> Option<f64> {
     // The first few hundred bytes are plenty to see a third of the words are
     // function words; reading the whole sample would double the cost.
     let head = &sample[..floor_char_boundary(sample, 800)];
+    // Other characters only separate words, so the bytes can be split as
+    // they are.
     for word in head
-        .split(|c: char| !c.is_ascii_alphabetic())
+        .as_bytes()
+        .split(|b| !b.is_ascii_alphabetic())
         .filter(|w| !w.is_empty())
     {
         words += 1;
@@ -121,9 +125,9 @@ fn english_by_function_words(sample: &str, census: &Census) -> Option<f64> {
     (ratio >= 0.2).then(|| round((ratio / 0.3).min(1.0)))
 }
 
-fn is_english_function_word(word: &str) -> bool {
+fn is_english_function_word(word: &[u8]) -> bool {
     let mut lower = [0u8; 5];
-    for (slot, byte) in lower.iter_mut().zip(word.bytes()) {
+    for (slot, byte) in lower.iter_mut().zip(word) {
         *slot = byte.to_ascii_lowercase();
     }
     matches!(
@@ -225,16 +229,32 @@ impl Census {
     fn of(text: &str) -> Census {
         let mut census = Census::default();
         let mut in_latin_word = false;
-        if text.is_ascii() {
-            // English news: only Latin words to count, byte by byte.
-            for byte in text.bytes() {
+        // English news is mostly or only ASCII: its bytes are counted as
+        // they are, and only the other characters are decoded.
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            if let Some(block) = ascii::block_at(bytes, at)
+                && block & ascii::HIGH_BITS == 0
+            {
+                // A word starts at a letter after a non-letter.
+                let letters = ascii::letters(block);
+                let after_letter = letters << 8 | u64::from(in_latin_word) << 7;
+                census.latin_words += ascii::count_lanes(letters & !after_letter);
+                in_latin_word = letters >> 63 != 0;
+                at += 8;
+                continue;
+            }
+            let byte = bytes[at];
+            if byte.is_ascii() {
                 let letter = byte.is_ascii_alphabetic();
                 census.latin_words += usize::from(letter && !in_latin_word);
                 in_latin_word = letter;
+                at += 1;
+                continue;
             }
-            return census;
-        }
-        for c in text.chars() {
+            let c = text[at..].chars().next().expect("at is a char boundary");
+            at += c.len_utf8();
             let script = script_of(c);
             match script {
                 Script::Han => census.han += 1,

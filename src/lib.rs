@@ -27,5 +27,7 @@ pub mod error;
 pub mod pipeline;
 pub mod script;
 
+mod ascii;
+
 pub use error::{Error, Result};
 pub use pipeline::{Analysis, AnalyzeOptions, Canon, EntityMention};

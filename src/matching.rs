@@ -12,6 +12,7 @@
 //! turn, so a list like 阿里（Qwen）、字节（Seed）或小米 resolves as a whole.
 
 use crate::aliases::{AliasRef, AliasTable, KeyTrie, needs_separator, push_term};
+use crate::script::is_han;
 use crate::segment::Token;
 
 /// How many tokens on either side of an ambiguous mention are searched for support.
@@ -85,10 +86,17 @@ fn candidates(
     let mut ends: Vec<(usize, u32)> = Vec::new();
     let mut i = 0;
     'tokens: while i < tokens.len() {
-        if !table.may_start_match(&tokens[i].term) {
+        // The node after the first token when it is not Han, looked up
+        // rather than walked; Han tokens are walked (and may still start a
+        // compound prefix when the walk fails).
+        let first_node = if tokens[i].term.starts_with(is_han) {
+            None
+        } else if let Some(node) = table.first_term_node(&tokens[i].term) {
+            Some(node)
+        } else {
             i += 1;
             continue;
-        }
+        };
         ends.clear();
         let mut node = KeyTrie::ROOT;
         let mut previous: Option<char> = None;
@@ -99,15 +107,21 @@ fn candidates(
             if j > i && !joins_names(&text[tokens[j - 1].end..token.start]) {
                 break;
             }
-            if needs_separator(previous, first) {
-                match trie.step(node, ' ') {
+            if j == i
+                && let Some(first_node) = first_node
+            {
+                node = first_node;
+            } else {
+                if needs_separator(previous, first) {
+                    match trie.step(node, ' ') {
+                        Some(next) => node = next,
+                        None => break,
+                    }
+                }
+                match trie.walk(node, &token.term) {
                     Some(next) => node = next,
                     None => break,
                 }
-            }
-            match trie.walk(node, &token.term) {
-                Some(next) => node = next,
-                None => break,
             }
             previous = token.term.chars().next_back();
             if let Some(key) = trie.key_at(node) {

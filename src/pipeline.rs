@@ -74,6 +74,12 @@ impl Analysis {
             term
         })
     }
+
+    /// Every term, concatenated in order (for a writer that checks once
+    /// whether any term needs escaping).
+    pub(crate) fn all_terms(&self) -> &str {
+        &self.term_buffer
+    }
 }
 
 impl Canon {

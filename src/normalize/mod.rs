@@ -18,6 +18,8 @@
 pub mod chinese;
 
 use unicode_normalization::char::canonical_combining_class;
+
+use crate::ascii;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Normalized text plus the map back to the original text.
@@ -76,10 +78,7 @@ pub fn normalize(original: &str) -> Normalized {
             // Fast path for ASCII runs: an ASCII character followed by another
             // ASCII character is a group of its own and normalizes to itself.
             // Only the run's last character may take combining marks after it.
-            let end = bytes[position..]
-                .iter()
-                .position(|b| !b.is_ascii())
-                .map_or(bytes.len(), |n| position + n);
+            let end = position + ascii_prefix_len(&bytes[position..]);
             // The run's last visible character may take combining marks that
             // follow it (invisible characters in between are dropped first),
             // so it starts a group; everything before it is pushed directly.
@@ -99,20 +98,21 @@ pub fn normalize(original: &str) -> Normalized {
             }
             let mut at = position;
             while at < holder {
-                // Printable ASCII goes in whole runs; spaces and controls one by one.
-                let printable = bytes[at..holder]
-                    .iter()
-                    .position(|b| !(0x21..=0x7E).contains(b))
-                    .unwrap_or(holder - at);
-                if printable > 0 {
-                    out.push_printable_ascii(&original[at..at + printable], index);
-                    index += printable as u32;
-                    at += printable;
+                let b = bytes[at];
+                if is_printable_ascii(b) {
+                    // Text that normalizes to itself goes in whole stretches;
+                    // other spaces and controls one by one.
+                    let stretch = unchanged_stretch_len(&bytes[at..holder]);
+                    out.push_unchanged_ascii(&original[at..at + stretch], index);
+                    index += stretch as u32;
+                    at += stretch;
                     continue;
                 }
-                let c = char::from(bytes[at]);
-                if !is_invisible(c) {
-                    out.push_char(c, (index, index + 1));
+                match b {
+                    b' ' | b'\t' => out.push_space(false, (index, index + 1)),
+                    b'\n' | b'\r' | 0x0B | 0x0C => out.push_space(true, (index, index + 1)),
+                    // The other controls are invisible.
+                    _ => debug_assert!(is_invisible(char::from(b))),
                 }
                 index += 1;
                 at += 1;
@@ -165,6 +165,57 @@ pub fn normalize(original: &str) -> Normalized {
         text: out.text,
         origin: out.origin,
     }
+}
+
+/// The length of the ASCII prefix of `bytes`, eight bytes at a time.
+fn ascii_prefix_len(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(block) = ascii::block_at(bytes, at) {
+        let high = block & ascii::HIGH_BITS;
+        if high != 0 {
+            return at + ascii::first_lane(high);
+        }
+        at += 8;
+    }
+    at + bytes[at..].iter().take_while(|b| b.is_ascii()).count()
+}
+
+fn is_printable_ascii(b: u8) -> bool {
+    (0x21..=0x7E).contains(&b)
+}
+
+/// The length of the prefix of ASCII `bytes` (which starts with a printable
+/// character) that normalization leaves as it is: printable characters, and
+/// single spaces and line feeds between two of them. Its origin is one code
+/// point per byte. Eight bytes at a time, because a byte loop would
+/// mispredict the end of every word.
+fn unchanged_stretch_len(bytes: &[u8]) -> usize {
+    debug_assert!(is_printable_ascii(bytes[0]));
+    let printable = |block: u64| ascii::in_range(block, 0x21, 0x7E);
+    let mut at = 0;
+    // A space or line feed may stay only when the byte after it is printable:
+    // the block at `at + 1` gives each byte's successor.
+    while let Some(after) = ascii::block_at(bytes, at + 1) {
+        let block = ascii::block_at(bytes, at).expect("shorter than the block after it");
+        let spaces = ascii::in_range(block, b' ', b' ') | ascii::in_range(block, b'\n', b'\n');
+        let changed = !(printable(block) | spaces & printable(after)) & ascii::HIGH_BITS;
+        if changed != 0 {
+            return at + ascii::first_lane(changed);
+        }
+        at += 8;
+    }
+    while let Some(&b) = bytes.get(at) {
+        if is_printable_ascii(b) {
+            at += 1;
+        } else if matches!(b, b' ' | b'\n')
+            && bytes.get(at + 1).is_some_and(|&n| is_printable_ascii(n))
+        {
+            at += 2;
+        } else {
+            break;
+        }
+    }
+    at
 }
 
 /// Characters NFKC leaves alone whatever surrounds them: CJK unified
@@ -264,11 +315,7 @@ impl Emitter {
 
     fn push_char(&mut self, c: char, range: (u32, u32)) {
         if c.is_whitespace() {
-            let line_break = is_line_break(c);
-            self.pending_space = Some(match self.pending_space {
-                Some((had_break, (start, _))) => (had_break || line_break, (start, range.1)),
-                None => (line_break, range),
-            });
+            self.push_space(is_line_break(c), range);
             return;
         }
         if let Some((line_break, space_range)) = self.pending_space.take()
@@ -279,9 +326,18 @@ impl Emitter {
         self.push_raw(c, range);
     }
 
-    /// Appends printable ASCII (no spaces, no controls) starting at original
-    /// code point `index`: it normalizes to itself, one byte per character.
-    fn push_printable_ascii(&mut self, run: &str, index: u32) {
+    /// Adds a whitespace character with `range` to the pending run.
+    fn push_space(&mut self, line_break: bool, range: (u32, u32)) {
+        self.pending_space = Some(match self.pending_space {
+            Some((had_break, (start, _))) => (had_break || line_break, (start, range.1)),
+            None => (line_break, range),
+        });
+    }
+
+    /// Appends ASCII that normalizes to itself (see [`unchanged_stretch_len`];
+    /// it starts with a printable character) starting at original code point
+    /// `index`, one byte per character.
+    fn push_unchanged_ascii(&mut self, run: &str, index: u32) {
         if let Some((line_break, space_range)) = self.pending_space.take()
             && !self.text.is_empty()
         {
@@ -289,7 +345,7 @@ impl Emitter {
         }
         self.text.push_str(run);
         self.origin
-            .extend((index..index + run.len() as u32).map(|i| (i, i + 1)));
+            .extend((0..run.len() as u32).map(|k| (index + k, index + k + 1)));
     }
 
     fn push_raw(&mut self, c: char, range: (u32, u32)) {
@@ -388,6 +444,95 @@ mod tests {
                 assert_eq!(s.nfkc().collect::<String>(), s, "{c:?}");
                 assert!(starts_group(c), "{c:?}");
             }
+        }
+    }
+
+    /// Normalization of ASCII text stated directly: controls vanish, each
+    /// whitespace run becomes one space (a line feed if it holds a line
+    /// break) charged to the whole run, and the ends are trimmed.
+    fn ascii_model(text: &str) -> (String, Vec<(usize, usize)>) {
+        let mut out = String::new();
+        let mut origin = Vec::new();
+        let mut pending: Option<(bool, (usize, usize))> = None;
+        for (i, b) in text.bytes().enumerate() {
+            match b {
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => {
+                    let line_break = !matches!(b, b' ' | b'\t');
+                    pending = Some(match pending {
+                        Some((had, (start, _))) => (had || line_break, (start, i + 1)),
+                        None => (line_break, (i, i + 1)),
+                    });
+                }
+                0x21..=0x7E => {
+                    if let Some((line_break, range)) = pending.take()
+                        && !out.is_empty()
+                    {
+                        out.push(if line_break { '\n' } else { ' ' });
+                        origin.push(range);
+                    }
+                    out.push(char::from(b));
+                    origin.push((i, i + 1));
+                }
+                _ => {}
+            }
+        }
+        (out, origin)
+    }
+
+    fn check_ascii_model(text: &str) {
+        let normalized = normalize(text);
+        let (expected, origin) = ascii_model(text);
+        assert_eq!(normalized.text(), expected, "{text:?}");
+        for (k, &range) in origin.iter().enumerate() {
+            assert_eq!(
+                normalized.original_range(k, k + 1),
+                range,
+                "{text:?} byte {k}"
+            );
+        }
+    }
+
+    #[test]
+    fn ascii_text_normalizes_like_the_model() {
+        for text in [
+            "a b\nc  d\n\ne \n f\tg\rh\r\ni\u{1}j \u{1} k\u{7f}",
+            "  lead and trail  ",
+            "exactly eight bytes then more words here.\nNext paragraph\n\nThird",
+            "a\u{b}b\u{c}c\n",
+            "x y",
+            "\u{0}",
+        ] {
+            check_ascii_model(text);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn generated_ascii_normalizes_like_the_model(
+            text in "([a-z.,]{1,9}|[ \n]|[ \t\n\r\u{0}\u{1}\u{b}\u{c}\u{1f}\u{7f}]{1,3}){0,30}"
+        ) {
+            check_ascii_model(&text);
+        }
+
+        #[test]
+        fn unchanged_stretches_are_left_as_they_are(text in "[a-c][a-c \n\t\u{1}]{0,40}") {
+            let bytes = text.as_bytes();
+            let len = unchanged_stretch_len(bytes);
+            let mut at = 0;
+            while at < bytes.len() {
+                if is_printable_ascii(bytes[at]) {
+                    at += 1;
+                } else if matches!(bytes[at], b' ' | b'\n')
+                    && bytes.get(at + 1).is_some_and(|&n| is_printable_ascii(n))
+                {
+                    at += 2;
+                } else {
+                    break;
+                }
+            }
+            proptest::prop_assert_eq!(len, at);
         }
     }
 

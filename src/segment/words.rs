@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Segment, Token};
+use crate::ascii;
 
 /// Segments non-Han text into words.
 #[derive(Debug, Default, Clone, Copy)]
@@ -24,78 +25,305 @@ pub struct WordSegmenter;
 
 impl Segment for WordSegmenter {
     fn segment<'t>(&self, run: &'t str, lower: &'t str, base: usize, out: &mut Vec<Token<'t>>) {
-        let pieces = word_bound_pieces(run);
-        let mut i = 0;
-        while i < pieces.len() {
-            let first = i;
-            let (start, piece) = pieces[i];
-            i += 1;
-            if !is_wordlike(piece) {
-                continue;
+        if run.is_ascii() {
+            ascii_tokens(run, lower, base, out);
+        } else {
+            mixed_tokens(run, lower, base, out);
+        }
+    }
+}
+
+/// Byte classes of the ASCII word-boundary rules.
+const OTHER: u8 = 0;
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+/// The underscore (ExtendNumLet): joins anything word-like on either side.
+const JOINER: u8 = 3;
+
+static CLASSES: [u8; 256] = {
+    let mut classes = [OTHER; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        classes[b] = if c.is_ascii_alphabetic() {
+            LETTER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c == b'_' {
+            JOINER
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    classes
+};
+
+fn class_at(bytes: &[u8], i: usize) -> u8 {
+    bytes.get(i).map_or(OTHER, |&b| CLASSES[usize::from(b)])
+}
+
+/// The end of the ASCII word piece starting at `start` (a letter, digit or
+/// underscore), by the rules of [`ascii_word_bound_pieces`], and whether the
+/// piece is word-like (holds a letter or digit, not only underscores).
+#[inline]
+fn ascii_word_piece(bytes: &[u8], start: usize) -> (usize, bool) {
+    let mut end = start;
+    loop {
+        end = word_bytes_end(bytes, end);
+        let Some(&middle) = bytes.get(end) else {
+            break;
+        };
+        let previous = CLASSES[usize::from(bytes[end - 1])];
+        let after = class_at(bytes, end + 1);
+        let joins = match middle {
+            b':' => previous == LETTER && after == LETTER,
+            b'.' | b'\'' => previous == after && (previous == LETTER || previous == DIGIT),
+            b',' | b';' => previous == DIGIT && after == DIGIT,
+            _ => false,
+        };
+        if !joins {
+            break;
+        }
+        end += 2;
+    }
+    let wordlike = bytes[start] != b'_' || bytes[start..end].iter().any(|&b| b != b'_');
+    (end, wordlike)
+}
+
+/// The end of the run of letters, digits and underscores from `end` on, in
+/// ASCII `bytes`. Eight bytes at a time: a byte loop mispredicts the end of
+/// nearly every word.
+#[inline]
+fn word_bytes_end(bytes: &[u8], mut end: usize) -> usize {
+    while let Some(block) = ascii::block_at(bytes, end) {
+        let others = !word_bytes(block) & ascii::HIGH_BITS;
+        if others != 0 {
+            return end + ascii::first_lane(others);
+        }
+        end += 8;
+    }
+    while bytes
+        .get(end)
+        .is_some_and(|&b| CLASSES[usize::from(b)] != OTHER)
+    {
+        end += 1;
+    }
+    end
+}
+
+/// The lanes of `block` (eight ASCII bytes) holding a letter, digit or
+/// underscore.
+#[inline]
+fn word_bytes(block: u64) -> u64 {
+    ascii::letters(block) | ascii::in_range(block, b'0', b'9') | ascii::in_range(block, b'_', b'_')
+}
+
+/// [`is_dotted_acronym`] for ASCII: single letters joined by dots.
+fn is_dotted_acronym_ascii(word: &[u8]) -> bool {
+    word.len() >= 3
+        && word.len() % 2 == 1
+        && word.iter().enumerate().all(|(k, &b)| {
+            if k % 2 == 0 {
+                b.is_ascii_alphabetic()
+            } else {
+                b == b'.'
             }
-            let mut start = start;
-            let mut end = start + piece.len();
-            // Hyphenated compounds: word-word-word with nothing in between.
-            while i + 1 < pieces.len() && pieces[i].1 == "-" && is_wordlike(pieces[i + 1].1) {
-                end = pieces[i + 1].0 + pieces[i + 1].1.len();
-                i += 2;
+        })
+}
+
+/// [`segment_by_pieces`] for ASCII text in one pass: the rules applied to the
+/// bytes directly, without materializing the word-boundary pieces. Tokens
+/// here are most of the work canon does on English text.
+fn ascii_tokens<'t>(run: &'t str, lower: &'t str, base: usize, out: &mut Vec<Token<'t>>) {
+    debug_assert!(run.is_ascii() && run.len() == lower.len());
+    let bytes = run.as_bytes();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        if CLASSES[usize::from(bytes[pos])] == OTHER {
+            pos += 1;
+            continue;
+        }
+        let (piece_end, wordlike) = ascii_word_piece(bytes, pos);
+        if !wordlike {
+            pos = piece_end;
+            continue;
+        }
+        let mut start = pos;
+        let mut end = piece_end;
+        while bytes.get(end) == Some(&b'-') && class_at(bytes, end + 1) != OTHER {
+            let (next_end, next_wordlike) = ascii_word_piece(bytes, end + 1);
+            if !next_wordlike {
+                break;
             }
-            let starts_with_digit = run[start..].starts_with(|c: char| c.is_ascii_digit());
-            if starts_with_digit
-                && let Some(&(sign_start, sign)) = first.checked_sub(1).map(|p| &pieces[p])
-                && is_currency_sign(sign)
-            {
-                start = sign_start;
-            }
-            let word = &run[start..end];
-            let acronym = is_dotted_acronym(word);
-            if i < pieces.len() {
-                let next = pieces[i].1;
-                if (next == "%" && word.ends_with(|c: char| c.is_ascii_digit()))
-                    || (next == "." && acronym)
-                {
-                    end += 1;
-                    i += 1;
-                }
-            }
-            // C++, C#, Face++: a trailing run of + or # not followed by a word
-            // is part of the name, and dropping it would turn it into a common word.
-            let suffix = run[end..]
-                .bytes()
-                .take_while(|&b| b == b'+' || b == b'#')
+            end = next_end;
+        }
+        // `$` is always a piece of its own, so the byte before is the piece before.
+        if bytes[start].is_ascii_digit() && start > 0 && bytes[start - 1] == b'$' {
+            start -= 1;
+        }
+        let acronym = end - start >= 3
+            && bytes[start + 1] == b'.'
+            && is_dotted_acronym_ascii(&bytes[start..end]);
+        match bytes.get(end) {
+            Some(b'%') if bytes[end - 1].is_ascii_digit() => end += 1,
+            Some(b'.') if acronym => end += 1,
+            _ => {}
+        }
+        if let Some(b'+' | b'#') = bytes.get(end) {
+            let suffix = bytes[end..]
+                .iter()
+                .take(3)
+                .take_while(|&&b| b == b'+' || b == b'#')
                 .count();
-            if suffix > 0
-                && suffix <= 2
-                && !run[end + suffix..].starts_with(|c: char| c.is_alphanumeric())
+            if suffix <= 2
+                && !bytes
+                    .get(end + suffix)
+                    .is_some_and(u8::is_ascii_alphanumeric)
             {
-                while i < pieces.len() && pieces[i].0 < end + suffix {
-                    i += 1;
-                }
                 end += suffix;
             }
-            if let Some(stripped) = strip_possessive(&run[start..end]) {
-                end = start + stripped.len();
-            }
-            let surface = &run[start..end];
-            let term = if acronym {
-                Cow::Owned(
-                    surface
-                        .chars()
-                        .filter(|&c| c != '.')
-                        .flat_map(char::to_lowercase)
-                        .collect(),
-                )
-            } else if surface.is_ascii() || !surface.chars().any(char::is_uppercase) {
-                Cow::Borrowed(&lower[start..end])
-            } else {
-                Cow::Owned(surface.to_lowercase())
-            };
-            out.push(Token {
-                term,
-                start: base + start,
-                end: base + end,
-            });
         }
+        // Scanning resumes after the whole word even when its possessive is
+        // dropped from the token.
+        pos = end;
+        if end - start > 2 && matches!(&bytes[end - 2..end], b"'s" | b"'S") {
+            end -= 2;
+        }
+        let term = if acronym {
+            Cow::Owned(
+                run[start..end]
+                    .bytes()
+                    .filter(|&b| b != b'.')
+                    .map(|b| char::from(b.to_ascii_lowercase()))
+                    .collect(),
+            )
+        } else {
+            Cow::Borrowed(&lower[start..end])
+        };
+        out.push(Token {
+            term,
+            start: base + start,
+            end: base + end,
+        });
+    }
+}
+
+/// Tokens of text that is not all ASCII. It is cut into the chunks of
+/// [`word_bound_pieces`] (after a space that precedes an ASCII character);
+/// no rule looks across such a cut, so chunks can be tokenized apart: the
+/// ASCII ones by [`ascii_tokens`], the others piece by piece.
+fn mixed_tokens<'t>(run: &'t str, lower: &'t str, base: usize, out: &mut Vec<Token<'t>>) {
+    let bytes = run.as_bytes();
+    let is_cut =
+        |i: usize| bytes[i] == b' ' && bytes.get(i + 1).is_some_and(|&b| b.is_ascii() && b != b' ');
+    // Everything before `done` is tokenized, and `done` is a chunk boundary.
+    let mut done = 0;
+    while let Some(offset) = bytes[done..].iter().position(|b| !b.is_ascii()) {
+        let other = done + offset;
+        let chunk_start = (done..other)
+            .rev()
+            .find(|&i| is_cut(i))
+            .map_or(done, |i| i + 1);
+        let chunk_end = (other..bytes.len())
+            .find(|&i| is_cut(i))
+            .map_or(bytes.len(), |i| i + 1);
+        if chunk_start > done {
+            ascii_tokens(
+                &run[done..chunk_start],
+                &lower[done..chunk_start],
+                base + done,
+                out,
+            );
+        }
+        segment_by_pieces(
+            &run[chunk_start..chunk_end],
+            &lower[chunk_start..chunk_end],
+            base + chunk_start,
+            out,
+        );
+        done = chunk_end;
+    }
+    if done < bytes.len() {
+        ascii_tokens(&run[done..], &lower[done..], base + done, out);
+    }
+}
+
+/// The tokens of `run` computed from its word-boundary pieces: the rules of
+/// the module documentation stated piece by piece. Used for chunks that are
+/// not ASCII, and as the reference the fused ASCII tokenizer is tested against.
+fn segment_by_pieces<'t>(run: &'t str, lower: &'t str, base: usize, out: &mut Vec<Token<'t>>) {
+    let pieces = word_bound_pieces(run);
+    let mut i = 0;
+    while i < pieces.len() {
+        let first = i;
+        let (start, piece) = pieces[i];
+        i += 1;
+        if !is_wordlike(piece) {
+            continue;
+        }
+        let mut start = start;
+        let mut end = start + piece.len();
+        // Hyphenated compounds: word-word-word with nothing in between.
+        while i + 1 < pieces.len() && pieces[i].1 == "-" && is_wordlike(pieces[i + 1].1) {
+            end = pieces[i + 1].0 + pieces[i + 1].1.len();
+            i += 2;
+        }
+        let starts_with_digit = run[start..].starts_with(|c: char| c.is_ascii_digit());
+        if starts_with_digit
+            && let Some(&(sign_start, sign)) = first.checked_sub(1).map(|p| &pieces[p])
+            && is_currency_sign(sign)
+        {
+            start = sign_start;
+        }
+        let word = &run[start..end];
+        let acronym = is_dotted_acronym(word);
+        if i < pieces.len() {
+            let next = pieces[i].1;
+            if (next == "%" && word.ends_with(|c: char| c.is_ascii_digit()))
+                || (next == "." && acronym)
+            {
+                end += 1;
+                i += 1;
+            }
+        }
+        // C++, C#, Face++: a trailing run of + or # not followed by a word
+        // is part of the name, and dropping it would turn it into a common word.
+        let suffix = run[end..]
+            .bytes()
+            .take_while(|&b| b == b'+' || b == b'#')
+            .count();
+        if suffix > 0
+            && suffix <= 2
+            && !run[end + suffix..].starts_with(|c: char| c.is_alphanumeric())
+        {
+            while i < pieces.len() && pieces[i].0 < end + suffix {
+                i += 1;
+            }
+            end += suffix;
+        }
+        if let Some(stripped) = strip_possessive(&run[start..end]) {
+            end = start + stripped.len();
+        }
+        let surface = &run[start..end];
+        let term = if acronym {
+            Cow::Owned(
+                surface
+                    .chars()
+                    .filter(|&c| c != '.')
+                    .flat_map(char::to_lowercase)
+                    .collect(),
+            )
+        } else if surface.is_ascii() || !surface.chars().any(char::is_uppercase) {
+            Cow::Borrowed(&lower[start..end])
+        } else {
+            Cow::Owned(surface.to_lowercase())
+        };
+        out.push(Token {
+            term,
+            start: base + start,
+            end: base + end,
+        });
     }
 }
 
@@ -334,6 +562,93 @@ mod tests {
         ] {
             let unicode: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
             assert_eq!(ascii_word_bound_pieces(text), unicode, "{text:?}");
+        }
+    }
+
+    fn reference_tokens(text: &str) -> Vec<Token<'_>> {
+        let mut out = Vec::new();
+        let lower = text.to_ascii_lowercase();
+        let lower: &str = &lower;
+        // The tokens borrow from `lower`; own them to compare.
+        segment_by_pieces(text, lower, 3, &mut out);
+        out.into_iter()
+            .map(|t| Token {
+                term: Cow::Owned(t.term.into_owned()),
+                ..t
+            })
+            .collect()
+    }
+
+    fn fused_tokens(text: &str) -> Vec<Token<'_>> {
+        let mut out = Vec::new();
+        let lower = text.to_ascii_lowercase();
+        let lower: &str = &lower;
+        WordSegmenter.segment(text, lower, 3, &mut out);
+        out.into_iter()
+            .map(|t| Token {
+                term: Cow::Owned(t.term.into_owned()),
+                ..t
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fused_tokenizer_equals_the_piece_rules() {
+        for text in [
+            "U.S.-China U.S.'s U.S.+ A.B.C. a.b.c.d x-U.S. e.g. i.e.",
+            "C++ C# C+++ Face++, a+b c#d C++é C+ $5 $$5 $5% 5%% 10%+ $1,841.31%",
+            "China's CHINA'S 's x's a's-b's post-training-era a--b a-_-b a-_ _-a __ _a_",
+            "1'000 1.5.6 1,2;3 a:b:c a::b a:1 1:a rock'n'roll don't 1's",
+            "£600m £ 5 café's Café-Bar naïve—ok x—y a £5 b 5£ — e\u{301}.",
+            "\r\n a\r\nb  a  b \t-%$#+_ .,:;'",
+        ] {
+            assert_eq!(fused_tokens(text), reference_tokens(text), "{text:?}");
+        }
+    }
+
+    /// Short words, numbers and single separators in any order, so that
+    /// every rule's context (a word before `'s`, a digit before `%`, a sign
+    /// before a number) turns up often.
+    fn ascii_ish_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            "[a-zA-Z]{1,3}",
+            "[0-9]{1,3}",
+            "[A-Z]",
+            "[ .,:;'%$#+_-]",
+            "[ \r\n\t]{1,2}",
+            Just("'s".to_string()),
+            Just("'S".to_string()),
+            Just("U.S.".to_string()),
+            Just("C++".to_string()),
+            "[£é—É’\u{301}\u{A0}中€]",
+        ];
+        proptest::collection::vec(piece, 0..24).prop_map(|parts| parts.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn fused_tokenizer_equals_the_piece_rules_on_generated_text(text in ascii_ish_text()) {
+            proptest::prop_assert_eq!(fused_tokens(&text), reference_tokens(&text));
+        }
+    }
+
+    #[test]
+    fn word_bytes_agree_with_the_class_table() {
+        for b in 0u8..128 {
+            for filler in [b' ', b'a', b'_', 0x7F, 0] {
+                for at in 0..8 {
+                    let mut block = [filler; 8];
+                    block[at] = b;
+                    let mask = word_bytes(u64::from_le_bytes(block));
+                    for (k, &byte) in block.iter().enumerate() {
+                        let expected = CLASSES[usize::from(byte)] != OTHER;
+                        assert_eq!(mask >> (8 * k + 7) & 1 == 1, expected, "{block:?} at {k}");
+                    }
+                }
+            }
         }
     }
 
