@@ -363,8 +363,19 @@ fn analyze_batches(
     results: Sender<BatchResult>,
 ) {
     for batch in batches {
+        // Output runs about four times the input (the text twice, tokens,
+        // entities); reserving it up front saves copying it while it grows.
+        let input_bytes: usize = batch
+            .items
+            .iter()
+            .map(|item| match item {
+                Item::Record(record) => record.bytes.len(),
+                _ => 0,
+            })
+            .sum();
         let mut result = BatchResult {
             seq: batch.seq,
+            output: Vec::with_capacity(input_bytes * 4),
             ..BatchResult::default()
         };
         for item in batch.items {

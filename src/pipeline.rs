@@ -2,6 +2,7 @@
 //! every result expressed in offsets into the original text.
 
 use crate::aliases::AliasTable;
+use crate::ascii;
 use crate::detect::{Language, detect};
 use crate::matching::find_mentions;
 use std::borrow::Cow;
@@ -184,28 +185,77 @@ fn fill_surfaces(original: &str, mentions: &mut [EntityMention]) {
     let mut wanted: Vec<usize> = mentions.iter().flat_map(|m| [m.start, m.end]).collect();
     wanted.sort_unstable();
     wanted.dedup();
-    let mut byte_offsets = original
-        .char_indices()
-        .map(|(byte, _)| byte)
-        .chain(std::iter::once(original.len()))
-        .enumerate();
-    let bytes: Vec<usize> = wanted
-        .iter()
-        .map(|&target| {
-            byte_offsets
-                .find(|&(index, _)| index == target)
-                .map_or(original.len(), |(_, byte)| byte)
-        })
-        .collect();
+    let mut walker = CharWalker {
+        bytes: original.as_bytes(),
+        byte: 0,
+        chars: 0,
+    };
+    let bytes: Vec<usize> = wanted.iter().map(|&target| walker.seek(target)).collect();
     let byte_of = |position: usize| bytes[wanted.binary_search(&position).unwrap_or(0)];
     for mention in mentions.iter_mut() {
         mention.surface = original[byte_of(mention.start)..byte_of(mention.end)].to_string();
     }
 }
 
+/// Converts increasing code-point offsets of a text to byte offsets in one
+/// pass, skipping ASCII eight bytes at a time.
+struct CharWalker<'a> {
+    bytes: &'a [u8],
+    /// A character boundary ...
+    byte: usize,
+    /// ... and the number of characters before it.
+    chars: usize,
+}
+
+impl CharWalker<'_> {
+    /// The byte offset of character `target` (not before the last one
+    /// asked for); the text's length when it has no more characters.
+    fn seek(&mut self, target: usize) -> usize {
+        while self.chars < target {
+            if target - self.chars >= 8
+                && let Some(block) = ascii::block_at(self.bytes, self.byte)
+                && block & ascii::HIGH_BITS == 0
+            {
+                self.byte += 8;
+                self.chars += 8;
+                continue;
+            }
+            let Some(&lead) = self.bytes.get(self.byte) else {
+                return self.bytes.len();
+            };
+            self.byte += match lead {
+                0..0x80 => 1,
+                0x80..0xE0 => 2,
+                0xE0..0xF0 => 3,
+                _ => 4,
+            };
+            self.chars += 1;
+        }
+        self.byte
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_walker_finds_byte_offsets() {
+        let text = "ab£c defghijklmnop月之暗面 qrstuvwxyz0123456789é";
+        let mut offsets: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        offsets.push(text.len());
+        for step in 1..12 {
+            let mut walker = CharWalker {
+                bytes: text.as_bytes(),
+                byte: 0,
+                chars: 0,
+            };
+            for target in (0..offsets.len() + 20).step_by(step) {
+                let expected = offsets.get(target).copied().unwrap_or(text.len());
+                assert_eq!(walker.seek(target), expected, "step {step} target {target}");
+            }
+        }
+    }
 
     fn canon() -> Canon {
         Canon::new(AliasTable::load(&[]).expect("default table loads"))
