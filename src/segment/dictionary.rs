@@ -234,12 +234,11 @@ impl Dictionary {
             };
         }
         self.overlay_words.insert(node, id);
+        // Characters outside the BMP have no bit; `overlay_may_start`
+        // answers yes for all of them.
         let first = word.chars().next().expect("non-empty") as u32;
         if first < 0x10000 {
             self.overlay_starts[first as usize / 64] |= 1 << (first % 64);
-        } else {
-            // Outside the bitset: mark nothing and let `overlay_may_start`
-            // always say yes for such characters.
         }
     }
 
