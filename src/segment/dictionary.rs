@@ -39,7 +39,7 @@ struct Unit {
 }
 
 /// The best step from a character: the word that starts there.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct RouteStep {
     /// Log probability of the rest of the block from this character.
     prob: f64,
@@ -179,16 +179,6 @@ impl Dictionary {
             hmm_transitions,
             hmm_emissions,
         }
-    }
-
-    /// Number of words, dictionary and added.
-    pub fn len(&self) -> usize {
-        self.freqs.len()
-    }
-
-    /// Whether there are no words at all (never, for jieba's dictionary).
-    pub fn is_empty(&self) -> bool {
-        self.freqs.is_empty()
     }
 
     /// Adds `word` with the frequency jieba's `suggest_freq` gives it, so
@@ -602,12 +592,6 @@ pub struct Scratch {
     offsets: Vec<usize>,
     route: Vec<RouteStep>,
     hmm: HmmScratch,
-}
-
-impl std::fmt::Debug for RouteStep {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}→{}", self.prob, self.end)
-    }
 }
 
 #[derive(Debug, Default)]
