@@ -262,9 +262,28 @@ fn memchr_newline(bytes: &[u8]) -> Option<usize> {
 /// Whether a JSON Lines line holds no record: only whitespace (Unicode
 /// whitespace included) and byte order marks.
 pub fn is_blank_line(bytes: &[u8]) -> bool {
-    bytes.iter().all(u8::is_ascii_whitespace)
-        || std::str::from_utf8(bytes)
-            .is_ok_and(|s| s.chars().all(|c| c.is_whitespace() || c == '\u{FEFF}'))
+    let Some(first) = bytes.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return true;
+    };
+    // A record starts with an ASCII character; only the rare line that
+    // starts with other whitespace is decoded, a little at a time, so that a
+    // long record is never validated twice.
+    let mut rest = &bytes[first..];
+    while !rest.is_empty() {
+        let window = &rest[..rest.len().min(64)];
+        let valid = match std::str::from_utf8(window) {
+            Ok(valid) => valid,
+            Err(e) if e.valid_up_to() > 0 => {
+                std::str::from_utf8(&window[..e.valid_up_to()]).expect("valid up to here")
+            }
+            Err(_) => return false,
+        };
+        if !valid.chars().all(|c| c.is_whitespace() || c == '\u{FEFF}') {
+            return false;
+        }
+        rest = &rest[valid.len()..];
+    }
+    true
 }
 
 /// Reads a whole plain-text input, keeping at most `max_bytes` bytes.
@@ -357,6 +376,22 @@ fn is_multibyte(encoding: &'static encoding_rs::Encoding) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blank_lines_are_whitespace_of_any_kind() {
+        let ideographic = "\u{3000}".repeat(100);
+        for blank in ["", " \t\r", "\u{3000}\u{FEFF} ", ideographic.as_str()] {
+            assert!(is_blank_line(blank.as_bytes()), "{blank:?}");
+        }
+        let late_text = format!("{ideographic}x");
+        for line in ["{\"text\": \"\"}", " \u{3000}月", late_text.as_str()] {
+            assert!(!is_blank_line(line.as_bytes()), "{line:?}");
+        }
+        assert!(!is_blank_line(b" \xff"));
+        let mut late_invalid = ideographic.into_bytes();
+        late_invalid.push(0xE3);
+        assert!(!is_blank_line(&late_invalid));
+    }
 
     #[test]
     fn layout_and_compression_come_from_the_name() {

@@ -89,7 +89,14 @@ fn candidates(
         // The node after the first token when it is not Han, looked up
         // rather than walked; Han tokens are walked (and may still start a
         // compound prefix when the walk fails).
-        let first_node = if tokens[i].term.starts_with(is_han) {
+        let first_char = tokens[i].term.chars().next();
+        let first_node = if first_char.is_some_and(is_han) {
+            // A Han token that starts no key starts no candidate, and no
+            // compound prefix either.
+            if first_char.is_some_and(|c| !trie.may_start(c)) {
+                i += 1;
+                continue;
+            }
             None
         } else if let Some(node) = table.first_term_node(&tokens[i].term) {
             Some(node)

@@ -601,6 +601,9 @@ pub(crate) struct KeyTrie {
     edges: FxHashMap<(u32, char), u32>,
     /// For each node, the id of the key ending there, or `NO_KEY`.
     terminal: Vec<u32>,
+    /// One bit per BMP character: whether a key starts with it. Most Chinese
+    /// tokens start no key, and this turns them away without hashing.
+    first_chars: Vec<u64>,
 }
 
 const NO_KEY: u32 = u32::MAX;
@@ -613,6 +616,13 @@ impl KeyTrie {
         if self.terminal.is_empty() {
             self.terminal.push(NO_KEY);
         }
+        if self.first_chars.is_empty() {
+            self.first_chars = vec![0; 0x10000 / 64];
+        }
+        if let Some(first) = key.chars().next().filter(|&c| (c as u32) < 0x10000) {
+            let first = first as usize;
+            self.first_chars[first / 64] |= 1 << (first % 64);
+        }
         let mut node = Self::ROOT;
         for c in key.chars() {
             let next = self.terminal.len() as u32;
@@ -622,6 +632,16 @@ impl KeyTrie {
             }
         }
         self.terminal[node as usize] = id;
+    }
+
+    /// Whether some key may start with `c` (always yes outside the BMP).
+    pub(crate) fn may_start(&self, c: char) -> bool {
+        let c = c as usize;
+        c >= 0x10000
+            || self
+                .first_chars
+                .get(c / 64)
+                .is_some_and(|bits| bits & (1 << (c % 64)) != 0)
     }
 
     /// The node reached from `node` by `c`.
@@ -701,6 +721,16 @@ mod tests {
             assert_eq!(table.first_term_node(term), Some(node));
         }
         assert_eq!(table.first_term_node("zzzz-not-a-name"), None);
+    }
+
+    #[test]
+    fn first_characters_of_keys_may_start_a_key() {
+        let mut trie = KeyTrie::default();
+        trie.insert("月之暗面", 0);
+        trie.insert("moonshot", 1);
+        assert!(trie.may_start('月') && trie.may_start('m'));
+        assert!(!trie.may_start('之') && !trie.may_start('的'));
+        assert!(trie.may_start('\u{20000}'));
     }
 
     #[test]

@@ -123,6 +123,20 @@ pub fn normalize(original: &str) -> Normalized {
             position = end;
             continue;
         }
+        let stretch = inert_stretch_len(&bytes[position..]);
+        if stretch > 0 {
+            // Fast path for Chinese: an ideograph followed by a character
+            // that cannot combine backwards is a group of its own and
+            // unchanged; so is every character of the stretch.
+            if !group.is_empty() {
+                out.push_group(&group, group_range);
+                group.clear();
+            }
+            out.push_unchanged_cjk(&original[position..position + stretch], index);
+            index += (stretch / 3) as u32;
+            position += stretch;
+            continue;
+        }
         let c = original[position..]
             .chars()
             .next()
@@ -130,21 +144,6 @@ pub fn normalize(original: &str) -> Normalized {
         position += c.len_utf8();
         let this = index;
         index += 1;
-        if is_inert(c)
-            && original[position..]
-                .chars()
-                .next()
-                .is_none_or(|n| n.is_ascii() || is_inert(n))
-        {
-            // Fast path for Chinese: an ideograph followed by a character that
-            // cannot combine backwards is a group of its own and unchanged.
-            if !group.is_empty() {
-                out.push_group(&group, group_range);
-                group.clear();
-            }
-            out.push_char(c, (this, this + 1));
-            continue;
-        }
         if is_invisible(c) {
             continue;
         }
@@ -214,6 +213,34 @@ fn unchanged_stretch_len(bytes: &[u8]) -> usize {
         } else {
             break;
         }
+    }
+    at
+}
+
+/// The length in bytes of the longest prefix of `bytes` (valid UTF-8 from a
+/// character boundary) made of [`is_inert`] characters each followed by an
+/// ASCII or inert character or by the end: characters that normalize to
+/// themselves, one group each.
+fn inert_stretch_len(bytes: &[u8]) -> usize {
+    let decode = |at: usize| -> Option<char> {
+        let lead = *bytes.get(at)?;
+        // Every inert character is three bytes long.
+        if lead & 0xF0 != 0xE0 {
+            return None;
+        }
+        let code = (u32::from(lead & 0x0F) << 12)
+            | (u32::from(bytes[at + 1] & 0x3F) << 6)
+            | u32::from(bytes[at + 2] & 0x3F);
+        char::from_u32(code).filter(|&c| is_inert(c))
+    };
+    let mut at = 0;
+    while decode(at).is_some() {
+        at += 3;
+    }
+    // The last inert character must not be followed by one that could
+    // combine with it.
+    if at > 0 && bytes.get(at).is_some_and(|b| !b.is_ascii()) {
+        at -= 3;
     }
     at
 }
@@ -346,6 +373,22 @@ impl Emitter {
         self.text.push_str(run);
         self.origin
             .extend((0..run.len() as u32).map(|k| (index + k, index + k + 1)));
+    }
+
+    /// Appends `run`, inert characters (three bytes each) that normalize to
+    /// themselves, starting at original code point `index`.
+    fn push_unchanged_cjk(&mut self, run: &str, index: u32) {
+        if let Some((line_break, space_range)) = self.pending_space.take()
+            && !self.text.is_empty()
+        {
+            self.push_raw(if line_break { '\n' } else { ' ' }, space_range);
+        }
+        self.text.push_str(run);
+        self.origin.extend(
+            (0..run.len() as u32)
+                .map(|k| index + k / 3)
+                .map(|at| (at, at + 1)),
+        );
     }
 
     fn push_raw(&mut self, c: char, range: (u32, u32)) {

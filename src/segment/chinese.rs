@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 
 use super::dictionary::{Dictionary, Scratch};
 use super::{Segment, Token};
+use crate::script::is_han;
 
 /// Segments runs of Han characters into words.
 #[derive(Default)]
@@ -92,6 +93,14 @@ impl ChineseSegmenter {
         let dictionary = self.dictionary();
         SCRATCH.with_borrow_mut(|scratch| {
             dictionary.cut(text, true, scratch, |start, end| {
+                // Punctuation between Han runs (see `Router::segment`) comes
+                // back as words of one character; it is not a term.
+                let mut chars = text[start..end].chars();
+                if let (Some(c), None) = (chars.next(), chars.next())
+                    && !is_han(c)
+                {
+                    return;
+                }
                 out.push(Token {
                     term: Cow::Borrowed(&text[start..end]),
                     start: base + start,

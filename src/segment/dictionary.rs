@@ -15,6 +15,8 @@
 
 use rustc_hash::FxHashMap;
 
+use super::huge_pages::HugePageArray;
+
 /// The compiled dictionary written by `build.rs`.
 static DICTIONARY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba_dict.bin"));
 /// The compiled HMM model written by `build.rs`.
@@ -67,7 +69,7 @@ pub struct Dictionary {
     /// dictionary word). The dictionary has no other characters; added
     /// words outside it go to the overlay only.
     codes: Vec<u16>,
-    units: Vec<Unit>,
+    units: HugePageArray<Unit>,
     word_of_state: Vec<u32>,
     /// Frequency and its natural log, per word id: dictionary words first,
     /// added words after them.
@@ -165,7 +167,7 @@ impl Dictionary {
 
         Dictionary {
             codes,
-            units,
+            units: HugePageArray::new(&units),
             word_of_state,
             freqs,
             log_freqs,
@@ -294,27 +296,93 @@ impl Dictionary {
             }
         }
         if !self.overlay.is_empty() && self.overlay_may_start(chars[start]) {
-            let mut node = 0;
-            for (offset, &c) in chars[start..].iter().enumerate() {
-                let Some(&next) = self.overlay.get(&(node, c)) else {
-                    break;
-                };
-                node = next;
-                if let Some(&id) = self.overlay_words.get(&node) {
-                    found(start + offset + 1, self.log_freqs[id as usize]);
-                }
+            self.overlay_words_at(chars, start, found);
+        }
+    }
+
+    /// Calls `found(end, log_freq)` for every added word of `chars` that
+    /// starts at `start`.
+    #[inline(always)]
+    fn overlay_words_at(&self, chars: &[char], start: usize, mut found: impl FnMut(usize, f64)) {
+        let mut node = 0;
+        for (offset, &c) in chars[start..].iter().enumerate() {
+            if c == BLOCK_END {
+                break;
+            }
+            let Some(&next) = self.overlay.get(&(node, c)) else {
+                break;
+            };
+            node = next;
+            if let Some(&id) = self.overlay_words.get(&node) {
+                found(start + offset + 1, self.log_freqs[id as usize]);
             }
         }
     }
 
-    /// Asks the CPU to fetch the trie slot for the two characters `first`,
-    /// `second` without waiting for it.
+    /// The dictionary words starting at positions `from..to` of `chars`,
+    /// level by level: `walk.found[l * (to - from) + i - from]` is the log
+    /// frequency of `chars[i..=i + l]` (NaN if that is a prefix but not a
+    /// word) for every `l < walk.depth[i - from]`. Walks stop at [`BLOCK_END`].
+    ///
+    /// Walking the trie is a chain of cache misses (the table is larger than
+    /// the L2 cache), one per character of a word, and a word-by-word walk
+    /// waits for each in turn. Advancing every position by one character per
+    /// pass makes the loads of a pass independent of each other, so the CPU
+    /// overlaps them, and each pass prefetches the slots the next one reads.
+    fn walk(&self, chars: &[char], from: usize, to: usize, walk: &mut WalkScratch) {
+        let width = to - from;
+        let WalkScratch {
+            found,
+            depth,
+            states,
+            active,
+            next_active,
+        } = walk;
+        found.clear();
+        found.resize(width, f64::NAN);
+        depth.clear();
+        depth.resize(width, 0);
+        states.clear();
+        states.resize(width, 0);
+        active.clear();
+        for i in from..to {
+            if let Some(state) = self.child(0, chars[i]) {
+                let k = i - from;
+                found[k] = self.units[state as usize].log_freq;
+                depth[k] = 1;
+                states[k] = state;
+                active.push(k as u32);
+                self.prefetch_child(state, chars[i + 1]);
+            }
+        }
+        let mut level = 1;
+        while !active.is_empty() {
+            found.resize((level + 1) * width, f64::NAN);
+            next_active.clear();
+            for &k in active.iter() {
+                let k = k as usize;
+                let next_char = from + k + level;
+                let Some(state) = self.child(states[k], chars[next_char]) else {
+                    continue;
+                };
+                found[level * width + k] = self.units[state as usize].log_freq;
+                depth[k] = level as u8 + 1;
+                if level + 1 < u8::MAX as usize {
+                    states[k] = state;
+                    next_active.push(k as u32);
+                    self.prefetch_child(state, chars[next_char + 1]);
+                }
+            }
+            std::mem::swap(active, next_active);
+            level += 1;
+        }
+    }
+
+    /// Asks the CPU to fetch the slot of `state`'s child for `c` without
+    /// waiting for it.
     #[inline(always)]
-    fn prefetch_second_step(&self, first: char, second: char) {
-        let Some(state) = self.child(0, first) else {
-            return;
-        };
-        let Some(&code) = self.codes.get(second as usize) else {
+    fn prefetch_child(&self, state: u32, c: char) {
+        let Some(&code) = self.codes.get(c as usize) else {
             return;
         };
         let slot = (self.units[state as usize].base as u32).wrapping_add(u32::from(code));
@@ -323,52 +391,78 @@ impl Dictionary {
         }
     }
 
-    /// jieba's best route through `chars`: `route[i]` is the step to take
-    /// from character `i`.
-    fn route(&self, chars: &[char], route: &mut Vec<RouteStep>) {
+    /// jieba's best route through every block of `chars` (blocks end with
+    /// [`BLOCK_END`], which ends the last one too): `route[i]` is the step
+    /// to take from character `i`.
+    fn route(&self, chars: &[char], route: &mut Vec<RouteStep>, walk: &mut WalkScratch) {
         let n = chars.len();
         route.clear();
         route.resize(
-            n + 1,
+            n,
             RouteStep {
                 prob: 0.0,
                 end: n as u32,
             },
         );
         let log_total = self.log_total;
-        for start in (0..n).rev() {
-            // Walking the trie is a chain of cache misses (the table is
-            // larger than the L2 cache), one per character of a word. The
-            // walk at `start` does not depend on the route, so the second
-            // step of a walk a few positions earlier is fetched now, in
-            // parallel with this one.
-            if let Some(ahead) = start.checked_sub(PREFETCH_DISTANCE) {
-                self.prefetch_second_step(chars[ahead], chars[ahead + 1]);
-            }
-            let mut best: Option<RouteStep> = None;
-            self.words_at(chars, start, |end, log_freq| {
-                let prob = log_freq - log_total + route[end].prob;
-                let better = match best {
-                    None => true,
-                    Some(b) => prob > b.prob || (prob == b.prob && end as u32 > b.end),
-                };
-                if better {
-                    best = Some(RouteStep {
-                        prob,
-                        end: end as u32,
-                    });
+        let check_overlay = !self.overlay.is_empty();
+        // Windows from the last: a word starting in one ends at most at the
+        // end of its block, whose route is known by then. Windows bound the
+        // walk's memory however long a block is.
+        let mut to = n;
+        while to > 0 {
+            let from = to.saturating_sub(WALK_WINDOW);
+            self.walk(chars, from, to, walk);
+            let width = to - from;
+            for start in (from..to).rev() {
+                if chars[start] == BLOCK_END {
+                    // Nothing of the block is left after its end.
+                    route[start] = RouteStep {
+                        prob: 0.0,
+                        end: start as u32 + 1,
+                    };
+                    continue;
                 }
-            });
-            route[start] = best.unwrap_or(RouteStep {
-                prob: (0.0 - log_total) + route[start + 1].prob,
-                end: start as u32 + 1,
-            });
+                let mut best: Option<RouteStep> = None;
+                let mut consider = |end: usize, log_freq: f64| {
+                    let prob = log_freq - log_total + route[end].prob;
+                    let better = match best {
+                        None => true,
+                        Some(b) => prob > b.prob || (prob == b.prob && end as u32 > b.end),
+                    };
+                    if better {
+                        best = Some(RouteStep {
+                            prob,
+                            end: end as u32,
+                        });
+                    }
+                };
+                let k = start - from;
+                for level in 0..walk.depth[k] as usize {
+                    let log_freq = walk.found[level * width + k];
+                    if !log_freq.is_nan() {
+                        consider(start + level + 1, log_freq);
+                    }
+                }
+                // The best step is the maximum of (probability, end), so
+                // the order in which candidates arrive does not matter; an
+                // added word is never also a dictionary word.
+                if check_overlay && self.overlay_may_start(chars[start]) {
+                    self.overlay_words_at(chars, start, &mut consider);
+                }
+                route[start] = best.unwrap_or(RouteStep {
+                    prob: (0.0 - log_total) + route[start + 1].prob,
+                    end: start as u32 + 1,
+                });
+            }
+            to = from;
         }
     }
 
     /// Segments `text` as jieba's `cut(text, hmm)` does, for text made of
-    /// Han characters (canon hands the segmenter nothing else): calls
-    /// `word(start, end)` with the byte range of each word, in order.
+    /// Han characters and separators (canon hands the segmenter nothing
+    /// else): calls `word(start, end)` with the byte range of each word, in
+    /// order.
     pub fn cut(
         &self,
         text: &str,
@@ -380,47 +474,76 @@ impl Dictionary {
             chars,
             offsets,
             route,
+            walk,
             hmm: hmm_scratch,
         } = scratch;
-        // jieba cuts its own Han class into blocks; any other character is a
-        // word by itself.
+        // jieba cuts its own Han class into blocks; any other character is
+        // a word by itself. All blocks of the text are routed together, one
+        // after the other, each closed by BLOCK_END (whose offset is where
+        // the block ends), so that the trie walks of the whole text overlap.
         chars.clear();
         offsets.clear();
+        let mut in_block = false;
         for (i, c) in text.char_indices() {
-            if is_jieba_han(c) {
+            let han = is_jieba_han(c);
+            if in_block && !han {
+                chars.push(BLOCK_END);
+                offsets.push(i);
+            }
+            if han {
                 chars.push(c);
                 offsets.push(i);
+            }
+            in_block = han;
+        }
+        if in_block {
+            chars.push(BLOCK_END);
+            offsets.push(text.len());
+        }
+        self.route(chars, route, walk);
+
+        let mut rest = 0;
+        let mut block_start = 0;
+        for (index, &c) in chars.iter().enumerate() {
+            if c != BLOCK_END {
                 continue;
             }
-            if !chars.is_empty() {
-                offsets.push(i);
-                self.route(chars, route);
-                self.emit_route(chars, offsets, route, hmm, hmm_scratch, &mut word);
-                chars.clear();
-                offsets.clear();
+            let start = offsets[block_start];
+            for (i, c) in text[rest..start].char_indices() {
+                word(rest + i, rest + i + c.len_utf8());
             }
-            word(i, i + c.len_utf8());
+            self.emit_route(
+                &chars[..index],
+                &offsets[..=index],
+                block_start,
+                route,
+                hmm,
+                hmm_scratch,
+                &mut word,
+            );
+            rest = offsets[index];
+            block_start = index + 1;
         }
-        if !chars.is_empty() {
-            offsets.push(text.len());
-            self.route(chars, route);
-            self.emit_route(chars, offsets, route, hmm, hmm_scratch, &mut word);
+        for (i, c) in text[rest..].char_indices() {
+            word(rest + i, rest + i + c.len_utf8());
         }
     }
 
     /// Walks the route of a block, handing runs of single characters to the
     /// HMM, as jieba's `cut_route`.
+    #[allow(clippy::too_many_arguments)]
     fn emit_route(
         &self,
         chars: &[char],
         offsets: &[usize],
+        first: usize,
         route: &[RouteStep],
         hmm: bool,
         hmm_scratch: &mut HmmScratch,
         word: &mut impl FnMut(usize, usize),
     ) {
         let n = chars.len();
-        let mut x = 0;
+        let mut x = first;
         let mut singles_from: Option<usize> = None;
         while x < n {
             let y = route[x].end as usize;
@@ -585,13 +708,36 @@ impl Dictionary {
     }
 }
 
+/// Closes every block in the characters routed together: no dictionary word
+/// contains it, so every walk of the trie stops there.
+const BLOCK_END: char = '\0';
+
+/// How many positions are walked together: enough for the loads of a pass
+/// to overlap, few enough for the walk's tables to stay in the L1 cache.
+const WALK_WINDOW: usize = 512;
+
 /// Buffers reused from one cut to the next.
 #[derive(Debug, Default)]
 pub struct Scratch {
     chars: Vec<char>,
     offsets: Vec<usize>,
     route: Vec<RouteStep>,
+    walk: WalkScratch,
     hmm: HmmScratch,
+}
+
+/// The words found by [`Dictionary::walk`].
+#[derive(Debug, Default)]
+struct WalkScratch {
+    /// Log frequencies, level-major: entry `l * n + i` for `chars[i..=i + l]`.
+    found: Vec<f64>,
+    /// How many levels of `found` hold a prefix, per position.
+    depth: Vec<u8>,
+    /// The trie state each active position has reached.
+    states: Vec<u32>,
+    /// Positions whose walk goes on to the next level.
+    active: Vec<u32>,
+    next_active: Vec<u32>,
 }
 
 #[derive(Debug, Default)]
@@ -599,9 +745,6 @@ struct HmmScratch {
     previous: Vec<u8>,
     path: Vec<u8>,
 }
-
-/// How many characters ahead of the route the trie is prefetched.
-const PREFETCH_DISTANCE: usize = 6;
 
 /// A hint to load `value`'s cache line; no effect on results.
 #[inline(always)]

@@ -11,6 +11,7 @@
 
 pub mod chinese;
 pub mod dictionary;
+mod huge_pages;
 pub mod words;
 
 use std::borrow::Cow;
@@ -74,13 +75,27 @@ impl Router {
             self.words.segment(text, lower, 0, &mut tokens);
             return tokens;
         }
+        // Han runs go to the Chinese segmenter together with the punctuation
+        // between them (a clause rarely runs past a comma), so that it
+        // segments a whole stretch of text at once. Punctuation is safe to
+        // hand over: without a letter or digit, a run gives the word
+        // segmenter no token, and the Chinese segmenter drops it too.
+        let mut han_span: Option<(usize, usize)> = None;
         for (start, end, han) in script_runs(text) {
-            let (run, lower_run) = (&text[start..end], &lower[start..end]);
-            if han {
-                self.chinese.segment(run, lower_run, start, &mut tokens);
-            } else {
-                self.words.segment(run, lower_run, start, &mut tokens);
+            if han || (han_span.is_some() && !has_word_character(&text[start..end])) {
+                han_span = Some((han_span.map_or(start, |(first, _)| first), end));
+                continue;
             }
+            if let Some((first, last)) = han_span.take() {
+                let (span, lower_span) = (&text[first..last], &lower[first..last]);
+                self.chinese.segment(span, lower_span, first, &mut tokens);
+            }
+            let (run, lower_run) = (&text[start..end], &lower[start..end]);
+            self.words.segment(run, lower_run, start, &mut tokens);
+        }
+        if let Some((first, last)) = han_span {
+            let (span, lower_span) = (&text[first..last], &lower[first..last]);
+            self.chinese.segment(span, lower_span, first, &mut tokens);
         }
         attach_units_to_numbers(text, &mut tokens);
         tokens
@@ -183,6 +198,12 @@ fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
     }
 }
 
+/// Whether `run` holds a letter or digit: what every token of the word
+/// segmenter starts from.
+fn has_word_character(run: &str) -> bool {
+    run.chars().any(char::is_alphanumeric)
+}
+
 /// Splits `text` into maximal runs of Han and of non-Han characters:
 /// `(start, end, is_han)` in bytes.
 fn script_runs(text: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
@@ -245,6 +266,68 @@ mod tests {
             ["moonshot", "月之暗面", "said"]
         );
     }
+
+    #[test]
+    fn punctuation_between_han_runs_gives_no_token() {
+        assert_eq!(
+            terms("月之暗面,发布。新模型🚀!——“好” 2024年", "zh"),
+            ["月之暗面", "发布", "新", "模型", "好", "2024年"]
+        );
+        assert_eq!(terms("中〇、々", "zh"), ["中", "〇", "々"]);
+    }
+
+    proptest::proptest! {
+        /// Handing punctuation between Han runs to the Chinese segmenter
+        /// changes nothing: the tokens are those of segmenting run by run.
+        #[test]
+        fn spans_cut_as_runs_one_by_one(indices in proptest::collection::vec(0..SPAN_ALPHABET.len(), 0..40)) {
+            let text: String = indices.iter().map(|&i| SPAN_ALPHABET[i]).collect();
+            let lower = text.to_ascii_lowercase();
+            let router = Router::new(vec!["月之暗面".to_string()]);
+            let lang = Language { code: "zh", confidence: 1.0 };
+            let mut expected = Vec::new();
+            for (start, end, han) in script_runs(&text) {
+                let (run, lower_run) = (&text[start..end], &lower[start..end]);
+                if han {
+                    router.chinese.segment(run, lower_run, start, &mut expected);
+                } else {
+                    router.words.segment(run, lower_run, start, &mut expected);
+                }
+            }
+            attach_units_to_numbers(&text, &mut expected);
+            proptest::prop_assert_eq!(router.segment(&text, &lower, lang), expected);
+        }
+    }
+
+    /// Pieces of text for the span property: Han words and characters
+    /// outside jieba's class, punctuation and symbols of every width, Latin,
+    /// digits and spaces.
+    const SPAN_ALPHABET: [&str; 24] = [
+        "月之暗面",
+        "中国",
+        "发布",
+        "模型",
+        "二〇〇一年",
+        "々",
+        "𠀀",
+        ",",
+        "。",
+        "、",
+        "——",
+        "“",
+        "🚀",
+        " ",
+        "!",
+        "_",
+        "Kimi",
+        "AI",
+        "2024",
+        "%",
+        "$",
+        "é",
+        "-",
+        "《",
+    ];
 
     #[test]
     fn japanese_han_is_not_cut_with_the_chinese_dictionary() {
