@@ -457,6 +457,14 @@ fn starts_with_caseless(text: &str, prefix: &str) -> Option<usize> {
         if wanted.peek().is_none() {
             break;
         }
+        if let Some(lower) = caseless_lower(c) {
+            let want = wanted.next()?;
+            if lower != want && !(lower.is_whitespace() && want.is_whitespace()) {
+                return None;
+            }
+            used += c.len_utf8();
+            continue;
+        }
         for lower in c.to_lowercase() {
             let want = wanted.next()?;
             let equal = lower == want || (lower.is_whitespace() && want.is_whitespace());
@@ -467,6 +475,20 @@ fn starts_with_caseless(text: &str, prefix: &str) -> Option<usize> {
         used += c.len_utf8();
     }
     wanted.peek().is_none().then_some(used)
+}
+
+/// The lowercase of `c` without a table search, for the characters most
+/// text is made of: ASCII, and CJK punctuation, kana and ideographs, which
+/// have no case. `None` for the others.
+#[inline]
+fn caseless_lower(c: char) -> Option<char> {
+    if c.is_ascii() {
+        Some(c.to_ascii_lowercase())
+    } else if ('\u{3000}'..='\u{9FFF}').contains(&c) {
+        Some(c)
+    } else {
+        None
+    }
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -721,6 +743,15 @@ mod tests {
             assert_eq!(table.first_term_node(term), Some(node));
         }
         assert_eq!(table.first_term_node("zzzz-not-a-name"), None);
+    }
+
+    #[test]
+    fn caseless_lowercase_agrees_with_unicode() {
+        for c in ('\0'..='\u{7F}').chain('\u{3000}'..='\u{9FFF}') {
+            let unicode: Vec<char> = c.to_lowercase().collect();
+            assert_eq!(caseless_lower(c).map(|l| vec![l]), Some(unicode), "{c:?}");
+        }
+        assert_eq!(caseless_lower('Ä'), None);
     }
 
     #[test]

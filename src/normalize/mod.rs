@@ -144,6 +144,22 @@ pub fn normalize(original: &str) -> Normalized {
         position += c.len_utf8();
         let this = index;
         index += 1;
+        if let Some(form) = simple_form(c)
+            && original[position..]
+                .chars()
+                .next()
+                .is_none_or(|n| n.is_ascii() || is_inert(n) || simple_form(n).is_some())
+        {
+            // Fast path for full-width forms and typographic punctuation,
+            // which Chinese text is full of: a group of their own when
+            // nothing combining follows.
+            if !group.is_empty() {
+                out.push_group(&group, group_range);
+                group.clear();
+            }
+            out.push_char(form, (this, this + 1));
+            continue;
+        }
         if is_invisible(c) {
             continue;
         }
@@ -219,27 +235,30 @@ fn unchanged_stretch_len(bytes: &[u8]) -> usize {
 
 /// The length in bytes of the longest prefix of `bytes` (valid UTF-8 from a
 /// character boundary) made of [`is_inert`] characters each followed by an
-/// ASCII or inert character or by the end: characters that normalize to
-/// themselves, one group each.
+/// ASCII, inert or [`simple_form`] character or by the end: characters that
+/// normalize to themselves, one group each.
 fn inert_stretch_len(bytes: &[u8]) -> usize {
-    let decode = |at: usize| -> Option<char> {
+    // Every inert character, and every simple form, is three bytes long.
+    let three_byte_char = |at: usize| -> Option<char> {
         let lead = *bytes.get(at)?;
-        // Every inert character is three bytes long.
         if lead & 0xF0 != 0xE0 {
             return None;
         }
         let code = (u32::from(lead & 0x0F) << 12)
             | (u32::from(bytes[at + 1] & 0x3F) << 6)
             | u32::from(bytes[at + 2] & 0x3F);
-        char::from_u32(code).filter(|&c| is_inert(c))
+        char::from_u32(code)
     };
     let mut at = 0;
-    while decode(at).is_some() {
+    while three_byte_char(at).is_some_and(is_inert) {
         at += 3;
     }
     // The last inert character must not be followed by one that could
     // combine with it.
-    if at > 0 && bytes.get(at).is_some_and(|b| !b.is_ascii()) {
+    if at > 0
+        && bytes.get(at).is_some_and(|b| !b.is_ascii())
+        && three_byte_char(at).is_none_or(|c| simple_form(c).is_none())
+    {
         at -= 3;
     }
     at
@@ -254,6 +273,19 @@ fn is_inert(c: char) -> bool {
         | '\u{3400}'..='\u{4DBF}'
         | '\u{3001}'..='\u{3002}'
         | '\u{3008}'..='\u{3011}')
+}
+
+/// What NFKC and the punctuation fold make of characters that map to one
+/// ASCII character and neither combine with the character before them nor
+/// decompose into something that could: the full-width forms of ASCII, the
+/// ideographic space, and typographic quotes and dashes.
+fn simple_form(c: char) -> Option<char> {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+        '\u{3000}' => Some(' '),
+        '\u{2010}'..='\u{2015}' | '\u{2018}'..='\u{201F}' => Some(fold_punctuation(c)),
+        _ => None,
+    }
 }
 
 /// Whether `c` begins a new normalization group rather than possibly
@@ -456,6 +488,18 @@ mod tests {
     fn combining_marks_compose_with_their_base() {
         let n = normalize("Cafe\u{301} e\u{200B}\u{301}");
         assert_eq!(n.text(), "Café é");
+    }
+
+    #[test]
+    fn simple_forms_are_nfkc_and_the_punctuation_fold() {
+        for c in ('\u{2000}'..='\u{FFFF}').filter(|&c| simple_form(c).is_some()) {
+            let slow: Vec<char> = std::iter::once(c).nfkc().map(fold_punctuation).collect();
+            assert_eq!(slow, [simple_form(c).unwrap()], "{c:?}");
+            assert!(starts_group(c), "{c:?}");
+        }
+        assert_eq!(normalize("（Ａ）\u{3000}“好”，").text(), "(A) \"好\",");
+        // A combining mark after a full-width letter still composes with it.
+        assert_eq!(normalize("ｅ\u{301}").text(), "é");
     }
 
     #[test]

@@ -714,7 +714,7 @@ const BLOCK_END: char = '\0';
 
 /// How many positions are walked together: enough for the loads of a pass
 /// to overlap, few enough for the walk's tables to stay in the L1 cache.
-const WALK_WINDOW: usize = 512;
+const WALK_WINDOW: usize = 128;
 
 /// Buffers reused from one cut to the next.
 #[derive(Debug, Default)]
