@@ -103,9 +103,9 @@ fn package_dir(name: &str) -> PathBuf {
 /// words, number of char codes, then `code_chars` (the character of each
 /// code, code 0 unused), then per state `base` (as i32) and `check`, then per
 /// state the word id ending there (`NO_WORD` if none), then per word its
-/// frequency. Codes are given by how often a character occurs in the
-/// dictionary, most frequent first, so the transitions used most sit close
-/// together in memory.
+/// frequency. Codes are given by character weight (the total frequency of
+/// the words a character is in), heaviest first, so that the transitions
+/// used most sit close together in memory.
 fn compile_dictionary(text: &str) -> Vec<u8> {
     // jieba loads every line as a record, a repeated word keeping its last
     // frequency while every line counts towards the total; the same here.
@@ -119,10 +119,13 @@ fn compile_dictionary(text: &str) -> Vec<u8> {
         entries.push((word, freq));
     }
 
+    // A character's weight: how often text is expected to hold it, by the
+    // frequencies of the words it is in (plus one, so that words of
+    // frequency 0 still rank their characters).
     let mut char_counts: BTreeMap<char, u64> = BTreeMap::new();
-    for (word, _) in &entries {
+    for (word, freq) in &entries {
         for c in word.chars() {
-            *char_counts.entry(c).or_default() += 1;
+            *char_counts.entry(c).or_default() += u64::from(*freq) + 1;
         }
     }
     let mut by_count: Vec<(char, u64)> = char_counts.into_iter().collect();
@@ -140,9 +143,13 @@ fn compile_dictionary(text: &str) -> Vec<u8> {
         keyed.insert(word.chars().map(|c| code_of[&c]).collect(), id as u32);
     }
     let keys: Vec<(Vec<u32>, u32)> = keyed.into_iter().collect();
+    let weights: Vec<u64> = keys
+        .iter()
+        .map(|(_, id)| u64::from(entries[*id as usize].1) + 1)
+        .collect();
 
     let mut builder = DoubleArrayBuilder::new();
-    builder.build(&keys);
+    builder.build(&keys, &weights);
 
     let mut out = Vec::new();
     let mut push = |v: u32| out.extend_from_slice(&v.to_le_bytes());
@@ -203,14 +210,28 @@ impl DoubleArrayBuilder {
         self.check[slot] = parent;
     }
 
-    /// Places the trie of the sorted `keys` below the root, level by level:
-    /// the states of all two-character prefixes then end up together near
-    /// the start of the array, where segmentation spends most of its time.
-    fn build(&mut self, keys: &[(Vec<u32>, u32)]) {
-        // (state, depth, key range sharing the state's prefix)
-        let mut queue = std::collections::VecDeque::from([(0usize, 0usize, 0usize, keys.len())]);
+    /// Places the trie of the sorted `keys` below the root, the children of
+    /// the heaviest states first (a state's weight is the total weight of
+    /// the keys below it): segmentation probes those states' children most,
+    /// and placing them first packs them together at the start of the
+    /// array, where they share cache lines and pages.
+    fn build(&mut self, keys: &[(Vec<u32>, u32)], weights: &[u64]) {
+        let mut prefix_weight = vec![0u64; keys.len() + 1];
+        for (i, w) in weights.iter().enumerate() {
+            prefix_weight[i + 1] = prefix_weight[i] + w;
+        }
+        let weight = |lo: usize, hi: usize| prefix_weight[hi] - prefix_weight[lo];
+        // (weight, state, depth, key range sharing the state's prefix); ties
+        // go to the lower state, so the build is deterministic.
+        let mut queue = std::collections::BinaryHeap::from([(
+            weight(0, keys.len()),
+            std::cmp::Reverse(0usize),
+            0usize,
+            0usize,
+            keys.len(),
+        )]);
         let mut children: Vec<(u32, usize, usize)> = Vec::new();
-        while let Some((state, depth, lo, hi)) = queue.pop_front() {
+        while let Some((_, std::cmp::Reverse(state), depth, lo, hi)) = queue.pop() {
             let mut lo = lo;
             if keys[lo].0.len() == depth {
                 self.word[state] = keys[lo].1;
@@ -236,7 +257,13 @@ impl DoubleArrayBuilder {
                 self.occupy((base + code as i64) as usize, state as u32);
             }
             for &(code, from, to) in &children {
-                queue.push_back(((base + code as i64) as usize, depth + 1, from, to));
+                queue.push((
+                    weight(from, to),
+                    std::cmp::Reverse((base + code as i64) as usize),
+                    depth + 1,
+                    from,
+                    to,
+                ));
             }
         }
     }
