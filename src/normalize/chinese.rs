@@ -22,43 +22,51 @@ pub fn fold(text: &str) -> Cow<'_, str> {
     if !text.bytes().any(|b| b >= 0xE2) {
         return Cow::Borrowed(text);
     }
-    // Most Chinese text is simplified already: when no character in it is
-    // one fast2s may change, conversion (a hash lookup per character) is
-    // skipped.
-    if !text.chars().any(may_convert) {
-        return if text.contains('○') {
-            Cow::Owned(fold_circle_zero(text))
-        } else {
-            Cow::Borrowed(text)
-        };
-    }
-    let converted = fast2s::convert(text);
-    let mut folded = if same_char_lengths(text, &converted) {
-        converted
-    } else {
-        // fast2s maps one character to one character; should a mapping ever
-        // change a length, fall back to converting character by character
-        // and keeping only the length-preserving replacements.
-        text.chars()
-            .map(|c| {
+    // fast2s converts each character by itself and the characters on either
+    // side of it (the neighbours of a text's ends are '0'), so only the
+    // characters it may convert are handed to it, with their neighbours;
+    // most Chinese text is simplified already and has none or few.
+    let mut folded: Option<String> = None;
+    let mut previous: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if may_convert(c) {
+            let next = chars.peek().map(|&(_, n)| n);
+            let simplified = convert_in_context(previous, c, next);
+            // Folding keeps byte offsets: a replacement of another length
+            // is left out (fast2s has none).
+            if simplified != c && simplified.len_utf8() == c.len_utf8() {
                 let mut buf = [0u8; 4];
-                let single = fast2s::convert(c.encode_utf8(&mut buf));
-                let mut chars = single.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(s), None) if s.len_utf8() == c.len_utf8() => s,
-                    _ => c,
-                }
-            })
-            .collect()
-    };
-    if folded.contains('○') {
-        folded = fold_circle_zero(&folded);
+                folded
+                    .get_or_insert_with(|| text.to_string())
+                    .replace_range(at..at + c.len_utf8(), simplified.encode_utf8(&mut buf));
+            }
+        }
+        previous = Some(c);
     }
-    if folded == text {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(folded)
+    match folded {
+        Some(folded) if folded.contains('○') => Cow::Owned(fold_circle_zero(&folded)),
+        Some(folded) => Cow::Owned(folded),
+        None if text.contains('○') => {
+            let circles_folded = fold_circle_zero(text);
+            if circles_folded == text {
+                Cow::Borrowed(text)
+            } else {
+                Cow::Owned(circles_folded)
+            }
+        }
+        None => Cow::Borrowed(text),
     }
+}
+
+/// fast2s's conversion of `c` between `previous` and `next`.
+fn convert_in_context(previous: Option<char>, c: char, next: Option<char>) -> char {
+    let window: String = previous.into_iter().chain([c]).chain(next).collect();
+    let converted = fast2s::convert(&window);
+    converted
+        .chars()
+        .nth(usize::from(previous.is_some()))
+        .unwrap_or(c)
 }
 
 /// Whether fast2s may convert `c` (in some context): whether it converts it
@@ -89,13 +97,6 @@ fn may_convert(c: char) -> bool {
         bits
     });
     bits[code / 64] & (1 << (code % 64)) != 0
-}
-
-fn same_char_lengths(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.chars()
-            .zip(b.chars())
-            .all(|(x, y)| x.len_utf8() == y.len_utf8())
 }
 
 /// Chinese numerals, the characters a ○ used as zero stands between.
@@ -179,13 +180,27 @@ mod tests {
         /// Skipping conversion for text without convertible characters
         /// changes nothing: fold equals fast2s on every text.
         #[test]
-        fn fold_equals_fast2s(indices in proptest::collection::vec(0usize..23, 1..30)) {
-            let alphabet: Vec<char> = "藉口看著苧麻乾隆坤覆答兒寬發展台灣中国的○一a".chars().collect();
+        fn fold_equals_fast2s(indices in proptest::collection::vec(0usize..38, 1..30)) {
+            let alphabet: Vec<char> = "藉口看著苧麻乾隆坤覆答兒寬發展台灣中国的○一a闔家鍾書讎定計畫於樊幺麽瞭望0".chars().collect();
             let text: String = indices.into_iter().map(|i| alphabet[i]).collect();
             let expected = fast2s::convert(&text);
             let folded = fold(&text).replace('〇', "○");
             proptest::prop_assert_eq!(folded, expected);
         }
+    }
+
+    #[test]
+    fn fast2s_keeps_utf8_lengths() {
+        // Folding relies on it to keep byte offsets.
+        let three_byte: String = (0x800u32..0x10000).filter_map(char::from_u32).collect();
+        let converted = fast2s::convert(&three_byte);
+        assert!(
+            three_byte
+                .chars()
+                .zip(converted.chars())
+                .all(|(a, b)| a.len_utf8() == b.len_utf8())
+        );
+        assert_eq!(three_byte.len(), converted.len());
     }
 
     #[test]

@@ -118,45 +118,49 @@ impl ChineseSegmenter {
 /// rather than numbers (万一 "in case", 一一 "one by one") are left to jieba.
 fn numeral_spans(run: &str) -> Vec<(usize, usize)> {
     use crate::normalize::chinese::is_chinese_numeral;
-    // Most runs have no numeral; they need no character table.
-    if !run.chars().any(is_chinese_numeral) {
-        return Vec::new();
-    }
-    let chars: Vec<(usize, char)> = run.char_indices().collect();
-    let byte_at = |i: usize| chars.get(i).map_or(run.len(), |&(b, _)| b);
+    const PERCENT: &str = "百分之";
     let mut spans = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_chinese_numeral(chars[i].1) {
-            i += 1;
+    let mut previous: Option<char> = None;
+    let mut chars = run.char_indices().peekable();
+    while let Some((first, c)) = chars.next() {
+        if !is_chinese_numeral(c) {
+            previous = Some(c);
             continue;
         }
-        let first = i;
-        while i < chars.len() && is_chinese_numeral(chars[i].1) {
-            i += 1;
+        let after_month = previous == Some('月');
+        let mut count = 1;
+        let mut wordlike = matches!(c, '一' | '万');
+        let mut end = first + c.len_utf8();
+        previous = Some(c);
+        while let Some(&(at, n)) = chars.peek() {
+            if !is_chinese_numeral(n) {
+                break;
+            }
+            count += 1;
+            wordlike &= matches!(n, '一' | '万');
+            end = at + n.len_utf8();
+            previous = Some(n);
+            chars.next();
         }
-        let numerals = &chars[first..i];
-        let count = numerals.len();
-        let unit = chars.get(i).map(|&(_, c)| c);
-        let after_month = first > 0 && chars[first - 1].1 == '月';
-        let takes_unit = match unit {
+        let unit = chars.peek().copied();
+        let takes_unit = match unit.map(|(_, u)| u) {
             Some('年') => count >= 2,
             Some('月') => true,
             Some('日' | '号') => after_month,
             _ => false,
         };
-        let wordlike = numerals.iter().all(|&(_, c)| matches!(c, '一' | '万'));
-        let percent = first >= 3 && run[..chars[first].0].ends_with("百分之");
+        let percent = run[..first].ends_with(PERCENT);
         let start = if percent {
-            byte_at(first - 3)
+            first - PERCENT.len()
         } else {
-            byte_at(first)
+            first
         };
-        if takes_unit {
-            spans.push((start, byte_at(i + 1)));
-            i += 1;
+        if let (true, Some((at, u))) = (takes_unit, unit) {
+            spans.push((start, at + u.len_utf8()));
+            previous = Some(u);
+            chars.next();
         } else if percent || (count >= 2 && !wordlike) {
-            spans.push((start, byte_at(i)));
+            spans.push((start, end));
         }
     }
     spans
@@ -189,6 +193,59 @@ mod tests {
         );
         assert_eq!(cut(&segmenter, "增长百分之十五"), ["增长", "百分之十五"]);
         assert_eq!(cut(&segmenter, "万一下雨"), ["万一", "下雨"]);
+    }
+
+    /// The spans computed over a table of the characters, the plainest
+    /// statement of the rules, for the property below.
+    fn numeral_spans_by_table(run: &str) -> Vec<(usize, usize)> {
+        use crate::normalize::chinese::is_chinese_numeral;
+        let chars: Vec<(usize, char)> = run.char_indices().collect();
+        let byte_at = |i: usize| chars.get(i).map_or(run.len(), |&(b, _)| b);
+        let mut spans = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if !is_chinese_numeral(chars[i].1) {
+                i += 1;
+                continue;
+            }
+            let first = i;
+            while i < chars.len() && is_chinese_numeral(chars[i].1) {
+                i += 1;
+            }
+            let numerals = &chars[first..i];
+            let count = numerals.len();
+            let unit = chars.get(i).map(|&(_, c)| c);
+            let after_month = first > 0 && chars[first - 1].1 == '月';
+            let takes_unit = match unit {
+                Some('年') => count >= 2,
+                Some('月') => true,
+                Some('日' | '号') => after_month,
+                _ => false,
+            };
+            let wordlike = numerals.iter().all(|&(_, c)| matches!(c, '一' | '万'));
+            let percent = first >= 3 && run[..chars[first].0].ends_with("百分之");
+            let start = if percent {
+                byte_at(first - 3)
+            } else {
+                byte_at(first)
+            };
+            if takes_unit {
+                spans.push((start, byte_at(i + 1)));
+                i += 1;
+            } else if percent || (count >= 2 && !wordlike) {
+                spans.push((start, byte_at(i)));
+            }
+        }
+        spans
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn numeral_spans_follow_the_rules(indices in proptest::collection::vec(0usize..16, 0..24)) {
+            let alphabet: Vec<char> = "一二三十百万〇零年月日号分之中的".chars().collect();
+            let text: String = indices.into_iter().map(|i| alphabet[i]).collect();
+            proptest::prop_assert_eq!(numeral_spans(&text), numeral_spans_by_table(&text));
+        }
     }
 
     #[test]

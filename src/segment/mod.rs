@@ -201,7 +201,13 @@ fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
 /// Whether `run` holds a letter or digit: what every token of the word
 /// segmenter starts from.
 fn has_word_character(run: &str) -> bool {
-    run.chars().any(char::is_alphanumeric)
+    run.chars().any(|c| match c {
+        _ if c.is_ascii() => c.is_ascii_alphanumeric(),
+        // General and CJK punctuation, the separators of Chinese text, are
+        // settled without the Unicode tables.
+        '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3020}' => false,
+        _ => c.is_alphanumeric(),
+    })
 }
 
 /// Splits `text` into maximal runs of Han and of non-Han characters:
@@ -342,6 +348,18 @@ mod tests {
             ["融资", "90亿", "美元", "增长", "10%"]
         );
         assert_eq!(terms("1.5万亿元", "zh"), ["1.5万亿", "元"]);
+    }
+
+    #[test]
+    fn word_characters_agree_with_unicode() {
+        for c in ('\0'..='\u{7F}').chain('\u{2000}'..='\u{30FF}') {
+            let mut buf = [0u8; 4];
+            assert_eq!(
+                has_word_character(c.encode_utf8(&mut buf)),
+                c.is_alphanumeric(),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]
