@@ -26,23 +26,29 @@ pub fn fold(text: &str) -> Cow<'_, str> {
     // side of it (the neighbours of a text's ends are '0'), so only the
     // characters it may convert are handed to it, with their neighbours;
     // most Chinese text is simplified already and has none or few.
+    // Only three-byte characters convert: the scan decodes nothing else.
+    let convertible = convertible_bits();
+    let bytes = text.as_bytes();
     let mut folded: Option<String> = None;
-    let mut previous: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if may_convert(c) {
-            let next = chars.peek().map(|&(_, n)| n);
-            let simplified = convert_in_context(previous, c, next);
-            // Folding keeps byte offsets: a replacement of another length
-            // is left out (fast2s has none).
-            if simplified != c && simplified.len_utf8() == c.len_utf8() {
-                let mut buf = [0u8; 4];
-                folded
-                    .get_or_insert_with(|| text.to_string())
-                    .replace_range(at..at + c.len_utf8(), simplified.encode_utf8(&mut buf));
-            }
+    let mut at = 0;
+    while let Some(offset) = bytes[at..].iter().position(|&b| b >= 0xE0) {
+        let position = at + offset;
+        let c = text[position..].chars().next().expect("a char boundary");
+        at = position + c.len_utf8();
+        if !may_convert(convertible, c) {
+            continue;
         }
-        previous = Some(c);
+        let previous = text[..position].chars().next_back();
+        let next = text[at..].chars().next();
+        let simplified = convert_in_context(previous, c, next);
+        // Folding keeps byte offsets: a replacement of another length is
+        // left out (fast2s has none).
+        if simplified != c && simplified.len_utf8() == c.len_utf8() {
+            let mut buf = [0u8; 4];
+            folded
+                .get_or_insert_with(|| text.to_string())
+                .replace_range(position..at, simplified.encode_utf8(&mut buf));
+        }
     }
     match folded {
         Some(folded) if folded.contains('○') => Cow::Owned(fold_circle_zero(&folded)),
@@ -69,20 +75,22 @@ fn convert_in_context(previous: Option<char>, c: char, next: Option<char>) -> ch
         .unwrap_or(c)
 }
 
-/// Whether fast2s may convert `c` (in some context): whether it converts it
-/// alone, or `c` is one of the characters it converts only next to certain
-/// others. fast2s converts only three-byte characters; the answer for all
-/// of them is computed once, with one conversion of them all, each between
-/// ASCII characters (the context fast2s sees for a character alone).
-fn may_convert(c: char) -> bool {
+/// Whether fast2s may convert `c` (in some context), by [`convertible_bits`].
+fn may_convert(convertible: &[u64], c: char) -> bool {
+    let code = c as usize;
+    code < 0x10000 && convertible[code / 64] & (1 << (code % 64)) != 0
+}
+
+/// The characters fast2s may convert, one bit per BMP character: those it
+/// converts alone, and those it converts only next to certain others.
+/// fast2s converts only three-byte characters; the answer for all of them
+/// is computed once, with one conversion of them all, each between ASCII
+/// characters (the context fast2s sees for a character alone).
+fn convertible_bits() -> &'static [u64] {
     static CONVERTIBLE: OnceLock<Vec<u64>> = OnceLock::new();
     /// Converted only within certain words (藉口 → 借口, 看著 → 看着).
     const ONLY_IN_CONTEXT: [char; 3] = ['藉', '著', '苧'];
-    let code = c as usize;
-    if !(0x800..0x10000).contains(&code) {
-        return false;
-    }
-    let bits = CONVERTIBLE.get_or_init(|| {
+    CONVERTIBLE.get_or_init(|| {
         let three_byte = || (0x800u32..0x10000).filter_map(char::from_u32);
         let spaced: String = three_byte().flat_map(|c| [c, '0']).collect();
         let converted = fast2s::convert(&spaced);
@@ -95,8 +103,7 @@ fn may_convert(c: char) -> bool {
         }
         ONLY_IN_CONTEXT.into_iter().for_each(&mut mark);
         bits
-    });
-    bits[code / 64] & (1 << (code % 64)) != 0
+    })
 }
 
 /// Chinese numerals, the characters a ○ used as zero stands between.
