@@ -33,8 +33,16 @@ pub fn fold(text: &str) -> Cow<'_, str> {
     let mut at = 0;
     while let Some(offset) = bytes[at..].iter().position(|&b| b >= 0xE0) {
         let position = at + offset;
-        let c = text[position..].chars().next().expect("a char boundary");
-        at = position + c.len_utf8();
+        let lead = bytes[position];
+        if lead >= 0xF0 {
+            at = position + 4;
+            continue;
+        }
+        at = position + 3;
+        let code = u32::from(lead & 0x0F) << 12
+            | u32::from(bytes[position + 1] & 0x3F) << 6
+            | u32::from(bytes[position + 2] & 0x3F);
+        let c = char::from_u32(code).expect("valid UTF-8 decodes to a char");
         if !may_convert(convertible, c) {
             continue;
         }

@@ -213,20 +213,38 @@ fn has_word_character(run: &str) -> bool {
 /// Splits `text` into maximal runs of Han and of non-Han characters:
 /// `(start, end, is_han)` in bytes.
 fn script_runs(text: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
-    let mut chars = text.char_indices().peekable();
+    let mut at = 0;
     std::iter::from_fn(move || {
-        let (start, first) = chars.next()?;
-        let han = is_han(first);
-        let mut end = start + first.len_utf8();
-        while let Some(&(index, c)) = chars.peek() {
-            if is_han(c) != han {
+        if at >= text.len() {
+            return None;
+        }
+        let start = at;
+        let (han, len) = han_at(text, at);
+        at += len;
+        while at < text.len() {
+            let (next_han, len) = han_at(text, at);
+            if next_han != han {
                 break;
             }
-            end = index + c.len_utf8();
-            chars.next();
+            at += len;
         }
-        Some((start, end, han))
+        Some((start, at, han))
     })
+}
+
+/// Whether the character at byte `at` of `text` is Han, and its length.
+#[inline]
+fn han_at(text: &str, at: usize) -> (bool, usize) {
+    match text.as_bytes()[at] {
+        lead if lead < 0x80 => (false, 1),
+        // U+5000 to U+9FFF, the heart of the CJK Unified Ideographs: no
+        // need to decode.
+        0xE5..=0xE9 => (true, 3),
+        _ => {
+            let c = text[at..].chars().next().expect("a char boundary");
+            (is_han(c), c.len_utf8())
+        }
+    }
 }
 
 #[cfg(test)]
@@ -359,6 +377,21 @@ mod tests {
                 c.is_alphanumeric(),
                 "{c:?}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn runs_split_where_han_starts_and_ends(text in "[a-z 0-9,。、中国〇々丐鿿㐀䷀\u{4DBF}\u{4DC0}\u{3004}\u{3006}豈\u{20000}é]{0,30}") {
+            let mut expected: Vec<(usize, usize, bool)> = Vec::new();
+            for (at, c) in text.char_indices() {
+                let end = at + c.len_utf8();
+                match expected.last_mut() {
+                    Some(last) if last.2 == is_han(c) => last.1 = end,
+                    _ => expected.push((at, end, is_han(c))),
+                }
+            }
+            proptest::prop_assert_eq!(script_runs(&text).collect::<Vec<_>>(), expected);
         }
     }
 
