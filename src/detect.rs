@@ -12,7 +12,7 @@
 //! the middle and the end of the text.
 
 use crate::ascii;
-use crate::script::{Script, script_of};
+use crate::script::{Script, is_common_punctuation, script_of};
 
 /// The most bytes of a document that detection reads.
 pub const SAMPLE_BYTES: usize = 3 * 1024;
@@ -253,8 +253,19 @@ impl Census {
                 at += 1;
                 continue;
             }
+            if (0xE5..=0xE9).contains(&byte) {
+                // U+5000 to U+9FFF: Han, without decoding.
+                census.han += 1;
+                in_latin_word = false;
+                at += 3;
+                continue;
+            }
             let c = text[at..].chars().next().expect("at is a char boundary");
             at += c.len_utf8();
+            if is_common_punctuation(c) {
+                in_latin_word = false;
+                continue;
+            }
             let script = script_of(c);
             match script {
                 Script::Han => census.han += 1,

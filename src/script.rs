@@ -53,9 +53,26 @@ pub fn is_han(c: char) -> bool {
         | '\u{30000}'..='\u{323AF}')
 }
 
+/// Whether `c` is in General Punctuation or is CJK punctuation: the
+/// separators of Chinese text, none of them a letter or digit. A range test
+/// settles them before the Unicode tables are asked about other characters.
+#[inline]
+pub fn is_common_punctuation(c: char) -> bool {
+    matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3020}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_punctuation_is_neither_letter_nor_digit() {
+        for c in ('\u{2000}'..='\u{30FF}').filter(|&c| is_common_punctuation(c)) {
+            assert!(!c.is_alphanumeric(), "{c:?}");
+        }
+        assert!(is_common_punctuation('。') && is_common_punctuation('—'));
+        assert!(!is_common_punctuation('々') && !is_common_punctuation('〡'));
+    }
 
     #[test]
     fn classifies_the_scripts_canon_routes_on() {

@@ -473,6 +473,7 @@ impl Dictionary {
         let Scratch {
             chars,
             offsets,
+            block_ends,
             route,
             walk,
             hmm: hmm_scratch,
@@ -483,10 +484,12 @@ impl Dictionary {
         // the block ends), so that the trie walks of the whole text overlap.
         chars.clear();
         offsets.clear();
+        block_ends.clear();
         let mut in_block = false;
         for (i, c) in text.char_indices() {
             let han = is_jieba_han(c);
             if in_block && !han {
+                block_ends.push(chars.len());
                 chars.push(BLOCK_END);
                 offsets.push(i);
             }
@@ -497,6 +500,7 @@ impl Dictionary {
             in_block = han;
         }
         if in_block {
+            block_ends.push(chars.len());
             chars.push(BLOCK_END);
             offsets.push(text.len());
         }
@@ -504,10 +508,7 @@ impl Dictionary {
 
         let mut rest = 0;
         let mut block_start = 0;
-        for (index, &c) in chars.iter().enumerate() {
-            if c != BLOCK_END {
-                continue;
-            }
+        for &index in block_ends.iter() {
             let start = offsets[block_start];
             for (i, c) in text[rest..start].char_indices() {
                 word(rest + i, rest + i + c.len_utf8());
@@ -721,6 +722,8 @@ const WALK_WINDOW: usize = 128;
 pub struct Scratch {
     chars: Vec<char>,
     offsets: Vec<usize>,
+    /// Where each block ends in `chars` (at its BLOCK_END).
+    block_ends: Vec<usize>,
     route: Vec<RouteStep>,
     walk: WalkScratch,
     hmm: HmmScratch,

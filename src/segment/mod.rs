@@ -17,7 +17,7 @@ pub mod words;
 use std::borrow::Cow;
 
 use crate::detect::Language;
-use crate::script::is_han;
+use crate::script::{is_common_punctuation, is_han};
 
 pub use chinese::ChineseSegmenter;
 pub use words::WordSegmenter;
@@ -201,12 +201,12 @@ fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
 /// Whether `run` holds a letter or digit: what every token of the word
 /// segmenter starts from.
 fn has_word_character(run: &str) -> bool {
-    run.chars().any(|c| match c {
-        _ if c.is_ascii() => c.is_ascii_alphanumeric(),
-        // General and CJK punctuation, the separators of Chinese text, are
-        // settled without the Unicode tables.
-        '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3020}' => false,
-        _ => c.is_alphanumeric(),
+    run.chars().any(|c| {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            !is_common_punctuation(c) && c.is_alphanumeric()
+        }
     })
 }
 
