@@ -138,24 +138,27 @@ impl Dictionary {
         for (code, c) in reader.u32s(code_count).enumerate().skip(1) {
             codes[c as usize] = code as u16;
         }
-        let mut units = Vec::with_capacity(states);
-        let mut pairs = reader.u32s(states * 2);
-        while let (Some(base), Some(check)) = (pairs.next(), pairs.next()) {
-            units.push(Unit {
-                base: base as i32,
-                check,
-                log_freq: f64::NAN,
-            });
-        }
-        drop(pairs);
+        let (pair_bytes, rest) = reader.bytes.split_at(states * 8);
+        reader.bytes = rest;
         let word_of_state: Vec<u32> = reader.u32s(states).collect();
         let freqs: Vec<u64> = reader.u32s(words).map(u64::from).collect();
         let log_freqs: Vec<f64> = freqs.iter().map(|&f| (f as f64).ln()).collect();
-        for (unit, &id) in units.iter_mut().zip(&word_of_state) {
-            if id != NO_WORD {
-                unit.log_freq = log_freqs[id as usize];
-            }
-        }
+        let word = |bytes: &[u8]| u32::from_le_bytes(bytes.try_into().expect("four bytes"));
+        let units = HugePageArray::from_iter_with_len(
+            states,
+            pair_bytes
+                .chunks_exact(8)
+                .zip(&word_of_state)
+                .map(|(pair, &id)| Unit {
+                    base: word(&pair[..4]) as i32,
+                    check: word(&pair[4..]),
+                    log_freq: if id == NO_WORD {
+                        f64::NAN
+                    } else {
+                        log_freqs[id as usize]
+                    },
+                }),
+        );
         let total = freqs.iter().sum();
 
         let mut hmm = Reader { bytes: HMM_MODEL };
@@ -167,7 +170,7 @@ impl Dictionary {
 
         Dictionary {
             codes,
-            units: HugePageArray::new(&units),
+            units,
             word_of_state,
             freqs,
             log_freqs,

@@ -29,9 +29,19 @@ unsafe impl<T: Copy + Sync> Sync for HugePageArray<T> {}
 
 impl<T: Copy> HugePageArray<T> {
     /// A copy of `items` on huge pages.
+    #[cfg(test)]
     pub fn new(items: &[T]) -> HugePageArray<T> {
+        Self::from_iter_with_len(items.len(), items.iter().copied())
+    }
+
+    /// The first `len` items of `items` on huge pages (fewer if `items`
+    /// ends sooner), written in place: the trie is built straight into its
+    /// final memory, without a copy.
+    pub fn from_iter_with_len(len: usize, items: impl IntoIterator<Item = T>) -> HugePageArray<T> {
         assert!(std::mem::align_of::<T>() <= HUGE_PAGE);
-        let bytes = std::mem::size_of_val(items)
+        let bytes = len
+            .checked_mul(std::mem::size_of::<T>())
+            .expect("array size fits usize")
             .max(1)
             .next_multiple_of(HUGE_PAGE);
         let layout = Layout::from_size_align(bytes, HUGE_PAGE).expect("array size fits a layout");
@@ -41,12 +51,16 @@ impl<T: Copy> HugePageArray<T> {
             std::alloc::handle_alloc_error(layout)
         };
         advise_huge_pages(raw, bytes);
-        // SAFETY: the allocation holds at least `items.len()` values of T,
-        // is aligned for T, and does not overlap `items`.
-        unsafe { std::ptr::copy_nonoverlapping(items.as_ptr(), ptr.as_ptr(), items.len()) };
+        let mut written = 0;
+        for item in items.into_iter().take(len) {
+            // SAFETY: `written < len`, and the allocation holds `len` values
+            // of T, aligned for T.
+            unsafe { ptr.as_ptr().add(written).write(item) };
+            written += 1;
+        }
         HugePageArray {
             ptr,
-            len: items.len(),
+            len: written,
             layout,
         }
     }
@@ -102,5 +116,7 @@ mod tests {
         assert_eq!(array.as_ptr() as usize % HUGE_PAGE, 0);
         let empty = HugePageArray::<u64>::new(&[]);
         assert!(empty.is_empty());
+        let short = HugePageArray::from_iter_with_len(5, [7u8, 8]);
+        assert_eq!(&*short, &[7, 8]);
     }
 }
