@@ -6,9 +6,12 @@
 //! that do not form a word. What differs is the data structure: jieba-rs
 //! parses its dictionary text into a trie in every process (a fifth of a
 //! second) and walks a trie of hash maps; here `build.rs` compiles the same
-//! dictionary into a double-array trie that loads in milliseconds, and the
-//! route is computed in the same backward pass that finds the words, without
-//! storing a graph of them.
+//! dictionary into a double-array trie that loads in milliseconds (onto huge
+//! pages), and all blocks of a text are routed together: the words starting
+//! at a window of positions are found one character level at a time, so
+//! that the cache misses of the trie overlap instead of following each
+//! other, and the route is computed backwards from them without building a
+//! graph of them.
 //!
 //! Words added at run time (the alias table's Chinese names) live in a small
 //! overlay trie, consulted only at characters that start an added word.
@@ -138,6 +141,7 @@ impl Dictionary {
         for (code, c) in reader.u32s(code_count).enumerate().skip(1) {
             codes[c as usize] = code as u16;
         }
+        assert_eq!(codes[BLOCK_END as usize], 0, "no dictionary word holds BLOCK_END");
         let (pair_bytes, rest) = reader.bytes.split_at(states * 8);
         reader.bytes = rest;
         let word_of_state: Vec<u32> = reader.u32s(states).collect();
