@@ -141,7 +141,10 @@ impl Dictionary {
         for (code, c) in reader.u32s(code_count).enumerate().skip(1) {
             codes[c as usize] = code as u16;
         }
-        assert_eq!(codes[BLOCK_END as usize], 0, "no dictionary word holds BLOCK_END");
+        assert_eq!(
+            codes[BLOCK_END as usize], 0,
+            "no dictionary word holds BLOCK_END"
+        );
         let (pair_bytes, rest) = reader.bytes.split_at(states * 8);
         reader.bytes = rest;
         let word_of_state: Vec<u32> = reader.u32s(states).collect();
