@@ -181,6 +181,9 @@ struct BatchResult {
 
 const BATCH_BYTES: usize = 512 * 1024;
 const BATCH_RECORDS: usize = 1024;
+/// The largest output buffer kept for reuse: a few times an ordinary
+/// batch's output.
+const MAX_SPARE_BUFFER: usize = 16 * BATCH_BYTES;
 
 /// Runs `canon` over `inputs`, writing output lines to `out` in input order.
 ///
@@ -197,19 +200,24 @@ pub fn run(
     let jobs = options.jobs.max(1);
     let (batch_tx, batch_rx) = bounded::<Batch>(jobs * 2);
     let (result_tx, result_rx) = bounded::<BatchResult>(jobs * 2);
+    // Output buffers written out go back to the workers: a fresh buffer of a
+    // few MB per batch would cost page faults and zeroing every time.
+    let (spare_tx, spare_rx) = bounded::<Vec<u8>>(jobs * 4);
     let mut summary = Summary::default();
     let outcome = std::thread::scope(|scope| {
         scope.spawn(move || read_batches(inputs, options.max_bytes, batch_tx));
         for _ in 0..jobs {
             let batch_rx = batch_rx.clone();
             let result_tx = result_tx.clone();
-            scope.spawn(move || analyze_batches(canon, options, batch_rx, result_tx));
+            let spare_rx = spare_rx.clone();
+            scope.spawn(move || analyze_batches(canon, options, batch_rx, result_tx, spare_rx));
         }
         drop(batch_rx);
         drop(result_tx);
+        drop(spare_rx);
         // On an output error `result_rx` is dropped on return, which makes the
         // workers and then the reader stop, so the scope can end.
-        write_in_order(result_rx, out, observer, &mut summary, started)
+        write_in_order(result_rx, spare_tx, out, observer, &mut summary, started)
     });
     summary.elapsed = started.elapsed();
     outcome.map(|()| summary)
@@ -217,6 +225,7 @@ pub fn run(
 
 fn write_in_order(
     results: Receiver<BatchResult>,
+    spare_buffers: Sender<Vec<u8>>,
     out: &mut dyn Write,
     observer: &mut dyn Observer,
     summary: &mut Summary,
@@ -230,6 +239,12 @@ fn write_in_order(
             next += 1;
             out.write_all(&result.output).map_err(Error::Output)?;
             out.flush().map_err(Error::Output)?;
+            // A full pool, or workers that are gone, just drop the buffer;
+            // so is the buffer of an exceptionally large batch, which would
+            // otherwise hold its memory for the rest of the run.
+            if result.output.capacity() <= MAX_SPARE_BUFFER {
+                let _ = spare_buffers.try_send(result.output);
+            }
             for reject in &result.rejects {
                 observer.reject(reject)?;
             }
@@ -361,6 +376,7 @@ fn analyze_batches(
     options: &CorpusOptions,
     batches: Receiver<Batch>,
     results: Sender<BatchResult>,
+    spare_buffers: Receiver<Vec<u8>>,
 ) {
     for batch in batches {
         // Output runs about four times the input (the text twice, tokens,
@@ -373,9 +389,12 @@ fn analyze_batches(
                 _ => 0,
             })
             .sum();
+        let mut output = spare_buffers.try_recv().unwrap_or_default();
+        output.clear();
+        output.reserve(input_bytes * 4);
         let mut result = BatchResult {
             seq: batch.seq,
-            output: Vec::with_capacity(input_bytes * 4),
+            output,
             ..BatchResult::default()
         };
         for item in batch.items {
