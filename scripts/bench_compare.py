@@ -19,7 +19,9 @@ Corpora, built in a temporary folder from the benchmark corpus
 
 MB means 10^6 bytes of UTF-8 text in the records' `text` fields (not of the
 JSON Lines file). Each tool runs --runs times per corpus and the fastest run is
-reported. Also measured: `canon alias lookup 月之暗面`, median of --lookup-runs.
+reported; runs go round-robin over the tools (run 1 of each, then run 2,
+...), so that slow spells of a shared machine fall on every tool alike.
+Also measured: `canon alias lookup 月之暗面`, median of --lookup-runs.
 
 The Markdown report (also written to --out) ends with PASS/MISS for the
 performance targets:
@@ -361,24 +363,31 @@ def main() -> int:
         results = []
         for corpus in corpora:
             path, mb, _ = built[corpus]
-            for tool in tools:
-                result = Result(corpus, tool, mb)
-                results.append(result)
-                cmd, stdin = commands(tool, canon, charabia, python, path, args.aliases)
-                output = workdir / f"out-{corpus}-{tool.replace(' ', '')}.jsonl"
-                for attempt in range(args.runs):
+            corpus_results = [Result(corpus, tool, mb) for tool in tools]
+            results.extend(corpus_results)
+            outputs = {tool: workdir / f"out-{corpus}-{tool.replace(' ', '')}.jsonl" for tool in tools}
+            # Round-robin: run 1 of every tool, then run 2, ... A shared
+            # machine has slow and fast spells; interleaving lets them fall on
+            # every tool alike instead of on whichever ran at the time, which
+            # matters most for ratios such as -j2/-j1.
+            for attempt in range(args.runs):
+                for tool, result in zip(tools, corpus_results):
+                    if result.error is not None:
+                        continue
+                    cmd, stdin = commands(tool, canon, charabia, python, path, args.aliases)
                     try:
-                        run = timed(cmd, stdin, output)
+                        run = timed(cmd, stdin, outputs[tool])
                     except RuntimeError as error:
                         result.error = str(error)
                         log(f"{corpus} {tool}: FAILED: {error}")
-                        break
+                        continue
                     result.runs.append(run)
                     log(f"{corpus} {tool} run {attempt + 1}: {run.wall:.2f} s wall, "
                         f"{run.cpu:.2f} s CPU, {mb / run.wall:.1f} MB/s")
+            for tool, result in zip(tools, corpus_results):
                 if result.error is None:
-                    result.records_out, result.tokens_out = count_output(output)
-                output.unlink(missing_ok=True)
+                    result.records_out, result.tokens_out = count_output(outputs[tool])
+                outputs[tool].unlink(missing_ok=True)
         lookup = measure_lookup(canon, args.lookup_runs, args.aliases) if args.lookup_runs > 0 else []
         load_after = os.getloadavg()
     finally:
