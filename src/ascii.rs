@@ -41,6 +41,17 @@ pub(crate) fn count_lanes(mask: u64) -> usize {
     ((mask >> 7).wrapping_mul(ONES) >> 56) as usize
 }
 
+/// The index of the first lane of `block` holding `byte`, if any. Unlike
+/// the tests above, exact for any bytes, not only ASCII: a lane is flagged
+/// where `block ^ byte` has a zero byte, and while a false flag can follow a
+/// true one (the subtraction borrows upwards), the first flag is always true.
+#[inline]
+pub(crate) fn first_lane_equal(block: u64, byte: u8) -> Option<usize> {
+    let x = block ^ (ONES * u64::from(byte));
+    let zeros = x.wrapping_sub(ONES) & !x & HIGH_BITS;
+    (zeros != 0).then(|| first_lane(zeros))
+}
+
 /// The index of the first lane set in `mask`, which is not zero.
 #[inline]
 pub(crate) fn first_lane(mask: u64) -> usize {

@@ -17,7 +17,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::{Error, Result};
+use crate::{Error, Result, ascii};
 
 /// How a file's records are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,16 +258,10 @@ impl<R: Read> BufferedRead for BufReader<R> {
 fn memchr_newline(bytes: &[u8]) -> Option<usize> {
     // Eight bytes at a time: the reader thread does little else, and with
     // as many workers as cores its time is taken from them.
-    const ONES: u64 = 0x0101_0101_0101_0101;
     let mut at = 0;
-    while let Some(block) = bytes.get(at..at + 8) {
-        let block = u64::from_le_bytes(block.try_into().expect("eight bytes"));
-        // Zero bytes of `x` are the newlines; the lowest flagged byte is
-        // always a true zero (a borrow only runs upwards).
-        let x = block ^ (ONES * u64::from(b'\n'));
-        let zeros = x.wrapping_sub(ONES) & !x & (ONES << 7);
-        if zeros != 0 {
-            return Some(at + (zeros.trailing_zeros() / 8) as usize);
+    while let Some(block) = ascii::block_at(bytes, at) {
+        if let Some(lane) = ascii::first_lane_equal(block, b'\n') {
+            return Some(at + lane);
         }
         at += 8;
     }

@@ -12,7 +12,7 @@
 //! the middle and the end of the text.
 
 use crate::ascii;
-use crate::script::{Script, is_common_punctuation, script_of};
+use crate::script::{Script, is_common_han_lead_byte, is_common_punctuation, script_of};
 
 /// The most bytes of a document that detection reads.
 pub const SAMPLE_BYTES: usize = 3 * 1024;
@@ -253,8 +253,7 @@ impl Census {
                 at += 1;
                 continue;
             }
-            if (0xE5..=0xE9).contains(&byte) {
-                // U+5000 to U+9FFF: Han, without decoding.
+            if is_common_han_lead_byte(byte) {
                 census.han += 1;
                 in_latin_word = false;
                 at += 3;

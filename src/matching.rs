@@ -89,11 +89,12 @@ fn candidates(
         // The node after the first token when it is not Han, looked up
         // rather than walked; Han tokens are walked (and may still start a
         // compound prefix when the walk fails).
-        let first_char = tokens[i].term.chars().next();
-        let first_node = if first_char.is_some_and(is_han) {
+        let first_node = if let Some(first) = tokens[i].term.chars().next()
+            && is_han(first)
+        {
             // A Han token that starts no key starts no candidate, and no
             // compound prefix either.
-            if first_char.is_some_and(|c| !trie.may_start(c)) {
+            if !trie.may_start(first) {
                 i += 1;
                 continue;
             }

@@ -53,6 +53,55 @@ pub fn is_han(c: char) -> bool {
         | '\u{30000}'..='\u{323AF}')
 }
 
+/// Whether `lead` is the first byte of a character from U+5000 to U+9FFF,
+/// the heart of the CJK Unified Ideographs: all of them Han, so scans over
+/// UTF-8 can settle most Chinese text without decoding it.
+#[inline]
+pub(crate) fn is_common_han_lead_byte(lead: u8) -> bool {
+    (0xE5..=0xE9).contains(&lead)
+}
+
+/// A set of characters of the Basic Multilingual Plane, one bit each: a
+/// membership test without hashing, for loops that ask about every
+/// character of a text. Characters beyond the BMP are never members; each
+/// caller decides what that means for it.
+#[derive(Debug, Clone)]
+pub(crate) struct BmpSet {
+    bits: Vec<u64>,
+}
+
+impl Default for BmpSet {
+    fn default() -> BmpSet {
+        BmpSet {
+            bits: vec![0; 0x10000 / 64],
+        }
+    }
+}
+
+impl BmpSet {
+    /// Adds `c`; characters beyond the BMP are left out.
+    pub(crate) fn insert(&mut self, c: char) {
+        let code = c as usize;
+        if code < 0x10000 {
+            self.bits[code / 64] |= 1 << (code % 64);
+        }
+    }
+
+    /// Whether `c` is in the set (never for characters beyond the BMP).
+    #[inline]
+    pub(crate) fn contains(&self, c: char) -> bool {
+        let code = c as usize;
+        code < 0x10000 && self.bits[code / 64] & (1 << (code % 64)) != 0
+    }
+
+    /// Whether `c` is in the set or beyond the BMP, where the set cannot
+    /// tell: the answer for a filter that must never turn away a member.
+    #[inline]
+    pub(crate) fn may_contain(&self, c: char) -> bool {
+        c as usize >= 0x10000 || self.contains(c)
+    }
+}
+
 /// Whether `c` is in General Punctuation or is CJK punctuation: the
 /// separators of Chinese text, none of them a letter or digit. A range test
 /// settles them before the Unicode tables are asked about other characters.
@@ -64,6 +113,26 @@ pub fn is_common_punctuation(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_han_lead_bytes_start_han_characters_only() {
+        for c in '\u{3000}'..='\u{FFFF}' {
+            let mut buf = [0u8; 4];
+            if is_common_han_lead_byte(c.encode_utf8(&mut buf).as_bytes()[0]) {
+                assert!(is_han(c), "{c:?}");
+            }
+        }
+        assert!(is_common_han_lead_byte("国".as_bytes()[0]) && !is_common_han_lead_byte(b'a'));
+    }
+
+    #[test]
+    fn bmp_sets_hold_what_was_inserted() {
+        let mut set = BmpSet::default();
+        set.insert('月');
+        set.insert('\u{20000}');
+        assert!(set.contains('月') && !set.contains('之'));
+        assert!(!set.contains('\u{20000}') && set.may_contain('\u{20000}'));
+    }
 
     #[test]
     fn common_punctuation_is_neither_letter_nor_digit() {

@@ -22,7 +22,7 @@ pub use lookup::{Lookup, LookupCandidate};
 
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
-use crate::script::is_han;
+use crate::script::{BmpSet, is_han};
 use crate::segment::{Segment, Token, WordSegmenter};
 
 /// What an entity is.
@@ -623,9 +623,9 @@ pub(crate) struct KeyTrie {
     edges: FxHashMap<(u32, char), u32>,
     /// For each node, the id of the key ending there, or `NO_KEY`.
     terminal: Vec<u32>,
-    /// One bit per BMP character: whether a key starts with it. Most Chinese
-    /// tokens start no key, and this turns them away without hashing.
-    first_chars: Vec<u64>,
+    /// The first characters of keys. Most Chinese tokens start no key, and
+    /// this turns them away without hashing.
+    first_chars: BmpSet,
 }
 
 const NO_KEY: u32 = u32::MAX;
@@ -638,12 +638,8 @@ impl KeyTrie {
         if self.terminal.is_empty() {
             self.terminal.push(NO_KEY);
         }
-        if self.first_chars.is_empty() {
-            self.first_chars = vec![0; 0x10000 / 64];
-        }
-        if let Some(first) = key.chars().next().filter(|&c| (c as u32) < 0x10000) {
-            let first = first as usize;
-            self.first_chars[first / 64] |= 1 << (first % 64);
+        if let Some(first) = key.chars().next() {
+            self.first_chars.insert(first);
         }
         let mut node = Self::ROOT;
         for c in key.chars() {
@@ -658,12 +654,7 @@ impl KeyTrie {
 
     /// Whether some key may start with `c` (always yes outside the BMP).
     pub(crate) fn may_start(&self, c: char) -> bool {
-        let c = c as usize;
-        c >= 0x10000
-            || self
-                .first_chars
-                .get(c / 64)
-                .is_some_and(|bits| bits & (1 << (c % 64)) != 0)
+        self.first_chars.may_contain(c)
     }
 
     /// The node reached from `node` by `c`.

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use crate::script::is_han;
+use crate::script::{BmpSet, is_han};
 
 /// The text with traditional Han characters folded to simplified and ○ used
 /// as a numeral folded to 〇; byte offsets are unchanged.
@@ -27,23 +27,19 @@ pub fn fold(text: &str) -> Cow<'_, str> {
     // characters it may convert are handed to it, with their neighbours;
     // most Chinese text is simplified already and has none or few.
     // Only three-byte characters convert: the scan decodes nothing else.
-    let convertible = convertible_bits();
+    let convertible = convertible_characters();
     let bytes = text.as_bytes();
     let mut folded: Option<String> = None;
     let mut at = 0;
     while let Some(offset) = bytes[at..].iter().position(|&b| b >= 0xE0) {
         let position = at + offset;
-        let lead = bytes[position];
-        if lead >= 0xF0 {
+        let Some(c) = super::three_byte_char_at(bytes, position) else {
+            // A four-byte character.
             at = position + 4;
             continue;
-        }
+        };
         at = position + 3;
-        let code = u32::from(lead & 0x0F) << 12
-            | u32::from(bytes[position + 1] & 0x3F) << 6
-            | u32::from(bytes[position + 2] & 0x3F);
-        let c = char::from_u32(code).expect("valid UTF-8 decodes to a char");
-        if !may_convert(convertible, c) {
+        if !convertible.contains(c) {
             continue;
         }
         let previous = text[..position].chars().next_back();
@@ -83,34 +79,29 @@ fn convert_in_context(previous: Option<char>, c: char, next: Option<char>) -> ch
         .unwrap_or(c)
 }
 
-/// Whether fast2s may convert `c` (in some context), by [`convertible_bits`].
-fn may_convert(convertible: &[u64], c: char) -> bool {
-    let code = c as usize;
-    code < 0x10000 && convertible[code / 64] & (1 << (code % 64)) != 0
-}
-
-/// The characters fast2s may convert, one bit per BMP character: those it
-/// converts alone, and those it converts only next to certain others.
+/// The characters fast2s may convert: those it converts alone, and those it
+/// converts only next to certain others.
 /// fast2s converts only three-byte characters; the answer for all of them
 /// is computed once, with one conversion of them all, each between ASCII
 /// characters (the context fast2s sees for a character alone).
-fn convertible_bits() -> &'static [u64] {
-    static CONVERTIBLE: OnceLock<Vec<u64>> = OnceLock::new();
+fn convertible_characters() -> &'static BmpSet {
+    static CONVERTIBLE: OnceLock<BmpSet> = OnceLock::new();
     /// Converted only within certain words (藉口 → 借口, 看著 → 看着).
     const ONLY_IN_CONTEXT: [char; 3] = ['藉', '著', '苧'];
     CONVERTIBLE.get_or_init(|| {
         let three_byte = || (0x800u32..0x10000).filter_map(char::from_u32);
         let spaced: String = three_byte().flat_map(|c| [c, '0']).collect();
         let converted = fast2s::convert(&spaced);
-        let mut bits = vec![0u64; 0x10000 / 64];
-        let mut mark = |c: char| bits[c as usize / 64] |= 1 << (c as usize % 64);
+        let mut convertible = BmpSet::default();
         for (original, result) in three_byte().zip(converted.chars().step_by(2)) {
             if original != result {
-                mark(original);
+                convertible.insert(original);
             }
         }
-        ONLY_IN_CONTEXT.into_iter().for_each(&mut mark);
-        bits
+        ONLY_IN_CONTEXT
+            .into_iter()
+            .for_each(|c| convertible.insert(c));
+        convertible
     })
 }
 

@@ -239,16 +239,7 @@ fn unchanged_stretch_len(bytes: &[u8]) -> usize {
 /// normalize to themselves, one group each.
 fn inert_stretch_len(bytes: &[u8]) -> usize {
     // Every inert character, and every simple form, is three bytes long.
-    let three_byte_char = |at: usize| -> Option<char> {
-        let lead = *bytes.get(at)?;
-        if lead & 0xF0 != 0xE0 {
-            return None;
-        }
-        let code = (u32::from(lead & 0x0F) << 12)
-            | (u32::from(bytes[at + 1] & 0x3F) << 6)
-            | u32::from(bytes[at + 2] & 0x3F);
-        char::from_u32(code)
-    };
+    let three_byte_char = |at: usize| three_byte_char_at(bytes, at);
     let mut at = 0;
     while three_byte_char(at).is_some_and(is_inert) {
         at += 3;
@@ -262,6 +253,22 @@ fn inert_stretch_len(bytes: &[u8]) -> usize {
         at -= 3;
     }
     at
+}
+
+/// The character at byte `at` of `bytes` (valid UTF-8, `at` a character
+/// boundary) if it is three bytes long, decoded without the general UTF-8
+/// machinery: CJK text is made of such characters, and the scans over it
+/// need only them.
+#[inline]
+fn three_byte_char_at(bytes: &[u8], at: usize) -> Option<char> {
+    let lead = *bytes.get(at)?;
+    if lead & 0xF0 != 0xE0 {
+        return None;
+    }
+    let code = (u32::from(lead & 0x0F) << 12)
+        | (u32::from(bytes[at + 1] & 0x3F) << 6)
+        | u32::from(bytes[at + 2] & 0x3F);
+    char::from_u32(code)
 }
 
 /// Characters NFKC leaves alone whatever surrounds them: CJK unified

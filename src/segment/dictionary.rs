@@ -19,6 +19,7 @@
 use rustc_hash::FxHashMap;
 
 use super::huge_pages::HugePageArray;
+use crate::script::BmpSet;
 
 /// The compiled dictionary written by `build.rs`.
 static DICTIONARY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba_dict.bin"));
@@ -85,9 +86,9 @@ pub struct Dictionary {
     overlay: FxHashMap<(u32, char), u32>,
     overlay_words: FxHashMap<u32, u32>,
     overlay_nodes: u32,
-    /// Whether a BMP character starts an overlay word (one bit each), so
-    /// that most positions never touch the overlay.
-    overlay_starts: Vec<u64>,
+    /// The first characters of overlay words, so that most positions never
+    /// touch the overlay.
+    overlay_starts: BmpSet,
     hmm_initial: [f64; 4],
     hmm_transitions: [[f64; 4]; 4],
     hmm_emissions: Vec<[f64; 4]>,
@@ -145,26 +146,25 @@ impl Dictionary {
             codes[BLOCK_END as usize], 0,
             "no dictionary word holds BLOCK_END"
         );
+        // The (base, check) pairs come before the words they lead to; they
+        // are read as the units are built, from their own reader.
         let (pair_bytes, rest) = reader.bytes.split_at(states * 8);
         reader.bytes = rest;
+        let mut pairs = Reader { bytes: pair_bytes };
         let word_of_state: Vec<u32> = reader.u32s(states).collect();
         let freqs: Vec<u64> = reader.u32s(words).map(u64::from).collect();
         let log_freqs: Vec<f64> = freqs.iter().map(|&f| (f as f64).ln()).collect();
-        let word = |bytes: &[u8]| u32::from_le_bytes(bytes.try_into().expect("four bytes"));
         let units = HugePageArray::from_iter_with_len(
             states,
-            pair_bytes
-                .chunks_exact(8)
-                .zip(&word_of_state)
-                .map(|(pair, &id)| Unit {
-                    base: word(&pair[..4]) as i32,
-                    check: word(&pair[4..]),
-                    log_freq: if id == NO_WORD {
-                        f64::NAN
-                    } else {
-                        log_freqs[id as usize]
-                    },
-                }),
+            word_of_state.iter().map(|&id| Unit {
+                base: pairs.u32() as i32,
+                check: pairs.u32(),
+                log_freq: if id == NO_WORD {
+                    f64::NAN
+                } else {
+                    log_freqs[id as usize]
+                },
+            }),
         );
         let total = freqs.iter().sum();
 
@@ -186,7 +186,7 @@ impl Dictionary {
             overlay: FxHashMap::default(),
             overlay_words: FxHashMap::default(),
             overlay_nodes: 1,
-            overlay_starts: vec![0; 0x10000 / 64],
+            overlay_starts: BmpSet::default(),
             hmm_initial,
             hmm_transitions,
             hmm_emissions,
@@ -236,17 +236,12 @@ impl Dictionary {
             };
         }
         self.overlay_words.insert(node, id);
-        // Characters outside the BMP have no bit; `overlay_may_start`
-        // answers yes for all of them.
-        let first = word.chars().next().expect("non-empty") as u32;
-        if first < 0x10000 {
-            self.overlay_starts[first as usize / 64] |= 1 << (first % 64);
-        }
+        self.overlay_starts
+            .insert(word.chars().next().expect("non-empty"));
     }
 
     fn overlay_may_start(&self, c: char) -> bool {
-        let c = c as u32;
-        c >= 0x10000 || self.overlay_starts[c as usize / 64] & (1 << (c % 64)) != 0
+        self.overlay_starts.may_contain(c)
     }
 
     /// Whether `word` is a word, in the dictionary or added.

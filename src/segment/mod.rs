@@ -17,7 +17,7 @@ pub mod words;
 use std::borrow::Cow;
 
 use crate::detect::Language;
-use crate::script::{is_common_punctuation, is_han};
+use crate::script::{is_common_han_lead_byte, is_common_punctuation, is_han};
 
 pub use chinese::ChineseSegmenter;
 pub use words::WordSegmenter;
@@ -237,9 +237,7 @@ fn script_runs(text: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
 fn han_at(text: &str, at: usize) -> (bool, usize) {
     match text.as_bytes()[at] {
         lead if lead < 0x80 => (false, 1),
-        // U+5000 to U+9FFF, the heart of the CJK Unified Ideographs: no
-        // need to decode.
-        0xE5..=0xE9 => (true, 3),
+        lead if is_common_han_lead_byte(lead) => (true, 3),
         _ => {
             let c = text[at..].chars().next().expect("a char boundary");
             (is_han(c), c.len_utf8())
