@@ -27,11 +27,13 @@ def outputs() -> dict[str, callable]:
     """Generated file (relative to the repository) -> function returning its text.
     Imported lazily so that --only builds only what it needs."""
     import freq
+    import places
 
     table = {
         "data/freq/en.tsv": freq.en_tsv,
         "data/freq/zh.tsv": freq.zh_tsv,
     }
+    table.update(places.outputs())
     return table
 
 
