@@ -27,6 +27,7 @@ def outputs() -> dict[str, callable]:
     """Generated file (relative to the repository) -> function returning its text.
     Imported lazily so that --only builds only what it needs."""
     import freq
+    import orgs
     import places
 
     table = {
@@ -34,6 +35,7 @@ def outputs() -> dict[str, callable]:
         "data/freq/zh.tsv": freq.zh_tsv,
     }
     table.update(places.outputs())
+    table.update(orgs.outputs())
     return table
 
 
