@@ -220,9 +220,13 @@ def build_divisions(curated, country_ids: dict[str, str]) -> list[Entity]:
             for n in en_variants(name) + raw + list(info.get("en-alt", [])):
                 e.add("en", n)
             if cc == "JP":
+                # bare prefecture names are also Japanese surnames (Toshiyuki Shiga, Chiba,
+                # Yamaguchi): support from Japan or another prefecture, and case
+                for a in e.aliases.get("en", []):
+                    a.case_exact = a.needs_support = True
                 e.add("en", f"{name} Prefecture")
             if s.name != name and cc in {"DE"}:
-                e.add("de", s.name)
+                e.add("de", Alias(s.name, blockers=list(info.get("de-blockers", []))))
             if name != e.name:
                 pass
             zh = list(info.get("zh", []))
