@@ -331,7 +331,7 @@ def main() -> int:
     parser.add_argument("--corpora", default="en,zh", help="comma-separated subset of: en, zh")
     parser.add_argument("--aliases", type=Path,
                         help="extra alias table given to canon (--aliases) and to the Python peer "
-                             "(default: canon's built-in table; the Python peer reads data/aliases.toml)")
+                             "(default: canon's built-in table; the Python peer reads data/aliases/)")
     parser.add_argument("--venv", type=Path, default=DEFAULT_VENV,
                         help=f"virtual environment for the Python peer (default {DEFAULT_VENV})")
     parser.add_argument("--workdir", type=Path, help="keep corpora and outputs here (default: a temp dir, removed)")
@@ -439,7 +439,7 @@ def table_summary(canon: Path, aliases: Path | None) -> str:
     except (OSError, subprocess.SubprocessError):
         entities = "?"
     extra = f"built-in + {aliases}" if aliases else "built-in"
-    python = aliases or PYTHON_PEER.parents[2] / "data" / "aliases.toml"
+    python = aliases or PYTHON_PEER.parents[2] / "data" / "aliases"
     return f"{extra} ({entities}); Python peer: {python}"
 
 

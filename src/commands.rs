@@ -484,7 +484,7 @@ pub fn alias_list(
 /// `canon alias check`: validates the default table together with `files`
 /// and prints every problem as `file:line: message`.
 pub fn alias_check(files: &[PathBuf], out: &mut dyn Write) -> Result<Status> {
-    let mut sources = vec![TableSource::default_table()];
+    let mut sources = TableSource::default_tables();
     for file in files {
         sources.push(TableSource::read(file)?);
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Python peer for canon's benchmark: the pipeline users write by hand.
 
-    python bench/peers/jieba_flashtext.py [--aliases data/aliases.toml] < in.jsonl > out.jsonl
+    python bench/peers/jieba_flashtext.py [--aliases data/aliases] < in.jsonl > out.jsonl
 
 Reads JSON Lines on standard input and writes one line per record:
 
@@ -36,15 +36,19 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f
 WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 HAS_WORD_CHAR = re.compile(r"\w")
 
-DEFAULT_ALIASES = Path(__file__).resolve().parents[2] / "data" / "aliases.toml"
+DEFAULT_ALIASES = Path(__file__).resolve().parents[2] / "data" / "aliases"
 
 
 def load_aliases(path: Path) -> KeywordProcessor:
-    """Every alias of every entity in canon's TOML table, mapped to the entity id."""
-    with path.open("rb") as handle:
-        table = tomllib.load(handle)
+    """Every alias of every entity in canon's TOML tables (a file, or every
+    .toml file of a folder), mapped to the entity id."""
+    files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
+    entities = []
+    for file in files:
+        with file.open("rb") as handle:
+            entities.extend(tomllib.load(handle).get("entity", []))
     processor = KeywordProcessor(case_sensitive=False)
-    for entity in table.get("entity", []):
+    for entity in entities:
         aliases = entity.get("aliases", {})
         groups = aliases.values() if isinstance(aliases, dict) else [aliases]
         for group in groups:

@@ -29,7 +29,7 @@ Importable (`requirement`, `Requirement`, `lint_files`) and a CLI:
 
 `lint` prints `file:line: message` for every alias that lacks what the rule
 requires (also for names shared between the given files; add
-data/aliases.toml to include the default table) and exits 1 if there are any.
+data/aliases/*.toml to include the default table) and exits 1 if there are any.
 Standard library only, apart from opencc for the traditional -> simplified fold
 (falls back to no fold with a warning when opencc is not installed).
 """

@@ -412,7 +412,7 @@ def apply_rules(entities: list[Entity], others: dict[str, set[str]]) -> list[str
                 a.case_exact |= req.case_exact
                 a.needs_support |= req.needs_support
                 if k in others and e.id not in others[k]:
-                    notes.append(f"{e.id}: dropped {a.text!r}: also an alias of {', '.join(sorted(others[k]))} in data/aliases.toml")
+                    notes.append(f"{e.id}: dropped {a.text!r}: also an alias of {', '.join(sorted(others[k]))} in data/aliases/")
                     continue
                 if len(owners[k]) > 1:
                     a.needs_support = True
@@ -450,10 +450,16 @@ def resolve_shared_division_names(divisions: list[Entity], cities: list[Entity])
 # ---------------------------------------------------------------- all places
 
 def default_table_keys() -> dict[str, set[str]]:
-    """Alias keys of the default table (data/aliases.toml) -> entity ids."""
-    data = tomllib.loads((REPO / "data" / "aliases.toml").read_text(encoding="utf-8"))
+    """Alias keys of the hand-made tables of data/aliases/ (every file this
+    generator did not write) -> entity ids."""
+    entities = []
+    for path in sorted((REPO / "data" / "aliases").glob("*.toml")):
+        text = path.read_text(encoding="utf-8")
+        if GENERATED in text.split("\n", 1)[0]:
+            continue
+        entities.extend(tomllib.loads(text).get("entity", []))
     out: dict[str, set[str]] = {}
-    for ent in data["entity"]:
+    for ent in entities:
         for items in ent["aliases"].values():
             for item in items:
                 t = item if isinstance(item, str) else item["text"]

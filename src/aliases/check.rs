@@ -26,6 +26,9 @@ pub fn merge_and_check(sources: &[TableSource]) -> (Vec<Entity>, Problems) {
     let mut problems: Problems = Vec::new();
     let mut merged: Vec<Entity> = Vec::new();
     let mut index_of: FxHashMap<String, usize> = FxHashMap::default();
+    // The built-in tables are one table split into files: an id they define
+    // twice is a mistake, not an override.
+    let mut builtin_ids: FxHashMap<String, (String, usize)> = FxHashMap::default();
     for source in sources {
         let (entities, parse_problems) = parse(source);
         problems.extend(parse_problems.into_iter().map(|p| (Severity::Error, p)));
@@ -43,6 +46,20 @@ pub fn merge_and_check(sources: &[TableSource]) -> (Vec<Entity>, Problems) {
                 continue;
             }
             seen_here.insert(entity.id.clone(), entity.line);
+            if source.is_builtin() {
+                if let Some((file, line)) = builtin_ids.get(&entity.id) {
+                    problems.push(error(
+                        &entity.file,
+                        entity.line,
+                        format!(
+                            "duplicate id {:?} (first defined at {file}:{line})",
+                            entity.id
+                        ),
+                    ));
+                    continue;
+                }
+                builtin_ids.insert(entity.id.clone(), (entity.file.clone(), entity.line));
+            }
             match index_of.get(&entity.id) {
                 Some(&i) => merged[i] = entity,
                 None => {

@@ -19,14 +19,31 @@ pub struct TableSource {
     pub jsonl: bool,
 }
 
+/// `(name, text)` of every built-in table: the files of `data/aliases/`,
+/// sorted by name, listed by `build.rs`.
+const DEFAULT_TABLES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/default_tables.rs"));
+
+/// The prefix of the names of built-in tables in messages.
+const BUILTIN_PREFIX: &str = "<default>/";
+
 impl TableSource {
-    /// The default table compiled into the binary.
-    pub fn default_table() -> TableSource {
-        TableSource {
-            name: "<default>/data/aliases.toml".to_string(),
-            text: include_str!("../../data/aliases.toml").to_string(),
-            jsonl: false,
-        }
+    /// The default table compiled into the binary: every file of
+    /// `data/aliases/`, in name order, reported as `<default>/data/aliases/FILE`.
+    pub fn default_tables() -> Vec<TableSource> {
+        DEFAULT_TABLES
+            .iter()
+            .map(|(name, text)| TableSource {
+                name: format!("{BUILTIN_PREFIX}{name}"),
+                text: (*text).to_string(),
+                jsonl: false,
+            })
+            .collect()
+    }
+
+    /// Whether this is one of the built-in tables: they form one table, so
+    /// an id defined in two of them is an error rather than an override.
+    pub fn is_builtin(&self) -> bool {
+        self.name.starts_with(BUILTIN_PREFIX)
     }
 
     /// Reads a user table; `.jsonl` and `.ndjson` files are JSON Lines, any other is TOML.

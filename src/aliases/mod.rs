@@ -201,7 +201,7 @@ impl AliasTable {
     /// (an alias that normalizes to nothing, an unmarked shared alias) are kept
     /// as [`Self::warnings`].
     pub fn load(extra: &[TableSource]) -> Result<AliasTable, Vec<TableProblem>> {
-        let mut sources = vec![TableSource::default_table()];
+        let mut sources = TableSource::default_tables();
         sources.extend_from_slice(extra);
         Self::from_sources(&sources)
     }
