@@ -1,0 +1,435 @@
+#!/usr/bin/env python3
+"""Build data/aliases/gov-*.toml and people-*.toml from the curated input.
+
+The curated input (scripts/aliasgen-gov/curated/*.toml) is typed and
+reviewed by hand: ids, names, parents, context words and aliases with the
+judgements a person must make (a surname alias, an everyday short form, a
+blocker). This script adds what a rule can decide:
+
+  * the frequency rule of issue #16 (rules.py): case/support from wordfreq
+    Zipf for English words, support from jieba's dictionary for Chinese
+    words, no single-character Chinese aliases;
+  * the shared-name rule: an alias that two entities claim (in these files or
+    in the default table) needs support in every entity of ours that has it;
+    found by `canon alias check`, so canon's own alias keys decide;
+  * zh-Hant forms converted from zh-Hans with OpenCC (s2t), with the fix-ups
+    for surnames that s2t would turn into the wrong character (范 -> 範);
+    an entity can give its zh-Hant list by hand (`hant = [...]`);
+  * a report of the jieba dictionary tags of every Chinese name (STATS.md).
+
+Usage (from the worktree root):
+    python3 -m venv .venv-aliasgen
+    .venv-aliasgen/bin/pip install -r scripts/aliasgen-gov/requirements.txt
+    .venv-aliasgen/bin/python scripts/aliasgen-gov/build.py [--canon target/release/canon]
+
+Curated format, one file per output file:
+
+    [meta]
+    out = "gov-uk"                      # writes data/aliases/gov-uk.toml
+    title = "..."                       # first comment line after the header
+    country = "united-kingdom"          # default parent of org entities
+    topic = "united-kingdom-politics"   # topic of every entity in the file
+    kind = "org"                        # default kind (person files: "person")
+    ctx.pm = ["Prime Minister", ...]    # context macros, used as "@pm"
+
+    [[e]]
+    id = "uk-home-office"
+    name = "Home Office"
+    parent = "uk-government"            # "" for none; default meta.country (orgs)
+    ctx = ["@home", "immigration"]
+    note = "one comment line"           # written above the aliases
+    en = ["Home Office", ...]
+    zh = ["英国内政部"]                  # zh-Hans; zh-Hant generated unless hant = [...]
+    tw = [...]  hk = [...]  ja = [...]  ko = [...]  (and de, fr, ru, ...)
+
+An alias is a string or a table {text, case, needs, blockers}. String
+prefixes: "~" surname or short form (needs support, and exact case when
+Latin), "=" exact case, "?" needs support; they combine ("=?GOP").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import opencc
+
+import rules
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+OUT_DIR = os.path.join(ROOT, "data", "aliases")
+
+LANG_KEYS = {
+    "en": "en",
+    "zh": "zh-Hans",
+    "hant": "zh-Hant",
+    "tw": "zh-TW",
+    "hk": "zh-HK",
+    "ja": "ja",
+    "ko": "ko",
+    "de": "de",
+    "fr": "fr",
+    "ru": "ru",
+    "es": "es",
+    "pt": "pt",
+    "it": "it",
+    "tr": "tr",
+    "idn": "id",
+    "ar": "ar",
+    "hi": "hi",
+}
+LANG_ORDER = list(LANG_KEYS.values())
+
+S2T = opencc.OpenCC("s2t")
+T2S = opencc.OpenCC("t2s")
+# s2t is right for words, wrong for some surnames and for 台 (Taiwan texts
+# and Hong Kong texts both write 台灣, 台北).
+SURNAME_FIXES = {"範": "范", "於": "于", "餘": "余", "薑": "姜", "鐘": "鍾", "穀": "谷", "鬱": "郁", "捨": "舍"}
+CHAR_FIXES = {"臺": "台"}
+
+
+@dataclass
+class Alias:
+    text: str
+    lang: str
+    exact: bool = False
+    support: bool = False
+    blockers: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Entity:
+    id: str
+    name: str
+    kind: str
+    parent: str | None
+    topics: list[str]
+    context: list[str]
+    notes: list[str]
+    aliases: list[Alias]
+    source: str
+
+
+def to_hant(text: str, person: bool) -> str:
+    converted = S2T.convert(text)
+    converted = "".join(CHAR_FIXES.get(c, c) for c in converted)
+    if person and len(converted) == len(text):
+        # s2t reads 范/于/余 ... as words (範, 於, 餘); in a personal name they
+        # are surnames or sounds and stay as written.
+        converted = "".join(
+            s if SURNAME_FIXES.get(t) == s else t for s, t in zip(text, converted)
+        )
+    return converted
+
+
+def to_hans(text: str) -> str:
+    return T2S.convert(text)
+
+
+def parse_alias(raw, lang: str, where: str) -> Alias:
+    if isinstance(raw, dict):
+        unknown = set(raw) - {"text", "case", "needs", "blockers"}
+        if unknown:
+            sys.exit(f"{where}: unknown alias fields {sorted(unknown)}")
+        return Alias(
+            raw["text"],
+            lang,
+            exact=raw.get("case") == "exact",
+            support=raw.get("needs") == "support",
+            blockers=list(raw.get("blockers", [])),
+            reasons=["curated"] if raw.get("case") or raw.get("needs") else [],
+        )
+    text = raw
+    exact = support = False
+    reasons = []
+    while text and text[0] in "~=?":
+        mark, text = text[0], text[1:]
+        if mark == "~":
+            support = True
+            exact = exact or not rules.is_han(text)
+            reasons.append("surname/short form")
+        elif mark == "=":
+            exact = True
+            reasons.append("curated")
+        else:
+            support = True
+            reasons.append("curated")
+    return Alias(text, lang, exact, support, [], reasons)
+
+
+def expand_context(words, macros, where):
+    out = []
+    for word in words or []:
+        if word.startswith("@"):
+            if word[1:] not in macros:
+                sys.exit(f"{where}: unknown context macro {word}")
+            out.extend(macros[word[1:]])
+        else:
+            out.append(word)
+    seen = set()
+    return [w for w in out if not (w in seen or seen.add(w))]
+
+
+def load_curated(path: str) -> tuple[dict, list[Entity]]:
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    meta = data["meta"]
+    macros = meta.get("ctx", {})
+    entities = []
+    for raw in data.get("e", []):
+        where = f"{os.path.relpath(path, ROOT)}: {raw.get('id')}"
+        kind = raw.get("kind", meta.get("kind", "org"))
+        person = kind == "person"
+        if "parent" in raw:
+            parent = raw["parent"] or None
+        else:
+            parent = None if person else meta.get("country")
+        topics = ([meta["topic"]] if meta.get("topic") and not raw.get("no_topic") else []) + raw.get("topics", [])
+        aliases: list[Alias] = []
+        for key, lang in LANG_KEYS.items():
+            for item in raw.get(key, []):
+                aliases.append(parse_alias(item, lang, where))
+        if "hant" not in raw:
+            for alias in [a for a in aliases if a.lang == "zh-Hans"]:
+                hant = to_hant(alias.text, person)
+                if hant != alias.text:
+                    aliases.append(Alias(hant, "zh-Hant", alias.exact, alias.support,
+                                         [to_hant(b, False) for b in alias.blockers], list(alias.reasons)))
+        unknown = set(raw) - set(LANG_KEYS) - {"id", "name", "kind", "parent", "ctx", "note", "topics", "no_topic"}
+        if unknown:
+            sys.exit(f"{where}: unknown fields {sorted(unknown)}")
+        note = raw.get("note", [])
+        entities.append(Entity(
+            id=raw["id"],
+            name=raw["name"],
+            kind=kind,
+            parent=parent,
+            topics=topics,
+            context=expand_context(raw.get("ctx"), macros, where),
+            notes=[note] if isinstance(note, str) else list(note),
+            aliases=aliases,
+            source=os.path.relpath(path, ROOT),
+        ))
+    return meta, entities
+
+
+def apply_rules(entity: Entity, problems: list[str]) -> None:
+    for alias in entity.aliases:
+        if rules.is_han(alias.text):
+            verdict = rules.chinese(to_hans(alias.text))
+        elif re.search(r"[A-Za-z]", alias.text) and alias.lang not in ("ja", "ko", "ru", "ar", "hi"):
+            verdict = rules.english(alias.text)
+        else:
+            continue
+        if verdict.error:
+            problems.append(f"{entity.id}: {alias.text!r}: {verdict.error}")
+        marked = False
+        if verdict.exact and not alias.exact:
+            alias.exact = marked = True
+        if verdict.support and not alias.support:
+            alias.support = marked = True
+        if marked:
+            alias.reasons.append(verdict.reason)
+
+
+def toml_str(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def alias_toml(alias: Alias) -> str:
+    if not (alias.exact or alias.support or alias.blockers):
+        return toml_str(alias.text)
+    parts = [f"text = {toml_str(alias.text)}"]
+    if alias.exact:
+        parts.append('case = "exact"')
+    if alias.support:
+        parts.append('needs = "support"')
+    if alias.blockers:
+        parts.append("blockers = [" + ", ".join(toml_str(b) for b in alias.blockers) + "]")
+    return "{ " + ", ".join(parts) + " }"
+
+
+def wrap(head: str, items: list[str], width: int = 100) -> list[str]:
+    """`head` + items joined by ", " + "]", continued on lines indented under the first item."""
+    lines, current = [], head
+    for i, item in enumerate(items):
+        piece = item + ("," if i + 1 < len(items) else "]")
+        if current.strip() and len(current) + len(piece) + 1 > width and current != head:
+            lines.append(current.rstrip())
+            current = " " * len(head)
+        current += piece + " "
+    lines.append(current.rstrip())
+    return lines
+
+
+def entity_toml(entity: Entity) -> str:
+    lines = ["[[entity]]", f"id = {toml_str(entity.id)}", f"name = {toml_str(entity.name)}",
+             f"kind = {toml_str(entity.kind)}"]
+    if entity.parent:
+        lines.append(f"parent = {toml_str(entity.parent)}")
+    if entity.topics:
+        lines.append("topics = [" + ", ".join(toml_str(t) for t in entity.topics) + "]")
+    if entity.context:
+        lines.extend(wrap("context = [", [toml_str(c) for c in entity.context]))
+    for note in entity.notes:
+        lines.append(f"# {note}")
+    ruled = sorted({r for a in entity.aliases for r in a.reasons
+                    if r not in ("curated", "surname/short form")})
+    shared = [r for r in ruled if r.startswith("shared with")]
+    freq = [r for r in ruled if not r.startswith("shared with")]
+    if freq:
+        lines.append("# rule: " + "; ".join(
+            f"{a.text} ({', '.join(r for r in a.reasons if r in freq)})"
+            for a in entity.aliases if any(r in freq for r in a.reasons)))
+    if shared:
+        lines.append("# rule: " + "; ".join(shared))
+    by_lang = defaultdict(list)
+    for alias in entity.aliases:
+        by_lang[alias.lang].append(alias)
+    for lang in LANG_ORDER:
+        if by_lang.get(lang):
+            lines.extend(wrap(f"aliases.{lang} = [", [alias_toml(a) for a in by_lang[lang]]))
+    return "\n".join(lines) + "\n"
+
+
+HEADER = """\
+# GENERATED by scripts/aliasgen-gov/build.py from {source}: do not edit by hand;
+# change the curated input and rerun the script (scripts/aliasgen-gov/README.md).
+#
+# {title}
+#
+# Source: typed and reviewed by hand (names, offices and dates are public facts;
+# Chinese names are the established forms of Xinhua / People's Daily usage, left out
+# where not certain); zh-Hant converted from zh-Hans by OpenCC 1.4.2 (Apache-2.0)
+# and reviewed; ambiguity rules from wordfreq 3.1.1 Zipf frequencies (data CC BY-SA
+# 4.0) and jieba 0.42.1 dict.txt (MIT). "# rule:" lines say which alias a rule marked.
+"""
+
+
+def write(meta: dict, entities: list[Entity], source: str) -> str:
+    path = os.path.join(OUT_DIR, meta["out"] + ".toml")
+    body = "\n".join(entity_toml(e) for e in entities)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(HEADER.format(source=source, title=meta["title"]))
+        f.write("\n")
+        f.write(body)
+    return path
+
+
+WARN = re.compile(r'^(?P<file>[^:]+):(?P<line>\d+): entity "(?P<id>[^"]+)": alias "(?P<text>(?:[^"\\]|\\.)*)" \((?P<key>"[^"]*")\) is also claimed by (?P<others>[^ ]+(?:, [^ ]+)*) without being marked')
+
+
+def check(canon: str, paths: list[str]) -> list[str]:
+    result = subprocess.run([canon, "alias", "check", *paths], capture_output=True, text=True, cwd=ROOT)
+    return [line for line in result.stdout.splitlines() + result.stderr.splitlines() if line.strip()]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--canon", default=os.path.join(ROOT, "target", "release", "canon"))
+    parser.add_argument("only", nargs="*", help="curated files to build (default: all)")
+    args = parser.parse_args()
+
+    curated_dir = os.path.join(HERE, "curated")
+    files = sorted(f for f in os.listdir(curated_dir) if f.endswith(".toml"))
+    loaded = []
+    problems: list[str] = []
+    ids = Counter()
+    for name in files:
+        meta, entities = load_curated(os.path.join(curated_dir, name))
+        for e in entities:
+            ids[e.id] += 1
+            apply_rules(e, problems)
+        loaded.append((meta, entities, os.path.relpath(os.path.join(curated_dir, name), ROOT)))
+    for id_, n in ids.items():
+        if n > 1:
+            problems.append(f"duplicate id {id_}")
+    os.makedirs(OUT_DIR, exist_ok=True)
+
+    # Shared-name rule: mark, rewrite, and check again until nothing changes.
+    index = {(e.id): e for _, es, _ in loaded for e in es}
+    for _round in range(5):
+        paths = [write(meta, entities, src) for meta, entities, src in loaded]
+        rel = [os.path.relpath(p, ROOT) for p in paths]
+        lines = check(args.canon, rel)
+        changed = False
+        for line in lines:
+            m = WARN.match(line)
+            if not m or m["id"] not in index:
+                continue
+            text = json.loads('"' + m["text"] + '"')
+            entity = index[m["id"]]
+            for alias in entity.aliases:
+                if alias.text == text and not alias.support:
+                    alias.support = True
+                    alias.reasons.append(f"shared with {m['others']}")
+                    changed = True
+        if not changed:
+            break
+    lines = check(args.canon, rel)
+    for line in lines:
+        print(line)
+    for p in problems:
+        print("problem:", p)
+    stats(loaded)
+    return 1 if problems or any("[error]" in l or "[warning]" in l for l in lines) else 0
+
+
+def stats(loaded) -> None:
+    """STATS.md: entities and aliases per file and kind, jieba tags of Chinese names."""
+    out = ["# scripts/aliasgen-gov: generated figures (build.py writes this file)", ""]
+    out.append("| file | entities | org | person | other | aliases | en | zh-Hans | zh-Hant | other langs |")
+    out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    total = Counter()
+    tags = Counter()
+    unconfirmed = []
+    for meta, entities, _src in loaded:
+        c = Counter()
+        for e in entities:
+            c["entities"] += 1
+            c[e.kind if e.kind in ("org", "person") else "other"] += 1
+            for a in e.aliases:
+                c["aliases"] += 1
+                c[a.lang if a.lang in ("en", "zh-Hans", "zh-Hant") else "langs"] += 1
+            for a in e.aliases:
+                if a.lang != "zh-Hans":
+                    continue
+                entry = rules.jieba_tag(a.text)
+                if entry is None:
+                    tags["not in dict.txt"] += 1
+                    unconfirmed.append((e.id, a.text, "-"))
+                elif entry[1] in rules.PROPER_TAGS:
+                    tags["proper-name tag (" + ("nr*" if entry[1].startswith("nr") else entry[1]) + ")"] += 1
+                else:
+                    tags[f"other tag ({entry[1]})"] += 1
+        total.update(c)
+        out.append(f"| {meta['out']}.toml | {c['entities']} | {c['org']} | {c['person']} | {c['other']} | "
+                   f"{c['aliases']} | {c['en']} | {c['zh-Hans']} | {c['zh-Hant']} | {c['langs']} |")
+    out.append(f"| **total** | {total['entities']} | {total['org']} | {total['person']} | {total['other']} | "
+               f"{total['aliases']} | {total['en']} | {total['zh-Hans']} | {total['zh-Hant']} | {total['langs']} |")
+    out.append("")
+    n = sum(tags.values())
+    proper = sum(v for k, v in tags.items() if k.startswith("proper"))
+    out.append(f"zh-Hans aliases checked against jieba 0.42.1 dict.txt: {n}; with a proper-name tag "
+               f"(nr/nrt/nrfg/ns/nt/nz): {proper} ({proper / max(n, 1):.1%}).")
+    out.append("")
+    for k, v in sorted(tags.items(), key=lambda kv: -kv[1]):
+        out.append(f"* {k}: {v}")
+    out.append("")
+    with open(os.path.join(HERE, "STATS.md"), "w", encoding="utf-8") as f:
+        f.write("\n".join(out))
+    print("\n".join(out[:4 + len(loaded) + 1]))
+    print(out[-len(tags) - 3])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
