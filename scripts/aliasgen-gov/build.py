@@ -131,6 +131,12 @@ def to_hant(text: str, person: bool) -> str:
     return converted
 
 
+def fold_key(text: str) -> str:
+    """An approximation of canon's alias key (case folded), keeping the script: a
+    traditional form is listed next to its simplified one on purpose (docs/aliases.md)."""
+    return " ".join(text.casefold().split())
+
+
 def to_hans(text: str) -> str:
     return T2S.convert(text)
 
@@ -179,13 +185,70 @@ def expand_context(words, macros, where):
     return [w for w in out if not (w in seen or seen.add(w))]
 
 
+MINISTRY_FORMS = {
+    # kind: (id suffix, English forms after the adjective, English forms of the bare name)
+    "finance": ("ministry-of-finance", ["Finance Ministry", "Ministry of Finance"]),
+    "foreign": ("ministry-of-foreign-affairs", ["Foreign Ministry", "Ministry of Foreign Affairs"]),
+    "defence": ("ministry-of-defence", ["Defence Ministry", "Defense Ministry", "Ministry of Defence", "Ministry of Defense"]),
+    "interior": ("ministry-of-the-interior", ["Interior Ministry", "Ministry of the Interior", "Ministry of Interior"]),
+    "justice": ("ministry-of-justice", ["Justice Ministry", "Ministry of Justice"]),
+    "health": ("ministry-of-health", ["Health Ministry", "Ministry of Health"]),
+    "education": ("ministry-of-education", ["Education Ministry", "Ministry of Education"]),
+    "trade": ("ministry-of-trade", ["Trade Ministry", "Ministry of Trade"]),
+    "economy": ("ministry-of-economy", ["Economy Ministry", "Ministry of Economy", "Economics Ministry"]),
+}
+
+
+def ministries(group: dict) -> list[dict]:
+    """Entities from a group's `min` table: kind = [display name, [aliases], Chinese bare names].
+
+    The display name is not an alias (official names such as "Ministry of the Interior"
+    are every country's). English aliases are the listed ones and "<adjective> <form>" for
+    the usual forms of the kind ("French Interior Ministry"); Chinese aliases are the
+    country's Chinese name followed by each bare name (法国 + 内政部); bare names
+    alone are any country's ministry and are never aliases.
+    """
+    out = []
+    for kind, spec in group.get("min", {}).items():
+        suffix, forms = MINISTRY_FORMS[kind]
+        official, more, zh_bare = spec[0], spec[1] if len(spec) > 1 else [], spec[2] if len(spec) > 2 else []
+        en = list(more)
+        for adj in group["adj"]:
+            en += [f"{adj} {form}" for form in forms]
+        seen = set()
+        en = [a for a in en if not (a.lstrip("~=?").lower() in seen or seen.add(a.lstrip("~=?").lower()))]
+        entity = {"id": f"{group['prefix']}-{suffix}", "name": official, "en": en,
+                  "parent": group.get("gov", group["country"])}
+        if zh_bare:
+            entity["zh"] = [group["zhc"] + z for z in zh_bare]
+        extra = group.get("min_extra", {}).get(kind, {})
+        entity.update(extra)
+        out.append(entity)
+    return out
+
+
 def load_curated(path: str) -> tuple[dict, list[Entity]]:
     with open(path, "rb") as f:
         data = tomllib.load(f)
     meta = data["meta"]
+    groups = [(meta, data.get("e", []))]
+    for group in data.get("group", []):
+        merged = {**meta, **{k: v for k, v in group.items() if k not in ("e", "min", "min_extra")}}
+        merged.setdefault("topic", f"{group['country']}-politics")
+        if "topic" not in group:
+            merged["topic"] = f"{group['country']}-politics"
+        merged["ctx"] = {**meta.get("ctx", {}), **group.get("ctx", {})}
+        groups.append((merged, ministries(group) + group.get("e", [])))
+    entities = []
+    for gmeta, raws in groups:
+        entities.extend(load_entities(path, gmeta, raws))
+    return meta, entities
+
+
+def load_entities(path: str, meta: dict, raws: list[dict]) -> list[Entity]:
     macros = meta.get("ctx", {})
     entities = []
-    for raw in data.get("e", []):
+    for raw in raws:
         where = f"{os.path.relpath(path, ROOT)}: {raw.get('id')}"
         kind = raw.get("kind", meta.get("kind", "org"))
         person = kind == "person"
@@ -204,6 +267,10 @@ def load_curated(path: str) -> tuple[dict, list[Entity]]:
                 if hant != alias.text:
                     aliases.append(Alias(hant, "zh-Hant", alias.exact, alias.support,
                                          [to_hant(b, False) for b in alias.blockers], list(alias.reasons)))
+        # one alias per folded text: "French government" / "French Government" are one key
+        seen: set[str] = set()
+        aliases = [a for a in aliases
+                   if not (fold_key(a.text) in seen or seen.add(fold_key(a.text)))]
         unknown = set(raw) - set(LANG_KEYS) - {"id", "name", "kind", "parent", "ctx", "note", "topics", "no_topic"}
         if unknown:
             sys.exit(f"{where}: unknown fields {sorted(unknown)}")
@@ -219,7 +286,7 @@ def load_curated(path: str) -> tuple[dict, list[Entity]]:
             aliases=aliases,
             source=os.path.relpath(path, ROOT),
         ))
-    return meta, entities
+    return entities
 
 
 def apply_rules(entity: Entity, problems: list[str]) -> None:
@@ -427,8 +494,11 @@ def stats(loaded) -> None:
     out.append("")
     with open(os.path.join(HERE, "STATS.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(out))
-    print("\n".join(out[:4 + len(loaded) + 1]))
-    print(out[-len(tags) - 3])
+    try:
+        print("\n".join(out[:4 + len(loaded) + 1]))
+        print(out[-len(tags) - 3])
+    except BrokenPipeError:
+        pass
 
 
 if __name__ == "__main__":
