@@ -37,6 +37,7 @@ Curated format, one file per output file:
     name = "Home Office"
     parent = "uk-government"            # "" for none; default meta.country (orgs)
     ctx = ["@home", "immigration"]
+    block = ["Cherie Blair"]                # blockers for every alias they contain
     note = "one comment line"           # written above the aliases
     en = ["Home Office", ...]
     zh = ["英国内政部"]                  # zh-Hans; zh-Hant generated unless hant = [...]
@@ -261,6 +262,11 @@ def load_entities(path: str, meta: dict, raws: list[dict]) -> list[Entity]:
         for key, lang in LANG_KEYS.items():
             for item in raw.get(key, []):
                 aliases.append(parse_alias(item, lang, where))
+        # `block`: longer names (a relative, a namesake) that contain an alias of ours
+        for alias in aliases:
+            for blocker in raw.get("block", []):
+                if alias.text in blocker and alias.text != blocker and blocker not in alias.blockers:
+                    alias.blockers.append(blocker)
         if "hant" not in raw:
             for alias in [a for a in aliases if a.lang == "zh-Hans"]:
                 hant = to_hant(alias.text, person)
@@ -271,7 +277,7 @@ def load_entities(path: str, meta: dict, raws: list[dict]) -> list[Entity]:
         seen: set[str] = set()
         aliases = [a for a in aliases
                    if not (fold_key(a.text) in seen or seen.add(fold_key(a.text)))]
-        unknown = set(raw) - set(LANG_KEYS) - {"id", "name", "kind", "parent", "ctx", "note", "topics", "no_topic"}
+        unknown = set(raw) - set(LANG_KEYS) - {"id", "name", "kind", "parent", "ctx", "note", "topics", "no_topic", "block"}
         if unknown:
             sys.exit(f"{where}: unknown fields {sorted(unknown)}")
         note = raw.get("note", [])
