@@ -93,7 +93,7 @@ S2T = opencc.OpenCC("s2t")
 T2S = opencc.OpenCC("t2s")
 # s2t is right for words, wrong for some surnames and for 台 (Taiwan texts
 # and Hong Kong texts both write 台灣, 台北).
-SURNAME_FIXES = {"範": "范", "於": "于", "餘": "余", "薑": "姜", "鐘": "鍾", "穀": "谷", "鬱": "郁", "捨": "舍"}
+SURNAME_FIXES = {"範": "范", "於": "于", "餘": "余", "薑": "姜", "鐘": "鍾", "穀": "谷", "鬱": "郁", "捨": "舍", "併": "并"}
 CHAR_FIXES = {"臺": "台"}
 
 
@@ -124,11 +124,9 @@ def to_hant(text: str, person: bool) -> str:
     converted = S2T.convert(text)
     converted = "".join(CHAR_FIXES.get(c, c) for c in converted)
     if person and len(converted) == len(text):
-        # s2t reads 范/于/余 ... as words (範, 於, 餘); in a personal name they
-        # are surnames or sounds and stay as written.
-        converted = "".join(
-            s if SURNAME_FIXES.get(t) == s else t for s, t in zip(text, converted)
-        )
+        # s2t reads 范/于/余/钟 ... as words (範, 於, 餘, 鐘); in a personal name
+        # they are surnames or sounds: 范, 于, 余, 鍾.
+        converted = "".join(SURNAME_FIXES.get(t, t) for t in converted)
     return converted
 
 
@@ -272,7 +270,7 @@ def load_entities(path: str, meta: dict, raws: list[dict]) -> list[Entity]:
                 hant = to_hant(alias.text, person)
                 if hant != alias.text:
                     aliases.append(Alias(hant, "zh-Hant", alias.exact, alias.support,
-                                         [to_hant(b, False) for b in alias.blockers], list(alias.reasons)))
+                                         [to_hant(b, person) for b in alias.blockers], list(alias.reasons)))
         # one alias per folded text: "French government" / "French Government" are one key
         seen: set[str] = set()
         aliases = [a for a in aliases

@@ -110,6 +110,8 @@ def chinese(simplified: str) -> Verdict:
     if len(simplified) == 1 or (len(han) == 1 and len(simplified.strip()) == 1):
         return Verdict(error="single-character Chinese alias")
     entry = jieba_dict().get(simplified)
+    if simplified in name_dominant():
+        return Verdict(reason="name-dominant")
     if entry and entry[1] not in PROPER_TAGS and entry[0] >= CHINESE_SUPPORT_FREQ:
         return Verdict(False, True, f"jieba {entry[1]} {entry[0]}")
     return Verdict()
