@@ -1,44 +1,72 @@
-"""The ambiguity rule of issue #16 (DATA.md), applied to one alias at a time.
+"""The ambiguity rule of issue #16 (DATA.md, data/freq/README.md), per alias.
 
-data-geo owns the shared implementation (scripts/aliasgen/ambiguity.py with
-data/freq/); it was not committed when these files were generated, so this
-module implements the written rule itself, on the same sources: wordfreq's
-English Zipf frequencies and jieba 0.42.1's dict.txt. Swap it for data-geo's
-module once that lands; the decisions must stay the same.
+The rule is data-geo's: scripts/aliasgen/ambiguity.py with data/freq/. This
+module loads that module when it is present (in this worktree after the merge,
+or at the path in $ALIASGEN_AMBIGUITY, e.g. data-geo's worktree before it) and
+otherwise applies the same rule itself, from the same sources (wordfreq's
+English Zipf frequencies, jieba 0.42.1's dict.txt), so that the generated
+files do not depend on which one ran:
 
-English (Latin-script aliases, judged on the alias lowercased):
-  * a single word with Zipf >= 3.0 that is not name-dominant -> case = "exact";
-  * Zipf >= 4.0 and not name-dominant -> case = "exact" and needs = "support";
-  * an acronym (all capitals, at most six letters, dots allowed) -> case =
-    "exact"; one that is also a frequent word (Zipf >= 4.0: WHO, IT) keeps
-    the support rule above;
-  * multi-word aliases are not judged by frequency (wordfreq's phrase
-    estimate is the rarest word's frequency, not the phrase's): they get
-    rules from the curated input and from the shared-name rule only.
-Chinese (judged on the simplified form):
+English (aliases with a Latin letter, judged lower-cased, single words only;
+a multi-word name is a name):
+  * an acronym that is a frequent letter sequence (Zipf >= 3.0, or two
+    letters) -> case = "exact";
+  * otherwise Zipf >= 4.0 -> case = "exact" and needs = "support";
+    Zipf >= 3.0 -> case = "exact";
+  * unless the word is name-dominant (data/freq/name-dominant.txt, plus the
+    additions proposed in scripts/aliasgen-gov/name-dominant.txt).
+Chinese (aliases of Han characters only, folded to simplified):
   * a single character is never an alias (error);
-  * a jieba dictionary word whose tag is not a proper-name tag (nr, ns, nt,
-    nz, nrt, nrfg) with frequency >= 100 -> needs = "support".
+  * a jieba dictionary word with frequency >= 100 whose tag is not a
+    proper-name tag (nr, ns, nt, nz, nrt, nrfg, and j for abbreviations)
+    -> needs = "support", unless name-dominant.
+The generator is stricter than the rule where a person decided so in the
+curated input (a surname, a common given name, an everyday short form).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
+
+import importlib.util
 
 import jieba
 from wordfreq import zipf_frequency
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROPER_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg"}
+EXEMPT_TAGS = PROPER_TAGS | {"j"}
 EXACT_ZIPF = 3.0
 SUPPORT_ZIPF = 4.0
 CHINESE_SUPPORT_FREQ = 100
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
+ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,}$|^[A-Z][A-Z0-9&+]*[A-Z0-9+]$")
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+@lru_cache(maxsize=1)
+def shared_rule():
+    """data-geo's ambiguity module, or None when it is not available."""
+    candidates = [os.environ.get("ALIASGEN_AMBIGUITY", ""),
+                  os.path.join(ROOT, "scripts", "aliasgen", "ambiguity.py")]
+    for path in candidates:
+        if path and os.path.exists(path):
+            spec = importlib.util.spec_from_file_location("aliasgen_ambiguity", path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[spec.name] = module  # dataclasses look their module up
+            spec.loader.exec_module(module)
+            return module
+    return None
+
+
+def source() -> str:
+    module = shared_rule()
+    return module.__file__ if module else "scripts/aliasgen-gov/rules.py (own implementation)"
 
 
 @dataclass
@@ -86,17 +114,20 @@ def is_han(text: str) -> bool:
 
 def english(text: str) -> Verdict:
     """The frequency rule for one Latin-script alias."""
-    words = text.split()
-    if len(words) != 1:
+    if len(text.split()) != 1:
         return Verdict()
-    lower = text.lower()
+    lower = text.replace(".", "").lower().replace("\u2019", "'")
+    if lower in name_dominant():
+        return Verdict(reason="name-dominant")
+    module = shared_rule()
+    if module:
+        return from_requirement(module.requirement(text))
     zipf = zipf_frequency(lower, "en")
-    dominant = lower in name_dominant()
-    if ACRONYM.match(text):
-        support = zipf >= SUPPORT_ZIPF and not dominant
-        return Verdict(True, support, f"acronym, Zipf {zipf:.1f}")
-    if dominant:
-        return Verdict(reason=f"Zipf {zipf:.1f}, name-dominant")
+    stripped = text.replace(".", "")
+    if ACRONYM.match(text) and text.upper() == text and sum(c.isalpha() for c in text) >= 2:
+        if zipf >= EXACT_ZIPF or (len(stripped) == 2 and stripped.isalpha()):
+            return Verdict(True, False, f"acronym, Zipf {zipf:.1f}")
+        return Verdict()
     if zipf >= SUPPORT_ZIPF:
         return Verdict(True, True, f"Zipf {zipf:.1f} >= {SUPPORT_ZIPF}")
     if zipf >= EXACT_ZIPF:
@@ -106,15 +137,23 @@ def english(text: str) -> Verdict:
 
 def chinese(simplified: str) -> Verdict:
     """The frequency rule for one Chinese alias, given in simplified form."""
-    han = HAN.findall(simplified)
-    if len(simplified) == 1 or (len(han) == 1 and len(simplified.strip()) == 1):
+    if len(simplified.strip()) == 1:
         return Verdict(error="single-character Chinese alias")
-    entry = jieba_dict().get(simplified)
     if simplified in name_dominant():
         return Verdict(reason="name-dominant")
-    if entry and entry[1] not in PROPER_TAGS and entry[0] >= CHINESE_SUPPORT_FREQ:
+    module = shared_rule()
+    if module:
+        return from_requirement(module.requirement(simplified))
+    entry = jieba_dict().get(simplified)
+    if entry and entry[1] not in EXEMPT_TAGS and entry[0] >= CHINESE_SUPPORT_FREQ:
         return Verdict(False, True, f"jieba {entry[1]} {entry[0]}")
     return Verdict()
+
+
+def from_requirement(req) -> Verdict:
+    if req.forbidden:
+        return Verdict(error=req.reason)
+    return Verdict(req.case_exact, req.needs_support, req.reason if (req.case_exact or req.needs_support) else "")
 
 
 def jieba_tag(simplified: str) -> tuple[int, str] | None:
