@@ -470,6 +470,13 @@ def main() -> int:
     return 1 if problems or any("[error]" in l or "[warning]" in l for l in lines) else 0
 
 
+def jieba_words(text: str) -> list[str]:
+    """jieba's own cut (HMM off): only dictionary words and single characters."""
+    import jieba
+    jieba.setLogLevel(60)
+    return list(jieba.cut(text, HMM=False))
+
+
 def stats(loaded) -> None:
     """STATS.md: entities and aliases per file and kind, jieba tags of Chinese names."""
     out = ["# scripts/aliasgen-gov: generated figures (build.py writes this file)", ""]
@@ -491,12 +498,18 @@ def stats(loaded) -> None:
                     continue
                 entry = rules.jieba_tag(a.text)
                 if entry is None:
-                    tags["not in dict.txt"] += 1
-                    unconfirmed.append((e.id, a.text, "-"))
+                    parts = [w for w in re.split(r"[·・]", a.text) if w]
+                    words = [p for part in parts for p in jieba_words(part)]
+                    if all(rules.jieba_tag(w) for w in words) and any(
+                            rules.jieba_tag(w)[1] in rules.PROPER_TAGS for w in words):
+                        tags["not a dict.txt word; every part is one, with a proper-name part"] += 1
+                    else:
+                        tags["not in dict.txt"] += 1
+                        unconfirmed.append((e.id, a.text))
                 elif entry[1] in rules.PROPER_TAGS:
-                    tags["proper-name tag (" + ("nr*" if entry[1].startswith("nr") else entry[1]) + ")"] += 1
+                    tags["dict.txt word, proper-name tag (" + ("nr*" if entry[1].startswith("nr") else entry[1]) + ")"] += 1
                 else:
-                    tags[f"other tag ({entry[1]})"] += 1
+                    tags[f"dict.txt word, other tag ({entry[1]})"] += 1
         total.update(c)
         out.append(f"| {meta['out']}.toml | {c['entities']} | {c['org']} | {c['person']} | {c['other']} | "
                    f"{c['aliases']} | {c['en']} | {c['zh-Hans']} | {c['zh-Hant']} | {c['langs']} |")
@@ -504,12 +517,19 @@ def stats(loaded) -> None:
                f"{total['aliases']} | {total['en']} | {total['zh-Hans']} | {total['zh-Hant']} | {total['langs']} |")
     out.append("")
     n = sum(tags.values())
-    proper = sum(v for k, v in tags.items() if k.startswith("proper"))
-    out.append(f"zh-Hans aliases checked against jieba 0.42.1 dict.txt: {n}; with a proper-name tag "
-               f"(nr/nrt/nrfg/ns/nt/nz): {proper} ({proper / max(n, 1):.1%}).")
+    proper = sum(v for k, v in tags.items() if "proper-name tag" in k)
+    parts = sum(v for k, v in tags.items() if k.startswith("not a dict.txt word; every part"))
+    out.append(f"zh-Hans aliases checked against jieba 0.42.1 dict.txt: {n}; a dict.txt word with a proper-name "
+               f"tag (nr/nrt/nrfg/ns/nt/nz): {proper} ({proper / max(n, 1):.1%}); made of dict.txt words with a "
+               f"proper-name part (法国 + 财政部, 托尼 + 布莱尔): {parts} ({parts / max(n, 1):.1%}).")
     out.append("")
     for k, v in sorted(tags.items(), key=lambda kv: -kv[1]):
         out.append(f"* {k}: {v}")
+    out.append("")
+    out.append("Not confirmed by jieba (reviewed by hand; established forms, or left out):")
+    out.append("")
+    for entity_id, text in unconfirmed:
+        out.append(f"* {entity_id}: {text}")
     out.append("")
     with open(os.path.join(HERE, "STATS.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(out))

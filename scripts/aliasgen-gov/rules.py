@@ -13,8 +13,7 @@ a multi-word name is a name):
     letters) -> case = "exact";
   * otherwise Zipf >= 4.0 -> case = "exact" and needs = "support";
     Zipf >= 3.0 -> case = "exact";
-  * unless the word is name-dominant (data/freq/name-dominant.txt, plus the
-    additions proposed in scripts/aliasgen-gov/name-dominant.txt).
+  * unless the word is name-dominant (data/freq/name-dominant.txt).
 Chinese (aliases of Han characters only, folded to simplified):
   * a single character is never an alias (error);
   * a jieba dictionary word with frequency >= 100 whose tag is not a
@@ -38,6 +37,7 @@ import jieba
 from wordfreq import zipf_frequency
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
 PROPER_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg"}
 EXEMPT_TAGS = PROPER_TAGS | {"j"}
 EXACT_ZIPF = 3.0
@@ -46,9 +46,6 @@ CHINESE_SUPPORT_FREQ = 100
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,}$|^[A-Z][A-Z0-9&+]*[A-Z0-9+]$")
-ROOT = os.path.dirname(os.path.dirname(HERE))
-
-
 @lru_cache(maxsize=1)
 def shared_rule():
     """data-geo's ambiguity module, or None when it is not available."""
@@ -81,17 +78,16 @@ class Verdict:
 
 @lru_cache(maxsize=1)
 def name_dominant() -> dict[str, str]:
-    """Words whose everyday use is overwhelmingly the name, with the reason."""
+    """data/freq/name-dominant.txt (data-geo's reviewed list): word -> reason; empty
+    when the file is not there (then data-geo's module is not either)."""
     words: dict[str, str] = {}
-    with open(os.path.join(HERE, "name-dominant.txt"), encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            word, _, reason = line.partition("\t")
-            if not reason.strip():
-                raise ValueError(f"name-dominant.txt: {word!r} has no reason")
-            words[word.lower()] = reason.strip()
+    path = os.path.join(ROOT, "data", "freq", "name-dominant.txt")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip() and not line.startswith("#"):
+                    word, _, reason = line.rstrip("\n").partition("\t")
+                    words[word.strip().lower()] = reason.strip()
     return words
 
 
