@@ -293,7 +293,29 @@ def load_entities(path: str, meta: dict, raws: list[dict]) -> list[Entity]:
     return entities
 
 
+def surname_rule(entity: Entity) -> None:
+    """DATA.md: a surname alone is an alias only with exact case and support. A
+    person's alias that is the last part of another of its aliases (布莱尔 of
+    托尼·布莱尔, Blair of Tony Blair) is a surname: mark it even where the
+    curated input did not."""
+    if entity.kind != "person":
+        return
+    lasts = set()
+    for alias in entity.aliases:
+        parts = re.split(r"[·・]", alias.text) if rules.is_han(alias.text) else alias.text.split()
+        if len(parts) > 1:
+            lasts.add(parts[-1])
+            if not rules.is_han(alias.text) and len(parts) > 2:
+                lasts.add(" ".join(parts[-2:]))  # de Villepin, Le Pen, Van Rompuy
+    for alias in entity.aliases:
+        if alias.text in lasts and not alias.support:
+            alias.support = True
+            alias.exact = alias.exact or not rules.is_han(alias.text)
+            alias.reasons.append("surname/short form")
+
+
 def apply_rules(entity: Entity, problems: list[str]) -> None:
+    surname_rule(entity)
     for alias in entity.aliases:
         if rules.is_han(alias.text):
             verdict = rules.chinese(to_hans(alias.text))
