@@ -293,6 +293,9 @@ def load_entities(path: str, meta: dict, raws: list[dict]) -> list[Entity]:
     return entities
 
 
+PARTICLES = {"de", "van", "von", "le", "la", "di", "da", "del", "der", "du", "zu", "bin", "al", "el", "dos", "das"}
+
+
 def surname_rule(entity: Entity) -> None:
     """DATA.md: a surname alone is an alias only with exact case and support. A
     person's alias that is the last part of another of its aliases (布莱尔 of
@@ -305,7 +308,7 @@ def surname_rule(entity: Entity) -> None:
         parts = re.split(r"[·・]", alias.text) if rules.is_han(alias.text) else alias.text.split()
         if len(parts) > 1:
             lasts.add(parts[-1])
-            if not rules.is_han(alias.text) and len(parts) > 2:
+            if not rules.is_han(alias.text) and len(parts) > 2 and parts[-2].lower() in PARTICLES:
                 lasts.add(" ".join(parts[-2:]))  # de Villepin, Le Pen, Van Rompuy
     for alias in entity.aliases:
         if alias.text in lasts and not alias.support:
