@@ -317,8 +317,70 @@ def surname_rule(entity: Entity) -> None:
             alias.reasons.append("surname/short form")
 
 
+SHORT_ACRONYM = re.compile(r"^[A-Z]{2,3}$")
+
+
+def dominant_acronyms() -> dict[str, str]:
+    out = {}
+    with open(os.path.join(HERE, "dominant-acronyms.txt"), encoding="utf-8") as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                acronym, _, reason = line.rstrip("\n").partition("\t")
+                if not reason:
+                    sys.exit(f"dominant-acronyms.txt: {acronym} has no reason")
+                out[acronym] = reason
+    return out
+
+
+def acronym_rule(entity: Entity) -> None:
+    """A two- or three-letter acronym is shared with unrelated organisations (EFF: the
+    Electronic Frontier Foundation; IDS: Incomes Data Services): exact case and support,
+    unless dominant-acronyms.txt lists it."""
+    dominant = dominant_acronyms()
+    for alias in entity.aliases:
+        if SHORT_ACRONYM.match(alias.text) and alias.text not in dominant:
+            if not (alias.exact and alias.support):
+                alias.exact = alias.support = True
+                alias.reasons.append("short acronym")
+
+
+MAX_DICT_BLOCKERS = 25
+WORD_TAGS_OF_MODIFIERS = {"v", "vn", "n", "a", "ad", "an", "d", "f", "m", "q", "t", "uj", "ul", "p", "c", "r", "vg", "ng"}
+
+
+def dictionary_blockers(entity: Entity, all_aliases: set[str]) -> None:
+    """A short Chinese alias that needs support (克里, 拉米, 政协) also occurs inside longer
+    names: 克里米亚 (Crimea), 拉米雷斯, 北京市政协. Every jieba dict.txt word that contains
+    it becomes a blocker, unless it is the alias followed by an ordinary word (赖斯说,
+    布什总统, 保守党政府: still a mention) or is itself an alias of some entity (全国政协),
+    the 25 most frequent at most."""
+    table = rules.jieba_dict()
+    for alias in entity.aliases:
+        if not (alias.support and rules.is_han(alias.text)):
+            continue
+        key = to_hans(alias.text)
+        if len(key) > 3:
+            continue
+        found = []
+        for word, (freq, _tag) in table.items():
+            if key not in word or word == key or to_hans(word) in all_aliases:
+                continue
+            if word.startswith(key):
+                rest = table.get(word[len(key):])
+                if rest and rest[1] in WORD_TAGS_OF_MODIFIERS:
+                    continue
+            found.append((freq, word))
+        found.sort(reverse=True)
+        convert = (lambda w: w) if alias.lang == "zh-Hans" or alias.text == key else (lambda w: to_hant(w, False))
+        for _freq, word in found[:MAX_DICT_BLOCKERS]:
+            blocker = convert(word)
+            if blocker not in alias.blockers and alias.text in blocker:
+                alias.blockers.append(blocker)
+
+
 def apply_rules(entity: Entity, problems: list[str]) -> None:
     surname_rule(entity)
+    acronym_rule(entity)
     for alias in entity.aliases:
         if rules.is_han(alias.text):
             verdict = rules.chinese(to_hans(alias.text))
@@ -379,7 +441,7 @@ def entity_toml(entity: Entity) -> str:
     for note in entity.notes:
         lines.append(f"# {note}")
     ruled = sorted({r for a in entity.aliases for r in a.reasons
-                    if r not in ("curated", "surname/short form")})
+                    if r not in ("curated", "surname/short form", "short acronym")})
     shared = [r for r in ruled if r.startswith("shared with")]
     freq = [r for r in ruled if not r.startswith("shared with")]
     if freq:
@@ -461,6 +523,10 @@ def main() -> int:
             ids[e.id] += 1
             apply_rules(e, problems)
         loaded.append((meta, entities, os.path.relpath(os.path.join(curated_dir, name), ROOT)))
+    all_aliases = {to_hans(a.text) for _, es, _ in loaded for e in es for a in e.aliases if rules.is_han(a.text)}
+    for _, es, _ in loaded:
+        for e in es:
+            dictionary_blockers(e, all_aliases)
     for id_, n in ids.items():
         if n > 1:
             problems.append(f"duplicate id {id_}")
@@ -483,6 +549,7 @@ def main() -> int:
                 if alias.text == text and not alias.support:
                     alias.support = True
                     alias.reasons.append(f"shared with {m['others']}")
+                    dictionary_blockers(entity, all_aliases)
                     changed = True
         if not changed:
             break
