@@ -226,11 +226,46 @@ def ministries(group: dict) -> list[dict]:
     return out
 
 
+def provincial_bodies(rows: list[dict]) -> list[dict]:
+    """The party committee, government, people's congress, its standing committee and the
+    CPPCC committee of each provincial-level division of China, named by the fixed
+    pattern every one of them uses (中共广东省委 / 广东省人民政府 / 广东省人大常委会 ...).
+    A row: parent (place id), en, zh (full name: 广东省, 北京市, 西藏自治区), kind
+    (province | municipality | region)."""
+    out = []
+    for row in rows:
+        en, zh, kind, parent = row["en"], row["zh"], row["kind"], row["parent"]
+        slug = row.get("slug", parent)
+        adj = {"province": f"{en} Provincial", "municipality": f"{en} Municipal", "region": f"{en} Autonomous Regional"}[kind]
+        unit = {"province": "Province", "municipality": "Municipality", "region": "Autonomous Region"}[kind]
+        committee = f"{zh}委" if kind != "region" else f"{zh}党委"
+        out.append({"id": f"{slug}-party-committee", "name": f"CPC {adj} Committee", "parent": parent,
+                    "en": [f"{adj} Party Committee", f"CPC {adj} Committee"],
+                    "zh": [f"中共{committee}", committee, f"中国共产党{zh}委员会"]})
+        gov_en = {"province": f"{en} Provincial Government", "municipality": f"{en} Municipal Government",
+                  "region": f"{en} Autonomous Region Government"}[kind]
+        out.append({"id": f"{slug}-government", "name": f"People's Government of {en} {unit}", "parent": parent,
+                    "en": [gov_en, f"People's Government of {en} {unit}"],
+                    "zh": [f"{zh}人民政府", f"{zh}政府"]})
+        out.append({"id": f"{slug}-peoples-congress", "name": f"{adj} People's Congress", "parent": parent,
+                    "en": [f"{adj} People's Congress", f"{en} People's Congress"],
+                    "zh": [f"{zh}人民代表大会", f"{zh}人大"]})
+        out.append({"id": f"{slug}-peoples-congress-standing-committee",
+                    "name": f"Standing Committee of the {adj} People's Congress",
+                    "parent": f"{slug}-peoples-congress",
+                    "en": [f"Standing Committee of the {adj} People's Congress", f"{en} People's Congress Standing Committee"],
+                    "zh": [f"{zh}人民代表大会常务委员会", f"{zh}人大常委会"]})
+        out.append({"id": f"{slug}-cppcc-committee", "name": f"{en} Committee of the CPPCC", "parent": parent,
+                    "en": [f"{en} Committee of the CPPCC", f"{adj} Committee of the Chinese People's Political Consultative Conference"],
+                    "zh": [f"政协{zh}委员会", f"{zh}政协"]})
+    return out
+
+
 def load_curated(path: str) -> tuple[dict, list[Entity]]:
     with open(path, "rb") as f:
         data = tomllib.load(f)
     meta = data["meta"]
-    groups = [(meta, data.get("e", []))]
+    groups = [(meta, data.get("e", []) + provincial_bodies(data.get("province", [])))]
     for group in data.get("group", []):
         merged = {**meta, **{k: v for k, v in group.items() if k not in ("e", "min", "min_extra")}}
         merged.setdefault("topic", f"{group['country']}-politics")
@@ -486,6 +521,22 @@ def write(meta: dict, entities: list[Entity], source: str) -> str:
 WARN = re.compile(r'^(?P<file>[^:]+):(?P<line>\d+): entity "(?P<id>[^"]+)": alias "(?P<text>(?:[^"\\]|\\.)*)" \((?P<key>"[^"]*")\) is also claimed by (?P<others>[^ ]+(?:, [^ ]+)*) without being marked')
 
 
+FALLBACK_PARENTS = {
+    "scotland": "united-kingdom", "wales": "united-kingdom", "northern-ireland": "united-kingdom",
+    "england": "united-kingdom",
+}
+
+
+def known_ids() -> set[str]:
+    """Entity ids of data/aliases.toml and of the tables in data/aliases/ not written here."""
+    paths = [os.path.join(ROOT, "data", "aliases.toml")] + [os.path.join(ROOT, p) for p in other_tables([])]
+    out = set()
+    for path in paths:
+        with open(path, "rb") as f:
+            out.update(e["id"] for e in tomllib.load(f).get("entity", []))
+    return out
+
+
 def other_tables(extra: list[str]) -> list[str]:
     """The tables of data/aliases/ that this script does not write, plus `extra`: the
     shared-name rule must see every name of the merged table."""
@@ -531,6 +582,20 @@ def main() -> int:
         if n > 1:
             problems.append(f"duplicate id {id_}")
     os.makedirs(OUT_DIR, exist_ok=True)
+
+    # Parents that only another helper's tables define (the province and UK-nation places
+    # of data-geo) are used once those tables are in this worktree; until then the
+    # entity points to the fallback (its country), so the files load on their own.
+    known = known_ids() | set(ids)
+    for meta, entities, _src in loaded:
+        for e in entities:
+            if e.parent and e.parent not in known:
+                fallback = FALLBACK_PARENTS.get(e.parent) or (meta.get("fallback_parent") if e.kind != "person" else None)
+                if not fallback:
+                    problems.append(f"{e.id}: unknown parent {e.parent} and no fallback")
+                    continue
+                e.notes.append(f"parent: {e.parent} once that place entity is in the table (until then {fallback})")
+                e.parent = fallback
 
     # Shared-name rule: mark, rewrite, and check again until nothing changes.
     index = {(e.id): e for _, es, _ in loaded for e in es}
