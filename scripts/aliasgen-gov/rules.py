@@ -122,12 +122,12 @@ def english(text: str) -> Verdict:
     stripped = text.replace(".", "")
     if ACRONYM.match(text) and text.upper() == text and sum(c.isalpha() for c in text) >= 2:
         if zipf >= EXACT_ZIPF or (len(stripped) == 2 and stripped.isalpha()):
-            return Verdict(True, False, f"acronym, Zipf {zipf:.1f}")
+            return Verdict(True, False, f"acronym {text} is a frequent letter sequence (Zipf {zipf:.2f})")
         return Verdict()
     if zipf >= SUPPORT_ZIPF:
-        return Verdict(True, True, f"Zipf {zipf:.1f} >= {SUPPORT_ZIPF}")
+        return Verdict(True, True, f"{lower!r} has Zipf {zipf:.2f} >= {SUPPORT_ZIPF}")
     if zipf >= EXACT_ZIPF:
-        return Verdict(True, False, f"Zipf {zipf:.1f} >= {EXACT_ZIPF}")
+        return Verdict(True, False, f"{lower!r} has Zipf {zipf:.2f} >= {EXACT_ZIPF}")
     return Verdict()
 
 
@@ -142,7 +142,7 @@ def chinese(simplified: str) -> Verdict:
         return from_requirement(module.requirement(simplified))
     entry = jieba_dict().get(simplified)
     if entry and entry[1] not in EXEMPT_TAGS and entry[0] >= CHINESE_SUPPORT_FREQ:
-        return Verdict(False, True, f"jieba {entry[1]} {entry[0]}")
+        return Verdict(False, True, f"{simplified} is a jieba word tagged {entry[1]} with frequency {entry[0]} (>= {CHINESE_SUPPORT_FREQ})")
     return Verdict()
 
 
