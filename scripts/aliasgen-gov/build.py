@@ -528,8 +528,8 @@ FALLBACK_PARENTS = {
 
 
 def known_ids() -> set[str]:
-    """Entity ids of data/aliases.toml and of the tables in data/aliases/ not written here."""
-    paths = [os.path.join(ROOT, "data", "aliases.toml")] + [os.path.join(ROOT, p) for p in other_tables([])]
+    """Entity ids of the tables in data/aliases/ not written here."""
+    paths = [os.path.join(ROOT, p) for p in other_tables([])]
     out = set()
     for path in paths:
         with open(path, "rb") as f:
