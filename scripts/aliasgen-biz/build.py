@@ -11,10 +11,19 @@ format of docs/aliases.md, deciding each alias's evidence rules by data:
   gets `case = "exact"`; Zipf >= 4.0 also gets `needs = "support"`, unless the
   word is listed in curated/name-dominant.txt (everyday use is overwhelmingly
   the name). Acronyms (all capitals, 2-6 characters) get `case = "exact"`.
-  Multi-word aliases are not words of the list and get no frequency rule.
+  Multi-word aliases are not words of the list; one made only of words of the
+  list with Zipf >= 3.0 (function words aside: Indian Oil, Bank of China) gets
+  `case = "exact"`, so "Indian oil fields" and "the central bank of China" do
+  not match. A single word written with a possessive 's (Sainsbury's,
+  McDonald's), which canon matches on its bare form, a family name as often as
+  not, gets `needs = "support"`; it never gets `case = "exact"`, which canon
+  cannot match on a possessive (the matched tokens lack the 's).
 * Chinese: a single character is refused; a word of jieba's dictionary whose
   tag is not a proper-name tag (nr, ns, nt, nz, nrt, nrfg) and whose frequency
-  is >= 100 gets `needs = "support"`.
+  is >= 100 gets `needs = "support"`. Stricter than the team rule, because
+  jieba's tags on short words are unreliable (贝壳 "shell" is tagged nr, 曙光
+  "dawn" nz, 荣耀 "glory" nr): any two-character dictionary word with frequency
+  >= 100 needs support too, unless listed in curated/name-dominant.txt.
 * Shared names: an alias (folded: lowercase, traditional to simplified) claimed
   by two or more entities, here or in the default table, needs support in
   every entity of this build that has it.
@@ -80,6 +89,11 @@ KINDS = {"org", "person", "place", "product", "event", "work", "other"}
 LANG_FIELDS = {"en": "en", "zh": "zh-Hans", "hant": "zh-Hant", "tw": "zh-TW", "hk": "zh-HK",
                "ja": "ja", "ko": "ko", "de": "de", "fr": "fr", "ru": "ru"}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+BROAD_TOPICS = {"media"}
+# canon compares an exact-case alias with the matched tokens, which never include a
+# trailing possessive: an exact-case alias written "McDonald's" would never match
+POSSESSIVE_RE = re.compile(r"['’]s\b")
+FUNCTION_WORDS = {"of", "the", "and", "for", "de", "du", "la", "le", "des", "y", "a", "an", "in", "on", "at", "to", "&"}
 ACRONYM_RE = re.compile(r"^[A-Z0-9&.\-+]{2,6}$")
 HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # OpenCC converts these surname characters to their non-surname traditional forms
@@ -259,8 +273,22 @@ class Rules:
             if not alias.exact:
                 alias.exact = True
                 alias.why.append("acronym")
-        key = text.lower()
-        if " " in key or key in self.name_dominant:
+        key = self.fold(text)  # what canon matches: "Foster's" is looked up as "foster"
+        words = re.findall(r"[a-z]+", key)
+        if " " in key and not POSSESSIVE_RE.search(text):
+            # a name made only of everyday words (Indian Oil, Bank of China, Standard Life)
+            # matches only as written: "Indian oil fields", "the central bank of China"
+            content = [w for w in words if w not in FUNCTION_WORDS]
+            if (content and not alias.exact and all(self.en_zipf.get(w, 0) >= EN_EXACT_ZIPF for w in content)):
+                alias.exact = True
+                alias.why.append("words all common")
+            return
+        if " " not in key and POSSESSIVE_RE.search(text) and not alias.support and key not in self.name_dominant:
+            # canon matches "Sainsbury's" on its bare form, which is usually a family name
+            # (Lord Sainsbury, Trevor McDonald): support
+            alias.support = True
+            alias.why.append("possessive of a family name")
+        if key in self.name_dominant:
             return
         z = self.en_zipf.get(key)
         if z is None:
@@ -280,6 +308,13 @@ class Rules:
         if hit and hit[1] not in PROPER_TAGS and hit[0] >= ZH_SUPPORT_FREQ and not alias.support:
             alias.support = True
             alias.why.append(f"jieba {hit[1]} {hit[0]}")
+        # jieba's tags on two-character words are unreliable (贝壳 nr, 曙光 nz, 荣耀 nr):
+        # a frequent two-character word needs support whatever its tag, unless reviewed
+        # as name-dominant
+        if (hit and len(simplified) == 2 and hit[0] >= ZH_SUPPORT_FREQ and not alias.support
+                and simplified not in self.name_dominant):
+            alias.support = True
+            alias.why.append(f"jieba two-character {hit[1]} {hit[0]}")
 
     def zh_status(self, text: str) -> str:
         hit = self.zh_dict.get(self.t2s.convert(text))
@@ -400,6 +435,14 @@ def main() -> None:
                 elif lang == "en" or not HAN_RE.search(a.text):
                     rules.english(a)
 
+    # an exact-case alias with a possessive never matches (see POSSESSIVE_RE)
+    for e in entities:
+        for aliases in e.aliases.values():
+            for a in aliases:
+                if a.exact and POSSESSIVE_RE.search(a.text):
+                    a.exact = False
+                    a.why.append("possessive: exact case dropped (canon cannot match it)")
+
     # drop aliases that add nothing: the same folded key as an earlier alias of the entity
     # that already matches everywhere they would (canon alias check calls that shadowing)
     for e in entities:
@@ -434,6 +477,16 @@ def main() -> None:
                 if folded_default.get(key, set()) - {e.id}:
                     shared_default.append(f"{e.source}:{e.line}: {a.text!r} also in default table: "
                                           + ", ".join(sorted(folded_default[key])))
+
+    # an entity whose aliases need support does not take a broad topic that most
+    # documents of a news corpus carry anyway (the BBC names itself on most of its
+    # pages, so "media" would support The Times or Sky everywhere): it keeps its
+    # narrower topics (newspapers, broadcasting, ...)
+    for e in entities:
+        if any(a.support for al in e.aliases.values() for a in al):
+            narrow = [t for t in e.topics if t not in BROAD_TOPICS]
+            if narrow and len(narrow) < len(e.topics):
+                e.topics = narrow
 
     # support needs a source of support
     for e in entities:
