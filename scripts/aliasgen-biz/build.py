@@ -52,10 +52,12 @@ the previous one):
     ! text                         header comment copied to the output file
     == Section                     section comment in the output
     @kind org | @topics a, b | @parent id | @context w1; w2   defaults for the lines after
-    id | Display Name | en: alias; alias{x,s,b=blocker/blocker} | zh: 简体; 简称{s} | hant: 繁體 |
+    id | Display Name | en: alias; alias{x,s,n,b=blocker/blocker} | zh: 简体; 简称{s} | hant: 繁體 |
          tw: 臺灣 | hk: 香港 | ja: 日本語 | ko: 한국어 | ctx: word; word | parent: id |
          topics: a, b | kind: person | note: comment written above the entity
 
+Flags: x exact case, s needs support, n a person's name in full (苏铭天) that the
+bare-surname rule would otherwise take for a surname, b= blockers.
 The display name is the first English alias unless the field is `en=` instead
 of `en:` (then only the listed aliases are used).
 """
@@ -64,6 +66,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
 import json
 import re
 import subprocess
@@ -89,7 +92,7 @@ KINDS = {"org", "person", "place", "product", "event", "work", "other"}
 LANG_FIELDS = {"en": "en", "zh": "zh-Hans", "hant": "zh-Hant", "tw": "zh-TW", "hk": "zh-HK",
                "ja": "ja", "ko": "ko", "de": "de", "fr": "fr", "ru": "ru"}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-BROAD_TOPICS = {"media"}
+BROAD_TOPICS = {"media", "tech"}
 # canon compares an exact-case alias with the matched tokens, which never include a
 # trailing possessive: an exact-case alias written "McDonald's" would never match
 POSSESSIVE_RE = re.compile(r"['’]s\b")
@@ -107,6 +110,7 @@ class Alias:
     support: bool = False
     blockers: list[str] = field(default_factory=list)
     why: list[str] = field(default_factory=list)
+    full_name: bool = False
 
 
 @dataclass
@@ -140,6 +144,8 @@ def parse_alias(raw: str) -> Alias:
         elif flag == "s":
             alias.support = True
             alias.why.append("typed")
+        elif flag == "n":
+            alias.full_name = True  # a person's name in full although it looks like a bare surname
         elif flag.startswith("b="):
             alias.blockers += split_list(flag[2:], "/")
         else:
@@ -259,6 +265,7 @@ class Rules:
     def hant(self, text: str, person: bool) -> str:
         out = self.s2t.convert(text)
         out = out.replace("臺", "台")  # names use 台 (台積電, 台灣)
+        out = out.replace("裏", "里")  # 里 in transliterations (埃里森) is a sound, not "inside"
         if person:
             chars = list(out)
             for i, c in enumerate(text):
@@ -424,7 +431,8 @@ def main() -> None:
             for a in zh:
                 t = rules.hant(a.text, e.kind == "person")
                 if t != a.text:
-                    hant.append(Alias(t, a.exact, a.support, [rules.hant(b, False) for b in a.blockers], list(a.why)))
+                    hant.append(dataclasses.replace(a, text=t, blockers=[rules.hant(b, False) for b in a.blockers],
+                                                    why=list(a.why)))
             if hant:
                 e.aliases["zh-Hant"] = hant
         for lang, aliases in e.aliases.items():
@@ -434,6 +442,26 @@ def main() -> None:
                     rules.chinese(a, where)
                 elif lang == "en" or not HAN_RE.search(a.text):
                     rules.english(a)
+
+    # people: a bare surname (a single English word, or a transliterated Chinese name
+    # without its given name: 巴菲特 beside 沃伦·巴菲特) is exact case and needs support
+    # (team rule: the document must name the person in full or give context)
+    for e in entities:
+        if e.kind != "person":
+            continue
+        dotted = any("·" in a.text for a in e.aliases.get("zh-Hans", []))
+        for lang, aliases in e.aliases.items():
+            for a in aliases:
+                han = HAN_RE.search(a.text)
+                bare = (not han and lang == "en" and " " not in a.text.strip()) or (
+                    han and dotted and "·" not in a.text and "・" not in a.text)
+                if bare and not a.full_name:
+                    if not han and not a.exact:
+                        a.exact = True
+                        a.why.append("surname")
+                    if not a.support:
+                        a.support = True
+                        a.why.append("surname")
 
     # an exact-case alias with a possessive never matches (see POSSESSIVE_RE)
     for e in entities:
@@ -480,7 +508,8 @@ def main() -> None:
 
     # an entity whose aliases need support does not take a broad topic that most
     # documents of a news corpus carry anyway (the BBC names itself on most of its
-    # pages, so "media" would support The Times or Sky everywhere): it keeps its
+    # pages, so "media" would support The Times or Sky everywhere; "tech" is on
+    # every page of BBC technology news): it keeps its
     # narrower topics (newspapers, broadcasting, ...)
     for e in entities:
         if any(a.support for al in e.aliases.values() for a in al):
