@@ -516,6 +516,13 @@ def main() -> None:
             narrow = [t for t in e.topics if t not in BROAD_TOPICS]
             if narrow and len(narrow) < len(e.topics):
                 e.topics = narrow
+            elif e.kind == "person" and e.topics and not narrow:
+                # a surname is supported by the person's full name or context words, not by
+                # any technology company on the page (Jobs, Brin, Grove)
+                e.topics = []
+            elif e.topics and not narrow:
+                print(f"BROAD-ONLY {e.source}:{e.line}: {e.id} needs support but has only broad topics "
+                      f"{e.topics}: give it a narrower one", file=sys.stderr)
 
     # support needs a source of support
     for e in entities:
