@@ -42,7 +42,7 @@ in .venv-aliasgen):
 
     .venv-aliasgen/bin/python scripts/aliasgen-biz/build.py [--canon target/release/canon]
 
-It prints per-file statistics (entities by kind, aliases, rules applied, Chinese
+`--check` writes nothing and exits 1 when a generated table is stale. It prints per-file statistics (entities by kind, aliases, rules applied, Chinese
 names confirmed by jieba's proper-name tags) and the review lists.
 
 Curated format (one entity per line; a line starting with whitespace continues
@@ -306,6 +306,9 @@ class Rules:
         if z >= EN_SUPPORT_ZIPF and not alias.support:
             alias.support = True
             alias.why.append(f"zipf {z:.2f}")
+        if alias.exact and POSSESSIVE_RE.search(text):
+            alias.exact = False  # see POSSESSIVE_RE: support carries the evidence instead
+            alias.why.append("possessive: exact case dropped (canon cannot match it)")
 
     def chinese(self, alias: Alias, where: str) -> None:
         simplified = self.t2s.convert(alias.text)
@@ -398,6 +401,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--canon", default=str(ROOT / "target" / "release" / "canon"))
     ap.add_argument("--only", help="build only this curated file (stem)")
+    ap.add_argument("--check", action="store_true",
+                    help="write nothing; exit 1 if a generated table differs from what the curated lists give")
     ap.add_argument("--review", help="write every alias a rule changed, with the reason, to this TSV file")
     args = ap.parse_args()
     rules = Rules()
@@ -546,6 +551,7 @@ def main() -> None:
 
     OUT.mkdir(parents=True, exist_ok=True)
     totals = collections.Counter()
+    stale: list[str] = []
     for stem, (header, items) in parsed.items():
         if args.only and stem != args.only:
             continue
@@ -574,10 +580,18 @@ def main() -> None:
                     if HAN_RE.search(a.text) and lang == "zh-Hans":
                         stats["zh-Hans"] += 1
                         stats["zh:" + rules.zh_status(a.text)] += 1
-        (OUT / f"{stem}.toml").write_text("\n".join(out).rstrip() + "\n", encoding="utf-8")
+        text = "\n".join(out).rstrip() + "\n"
+        target = OUT / f"{stem}.toml"
+        if args.check:
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                stale.append(str(target.relative_to(ROOT)))
+        else:
+            target.write_text(text, encoding="utf-8")
         print(f"{stem}.toml: " + ", ".join(f"{k}={v}" for k, v in sorted(stats.items())))
         totals.update(stats)
     print("TOTAL: " + ", ".join(f"{k}={v}" for k, v in sorted(totals.items())))
+    if stale:
+        raise SystemExit("stale (rerun build.py): " + ", ".join(stale))
 
 
 if __name__ == "__main__":
