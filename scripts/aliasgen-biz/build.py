@@ -238,7 +238,10 @@ class Rules:
         words = top_n_list("en", EN_LIST_SIZE)
         self.en_zipf = {w: zipf_frequency(w, "en") for w in words}
         self.name_dominant = {}
-        for raw in (CURATED / "name-dominant.txt").read_text(encoding="utf-8").splitlines():
+        # ours, plus the team's list (data/freq/name-dominant.txt, data-geo) once merged
+        lists = [CURATED / "name-dominant.txt", ROOT / "data" / "freq" / "name-dominant.txt"]
+        lines = [raw for path in lists if path.exists() for raw in path.read_text(encoding="utf-8").splitlines()]
+        for raw in lines:
             if raw.strip() and not raw.startswith("#"):
                 word, _, reason = raw.partition("\t")
                 if not reason.strip():
