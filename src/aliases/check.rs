@@ -77,6 +77,20 @@ pub fn merge_and_check(sources: &[TableSource]) -> (Vec<Entity>, Problems) {
     (merged, problems)
 }
 
+/// What `canon alias check` reports: [`merge_and_check`] plus the frequency
+/// rule (`ambiguity.rs`), whose word lists only this command and the importer
+/// load (loading a table for matching does not).
+pub fn check_tables(sources: &[TableSource]) -> (Vec<Entity>, Problems) {
+    let (merged, mut problems) = merge_and_check(sources);
+    problems.extend(
+        super::ambiguity::frequency_problems(&merged)
+            .into_iter()
+            .map(|p| (Severity::Warning, p)),
+    );
+    problems.sort_by(|a, b| (&a.1.file, a.1.line).cmp(&(&b.1.file, b.1.line)));
+    (merged, problems)
+}
+
 fn error(file: &str, line: usize, message: String) -> (Severity, TableProblem) {
     problem(Severity::Error, file, line, message)
 }

@@ -8,6 +8,7 @@
 //! key is computed from a document's tokens and from a query typed at the
 //! command line, without loading the Chinese dictionary.
 
+pub mod ambiguity;
 mod check;
 mod load;
 mod lookup;
@@ -16,7 +17,7 @@ use std::fmt;
 
 use rustc_hash::FxHashMap;
 
-pub use check::{Severity, merge_and_check as check_sources};
+pub use check::{Severity, check_tables as check_sources};
 pub use load::TableSource;
 pub use lookup::{Lookup, LookupCandidate};
 
