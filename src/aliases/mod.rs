@@ -91,6 +91,9 @@ pub struct Entity {
     pub topics: Vec<String>,
     /// Words whose presence nearby supports this entity's ambiguous aliases.
     pub context: Vec<String>,
+    /// The entity's Wikidata item id (`Q42`), if the table gives one; written
+    /// in every output mention of the entity.
+    pub wikidata: Option<String>,
     /// Every alias, in table order.
     pub aliases: Vec<AliasEntry>,
     /// The table the entity was read from.
