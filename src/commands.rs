@@ -516,3 +516,36 @@ pub fn alias_check(files: &[PathBuf], out: &mut dyn Write) -> Result<Status> {
         Status::Problems
     })
 }
+
+/// `canon alias import`: writes the table and reports what was imported on
+/// `stderr` (with a progress bar when it is a terminal and not `quiet`).
+/// [`Status::Problems`] when records of the input were rejected.
+pub fn alias_import(
+    options: &crate::aliases::import::ImportOptions,
+    quiet: bool,
+    stderr: &mut dyn Write,
+) -> Result<Status> {
+    let progress = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = progress_bar(None);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} {bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+            )
+            .expect("valid template"),
+        );
+        bar
+    });
+    let summary = crate::aliases::import::import(options, progress.as_ref());
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    let summary = summary?;
+    if !quiet {
+        let _ = writeln!(stderr, "{summary}");
+    }
+    Ok(if summary.rejected > 0 {
+        Status::Problems
+    } else {
+        Status::Success
+    })
+}

@@ -127,7 +127,7 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 /// Language tags look like `en`, `zh-Hans`, `zh-TW`.
-fn is_valid_lang(tag: &str) -> bool {
+pub(super) fn is_valid_lang(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or("");
     (2..=3).contains(&primary.len())
@@ -267,7 +267,7 @@ fn check_entity(
 
 /// Whether `earlier` matches everywhere `later` would (same key assumed), so
 /// that `later` adds nothing.
-fn covers(earlier: &AliasEntry, later: &AliasEntry) -> bool {
+pub(super) fn covers(earlier: &AliasEntry, later: &AliasEntry) -> bool {
     let has_han = |a: &AliasEntry| a.text.chars().any(crate::script::is_han);
     if (has_han(earlier) || has_han(later))
         && normalize(&earlier.text).text() != normalize(&later.text).text()

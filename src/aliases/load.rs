@@ -212,13 +212,13 @@ fn convert(
             Kind::ALL.map(Kind::as_str).join(", ")
         )
     })?;
-    if let Some(qid) = &raw.wikidata {
-        if !is_wikidata_id(qid) {
-            return Err(format!(
-                "entity {:?}: wikidata {qid:?} is not a Wikidata item id like \"Q42\"",
-                raw.id
-            ));
-        }
+    if let Some(qid) = &raw.wikidata
+        && !is_wikidata_id(qid)
+    {
+        return Err(format!(
+            "entity {:?}: wikidata {qid:?} is not a Wikidata item id like \"Q42\"",
+            raw.id
+        ));
     }
     let mut aliases = Vec::new();
     for (lang, list) in raw.aliases {
@@ -331,14 +331,19 @@ mod tests {
     #[test]
     fn wikidata_ids_are_read_and_checked() {
         let entity = |qid: &str| {
-            format!("[[entity]]\nid = \"a\"\nname = \"A\"\nkind = \"org\"\nwikidata = \"{qid}\"\naliases.en = [\"A\"]\n")
+            format!(
+                "[[entity]]\nid = \"a\"\nname = \"A\"\nkind = \"org\"\nwikidata = \"{qid}\"\naliases.en = [\"A\"]\n"
+            )
         };
         let (entities, problems) = parse(&toml_source(&entity("Q42")));
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(entities[0].wikidata.as_deref(), Some("Q42"));
         for bad in ["42", "Q", "Q042", "q42", "Q4x", "P31"] {
             let (_, problems) = parse(&toml_source(&entity(bad)));
-            assert!(problems[0].message.contains("not a Wikidata item id"), "{bad}");
+            assert!(
+                problems[0].message.contains("not a Wikidata item id"),
+                "{bad}"
+            );
         }
     }
 

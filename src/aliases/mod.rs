@@ -10,6 +10,7 @@
 
 pub mod ambiguity;
 mod check;
+pub mod import;
 mod load;
 mod lookup;
 
