@@ -123,7 +123,10 @@ fn alias_check_reports_frequent_words_without_their_rules() {
     let output = run(&["alias", "check", table.to_str().unwrap()]);
     let out = stdout(&output);
     let path = table.display();
-    let findings: Vec<&str> = out.lines().filter(|l| l.contains("frequent word")).collect();
+    let findings: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("frequent word"))
+        .collect();
     assert_eq!(
         findings,
         [

@@ -288,7 +288,9 @@ mod tests {
         for yes in ["NATO", "U.S.", "U.S", "US", "AT&T", "OPEC+", "G7S", "WHO"] {
             assert!(is_acronym(yes), "{yes}");
         }
-        for no in ["G7", "G20", "Nato", "U", "A.", "", "N-A", "5G", "iPhone", "A&"] {
+        for no in [
+            "G7", "G20", "Nato", "U", "A.", "", "N-A", "5G", "iPhone", "A&",
+        ] {
             assert!(!is_acronym(no), "{no}");
         }
     }
