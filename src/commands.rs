@@ -525,14 +525,13 @@ pub fn alias_import(
     quiet: bool,
     stderr: &mut dyn Write,
 ) -> Result<Status> {
+    let size = std::fs::metadata(&options.input)
+        .ok()
+        .filter(|m| m.is_file() && options.input != Path::new("-"))
+        .map(|m| m.len());
     let progress = (!quiet && std::io::stderr().is_terminal()).then(|| {
-        let bar = progress_bar(None);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{msg} {bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
-            )
-            .expect("valid template"),
-        );
+        let bar = progress_bar(size);
+        bar.set_message("importing");
         bar
     });
     let summary = crate::aliases::import::import(options, progress.as_ref());

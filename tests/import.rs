@@ -197,7 +197,7 @@ fn malformed_dump_lines_are_rejected_with_their_line_and_counted() {
     );
     // In = imported + skipped + rejected.
     assert!(
-        report.contains("read 15 records: 9 entities imported, 4 skipped (1 no label in the chosen languages, 2 no matching class, 1 not an item), 2 rejected"),
+        report.contains("read 15 entities: 9 entities imported, 4 skipped (1 no label in the chosen languages, 2 no matching class, 1 not an item), 2 rejected"),
         "{report}"
     );
     assert!(read(&out).contains("id = \"harbor-lantern-holdings\""));

@@ -104,6 +104,8 @@ pub struct ImportSummary {
     pub output: PathBuf,
     /// Input records read: entities of the dump, rows of a CSV/TSV file.
     pub records: u64,
+    /// What a record is: `entities` or `rows`.
+    pub record_name: &'static str,
     /// Entities written.
     pub entities: u64,
     /// Records not imported, by reason (`no matching class`, ...).
@@ -167,8 +169,8 @@ impl fmt::Display for ImportSummary {
         let skipped: u64 = self.skipped.values().sum();
         write!(
             f,
-            "read {} records: {} entities imported, {} skipped",
-            self.records, self.entities, skipped
+            "read {} {}: {} entities imported, {} skipped",
+            self.records, self.record_name, self.entities, skipped
         )?;
         if skipped > 0 {
             write!(f, " ({})", by_reason(&self.skipped))?;
@@ -242,6 +244,11 @@ pub fn import(options: &ImportOptions, progress: Option<&ProgressBar>) -> Result
     }
     let mut summary = ImportSummary {
         output: options.output.clone(),
+        record_name: if format == Format::Wikidata {
+            "entities"
+        } else {
+            "rows"
+        },
         ..ImportSummary::default()
     };
     let name = options.input.display().to_string();

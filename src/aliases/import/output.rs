@@ -237,9 +237,35 @@ impl TableWriter {
             .file
             .into_inner()
             .map_err(|e| io_error(e.into_error()))?;
+        temporary
+            .as_file()
+            .set_permissions(table_permissions(&path))
+            .map_err(io_error)?;
         temporary.as_file().sync_all().map_err(io_error)?;
         temporary.persist(&path).map_err(|e| io_error(e.error))?;
         Ok(())
+    }
+}
+
+/// The permissions a table written to `path` gets: those of the file it
+/// replaces, else read for all and write for the owner (a temporary file
+/// starts private to its owner, which a table is not).
+fn table_permissions(path: &Path) -> std::fs::Permissions {
+    if let Ok(metadata) = std::fs::metadata(path) {
+        return metadata.permissions();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::Permissions::from_mode(0o644)
+    }
+    #[cfg(not(unix))]
+    {
+        let mut permissions = std::fs::metadata(folder_of(path))
+            .map(|m| m.permissions())
+            .expect("the output folder exists: the temporary file was made in it");
+        permissions.set_readonly(false);
+        permissions
     }
 }
 
@@ -377,6 +403,24 @@ mod tests {
         writer.finish().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("# Imported by `canon alias import` from in.csv."));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            // The replaced file's permissions are kept; a new table is readable by all.
+            let fresh = dir.path().join("new.toml");
+            TableWriter::create(&fresh, TableFormat::Toml, "x")
+                .unwrap()
+                .finish()
+                .unwrap();
+            assert_eq!(mode(&fresh), 0o644);
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+            TableWriter::create(&path, TableFormat::Toml, "x")
+                .unwrap()
+                .finish()
+                .unwrap();
+            assert_eq!(mode(&path), 0o640);
+        }
         assert_eq!(read_back(text, TableFormat::Toml).name, "A");
     }
 }
