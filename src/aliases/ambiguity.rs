@@ -13,8 +13,15 @@
 //! `canon alias import` pay for it, `canon normalize` never does.
 //!
 //! Where the Python rule has a quirk, this one follows it (the point is one
-//! rule), except for two approximations of canon's own behaviour that the
-//! Python side makes and this side need not:
+//! rule): an acronym is judged by its letters even when they spell a
+//! name-dominant word; a possessive is looked up as written (`China’s` is the
+//! wordfreq token `china's`, which is not name-dominant, so it needs exact
+//! case); a word with a character wordfreq never keeps (`OPEC+`) is rare; a
+//! Han alias with any other character (`A股`) needs nothing; and a word jieba
+//! tags as a name needs nothing even when it is also a common word (和平,
+//! 长安, 中山 are tagged `nz`, `ns`, `ns`: the rule cannot see those, `blockers` and the
+//! shared-name check have to). It departs only where the Python side
+//! approximates canon's own behaviour:
 //!
 //! * traditional characters are folded to simplified ones with canon's fold
 //!   (the one matching uses) rather than OpenCC;
