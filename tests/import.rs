@@ -256,6 +256,10 @@ fn csv_and_tsv_files_become_tables() {
     let output = import(TSV, &jsonl, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     insta::assert_snapshot!("tsv_table", read(&jsonl));
+    // Kinds come from the kind column, not from --kind.
+    let output = import(CSV, &dir.path().join("k.toml"), &["--kind", "org=Q5"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--kind applies to Wikidata dumps"));
     // The two tables hold the same entities.
     let show = |table: &Path| {
         let output = canon()
