@@ -2,9 +2,9 @@
 //! against common words by default.
 //!
 //! Two formats are read, one module each: the Wikidata JSON dump
-//! ([`wikidata`]) and CSV/TSV with one row per alias ([`delimited`]). Both
+//! (`wikidata.rs`) and CSV/TSV with one row per alias (`delimited.rs`). Both
 //! turn their input into *drafts* (an entity and its aliases as read) and
-//! hand them to a [`collect::Collector`], which applies the table-wide rules
+//! hand them to a collector (`collect.rs`), which applies the table-wide rules
 //! in two passes:
 //!
 //! 1. while reading, each draft gets the frequency rule
@@ -15,7 +15,7 @@
 //!    and its first owner);
 //! 2. ids are settled, parents resolved (cycles cut), and the spilled drafts
 //!    are read back, names shared between entities marked `needs =
-//!    "support"`, and written as the output table ([`output`]), atomically.
+//!    "support"`, and written as the output table (`output.rs`), atomically.
 //!
 //! So a dump of any size is read once, in memory bounded by the imported
 //! part, and an imported table passes `canon alias check` except for what the
