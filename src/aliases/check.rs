@@ -77,9 +77,10 @@ pub fn merge_and_check(sources: &[TableSource]) -> (Vec<Entity>, Problems) {
     (merged, problems)
 }
 
-/// What `canon alias check` reports: the merge and its checks (`merge_and_check`) plus the frequency
-/// rule (`ambiguity.rs`), whose word lists only this command and the importer
-/// load (loading a table for matching does not).
+/// What `canon alias check` reports: the merge and its checks
+/// (`merge_and_check`) plus the frequency rule (`ambiguity.rs`), whose word
+/// lists only this command and the importer load (loading a table for
+/// matching does not).
 pub fn check_tables(sources: &[TableSource]) -> (Vec<Entity>, Problems) {
     let (merged, mut problems) = merge_and_check(sources);
     problems.extend(
