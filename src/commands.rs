@@ -516,3 +516,35 @@ pub fn alias_check(files: &[PathBuf], out: &mut dyn Write) -> Result<Status> {
         Status::Problems
     })
 }
+
+/// `canon alias import`: writes the table and reports what was imported on
+/// `stderr` (with a progress bar when it is a terminal and not `quiet`).
+/// [`Status::Problems`] when records of the input were rejected.
+pub fn alias_import(
+    options: &crate::aliases::import::ImportOptions,
+    quiet: bool,
+    stderr: &mut dyn Write,
+) -> Result<Status> {
+    let size = std::fs::metadata(&options.input)
+        .ok()
+        .filter(|m| m.is_file() && options.input != Path::new("-"))
+        .map(|m| m.len());
+    let progress = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = progress_bar(size);
+        bar.set_message("importing");
+        bar
+    });
+    let summary = crate::aliases::import::import(options, progress.as_ref());
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    let summary = summary?;
+    if !quiet {
+        let _ = writeln!(stderr, "{summary}");
+    }
+    Ok(if summary.rejected > 0 {
+        Status::Problems
+    } else {
+        Status::Success
+    })
+}

@@ -20,6 +20,14 @@ pub enum Error {
     /// An alias table failed to load; every problem found is listed.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     AliasTable(Vec<crate::aliases::TableProblem>),
+    /// The input of `canon alias import` cannot be imported; every problem
+    /// found is listed as `file:line: message`, and nothing is written.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    ImportInput(Vec<crate::aliases::TableProblem>),
+    /// The options of `canon alias import` do not fit (an unknown language
+    /// code, a kind without classes, an output that is also the input).
+    #[error("{0}")]
+    ImportOptions(String),
     /// Writing the output stream failed (for instance the reader went away).
     #[error("writing output: {0}")]
     Output(std::io::Error),

@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 
 use canon::AnalyzeOptions;
 use canon::aliases::Kind;
+use canon::aliases::import::{self, ImportOptions};
 use canon::commands::{self, NormalizeArgs, Status};
 use canon::corpus::{CorpusOptions, DEFAULT_MAX_BYTES};
 use canon::decode::Layout;
@@ -44,7 +45,7 @@ struct Cli {
 enum Command {
     /// Normalize documents into JSON Lines (one output line per input record).
     Normalize(NormalizeCli),
-    /// Look up, show, list and check entity aliases.
+    /// Look up, show, list, check and import entity aliases.
     #[command(subcommand)]
     Alias(AliasCommand),
 }
@@ -147,6 +148,42 @@ enum AliasCommand {
         /// Tables to check together with the default table.
         files: Vec<PathBuf>,
     },
+    /// Make an alias table from a Wikidata JSON dump or a CSV/TSV file, with
+    /// the frequency and shared-name rules applied.
+    Import(ImportCli),
+}
+
+#[derive(Debug, Args)]
+struct ImportCli {
+    /// The input: a Wikidata dump (.json, .json.gz, .json.bz2) or a .csv/.tsv
+    /// file with columns id, name, kind, lang, alias; - reads standard input.
+    input: PathBuf,
+    /// The table to write, .toml or .jsonl (replaced atomically; never the input).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: PathBuf,
+    /// The input's format, when its name does not say.
+    #[arg(long, value_enum)]
+    format: Option<ImportFormat>,
+    /// Wikidata language codes to import, in order of preference.
+    #[arg(long, value_delimiter = ',', default_value = canon::aliases::import::DEFAULT_LANGS)]
+    langs: Vec<String>,
+    /// Wikidata: KIND=QID,... (org=Q4830453,Q43229); items with one of these
+    /// P31 classes are imported as KIND. Repeatable; @FILE reads QIDs from a file.
+    #[arg(long = "kind", value_name = "KIND=QID,...")]
+    kinds: Vec<String>,
+    /// No progress bar and no summary.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ImportFormat {
+    /// The Wikidata JSON dump.
+    Wikidata,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
 }
 
 fn parse_kind(name: &str) -> Result<Kind, String> {
@@ -233,6 +270,20 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 commands::alias_list(&table, kind, lang.as_deref(), json, stdout)?
             }
             AliasCommand::Check { files } => commands::alias_check(&files, stdout)?,
+            AliasCommand::Import(args) => {
+                let options = ImportOptions {
+                    input: args.input,
+                    output: args.output,
+                    format: args.format.map(|f| match f {
+                        ImportFormat::Wikidata => import::Format::Wikidata,
+                        ImportFormat::Csv => import::Format::Csv,
+                        ImportFormat::Tsv => import::Format::Tsv,
+                    }),
+                    langs: args.langs,
+                    kinds: args.kinds,
+                };
+                commands::alias_import(&options, args.quiet, &mut std::io::stderr())?
+            }
         },
     })
 }

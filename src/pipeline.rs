@@ -39,6 +39,8 @@ pub struct EntityMention {
     pub id: String,
     /// The entity's display name.
     pub name: String,
+    /// The entity's Wikidata item id (`Q42`), when its table gives one.
+    pub wikidata: Option<String>,
     /// The mention as written in the original text.
     pub surface: String,
     /// Code-point offset of the mention in the original text.
@@ -160,6 +162,7 @@ impl Canon {
                 EntityMention {
                     id: entity.id.clone(),
                     name: entity.name.clone(),
+                    wikidata: entity.wikidata.clone(),
                     surface: String::new(),
                     start,
                     end,

@@ -113,6 +113,10 @@ pub fn write_record(
         write_str(out, &mention.id);
         out.extend_from_slice(b",\"name\":");
         write_str(out, &mention.name);
+        if let Some(qid) = &mention.wikidata {
+            out.extend_from_slice(b",\"wikidata\":");
+            write_str(out, qid);
+        }
         out.extend_from_slice(b",\"surface\":");
         write_str(out, &mention.surface);
         let _ = write!(

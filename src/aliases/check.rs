@@ -77,6 +77,21 @@ pub fn merge_and_check(sources: &[TableSource]) -> (Vec<Entity>, Problems) {
     (merged, problems)
 }
 
+/// What `canon alias check` reports: the merge and its checks
+/// (`merge_and_check`) plus the frequency rule (`ambiguity.rs`), whose word
+/// lists only this command and the importer load (loading a table for
+/// matching does not).
+pub fn check_tables(sources: &[TableSource]) -> (Vec<Entity>, Problems) {
+    let (merged, mut problems) = merge_and_check(sources);
+    problems.extend(
+        super::ambiguity::frequency_problems(&merged)
+            .into_iter()
+            .map(|p| (Severity::Warning, p)),
+    );
+    problems.sort_by(|a, b| (&a.1.file, a.1.line).cmp(&(&b.1.file, b.1.line)));
+    (merged, problems)
+}
+
 fn error(file: &str, line: usize, message: String) -> (Severity, TableProblem) {
     problem(Severity::Error, file, line, message)
 }
@@ -113,7 +128,7 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 /// Language tags look like `en`, `zh-Hans`, `zh-TW`.
-fn is_valid_lang(tag: &str) -> bool {
+pub(super) fn is_valid_lang(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or("");
     (2..=3).contains(&primary.len())
@@ -253,7 +268,7 @@ fn check_entity(
 
 /// Whether `earlier` matches everywhere `later` would (same key assumed), so
 /// that `later` adds nothing.
-fn covers(earlier: &AliasEntry, later: &AliasEntry) -> bool {
+pub(super) fn covers(earlier: &AliasEntry, later: &AliasEntry) -> bool {
     let has_han = |a: &AliasEntry| a.text.chars().any(crate::script::is_han);
     if (has_han(earlier) || has_han(later))
         && normalize(&earlier.text).text() != normalize(&later.text).text()

@@ -82,6 +82,8 @@ struct RawEntity {
     topics: Vec<String>,
     #[serde(default)]
     context: Vec<String>,
+    #[serde(default)]
+    wikidata: Option<String>,
     aliases: BTreeMap<String, Vec<RawAlias>>,
 }
 
@@ -210,6 +212,14 @@ fn convert(
             Kind::ALL.map(Kind::as_str).join(", ")
         )
     })?;
+    if let Some(qid) = &raw.wikidata
+        && !is_wikidata_id(qid)
+    {
+        return Err(format!(
+            "entity {:?}: wikidata {qid:?} is not a Wikidata item id like \"Q42\"",
+            raw.id
+        ));
+    }
     let mut aliases = Vec::new();
     for (lang, list) in raw.aliases {
         for alias in list {
@@ -254,9 +264,17 @@ fn convert(
         parent: raw.parent,
         topics: raw.topics,
         context: raw.context,
+        wikidata: raw.wikidata,
         aliases,
         file: String::new(),
         line,
+    })
+}
+
+/// Whether `text` is a Wikidata item id: `Q` and a number without leading zeros.
+pub fn is_wikidata_id(text: &str) -> bool {
+    text.strip_prefix('Q').is_some_and(|digits| {
+        !digits.is_empty() && !digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit())
     })
 }
 
@@ -308,6 +326,25 @@ mod tests {
         assert_eq!(entities.len(), 1);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, 3);
+    }
+
+    #[test]
+    fn wikidata_ids_are_read_and_checked() {
+        let entity = |qid: &str| {
+            format!(
+                "[[entity]]\nid = \"a\"\nname = \"A\"\nkind = \"org\"\nwikidata = \"{qid}\"\naliases.en = [\"A\"]\n"
+            )
+        };
+        let (entities, problems) = parse(&toml_source(&entity("Q42")));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(entities[0].wikidata.as_deref(), Some("Q42"));
+        for bad in ["42", "Q", "Q042", "q42", "Q4x", "P31"] {
+            let (_, problems) = parse(&toml_source(&entity(bad)));
+            assert!(
+                problems[0].message.contains("not a Wikidata item id"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

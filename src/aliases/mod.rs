@@ -8,7 +8,9 @@
 //! key is computed from a document's tokens and from a query typed at the
 //! command line, without loading the Chinese dictionary.
 
+pub mod ambiguity;
 mod check;
+pub mod import;
 mod load;
 mod lookup;
 
@@ -16,7 +18,7 @@ use std::fmt;
 
 use rustc_hash::FxHashMap;
 
-pub use check::{Severity, merge_and_check as check_sources};
+pub use check::{Severity, check_tables as check_sources};
 pub use load::TableSource;
 pub use lookup::{Lookup, LookupCandidate};
 
@@ -90,6 +92,9 @@ pub struct Entity {
     pub topics: Vec<String>,
     /// Words whose presence nearby supports this entity's ambiguous aliases.
     pub context: Vec<String>,
+    /// The entity's Wikidata item id (`Q42`), if the table gives one; written
+    /// in every output mention of the entity.
+    pub wikidata: Option<String>,
     /// Every alias, in table order.
     pub aliases: Vec<AliasEntry>,
     /// The table the entity was read from.

@@ -1,0 +1,427 @@
+//! The two passes of an import (see the module documentation of
+//! [`super`]): [`Collector::add`] takes drafts as the readers produce them,
+//! [`Collector::finish`] writes the table.
+
+use std::collections::hash_map::Entry;
+use std::fs::File;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::io::{BufRead, BufReader, BufWriter, Seek, Write};
+use std::path::Path;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+use super::output::{TableFormat, TableWriter, spill_file};
+use super::{ImportSummary, ids};
+use crate::aliases::ambiguity::requirement;
+use crate::aliases::check::covers;
+use crate::aliases::load::{TableSource, parse};
+use crate::aliases::{AliasEntry, Entity, Kind, TableProblem, alias_key};
+use crate::{Error, Result};
+
+/// An entity as an input gives it, before the table-wide rules.
+#[derive(Debug, Clone)]
+pub(super) struct Draft {
+    /// The Wikidata item number (42 for Q42), if known.
+    pub qid: Option<u64>,
+    /// The id as given (CSV/TSV); `None` derives one from `slug_label`.
+    pub id: Option<String>,
+    /// The label the id is derived from when none is given.
+    pub slug_label: Option<String>,
+    /// Display name.
+    pub name: String,
+    /// What the entity is.
+    pub kind: Kind,
+    /// The parent's id as given (CSV/TSV).
+    pub parent_id: Option<String>,
+    /// Wikidata items that may be the parent, best first; the first one
+    /// that is imported becomes the parent.
+    pub parent_qids: Vec<u64>,
+    /// `(language tag, alias)` in input order.
+    pub aliases: Vec<(String, String)>,
+    /// Where the entity starts in the input (first row, dump line).
+    pub line: u64,
+}
+
+/// An entity spilled between the passes: everything but its id and parent.
+#[derive(Debug, Serialize, Deserialize)]
+struct Spilled {
+    name: String,
+    kind: String,
+    qid: Option<u64>,
+    aliases: Vec<SpilledAlias>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SpilledAlias {
+    lang: String,
+    text: String,
+    case_exact: bool,
+    needs_support: bool,
+    /// Hash of the alias key (see [`key_hash`]).
+    key: u64,
+}
+
+/// What stays in memory of an entity between the passes.
+#[derive(Debug)]
+struct Registered {
+    /// The given id, or the slug the id is made from.
+    base: Box<str>,
+    given_id: bool,
+    qid: u64,
+    line: u64,
+}
+
+/// A parent named by the input, resolved after the first pass.
+#[derive(Debug)]
+enum ParentRef {
+    Qid(u64),
+    Id(Box<str>),
+}
+
+/// A key owned by several entities.
+const SHARED: u32 = u32::MAX;
+
+/// A 64-bit hash standing for an alias key, so that the first pass keeps 16
+/// bytes per alias instead of the key. Two keys with the same hash would make
+/// their aliases look shared (and need support): with SipHash, for five
+/// million keys about one chance in a million per import.
+fn key_hash(key: &str) -> u64 {
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
+}
+
+/// Collects drafts (first pass) and writes the table (second pass).
+pub(super) struct Collector {
+    spill: BufWriter<File>,
+    input: String,
+    entities: Vec<Registered>,
+    by_qid: FxHashMap<u64, u32>,
+    keys: FxHashMap<u64, u32>,
+    parent_refs: Vec<(u32, ParentRef)>,
+    line: String,
+}
+
+impl Collector {
+    /// A collector spilling next to `output` (the output's disk has room for
+    /// the output, and the spill is smaller than it).
+    pub(super) fn new(output: &Path, input: &str) -> Result<Collector> {
+        Ok(Collector {
+            spill: BufWriter::with_capacity(1 << 16, spill_file(output)?),
+            input: input.to_string(),
+            entities: Vec::new(),
+            by_qid: FxHashMap::default(),
+            keys: FxHashMap::default(),
+            parent_refs: Vec::new(),
+            line: String::new(),
+        })
+    }
+
+    /// First pass for one draft: the frequency rule, aliases that cannot
+    /// match or add nothing left out, the entity registered and spilled.
+    /// A draft left without aliases is skipped.
+    pub(super) fn add(&mut self, draft: Draft, summary: &mut ImportSummary) -> Result<()> {
+        let mut kept: Vec<AliasEntry> = Vec::with_capacity(draft.aliases.len());
+        for (lang, text) in draft.aliases {
+            let text = text.trim().to_string();
+            let required = requirement(&text);
+            if required.forbidden {
+                summary.drop_alias("single Han character");
+                continue;
+            }
+            let key = alias_key(&text);
+            if key.is_empty() {
+                summary.drop_alias("no letters or digits");
+                continue;
+            }
+            let alias = AliasEntry {
+                lang,
+                text,
+                case_exact: required.case_exact,
+                needs_support: required.needs_support,
+                blockers: Vec::new(),
+                key,
+                line: 0,
+            };
+            if kept.iter().any(|k| k.key == alias.key && covers(k, &alias)) {
+                summary.drop_alias("repeated");
+                continue;
+            }
+            kept.push(alias);
+        }
+        if kept.is_empty() {
+            summary.skip("without a usable alias");
+            return Ok(());
+        }
+        let ordinal = self.entities.len() as u32;
+        if ordinal == SHARED {
+            return Err(Error::ImportOptions(format!(
+                "{}: more than {} entities",
+                self.input, SHARED
+            )));
+        }
+        let qid = draft.qid.unwrap_or(0);
+        let (base, given_id) = match draft.id {
+            Some(id) => (id, true),
+            None => (
+                draft
+                    .slug_label
+                    .as_deref()
+                    .map(ids::slug)
+                    .unwrap_or_default(),
+                false,
+            ),
+        };
+        self.entities.push(Registered {
+            base: base.into(),
+            given_id,
+            qid,
+            line: draft.line,
+        });
+        if let Some(qid) = draft.qid {
+            self.by_qid.entry(qid).or_insert(ordinal);
+        }
+        if let Some(parent) = draft.parent_id {
+            self.parent_refs
+                .push((ordinal, ParentRef::Id(parent.into())));
+        }
+        for parent in draft.parent_qids {
+            self.parent_refs.push((ordinal, ParentRef::Qid(parent)));
+        }
+        let mut aliases = Vec::with_capacity(kept.len());
+        for alias in kept {
+            summary.frequent_case += u64::from(alias.case_exact);
+            summary.frequent_support += u64::from(alias.needs_support);
+            let key = key_hash(&alias.key);
+            match self.keys.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(ordinal);
+                }
+                Entry::Occupied(mut slot) => {
+                    if *slot.get() != ordinal {
+                        slot.insert(SHARED);
+                    }
+                }
+            }
+            aliases.push(SpilledAlias {
+                lang: alias.lang,
+                text: alias.text,
+                case_exact: alias.case_exact,
+                needs_support: alias.needs_support,
+                key,
+            });
+        }
+        let spilled = Spilled {
+            name: draft.name,
+            kind: draft.kind.as_str().to_string(),
+            qid: draft.qid,
+            aliases,
+        };
+        let spill_error = |cause| Error::Io {
+            path: "(temporary file)".into(),
+            cause,
+        };
+        serde_json::to_writer(&mut self.spill, &spilled).map_err(|e| spill_error(e.into()))?;
+        self.spill.write_all(b"\n").map_err(spill_error)?;
+        Ok(())
+    }
+
+    /// Second pass: ids, parents, shared names; the table written to `output`.
+    ///
+    /// Parent cycles are cut for Wikidata (whose data has them); in a CSV/TSV
+    /// file, whose parents are given by id, a cycle is an error.
+    pub(super) fn finish(
+        mut self,
+        format: TableFormat,
+        output: &Path,
+        summary: &mut ImportSummary,
+    ) -> Result<()> {
+        let default = DefaultTable::load();
+        let ids = self.assign_ids(&default, summary);
+        let parents = self.resolve_parents(&ids, summary)?;
+        let source = Path::new(&self.input)
+            .file_name()
+            .map_or_else(|| self.input.clone(), |n| n.to_string_lossy().into_owned());
+        let mut writer = TableWriter::create(output, format, &source)?;
+        let spill_error = |cause| Error::Io {
+            path: "(temporary file)".into(),
+            cause,
+        };
+        self.spill.flush().map_err(spill_error)?;
+        let mut spill = self
+            .spill
+            .into_inner()
+            .map_err(|e| spill_error(e.into_error()))?;
+        spill.rewind().map_err(spill_error)?;
+        let mut reader = BufReader::with_capacity(1 << 16, spill);
+        for (ordinal, id) in ids.iter().enumerate() {
+            self.line.clear();
+            reader.read_line(&mut self.line).map_err(spill_error)?;
+            let spilled: Spilled = serde_json::from_str(&self.line)
+                .map_err(|e| spill_error(std::io::Error::other(e)))?;
+            let mut aliases = Vec::with_capacity(spilled.aliases.len());
+            for alias in spilled.aliases {
+                let shared =
+                    self.keys.get(&alias.key) == Some(&SHARED) || default.shares(alias.key, id);
+                let needs_support = alias.needs_support || shared;
+                if needs_support && !alias.needs_support {
+                    summary.shared_support += 1;
+                }
+                aliases.push(AliasEntry {
+                    lang: alias.lang,
+                    text: alias.text,
+                    case_exact: alias.case_exact,
+                    needs_support,
+                    blockers: Vec::new(),
+                    key: String::new(),
+                    line: 0,
+                });
+            }
+            summary.aliases += aliases.len() as u64;
+            let parent = parents[ordinal].clone();
+            summary.parents += u64::from(parent.is_some());
+            let entity = Entity {
+                id: id.clone(),
+                name: spilled.name,
+                kind: Kind::parse(&spilled.kind).expect("spilled kinds are kind names"),
+                parent,
+                topics: Vec::new(),
+                context: Vec::new(),
+                wikidata: spilled.qid.map(|q| format!("Q{q}")),
+                aliases,
+                file: String::new(),
+                line: 0,
+            };
+            writer.entity(&entity)?;
+            summary.entities += 1;
+        }
+        writer.finish()
+    }
+
+    fn assign_ids(&self, default: &DefaultTable, summary: &mut ImportSummary) -> Vec<String> {
+        let derived: Vec<(&str, u64)> = self
+            .entities
+            .iter()
+            .filter(|e| !e.given_id)
+            .map(|e| (&*e.base, e.qid))
+            .collect();
+        let (mut assigned, suffixed) = ids::assign(&derived, &default.ids);
+        summary.ids_suffixed += suffixed;
+        assigned.reverse();
+        self.entities
+            .iter()
+            .map(|e| {
+                if e.given_id {
+                    e.base.to_string()
+                } else {
+                    assigned.pop().expect("one id per derived entity")
+                }
+            })
+            .collect()
+    }
+
+    fn resolve_parents(
+        &mut self,
+        ids: &[String],
+        summary: &mut ImportSummary,
+    ) -> Result<Vec<Option<String>>> {
+        let by_id: FxHashMap<&str, u32> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i as u32))
+            .collect();
+        let mut imported: Vec<Option<u32>> = vec![None; ids.len()];
+        let mut named: Vec<Option<String>> = vec![None; ids.len()];
+        for (child, parent) in std::mem::take(&mut self.parent_refs) {
+            let slot = child as usize;
+            if imported[slot].is_some() || named[slot].is_some() {
+                continue;
+            }
+            match parent {
+                ParentRef::Qid(qid) => {
+                    if let Some(&p) = self.by_qid.get(&qid)
+                        && p != child
+                    {
+                        imported[slot] = Some(p);
+                    }
+                }
+                ParentRef::Id(id) => match by_id.get(&*id) {
+                    Some(&p) => imported[slot] = Some(p),
+                    // A default entity, or an error `alias check` reports.
+                    None => named[slot] = Some(id.into()),
+                },
+            }
+        }
+        let cut = ids::cut_cycles(&mut imported, |e| {
+            let entity = &self.entities[e as usize];
+            if entity.given_id {
+                entity.line
+            } else {
+                entity.qid
+            }
+        });
+        let given: Vec<u32> = cut
+            .iter()
+            .copied()
+            .filter(|&e| self.entities[e as usize].given_id)
+            .collect();
+        if !given.is_empty() {
+            return Err(Error::ImportInput(
+                given
+                    .into_iter()
+                    .map(|e| TableProblem {
+                        file: self.input.clone(),
+                        line: self.entities[e as usize].line as usize,
+                        message: format!("entity {:?}: its parents form a cycle", ids[e as usize]),
+                    })
+                    .collect(),
+            ));
+        }
+        summary.cycles_cut += cut.len() as u64;
+        Ok(imported
+            .into_iter()
+            .zip(named)
+            .map(|(imported, named)| named.or_else(|| imported.map(|p| ids[p as usize].clone())))
+            .collect())
+    }
+}
+
+/// The ids and alias keys of the default table: an imported entity does not
+/// take a default id by accident, and a name it shares with a default entity
+/// needs support.
+struct DefaultTable {
+    ids: FxHashSet<String>,
+    keys: FxHashMap<u64, Vec<Box<str>>>,
+}
+
+impl DefaultTable {
+    fn load() -> DefaultTable {
+        let mut table = DefaultTable {
+            ids: FxHashSet::default(),
+            keys: FxHashMap::default(),
+        };
+        for source in TableSource::default_tables() {
+            // The default table's problems are `alias check`'s business; an
+            // entity it cannot read has no names to share.
+            for entity in parse(&source).0 {
+                for alias in &entity.aliases {
+                    if !alias.key.is_empty() {
+                        table
+                            .keys
+                            .entry(key_hash(&alias.key))
+                            .or_default()
+                            .push(entity.id.as_str().into());
+                    }
+                }
+                table.ids.insert(entity.id);
+            }
+        }
+        table
+    }
+
+    /// Whether a default entity other than `id` has the key with hash `key`.
+    fn shares(&self, key: u64, id: &str) -> bool {
+        self.keys
+            .get(&key)
+            .is_some_and(|owners| owners.iter().any(|owner| &**owner != id))
+    }
+}

@@ -1,0 +1,131 @@
+//! Opening an import's input: a file or standard input, decompressed by what
+//! its first bytes say (gzip, bzip2 or zstd; `latest-all.json.bz2` as
+//! Wikidata publishes it, concatenated streams included), with the raw bytes
+//! read counted on the progress bar.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+use indicatif::ProgressBar;
+
+use crate::{Error, Result};
+
+/// Reads through to `inner`, advancing `progress` by the bytes read.
+struct Counting<R> {
+    inner: R,
+    progress: Option<ProgressBar>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(bar) = &self.progress {
+            bar.inc(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+/// The decompressed bytes of `path` (`-` is standard input). Sets the
+/// progress bar's length to the file's size when it has one.
+pub(super) fn open(path: &Path, progress: Option<&ProgressBar>) -> Result<Box<dyn BufRead>> {
+    let io_error = |cause| Error::Io {
+        path: path.to_path_buf(),
+        cause,
+    };
+    let raw: Box<dyn Read> = if path == Path::new("-") {
+        Box::new(io::stdin())
+    } else {
+        let file = File::open(path).map_err(io_error)?;
+        if let (Some(bar), Ok(metadata)) = (progress, file.metadata())
+            && metadata.is_file()
+        {
+            bar.set_length(metadata.len());
+        }
+        Box::new(file)
+    };
+    let mut raw = BufReader::with_capacity(
+        1 << 16,
+        Counting {
+            inner: raw,
+            progress: progress.cloned(),
+        },
+    );
+    let magic = raw.fill_buf().map_err(io_error)?;
+    Ok(if magic.starts_with(&[0x1F, 0x8B]) {
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::bufread::MultiGzDecoder::new(raw),
+        ))
+    } else if magic.starts_with(b"BZh") {
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            bzip2::bufread::MultiBzDecoder::new(raw),
+        ))
+    } else if magic.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            zstd::stream::read::Decoder::with_buffer(raw).map_err(io_error)?,
+        ))
+    } else {
+        Box::new(raw)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn read_all(path: &Path) -> String {
+        let mut text = String::new();
+        open(path, None).unwrap().read_to_string(&mut text).unwrap();
+        text
+    }
+
+    #[test]
+    fn compressed_inputs_are_recognised_by_their_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[\n{\"id\":\"Q1\"}\n]\n";
+        let plain = dir.path().join("a.json");
+        std::fs::write(&plain, text).unwrap();
+        let gz = dir.path().join("a.gz");
+        let mut encoder = flate2::write::GzEncoder::new(
+            File::create(&gz).unwrap(),
+            flate2::Compression::default(),
+        );
+        encoder.write_all(text.as_bytes()).unwrap();
+        encoder.finish().unwrap();
+        // Two bzip2 streams one after the other, as parallel compressors write them.
+        let bz2 = dir.path().join("a.bz2");
+        let mut bytes = Vec::new();
+        for part in [&text[..5], &text[5..]] {
+            let mut encoder =
+                bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+            encoder.write_all(part.as_bytes()).unwrap();
+            bytes.extend(encoder.finish().unwrap());
+        }
+        std::fs::write(&bz2, bytes).unwrap();
+        let zst = dir.path().join("a.zst");
+        std::fs::write(&zst, zstd::encode_all(text.as_bytes(), 3).unwrap()).unwrap();
+        for path in [&plain, &gz, &bz2, &zst] {
+            assert_eq!(read_all(path), text, "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn progress_counts_raw_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        std::fs::write(&path, "x".repeat(100_000)).unwrap();
+        let bar = ProgressBar::hidden();
+        let mut text = String::new();
+        open(&path, Some(&bar))
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!((bar.position(), bar.length()), (100_000, Some(100_000)));
+    }
+}

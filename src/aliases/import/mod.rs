@@ -1,0 +1,330 @@
+//! `canon alias import`: alias tables from the formats users have, safe
+//! against common words by default.
+//!
+//! Two formats are read, one module each: the Wikidata JSON dump
+//! (`wikidata.rs`) and CSV/TSV with one row per alias (`delimited.rs`). Both
+//! turn their input into *drafts* (an entity and its aliases as read) and
+//! hand them to a collector (`collect.rs`), which applies the table-wide rules
+//! in two passes:
+//!
+//! 1. while reading, each draft gets the frequency rule
+//!    ([`crate::aliases::ambiguity`]) on its aliases, loses aliases that
+//!    cannot match or add nothing, and is spilled to a temporary file; only
+//!    what the second pass needs stays in memory (per entity its QID, the
+//!    base of its id and its parent candidates; per alias key a 64-bit hash
+//!    and its first owner);
+//! 2. ids are settled, parents resolved (cycles cut), and the spilled drafts
+//!    are read back, names shared between entities marked `needs =
+//!    "support"`, and written as the output table (`output.rs`), atomically.
+//!
+//! So a dump of any size is read once, in memory bounded by the imported
+//! part, and an imported table passes `canon alias check` except for what the
+//! rules cannot decide (listed in the README).
+
+mod collect;
+mod delimited;
+mod ids;
+mod input;
+mod output;
+mod wikidata;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use indicatif::ProgressBar;
+
+pub use output::{TableFormat, write_entity};
+pub use wikidata::wikidata_lang_tag;
+
+use super::TableProblem;
+use crate::{Error, Result};
+
+/// The input formats of `canon alias import`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The Wikidata JSON dump: a JSON array with one entity per line.
+    Wikidata,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+}
+
+impl Format {
+    /// The format a file name says: `.json` (Wikidata), `.csv`, `.tsv`, each
+    /// optionally followed by `.gz`, `.bz2` or `.zst`.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+        let inner = [".gz", ".bz2", ".zst"]
+            .iter()
+            .find_map(|suffix| name.strip_suffix(suffix))
+            .unwrap_or(&name);
+        if inner.ends_with(".json") {
+            Some(Format::Wikidata)
+        } else if inner.ends_with(".csv") {
+            Some(Format::Csv)
+        } else if inner.ends_with(".tsv") || inner.ends_with(".tab") {
+            Some(Format::Tsv)
+        } else {
+            None
+        }
+    }
+}
+
+/// What `canon alias import` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The input file; `-` is standard input (then `format` is required).
+    pub input: PathBuf,
+    /// The table to write: `.toml` or `.jsonl`/`.ndjson`.
+    pub output: PathBuf,
+    /// The input's format; `None` takes it from the file name.
+    pub format: Option<Format>,
+    /// Wikidata language codes to import, in order of preference (`en`,
+    /// `zh-hans`, ...); mapped onto canon's tags by [`wikidata_lang_tag`].
+    pub langs: Vec<String>,
+    /// Wikidata only: `KIND=CLASS,...` (`org=Q43229,Q4830453`), the P31
+    /// classes that make an item an entity of that kind; repeatable, the
+    /// first that matches wins. A class may be `@FILE` (QIDs separated by
+    /// commas, spaces or lines; `#` starts a comment).
+    pub kinds: Vec<String>,
+}
+
+/// The Wikidata language codes imported when none are given.
+pub const DEFAULT_LANGS: &str = "en,mul,zh-hans,zh-cn,zh-hant,zh-tw,zh-hk,zh,ja,ko";
+
+/// At most this many rejected records are kept for the report; all are counted.
+const MAX_REPORTED: usize = 20;
+
+/// What an import did, for the report at its end.
+#[derive(Debug, Clone, Default)]
+pub struct ImportSummary {
+    /// The table written.
+    pub output: PathBuf,
+    /// Input records read: entities of the dump, rows of a CSV/TSV file.
+    pub records: u64,
+    /// What a record is: `entities` or `rows`.
+    pub record_name: &'static str,
+    /// Entities written.
+    pub entities: u64,
+    /// Records not imported, by reason (`no matching class`, ...).
+    pub skipped: BTreeMap<&'static str, u64>,
+    /// Records that could not be read (malformed JSON); the first few are in `rejects`.
+    pub rejected: u64,
+    /// The first rejected records, as `file:line: reason`.
+    pub rejects: Vec<TableProblem>,
+    /// Aliases written.
+    pub aliases: u64,
+    /// Aliases the frequency rule made `case = "exact"`.
+    pub frequent_case: u64,
+    /// Aliases the frequency rule made `needs = "support"`.
+    pub frequent_support: u64,
+    /// Aliases made `needs = "support"` because another entity (imported or
+    /// of the default table) has the same name.
+    pub shared_support: u64,
+    /// Aliases left out, by reason (`single Han character`, ...).
+    pub dropped: BTreeMap<&'static str, u64>,
+    /// Entities written with a parent.
+    pub parents: u64,
+    /// Parent links left out because they closed a cycle.
+    pub cycles_cut: u64,
+    /// Entities whose id got a `-qNNN` suffix because another entity (imported
+    /// or of the default table) has the same slug.
+    pub ids_suffixed: u64,
+    /// CSV/TSV columns that were not read.
+    pub ignored_columns: Vec<String>,
+}
+
+impl ImportSummary {
+    fn skip(&mut self, reason: &'static str) {
+        *self.skipped.entry(reason).or_default() += 1;
+    }
+
+    fn drop_alias(&mut self, reason: &'static str) {
+        *self.dropped.entry(reason).or_default() += 1;
+    }
+
+    fn reject(&mut self, problem: TableProblem) {
+        self.rejected += 1;
+        if self.rejects.len() < MAX_REPORTED {
+            self.rejects.push(problem);
+        }
+    }
+}
+
+fn by_reason(counts: &BTreeMap<&'static str, u64>) -> String {
+    counts
+        .iter()
+        .map(|(reason, n)| format!("{n} {reason}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for problem in &self.rejects {
+            writeln!(f, "{problem}")?;
+        }
+        let skipped: u64 = self.skipped.values().sum();
+        write!(
+            f,
+            "read {} {}: {} entities imported, {} skipped",
+            self.records, self.record_name, self.entities, skipped
+        )?;
+        if skipped > 0 {
+            write!(f, " ({})", by_reason(&self.skipped))?;
+        }
+        writeln!(f, ", {} rejected", self.rejected)?;
+        write!(
+            f,
+            "{} aliases; frequent words: {} case = \"exact\", {} needs = \"support\"; shared names: {} needs = \"support\"",
+            self.aliases, self.frequent_case, self.frequent_support, self.shared_support
+        )?;
+        let dropped: u64 = self.dropped.values().sum();
+        if dropped > 0 {
+            write!(f, "; {dropped} left out ({})", by_reason(&self.dropped))?;
+        }
+        writeln!(f)?;
+        write!(f, "{} parents", self.parents)?;
+        if self.cycles_cut > 0 {
+            write!(f, " ({} more left out to break cycles)", self.cycles_cut)?;
+        }
+        if self.ids_suffixed > 0 {
+            write!(
+                f,
+                "; {} ids suffixed with their QID (slug taken)",
+                self.ids_suffixed
+            )?;
+        }
+        writeln!(f)?;
+        if !self.ignored_columns.is_empty() {
+            writeln!(f, "ignored columns: {}", self.ignored_columns.join(", "))?;
+        }
+        write!(
+            f,
+            "wrote {}; `canon alias check {}` lists what the rules could not decide",
+            self.output.display(),
+            self.output.display()
+        )
+    }
+}
+
+/// Imports `options.input` into the table `options.output`.
+///
+/// `progress`, when given, is advanced by the input bytes read (compressed
+/// bytes for a compressed file); its length is set when the size is known.
+///
+/// Errors: unreadable input or unwritable output, options that do not fit
+/// ([`Error::ImportOptions`]), a CSV/TSV file with problems (every one listed,
+/// [`Error::ImportInput`]; nothing is written). Malformed lines of a Wikidata
+/// dump do not stop the import: they are counted in
+/// [`ImportSummary::rejected`].
+pub fn import(options: &ImportOptions, progress: Option<&ProgressBar>) -> Result<ImportSummary> {
+    let format = match options.format {
+        Some(format) => format,
+        None => Format::from_path(&options.input).ok_or_else(|| {
+            Error::ImportOptions(format!(
+                "{}: cannot tell the format from the name (.json, .csv or .tsv, optionally .gz/.bz2/.zst); use --format",
+                options.input.display()
+            ))
+        })?,
+    };
+    let table_format = TableFormat::from_path(&options.output).ok_or_else(|| {
+        Error::ImportOptions(format!(
+            "{}: the output must be a .toml or .jsonl table",
+            options.output.display()
+        ))
+    })?;
+    refuse_overwriting_input(&options.input, &options.output)?;
+    if format != Format::Wikidata && !options.kinds.is_empty() {
+        return Err(Error::ImportOptions(
+            "--kind applies to Wikidata dumps; a CSV/TSV file has a kind column".into(),
+        ));
+    }
+    let mut summary = ImportSummary {
+        output: options.output.clone(),
+        record_name: if format == Format::Wikidata {
+            "entities"
+        } else {
+            "rows"
+        },
+        ..ImportSummary::default()
+    };
+    let name = options.input.display().to_string();
+    let mut collector = collect::Collector::new(&options.output, &name)?;
+    let reader = input::open(&options.input, progress)?;
+    match format {
+        Format::Wikidata => {
+            let langs = wikidata::Languages::parse(&options.langs)?;
+            let kinds = wikidata::KindClasses::parse(&options.kinds)?;
+            wikidata::read(
+                reader,
+                &name,
+                &langs,
+                &kinds,
+                &mut collector,
+                &mut summary,
+                progress,
+            )?;
+        }
+        Format::Csv | Format::Tsv => {
+            let delimiter = if format == Format::Csv { b',' } else { b'\t' };
+            delimited::read(reader, &name, delimiter, &mut collector, &mut summary)?;
+        }
+    }
+    if let Some(bar) = progress {
+        bar.set_message("writing");
+    }
+    collector.finish(table_format, &options.output, &mut summary)?;
+    Ok(summary)
+}
+
+/// Fails when `output` is `input` (or a link to it): the import reads its
+/// input to the end before the output replaces anything, but a table that
+/// replaced its own source would lose it.
+fn refuse_overwriting_input(input: &Path, output: &Path) -> Result<()> {
+    let same = match (input.canonicalize(), output.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => input == output,
+    };
+    if same {
+        return Err(Error::ImportOptions(format!(
+            "{}: the output would replace the input",
+            output.display()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_come_from_names() {
+        let format = |name: &str| Format::from_path(Path::new(name));
+        assert_eq!(format("latest-all.json.bz2"), Some(Format::Wikidata));
+        assert_eq!(format("dump.JSON.gz"), Some(Format::Wikidata));
+        assert_eq!(format("orgs.csv"), Some(Format::Csv));
+        assert_eq!(format("x/orgs.tsv.zst"), Some(Format::Tsv));
+        assert_eq!(format("orgs.toml"), None);
+        assert_eq!(format("-"), None);
+    }
+
+    #[test]
+    fn the_output_never_replaces_the_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("a.csv");
+        std::fs::write(&input, "id,name,kind,lang,alias\n").unwrap();
+        let error = refuse_overwriting_input(&input, &input).unwrap_err();
+        assert!(error.to_string().contains("would replace the input"));
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("b.csv");
+            std::os::unix::fs::symlink(&input, &link).unwrap();
+            assert!(refuse_overwriting_input(&input, &link).is_err());
+        }
+        assert!(refuse_overwriting_input(&input, &dir.path().join("out.toml")).is_ok());
+    }
+}

@@ -1,0 +1,356 @@
+//! `canon alias import` end to end: small files written for canon in the
+//! real formats (tests/fixtures/import/: a Wikidata dump, a CSV and a TSV
+//! file; README.md there says what each entity is for), through the binary,
+//! with the produced tables as insta snapshots.
+
+mod common;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use common::records;
+
+const DUMP: &str = "tests/fixtures/import/wikidata-dump.json";
+const CSV: &str = "tests/fixtures/import/entities.csv";
+const TSV: &str = "tests/fixtures/import/entities.tsv";
+const KINDS: [&str; 6] = [
+    "--kind",
+    "org=Q4830453,Q43229",
+    "--kind",
+    "person=Q5",
+    "--kind",
+    "place=Q515",
+];
+
+fn canon() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_canon"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
+/// Runs `canon alias import INPUT -o OUTPUT ARGS...`.
+fn import(input: &str, output: &Path, args: &[&str]) -> Output {
+    canon()
+        .args(["alias", "import", input, "-o"])
+        .arg(output)
+        .args(args)
+        .output()
+        .expect("canon runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The summary with the temporary output path replaced by `OUT`.
+fn summary(output: &Output, path: &Path) -> String {
+    stderr(output).replace(&path.display().to_string(), "OUT")
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
+}
+
+#[test]
+fn a_wikidata_dump_becomes_a_table_safe_against_common_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("wd.toml");
+    let output = import(DUMP, &out, &KINDS);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let table = read(&out);
+    insta::assert_snapshot!("wikidata_table", table);
+    insta::assert_snapshot!("wikidata_summary", summary(&output, &out));
+    // Both directions: a label that is a common word gets the rule, a plain
+    // name does not.
+    assert!(
+        table.contains(
+            "aliases.en = [{ text = \"Reading\", case = \"exact\", needs = \"support\" }]"
+        )
+    );
+    assert!(
+        table.contains("aliases.en = [\"Harbor Lantern Holdings\", \"Harbor Lantern\", \"HLH\"]")
+    );
+}
+
+#[test]
+fn compressed_dumps_and_standard_input_give_the_same_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.toml");
+    assert!(import(DUMP, &plain, &KINDS).status.success());
+    let expected = read(&plain).replace("wikidata-dump.json", "INPUT");
+    let text = fs::read(fixture(DUMP)).unwrap();
+    let gz = dir.path().join("dump.json.gz");
+    let mut encoder =
+        flate2::write::GzEncoder::new(fs::File::create(&gz).unwrap(), Default::default());
+    encoder.write_all(&text).unwrap();
+    encoder.finish().unwrap();
+    let bz2 = dir.path().join("dump.json.bz2");
+    let mut encoder = bzip2::write::BzEncoder::new(
+        fs::File::create(&bz2).unwrap(),
+        bzip2::Compression::default(),
+    );
+    encoder.write_all(&text).unwrap();
+    encoder.finish().unwrap();
+    for input in [&gz, &bz2] {
+        let out = dir.path().join("c.toml");
+        let output = import(input.to_str().unwrap(), &out, &KINDS);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let name = input.file_name().unwrap().to_str().unwrap();
+        assert_eq!(read(&out).replace(name, "INPUT"), expected, "{name}");
+    }
+    let out = dir.path().join("stdin.toml");
+    let output = canon()
+        .args(["alias", "import", "-", "--format", "wikidata", "-o"])
+        .arg(&out)
+        .args(KINDS)
+        .write_stdin(fs::read(&bz2).unwrap())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(read(&out).replace("from -.", "from INPUT."), expected);
+}
+
+#[test]
+fn an_imported_table_loads_and_its_mentions_carry_the_qid() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("wd.jsonl");
+    assert!(import(DUMP, &out, &KINDS).status.success());
+    let output = canon()
+        .args(["normalize", "--quiet", "--aliases"])
+        .arg(&out)
+        .write_stdin(
+            "{\"text\":\"Harbor Lantern said its unit Lantern Seed will list in Reading. 港燈控股。\"}\n",
+        )
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let record = &records(&output.stdout)[0];
+    let mentions: Vec<(&str, &str, &str)> = record["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["id"].as_str().unwrap(),
+                m["wikidata"].as_str().unwrap_or("-"),
+                m["surface"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // Reading needs support and has none here: left alone.
+    assert_eq!(
+        mentions,
+        [
+            ("harbor-lantern-holdings", "Q900001", "Harbor Lantern"),
+            ("lantern-seed", "Q900002", "Lantern Seed"),
+            ("harbor-lantern-holdings", "Q900001", "港燈控股"),
+        ]
+    );
+    // What the rules could not decide: the default table's own DeepSeek and
+    // Alibaba aliases are now shared with an imported entity and unmarked.
+    let output = canon().args(["alias", "check"]).arg(&out).output().unwrap();
+    let report = String::from_utf8(output.stdout).unwrap();
+    let problems: Vec<&str> = report.lines().filter(|l| l.contains("[warning]")).collect();
+    assert_eq!(problems.len(), 3, "{report}");
+    assert!(
+        problems
+            .iter()
+            .all(|p| p.starts_with("<default>/") && p.contains("also claimed by deepseek-q900011")),
+        "{report}"
+    );
+    assert!(!report.contains("[error]"), "{report}");
+}
+
+#[test]
+fn malformed_dump_lines_are_rejected_with_their_line_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = read(&fixture(DUMP)).lines().map(String::from).collect();
+    let mut broken = lines[..3].to_vec();
+    broken.push("{\"type\":\"item\",\"id\":\"Q1\",\"labels\":{\"en\":".into());
+    broken.push("[1, 2],".into());
+    broken.extend_from_slice(&lines[3..]);
+    let input = dir.path().join("broken.json");
+    fs::write(&input, broken.join("\n")).unwrap();
+    let out = dir.path().join("t.toml");
+    let output = import(input.to_str().unwrap(), &out, &KINDS);
+    assert_eq!(output.status.code(), Some(1));
+    let report = stderr(&output);
+    let name = input.display();
+    assert!(
+        report.contains(&format!(
+            "{name}:4: not a Wikidata entity: EOF while parsing"
+        )),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!(
+            "{name}:5: not a Wikidata entity: invalid type: sequence"
+        )),
+        "{report}"
+    );
+    // In = imported + skipped + rejected.
+    assert!(
+        report.contains("read 15 entities: 9 entities imported, 4 skipped (1 no label in the chosen languages, 2 no matching class, 1 not an item), 2 rejected"),
+        "{report}"
+    );
+    assert!(read(&out).contains("id = \"harbor-lantern-holdings\""));
+}
+
+#[test]
+fn wikidata_imports_need_kinds_and_known_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("t.toml");
+    let output = import(DUMP, &out, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--kind KIND=QID"),
+        "{}",
+        stderr(&output)
+    );
+    let output = import(DUMP, &out, &["--kind", "planet=Q5"]);
+    assert!(stderr(&output).contains("unknown kind \"planet\""));
+    let output = import(DUMP, &out, &["--kind", "org=Q5", "--langs", "en,Chinese"]);
+    assert!(stderr(&output).contains("\"Chinese\" is not a Wikidata language code"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn languages_choose_aliases_and_their_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("t.toml");
+    let output = import(
+        DUMP,
+        &out,
+        &[&KINDS[..], &["--langs", "zh-hant,zh-hans"]].concat(),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = read(&out);
+    // English is read for names and ids only; traditional comes first.
+    assert!(table.contains(
+        "id = \"harbor-lantern-holdings\"\nname = \"Harbor Lantern Holdings\"\nkind = \"org\"\nwikidata = \"Q900001\"\naliases.zh-Hant = [\"港燈控股\"]\naliases.zh-Hans = [\"港灯控股\"]\n"
+    ), "{table}");
+    assert!(!table.contains("aliases.en"), "{table}");
+    // Entities without a name in the chosen languages are still named by English or mul.
+    assert!(
+        table.contains("id = \"reading\"\nname = \"Reading\""),
+        "{table}"
+    );
+}
+
+#[test]
+fn csv_and_tsv_files_become_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = dir.path().join("csv.toml");
+    let output = import(CSV, &toml, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    insta::assert_snapshot!("csv_table", read(&toml));
+    insta::assert_snapshot!("csv_summary", summary(&output, &toml));
+    let jsonl = dir.path().join("tsv.jsonl");
+    let output = import(TSV, &jsonl, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    insta::assert_snapshot!("tsv_table", read(&jsonl));
+    // Kinds come from the kind column, not from --kind.
+    let output = import(CSV, &dir.path().join("k.toml"), &["--kind", "org=Q5"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--kind applies to Wikidata dumps"));
+    // The two tables hold the same entities.
+    let show = |table: &Path| {
+        let output = canon()
+            .args(["alias", "list", "--json", "--aliases"])
+            .arg(table)
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert_eq!(show(&toml), show(&jsonl));
+}
+
+#[test]
+fn csv_problems_are_reported_with_their_lines_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("bad.csv");
+    fs::write(
+        &input,
+        "id,name,kind,lang,alias\n\
+         good,Good,org,en,Good\n\
+         Bad_Id,Bad,org,en,Bad\n\
+         good,Other Name,org,en,Goodie\n\
+         planet-x,Planet X,planet,en,Planet X\n\
+         short,Short,org,en\n\
+         lang-x,Lang X,org,English,Lang X\n\
+         loop-a,Loop A,org,en,Loop A,\n",
+    )
+    .unwrap();
+    let out = dir.path().join("t.toml");
+    let output = import(input.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let name = input.display();
+    let expected = [
+        format!("{name}:3: id \"Bad_Id\" is not a lowercase slug (a-z, 0-9 and single '-')"),
+        format!("{name}:4: entity \"good\": name \"Other Name\" differs from \"Good\" on line 2"),
+        format!(
+            "{name}:5: unknown kind \"planet\" (expected one of org, person, place, product, event, work, other)"
+        ),
+        format!("{name}:6: 4 fields where the header has 5"),
+        format!("{name}:7: \"English\" is not a language tag like en, zh-Hans, zh-TW"),
+        format!("{name}:8: 6 fields where the header has 5"),
+    ];
+    let report = stderr(&output);
+    for line in &expected {
+        assert!(report.contains(line.as_str()), "{line}\n{report}");
+    }
+    assert!(!out.exists());
+    // Parents given by id must not form a cycle.
+    fs::write(
+        &input,
+        "id,name,kind,lang,alias,parent\na,A,org,en,Alpha,b\nb,B,org,en,Beta,a\n",
+    )
+    .unwrap();
+    let output = import(input.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains(&format!("{name}:2: entity \"a\": its parents form a cycle")));
+    assert!(!out.exists());
+}
+
+#[test]
+fn the_output_is_never_the_input_and_must_be_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("t.csv");
+    fs::copy(fixture(CSV), &input).unwrap();
+    let before = read(&input);
+    let output = canon()
+        .args(["alias", "import"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("the output must be a .toml or .jsonl table"));
+    let output = import(CSV, &fixture(CSV), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(read(&input), before);
+    // A .toml input cannot be imported, so cannot be replaced either.
+    let table = dir.path().join("t.toml");
+    fs::write(&table, "").unwrap();
+    let output = canon()
+        .args(["alias", "import", "--format", "csv"])
+        .arg(&table)
+        .arg("-o")
+        .arg(&table)
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&output).contains("would replace the input"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(read(&table), "");
+}
