@@ -117,9 +117,17 @@ pub fn write_record(
         write_str(out, &mention.surface);
         let _ = write!(
             out,
-            ",\"start\":{},\"end\":{}}}",
+            ",\"start\":{},\"end\":{}",
             mention.start, mention.end
         );
+        out.extend_from_slice(b",\"parents\":[");
+        for (k, parent) in mention.parents.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            write_str(out, parent);
+        }
+        out.extend_from_slice(b"]}");
     }
     out.push(b']');
     if let Some(encoding) = encoding {

@@ -54,6 +54,12 @@ impl ChineseSegmenter {
         self.dictionary().contains(word)
     }
 
+    /// Whether `word` is in jieba's own dictionary, not only added from the
+    /// alias table: a common word.
+    pub fn has_common_word(&self, word: &str) -> bool {
+        self.dictionary().in_jieba(word)
+    }
+
     fn dictionary(&self) -> &Dictionary {
         self.dictionary.get_or_init(|| {
             let mut dictionary = Dictionary::jieba();

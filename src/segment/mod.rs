@@ -147,6 +147,12 @@ impl Router {
     pub fn is_dictionary_word(&self, word: &str) -> bool {
         self.chinese.has_word(word)
     }
+
+    /// Whether `word` is in jieba's own dictionary, not only added from the
+    /// alias table (loading it if needed).
+    pub fn is_common_word(&self, word: &str) -> bool {
+        self.chinese.has_common_word(word)
+    }
 }
 
 /// Units that belong to the number written before them: 2001年, 12月, 31日,

@@ -1,0 +1,297 @@
+//! Rules that read the text around a match and turn it down: the name is
+//! part of a longer name the table does not know, the title of a work, or
+//! letters the document defines as something else. The word lists are in
+//! `data/matching.toml`; docs/aliases.md ("Rules around a match") states
+//! each rule with examples both ways.
+
+use super::candidates::{Candidate, capitalised};
+use super::rules::Rules;
+use crate::aliases::{AliasForm, AliasTable, Kind, alias_key};
+use crate::script::is_han;
+use crate::segment::Token;
+
+/// Before resolution: titles of works and redefined acronyms.
+pub(super) fn veto_before_resolving(
+    table: &AliasTable,
+    rules: &Rules,
+    text: &str,
+    tokens: &[Token<'_>],
+    candidates: &mut [Candidate],
+) {
+    for candidate in candidates.iter_mut() {
+        if in_work_title(rules, text, tokens, candidate) {
+            candidate.vetoed = true;
+        }
+    }
+    for index in 0..candidates.len() {
+        let candidate = &candidates[index];
+        if candidate.vetoed
+            || !candidate
+                .options
+                .iter()
+                .all(|&r| table.form(r) == AliasForm::Acronym)
+        {
+            continue;
+        }
+        let letters = &text[candidate.start..candidate.end];
+        if redefined_acronym(table, text, candidate, letters) {
+            for other in candidates.iter_mut() {
+                if text[other.start..other.end].eq_ignore_ascii_case(letters) {
+                    other.vetoed = true;
+                }
+            }
+        }
+    }
+}
+
+/// After resolution: known names inside longer names (London Stock
+/// Exchange, Lycos Europe, 武汉大学, 中国成都人才市场) and short names next to
+/// another capitalised name (Maury Harris, Claude Errera).
+pub(super) fn veto_after_resolving(
+    table: &AliasTable,
+    rules: &Rules,
+    text: &str,
+    tokens: &[Token<'_>],
+    candidates: &mut [Candidate],
+) {
+    let ends: Vec<usize> = candidates.iter().map(|c| c.end).collect();
+    let starts: Vec<usize> = candidates.iter().map(|c| c.start).collect();
+    let mut vetoes = Vec::new();
+    for (index, candidate) in candidates.iter().enumerate() {
+        let Some(entity) = candidate.confirmed else {
+            continue;
+        };
+        if candidate.vetoed {
+            continue;
+        }
+        let kind = table.entity_at(entity).kind;
+        let surface = &text[candidate.start..candidate.end];
+        if surface.starts_with(is_han) {
+            if kind == Kind::Place
+                && let Some(head) = chinese_head_after(rules, tokens, candidate.last)
+            {
+                // Every mention from here to the head is part of the name.
+                for (other, c) in candidates.iter().enumerate().skip(index) {
+                    if c.first <= head {
+                        vetoes.push(other);
+                    }
+                }
+            }
+            continue;
+        }
+        let single_word = !surface.contains(char::is_whitespace);
+        let short = candidate.via_short
+            || candidate
+                .options
+                .iter()
+                .any(|&r| table.alias(r).case_exact && table.alias(r).needs_support);
+        let checks_before = kind == Kind::Place || (single_word && (kind == Kind::Person || short));
+        let checks_after = kind == Kind::Place;
+        let someone_else_after = single_word && (kind == Kind::Person || short);
+        if checks_before
+            && name_before(rules, text, candidate.start, |at| ends.contains(&at))
+        {
+            vetoes.push(index);
+            continue;
+        }
+        if checks_after && continues_into_name(rules, text, candidate.end) {
+            vetoes.push(index);
+            continue;
+        }
+        if someone_else_after && name_after(rules, text, candidate.end, |at| starts.contains(&at))
+        {
+            vetoes.push(index);
+        }
+    }
+    for index in vetoes {
+        candidates[index].vetoed = true;
+    }
+}
+
+/// The word that ends right before byte `at` (a space before it), with its
+/// start: letters, digits, hyphens, apostrophes, ampersands.
+fn word_before(text: &str, at: usize) -> Option<(usize, &str)> {
+    let before = text[..at].strip_suffix(' ')?;
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphanumeric() || matches!(c, '-' | '\'' | '&' | '.'))
+        .last()
+        .map(|(i, _)| i)?;
+    let word = before[start..].trim_end_matches('.');
+    (!word.is_empty()).then_some((start, word))
+}
+
+/// The word that starts right after byte `at` (a space after it).
+fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
+    let after = text[at..].strip_prefix(' ')?;
+    let start = at + 1;
+    let len: usize = after
+        .chars()
+        .take_while(|&c| c.is_alphanumeric() || matches!(c, '-' | '&'))
+        .map(char::len_utf8)
+        .sum();
+    (len > 0).then(|| (start, &text[start..start + len]))
+}
+
+/// Whether a capitalised word that is not a known name, a title or
+/// qualifier, or a common sentence opener stands right before byte `start`:
+/// Lycos Europe, Agence France Presse, T-Mobile USA, Maury Harris.
+/// `is_name_end` tells whether a known name ends at a byte offset. Also
+/// "University of California": an organisation word and "of".
+fn name_before(rules: &Rules, text: &str, start: usize, is_name_end: impl Fn(usize) -> bool) -> bool {
+    let Some((word_start, word)) = word_before(text, start) else {
+        return false;
+    };
+    if word == "of"
+        && let Some((_, head)) = word_before(text, word_start)
+    {
+        return rules.continuations.contains(head) && !rules.roles.contains(head);
+    }
+    let name_like = capitalised(word)
+        && word.chars().count() >= 2
+        && !word.ends_with("'s")
+        && !word.ends_with('\'')
+        // Moscow-based, UK-published: a compound ending in a lowercase word.
+        && word.rsplit('-').next().is_some_and(capitalised);
+    name_like
+        && !rules.before.contains(word)
+        && !rules.common.contains(word)
+        && !is_name_end(word_start + word.len())
+}
+
+/// Whether the title-case run after byte `end` makes the name before it part
+/// of a longer name: it holds an organisation or place word (Exchange,
+/// Airways, Club, City) and no role word (Minister, Department, Court).
+fn continues_into_name(rules: &Rules, text: &str, end: usize) -> bool {
+    let mut at = end;
+    let mut continued = false;
+    while let Some((start, word)) = word_after(text, at) {
+        if capitalised(word) {
+            if rules.roles.contains(word) {
+                return false;
+            }
+            continued |= rules.continuations.contains(word);
+        } else if !(rules.connectors.contains(word)
+            && word_after(text, start + word.len()).is_some_and(|(_, w)| capitalised(w)))
+        {
+            break;
+        }
+        at = start + word.len();
+    }
+    continued
+}
+
+/// Whether a capitalised word that is not a known name, a role or a common
+/// word follows byte `end`: Claude Errera, Hinton Lecture.
+fn name_after(rules: &Rules, text: &str, end: usize, is_name_start: impl Fn(usize) -> bool) -> bool {
+    let Some((start, word)) = word_after(text, end) else {
+        return false;
+    };
+    capitalised(word)
+        && word.chars().count() >= 2
+        && !rules.roles.contains(word)
+        && !rules.common.contains(word)
+        && !is_name_start(start)
+}
+
+/// The index of an organisation head (大学, 协会, 交响乐团) that follows token
+/// `last` in the same clause, with at most three words between that are not
+/// grammar words or linking verbs; weak heads (市场) need two words between.
+fn chinese_head_after(rules: &Rules, tokens: &[Token<'_>], last: usize) -> Option<usize> {
+    let mut between = 0;
+    for j in last + 1..tokens.len().min(last + 5) {
+        let token = &tokens[j];
+        if tokens[j - 1].end != token.start || !token.term.starts_with(is_han) {
+            return None;
+        }
+        let term = token.term.as_ref();
+        if rules.zh_heads.contains(term) || (rules.zh_weak_heads.contains(term) && between >= 2) {
+            return Some(j);
+        }
+        if rules.zh_breaks.contains(term) {
+            return None;
+        }
+        between += 1;
+    }
+    None
+}
+
+/// Whether the candidate stands inside 《》 or quotation marks that follow a
+/// word for a work (专辑《月之暗面》, the album "Dark Side of the Moon", a film
+/// called "Moonshot").
+fn in_work_title(rules: &Rules, text: &str, tokens: &[Token<'_>], candidate: &Candidate) -> bool {
+    let line_start = text[..candidate.start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..candidate.start];
+    let open = if let Some(open) = before.rfind('《') {
+        if before[open..].contains('》') || !text[candidate.end..].contains('》') {
+            return false;
+        }
+        line_start + open
+    } else {
+        // An opening quote: an odd number of quotes before on the line, and
+        // a closing one after.
+        let quotes: Vec<usize> = before.match_indices('"').map(|(i, _)| i).collect();
+        if quotes.len() % 2 == 0 {
+            return false;
+        }
+        let line_end = text[candidate.end..]
+            .find('\n')
+            .map_or(text.len(), |i| candidate.end + i);
+        if !text[candidate.end..line_end].contains('"') {
+            return false;
+        }
+        line_start + quotes[quotes.len() - 1]
+    };
+    // The tokens right before the opening mark: a work word, or a work word
+    // and a link word (called, 名为).
+    let Some(previous) = tokens.iter().rposition(|t| t.end <= open) else {
+        return false;
+    };
+    if !text[tokens[previous].end..open].chars().all(char::is_whitespace) {
+        return false;
+    }
+    let term = tokens[previous].term.as_ref();
+    rules.work_words.contains(term)
+        || (rules.work_links.contains(term)
+            && previous > 0
+            && rules.work_words.contains(tokens[previous - 1].term.as_ref()))
+}
+
+/// Whether the document defines the letters `letters` of an acronym
+/// candidate as words that are not a name of its entity: "Drink Or Die
+/// (DOD)" for DoD, the Department of Defense.
+fn redefined_acronym(table: &AliasTable, text: &str, candidate: &Candidate, letters: &str) -> bool {
+    let wanted: Vec<char> = letters
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if wanted.len() < 2 {
+        return false;
+    }
+    let pattern = format!("({letters})");
+    text.match_indices(&pattern).any(|(at, _)| {
+        let before = text[..at].trim_end();
+        // The last words before the parenthesis whose initials spell the letters.
+        let words: Vec<&str> = before.split_whitespace().rev().take(wanted.len()).collect();
+        if words.len() < wanted.len() {
+            return false;
+        }
+        let initials: Vec<char> = words
+            .iter()
+            .rev()
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_lowercase)
+            .collect();
+        if initials != wanted {
+            return false;
+        }
+        let expansion: Vec<&str> = words.into_iter().rev().collect();
+        let key = alias_key(&expansion.join(" "));
+        !table
+            .aliases_with_key(&key)
+            .iter()
+            .any(|r| candidate.options.iter().any(|o| o.entity == r.entity))
+    })
+}
