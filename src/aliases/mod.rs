@@ -234,7 +234,6 @@ pub struct AliasTable {
     first_term_filter: QuickReject,
     key_aliases: Vec<Vec<AliasRef>>,
     trie: KeyTrie,
-    parents: Vec<Option<u32>>,
     /// Each entity's ancestors, parent first.
     ancestors: Vec<Vec<u32>>,
     /// Each entity's topics that are narrow enough to support (see
@@ -394,7 +393,6 @@ impl AliasTable {
             first_term_filter,
             key_aliases,
             trie,
-            parents,
             ancestors,
             supporting_topics,
             context_keys,
@@ -515,29 +513,42 @@ impl AliasTable {
         &self.trie
     }
 
-    pub(crate) fn parent_of(&self, entity: u32) -> Option<u32> {
-        self.parents[entity as usize]
-    }
-
     pub(crate) fn context_keys(&self, entity: u32) -> &[String] {
         &self.context_keys[entity as usize]
     }
 
     /// Whether a confirmed mention of `other` supports an ambiguous mention of
-    /// `entity` nearby: the same entity, an ancestor or descendant, a sibling
-    /// (same parent), or a shared topic that is not broad (politics, geo and
-    /// the like say nothing about which country a text is about).
+    /// `entity` nearby: the same entity, an ancestor or descendant, an entity
+    /// with a common ancestor (same parent, same country), or a shared topic
+    /// that is not broad (politics, geo and the like say nothing about which
+    /// country a text is about), or any shared topic between two entities
+    /// that belong to nobody (two countries).
     pub(crate) fn related(&self, entity: u32, other: u32) -> bool {
+        let (ours, theirs) = (self.ancestors(entity), self.ancestors(other));
         if entity == other
-            || self.ancestors(entity).contains(&other)
-            || self.ancestors(other).contains(&entity)
-            || (self.parent_of(entity).is_some() && self.parent_of(entity) == self.parent_of(other))
+            || ours.contains(&other)
+            || theirs.contains(&entity)
+            || ours.iter().any(|a| theirs.contains(a))
         {
             return true;
         }
-        let a = &self.supporting_topics[entity as usize];
-        let b = &self.supporting_topics[other as usize];
-        a.iter().any(|t| b.contains(t))
+        let narrow = &self.supporting_topics;
+        if narrow[entity as usize]
+            .iter()
+            .any(|t| narrow[other as usize].contains(t))
+        {
+            return true;
+        }
+        // Entities that belong to nobody (countries, international bodies)
+        // still support each other through a broad topic: Turkey next to
+        // Russia is the country. Whatever belongs to a country or an
+        // organisation needs evidence about its owner.
+        ours.is_empty()
+            && theirs.is_empty()
+            && self.entities[entity as usize]
+                .topics
+                .iter()
+                .any(|t| self.entities[other as usize].topics.contains(t))
     }
 }
 

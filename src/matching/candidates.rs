@@ -17,7 +17,7 @@
 //!   武汉大学).
 
 use super::rules::Rules;
-use crate::aliases::{AliasRef, AliasTable, KeyTrie, needs_separator, possessive_gap};
+use crate::aliases::{AliasRef, AliasTable, KeyTrie, Kind, needs_separator, possessive_gap};
 use crate::normalize::chinese::is_chinese_numeral;
 use crate::script::is_han;
 use crate::segment::Token;
@@ -353,12 +353,18 @@ fn compound_names(
                 || (before.chars().count() >= 2 && is_word(before))
                 || single(before).is_some_and(|c| rules.zh_prefixes.contains(&c))
                 || ordinal(before);
+            // A place before an organisation's head is part of its name
+            // (中国银行, 武汉大学); other names keep theirs (北京大学图书馆).
+            let place = table
+                .aliases_of_key_id(key)
+                .iter()
+                .all(|r| table.entity_at(r.entity).kind == Kind::Place);
             let heads = rules.zh_heads.iter().chain(&rules.zh_weak_heads);
             let after_ok = after.is_empty()
                 || is_key(after)
                 || (after.chars().count() >= 2
                     && is_word(after)
-                    && !heads.clone().any(|head| after.ends_with(head.as_str())))
+                    && !(place && heads.clone().any(|head| after.ends_with(head.as_str()))))
                 || rules.zh_suffixes.contains(after);
             if before_ok && after_ok {
                 found.push((a, b + 1, key));

@@ -7,6 +7,7 @@
 use super::candidates::{Candidate, capitalised};
 use super::rules::Rules;
 use crate::aliases::{AliasForm, AliasTable, Kind, alias_key};
+use crate::normalize::chinese::is_chinese_numeral;
 use crate::script::is_han;
 use crate::segment::Token;
 
@@ -80,21 +81,37 @@ pub(super) fn veto_after_resolving(
             continue;
         }
         let single_word = !surface.contains(char::is_whitespace);
-        let short = candidate.via_short
-            || candidate
-                .options
-                .iter()
-                .any(|&r| table.alias(r).case_exact && table.alias(r).needs_support);
-        let checks_before = kind == Kind::Place || (single_word && (kind == Kind::Person || short));
+        // A person's short form, or a product named like a person (Claude:
+        // the table marks such names exact-case and needing support).
+        let person_like = single_word
+            && match kind {
+                Kind::Person => {
+                    candidate.via_short
+                        || candidate
+                            .options
+                            .iter()
+                            .any(|&r| table.form(r) == AliasForm::Short)
+                }
+                Kind::Product => candidate
+                    .options
+                    .iter()
+                    .any(|&r| table.alias(r).case_exact && table.alias(r).needs_support),
+                _ => false,
+            };
+        // In a line written in title case, capitals say nothing.
+        let title_case = title_case_line(text, candidate.start);
+        let checks_before = !title_case && (kind == Kind::Place || person_like);
         let checks_after = kind == Kind::Place;
-        let someone_else_after = single_word && (kind == Kind::Person || short);
+        // A given name followed by a surname: people and products named like
+        // people, not companies (Apple Mac, Intel Celeron).
+        let someone_else_after = !title_case && person_like;
         if checks_before
             && name_before(rules, text, candidate.start, |at| ends.contains(&at))
         {
             vetoes.push(index);
             continue;
         }
-        if checks_after && continues_into_name(rules, text, candidate.end) {
+        if checks_after && continues_into_name(rules, text, candidate.end, |at| starts.contains(&at)) {
             vetoes.push(index);
             continue;
         }
@@ -110,16 +127,17 @@ pub(super) fn veto_after_resolving(
 
 /// The word that ends right before byte `at` (a space before it), with its
 /// start: letters, digits, hyphens, apostrophes, ampersands.
+/// A word that ends a sentence (with a full stop) is not returned: what
+/// follows starts afresh.
 fn word_before(text: &str, at: usize) -> Option<(usize, &str)> {
     let before = text[..at].strip_suffix(' ')?;
     let start = before
         .char_indices()
         .rev()
-        .take_while(|&(_, c)| c.is_alphanumeric() || matches!(c, '-' | '\'' | '&' | '.'))
+        .take_while(|&(_, c)| c.is_alphanumeric() || matches!(c, '-' | '\'' | '&'))
         .last()
         .map(|(i, _)| i)?;
-    let word = before[start..].trim_end_matches('.');
-    (!word.is_empty()).then_some((start, word))
+    Some((start, &before[start..]))
 }
 
 /// The word that starts right after byte `at` (a space after it).
@@ -163,10 +181,19 @@ fn name_before(rules: &Rules, text: &str, start: usize, is_name_end: impl Fn(usi
 /// Whether the title-case run after byte `end` makes the name before it part
 /// of a longer name: it holds an organisation or place word (Exchange,
 /// Airways, Club, City) and no role word (Minister, Department, Court).
-fn continues_into_name(rules: &Rules, text: &str, end: usize) -> bool {
+fn continues_into_name(
+    rules: &Rules,
+    text: &str,
+    end: usize,
+    is_name_start: impl Fn(usize) -> bool,
+) -> bool {
     let mut at = end;
     let mut continued = false;
     while let Some((start, word)) = word_after(text, at) {
+        if is_name_start(start) {
+            // Another known name: "Spain and United States" is a list.
+            break;
+        }
         if capitalised(word) {
             if rules.roles.contains(word) {
                 return false;
@@ -180,6 +207,27 @@ fn continues_into_name(rules: &Rules, text: &str, end: usize) -> bool {
         at = start + word.len();
     }
     continued
+}
+
+/// Whether the line around byte `at` is written in title case (a headline:
+/// "Restrictions Fail to Halt China's Model Development", "ETH, BNB, SOL Hot
+/// Memes"): of its words of three letters or more, at most one in five
+/// starts in lowercase.
+fn title_case_line(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let (mut upper, mut lower) = (0, 0);
+    for word in text[start..end].split(|c: char| !c.is_alphabetic()) {
+        if word.chars().count() < 3 {
+            continue;
+        }
+        if capitalised(word) {
+            upper += 1;
+        } else {
+            lower += 1;
+        }
+    }
+    upper >= 3 && lower * 5 <= upper + lower
 }
 
 /// Whether a capitalised word that is not a known name, a role or a common
@@ -209,7 +257,8 @@ fn chinese_head_after(rules: &Rules, tokens: &[Token<'_>], last: usize) -> Optio
         if rules.zh_heads.contains(term) || (rules.zh_weak_heads.contains(term) && between >= 2) {
             return Some(j);
         }
-        if rules.zh_breaks.contains(term) {
+        // Grammar words, linking verbs and counts (二十所) end the phrase.
+        if rules.zh_breaks.contains(term) || term.starts_with(is_chinese_numeral) {
             return None;
         }
         between += 1;
@@ -273,7 +322,7 @@ fn redefined_acronym(table: &AliasTable, text: &str, candidate: &Candidate, lett
     let pattern = format!("({letters})");
     text.match_indices(&pattern).any(|(at, _)| {
         let before = text[..at].trim_end();
-        // The last words before the parenthesis whose initials spell the letters.
+        // The last words before the parenthesis, whose initials spell the letters.
         let words: Vec<&str> = before.split_whitespace().rev().take(wanted.len()).collect();
         if words.len() < wanted.len() {
             return false;
@@ -287,11 +336,21 @@ fn redefined_acronym(table: &AliasTable, text: &str, candidate: &Candidate, lett
         if initials != wanted {
             return false;
         }
-        let expansion: Vec<&str> = words.into_iter().rev().collect();
-        let key = alias_key(&expansion.join(" "));
-        !table
-            .aliases_with_key(&key)
-            .iter()
-            .any(|r| candidate.options.iter().any(|o| o.entity == r.entity))
+        // The document's own expansion of the letters is this entity's
+        // when most of its words are in one of the entity's names
+        // (Securities Exchange Commission, North Atlantic Treaty
+        // Organisation): spellings and small words differ.
+        let expansion: Vec<String> = words.iter().rev().map(|w| alias_key(w)).collect();
+        !candidate.options.iter().any(|o| {
+            let entity = table.entity_at(o.entity);
+            std::iter::once(&entity.name)
+                .chain(entity.aliases.iter().map(|a| &a.text))
+                .any(|name| {
+                    let name_words: Vec<String> =
+                        name.split_whitespace().map(alias_key).collect();
+                    let shared = expansion.iter().filter(|w| name_words.contains(w)).count();
+                    shared * 2 >= expansion.len()
+                })
+        })
     })
 }
