@@ -349,10 +349,14 @@ mod tests {
 
     #[test]
     fn a_child_mention_emits_its_ancestors_after_its_id() {
-        let analysis = canon().analyze("DeepSeek-V3 and the Kimi chatbot and Qwen, but DeepSeek alone.");
+        let analysis =
+            canon().analyze("DeepSeek-V3 and the Kimi chatbot and Qwen, but DeepSeek alone.");
         let terms: Vec<&str> = analysis.terms().collect();
         let after = |id: &str| {
-            let at = terms.iter().position(|t| *t == id).unwrap_or_else(|| panic!("{id} in {terms:?}"));
+            let at = terms
+                .iter()
+                .position(|t| *t == id)
+                .unwrap_or_else(|| panic!("{id} in {terms:?}"));
             terms[at + 1]
         };
         assert_eq!(after("deepseek-v3"), "deepseek");
@@ -385,10 +389,24 @@ mod tests {
         let terms: Vec<&str> = analysis.terms().collect();
         assert_eq!(
             terms,
-            ["an", "alibaba-backed", "alibaba", "start-up", "and", "the", "us-based", "united-states", "fund"]
+            [
+                "an",
+                "alibaba-backed",
+                "alibaba",
+                "start-up",
+                "and",
+                "the",
+                "us-based",
+                "united-states",
+                "fund"
+            ]
         );
         assert_eq!(analysis.token_spans[2], (3, 10));
-        let surfaces: Vec<&str> = analysis.entities.iter().map(|m| m.surface.as_str()).collect();
+        let surfaces: Vec<&str> = analysis
+            .entities
+            .iter()
+            .map(|m| m.surface.as_str())
+            .collect();
         assert_eq!(surfaces, ["Alibaba", "US"]);
     }
 

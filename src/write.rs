@@ -115,11 +115,7 @@ pub fn write_record(
         write_str(out, &mention.name);
         out.extend_from_slice(b",\"surface\":");
         write_str(out, &mention.surface);
-        let _ = write!(
-            out,
-            ",\"start\":{},\"end\":{}",
-            mention.start, mention.end
-        );
+        let _ = write!(out, ",\"start\":{},\"end\":{}", mention.start, mention.end);
         out.extend_from_slice(b",\"parents\":[");
         for (k, parent) in mention.parents.iter().enumerate() {
             if k > 0 {

@@ -328,6 +328,9 @@ mod tests {
         ));
         assert!(problems.is_empty(), "{problems:?}");
         let forms: Vec<Option<AliasForm>> = entities[0].aliases.iter().map(|a| a.form).collect();
-        assert_eq!(forms, [Some(AliasForm::Full), Some(AliasForm::Acronym), None]);
+        assert_eq!(
+            forms,
+            [Some(AliasForm::Full), Some(AliasForm::Acronym), None]
+        );
     }
 }

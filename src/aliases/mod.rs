@@ -890,7 +890,10 @@ mod tests {
         };
         assert_eq!(form_of("geoffrey-hinton", "Hinton"), AliasForm::Short);
         assert_eq!(form_of("kamala-harris", "Kamala"), AliasForm::Short);
-        assert_eq!(form_of("geoffrey-hinton", "Geoffrey Hinton"), AliasForm::Full);
+        assert_eq!(
+            form_of("geoffrey-hinton", "Geoffrey Hinton"),
+            AliasForm::Full
+        );
         assert_eq!(form_of("geoffrey-hinton", "辛顿"), AliasForm::Full);
         assert_eq!(form_of("deepseek", "DeepSeek"), AliasForm::Full);
         assert_eq!(form_of("imf", "IMF"), AliasForm::Acronym);

@@ -289,7 +289,10 @@ fn stands_in_compound(
     }
     let last = &tokens[candidate.last];
     if candidate.end < last.end {
-        let after = text[candidate.end + 1..last.end].split('-').next().unwrap_or("");
+        let after = text[candidate.end + 1..last.end]
+            .split('-')
+            .next()
+            .unwrap_or("");
         if capitalised(after) && !is_name(table, after) {
             return false;
         }
@@ -328,7 +331,11 @@ fn compound_names(
     }
     let byte_at = |k: usize| chars.get(k).map_or(term.len(), |&(b, _)| b);
     let trie = table.trie();
-    let is_key = |s: &str| trie.walk(KeyTrie::ROOT, s).and_then(|n| trie.key_at(n)).is_some();
+    let is_key = |s: &str| {
+        trie.walk(KeyTrie::ROOT, s)
+            .and_then(|n| trie.key_at(n))
+            .is_some()
+    };
     let mut found: Vec<(usize, usize, u32)> = Vec::new();
     for a in 0..chars.len() {
         if !trie.may_start(chars[a].1) {
@@ -360,12 +367,22 @@ fn compound_names(
                 .iter()
                 .all(|r| table.entity_at(r.entity).kind == Kind::Place);
             let heads = rules.zh_heads.iter().chain(&rules.zh_weak_heads);
+            let ends_in_head = place && heads.clone().any(|head| after.ends_with(head.as_str()));
+            let word_or_name = |rest: &str| {
+                is_key(rest) || (rest.chars().count() >= 2 && is_word(rest) && !ends_in_head)
+            };
+            // A suffix may itself be followed by a word: 北京 + 市 + 人民政府.
             let after_ok = after.is_empty()
-                || is_key(after)
-                || (after.chars().count() >= 2
-                    && is_word(after)
-                    && !(place && heads.clone().any(|head| after.ends_with(head.as_str()))))
-                || rules.zh_suffixes.contains(after);
+                || word_or_name(after)
+                || rules.zh_suffixes.contains(after)
+                || single(&after[..after.chars().next().map_or(0, char::len_utf8)]).is_some_and(
+                    |c| {
+                        rules
+                            .zh_suffixes
+                            .contains(c.encode_utf8(&mut [0; 4]) as &str)
+                            && word_or_name(&after[c.len_utf8()..])
+                    },
+                );
             if before_ok && after_ok {
                 found.push((a, b + 1, key));
             }

@@ -105,18 +105,17 @@ pub(super) fn veto_after_resolving(
         // A given name followed by a surname: people and products named like
         // people, not companies (Apple Mac, Intel Celeron).
         let someone_else_after = !title_case && person_like;
-        if checks_before
-            && name_before(rules, text, candidate.start, |at| ends.contains(&at))
+        if checks_before && name_before(rules, text, candidate.start, |at| ends.contains(&at)) {
+            vetoes.push(index);
+            continue;
+        }
+        if checks_after
+            && continues_into_name(rules, text, candidate.end, |at| starts.contains(&at))
         {
             vetoes.push(index);
             continue;
         }
-        if checks_after && continues_into_name(rules, text, candidate.end, |at| starts.contains(&at)) {
-            vetoes.push(index);
-            continue;
-        }
-        if someone_else_after && name_after(rules, text, candidate.end, |at| starts.contains(&at))
-        {
+        if someone_else_after && name_after(rules, text, candidate.end, |at| starts.contains(&at)) {
             vetoes.push(index);
         }
     }
@@ -157,7 +156,12 @@ fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
 /// Lycos Europe, Agence France Presse, T-Mobile USA, Maury Harris.
 /// `is_name_end` tells whether a known name ends at a byte offset. Also
 /// "University of California": an organisation word and "of".
-fn name_before(rules: &Rules, text: &str, start: usize, is_name_end: impl Fn(usize) -> bool) -> bool {
+fn name_before(
+    rules: &Rules,
+    text: &str,
+    start: usize,
+    is_name_end: impl Fn(usize) -> bool,
+) -> bool {
     let Some((word_start, word)) = word_before(text, start) else {
         return false;
     };
@@ -232,7 +236,12 @@ fn title_case_line(text: &str, at: usize) -> bool {
 
 /// Whether a capitalised word that is not a known name, a role or a common
 /// word follows byte `end`: Claude Errera, Hinton Lecture.
-fn name_after(rules: &Rules, text: &str, end: usize, is_name_start: impl Fn(usize) -> bool) -> bool {
+fn name_after(
+    rules: &Rules,
+    text: &str,
+    end: usize,
+    is_name_start: impl Fn(usize) -> bool,
+) -> bool {
     let Some((start, word)) = word_after(text, end) else {
         return false;
     };
@@ -297,14 +306,19 @@ fn in_work_title(rules: &Rules, text: &str, tokens: &[Token<'_>], candidate: &Ca
     let Some(previous) = tokens.iter().rposition(|t| t.end <= open) else {
         return false;
     };
-    if !text[tokens[previous].end..open].chars().all(char::is_whitespace) {
+    if !text[tokens[previous].end..open]
+        .chars()
+        .all(char::is_whitespace)
+    {
         return false;
     }
     let term = tokens[previous].term.as_ref();
     rules.work_words.contains(term)
         || (rules.work_links.contains(term)
             && previous > 0
-            && rules.work_words.contains(tokens[previous - 1].term.as_ref()))
+            && rules
+                .work_words
+                .contains(tokens[previous - 1].term.as_ref()))
 }
 
 /// Whether the document defines the letters `letters` of an acronym
@@ -346,8 +360,7 @@ fn redefined_acronym(table: &AliasTable, text: &str, candidate: &Candidate, lett
             std::iter::once(&entity.name)
                 .chain(entity.aliases.iter().map(|a| &a.text))
                 .any(|name| {
-                    let name_words: Vec<String> =
-                        name.split_whitespace().map(alias_key).collect();
+                    let name_words: Vec<String> = name.split_whitespace().map(alias_key).collect();
                     let shared = expansion.iter().filter(|w| name_words.contains(w)).count();
                     shared * 2 >= expansion.len()
                 })

@@ -173,14 +173,14 @@ aliases.zh-Hans = [{ text = "小米", blockers = ["小米粥"] }]
             is_common_word: &|w| router.is_common_word(w),
         };
         find_mentions(&table, normalized.text(), &tokens, &lexicon)
-        .into_iter()
-        .map(|m| {
-            (
-                table.entity_at(m.entity).id.clone(),
-                normalized.text()[m.start..m.end].to_string(),
-            )
-        })
-        .collect()
+            .into_iter()
+            .map(|m| {
+                (
+                    table.entity_at(m.entity).id.clone(),
+                    normalized.text()[m.start..m.end].to_string(),
+                )
+            })
+            .collect()
     }
 
     fn ids(text: &str) -> Vec<String> {

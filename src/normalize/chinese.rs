@@ -99,9 +99,9 @@ fn zhe_or_zhu(previous: Option<char>, next: Option<char>) -> char {
             })
             .collect()
     });
-    let zhu = pairs.iter().any(|&[a, b]| {
-        (a == '著' && Some(b) == next) || (b == '著' && Some(a) == previous)
-    });
+    let zhu = pairs
+        .iter()
+        .any(|&[a, b]| (a == '著' && Some(b) == next) || (b == '著' && Some(a) == previous));
     if zhu { '著' } else { '着' }
 }
 

@@ -474,9 +474,15 @@ mod tests {
 
     #[test]
     fn every_apostrophe_form_folds_to_ascii() {
-        for apostrophe in ['\u{2018}', '\u{2019}', '\u{2BC}', '\u{B4}', '\u{FF07}', '\u{2032}'] {
+        for apostrophe in [
+            '\u{2018}', '\u{2019}', '\u{2BC}', '\u{B4}', '\u{FF07}', '\u{2032}',
+        ] {
             let text = format!("OpenAI{apostrophe}s People{apostrophe}s");
-            assert_eq!(normalize(&text).text(), "OpenAI's People's", "{apostrophe:?}");
+            assert_eq!(
+                normalize(&text).text(),
+                "OpenAI's People's",
+                "{apostrophe:?}"
+            );
             let once = normalize(&text);
             assert_eq!(normalize(once.text()).text(), once.text());
         }

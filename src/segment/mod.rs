@@ -421,13 +421,13 @@ mod tests {
 
     #[test]
     fn a_name_run_into_a_number_and_a_unit_splits_at_the_script_change() {
-        assert_eq!(
-            terms("Nvidia3月财报", "zh"),
-            ["nvidia", "3月", "财报"]
-        );
+        assert_eq!(terms("Nvidia3月财报", "zh"), ["nvidia", "3月", "财报"]);
         assert_eq!(terms("苹果iPhone15年销量", "zh")[1..3], ["iphone", "15年"]);
         // Digits that belong to the name stay: no unit follows.
-        assert_eq!(terms("H100芯片和A380客机", "zh"), ["h100", "芯片", "和", "a380", "客机"]);
+        assert_eq!(
+            terms("H100芯片和A380客机", "zh"),
+            ["h100", "芯片", "和", "a380", "客机"]
+        );
         assert_eq!(terms("R1模型", "zh"), ["r1", "模型"]);
     }
 

@@ -569,13 +569,22 @@ mod tests {
 
     #[test]
     fn non_ascii_words_are_case_folded_without_combining_dots() {
-        assert_eq!(terms("TÜRKİYE İzmir İstanbul"), ["türkiye", "izmir", "istanbul"]);
+        assert_eq!(
+            terms("TÜRKİYE İzmir İstanbul"),
+            ["türkiye", "izmir", "istanbul"]
+        );
         assert_eq!(terms("Türkiye izmir"), ["türkiye", "izmir"]);
         assert_eq!(terms("STRASSE Straße"), ["strasse", "strasse"]);
-        assert_eq!(terms("ΑΘΗΝΑ Αθήνα ΟΔΥΣΣΕΥΣ"), ["αθηνα", "αθηνα", "οδυσσευσ"]);
+        assert_eq!(
+            terms("ΑΘΗΝΑ Αθήνα ΟΔΥΣΣΕΥΣ"),
+            ["αθηνα", "αθηνα", "οδυσσευσ"]
+        );
         assert_eq!(terms("café CAFÉ"), ["café", "café"]);
         for term in terms("TÜRKİYE İZMİR ΑΘΗΝΑ") {
-            assert!(!term.contains('\u{307}') && !term.contains('\u{301}'), "{term}");
+            assert!(
+                !term.contains('\u{307}') && !term.contains('\u{301}'),
+                "{term}"
+            );
         }
     }
 
