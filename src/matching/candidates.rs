@@ -356,8 +356,7 @@ fn compound_names(
             let before = &term[..byte_at(a)];
             let after = &term[byte_at(b + 1)..];
             let before_ok = before.is_empty()
-                || is_key(before)
-                || (before.chars().count() >= 2 && is_word(before))
+                || words_or_names(before, &|w| is_key(w) || is_word(w))
                 || single(before).is_some_and(|c| rules.zh_prefixes.contains(&c))
                 || ordinal(before);
             // A place before an organisation's head is part of its name
@@ -368,9 +367,8 @@ fn compound_names(
                 .all(|r| table.entity_at(r.entity).kind == Kind::Place);
             let heads = rules.zh_heads.iter().chain(&rules.zh_weak_heads);
             let ends_in_head = place && heads.clone().any(|head| after.ends_with(head.as_str()));
-            let word_or_name = |rest: &str| {
-                is_key(rest) || (rest.chars().count() >= 2 && is_word(rest) && !ends_in_head)
-            };
+            let word_or_name =
+                |rest: &str| !ends_in_head && words_or_names(rest, &|w| is_key(w) || is_word(w));
             // A suffix may itself be followed by a word: 北京 + 市 + 人民政府.
             let after_ok = after.is_empty()
                 || word_or_name(after)
@@ -410,6 +408,35 @@ fn compound_names(
             (!options.is_empty()).then(|| Candidate::new(index, index, start, end, options))
         })
         .collect()
+}
+
+/// Whether `rest` is one or more words of two characters or more (or
+/// names), end to end: 体育代表团 is 体育 + 代表团, 维吾尔自治区 is 维吾尔 +
+/// 自治区. A rest of one character is never one (阿里山, 小米粥).
+fn words_or_names(rest: &str, is_word: &dyn Fn(&str) -> bool) -> bool {
+    let bounds: Vec<usize> = rest
+        .char_indices()
+        .map(|(at, _)| at)
+        .chain([rest.len()])
+        .collect();
+    let n = bounds.len() - 1;
+    if n < 2 || n > 12 {
+        return n >= 2 && is_word(rest);
+    }
+    // reachable[k]: the first k characters split into words.
+    let mut reachable = vec![false; n + 1];
+    reachable[0] = true;
+    for k in 0..n {
+        if !reachable[k] {
+            continue;
+        }
+        for m in k + 2..=n {
+            if is_word(&rest[bounds[k]..bounds[m]]) {
+                reachable[m] = true;
+            }
+        }
+    }
+    reachable[n]
 }
 
 /// The character of a one-character string.

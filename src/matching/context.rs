@@ -20,7 +20,13 @@ pub(super) fn veto_before_resolving(
     candidates: &mut [Candidate],
 ) {
     for candidate in candidates.iter_mut() {
-        if in_work_title(rules, text, tokens, candidate) {
+        let place_or_person = candidate
+            .options
+            .iter()
+            .all(|r| matches!(table.entity_at(r.entity).kind, Kind::Place | Kind::Person));
+        if in_work_title(rules, text, tokens, candidate)
+            || in_book_title(text, candidate, place_or_person)
+        {
             candidate.vetoed = true;
         }
     }
@@ -263,7 +269,12 @@ fn chinese_head_after(rules: &Rules, tokens: &[Token<'_>], last: usize) -> Optio
             return None;
         }
         let term = token.term.as_ref();
-        if rules.zh_heads.contains(term) || (rules.zh_weak_heads.contains(term) && between >= 2) {
+        let head = rules.zh_heads.contains(term)
+            || rules
+                .zh_heads
+                .iter()
+                .any(|h| term.len() > h.len() && term.ends_with(h.as_str()));
+        if head || (rules.zh_weak_heads.contains(term) && between >= 2) {
             return Some(j);
         }
         // Grammar words, linking verbs and counts (二十所) end the phrase.
@@ -319,6 +330,29 @@ fn in_work_title(rules: &Rules, text: &str, tokens: &[Token<'_>], candidate: &Ca
             && rules
                 .work_words
                 .contains(tokens[previous - 1].term.as_ref()))
+}
+
+/// Whether the candidate is the whole of a title in Chinese title marks 《》
+/// and a place or a person: a title that is only a country's name is a
+/// work's (比才的《西班牙》, a piece of music). A whole title that is an
+/// organisation stands (《人民日报》 is the newspaper), and so do names inside
+/// longer titles, which name laws and documents as often as works
+/// (《中国人民解放军现役军官服役条例》); a work word before the title decides
+/// those ([`in_work_title`]).
+fn in_book_title(text: &str, candidate: &Candidate, place_or_person: bool) -> bool {
+    if !place_or_person {
+        return false;
+    }
+    let line_start = text[..candidate.start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..candidate.start];
+    let Some(open) = before.rfind('《') else {
+        return false;
+    };
+    let Some(close) = text[candidate.end..].find('》') else {
+        return false;
+    };
+    before[open + '《'.len_utf8()..].trim().is_empty()
+        && text[candidate.end..candidate.end + close].trim().is_empty()
 }
 
 /// Whether the document defines the letters `letters` of an acronym
