@@ -420,7 +420,7 @@ fn words_or_names(rest: &str, is_word: &dyn Fn(&str) -> bool) -> bool {
         .chain([rest.len()])
         .collect();
     let n = bounds.len() - 1;
-    if n < 2 || n > 12 {
+    if !(2..=12).contains(&n) {
         return n >= 2 && is_word(rest);
     }
     // reachable[k]: the first k characters split into words.

@@ -262,8 +262,7 @@ fn name_after(
 /// `last` in the same clause, with at most three words between that are not
 /// grammar words or linking verbs; weak heads (市场) need two words between.
 fn chinese_head_after(rules: &Rules, tokens: &[Token<'_>], last: usize) -> Option<usize> {
-    let mut between = 0;
-    for j in last + 1..tokens.len().min(last + 5) {
+    for (between, j) in (last + 1..tokens.len().min(last + 5)).enumerate() {
         let token = &tokens[j];
         if tokens[j - 1].end != token.start || !token.term.starts_with(is_han) {
             return None;
@@ -281,7 +280,6 @@ fn chinese_head_after(rules: &Rules, tokens: &[Token<'_>], last: usize) -> Optio
         if rules.zh_breaks.contains(term) || term.starts_with(is_chinese_numeral) {
             return None;
         }
-        between += 1;
     }
     None
 }
@@ -301,7 +299,7 @@ fn in_work_title(rules: &Rules, text: &str, tokens: &[Token<'_>], candidate: &Ca
         // An opening quote: an odd number of quotes before on the line, and
         // a closing one after.
         let quotes: Vec<usize> = before.match_indices('"').map(|(i, _)| i).collect();
-        if quotes.len() % 2 == 0 {
+        if quotes.len().is_multiple_of(2) {
             return false;
         }
         let line_end = text[candidate.end..]

@@ -68,18 +68,18 @@ pub(super) fn resolve(
     is_common_word: &dyn Fn(&str) -> bool,
 ) {
     let mut pending: Vec<(usize, Vec<(u32, Need)>)> = Vec::new();
-    for index in 0..candidates.len() {
-        if candidates[index].vetoed {
+    for (index, candidate) in candidates.iter_mut().enumerate() {
+        if candidate.vetoed {
             continue;
         }
-        let choices = needs(table, &candidates[index].options, is_common_word);
+        let choices = needs(table, &candidate.options, is_common_word);
         let plain: Vec<u32> = choices
             .iter()
             .filter(|(_, need)| *need == Need::Nothing)
             .map(|&(e, _)| e)
             .collect();
         match plain.len() {
-            1 => candidates[index].confirmed = Some(plain[0]),
+            1 => candidate.confirmed = Some(plain[0]),
             0 => pending.push((index, choices)),
             // Two entities claim the same plain alias: support decides.
             _ => pending.push((
