@@ -360,6 +360,19 @@ fn kind_5_support_comes_from_the_right_country() {
         "Gordon Brown told the UK parliament that the Treasury had met its targets.",
         "us-treasury",
     );
+    // A broad topic (politics) shared with another entity is no evidence.
+    no_mention_of(
+        "Norway's Supreme Court ruled that the music was published illegally, Kamala Harris said.",
+        "us-supreme-court",
+    );
+    no_mention_of(
+        "The country's Supreme Court ruled against him. Nato and the UN welcomed it.",
+        "us-supreme-court",
+    );
+    no_mention_of(
+        "The Treasury said the pound would stay strong, the European Union and the IMF said.",
+        "us-treasury",
+    );
     // Evidence about the US does support them.
     finds(
         "Scott Bessent said the Treasury would extend the sanctions.",
@@ -386,6 +399,21 @@ fn kind_6_short_forms_of_people_and_acronyms() {
     no_mention_of(
         "Claude Errera, editor of fansite Halo.Bungie.Org, said",
         "claude",
+    );
+    // The same names with the famous one named in full elsewhere.
+    let found = mentions(
+        "Kamala Harris met bankers on Monday. UBS economist Maury Harris said rates would rise.",
+    );
+    assert_eq!(
+        found,
+        [("kamala-harris".to_string(), "Kamala Harris".to_string())]
+    );
+    let found = mentions(
+        "Anthropic's chatbot Claude was updated. Claude Errera, editor of a fansite, said the game slipped.",
+    );
+    assert!(
+        found.iter().filter(|(id, _)| id == "claude").count() == 1,
+        "{found:?}"
     );
     no_mention_of(
         "They called themselves Drink Or Die (DOD). US Customs raided DOD in 2001.",

@@ -399,3 +399,54 @@ fn redefined_acronym(table: &AliasTable, text: &str, candidate: &Candidate, lett
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::rules::rules;
+
+    #[test]
+    fn title_case_lines_are_recognised() {
+        let headline = "U.S. AI Restrictions Fail to Halt China's Model Development";
+        assert!(title_case_line(headline, 40));
+        assert!(title_case_line("ETH,BNB,SOL Hot Memes", 8));
+        assert!(!title_case_line(
+            "UBS economist Maury Harris told Reuters.",
+            20
+        ));
+        // Only the line around the position counts.
+        let text = "Fail To Halt Growth Now\nthe economist said that prices rose";
+        assert!(!title_case_line(text, text.len() - 3));
+    }
+
+    #[test]
+    fn continuation_runs_need_an_organisation_word_and_no_role() {
+        let never = |_: usize| false;
+        let after = |text: &str| continues_into_name(rules(), text, 0, never);
+        assert!(after(" Stock Exchange said"));
+        assert!(after(" Telecom shares"));
+        assert!(after(" International Airlines"));
+        assert!(!after(" Prime Minister Tony Blair"));
+        assert!(!after(" Court of Appeals"));
+        assert!(!after(" economy grew"));
+        assert!(!after(" and United States"));
+        // A known name ends the run.
+        let text = " Construction Bank";
+        assert!(!continues_into_name(rules(), text, 0, |at| at == 1));
+    }
+
+    #[test]
+    fn capitalised_words_before_a_name_are_read_with_their_context() {
+        let never = |_: usize| false;
+        let before = |text: &str| name_before(rules(), text, text.len(), never);
+        assert!(before("Web portal Lycos "));
+        assert!(before("economist Maury "));
+        assert!(before("the University of "));
+        assert!(!before("Mr "));
+        assert!(!before("growth in Western "));
+        assert!(!before("The "));
+        assert!(!before("said Mr Spindler. "));
+        assert!(!before("the Moscow-based "));
+        assert!(!before("the Mayor of "));
+    }
+}
