@@ -30,6 +30,9 @@ pub(super) fn veto_before_resolving(
             candidate.vetoed = true;
         }
     }
+    // Each distinct acronym is looked for once: a document may hold it
+    // thousands of times.
+    let mut checked: Vec<String> = Vec::new();
     for index in 0..candidates.len() {
         let candidate = &candidates[index];
         if candidate.vetoed
@@ -41,6 +44,10 @@ pub(super) fn veto_before_resolving(
             continue;
         }
         let letters = &text[candidate.start..candidate.end];
+        if checked.iter().any(|c| c == letters) {
+            continue;
+        }
+        checked.push(letters.to_string());
         if redefined_acronym(table, text, candidate, letters) {
             for other in candidates.iter_mut() {
                 if text[other.start..other.end].eq_ignore_ascii_case(letters) {
@@ -61,6 +68,7 @@ pub(super) fn veto_after_resolving(
     tokens: &[Token<'_>],
     candidates: &mut [Candidate],
 ) {
+    // Candidates are in text order and do not overlap: both lists are sorted.
     let ends: Vec<usize> = candidates.iter().map(|c| c.end).collect();
     let starts: Vec<usize> = candidates.iter().map(|c| c.start).collect();
     let mut vetoes = Vec::new();
@@ -111,23 +119,64 @@ pub(super) fn veto_after_resolving(
         // A given name followed by a surname: people and products named like
         // people, not companies (Apple Mac, Intel Celeron).
         let someone_else_after = !title_case && person_like;
-        if checks_before && name_before(rules, text, candidate.start, |at| ends.contains(&at)) {
-            vetoes.push(index);
-            continue;
-        }
-        if checks_after
-            && continues_into_name(rules, text, candidate.end, |at| starts.contains(&at))
+        if checks_before
+            && name_before(rules, text, candidate.start, |at| {
+                ends.binary_search(&at).is_ok()
+            })
         {
             vetoes.push(index);
             continue;
         }
-        if someone_else_after && name_after(rules, text, candidate.end, |at| starts.contains(&at)) {
+        if checks_after
+            && continues_into_name(rules, text, candidate.end, |at| {
+                starts.binary_search(&at).is_ok()
+            })
+        {
+            vetoes.push(index);
+            continue;
+        }
+        if someone_else_after
+            && name_after(rules, text, candidate.end, |at| {
+                starts.binary_search(&at).is_ok()
+            })
+        {
             vetoes.push(index);
         }
     }
     for index in vetoes {
         candidates[index].vetoed = true;
     }
+}
+
+/// How far, in bytes, the rules look back and ahead of a match for the
+/// marks and the line around it: titles and headlines are short, and a
+/// document written on one line must not make every match read all of it.
+const REACH: usize = 400;
+
+/// The start of the line holding byte `at`, or of the [`REACH`] before it.
+fn line_start(text: &str, at: usize) -> usize {
+    let from = floor_boundary(text, at.saturating_sub(REACH));
+    text[from..at].rfind('\n').map_or(from, |i| from + i + 1)
+}
+
+/// The end of the line holding byte `at`, or of the [`REACH`] after it.
+fn line_end(text: &str, at: usize) -> usize {
+    let to = ceil_boundary(text, (at + REACH).min(text.len()));
+    text[at..to].find('\n').map_or(to, |i| at + i)
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 /// The word that ends right before byte `at` (a space before it), with its
@@ -224,8 +273,7 @@ fn continues_into_name(
 /// Memes"): of its words of three letters or more, at most one in five
 /// starts in lowercase.
 fn title_case_line(text: &str, at: usize) -> bool {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let (start, end) = (line_start(text, at), line_end(text, at));
     let (mut upper, mut lower) = (0, 0);
     for word in text[start..end].split(|c: char| !c.is_alphabetic()) {
         if word.chars().count() < 3 {
@@ -288,10 +336,11 @@ fn chinese_head_after(rules: &Rules, tokens: &[Token<'_>], last: usize) -> Optio
 /// word for a work (专辑《月之暗面》, the album "Dark Side of the Moon", a film
 /// called "Moonshot").
 fn in_work_title(rules: &Rules, text: &str, tokens: &[Token<'_>], candidate: &Candidate) -> bool {
-    let line_start = text[..candidate.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = line_start(text, candidate.start);
+    let after = &text[candidate.end..line_end(text, candidate.end)];
     let before = &text[line_start..candidate.start];
     let open = if let Some(open) = before.rfind('《') {
-        if before[open..].contains('》') || !text[candidate.end..].contains('》') {
+        if before[open..].contains('》') || !after.contains('》') {
             return false;
         }
         line_start + open
@@ -299,20 +348,14 @@ fn in_work_title(rules: &Rules, text: &str, tokens: &[Token<'_>], candidate: &Ca
         // An opening quote: an odd number of quotes before on the line, and
         // a closing one after.
         let quotes: Vec<usize> = before.match_indices('"').map(|(i, _)| i).collect();
-        if quotes.len().is_multiple_of(2) {
-            return false;
-        }
-        let line_end = text[candidate.end..]
-            .find('\n')
-            .map_or(text.len(), |i| candidate.end + i);
-        if !text[candidate.end..line_end].contains('"') {
+        if quotes.len().is_multiple_of(2) || !after.contains('"') {
             return false;
         }
         line_start + quotes[quotes.len() - 1]
     };
     // The tokens right before the opening mark: a work word, or a work word
-    // and a link word (called, 名为).
-    let Some(previous) = tokens.iter().rposition(|t| t.end <= open) else {
+    // and a link word (called, 名为). Tokens are in text order.
+    let Some(previous) = tokens.partition_point(|t| t.end <= open).checked_sub(1) else {
         return false;
     };
     if !text[tokens[previous].end..open]
@@ -341,16 +384,10 @@ fn in_book_title(text: &str, candidate: &Candidate, place_or_person: bool) -> bo
     if !place_or_person {
         return false;
     }
-    let line_start = text[..candidate.start].rfind('\n').map_or(0, |i| i + 1);
-    let before = &text[line_start..candidate.start];
-    let Some(open) = before.rfind('《') else {
-        return false;
-    };
-    let Some(close) = text[candidate.end..].find('》') else {
-        return false;
-    };
-    before[open + '《'.len_utf8()..].trim().is_empty()
-        && text[candidate.end..candidate.end + close].trim().is_empty()
+    // A whole title: the marks right around the name.
+    let before = text[..candidate.start].trim_end();
+    let after = text[candidate.end..].trim_start();
+    before.ends_with('《') && after.starts_with('》')
 }
 
 /// Whether the document defines the letters `letters` of an acronym

@@ -25,6 +25,7 @@ use super::SUPPORT_WINDOW;
 use super::candidates::Candidate;
 use crate::aliases::{AliasForm, AliasRef, AliasTable, Kind, push_term};
 use crate::segment::Token;
+use rustc_hash::FxHashSet;
 
 /// What an option needs before its entity is confirmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -90,17 +91,35 @@ pub(super) fn resolve(
     }
     // Each round confirms at least one mention or stops, so this ends.
     loop {
+        // What the document has confirmed so far: every entity, and those
+        // named by a name that is not short.
+        let mut confirmed: FxHashSet<u32> = FxHashSet::default();
+        let mut named_in_full: FxHashSet<u32> = FxHashSet::default();
+        for c in candidates.iter().filter(|c| !c.vetoed) {
+            if let Some(entity) = c.confirmed {
+                confirmed.insert(entity);
+                if !c.via_short {
+                    named_in_full.insert(entity);
+                }
+            }
+        }
         let mut progressed = false;
         pending.retain(|(index, choices)| {
+            let evidence = Evidence {
+                table,
+                text,
+                tokens,
+                candidates,
+                confirmed: &confirmed,
+            };
             let satisfied: Vec<(u32, Need)> = choices
                 .iter()
                 .copied()
                 .filter(|&(entity, need)| match need {
                     Need::Nothing => true,
-                    Need::Support => supported(table, text, tokens, candidates, *index, entity),
+                    Need::Support => evidence.supported(*index, entity),
                     Need::FullName => {
-                        full_name_in_document(candidates, entity)
-                            || supported(table, text, tokens, candidates, *index, entity)
+                        named_in_full.contains(&entity) || evidence.supported(*index, entity)
                     }
                 })
                 .collect();
@@ -120,42 +139,43 @@ pub(super) fn resolve(
     }
 }
 
-/// Whether `entity` is confirmed somewhere through a name that is not short.
-fn full_name_in_document(candidates: &[Candidate], entity: u32) -> bool {
-    candidates
-        .iter()
-        .any(|c| !c.vetoed && !c.via_short && c.confirmed == Some(entity))
+/// What a round of resolution knows.
+struct Evidence<'a, 't> {
+    table: &'a AliasTable,
+    text: &'a str,
+    tokens: &'a [Token<'t>],
+    candidates: &'a [Candidate],
+    /// Entities confirmed anywhere in the document (not vetoed).
+    confirmed: &'a FxHashSet<u32>,
 }
 
-fn supported(
-    table: &AliasTable,
-    text: &str,
-    tokens: &[Token<'_>],
-    candidates: &[Candidate],
-    index: usize,
-    entity: u32,
-) -> bool {
-    let candidate = &candidates[index];
-    if let Some(place) = place_in_front(table, text, candidates, index)
-        && !table.ancestors(entity).contains(&place)
-    {
-        return false;
+impl Evidence<'_, '_> {
+    /// Whether the document supports `entity` for candidate `index`: the
+    /// same entity confirmed anywhere, a related one within the window, or
+    /// a context word within it; never after a place that is not its own.
+    fn supported(&self, index: usize, entity: u32) -> bool {
+        let (table, candidates) = (self.table, self.candidates);
+        let candidate = &candidates[index];
+        if let Some(place) = place_in_front(table, self.text, candidates, index)
+            && !table.ancestors(entity).contains(&place)
+        {
+            return false;
+        }
+        if self.confirmed.contains(&entity) {
+            return true;
+        }
+        // Candidates are in text order and do not overlap: the ones within
+        // the window are a contiguous range.
+        let from = candidates.partition_point(|c| c.last + SUPPORT_WINDOW < candidate.first);
+        let to = candidates.partition_point(|c| c.first <= candidate.last + SUPPORT_WINDOW);
+        let by_mention = candidates[from..to.max(from)].iter().any(|other| {
+            !other.vetoed
+                && other
+                    .confirmed
+                    .is_some_and(|confirmed| table.related(entity, confirmed))
+        });
+        by_mention || context_nearby(table, self.tokens, candidate, entity)
     }
-    let near = |other: &Candidate| {
-        let distance = if other.last < candidate.first {
-            candidate.first - other.last
-        } else {
-            other.first.saturating_sub(candidate.last)
-        };
-        distance <= SUPPORT_WINDOW
-    };
-    let by_mention = candidates.iter().any(|other| {
-        !other.vetoed
-            && other.confirmed.is_some_and(|confirmed| {
-                confirmed == entity || (near(other) && table.related(entity, confirmed))
-            })
-    });
-    by_mention || context_nearby(table, tokens, candidate, entity)
 }
 
 /// The place confirmed right before candidate `index`, joined to it by a
