@@ -84,14 +84,20 @@ pub(super) fn candidates(
     let mut offset = 0;
     while i < tokens.len() {
         let term = tokens[i].term.as_ref();
-        let Some(first) = term[offset..].chars().next() else {
+        // Most terms start with an ASCII byte: no decoding.
+        let first = match term.as_bytes().get(offset) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            _ => term[offset..].chars().next(),
+        };
+        let Some(first) = first else {
             (i, offset) = (i + 1, 0);
             continue;
         };
-        let compound = !is_han(first) && term.contains('-');
         // The node after the first token when it is a plain non-Han term,
-        // looked up rather than walked; other tokens are walked.
-        let first_node = if is_han(first) {
+        // looked up rather than walked; other tokens are walked. Most
+        // tokens start no name and leave here.
+        let han = is_han(first);
+        let first_node = if han {
             // A Han token that starts no key starts no candidate; a name
             // may still stand inside it after its first character.
             if !trie.may_start(first) {
@@ -102,14 +108,18 @@ pub(super) fn candidates(
                 continue;
             }
             None
-        } else if compound {
-            None
-        } else if let Some(node) = table.first_term_node(term) {
+        } else if offset == 0
+            && let Some(node) = table.first_term_node(term)
+        {
             Some(node)
+        } else if offset > 0 || (term.len() >= 3 && term.bytes().any(|b| b == b'-')) {
+            // Inside, or at the start of, a hyphenated compound.
+            None
         } else {
             (i, offset) = (i + 1, 0);
             continue;
         };
+        let compound = !han && first_node.is_none();
         walk(trie, text, tokens, i, offset, first_node, &mut ends);
         let mut found = None;
         for &(last, term_end, key) in ends.iter().rev() {
@@ -325,12 +335,26 @@ fn compound_names(
 ) -> Vec<Candidate> {
     let token = &tokens[index];
     let term = token.term.as_ref();
-    let chars: Vec<(usize, char)> = term.char_indices().collect();
-    if chars.len() < 3 || !chars.iter().all(|&(_, c)| is_han(c)) {
+    let trie = table.trie();
+    // Characters on the stack: this runs for most Chinese words of three
+    // characters or more, and words longer than the buffer hold no name
+    // worth splitting out.
+    let mut buffer = [(0usize, '\0'); 24];
+    let mut count = 0;
+    let mut may_hold_name = false;
+    for (at, c) in term.char_indices() {
+        if count == buffer.len() || !is_han(c) {
+            return Vec::new();
+        }
+        may_hold_name |= trie.may_start(c);
+        buffer[count] = (at, c);
+        count += 1;
+    }
+    if count < 3 || !may_hold_name {
         return Vec::new();
     }
+    let chars = &buffer[..count];
     let byte_at = |k: usize| chars.get(k).map_or(term.len(), |&(b, _)| b);
-    let trie = table.trie();
     let is_key = |s: &str| {
         trie.walk(KeyTrie::ROOT, s)
             .and_then(|n| trie.key_at(n))

@@ -20,12 +20,14 @@ pub(super) fn veto_before_resolving(
     candidates: &mut [Candidate],
 ) {
     for candidate in candidates.iter_mut() {
-        let place_or_person = candidate
-            .options
-            .iter()
-            .all(|r| matches!(table.entity_at(r.entity).kind, Kind::Place | Kind::Person));
+        let place_or_person = || {
+            candidate
+                .options
+                .iter()
+                .all(|r| matches!(table.entity_at(r.entity).kind, Kind::Place | Kind::Person))
+        };
         if in_work_title(rules, text, tokens, candidate)
-            || in_book_title(text, candidate, place_or_person)
+            || (in_book_title(text, candidate) && place_or_person())
         {
             candidate.vetoed = true;
         }
@@ -112,17 +114,19 @@ pub(super) fn veto_after_resolving(
                     .any(|&r| table.alias(r).case_exact && table.alias(r).needs_support),
                 _ => false,
             };
-        // In a line written in title case, capitals say nothing.
-        let title_case = title_case_line(text, candidate.start);
-        let checks_before = !title_case && (kind == Kind::Place || person_like);
+        // In a line written in title case, capitals say nothing; read the
+        // line only when a capitalised neighbour asks for it.
+        let not_title_case = || !title_case_line(text, candidate.start);
+        let checks_before = kind == Kind::Place || person_like;
         let checks_after = kind == Kind::Place;
         // A given name followed by a surname: people and products named like
         // people, not companies (Apple Mac, Intel Celeron).
-        let someone_else_after = !title_case && person_like;
+        let someone_else_after = person_like;
         if checks_before
             && name_before(rules, text, candidate.start, |at| {
                 ends.binary_search(&at).is_ok()
             })
+            && not_title_case()
         {
             vetoes.push(index);
             continue;
@@ -139,6 +143,7 @@ pub(super) fn veto_after_resolving(
             && name_after(rules, text, candidate.end, |at| {
                 starts.binary_search(&at).is_ok()
             })
+            && not_title_case()
         {
             vetoes.push(index);
         }
@@ -334,25 +339,22 @@ fn chinese_head_after(rules: &Rules, tokens: &[Token<'_>], last: usize) -> Optio
 
 /// Whether the candidate stands inside 《》 or quotation marks that follow a
 /// word for a work (专辑《月之暗面》, the album "Dark Side of the Moon", a film
-/// called "Moonshot").
+/// called "Moonshot"). Only the nearest mark within [`REACH`] before the
+/// candidate is read, and the rest only when a work word stands before it:
+/// news is full of quotation marks.
 fn in_work_title(rules: &Rules, text: &str, tokens: &[Token<'_>], candidate: &Candidate) -> bool {
-    let line_start = line_start(text, candidate.start);
-    let after = &text[candidate.end..line_end(text, candidate.end)];
-    let before = &text[line_start..candidate.start];
-    let open = if let Some(open) = before.rfind('《') {
-        if before[open..].contains('》') || !after.contains('》') {
-            return false;
-        }
-        line_start + open
-    } else {
-        // An opening quote: an odd number of quotes before on the line, and
-        // a closing one after.
-        let quotes: Vec<usize> = before.match_indices('"').map(|(i, _)| i).collect();
-        if quotes.len().is_multiple_of(2) || !after.contains('"') {
-            return false;
-        }
-        line_start + quotes[quotes.len() - 1]
+    let from = floor_boundary(text, candidate.start.saturating_sub(REACH));
+    let reach = &text[from..candidate.start];
+    let (quote, title) = (reach.rfind('"'), reach.rfind('《'));
+    let (open, is_title) = match (quote, title) {
+        (None, None) => return false,
+        (Some(q), Some(t)) if t > q => (from + t, true),
+        (None, Some(t)) => (from + t, true),
+        (Some(q), _) => (from + q, false),
     };
+    if text[open..candidate.start].contains('\n') {
+        return false;
+    }
     // The tokens right before the opening mark: a work word, or a work word
     // and a link word (called, 名为). Tokens are in text order.
     let Some(previous) = tokens.partition_point(|t| t.end <= open).checked_sub(1) else {
@@ -365,12 +367,23 @@ fn in_work_title(rules: &Rules, text: &str, tokens: &[Token<'_>], candidate: &Ca
         return false;
     }
     let term = tokens[previous].term.as_ref();
-    rules.work_words.contains(term)
+    let after_work_word = rules.work_words.contains(term)
         || (rules.work_links.contains(term)
             && previous > 0
             && rules
                 .work_words
-                .contains(tokens[previous - 1].term.as_ref()))
+                .contains(tokens[previous - 1].term.as_ref()));
+    if !after_work_word {
+        return false;
+    }
+    let after = &text[candidate.end..line_end(text, candidate.end)];
+    if is_title {
+        return !text[open..candidate.start].contains('》') && after.contains('》');
+    }
+    // The quote opens (an odd number of quotes before it on the line) and
+    // closes after the candidate.
+    let line = &text[line_start(text, open)..open];
+    line.matches('"').count().is_multiple_of(2) && after.contains('"')
 }
 
 /// Whether the candidate is the whole of a title in Chinese title marks 《》
@@ -380,10 +393,7 @@ fn in_work_title(rules: &Rules, text: &str, tokens: &[Token<'_>], candidate: &Ca
 /// longer titles, which name laws and documents as often as works
 /// (《中国人民解放军现役军官服役条例》); a work word before the title decides
 /// those ([`in_work_title`]).
-fn in_book_title(text: &str, candidate: &Candidate, place_or_person: bool) -> bool {
-    if !place_or_person {
-        return false;
-    }
+fn in_book_title(text: &str, candidate: &Candidate) -> bool {
     // A whole title: the marks right around the name.
     let before = text[..candidate.start].trim_end();
     let after = text[candidate.end..].trim_start();
@@ -402,8 +412,13 @@ fn redefined_acronym(table: &AliasTable, text: &str, candidate: &Candidate, lett
     if wanted.len() < 2 {
         return false;
     }
-    let pattern = format!("({letters})");
-    text.match_indices(&pattern).any(|(at, _)| {
+    // Parentheses are few; the letters are looked for right after each.
+    let defined = text.match_indices('(').map(|(at, _)| at).filter(|&at| {
+        text[at + 1..]
+            .strip_prefix(letters)
+            .is_some_and(|rest| rest.starts_with(')'))
+    });
+    defined.into_iter().any(|at| {
         let before = text[..at].trim_end();
         // The last words before the parenthesis, whose initials spell the letters.
         let words: Vec<&str> = before.split_whitespace().rev().take(wanted.len()).collect();
