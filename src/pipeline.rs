@@ -4,7 +4,7 @@
 use crate::aliases::AliasTable;
 use crate::ascii;
 use crate::detect::{Language, detect};
-use crate::matching::find_mentions;
+use crate::matching::{Lexicon, find_mentions};
 use std::borrow::Cow;
 
 use crate::normalize::chinese::fold;
@@ -47,6 +47,9 @@ pub struct EntityMention {
     pub start: usize,
     /// Code-point offset just past the mention in the original text.
     pub end: usize,
+    /// The ids of the entity's ancestors, parent first (DeepSeek-V3 →
+    /// `deepseek`): each is also emitted as a term after the entity's id.
+    pub parents: Vec<String>,
 }
 
 /// Everything canon derives from one document.
@@ -120,9 +123,11 @@ impl Canon {
         };
         let lower = text.to_ascii_lowercase();
         let tokens = self.router.segment(&text, &lower, lang);
-        let mentions = find_mentions(&self.table, &text, &tokens, &|word| {
-            self.router.is_dictionary_word(word)
-        });
+        let lexicon = Lexicon {
+            is_word: &|word| self.router.is_dictionary_word(word),
+            is_common_word: &|word| self.router.is_common_word(word),
+        };
+        let mentions = find_mentions(&self.table, &text, &tokens, &lexicon);
 
         let mut term_buffer = String::with_capacity(text.len() + mentions.len() * 16);
         let mut parts = Vec::new();
@@ -143,14 +148,24 @@ impl Canon {
                     token_spans.push(normalized.original_range(part.start, part.end));
                 }
             }
+            // After the terms of a mention's last token (a compound's whole
+            // term, and its parts in search mode): the entity's id, then
+            // its ancestors' ids, all with the mention's span.
             while let Some(mention) = next_mention.next_if(|m| m.last_token == index) {
                 let id = &self.table.entity_at(mention.entity).id;
-                if mention.first_token == index && token.term == id.as_str() {
-                    continue; // the surface already is the id's term
+                let span = normalized.original_range(mention.start, mention.end);
+                let whole_token = mention.first_token == index
+                    && (mention.start, mention.end) == (token.start, token.end);
+                if !(whole_token && token.term == id.as_str()) {
+                    term_buffer.push_str(id);
+                    term_ends.push(term_buffer.len() as u32);
+                    token_spans.push(span);
                 }
-                term_buffer.push_str(id);
-                term_ends.push(term_buffer.len() as u32);
-                token_spans.push(normalized.original_range(mention.start, mention.end));
+                for &ancestor in self.table.ancestors(mention.entity) {
+                    term_buffer.push_str(&self.table.entity_at(ancestor).id);
+                    term_ends.push(term_buffer.len() as u32);
+                    token_spans.push(span);
+                }
             }
         }
 
@@ -166,6 +181,12 @@ impl Canon {
                     surface: String::new(),
                     start,
                     end,
+                    parents: self
+                        .table
+                        .ancestors(m.entity)
+                        .iter()
+                        .map(|&a| self.table.entity_at(a).id.clone())
+                        .collect(),
                 }
             })
             .collect();
@@ -327,6 +348,69 @@ mod tests {
         let at = terms.iter().position(|t| *t == "post-training").unwrap();
         assert_eq!(&terms[at + 1..at + 3], ["post", "training"]);
         assert_eq!(analysis.token_spans[at + 2], (13, 21));
+    }
+
+    #[test]
+    fn a_child_mention_emits_its_ancestors_after_its_id() {
+        let analysis =
+            canon().analyze("DeepSeek-V3 and the Kimi chatbot and Qwen, but DeepSeek alone.");
+        let terms: Vec<&str> = analysis.terms().collect();
+        let after = |id: &str| {
+            let at = terms
+                .iter()
+                .position(|t| *t == id)
+                .unwrap_or_else(|| panic!("{id} in {terms:?}"));
+            terms[at + 1]
+        };
+        assert_eq!(after("deepseek-v3"), "deepseek");
+        assert_eq!(after("kimi"), "moonshot-ai");
+        assert_eq!(after("qwen"), "alibaba");
+        assert_eq!(analysis.token_spans.len(), terms.len());
+        let parents: Vec<(&str, Vec<String>)> = analysis
+            .entities
+            .iter()
+            .map(|m| (m.id.as_str(), m.parents.clone()))
+            .collect();
+        assert_eq!(
+            parents,
+            [
+                ("deepseek-v3", vec!["deepseek".to_string()]),
+                ("kimi", vec!["moonshot-ai".to_string()]),
+                ("qwen", vec!["alibaba".to_string()]),
+                ("deepseek", vec![]),
+            ]
+        );
+        // The id and the parent carry the mention's span.
+        let at = terms.iter().position(|t| *t == "deepseek-v3").unwrap();
+        assert_eq!(analysis.token_spans[at], (0, 11));
+        assert_eq!(analysis.token_spans[at + 1], (0, 11));
+    }
+
+    #[test]
+    fn names_inside_compounds_keep_the_compound_term_and_add_their_id() {
+        let analysis = canon().analyze("an Alibaba-backed start-up and the US-based fund");
+        let terms: Vec<&str> = analysis.terms().collect();
+        assert_eq!(
+            terms,
+            [
+                "an",
+                "alibaba-backed",
+                "alibaba",
+                "start-up",
+                "and",
+                "the",
+                "us-based",
+                "united-states",
+                "fund"
+            ]
+        );
+        assert_eq!(analysis.token_spans[2], (3, 10));
+        let surfaces: Vec<&str> = analysis
+            .entities
+            .iter()
+            .map(|m| m.surface.as_str())
+            .collect();
+        assert_eq!(surfaces, ["Alibaba", "US"]);
     }
 
     #[test]

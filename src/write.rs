@@ -119,11 +119,15 @@ pub fn write_record(
         }
         out.extend_from_slice(b",\"surface\":");
         write_str(out, &mention.surface);
-        let _ = write!(
-            out,
-            ",\"start\":{},\"end\":{}}}",
-            mention.start, mention.end
-        );
+        let _ = write!(out, ",\"start\":{},\"end\":{}", mention.start, mention.end);
+        out.extend_from_slice(b",\"parents\":[");
+        for (k, parent) in mention.parents.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            write_str(out, parent);
+        }
+        out.extend_from_slice(b"]}");
     }
     out.push(b']');
     if let Some(encoding) = encoding {

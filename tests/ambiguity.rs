@@ -148,3 +148,366 @@ fn chinese_words_containing_an_alias_do_not_match() {
     leaves_alone("他把小米椒切碎放进锅里。", "小米");
     leaves_alone("苹果树今年结了很多果子。", "苹果");
 }
+
+// ---------------------------------------------------------------- issue #13
+// One test per kind, both directions, on sentences written like the news
+// they come from (BBC business and technology, People's Daily, crypto and
+// AI trade press), beyond the issue's own examples.
+
+fn ids(text: &str) -> Vec<String> {
+    mentions(text).into_iter().map(|(id, _)| id).collect()
+}
+
+fn no_mention_of(text: &str, id: &str) {
+    let found = mentions(text);
+    assert!(
+        found.iter().all(|(i, _)| i != id),
+        "expected no {id} in {text:?}, found {found:?}"
+    );
+}
+
+#[test]
+fn kind_1_names_inside_hyphenated_compounds() {
+    finds(
+        "an Alibaba-backed start-up raised $50m",
+        "alibaba",
+        "Alibaba",
+    );
+    finds("a Tencent-backed fintech firm", "tencent", "Tencent");
+    finds("the Seoul-based chipmaker said", "seoul", "Seoul");
+    finds("US-China trade talks resumed", "united-states", "US");
+    finds("US-China trade talks resumed", "china", "China");
+    finds("Hong Kong-listed shares fell", "hong-kong", "Hong Kong");
+    finds("pro-Beijing lawmakers walked out", "beijing", "Beijing");
+    finds("Sino-US relations improved", "united-states", "US");
+    // The compound's other part is a capitalised word of a longer name, or
+    // the part is too short to be a name.
+    no_mention_of(
+        "Jean-Claude Juncker spoke in Brussels about Anthropic's AI.",
+        "claude",
+    );
+    let found = mentions("Coca-Cola and Mercedes-Benz sponsor the Games.");
+    assert!(found.iter().all(|(_, s)| s != "Benz"), "{found:?}");
+    no_mention_of(
+        "A U-turn on the X-ray scanners at Seoul airport",
+        "united-states",
+    );
+}
+
+#[test]
+fn kind_1_names_inside_chinese_words() {
+    finds("他们来到首都北京参观。", "beijing", "北京");
+    finds("他在美国纽约工作。", "new-york", "纽约");
+    finds("他在美国纽约工作。", "united-states", "美国");
+    finds("不少英国人喜欢喝茶。", "united-kingdom", "英国");
+    finds("上海市发布通知。", "shanghai", "上海市");
+    // A longer name the table knows wins over the place inside it.
+    finds("上海市政府发布通知。", "shanghai-government", "上海市政府");
+    finds("向澳门特别行政区同胞致以问候。", "macau", "澳门");
+    finds(
+        "九届全国人大三次会议通过了立法法。",
+        "national-peoples-congress",
+        "全国人大",
+    );
+    // One-character rests that make another word, and blockers.
+    leaves_alone("我们去阿里山看日出。", "阿里");
+    leaves_alone("早上喝一碗小米粥。", "小米");
+    leaves_alone("阿里山区的茶农采茶。", "阿里");
+}
+
+#[test]
+fn kind_2_the_longest_name_wins_through_possessives_and_quotes() {
+    for apostrophe in ["'", "\u{2019}", "\u{2BC}", "\u{FF07}", "`"] {
+        let text = format!("officially the Democratic People{apostrophe}s Republic of Korea");
+        let found = ids(&text);
+        assert_eq!(found, ["north-korea"], "{text}");
+    }
+    finds(
+        "the People\u{2019}s Republic of China said on Monday",
+        "china",
+        "People\u{2019}s Republic of China",
+    );
+    // A possessive between two names does not make them one.
+    finds(
+        "ByteDance’s Seed team published a paper",
+        "bytedance",
+        "ByteDance",
+    );
+    no_mention_of(
+        "a concrete example of how the Union benefits people's daily lives",
+        "peoples-daily",
+    );
+}
+
+#[test]
+fn kind_3_case_folding_and_every_apostrophe() {
+    finds("TÜRKİYE confirmed the deal", "turkey", "TÜRKİYE");
+    finds("Türkiye confirmed the deal", "turkey", "Türkiye");
+    for apostrophe in [
+        "\u{2019}", "\u{2BC}", "\u{B4}", "\u{FF07}", "\u{2032}", "`", "\u{2018}",
+    ] {
+        let text = format!("OpenAI{apostrophe}s new model");
+        finds(&text, "openai", "OpenAI");
+    }
+    // Case folding does not turn a common word into a name.
+    leaves_alone("a roast turkey for the holidays", "turkey");
+}
+
+#[test]
+fn kind_3_alias_lookup_agrees_with_normalize() {
+    let table = canon().table();
+    for query in [
+        "TÜRKİYE",
+        "türkiye",
+        "OpenAIʼs",
+        "OpenAI´s",
+        "OpenAI＇s",
+        "Democratic People’s Republic of Korea",
+        "Democratic Peopleʼs Republic of Korea",
+        "ＤｅｅｐＳｅｅｋ",
+        "字節跳動",
+    ] {
+        let lookup = table.lookup(query);
+        let resolved = lookup.resolved.map(|e| table.entity_at(e).id.clone());
+        let found: Vec<String> = ids(query);
+        assert!(resolved.is_some(), "lookup {query:?} resolves nothing");
+        assert_eq!(found, [resolved.unwrap()], "{query:?}");
+    }
+}
+
+#[test]
+fn kind_4_a_known_name_at_the_start_of_a_longer_name() {
+    for (text, name) in [
+        (
+            "Shares rose on the London Stock Exchange on Monday.",
+            "London",
+        ),
+        ("Equant is owned by France Telecom, which said", "France"),
+        ("Staff at US Airways agreed to a pay cut.", "US"),
+        (
+            "Web portal Lycos Europe reported a rise in traffic.",
+            "Europe",
+        ),
+        (
+            "The chip was designed by Texas Instruments engineers.",
+            "Texas",
+        ),
+        (
+            "The Paris Club of creditor nations met on Wednesday.",
+            "Paris",
+        ),
+        (
+            "Rover held talks with Shanghai Automotive Industry Corp.",
+            "Shanghai",
+        ),
+        ("presented by Little Britain star Matt Lucas", "Britain"),
+        (
+            "Boeing will deliver the planes to Japan Airlines in April.",
+            "Japan",
+        ),
+        ("a manager at China Construction Bank was jailed", "China"),
+        (
+            "a professor at the University of California said",
+            "California",
+        ),
+        (
+            "the New York Public Library has joined the scheme",
+            "New York",
+        ),
+        ("中国登山协会在北京举行悼念活动。", "中国"),
+        ("中国成都人才市场等五家网站", "成都"),
+        ("中国成都人才市场等五家网站", "中国"),
+        ("武汉大学的博士生周春霞", "武汉"),
+        ("北京交响乐团演奏了新曲目", "北京"),
+    ] {
+        // The place is not a mention on its own; a longer entity the table
+        // knows (London Stock Exchange) may cover it.
+        let found = mentions(text);
+        assert!(
+            found.iter().all(|(_, s)| s != name),
+            "expected no mention of {name:?} alone in {text:?}, found {found:?}"
+        );
+    }
+    for (text, id, name) in [
+        (
+            "The US economy grew faster than expected.",
+            "united-states",
+            "US",
+        ),
+        ("UK Prime Minister Tony Blair said", "united-kingdom", "UK"),
+        ("China's exports rose 35% last year.", "china", "China"),
+        (
+            "US Treasury Secretary John Snow said",
+            "us-treasury",
+            "US Treasury",
+        ),
+        ("growth in Western Europe slowed", "europe", "Europe"),
+        (
+            "building materials to Spain and United States",
+            "spain",
+            "Spain",
+        ),
+        ("中国的银行系统很稳定。", "china", "中国"),
+        // A body the table does not know keeps the place it belongs to;
+        // one it knows (北京市人民政府, beijing-government) is found whole.
+        ("北京市统计局发布数据。", "beijing", "北京市"),
+        (
+            "北京市人民政府与国家开发银行签约。",
+            "beijing-government",
+            "北京市人民政府",
+        ),
+    ] {
+        finds(text, id, name);
+    }
+}
+
+#[test]
+fn kind_5_support_comes_from_the_right_country() {
+    // UK and Norwegian institutions are not the US ones.
+    no_mention_of(
+        "Chancellor Gordon Brown said the UK Treasury would not change its forecast for Britain.",
+        "us-treasury",
+    );
+    no_mention_of(
+        "Frank Allan Bruvik was ordered to pay 100,000 kroner by Norway's Supreme Court.",
+        "us-supreme-court",
+    );
+    no_mention_of(
+        "Gordon Brown told the UK parliament that the Treasury had met its targets.",
+        "us-treasury",
+    );
+    // A broad topic (politics) shared with another entity is no evidence.
+    no_mention_of(
+        "Norway's Supreme Court ruled that the music was published illegally, Kamala Harris said.",
+        "us-supreme-court",
+    );
+    no_mention_of(
+        "The country's Supreme Court ruled against him. Nato and the UN welcomed it.",
+        "us-supreme-court",
+    );
+    no_mention_of(
+        "The Treasury said the pound would stay strong, the European Union and the IMF said.",
+        "us-treasury",
+    );
+    // Evidence about the US does support them.
+    finds(
+        "Scott Bessent said the Treasury would extend the sanctions.",
+        "us-treasury",
+        "Treasury",
+    );
+    finds(
+        "The Supreme Court struck down the tariffs, the White House said.",
+        "us-supreme-court",
+        "Supreme Court",
+    );
+}
+
+#[test]
+fn kind_6_short_forms_of_people_and_acronyms() {
+    no_mention_of(
+        "the Fed funds rate at upcoming meetings, UBS economist Maury Harris told Reuters.",
+        "kamala-harris",
+    );
+    no_mention_of(
+        "giving the Royal Academy of Engineering 2004 Hinton Lecture",
+        "geoffrey-hinton",
+    );
+    no_mention_of(
+        "Claude Errera, editor of fansite Halo.Bungie.Org, said",
+        "claude",
+    );
+    // The same names with the famous one named in full elsewhere.
+    let found = mentions(
+        "Kamala Harris met bankers on Monday. UBS economist Maury Harris said rates would rise.",
+    );
+    assert_eq!(
+        found,
+        [
+            ("kamala-harris".to_string(), "Kamala Harris".to_string()),
+            ("ubs".to_string(), "UBS".to_string())
+        ]
+    );
+    let found = mentions(
+        "Anthropic's chatbot Claude was updated. Claude Errera, editor of a fansite, said the game slipped.",
+    );
+    assert!(
+        found.iter().filter(|(id, _)| id == "claude").count() == 1,
+        "{found:?}"
+    );
+    no_mention_of(
+        "They called themselves Drink Or Die (DOD). US Customs raided DOD in 2001.",
+        "pentagon",
+    );
+    finds(
+        "Geoffrey Hinton left Google in 2023. Hinton said the risks were real.",
+        "geoffrey-hinton",
+        "Hinton",
+    );
+    finds(
+        "the Department of Defense (DoD) signed the contract; DoD officials said",
+        "pentagon",
+        "DoD",
+    );
+    finds(
+        "Vladimir Putin said on Monday that Putin would not attend.",
+        "vladimir-putin",
+        "Putin",
+    );
+}
+
+#[test]
+fn kind_7_a_fold_that_makes_a_common_word_needs_support() {
+    finds("华为发布了昇腾芯片。", "ascend", "昇腾");
+    finds("華為昇騰晶片出貨量大增。", "ascend", "昇騰");
+    leaves_alone("除夕夜，烟花在夜空中升腾。", "升腾");
+    leaves_alone("焰火升腾而起，照亮了海面。", "升腾");
+}
+
+#[test]
+fn kind_8_titles_of_works_are_not_organisations() {
+    leaves_alone("平克·弗洛伊德的专辑《月之暗面》销量惊人。", "月之暗面");
+    leaves_alone(
+        "Pink Floyd's album \"Dark Side of the Moon\" sold millions.",
+        "Dark Side of the Moon",
+    );
+    leaves_alone("大型合唱《我爱你，中国》气势恢宏。", "中国");
+    finds("《人民日报》报道了这一消息。", "peoples-daily", "人民日报");
+    finds("月之暗面发布了新版Kimi。", "moonshot-ai", "月之暗面");
+}
+
+#[test]
+fn kind_9_parents_are_listed_on_the_mention() {
+    let analysis = canon().analyze("Alibaba released Qwen 3 and DeepSeek-V3 followed.");
+    let parents: Vec<(String, Vec<String>)> = analysis
+        .entities
+        .iter()
+        .map(|m| (m.id.clone(), m.parents.clone()))
+        .collect();
+    assert!(
+        parents.contains(&("qwen".into(), vec!["alibaba".into()])),
+        "{parents:?}"
+    );
+    assert!(
+        parents.contains(&("deepseek-v3".into(), vec!["deepseek".into()])),
+        "{parents:?}"
+    );
+    assert!(parents.contains(&("alibaba".into(), vec![])), "{parents:?}");
+}
+
+#[test]
+fn kind_10_chinese_words_fold_and_split_like_jieba() {
+    let terms =
+        |text: &str| -> Vec<String> { canon().analyze(text).terms().map(str::to_string).collect() };
+    assert_eq!(terms("他很著急"), terms("他很着急"));
+    assert_eq!(terms("他們著手準備"), terms("他们着手准备"));
+    assert_ne!(terms("著名作家"), terms("着名作家"));
+    assert_eq!(
+        terms("下午十二点三十分开会"),
+        ["下午", "十二点", "三十分", "开会"]
+    );
+    assert!(terms("国内生产总值达一点七八万亿元").contains(&"一点七八万亿".to_string()));
+    finds("Nvidia3月财报超出预期。", "nvidia", "Nvidia");
+    finds("英伟达Nvidia4日股价大涨。", "nvidia", "Nvidia");
+    // Digits that are part of a name stay with it.
+    finds("H100芯片供不应求。", "nvidia-h100", "H100");
+}

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{AliasEntry, Entity, Kind, TableProblem};
+use super::{AliasEntry, AliasForm, Entity, Kind, TableProblem};
 
 /// An alias table's text and the name it is reported under.
 #[derive(Debug, Clone)]
@@ -104,6 +104,8 @@ struct DetailedAlias {
     needs: Option<String>,
     #[serde(default)]
     blockers: Vec<String>,
+    #[serde(default)]
+    form: Option<String>,
 }
 
 /// Parses one table into entities. Problems that make an entry unusable are
@@ -223,9 +225,9 @@ fn convert(
     let mut aliases = Vec::new();
     for (lang, list) in raw.aliases {
         for alias in list {
-            let (text, case, needs, blockers) = match alias {
-                RawAlias::Plain(text) => (text, None, None, Vec::new()),
-                RawAlias::Detailed(d) => (d.text, d.case, d.needs, d.blockers),
+            let (text, case, needs, blockers, form) = match alias {
+                RawAlias::Plain(text) => (text, None, None, Vec::new(), None),
+                RawAlias::Detailed(d) => (d.text, d.case, d.needs, d.blockers, d.form),
             };
             let line = alias_line(&text);
             let case_exact = match case.as_deref() {
@@ -246,7 +248,16 @@ fn convert(
                     ));
                 }
             };
+            let form = match form.as_deref() {
+                None => None,
+                Some(name) => Some(AliasForm::parse(name).ok_or_else(|| {
+                    format!(
+                        "alias {text:?}: unknown form {name:?} (expected \"full\", \"short\" or \"acronym\")"
+                    )
+                })?),
+            };
             aliases.push(AliasEntry {
+                form,
                 lang: lang.clone(),
                 key: super::alias_key(&text),
                 text,
@@ -357,5 +368,23 @@ mod tests {
             "[[entity]]\nid = \"a\"\nname = \"A\"\nkind = \"org\"\naliases.en = [{ text = \"A\", needs = \"luck\" }]\n",
         ));
         assert!(problems[0].message.contains("unknown requirement"));
+        let (_, problems) = parse(&toml_source(
+            "[[entity]]\nid = \"a\"\nname = \"A\"\nkind = \"org\"\naliases.en = [{ text = \"A\", form = \"nickname\" }]\n",
+        ));
+        assert!(problems[0].message.contains("unknown form"));
+    }
+
+    #[test]
+    fn alias_forms_are_read() {
+        let (entities, problems) = parse(&toml_source(
+            "[[entity]]\nid = \"a\"\nname = \"A B\"\nkind = \"person\"\n\
+             aliases.en = [{ text = \"B\", form = \"full\" }, { text = \"AB\", form = \"acronym\" }, \"A B\"]\n",
+        ));
+        assert!(problems.is_empty(), "{problems:?}");
+        let forms: Vec<Option<AliasForm>> = entities[0].aliases.iter().map(|a| a.form).collect();
+        assert_eq!(
+            forms,
+            [Some(AliasForm::Full), Some(AliasForm::Acronym), None]
+        );
     }
 }

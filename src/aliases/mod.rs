@@ -77,6 +77,43 @@ impl Kind {
     }
 }
 
+/// What kind of name an alias is, which decides the evidence it needs
+/// (docs/aliases.md, "Alias forms").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AliasForm {
+    /// A name that says who or what it is by itself (Geoffrey Hinton, DeepSeek).
+    Full,
+    /// A surname or given name on its own (Hinton, Kamala): it stands only
+    /// when a full name of the same entity is in the same document, and
+    /// never next to another capitalised name (Maury Harris).
+    Short,
+    /// Letters standing for a name (IMF, DoD): it does not stand in a
+    /// document that defines the same letters as something else
+    /// (Drink Or Die (DOD)).
+    Acronym,
+}
+
+impl AliasForm {
+    /// The form named `name` in a table (`full`, `short`, `acronym`).
+    pub fn parse(name: &str) -> Option<AliasForm> {
+        match name {
+            "full" => Some(AliasForm::Full),
+            "short" => Some(AliasForm::Short),
+            "acronym" => Some(AliasForm::Acronym),
+            _ => None,
+        }
+    }
+
+    /// The form's name in tables and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AliasForm::Full => "full",
+            AliasForm::Short => "short",
+            AliasForm::Acronym => "acronym",
+        }
+    }
+}
+
 /// One canonical entity as written in a table.
 #[derive(Debug, Clone)]
 pub struct Entity {
@@ -120,6 +157,9 @@ pub struct AliasEntry {
     pub key: String,
     /// The line of the alias in its table.
     pub line: usize,
+    /// The form given in the table, if any; [`AliasTable::form`] also
+    /// infers it (a person's surname, an all-capitals alias).
+    pub form: Option<AliasForm>,
 }
 
 impl AliasEntry {
@@ -177,6 +217,12 @@ struct CompiledAlias {
     normalized: String,
     /// Blockers, normalized and lowercased.
     blockers: Vec<String>,
+    /// The alias's form, as given or inferred.
+    form: AliasForm,
+    /// Folding to simplified Chinese changes the alias into a text that no
+    /// alias of its entity is written as (昇腾 → 升腾): if that text is a
+    /// common word, the alias needs support.
+    fold_changes: bool,
 }
 
 /// The loaded, merged and compiled alias tables.
@@ -193,7 +239,11 @@ pub struct AliasTable {
     first_term_filter: QuickReject,
     key_aliases: Vec<Vec<AliasRef>>,
     trie: KeyTrie,
-    parents: Vec<Option<u32>>,
+    /// Each entity's ancestors, parent first.
+    ancestors: Vec<Vec<u32>>,
+    /// Each entity's topics that are narrow enough to support (see
+    /// `broad_topics` in data/matching.toml), as indices into one list.
+    supporting_topics: Vec<Vec<u32>>,
     context_keys: Vec<Vec<String>>,
     warnings: Vec<TableProblem>,
 }
@@ -237,7 +287,16 @@ impl AliasTable {
         let mut compiled = Vec::with_capacity(entities.len());
         for (e, entity) in entities.iter().enumerate() {
             let mut list = Vec::with_capacity(entity.aliases.len());
+            let written: Vec<String> = entity
+                .aliases
+                .iter()
+                .map(|a| normalize(&a.text).text().to_string())
+                .collect();
             for (a, alias) in entity.aliases.iter().enumerate() {
+                let normalized = &written[a];
+                let folded = fold(normalized);
+                let fold_changes = folded.as_ref() != normalized.as_str()
+                    && !written.iter().any(|w| *w == folded.as_ref());
                 if !alias.key.is_empty() {
                     let next = key_aliases.len() as u32;
                     let id = *by_key.entry(alias.key.clone()).or_insert(next);
@@ -250,7 +309,9 @@ impl AliasTable {
                     });
                 }
                 list.push(CompiledAlias {
-                    normalized: normalize(&alias.text).text().to_string(),
+                    normalized: normalized.clone(),
+                    form: alias.form.unwrap_or_else(|| inferred_form(entity, alias)),
+                    fold_changes,
                     blockers: alias
                         .blockers
                         .iter()
@@ -272,6 +333,8 @@ impl AliasTable {
                     .split(|c: char| c == ' ' || is_han(c))
                     .next()
                     .unwrap_or("");
+                // A possessive marker is not part of the document's term.
+                let term = term.strip_suffix("'s").unwrap_or(term);
                 // A prefix of a key, so the walk succeeds.
                 let node = trie.walk(KeyTrie::ROOT, term).expect("key prefix in trie");
                 (term.to_string(), node)
@@ -281,9 +344,40 @@ impl AliasTable {
         for term in first_terms.keys() {
             first_term_filter.insert(term);
         }
-        let parents = entities
+        let parents: Vec<Option<u32>> = entities
             .iter()
             .map(|e| e.parent.as_ref().and_then(|p| by_id.get(p).copied()))
+            .collect();
+        let ancestors = (0..entities.len())
+            .map(|e| {
+                let mut chain = Vec::new();
+                let mut current = parents[e];
+                // Parent cycles are rejected when the table is checked; the
+                // bound keeps this finite regardless.
+                while let Some(p) = current
+                    && chain.len() < entities.len()
+                    && p as usize != e
+                {
+                    chain.push(p);
+                    current = parents[p as usize];
+                }
+                chain
+            })
+            .collect();
+        let broad = &crate::matching::rules::rules().broad_topics;
+        let mut topic_ids: FxHashMap<&str, u32> = FxHashMap::default();
+        let supporting_topics = entities
+            .iter()
+            .map(|e| {
+                e.topics
+                    .iter()
+                    .filter(|t| !broad.contains(t.as_str()))
+                    .map(|t| {
+                        let next = topic_ids.len() as u32;
+                        *topic_ids.entry(t.as_str()).or_insert(next)
+                    })
+                    .collect()
+            })
             .collect();
         let context_keys = entities
             .iter()
@@ -304,10 +398,29 @@ impl AliasTable {
             first_term_filter,
             key_aliases,
             trie,
-            parents,
+            ancestors,
+            supporting_topics,
             context_keys,
             warnings,
         }
+    }
+
+    /// The form of alias `r`: as the table gives it, or inferred (see
+    /// [`AliasForm`] and docs/aliases.md).
+    pub fn form(&self, r: AliasRef) -> AliasForm {
+        self.compiled[r.entity as usize][r.alias as usize].form
+    }
+
+    /// Whether folding to simplified Chinese turns alias `r` into a text no
+    /// alias of its entity is written as (昇腾 → 升腾).
+    pub(crate) fn fold_changes(&self, r: AliasRef) -> bool {
+        self.compiled[r.entity as usize][r.alias as usize].fold_changes
+    }
+
+    /// The ancestors of `entity` (parent, its parent, ...), nearest first:
+    /// the ids a mention of it also makes findable.
+    pub fn ancestors(&self, entity: u32) -> &[u32] {
+        &self.ancestors[entity as usize]
     }
 
     /// Every entity, in table order (default table first).
@@ -405,28 +518,67 @@ impl AliasTable {
         &self.trie
     }
 
-    pub(crate) fn parent_of(&self, entity: u32) -> Option<u32> {
-        self.parents[entity as usize]
-    }
-
     pub(crate) fn context_keys(&self, entity: u32) -> &[String] {
         &self.context_keys[entity as usize]
     }
 
     /// Whether a confirmed mention of `other` supports an ambiguous mention of
-    /// `entity` nearby: same entity, parent, child, sibling, or a shared topic.
+    /// `entity` nearby: the same entity, an ancestor or descendant, an entity
+    /// with a common ancestor (same parent, same country), or a shared topic
+    /// that is not broad (politics, geo and the like say nothing about which
+    /// country a text is about), or any shared topic between two entities
+    /// that belong to nobody (two countries).
     pub(crate) fn related(&self, entity: u32, other: u32) -> bool {
+        let (ours, theirs) = (self.ancestors(entity), self.ancestors(other));
         if entity == other
-            || self.parent_of(entity) == Some(other)
-            || self.parent_of(other) == Some(entity)
-            || (self.parent_of(entity).is_some() && self.parent_of(entity) == self.parent_of(other))
+            || ours.contains(&other)
+            || theirs.contains(&entity)
+            || ours.iter().any(|a| theirs.contains(a))
         {
             return true;
         }
-        let a = &self.entities[entity as usize].topics;
-        let b = &self.entities[other as usize].topics;
-        a.iter().any(|t| b.contains(t))
+        let narrow = &self.supporting_topics;
+        if narrow[entity as usize]
+            .iter()
+            .any(|t| narrow[other as usize].contains(t))
+        {
+            return true;
+        }
+        // Entities that belong to nobody (countries, international bodies)
+        // still support each other through a broad topic: Turkey next to
+        // Russia is the country. Whatever belongs to a country or an
+        // organisation needs evidence about its owner.
+        ours.is_empty()
+            && theirs.is_empty()
+            && self.entities[entity as usize]
+                .topics
+                .iter()
+                .any(|t| self.entities[other as usize].topics.contains(t))
     }
+}
+
+/// The form of an alias the table gives none: a person's alias that is one
+/// word of their (several-word) name is a short form (Hinton, Kamala); an
+/// alias of one word, mostly capitals, is an acronym (IMF, DoD); anything
+/// else is a full name.
+fn inferred_form(entity: &Entity, alias: &AliasEntry) -> AliasForm {
+    let one_word = !alias.key.is_empty() && !alias.key.contains(' ') && !alias.key.contains(is_han);
+    if entity.kind == Kind::Person && one_word {
+        let name_words: Vec<String> = entity.name.split_whitespace().map(alias_key).collect();
+        if name_words.len() >= 2 && name_words.contains(&alias.key) {
+            return AliasForm::Short;
+        }
+    }
+    let letters = alias.text.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = alias.text.chars().filter(|c| c.is_uppercase()).count();
+    let acronym_shaped = alias
+        .text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '&'));
+    if one_word && acronym_shaped && capitals >= 2 && capitals * 2 > letters && letters <= 6 {
+        return AliasForm::Acronym;
+    }
+    AliasForm::Full
 }
 
 /// Whether two normalized texts are the same, treating any whitespace as equal.
@@ -556,10 +708,30 @@ pub fn alias_key(name: &str) -> String {
     }
     let mut key = String::with_capacity(name.len());
     let mut previous: Option<char> = None;
-    for token in &tokens {
+    for (k, token) in tokens.iter().enumerate() {
+        if k > 0 && possessive_gap(&text[tokens[k - 1].end..token.start]) {
+            push_possessive(&mut key, &mut previous);
+        }
         push_term(&mut key, &mut previous, &token.term);
     }
     key
+}
+
+/// Whether the text between two terms starts with a possessive `'s` that
+/// the word segmenter dropped from the first (People's Republic).
+pub(crate) fn possessive_gap(gap: &str) -> bool {
+    let bytes = gap.as_bytes();
+    matches!(bytes, [b'\'' | b'`', b's' | b'S', ..])
+        && !bytes.get(2).is_some_and(|b| b.is_ascii_alphanumeric())
+}
+
+/// Appends the possessive marker `'s` to a key under construction: keys keep
+/// it where a name has one inside (the Democratic People's Republic of
+/// Korea), so that such a name matches through it and "ByteDance's Seed"
+/// does not match "ByteDance Seed".
+pub(crate) fn push_possessive(key: &mut String, previous: &mut Option<char>) {
+    key.push_str("'s");
+    *previous = Some('s');
 }
 
 /// Appends `term` to a key under construction, with a space when both the
@@ -695,10 +867,55 @@ mod tests {
         assert_eq!(alias_key("Kevin S. Xu"), "kevin s xu");
         assert_eq!(alias_key("U.S."), "us");
         assert_eq!(alias_key("China’s"), "china");
+        assert_eq!(
+            alias_key("Democratic People’s Republic of Korea"),
+            "democratic people's republic of korea"
+        );
+        assert_eq!(alias_key("Lloyd`s of London"), "lloyd's of london");
         assert_eq!(alias_key("月之暗面"), "月之暗面");
         assert_eq!(alias_key("阿里 Qwen"), "阿里qwen");
         assert_eq!(alias_key("字節跳動"), "字节跳动");
         assert_eq!(alias_key(" !! "), "");
+    }
+
+    #[test]
+    fn forms_are_inferred_for_surnames_and_acronyms() {
+        let table = AliasTable::load(&[]).unwrap();
+        let form_of = |id: &str, text: &str| {
+            let e = table.by_id[id];
+            let a = table.entities[e as usize]
+                .aliases
+                .iter()
+                .position(|a| a.text == text)
+                .unwrap_or_else(|| panic!("{id} has no alias {text}"));
+            table.form(AliasRef {
+                entity: e,
+                alias: a as u32,
+            })
+        };
+        assert_eq!(form_of("geoffrey-hinton", "Hinton"), AliasForm::Short);
+        assert_eq!(form_of("kamala-harris", "Kamala"), AliasForm::Short);
+        assert_eq!(
+            form_of("geoffrey-hinton", "Geoffrey Hinton"),
+            AliasForm::Full
+        );
+        assert_eq!(form_of("geoffrey-hinton", "辛顿"), AliasForm::Full);
+        assert_eq!(form_of("deepseek", "DeepSeek"), AliasForm::Full);
+        assert_eq!(form_of("imf", "IMF"), AliasForm::Acronym);
+    }
+
+    #[test]
+    fn broad_topics_do_not_relate_entities_but_parents_and_narrow_topics_do() {
+        let table = AliasTable::load(&[]).unwrap();
+        let id = |id: &str| table.by_id[id];
+        // Both "politics": no longer related.
+        assert!(!table.related(id("us-supreme-court"), id("kamala-harris")));
+        // Parent and sibling.
+        assert!(table.related(id("us-treasury"), id("united-states")));
+        assert!(table.related(id("us-treasury"), id("us-supreme-court")));
+        // A narrow topic (ai).
+        assert!(table.related(id("moonshot-ai"), id("deepseek")));
+        assert_eq!(table.ancestors(id("kimi")), [id("moonshot-ai")]);
     }
 
     #[test]

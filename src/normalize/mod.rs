@@ -290,7 +290,11 @@ fn simple_form(c: char) -> Option<char> {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
         '\u{3000}' => Some(' '),
-        '\u{2010}'..='\u{2015}' | '\u{2018}'..='\u{201F}' => Some(fold_punctuation(c)),
+        '\u{2010}'..='\u{2015}' | '\u{2018}'..='\u{201F}' | '\u{2032}' => Some(fold_punctuation(c)),
+        // Apostrophes typed as a modifier letter or an acute accent: NFKC
+        // would keep the first and turn the second into a space and a
+        // combining mark, so both are folded before it.
+        '\u{2BC}' | '\u{B4}' => Some('\''),
         _ => None,
     }
 }
@@ -342,7 +346,11 @@ pub fn is_invisible(c: char) -> bool {
 /// The ASCII form of typographic quotes and dashes; other characters unchanged.
 fn fold_punctuation(c: char) -> char {
     match c {
-        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' => '\'',
+        // Every apostrophe form folds to ', so that the possessive rule and
+        // alias keys see one character (OpenAIʼs, People′s).
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2BC}' | '\u{2032}' | '\u{B4}' => {
+            '\''
+        }
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{AB}' | '\u{BB}' => '"',
         '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' => '-',
         _ => c,
@@ -462,6 +470,25 @@ mod tests {
     fn curly_quotes_and_dashes_fold_to_ascii() {
         let n = normalize("China\u{2019}s \u{201C}data\u{201D} \u{2014} post\u{2010}training");
         assert_eq!(n.text(), "China's \"data\" - post-training");
+    }
+
+    #[test]
+    fn every_apostrophe_form_folds_to_ascii() {
+        for apostrophe in [
+            '\u{2018}', '\u{2019}', '\u{2BC}', '\u{B4}', '\u{FF07}', '\u{2032}',
+        ] {
+            let text = format!("OpenAI{apostrophe}s People{apostrophe}s");
+            assert_eq!(
+                normalize(&text).text(),
+                "OpenAI's People's",
+                "{apostrophe:?}"
+            );
+            let once = normalize(&text);
+            assert_eq!(normalize(once.text()).text(), once.text());
+        }
+        // A combining mark after the acute still composes with something sane.
+        let once = normalize("a\u{B4}\u{301}");
+        assert_eq!(normalize(once.text()).text(), once.text());
     }
 
     #[test]

@@ -54,6 +54,12 @@ impl ChineseSegmenter {
         self.dictionary().contains(word)
     }
 
+    /// Whether `word` is in jieba's own dictionary, not only added from the
+    /// alias table: a common word.
+    pub fn has_common_word(&self, word: &str) -> bool {
+        self.dictionary().in_jieba(word)
+    }
+
     fn dictionary(&self) -> &Dictionary {
         self.dictionary.get_or_init(|| {
             let mut dictionary = Dictionary::jieba();
@@ -116,16 +122,59 @@ impl ChineseSegmenter {
 /// numbers of two or more numerals (三十五, 一千二百). jieba cuts these into
 /// single characters or glues them to neighbours. Pairs that are words
 /// rather than numbers (万一 "in case", 一一 "one by one") are left to jieba.
+///
+/// 点 is a decimal point between numerals (一点七八万亿 is one number) unless
+/// minutes follow (十二点三十分 is 十二点 and 三十分); after a time of day
+/// (下午十二点) it is the hour.
 fn numeral_spans(run: &str) -> Vec<(usize, usize)> {
     use crate::normalize::chinese::is_chinese_numeral;
     const PERCENT: &str = "百分之";
-    let mut spans = Vec::new();
+    const TIMES_OF_DAY: [&str; 11] = [
+        "上午", "下午", "早上", "晚上", "凌晨", "中午", "傍晚", "夜间", "深夜", "清晨", "早晨",
+    ];
+    let numerals_end = |from: usize| {
+        from + run[from..]
+            .chars()
+            .take_while(|&n| is_chinese_numeral(n))
+            .map(char::len_utf8)
+            .sum::<usize>()
+    };
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut previous: Option<char> = None;
     let mut chars = run.char_indices().peekable();
     while let Some((first, c)) = chars.next() {
         if !is_chinese_numeral(c) {
             previous = Some(c);
             continue;
+        }
+        // Hours, minutes and decimals: numerals, 点, and what follows.
+        let end = numerals_end(first);
+        if run[end..].starts_with('点') {
+            let after = end + '点'.len_utf8();
+            let minutes_end = numerals_end(after);
+            let minutes = minutes_end > after && run[minutes_end..].starts_with('分');
+            let hour = minutes || TIMES_OF_DAY.iter().any(|t| run[..first].ends_with(t));
+            let decimal = !minutes
+                && minutes_end > after
+                && !(run[first..end] == *"一" && run[after..minutes_end] == *"一");
+            let span_end = if hour {
+                Some(after)
+            } else if decimal {
+                Some(minutes_end)
+            } else {
+                None
+            };
+            if let Some(span_end) = span_end {
+                spans.push((first, span_end));
+                if minutes {
+                    spans.push((after, minutes_end + '分'.len_utf8()));
+                }
+                let resume = spans.last().map_or(span_end, |&(_, e)| e);
+                while chars.peek().is_some_and(|&(at, _)| at < resume) {
+                    previous = chars.next().map(|(_, p)| p);
+                }
+                continue;
+            }
         }
         let after_month = previous == Some('月');
         let mut count = 1;
@@ -182,6 +231,21 @@ mod tests {
         assert_ne!(cut(&plain, "月之暗面发布新模型")[0], "月之暗面");
         let with_alias = ChineseSegmenter::new(vec!["月之暗面".into()]);
         assert_eq!(cut(&with_alias, "月之暗面发布新模型")[0], "月之暗面");
+    }
+
+    #[test]
+    fn hours_minutes_and_decimals_are_cut_as_jieba_keeps_them() {
+        let segmenter = ChineseSegmenter::default();
+        assert_eq!(
+            cut(&segmenter, "下午十二点三十分开会"),
+            ["下午", "十二点", "三十分", "开会"]
+        );
+        assert_eq!(cut(&segmenter, "一点七八万亿元"), ["一点七八万亿", "元"]);
+        assert_eq!(cut(&segmenter, "晚上八点出发"), ["晚上", "八点", "出发"]);
+        // Not numbers: 一点一点 (bit by bit), 两点意见 (two points), 十分 (very).
+        for text in ["一点一点地", "提出两点意见", "十分重要", "有一点累"] {
+            assert!(numeral_spans(text).is_empty(), "{text}");
+        }
     }
 
     #[test]

@@ -249,6 +249,11 @@ impl Dictionary {
         self.word_id(word).is_some()
     }
 
+    /// Whether `word` is in jieba's own dictionary (not only added).
+    pub fn in_jieba(&self, word: &str) -> bool {
+        self.state_of(word).is_some()
+    }
+
     /// The double-array state `word` leads to, if it is a dictionary word.
     fn state_of(&self, word: &str) -> Option<u32> {
         let mut state = 0u32;

@@ -147,6 +147,12 @@ impl Router {
     pub fn is_dictionary_word(&self, word: &str) -> bool {
         self.chinese.has_word(word)
     }
+
+    /// Whether `word` is in jieba's own dictionary, not only added from the
+    /// alias table (loading it if needed).
+    pub fn is_common_word(&self, word: &str) -> bool {
+        self.chinese.has_common_word(word)
+    }
 }
 
 /// Units that belong to the number written before them: 2001年, 12月, 31日,
@@ -157,6 +163,7 @@ const NUMBER_UNITS: [char; 10] = ['年', '月', '日', '号', '时', '亿', '万
 fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
     let mut i = 0;
     while i + 1 < tokens.len() {
+        split_name_from_number(text, tokens, i);
         let is_number = tokens[i].term.starts_with(|c: char| c.is_ascii_digit())
             && tokens[i]
                 .term
@@ -196,6 +203,52 @@ fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
         }
         i += 1;
     }
+}
+
+/// A Latin word run into a number that a Chinese unit follows (Nvidia3月财报):
+/// the script changes twice, and the number belongs to the unit, so the
+/// word (a name, here) becomes a token of its own and the number another,
+/// which the unit then joins. Words whose digits are part of them (H100芯片,
+/// A380客机) are followed by no unit and stay whole.
+fn split_name_from_number(text: &str, tokens: &mut Vec<Token<'_>>, i: usize) {
+    let (token, next) = (&tokens[i], &tokens[i + 1]);
+    let term = token.term.as_ref();
+    let Some(digits) = term.find(|c: char| c.is_ascii_digit()) else {
+        return;
+    };
+    let name_like = digits >= 2
+        && term[..digits].bytes().all(|b| b.is_ascii_alphabetic())
+        && term[digits..].bytes().all(|b| b.is_ascii_digit());
+    let unit_follows = token.end == next.start
+        && text[next.start..]
+            .chars()
+            .next()
+            .is_some_and(|c| NUMBER_UNITS.contains(&c) && c != '%');
+    // Terms and surface align: the surface is ASCII of the same length.
+    if !name_like || !unit_follows || token.end - token.start != term.len() {
+        return;
+    }
+    let (start, end, split) = (token.start, token.end, token.start + digits);
+    let (word, number) = match &tokens[i].term {
+        Cow::Borrowed(t) => (Cow::Borrowed(&t[..digits]), Cow::Borrowed(&t[digits..])),
+        Cow::Owned(t) => (
+            Cow::Owned(t[..digits].to_string()),
+            Cow::Owned(t[digits..].to_string()),
+        ),
+    };
+    tokens[i] = Token {
+        term: word,
+        start,
+        end: split,
+    };
+    tokens.insert(
+        i + 1,
+        Token {
+            term: number,
+            start: split,
+            end,
+        },
+    );
 }
 
 /// Whether `run` holds a letter or digit: what every token of the word
@@ -364,6 +417,18 @@ mod tests {
             ["融资", "90亿", "美元", "增长", "10%"]
         );
         assert_eq!(terms("1.5万亿元", "zh"), ["1.5万亿", "元"]);
+    }
+
+    #[test]
+    fn a_name_run_into_a_number_and_a_unit_splits_at_the_script_change() {
+        assert_eq!(terms("Nvidia3月财报", "zh"), ["nvidia", "3月", "财报"]);
+        assert_eq!(terms("苹果iPhone15年销量", "zh")[1..3], ["iphone", "15年"]);
+        // Digits that belong to the name stay: no unit follows.
+        assert_eq!(
+            terms("H100芯片和A380客机", "zh"),
+            ["h100", "芯片", "和", "a380", "客机"]
+        );
+        assert_eq!(terms("R1模型", "zh"), ["r1", "模型"]);
     }
 
     #[test]

@@ -1,9 +1,13 @@
 //! The word segmenter for everything that is not Han text: Unicode word
 //! boundaries (UAX #29) with the rules English news needs on top.
 //!
-//! * terms are lowercased;
+//! * terms are case-folded: ASCII lowercased, everything else by full
+//!   Unicode case folding ([`fold_case`]: TÜRKİYE → `türkiye`, STRASSE and
+//!   Straße → `strasse`, ΑΘΗΝΑ and Αθήνα → `αθηνα`);
 //! * a possessive `'s` is dropped (China's → `china`), and the token's span
-//!   stops before it so the entity surface is the name alone;
+//!   stops before it so the entity surface is the name alone; normalization
+//!   folds every other apostrophe form to `'` first, and a grave accent
+//!   typed as an apostrophe (OpenAI`s) is dropped here with its `s`;
 //! * dotted acronyms keep their final dot in the span and lose their dots in
 //!   the term (U.S. → `us`), while a single initial stays a letter
 //!   (Kevin S. Xu → `kevin`, `s`, `xu`);
@@ -187,6 +191,9 @@ fn ascii_tokens<'t>(run: &'t str, lower: &'t str, base: usize, out: &mut Vec<Tok
         // Scanning resumes after the whole word even when its possessive is
         // dropped from the token.
         pos = end;
+        if backtick_possessive(&bytes[end..]) {
+            pos = end + 2;
+        }
         if end - start > 2 && matches!(&bytes[end - 2..end], b"'s" | b"'S") {
             end -= 2;
         }
@@ -305,6 +312,11 @@ fn segment_by_pieces<'t>(run: &'t str, lower: &'t str, base: usize, out: &mut Ve
         if let Some(stripped) = strip_possessive(&run[start..end]) {
             end = start + stripped.len();
         }
+        if backtick_possessive(&run.as_bytes()[end..]) {
+            while i < pieces.len() && pieces[i].0 < end + 2 {
+                i += 1;
+            }
+        }
         let surface = &run[start..end];
         let term = if acronym {
             Cow::Owned(
@@ -314,10 +326,13 @@ fn segment_by_pieces<'t>(run: &'t str, lower: &'t str, base: usize, out: &mut Ve
                     .flat_map(char::to_lowercase)
                     .collect(),
             )
-        } else if surface.is_ascii() || !surface.chars().any(char::is_uppercase) {
+        } else if surface.is_ascii() {
             Cow::Borrowed(&lower[start..end])
         } else {
-            Cow::Owned(surface.to_lowercase())
+            match fold_case(surface) {
+                Cow::Borrowed(_) => Cow::Borrowed(&lower[start..end]),
+                Cow::Owned(folded) => Cow::Owned(folded),
+            }
         };
         out.push(Token {
             term,
@@ -458,6 +473,57 @@ fn is_dotted_acronym(word: &str) -> bool {
     letters >= 2 && !expect_letter
 }
 
+/// The index term of a word that is not all ASCII: full Unicode case
+/// folding (the `caseless` crate, CaseFolding.txt's full mappings: ß → ss,
+/// final σ → σ), with two rules on top that search engines apply too:
+///
+/// * the Turkish capital İ folds to i (full folding gives i and a combining
+///   dot above, which no one types: TÜRKİYE would never meet Türkiye);
+/// * Greek letters lose their tonos and dialytika, because Greek written in
+///   capitals drops them (ΑΘΗΝΑ is Αθήνα; as Lucene's Greek lowercase filter).
+///
+/// Borrowed when folding changes nothing.
+pub fn fold_case(word: &str) -> Cow<'_, str> {
+    let dotless: Cow<'_, str> = if word.contains('\u{130}') {
+        Cow::Owned(word.replace('\u{130}', "i"))
+    } else {
+        Cow::Borrowed(word)
+    };
+    let folded = caseless::default_case_fold_str(&dotless);
+    if folded == word && !word.chars().any(is_greek) {
+        return Cow::Borrowed(word);
+    }
+    if !folded.chars().any(is_greek) {
+        return Cow::Owned(folded);
+    }
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(folded.len());
+    let mut previous_greek = false;
+    for c in folded.nfd() {
+        let mark = unicode_normalization::char::is_combining_mark(c);
+        if mark && previous_greek {
+            continue;
+        }
+        previous_greek = is_greek(c) || (mark && previous_greek);
+        out.push(c);
+    }
+    Cow::Owned(out.nfc().collect())
+}
+
+/// Greek and Coptic, and Greek Extended (the polytonic letters).
+fn is_greek(c: char) -> bool {
+    matches!(c, '\u{370}'..='\u{3FF}' | '\u{1F00}'..='\u{1FFF}')
+}
+
+/// Whether `rest` (the text right after a word) starts with a grave accent
+/// used as an apostrophe before a possessive s: OpenAI`s.
+fn backtick_possessive(rest: &[u8]) -> bool {
+    matches!(rest, [b'`', b's' | b'S', ..])
+        && rest
+            .get(2)
+            .is_none_or(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
+}
+
 /// The word without a trailing possessive `'s`, if it has one.
 fn strip_possessive(word: &str) -> Option<&str> {
     let stripped = word
@@ -499,6 +565,37 @@ mod tests {
         );
         assert_eq!(terms("students' work"), ["students", "work"]);
         assert_eq!(terms("don't"), ["don't"]);
+    }
+
+    #[test]
+    fn non_ascii_words_are_case_folded_without_combining_dots() {
+        assert_eq!(
+            terms("TÜRKİYE İzmir İstanbul"),
+            ["türkiye", "izmir", "istanbul"]
+        );
+        assert_eq!(terms("Türkiye izmir"), ["türkiye", "izmir"]);
+        assert_eq!(terms("STRASSE Straße"), ["strasse", "strasse"]);
+        assert_eq!(
+            terms("ΑΘΗΝΑ Αθήνα ΟΔΥΣΣΕΥΣ"),
+            ["αθηνα", "αθηνα", "οδυσσευσ"]
+        );
+        assert_eq!(terms("café CAFÉ"), ["café", "café"]);
+        for term in terms("TÜRKİYE İZMİR ΑΘΗΝΑ") {
+            assert!(
+                !term.contains('\u{307}') && !term.contains('\u{301}'),
+                "{term}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_grave_accent_before_a_possessive_s_is_an_apostrophe() {
+        assert_eq!(
+            tokens("OpenAI`s model"),
+            [("openai".into(), "OpenAI"), ("model".into(), "model")]
+        );
+        assert_eq!(terms("Café`s menu"), ["café", "menu"]);
+        assert_eq!(terms("a `sed` call"), ["a", "sed", "call"]);
     }
 
     #[test]

@@ -141,6 +141,9 @@ impl Collector {
                 blockers: Vec::new(),
                 key,
                 line: 0,
+                // Inferred from the entity's kind and name, as for any table
+                // that does not say.
+                form: None,
             };
             if kept.iter().any(|k| k.key == alias.key && covers(k, &alias)) {
                 summary.drop_alias("repeated");
@@ -274,6 +277,7 @@ impl Collector {
                     blockers: Vec::new(),
                     key: String::new(),
                     line: 0,
+                    form: None,
                 });
             }
             summary.aliases += aliases.len() as u64;

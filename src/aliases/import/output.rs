@@ -302,6 +302,7 @@ mod tests {
             blockers: Vec::new(),
             key: alias_key(text),
             line: 0,
+            form: None,
         }
     }
 

@@ -1,0 +1,254 @@
+//! Resolving candidates to entities with the evidence the document holds.
+//!
+//! Each option of a candidate (an entity whose alias matched) needs one of:
+//!
+//! * nothing: a plain full name confirms its entity outright, unless two
+//!   entities claim it (then support decides);
+//! * support: an alias marked `needs = "support"`, or whose folded form is
+//!   a common word (昇腾 folds to the verb 升腾), stands when a related entity
+//!   is confirmed within [`SUPPORT_WINDOW`] tokens (ancestor, descendant,
+//!   sibling, or a shared topic that is not broad), one of its context words
+//!   is there, or the same entity is confirmed anywhere in the document; but
+//!   never right after a place that is not one of its ancestors ("the UK
+//!   Treasury", "Norway's Supreme Court");
+//! * the full name: a short form (a person's surname or given name on its
+//!   own) stands when the same entity is confirmed through a name that is
+//!   not short, anywhere in the document (headlines come first, so
+//!   "earlier" would miss "Putin backs ..." above "Vladimir Putin said"), or
+//!   with support as above (Musk next to Tesla, Trump next to tariffs and
+//!   the White House); a surname alone with neither is someone else's
+//!   (the 2004 Hinton Lecture, UBS economist Maury Harris).
+//!
+//! Confirmations enable others, so resolution repeats until nothing changes.
+
+use super::SUPPORT_WINDOW;
+use super::candidates::Candidate;
+use crate::aliases::{AliasForm, AliasRef, AliasTable, Kind, push_term};
+use crate::segment::Token;
+use rustc_hash::FxHashSet;
+
+/// What an option needs before its entity is confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Need {
+    Nothing,
+    Support,
+    FullName,
+}
+
+/// The options of one candidate, by entity, with the least each needs.
+fn needs(
+    table: &AliasTable,
+    options: &[AliasRef],
+    is_common_word: &dyn Fn(&str) -> bool,
+) -> Vec<(u32, Need)> {
+    let mut out: Vec<(u32, Need)> = Vec::new();
+    for &r in options {
+        let alias = table.alias(r);
+        let need = if table.form(r) == AliasForm::Short {
+            Need::FullName
+        } else if alias.needs_support || (table.fold_changes(r) && is_common_word(&alias.key)) {
+            Need::Support
+        } else {
+            Need::Nothing
+        };
+        match out.iter_mut().find(|(e, _)| *e == r.entity) {
+            Some((_, existing)) => *existing = (*existing).min(need),
+            None => out.push((r.entity, need)),
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Confirms the candidates the evidence allows (see the module documentation).
+pub(super) fn resolve(
+    table: &AliasTable,
+    text: &str,
+    tokens: &[Token<'_>],
+    candidates: &mut [Candidate],
+    is_common_word: &dyn Fn(&str) -> bool,
+) {
+    let mut pending: Vec<(usize, Vec<(u32, Need)>)> = Vec::new();
+    for (index, candidate) in candidates.iter_mut().enumerate() {
+        if candidate.vetoed {
+            continue;
+        }
+        let choices = needs(table, &candidate.options, is_common_word);
+        let plain: Vec<u32> = choices
+            .iter()
+            .filter(|(_, need)| *need == Need::Nothing)
+            .map(|&(e, _)| e)
+            .collect();
+        match plain.len() {
+            1 => candidate.confirmed = Some(plain[0]),
+            0 => pending.push((index, choices)),
+            // Two entities claim the same plain alias: support decides.
+            _ => pending.push((
+                index,
+                plain.into_iter().map(|e| (e, Need::Support)).collect(),
+            )),
+        }
+    }
+    // Each round confirms at least one mention or stops, so this ends.
+    loop {
+        // What the document has confirmed so far: every entity, and those
+        // named by a name that is not short.
+        let mut confirmed: FxHashSet<u32> = FxHashSet::default();
+        let mut named_in_full: FxHashSet<u32> = FxHashSet::default();
+        for c in candidates.iter().filter(|c| !c.vetoed) {
+            if let Some(entity) = c.confirmed {
+                confirmed.insert(entity);
+                if !c.via_short {
+                    named_in_full.insert(entity);
+                }
+            }
+        }
+        let mut progressed = false;
+        pending.retain(|(index, choices)| {
+            let evidence = Evidence {
+                table,
+                text,
+                tokens,
+                candidates,
+                confirmed: &confirmed,
+            };
+            let satisfied: Vec<(u32, Need)> = choices
+                .iter()
+                .copied()
+                .filter(|&(entity, need)| match need {
+                    Need::Nothing => true,
+                    Need::Support => evidence.supported(*index, entity),
+                    Need::FullName => {
+                        named_in_full.contains(&entity) || evidence.supported(*index, entity)
+                    }
+                })
+                .collect();
+            if satisfied.len() == 1 {
+                let (entity, need) = satisfied[0];
+                candidates[*index].confirmed = Some(entity);
+                candidates[*index].via_short = need == Need::FullName;
+                progressed = true;
+                false
+            } else {
+                true
+            }
+        });
+        if !progressed || pending.is_empty() {
+            break;
+        }
+    }
+}
+
+/// What a round of resolution knows.
+struct Evidence<'a, 't> {
+    table: &'a AliasTable,
+    text: &'a str,
+    tokens: &'a [Token<'t>],
+    candidates: &'a [Candidate],
+    /// Entities confirmed anywhere in the document (not vetoed).
+    confirmed: &'a FxHashSet<u32>,
+}
+
+impl Evidence<'_, '_> {
+    /// Whether the document supports `entity` for candidate `index`: the
+    /// same entity confirmed anywhere, a related one within the window, or
+    /// a context word within it; never after a place that is not its own.
+    fn supported(&self, index: usize, entity: u32) -> bool {
+        let (table, candidates) = (self.table, self.candidates);
+        let candidate = &candidates[index];
+        if let Some(place) = place_in_front(table, self.text, candidates, index)
+            && !table.ancestors(entity).contains(&place)
+        {
+            return false;
+        }
+        if self.confirmed.contains(&entity) {
+            return true;
+        }
+        // Candidates are in text order and do not overlap: the ones within
+        // the window are a contiguous range.
+        let from = candidates.partition_point(|c| c.last + SUPPORT_WINDOW < candidate.first);
+        let to = candidates.partition_point(|c| c.first <= candidate.last + SUPPORT_WINDOW);
+        let by_mention = candidates[from..to.max(from)].iter().any(|other| {
+            !other.vetoed
+                && other
+                    .confirmed
+                    .is_some_and(|confirmed| table.related(entity, confirmed))
+        });
+        by_mention || context_nearby(table, self.tokens, candidate, entity)
+    }
+}
+
+/// The place confirmed right before candidate `index`, joined to it by a
+/// space or a possessive: "UK" in "the UK Treasury", "Norway" in "Norway's
+/// Supreme Court". Such a place says whose institution is meant.
+fn place_in_front(
+    table: &AliasTable,
+    text: &str,
+    candidates: &[Candidate],
+    index: usize,
+) -> Option<u32> {
+    let previous = candidates[..index].last()?;
+    let place = previous.confirmed.filter(|_| !previous.vetoed)?;
+    if table.entity_at(place).kind != Kind::Place {
+        return None;
+    }
+    let gap = &text[previous.end..candidates[index].start];
+    let gap = gap.strip_prefix("'s").unwrap_or(gap);
+    (gap == " ").then_some(place)
+}
+
+/// Whether one of `entity`'s context words stands within the support window
+/// of `candidate` (outside the candidate itself).
+fn context_nearby(
+    table: &AliasTable,
+    tokens: &[Token<'_>],
+    candidate: &Candidate,
+    entity: u32,
+) -> bool {
+    let context = table.context_keys(entity);
+    if context.is_empty() {
+        return false;
+    }
+    let before = candidate.first.saturating_sub(SUPPORT_WINDOW)..candidate.first;
+    let after = candidate.last + 1..(candidate.last + 1 + SUPPORT_WINDOW).min(tokens.len());
+    [before, after].into_iter().any(|range| {
+        let window = window_key(&tokens[range]);
+        context
+            .iter()
+            .any(|word| contains_term_sequence(&window, word))
+    })
+}
+
+/// The tokens joined like an alias key, with a space at both ends so that
+/// whole-term containment is a plain substring test.
+fn window_key(tokens: &[Token<'_>]) -> String {
+    let mut key = String::from(" ");
+    let mut previous = None;
+    for token in tokens {
+        push_term(&mut key, &mut previous, &token.term);
+    }
+    key.push(' ');
+    key
+}
+
+/// Whether `word` (a key) occurs in `window` starting and ending on term
+/// boundaries; Han text has a boundary between any two characters.
+pub(super) fn contains_term_sequence(window: &str, word: &str) -> bool {
+    let boundary_before = |at: usize| {
+        window[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c == ' ' || crate::script::is_han(c))
+            || word.starts_with(crate::script::is_han)
+    };
+    let boundary_after = |at: usize| {
+        window[at..]
+            .chars()
+            .next()
+            .is_none_or(|c| c == ' ' || crate::script::is_han(c))
+            || word.ends_with(crate::script::is_han)
+    };
+    window
+        .match_indices(word)
+        .any(|(at, _)| boundary_before(at) && boundary_after(at + word.len()))
+}

@@ -1,0 +1,268 @@
+//! Stage 4: matching the token stream against the alias table.
+//!
+//! Matching walks the alias keys' trie term by term, so a multi-word alias
+//! matches across tokens and line breaks, and a Chinese alias matches only on
+//! token boundaries (阿里 never inside 阿里山) or inside a word whose rest is
+//! a word or an affix of its own (北京市, 首都北京). At each position the
+//! longest alias whose surface rules hold wins (exact case, blockers); a
+//! name inside a hyphenated compound (Alibaba-backed) is found too
+//! ([`candidates`]).
+//!
+//! Then the document decides ([`evidence`]): aliases that are also common
+//! words need support, short forms of people need the full name, and rules
+//! that read the text around a match ([`context`], word lists in
+//! `data/matching.toml` read by [`rules`]) turn down names that are part of
+//! a longer name (London Stock Exchange, 武汉大学), titles of works
+//! (专辑《月之暗面》) and acronyms the document defines as something else.
+
+mod candidates;
+mod context;
+mod evidence;
+pub mod rules;
+
+use crate::aliases::AliasTable;
+use crate::segment::Token;
+
+/// How many tokens on either side of an ambiguous mention are searched for support.
+pub const SUPPORT_WINDOW: usize = 50;
+
+/// One entity mention in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Index of the entity in the alias table.
+    pub entity: u32,
+    /// Index of the token the mention starts in.
+    pub first_token: usize,
+    /// Index of the token the mention ends in (a mention may cover part of
+    /// a token: Alibaba in Alibaba-backed, 北京 in 北京市).
+    pub last_token: usize,
+    /// Byte offset of the mention in the normalized text.
+    pub start: usize,
+    /// Byte offset just past the mention in the normalized text.
+    pub end: usize,
+}
+
+/// What the matcher asks the Chinese dictionary.
+pub struct Lexicon<'a> {
+    /// Whether a string is a dictionary word (jieba's or an added name): a
+    /// name inside a Chinese word stands when the rest is one (首都 + 北京).
+    pub is_word: &'a dyn Fn(&str) -> bool,
+    /// Whether a string is a word of jieba's own dictionary: an alias that
+    /// folding to simplified Chinese turns into one (昇腾 → 升腾) needs support.
+    pub is_common_word: &'a dyn Fn(&str) -> bool,
+}
+
+/// Finds the entity mentions among `tokens` of the normalized (and folded)
+/// `text`, in text order.
+pub fn find_mentions(
+    table: &AliasTable,
+    text: &str,
+    tokens: &[Token<'_>],
+    lexicon: &Lexicon<'_>,
+) -> Vec<Mention> {
+    let rules = rules::rules();
+    let mut candidates = candidates::candidates(table, rules, text, tokens, lexicon.is_word);
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    context::veto_before_resolving(table, rules, text, tokens, &mut candidates);
+    evidence::resolve(table, text, tokens, &mut candidates, lexicon.is_common_word);
+    context::veto_after_resolving(table, rules, text, tokens, &mut candidates);
+    candidates
+        .into_iter()
+        .filter(|c| !c.vetoed)
+        .filter_map(|c| {
+            c.confirmed.map(|entity| Mention {
+                entity,
+                first_token: c.first,
+                last_token: c.last,
+                start: c.start,
+                end: c.end,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aliases::TableSource;
+    use crate::detect::Language;
+    use crate::normalize::normalize;
+    use crate::segment::Router;
+
+    const TABLE: &str = r#"
+[[entity]]
+id = "moonshot-ai"
+name = "Moonshot AI"
+kind = "org"
+topics = ["ai"]
+aliases.en = ["Moonshot AI", "Dark Side of the Moon", { text = "Moonshot", case = "exact", needs = "support" }]
+aliases.zh-Hans = ["月之暗面"]
+
+[[entity]]
+id = "deepseek"
+name = "DeepSeek"
+kind = "org"
+topics = ["ai"]
+aliases.en = ["DeepSeek"]
+
+[[entity]]
+id = "apple"
+name = "Apple Inc."
+kind = "org"
+topics = ["tech"]
+context = ["iPhone", "手机"]
+aliases.en = ["Apple Inc.", { text = "Apple", case = "exact", needs = "support", blockers = ["Apple pie"] }]
+aliases.zh-Hans = ["苹果公司", { text = "苹果", needs = "support", blockers = ["苹果汁"] }]
+
+[[entity]]
+id = "alibaba"
+name = "Alibaba Group"
+kind = "org"
+topics = ["tech"]
+aliases.zh-Hans = ["阿里巴巴", { text = "阿里", needs = "support", blockers = ["阿里山"] }]
+
+[[entity]]
+id = "qwen"
+name = "Qwen"
+kind = "product"
+parent = "alibaba"
+aliases.en = ["Qwen"]
+
+[[entity]]
+id = "united-states"
+name = "United States"
+kind = "place"
+aliases.en = [{ text = "US", case = "exact" }, { text = "U.S.", case = "exact" }, "United States"]
+aliases.zh-Hans = ["美国"]
+
+[[entity]]
+id = "xiaomi"
+name = "Xiaomi"
+kind = "org"
+aliases.zh-Hans = [{ text = "小米", blockers = ["小米粥"] }]
+"#;
+
+    fn table() -> AliasTable {
+        AliasTable::from_sources(&[TableSource {
+            name: "test.toml".into(),
+            text: TABLE.into(),
+            jsonl: false,
+        }])
+        .unwrap()
+    }
+
+    fn mentions(text: &str) -> Vec<(String, String)> {
+        let table = table();
+        let router = Router::new(table.dictionary_words());
+        let normalized = normalize(text);
+        let lang = crate::detect::detect(normalized.text());
+        let lang = if lang.code == "und" {
+            Language {
+                code: "en",
+                confidence: 0.0,
+            }
+        } else {
+            lang
+        };
+        let lower = normalized.text().to_ascii_lowercase();
+        let tokens = router.segment(normalized.text(), &lower, lang);
+        let lexicon = Lexicon {
+            is_word: &|w| router.is_dictionary_word(w),
+            is_common_word: &|w| router.is_common_word(w),
+        };
+        find_mentions(&table, normalized.text(), &tokens, &lexicon)
+            .into_iter()
+            .map(|m| {
+                (
+                    table.entity_at(m.entity).id.clone(),
+                    normalized.text()[m.start..m.end].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn ids(text: &str) -> Vec<String> {
+        mentions(text).into_iter().map(|(id, _)| id).collect()
+    }
+
+    #[test]
+    fn multi_word_aliases_match_across_line_breaks_and_longest_wins() {
+        assert_eq!(
+            mentions("DeepSeek and Dark Side of the\nMoon and Moonshot AI"),
+            [
+                ("deepseek".into(), "DeepSeek".into()),
+                ("moonshot-ai".into(), "Dark Side of the\nMoon".into()),
+                ("moonshot-ai".into(), "Moonshot AI".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn ambiguous_aliases_need_support() {
+        assert_eq!(
+            ids("DeepSeek, Moonshot, and others"),
+            ["deepseek", "moonshot-ai"]
+        );
+        assert!(ids("It was a Moonshot for the city council budget.").is_empty());
+        assert!(ids("a moonshot project").is_empty());
+    }
+
+    #[test]
+    fn exact_case_aliases_ignore_common_words() {
+        assert_eq!(
+            ids("The US and the U.S. said"),
+            ["united-states", "united-states"]
+        );
+        assert!(ids("let us know").is_empty());
+        assert_eq!(ids("ＵＳ exports"), ["united-states"]);
+    }
+
+    #[test]
+    fn context_words_support_and_blockers_veto() {
+        assert_eq!(ids("Apple sold more iPhone units"), ["apple"]);
+        assert!(ids("Apple pie with iPhone photos").is_empty());
+        assert_eq!(ids("苹果发布新手机"), ["apple"]);
+        assert!(ids("我喜欢喝苹果汁").is_empty());
+        assert!(ids("苹果很好吃").is_empty());
+    }
+
+    #[test]
+    fn chinese_aliases_match_on_token_boundaries_and_support_chains() {
+        assert_eq!(ids("背靠阿里(Qwen)的实验室"), ["alibaba", "qwen"]);
+        assert!(
+            ids("我们去阿里山旅游,看到了 Qwen 的广告")
+                .iter()
+                .all(|id| id != "alibaba")
+        );
+    }
+
+    #[test]
+    fn names_at_the_start_of_compound_words_are_found() {
+        assert_eq!(
+            mentions("美国政府宣布"),
+            [("united-states".into(), "美国".into())]
+        );
+        assert!(ids("小米粥").is_empty());
+    }
+
+    #[test]
+    fn names_do_not_run_across_punctuation() {
+        assert_eq!(
+            ids("Moonshot AI (Dark Side of the Moon)"),
+            ["moonshot-ai", "moonshot-ai"]
+        );
+        assert!(candidates::joins_names(" \n. "));
+        assert!(candidates::joins_names("'s "));
+        assert!(!candidates::joins_names(" ("));
+    }
+
+    #[test]
+    fn context_words_match_whole_terms_only() {
+        use evidence::contains_term_sequence;
+        assert!(contains_term_sequence(" buy the iphone now ", "iphone"));
+        assert!(!contains_term_sequence(" iphones ", "iphone"));
+        assert!(contains_term_sequence(" 新手机 ", "手机"));
+    }
+}

@@ -1,0 +1,146 @@
+//! The word lists of `data/matching.toml`, compiled in and read once: what
+//! the matcher looks at around a match to decide that a known name is part
+//! of a longer name, the title of a work, or a name inside a Chinese word.
+
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
+use serde::Deserialize;
+
+/// The rules file's text, compiled into the binary.
+const RULES: &str = include_str!("../../data/matching.toml");
+
+/// Word lists for the rules around a match (see `data/matching.toml`).
+#[derive(Debug, Default)]
+pub struct Rules {
+    /// Topics too broad to support an ambiguous alias.
+    pub broad_topics: FxHashSet<String>,
+    /// Capitalised words that continue a name into a longer one (Exchange).
+    pub continuations: FxHashSet<String>,
+    /// Capitalised words after a name that keep it a mention (Minister).
+    pub roles: FxHashSet<String>,
+    /// Capitalised words before a name that keep it a mention (Mr, Western).
+    pub before: FxHashSet<String>,
+    /// Capitalised words that start sentences and say nothing (The, In).
+    pub common: FxHashSet<String>,
+    /// Lowercase words inside a longer name (of, and, &).
+    pub connectors: FxHashSet<String>,
+    /// Chinese organisation heads (大学, 协会).
+    pub zh_heads: FxHashSet<String>,
+    /// Chinese heads that need two words between them and the name (市场).
+    pub zh_weak_heads: FxHashSet<String>,
+    /// Rests after a name inside a Chinese word (市, 人, 特别行政区).
+    pub zh_suffixes: FxHashSet<String>,
+    /// One-character rests before a name inside a Chinese word (驻, 全).
+    pub zh_prefixes: FxHashSet<char>,
+    /// Chinese tokens that end a run before a head (的, 和, 举行).
+    pub zh_breaks: FxHashSet<String>,
+    /// Words right before a title that make it a work's title (album, 专辑).
+    pub work_words: FxHashSet<String>,
+    /// Words between a work word and its title (called, 名为).
+    pub work_links: FxHashSet<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    support: Support,
+    names: Names,
+    works: Works,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Support {
+    broad_topics: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Names {
+    continuations: Vec<String>,
+    roles: Vec<String>,
+    before: Vec<String>,
+    common: Vec<String>,
+    connectors: Vec<String>,
+    zh: ChineseNames,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChineseNames {
+    heads: Vec<String>,
+    weak_heads: Vec<String>,
+    suffixes: Vec<String>,
+    prefixes: Vec<String>,
+    breaks: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Works {
+    words: Vec<String>,
+    links: Vec<String>,
+}
+
+/// The compiled-in rules, parsed on first use.
+pub fn rules() -> &'static Rules {
+    static RULES_ONCE: OnceLock<Rules> = OnceLock::new();
+    RULES_ONCE.get_or_init(|| parse(RULES).expect("data/matching.toml is valid (tested)"))
+}
+
+fn parse(text: &str) -> Result<Rules, toml::de::Error> {
+    let file: File = toml::from_str(text)?;
+    let set = |words: Vec<String>| words.into_iter().collect::<FxHashSet<String>>();
+    let chars = |words: Vec<String>| {
+        words
+            .iter()
+            .filter_map(|w| {
+                let mut chars = w.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => Some(c),
+                    _ => None,
+                }
+            })
+            .collect::<FxHashSet<char>>()
+    };
+    Ok(Rules {
+        broad_topics: set(file.support.broad_topics),
+        continuations: set(file.names.continuations),
+        roles: set(file.names.roles),
+        before: set(file.names.before),
+        common: set(file.names.common),
+        connectors: set(file.names.connectors),
+        zh_heads: set(file.names.zh.heads),
+        zh_weak_heads: set(file.names.zh.weak_heads),
+        zh_suffixes: set(file.names.zh.suffixes),
+        zh_prefixes: chars(file.names.zh.prefixes),
+        zh_breaks: set(file.names.zh.breaks),
+        work_words: set(file.works.words),
+        work_links: set(file.works.links),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rules_file_parses_and_its_lists_are_not_empty() {
+        let rules = parse(RULES).unwrap();
+        assert!(rules.broad_topics.contains("politics") && !rules.broad_topics.contains("ai"));
+        assert!(rules.continuations.contains("Exchange") && rules.roles.contains("Minister"));
+        assert!(rules.zh_heads.contains("协会") && rules.zh_suffixes.contains("市"));
+        assert!(rules.work_words.contains("专辑") && rules.work_words.contains("album"));
+        // Every one-character Chinese affix was read as a character.
+        let file: File = toml::from_str(RULES).unwrap();
+        assert_eq!(rules.zh_prefixes.len(), file.names.zh.prefixes.len());
+    }
+
+    #[test]
+    fn lists_do_not_contradict_each_other() {
+        let rules = parse(RULES).unwrap();
+        let both: Vec<&String> = rules.continuations.intersection(&rules.roles).collect();
+        assert!(both.is_empty(), "both a continuation and a role: {both:?}");
+    }
+}
