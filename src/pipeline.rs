@@ -128,17 +128,18 @@ impl Canon {
         let mut term_ends = Vec::with_capacity(capacity);
         let mut token_spans = Vec::with_capacity(capacity);
         let mut next_mention = mentions.iter().peekable();
+        let mut ranges = normalized.original_ranges();
         for (index, token) in tokens.iter().enumerate() {
             term_buffer.push_str(&token.term);
             term_ends.push(term_buffer.len() as u32);
-            token_spans.push(normalized.original_range(token.start, token.end));
+            token_spans.push(ranges.range(token.start, token.end));
             if self.options.search {
                 parts.clear();
                 self.router.search_parts(token, &mut parts);
                 for part in &parts {
                     term_buffer.push_str(&part.term);
                     term_ends.push(term_buffer.len() as u32);
-                    token_spans.push(normalized.original_range(part.start, part.end));
+                    token_spans.push(ranges.range(part.start, part.end));
                 }
             }
             while let Some(mention) = next_mention.next_if(|m| m.last_token == index) {
@@ -148,15 +149,16 @@ impl Canon {
                 }
                 term_buffer.push_str(id);
                 term_ends.push(term_buffer.len() as u32);
-                token_spans.push(normalized.original_range(mention.start, mention.end));
+                token_spans.push(ranges.range(mention.start, mention.end));
             }
         }
 
+        let mut ranges = normalized.original_ranges();
         let mut entities: Vec<EntityMention> = mentions
             .iter()
             .map(|m| {
                 let entity = self.table.entity_at(m.entity);
-                let (start, end) = normalized.original_range(m.start, m.end);
+                let (start, end) = ranges.range(m.start, m.end);
                 EntityMention {
                     id: entity.id.clone(),
                     name: entity.name.clone(),
@@ -324,6 +326,23 @@ mod tests {
         let at = terms.iter().position(|t| *t == "post-training").unwrap();
         assert_eq!(&terms[at + 1..at + 3], ["post", "training"]);
         assert_eq!(analysis.token_spans[at + 2], (13, 21));
+    }
+
+    #[test]
+    fn a_removed_control_never_joins_two_words_into_a_name() {
+        let ids = |text: &str| -> Vec<String> {
+            canon()
+                .analyze(text)
+                .entities
+                .into_iter()
+                .map(|m| m.id)
+                .collect()
+        };
+        assert_eq!(ids("the UK said"), ["united-kingdom"]);
+        assert!(ids("the U\u{4}\u{16}K said").is_empty());
+        let analysis = canon().analyze("U\u{4}\u{16}K");
+        assert_eq!(analysis.terms().collect::<Vec<_>>(), ["u", "k"]);
+        assert_eq!(analysis.token_spans, [(0, 1), (3, 4)]);
     }
 
     #[test]
