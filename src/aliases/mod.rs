@@ -16,7 +16,7 @@ use std::fmt;
 
 use rustc_hash::FxHashMap;
 
-pub use check::{Severity, merge_and_check as check_sources};
+pub use check::{Severity, limits, merge_and_check as check_sources};
 pub use load::TableSource;
 pub use lookup::{Lookup, LookupCandidate};
 
