@@ -11,6 +11,10 @@
 //! within [`SUPPORT_WINDOW`] tokens. Confirmed mentions support others in
 //! turn, so a list like 阿里（Qwen）、字节（Seed）或小米 resolves as a whole.
 
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use crate::aliases::{AliasRef, AliasTable, KeyTrie, needs_separator, push_term};
 use crate::script::is_han;
 use crate::segment::Token;
@@ -243,8 +247,11 @@ fn entities_of(options: &[AliasRef]) -> Vec<u32> {
 
 fn resolve(table: &AliasTable, tokens: &[Token<'_>], candidates: &mut [Candidate]) {
     // Aliases that need no support confirm their entity outright, unless two
-    // entities claim the same plain alias: then support has to decide.
-    let mut pending: Vec<(usize, Vec<u32>)> = Vec::new();
+    // entities claim the same plain alias: then support has to decide. Each
+    // undecided candidate keeps its choices, and for each whether a context
+    // word supports it (which the rounds below cannot change).
+    let mut choices: Vec<Option<Vec<(u32, bool)>>> = Vec::with_capacity(candidates.len());
+    let mut waiting_for: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
     for (index, candidate) in candidates.iter_mut().enumerate() {
         let plain = entities_of(
             &candidate
@@ -254,58 +261,99 @@ fn resolve(table: &AliasTable, tokens: &[Token<'_>], candidates: &mut [Candidate
                 .filter(|&r| !table.alias(r).needs_support)
                 .collect::<Vec<_>>(),
         );
-        match plain.len() {
-            1 => candidate.confirmed = Some(plain[0]),
-            0 => pending.push((index, entities_of(&candidate.options))),
-            _ => pending.push((index, plain)),
-        }
-    }
-    // Confirmations can enable further confirmations; each round confirms at
-    // least one mention or stops, so this ends.
-    loop {
-        let mut progressed = false;
-        pending.retain(|(index, choices)| {
-            let supported: Vec<u32> = choices
-                .iter()
-                .copied()
-                .filter(|&entity| supported(table, tokens, candidates, *index, entity))
-                .collect();
-            if supported.len() == 1 {
-                candidates[*index].confirmed = Some(supported[0]);
-                progressed = true;
-                false
-            } else {
-                true
+        let undecided = match plain.len() {
+            1 => {
+                candidate.confirmed = Some(plain[0]);
+                None
             }
-        });
-        if !progressed || pending.is_empty() {
-            break;
+            0 => Some(entities_of(&candidate.options)),
+            _ => Some(plain),
+        };
+        choices.push(undecided.map(|entities| {
+            for &entity in &entities {
+                waiting_for.entry(entity).or_default().push(index);
+            }
+            entities
+                .into_iter()
+                .map(|entity| (entity, context_nearby(table, tokens, candidate, entity)))
+                .collect()
+        }));
+    }
+    let mut confirmed: FxHashSet<u32> = candidates.iter().filter_map(|c| c.confirmed).collect();
+    // Confirmations can enable further confirmations, in rounds over the
+    // undecided candidates in text order: a candidate stands when exactly
+    // one of its entities is supported. A round looks again only at the
+    // candidates whose support may have changed since they were last looked
+    // at (the others would decide as before), so that a long document or a
+    // long chain of support stays linear: a confirmation can change only
+    // the candidates within the support window, and, the first time its
+    // entity is confirmed, the candidates that may be that entity.
+    let mut this_round: BTreeSet<usize> = (0..candidates.len())
+        .filter(|&i| choices[i].is_some())
+        .collect();
+    let mut next_round = BTreeSet::new();
+    while !this_round.is_empty() {
+        while let Some(index) = this_round.pop_first() {
+            let Some(entities) = &choices[index] else {
+                continue;
+            };
+            let mut supported_entities = entities.iter().filter(|&&(entity, by_context)| {
+                by_context || supported(table, candidates, &confirmed, index, entity)
+            });
+            let (Some(&(entity, _)), None) = (supported_entities.next(), supported_entities.next())
+            else {
+                continue;
+            };
+            candidates[index].confirmed = Some(entity);
+            choices[index] = None;
+            let mut wake = |other: usize| {
+                if choices[other].is_some() {
+                    if other > index {
+                        this_round.insert(other);
+                    } else {
+                        next_round.insert(other);
+                    }
+                }
+            };
+            if confirmed.insert(entity) {
+                for &other in waiting_for.get(&entity).into_iter().flatten() {
+                    wake(other);
+                }
+            }
+            for other in window(candidates, index) {
+                wake(other);
+            }
         }
+        std::mem::swap(&mut this_round, &mut next_round);
     }
 }
 
+/// The indices of the candidates within [`SUPPORT_WINDOW`] tokens of
+/// `candidates[index]` (itself included). Candidates are in text order and
+/// do not overlap, so they are found by binary search.
+fn window(candidates: &[Candidate], index: usize) -> std::ops::Range<usize> {
+    let candidate = &candidates[index];
+    let from = candidates.partition_point(|o| o.last + SUPPORT_WINDOW < candidate.first);
+    let to = candidates.partition_point(|o| o.first <= candidate.last + SUPPORT_WINDOW);
+    from..to.max(from)
+}
+
+/// Whether a confirmed mention supports `entity` for the candidate at
+/// `index`: a mention of the same entity anywhere (`confirmed` holds the
+/// entities confirmed so far), or of a related one within the window.
 fn supported(
     table: &AliasTable,
-    tokens: &[Token<'_>],
     candidates: &[Candidate],
+    confirmed: &FxHashSet<u32>,
     index: usize,
     entity: u32,
 ) -> bool {
-    let candidate = &candidates[index];
-    let near = |other: &Candidate| {
-        let distance = if other.last < candidate.first {
-            candidate.first - other.last
-        } else {
-            other.first.saturating_sub(candidate.last)
-        };
-        distance <= SUPPORT_WINDOW
-    };
-    let by_mention = candidates.iter().any(|other| {
-        other.confirmed.is_some_and(|confirmed| {
-            confirmed == entity || (near(other) && table.related(entity, confirmed))
+    confirmed.contains(&entity)
+        || window(candidates, index).any(|other| {
+            candidates[other]
+                .confirmed
+                .is_some_and(|other_entity| table.related(entity, other_entity))
         })
-    });
-    by_mention || context_nearby(table, tokens, candidate, entity)
 }
 
 /// Whether one of `entity`'s context words stands within the support window
@@ -534,6 +582,109 @@ aliases.zh-Hans = [{ text = "小米", blockers = ["小米粥"] }]
         );
         assert!(joins_names(" \n. "));
         assert!(!joins_names(" ("));
+    }
+
+    /// Resolution as it was first written: every round looks at every
+    /// undecided candidate and at every other candidate (quadratic). The
+    /// reference for [`resolve`].
+    fn resolve_model(table: &AliasTable, tokens: &[Token<'_>], candidates: &mut [Candidate]) {
+        let mut pending: Vec<(usize, Vec<u32>)> = Vec::new();
+        for (index, candidate) in candidates.iter_mut().enumerate() {
+            let plain = entities_of(
+                &candidate
+                    .options
+                    .iter()
+                    .copied()
+                    .filter(|&r| !table.alias(r).needs_support)
+                    .collect::<Vec<_>>(),
+            );
+            match plain.len() {
+                1 => candidate.confirmed = Some(plain[0]),
+                0 => pending.push((index, entities_of(&candidate.options))),
+                _ => pending.push((index, plain)),
+            }
+        }
+        let supported = |candidates: &[Candidate], index: usize, entity: u32| {
+            let candidate = &candidates[index];
+            let near = |other: &Candidate| {
+                let distance = if other.last < candidate.first {
+                    candidate.first - other.last
+                } else {
+                    other.first.saturating_sub(candidate.last)
+                };
+                distance <= SUPPORT_WINDOW
+            };
+            candidates.iter().any(|other| {
+                other.confirmed.is_some_and(|confirmed| {
+                    confirmed == entity || (near(other) && table.related(entity, confirmed))
+                })
+            }) || context_nearby(table, tokens, candidate, entity)
+        };
+        loop {
+            let mut progressed = false;
+            pending.retain(|(index, choices)| {
+                let found: Vec<u32> = choices
+                    .iter()
+                    .copied()
+                    .filter(|&entity| supported(candidates, *index, entity))
+                    .collect();
+                if found.len() == 1 {
+                    candidates[*index].confirmed = Some(found[0]);
+                    progressed = true;
+                    false
+                } else {
+                    true
+                }
+            });
+            if !progressed || pending.is_empty() {
+                break;
+            }
+        }
+    }
+
+    /// Pieces of documents for the resolution property: ambiguous aliases
+    /// of related and unrelated entities, their supporters, context words,
+    /// blockers and filler that moves them in and out of the window.
+    const RESOLVE_PIECES: [&str; 14] = [
+        "Moonshot ",
+        "Moonshot AI ",
+        "DeepSeek ",
+        "Apple ",
+        "iPhone ",
+        "Apple pie ",
+        "苹果",
+        "阿里",
+        "Qwen ",
+        "小米",
+        "US ",
+        "word ",
+        "one two three four five six seven eight nine ten eleven twelve ",
+        "。",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        #[test]
+        fn resolution_equals_the_model(indices in proptest::collection::vec(0..RESOLVE_PIECES.len(), 0..60)) {
+            static SETUP: std::sync::OnceLock<(AliasTable, Router)> = std::sync::OnceLock::new();
+            let (table, router) = SETUP.get_or_init(|| {
+                let table = table();
+                let router = Router::new(table.dictionary_words());
+                (table, router)
+            });
+            let text: String = indices.iter().map(|&i| RESOLVE_PIECES[i]).collect();
+            let normalized = normalize(&text);
+            let lang = Language { code: "en", confidence: 1.0 };
+            let lower = normalized.text().to_ascii_lowercase();
+            let tokens = router.segment(normalized.text(), &lower, lang);
+            let is_word = |w: &str| router.is_dictionary_word(w);
+            let mut expected = candidates(table, normalized.text(), &tokens, &is_word);
+            let mut actual = candidates(table, normalized.text(), &tokens, &is_word);
+            resolve_model(table, &tokens, &mut expected);
+            resolve(table, &tokens, &mut actual);
+            let confirmed = |c: &[Candidate]| c.iter().map(|c| c.confirmed).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(confirmed(&actual), confirmed(&expected));
+        }
     }
 
     #[test]
