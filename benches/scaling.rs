@@ -13,6 +13,8 @@
 //!   (128 Han characters, 32 words), one character or word repeated then
 //!   another, against a document of the repeated one, so that matching
 //!   walks as far as the alias goes at every position;
+//! * `blockers`: an alias with the most and longest blockers allowed (none
+//!   matching), mentioned over and over;
 //! * `ambiguous`: a document of an ambiguous alias that needs support and
 //!   never gets it, repeated (every mention looks for support);
 //! * `parent-chain`: checking a table whose entities form one parent chain
@@ -28,7 +30,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use canon::Canon;
-use canon::aliases::{AliasTable, TableSource, check_sources};
+use canon::aliases::{AliasTable, TableSource, check_sources, limits};
 
 /// One scaling case: a name, the base size, and a run over input of size n.
 struct Case {
@@ -72,8 +74,11 @@ fn entity(id: &str, parent: Option<&str>, aliases: &str) -> String {
 }
 
 /// The longest alias the table accepts, in Han characters and in words.
-const HAN_ALIAS_CHARS: usize = 128;
-const WORD_ALIAS_WORDS: usize = 32;
+const HAN_ALIAS_CHARS: usize = limits::ALIAS_CHARS;
+const WORD_ALIAS_WORDS: usize = limits::ALIAS_TERMS;
+/// The most blockers an alias may have, and their longest length.
+const BLOCKERS: usize = limits::BLOCKERS;
+const BLOCKER_CHARS: usize = limits::BLOCKER_CHARS;
 
 fn cases() -> Vec<Case> {
     let default = || Canon::new(AliasTable::load(&[]).expect("default table loads"));
@@ -90,7 +95,31 @@ fn cases() -> Vec<Case> {
         &format!("\"{word_alias}\""),
     )));
     let ambiguous = default();
+    // An alias with as many blockers as allowed, each as long as allowed,
+    // none of which matches: every mention searches the text around it for
+    // each one.
+    let blockers: Vec<String> = (0..BLOCKERS)
+        .map(|k| {
+            format!(
+                "\"{} a {}\"",
+                "b".repeat(31),
+                "c".repeat(BLOCKER_CHARS - 34 - k % 8)
+            )
+        })
+        .collect();
+    let blocked = Canon::new(table(entity(
+        "blocked",
+        None,
+        &format!("{{ text = \"a\", blockers = [{}] }}", blockers.join(", ")),
+    )));
     vec![
+        Case {
+            name: "blockers",
+            base: 1_000,
+            run: Box::new(move |n| {
+                time_analyze(&blocked, &format!("{} a ", "b".repeat(60)).repeat(n))
+            }),
+        },
         Case {
             name: "units",
             base: 20_000,

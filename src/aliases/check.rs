@@ -28,10 +28,12 @@ pub mod limits {
     pub const ALIAS_CHARS: usize = 128;
     /// Terms in an alias's key: words, numbers, or runs of Han characters.
     pub const ALIAS_TERMS: usize = 32;
-    /// Blockers of one alias.
-    pub const BLOCKERS: usize = 64;
+    /// Blockers of one alias. Every candidate match of the alias searches
+    /// the text around it for each blocker, at a cost that grows with the
+    /// square of the blocker's length: these two limits are the tightest.
+    pub const BLOCKERS: usize = 32;
     /// Characters in a blocker, a phrase around the alias.
-    pub const BLOCKER_CHARS: usize = 256;
+    pub const BLOCKER_CHARS: usize = 64;
     /// Context words of one entity.
     pub const CONTEXT_WORDS: usize = 128;
     /// Characters in a context word.
@@ -700,8 +702,8 @@ mod tests {
         let expected = [
             "t.toml:6: entity \"a\": alias \"字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字\"... is 129 characters long (limit 128)",
             "t.toml:7: entity \"a\": alias \"w w w w w w w w w w w w w w w w w w w w \"... has 33 terms (limit 32)",
-            "t.toml:8: entity \"a\": alias \"A\" has 65 blockers (limit 64)",
-            "t.toml:9: entity \"a\": blocker \"B bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"... of alias \"B\" is longer than 256 characters",
+            "t.toml:8: entity \"a\": alias \"A\" has 33 blockers (limit 32)",
+            "t.toml:9: entity \"a\": blocker \"B bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"... of alias \"B\" is longer than 64 characters",
         ];
         for line in expected {
             assert!(problems.iter().any(|p| p == line), "{line}\n{problems:#?}");
