@@ -245,12 +245,17 @@ fn entities_of(options: &[AliasRef]) -> Vec<u32> {
     entities
 }
 
+/// An entity an undecided candidate may be, and whether one of its context
+/// words is near (`None` until looked up).
+type Choice = (u32, Option<bool>);
+
 fn resolve(table: &AliasTable, tokens: &[Token<'_>], candidates: &mut [Candidate]) {
     // Aliases that need no support confirm their entity outright, unless two
     // entities claim the same plain alias: then support has to decide. Each
     // undecided candidate keeps its choices, and for each whether a context
-    // word supports it (which the rounds below cannot change).
-    let mut choices: Vec<Option<Vec<(u32, bool)>>> = Vec::with_capacity(candidates.len());
+    // word supports it, once that was looked up (the rounds below cannot
+    // change it).
+    let mut choices: Vec<Option<Vec<Choice>>> = Vec::with_capacity(candidates.len());
     let mut waiting_for: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
     for (index, candidate) in candidates.iter_mut().enumerate() {
         let plain = entities_of(
@@ -273,10 +278,7 @@ fn resolve(table: &AliasTable, tokens: &[Token<'_>], candidates: &mut [Candidate
             for &entity in &entities {
                 waiting_for.entry(entity).or_default().push(index);
             }
-            entities
-                .into_iter()
-                .map(|entity| (entity, context_nearby(table, tokens, candidate, entity)))
-                .collect()
+            entities.into_iter().map(|entity| (entity, None)).collect()
         }));
     }
     let mut confirmed: FxHashSet<u32> = candidates.iter().filter_map(|c| c.confirmed).collect();
@@ -294,14 +296,25 @@ fn resolve(table: &AliasTable, tokens: &[Token<'_>], candidates: &mut [Candidate
     let mut next_round = BTreeSet::new();
     while !this_round.is_empty() {
         while let Some(index) = this_round.pop_first() {
-            let Some(entities) = &choices[index] else {
+            let Some(entities) = &mut choices[index] else {
                 continue;
             };
-            let mut supported_entities = entities.iter().filter(|&&(entity, by_context)| {
-                by_context || supported(table, candidates, &confirmed, index, entity)
-            });
-            let (Some(&(entity, _)), None) = (supported_entities.next(), supported_entities.next())
-            else {
+            let mut found = None;
+            let mut count = 0;
+            for (entity, by_context) in entities.iter_mut() {
+                let is_supported = supported(table, candidates, &confirmed, index, *entity)
+                    || *by_context.get_or_insert_with(|| {
+                        context_nearby(table, tokens, &candidates[index], *entity)
+                    });
+                if is_supported {
+                    found = Some(*entity);
+                    count += 1;
+                    if count > 1 {
+                        break;
+                    }
+                }
+            }
+            let (Some(entity), 1) = (found, count) else {
                 continue;
             };
             candidates[index].confirmed = Some(entity);

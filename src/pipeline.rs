@@ -218,11 +218,19 @@ struct TermWriter<'n> {
 impl TermWriter<'_> {
     /// Adds `term`, found at bytes `start..end` of the normalized `text`,
     /// split into pieces if it is longer than [`MAX_TERM_BYTES`].
+    #[inline(always)]
     fn push(&mut self, term: &str, text: &str, start: usize, end: usize) {
         if term.len() <= MAX_TERM_BYTES {
             self.push_piece(term, start, end);
-            return;
+        } else {
+            self.push_split(term, text, start, end);
         }
+    }
+
+    /// [`Self::push`] of a term longer than [`MAX_TERM_BYTES`].
+    #[cold]
+    #[inline(never)]
+    fn push_split(&mut self, term: &str, text: &str, start: usize, end: usize) {
         self.split_terms += 1;
         let surface = &text[start..end];
         // Character k of the term stands for character k of the surface
@@ -253,6 +261,7 @@ impl TermWriter<'_> {
         }
     }
 
+    #[inline(always)]
     fn push_piece(&mut self, term: &str, start: usize, end: usize) {
         self.buffer.push_str(term);
         self.ends.push(self.buffer.len() as u32);
