@@ -111,6 +111,8 @@ pub struct Summary {
     pub languages: BTreeMap<&'static str, u64>,
     /// Entity mentions found.
     pub mentions: u64,
+    /// Terms longer than [`crate::pipeline::MAX_TERM_BYTES`], written as pieces.
+    pub split_terms: u64,
     /// Wall-clock time.
     pub elapsed: Duration,
 }
@@ -142,6 +144,14 @@ impl fmt::Display for Summary {
         )?;
         if self.blank_lines > 0 {
             write!(f, "; {} blank lines skipped", self.blank_lines)?;
+        }
+        if self.split_terms > 0 {
+            write!(
+                f,
+                "; {} terms over {} bytes split",
+                self.split_terms,
+                crate::pipeline::MAX_TERM_BYTES
+            )?;
         }
         Ok(())
     }
@@ -177,6 +187,7 @@ struct BatchResult {
     bytes_in: u64,
     languages: Vec<&'static str>,
     mentions: u64,
+    split_terms: u64,
 }
 
 const BATCH_BYTES: usize = 512 * 1024;
@@ -254,6 +265,7 @@ fn write_in_order(
             summary.blank_lines += result.blank_lines;
             summary.bytes_in += result.bytes_in;
             summary.mentions += result.mentions;
+            summary.split_terms += result.split_terms;
             for lang in result.languages {
                 *summary.languages.entry(lang).or_default() += 1;
             }
@@ -469,6 +481,7 @@ fn analyze_record(
     result.records_out += 1;
     result.languages.push(analysis.lang.code);
     result.mentions += analysis.entities.len() as u64;
+    result.split_terms += analysis.split_terms as u64;
     Ok(())
 }
 

@@ -28,6 +28,8 @@ pub mod pipeline;
 pub mod script;
 
 mod ascii;
+#[cfg(test)]
+mod test_support;
 
 pub use error::{Error, Result};
 pub use pipeline::{Analysis, AnalyzeOptions, Canon, EntityMention};

@@ -8,7 +8,7 @@ use crate::matching::{Lexicon, find_mentions};
 use std::borrow::Cow;
 
 use crate::normalize::chinese::fold;
-use crate::normalize::{Normalized, normalize};
+use crate::normalize::{Normalized, OriginalRanges, normalize};
 use crate::segment::Router;
 
 /// canon's core type: the alias table and the segmenters built from it.
@@ -67,6 +67,9 @@ pub struct Analysis {
     pub token_spans: Vec<(usize, usize)>,
     /// Entity mentions in text order.
     pub entities: Vec<EntityMention>,
+    /// How many terms were longer than [`MAX_TERM_BYTES`] and written as
+    /// pieces instead.
+    pub split_terms: usize,
 }
 
 impl Analysis {
@@ -129,23 +132,23 @@ impl Canon {
         };
         let mentions = find_mentions(&self.table, &text, &tokens, &lexicon);
 
-        let mut term_buffer = String::with_capacity(text.len() + mentions.len() * 16);
-        let mut parts = Vec::new();
         let capacity = tokens.len() + mentions.len();
-        let mut term_ends = Vec::with_capacity(capacity);
-        let mut token_spans = Vec::with_capacity(capacity);
+        let mut terms = TermWriter {
+            buffer: String::with_capacity(text.len() + mentions.len() * 16),
+            ends: Vec::with_capacity(capacity),
+            spans: Vec::with_capacity(capacity),
+            ranges: normalized.original_ranges(),
+            split_terms: 0,
+        };
+        let mut parts = Vec::new();
         let mut next_mention = mentions.iter().peekable();
         for (index, token) in tokens.iter().enumerate() {
-            term_buffer.push_str(&token.term);
-            term_ends.push(term_buffer.len() as u32);
-            token_spans.push(normalized.original_range(token.start, token.end));
+            terms.push(&token.term, &text, token.start, token.end);
             if self.options.search {
                 parts.clear();
                 self.router.search_parts(token, &mut parts);
                 for part in &parts {
-                    term_buffer.push_str(&part.term);
-                    term_ends.push(term_buffer.len() as u32);
-                    token_spans.push(normalized.original_range(part.start, part.end));
+                    terms.push(&part.term, &text, part.start, part.end);
                 }
             }
             // After the terms of a mention's last token (a compound's whole
@@ -153,27 +156,32 @@ impl Canon {
             // its ancestors' ids, all with the mention's span.
             while let Some(mention) = next_mention.next_if(|m| m.last_token == index) {
                 let id = &self.table.entity_at(mention.entity).id;
-                let span = normalized.original_range(mention.start, mention.end);
                 let whole_token = mention.first_token == index
                     && (mention.start, mention.end) == (token.start, token.end);
+                // Ids are short (the table limits them), so never split.
                 if !(whole_token && token.term == id.as_str()) {
-                    term_buffer.push_str(id);
-                    term_ends.push(term_buffer.len() as u32);
-                    token_spans.push(span);
+                    terms.push_piece(id, mention.start, mention.end);
                 }
                 for &ancestor in self.table.ancestors(mention.entity) {
-                    term_buffer.push_str(&self.table.entity_at(ancestor).id);
-                    term_ends.push(term_buffer.len() as u32);
-                    token_spans.push(span);
+                    let ancestor = &self.table.entity_at(ancestor).id;
+                    terms.push_piece(ancestor, mention.start, mention.end);
                 }
             }
         }
+        let TermWriter {
+            buffer: term_buffer,
+            ends: term_ends,
+            spans: token_spans,
+            split_terms,
+            ..
+        } = terms;
 
+        let mut ranges = normalized.original_ranges();
         let mut entities: Vec<EntityMention> = mentions
             .iter()
             .map(|m| {
                 let entity = self.table.entity_at(m.entity);
-                let (start, end) = normalized.original_range(m.start, m.end);
+                let (start, end) = ranges.range(m.start, m.end);
                 EntityMention {
                     id: entity.id.clone(),
                     name: entity.name.clone(),
@@ -199,7 +207,87 @@ impl Canon {
             term_ends,
             token_spans,
             entities,
+            split_terms,
         }
+    }
+}
+
+/// The longest term canon writes, in bytes of UTF-8.
+///
+/// Search engines refuse longer terms outright (Lucene above 32,766 bytes,
+/// tantivy above 65,530), and a "word" of thousands of characters is a
+/// base64 blob or a run of symbols, not something anyone searches for. A
+/// longer term is written as consecutive pieces of at most this many bytes,
+/// cut on character boundaries, each with the span of the characters it
+/// holds (or the whole word's span when the term is not its text character
+/// for character, as for a dotted acronym): nothing of the word is lost to
+/// prefix search, and no piece breaks an index. 255 is the limit Lucene's
+/// and Elasticsearch's standard tokenizers use, in characters; no word of a
+/// language comes near it. The text itself (`normalized_text`, entity
+/// surfaces) is never cut.
+pub const MAX_TERM_BYTES: usize = 255;
+
+/// The terms of a document as they are written: one buffer, the end of each
+/// term in it, and the span of each in the original text.
+struct TermWriter<'n> {
+    buffer: String,
+    ends: Vec<u32>,
+    spans: Vec<(usize, usize)>,
+    ranges: OriginalRanges<'n>,
+    split_terms: usize,
+}
+
+impl TermWriter<'_> {
+    /// Adds `term`, found at bytes `start..end` of the normalized `text`,
+    /// split into pieces if it is longer than [`MAX_TERM_BYTES`].
+    #[inline(always)]
+    fn push(&mut self, term: &str, text: &str, start: usize, end: usize) {
+        if term.len() <= MAX_TERM_BYTES {
+            self.push_piece(term, start, end);
+        } else {
+            self.push_split(term, text, start, end);
+        }
+    }
+
+    /// [`Self::push`] of a term longer than [`MAX_TERM_BYTES`].
+    #[cold]
+    #[inline(never)]
+    fn push_split(&mut self, term: &str, text: &str, start: usize, end: usize) {
+        self.split_terms += 1;
+        let surface = &text[start..end];
+        // Character k of the term stands for character k of the surface
+        // when both have as many characters (a lowercased word); otherwise
+        // every piece gets the whole word's span.
+        let one_for_one = term.chars().count() == surface.chars().count();
+        // Where each character of the surface starts, then its end.
+        let mut offsets = surface
+            .char_indices()
+            .map(|(at, _)| start + at)
+            .chain(std::iter::once(end));
+        let mut from = offsets.next().unwrap_or(end);
+        let mut piece_start = 0;
+        while piece_start < term.len() {
+            let mut piece_end = (piece_start + MAX_TERM_BYTES).min(term.len());
+            while !term.is_char_boundary(piece_end) {
+                piece_end -= 1;
+            }
+            let piece = &term[piece_start..piece_end];
+            if one_for_one {
+                let to = offsets.nth(piece.chars().count() - 1).unwrap_or(end);
+                self.push_piece(piece, from, to);
+                from = to;
+            } else {
+                self.push_piece(piece, start, end);
+            }
+            piece_start = piece_end;
+        }
+    }
+
+    #[inline(always)]
+    fn push_piece(&mut self, term: &str, start: usize, end: usize) {
+        self.buffer.push_str(term);
+        self.ends.push(self.buffer.len() as u32);
+        self.spans.push(self.ranges.range(start, end));
     }
 }
 
@@ -411,6 +499,75 @@ mod tests {
             .map(|m| m.surface.as_str())
             .collect();
         assert_eq!(surfaces, ["Alibaba", "US"]);
+    }
+
+    #[test]
+    fn a_removed_control_never_joins_two_words_into_a_name() {
+        let ids = |text: &str| -> Vec<String> {
+            canon()
+                .analyze(text)
+                .entities
+                .into_iter()
+                .map(|m| m.id)
+                .collect()
+        };
+        assert_eq!(ids("the UK said"), ["united-kingdom"]);
+        assert!(ids("the U\u{4}\u{16}K said").is_empty());
+        let analysis = canon().analyze("U\u{4}\u{16}K");
+        assert_eq!(analysis.terms().collect::<Vec<_>>(), ["u", "k"]);
+        assert_eq!(analysis.token_spans, [(0, 1), (3, 4)]);
+    }
+
+    #[test]
+    fn terms_longer_than_the_cap_are_split_on_character_boundaries() {
+        let word = "Ab".repeat(35_000);
+        let analysis = canon().analyze(&format!("x {word} y"));
+        let terms: Vec<&str> = analysis.terms().collect();
+        assert!(terms.iter().all(|t| t.len() <= MAX_TERM_BYTES));
+        assert_eq!(terms.len(), 2 + 70_000usize.div_ceil(MAX_TERM_BYTES));
+        assert_eq!(terms[1..terms.len() - 1].concat(), word.to_lowercase());
+        // The pieces' spans tile the word's span.
+        let spans = &analysis.token_spans[1..terms.len() - 1];
+        assert_eq!(spans[0].0, 2);
+        assert_eq!(spans[spans.len() - 1].1, 70_002);
+        assert!(spans.windows(2).all(|w| w[0].1 == w[1].0));
+        assert_eq!(spans[0], (2, 2 + MAX_TERM_BYTES));
+        assert_eq!(analysis.split_terms, 1);
+        // The text itself is untouched.
+        assert_eq!(analysis.normalized.text(), format!("x {word} y"));
+    }
+
+    #[test]
+    fn terms_up_to_the_cap_stay_whole() {
+        let word = "a".repeat(MAX_TERM_BYTES);
+        let analysis = canon().analyze(&word);
+        assert_eq!(analysis.terms().collect::<Vec<_>>(), [word.as_str()]);
+        assert_eq!(analysis.split_terms, 0);
+        let analysis = canon().analyze(&(word + "b"));
+        assert_eq!(analysis.terms().len(), 2);
+        assert_eq!(analysis.token_spans, [(0, 255), (255, 256)]);
+        assert_eq!(analysis.split_terms, 1);
+    }
+
+    #[test]
+    fn pieces_of_multibyte_and_acronym_terms() {
+        // 300 characters of two bytes: pieces of 127 characters (254 bytes).
+        let word = "é".repeat(300);
+        let analysis = canon().analyze(&word);
+        let terms: Vec<&str> = analysis.terms().collect();
+        assert_eq!(
+            terms.iter().map(|t| t.chars().count()).collect::<Vec<_>>(),
+            [127, 127, 46]
+        );
+        assert_eq!(analysis.token_spans, [(0, 127), (127, 254), (254, 300)]);
+        // A dotted acronym's term drops the dots: every piece gets the
+        // whole word's span.
+        let acronym = "A.".repeat(300);
+        let analysis = canon().analyze(&acronym);
+        let terms: Vec<&str> = analysis.terms().collect();
+        assert_eq!(terms.concat(), "a".repeat(300));
+        assert!(terms.iter().all(|t| t.len() <= MAX_TERM_BYTES));
+        assert!(analysis.token_spans.iter().all(|&s| s == (0, 600)));
     }
 
     #[test]

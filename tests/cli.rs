@@ -309,11 +309,9 @@ fn user_tables_add_entities_for_normalize_and_lookup() {
 /// The five real seed pages live outside the repository (../shared/corpus).
 #[test]
 fn seed_articles_resolve_moonshot_and_languages() {
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/seeds");
-    if !seeds.is_dir() {
-        eprintln!("skipped: {} is not present", seeds.display());
+    let Some(seeds) = common::shared_corpus("seeds") else {
         return;
-    }
+    };
     let output = run(&["normalize", "--quiet", seeds.to_str().unwrap()], "");
     assert_eq!(output.status.code(), Some(0));
     let records = records(&output);

@@ -15,7 +15,9 @@ fn canon() -> &'static Canon {
 
 /// Text built from the characters that stress the pipeline: names from the
 /// alias table, full-width forms, invisibles, combining marks, quotes,
-/// line breaks, kana, Hangul jamo and arbitrary code points.
+/// line breaks, kana, Hangul jamo, emoji sequences, ZWNJ in the scripts
+/// that need it, controls between a character and its combining marks, and
+/// arbitrary code points.
 fn tricky_text() -> impl Strategy<Value = String> {
     let pieces = prop_oneof![
         Just("DeepSeek".to_string()),
@@ -33,6 +35,17 @@ fn tricky_text() -> impl Strategy<Value = String> {
         "[ \t\n\u{3000}\u{200B}\u{AD}\u{FEFF}\u{301}\u{B4}“”‘’—…,.;()（）、。]{1,3}",
         // controls between a base and its marks, marks of different classes
         "[e中\u{FFFD}][\u{0}\u{1}\u{301}\u{311}\u{316}\u{350}\u{5B2}\u{5C4}]{1,5}",
+        // a full-width form or typographic character, controls, then
+        // combining marks: the marks must compose as they would without the
+        // controls, or a second pass composes them
+        "[\u{FF01}-\u{FF5E}\u{3000}’“—][\u{0}-\u{8}\u{E}-\u{1F}\u{7F}-\u{84}\u{86}-\u{9F}]{1,3}[\u{300}-\u{36F}\u{5B0}-\u{5C4}]{1,3}",
+        // emoji sequences and the invisibles that hold them together, and
+        // ZWNJ in Persian and Devanagari, mixed with controls and marks
+        Just("👨\u{200D}👩\u{200D}👧".to_string()),
+        Just("❤\u{FE0F} 1\u{FE0F}\u{20E3} 🇺🇸".to_string()),
+        Just("🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}".to_string()),
+        Just("می\u{200C}خواهم क्\u{200C}ष".to_string()),
+        "[\u{200C}\u{200D}\u{FE0E}\u{FE0F}\u{20E3}\u{E0067}\u{E007F}\u{1F3FB}🏴👨❤™1#بﺰ\u{64B}\u{FE70}क\u{94D}\u{1}\u{85}\u{301}]{1,6}",
         "[a-zA-Z0-9]{1,6}",
         "[\u{4E00}-\u{4E2F}]{1,4}",
         any::<char>().prop_map(String::from),

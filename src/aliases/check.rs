@@ -1,10 +1,53 @@
 //! Merging tables and validating them: everything `canon alias check` reports.
+//!
+//! Alias tables are input like any other: a table can come from an export
+//! nobody read. [`limits`] bounds what one entry may ask of the matcher, so
+//! that matching stays linear in the document whatever the table holds, and
+//! every check here is linear in the table (one pass over parent chains,
+//! hashing instead of pairwise comparisons).
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::load::{TableSource, parse};
 use super::{AliasEntry, Entity, TableProblem, alias_key, same_text};
 use crate::normalize::normalize;
+
+/// The most an alias table may ask of the matcher; exceeding one is an
+/// error at load and in `canon alias check`, reported at the offending line.
+///
+/// Matching walks the alias trie from every token that can start an alias,
+/// as far as the document keeps matching: the length of an alias bounds
+/// each walk. Blockers and context words are searched around every
+/// candidate, and each alias of a key is tried at every occurrence of the
+/// key. Real tables stay far below these numbers: the default table's
+/// longest alias has 49 characters and 7 words, its most blocked alias 17
+/// blockers, its entity with most context words 22, with most topics 4.
+pub mod limits {
+    /// Characters in an alias (after normalization, which only shortens
+    /// text or keeps it as long): a name, not a sentence.
+    pub const ALIAS_CHARS: usize = 128;
+    /// Terms in an alias's key: words, numbers, or runs of Han characters.
+    pub const ALIAS_TERMS: usize = 32;
+    /// Blockers of one alias. Every candidate match of the alias searches
+    /// the text around it for each blocker, at a cost that grows with the
+    /// square of the blocker's length: these two limits are the tightest.
+    pub const BLOCKERS: usize = 32;
+    /// Characters in a blocker, a phrase around the alias.
+    pub const BLOCKER_CHARS: usize = 64;
+    /// Context words of one entity.
+    pub const CONTEXT_WORDS: usize = 128;
+    /// Characters in a context word.
+    pub const CONTEXT_CHARS: usize = 128;
+    /// Topics of one entity (comparing two entities' topics is quadratic in this).
+    pub const TOPICS: usize = 16;
+    /// Aliases, over all entities, that share one key (normalize to the same
+    /// terms): each is tried at every occurrence of the key.
+    pub const ALIASES_PER_KEY: usize = 64;
+    /// Parents above an entity: `qwen` → `alibaba` is one.
+    pub const PARENT_DEPTH: usize = 32;
+    /// Bytes in an id, which canon writes as an index term.
+    pub const ID_BYTES: usize = 128;
+}
 
 /// How bad a table problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,8 +113,9 @@ pub fn merge_and_check(sources: &[TableSource]) -> (Vec<Entity>, Problems) {
         }
     }
     for entity in &merged {
-        check_entity(entity, &index_of, &merged, &mut problems);
+        check_entity(entity, &index_of, &mut problems);
     }
+    check_parent_chains(&merged, &index_of, &mut problems);
     check_shared_aliases(&merged, &mut problems);
     problems.sort_by(|a, b| (&a.1.file, a.1.line).cmp(&(&b.1.file, b.1.line)));
     (merged, problems)
@@ -137,12 +181,7 @@ pub(super) fn is_valid_lang(tag: &str) -> bool {
             .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
-fn check_entity(
-    entity: &Entity,
-    index_of: &FxHashMap<String, usize>,
-    merged: &[Entity],
-    problems: &mut Problems,
-) {
+fn check_entity(entity: &Entity, index_of: &FxHashMap<String, usize>, problems: &mut Problems) {
     let (file, line) = (entity.file.as_str(), entity.line);
     if !is_valid_id(&entity.id) {
         problems.push(error(
@@ -168,24 +207,16 @@ fn check_entity(
             format!("entity {:?} has no aliases", entity.id),
         ));
     }
-    if let Some(parent) = &entity.parent {
-        match index_of.get(parent) {
-            None => problems.push(error(
-                file,
-                line,
-                format!("entity {:?} has unknown parent {parent:?}", entity.id),
-            )),
-            Some(_) if has_parent_cycle(entity, index_of, merged) => problems.push(error(
-                file,
-                line,
-                format!(
-                    "entity {:?} is its own ancestor through parent {parent:?}",
-                    entity.id
-                ),
-            )),
-            Some(_) => {}
-        }
+    if let Some(parent) = &entity.parent
+        && !index_of.contains_key(parent)
+    {
+        problems.push(error(
+            file,
+            line,
+            format!("entity {:?} has unknown parent {parent:?}", entity.id),
+        ));
     }
+    check_entity_limits(entity, problems);
     let mut keys: FxHashMap<String, (&AliasEntry, usize)> = FxHashMap::default();
     let mut langs_reported = FxHashSet::default();
     for alias in &entity.aliases {
@@ -286,20 +317,208 @@ pub(super) fn covers(earlier: &AliasEntry, later: &AliasEntry) -> bool {
     case_covered && support_covered && earlier.blockers.is_empty()
 }
 
-fn has_parent_cycle(
-    entity: &Entity,
-    index_of: &FxHashMap<String, usize>,
-    merged: &[Entity],
-) -> bool {
-    let mut current = entity.parent.as_deref();
-    for _ in 0..=merged.len() {
-        match current {
-            None => return false,
-            Some(id) if id == entity.id => return true,
-            Some(id) => current = index_of.get(id).and_then(|&i| merged[i].parent.as_deref()),
+/// Entity limits other than parents (see [`limits`]).
+fn check_entity_limits(entity: &Entity, problems: &mut Problems) {
+    let (file, line, id) = (entity.file.as_str(), entity.line, &entity.id);
+    if id.len() > limits::ID_BYTES {
+        problems.push(error(
+            file,
+            line,
+            format!(
+                "id {} is {} bytes long (limit {})",
+                abbreviate(id),
+                id.len(),
+                limits::ID_BYTES
+            ),
+        ));
+    }
+    let too_many = |what: &str, count: usize, limit: usize| {
+        error(
+            file,
+            line,
+            format!("entity {id:?} has {count} {what} (limit {limit})"),
+        )
+    };
+    if entity.topics.len() > limits::TOPICS {
+        problems.push(too_many("topics", entity.topics.len(), limits::TOPICS));
+    }
+    if entity.context.len() > limits::CONTEXT_WORDS {
+        problems.push(too_many(
+            "context words",
+            entity.context.len(),
+            limits::CONTEXT_WORDS,
+        ));
+    }
+    if let Some(word) = entity
+        .context
+        .iter()
+        .find(|w| w.chars().count() > limits::CONTEXT_CHARS)
+    {
+        problems.push(error(
+            file,
+            line,
+            format!(
+                "entity {id:?}: context word {} is longer than {} characters",
+                abbreviate(word),
+                limits::CONTEXT_CHARS
+            ),
+        ));
+    }
+    for alias in &entity.aliases {
+        let mut report = |message: String| {
+            problems.push(error(file, alias.line, format!("entity {id:?}: {message}")))
+        };
+        let chars = alias.text.chars().count();
+        if chars > limits::ALIAS_CHARS {
+            report(format!(
+                "alias {} is {chars} characters long (limit {})",
+                abbreviate(&alias.text),
+                limits::ALIAS_CHARS
+            ));
+        } else if key_terms(&alias.key) > limits::ALIAS_TERMS {
+            report(format!(
+                "alias {} has {} terms (limit {})",
+                abbreviate(&alias.text),
+                key_terms(&alias.key),
+                limits::ALIAS_TERMS
+            ));
+        }
+        if alias.blockers.len() > limits::BLOCKERS {
+            report(format!(
+                "alias {} has {} blockers (limit {})",
+                abbreviate(&alias.text),
+                alias.blockers.len(),
+                limits::BLOCKERS
+            ));
+        }
+        if let Some(blocker) = alias
+            .blockers
+            .iter()
+            .find(|b| b.chars().count() > limits::BLOCKER_CHARS)
+        {
+            report(format!(
+                "blocker {} of alias {} is longer than {} characters",
+                abbreviate(blocker),
+                abbreviate(&alias.text),
+                limits::BLOCKER_CHARS
+            ));
         }
     }
-    true
+}
+
+/// The number of terms in an alias key: non-Han terms are separated by
+/// spaces, a Han run is one term, and a term starts wherever the script
+/// changes.
+fn key_terms(key: &str) -> usize {
+    let mut terms = 0;
+    let mut previous: Option<char> = None;
+    for c in key.chars() {
+        let starts = match previous {
+            None => c != ' ',
+            Some(p) => {
+                c != ' ' && (p == ' ' || crate::script::is_han(p) != crate::script::is_han(c))
+            }
+        };
+        terms += usize::from(starts);
+        previous = Some(c);
+    }
+    terms
+}
+
+/// `text` for a message, cut to its first 40 characters when longer.
+fn abbreviate(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{:?}...", &text[..at]),
+        None => format!("{text:?}"),
+    }
+}
+
+/// Parent cycles and chains deeper than [`limits::PARENT_DEPTH`], in one
+/// pass: every entity is walked up to an entity whose depth is known, and
+/// the depths are filled in on the way back, so each parent link is
+/// followed once.
+fn check_parent_chains(
+    merged: &[Entity],
+    index_of: &FxHashMap<String, usize>,
+    problems: &mut Problems,
+) {
+    /// Depth of an entity on a cycle, or below one.
+    const CYCLIC: usize = usize::MAX;
+    const UNSEEN: usize = usize::MAX - 1;
+    const ON_PATH: usize = usize::MAX - 2;
+    let parent_of = |e: usize| {
+        merged[e]
+            .parent
+            .as_ref()
+            .and_then(|p| index_of.get(p).copied())
+    };
+    let mut depth = vec![UNSEEN; merged.len()];
+    let mut on_cycle = vec![false; merged.len()];
+    let mut path: Vec<usize> = Vec::new();
+    for start in 0..merged.len() {
+        if depth[start] != UNSEEN {
+            continue;
+        }
+        // Walk up until a root, a known depth, or the path itself.
+        let mut current = start;
+        let above = loop {
+            depth[current] = ON_PATH;
+            path.push(current);
+            match parent_of(current) {
+                None => break None,
+                Some(parent) if depth[parent] == ON_PATH => {
+                    // The path from `parent` on is a cycle.
+                    let from = path
+                        .iter()
+                        .rposition(|&e| e == parent)
+                        .expect("an entity on the path is in it");
+                    for &e in &path[from..] {
+                        on_cycle[e] = true;
+                        depth[e] = CYCLIC;
+                    }
+                    path.truncate(from);
+                    break Some(CYCLIC);
+                }
+                Some(parent) if depth[parent] != UNSEEN => break Some(depth[parent]),
+                Some(parent) => current = parent,
+            }
+        };
+        let mut next = above;
+        while let Some(e) = path.pop() {
+            let d = match next {
+                None => 0,
+                Some(CYCLIC) => CYCLIC,
+                Some(d) => d + 1,
+            };
+            depth[e] = d;
+            next = Some(d);
+        }
+    }
+    for (e, entity) in merged.iter().enumerate() {
+        let parent = entity.parent.as_deref().unwrap_or_default();
+        let message = if on_cycle[e] {
+            format!(
+                "entity {:?} is its own ancestor through parent {parent:?}",
+                entity.id
+            )
+        } else if depth[e] == CYCLIC {
+            format!(
+                "entity {:?} has a parent cycle above it, through parent {parent:?}",
+                entity.id
+            )
+        } else if depth[e] == limits::PARENT_DEPTH + 1 {
+            // Reported where the chain crosses the limit, not below it.
+            format!(
+                "entity {:?} is {} parents deep through parent {parent:?} (limit {})",
+                entity.id,
+                depth[e],
+                limits::PARENT_DEPTH
+            )
+        } else {
+            continue;
+        };
+        problems.push(error(&entity.file, entity.line, message));
+    }
 }
 
 /// An alias key used by two entities is fine only when every use of it is
@@ -321,16 +540,37 @@ fn check_shared_aliases(merged: &[Entity], problems: &mut Problems) {
         if entities.len() < 2 {
             continue;
         }
+        if list.len() > limits::ALIASES_PER_KEY {
+            let (e, a) = list[limits::ALIASES_PER_KEY];
+            problems.push(error(
+                &merged[e].file,
+                merged[e].aliases[a].line,
+                format!(
+                    "{} aliases normalize to {} (limit {}); this is the first one past the limit",
+                    list.len(),
+                    abbreviate(&key),
+                    limits::ALIASES_PER_KEY
+                ),
+            ));
+        }
         for &(e, a) in &list {
             let alias = &merged[e].aliases[a];
             if alias.is_marked_ambiguous() {
                 continue;
             }
-            let others: Vec<&str> = entities
+            // A few of the others name the problem; listing thousands would
+            // make the report quadratic in the table.
+            const LISTED: usize = 5;
+            let mut others: Vec<&str> = entities
                 .iter()
                 .filter(|&&o| o != e)
+                .take(LISTED)
                 .map(|&o| merged[o].id.as_str())
                 .collect();
+            let more = format!("{} more", entities.len() - 1 - others.len());
+            if entities.len() - 1 > LISTED {
+                others.push(&more);
+            }
             problems.push(warning(
                 &merged[e].file,
                 alias.line,
@@ -425,6 +665,139 @@ mod tests {
         let problems = check(&(entity("a", Some("b"), "\"A\"") + &entity("b", Some("a"), "\"B\"")));
         assert!(
             problems.iter().all(|p| p.contains("its own ancestor")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn parent_chains_deeper_than_the_limit_are_reported_once_where_they_cross_it() {
+        let chain = |depth: usize| {
+            let mut text = entity("e0", None, "\"E0\"");
+            for k in 1..=depth {
+                let parent = format!("e{}", k - 1);
+                text += &entity(&format!("e{k}"), Some(&parent), &format!("\"E{k}\""));
+            }
+            check(&text)
+        };
+        assert!(chain(limits::PARENT_DEPTH).is_empty());
+        let problems = chain(limits::PARENT_DEPTH + 5);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("\"e33\" is 33 parents deep through parent \"e32\" (limit 32)"),
+            "{problems:?}"
+        );
+        assert!(problems[0].starts_with("t.toml:198:"), "{problems:?}");
+    }
+
+    #[test]
+    fn entities_below_a_cycle_are_reported_apart_from_those_on_it() {
+        let text = entity("a", Some("b"), "\"A\"")
+            + &entity("b", Some("a"), "\"B\"")
+            + &entity("c", Some("a"), "\"C\"")
+            + &entity("d", Some("c"), "\"D\"")
+            + &entity("e", Some("e"), "\"E\"");
+        let problems = check(&text);
+        assert_eq!(problems.len(), 5, "{problems:?}");
+        for (line, id) in [(1, "a"), (7, "b"), (25, "e")] {
+            let expected = format!("t.toml:{line}: entity \"{id}\" is its own ancestor");
+            assert!(
+                problems.iter().any(|p| p.starts_with(&expected)),
+                "{problems:?}"
+            );
+        }
+        for id in ["c", "d"] {
+            let expected = format!("entity \"{id}\" has a parent cycle above it");
+            assert!(
+                problems.iter().any(|p| p.contains(&expected)),
+                "{problems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn aliases_within_the_limits_pass_and_beyond_them_are_errors_at_their_line() {
+        let at_limit = format!(
+            "\"{}\", \"{}\", {{ text = \"A\", blockers = [{}] }}",
+            "x".repeat(limits::ALIAS_CHARS),
+            vec!["w"; limits::ALIAS_TERMS].join(" "),
+            vec!["\"A b\""; limits::BLOCKERS].join(", ")
+        );
+        assert!(check(&entity("a", None, &at_limit)).is_empty());
+        let too_long = "字".repeat(limits::ALIAS_CHARS + 1);
+        let too_many_terms = vec!["w"; limits::ALIAS_TERMS + 1].join(" ");
+        let blockers = vec!["\"A b\""; limits::BLOCKERS + 1].join(", ");
+        let long_blocker = format!("B {}", "b".repeat(limits::BLOCKER_CHARS));
+        let table = format!(
+            "[[entity]]\nid = \"a\"\nname = \"N\"\nkind = \"org\"\naliases.en = [\n  \"{too_long}\",\n  \"{too_many_terms}\",\n  {{ text = \"A\", blockers = [{blockers}] }},\n  {{ text = \"B\", blockers = [\"{long_blocker}\"] }},\n]\n"
+        );
+        let problems = check(&table);
+        let expected = [
+            "t.toml:6: entity \"a\": alias \"字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字字\"... is 129 characters long (limit 128)",
+            "t.toml:7: entity \"a\": alias \"w w w w w w w w w w w w w w w w w w w w \"... has 33 terms (limit 32)",
+            "t.toml:8: entity \"a\": alias \"A\" has 33 blockers (limit 32)",
+            "t.toml:9: entity \"a\": blocker \"B bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"... of alias \"B\" is longer than 64 characters",
+        ];
+        for line in expected {
+            assert!(problems.iter().any(|p| p == line), "{line}\n{problems:#?}");
+        }
+        // Han text is one key term per run, but every character counts.
+        assert!(
+            check(&entity(
+                "b",
+                None,
+                &format!("\"{}\"", "字".repeat(limits::ALIAS_CHARS))
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn entity_limits_are_errors() {
+        let context: Vec<String> = (0..=limits::CONTEXT_WORDS)
+            .map(|k| format!("\"c{k}\""))
+            .collect();
+        let topics: Vec<String> = (0..=limits::TOPICS).map(|k| format!("\"t{k}\"")).collect();
+        let text = format!(
+            "[[entity]]\nid = \"{}\"\nname = \"N\"\nkind = \"org\"\ntopics = [{}]\ncontext = [{}, \"{}\"]\naliases.en = [\"A\"]\n",
+            "a".repeat(limits::ID_BYTES + 1),
+            topics.join(", "),
+            context.join(", "),
+            "c".repeat(limits::CONTEXT_CHARS + 1),
+        );
+        let problems = check(&text);
+        for expected in [
+            "is 129 bytes long (limit 128)",
+            "has 17 topics (limit 16)",
+            "has 130 context words (limit 128)",
+            "is longer than 128 characters",
+        ] {
+            assert!(
+                problems.iter().any(|p| p.contains(expected)),
+                "{expected}: {problems:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn too_many_aliases_of_one_key_are_an_error_and_shared_alias_warnings_stay_short() {
+        let marked = "{ text = \"Seed\", needs = \"support\" }";
+        let table = |count: usize| {
+            (0..count)
+                .map(|k| entity(&format!("e{k}"), None, marked))
+                .collect::<String>()
+        };
+        assert!(check(&table(limits::ALIASES_PER_KEY)).is_empty());
+        let problems = check(&table(limits::ALIASES_PER_KEY + 1));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("65 aliases normalize to \"seed\" (limit 64)"));
+        assert!(problems[0].starts_with("t.toml:325:"), "{problems:?}");
+        let plain = (0..10)
+            .map(|k| entity(&format!("e{k}"), None, "\"Seed\""))
+            .collect::<String>();
+        let problems = check(&plain);
+        assert_eq!(problems.len(), 10);
+        assert!(
+            problems[0].contains("also claimed by e1, e2, e3, e4, e5, 4 more without"),
             "{problems:?}"
         );
     }

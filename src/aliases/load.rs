@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use super::{AliasEntry, AliasForm, Entity, Kind, TableProblem};
@@ -140,14 +141,11 @@ pub fn parse(source: &TableSource) -> (Vec<Entity>, Vec<TableProblem>) {
                 for (index, raw) in file.entity.into_iter().enumerate() {
                     let first = headers.get(index).copied().unwrap_or(1);
                     let last = headers.get(index + 1).copied().unwrap_or(lines.len() + 1);
+                    let quoted = quoted_strings(&lines, first, last);
                     let alias_line = |text: &str| {
-                        let quoted = format!("\"{text}\"");
-                        (first..last)
-                            .find(|&l| {
-                                lines.get(l - 1).is_some_and(|s| {
-                                    s.contains(&quoted) && !is_entity_field_line(s)
-                                })
-                            })
+                        quoted
+                            .get(format!("\"{text}\"").as_str())
+                            .copied()
                             .unwrap_or(first)
                     };
                     match convert(raw, first, alias_line) {
@@ -178,6 +176,30 @@ fn entity_header_lines(text: &str) -> Vec<usize> {
         .filter(|(_, l)| l.trim_start().starts_with("[[entity]]"))
         .map(|(i, _)| i + 1)
         .collect()
+}
+
+/// Every quoted string (quotes included) on lines `first..last` (1-based)
+/// of `lines`, with the first line it is on; lines that set an entity field
+/// other than aliases are left out, so that an alias equal to the name is
+/// found on its own line. One pass over the lines, so that locating every
+/// alias of an entity is linear in the entity's size.
+fn quoted_strings<'a>(lines: &[&'a str], first: usize, last: usize) -> FxHashMap<&'a str, usize> {
+    let mut quoted = FxHashMap::default();
+    for line_no in first..last {
+        let Some(&line) = lines.get(line_no - 1) else {
+            break;
+        };
+        if is_entity_field_line(line) {
+            continue;
+        }
+        // Between any two consecutive quotes: the strings, and the gaps
+        // between them, which no alias text equals.
+        let quotes: Vec<usize> = line.match_indices('"').map(|(at, _)| at).collect();
+        for pair in quotes.windows(2) {
+            quoted.entry(&line[pair[0]..=pair[1]]).or_insert(line_no);
+        }
+    }
+    quoted
 }
 
 /// Lines that set an entity field other than aliases (`name = "Apple"`), so

@@ -18,7 +18,7 @@ use std::fmt;
 
 use rustc_hash::FxHashMap;
 
-pub use check::{Severity, check_tables as check_sources};
+pub use check::{Severity, check_tables as check_sources, limits};
 pub use load::TableSource;
 pub use lookup::{Lookup, LookupCandidate};
 

@@ -797,7 +797,8 @@ mod tests {
     //! added words; these tests compare the two on written sentences, on
     //! random strings over characters that stress every branch (dictionary
     //! words, unknown characters for the HMM, characters outside jieba's
-    //! classes) and, when `../shared` is present, on the SIGHAN PKU test set.
+    //! classes) and on the SIGHAN PKU test set in `../shared` (skipped when
+    //! it is missing, unless `CI` is set).
 
     use std::sync::OnceLock;
 
@@ -911,16 +912,11 @@ mod tests {
 
     #[test]
     fn cuts_the_sighan_test_set_as_jieba() {
-        // Research data beside the repository, read in place (never copied);
-        // the test is as strict as the others wherever the file exists.
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/sighan/pku_test.utf8"
-        );
-        let Ok(text) = std::fs::read_to_string(path) else {
-            eprintln!("{path} not found; compared on written and random text only");
+        // Research data beside the repository, read in place (never copied).
+        let Some(path) = crate::test_support::shared_corpus("sighan/pku_test.utf8") else {
             return;
         };
+        let text = std::fs::read_to_string(&path).expect("the SIGHAN test set reads");
         let (jieba, dictionary) = pair(true);
         let mut lines = 0;
         for line in text.lines() {

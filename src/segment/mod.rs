@@ -23,7 +23,7 @@ pub use chinese::ChineseSegmenter;
 pub use words::WordSegmenter;
 
 /// One index term and where it stands in the normalized text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Token<'t> {
     /// The index term: lowercased, possessive dropped, dots of acronyms removed.
     pub term: Cow<'t, str>,
@@ -160,49 +160,54 @@ impl Router {
 /// from the word segmenter and its unit from jieba; they are joined here.
 const NUMBER_UNITS: [char; 10] = ['年', '月', '日', '号', '时', '亿', '万', '千', '百', '%'];
 
+/// Joins each number token with the unit token right after it, in one pass
+/// that compacts the tokens in place (removing joined tokens one by one
+/// would shift the rest each time: quadratic on `2001年，` repeated).
 fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
+    split_names_from_numbers(text, tokens);
+    let mut kept = 0;
     let mut i = 0;
-    while i + 1 < tokens.len() {
-        split_name_from_number(text, tokens, i);
-        let is_number = tokens[i].term.starts_with(|c: char| c.is_ascii_digit())
-            && tokens[i]
-                .term
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '.' || c == ',');
-        let (end, next_start) = (tokens[i].end, tokens[i + 1].start);
-        if !is_number || end != next_start {
-            i += 1;
-            continue;
-        }
-        let unit_len: usize = text[next_start..tokens[i + 1].end]
-            .chars()
-            .enumerate()
-            .take_while(|&(n, c)| NUMBER_UNITS.contains(&c) && (n == 0 || matches!(c, '万' | '亿')))
-            .map(|(_, c)| c.len_utf8())
-            .sum();
-        if unit_len == 0 {
-            i += 1;
-            continue;
-        }
-        let start = tokens[i].start;
-        let term = format!("{}{}", tokens[i].term, &tokens[i + 1].term[..unit_len]);
-        tokens[i] = Token {
-            term: Cow::Owned(term),
-            start,
-            end: next_start + unit_len,
-        };
-        if next_start + unit_len == tokens[i + 1].end {
-            tokens.remove(i + 1);
-        } else {
-            let rest = &mut tokens[i + 1];
-            rest.start += unit_len;
-            rest.term = match std::mem::take(&mut rest.term) {
-                Cow::Borrowed(t) => Cow::Borrowed(&t[unit_len..]),
-                Cow::Owned(t) => Cow::Owned(t[unit_len..].to_string()),
-            };
-        }
+    while i < tokens.len() {
+        let mut token = std::mem::take(&mut tokens[i]);
         i += 1;
+        if let Some(next) = tokens.get_mut(i)
+            && token.end == next.start
+            && is_number(&token.term)
+        {
+            let unit_len: usize = text[next.start..next.end]
+                .chars()
+                .enumerate()
+                .take_while(|&(n, c)| {
+                    NUMBER_UNITS.contains(&c) && (n == 0 || matches!(c, '万' | '亿'))
+                })
+                .map(|(_, c)| c.len_utf8())
+                .sum();
+            if unit_len > 0 {
+                token.term = Cow::Owned(format!("{}{}", token.term, &next.term[..unit_len]));
+                token.end = next.start + unit_len;
+                if token.end == next.end {
+                    i += 1; // the unit is used up
+                } else {
+                    next.start += unit_len;
+                    next.term = match std::mem::take(&mut next.term) {
+                        Cow::Borrowed(t) => Cow::Borrowed(&t[unit_len..]),
+                        Cow::Owned(t) => Cow::Owned(t[unit_len..].to_string()),
+                    };
+                }
+            }
+        }
+        tokens[kept] = token;
+        kept += 1;
     }
+    tokens.truncate(kept);
+}
+
+/// Whether `term` is a number written with digits (and separators).
+fn is_number(term: &str) -> bool {
+    term.starts_with(|c: char| c.is_ascii_digit())
+        && term
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
 }
 
 /// A Latin word run into a number that a Chinese unit follows (Nvidia3月财报):
@@ -210,12 +215,50 @@ fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
 /// word (a name, here) becomes a token of its own and the number another,
 /// which the unit then joins. Words whose digits are part of them (H100芯片,
 /// A380客机) are followed by no unit and stay whole.
-fn split_name_from_number(text: &str, tokens: &mut Vec<Token<'_>>, i: usize) {
-    let (token, next) = (&tokens[i], &tokens[i + 1]);
-    let term = token.term.as_ref();
-    let Some(digits) = term.find(|c: char| c.is_ascii_digit()) else {
+fn split_names_from_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
+    let splits: Vec<(usize, usize)> = (0..tokens.len().saturating_sub(1))
+        .filter_map(|i| name_before_number(text, &tokens[i], &tokens[i + 1]).map(|d| (i, d)))
+        .collect();
+    if splits.is_empty() {
         return;
-    };
+    }
+    // One pass into a new list: inserting in place would shift the rest of
+    // the tokens at every split.
+    let mut out = Vec::with_capacity(tokens.len() + splits.len());
+    let mut splits = splits.into_iter().peekable();
+    for (i, token) in tokens.drain(..).enumerate() {
+        let Some((_, digits)) = splits.next_if(|&(at, _)| at == i) else {
+            out.push(token);
+            continue;
+        };
+        let (start, end, split) = (token.start, token.end, token.start + digits);
+        let (word, number) = match token.term {
+            Cow::Borrowed(t) => (Cow::Borrowed(&t[..digits]), Cow::Borrowed(&t[digits..])),
+            Cow::Owned(t) => (
+                Cow::Owned(t[..digits].to_string()),
+                Cow::Owned(t[digits..].to_string()),
+            ),
+        };
+        out.push(Token {
+            term: word,
+            start,
+            end: split,
+        });
+        out.push(Token {
+            term: number,
+            start: split,
+            end,
+        });
+    }
+    *tokens = out;
+}
+
+/// Where the digits start in `token` when it is a Latin word run into a
+/// number that a Chinese unit in `next` follows (see
+/// [`split_names_from_numbers`]).
+fn name_before_number(text: &str, token: &Token<'_>, next: &Token<'_>) -> Option<usize> {
+    let term = token.term.as_ref();
+    let digits = term.find(|c: char| c.is_ascii_digit())?;
     let name_like = digits >= 2
         && term[..digits].bytes().all(|b| b.is_ascii_alphabetic())
         && term[digits..].bytes().all(|b| b.is_ascii_digit());
@@ -225,30 +268,7 @@ fn split_name_from_number(text: &str, tokens: &mut Vec<Token<'_>>, i: usize) {
             .next()
             .is_some_and(|c| NUMBER_UNITS.contains(&c) && c != '%');
     // Terms and surface align: the surface is ASCII of the same length.
-    if !name_like || !unit_follows || token.end - token.start != term.len() {
-        return;
-    }
-    let (start, end, split) = (token.start, token.end, token.start + digits);
-    let (word, number) = match &tokens[i].term {
-        Cow::Borrowed(t) => (Cow::Borrowed(&t[..digits]), Cow::Borrowed(&t[digits..])),
-        Cow::Owned(t) => (
-            Cow::Owned(t[..digits].to_string()),
-            Cow::Owned(t[digits..].to_string()),
-        ),
-    };
-    tokens[i] = Token {
-        term: word,
-        start,
-        end: split,
-    };
-    tokens.insert(
-        i + 1,
-        Token {
-            term: number,
-            start: split,
-            end,
-        },
-    );
+    (name_like && unit_follows && token.end - token.start == term.len()).then_some(digits)
 }
 
 /// Whether `run` holds a letter or digit: what every token of the word
@@ -418,6 +438,68 @@ mod tests {
         );
         assert_eq!(terms("1.5万亿元", "zh"), ["1.5万亿", "元"]);
     }
+
+    /// The joining rule stated plainly, one removal at a time (quadratic):
+    /// the reference for the one-pass version.
+    fn attach_units_model(text: &str, tokens: &mut Vec<Token<'_>>) {
+        let mut i = 0;
+        while i + 1 < tokens.len() {
+            let (end, next_start) = (tokens[i].end, tokens[i + 1].start);
+            let unit_len: usize = text[next_start..tokens[i + 1].end]
+                .chars()
+                .enumerate()
+                .take_while(|&(n, c)| {
+                    NUMBER_UNITS.contains(&c) && (n == 0 || matches!(c, '万' | '亿'))
+                })
+                .map(|(_, c)| c.len_utf8())
+                .sum();
+            if is_number(&tokens[i].term) && end == next_start && unit_len > 0 {
+                let term = format!("{}{}", tokens[i].term, &tokens[i + 1].term[..unit_len]);
+                tokens[i].term = Cow::Owned(term);
+                tokens[i].end = next_start + unit_len;
+                if tokens[i].end == tokens[i + 1].end {
+                    tokens.remove(i + 1);
+                } else {
+                    tokens[i + 1].start += unit_len;
+                    tokens[i + 1].term = Cow::Owned(tokens[i + 1].term[unit_len..].to_string());
+                }
+            }
+            i += 1;
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn units_join_as_the_model_says(indices in proptest::collection::vec(0..UNIT_ALPHABET.len(), 0..30)) {
+            let text: String = indices.iter().map(|&i| UNIT_ALPHABET[i]).collect();
+            let mut tokens = Vec::new();
+            let mut at = 0;
+            for &i in &indices {
+                let piece = UNIT_ALPHABET[i];
+                tokens.push(Token { term: Cow::Borrowed(piece), start: at, end: at + piece.len() });
+                at += piece.len();
+            }
+            let mut expected = tokens.clone();
+            attach_units_model(&text, &mut expected);
+            attach_units_to_numbers(&text, &mut tokens);
+            proptest::prop_assert_eq!(tokens, expected);
+        }
+    }
+
+    /// Tokens for the joining property: numbers, units alone and in
+    /// words, and others.
+    const UNIT_ALPHABET: [&str; 10] = [
+        "2001",
+        "1.5",
+        "3,000",
+        "年",
+        "万亿元",
+        "亿",
+        "%",
+        "月份",
+        "，",
+        "美元",
+    ];
 
     #[test]
     fn a_name_run_into_a_number_and_a_unit_splits_at_the_script_change() {

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test crate uses a different part
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
@@ -59,4 +60,31 @@ pub fn records(bytes: &[u8]) -> Vec<Value> {
         .lines()
         .map(|line| serde_json::from_str(line).expect("each output line is JSON"))
         .collect()
+}
+
+/// `relative` inside the shared corpus beside the repository
+/// (`../shared/corpus`), which holds real data that stays outside the
+/// repository.
+///
+/// When it is missing: panics if the environment variable `CI` is set (a
+/// CI run that skips its real-data tests tests nothing), and otherwise says
+/// so on standard error and returns `None`, so the caller skips.
+pub fn shared_corpus(relative: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "{} is missing, and CI is set: real-data tests must run in CI",
+            path.display()
+        );
+    }
+    eprintln!(
+        "SKIPPED: {} is missing (set CI to make this fail)",
+        path.display()
+    );
+    None
 }
