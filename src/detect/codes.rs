@@ -102,9 +102,13 @@ pub(crate) fn whichlang_latin_code(lang: whichlang::Lang) -> Option<&'static str
 /// Latin-script languages), as its code.
 pub(crate) fn whichlang_latin_code_of(lang: whatlang::Lang) -> Option<&'static str> {
     let code = whatlang_code(lang);
+    whichlang_knows(code).then_some(code)
+}
+
+/// Whether `code` is one of whichlang's Latin-script languages.
+pub(crate) fn whichlang_knows(code: &str) -> bool {
     matches!(
         code,
         "de" | "en" | "fr" | "it" | "nl" | "pt" | "es" | "sv" | "tr" | "vi"
     )
-    .then_some(code)
 }

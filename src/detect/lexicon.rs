@@ -30,14 +30,18 @@ pub(crate) struct Lexicon {
     /// The Latin-script languages, in the file's order; bit `i` of a mask
     /// stands for `latin[i]`.
     latin: Vec<&'static str>,
-    /// Lowercased function word → the languages that use it.
-    words: FxHashMap<Box<str>, u32>,
+    /// Lowercased function word (its UTF-8 bytes as a [`word_key`]) → the
+    /// languages that use it.
+    words: FxHashMap<u128, u32>,
     /// Lowercased letter → the languages that write it.
     letters: FxHashMap<char, u32>,
     /// Word beginnings and endings typical of one language (Indonesian
     /// meng-, -kan), with the languages they count for.
     prefixes: Vec<(Box<str>, u32)>,
     suffixes: Vec<(Box<str>, u32)>,
+    /// The languages whose sentences seldom go without one of their
+    /// accented letters.
+    rarely_unaccented: u32,
     /// Per shared script, its usual language and what takes a text out of it.
     pub cyrillic: ScriptUsage,
     pub arabic: ScriptUsage,
@@ -82,6 +86,24 @@ pub(crate) struct LatinScores {
 }
 
 impl LatinScores {
+    /// Adds `weight`, shared between the languages of `mask`.
+    #[inline]
+    fn add(&mut self, mask: u32, weight: f32) {
+        let share = weight / mask.count_ones() as f32;
+        let mut bits = mask;
+        while bits != 0 {
+            self.scores[bits.trailing_zeros() as usize] += share;
+            bits &= bits - 1;
+        }
+    }
+
+    /// Whether one language leads so far that more words cannot change the
+    /// decision: 8 points, three times the runner-up's.
+    fn is_beyond_doubt(&self) -> bool {
+        let (_, score, second) = self.best();
+        score >= 8.0 && score >= 3.0 * second
+    }
+
     /// The score of language `code` (0 when the lexicon does not know it).
     pub(crate) fn of(&self, code: &str) -> f32 {
         lexicon()
@@ -89,6 +111,16 @@ impl LatinScores {
             .iter()
             .position(|&l| l == code)
             .map_or(0.0, |i| self.scores[i])
+    }
+
+    /// The best score of a language whichlang does not know.
+    pub(crate) fn best_unknown_to_whichlang(&self) -> f32 {
+        lexicon().latin[..self.languages]
+            .iter()
+            .zip(&self.scores)
+            .filter(|(code, _)| !super::codes::whichlang_knows(code))
+            .map(|(_, &score)| score)
+            .fold(0.0, f32::max)
     }
 
     /// The best language with its score, and the runner-up's score.
@@ -142,6 +174,8 @@ struct LatinEntry {
     /// `meng-` is a prefix, `-kan` a suffix.
     #[serde(default)]
     affixes: String,
+    #[serde(default)]
+    rarely_unaccented: bool,
 }
 
 #[derive(Deserialize)]
@@ -172,20 +206,29 @@ impl Lexicon {
             return Err(format!("more than {MAX_LANGUAGES} Latin-script languages"));
         }
         let mut latin = Vec::new();
-        let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut words: FxHashMap<u128, u32> = FxHashMap::default();
         let mut letters: FxHashMap<char, u32> = FxHashMap::default();
         let mut prefixes: Vec<(Box<str>, u32)> = Vec::new();
         let mut suffixes: Vec<(Box<str>, u32)> = Vec::new();
+        let mut rarely_unaccented = 0;
         for (index, (code, entry)) in file.latin.into_iter().enumerate() {
             let entry: LatinEntry = entry
                 .try_into()
                 .map_err(|e: toml::de::Error| format!("latin.{code}: {e}"))?;
             let bit = 1u32 << index;
+            if entry.rarely_unaccented {
+                rarely_unaccented |= bit;
+            }
             for word in entry.words.split_whitespace() {
                 if word.chars().any(|c| c.is_uppercase()) {
                     return Err(format!("latin.{code}: {word:?} is not lowercase"));
                 }
-                *words.entry(word.into()).or_default() |= bit;
+                if word.len() > MAX_WORD_BYTES {
+                    return Err(format!(
+                        "latin.{code}: {word:?} is longer than {MAX_WORD_BYTES} bytes"
+                    ));
+                }
+                *words.entry(word_key(word.as_bytes())).or_default() |= bit;
             }
             for letter in entry.letters.chars().filter(|c| !c.is_whitespace()) {
                 *letters.entry(letter).or_default() |= bit;
@@ -233,6 +276,7 @@ impl Lexicon {
             letters,
             prefixes,
             suffixes,
+            rarely_unaccented,
             cyrillic: usage(file.scripts.cyrillic),
             arabic: usage(file.scripts.arabic),
             devanagari: usage(file.scripts.devanagari),
@@ -245,6 +289,15 @@ impl Lexicon {
     #[inline]
     pub(crate) fn is_han_grammar(&self, c: char) -> bool {
         self.han_grammar.contains(c)
+    }
+
+    /// Whether sentences of the Latin-script language `code` seldom go
+    /// without an accented letter.
+    pub(crate) fn is_rarely_unaccented(&self, code: &str) -> bool {
+        self.latin
+            .iter()
+            .position(|&l| l == code)
+            .is_some_and(|i| self.rarely_unaccented & 1 << i != 0)
     }
 
     /// Whether `c` is a kanji form that only Japanese writes.
@@ -261,71 +314,123 @@ impl Lexicon {
 
     /// Scores the Latin-script languages on the words and letters of `text`.
     /// A word or letter that `k` languages share adds `1/k` (letters
-    /// [`LETTER_WEIGHT`]`/k`) to each of them.
+    /// [`LETTER_WEIGHT`]`/k`) to each of them. Reading stops early once one
+    /// language leads beyond doubt.
     pub(crate) fn score_latin(&self, text: &str) -> LatinScores {
-        let mut scores = [0.0f32; MAX_LANGUAGES];
-        let mut words = 0;
-        let mut add = |mask: u32, weight: f32| {
-            let share = weight / mask.count_ones() as f32;
-            let mut bits = mask;
-            while bits != 0 {
-                scores[bits.trailing_zeros() as usize] += share;
-                bits &= bits - 1;
-            }
+        let mut scores = LatinScores {
+            scores: [0.0; MAX_LANGUAGES],
+            languages: self.latin.len(),
+            words: 0,
         };
-        let mut lower = String::new();
-        for word in text.split(|c: char| !c.is_alphabetic()) {
-            if word.is_empty() {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            // Words are runs of ASCII letters and non-ASCII characters, so
+            // that English is split without decoding; a run with non-ASCII
+            // characters is split again on the ones that are not letters.
+            if !is_word_byte(bytes[at]) {
+                at += 1;
                 continue;
             }
-            words += 1;
-            // Function words are short; longer words are not looked up.
-            if word.len() > 12 {
-                if !word.is_ascii() {
-                    for c in word.chars().filter(|c| !c.is_ascii()) {
-                        if let Some(&mask) = self.letters.get(&lower_char(c)) {
-                            add(mask, LETTER_WEIGHT);
-                        }
-                    }
-                }
-                continue;
+            let start = at;
+            let mut ascii = true;
+            while at < bytes.len() && is_word_byte(bytes[at]) {
+                ascii &= bytes[at].is_ascii();
+                at += 1;
             }
-            lower.clear();
-            if word.is_ascii() {
-                lower.push_str(word);
-                lower.make_ascii_lowercase();
+            if ascii {
+                self.score_ascii_word(&bytes[start..at], &mut scores);
             } else {
-                for c in word.chars() {
-                    let c = lower_char(c);
-                    lower.push(c);
-                    if !c.is_ascii()
-                        && let Some(&mask) = self.letters.get(&c)
-                    {
-                        add(mask, LETTER_WEIGHT);
+                for word in text[start..at].split(|c: char| !c.is_alphabetic()) {
+                    if !word.is_empty() {
+                        self.score_word(word, &mut scores);
                     }
                 }
             }
-            if let Some(&mask) = self.words.get(lower.as_str()) {
-                add(mask, 1.0);
-            } else if lower.len() >= AFFIXED_WORD_BYTES {
-                for (prefix, mask) in &self.prefixes {
-                    if lower.starts_with(&**prefix) {
-                        add(*mask, 1.0);
-                    }
-                }
-                for (suffix, mask) in &self.suffixes {
-                    if lower.ends_with(&**suffix) {
-                        add(*mask, 1.0);
-                    }
-                }
+            if scores.words % 8 == 0 && scores.is_beyond_doubt() {
+                break;
             }
         }
-        LatinScores {
-            scores,
-            languages: self.latin.len(),
-            words,
+        scores
+    }
+
+    fn score_ascii_word(&self, word: &[u8], scores: &mut LatinScores) {
+        scores.words += 1;
+        if word.len() > MAX_WORD_BYTES {
+            return;
+        }
+        let mut key = 0u128;
+        for (i, b) in word.iter().enumerate() {
+            key |= u128::from(b.to_ascii_lowercase()) << (8 * i);
+        }
+        self.score_key(key, word.len(), scores);
+    }
+
+    /// A word with non-ASCII letters: its letters count too.
+    fn score_word(&self, word: &str, scores: &mut LatinScores) {
+        let mut lower = String::with_capacity(word.len());
+        for c in word.chars() {
+            let c = lower_char(c);
+            lower.push(c);
+            if !c.is_ascii()
+                && let Some(&mask) = self.letters.get(&c)
+            {
+                scores.add(mask, LETTER_WEIGHT);
+            }
+        }
+        scores.words += 1;
+        if lower.len() <= MAX_WORD_BYTES {
+            self.score_key(word_key(lower.as_bytes()), lower.len(), scores);
         }
     }
+
+    /// Looks up a lowercased word of `len` bytes, at most
+    /// [`MAX_WORD_BYTES`], given as its [`word_key`].
+    #[inline]
+    fn score_key(&self, key: u128, len: usize, scores: &mut LatinScores) {
+        if let Some(&mask) = self.words.get(&key) {
+            scores.add(mask, 1.0);
+            return;
+        }
+        if len < AFFIXED_WORD_BYTES || (self.prefixes.is_empty() && self.suffixes.is_empty()) {
+            return;
+        }
+        let bytes = key.to_le_bytes();
+        let word = &bytes[..len];
+        let equal = |a: &[u8], b: &[u8]| a.iter().zip(b).all(|(x, y)| x == y);
+        for (prefix, mask) in &self.prefixes {
+            if equal(prefix.as_bytes(), word) {
+                scores.add(*mask, 1.0);
+            }
+        }
+        for (suffix, mask) in &self.suffixes {
+            let suffix = suffix.as_bytes();
+            if equal(suffix, &word[word.len() - suffix.len()..]) {
+                scores.add(*mask, 1.0);
+            }
+        }
+    }
+}
+
+/// Function words are short: longer words are not looked up (their
+/// letters still count).
+const MAX_WORD_BYTES: usize = 12;
+
+/// A word of at most 16 bytes as one number, its bytes little-endian and
+/// zeros after them (words hold no zero bytes): hashed and compared in a
+/// few instructions.
+#[inline]
+fn word_key(word: &[u8]) -> u128 {
+    let mut bytes = [0u8; 16];
+    bytes[..word.len()].copy_from_slice(word);
+    u128::from_le_bytes(bytes)
+}
+
+/// Whether `b` may be part of a word: an ASCII letter, or any byte of a
+/// non-ASCII character.
+#[inline]
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphabetic() || !b.is_ascii()
 }
 
 /// `c` in lower case, when that is one character (as for every letter the
@@ -353,6 +458,7 @@ mod tests {
         assert!(lexicon.is_han_grammar('与') && lexicon.is_han_grammar('與'));
         assert!(!lexicon.is_han_grammar('微'));
         assert_eq!(lexicon.cyrillic.usual, "ru");
+        assert!(lexicon.is_rarely_unaccented("fr") && !lexicon.is_rarely_unaccented("nl"));
     }
 
     #[test]

@@ -236,7 +236,7 @@ fn latin_language(sample: &str, census: &Census, lexicon: &Lexicon) -> (&'static
         // whichlang knows ten Latin-script languages and answers one of
         // them whatever the text: the lexicon's words and letters overrule
         // it when they clearly say otherwise.
-        if score >= 1.0 && score >= support + 1.0 {
+        if score >= 1.0 && score > 2.0 * support {
             return (best, Evidence::LexiconOverWhichlang { score });
         }
         let whichlang = Evidence::Whichlang {
@@ -246,18 +246,32 @@ fn latin_language(sample: &str, census: &Census, lexicon: &Lexicon) -> (&'static
         if support >= 1.0 {
             return (code, whichlang);
         }
-        // Unconfirmed: a short text may be in a language whichlang does not
-        // know (Polish, Indonesian, ...), which whatlang, choosing between
-        // whichlang's answer and those, can tell apart.
         if scores.words < 8 {
-            return match whatlang_against(code, &latin_text) {
-                Some(found @ (other, Evidence::Whatlang { confidence }))
-                    if other != code && confidence >= OVERRULE_WHICHLANG =>
-                {
-                    found
-                }
-                _ => (code, whichlang),
-            };
+            // Headlines and one-line records are too short for character
+            // n-grams ("A common technical definition" scores as Italian).
+            // Text without one accented letter that whichlang takes for
+            // French, German, Polish, ... with no function word of theirs,
+            // is far more likely English, unless it is in a language
+            // whichlang does not know (Indonesian writes no accents either).
+            // When the text has no English word form either, or the lexicon
+            // has evidence for such a language, whatlang chooses between
+            // whichlang's answer and those.
+            let english_by_default =
+                support == 0.0 && census.accented_latin == 0 && lexicon.is_rarely_unaccented(code);
+            let suspect_unknown = scores.best_unknown_to_whichlang() > support
+                || (english_by_default && scores.of("en") == 0.0);
+            if suspect_unknown
+                && let Some(found @ (other, Evidence::Whatlang { confidence })) =
+                    whatlang_against(code, &latin_text)
+                && other != code
+                && confidence >= OVERRULE_WHICHLANG
+            {
+                return found;
+            }
+            if english_by_default {
+                return ("en", Evidence::EnglishByDefault);
+            }
+            return (code, whichlang);
         }
         // A sentence in one of whichlang's languages nearly always holds
         // one of its function words; a long text with none is more likely
