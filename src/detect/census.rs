@@ -177,12 +177,24 @@ impl Census {
                 at += 1;
                 continue;
             }
+            if is_common_han_lead_byte(byte)
+                && let [_, second, third, ..] = bytes[at..]
+            {
+                // Most Chinese text: three-byte Han characters, decoded here
+                // without the checks a general decoder makes.
+                let code = u32::from(byte & 0x0F) << 12
+                    | u32::from(second & 0x3F) << 6
+                    | u32::from(third & 0x3F);
+                let c = char::from_u32(code).expect("a Han lead byte starts a BMP character");
+                census.count_han(c, lexicon);
+                in_word = None;
+                at += 3;
+                continue;
+            }
             let c = text[at..].chars().next().expect("at is a char boundary");
             at += c.len_utf8();
-            if is_common_han_lead_byte(byte) || is_han(c) {
-                census.han += 1;
-                census.han_grammar += usize::from(lexicon.is_han_grammar(c));
-                census.japanese_kanji += usize::from(lexicon.is_japanese_kanji(c));
+            if is_han(c) {
+                census.count_han(c, lexicon);
                 in_word = None;
                 continue;
             }
@@ -215,6 +227,13 @@ impl Census {
             }
         }
         census
+    }
+
+    #[inline]
+    fn count_han(&mut self, c: char, lexicon: &Lexicon) {
+        self.han += 1;
+        self.han_grammar += usize::from(lexicon.is_han_grammar(c));
+        self.japanese_kanji += usize::from(lexicon.is_japanese_kanji(c));
     }
 
     /// The weight of `alphabet` in the text: words, or a third of the

@@ -72,8 +72,8 @@ impl Language {
     }
 }
 
-/// How a language was decided, and how strongly: what the confidence is
-/// computed from.
+/// How a language was decided, and how strongly: what its confidence is
+/// looked up by (see [`confidence`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Evidence {
     /// The script decided; `share` of the text's units are in the
@@ -82,16 +82,14 @@ enum Evidence {
     /// Chinese grammar characters held Latin names together.
     ChineseGrammar,
     /// The usual language of a shared script (Cyrillic → Russian).
-    UsualLanguage { share: f64 },
-    /// The lexicon's function words and letters: the winner's score and the
-    /// runner-up's.
-    Lexicon { score: f32, second: f32 },
-    /// whichlang's answer; `support` is the lexicon's score for it, and
-    /// `words` the text's Latin words.
-    Whichlang { support: f32, words: usize },
-    /// The lexicon's best language where whichlang cannot answer it.
-    LexiconOverWhichlang { score: f32 },
-    /// whatlang restricted to the script's languages, with its confidence.
+    UsualLanguage,
+    /// The lexicon's function words and letters, beyond doubt.
+    Lexicon,
+    /// The lexicon's best language where whichlang answered another.
+    LexiconOverWhichlang,
+    /// whichlang's answer; `support` is the lexicon's score for it.
+    Whichlang { support: f32 },
+    /// whatlang, restricted to the script's languages, with its confidence.
     Whatlang { confidence: f64 },
     /// Latin text without accents that nothing else vouched for.
     EnglishByDefault,
@@ -99,15 +97,29 @@ enum Evidence {
 
 /// Detects the language of (normalized) `text`.
 pub fn detect(text: &str) -> Language {
+    detect_with_evidence(text).0
+}
+
+/// [`detect`], with the name of the evidence the language was decided on
+/// (`script`, `lexicon`, `whichlang`, ...): for calibrating
+/// `lang_confidence` (bench/peers/langid), not a stable interface.
+#[doc(hidden)]
+pub fn detect_with_evidence(text: &str) -> (Language, &'static str) {
     let sample = sample(text);
     let lexicon = lexicon();
     let census = Census::of(&sample, lexicon);
     match decide(&sample, &census, lexicon) {
-        Some((code, evidence)) => Language {
-            code,
-            confidence: confidence::of(evidence),
-        },
-        None => Language::UNDETERMINED,
+        Some((code, evidence)) => {
+            let bucket = confidence::bucket(evidence);
+            (
+                Language {
+                    code,
+                    confidence: confidence::of(bucket),
+                },
+                bucket,
+            )
+        }
+        None => (Language::UNDETERMINED, "none"),
     }
 }
 
@@ -180,19 +192,16 @@ fn decide(sample: &str, census: &Census, lexicon: &Lexicon) -> Option<(&'static 
         Alphabet::Cyrillic => Some(shared_script(
             sample,
             &lexicon.cyrillic,
-            share(units),
             whatlang::Script::Cyrillic,
         )),
         Alphabet::Arabic => Some(shared_script(
             sample,
             &lexicon.arabic,
-            share(units),
             whatlang::Script::Arabic,
         )),
         Alphabet::Devanagari => Some(shared_script(
             sample,
             &lexicon.devanagari,
-            share(units),
             whatlang::Script::Devanagari,
         )),
         other => other.only_language().map(|code| {
@@ -211,7 +220,6 @@ fn decide(sample: &str, census: &Census, lexicon: &Lexicon) -> Option<(&'static 
 fn shared_script(
     sample: &str,
     usage: &ScriptUsage,
-    share: f64,
     script: whatlang::Script,
 ) -> (&'static str, Evidence) {
     if usage.is_foreign(sample)
@@ -219,7 +227,7 @@ fn shared_script(
     {
         return found;
     }
-    (usage.usual, Evidence::UsualLanguage { share })
+    (usage.usual, Evidence::UsualLanguage)
 }
 
 /// The language of a text mostly in Latin script.
@@ -228,7 +236,7 @@ fn latin_language(sample: &str, census: &Census, lexicon: &Lexicon) -> (&'static
     let scores = lexicon.score_latin(head);
     let (best, score, second) = scores.best();
     if score >= 2.0 && score >= 2.0 * second {
-        return (best, Evidence::Lexicon { score, second });
+        return (best, Evidence::Lexicon);
     }
     let latin_text = latin_only(sample, census);
     if let Some(code) = codes::whichlang_latin_code(whichlang::detect_language(&latin_text)) {
@@ -237,12 +245,9 @@ fn latin_language(sample: &str, census: &Census, lexicon: &Lexicon) -> (&'static
         // them whatever the text: the lexicon's words and letters overrule
         // it when they clearly say otherwise.
         if score >= 1.0 && score > 2.0 * support {
-            return (best, Evidence::LexiconOverWhichlang { score });
+            return (best, Evidence::LexiconOverWhichlang);
         }
-        let whichlang = Evidence::Whichlang {
-            support,
-            words: scores.words,
-        };
+        let whichlang = Evidence::Whichlang { support };
         if support >= 1.0 {
             return (code, whichlang);
         }

@@ -1,14 +1,17 @@
 //! Language identification on short texts: canon against whatlang, whichlang
 //! and lingua, on the labelled set `data/eval/langid/short.jsonl`.
 //!
-//!     cargo run --release -- [--set FILE] [--passes N] [--dump FILE]
+//!     cargo run --release -- [--set FILE] [--passes N] [--dump FILE] [--calibrate FILE]
 //!
 //! Prints Markdown: accuracy per language and per mixed-text kind for each
 //! detector, their speed (texts per second and microseconds per text over the
 //! whole set, best of `--passes` passes, models loaded beforehand), and the
 //! reliability table of canon's `lang_confidence` on the held-out half of
 //! the set (see [`Split`]). `--dump FILE` writes every text's gold label,
-//! canon's code and confidence as JSON Lines, for fitting the calibration.
+//! canon's code, confidence and evidence as JSON Lines. `--calibrate FILE`
+//! writes canon's confidence table (`data/langid/calibration.toml`) fitted
+//! on the fit half: per evidence bucket, (right + 1) / (texts + 2); rebuild
+//! canon and run again to see the reliability table with the new table.
 //!
 //! Every detector is scored on canon's code contract: `zh-Hans` and `zh-Hant`
 //! are both `zh`; a detector that answers a language outside the set (or
@@ -192,12 +195,14 @@ fn main() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../data/eval/langid/short.jsonl");
     let mut passes = 5usize;
     let mut dump: Option<PathBuf> = None;
+    let mut calibrate: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--set" => set = args.next().expect("--set FILE").into(),
             "--passes" => passes = args.next().expect("--passes N").parse().expect("a number"),
             "--dump" => dump = Some(args.next().expect("--dump FILE").into()),
+            "--calibrate" => calibrate = Some(args.next().expect("--calibrate FILE").into()),
             other => panic!("unknown argument {other:?}"),
         }
     }
@@ -244,6 +249,28 @@ fn main() {
         |i| i.kind.clone(),
         |i| i.kind.starts_with("mixed"),
     );
+    // Every text, and each half: canon's thresholds and confidence table
+    // were chosen on the fit half.
+    println!("| texts | count | {} |", names.join(" | "));
+    println!("| --- | ---: |{}", " ---: |".repeat(names.len()));
+    for (label, keep) in [
+        ("all", None),
+        ("fit half", Some(Split::Fit)),
+        ("held-out half", Some(Split::Test)),
+    ] {
+        let chosen: Vec<usize> = (0..items.len())
+            .filter(|&i| keep.is_none_or(|k| items[i].split == k))
+            .collect();
+        let cells: Vec<String> = answers
+            .iter()
+            .map(|a| {
+                let right = chosen.iter().filter(|&&i| a[i] == items[i].code()).count();
+                format!("{:.3}", right as f64 / chosen.len() as f64)
+            })
+            .collect();
+        println!("| {label} | {} | {} |", chosen.len(), cells.join(" | "));
+    }
+    println!();
 
     let bytes: usize = items.iter().map(|i| i.text.len()).sum();
     println!("| detector | texts/s | µs/text | MB/s |\n| --- | ---: | ---: | ---: |");
@@ -255,21 +282,46 @@ fn main() {
             bytes as f64 / s / 1e6
         );
     }
+    // canon's detector alone, on text normalized beforehand.
+    let normalized: Vec<canon::normalize::Normalized> = items
+        .iter()
+        .map(|i| canon::normalize::normalize(&i.text))
+        .collect();
+    let mut best = f64::INFINITY;
+    for _ in 0..passes.max(1) {
+        let start = Instant::now();
+        for n in &normalized {
+            std::hint::black_box(canon::detect::detect(std::hint::black_box(n.text())));
+        }
+        best = best.min(start.elapsed().as_secs_f64());
+    }
     println!(
-        "\nBest of {passes} passes over the set ({bytes} bytes); canon's time includes normalization.\n"
+        "| canon, detection only | {:.0} | {:.2} | {:.1} |",
+        items.len() as f64 / best,
+        best * 1e6 / items.len() as f64,
+        bytes as f64 / best / 1e6
+    );
+    println!(
+        "\nBest of {passes} passes over the set ({bytes} bytes), one thread; `canon` includes \
+         normalization (as in the pipeline), `canon, detection only` runs on text normalized \
+         beforehand.\n"
     );
 
     reliability(&items, &answers[0]);
+
+    if let Some(path) = calibrate {
+        write_calibration(&items, &path);
+    }
 
     if let Some(path) = dump {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("dump file"));
         for item in &items {
             let normalized = canon::normalize::normalize(&item.text);
-            let lang = canon::detect::detect(normalized.text());
+            let (lang, evidence) = canon::detect::detect_with_evidence(normalized.text());
             let line = json!({
                 "text": item.text, "gold": item.code(), "kind": item.kind,
                 "split": if item.split == Split::Fit { "fit" } else { "test" },
-                "lang": lang.code, "confidence": lang.confidence,
+                "lang": lang.code, "confidence": lang.confidence, "evidence": evidence,
             });
             writeln!(out, "{line}").expect("dump written");
         }
@@ -359,5 +411,63 @@ fn reliability(items: &[Item], canon: &[String]) {
             }
         );
     }
-    println!();
+    let wrong: Vec<f64> = items
+        .iter()
+        .zip(canon)
+        .filter(|(item, answer)| item.split == Split::Test && *answer != item.code())
+        .map(|(item, _)| {
+            canon::detect::detect(canon::normalize::normalize(&item.text).text()).confidence
+        })
+        .collect();
+    let below = wrong
+        .iter()
+        .filter(|&&c| c < canon::detect::LOW_CONFIDENCE)
+        .count();
+    println!(
+        "{below} of canon's {} wrong answers on the held-out half have a confidence below {}.\n",
+        wrong.len(),
+        canon::detect::LOW_CONFIDENCE
+    );
+}
+
+/// Writes canon's confidence table fitted on the fit half of `items`.
+fn write_calibration(items: &[Item], path: &PathBuf) {
+    // bucket -> (texts, right), in the order first seen.
+    let mut buckets: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
+    for item in items.iter().filter(|i| i.split == Split::Fit) {
+        let normalized = canon::normalize::normalize(&item.text);
+        let (lang, evidence) = canon::detect::detect_with_evidence(normalized.text());
+        let entry = buckets.entry(evidence).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(lang.code == item.code());
+    }
+    let all = [
+        "script",
+        "script-mixed",
+        "chinese-grammar",
+        "usual-language",
+        "lexicon",
+        "lexicon-over-whichlang",
+        "whichlang-confirmed",
+        "whichlang",
+        "whatlang-sure",
+        "whatlang-unsure",
+        "english-by-default",
+    ];
+    let mut out = String::from(
+        "# canon's lang_confidence per kind of evidence (src/detect/confidence.rs).\n\
+         # Written by bench/peers/langid --calibrate from the fit half of\n\
+         # data/eval/langid/short.jsonl (every other text of each language):\n\
+         # (right + 1) / (texts + 2). Do not edit by hand; refit after changing\n\
+         # the detector or the labelled set.\n\n[confidence]\n",
+    );
+    for bucket in all {
+        let (texts, right) = buckets.get(bucket).copied().unwrap_or_default();
+        let value = (right as f64 + 1.0) / (texts as f64 + 2.0);
+        out.push_str(&format!(
+            "{bucket} = {value:.3}  # {right} of {texts} right\n"
+        ));
+    }
+    std::fs::write(path, out).expect("calibration written");
+    eprintln!("wrote {}", path.display());
 }
