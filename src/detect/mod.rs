@@ -481,4 +481,120 @@ mod tests {
         assert!(sample(&text).len() <= SAMPLE_BYTES + 3);
         assert_eq!(detect(&text).code, "zh");
     }
+
+    fn code(text: &str) -> &'static str {
+        detect(text).code
+    }
+
+    #[test]
+    fn chinese_grammar_keeps_latin_heavy_chinese_chinese() {
+        // Latin words outnumber the Han characters in each; 与, 和, 在, 上,
+        // 的 are Chinese grammar (issue #13, kind 10).
+        for text in [
+            "Microsoft Azure与Amazon Web Services在AI cloud市场竞争",
+            "Intel Core Ultra 9 285K和AMD Ryzen 9 9950X谁更强",
+            "Claude Sonnet和Gemini Pro在coding benchmark上的得分",
+            "Microsoft Teams與Zoom Workplace在企業市場的競爭",
+        ] {
+            assert_eq!(code(text), "zh", "{text}");
+        }
+    }
+
+    #[test]
+    fn english_quoting_chinese_names_stays_english() {
+        for text in [
+            "Interview with director Zhang Yimou (张艺谋) about his new film",
+            "Xi Jinping (习近平) met foreign ministers in Beijing on Monday.",
+            "The shop at 上海 Road sells fresh dumplings every morning.",
+            "The phrase 和平 means peace, and it appears on the banner.",
+        ] {
+            assert_eq!(code(text), "en", "{text}");
+        }
+    }
+
+    #[test]
+    fn kana_particles_and_japanese_kanji_forms_make_japanese() {
+        for text in [
+            "日経平均株価終値三万円台回復の見通し",
+            "国内自動車大手三社の決算発表",
+            "衆議院予算委員会で集中審議",
+            "5月 沖縄 格安航空券",
+        ] {
+            assert_eq!(code(text), "ja", "{text}");
+        }
+    }
+
+    #[test]
+    fn chinese_without_kana_is_not_japanese() {
+        for text in [
+            "市政府批准在市中心新建自行车道",
+            "晶片製造商股價週二重挫",
+            // 発 is a Japanese form, but Chinese grammar outweighs it.
+            "这家公司的新产品発布会在上海举行了",
+        ] {
+            assert_eq!(code(text), "zh", "{text}");
+        }
+    }
+
+    #[test]
+    fn hangul_outweighs_english_brand_names() {
+        for text in [
+            "삼성전자 Galaxy S24 Ultra 국내 출시",
+            "LG OLED evo TV 할인 행사",
+            "Google은 Gemini를 Android에 기본 탑재한다고 밝혔다",
+        ] {
+            assert_eq!(code(text), "ko", "{text}");
+        }
+        assert_eq!(
+            code("BTS member Jungkook (정국) tops the charts again"),
+            "en"
+        );
+    }
+
+    #[test]
+    fn languages_whichlang_does_not_know_are_found() {
+        assert_eq!(code("Akcje producenta chipów mocno w dół"), "pl");
+        assert_eq!(code("Ceny jajek biją rekord"), "pl");
+        assert_eq!(code("Perusahaan itu mengatakan bahwa labanya naik"), "id");
+        assert_eq!(code("Harga telur pecahkan rekor hari ini"), "id");
+    }
+
+    #[test]
+    fn short_headlines_in_whichlangs_languages() {
+        assert_eq!(code("Scholen gaan volgende week weer open"), "nl");
+        assert_eq!(code("Stadtrat beschließt neue Radwege"), "de");
+        assert_eq!(code("Le prix des œufs atteint un record"), "fr");
+        // Unaccented, no function word, and whichlang says French.
+        assert_eq!(code("Ad sales boost Time Warner profit"), "en");
+    }
+
+    #[test]
+    fn shared_scripts_go_to_their_usual_language_unless_foreign_letters_say_otherwise() {
+        assert_eq!(code("Цены на яйца достигли рекорда"), "ru");
+        assert_eq!(code("Ціни на яйця досягли рекорду в Києві"), "uk");
+        assert_eq!(code("أسعار البيض تسجل رقما قياسيا"), "ar");
+        assert_eq!(code("अंडों के दाम रिकॉर्ड स्तर पर"), "hi");
+        assert_eq!(code("ราคาไข่ไก่พุ่งสูงสุดเป็นประวัติการณ์"), "th");
+        assert_eq!(code("Οι τιμές των αυγών σε ρεκόρ"), "el");
+    }
+
+    #[test]
+    fn confidence_is_low_where_nothing_vouched_for_the_language() {
+        let unsure = detect("Botol minum baja tahan karat 750 ml");
+        assert!(unsure.confidence < LOW_CONFIDENCE, "{unsure:?}");
+        let sure = detect("市政府批准在市中心新建自行车道");
+        assert!(sure.confidence > 0.9, "{sure:?}");
+        let sure = detect("The company said profits had doubled in the last quarter.");
+        assert!(sure.confidence > 0.9, "{sure:?}");
+    }
+
+    #[test]
+    fn detection_reads_any_slice() {
+        // A later per-run router asks about parts of a document.
+        let text = "The report said: 市政府批准在市中心新建自行车道。 Then it went on in English.";
+        let start = text.find('市').expect("Han run");
+        let end = text.find('。').expect("full stop");
+        assert_eq!(code(&text[start..end]), "zh");
+        assert_eq!(code(&text[end + '。'.len_utf8()..]), "en");
+    }
 }
