@@ -263,7 +263,11 @@ fn latin_language(sample: &str, census: &Census, lexicon: &Lexicon) -> (&'static
             // whichlang's answer and those.
             let english_by_default =
                 support == 0.0 && census.accented_latin == 0 && lexicon.is_rarely_unaccented(code);
-            let suspect_unknown = scores.best_unknown_to_whichlang() > support
+            // Evidence for such a language: at least a whole word or letter
+            // of its own (English `to` is also Polish, and short English
+            // text would call whatlang all the time).
+            let unknown = scores.best_unknown_to_whichlang();
+            let suspect_unknown = (unknown >= 1.0 && unknown > support)
                 || (english_by_default && scores.of("en") == 0.0);
             if suspect_unknown
                 && let Some(found @ (other, Evidence::Whatlang { confidence })) =
