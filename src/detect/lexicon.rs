@@ -347,7 +347,7 @@ impl Lexicon {
                     }
                 }
             }
-            if scores.words % 8 == 0 && scores.is_beyond_doubt() {
+            if scores.words.is_multiple_of(8) && scores.is_beyond_doubt() {
                 break;
             }
         }

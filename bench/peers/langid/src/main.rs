@@ -68,7 +68,7 @@ fn load(path: &PathBuf) -> Vec<Item> {
             let field = |name: &str| record[name].as_str().expect(name).to_string();
             let lang = field("lang");
             let index = seen.entry(lang.clone()).or_default();
-            let split = if *index % 2 == 0 {
+            let split = if index.is_multiple_of(2) {
                 Split::Fit
             } else {
                 Split::Test
