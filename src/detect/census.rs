@@ -119,16 +119,21 @@ impl Alphabet {
     }
 }
 
+/// How many Han characters are looked up (grammar characters, Japanese
+/// forms): the rules that need them decide short, mixed text, and a long
+/// Chinese text is settled by its count of Han characters alone.
+pub(crate) const HAN_LOOKUPS: usize = 64;
+
 /// How much of each script a text holds.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Census {
     /// Han characters.
     pub han: usize,
     /// Han characters that are Chinese function words (see
-    /// [`Lexicon::is_han_grammar`]).
+    /// [`Lexicon::is_han_grammar`]), among the first [`HAN_LOOKUPS`].
     pub han_grammar: usize,
     /// Han characters in forms only Japanese writes (see
-    /// [`Lexicon::is_japanese_kanji`]).
+    /// [`Lexicon::is_japanese_kanji`]), among the first [`HAN_LOOKUPS`].
     pub japanese_kanji: usize,
     /// Hiragana and katakana.
     pub kana: usize,
@@ -175,6 +180,12 @@ impl Census {
                     usize::from(letter && in_word != Some(Alphabet::Latin));
                 in_word = byte.is_ascii_alphanumeric().then_some(Alphabet::Latin);
                 at += 1;
+                continue;
+            }
+            if is_common_han_lead_byte(byte) && census.han >= HAN_LOOKUPS {
+                census.han += 1;
+                in_word = None;
+                at += 3;
                 continue;
             }
             if is_common_han_lead_byte(byte)
@@ -288,6 +299,12 @@ mod tests {
         let c = census("DeepSeek 与 MiniMax 的 model 发布");
         assert_eq!((c.latin_words(), c.han, c.han_grammar), (3, 4, 2));
         assert_eq!(census("5月 沖縄 格安航空券").japanese_kanji, 1);
+    }
+
+    #[test]
+    fn han_characters_are_looked_up_only_at_first() {
+        let c = census(&"的".repeat(HAN_LOOKUPS + 10));
+        assert_eq!((c.han, c.han_grammar), (HAN_LOOKUPS + 10, HAN_LOOKUPS));
     }
 
     #[test]
