@@ -21,7 +21,7 @@
 //! [`detect`] answers for any slice of text: a document, a paragraph or a
 //! run of one script inside a document (what a per-run router will ask).
 //! It reads text up to [`SAMPLE_BYTES`] in place, and its cost grows with
-//! the length read: a few hundred nanoseconds for a headline. Longer text is
+//! the length read: a microsecond or two for a headline. Longer text is
 //! sampled from its start, middle and end.
 //!
 //! `confidence` is calibrated: see [`Language::confidence`].
