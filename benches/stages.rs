@@ -11,6 +11,15 @@
 //! Without the corpus, a small built-in text stands in (and says so; its
 //! benchmarks are named `stages/en-builtin/...` and `stages/zh-builtin/...`).
 //!
+//! Two more samples are made from the same English documents, as records
+//! are in titles, captions and one-line corpora (`stages/en-sentences/...`,
+//! `stages/en-tiny/...`): the articles split into sentences (after `.`, `!`
+//! or `?` followed by a space and a capital letter or quote, and at line
+//! breaks), and the first 30 bytes of each sentence cut at a word boundary,
+//! each one a document of its own, up to the same number of bytes. They are
+//! never stored; scripts/bench_compare.py makes its short-record corpora the
+//! same way.
+//!
 //! Every benchmark runs over the whole sample, one document at a time, and
 //! reports bytes of original text per second. Stages:
 //!
@@ -127,11 +136,83 @@ fn builtin(text: &str, limit: usize) -> Sample {
     }
 }
 
-fn samples() -> [(&'static str, Sample); 2] {
+/// The sentences of `text`: cut at line breaks and after `.`, `!` or `?`
+/// followed by whitespace and an uppercase letter or a quote.
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut start = 0;
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        for window in chars.windows(3) {
+            let [(_, end_mark), (space_at, space), (next_at, next)] = window else {
+                continue;
+            };
+            if matches!(end_mark, '.' | '!' | '?')
+                && space.is_whitespace()
+                && (next.is_uppercase() || matches!(next, '"' | '\''))
+            {
+                out.push(line[start..*space_at].trim());
+                start = *next_at;
+            }
+        }
+        out.push(line[start..].trim());
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// The first `limit` bytes of `sentence`, cut after the last whole word.
+fn head(sentence: &str, limit: usize) -> &str {
+    if sentence.len() <= limit {
+        return sentence;
+    }
+    let mut end = limit;
+    while !sentence.is_char_boundary(end) {
+        end -= 1;
+    }
+    match sentence[..end].rfind(' ') {
+        Some(space) if space > 0 => &sentence[..space],
+        _ => &sentence[..end],
+    }
+}
+
+/// Short records made from the documents of `sample`: each sentence (or
+/// its head of `head_bytes`) a document, up to `limit` bytes.
+fn short_records(sample: &Sample, head_bytes: Option<usize>, limit: usize, what: &str) -> Sample {
+    let mut docs = Vec::new();
+    let mut bytes = 0;
+    'fill: loop {
+        for doc in &sample.docs {
+            for sentence in sentences(doc) {
+                let record = head_bytes.map_or(sentence, |n| head(sentence, n));
+                bytes += record.len();
+                docs.push(record.to_string());
+                if bytes >= limit {
+                    break 'fill;
+                }
+            }
+        }
+    }
+    Sample {
+        origin: format!("{} {what} of {}", docs.len(), sample.origin),
+        docs,
+        bytes: bytes as u64,
+        builtin: sample.builtin,
+    }
+}
+
+fn samples() -> [(&'static str, Sample); 4] {
     let limit = sample_bytes();
     let en = from_corpus("bbc", limit).unwrap_or_else(|| builtin(BUILTIN_EN, limit));
     let zh = from_corpus("sighan-pku", limit).unwrap_or_else(|| builtin(BUILTIN_ZH, limit));
-    [("en", en), ("zh", zh)]
+    let sentences = short_records(&en, None, limit, "sentences");
+    let tiny = short_records(&en, Some(30), limit, "30-byte sentence heads");
+    [
+        ("en", en),
+        ("en-sentences", sentences),
+        ("en-tiny", tiny),
+        ("zh", zh),
+    ]
 }
 
 fn stages(c: &mut Criterion) {
@@ -150,7 +231,13 @@ fn stages(c: &mut Criterion) {
         let languages: Vec<Language> = normalized.iter().map(|n| detect(n.text())).collect();
 
         let suffix = if sample.builtin { "-builtin" } else { "" };
-        let mut group = c.benchmark_group(format!("stages/{lang}{suffix}"));
+        let (lang, kind) = lang.split_once('-').unwrap_or((lang, ""));
+        let kind = if kind.is_empty() {
+            String::new()
+        } else {
+            format!("-{kind}")
+        };
+        let mut group = c.benchmark_group(format!("stages/{lang}{suffix}{kind}"));
         group.throughput(Throughput::Bytes(sample.bytes));
         // Each iteration runs over the whole sample (tens of milliseconds).
         group.sampling_mode(SamplingMode::Flat);

@@ -14,8 +14,16 @@ Tools, each reading JSON Lines and writing JSON Lines to a file:
 Corpora, built in a temporary folder from the benchmark corpus
 (/work/shared/corpus/bench-mixed.jsonl by default, or --corpus):
 
-    en   the `bbc` records, repeated until their text reaches --mb MB
-    zh   the `sighan-pku` records, repeated likewise
+    en            the `bbc` records, repeated until their text reaches --mb MB
+    zh            the `sighan-pku` records, repeated likewise
+    en-sentences  the `bbc` articles split into sentences, one record each,
+                  repeated until there are --sentences records (50,000)
+    en-tiny       the first 30 bytes of each of those sentences, cut after the
+                  last whole word, until there are --tiny records (1,000,000)
+
+Sentences end at line breaks and after `.`, `!` or `?` followed by
+whitespace and a capital letter or a quote (as in benches/stages.rs); they
+are made at run time and never stored.
 
 MB means 10^6 bytes of UTF-8 text in the records' `text` fields (not of the
 JSON Lines file). Each tool runs --runs times per corpus and the fastest run is
@@ -28,7 +36,9 @@ performance targets:
 
     zh: canon -j1 >= 15 MB/s and >= 5x charabia
     en: canon -j1 >= 40 MB/s and >= 2x charabia
-    canon -j2 >= 1.8x canon -j1 (each corpus)
+    canon -j2 >= 1.8x canon -j1 (en and zh)
+    en-sentences: canon -j1 >= 2x charabia
+    en-tiny: canon -j2 >= 200,000 records/s
     alias lookup < 50 ms
 
 Timings are wall-clock; the report also gives CPU seconds (user + system of
@@ -43,6 +53,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -62,6 +73,10 @@ DEFAULT_VENV = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / 
 LOOKUP_NAME = "月之暗面"
 
 CORPORA = {"en": "bbc", "zh": "sighan-pku"}
+# Short-record corpora: name -> (source, bytes each record keeps or None).
+SHORT_CORPORA = {"en-sentences": ("bbc", None), "en-tiny": ("bbc", 30)}
+ALL_CORPORA = [*CORPORA, *SHORT_CORPORA]
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 TOOLS = ["canon -j1", "canon -j2", "charabia", "python"]
 
 
@@ -77,6 +92,7 @@ class Result:
     corpus: str
     tool: str
     mb: float
+    records_in: int = 0
     runs: list[Run] = field(default_factory=list)
     records_out: int = 0
     tokens_out: int = 0
@@ -90,6 +106,11 @@ class Result:
     def mbps(self) -> float | None:
         best = self.best
         return self.mb / best.wall if best else None
+
+    @property
+    def records_per_s(self) -> float | None:
+        best = self.best
+        return self.records_in / best.wall if best else None
 
     @property
     def mb_per_cpu_s(self) -> float | None:
@@ -137,8 +158,40 @@ def ensure_canon(path: Path | None) -> Path:
     return REPO / "target" / "release" / "canon"
 
 
-def build_corpora(corpus: Path, folder: Path, mb: float) -> dict[str, tuple[Path, float, int]]:
-    """Writes en.jsonl and zh.jsonl; returns name -> (path, MB of text, records)."""
+def sentences(text: str) -> list[str]:
+    """The sentences of `text`, as benches/stages.rs cuts them."""
+    out = []
+    for line in text.splitlines():
+        out.extend(part.strip() for part in SENTENCE_END.split(line))
+    return [s for s in out if s]
+
+
+def head(sentence: str, limit: int) -> str:
+    """The first `limit` bytes of `sentence`, cut after the last whole word."""
+    data = sentence.encode("utf-8")
+    if len(data) <= limit:
+        return sentence
+    cut = data[:limit].decode("utf-8", "ignore")
+    space = cut.rfind(" ")
+    return cut[:space] if space > 0 else cut
+
+
+def build_short_corpus(records: list[dict], path: Path, keep: int | None, count: int) -> tuple[float, int]:
+    """Writes `count` short records made from `records`; returns (MB of text, records)."""
+    pieces = [s if keep is None else head(s, keep)
+              for record in records for s in sentences(record.get("text", ""))]
+    text_bytes = 0
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(count):
+            piece = pieces[n % len(pieces)]
+            out.write(json.dumps({"id": f"s{n}", "text": piece}, ensure_ascii=False) + "\n")
+            text_bytes += len(piece.encode("utf-8"))
+    return text_bytes / 1e6, count
+
+
+def build_corpora(corpus: Path, folder: Path, mb: float, short_counts: dict[str, int],
+                  wanted: list[str]) -> dict[str, tuple[Path, float, int]]:
+    """Writes NAME.jsonl for each wanted corpus; returns name -> (path, MB of text, records)."""
     by_source: dict[str, list[dict]] = {source: [] for source in CORPORA.values()}
     with corpus.open(encoding="utf-8") as handle:
         for line in handle:
@@ -148,7 +201,17 @@ def build_corpora(corpus: Path, folder: Path, mb: float) -> dict[str, tuple[Path
                     by_source[record["source"]].append(record)
     target = int(mb * 1e6)
     built = {}
+    for name, (source, keep) in SHORT_CORPORA.items():
+        if name not in wanted:
+            continue
+        path = folder / f"{name}.jsonl"
+        text_mb, count = build_short_corpus(by_source[source], path, keep, short_counts[name])
+        built[name] = (path, text_mb, count)
+        log(f"corpus {name}: {count} records, {text_mb:.1f} MB of text, "
+            f"{path.stat().st_size / 1e6:.1f} MB file")
     for name, source in CORPORA.items():
+        if name not in wanted:
+            continue
         records = by_source[source]
         if not records:
             sys.exit(f"bench_compare: no records with source {source!r} in {corpus}")
@@ -241,8 +304,8 @@ def report(results: list[Result], lookup: list[float], header: list[str]) -> str
     lines = list(header)
     lines += [
         "",
-        "| corpus | tool | MB | seconds | MB/s | canon -j1 speed-up | -j2/-j1 | CPU s | MB/CPU-s | peak RSS MB | tokens/record |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| corpus | tool | MB | records | seconds | MB/s | records/s | canon -j1 speed-up | -j2/-j1 | CPU s | MB/CPU-s | peak RSS MB | tokens/record |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     by_key = {(r.corpus, r.tool): r for r in results}
     for r in results:
@@ -255,11 +318,12 @@ def report(results: list[Result], lookup: list[float], header: list[str]) -> str
                 scaling = r.mbps / base.mbps
         best = r.best
         if r.error:
-            lines.append(f"| {r.corpus} | {r.tool} | {r.mb:.1f} | failed: {r.error[:80]} | | | | | | | |")
+            lines.append(f"| {r.corpus} | {r.tool} | {r.mb:.1f} | {r.records_in} | failed: {r.error[:80]} | | | | | | | | |")
             continue
         per_record = r.tokens_out / r.records_out if r.records_out else None
         lines.append(
-            f"| {r.corpus} | {r.tool} | {r.mb:.1f} | {fmt(best.wall)} | {fmt(r.mbps, 1)} "
+            f"| {r.corpus} | {r.tool} | {r.mb:.1f} | {r.records_in} | {fmt(best.wall)} | {fmt(r.mbps, 1)} "
+            f"| {fmt(r.records_per_s, 0)} "
             f"| {fmt(speedup, 2, 'x')} | {fmt(scaling, 2, 'x')} | {fmt(best.cpu)} "
             f"| {fmt(r.mb_per_cpu_s, 1)} | {fmt(best.max_rss_mb, 0)} | {fmt(per_record, 0)} |"
         )
@@ -275,6 +339,10 @@ def report(results: list[Result], lookup: list[float], header: list[str]) -> str
         if r is None or r.error is not None:
             return None
         return r.mb_per_cpu_s if on_cpu else r.mbps
+
+    def records_per_s(corpus: str, tool: str) -> float | None:
+        r = by_key.get((corpus, tool))
+        return None if r is None or r.error is not None else r.records_per_s
 
     def verdict(value: float | None, ok) -> str:
         return "n/a" if value is None else ("PASS" if ok(value) else "MISS")
@@ -297,6 +365,12 @@ def report(results: list[Result], lookup: list[float], header: list[str]) -> str
         scaling = ratio(speed(corpus, "canon -j2"), speed(corpus, "canon -j1"))
         rows.append((f"{corpus}: canon -j2 >= 1.8x canon -j1", scaling, None,
                      lambda v: v >= 1.8, "x", 2))
+    rows.append(("en-sentences: canon -j1 >= 2x charabia",
+                 ratio(speed("en-sentences", "canon -j1"), speed("en-sentences", "charabia")),
+                 ratio(speed("en-sentences", "canon -j1", True), speed("en-sentences", "charabia", True)),
+                 lambda v: v >= 2, "x", 2))
+    rows.append(("en-tiny: canon -j2 >= 200,000 records/s", records_per_s("en-tiny", "canon -j2"), None,
+                 lambda v: v >= 200_000, " records/s", 0))
     median = statistics.median(lookup) * 1000 if lookup else None
     rows.append(("alias lookup median < 50 ms", median, None, lambda v: v < 50, " ms", 1))
 
@@ -328,7 +402,12 @@ def main() -> int:
     parser.add_argument("--lookup-runs", type=int, default=20, help="alias lookup runs (default 20)")
     parser.add_argument("--tools", default=",".join(TOOLS),
                         help=f"comma-separated subset of: {', '.join(TOOLS)}")
-    parser.add_argument("--corpora", default="en,zh", help="comma-separated subset of: en, zh")
+    parser.add_argument("--corpora", default=",".join(ALL_CORPORA),
+                        help=f"comma-separated subset of: {', '.join(ALL_CORPORA)} (default: all)")
+    parser.add_argument("--sentences", type=int, default=50_000,
+                        help="records of the en-sentences corpus (default 50,000)")
+    parser.add_argument("--tiny", type=int, default=1_000_000,
+                        help="records of the en-tiny corpus (default 1,000,000)")
     parser.add_argument("--aliases", type=Path,
                         help="extra alias table given to canon (--aliases) and to the Python peer "
                              "(default: canon's built-in table; the Python peer reads data/aliases/)")
@@ -345,7 +424,7 @@ def main() -> int:
         if tool not in TOOLS:
             parser.error(f"unknown tool {tool!r}")
     for corpus in corpora:
-        if corpus not in CORPORA:
+        if corpus not in ALL_CORPORA:
             parser.error(f"unknown corpus {corpus!r}")
     if not args.corpus.exists():
         parser.error(f"no corpus at {args.corpus}")
@@ -359,11 +438,12 @@ def main() -> int:
     try:
         load_before = os.getloadavg()
         started = datetime.datetime.now().astimezone()
-        built = build_corpora(args.corpus, workdir, args.mb)
+        built = build_corpora(args.corpus, workdir, args.mb,
+                              {"en-sentences": args.sentences, "en-tiny": args.tiny}, corpora)
         results = []
         for corpus in corpora:
-            path, mb, _ = built[corpus]
-            corpus_results = [Result(corpus, tool, mb) for tool in tools]
+            path, mb, records_in = built[corpus]
+            corpus_results = [Result(corpus, tool, mb, records_in) for tool in tools]
             results.extend(corpus_results)
             outputs = {tool: workdir / f"out-{corpus}-{tool.replace(' ', '')}.jsonl" for tool in tools}
             # Round-robin: run 1 of every tool, then run 2, ... A shared
@@ -383,7 +463,8 @@ def main() -> int:
                         continue
                     result.runs.append(run)
                     log(f"{corpus} {tool} run {attempt + 1}: {run.wall:.2f} s wall, "
-                        f"{run.cpu:.2f} s CPU, {mb / run.wall:.1f} MB/s")
+                        f"{run.cpu:.2f} s CPU, {mb / run.wall:.1f} MB/s, "
+                        f"{records_in / run.wall:,.0f} records/s")
             for tool, result in zip(tools, corpus_results):
                 if result.error is None:
                     result.records_out, result.tokens_out = count_output(outputs[tool])
@@ -420,7 +501,8 @@ def main() -> int:
             "canon": str(canon),
             "lookup_seconds": lookup,
             "results": [
-                {"corpus": r.corpus, "tool": r.tool, "mb": r.mb, "error": r.error,
+                {"corpus": r.corpus, "tool": r.tool, "mb": r.mb, "records_in": r.records_in,
+                 "error": r.error,
                  "records_out": r.records_out, "tokens_out": r.tokens_out,
                  "runs": [vars(run) for run in r.runs]}
                 for r in results
