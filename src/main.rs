@@ -2,7 +2,9 @@
 //! happens in the library's `commands` module.
 //!
 //! Exit codes: 0 success; 1 records rejected, names unknown or alias-table
-//! problems found; 2 usage errors and fatal errors.
+//! problems found; 2 usage errors, fatal errors and unreadable inputs. A
+//! closed standard output (`| head`) ends a command quietly, with the status
+//! of what was done until then (0 for the alias commands).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,7 +35,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Debug, Parser)]
 #[command(name = "canon", version, about, long_about = None)]
 #[command(
-    after_help = "Exit status: 0 success; 1 records rejected, names unknown or table problems; 2 usage or fatal error."
+    after_help = "Exit status: 0 success; 1 records rejected, names unknown or table problems; 2 usage or fatal error, or unreadable input paths (the rest is processed)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -173,6 +175,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(status) => ExitCode::from(status as u8),
+        // The reader of standard output went away: nothing is wrong.
+        Err(error)
+            if error
+                .downcast_ref::<canon::Error>()
+                .is_some_and(canon::Error::is_closed_pipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             let _ = writeln!(std::io::stderr(), "canon: {error:#}");
             ExitCode::from(2)

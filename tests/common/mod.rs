@@ -60,3 +60,29 @@ pub fn records(bytes: &[u8]) -> Vec<Value> {
         .map(|line| serde_json::from_str(line).expect("each output line is JSON"))
         .collect()
 }
+
+/// A path under `../shared` (data kept outside the repository), or `None`
+/// when it is missing: then a test skips loudly, except in CI (`CI` set),
+/// where missing shared data fails the run instead of passing it untested.
+pub fn shared_path(relative: &str) -> Option<std::path::PathBuf> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{} is missing, and CI needs it",
+        path.display()
+    );
+    eprintln!("SKIPPED: {} is not present", path.display());
+    None
+}
+
+/// Writes `bytes` to `name` in `dir` and returns the path as a string.
+pub fn write_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("test file written");
+    path.to_str().expect("test paths are UTF-8").to_string()
+}
