@@ -249,6 +249,17 @@ impl InFlight {
         true
     }
 
+    /// Waits while the batches in flight are over budget, so that the reader
+    /// does not read a record ahead (which may be huge) before it could go.
+    /// False when the run is being stopped.
+    fn wait_for_room(&self) -> bool {
+        let mut gate = self.lock();
+        while !gate.closed && gate.batches >= self.jobs && gate.bytes >= self.budget_bytes {
+            gate = self.changed.wait(gate).unwrap_or_else(|e| e.into_inner());
+        }
+        !gate.closed
+    }
+
     fn release(&self, bytes: usize) {
         let mut gate = self.lock();
         gate.bytes -= bytes;
@@ -408,6 +419,12 @@ struct Batcher<'a> {
 }
 
 impl Batcher<'_> {
+    /// Called before a record is read: when a new batch would start, waits
+    /// until there is room for it. False when the run is being stopped.
+    fn ready(&self) -> bool {
+        !self.items.is_empty() || self.in_flight.wait_for_room()
+    }
+
     /// Adds an item; returns false when the run is being stopped.
     fn push(&mut self, item: Item, input_drained: bool) -> bool {
         if let Item::Record(record) = &item {
@@ -479,6 +496,9 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
                 .size()
                 .filter(|_| input.compression == crate::decode::Compression::None)
                 .filter(|_| stream_encoding.is_none());
+            if !batcher.ready() {
+                return false;
+            }
             let mut bytes = Vec::new();
             let item = match read_document(&mut reader, max_bytes, size_hint, &mut bytes) {
                 Ok(read) => record(1, Layout::PlainText, bytes, read),
@@ -492,6 +512,9 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
             let mut line_no = 0;
             loop {
                 line_no += 1;
+                if !batcher.ready() {
+                    return false;
+                }
                 let mut bytes = Vec::new();
                 let item = match lines.next_line(&mut bytes) {
                     Ok(None) => return true,

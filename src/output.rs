@@ -362,7 +362,7 @@ pub fn check_outputs(inputs: &[Input], outputs: &[&Path], to_stdout: bool) -> Re
     // Outputs that do not exist yet can still name the same new file.
     for (i, &a) in outputs.iter().enumerate() {
         for &b in &outputs[i + 1..] {
-            if FileId::of_path(a).is_none() && same_new_path(a, b) {
+            if !a.exists() && same_new_path(a, b) {
                 return Err(Error::SameOutputs {
                     first: path_name(a),
                     second: path_name(b),

@@ -97,6 +97,17 @@ fn the_output_and_the_rejects_cannot_be_one_file() {
     let output = run(&["normalize", &input, "-o", out, "--rejects", out]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(out).unwrap(), "keep");
+    // Devices are not files that could be destroyed.
+    let bad = write_file(dir.path(), "bad.jsonl", b"oops\n");
+    let output = run(&[
+        "normalize",
+        &bad,
+        "-o",
+        "/dev/null",
+        "--rejects",
+        "/dev/null",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
 }
 
 #[test]

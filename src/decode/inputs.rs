@@ -44,15 +44,22 @@ pub struct FileId {
 }
 
 impl FileId {
-    /// The file `path` names (following symbolic links), if it exists.
+    /// The regular file `path` names (following symbolic links), if it
+    /// exists. Devices, FIFOs and folders have none: writing the output and
+    /// the rejects to `/dev/null`, or reading and writing one FIFO, destroys
+    /// no data.
     pub fn of_path(path: &Path) -> Option<FileId> {
         let metadata = std::fs::metadata(path).ok()?;
         Self::from_metadata(path, &metadata)
     }
 
-    /// The identity of the file whose `metadata` (taken through `path`) this is.
+    /// The identity of the regular file whose `metadata` (taken through
+    /// `path`) this is.
     #[cfg_attr(unix, allow(unused_variables))]
     pub fn from_metadata(path: &Path, metadata: &Metadata) -> Option<FileId> {
+        if !metadata.is_file() {
+            return None;
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
@@ -80,9 +87,6 @@ impl FileId {
         }
         .ok()?;
         let metadata = File::from(fd).metadata().ok()?;
-        if !metadata.is_file() {
-            return None;
-        }
         Self::from_metadata(Path::new("-"), &metadata)
     }
 
