@@ -111,7 +111,7 @@ fn the_output_and_the_rejects_cannot_be_one_file() {
 }
 
 #[test]
-fn standard_output_redirected_to_an_input_is_refused() {
+fn standard_streams_redirected_to_an_output_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let input = write_file(dir.path(), "x.jsonl", RECORDS.as_bytes());
     // `canon normalize x.jsonl >> x.jsonl` would read its own output forever.
@@ -127,6 +127,19 @@ fn standard_output_redirected_to_an_input_is_refused() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("refusing to write standard output"));
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), RECORDS);
+    // And the other way round: `canon normalize -o x.jsonl < x.jsonl`.
+    let output = canon()
+        .args(["normalize", "-o", &input])
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("it is the input -"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(std::fs::read_to_string(&input).unwrap(), RECORDS);
 }
 

@@ -11,6 +11,8 @@
 //! windows-1252 have about 15 %); the count keeps a short record with a
 //! stray control character or two from being called binary.
 
+use std::sync::OnceLock;
+
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 use crate::ascii;
@@ -38,6 +40,7 @@ pub fn binary_reason(text: &str) -> Option<String> {
 /// Suspicious characters, and characters other than whitespace, in `text`.
 fn census(text: &str) -> (usize, usize) {
     let bytes = text.as_bytes();
+    let classes = bmp_classes();
     let mut suspicious = 0;
     let mut counted = 0;
     let mut i = 0;
@@ -54,20 +57,40 @@ fn census(text: &str) -> (usize, usize) {
             i += 8;
             continue;
         }
+        // `text` is valid UTF-8: the lead byte gives the length.
         let lead = bytes[i];
-        // U+4000 to U+9FFF, most of Chinese text, are all assigned ideographs.
-        if (0xE4..=0xE9).contains(&lead) {
+        let (is_suspicious, is_whitespace) = match lead {
+            // U+4000 to U+9FFF, most of Chinese text, are all assigned ideographs.
+            0xE4..=0xE9 => {
+                i += 3;
+                (false, false)
+            }
+            0x00..0xE0 => {
+                let unit = if lead < 0x80 {
+                    u16::from(lead)
+                } else {
+                    u16::from(lead & 0x1F) << 6 | u16::from(bytes[i + 1] & 0x3F)
+                };
+                i += if lead < 0x80 { 1 } else { 2 };
+                (classes.suspicious.get(unit), classes.whitespace.get(unit))
+            }
+            0xE0..0xF0 => {
+                let unit = u16::from(lead & 0x0F) << 12
+                    | u16::from(bytes[i + 1] & 0x3F) << 6
+                    | u16::from(bytes[i + 2] & 0x3F);
+                i += 3;
+                (classes.suspicious.get(unit), classes.whitespace.get(unit))
+            }
+            _ => {
+                let c = text[i..].chars().next().expect("a character starts here");
+                i += c.len_utf8();
+                (is_suspicious(c), false)
+            }
+        };
+        if !is_whitespace {
             counted += 1;
-            i += 3;
-            continue;
+            suspicious += usize::from(is_suspicious);
         }
-        let c = text[i..].chars().next().expect("a character starts here");
-        i += c.len_utf8();
-        if c.is_whitespace() {
-            continue;
-        }
-        counted += 1;
-        suspicious += usize::from(is_suspicious(c));
     }
     (suspicious, counted)
 }
@@ -78,6 +101,42 @@ fn is_suspicious(c: char) -> bool {
             c.general_category(),
             GeneralCategory::Control | GeneralCategory::PrivateUse | GeneralCategory::Unassigned
         )
+}
+
+/// A bit per code point of the Basic Multilingual Plane.
+struct BmpSet(Box<[u64; 1024]>);
+
+impl BmpSet {
+    fn of(test: impl Fn(char) -> bool) -> BmpSet {
+        let mut bits = Box::new([0u64; 1024]);
+        for unit in 0..=u16::MAX {
+            if char::from_u32(u32::from(unit)).is_some_and(&test) {
+                bits[usize::from(unit >> 6)] |= 1 << (unit & 63);
+            }
+        }
+        BmpSet(bits)
+    }
+
+    #[inline]
+    fn get(&self, unit: u16) -> bool {
+        self.0[usize::from(unit >> 6)] >> (unit & 63) & 1 == 1
+    }
+}
+
+struct BmpClasses {
+    suspicious: BmpSet,
+    whitespace: BmpSet,
+}
+
+/// The classes of every BMP character, looked up once (16 KiB): a general
+/// category search per character of Chinese text would cost a few per cent
+/// of the whole run.
+fn bmp_classes() -> &'static BmpClasses {
+    static CLASSES: OnceLock<BmpClasses> = OnceLock::new();
+    CLASSES.get_or_init(|| BmpClasses {
+        suspicious: BmpSet::of(is_suspicious),
+        whitespace: BmpSet::of(char::is_whitespace),
+    })
 }
 
 #[cfg(test)]
