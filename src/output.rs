@@ -85,6 +85,8 @@ impl Output {
                     Some(parent) if !parent.as_os_str().is_empty() => parent,
                     _ => Path::new("."),
                 };
+                // Said plainly here rather than through the temporary name.
+                std::fs::metadata(folder).map_err(io_error)?;
                 let name = destination
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())

@@ -161,6 +161,29 @@ fn an_existing_output_is_replaced_only_by_a_complete_one() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+#[test]
+fn an_output_that_cannot_be_created_fails_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_file(dir.path(), "x.jsonl", RECORDS.as_bytes());
+    let out = dir.path().join("no/such/folder/out.jsonl");
+    let output = run(&["normalize", &input, "-o", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        format!(
+            "canon: {}: No such file or directory (os error 2)",
+            out.display()
+        )
+    );
+    let output = run(&["normalize", &input, "-o", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("is a folder"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn a_full_device_fails_the_run_with_a_message() {
