@@ -7,14 +7,17 @@
 For each language, record size S (MiB of UTF-8 text) and job count J, a JSON
 Lines file of --records records of S MiB each is normalized with
 `canon normalize FILE --jobs J --quiet -o /dev/null`, and the peak resident
-memory of the process (ru_maxrss from wait4) is taken. Also measured: one
+memory of the process (GNU time's %M) is taken. Also measured: one
 plain-text file of S MiB without a newline (the whole file is one record),
 and the same JSON Lines file with `--max-bytes` below S and `--rejects`
 (every record rejected: what a reject costs).
 
 The text is built from the benchmark corpus (../shared/corpus/bench-mixed.jsonl:
 BBC news for en, PKU news for zh) when it exists, else from a built-in
-English/Chinese pattern, repeated until the record reaches S MiB.
+English/Chinese pattern, repeated until the record reaches S MiB. Digits are
+left out of the Chinese text: joining numbers with their units (2001年) is
+still quadratic in the tokens of a record (issue 12, linear time), which
+would make a 10 MiB record take hours; this script measures memory.
 
 The report gives, for each run, the peak RSS, the baseline (canon on a
 one-line input) and the bytes per byte of record held per in-flight record:
@@ -43,6 +46,7 @@ FALLBACK = {
     "zh": "月之暗面今天发布了新的大模型，字节跳动和阿里巴巴也在加快研发。",
 }
 MIB = 1 << 20
+TIME = "/usr/bin/time"
 
 
 def log(message: str) -> None:
@@ -50,13 +54,18 @@ def log(message: str) -> None:
 
 
 def peak_rss(cmd: list[str]) -> tuple[int, int]:
-    """Runs `cmd`; returns (exit status, peak RSS in bytes)."""
-    with open(os.devnull, "wb") as null:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=null, stderr=null)
-        _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    # ru_maxrss is in KiB on Linux.
-    return proc.returncode, usage.ru_maxrss * 1024
+    """Runs `cmd` under GNU time; returns (exit status, peak RSS in bytes).
+
+    Not wait4's ru_maxrss: Linux carries the high-water RSS of the process
+    that execs into the new program, so a child of this (large) Python
+    process would report at least Python's own size.
+    """
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        with open(os.devnull, "wb") as null:
+            subprocess.run([TIME, "-f", "%x %M", "-o", report.name, *cmd],
+                           stdin=subprocess.DEVNULL, stdout=null, stderr=null)
+        status, kib = report.read().split()[-2:]
+    return int(status), int(kib) * 1024
 
 
 def text_of(lang: str, corpus: Path) -> str:
@@ -72,7 +81,10 @@ def text_of(lang: str, corpus: Path) -> str:
     if not pieces:
         log(f"bench_memory: {corpus} has no {lang} text; using a built-in pattern")
         pieces = [FALLBACK[lang]]
-    return "\n\n".join(pieces)
+    text = "\n\n".join(pieces)
+    if lang == "zh":
+        text = "".join(c for c in text if not c.isdigit() and c not in "〇一二三四五六七八九十百千万亿○")
+    return text
 
 
 def record_text(seed: str, size_bytes: int) -> str:
@@ -94,6 +106,8 @@ def main() -> int:
     args = parser.parse_args()
     if not args.canon.exists():
         sys.exit(f"bench_memory: no canon binary at {args.canon} (cargo build --release)")
+    if not Path(TIME).exists():
+        sys.exit(f"bench_memory: needs GNU time at {TIME} (apt-get install time)")
     canon = str(args.canon)
     sizes = [int(s) for s in args.sizes.split(",")]
     jobs_list = [int(j) for j in args.jobs.split(",")]

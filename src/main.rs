@@ -77,10 +77,12 @@ struct NormalizeCli {
     /// Reject records larger than this (bytes; K, M and G suffixes allowed).
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value_t = DEFAULT_MAX_BYTES)]
     max_bytes: u64,
-    /// Write rejected records, with file, line and reason, to this JSON Lines file.
+    /// Write rejected records (file, line, reason, the first 4 KiB, length
+    /// and SHA-256) to this JSON Lines file, which appears when the run ends.
     #[arg(long, value_name = "FILE")]
     rejects: Option<PathBuf>,
-    /// Write output to FILE instead of standard output (.gz and .zst compress).
+    /// Write output to FILE instead of standard output (.gz and .zst
+    /// compress); FILE appears, or is replaced, only when the run succeeded.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
     /// No progress bar and no summary line on standard error.
