@@ -5,7 +5,6 @@
 //! problems found; 2 usage errors and fatal errors (returned as `Err`).
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -13,7 +12,8 @@ use serde_json::json;
 
 use crate::aliases::{AliasTable, Kind, Lookup, TableSource};
 use crate::corpus::{self, CorpusOptions, Observer, Reject, Summary};
-use crate::decode::expand_inputs;
+use crate::decode::{Compression, Input, SkippedPath, expand_inputs};
+use crate::output::{self, Output};
 use crate::pipeline::Canon;
 use crate::{Error, Result};
 
@@ -24,6 +24,22 @@ pub enum Status {
     Success = 0,
     /// Some records were rejected, names were unknown or a table has problems.
     Problems = 1,
+    /// Some input paths could not be read; the others were processed and
+    /// the outputs written (grep's behaviour).
+    UnreadableInputs = 2,
+}
+
+impl Status {
+    /// The status of a `normalize` run that produced `summary`.
+    fn of_run(summary: &Summary) -> Status {
+        if summary.unreadable_paths > 0 {
+            Status::UnreadableInputs
+        } else if summary.rejected > 0 {
+            Status::Problems
+        } else {
+            Status::Success
+        }
+    }
 }
 
 /// Loads the default alias table plus user tables, or fails listing every error.
@@ -57,6 +73,13 @@ pub struct NormalizeArgs {
 }
 
 /// `canon normalize`: runs the pipeline over the inputs.
+///
+/// Outputs are refused before anything is written when one of them is an
+/// input; they are written atomically (see [`crate::output`]). Unreadable
+/// input paths are reported on `stderr` as `canon: PATH: reason` and the
+/// rest is processed ([`Status::UnreadableInputs`]). When the reader of
+/// standard output goes away (`| head`), the run stops quietly, with the
+/// status of what was read until then.
 pub fn normalize(
     args: &NormalizeArgs,
     stdout: &mut dyn Write,
@@ -69,87 +92,64 @@ pub fn normalize(
         }
     }
     let canon = Canon::with_options(table, args.analyze);
-    let inputs = expand_inputs(&args.inputs, args.layout)?;
+    let inputs = expand_inputs(&args.inputs, args.layout);
+    let output_paths: Vec<&Path> = [&args.output, &args.rejects]
+        .into_iter()
+        .flatten()
+        .map(PathBuf::as_path)
+        .collect();
+    output::check_outputs(&inputs, &output_paths, args.output.is_none())?;
+    if !output_paths.is_empty() {
+        output::remove_temporary_files_on_signals()?;
+    }
     let total_bytes: Option<u64> = inputs
         .iter()
-        .map(|i| {
-            (i.compression == crate::decode::Compression::None)
-                .then(|| i.size())
-                .flatten()
+        .map(|input| match input {
+            Input::File(file) => (file.compression == Compression::None)
+                .then(|| file.size())
+                .flatten(),
+            Input::Skipped(_) => Some(0),
         })
         .sum();
+    let rejects = args.rejects.as_deref().map(Output::create).transpose()?;
+    let mut out_file = args.output.as_deref().map(Output::create).transpose()?;
     let mut observer = StderrObserver {
         stderr,
-        rejects: match &args.rejects {
-            Some(path) => Some(create_output(path)?),
-            None => None,
-        },
-        rejects_path: args.rejects.clone(),
+        rejects,
         progress: (!args.quiet && std::io::stderr().is_terminal())
             .then(|| progress_bar(total_bytes)),
         quiet: args.quiet,
     };
-    let summary = match &args.output {
-        Some(path) => {
-            let mut out = create_output(path)?;
-            let summary = corpus::run(&canon, &inputs, &args.corpus, &mut out, &mut observer)?;
-            out.flush().map_err(|source| Error::Io {
-                path: path.clone(),
-                cause: source,
-            })?;
-            drop(out);
-            summary
-        }
+    let (summary, outcome) = match &mut out_file {
+        Some(out) => corpus::run(&canon, &inputs, &args.corpus, out, &mut observer),
         None => {
             let mut out = BufWriter::with_capacity(1 << 16, stdout);
-            let summary = corpus::run(&canon, &inputs, &args.corpus, &mut out, &mut observer)?;
-            out.flush().map_err(Error::Output)?;
-            summary
+            let (summary, outcome) =
+                corpus::run(&canon, &inputs, &args.corpus, &mut out, &mut observer);
+            let flushed = out.flush().map_err(Error::Output);
+            (summary, outcome.and(flushed))
         }
     };
     if let Some(bar) = &observer.progress {
         bar.finish_and_clear();
     }
-    if let Some(mut rejects) = observer.rejects.take() {
-        let path = args.rejects.clone().unwrap_or_default();
-        rejects.flush().map_err(|source| Error::Io {
-            path,
-            cause: source,
-        })?;
+    let rejects = observer.rejects.take();
+    match outcome {
+        Ok(()) => {}
+        // The reader of standard output went away (`| head`): the job is
+        // done as far as it wanted. The rejects of what was read are kept.
+        Err(error) if error.is_closed_pipe() => {
+            output::commit(rejects.into_iter().collect())?;
+            return Ok(Status::of_run(&summary));
+        }
+        // Outputs are dropped unfinished: their temporary files go.
+        Err(error) => return Err(error),
     }
+    output::commit(out_file.into_iter().chain(rejects).collect())?;
     if !args.quiet {
         let _ = writeln!(observer.stderr, "{summary}");
     }
-    Ok(if summary.rejected > 0 {
-        Status::Problems
-    } else {
-        Status::Success
-    })
-}
-
-/// Creates an output file, compressed with gzip or zstd when its name ends in
-/// `.gz` or `.zst`.
-fn create_output(path: &Path) -> Result<Box<dyn Write + Send>> {
-    let io_error = |source| Error::Io {
-        path: path.to_path_buf(),
-        cause: source,
-    };
-    let file = BufWriter::with_capacity(1 << 16, File::create(path).map_err(io_error)?);
-    let name = path.to_string_lossy();
-    Ok(if name.ends_with(".gz") {
-        Box::new(flate2::write::GzEncoder::new(
-            file,
-            flate2::Compression::default(),
-        ))
-    } else if name.ends_with(".zst") {
-        Box::new(
-            zstd::stream::write::Encoder::new(file, 3)
-                .map_err(io_error)?
-                .auto_finish(),
-        )
-    } else {
-        Box::new(file)
-    })
+    Ok(Status::of_run(&summary))
 }
 
 fn progress_bar(total_bytes: Option<u64>) -> indicatif::ProgressBar {
@@ -171,10 +171,22 @@ fn progress_bar(total_bytes: Option<u64>) -> indicatif::ProgressBar {
 
 struct StderrObserver<'a> {
     stderr: &'a mut dyn Write,
-    rejects: Option<Box<dyn Write + Send>>,
-    rejects_path: Option<PathBuf>,
+    rejects: Option<Output>,
     progress: Option<indicatif::ProgressBar>,
     quiet: bool,
+}
+
+impl StderrObserver<'_> {
+    fn message(&mut self, message: &dyn std::fmt::Display) {
+        match &self.progress {
+            Some(bar) => bar.suspend(|| {
+                let _ = writeln!(self.stderr, "{message}");
+            }),
+            None => {
+                let _ = writeln!(self.stderr, "{message}");
+            }
+        }
+    }
 }
 
 impl Observer for StderrObserver<'_> {
@@ -182,29 +194,30 @@ impl Observer for StderrObserver<'_> {
         // With --quiet and a rejects file, the file is the report: a wrapper
         // that never drains standard error must not stall on it.
         if !(self.quiet && self.rejects.is_some()) {
-            match &self.progress {
-                Some(bar) => bar.suspend(|| {
-                    let _ = writeln!(self.stderr, "{reject}");
-                }),
-                None => {
-                    let _ = writeln!(self.stderr, "{reject}");
-                }
-            }
+            self.message(reject);
         }
         if let Some(rejects) = &mut self.rejects {
             rejects
                 .write_all(&reject.to_json_line())
-                .map_err(|source| Error::Io {
-                    path: self.rejects_path.clone().unwrap_or_default(),
-                    cause: source,
+                .map_err(|cause| Error::Io {
+                    path: rejects.path().to_path_buf(),
+                    cause,
                 })?;
         }
         Ok(())
     }
 
+    fn skipped(&mut self, skipped: &SkippedPath) {
+        // Lost data is reported even with --quiet, as grep does.
+        if skipped.kind.is_error() || !self.quiet {
+            self.message(&format_args!("canon: {skipped}"));
+        }
+    }
+
     fn progress(&mut self, summary: &Summary) {
-        // Rejects reach their file batch by batch, so it can be followed
-        // during a long run and survives a killed process.
+        // A rejects file written directly (a FIFO, /dev/stderr) gets its
+        // lines batch by batch; one written beside its name appears whole
+        // at the end.
         if let Some(rejects) = &mut self.rejects {
             let _ = rejects.flush();
         }

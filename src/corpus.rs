@@ -3,23 +3,27 @@
 //!
 //! A reader thread cuts the inputs into batches of records; `jobs` workers
 //! analyze batches; the calling thread writes results in batch order. Channels
-//! between them are bounded, so memory stays flat however large the corpus.
-//! A batch is closed early whenever the reader would otherwise wait for input,
-//! so a pipe sees each line's output as soon as it is computed.
+//! between them are bounded, and so are the bytes of the batches in flight
+//! (read and not yet written): a batch larger than the budget (one huge
+//! record) is let in only while fewer than `jobs` batches are in flight, so
+//! memory stays flat however large the corpus and its records. A batch is
+//! closed early whenever the reader would otherwise wait for input, so a pipe
+//! sees each line's output as soon as it is computed.
 //!
 //! Every record read ends as exactly one output line or one [`Reject`].
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{BufReader, Write};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, bounded};
-use serde_json::{Map, Value};
 
+use crate::decode::utf16::transcode_utf16;
 use crate::decode::{
-    InputFile, Layout, LineReader, RawRecord, decode_text, is_blank_line, read_document,
+    EncodingNote, Input, InputFile, Layout, LineReader, ReadRecord, Record, SkippedPath,
+    binary_reason, decode_text, is_blank_line, parse_json_record, read_document,
 };
 use crate::pipeline::Canon;
 use crate::write::{WriteOptions, write_record};
@@ -53,46 +57,7 @@ impl Default for CorpusOptions {
 /// runaway line cannot exhaust memory.
 pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
-/// A record that produced no output, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reject {
-    /// The input it came from.
-    pub file: Arc<str>,
-    /// 1-based line (for plain-text documents, 1; for an unreadable input, 0).
-    pub line: u64,
-    /// Why it was rejected.
-    pub reason: String,
-    /// The record's bytes as read (a prefix when `truncated`).
-    pub raw: Vec<u8>,
-    /// Whether `raw` is only the first `--max-bytes` bytes.
-    pub truncated: bool,
-}
-
-impl fmt::Display for Reject {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.reason)
-    }
-}
-
-impl Reject {
-    /// The reject as one JSON line for a rejects file: where it came from,
-    /// why, and the record itself.
-    pub fn to_json_line(&self) -> Vec<u8> {
-        let raw = String::from_utf8_lossy(&self.raw);
-        let mut value = serde_json::json!({
-            "file": &*self.file,
-            "line": self.line,
-            "reason": self.reason,
-            "raw": raw,
-        });
-        if self.truncated {
-            value["truncated"] = Value::Bool(true);
-        }
-        let mut line = serde_json::to_vec(&value).expect("reject serializes");
-        line.push(b'\n');
-        line
-    }
-}
+pub use crate::reject::Reject;
 
 /// What a run did, for the summary line and the exit status.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -113,6 +78,15 @@ pub struct Summary {
     pub mentions: u64,
     /// Terms longer than [`crate::pipeline::MAX_TERM_BYTES`], written as pieces.
     pub split_terms: u64,
+    /// Input paths that could not be read (their data is missing).
+    pub unreadable_paths: u64,
+    /// Paths skipped without loss: symbolic link loops, dangling links,
+    /// files that are not regular files inside walked folders.
+    pub skipped_paths: u64,
+    /// Output records whose text was decoded from several encodings.
+    pub mixed_encodings: u64,
+    /// Output records with an `encoding_warning`.
+    pub doubtful_encodings: u64,
     /// Wall-clock time.
     pub elapsed: Duration,
 }
@@ -142,8 +116,17 @@ impl fmt::Display for Summary {
             },
             self.mentions
         )?;
-        if self.blank_lines > 0 {
-            write!(f, "; {} blank lines skipped", self.blank_lines)?;
+        let extras = [
+            (self.blank_lines, "blank lines skipped"),
+            (self.unreadable_paths, "unreadable input paths"),
+            (self.skipped_paths, "paths skipped (links or special files)"),
+            (self.mixed_encodings, "records with mixed encodings"),
+            (self.doubtful_encodings, "records with doubtful encodings"),
+        ];
+        for (count, what) in extras {
+            if count > 0 {
+                write!(f, "; {count} {what}")?;
+            }
         }
         if self.split_terms > 0 {
             write!(
@@ -157,37 +140,69 @@ impl fmt::Display for Summary {
     }
 }
 
-/// Observes a run as it goes: rejects as they are found (in input order) and
-/// progress after every batch.
+/// Observes a run as it goes: rejects and skipped paths as they are met (in
+/// input order) and progress after every batch.
 pub trait Observer {
     /// A record was rejected.
     fn reject(&mut self, reject: &Reject) -> Result<()>;
+    /// An input path was skipped.
+    fn skipped(&mut self, _skipped: &SkippedPath) {}
     /// A batch was written; `summary` holds the totals so far.
     fn progress(&mut self, _summary: &Summary) {}
+}
+
+/// One record's bytes as read, before decoding.
+#[derive(Debug, Clone)]
+struct RawRecord {
+    /// The input it came from.
+    file: Arc<str>,
+    /// 1-based line number (1 for a plain-text document).
+    line: u64,
+    /// How to read the bytes.
+    layout: Layout,
+    /// The bytes, without the line terminator; only the head when `oversized`.
+    bytes: Vec<u8>,
+    /// What was read: the full length, and the hash when it was too large.
+    read: ReadRecord,
+    /// The encoding the whole stream was transcoded from (UTF-16).
+    stream_encoding: Option<&'static str>,
 }
 
 enum Item {
     Record(RawRecord),
     Reject(Reject),
+    Skipped(SkippedPath),
     Blank,
+}
+
+/// What the writer reports, in input order.
+enum Event {
+    Reject(Reject),
+    Skipped(SkippedPath),
 }
 
 struct Batch {
     seq: u64,
+    /// Record bytes, as counted against the in-flight budget.
+    bytes: usize,
     items: Vec<Item>,
 }
 
 #[derive(Default)]
 struct BatchResult {
     seq: u64,
+    bytes: usize,
     output: Vec<u8>,
-    rejects: Vec<Reject>,
+    events: Vec<Event>,
     records_out: u64,
+    rejected: u64,
     blank_lines: u64,
     bytes_in: u64,
     languages: Vec<&'static str>,
     mentions: u64,
     split_terms: u64,
+    mixed_encodings: u64,
+    doubtful_encodings: u64,
 }
 
 const BATCH_BYTES: usize = 512 * 1024;
@@ -195,18 +210,102 @@ const BATCH_RECORDS: usize = 1024;
 /// The largest output buffer kept for reuse: a few times an ordinary
 /// batch's output.
 const MAX_SPARE_BUFFER: usize = 16 * BATCH_BYTES;
+/// Bytes of batches in flight per worker: room for ordinary batches to
+/// queue up on both sides of the workers.
+const IN_FLIGHT_BYTES_PER_JOB: usize = 6 * BATCH_BYTES;
+
+/// Counts the batches read and not yet written, and holds the reader back
+/// while they are over budget.
+struct InFlight {
+    gate: Mutex<Gate>,
+    changed: Condvar,
+    budget_bytes: usize,
+    jobs: usize,
+}
+
+#[derive(Default)]
+struct Gate {
+    bytes: usize,
+    batches: usize,
+    closed: bool,
+}
+
+impl InFlight {
+    fn new(jobs: usize) -> InFlight {
+        InFlight {
+            gate: Mutex::default(),
+            changed: Condvar::new(),
+            budget_bytes: jobs * IN_FLIGHT_BYTES_PER_JOB,
+            jobs,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Gate> {
+        self.gate.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits until a batch of `bytes` may go: it fits the budget, or fewer
+    /// batches than workers are in flight (so no worker starves behind a
+    /// huge record). False when the run is being stopped.
+    fn admit(&self, bytes: usize) -> bool {
+        let mut gate = self.lock();
+        while !gate.closed && gate.batches >= self.jobs && gate.bytes + bytes > self.budget_bytes {
+            gate = self.changed.wait(gate).unwrap_or_else(|e| e.into_inner());
+        }
+        if gate.closed {
+            return false;
+        }
+        gate.bytes += bytes;
+        gate.batches += 1;
+        true
+    }
+
+    /// Waits while the batches in flight are over budget, so that the reader
+    /// does not read a record ahead (which may be huge) before it could go.
+    /// False when the run is being stopped.
+    fn wait_for_room(&self) -> bool {
+        let mut gate = self.lock();
+        while !gate.closed && gate.batches >= self.jobs && gate.bytes >= self.budget_bytes {
+            gate = self.changed.wait(gate).unwrap_or_else(|e| e.into_inner());
+        }
+        !gate.closed
+    }
+
+    fn release(&self, bytes: usize) {
+        let mut gate = self.lock();
+        gate.bytes -= bytes;
+        gate.batches -= 1;
+        self.changed.notify_all();
+    }
+
+    fn close(&self) {
+        self.lock().closed = true;
+        self.changed.notify_all();
+    }
+}
+
+/// Closes the gate when the writer stops, however it stops.
+struct CloseOnDrop<'a>(&'a InFlight);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
 
 /// Runs `canon` over `inputs`, writing output lines to `out` in input order.
 ///
-/// Rejects go to `observer`; I/O errors on the output stop the run. Input
-/// errors do not: an unreadable file or a read error mid-file becomes a reject.
+/// Rejects and skipped paths go to `observer`; I/O errors on the output stop
+/// the run. Input errors do not: a read error mid-file becomes a reject, an
+/// input that cannot be opened a skipped path. Returns the totals of what
+/// was written, also when an error stopped the run, and the error.
 pub fn run(
     canon: &Canon,
-    inputs: &[InputFile],
+    inputs: &[Input],
     options: &CorpusOptions,
     out: &mut dyn Write,
     observer: &mut dyn Observer,
-) -> Result<Summary> {
+) -> (Summary, Result<()>) {
     let started = Instant::now();
     let jobs = options.jobs.max(1);
     let (batch_tx, batch_rx) = bounded::<Batch>(jobs * 2);
@@ -214,9 +313,11 @@ pub fn run(
     // Output buffers written out go back to the workers: a fresh buffer of a
     // few MB per batch would cost page faults and zeroing every time.
     let (spare_tx, spare_rx) = bounded::<Vec<u8>>(jobs * 4);
+    let in_flight = InFlight::new(jobs);
     let mut summary = Summary::default();
     let outcome = std::thread::scope(|scope| {
-        scope.spawn(move || read_batches(inputs, options.max_bytes, batch_tx));
+        let in_flight = &in_flight;
+        scope.spawn(move || read_batches(inputs, options.max_bytes, batch_tx, in_flight));
         for _ in 0..jobs {
             let batch_rx = batch_rx.clone();
             let result_tx = result_tx.clone();
@@ -226,17 +327,28 @@ pub fn run(
         drop(batch_rx);
         drop(result_tx);
         drop(spare_rx);
-        // On an output error `result_rx` is dropped on return, which makes the
-        // workers and then the reader stop, so the scope can end.
-        write_in_order(result_rx, spare_tx, out, observer, &mut summary, started)
+        // On an output error `result_rx` is dropped on return and the gate
+        // closed, which makes the workers and then the reader stop, so the
+        // scope can end.
+        let _close = CloseOnDrop(in_flight);
+        write_in_order(
+            result_rx,
+            spare_tx,
+            in_flight,
+            out,
+            observer,
+            &mut summary,
+            started,
+        )
     });
     summary.elapsed = started.elapsed();
-    outcome.map(|()| summary)
+    (summary, outcome)
 }
 
 fn write_in_order(
     results: Receiver<BatchResult>,
     spare_buffers: Sender<Vec<u8>>,
+    in_flight: &InFlight,
     out: &mut dyn Write,
     observer: &mut dyn Observer,
     summary: &mut Summary,
@@ -250,22 +362,35 @@ fn write_in_order(
             next += 1;
             out.write_all(&result.output).map_err(Error::Output)?;
             out.flush().map_err(Error::Output)?;
+            in_flight.release(result.bytes);
             // A full pool, or workers that are gone, just drop the buffer;
             // so is the buffer of an exceptionally large batch, which would
             // otherwise hold its memory for the rest of the run.
             if result.output.capacity() <= MAX_SPARE_BUFFER {
                 let _ = spare_buffers.try_send(result.output);
             }
-            for reject in &result.rejects {
-                observer.reject(reject)?;
+            for event in &result.events {
+                match event {
+                    Event::Reject(reject) => observer.reject(reject)?,
+                    Event::Skipped(skipped) => {
+                        if skipped.kind.is_error() {
+                            summary.unreadable_paths += 1;
+                        } else {
+                            summary.skipped_paths += 1;
+                        }
+                        observer.skipped(skipped);
+                    }
+                }
             }
             summary.records_out += result.records_out;
-            summary.rejected += result.rejects.len() as u64;
-            summary.records_in += result.records_out + result.rejects.len() as u64;
+            summary.rejected += result.rejected;
+            summary.records_in += result.records_out + result.rejected;
             summary.blank_lines += result.blank_lines;
             summary.bytes_in += result.bytes_in;
             summary.mentions += result.mentions;
             summary.split_terms += result.split_terms;
+            summary.mixed_encodings += result.mixed_encodings;
+            summary.doubtful_encodings += result.doubtful_encodings;
             for lang in result.languages {
                 *summary.languages.entry(lang).or_default() += 1;
             }
@@ -277,29 +402,41 @@ fn write_in_order(
 }
 
 /// Sends batches of records read from `inputs`; stops early if nobody listens.
-fn read_batches(inputs: &[InputFile], max_bytes: u64, batches: Sender<Batch>) {
+fn read_batches(inputs: &[Input], max_bytes: u64, batches: Sender<Batch>, in_flight: &InFlight) {
     let mut batcher = Batcher {
         tx: batches,
+        in_flight,
         seq: 0,
         items: Vec::new(),
         bytes: 0,
     };
     for input in inputs {
-        if !read_input(input, max_bytes, &mut batcher) {
+        let going_on = match input {
+            Input::File(file) => read_input(file, max_bytes, &mut batcher),
+            Input::Skipped(skipped) => batcher.push(Item::Skipped(skipped.clone()), false),
+        };
+        if !going_on {
             return;
         }
     }
     batcher.flush();
 }
 
-struct Batcher {
+struct Batcher<'a> {
     tx: Sender<Batch>,
+    in_flight: &'a InFlight,
     seq: u64,
     items: Vec<Item>,
     bytes: usize,
 }
 
-impl Batcher {
+impl Batcher<'_> {
+    /// Called before a record is read: when a new batch would start, waits
+    /// until there is room for it. False when the run is being stopped.
+    fn ready(&self) -> bool {
+        !self.items.is_empty() || self.in_flight.wait_for_room()
+    }
+
     /// Adds an item; returns false when the run is being stopped.
     fn push(&mut self, item: Item, input_drained: bool) -> bool {
         if let Item::Record(record) = &item {
@@ -316,41 +453,68 @@ impl Batcher {
         if self.items.is_empty() {
             return true;
         }
+        if !self.in_flight.admit(self.bytes) {
+            return false;
+        }
         let batch = Batch {
             seq: self.seq,
+            bytes: std::mem::take(&mut self.bytes),
             items: std::mem::take(&mut self.items),
         };
         self.seq += 1;
-        self.bytes = 0;
         self.tx.send(batch).is_ok()
     }
 }
 
 fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool {
-    let reject = |line: u64, reason: String| {
-        Item::Reject(Reject {
+    let read_error = |line: u64, error: std::io::Error| {
+        Item::Reject(Reject::of_record(
+            input.name.clone(),
+            line,
+            format!("read error: {error}"),
+            b"",
+        ))
+    };
+    let reader = match input.open() {
+        Ok(reader) => reader,
+        Err(error) => {
+            let skipped = SkippedPath {
+                name: input.name.clone(),
+                reason: error.to_string(),
+                kind: crate::decode::SkipKind::Unreadable,
+            };
+            return batcher.push(Item::Skipped(skipped), true);
+        }
+    };
+    let (mut reader, stream_encoding) = match transcode_utf16(reader) {
+        Ok((reader, encoding)) => (reader, encoding.map(|e| e.name())),
+        Err(error) => return batcher.push(read_error(1, error), true),
+    };
+    let record = |line: u64, layout: Layout, bytes: Vec<u8>, read: ReadRecord| {
+        Item::Record(RawRecord {
             file: input.name.clone(),
             line,
-            reason,
-            raw: Vec::new(),
-            truncated: false,
+            layout,
+            bytes,
+            read,
+            stream_encoding,
         })
-    };
-    let mut reader = match input.open() {
-        Ok(reader) => reader,
-        Err(error) => return batcher.push(reject(0, format!("cannot read input: {error}")), true),
     };
     match input.layout {
         Layout::PlainText => {
-            let item = match read_document(&mut reader, max_bytes) {
-                Ok((bytes, size)) => Item::Record(RawRecord {
-                    file: input.name.clone(),
-                    line: 1,
-                    layout: Layout::PlainText,
-                    oversized: (size > max_bytes).then_some(size),
-                    bytes,
-                }),
-                Err(error) => reject(1, format!("cannot read input: {error}")),
+            // The size on disk is the document's size only when the bytes
+            // are read as they are.
+            let size_hint = input
+                .size()
+                .filter(|_| input.compression == crate::decode::Compression::None)
+                .filter(|_| stream_encoding.is_none());
+            if !batcher.ready() {
+                return false;
+            }
+            let mut bytes = Vec::new();
+            let item = match read_document(&mut reader, max_bytes, size_hint, &mut bytes) {
+                Ok(read) => record(1, Layout::PlainText, bytes, read),
+                Err(error) => read_error(1, error),
             };
             batcher.push(item, false)
         }
@@ -360,20 +524,17 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
             let mut line_no = 0;
             loop {
                 line_no += 1;
+                if !batcher.ready() {
+                    return false;
+                }
                 let mut bytes = Vec::new();
                 let item = match lines.next_line(&mut bytes) {
                     Ok(None) => return true,
-                    Ok(Some(_)) if is_blank_line(&bytes) => Item::Blank,
-                    Ok(Some(size)) => Item::Record(RawRecord {
-                        file: input.name.clone(),
-                        line: line_no,
-                        layout: Layout::JsonLines,
-                        oversized: (size > max_bytes).then_some(size),
-                        bytes,
-                    }),
-                    Err(error) => {
-                        return batcher.push(reject(line_no, format!("read error: {error}")), true);
+                    Ok(Some(read)) if read.oversized_sha256.is_none() && is_blank_line(&bytes) => {
+                        Item::Blank
                     }
+                    Ok(Some(read)) => record(line_no, Layout::JsonLines, bytes, read),
+                    Err(error) => return batcher.push(read_error(line_no, error), true),
                 };
                 if !batcher.push(item, lines.buffer_is_empty()) {
                     return false;
@@ -393,30 +554,29 @@ fn analyze_batches(
     for batch in batches {
         // Output runs about four times the input (the text twice, tokens,
         // entities); reserving it up front saves copying it while it grows.
-        let input_bytes: usize = batch
-            .items
-            .iter()
-            .map(|item| match item {
-                Item::Record(record) => record.bytes.len(),
-                _ => 0,
-            })
-            .sum();
+        // A huge record reserves its own line when it is written.
         let mut output = spare_buffers.try_recv().unwrap_or_default();
         output.clear();
-        output.reserve(input_bytes * 4);
+        output.reserve((batch.bytes * 4).min(MAX_SPARE_BUFFER));
         let mut result = BatchResult {
             seq: batch.seq,
+            bytes: batch.bytes,
             output,
             ..BatchResult::default()
         };
         for item in batch.items {
             match item {
                 Item::Blank => result.blank_lines += 1,
-                Item::Reject(reject) => result.rejects.push(reject),
+                Item::Reject(reject) => {
+                    result.rejected += 1;
+                    result.events.push(Event::Reject(reject));
+                }
+                Item::Skipped(skipped) => result.events.push(Event::Skipped(skipped)),
                 Item::Record(record) => {
-                    result.bytes_in += record.oversized.unwrap_or(record.bytes.len() as u64);
+                    result.bytes_in += record.read.len_bytes;
                     if let Err(reject) = analyze_record(canon, options, record, &mut result) {
-                        result.rejects.push(reject);
+                        result.rejected += 1;
+                        result.events.push(Event::Reject(reject));
                     }
                 }
             }
@@ -433,85 +593,50 @@ fn analyze_record(
     record: RawRecord,
     result: &mut BatchResult,
 ) -> Result<(), Reject> {
-    let reject = |record: RawRecord, reason: String| Reject {
-        file: record.file,
-        line: record.line,
-        reason,
-        truncated: record.oversized.is_some(),
-        raw: record.bytes,
-    };
-    if let Some(size) = record.oversized {
+    let RawRecord {
+        file,
+        line,
+        layout,
+        bytes,
+        read,
+        stream_encoding,
+    } = record;
+    let reject = |reason: String| Reject::of_record(file.clone(), line, reason, &bytes);
+    if let Some(sha256) = read.oversized_sha256 {
         let reason = format!(
-            "record of {size} bytes exceeds --max-bytes {}",
-            options.max_bytes
+            "record of {} bytes exceeds --max-bytes {}",
+            read.len_bytes, options.max_bytes
         );
-        return Err(reject(record, reason));
+        return Err(Reject::of_head(
+            file,
+            line,
+            reason,
+            bytes,
+            read.len_bytes,
+            sha256,
+        ));
     }
-    let decoded = decode_text(&record.bytes);
-    let encoding = decoded.encoding;
-    let (fields, text) = match record.layout {
-        Layout::PlainText => {
-            let mut fields = Map::new();
-            fields.insert("id".into(), Value::String(record.file.to_string()));
-            let text = decoded.text.into_owned();
-            (fields, text)
+    let decoded = decode_text(&bytes);
+    let mut note = decoded.note;
+    if let (None, Some(stream)) = (note.encoding, stream_encoding) {
+        note = EncodingNote::whole(stream);
+    }
+    let parsed = match layout {
+        Layout::PlainText => Record::plain_text(&file, &decoded.text),
+        Layout::JsonLines => {
+            parse_json_record(&decoded.text, &options.text_field).map_err(&reject)?
         }
-        Layout::JsonLines => match parse_record(&decoded.text, &options.text_field) {
-            Ok(parsed) => parsed,
-            Err(reason) => {
-                drop(decoded);
-                return Err(reject(record, reason));
-            }
-        },
     };
-    let analysis = canon.analyze(&text);
-    let mut fields = fields;
-    let text_field = match record.layout {
-        Layout::PlainText => "text".to_string(),
-        Layout::JsonLines => options.text_field.clone(),
-    };
-    fields.insert(text_field, Value::String(text));
-    write_record(
-        &mut result.output,
-        fields,
-        &analysis,
-        encoding,
-        options.write,
-    );
+    if let Some(reason) = binary_reason(&parsed.text) {
+        return Err(reject(reason));
+    }
+    let analysis = canon.analyze(&parsed.text);
+    write_record(&mut result.output, &parsed, &analysis, &note, options.write);
     result.records_out += 1;
     result.languages.push(analysis.lang.code);
     result.mentions += analysis.entities.len() as u64;
     result.split_terms += analysis.split_terms as u64;
+    result.mixed_encodings += u64::from(!note.parts.is_empty());
+    result.doubtful_encodings += u64::from(note.warning.is_some());
     Ok(())
-}
-
-/// Parses a JSON Lines record and takes its text out (it is put back, in its
-/// place, when the record is written).
-fn parse_record(line: &str, text_field: &str) -> Result<(Map<String, Value>, String), String> {
-    let value: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
-    let Value::Object(mut fields) = value else {
-        return Err(format!("not a JSON object (found {})", json_type(&value)));
-    };
-    match fields.get_mut(text_field) {
-        None => Err(format!("missing text field {text_field:?}")),
-        Some(Value::String(text)) => Ok({
-            let text = std::mem::take(text);
-            (fields, text)
-        }),
-        Some(other) => Err(format!(
-            "text field {text_field:?} is not a string (found {})",
-            json_type(other)
-        )),
-    }
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }

@@ -3,14 +3,18 @@
 
 use std::path::PathBuf;
 
+use crate::decode::path_name;
+
 /// Everything that can go wrong inside canon's library.
 ///
 /// Per-record problems in a corpus are not errors of this type: they are
-/// rejects (see [`crate::decode::Reject`]) so that one bad line never stops a run.
+/// rejects (see [`crate::reject::Reject`]) so that one bad line never stops
+/// a run; nor are unreadable input paths, which are reported and skipped
+/// (see [`crate::decode::SkippedPath`]).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or folder could not be read or written.
-    #[error("{path}: {cause}")]
+    #[error("{}: {cause}", path_name(path))]
     Io {
         /// The path involved.
         path: PathBuf,
@@ -31,6 +35,34 @@ pub enum Error {
     /// Writing the output stream failed (for instance the reader went away).
     #[error("writing output: {0}")]
     Output(std::io::Error),
+    /// An output is one of the inputs: writing it would destroy the input.
+    #[error(
+        "refusing to write {output}: it is the input {input} (the same file); nothing was written"
+    )]
+    OutputIsInput {
+        /// The output's name (`standard output` for a redirection).
+        output: String,
+        /// The input's name.
+        input: String,
+    },
+    /// `-o` and `--rejects` are the same file.
+    #[error(
+        "refusing to write both the output and the rejects to one file ({first} and {second}); nothing was written"
+    )]
+    SameOutputs {
+        /// One output's name.
+        first: String,
+        /// The other's.
+        second: String,
+    },
+}
+
+impl Error {
+    /// Whether this is the reader of standard output going away (`| head`),
+    /// which Unix filters take as the end of the job rather than an error.
+    pub fn is_closed_pipe(&self) -> bool {
+        matches!(self, Error::Output(cause) if cause.kind() == std::io::ErrorKind::BrokenPipe)
+    }
 }
 
 /// Shorthand for results whose error is [`Error`].

@@ -10,8 +10,9 @@
 //! 6. [`write`]: the JSON Lines output record.
 //!
 //! [`pipeline::Canon`] runs stages 2 to 5 on one text; [`corpus`] runs the
-//! whole pipeline over files in parallel; [`commands`] holds the command-line
-//! commands.
+//! whole pipeline over files in parallel, with [`reject`] for the records it
+//! cannot use and [`output`] for files written atomically; [`commands`] holds
+//! the command-line commands.
 
 pub mod aliases;
 pub mod decode;
@@ -24,7 +25,9 @@ pub mod write;
 pub mod commands;
 pub mod corpus;
 pub mod error;
+pub mod output;
 pub mod pipeline;
+pub mod reject;
 pub mod script;
 
 mod ascii;

@@ -2,7 +2,9 @@
 //! happens in the library's `commands` module.
 //!
 //! Exit codes: 0 success; 1 records rejected, names unknown or alias-table
-//! problems found; 2 usage errors and fatal errors.
+//! problems found; 2 usage errors, fatal errors and unreadable inputs. A
+//! closed standard output (`| head`) ends a command quietly, with the status
+//! of what was done until then (0 for the alias commands).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -34,7 +36,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Debug, Parser)]
 #[command(name = "canon", version, about, long_about = None)]
 #[command(
-    after_help = "Exit status: 0 success; 1 records rejected, names unknown or table problems; 2 usage or fatal error."
+    after_help = "Exit status: 0 success; 1 records rejected, names unknown or table problems; 2 usage or fatal error, or unreadable input paths (the rest is processed)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -76,10 +78,12 @@ struct NormalizeCli {
     /// Reject records larger than this (bytes; K, M and G suffixes allowed).
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value_t = DEFAULT_MAX_BYTES)]
     max_bytes: u64,
-    /// Write rejected records, with file, line and reason, to this JSON Lines file.
+    /// Write rejected records (file, line, reason, the first 4 KiB, length
+    /// and SHA-256) to this JSON Lines file, which appears when the run ends.
     #[arg(long, value_name = "FILE")]
     rejects: Option<PathBuf>,
-    /// Write output to FILE instead of standard output (.gz and .zst compress).
+    /// Write output to FILE instead of standard output (.gz and .zst
+    /// compress); FILE appears, or is replaced, only when the run succeeded.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
     /// No progress bar and no summary line on standard error.
@@ -210,6 +214,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(status) => ExitCode::from(status as u8),
+        // The reader of standard output went away: nothing is wrong.
+        Err(error)
+            if error
+                .downcast_ref::<canon::Error>()
+                .is_some_and(canon::Error::is_closed_pipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             let _ = writeln!(std::io::stderr(), "canon: {error:#}");
             ExitCode::from(2)

@@ -1,18 +1,26 @@
 //! Stage 5: the JSON Lines output record.
 //!
-//! The input record's fields come first, unchanged and in their order; canon's
-//! fields follow: `lang`, `lang_confidence`, `normalized_text`, `tokens`,
-//! `token_spans` (with `--spans`), `entities`, and `encoding` when the input
-//! was not UTF-8. An input field with one of those names is replaced.
+//! The input record's fields come first, in their order, each key and value
+//! exactly as written (see [`crate::decode::record`]); the text field is
+//! written from the text canon analyzed. canon's fields follow: `lang`,
+//! `lang_confidence`, `normalized_text`, `tokens`, `token_spans` (with
+//! `--spans`), `entities`, and `encoding`, `encoding_parts`,
+//! `encoding_warning` when the input was not UTF-8. An input field with one
+//! of those names is replaced.
+//!
+//! Every string canon writes escapes U+2028 and U+2029 (`\u2028`,
+//! `\u2029`), which JSON allows raw but which tools that split lines on
+//! them (Python's `splitlines`, JavaScript before ES2019) take for line
+//! ends; so do passed-through values, the only bytes of them that change
+//! (the JSON value is the same).
 
 use std::io::Write;
 
-use serde_json::{Map, Value};
-
+use crate::decode::{EncodingNote, Record};
 use crate::pipeline::Analysis;
 
-/// The field names canon adds to every record.
-pub const OUTPUT_FIELDS: [&str; 7] = [
+/// The field names canon adds to records.
+pub const OUTPUT_FIELDS: [&str; 9] = [
     "lang",
     "lang_confidence",
     "normalized_text",
@@ -20,6 +28,8 @@ pub const OUTPUT_FIELDS: [&str; 7] = [
     "token_spans",
     "entities",
     "encoding",
+    "encoding_parts",
+    "encoding_warning",
 ];
 
 /// What to write besides the contract's fixed fields.
@@ -29,48 +39,49 @@ pub struct WriteOptions {
     pub spans: bool,
 }
 
-/// Appends one output line (with its `\n`) for `record` and its analysis to `out`.
+/// Appends one output line (with its `\n`) for `record`, its analysis and
+/// how it was decoded to `out`.
 pub fn write_record(
     out: &mut Vec<u8>,
-    mut record: Map<String, Value>,
+    record: &Record<'_>,
     analysis: &Analysis,
-    encoding: Option<&str>,
+    encoding: &EncodingNote,
     options: WriteOptions,
 ) {
-    for field in OUTPUT_FIELDS {
-        record.shift_remove(field);
-    }
-    // serde_json's compact form, with strings (the text above all) escaped
-    // by `write_str`; canon's fields follow before the closing brace.
+    // One reservation of about the line's size: a huge record's output is
+    // neither reserved four times over nor grown by doubling.
+    out.reserve(estimated_len(record, analysis, options));
     out.push(b'{');
-    for (i, (name, value)) in record.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        write_str(out, name);
-        out.push(b':');
-        match value {
-            Value::String(s) => write_str(out, s),
-            // Serializing into a Vec cannot fail: every key is a string.
-            other => serde_json::to_writer(&mut *out, other).expect("JSON value serializes"),
-        }
-    }
-    let mut first = record.is_empty();
-    let mut field = |out: &mut Vec<u8>, name: &str| {
+    let mut first = true;
+    let mut field = |out: &mut Vec<u8>, key_json: &[u8]| {
         if !first {
             out.push(b',');
         }
         first = false;
-        write_str(out, name);
+        out.extend_from_slice(key_json);
         out.push(b':');
     };
-    field(out, "lang");
+    let is_ours = |name: &str| OUTPUT_FIELDS.contains(&name);
+    for (i, input) in record.fields.iter().enumerate() {
+        if i == record.text_position {
+            write_text_field(out, record, &mut field);
+        }
+        if is_ours(&input.name) {
+            continue;
+        }
+        field(out, input.key_json.as_bytes());
+        write_raw(out, &input.value_json);
+    }
+    if record.text_position >= record.fields.len() {
+        write_text_field(out, record, &mut field);
+    }
+    field(out, b"\"lang\"");
     write_str(out, analysis.lang.code);
-    field(out, "lang_confidence");
+    field(out, b"\"lang_confidence\"");
     let _ = write!(out, "{}", analysis.lang.confidence);
-    field(out, "normalized_text");
+    field(out, b"\"normalized_text\"");
     write_str(out, analysis.normalized.text());
-    field(out, "tokens");
+    field(out, b"\"tokens\"");
     out.push(b'[');
     if needs_escape(analysis.all_terms().as_bytes()) {
         for (i, term) in analysis.terms().enumerate() {
@@ -81,7 +92,6 @@ pub fn write_record(
         }
     } else {
         // Nothing to escape: each term as it is, in quotes.
-        out.reserve(analysis.all_terms().len() + 3 * analysis.terms().len());
         for (i, term) in analysis.terms().enumerate() {
             if i > 0 {
                 out.push(b',');
@@ -93,7 +103,7 @@ pub fn write_record(
     }
     out.push(b']');
     if options.spans {
-        field(out, "token_spans");
+        field(out, b"\"token_spans\"");
         out.push(b'[');
         for (i, (start, end)) in analysis.token_spans.iter().enumerate() {
             if i > 0 {
@@ -103,7 +113,7 @@ pub fn write_record(
         }
         out.push(b']');
     }
-    field(out, "entities");
+    field(out, b"\"entities\"");
     out.push(b'[');
     for (i, mention) in analysis.entities.iter().enumerate() {
         if i > 0 {
@@ -130,19 +140,102 @@ pub fn write_record(
         out.extend_from_slice(b"]}");
     }
     out.push(b']');
-    if let Some(encoding) = encoding {
-        field(out, "encoding");
-        write_str(out, encoding);
+    if let Some(name) = encoding.encoding {
+        field(out, b"\"encoding\"");
+        write_str(out, name);
+    }
+    if !encoding.parts.is_empty() {
+        field(out, b"\"encoding_parts\"");
+        out.push(b'[');
+        for (i, part) in encoding.parts.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"encoding\":");
+            write_str(out, part.encoding);
+            let _ = write!(
+                out,
+                ",\"start\":{},\"end\":{}}}",
+                part.start_char, part.end_char
+            );
+        }
+        out.push(b']');
+    }
+    if let Some(warning) = &encoding.warning {
+        field(out, b"\"encoding_warning\"");
+        write_str(out, warning);
     }
     out.extend_from_slice(b"}\n");
 }
 
-/// Writes `s` as a JSON string, byte for byte as serde_json writes it.
+fn write_text_field(
+    out: &mut Vec<u8>,
+    record: &Record<'_>,
+    field: &mut impl FnMut(&mut Vec<u8>, &[u8]),
+) {
+    if OUTPUT_FIELDS.contains(&record.text_name.as_ref()) {
+        return;
+    }
+    field(out, record.text_key_json.as_bytes());
+    write_str(out, &record.text);
+}
+
+/// About the length of the output line: every part but the escapes.
+fn estimated_len(record: &Record<'_>, analysis: &Analysis, options: WriteOptions) -> usize {
+    let fields: usize = record
+        .fields
+        .iter()
+        .map(|f| f.key_json.len() + f.value_json.len() + 2)
+        .sum();
+    let terms = analysis.terms().len();
+    let entities: usize = analysis
+        .entities
+        .iter()
+        .map(|m| m.id.len() + m.name.len() + m.surface.len() + 60)
+        .sum();
+    fields
+        + record.text_key_json.len()
+        + record.text.len()
+        + analysis.normalized.text().len()
+        + analysis.all_terms().len()
+        + 3 * terms
+        + if options.spans { 16 * terms } else { 0 }
+        + entities
+        + 256
+}
+
+/// Writes a passed-through JSON value as written, except that a raw U+2028
+/// or U+2029 (which can only stand inside a string) is escaped.
+fn write_raw(out: &mut Vec<u8>, json: &str) {
+    let bytes = json.as_bytes();
+    let mut clean = 0;
+    for at in memchr::memchr_iter(0xE2, bytes) {
+        if let Some(escape) = line_separator_escape(&bytes[at..]) {
+            out.extend_from_slice(&bytes[clean..at]);
+            out.extend_from_slice(escape);
+            clean = at + 3;
+        }
+    }
+    out.extend_from_slice(&bytes[clean..]);
+}
+
+/// The escape of U+2028 or U+2029 when `bytes` start with one.
+#[inline]
+fn line_separator_escape(bytes: &[u8]) -> Option<&'static [u8]> {
+    match bytes {
+        [0xE2, 0x80, 0xA8, ..] => Some(b"\\u2028"),
+        [0xE2, 0x80, 0xA9, ..] => Some(b"\\u2029"),
+        _ => None,
+    }
+}
+
+/// Writes `s` as a JSON string the way canon writes every string: as
+/// serde_json writes it, and with U+2028 and U+2029 escaped.
 ///
 /// serde_json looks up every byte in a table; output is mostly article text
 /// with nothing to escape, so this tests a block of bytes at a time and
 /// copies clean stretches whole.
-fn write_str(out: &mut Vec<u8>, s: &str) {
+pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
@@ -158,10 +251,20 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
         }
         let stop = (i + BLOCK).min(bytes.len());
         while i < stop {
-            let escape = ESCAPE[usize::from(bytes[i])];
-            if escape != 0 {
+            let byte = bytes[i];
+            let escape = ESCAPE[usize::from(byte)];
+            if escape == LINE_SEPARATOR_LEAD {
+                // Most 0xE2 bytes start punctuation (“ ” … —), left as it is.
+                if let Some(escape) = line_separator_escape(&bytes[i..]) {
+                    out.extend_from_slice(&bytes[clean..i]);
+                    out.extend_from_slice(escape);
+                    i += 3;
+                    clean = i;
+                    continue;
+                }
+            } else if escape != 0 {
                 out.extend_from_slice(&bytes[clean..i]);
-                push_escape(out, escape, bytes[i]);
+                push_escape(out, escape, byte);
                 clean = i + 1;
             }
             i += 1;
@@ -173,16 +276,20 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
 
 const BLOCK: usize = 32;
 
-/// Whether some byte of `bytes` needs escaping: a control character, `"` or
-/// `\`. Written without early exit so that the compiler vectorizes it.
+/// Whether some byte of `bytes` may need escaping: a control character,
+/// `"`, `\`, or 0xE2, the first byte of U+2028 and U+2029. Written without
+/// early exit so that the compiler vectorizes it.
 fn needs_escape(bytes: &[u8]) -> bool {
     bytes.iter().fold(false, |any, &b| {
-        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+        any | (b < 0x20) | (b == b'"') | (b == b'\\') | (b == 0xE2)
     })
 }
 
+/// The mark in [`ESCAPE`] of 0xE2, which starts U+2028 and U+2029.
+const LINE_SEPARATOR_LEAD: u8 = 1;
+
 /// For each byte, the letter of its escape (`u` for `\u00XX`), or 0: the
-/// same choices as serde_json's table.
+/// same choices as serde_json's table; 0xE2 is marked for a closer look.
 static ESCAPE: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
@@ -197,6 +304,7 @@ static ESCAPE: [u8; 256] = {
     table[0x0D] = b'r';
     table[b'"' as usize] = b'"';
     table[b'\\' as usize] = b'\\';
+    table[0xE2] = LINE_SEPARATOR_LEAD;
     table
 };
 
@@ -220,23 +328,34 @@ fn push_escape(out: &mut Vec<u8>, escape: u8, byte: u8) {
 mod tests {
     use super::*;
     use crate::aliases::AliasTable;
+    use crate::decode::{EncodingPart, parse_json_record};
     use crate::pipeline::Canon;
+    use serde_json::Value;
 
-    #[test]
-    fn input_fields_pass_through_and_canon_fields_follow() {
-        let canon = Canon::new(AliasTable::load(&[]).unwrap());
-        let record: Map<String, Value> =
-            serde_json::from_str(r#"{"id":7,"big":1.10,"text":"DeepSeek’s model is the one that the lab released","lang":"xx"}"#).unwrap();
-        let analysis = canon.analyze("DeepSeek’s model is the one that the lab released");
+    fn canon() -> Canon {
+        Canon::new(AliasTable::load(&[]).unwrap())
+    }
+
+    fn line_for(json: &str, note: &EncodingNote) -> String {
+        let record = parse_json_record(json, "text").unwrap();
+        let analysis = canon().analyze(&record.text);
         let mut out = Vec::new();
         write_record(
             &mut out,
-            record,
+            &record,
             &analysis,
-            None,
+            note,
             WriteOptions { spans: true },
         );
-        let line = String::from_utf8(out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn input_fields_pass_through_and_canon_fields_follow() {
+        let line = line_for(
+            r#"{"id":7,"big":1.10,"text":"DeepSeek’s model is the one that the lab released","lang":"xx"}"#,
+            &EncodingNote::default(),
+        );
         assert!(line.starts_with(r#"{"id":7,"big":1.10,"text":"DeepSeek’s model is the one that the lab released","lang":"en","#), "{line}");
         assert!(line.ends_with("}\n"));
         let value: Value = serde_json::from_str(&line).unwrap();
@@ -249,8 +368,25 @@ mod tests {
         );
     }
 
+    #[test]
+    fn fields_are_written_byte_for_byte() {
+        let fields =
+            r#"{"n":1E5,"s":"\u00e9","d":"x","d":"y","deep":{"a" : [1.50, -0]},"sep":"a|b"}"#
+                .replace('|', "\u{2028}");
+        let json = format!("{},\"text\":\"t\"}}", &fields[..fields.len() - 1]);
+        let line = line_for(&json, &EncodingNote::default());
+        let expected = fields[..fields.len() - 1].replace('\u{2028}', "\\u2028");
+        assert!(line.starts_with(&expected), "{line}");
+        assert!(!line.contains('\u{2028}'));
+    }
+
     fn serde_json_string(s: &str) -> Vec<u8> {
-        serde_json::to_vec(s).unwrap()
+        // serde_json leaves U+2028 and U+2029 raw; canon escapes them.
+        serde_json::to_string(s)
+            .unwrap()
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029")
+            .into_bytes()
     }
 
     fn fast_string(s: &str) -> Vec<u8> {
@@ -260,7 +396,7 @@ mod tests {
     }
 
     #[test]
-    fn strings_are_escaped_like_serde_json() {
+    fn strings_are_escaped_like_serde_json_and_line_separators_too() {
         let every_ascii: String = (0u8..128).map(char::from).collect();
         for s in [
             "",
@@ -268,10 +404,13 @@ mod tests {
             "a\"b\\c\nd\re\tf\u{8}g\u{c}h\u{0}i\u{1f}j\u{7f}k",
             "exactly8\n",
             "£600m “quoted” 月之暗面\u{2028}\u{FEFF}",
+            "\u{2029}",
+            "…—\u{2028}“",
             &every_ascii,
         ] {
             assert_eq!(fast_string(s), serde_json_string(s), "{s:?}");
         }
+        assert_eq!(fast_string("a\u{2028}b\u{2029}"), br#""a\u2028b\u2029""#);
     }
 
     proptest::proptest! {
@@ -279,7 +418,7 @@ mod tests {
 
         #[test]
         fn generated_strings_are_escaped_like_serde_json(
-            s in "([\\x00-\\x7F]|[a-z ]{1,12}|é|中|\u{2028}|\u{10FFFF}){0,40}"
+            s in "([\\x00-\\x7F]|[a-z ]{1,12}|é|中|…|\u{2028}|\u{2029}|\u{10FFFF}){0,40}"
         ) {
             proptest::prop_assert_eq!(fast_string(&s), serde_json_string(&s));
         }
@@ -291,40 +430,59 @@ mod tests {
     }
 
     #[test]
-    fn records_with_every_kind_of_field_match_serde_json() {
-        let canon = Canon::new(AliasTable::load(&[]).unwrap());
-        let line = r#"{"id":"a\"b","n":-1.5e3,"big":123456789012345678901234567890,"t":true,"z":null,"arr":[1,"x\n",{"k":"v"}],"obj":{"a":[]},"text":"x"}"#;
-        let record: Map<String, Value> = serde_json::from_str(line).unwrap();
-        let mut out = Vec::new();
-        write_record(
-            &mut out,
-            record.clone(),
-            &canon.analyze("x"),
-            None,
-            WriteOptions::default(),
-        );
-        let expected = serde_json::to_vec(&record).unwrap();
-        assert!(
-            out.starts_with(&expected[..expected.len() - 1]),
-            "{}",
-            String::from_utf8_lossy(&out)
-        );
+    fn records_with_every_kind_of_field_keep_them() {
+        let json = r#"{"id":"a\"b","n":-1.5e3,"big":123456789012345678901234567890,"t":true,"z":null,"arr":[1,"x\n",{"k":"v"}],"obj":{"a":[]},"text":"x"}"#;
+        let line = line_for(json, &EncodingNote::default());
+        assert!(line.starts_with(&json[..json.len() - 1]), "{line}");
     }
 
     #[test]
     fn an_empty_record_gets_only_canon_fields() {
-        let canon = Canon::new(AliasTable::load(&[]).unwrap());
+        let record = parse_json_record(r#"{"text":""}"#, "text").unwrap();
         let mut out = Vec::new();
         write_record(
             &mut out,
-            Map::new(),
-            &canon.analyze(""),
-            Some("GBK"),
+            &record,
+            &canon().analyze(""),
+            &EncodingNote::whole("GBK"),
             WriteOptions::default(),
         );
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "{\"lang\":\"und\",\"lang_confidence\":0,\"normalized_text\":\"\",\"tokens\":[],\"entities\":[],\"encoding\":\"GBK\"}\n"
+            "{\"text\":\"\",\"lang\":\"und\",\"lang_confidence\":0,\"normalized_text\":\"\",\"tokens\":[],\"entities\":[],\"encoding\":\"GBK\"}\n"
+        );
+    }
+
+    #[test]
+    fn mixed_encodings_and_warnings_are_written() {
+        let note = EncodingNote {
+            encoding: Some("mixed"),
+            parts: vec![
+                EncodingPart {
+                    encoding: "GBK",
+                    start_char: 0,
+                    end_char: 1,
+                },
+                EncodingPart {
+                    encoding: "Big5",
+                    start_char: 1,
+                    end_char: 2,
+                },
+            ],
+            warning: Some("careful".into()),
+        };
+        let line = line_for(r#"{"encoding":"x","text":"ab"}"#, &note);
+        let value: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(value["encoding"], "mixed");
+        assert_eq!(
+            value["encoding_parts"],
+            serde_json::json!([{"encoding":"GBK","start":0,"end":1},{"encoding":"Big5","start":1,"end":2}])
+        );
+        assert_eq!(value["encoding_warning"], "careful");
+        assert_eq!(
+            line.matches("\"encoding\":").count(),
+            3,
+            "the input's is replaced"
         );
     }
 }

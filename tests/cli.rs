@@ -150,6 +150,12 @@ fn bad_lines_are_reported_counted_and_written_verbatim_to_rejects() {
     );
     assert_eq!(rejected[0]["line"], 2);
     assert_eq!(rejected[0]["file"], "-");
+    assert_eq!(rejected[0]["raw_bytes"], 8);
+    assert_eq!(
+        rejected[0]["raw_sha256"],
+        "7ccfa1fbf3940e6f0c0375d87c0f9235a50514e14cb427bdfaf5077987b26ccf",
+        "sha256sum of `not json`"
+    );
 }
 
 #[test]
@@ -179,10 +185,124 @@ fn plain_text_files_are_documents_whose_id_is_the_path() {
 }
 
 #[test]
-fn a_missing_input_is_a_usage_error() {
-    let output = run(&["normalize", "no/such/file.jsonl"], "");
+fn a_missing_path_among_valid_ones_is_reported_and_the_rest_processed() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = common::write_file(dir.path(), "a.jsonl", b"{\"id\":\"a\",\"text\":\"x\"}\n");
+    let b = common::write_file(dir.path(), "b.txt", b"Moonshot AI");
+    let missing = dir.path().join("missing.jsonl");
+    let missing = missing.to_str().unwrap();
+    let out = dir.path().join("out.jsonl");
+    let output = run(
+        &["normalize", &a, missing, &b, "-o", out.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "grep's status: something was missing"
+    );
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!("canon: {missing}: No such file or directory")),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 records in, 2 out, 0 rejected") && err.contains("1 unreadable input paths"),
+        "{err}"
+    );
+    let written = parse_records(&std::fs::read(&out).unwrap());
+    let ids: Vec<&str> = written.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a", b.as_str()], "the rest is processed, in order");
+
+    // Reported even with --quiet; alone, it is still status 2.
+    let output = run(&["normalize", "--quiet", missing], "");
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("no/such/file.jsonl"));
+    assert!(stderr(&output).contains(missing));
+}
+
+#[cfg(unix)]
+#[test]
+fn files_whose_names_differ_only_in_invalid_bytes_get_distinct_ids() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    for name in [&b"caf\xe9.txt"[..], b"caf\xe8.txt"] {
+        std::fs::write(dir.path().join(OsStr::from_bytes(name)), "DeepSeek").unwrap();
+    }
+    std::fs::write(
+        dir.path().join(OsStr::from_bytes(b"bad\xff.jsonl")),
+        "oops\n",
+    )
+    .unwrap();
+    let output = run(&["normalize", dir.path().to_str().unwrap()], "");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let prefix = format!("{}/", dir.path().display());
+    let ids: Vec<String> = records(&output)
+        .iter()
+        .map(|r| {
+            r["id"]
+                .as_str()
+                .unwrap()
+                .strip_prefix(&prefix)
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids, [r"caf\xe8.txt", r"caf\xe9.txt"]);
+    assert!(
+        stderr(&output).contains(&format!(r"{prefix}bad\xff.jsonl:1: invalid JSON")),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_folders_are_followed_and_every_skip_is_reported() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(root.join("a")).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    common::write_file(&root.join("a"), "1.txt", b"Moonshot AI");
+    common::write_file(&elsewhere, "2.txt", b"DeepSeek");
+    symlink(&elsewhere, root.join("b")).unwrap();
+    symlink(&root, root.join("a/loop")).unwrap();
+    symlink(dir.path().join("nowhere"), root.join("c.txt")).unwrap();
+    let output = run(&["normalize", root.to_str().unwrap()], "");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let root_prefix = format!("{}/", root.display());
+    let ids: Vec<String> = records(&output)
+        .iter()
+        .map(|r| {
+            r["id"]
+                .as_str()
+                .unwrap()
+                .strip_prefix(&root_prefix)
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        ["a/1.txt", "b/2.txt"],
+        "the linked folder is read, once"
+    );
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!(
+            "canon: {root_prefix}a/loop: skipped: symbolic link loop back to"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "canon: {root_prefix}c.txt: skipped: dangling symbolic link"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("2 paths skipped"), "{err}");
 }
 
 #[test]

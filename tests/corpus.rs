@@ -10,7 +10,7 @@ use std::process::{Output, Stdio};
 
 use serde_json::Value;
 
-use common::{canon, records, run, run_with_stdin, stderr};
+use common::{canon, records, run, run_with_stdin, stderr, write_file};
 
 /// A corpus of `n` records in English and Chinese (several batches' worth),
 /// with a bad line every 500 records.
@@ -263,8 +263,10 @@ fn records_over_the_size_limit_are_rejected_with_their_size() {
     assert!(err.contains("3 records in, 2 out, 1 rejected"), "{err}");
     let reject: Value =
         serde_json::from_str(std::fs::read_to_string(&rejects).unwrap().trim()).unwrap();
-    assert_eq!(reject["truncated"], true);
-    assert_eq!(reject["raw"].as_str().unwrap().len(), 1024);
+    // A reject keeps up to 4 KiB of the record, whatever --max-bytes is.
+    assert!(reject.get("truncated").is_none());
+    assert_eq!(reject["raw_bytes"], 2018);
+    assert_eq!(reject["raw"].as_str().unwrap().len(), 2018);
 
     let doc = dir.path().join("big.txt");
     std::fs::write(&doc, big_text).unwrap();
@@ -399,5 +401,302 @@ fn quiet_runs_with_a_rejects_file_keep_standard_error_clean() {
         std::fs::read_to_string(&rejects).unwrap().lines().count(),
         1,
         "a no-break space line is blank"
+    );
+}
+
+fn utf16(text: &str, little_endian: bool, bom: bool) -> Vec<u8> {
+    let units = bom.then_some(0xFEFF).into_iter().chain(text.encode_utf16());
+    units
+        .flat_map(|unit| {
+            if little_endian {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn utf16_json_lines_are_decoded_before_lines_are_split() {
+    // U+0A0A and U+310A hold the byte 0x0A, which must not end a line.
+    let corpus =
+        "{\"id\":1,\"text\":\"ਊ Moonshot AI 月之暗面 ㄊ\"}\n{\"id\":2,\"text\":\"DeepSeek\"}\n";
+    let dir = tempfile::tempdir().unwrap();
+    for (little_endian, bom, name) in [
+        (true, true, "UTF-16LE"),
+        (false, true, "UTF-16BE"),
+        (true, false, "UTF-16LE"),
+        (false, false, "UTF-16BE"),
+    ] {
+        let path = write_file(dir.path(), "u.jsonl", &utf16(corpus, little_endian, bom));
+        let output = run(&["normalize", &path]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{name} {bom}: {}",
+            stderr(&output)
+        );
+        assert!(stderr(&output).contains("2 records in, 2 out, 0 rejected"));
+        let written = records(&output.stdout);
+        assert_eq!(
+            written[0]["text"], "ਊ Moonshot AI 月之暗面 ㄊ",
+            "{name} {bom}"
+        );
+        assert_eq!(written[0]["encoding"], name);
+        assert_eq!(written[1]["entities"][0]["id"], "deepseek");
+        // Standard input and gzip too.
+        let output = run_with_stdin(&["normalize", "--quiet"], utf16(corpus, little_endian, bom));
+        assert_eq!(records(&output.stdout).len(), 2, "{name} {bom} on stdin");
+    }
+    let path = write_file(dir.path(), "u.jsonl.gz", &gzip(&utf16(corpus, true, true)));
+    assert_eq!(
+        records(&run(&["normalize", "--quiet", &path]).stdout).len(),
+        2
+    );
+    // A plain-text document in UTF-16.
+    let doc = "Moonshot AI\n月之暗面\n";
+    let path = write_file(dir.path(), "doc.txt", &utf16(doc, true, false));
+    let records = records(&run(&["normalize", "--quiet", &path]).stdout);
+    assert_eq!(
+        (records[0]["text"].as_str(), records[0]["encoding"].as_str()),
+        (Some(doc), Some("UTF-16LE"))
+    );
+}
+
+const SIMPLIFIED: &str =
+    "月之暗面今天发布了新的大模型，字节跳动和阿里巴巴也在加快研发，市场反应热烈。";
+const TRADITIONAL: &str =
+    "輝達與台積電宣布擴大合作，字節跳動也在臺灣設立了新的研發中心，業界十分關注。";
+
+#[test]
+fn paragraphs_in_different_encodings_are_decoded_each_and_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = encoding_rs::GB18030.encode(SIMPLIFIED).0.into_owned();
+    bytes.extend_from_slice(b"\n\n");
+    bytes.extend_from_slice(&encoding_rs::BIG5.encode(TRADITIONAL).0);
+    let path = write_file(dir.path(), "mixed.txt", &bytes);
+    let output = run(&["normalize", &path]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let record = &records(&output.stdout)[0];
+    assert_eq!(record["text"], format!("{SIMPLIFIED}\n\n{TRADITIONAL}"));
+    assert_eq!(record["lang"], "zh");
+    assert_eq!(record["encoding"], "mixed");
+    let split = SIMPLIFIED.chars().count() + 2;
+    assert_eq!(
+        record["encoding_parts"],
+        serde_json::json!([
+            {"encoding": "GBK", "start": 0, "end": split},
+            {"encoding": "Big5", "start": split, "end": split + TRADITIONAL.chars().count()},
+        ])
+    );
+    assert!(
+        stderr(&output).contains("1 records with mixed encodings"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_doubtful_decoding_is_flagged_not_presented_as_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    // One line in two encodings: no single encoding fits it.
+    let mut bytes = encoding_rs::GB18030.encode(SIMPLIFIED).0.into_owned();
+    bytes.extend_from_slice(&encoding_rs::BIG5.encode(TRADITIONAL).0);
+    let path = write_file(dir.path(), "one-line.txt", &bytes);
+    let output = run(&["normalize", &path]);
+    let record = &records(&output.stdout)[0];
+    assert!(record["encoding_warning"].is_string(), "{record}");
+    assert!(
+        stderr(&output).contains("1 records with doubtful encodings"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// Deterministic pseudo-random bytes.
+fn noise(len: usize, mut state: u64) -> Vec<u8> {
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn random_bytes_are_rejected_as_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let rejects = dir.path().join("rejects.jsonl");
+    for seed in 1..=5 {
+        write_file(dir.path(), &format!("noise{seed}.bin"), &noise(3000, seed));
+    }
+    write_file(dir.path(), "zeros.dat", &[0u8; 5000]);
+    write_file(dir.path(), "text.txt", b"Real text about Moonshot AI.");
+    let output = run(&[
+        "normalize",
+        dir.path().to_str().unwrap(),
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let records = records(&output.stdout);
+    assert_eq!(records.len(), 1, "only the text is a document");
+    let err = stderr(&output);
+    assert!(err.contains("noise1.bin:1: binary: "), "{err}");
+    assert!(err.contains("7 records in, 1 out, 6 rejected"), "{err}");
+    let reasons = std::fs::read_to_string(&rejects).unwrap();
+    assert_eq!(reasons.lines().count(), 6);
+}
+
+#[test]
+fn rejects_are_bounded_whatever_the_record_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let rejects = dir.path().join("rejects.jsonl");
+    // A gzip of 20 MiB of NUL bytes: one line of garbage over --max-bytes.
+    let path = write_file(dir.path(), "zeros.jsonl.gz", &gzip(&vec![0u8; 20 << 20]));
+    // And a line of bad JSON under the limit but far over the head.
+    let long = format!("{{\"text\": {}}}\n", "1".repeat(100_000));
+    let long_path = write_file(dir.path(), "long.jsonl", long.as_bytes());
+    let output = run(&[
+        "normalize",
+        "--max-bytes",
+        "1M",
+        &path,
+        &long_path,
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let size = std::fs::metadata(&rejects).unwrap().len();
+    assert!(size < 64 * 1024, "rejects file of {size} bytes");
+    let rejected: Vec<Value> = records(&std::fs::read(&rejects).unwrap());
+    assert_eq!(rejected[0]["raw_bytes"], 20 << 20);
+    assert_eq!(rejected[0]["truncated"], true);
+    assert_eq!(rejected[0]["raw"].as_str().unwrap().chars().count(), 4096);
+    assert_eq!(rejected[1]["raw_bytes"], long.len() - 1);
+    assert_eq!(rejected[1]["raw"].as_str().unwrap(), &long[..4096]);
+    let sha: String = rejected[1]["raw_sha256"].as_str().unwrap().to_string();
+    assert_eq!(sha.len(), 64);
+    assert!(
+        rejected[1]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("text field")
+    );
+}
+
+#[test]
+fn metadata_passes_through_byte_for_byte() {
+    let input = concat!(
+        r#"{"n":1E5,"s":"\u00e9","big":123456789012345678901234567890.50,"k":{"a" : [1.50, -0]},"text":"DeepSeek","after":true}"#,
+        "\n",
+        r#"{"dup":1,"dup":2,"text":"Kimi"}"#,
+        "\n",
+        r#"{"text":"one","text":"two"}"#,
+        "\n"
+    );
+    let output = run_with_stdin(&["normalize"], input.as_bytes().to_vec());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let out = String::from_utf8(output.stdout.clone()).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with(r#"{"n":1E5,"s":"\u00e9","big":123456789012345678901234567890.50,"k":{"a" : [1.50, -0]},"text":"DeepSeek","after":true,"lang":"#),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with(r#"{"dup":1,"dup":2,"text":"Kimi","#),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines.len(), 2);
+    assert!(stderr(&output).contains("-:3: duplicate text field \"text\""));
+}
+
+#[test]
+fn line_separators_are_escaped_in_every_string() {
+    let text = "Moonshot\u{2028}AI\u{2029}月之暗面";
+    let input = format!(
+        "{}\n",
+        serde_json::json!({"meta": "a\u{2028}b", "text": text})
+    );
+    let output = run_with_stdin(&["normalize", "--quiet", "--spans"], input.into_bytes());
+    assert_eq!(output.status.code(), Some(0));
+    let out = String::from_utf8(output.stdout.clone()).unwrap();
+    assert!(!out.contains(['\u{2028}', '\u{2029}']), "{out}");
+    // What Python's splitlines() sees: one record.
+    assert_eq!(
+        out.split(['\n', '\u{2028}', '\u{2029}'])
+            .filter(|l| !l.is_empty())
+            .count(),
+        1
+    );
+    let record = &records(&output.stdout)[0];
+    assert_eq!(record["text"], text);
+    assert_eq!(record["meta"], "a\u{2028}b");
+    // Rejects too.
+    let dir = tempfile::tempdir().unwrap();
+    let rejects = dir.path().join("r.jsonl");
+    run_with_stdin(
+        &[
+            "normalize",
+            "--quiet",
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ],
+        "bad\u{2028}line\n".as_bytes().to_vec(),
+    );
+    let written = std::fs::read_to_string(&rejects).unwrap();
+    assert!(
+        !written.contains('\u{2028}') && written.contains("\\u2028"),
+        "{written}"
+    );
+}
+
+/// However inputs go wrong, every record read is written or rejected, and
+/// the summary says so.
+#[test]
+fn records_in_equal_out_plus_rejected_on_every_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = vec![
+        write_file(dir.path(), "a.jsonl", mixed_corpus(700).as_bytes()),
+        write_file(dir.path(), "b.jsonl", &utf16(&mixed_corpus(20), true, true)),
+        write_file(dir.path(), "c.bin", &noise(2000, 9)),
+        write_file(
+            dir.path(),
+            "d.txt",
+            &encoding_rs::BIG5.encode(TRADITIONAL).0,
+        ),
+        write_file(
+            dir.path(),
+            "e.jsonl",
+            b"{\"text\": \"x\"}\n\n{\"text\":\"y\"\n",
+        ),
+    ];
+    files.push(dir.path().join("missing.txt").to_str().unwrap().to_string());
+    let mut args = vec!["normalize", "--max-bytes", "2K", "--jobs", "2"];
+    args.extend(files.iter().map(String::as_str));
+    let output = run(&args);
+    assert_eq!(output.status.code(), Some(2), "a path was missing");
+    let err = stderr(&output);
+    let summary = err.lines().find(|l| l.contains("records in")).unwrap();
+    let numbers: Vec<u64> = summary
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .take(3)
+        .collect();
+    let (records_in, out, rejected) = (numbers[0], numbers[1], numbers[2]);
+    assert_eq!(records_in, out + rejected, "{summary}");
+    assert_eq!(records(&output.stdout).len() as u64, out);
+    assert_eq!(records_in, 700 + 20 + 1 + 1 + 2, "{summary}");
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.contains(".jsonl:") || l.contains(".bin:"))
+            .count() as u64,
+        rejected,
+        "{err}"
     );
 }

@@ -88,3 +88,10 @@ pub fn shared_corpus(relative: &str) -> Option<PathBuf> {
     );
     None
 }
+
+/// Writes `bytes` to `name` in `dir` and returns the path as a string.
+pub fn write_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("test file written");
+    path.to_str().expect("test paths are UTF-8").to_string()
+}

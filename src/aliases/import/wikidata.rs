@@ -228,7 +228,7 @@ pub(super) fn read(
     let mut lines = LineReader::new(reader, MAX_ENTITY_BYTES);
     let mut line = Vec::new();
     let mut number: u64 = 0;
-    while let Some(length) = lines.next_line(&mut line).map_err(|cause| Error::Io {
+    while let Some(read) = lines.next_line(&mut line).map_err(|cause| Error::Io {
         path: name.into(),
         cause,
     })? {
@@ -248,10 +248,13 @@ pub(super) fn read(
                 message,
             })
         };
-        if length > MAX_ENTITY_BYTES {
+        if read.len_bytes > MAX_ENTITY_BYTES {
             reject(
                 summary,
-                format!("an entity of {length} bytes, over the limit of {MAX_ENTITY_BYTES}"),
+                format!(
+                    "an entity of {} bytes, over the limit of {MAX_ENTITY_BYTES}",
+                    read.len_bytes
+                ),
             );
             continue;
         }

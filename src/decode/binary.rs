@@ -1,0 +1,203 @@
+//! Telling binary data from text, so that a random-bytes file is rejected
+//! instead of becoming a document in whatever language its noise resembles.
+//!
+//! A text is binary when at least [`BINARY_MIN_CHARS`] of its characters,
+//! and more than [`BINARY_SHARE_PERCENT`] % of its characters other than
+//! whitespace, are suspicious: control characters other than whitespace
+//! (C0, DEL, C1), private-use characters, unassigned code points
+//! (noncharacters included) or U+FFFD, the replacement character that
+//! decoding leaves for bytes no encoding could read. Real text, even
+//! damaged, stays far below the share (random bytes decoded as
+//! windows-1252 have about 15 %); the count keeps a short record with a
+//! stray control character or two from being called binary.
+
+use std::sync::OnceLock;
+
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+
+use crate::ascii;
+
+/// The share of suspicious characters, in percent of the characters other
+/// than whitespace, above which a text is binary.
+pub const BINARY_SHARE_PERCENT: usize = 10;
+
+/// The fewest suspicious characters that make a text binary.
+pub const BINARY_MIN_CHARS: usize = 8;
+
+/// The reject reason when `text` is binary (see the module docs), starting
+/// with `binary`.
+pub fn binary_reason(text: &str) -> Option<String> {
+    let (suspicious, counted) = census(text);
+    (suspicious >= BINARY_MIN_CHARS && suspicious * 100 > counted * BINARY_SHARE_PERCENT).then(
+        || {
+            format!(
+                "binary: {suspicious} of {counted} characters are control, private-use, unassigned or replacement characters"
+            )
+        },
+    )
+}
+
+/// Suspicious characters, and characters other than whitespace, in `text`.
+fn census(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let classes = bmp_classes();
+    let mut suspicious = 0;
+    let mut counted = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(block) = ascii::block_at(bytes, i)
+            && block & ascii::HIGH_BITS == 0
+        {
+            let printable = ascii::in_range(block, 0x21, 0x7E);
+            let controls = ascii::in_range(block, 0x00, 0x08)
+                | ascii::in_range(block, 0x0E, 0x1F)
+                | ascii::in_range(block, 0x7F, 0x7F);
+            suspicious += ascii::count_lanes(controls);
+            counted += ascii::count_lanes(printable | controls);
+            i += 8;
+            continue;
+        }
+        // `text` is valid UTF-8: the lead byte gives the length.
+        let lead = bytes[i];
+        let (is_suspicious, is_whitespace) = match lead {
+            // U+4000 to U+9FFF, most of Chinese text, are all assigned ideographs.
+            0xE4..=0xE9 => {
+                i += 3;
+                (false, false)
+            }
+            0x00..0xE0 => {
+                let unit = if lead < 0x80 {
+                    u16::from(lead)
+                } else {
+                    u16::from(lead & 0x1F) << 6 | u16::from(bytes[i + 1] & 0x3F)
+                };
+                i += if lead < 0x80 { 1 } else { 2 };
+                (classes.suspicious.get(unit), classes.whitespace.get(unit))
+            }
+            0xE0..0xF0 => {
+                let unit = u16::from(lead & 0x0F) << 12
+                    | u16::from(bytes[i + 1] & 0x3F) << 6
+                    | u16::from(bytes[i + 2] & 0x3F);
+                i += 3;
+                (classes.suspicious.get(unit), classes.whitespace.get(unit))
+            }
+            _ => {
+                let c = text[i..].chars().next().expect("a character starts here");
+                i += c.len_utf8();
+                (is_suspicious(c), false)
+            }
+        };
+        if !is_whitespace {
+            counted += 1;
+            suspicious += usize::from(is_suspicious);
+        }
+    }
+    (suspicious, counted)
+}
+
+fn is_suspicious(c: char) -> bool {
+    c == '\u{FFFD}'
+        || matches!(
+            c.general_category(),
+            GeneralCategory::Control | GeneralCategory::PrivateUse | GeneralCategory::Unassigned
+        )
+}
+
+/// A bit per code point of the Basic Multilingual Plane.
+struct BmpSet(Box<[u64; 1024]>);
+
+impl BmpSet {
+    fn of(test: impl Fn(char) -> bool) -> BmpSet {
+        let mut bits = Box::new([0u64; 1024]);
+        for unit in 0..=u16::MAX {
+            if char::from_u32(u32::from(unit)).is_some_and(&test) {
+                bits[usize::from(unit >> 6)] |= 1 << (unit & 63);
+            }
+        }
+        BmpSet(bits)
+    }
+
+    #[inline]
+    fn get(&self, unit: u16) -> bool {
+        self.0[usize::from(unit >> 6)] >> (unit & 63) & 1 == 1
+    }
+}
+
+struct BmpClasses {
+    suspicious: BmpSet,
+    whitespace: BmpSet,
+}
+
+/// The classes of every BMP character, looked up once (16 KiB): a general
+/// category search per character of Chinese text would cost a few per cent
+/// of the whole run.
+fn bmp_classes() -> &'static BmpClasses {
+    static CLASSES: OnceLock<BmpClasses> = OnceLock::new();
+    CLASSES.get_or_init(|| BmpClasses {
+        suspicious: BmpSet::of(is_suspicious),
+        whitespace: BmpSet::of(char::is_whitespace),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same census one character at a time.
+    fn slow_census(text: &str) -> (usize, usize) {
+        let counted: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let suspicious = counted.iter().filter(|&&c| is_suspicious(c)).count();
+        (suspicious, counted.len())
+    }
+
+    #[test]
+    fn text_is_not_binary() {
+        for text in [
+            "",
+            "Plain English text, with a tab\tand a form feed\u{c}.",
+            "月之暗面发布了新的大模型。２０２５年，ＤｅｅｐＳｅｅｋ。",
+            "Hello\u{7}, with one stray control character or two\u{1}.",
+            "👨‍👩‍👧 emoji and Ελληνικά and עברית",
+        ] {
+            assert_eq!(binary_reason(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn noise_is_binary() {
+        let controls: String = (0u8..32).map(char::from).cycle().take(200).collect();
+        assert!(binary_reason(&controls).unwrap().starts_with("binary: "));
+        let private_use = "\u{E000}\u{F8FF}\u{10FFFD}".repeat(4);
+        assert!(binary_reason(&private_use).is_some());
+        let replaced = format!("{}{}", "\u{FFFD}".repeat(10), "x".repeat(80));
+        assert!(binary_reason(&replaced).is_some());
+        let unassigned = "\u{0378}\u{FFFF}\u{E0080}".repeat(3);
+        assert!(binary_reason(&unassigned).is_some());
+        // Pseudo-random bytes decoded as windows-1252.
+        let mut state = 0x2545F491_u32;
+        let bytes: Vec<u8> = (0..4000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                state as u8
+            })
+            .collect();
+        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
+        assert!(binary_reason(&text).is_some());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_census_agrees_with_a_character_loop(
+            text in "([\\x00-\\x7F]|[a-z ]{1,12}|月|é|\u{E000}|\u{FFFD}|\u{0378}|\u{3000}|\u{85}){0,40}"
+        ) {
+            proptest::prop_assert_eq!(census(&text), slow_census(&text));
+        }
+
+        #[test]
+        fn the_fast_census_agrees_on_any_text(text in proptest::prelude::any::<String>()) {
+            proptest::prop_assert_eq!(census(&text), slow_census(&text));
+        }
+    }
+}

@@ -1,0 +1,434 @@
+//! Finding the input files: command-line paths, folders walked recursively,
+//! standard input, and each file's layout and compression.
+//!
+//! A path that cannot be read does not stop the run: it becomes an
+//! [`Input::Skipped`] entry in its place, reported in order and counted, and
+//! the rest is processed (grep's behaviour).
+
+use std::fs::{File, Metadata};
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::names::path_name;
+
+/// How a file's records are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// One JSON object per line.
+    JsonLines,
+    /// The whole file is one document.
+    PlainText,
+}
+
+/// How a file is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// Not compressed.
+    None,
+    /// gzip (`.gz`), including concatenated members.
+    Gzip,
+    /// zstd (`.zst`).
+    Zstd,
+}
+
+/// Which file a path or an open file is, whatever name reaches it (hard
+/// links, symbolic links, `./a` and `a`): device and inode on Unix, the
+/// canonical path elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileId {
+    #[cfg(unix)]
+    device_inode: (u64, u64),
+    #[cfg(not(unix))]
+    canonical: PathBuf,
+}
+
+impl FileId {
+    /// The regular file `path` names (following symbolic links), if it
+    /// exists. Devices, FIFOs and folders have none: writing the output and
+    /// the rejects to `/dev/null`, or reading and writing one FIFO, destroys
+    /// no data.
+    pub fn of_path(path: &Path) -> Option<FileId> {
+        let metadata = std::fs::metadata(path).ok()?;
+        Self::from_metadata(path, &metadata)
+    }
+
+    /// The identity of the regular file whose `metadata` (taken through
+    /// `path`) this is.
+    #[cfg_attr(unix, allow(unused_variables))]
+    pub fn from_metadata(path: &Path, metadata: &Metadata) -> Option<FileId> {
+        if !metadata.is_file() {
+            return None;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(FileId {
+                device_inode: (metadata.dev(), metadata.ino()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Some(FileId {
+                canonical: std::fs::canonicalize(path).ok()?,
+            })
+        }
+    }
+
+    /// The regular file standard input (`which` 0) or standard output
+    /// (`which` 1) is redirected from or to, if any: a pipe or a terminal has
+    /// no identity that an output path could share.
+    #[cfg(unix)]
+    pub fn of_standard_stream(which: StandardStream) -> Option<FileId> {
+        use std::os::fd::AsFd;
+        let fd = match which {
+            StandardStream::Input => io::stdin().as_fd().try_clone_to_owned(),
+            StandardStream::Output => io::stdout().as_fd().try_clone_to_owned(),
+        }
+        .ok()?;
+        let metadata = File::from(fd).metadata().ok()?;
+        Self::from_metadata(Path::new("-"), &metadata)
+    }
+
+    /// Elsewhere the identity of a standard stream is not known.
+    #[cfg(not(unix))]
+    pub fn of_standard_stream(_which: StandardStream) -> Option<FileId> {
+        None
+    }
+}
+
+/// Standard input or standard output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StandardStream {
+    /// File descriptor 0.
+    Input,
+    /// File descriptor 1.
+    Output,
+}
+
+/// One input: a file or standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// The file, or `None` for standard input.
+    pub path: Option<PathBuf>,
+    /// The name used in records and messages (`-` for standard input): the
+    /// path with bytes that are not UTF-8 escaped (see [`super::names`]).
+    pub name: Arc<str>,
+    /// How its records are laid out.
+    pub layout: Layout,
+    /// How it is compressed.
+    pub compression: Compression,
+    /// Which file it is, when known when the inputs were listed.
+    pub id: Option<FileId>,
+    /// Its size in bytes on disk, when known when the inputs were listed.
+    pub size_bytes: Option<u64>,
+}
+
+impl InputFile {
+    /// Standard input, read as JSON Lines.
+    pub fn stdin() -> InputFile {
+        InputFile {
+            path: None,
+            name: Arc::from("-"),
+            layout: Layout::JsonLines,
+            compression: Compression::None,
+            id: FileId::of_standard_stream(StandardStream::Input),
+            size_bytes: None,
+        }
+    }
+
+    /// A file, with layout and compression taken from its name
+    /// (`a.jsonl.gz` is gzip-compressed JSON Lines).
+    pub fn from_path(path: &Path) -> InputFile {
+        let name = path_name(path);
+        let (compression, inner) = if let Some(inner) = name.strip_suffix(".gz") {
+            (Compression::Gzip, inner)
+        } else if let Some(inner) = name.strip_suffix(".zst") {
+            (Compression::Zstd, inner)
+        } else {
+            (Compression::None, name.as_str())
+        };
+        let layout = if inner.ends_with(".jsonl") || inner.ends_with(".ndjson") {
+            Layout::JsonLines
+        } else {
+            Layout::PlainText
+        };
+        InputFile {
+            path: Some(path.to_path_buf()),
+            name: Arc::from(name.as_str()),
+            layout,
+            compression,
+            id: None,
+            size_bytes: None,
+        }
+    }
+
+    /// [`Self::from_path`] for a file whose metadata (following links) is known.
+    fn with_metadata(path: &Path, metadata: &Metadata) -> InputFile {
+        InputFile {
+            id: FileId::from_metadata(path, metadata),
+            size_bytes: metadata.is_file().then_some(metadata.len()),
+            ..InputFile::from_path(path)
+        }
+    }
+
+    /// The size on disk, when known (for progress).
+    pub fn size(&self) -> Option<u64> {
+        self.size_bytes
+    }
+
+    /// Opens the input, decompressing as needed.
+    pub fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+        let raw: Box<dyn Read + Send> = match &self.path {
+            None => Box::new(io::stdin()),
+            Some(path) => Box::new(File::open(path)?),
+        };
+        Ok(match self.compression {
+            Compression::None => raw,
+            Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(raw))),
+            Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(raw)?),
+        })
+    }
+}
+
+/// One entry of the input list: a file to read, or a path that is skipped
+/// and why, in the place where it was met.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A file (or standard input) to read.
+    File(InputFile),
+    /// A path that is not read.
+    Skipped(SkippedPath),
+}
+
+/// A path that is not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedPath {
+    /// The path's name (see [`super::names`]).
+    pub name: Arc<str>,
+    /// Why it is skipped, for the message `NAME: REASON`.
+    pub reason: String,
+    /// Whether data was lost (an error) or nothing was there to read.
+    pub kind: SkipKind,
+}
+
+/// Why a path is skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipKind {
+    /// It could not be read (missing, permission denied, I/O error): its
+    /// data is missing from the output, so the run's exit status is 2.
+    Unreadable,
+    /// A symbolic link back to a folder being walked: its files are read
+    /// once, through the ancestor.
+    Loop,
+    /// A symbolic link whose target does not exist.
+    DanglingLink,
+    /// Not a regular file (a FIFO, socket or device met while walking a folder).
+    NotRegular,
+}
+
+impl SkipKind {
+    /// Whether the skip loses data (and so makes the run fail).
+    pub fn is_error(self) -> bool {
+        self == SkipKind::Unreadable
+    }
+}
+
+impl std::fmt::Display for SkippedPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.name, self.reason)
+    }
+}
+
+/// Expands command-line arguments into inputs: `-` is standard input,
+/// folders are walked recursively in sorted order, following symbolic links
+/// (a link back to a folder being walked is skipped), skipping hidden
+/// entries. No arguments means standard input. `layout` overrides the layout
+/// the names suggest (Spark's `part-00000` shards have no extension).
+///
+/// Paths that cannot be read are listed as [`Input::Skipped`] where they were
+/// met, so that the run reports them in order and processes the rest.
+pub fn expand_inputs(arguments: &[PathBuf], layout: Option<Layout>) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    if arguments.is_empty() {
+        inputs.push(Input::File(InputFile::stdin()));
+    }
+    for argument in arguments {
+        if argument.as_os_str() == "-" {
+            inputs.push(Input::File(InputFile::stdin()));
+            continue;
+        }
+        match std::fs::metadata(argument) {
+            Ok(metadata) if metadata.is_dir() => walk(argument, &mut inputs),
+            // A FIFO or /dev/stdin named on the command line is read like a file.
+            Ok(metadata) => inputs.push(Input::File(InputFile::with_metadata(argument, &metadata))),
+            Err(error) => inputs.push(Input::Skipped(SkippedPath {
+                name: Arc::from(path_name(argument)),
+                reason: error.to_string(),
+                kind: SkipKind::Unreadable,
+            })),
+        }
+    }
+    if let Some(layout) = layout {
+        for input in &mut inputs {
+            if let Input::File(file) = input {
+                file.layout = layout;
+            }
+        }
+    }
+    inputs
+}
+
+fn walk(root: &Path, inputs: &mut Vec<Input>) {
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        // The root is read even when its own name is hidden (`.`, `.data`).
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().as_encoded_bytes().starts_with(b".")
+        });
+    for entry in walker {
+        let skipped = |path: &Path, reason: String, kind| {
+            Input::Skipped(SkippedPath {
+                name: Arc::from(path_name(path)),
+                reason,
+                kind,
+            })
+        };
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().unwrap_or(root).to_path_buf();
+                inputs.push(if let Some(ancestor) = error.loop_ancestor() {
+                    skipped(
+                        &path,
+                        format!(
+                            "skipped: symbolic link loop back to {}",
+                            path_name(ancestor)
+                        ),
+                        SkipKind::Loop,
+                    )
+                } else if error
+                    .io_error()
+                    .is_some_and(|e| e.kind() == io::ErrorKind::NotFound)
+                    && path.symlink_metadata().is_ok_and(|m| m.is_symlink())
+                {
+                    skipped(
+                        &path,
+                        "skipped: dangling symbolic link".to_string(),
+                        SkipKind::DanglingLink,
+                    )
+                } else {
+                    let reason = match error.io_error() {
+                        Some(cause) => cause.to_string(),
+                        None => error.to_string(),
+                    };
+                    skipped(&path, reason, SkipKind::Unreadable)
+                });
+                continue;
+            }
+        };
+        let file_type = entry.file_type();
+        if file_type.is_dir() {
+            continue;
+        }
+        if !file_type.is_file() {
+            inputs.push(skipped(
+                entry.path(),
+                "skipped: not a regular file".to_string(),
+                SkipKind::NotRegular,
+            ));
+            continue;
+        }
+        inputs.push(match entry.metadata() {
+            Ok(metadata) => Input::File(InputFile::with_metadata(entry.path(), &metadata)),
+            Err(error) => {
+                let reason = match error.io_error() {
+                    Some(cause) => cause.to_string(),
+                    None => error.to_string(),
+                };
+                skipped(entry.path(), reason, SkipKind::Unreadable)
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_and_compression_come_from_the_name() {
+        let f = InputFile::from_path(Path::new("a/b.jsonl.gz"));
+        assert_eq!(
+            (f.layout, f.compression),
+            (Layout::JsonLines, Compression::Gzip)
+        );
+        let f = InputFile::from_path(Path::new("b.ndjson"));
+        assert_eq!(
+            (f.layout, f.compression),
+            (Layout::JsonLines, Compression::None)
+        );
+        let f = InputFile::from_path(Path::new("b.txt.zst"));
+        assert_eq!(
+            (f.layout, f.compression),
+            (Layout::PlainText, Compression::Zstd)
+        );
+    }
+
+    fn files(inputs: &[Input]) -> Vec<String> {
+        inputs
+            .iter()
+            .filter_map(|input| match input {
+                Input::File(file) => Some(file.name.to_string()),
+                Input::Skipped(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_missing_path_is_listed_in_its_place_among_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.txt");
+        std::fs::write(&good, "x").unwrap();
+        let inputs = expand_inputs(&[dir.path().join("missing.txt"), good.clone()], None);
+        assert_eq!(inputs.len(), 2);
+        let Input::Skipped(skipped) = &inputs[0] else {
+            panic!("{inputs:?}")
+        };
+        assert_eq!(skipped.kind, SkipKind::Unreadable);
+        assert!(skipped.name.ends_with("missing.txt"));
+        assert_eq!(files(&inputs), [good.to_str().unwrap()]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_folders_are_followed_and_loops_reported() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        std::fs::create_dir_all(root.join("a")).unwrap();
+        std::fs::create_dir_all(dir.path().join("elsewhere")).unwrap();
+        std::fs::write(root.join("a/1.txt"), "x").unwrap();
+        std::fs::write(dir.path().join("elsewhere/2.txt"), "x").unwrap();
+        symlink(dir.path().join("elsewhere"), root.join("b")).unwrap();
+        symlink(&root, root.join("a/loop")).unwrap();
+        symlink(root.join("nowhere"), root.join("c")).unwrap();
+        std::fs::write(root.join(".hidden"), "x").unwrap();
+        let inputs = expand_inputs(std::slice::from_ref(&root), None);
+        let names: Vec<String> = files(&inputs)
+            .iter()
+            .map(|n| n.strip_prefix(root.to_str().unwrap()).unwrap().to_string())
+            .collect();
+        assert_eq!(names, ["/a/1.txt", "/b/2.txt"]);
+        let kinds: Vec<SkipKind> = inputs
+            .iter()
+            .filter_map(|input| match input {
+                Input::Skipped(s) => Some(s.kind),
+                Input::File(_) => None,
+            })
+            .collect();
+        assert_eq!(kinds, [SkipKind::Loop, SkipKind::DanglingLink]);
+    }
+}
