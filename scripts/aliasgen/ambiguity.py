@@ -105,6 +105,9 @@ ANY_POSSESSIVE = re.compile(r"['’]s\b")
 # topics that entities all over a news corpus carry: they must not support an alias
 BROAD_TOPICS = ("geo", "politics", "media", "tech")
 MAX_DICT_BLOCKERS = 25
+# jieba's tag for idioms (chengyu): 大同小异 is one word, never the name followed by another
+# word ("l", fixed expressions, also tags 布什总统)
+IDIOM_TAGS = frozenset({"i"})
 # a word that follows a name and leaves it a mention (赖斯说, 布什总统, 保守党政府)
 MODIFIER_TAGS = frozenset({"v", "vn", "n", "a", "ad", "an", "d", "f", "m", "q", "t", "uj", "ul", "p", "c", "r",
                            "vg", "ng", "zg"})
@@ -330,6 +333,12 @@ ENTITY_SUFFIXES = ("公司", "集团", "共和国", "政府")
 PLACE_SUFFIXES = ("港", "机场", "站", "宫", "教堂", "动物园", "市", "省")
 
 
+def freq_tag(word: str) -> str:
+    from common import jieba_dict
+
+    return jieba_dict().get(word, (0, ""))[1]
+
+
 def _place_prefix(prefix: str) -> bool:
     """Whether `prefix` is one place name of jieba's dictionary (德国, 山西, 美国)."""
     from common import jieba_dict
@@ -342,7 +351,8 @@ def dictionary_blockers(text: str, lang: str, alias_keys: set[str], kind: str = 
     """The blockers a short Chinese alias that needs support gets: every jieba word that
     contains it (克里米亚 for 克里, 省政协 for 政协, 安然无恙 for 安然), the most frequent
     first, at most MAX_DICT_BLOCKERS, except the words that still name the entity:
-    the alias followed by an ordinary word (赖斯说, 布什总统), by its own full or state
+    the alias followed by an ordinary word (赖斯说, 布什总统; an idiom such as 大同小异 is
+    no such pair), by its own full or state
     name (大众汽车公司, 突尼斯共和国, 大连市人民政府, also after a place: 美国波音公司),
     a place written before a place (德国科隆, 山西大同; before a government body it
     names another body: 美国国会, 北京市政协) or a facility after it (烟台港,
@@ -361,7 +371,7 @@ def dictionary_blockers(text: str, lang: str, alias_keys: set[str], kind: str = 
             continue
         start = word.find(simplified)
         prefix, suffix = word[:start], word[start + len(simplified):]
-        if not prefix:
+        if not prefix and freq_tag(word) not in IDIOM_TAGS:
             rest = table.get(suffix)
             if rest and rest[1] in MODIFIER_TAGS:
                 continue

@@ -17,9 +17,9 @@ and the British National Party) needs support on every entity that has it, and
 the hand-made base table (data/aliases/core.toml, never written here) counts too.
 Each area applies the per-alias rules while it builds (ambiguity.py); then, over
 every entity of every table at once: names shared by several entities get
-support, possessives lose exact case, short Chinese aliases that need support get
-their dictionary blockers, and entities whose aliases need support lose the broad
-topics. Ids must be unique across all tables and every parent must exist.
+support, possessives lose exact case, an exact-case name written with "The" also
+matches with "the", short Chinese aliases that need support get their dictionary
+blockers, and entities whose aliases need support lose the broad topics. Ids must be unique across all tables and every parent must exist.
 
 Output is deterministic: entities in a fixed order, aliases in a fixed order, no
 timestamps. See scripts/aliasgen/README.md.
@@ -66,13 +66,16 @@ def build_tables() -> tuple[list[Table], list[str]]:
     check_ids(tables, hand, problems)
     mark_shared_names(tables, hand)
     never_exact_possessives(tables)
+    lower_case_articles(tables)
     alias_keys = {to_hans(a.text) for t in tables for e in t.entities for _, a in e.all_aliases() if has_han(a.text)}
     alias_keys |= {to_hans(item if isinstance(item, str) else item["text"])
                    for e in hand for items in e["aliases"].values() for item in items}
+    countries = {e.id for t in tables if t.path.endswith("places-countries.toml") for e in t.entities}
+    parents = {e.id: e.parent for t in tables for e in t.entities}
     for t in tables:
         for e in t.entities:
             add_dictionary_blockers(e, alias_keys)
-            drop_broad_topics(e)
+            drop_broad_topics(e, country_of(e.id, parents, countries))
     places.finish()
     for t in tables:
         for e in t.entities:
@@ -139,6 +142,24 @@ def never_exact_possessives(tables: list[Table]) -> None:
                     a.reasons.append("possessive: exact case dropped (canon cannot match it)")
 
 
+def lower_case_articles(tables: list[Table]) -> None:
+    """An exact-case name written with its article (The Beijing News, The Guardian) is
+    written "the Beijing News" inside a sentence: the same alias with a lower-case article
+    is added next to it, with the same rules."""
+    from common import Alias
+
+    for t in tables:
+        for e in t.entities:
+            texts = {a.text for _, a in e.all_aliases()}
+            for lang in list(e.aliases):
+                for a in list(e.aliases[lang]):
+                    if a.exact and a.text.startswith("The ") and "the " + a.text[4:] not in texts:
+                        variant = Alias("the " + a.text[4:], a.exact, a.support, list(a.blockers),
+                                        ["lower-case article"], a.full_name, a.hand)
+                        e.aliases[lang].insert(e.aliases[lang].index(a) + 1, variant)
+                        texts.add(variant.text)
+
+
 def add_dictionary_blockers(e, alias_keys: set[str]) -> None:
     for lang, a in e.all_aliases():
         if a.support and has_han(a.text):
@@ -147,9 +168,26 @@ def add_dictionary_blockers(e, alias_keys: set[str]) -> None:
                     a.blockers.append(b)
 
 
-def drop_broad_topics(e) -> None:
+def country_of(eid: str, parents: dict[str, str | None], countries: set[str]) -> str | None:
+    """The country an entity belongs to: itself or the first country up its parents."""
+    seen = set()
+    while eid and eid not in seen:
+        if eid in countries:
+            return eid
+        seen.add(eid)
+        eid = parents.get(eid)
+    return None
+
+
+def drop_broad_topics(e, country: str | None = None) -> None:
+    """An entity whose aliases need support loses the broad topics; the broad `politics`
+    becomes its country's (Washington, the metonym for the US government: support from
+    any US political entity, not from any political entity)."""
     if e.topics and any(a.support for _, a in e.all_aliases()):
-        e.topics = ambiguity.narrow_topics(e.topics)
+        narrow = ambiguity.narrow_topics(e.topics)
+        if "politics" in e.topics and country and e.kind != "person" and f"{country}-politics" not in narrow:
+            narrow.append(f"{country}-politics")
+        e.topics = narrow
 
 
 def outputs() -> dict[str, callable]:

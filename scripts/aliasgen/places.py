@@ -43,6 +43,8 @@ NOT_TERRITORIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
 REGION_OF_CONTINENT = {"AS": "asia", "EU": "europe", "AF": "africa", "NA": "americas", "SA": "americas", "OC": "oceania", "AN": "antarctica"}
 MIDDLE_EAST = {"AE", "BH", "CY", "EG", "IL", "IQ", "IR", "JO", "KW", "LB", "OM", "PS", "QA", "SA", "SY", "TR", "YE"}
 DIVISION_COUNTRIES = ["US", "CN", "GB", "IN", "DE", "CA", "AU", "JP", "BR"]
+# first-level divisions that are a city themselves
+CITY_LEVEL_DIVISIONS = {"Municipality", "Land", "District", "Federal district"}
 DIVISION_TYPES = {"State", "Province", "Municipality", "Autonomous region", "Country", "Land", "Territory",
                   "Union territory", "Prefecture", "District", "Federal district"}
 
@@ -214,6 +216,7 @@ def build_divisions(curated, country_ids: dict[str, str]) -> list[Entity]:
             e = Entity(id=eid, name=name, kind="place", parent=parent, topics=["geo", region],
                        source=f"ISO 3166-2 {s.code} (pycountry); names curated in division-names.toml")
             e.division_bare = set()
+            e.division_type = s.type
             if cc == "IN":  # Rājasthān -> Rajasthan, as English news writes it
                 name = ascii_fold(name)
             raw = [] if cc in ("CN", "DE") else [re.sub(r"\s*\[.*\]$", "", s.name)]
@@ -463,17 +466,21 @@ def build() -> dict[str, list[Entity]]:
     country_ids = {e.iso: e.id for e in countries}
     divisions = build_divisions(cur_divisions, country_ids)
     cities, stats = build_cities(cur_cities, countries, country_ids)
-    div_ids = {d.id for d in divisions}
-    # divisions that are cities (Beijing, Berlin, Washington D.C.) stay city entities
-    divisions_only = [d for d in divisions if d.id not in {c.id for c in cities}]
+    city_ids = {c.id for c in cities}
+    # divisions that are cities (the municipalities Beijing and Tianjin, the Land Berlin,
+    # Washington D.C.) stay city entities; a province, prefecture or state named like its
+    # capital or largest city is another place and gets its own id (Jilin province and
+    # Jilin city, Osaka Prefecture, the state of São Paulo)
     for d in divisions:
-        if d.id in {c.id for c in cities}:
-            pass
+        if d.id in city_ids and d.division_type not in CITY_LEVEL_DIVISIONS:
+            d.id = f"{d.id}-{slug(d.division_type)}"
+    div_ids = {d.id for d in divisions}
+    divisions_only = [d for d in divisions if d.id not in city_ids]
     resolve_shared_division_names(divisions_only, cities)
     regions = [to_entity(d, c) for d, c in cur_regions.values()]
     for r in regions:
         r.hand = {key(a.text) for _, a in r.all_aliases()}
-        r.source = "typed and reviewed (moved from data/aliases.toml)"
+        r.source = "typed and reviewed (scripts/aliasgen/curated/places-regions.toml)"
     for group in (countries, divisions_only, cities):
         for e in group:
             if not hasattr(e, "hand"):

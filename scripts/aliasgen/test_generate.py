@@ -44,12 +44,28 @@ class Finishing(unittest.TestCase):
         generate.never_exact_possessives([table("biz", e)])
         self.assertEqual([a.exact for _, a in e.all_aliases()], [False, True])
 
+    def test_an_exact_name_with_its_article_also_matches_the_lower_case_article(self):
+        e = ent("x", "org", "en", Alias("The Beijing News", exact=True), Alias("The Times", exact=True, support=True),
+                Alias("The Sun"))
+        generate.lower_case_articles([table("biz", e)])
+        self.assertEqual([(a.text, a.exact, a.support) for _, a in e.all_aliases()],
+                         [("The Beijing News", True, False), ("the Beijing News", True, False),
+                          ("The Times", True, True), ("the Times", True, True), ("The Sun", False, False)])
+
     def test_broad_topics_go_only_where_an_alias_needs_support(self):
         a = ent("a", "org", "en", Alias("Apple", exact=True, support=True), topics=["tech", "consumer-electronics"])
         b = ent("b", "org", "en", Alias("Foxconn"), topics=["tech"])
         generate.drop_broad_topics(a)
         generate.drop_broad_topics(b)
         self.assertEqual((a.topics, b.topics), (["consumer-electronics"], ["tech"]))
+
+    def test_the_broad_politics_topic_becomes_the_countrys(self):
+        dc = ent("washington", "place", "en", Alias("Washington", exact=True, support=True),
+                 topics=["politics", "geo"], parent="united-states")
+        country = generate.country_of("washington", {"washington": "united-states", "united-states": None},
+                                      {"united-states"})
+        generate.drop_broad_topics(dc, country)
+        self.assertEqual(dc.topics, ["united-states-politics"])
 
     def test_blockers_for_short_chinese_aliases_that_need_support(self):
         e = ent("kerry", "person", "zh-Hans", Alias("克里", support=True), Alias("约翰·克里"))
