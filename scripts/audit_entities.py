@@ -21,9 +21,12 @@ time and checked against the SHA-256 stored for every sampled record.
         --template writes them as JSON Lines to judge (fill in `label`); it refuses a
         path inside the repository because the file holds third-party text.
 
-    python3 scripts/audit_entities.py add FILE
+    python3 scripts/audit_entities.py add FILE [--relabel]
         Validate judged lines (from a --template file) and append them to
-        data/eval/audit/judgements.jsonl without their text fields.
+        data/eval/audit/judgements.jsonl without their text fields.  With --relabel,
+        lines for candidates already judged replace those judgements in place (labels
+        follow the table: after it grows, a name inside a longer name it now knows is
+        re-judged, GUIDELINES.md rule 24).
 
     python3 scripts/audit_entities.py sample
         Rebuild data/eval/audit/sample.json: all PKU records, all seed pages and a
@@ -738,6 +741,7 @@ def cmd_pending(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     existing = load_judgements(Path(args.judgements))
     new = []
+    replaced: dict[tuple, dict] = {}
     errors = []
     for lineno, line in enumerate(Path(args.file).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -748,20 +752,33 @@ def cmd_add(args: argparse.Namespace) -> int:
             continue
         problem = judgement_problem(j)
         key = (j.get("doc"), j.get("start"), j.get("end"), j.get("entity"))
-        if problem is None and key in existing:
-            problem = "already judged"
+        if problem is None and key in existing and not (args.relabel and key not in replaced):
+            problem = "already judged" + ("" if args.relabel else " (a re-judgement needs --relabel)")
         if problem:
             errors.append(f"{args.file}:{lineno}: {problem}")
             continue
+        if key in existing:
+            replaced[key] = j
+        else:
+            new.append(j)
         existing[key] = j
-        new.append(j)
     if errors:
         print("error: nothing appended:\n  " + "\n  ".join(errors), file=sys.stderr)
         return 1
-    with Path(args.judgements).open("a", encoding="utf-8") as f:
+    path = Path(args.judgements)
+    if replaced:
+        # re-judged lines keep their place in the file; the others are unchanged
+        lines = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                j = json.loads(line)
+                j = replaced.get((j["doc"], j["start"], j["end"], j["entity"]), j)
+                lines.append(dump_judgement(j))
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    with path.open("a", encoding="utf-8") as f:
         for j in new:
             f.write(dump_judgement(j) + "\n")
-    print(f"appended {len(new)} judgement(s) to {args.judgements}")
+    print(f"appended {len(new)} and replaced {len(replaced)} judgement(s) in {args.judgements}")
     return 0
 
 
@@ -1165,6 +1182,31 @@ def selftest() -> int:
                 with self.assertRaisesRegex(AuditError, "duplicate"):
                     load_judgements(p)
 
+        def test_add_appends_and_relabels_only_when_asked(self):
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                judged = Path(tmp) / "j.jsonl"
+                judged.write_text(json.dumps(j("a", 0, 2, "united-states", "correct")) + "\n", encoding="utf-8")
+                todo = Path(tmp) / "todo.jsonl"
+                relabel = j("a", 0, 2, "united-states", "part-of-longer-name", correct_entity="us-gov", kind="nested")
+                todo.write_text(
+                    json.dumps(relabel | {"_context": "x"}) + "\n" + json.dumps(j("a", 3, 5, "uk", "correct")) + "\n",
+                    encoding="utf-8",
+                )
+
+                def add(*extra):
+                    ns = argparse.Namespace(file=str(todo), judgements=str(judged), relabel=bool(extra))
+                    return cmd_add(ns)
+
+                self.assertEqual(add(), 1)  # already judged, nothing written
+                self.assertEqual(len(load_judgements(judged)), 1)
+                self.assertEqual(add("--relabel"), 0)
+                after = load_judgements(judged)
+                self.assertEqual(len(after), 2)
+                self.assertEqual(after[("a", 0, 2, "united-states")]["label"], "part-of-longer-name")
+                self.assertNotIn("_context", after[("a", 0, 2, "united-states")])
+
         def test_context_marks_span_and_line_breaks(self):
             self.assertEqual(context("ab\nUS-based", 3, 5, 3), "ab⏎⟦US⟧-ba")
 
@@ -1224,6 +1266,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("add", help="append judged lines from a template file")
     p.add_argument("file")
     p.add_argument("--judgements", default=str(JUDGEMENTS))
+    p.add_argument(
+        "--relabel",
+        action="store_true",
+        help="lines for candidates already judged replace those judgements (after the table grew: "
+        "GUIDELINES.md, rule 2 and 24)",
+    )
     p.set_defaults(fn=cmd_add)
 
     p = sub.add_parser("sample", help="rebuild sample.json")

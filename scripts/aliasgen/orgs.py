@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import ambiguity
-from common import GENERATED, Alias, key, render_file, to_hans, to_hant
+from common import GENERATED, Alias, Table, render_file, to_hans, to_hant
 from places import read_curated, to_entity
 
 
@@ -21,16 +21,15 @@ def build():
         for a in list(e.aliases.get("zh-Hans", [])):
             trad = to_hant(a.text)
             if trad != a.text and a.text not in written:
-                e.add("zh-Hant", Alias(trad, a.case_exact, a.needs_support, [to_hant(b) for b in a.blockers]))
+                e.add("zh-Hant", Alias(trad, a.exact, a.support, [to_hant(b) for b in a.blockers]))
         for _, a in e.all_aliases():
-            req = ambiguity.requirement(a.text)
-            a.case_exact |= req.case_exact
-            a.needs_support |= req.needs_support
+            req = ambiguity.requirement(a.text, e.kind)
+            a.mark(req.case_exact, req.needs_support, req.reason)
         out.append(e)
     return out
 
 
-def outputs():
+def tables() -> list[Table]:
     header = [
         GENERATED,
         "",
@@ -39,4 +38,4 @@ def outputs():
         "scripts/aliasgen/curated/orgs-international.toml; traditional forms by OpenCC (Apache-2.0);",
         "evidence rules from scripts/aliasgen/ambiguity.py.",
     ]
-    return {"data/aliases/orgs-international.toml": lambda: render_file(header, build())}
+    return [Table("data/aliases/orgs-international.toml", build(), lambda: render_file(header, build()), "orgs")]

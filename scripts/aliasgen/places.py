@@ -22,9 +22,9 @@ from common import (
     ALIASES,
     CURATED,
     GENERATED,
-    REPO,
     Alias,
     Entity,
+    Table,
     all_han,
     has_han,
     is_kana,
@@ -43,6 +43,8 @@ NOT_TERRITORIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
 REGION_OF_CONTINENT = {"AS": "asia", "EU": "europe", "AF": "africa", "NA": "americas", "SA": "americas", "OC": "oceania", "AN": "antarctica"}
 MIDDLE_EAST = {"AE", "BH", "CY", "EG", "IL", "IQ", "IR", "JO", "KW", "LB", "OM", "PS", "QA", "SA", "SY", "TR", "YE"}
 DIVISION_COUNTRIES = ["US", "CN", "GB", "IN", "DE", "CA", "AU", "JP", "BR"]
+# first-level divisions that are a city themselves
+CITY_LEVEL_DIVISIONS = {"Municipality", "Land", "District", "Federal district"}
 DIVISION_TYPES = {"State", "Province", "Municipality", "Autonomous region", "Country", "Land", "Territory",
                   "Union territory", "Prefecture", "District", "Federal district"}
 
@@ -214,6 +216,7 @@ def build_divisions(curated, country_ids: dict[str, str]) -> list[Entity]:
             e = Entity(id=eid, name=name, kind="place", parent=parent, topics=["geo", region],
                        source=f"ISO 3166-2 {s.code} (pycountry); names curated in division-names.toml")
             e.division_bare = set()
+            e.division_type = s.type
             if cc == "IN":  # Rājasthān -> Rajasthan, as English news writes it
                 name = ascii_fold(name)
             raw = [] if cc in ("CN", "DE") else [re.sub(r"\s*\[.*\]$", "", s.name)]
@@ -223,7 +226,7 @@ def build_divisions(curated, country_ids: dict[str, str]) -> list[Entity]:
                 # bare prefecture names are also Japanese surnames (Toshiyuki Shiga, Chiba,
                 # Yamaguchi): support from Japan or another prefecture, and case
                 for a in e.aliases.get("en", []):
-                    a.case_exact = a.needs_support = True
+                    a.mark(True, True, "a bare prefecture name is also a surname")
                 e.add("en", f"{name} Prefecture")
             if s.name != name and cc in {"DE"}:
                 e.add("de", Alias(s.name, blockers=list(info.get("de-blockers", []))))
@@ -388,38 +391,30 @@ def build_cities(curated, countries: list[Entity], country_ids: dict[str, str]) 
 
 # ---------------------------------------------------------------- rules
 
-def apply_rules(entities: list[Entity], others: dict[str, set[str]]) -> list[str]:
-    """Gives generated aliases the rules of the ambiguity rule; returns notes.
-    `others`: key -> ids of entities outside these files (the default table)."""
+def apply_rules(entities: list[Entity], core: dict[str, set[str]]) -> list[str]:
+    """Gives every alias the rules of the ambiguity rule (added, never removed: curated
+    aliases keep the rules written for them and gain what the rule demands); drops a
+    generated alias that is forbidden or that an entity of the hand-made base table
+    (core.toml) already has. Returns notes. Names shared between entities are marked
+    by generate.py over every table at once."""
     notes = []
-    owners: dict[str, set[str]] = {}
-    for e in entities:
-        for _, a in e.all_aliases():
-            owners.setdefault(key(a.text), set()).add(e.id)
     for e in entities:
         hand = getattr(e, "hand", set())
         for lang in list(e.aliases):
             kept = []
             for a in e.aliases[lang]:
                 k = key(a.text)
-                if k in hand:
-                    kept.append(a)
-                    continue
-                req = ambiguity.requirement(a.text)
-                if req.forbidden:
-                    notes.append(f"{e.id}: dropped {a.text!r}: {req.reason}")
-                    continue
-                a.case_exact |= req.case_exact
-                a.needs_support |= req.needs_support
-                if k in others and e.id not in others[k]:
-                    notes.append(f"{e.id}: dropped {a.text!r}: also an alias of {', '.join(sorted(others[k]))} in data/aliases/")
-                    continue
-                if len(owners[k]) > 1:
-                    a.needs_support = True
+                req = ambiguity.requirement(a.text, e.kind)
+                if k not in hand:
+                    if req.forbidden:
+                        notes.append(f"{e.id}: dropped {a.text!r}: {req.reason}")
+                        continue
+                    if k in core and e.id not in core[k]:
+                        notes.append(f"{e.id}: dropped {a.text!r}: also an alias of {', '.join(sorted(core[k]))} in core.toml")
+                        continue
+                a.mark(req.case_exact, req.needs_support, req.reason)
                 kept.append(a)
             e.aliases[lang] = kept
-        if any(a.needs_support for _, a in e.all_aliases()) and "geo" in e.topics and not hand:
-            e.topics = [t for t in e.topics if t != "geo"]
     return notes
 
 
@@ -450,14 +445,8 @@ def resolve_shared_division_names(divisions: list[Entity], cities: list[Entity])
 # ---------------------------------------------------------------- all places
 
 def default_table_keys() -> dict[str, set[str]]:
-    """Alias keys of the hand-made tables of data/aliases/ (every file this
-    generator did not write) -> entity ids."""
-    entities = []
-    for path in sorted((REPO / "data" / "aliases").glob("*.toml")):
-        text = path.read_text(encoding="utf-8")
-        if GENERATED in text.split("\n", 1)[0]:
-            continue
-        entities.extend(tomllib.loads(text).get("entity", []))
+    """Alias keys of the hand-made base table (data/aliases/core.toml) -> entity ids."""
+    entities = tomllib.loads((ALIASES / "core.toml").read_text(encoding="utf-8")).get("entity", [])
     out: dict[str, set[str]] = {}
     for ent in entities:
         for items in ent["aliases"].values():
@@ -477,17 +466,21 @@ def build() -> dict[str, list[Entity]]:
     country_ids = {e.iso: e.id for e in countries}
     divisions = build_divisions(cur_divisions, country_ids)
     cities, stats = build_cities(cur_cities, countries, country_ids)
-    div_ids = {d.id for d in divisions}
-    # divisions that are cities (Beijing, Berlin, Washington D.C.) stay city entities
-    divisions_only = [d for d in divisions if d.id not in {c.id for c in cities}]
+    city_ids = {c.id for c in cities}
+    # divisions that are cities (the municipalities Beijing and Tianjin, the Land Berlin,
+    # Washington D.C.) stay city entities; a province, prefecture or state named like its
+    # capital or largest city is another place and gets its own id (Jilin province and
+    # Jilin city, Osaka Prefecture, the state of São Paulo)
     for d in divisions:
-        if d.id in {c.id for c in cities}:
-            pass
+        if d.id in city_ids and d.division_type not in CITY_LEVEL_DIVISIONS:
+            d.id = f"{d.id}-{slug(d.division_type)}"
+    div_ids = {d.id for d in divisions}
+    divisions_only = [d for d in divisions if d.id not in city_ids]
     resolve_shared_division_names(divisions_only, cities)
     regions = [to_entity(d, c) for d, c in cur_regions.values()]
     for r in regions:
         r.hand = {key(a.text) for _, a in r.all_aliases()}
-        r.source = "typed and reviewed (moved from data/aliases.toml)"
+        r.source = "typed and reviewed (scripts/aliasgen/curated/places-regions.toml)"
     for group in (countries, divisions_only, cities):
         for e in group:
             if not hasattr(e, "hand"):
@@ -503,7 +496,6 @@ def build() -> dict[str, list[Entity]]:
                 group.append(e)
     everything = countries + divisions_only + cities + regions
     notes = apply_rules(everything, default_table_keys())
-    add_context(countries, cities)
     build.notes = notes
     build.stats = stats
     return {"countries": countries, "divisions": divisions_only, "cities": cities, "regions": regions}
@@ -516,11 +508,11 @@ def add_context(countries: list[Entity], cities: list[Entity]) -> None:
         if getattr(c, "capital_of", None):
             capital.setdefault(c.parent, c)
     for e in countries:
-        if e.context or not any(a.needs_support for _, a in e.all_aliases()):
+        if e.context or not any(a.support for _, a in e.all_aliases()):
             continue
         cap = capital.get(e.id)
         if cap:
-            e.context = [a.text for _, a in cap.all_aliases() if not a.needs_support and not a.case_exact][:4]
+            e.context = [a.text for _, a in cap.all_aliases() if not a.support][:4]
 
 
 HEADERS = {
@@ -549,8 +541,18 @@ HEADERS = {
 }
 
 
-def outputs() -> dict[str, callable]:
+def tables() -> list[Table]:
+    """The four places tables, with the per-alias rules applied."""
+    parts = build()
+
     def render(part):
         return lambda: render_file([GENERATED, "", *HEADERS[part]], build()[part])
 
-    return {f"data/aliases/places-{part}.toml": render(part) for part in HEADERS}
+    return [Table(f"data/aliases/places-{part}.toml", parts[part], render(part), "places") for part in HEADERS]
+
+
+def finish() -> None:
+    """After names shared with every table are marked: countries with an alias that
+    needs support get their capital's names as context."""
+    parts = build()
+    add_context(parts["countries"], parts["cities"])

@@ -309,7 +309,7 @@ impl AliasTable {
                     });
                 }
                 list.push(CompiledAlias {
-                    normalized: normalized.clone(),
+                    normalized: exact_form(normalized, &alias.key),
                     form: alias.form.unwrap_or_else(|| inferred_form(entity, alias)),
                     fold_changes,
                     blockers: alias
@@ -579,6 +579,20 @@ fn inferred_form(entity: &Entity, alias: &AliasEntry) -> AliasForm {
         return AliasForm::Acronym;
     }
     AliasForm::Full
+}
+
+/// The written form a `case = "exact"` alias is compared with: its
+/// normalized text without a trailing possessive `'s` when its key dropped
+/// one, since a token's span never holds it (McDonald's is matched on the
+/// surface `McDonald`).
+fn exact_form(normalized: &str, key: &str) -> String {
+    match normalized
+        .strip_suffix("'s")
+        .or_else(|| normalized.strip_suffix("'S"))
+    {
+        Some(stripped) if !stripped.is_empty() && !key.ends_with("'s") => stripped.to_string(),
+        _ => normalized.to_string(),
+    }
 }
 
 /// Whether two normalized texts are the same, treating any whitespace as equal.

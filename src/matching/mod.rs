@@ -142,6 +142,12 @@ id = "xiaomi"
 name = "Xiaomi"
 kind = "org"
 aliases.zh-Hans = [{ text = "小米", blockers = ["小米粥"] }]
+
+[[entity]]
+id = "mcdonalds"
+name = "McDonald's"
+kind = "org"
+aliases.en = [{ text = "McDonald's", case = "exact" }]
 "#;
 
     fn table() -> AliasTable {
@@ -217,6 +223,17 @@ aliases.zh-Hans = [{ text = "小米", blockers = ["小米粥"] }]
         );
         assert!(ids("let us know").is_empty());
         assert_eq!(ids("ＵＳ exports"), ["united-states"]);
+    }
+
+    #[test]
+    fn exact_case_aliases_ending_in_a_possessive_match_as_written() {
+        // Tokens and their spans never hold a trailing possessive, so the
+        // written form is compared without it too.
+        assert_eq!(
+            ids("Sales at McDonald's rose; McDonald’s said"),
+            ["mcdonalds", "mcdonalds"]
+        );
+        assert!(ids("sales at mcdonald's rose").is_empty());
     }
 
     #[test]
