@@ -20,6 +20,16 @@ pub enum Error {
     /// An alias table failed to load; every problem found is listed.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     AliasTable(Vec<crate::aliases::TableProblem>),
+    /// A furniture file (`--boilerplate-from`) could not be read.
+    #[error("{}:{line}: {message}", path.display())]
+    Furniture {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// Writing the output stream failed (for instance the reader went away).
     #[error("writing output: {0}")]
     Output(std::io::Error),

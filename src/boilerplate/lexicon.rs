@@ -1,0 +1,430 @@
+//! The stage's word lists, read from `data/boilerplate/` (compiled in): known
+//! phrases per language and reason, stop words, and the words of date and
+//! time-ago lines.
+
+use std::collections::BTreeMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Deserialize;
+
+use super::Reason;
+use super::lines::{line_key, sample};
+use crate::normalize::chinese::fold;
+use crate::normalize::normalize;
+use crate::script::is_han;
+
+/// Phrase tables, one file per language: `data/boilerplate/LANG.toml`.
+const PHRASE_FILES: [(&str, &str); 2] = [
+    ("en.toml", include_str!("../../data/boilerplate/en.toml")),
+    ("zh.toml", include_str!("../../data/boilerplate/zh.toml")),
+];
+const DATE_FILE: &str = include_str!("../../data/boilerplate/dates.toml");
+const STOP_EN: &str = include_str!("../../data/boilerplate/stopwords/en.txt");
+const STOP_ZH: &str = include_str!("../../data/boilerplate/stopwords/zh.txt");
+
+/// One reason's phrases in a phrase file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PhraseTable {
+    /// Phrases count only in lines of at most this many words.
+    max_units: Option<f32>,
+    whole: Vec<String>,
+    starts: Vec<String>,
+    contains: Vec<String>,
+    opens: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct DateWords {
+    anchors: Vec<String>,
+    words: Vec<String>,
+}
+
+/// A phrase found in a line: its reason and the longest line it counts in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PhraseHit {
+    /// What the phrase says the line is.
+    pub reason: Reason,
+    /// The phrase counts only in lines of at most this many words.
+    pub max_units: f32,
+}
+
+/// Words whose sequences make up a line: Latin words lowercased, Han words
+/// matched greedily (longest first) inside Han runs.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    words: FxHashSet<String>,
+    anchors: FxHashSet<String>,
+    longest_han: usize,
+}
+
+/// How a line is made of a vocabulary's words.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Coverage {
+    /// Every word of the line is a number or a vocabulary word.
+    pub complete: bool,
+    /// Vocabulary words found.
+    pub words: usize,
+    /// Numbers found.
+    pub numbers: usize,
+    /// Anchor words found.
+    pub anchors: usize,
+}
+
+impl Vocabulary {
+    fn insert(&mut self, word: &str, anchor: bool) {
+        let word = normalize_phrase(word).to_lowercase();
+        if word.is_empty() {
+            return;
+        }
+        let han = word.chars().filter(|&c| is_han(c)).count();
+        self.longest_han = self.longest_han.max(han);
+        if anchor {
+            self.anchors.insert(word.clone());
+        }
+        self.words.insert(word);
+    }
+
+    /// How `line` is made of this vocabulary's words (numbers allowed).
+    pub fn coverage(&self, line: &str) -> Coverage {
+        let mut coverage = Coverage {
+            complete: true,
+            ..Coverage::default()
+        };
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        let mut word = String::new();
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_ascii_digit() {
+                while i < chars.len() && chars[i].is_ascii_digit() {
+                    i += 1;
+                }
+                coverage.numbers += 1;
+            } else if is_han(c) {
+                let start = i;
+                while i < chars.len() && is_han(chars[i]) {
+                    i += 1;
+                }
+                self.cover_han(&chars[start..i], &mut coverage);
+            } else if c.is_alphabetic() {
+                word.clear();
+                while i < chars.len() && chars[i].is_alphabetic() && !is_han(chars[i]) {
+                    word.extend(chars[i].to_lowercase());
+                    i += 1;
+                }
+                // "a.m." and "p.m." are one word.
+                while i + 1 < chars.len() && chars[i] == '.' && chars[i + 1].is_alphabetic() {
+                    word.push('.');
+                    i += 1;
+                    while i < chars.len() && chars[i].is_alphabetic() && !is_han(chars[i]) {
+                        word.extend(chars[i].to_lowercase());
+                        i += 1;
+                    }
+                }
+                self.count(&word, &mut coverage);
+            } else {
+                i += 1;
+            }
+        }
+        coverage
+    }
+
+    fn cover_han(&self, run: &[char], coverage: &mut Coverage) {
+        let mut at = 0;
+        let mut piece = String::new();
+        while at < run.len() {
+            let mut found = 0;
+            for len in (1..=self.longest_han.min(run.len() - at)).rev() {
+                piece.clear();
+                piece.extend(&run[at..at + len]);
+                if self.words.contains(&piece) {
+                    found = len;
+                    break;
+                }
+            }
+            if found == 0 {
+                coverage.complete = false;
+                at += 1;
+            } else {
+                piece.clear();
+                piece.extend(&run[at..at + found]);
+                self.count(&piece, coverage);
+                at += found;
+            }
+        }
+    }
+
+    fn count(&self, word: &str, coverage: &mut Coverage) {
+        if self.words.contains(word) {
+            coverage.words += 1;
+            if self.anchors.contains(word) {
+                coverage.anchors += 1;
+            }
+        } else {
+            coverage.complete = false;
+        }
+    }
+}
+
+/// Everything the signals look words up in.
+#[derive(Debug)]
+pub struct Lexicon {
+    starts: AhoCorasick,
+    starts_hits: Vec<PhraseHit>,
+    contains: AhoCorasick,
+    contains_hits: Vec<PhraseHit>,
+    whole: FxHashMap<String, PhraseHit>,
+    opens: FxHashMap<String, Reason>,
+    /// Single words of the widget tables, for rows of buttons.
+    pub widget_words: Vocabulary,
+    /// Words of date-only and time-ago lines.
+    pub date_words: Vocabulary,
+    stop_en: FxHashSet<String>,
+    /// Sorted.
+    stop_zh: Vec<char>,
+}
+
+/// Phrases are compared with analyzed text: normalized, simplified.
+fn normalize_phrase(phrase: &str) -> String {
+    fold(normalize(phrase).text()).into_owned()
+}
+
+impl Lexicon {
+    /// The built-in lists of `data/boilerplate/`.
+    ///
+    /// They are compiled in and checked by this module's tests, so a broken
+    /// file is a bug of the build, not an input error: it panics with the
+    /// file's name and the parser's message.
+    pub fn builtin() -> Lexicon {
+        let mut starts = Vec::new();
+        let mut starts_hits = Vec::new();
+        let mut contains = Vec::new();
+        let mut contains_hits = Vec::new();
+        let mut whole = FxHashMap::default();
+        let mut opens = FxHashMap::default();
+        let mut widget_words = Vocabulary::default();
+        for (file, text) in PHRASE_FILES {
+            let tables: BTreeMap<String, PhraseTable> = toml::from_str(text)
+                .unwrap_or_else(|e| panic!("data/boilerplate/{file}: {e}"));
+            for (name, table) in tables {
+                let reason = Reason::from_name(&name)
+                    .unwrap_or_else(|| panic!("data/boilerplate/{file}: unknown reason {name:?}"));
+                let hit = PhraseHit {
+                    reason,
+                    max_units: table.max_units.unwrap_or(f32::INFINITY),
+                };
+                for phrase in &table.starts {
+                    starts.push(normalize_phrase(phrase));
+                    starts_hits.push(hit);
+                }
+                for phrase in &table.contains {
+                    contains.push(normalize_phrase(phrase));
+                    contains_hits.push(hit);
+                }
+                for phrase in &table.whole {
+                    let key = line_key(&normalize_phrase(phrase));
+                    if reason == Reason::Widget && !key.contains(' ') {
+                        widget_words.insert(&key, false);
+                    }
+                    whole.entry(key).or_insert(hit);
+                }
+                for phrase in &table.opens {
+                    opens
+                        .entry(line_key(&normalize_phrase(phrase)))
+                        .or_insert(reason);
+                }
+            }
+        }
+        let dates: BTreeMap<String, DateWords> = toml::from_str(DATE_FILE)
+            .unwrap_or_else(|e| panic!("data/boilerplate/dates.toml: {e}"));
+        let mut date_words = Vocabulary::default();
+        for words in dates.values() {
+            for word in &words.words {
+                date_words.insert(word, false);
+            }
+            for word in &words.anchors {
+                for part in word.split(' ') {
+                    date_words.insert(part, false);
+                }
+                date_words.insert(word, true);
+            }
+        }
+        let entries = |text: &'static str| {
+            text.lines()
+                .filter(|l| !l.starts_with('#'))
+                .flat_map(str::split_whitespace)
+        };
+        let stop_en = entries(STOP_EN).map(str::to_lowercase).collect();
+        let mut stop_zh: Vec<char> = entries(STOP_ZH)
+            .filter(|w| w.chars().count() == 1)
+            .filter_map(|w| w.chars().next())
+            .collect();
+        stop_zh.sort_unstable();
+        stop_zh.dedup();
+        Lexicon {
+            starts: automaton(&starts, StartKind::Anchored),
+            starts_hits,
+            contains: automaton(&contains, StartKind::Unanchored),
+            contains_hits,
+            whole,
+            opens,
+            widget_words,
+            date_words,
+            stop_en,
+            stop_zh,
+        }
+    }
+
+    /// A phrase the line (bullets and spaces stripped) begins with.
+    pub fn starts_with(&self, line: &str) -> Option<PhraseHit> {
+        let input = Input::new(sample(line)).anchored(Anchored::Yes);
+        self.starts
+            .find(input)
+            .map(|m| self.starts_hits[m.pattern().as_usize()])
+    }
+
+    /// The first phrase found inside the line's sample.
+    pub fn contains(&self, line: &str) -> Option<PhraseHit> {
+        self.contains
+            .find(sample(line))
+            .map(|m| self.contains_hits[m.pattern().as_usize()])
+    }
+
+    /// The phrase the whole line is, compared by [`line_key`].
+    pub fn whole(&self, key: &str) -> Option<PhraseHit> {
+        self.whole.get(key).copied()
+    }
+
+    /// The section of furniture a heading line opens ("Related articles").
+    pub fn opens(&self, key: &str) -> Option<Reason> {
+        self.opens.get(key).copied()
+    }
+
+    /// Whether a lowercase ASCII word is an English stop word.
+    pub fn is_english_stop_word(&self, lowercase_word: &str) -> bool {
+        self.stop_en.contains(lowercase_word)
+    }
+
+    /// Whether a Han character is a Chinese function character (的, 了, 是 ...).
+    pub fn is_chinese_stop_char(&self, c: char) -> bool {
+        self.stop_zh.binary_search(&c).is_ok()
+    }
+}
+
+fn automaton(patterns: &[String], start: StartKind) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(start)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(patterns)
+        .expect("the phrase lists are small enough for a DFA")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        Lexicon::builtin()
+    }
+
+    #[test]
+    fn builtin_lists_load_and_every_reason_is_known() {
+        let lexicon = lexicon();
+        assert!(lexicon.starts_hits.len() > 50);
+        assert!(lexicon.whole.len() > 100);
+        assert!(lexicon.is_english_stop_word("the"));
+        assert!(!lexicon.is_english_stop_word("model"));
+        assert!(lexicon.is_chinese_stop_char('的'));
+        assert!(!lexicon.is_chinese_stop_char('模'));
+    }
+
+    #[test]
+    fn starts_are_anchored_and_ignore_case() {
+        let lexicon = lexicon();
+        let hit = lexicon.starts_with("DISCLAIMER: contains third-party opinions");
+        assert_eq!(hit.map(|h| h.reason), Some(Reason::Disclaimer));
+        assert_eq!(
+            lexicon.starts_with("责任编辑:张三").map(|h| h.reason),
+            Some(Reason::Byline)
+        );
+        // Full-width colon in the text: phrases are normalized like it.
+        assert_eq!(
+            lexicon
+                .starts_with(normalize("来源：新华社").text())
+                .map(|h| h.reason),
+            Some(Reason::Byline)
+        );
+        assert_eq!(lexicon.starts_with("The disclaimer was long"), None);
+        assert_eq!(lexicon.starts_with("Shareholders met"), None);
+    }
+
+    #[test]
+    fn contains_finds_phrases_anywhere_in_the_sample() {
+        let lexicon = lexicon();
+        let hit = lexicon.contains("© 2024 Daily Ledger. All Rights Reserved.");
+        assert_eq!(hit.map(|h| h.reason), Some(Reason::Copyright));
+        assert_eq!(
+            lexicon.contains("本文仅供参考,不构成投资建议").map(|h| h.reason),
+            Some(Reason::Disclaimer)
+        );
+        assert_eq!(
+            lexicon.contains("The court reserved its judgment on all rights."),
+            None
+        );
+    }
+
+    #[test]
+    fn whole_lines_and_section_openers_compare_by_key() {
+        let lexicon = lexicon();
+        for line in ["• Share", "Add a comment", "分享到:", "点赞", "View Original"] {
+            assert!(lexicon.whole(&line_key(line)).is_some(), "{line}");
+        }
+        assert_eq!(lexicon.whole(&line_key("Share prices rose")), None);
+        assert_eq!(lexicon.opens("related articles"), Some(Reason::Related));
+        assert_eq!(lexicon.opens("相关阅读"), Some(Reason::Related));
+        assert_eq!(lexicon.opens("related parties agreed"), None);
+    }
+
+    #[test]
+    fn date_lines_are_covered_by_date_words_and_numbers() {
+        let dates = &lexicon().date_words;
+        for line in [
+            "9 days ago",
+            "3小时前",
+            "2024-05-01",
+            "2024年5月1日 10:32",
+            "Updated 10:32 a.m. GMT",
+            "May 1, 2024",
+            "Yesterday",
+            "刚刚",
+        ] {
+            let coverage = dates.coverage(line);
+            assert!(coverage.complete, "{line}: {coverage:?}");
+            assert!(coverage.numbers + coverage.anchors > 0, "{line}");
+        }
+        for line in [
+            "May the best model win",
+            "9 days of talks ended",
+            "3小时前发布的模型",
+            "The day after",
+        ] {
+            assert!(!dates.coverage(line).complete, "{line}");
+        }
+    }
+
+    #[test]
+    fn button_rows_are_covered_by_widget_words() {
+        let widgets = &lexicon().widget_words;
+        for line in ["Reward Comment Repost Share", "点赞 收藏 分享", "Like 12 Reply"] {
+            assert!(widgets.coverage(line).complete, "{line}");
+        }
+        for line in ["Share the load", "分享经验", "Like many others"] {
+            assert!(!widgets.coverage(line).complete, "{line}");
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The blocks the stage decides on: the lines of the normalized text, and the
+//! key under which a line is compared with phrase lists and with other pages.
+
+use std::ops::Range;
+
+/// How many bytes of a line the per-line signals read. Page furniture is
+/// short; a longer line is an article paragraph or a long notice, and its
+/// first half kilobyte tells which, so the stage costs O(1) per long line.
+pub const SAMPLE_BYTES: usize = 512;
+
+/// The non-empty lines of `text` as byte ranges, each trimmed of spaces.
+///
+/// Normalization already collapsed blank lines and runs of spaces, so a line
+/// is what the page showed as one line or paragraph.
+pub fn line_ranges(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start <= bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let mut first = start;
+        let mut last = end;
+        while first < last && bytes[first] == b' ' {
+            first += 1;
+        }
+        while last > first && bytes[last - 1] == b' ' {
+            last -= 1;
+        }
+        if first < last {
+            lines.push(first..last);
+        }
+        start = end + 1;
+    }
+    lines
+}
+
+/// The first [`SAMPLE_BYTES`] of `line`, cut on a character boundary.
+pub fn sample(line: &str) -> &str {
+    if line.len() <= SAMPLE_BYTES {
+        return line;
+    }
+    let mut end = SAMPLE_BYTES;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    &line[..end]
+}
+
+/// `line` as a comparison key: letters only (lowercase), words separated by
+/// one space, no space next to a Han character. Digits, bullets, counts and
+/// punctuation go, so `• Share`, `Comments (12)` and `分享到:` become `share`,
+/// `comments` and `分享到`, and `9 days ago` and `3 days ago` share a key.
+pub fn line_key(line: &str) -> String {
+    let mut key = String::with_capacity(line.len().min(SAMPLE_BYTES));
+    let mut gap = false;
+    for c in sample(line).chars() {
+        if c.is_alphabetic() {
+            let han = crate::script::is_han(c);
+            if gap && !key.is_empty() && !han && !key.ends_with(crate::script::is_han) {
+                key.push(' ');
+            }
+            gap = false;
+            key.extend(c.to_lowercase());
+        } else if c == '\'' && !gap && !key.is_empty() {
+            // don't, editor's: one word
+            key.push(c);
+        } else {
+            gap = true;
+        }
+    }
+    while key.ends_with('\'') {
+        key.pop();
+    }
+    if line.len() > SAMPLE_BYTES {
+        // Long lines compare by their first half kilobyte and their length.
+        key.push_str(&format!(" …{}", line.len() / 64));
+    }
+    key
+}
+
+/// A 64-bit hash of a line key, the same in every run and on every machine
+/// (so that a learned furniture file can be read back by hash).
+pub fn key_hash(key: &str) -> u64 {
+    // FNV-1a, then a splitmix64 finalizer so that every bit depends on
+    // every byte (the sketch takes its row indices from different bits).
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in key.as_bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    mix(hash)
+}
+
+/// splitmix64's finalizer.
+pub fn mix(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_trimmed_and_empty_ones_skipped() {
+        let text = "Title\n\n • Share \n  \nlast";
+        let lines: Vec<&str> = line_ranges(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(lines, ["Title", "• Share", "last"]);
+        assert!(line_ranges("").is_empty());
+        assert!(line_ranges("\n \n").is_empty());
+    }
+
+    #[test]
+    fn keys_drop_bullets_counts_and_punctuation() {
+        assert_eq!(line_key("• Share"), "share");
+        assert_eq!(line_key("Comments (12)"), "comments");
+        assert_eq!(line_key("分享到:"), "分享到");
+        assert_eq!(line_key("9 days ago"), line_key("10 days ago"));
+        assert_eq!(line_key("Editor's picks"), "editor's picks");
+        assert_eq!(line_key("扫码 关注 Kimi 公众号"), "扫码关注kimi公众号");
+        // Different words keep different keys.
+        assert_ne!(line_key("Share"), line_key("Shares"));
+        assert_ne!(line_key("add a comment"), line_key("add comment"));
+    }
+
+    #[test]
+    fn long_lines_are_keyed_by_their_start_and_length() {
+        let long = "word ".repeat(200);
+        let longer = "word ".repeat(220);
+        assert_ne!(line_key(&long), line_key(&longer));
+        assert!(line_key(&long).len() < 600);
+    }
+
+    #[test]
+    fn key_hashes_are_stable() {
+        // The furniture file stores these: they must not change between runs.
+        assert_eq!(key_hash("share"), key_hash("share"));
+        assert_ne!(key_hash("share"), key_hash("shares"));
+        assert_eq!(key_hash(""), mix(0xcbf2_9ce4_8422_2325));
+    }
+
+    #[test]
+    fn samples_end_on_character_boundaries() {
+        let text = "月".repeat(400);
+        let cut = sample(&text);
+        assert!(cut.len() <= SAMPLE_BYTES && cut.len() > SAMPLE_BYTES - 3);
+        assert_eq!(sample("short"), "short");
+    }
+}
