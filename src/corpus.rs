@@ -111,6 +111,8 @@ pub struct Summary {
     pub languages: BTreeMap<&'static str, u64>,
     /// Entity mentions found.
     pub mentions: u64,
+    /// Bytes of normalized text marked as page furniture.
+    pub boilerplate_bytes: u64,
     /// Wall-clock time.
     pub elapsed: Duration,
 }
@@ -142,6 +144,9 @@ impl fmt::Display for Summary {
         )?;
         if self.blank_lines > 0 {
             write!(f, "; {} blank lines skipped", self.blank_lines)?;
+        }
+        if self.boilerplate_bytes > 0 {
+            write!(f, "; {} bytes marked as boilerplate", self.boilerplate_bytes)?;
         }
         Ok(())
     }
@@ -177,6 +182,7 @@ struct BatchResult {
     bytes_in: u64,
     languages: Vec<&'static str>,
     mentions: u64,
+    boilerplate_bytes: u64,
 }
 
 const BATCH_BYTES: usize = 512 * 1024;
@@ -254,6 +260,7 @@ fn write_in_order(
             summary.blank_lines += result.blank_lines;
             summary.bytes_in += result.bytes_in;
             summary.mentions += result.mentions;
+            summary.boilerplate_bytes += result.boilerplate_bytes;
             for lang in result.languages {
                 *summary.languages.entry(lang).or_default() += 1;
             }
@@ -469,6 +476,7 @@ fn analyze_record(
     result.records_out += 1;
     result.languages.push(analysis.lang.code);
     result.mentions += analysis.entities.len() as u64;
+    result.boilerplate_bytes += analysis.boilerplate.iter().flatten().map(|s| s.normalized_bytes.len() as u64).sum::<u64>();
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 
 use crate::aliases::AliasTable;
 use crate::ascii;
+use crate::boilerplate::{self, Detector, MarkedSpan};
 use crate::detect::{Language, detect};
 use crate::matching::find_mentions;
 use std::borrow::Cow;
@@ -20,6 +21,8 @@ pub struct Canon {
     table: AliasTable,
     router: Router,
     options: AnalyzeOptions,
+    /// The boilerplate stage; `None` with [`boilerplate::Mode::Off`].
+    boilerplate: Option<Detector>,
 }
 
 /// Choices that change the tokens canon emits.
@@ -30,6 +33,9 @@ pub struct AnalyzeOptions {
     /// a hyphenated compound its parts, each with its own span; in the manner
     /// of jieba's `cut_for_search`, for index-side recall.
     pub search: bool,
+    /// Whether the boilerplate stage runs, and whether the terms and
+    /// entities of the furniture it marks are dropped or kept (flagged).
+    pub boilerplate: boilerplate::Mode,
 }
 
 /// An entity mention, in the output contract's terms.
@@ -45,6 +51,20 @@ pub struct EntityMention {
     pub start: usize,
     /// Code-point offset just past the mention in the original text.
     pub end: usize,
+    /// The mention is inside page furniture (only with
+    /// [`boilerplate::Mode::Keep`]; otherwise such mentions are left out).
+    pub boilerplate: bool,
+}
+
+/// A stretch of the document marked as page furniture by the boilerplate stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoilerplateSpan {
+    /// Byte range in the normalized text.
+    pub normalized_bytes: std::ops::Range<usize>,
+    /// Code-point range in the original text (the output's `start`, `end`).
+    pub original_chars: std::ops::Range<usize>,
+    /// Why it is furniture.
+    pub reason: boilerplate::Reason,
 }
 
 /// Everything canon derives from one document.
@@ -62,6 +82,8 @@ pub struct Analysis {
     pub token_spans: Vec<(usize, usize)>,
     /// Entity mentions in text order.
     pub entities: Vec<EntityMention>,
+    /// Page furniture, in text order; `None` when the stage is off.
+    pub boilerplate: Option<Vec<BoilerplateSpan>>,
 }
 
 impl Analysis {
@@ -92,11 +114,20 @@ impl Canon {
     /// A pipeline matching against `table`, with `options`.
     pub fn with_options(table: AliasTable, options: AnalyzeOptions) -> Canon {
         let router = Router::new(table.dictionary_words());
+        let boilerplate = (options.boilerplate != boilerplate::Mode::Off).then(Detector::new);
         Canon {
             table,
             router,
             options,
+            boilerplate,
         }
+    }
+
+    /// The same pipeline with `furniture` (lines learned by `canon
+    /// boilerplate learn`) as the boilerplate stage's repetition signal.
+    pub fn with_furniture(mut self, furniture: boilerplate::furniture::Furniture) -> Canon {
+        self.boilerplate = self.boilerplate.map(|d| d.with_furniture(furniture));
+        self
     }
 
     /// The alias table in use.
@@ -116,11 +147,22 @@ impl Canon {
         } else {
             fold(normalized.text())
         };
+        let marked: Vec<MarkedSpan> = match &self.boilerplate {
+            Some(detector) => detector.mark(&text, lang.code),
+            None => Vec::new(),
+        };
+        // Terms and mentions in furniture are left out unless kept.
+        let drop = |byte: usize| {
+            self.options.boilerplate == boilerplate::Mode::On && in_marked(&marked, byte)
+        };
         let lower = text.to_ascii_lowercase();
         let tokens = self.router.segment(&text, &lower, lang);
-        let mentions = find_mentions(&self.table, &text, &tokens, &|word| {
+        let mut mentions = find_mentions(&self.table, &text, &tokens, &|word| {
             self.router.is_dictionary_word(word)
         });
+        // A mention that reaches into furniture goes too, so that every
+        // mention kept ends on a kept token.
+        mentions.retain(|m| !drop(m.start) && !drop(tokens[m.last_token].start));
 
         let mut term_buffer = String::with_capacity(text.len() + mentions.len() * 16);
         let mut parts = Vec::new();
@@ -129,6 +171,9 @@ impl Canon {
         let mut token_spans = Vec::with_capacity(capacity);
         let mut next_mention = mentions.iter().peekable();
         for (index, token) in tokens.iter().enumerate() {
+            if drop(token.start) {
+                continue;
+            }
             term_buffer.push_str(&token.term);
             term_ends.push(term_buffer.len() as u32);
             token_spans.push(normalized.original_range(token.start, token.end));
@@ -163,10 +208,24 @@ impl Canon {
                     surface: String::new(),
                     start,
                     end,
+                    boilerplate: in_marked(&marked, m.start),
                 }
             })
             .collect();
         fill_surfaces(original, &mut entities);
+        let boilerplate = self.boilerplate.as_ref().map(|_| {
+            marked
+                .into_iter()
+                .map(|m| {
+                    let (start, end) = normalized.original_range(m.bytes.start, m.bytes.end);
+                    BoilerplateSpan {
+                        normalized_bytes: m.bytes,
+                        original_chars: start..end,
+                        reason: m.reason,
+                    }
+                })
+                .collect()
+        });
 
         Analysis {
             lang,
@@ -175,8 +234,18 @@ impl Canon {
             term_ends,
             token_spans,
             entities,
+            boilerplate,
         }
     }
+}
+
+/// Whether normalized byte `byte` lies in one of `spans` (sorted, disjoint).
+fn in_marked(spans: &[MarkedSpan], byte: usize) -> bool {
+    if spans.is_empty() {
+        return false;
+    }
+    let after = spans.partition_point(|s| s.bytes.start <= byte);
+    after > 0 && byte < spans[after - 1].bytes.end
 }
 
 /// Sets each mention's surface from its code-point span, in one pass over the

@@ -2,8 +2,9 @@
 //!
 //! The input record's fields come first, unchanged and in their order; canon's
 //! fields follow: `lang`, `lang_confidence`, `normalized_text`, `tokens`,
-//! `token_spans` (with `--spans`), `entities`, and `encoding` when the input
-//! was not UTF-8. An input field with one of those names is replaced.
+//! `token_spans` (with `--spans`), `entities`, `boilerplate` (unless the
+//! stage is off), and `encoding` when the input was not UTF-8. An input field
+//! with one of those names is replaced.
 
 use std::io::Write;
 
@@ -12,13 +13,14 @@ use serde_json::{Map, Value};
 use crate::pipeline::Analysis;
 
 /// The field names canon adds to every record.
-pub const OUTPUT_FIELDS: [&str; 7] = [
+pub const OUTPUT_FIELDS: [&str; 8] = [
     "lang",
     "lang_confidence",
     "normalized_text",
     "tokens",
     "token_spans",
     "entities",
+    "boilerplate",
     "encoding",
 ];
 
@@ -117,11 +119,31 @@ pub fn write_record(
         write_str(out, &mention.surface);
         let _ = write!(
             out,
-            ",\"start\":{},\"end\":{}}}",
+            ",\"start\":{},\"end\":{}",
             mention.start, mention.end
         );
+        if mention.boilerplate {
+            out.extend_from_slice(b",\"boilerplate\":true");
+        }
+        out.push(b'}');
     }
     out.push(b']');
+    if let Some(spans) = &analysis.boilerplate {
+        // Offsets as for entities: code points into the original text.
+        field(out, "boilerplate");
+        out.push(b'[');
+        for (i, span) in spans.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let _ = write!(
+                out,
+                "{{\"start\":{},\"end\":{},\"reason\":\"{}\"}}",
+                span.original_chars.start, span.original_chars.end, span.reason
+            );
+        }
+        out.push(b']');
+    }
     if let Some(encoding) = encoding {
         field(out, "encoding");
         write_str(out, encoding);

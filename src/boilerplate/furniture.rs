@@ -24,14 +24,14 @@
 //! needs only `text`. At normalize time a line matches whatever its record's
 //! source: the source is kept for the reader.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Value, json};
 
 use super::lines::{key_hash, line_key, line_ranges, mix};
-use crate::decode::{InputFile, Layout, LineReader, decode_text, is_blank_line, read_document};
+use crate::decode::InputFile;
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
 use crate::{Error, Result};
@@ -65,6 +65,15 @@ impl Furniture {
             cause,
         })?;
         Self::read(BufReader::new(file), path)
+    }
+
+    /// Reads and merges several furniture files.
+    pub fn load_all(paths: &[PathBuf]) -> Result<Furniture> {
+        let mut furniture = Furniture::default();
+        for path in paths {
+            furniture.hashes.extend(Self::load(path)?.hashes);
+        }
+        Ok(furniture)
     }
 
     /// Reads a furniture file from `reader`; `path` names it in errors.
@@ -309,11 +318,6 @@ impl Learner {
         }
     }
 
-    /// Notes a record that could not be counted.
-    pub fn skip(&mut self) {
-        self.summary.skipped += 1;
-    }
-
     /// Writes the furniture file to `out`.
     pub fn write(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
         let mut entries: Vec<(u32, &Candidate)> = self
@@ -365,9 +369,18 @@ pub fn learn(
     problems: &mut dyn FnMut(&str),
 ) -> Result<LearnSummary> {
     let mut learner = Learner::new(options.clone());
-    for input in inputs {
-        read_input(input, options, &mut learner, problems);
-    }
+    let reading = super::records::ReadOptions {
+        text_field: options.text_field.clone(),
+        source_field: options.source_field.clone(),
+        max_bytes: options.max_bytes,
+    };
+    let skipped = super::records::read_records(
+        inputs,
+        &reading,
+        &mut |record| learner.add_document(&record.text, record.source.as_deref()),
+        problems,
+    );
+    learner.summary.skipped += skipped;
     let io_error = |cause| Error::Io {
         path: output.to_path_buf(),
         cause,
@@ -384,83 +397,6 @@ pub fn learn(
     }
     file.persist(output).map_err(|e| io_error(e.error))?;
     Ok(learner.summary().clone())
-}
-
-fn read_input(
-    input: &InputFile,
-    options: &LearnOptions,
-    learner: &mut Learner,
-    problems: &mut dyn FnMut(&str),
-) {
-    let mut skip = |learner: &mut Learner, line: u64, reason: &str| {
-        learner.skip();
-        problems(&format!("{}:{line}: {reason}", input.name));
-    };
-    let mut reader = match input.open() {
-        Ok(reader) => reader,
-        Err(error) => return skip(learner, 0, &format!("cannot read input: {error}")),
-    };
-    match input.layout {
-        Layout::PlainText => match read_document(&mut reader, options.max_bytes) {
-            Ok((_, size)) if size > options.max_bytes => skip(
-                learner,
-                1,
-                &format!("document of {size} bytes exceeds --max-bytes"),
-            ),
-            Ok((bytes, _)) => learner.add_document(&decode_text(&bytes).text, None),
-            Err(error) => skip(learner, 1, &format!("cannot read input: {error}")),
-        },
-        Layout::JsonLines => read_json_lines(reader, input, options, learner, &mut skip),
-    }
-}
-
-fn read_json_lines(
-    reader: Box<dyn Read + Send>,
-    input: &InputFile,
-    options: &LearnOptions,
-    learner: &mut Learner,
-    skip: &mut dyn FnMut(&mut Learner, u64, &str),
-) {
-    let _ = input;
-    let mut lines = LineReader::new(BufReader::with_capacity(256 * 1024, reader), options.max_bytes);
-    let mut number = 0;
-    let mut bytes = Vec::new();
-    loop {
-        number += 1;
-        bytes.clear();
-        match lines.next_line(&mut bytes) {
-            Ok(None) => return,
-            Ok(Some(_)) if is_blank_line(&bytes) => {}
-            Ok(Some(size)) if size > options.max_bytes => skip(
-                learner,
-                number,
-                &format!("record of {size} bytes exceeds --max-bytes"),
-            ),
-            Ok(Some(_)) => {
-                let decoded = decode_text(&bytes);
-                match serde_json::from_str::<Value>(&decoded.text) {
-                    Ok(Value::Object(record)) => match record.get(&options.text_field) {
-                        Some(Value::String(text)) => {
-                            let source = match record.get(&options.source_field) {
-                                Some(Value::String(s)) => Some(s.clone()),
-                                Some(Value::Null) | None => None,
-                                Some(other) => Some(other.to_string()),
-                            };
-                            learner.add_document(text, source.as_deref());
-                        }
-                        _ => skip(
-                            learner,
-                            number,
-                            &format!("missing string text field {:?}", options.text_field),
-                        ),
-                    },
-                    Ok(_) => skip(learner, number, "not a JSON object"),
-                    Err(error) => skip(learner, number, &format!("invalid JSON: {error}")),
-                }
-            }
-            Err(error) => return skip(learner, number, &format!("read error: {error}")),
-        }
-    }
 }
 
 #[cfg(test)]

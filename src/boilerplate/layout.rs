@@ -49,7 +49,7 @@ pub fn layout(lines: &[LineSignals], repeated: &[bool]) -> Vec<LayoutSignals> {
     let paragraph = |i: usize| {
         let s = &lines[i];
         s.units >= BODY_UNITS
-            && (s.ends_sentence || s.punct_density >= 0.08)
+            && (s.ends_sentence || s.units >= 2.0 * BODY_UNITS && s.punct_density >= 0.08)
             && s.link_density < 0.2
             && !has_cue(s)
             && !repeated[i]

@@ -32,6 +32,7 @@ pub mod layout;
 mod lexicon;
 pub mod lines;
 pub mod model;
+pub mod records;
 pub mod signals;
 
 use std::fmt;
