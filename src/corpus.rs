@@ -146,7 +146,11 @@ impl fmt::Display for Summary {
             write!(f, "; {} blank lines skipped", self.blank_lines)?;
         }
         if self.boilerplate_bytes > 0 {
-            write!(f, "; {} bytes marked as boilerplate", self.boilerplate_bytes)?;
+            write!(
+                f,
+                "; {} bytes marked as boilerplate",
+                self.boilerplate_bytes
+            )?;
         }
         Ok(())
     }
@@ -476,7 +480,12 @@ fn analyze_record(
     result.records_out += 1;
     result.languages.push(analysis.lang.code);
     result.mentions += analysis.entities.len() as u64;
-    result.boilerplate_bytes += analysis.boilerplate.iter().flatten().map(|s| s.normalized_bytes.len() as u64).sum::<u64>();
+    result.boilerplate_bytes += analysis
+        .boilerplate
+        .iter()
+        .flatten()
+        .map(|s| s.normalized_bytes.len() as u64)
+        .sum::<u64>();
     Ok(())
 }
 

@@ -344,7 +344,14 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                     ..LearnOptions::default()
                 };
                 let layout = reading.format.layout();
-                commands::boilerplate_learn(&paths, layout, &options, &output, quiet, &mut std::io::stderr())?
+                commands::boilerplate_learn(
+                    &paths,
+                    layout,
+                    &options,
+                    &output,
+                    quiet,
+                    &mut std::io::stderr(),
+                )?
             }
             BoilerplateCommand::Explain {
                 paths,
@@ -357,7 +364,14 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                     max_bytes: reading.max_bytes,
                 };
                 let layout = reading.format.layout();
-                commands::boilerplate_explain(&paths, layout, &options, &boilerplate_from, stdout, &mut std::io::stderr())?
+                commands::boilerplate_explain(
+                    &paths,
+                    layout,
+                    &options,
+                    &boilerplate_from,
+                    stdout,
+                    &mut std::io::stderr(),
+                )?
             }
         },
     })

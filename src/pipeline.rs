@@ -379,7 +379,13 @@ mod tests {
     #[test]
     fn search_mode_adds_sub_words_with_their_spans() {
         let table = AliasTable::load(&[]).unwrap();
-        let canon = Canon::with_options(table, AnalyzeOptions { search: true });
+        let canon = Canon::with_options(
+            table,
+            AnalyzeOptions {
+                search: true,
+                ..AnalyzeOptions::default()
+            },
+        );
         let analysis = canon.analyze("中华人民共和国和post-training");
         let terms: Vec<&str> = analysis.terms().collect();
         assert_eq!(terms[0], "中华人民共和国");

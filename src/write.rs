@@ -117,11 +117,7 @@ pub fn write_record(
         write_str(out, &mention.name);
         out.extend_from_slice(b",\"surface\":");
         write_str(out, &mention.surface);
-        let _ = write!(
-            out,
-            ",\"start\":{},\"end\":{}",
-            mention.start, mention.end
-        );
+        let _ = write!(out, ",\"start\":{},\"end\":{}", mention.start, mention.end);
         if mention.boilerplate {
             out.extend_from_slice(b",\"boilerplate\":true");
         }

@@ -471,8 +471,14 @@ mod tests {
     #[test]
     fn bad_files_are_errors_with_their_line() {
         for (text, message) in [
-            ("{\"format\":\"canon-furniture\",\"version\":1}\nnot json\n", "f.jsonl:2: invalid JSON"),
-            ("{\"format\":\"other\",\"version\":1}\n", "f.jsonl:1: not a canon-furniture file"),
+            (
+                "{\"format\":\"canon-furniture\",\"version\":1}\nnot json\n",
+                "f.jsonl:2: invalid JSON",
+            ),
+            (
+                "{\"format\":\"other\",\"version\":1}\n",
+                "f.jsonl:1: not a canon-furniture file",
+            ),
             ("[1]\n", "f.jsonl:1: not a JSON object"),
             ("{\"docs\": 3}\n", "f.jsonl:1: an entry needs"),
             ("{\"hash\": \"xyz\"}\n", "f.jsonl:1: hash \"xyz\""),

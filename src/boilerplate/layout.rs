@@ -31,8 +31,9 @@ pub struct LayoutSignals {
     pub no_body: bool,
 }
 
-/// Paragraph-like: at least this many words.
-const BODY_UNITS: f32 = 12.0;
+/// Paragraph-like: a sentence of at least this many words (a Han character
+/// counts half), or twice as long with clause punctuation.
+const BODY_UNITS: f32 = 10.0;
 /// Date lines at most this many lines apart belong to one ticker.
 const TICKER_GAP: usize = 4;
 
@@ -48,8 +49,8 @@ pub fn layout(lines: &[LineSignals], repeated: &[bool]) -> Vec<LayoutSignals> {
     mark_tickers(lines, &mut out);
     let paragraph = |i: usize| {
         let s = &lines[i];
-        s.units >= BODY_UNITS
-            && (s.ends_sentence || s.units >= 2.0 * BODY_UNITS && s.punct_density >= 0.08)
+        (s.ends_sentence && s.units >= BODY_UNITS
+            || s.units >= 2.0 * BODY_UNITS && s.punct_density >= 0.08)
             && s.link_density < 0.2
             && !has_cue(s)
             && !repeated[i]
@@ -64,7 +65,7 @@ pub fn layout(lines: &[LineSignals], repeated: &[bool]) -> Vec<LayoutSignals> {
         for layout in &mut out {
             layout.no_body = true;
         }
-        mark_title(lines, n, &mut out);
+        mark_title(lines, repeated, n, &mut out);
         mark_runs(&paragraphs, &mut out);
         return out;
     };
@@ -86,7 +87,7 @@ pub fn layout(lines: &[LineSignals], repeated: &[bool]) -> Vec<LayoutSignals> {
         .rev()
         .find(|&i| paragraphs[i])
         .unwrap_or(body_start);
-    mark_title(lines, body_start, &mut out);
+    mark_title(lines, repeated, body_start, &mut out);
     for (i, layout) in out.iter_mut().enumerate() {
         layout.body = paragraphs[i] && i < body_limit;
         layout.header_zone = i < body_start && !layout.title;
@@ -101,13 +102,32 @@ pub fn layout(lines: &[LineSignals], repeated: &[bool]) -> Vec<LayoutSignals> {
     out
 }
 
-/// The first substantial line before `limit` that shows no furniture cue.
-fn mark_title(lines: &[LineSignals], limit: usize, out: &mut [LayoutSignals]) {
-    if let Some(title) = (0..limit.min(lines.len())).find(|&i| {
+/// The title: the longest line before `limit` that shows no furniture cue
+/// and is not repeated on other pages (a site name or a tagline before it is
+/// shorter or repeated), with a subtitle or standfirst right before or after
+/// it.
+fn mark_title(lines: &[LineSignals], repeated: &[bool], limit: usize, out: &mut [LayoutSignals]) {
+    let candidate = |i: usize, out: &[LayoutSignals]| {
         let s = &lines[i];
-        s.units >= 3.0 && !has_cue(s) && s.link_density < 0.3 && !out[i].ticker && !s.bullet
-    }) {
-        out[title].title = true;
+        s.units >= 3.0
+            && !has_cue(s)
+            && s.link_density < 0.3
+            && !out[i].ticker
+            && !s.bullet
+            && !repeated[i]
+    };
+    let limit = limit.min(lines.len());
+    let Some(title) = (0..limit)
+        .filter(|&i| candidate(i, out))
+        .max_by(|&a, &b| lines[a].units.total_cmp(&lines[b].units).then(b.cmp(&a)))
+    else {
+        return;
+    };
+    out[title].title = true;
+    for neighbour in [title.wrapping_sub(1), title + 1] {
+        if neighbour < limit && candidate(neighbour, out) && lines[neighbour].units >= 6.0 {
+            out[neighbour].title = true;
+        }
     }
 }
 
@@ -197,6 +217,28 @@ mod tests {
     }
 
     #[test]
+    fn the_title_is_the_longest_unrepeated_line_with_its_subtitle() {
+        let text = format!(
+            "SITE NAME HERE\nLab trains its model on chips of its own\nA subtitle that says a little more\n{PARAGRAPH}"
+        );
+        let found = page(&text);
+        assert!(!found[0].title && found[0].header_zone);
+        assert!(found[1].title && found[2].title);
+        // A repeated tagline is not the title, however long.
+        let lexicon = Lexicon::builtin();
+        let lines: Vec<LineSignals> = [
+            "We read every paper on the subject and send the best ones to you",
+            "A short title",
+            PARAGRAPH,
+        ]
+        .iter()
+        .map(|l| line_signals(l, &lexicon, StopLists::for_language("en")))
+        .collect();
+        let signals = layout(&lines, &[true, false, false]);
+        assert!(!signals[0].title && signals[1].title);
+    }
+
+    #[test]
     fn a_page_without_paragraphs_has_no_body() {
         let layout = page("Home\nNews\nSome headline of the day");
         assert!(layout.iter().all(|l| l.no_body && !l.after_body));
@@ -223,9 +265,8 @@ mod tests {
 
     #[test]
     fn furniture_headings_open_tail_sections_only_after_the_body() {
-        let text = format!(
-            "Title of the page\n{PARAGRAPH}\nRelated articles\nOne headline\nAnother one"
-        );
+        let text =
+            format!("Title of the page\n{PARAGRAPH}\nRelated articles\nOne headline\nAnother one");
         let layout = page(&text);
         assert_eq!(layout[2].tail_section, Some(Reason::Related));
         assert_eq!(layout[4].tail_section, Some(Reason::Related));

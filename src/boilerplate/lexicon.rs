@@ -207,8 +207,8 @@ impl Lexicon {
         let mut opens = FxHashMap::default();
         let mut widget_words = Vocabulary::default();
         for (file, text) in PHRASE_FILES {
-            let tables: BTreeMap<String, PhraseTable> = toml::from_str(text)
-                .unwrap_or_else(|e| panic!("data/boilerplate/{file}: {e}"));
+            let tables: BTreeMap<String, PhraseTable> =
+                toml::from_str(text).unwrap_or_else(|e| panic!("data/boilerplate/{file}: {e}"));
             for (name, table) in tables {
                 let reason = Reason::from_name(&name)
                     .unwrap_or_else(|| panic!("data/boilerplate/{file}: unknown reason {name:?}"));
@@ -369,7 +369,9 @@ mod tests {
         let hit = lexicon.contains("© 2024 Daily Ledger. All Rights Reserved.");
         assert_eq!(hit.map(|h| h.reason), Some(Reason::Copyright));
         assert_eq!(
-            lexicon.contains("本文仅供参考,不构成投资建议").map(|h| h.reason),
+            lexicon
+                .contains("本文仅供参考,不构成投资建议")
+                .map(|h| h.reason),
             Some(Reason::Disclaimer)
         );
         assert_eq!(
@@ -381,7 +383,13 @@ mod tests {
     #[test]
     fn whole_lines_and_section_openers_compare_by_key() {
         let lexicon = lexicon();
-        for line in ["• Share", "Add a comment", "分享到:", "点赞", "View Original"] {
+        for line in [
+            "• Share",
+            "Add a comment",
+            "分享到:",
+            "点赞",
+            "View Original",
+        ] {
             assert!(lexicon.whole(&line_key(line)).is_some(), "{line}");
         }
         assert_eq!(lexicon.whole(&line_key("Share prices rose")), None);
@@ -420,7 +428,11 @@ mod tests {
     #[test]
     fn button_rows_are_covered_by_widget_words() {
         let widgets = &lexicon().widget_words;
-        for line in ["Reward Comment Repost Share", "点赞 收藏 分享", "Like 12 Reply"] {
+        for line in [
+            "Reward Comment Repost Share",
+            "点赞 收藏 分享",
+            "Like 12 Reply",
+        ] {
             assert!(widgets.coverage(line).complete, "{line}");
         }
         for line in ["Share the load", "分享经验", "Like many others"] {

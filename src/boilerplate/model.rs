@@ -14,14 +14,16 @@ use super::signals::LineSignals;
 const WEIGHTS_FILE: &str = include_str!("../../data/boilerplate/weights.toml");
 
 /// The features of a line, in the order of [`Features::values`].
-pub const FEATURE_NAMES: [&str; 21] = [
+pub const FEATURE_NAMES: [&str; 23] = [
     "bias",
     "log_units",
+    "log_units_cue",
     "very_short",
     "stop_share",
     "ends_sentence",
     "punct_density",
     "link_density",
+    "numeric_share",
     "date_line",
     "button",
     "phrase_start",
@@ -87,15 +89,21 @@ impl Model {
     /// The features of one line.
     pub fn features(&self, line: &LineSignals, layout: &LayoutSignals, repeated: bool) -> Features {
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        // Length counts for a line without a phrase cue (long lines are
+        // paragraphs) and separately for one with a cue (a disclaimer is long).
+        let cue = line.phrase_start.is_some() || line.button.is_some();
+        let log_units = line.units.ln_1p();
         Features {
             values: [
                 1.0,
-                line.units.ln_1p(),
+                if cue { 0.0 } else { log_units },
+                if cue { log_units } else { 0.0 },
                 flag(line.units <= 3.0),
                 line.stop_share.unwrap_or(self.stop_share_unknown),
                 flag(line.ends_sentence),
                 line.punct_density,
                 line.link_density,
+                line.numeric_share,
                 flag(line.date_line),
                 flag(line.button.is_some()),
                 flag(line.phrase_start.is_some()),

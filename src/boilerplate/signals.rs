@@ -42,8 +42,11 @@ pub struct LineSignals {
     pub ends_sentence: bool,
     /// Sentence and clause punctuation marks per word (capped at 1).
     pub punct_density: f32,
-    /// Links, @handles, #tags and `|`/`»` separators per word (capped at 1).
+    /// Links, @handles, e-mail addresses, #tags and `|`/`»` separators per
+    /// word (capped at 1).
     pub link_density: f32,
+    /// Share of the words that are numbers (quotes, scores, tables).
+    pub numeric_share: f32,
     /// The line is only a date, a time or a time-ago expression.
     pub date_line: bool,
     /// The whole line is a known phrase, or a row of button words.
@@ -64,13 +67,39 @@ pub struct LineSignals {
 fn is_bullet(c: char) -> bool {
     matches!(
         c,
-        '•' | '·' | '●' | '○' | '◦' | '▪' | '▫' | '■' | '□' | '◆' | '◇' | '►' | '▶' | '▸' | '›'
-            | '»' | '>' | '-' | '*' | '+' | '✓' | '✔' | '☆' | '★' | '◎' | '【'
+        '•' | '·'
+            | '●'
+            | '○'
+            | '◦'
+            | '▪'
+            | '▫'
+            | '■'
+            | '□'
+            | '◆'
+            | '◇'
+            | '►'
+            | '▶'
+            | '▸'
+            | '›'
+            | '»'
+            | '>'
+            | '-'
+            | '*'
+            | '+'
+            | '✓'
+            | '✔'
+            | '☆'
+            | '★'
+            | '◎'
+            | '【'
     )
 }
 
 fn is_sentence_end(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | ':' | '。' | '！' | '？' | '…' | '；' | ';')
+    matches!(
+        c,
+        '.' | '!' | '?' | ':' | '。' | '！' | '？' | '…' | '；' | ';'
+    )
 }
 
 fn is_clause_mark(c: char) -> bool {
@@ -81,13 +110,17 @@ fn is_clause_mark(c: char) -> bool {
 }
 
 fn is_closing(c: char) -> bool {
-    matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '」' | '』' | '）' | '》')
+    matches!(
+        c,
+        '"' | '\'' | ')' | ']' | '”' | '’' | '」' | '』' | '）' | '》'
+    )
 }
 
 /// Computes the signals of `line` (a line of the analyzed text).
 pub fn line_signals(line: &str, lexicon: &Lexicon, stop_lists: StopLists) -> LineSignals {
     let sample = super::lines::sample(line);
     let mut latin_words = 0u32;
+    let mut numbers = 0u32;
     let mut other_words = 0u32;
     let mut han = 0u32;
     let mut han_stop = 0u32;
@@ -115,7 +148,10 @@ pub fn line_signals(line: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Lin
                 in_word = true;
                 word_len = 0;
                 word_ascii = true;
-                if script_of(c) == Script::Latin || c.is_ascii_digit() {
+                if c.is_ascii_digit() {
+                    numbers += 1;
+                    latin_words += 1;
+                } else if script_of(c) == Script::Latin {
                     latin_words += 1;
                 } else {
                     other_words += 1;
@@ -148,7 +184,9 @@ pub fn line_signals(line: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Lin
         }
         match c {
             '|' | '»' | '«' | '›' | '→' => links += 1,
-            '@' | '#' if next.is_alphanumeric() && !previous.is_alphanumeric() => links += 1,
+            // @handles and e-mail addresses; #tags but not "No. #1".
+            '@' if next.is_alphanumeric() => links += 1,
+            '#' if next.is_alphabetic() && !previous.is_alphanumeric() => links += 1,
             ':' if next == '/' => links += 1, // https://
             '.' if last_three == ['w', 'w', 'w'] => links += 1, // www.
             _ => {}
@@ -209,6 +247,7 @@ pub fn line_signals(line: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Lin
         ends_sentence,
         punct_density: (marks as f32 / sample_units.max(1.0)).min(1.0),
         link_density: (links as f32 / sample_units.max(1.0)).min(1.0),
+        numeric_share: (numbers as f32 / sample_units.max(1.0)).min(1.0),
         date_line,
         button,
         phrase_start: within(lexicon.starts_with(stripped)),
@@ -217,11 +256,7 @@ pub fn line_signals(line: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Lin
         } else {
             None
         },
-        opens: if short {
-            lexicon.opens(&key)
-        } else {
-            None
-        },
+        opens: if short { lexicon.opens(&key) } else { None },
         bullet,
         key,
     }
@@ -304,15 +339,33 @@ mod tests {
     fn link_density() {
         assert!(signals("Home | World | Business").link_density > 0.3);
         assert!(signals("@canon #nlp https://example.com").link_density > 0.5);
+        assert!(signals("Jordan Reyes, press@example.com").link_density >= 0.2);
         assert_eq!(signals("Email me at the office").link_density, 0.0);
     }
 
     #[test]
+    fn numeric_share() {
+        assert!(signals("上证指数 3089.26 +0.45%").numeric_share > 0.5);
+        assert!(signals("NVDA 912.40 +2.1%").numeric_share > 0.5);
+        assert!(signals("The index rose 2% in 2024 as profits grew.").numeric_share < 0.3);
+    }
+
+    #[test]
     fn date_and_time_ago_lines() {
-        for line in ["9 days ago", "3小时前", "2024-05-01", "2024/5/1 10:32", "Yesterday"] {
+        for line in [
+            "9 days ago",
+            "3小时前",
+            "2024-05-01",
+            "2024/5/1 10:32",
+            "Yesterday",
+        ] {
             assert!(signals(line).date_line, "{line}");
         }
-        for line in ["9 days of talks", "2024 was a year of models.", "May Day parade"] {
+        for line in [
+            "9 days of talks",
+            "2024 was a year of models.",
+            "May Day parade",
+        ] {
             assert!(!signals(line).date_line, "{line}");
         }
     }
@@ -335,10 +388,7 @@ mod tests {
                          today's, its chief scientist said in an interview on Tuesday.";
         assert_eq!(signals(paragraph).phrase_start, None);
         let disclaimer = format!("Disclaimer: {}", "this is not advice. ".repeat(30));
-        assert_eq!(
-            signals(&disclaimer).phrase_start,
-            Some(Reason::Disclaimer)
-        );
+        assert_eq!(signals(&disclaimer).phrase_start, Some(Reason::Disclaimer));
         assert_eq!(signals("Related articles").opens, Some(Reason::Related));
     }
 }
