@@ -83,11 +83,25 @@ pub fn layout(lines: &[LineSignals], repeated: &[bool]) -> Vec<LayoutSignals> {
         }
     }
     let body_limit = tail_start.map_or(n, |(i, _)| i);
-    let body_end = (body_start..body_limit)
+    let mut body_end = (body_start..body_limit)
         .rev()
         .find(|&i| paragraphs[i])
         .unwrap_or(body_start);
     mark_title(lines, repeated, body_start, &mut out);
+    // Short sentences next to the body belong to it (a list of clauses
+    // after "as follows:", a salutation before a speech): furniture seldom
+    // ends like a sentence.
+    let prose = |i: usize, out: &[LayoutSignals]| {
+        let s = &lines[i];
+        s.ends_sentence && s.units >= 3.0 && !has_cue(s) && !repeated[i] && !out[i].ticker
+    };
+    while body_end + 1 < body_limit && prose(body_end + 1, &out) {
+        body_end += 1;
+    }
+    let mut body_start = body_start;
+    while body_start > 0 && prose(body_start - 1, &out) && !out[body_start - 1].title {
+        body_start -= 1;
+    }
     for (i, layout) in out.iter_mut().enumerate() {
         layout.body = paragraphs[i] && i < body_limit;
         layout.header_zone = i < body_start && !layout.title;
@@ -104,14 +118,15 @@ pub fn layout(lines: &[LineSignals], repeated: &[bool]) -> Vec<LayoutSignals> {
 
 /// The title: the longest line before `limit` that shows no furniture cue
 /// and is not repeated on other pages (a site name or a tagline before it is
-/// shorter or repeated), with a subtitle or standfirst right before or after
-/// it.
+/// shorter or repeated), with a subtitle or standfirst of four words or
+/// more right before or after it.
 fn mark_title(lines: &[LineSignals], repeated: &[bool], limit: usize, out: &mut [LayoutSignals]) {
     let candidate = |i: usize, out: &[LayoutSignals]| {
         let s = &lines[i];
         s.units >= 3.0
             && !has_cue(s)
             && s.link_density < 0.3
+            && s.numeric_share < 0.5
             && !out[i].ticker
             && !s.bullet
             && !repeated[i]
@@ -125,7 +140,7 @@ fn mark_title(lines: &[LineSignals], repeated: &[bool], limit: usize, out: &mut 
     };
     out[title].title = true;
     for neighbour in [title.wrapping_sub(1), title + 1] {
-        if neighbour < limit && candidate(neighbour, out) && lines[neighbour].units >= 6.0 {
+        if neighbour < limit && candidate(neighbour, out) && lines[neighbour].units >= 4.0 {
             out[neighbour].title = true;
         }
     }
@@ -219,7 +234,7 @@ mod tests {
     #[test]
     fn the_title_is_the_longest_unrepeated_line_with_its_subtitle() {
         let text = format!(
-            "SITE NAME HERE\nLab trains its model on chips of its own\nA subtitle that says a little more\n{PARAGRAPH}"
+            "SITE NAME\nLab trains its model on chips of its own\nA subtitle that says a little more\n{PARAGRAPH}"
         );
         let found = page(&text);
         assert!(!found[0].title && found[0].header_zone);
@@ -236,6 +251,17 @@ mod tests {
         .collect();
         let signals = layout(&lines, &[true, false, false]);
         assert!(!signals[0].title && signals[1].title);
+    }
+
+    #[test]
+    fn short_sentences_next_to_the_body_belong_to_it() {
+        let text = format!(
+            "Title of the page\nLadies and gentlemen, friends:\n{PARAGRAPH}\nThe ages are as follows:\n(1) platoon, thirty;\n(2) company, forty.\nOther headline\nAnd another"
+        );
+        let layout = page(&text);
+        assert!(!layout[1].header_zone);
+        assert!((3..=5).all(|i| !layout[i].after_body), "{layout:?}");
+        assert!(layout[6].after_body && layout[7].after_body);
     }
 
     #[test]

@@ -27,6 +27,8 @@ const STOP_ZH: &str = include_str!("../../data/boilerplate/stopwords/zh.txt");
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct PhraseTable {
+    /// The reason reported; by default the table's name.
+    reason: Option<String>,
     /// Phrases count only in lines of at most this many words.
     max_units: Option<f32>,
     whole: Vec<String>,
@@ -210,6 +212,7 @@ impl Lexicon {
             let tables: BTreeMap<String, PhraseTable> =
                 toml::from_str(text).unwrap_or_else(|e| panic!("data/boilerplate/{file}: {e}"));
             for (name, table) in tables {
+                let name = table.reason.clone().unwrap_or(name);
                 let reason = Reason::from_name(&name)
                     .unwrap_or_else(|| panic!("data/boilerplate/{file}: unknown reason {name:?}"));
                 let hit = PhraseHit {

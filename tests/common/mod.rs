@@ -60,3 +60,21 @@ pub fn records(bytes: &[u8]) -> Vec<Value> {
         .map(|line| serde_json::from_str(line).expect("each output line is JSON"))
         .collect()
 }
+
+/// A path under the shared corpus beside the repository (`../shared/corpus`),
+/// for tests on real data that cannot live in the repository. When it is
+/// missing, fails if the environment variable `CI` is set (CI must run these
+/// tests) and otherwise returns `None` after saying so on standard error.
+pub fn shared_corpus(relative: &str) -> Option<std::path::PathBuf> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("{} is missing and CI is set", path.display());
+    }
+    eprintln!("SKIPPED: {} is not present", path.display());
+    None
+}
