@@ -24,7 +24,12 @@ fn marked(record: &Value, chars: std::ops::Range<usize>) -> bool {
         .as_array()
         .expect("boilerplate field")
         .iter()
-        .map(|s| (s["start"].as_u64().unwrap() as usize, s["end"].as_u64().unwrap() as usize))
+        .map(|s| {
+            (
+                s["start"].as_u64().unwrap() as usize,
+                s["end"].as_u64().unwrap() as usize,
+            )
+        })
         .collect();
     let inside = chars
         .clone()
@@ -62,13 +67,23 @@ fn seeds_lose_their_furniture_and_keep_every_article_line() {
             .or_default()
             .push((fields[1].parse().unwrap(), fields[2]));
     }
-    let output = run(&["normalize", "--quiet", "--format", "text", seeds.to_str().unwrap()]);
+    let output = run(&[
+        "normalize",
+        "--quiet",
+        "--format",
+        "text",
+        seeds.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let records = records(&output.stdout);
-    assert_eq!(records.len(), 5);
+    let seed_records = records(&output.stdout);
+    assert_eq!(seed_records.len(), 5);
     let mut checked = 0;
-    for record in &records {
-        let name = Path::new(record["id"].as_str().unwrap()).file_name().unwrap().to_str().unwrap();
+    for record in &seed_records {
+        let name = Path::new(record["id"].as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
         let ranges = line_ranges(record["text"].as_str().unwrap());
         for &(number, label) in &by_file[name] {
             let is_marked = marked(record, ranges[number - 1].clone());
@@ -86,9 +101,24 @@ fn seeds_lose_their_furniture_and_keep_every_article_line() {
 
     // Seed 003 is about model distillation; its ticker names other things.
     let seed = seeds.join("003_05a61f459e6106b0.txt");
-    let ticker = ["donald-trump", "strait-of-hormuz", "binance", "spacex", "nvidia", "amazon"];
+    let ticker = [
+        "donald-trump",
+        "strait-of-hormuz",
+        "binance",
+        "spacex",
+        "nvidia",
+        "amazon",
+    ];
     let ids = |mode: &str| {
-        let output = run(&["normalize", "--quiet", "--format", "text", "--boilerplate", mode, seed.to_str().unwrap()]);
+        let output = run(&[
+            "normalize",
+            "--quiet",
+            "--format",
+            "text",
+            "--boilerplate",
+            mode,
+            seed.to_str().unwrap(),
+        ]);
         records(&output.stdout).remove(0)
     };
     let on = ids("on");
@@ -98,7 +128,12 @@ fn seeds_lose_their_furniture_and_keep_every_article_line() {
     for id in ["moonshot-ai", "deepseek", "anthropic", "kevin-s-xu"] {
         assert!(entity_ids(&on).contains(&id), "{id} is in the article");
     }
-    let tokens: Vec<&str> = on["tokens"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    let tokens: Vec<&str> = on["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
     assert!(!tokens.contains(&"hormuz") && tokens.contains(&"蒸馏"));
     let keep = ids("keep");
     for mention in keep["entities"].as_array().unwrap() {
@@ -130,17 +165,23 @@ fn normalize_page(extra: &[&str]) -> Value {
 fn modes_drop_keep_or_skip_the_furniture() {
     let on = normalize_page(&[]);
     let spans = on["boilerplate"].as_array().unwrap();
-    let reasons: Vec<&str> = spans.iter().map(|s| s["reason"].as_str().unwrap()).collect();
+    let reasons: Vec<&str> = spans
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap())
+        .collect();
     assert_eq!(reasons, ["widget", "disclaimer", "ticker"]);
     let chars: Vec<char> = PAGE.chars().collect();
     let first = &spans[0];
-    let slice: String = chars[first["start"].as_u64().unwrap() as usize..first["end"].as_u64().unwrap() as usize]
+    let slice: String = chars
+        [first["start"].as_u64().unwrap() as usize..first["end"].as_u64().unwrap() as usize]
         .iter()
         .collect();
     assert_eq!(slice, "Share");
     assert_eq!(entity_ids(&on), ["deepseek"]);
     let tokens = on["tokens"].as_array().unwrap();
-    assert!(!tokens.contains(&Value::from("share")) && !tokens.contains(&Value::from("satellites")));
+    assert!(
+        !tokens.contains(&Value::from("share")) && !tokens.contains(&Value::from("satellites"))
+    );
     assert!(tokens.contains(&Value::from("chips")));
 
     let keep = normalize_page(&["--boilerplate", "keep", "--spans"]);
@@ -148,7 +189,12 @@ fn modes_drop_keep_or_skip_the_furniture() {
     assert_eq!(entity_ids(&keep), ["deepseek", "binance", "spacex"]);
     assert!(keep["entities"][0].get("boilerplate").is_none());
     assert_eq!(keep["entities"][1]["boilerplate"], true);
-    assert!(keep["tokens"].as_array().unwrap().contains(&Value::from("satellites")));
+    assert!(
+        keep["tokens"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("satellites"))
+    );
 
     let off = normalize_page(&["--boilerplate", "off"]);
     assert!(off.get("boilerplate").is_none());
@@ -160,9 +206,17 @@ fn modes_drop_keep_or_skip_the_furniture() {
 fn the_summary_counts_bytes_marked() {
     let input = serde_json::json!({ "text": PAGE }).to_string() + "\n";
     let output = run_with_stdin(&["normalize"], input.clone().into_bytes());
-    assert!(stderr(&output).contains("bytes marked as boilerplate"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("bytes marked as boilerplate"),
+        "{}",
+        stderr(&output)
+    );
     let output = run_with_stdin(&["normalize", "--boilerplate", "off"], input.into_bytes());
-    assert!(!stderr(&output).contains("boilerplate"), "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("boilerplate"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -175,7 +229,7 @@ fn learned_furniture_marks_repeated_lines() {
         lines += &serde_json::json!({
             "id": i,
             "source": "daily",
-            "text": format!("Prices of {topic} rose\nTraders said prices of {topic} rose sharply this week as demand from builders recovered.\n{footer}"),
+            "text": format!("Prices of {topic} rose\nTraders said prices of {topic} rose sharply this week as demand from builders recovered.\n{footer}\nAnalysts expect {topic} prices to stay high until the summer, when new supply arrives."),
         })
         .to_string();
         lines.push('\n');
@@ -184,12 +238,26 @@ fn learned_furniture_marks_repeated_lines() {
     std::fs::write(&corpus, lines).unwrap();
     let furniture = dir.path().join("furniture.jsonl");
     let output = run(&[
-        "boilerplate", "learn", "--min-docs", "3", corpus.to_str().unwrap(), "-o", furniture.to_str().unwrap(),
+        "boilerplate",
+        "learn",
+        "--min-docs",
+        "3",
+        corpus.to_str().unwrap(),
+        "-o",
+        furniture.to_str().unwrap(),
     ]);
     // The bad line is reported and makes the status 1; the rest is learned.
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(stderr(&output).contains("corpus.jsonl:5: invalid JSON"), "{}", stderr(&output));
-    assert!(stderr(&output).contains("4 documents read, 1 skipped; 1 lines"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("corpus.jsonl:5: invalid JSON"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("4 documents read, 1 skipped; 1 lines"),
+        "{}",
+        stderr(&output)
+    );
     let written = records(&std::fs::read(&furniture).unwrap());
     assert_eq!(written[0]["format"], "canon-furniture");
     assert_eq!(written.len(), 2);
@@ -200,14 +268,20 @@ fn learned_furniture_marks_repeated_lines() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
 
     let page = serde_json::json!({
-        "text": format!("Wheat prices fell\nFarmers said wheat prices fell for a third week as the harvest came in early.\n{footer}"),
+        // The line stands between paragraphs: only its repetition tells.
+        "text": format!("Wheat prices fell\nFarmers said wheat prices fell for a third week as the harvest came in early.\n{footer}\nMillers expect the price to settle once the harvest is stored."),
     })
     .to_string() + "\n";
     let without = run_with_stdin(&["normalize", "--quiet"], page.clone().into_bytes());
     let record = records(&without.stdout).remove(0);
     assert!(entity_ids(&record).contains(&"binance"), "{record}");
     let with = run_with_stdin(
-        &["normalize", "--quiet", "--boilerplate-from", furniture.to_str().unwrap()],
+        &[
+            "normalize",
+            "--quiet",
+            "--boilerplate-from",
+            furniture.to_str().unwrap(),
+        ],
         page.into_bytes(),
     );
     let record = records(&with.stdout).remove(0);
@@ -225,11 +299,21 @@ fn bad_furniture_files_and_outputs_are_errors() {
         b"{\"text\":\"x\"}\n".to_vec(),
     );
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("bad.jsonl:2: an entry needs"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("bad.jsonl:2: an entry needs"),
+        "{}",
+        stderr(&output)
+    );
     assert!(stdout(&output).is_empty());
 
     let missing = dir.path().join("no/such/folder/f.jsonl");
-    let output = run(&["boilerplate", "learn", bad.to_str().unwrap(), "-o", missing.to_str().unwrap()]);
+    let output = run(&[
+        "boilerplate",
+        "learn",
+        bad.to_str().unwrap(),
+        "-o",
+        missing.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(!missing.exists());
 }
@@ -250,6 +334,25 @@ fn explain_prints_every_line_with_its_features() {
     assert!(lines[1]["features"]["button"] == 1.0);
 }
 
+/// The pipelines with the stage on and in keep mode, built once (the
+/// Chinese dictionary takes a while to load).
+fn pipelines() -> &'static [canon::Canon; 2] {
+    use canon::{AnalyzeOptions, Canon, boilerplate::Mode};
+    static PIPELINES: std::sync::OnceLock<[Canon; 2]> = std::sync::OnceLock::new();
+    PIPELINES.get_or_init(|| {
+        [Mode::On, Mode::Keep].map(|boilerplate| {
+            let table = canon::aliases::AliasTable::load(&[]).expect("default table loads");
+            Canon::with_options(
+                table,
+                AnalyzeOptions {
+                    boilerplate,
+                    ..AnalyzeOptions::default()
+                },
+            )
+        })
+    })
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
 
@@ -262,11 +365,8 @@ proptest::proptest! {
             0..12,
         )
     ) {
-        use canon::{AnalyzeOptions, Canon, boilerplate::Mode};
         let text = lines.join("\n");
-        let table = || canon::aliases::AliasTable::load(&[]).unwrap();
-        let on = Canon::with_options(table(), AnalyzeOptions { boilerplate: Mode::On, ..AnalyzeOptions::default() }).analyze(&text);
-        let keep = Canon::with_options(table(), AnalyzeOptions { boilerplate: Mode::Keep, ..AnalyzeOptions::default() }).analyze(&text);
+        let [on, keep] = pipelines().each_ref().map(|canon| canon.analyze(&text));
         let spans = on.boilerplate.clone().unwrap();
         proptest::prop_assert_eq!(&spans, keep.boilerplate.as_ref().unwrap());
         let chars: Vec<char> = text.chars().collect();

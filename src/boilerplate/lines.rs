@@ -34,6 +34,55 @@ pub fn line_ranges(text: &str) -> Vec<Range<usize>> {
     lines
 }
 
+/// The blocks the stage decides on: the lines of `text`, except that the
+/// lines of hard-wrapped text (plain-text files wrapped at 70 or 80 columns)
+/// are joined into their paragraphs.
+///
+/// Text counts as hard-wrapped when it has at least [`WRAPPED_MIN_LINES`]
+/// lines, none longer than [`WRAPPED_MAX_CHARS`] characters, and at least
+/// half of them fill three quarters of the longest; a line that fills three
+/// quarters then continues on the next line, unless it ends a sentence
+/// (normalization has removed the blank lines between paragraphs, so that is
+/// the only sign of a paragraph's end; a paragraph cut at a sentence end
+/// inside it still gives two blocks of prose).
+pub fn blocks(text: &str) -> Vec<Range<usize>> {
+    let lines = line_ranges(text);
+    if lines.len() < WRAPPED_MIN_LINES || lines.iter().any(|r| r.len() > 4 * WRAPPED_MAX_CHARS) {
+        return lines;
+    }
+    let widths: Vec<usize> = lines
+        .iter()
+        .map(|r| text[r.clone()].chars().count())
+        .collect();
+    let width = widths.iter().copied().max().unwrap_or(0);
+    let full = |w: usize| 4 * w >= 3 * width;
+    if width > WRAPPED_MAX_CHARS || 2 * widths.iter().filter(|&&w| full(w)).count() < widths.len() {
+        return lines;
+    }
+    let mut blocks: Vec<Range<usize>> = Vec::new();
+    let mut continues = false;
+    for (range, &w) in lines.into_iter().zip(&widths) {
+        match blocks.last_mut() {
+            Some(last) if continues => last.end = range.end,
+            _ => blocks.push(range),
+        }
+        continues = full(w)
+            && !text[..range_end(&blocks)]
+                .trim_end_matches(['"', '\'', ')', '”', '’', '」'])
+                .ends_with(['.', '!', '?', '。', '！', '？', '…']);
+    }
+    blocks
+}
+
+fn range_end(blocks: &[Range<usize>]) -> usize {
+    blocks.last().map_or(0, |b| b.end)
+}
+
+/// Hard-wrapped text has at least this many lines ...
+pub const WRAPPED_MIN_LINES: usize = 5;
+/// ... and none longer than this many characters.
+pub const WRAPPED_MAX_CHARS: usize = 100;
+
 /// The first [`SAMPLE_BYTES`] of `line`, cut on a character boundary.
 pub fn sample(line: &str) -> &str {
     if line.len() <= SAMPLE_BYTES {
@@ -111,6 +160,18 @@ mod tests {
         assert_eq!(lines, ["Title", "• Share", "last"]);
         assert!(line_ranges("").is_empty());
         assert!(line_ranges("\n \n").is_empty());
+    }
+
+    #[test]
+    fn hard_wrapped_lines_join_into_paragraphs() {
+        let text = "A title\nThe lab said on Tuesday that its new model had been\ntrained on chips it designed itself, a first for\nthe company.\nIt plans to sell access to the chips next year, the\ncompany said in a statement on its website.\nShare";
+        let joined: Vec<&str> = blocks(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(joined.len(), 4, "{joined:#?}");
+        assert!(joined[1].starts_with("The lab") && joined[1].ends_with("the company."));
+        assert_eq!(joined[3], "Share");
+        // Lines of unwrapped text stay lines.
+        let text = "Title\nShare\nA paragraph that is long enough to be one on its own, as most are.\nRelated\nAnother headline\nThird";
+        assert_eq!(blocks(text), line_ranges(text));
     }
 
     #[test]

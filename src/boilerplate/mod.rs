@@ -23,6 +23,9 @@
 //! 3. [`model`]: a logistic score over those features with weights fitted on
 //!    the tuning half of the labelled set in `data/eval/boilerplate/`; a line
 //!    over the threshold is marked, with the reason of its most specific cue.
+//!    A line that other pages of its source repeat (learned furniture) is
+//!    marked whatever its score, unless the page repeats most of its
+//!    paragraphs too (then it is a copy of another page).
 //!
 //! Cost: one pass to find lines, and per line at most [`lines::SAMPLE_BYTES`]
 //! read (an article paragraph is recognized from its start).
@@ -227,7 +230,7 @@ impl Detector {
 
     /// Every line of `text` with its features, score and decision.
     pub fn explain(&self, text: &str, lang: &str) -> Vec<LineReport> {
-        let ranges = lines::line_ranges(text);
+        let ranges = lines::blocks(text);
         if ranges.is_empty() {
             return Vec::new();
         }
@@ -250,9 +253,10 @@ impl Detector {
             .map(|(i, bytes)| {
                 let features = self.model.features(&signals[i], &layout[i], repeated[i]);
                 let probability = self.model.probability(&features);
-                let marked = self
-                    .model
-                    .marks(probability)
+                // A line other pages of the source repeat is furniture by
+                // definition, whatever its score (a copied page was excluded
+                // above).
+                let marked = (repeated[i] || self.model.marks(probability))
                     .then(|| model::reason(&signals[i], &layout[i], repeated[i]));
                 LineReport {
                     bytes,
@@ -306,6 +310,26 @@ mod tests {
         assert_eq!(marked(&text, "en"), []);
         assert_eq!(marked("", "und"), []);
         assert_eq!(marked(PARAGRAPH, "en"), []);
+    }
+
+    #[test]
+    fn repeated_lines_are_marked_unless_the_page_is_a_copy() {
+        let page = format!("Title of the story\n{PARAGRAPH}\nFollow our desk\n{PARAGRAPH} Again.");
+        let furniture = |lines: &[&str]| {
+            let file: String = lines
+                .iter()
+                .map(|l| serde_json::json!({ "text": l }).to_string() + "\n")
+                .collect();
+            furniture::Furniture::read(file.as_bytes(), std::path::Path::new("f")).unwrap()
+        };
+        let detector = Detector::new().with_furniture(furniture(&["Follow our desk"]));
+        let spans = detector.mark(&page, "en");
+        assert_eq!(spans.len(), 1);
+        assert_eq!(&page[spans[0].bytes.clone()], "Follow our desk");
+        assert_eq!(spans[0].reason, Reason::Repeated);
+        // Every paragraph repeated too: a copy of another page, not furniture.
+        let copy = furniture(&["Follow our desk", PARAGRAPH, &format!("{PARAGRAPH} Again.")]);
+        assert_eq!(Detector::new().with_furniture(copy).mark(&page, "en"), []);
     }
 
     #[test]
