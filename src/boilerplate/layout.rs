@@ -209,7 +209,7 @@ mod tests {
         let lexicon = Lexicon::builtin();
         let signals: Vec<LineSignals> = text
             .lines()
-            .map(|l| line_signals(l, &lexicon, StopLists::for_language("en")))
+            .map(|l| line_signals(l, &lexicon, StopLists::for_language("en"), false))
             .collect();
         layout(&signals, &vec![false; signals.len()])
     }
@@ -247,7 +247,7 @@ mod tests {
             PARAGRAPH,
         ]
         .iter()
-        .map(|l| line_signals(l, &lexicon, StopLists::for_language("en")))
+        .map(|l| line_signals(l, &lexicon, StopLists::for_language("en"), false))
         .collect();
         let signals = layout(&lines, &[true, false, false]);
         assert!(!signals[0].title && signals[1].title);

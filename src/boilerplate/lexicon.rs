@@ -53,6 +53,13 @@ pub struct PhraseHit {
     pub max_units: f32,
 }
 
+/// The CJK Unified Ideographs block, where the Chinese stop list lives.
+const CJK_START: u32 = 0x4E00;
+const CJK_END: u32 = 0xA000;
+
+/// The longest Han word a vocabulary matches, in characters.
+const MAX_HAN_WORD: usize = 8;
+
 /// Words whose sequences make up a line: Latin words lowercased, Han words
 /// matched greedily (longest first) inside Han runs.
 #[derive(Debug, Default)]
@@ -95,66 +102,64 @@ impl Vocabulary {
             complete: true,
             ..Coverage::default()
         };
-        let chars: Vec<char> = line.chars().collect();
-        let mut i = 0;
         let mut word = String::new();
-        while i < chars.len() {
-            let c = chars[i];
-            if c.is_ascii_digit() {
-                while i < chars.len() && chars[i].is_ascii_digit() {
-                    i += 1;
-                }
+        let mut rest = line;
+        while let Some(c) = rest.chars().next() {
+            let end = if c.is_ascii_digit() {
                 coverage.numbers += 1;
+                rest.find(|c: char| !c.is_ascii_digit())
             } else if is_han(c) {
-                let start = i;
-                while i < chars.len() && is_han(chars[i]) {
-                    i += 1;
-                }
-                self.cover_han(&chars[start..i], &mut coverage);
+                let end = rest.find(|c: char| !is_han(c)).unwrap_or(rest.len());
+                self.cover_han(&rest[..end], &mut coverage);
+                Some(end)
             } else if c.is_alphabetic() {
-                word.clear();
-                while i < chars.len() && chars[i].is_alphabetic() && !is_han(chars[i]) {
-                    word.extend(chars[i].to_lowercase());
-                    i += 1;
-                }
                 // "a.m." and "p.m." are one word.
-                while i + 1 < chars.len() && chars[i] == '.' && chars[i + 1].is_alphabetic() {
-                    word.push('.');
-                    i += 1;
-                    while i < chars.len() && chars[i].is_alphabetic() && !is_han(chars[i]) {
-                        word.extend(chars[i].to_lowercase());
-                        i += 1;
-                    }
-                }
+                let end = rest
+                    .find(|c: char| !(c.is_alphabetic() && !is_han(c) || c == '.'))
+                    .unwrap_or(rest.len());
+                word.clear();
+                word.extend(
+                    rest[..end]
+                        .trim_end_matches('.')
+                        .chars()
+                        .flat_map(char::to_lowercase),
+                );
                 self.count(&word, &mut coverage);
+                if !coverage.complete {
+                    return coverage;
+                }
+                Some(end)
             } else {
-                i += 1;
-            }
+                Some(c.len_utf8())
+            };
+            rest = &rest[end.unwrap_or(rest.len())..];
         }
         coverage
     }
 
-    fn cover_han(&self, run: &[char], coverage: &mut Coverage) {
-        let mut at = 0;
-        let mut piece = String::new();
-        while at < run.len() {
-            let mut found = 0;
-            for len in (1..=self.longest_han.min(run.len() - at)).rev() {
-                piece.clear();
-                piece.extend(&run[at..at + len]);
-                if self.words.contains(&piece) {
-                    found = len;
-                    break;
-                }
+    /// Covers a run of Han characters greedily, longest word first.
+    fn cover_han(&self, mut run: &str, coverage: &mut Coverage) {
+        while let Some(first) = run.chars().next() {
+            let mut ends = [0usize; MAX_HAN_WORD];
+            let mut count = 0;
+            for (i, c) in run.char_indices().take(self.longest_han.min(MAX_HAN_WORD)) {
+                ends[count] = i + c.len_utf8();
+                count += 1;
             }
-            if found == 0 {
-                coverage.complete = false;
-                at += 1;
-            } else {
-                piece.clear();
-                piece.extend(&run[at..at + found]);
-                self.count(&piece, coverage);
-                at += found;
+            let found = ends[..count]
+                .iter()
+                .rev()
+                .copied()
+                .find(|&end| self.words.contains(&run[..end]));
+            match found {
+                Some(end) => {
+                    self.count(&run[..end], coverage);
+                    run = &run[end..];
+                }
+                None => {
+                    coverage.complete = false;
+                    run = &run[first.len_utf8()..];
+                }
             }
         }
     }
@@ -184,9 +189,11 @@ pub struct Lexicon {
     pub widget_words: Vocabulary,
     /// Words of date-only and time-ago lines.
     pub date_words: Vocabulary,
-    stop_en: FxHashSet<String>,
-    /// Sorted.
-    stop_zh: Vec<char>,
+    /// Packed (see [`Lexicon::pack`]).
+    stop_en: FxHashSet<u128>,
+    /// One bit per character of the CJK Unified Ideographs block
+    /// (U+4E00 to U+9FFF), where every Chinese stop character is.
+    stop_zh: Vec<u64>,
 }
 
 /// Phrases are compared with analyzed text: normalized, simplified.
@@ -260,13 +267,19 @@ impl Lexicon {
                 .filter(|l| !l.starts_with('#'))
                 .flat_map(str::split_whitespace)
         };
-        let stop_en = entries(STOP_EN).map(str::to_lowercase).collect();
-        let mut stop_zh: Vec<char> = entries(STOP_ZH)
-            .filter(|w| w.chars().count() == 1)
-            .filter_map(|w| w.chars().next())
+        let stop_en = entries(STOP_EN)
+            .filter_map(|w| Lexicon::pack(&w.to_ascii_lowercase()))
             .collect();
-        stop_zh.sort_unstable();
-        stop_zh.dedup();
+        let mut stop_zh = vec![0u64; (CJK_END - CJK_START).div_ceil(64) as usize];
+        for word in entries(STOP_ZH).filter(|w| w.chars().count() == 1) {
+            let c = word.chars().next().expect("one character") as u32;
+            assert!(
+                (CJK_START..CJK_END).contains(&c),
+                "data/boilerplate/stopwords/zh.txt: {word} is outside U+4E00..U+9FFF"
+            );
+            let bit = c - CJK_START;
+            stop_zh[(bit / 64) as usize] |= 1 << (bit % 64);
+        }
         Lexicon {
             starts: automaton(&starts, StartKind::Anchored),
             starts_hits,
@@ -306,14 +319,35 @@ impl Lexicon {
         self.opens.get(key).copied()
     }
 
+    /// A lowercase ASCII word of 1 to 16 bytes packed into an integer, one
+    /// byte after the other (so that stop words are looked up without
+    /// building a string).
+    pub fn pack(word: &str) -> Option<u128> {
+        (word.is_ascii() && (1..=16).contains(&word.len())).then(|| {
+            word.bytes()
+                .fold(0, |packed, b| packed << 8 | u128::from(b))
+        })
+    }
+
+    /// Whether a packed lowercase word is an English stop word.
+    pub fn is_english_stop_key(&self, packed: u128) -> bool {
+        self.stop_en.contains(&packed)
+    }
+
     /// Whether a lowercase ASCII word is an English stop word.
     pub fn is_english_stop_word(&self, lowercase_word: &str) -> bool {
-        self.stop_en.contains(lowercase_word)
+        Lexicon::pack(lowercase_word).is_some_and(|p| self.is_english_stop_key(p))
     }
 
     /// Whether a Han character is a Chinese function character (的, 了, 是 ...).
     pub fn is_chinese_stop_char(&self, c: char) -> bool {
-        self.stop_zh.binary_search(&c).is_ok()
+        let Some(bit) = (c as u32)
+            .checked_sub(CJK_START)
+            .filter(|&b| b < CJK_END - CJK_START)
+        else {
+            return false;
+        };
+        self.stop_zh[(bit / 64) as usize] & (1 << (bit % 64)) != 0
     }
 }
 
@@ -322,9 +356,11 @@ fn automaton(patterns: &[String], start: StartKind) -> AhoCorasick {
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .start_kind(start)
-        .kind(Some(AhoCorasickKind::DFA))
+        // A DFA searches a little faster but takes milliseconds to build,
+        // for every process; lines are searched only in their first bytes.
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(patterns)
-        .expect("the phrase lists are small enough for a DFA")
+        .expect("the phrase lists are small enough for an automaton")
 }
 
 #[cfg(test)]

@@ -28,7 +28,8 @@
 //!    paragraphs too (then it is a copy of another page).
 //!
 //! Cost: one pass to find lines, and per line at most [`lines::SAMPLE_BYTES`]
-//! read (an article paragraph is recognized from its start).
+//! read (an article paragraph is recognized from its start); a long line's
+//! key is only computed when learned furniture is loaded.
 
 pub mod furniture;
 pub mod layout;
@@ -237,7 +238,14 @@ impl Detector {
         let stop_lists = StopLists::for_language(lang);
         let signals: Vec<LineSignals> = ranges
             .iter()
-            .map(|r| line_signals(&text[r.clone()], &self.lexicon, stop_lists))
+            .map(|r| {
+                line_signals(
+                    &text[r.clone()],
+                    &self.lexicon,
+                    stop_lists,
+                    !self.furniture.is_empty(),
+                )
+            })
             .collect();
         let mut repeated: Vec<bool> = signals
             .iter()
