@@ -1,5 +1,5 @@
-//! The per-document pipeline: normalize → detect → segment → match, with
-//! every result expressed in offsets into the original text.
+//! The per-document pipeline: normalize → detect → boilerplate → segment →
+//! match, with every result expressed in offsets into the original text.
 
 use crate::aliases::AliasTable;
 use crate::ascii;

@@ -334,7 +334,41 @@ mod tests {
         );
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "{\"lang\":\"und\",\"lang_confidence\":0,\"normalized_text\":\"\",\"tokens\":[],\"entities\":[],\"encoding\":\"GBK\"}\n"
+            "{\"lang\":\"und\",\"lang_confidence\":0,\"normalized_text\":\"\",\"tokens\":[],\"entities\":[],\"boilerplate\":[],\"encoding\":\"GBK\"}\n"
         );
+    }
+
+    #[test]
+    fn boilerplate_spans_and_flagged_mentions_are_written() {
+        use crate::boilerplate::Mode;
+        let text = "DeepSeek released a model today, the lab said in a statement.\nShare\nBinance lists a token";
+        let write = |mode: Mode| {
+            let options = crate::pipeline::AnalyzeOptions {
+                boilerplate: mode,
+                ..Default::default()
+            };
+            let canon = Canon::with_options(AliasTable::load(&[]).unwrap(), options);
+            let mut out = Vec::new();
+            write_record(
+                &mut out,
+                Map::new(),
+                &canon.analyze(text),
+                None,
+                WriteOptions::default(),
+            );
+            serde_json::from_slice::<Value>(&out).unwrap()
+        };
+        let keep = write(Mode::Keep);
+        let share = text.chars().position(|c| c == '\n').unwrap() + 1;
+        assert_eq!(
+            keep["boilerplate"][0],
+            serde_json::json!({"start": share, "end": share + 5, "reason": "widget"})
+        );
+        assert!(keep["entities"][0].get("boilerplate").is_none());
+        assert_eq!(keep["entities"][1]["id"], "binance");
+        assert_eq!(keep["entities"][1]["boilerplate"], true);
+        let off = write(Mode::Off);
+        assert!(off.get("boilerplate").is_none());
+        assert!(off["entities"][1].get("boilerplate").is_none());
     }
 }
