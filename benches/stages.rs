@@ -25,6 +25,7 @@
 //!
 //! * `normalize`: NFKC and friends, with the offset map;
 //! * `detect`: language detection on the normalized text;
+//! * `boilerplate`: marking page furniture in the normalized text;
 //! * `segment`: tokenization of the normalized text (jieba for Han runs),
 //!   including the ASCII-lowercased copy the segmenter reads;
 //! * `analyze`: [`Canon::analyze`], i.e. normalize + detect + segment + alias
@@ -253,6 +254,14 @@ fn stages(c: &mut Criterion) {
             b.iter(|| {
                 for n in &normalized {
                     black_box(detect(black_box(n.text())));
+                }
+            })
+        });
+        let detector = canon::boilerplate::Detector::new();
+        group.bench_function("boilerplate", |b| {
+            b.iter(|| {
+                for (n, l) in normalized.iter().zip(&languages) {
+                    black_box(detector.mark(black_box(n.text()), l.code));
                 }
             })
         });

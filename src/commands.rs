@@ -70,6 +70,8 @@ pub struct NormalizeArgs {
     pub analyze: crate::pipeline::AnalyzeOptions,
     /// Read every input with this layout instead of judging by file name.
     pub layout: Option<crate::decode::Layout>,
+    /// Furniture files from `canon boilerplate learn` (`--boilerplate-from`).
+    pub boilerplate_from: Vec<PathBuf>,
 }
 
 /// `canon normalize`: runs the pipeline over the inputs.
@@ -91,7 +93,8 @@ pub fn normalize(
             let _ = writeln!(stderr, "warning: {warning}");
         }
     }
-    let canon = Canon::with_options(table, args.analyze);
+    let furniture = crate::boilerplate::furniture::Furniture::load_all(&args.boilerplate_from)?;
+    let canon = Canon::with_options(table, args.analyze).with_furniture(furniture);
     let inputs = expand_inputs(&args.inputs, args.layout);
     let output_paths: Vec<&Path> = [&args.output, &args.rejects]
         .into_iter()
@@ -556,6 +559,104 @@ pub fn alias_import(
         let _ = writeln!(stderr, "{summary}");
     }
     Ok(if summary.rejected > 0 {
+        Status::Problems
+    } else {
+        Status::Success
+    })
+}
+
+/// `canon boilerplate learn`: counts the lines that recur across the
+/// documents of `inputs` and writes them to `output` (atomically). Records
+/// that cannot be read are reported on `stderr` and make the status
+/// [`Status::Problems`].
+pub fn boilerplate_learn(
+    inputs: &[PathBuf],
+    layout: Option<crate::decode::Layout>,
+    options: &crate::boilerplate::furniture::LearnOptions,
+    output: &Path,
+    quiet: bool,
+    stderr: &mut dyn Write,
+) -> Result<Status> {
+    let inputs = expand_inputs(inputs, layout);
+    output::check_outputs(&inputs, &[output], false)?;
+    output::remove_temporary_files_on_signals()?;
+    let summary = crate::boilerplate::furniture::learn(&inputs, options, output, &mut |p| {
+        let _ = writeln!(stderr, "{p}");
+    })?;
+    if !quiet {
+        let _ = writeln!(
+            stderr,
+            "canon: {} documents read, {} skipped; {} lines in at least {} documents written to {}",
+            summary.documents,
+            summary.skipped,
+            summary.written,
+            options.min_docs,
+            output.display()
+        );
+    }
+    Ok(if summary.skipped > 0 {
+        Status::Problems
+    } else {
+        Status::Success
+    })
+}
+
+/// `canon boilerplate explain`: for every line of every document, the
+/// boilerplate stage's features, probability and decision, as JSON Lines
+/// (`{"id", "line", "start", "end", "lang", "text", "probability", "reason",
+/// "features"}`; `start`/`end` are code-point offsets into the original text).
+pub fn boilerplate_explain(
+    inputs: &[PathBuf],
+    layout: Option<crate::decode::Layout>,
+    options: &crate::boilerplate::records::ReadOptions,
+    furniture: &[PathBuf],
+    out: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<Status> {
+    use crate::boilerplate::{Detector, furniture::Furniture, model::FEATURE_NAMES};
+    let detector = Detector::new().with_furniture(Furniture::load_all(furniture)?);
+    let inputs = expand_inputs(inputs, layout);
+    let mut written = Ok(());
+    let skipped = crate::boilerplate::records::read_records(
+        &inputs,
+        options,
+        &mut |record| {
+            let normalized = crate::normalize::normalize(&record.text);
+            let lang = crate::detect::detect(normalized.text());
+            let analyzed = if lang.is_japanese() {
+                std::borrow::Cow::Borrowed(normalized.text())
+            } else {
+                crate::normalize::chinese::fold(normalized.text())
+            };
+            for (index, report) in detector.explain(&analyzed, lang.code).iter().enumerate() {
+                let (start, end) = normalized.original_range(report.bytes.start, report.bytes.end);
+                let features: serde_json::Map<String, serde_json::Value> = FEATURE_NAMES
+                    .iter()
+                    .zip(report.features.values)
+                    .map(|(name, value)| (name.to_string(), json!(value)))
+                    .collect();
+                let line = json!({
+                    "id": record.id,
+                    "line": index + 1,
+                    "start": start,
+                    "end": end,
+                    "lang": lang.code,
+                    "text": &normalized.text()[report.bytes.clone()],
+                    "probability": report.probability,
+                    "reason": report.marked.map(|r| r.as_str()),
+                    "features": features,
+                });
+                if written.is_ok() {
+                    written = writeln!(out, "{line}");
+                }
+            }
+        },
+        &mut |p| {
+            let _ = writeln!(stderr, "{p}");
+        },
+    );
+    written.map_err(Error::Output)?;
+    Ok(if skipped > 0 {
         Status::Problems
     } else {
         Status::Success

@@ -87,6 +87,8 @@ pub struct Summary {
     pub mixed_encodings: u64,
     /// Output records with an `encoding_warning`.
     pub doubtful_encodings: u64,
+    /// Bytes of normalized text marked as page furniture.
+    pub boilerplate_bytes: u64,
     /// Wall-clock time.
     pub elapsed: Duration,
 }
@@ -134,6 +136,13 @@ impl fmt::Display for Summary {
                 "; {} terms over {} bytes split",
                 self.split_terms,
                 crate::pipeline::MAX_TERM_BYTES
+            )?;
+        }
+        if self.boilerplate_bytes > 0 {
+            write!(
+                f,
+                "; {} bytes marked as boilerplate",
+                self.boilerplate_bytes
             )?;
         }
         Ok(())
@@ -203,6 +212,7 @@ struct BatchResult {
     split_terms: u64,
     mixed_encodings: u64,
     doubtful_encodings: u64,
+    boilerplate_bytes: u64,
 }
 
 const BATCH_BYTES: usize = 512 * 1024;
@@ -391,6 +401,7 @@ fn write_in_order(
             summary.split_terms += result.split_terms;
             summary.mixed_encodings += result.mixed_encodings;
             summary.doubtful_encodings += result.doubtful_encodings;
+            summary.boilerplate_bytes += result.boilerplate_bytes;
             for lang in result.languages {
                 *summary.languages.entry(lang).or_default() += 1;
             }
@@ -638,5 +649,11 @@ fn analyze_record(
     result.split_terms += analysis.split_terms as u64;
     result.mixed_encodings += u64::from(!note.parts.is_empty());
     result.doubtful_encodings += u64::from(note.warning.is_some());
+    result.boilerplate_bytes += analysis
+        .boilerplate
+        .iter()
+        .flatten()
+        .map(|s| s.normalized_bytes.len() as u64)
+        .sum::<u64>();
     Ok(())
 }

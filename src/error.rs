@@ -32,6 +32,16 @@ pub enum Error {
     /// code, a kind without classes, an output that is also the input).
     #[error("{0}")]
     ImportOptions(String),
+    /// A furniture file (`--boilerplate-from`) could not be read.
+    #[error("{}:{line}: {message}", path.display())]
+    Furniture {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// Writing the output stream failed (for instance the reader went away).
     #[error("writing output: {0}")]
     Output(std::io::Error),

@@ -4,6 +4,7 @@
 //!
 //! 1. [`decode`]: find inputs, read records, decode legacy encodings;
 //! 2. [`normalize`]: Unicode normalization that keeps offsets into the original;
+//!    then [`boilerplate`] marks the page furniture around the article;
 //! 3. [`detect`]: language detection;
 //! 4. [`segment`]: tokenization routed by script (jieba for Han, Unicode words otherwise);
 //! 5. [`matching`]: entity aliases from the [`aliases`] table matched on the tokens;
@@ -15,6 +16,7 @@
 //! the command-line commands.
 
 pub mod aliases;
+pub mod boilerplate;
 pub mod decode;
 pub mod detect;
 pub mod matching;

@@ -16,6 +16,7 @@ use clap::{Args, Parser, Subcommand};
 use canon::AnalyzeOptions;
 use canon::aliases::Kind;
 use canon::aliases::import::{self, ImportOptions};
+use canon::boilerplate::{self, furniture::LearnOptions, records::ReadOptions};
 use canon::commands::{self, NormalizeArgs, Status};
 use canon::corpus::{CorpusOptions, DEFAULT_MAX_BYTES};
 use canon::decode::Layout;
@@ -50,6 +51,9 @@ enum Command {
     /// Look up, show, list, check and import entity aliases.
     #[command(subcommand)]
     Alias(AliasCommand),
+    /// Learn and explain page furniture (the boilerplate stage).
+    #[command(subcommand)]
+    Boilerplate(BoilerplateCommand),
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +76,15 @@ struct NormalizeCli {
     /// inside it, and after a hyphenated compound its parts (for index-side recall).
     #[arg(long)]
     search: bool,
+    /// Page furniture (share buttons, disclaimers, tickers, related lists):
+    /// mark it and leave its terms and entities out (on), mark it and keep
+    /// them, flagging its entities (keep), or skip the stage (off).
+    #[arg(long, value_enum, default_value_t = BoilerplateMode::On)]
+    boilerplate: BoilerplateMode,
+    /// Lines learned by `canon boilerplate learn`, used as the repetition
+    /// signal; repeatable.
+    #[arg(long, value_name = "FILE")]
+    boilerplate_from: Vec<PathBuf>,
     /// Worker threads (default: all cores). Output is identical for every value.
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
@@ -101,6 +114,78 @@ enum Format {
     Jsonl,
     /// Every input is one plain-text document.
     Text,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum BoilerplateMode {
+    /// Mark furniture; leave its terms and entities out.
+    On,
+    /// Mark furniture; keep its terms and flag its entities.
+    Keep,
+    /// Skip the stage.
+    Off,
+}
+
+#[derive(Debug, Subcommand)]
+enum BoilerplateCommand {
+    /// Count lines that recur across documents (per source field) and write
+    /// those found in at least --min-docs documents to a furniture file.
+    Learn {
+        /// Files or folders, read as by `canon normalize`.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The furniture file to write (JSON Lines; written atomically).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: PathBuf,
+        /// A line is furniture when at least this many documents of one source have it.
+        #[arg(long, default_value_t = 5, value_name = "N")]
+        min_docs: u32,
+        /// Write at most this many lines (the most frequent).
+        #[arg(long, default_value_t = 10_000, value_name = "N")]
+        max_lines: usize,
+        /// JSON field naming a record's source or site (counted separately).
+        #[arg(long, default_value = "source", value_name = "NAME")]
+        source_field: String,
+        #[command(flatten)]
+        reading: Reading,
+        /// No summary line.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
+    /// Print every line's boilerplate features, probability and reason (JSON Lines).
+    Explain {
+        /// Files or folders, read as by `canon normalize`.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Lines learned by `canon boilerplate learn`; repeatable.
+        #[arg(long, value_name = "FILE")]
+        boilerplate_from: Vec<PathBuf>,
+        #[command(flatten)]
+        reading: Reading,
+    },
+}
+
+#[derive(Debug, Args)]
+struct Reading {
+    /// How to read inputs (as for `canon normalize`).
+    #[arg(long, value_enum, default_value_t = Format::Auto)]
+    format: Format,
+    /// JSON field holding the text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    text_field: String,
+    /// Skip records larger than this (bytes; K, M and G suffixes allowed).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value_t = DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
+}
+
+impl Format {
+    fn layout(self) -> Option<Layout> {
+        match self {
+            Format::Auto => None,
+            Format::Jsonl => Some(Layout::JsonLines),
+            Format::Text => Some(Layout::PlainText),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -250,7 +335,13 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 quiet: args.quiet,
                 analyze: AnalyzeOptions {
                     search: args.search,
+                    boilerplate: match args.boilerplate {
+                        BoilerplateMode::On => boilerplate::Mode::On,
+                        BoilerplateMode::Keep => boilerplate::Mode::Keep,
+                        BoilerplateMode::Off => boilerplate::Mode::Off,
+                    },
                 },
+                boilerplate_from: args.boilerplate_from,
                 layout: match args.format {
                     Format::Auto => None,
                     Format::Jsonl => Some(Layout::JsonLines),
@@ -295,6 +386,55 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                     kinds: args.kinds,
                 };
                 commands::alias_import(&options, args.quiet, &mut std::io::stderr())?
+            }
+        },
+        Command::Boilerplate(command) => match command {
+            BoilerplateCommand::Learn {
+                paths,
+                output,
+                min_docs,
+                max_lines,
+                source_field,
+                reading,
+                quiet,
+            } => {
+                let options = LearnOptions {
+                    text_field: reading.text_field,
+                    source_field,
+                    min_docs,
+                    max_lines,
+                    max_bytes: reading.max_bytes,
+                    ..LearnOptions::default()
+                };
+                let layout = reading.format.layout();
+                commands::boilerplate_learn(
+                    &paths,
+                    layout,
+                    &options,
+                    &output,
+                    quiet,
+                    &mut std::io::stderr(),
+                )?
+            }
+            BoilerplateCommand::Explain {
+                paths,
+                boilerplate_from,
+                reading,
+            } => {
+                let options = ReadOptions {
+                    text_field: reading.text_field,
+                    source_field: "source".into(),
+                    max_bytes: reading.max_bytes,
+                };
+                let layout = reading.format.layout();
+                commands::boilerplate_explain(
+                    &paths,
+                    layout,
+                    &options,
+                    &boilerplate_from,
+                    stdout,
+                    &mut std::io::stderr(),
+                )?
             }
         },
     })

@@ -1,8 +1,9 @@
-//! The per-document pipeline: normalize → detect → segment → match, with
-//! every result expressed in offsets into the original text.
+//! The per-document pipeline: normalize → detect → boilerplate → segment →
+//! match, with every result expressed in offsets into the original text.
 
 use crate::aliases::AliasTable;
 use crate::ascii;
+use crate::boilerplate::{self, Detector, MarkedSpan};
 use crate::detect::{Language, detect};
 use crate::matching::{Lexicon, find_mentions};
 use std::borrow::Cow;
@@ -20,6 +21,8 @@ pub struct Canon {
     table: AliasTable,
     router: Router,
     options: AnalyzeOptions,
+    /// The boilerplate stage; `None` with [`boilerplate::Mode::Off`].
+    boilerplate: Option<Detector>,
 }
 
 /// Choices that change the tokens canon emits.
@@ -30,6 +33,9 @@ pub struct AnalyzeOptions {
     /// a hyphenated compound its parts, each with its own span; in the manner
     /// of jieba's `cut_for_search`, for index-side recall.
     pub search: bool,
+    /// Whether the boilerplate stage runs, and whether the terms and
+    /// entities of the furniture it marks are dropped or kept (flagged).
+    pub boilerplate: boilerplate::Mode,
 }
 
 /// An entity mention, in the output contract's terms.
@@ -50,6 +56,20 @@ pub struct EntityMention {
     /// The ids of the entity's ancestors, parent first (DeepSeek-V3 →
     /// `deepseek`): each is also emitted as a term after the entity's id.
     pub parents: Vec<String>,
+    /// The mention is inside page furniture (only with
+    /// [`boilerplate::Mode::Keep`]; otherwise such mentions are left out).
+    pub boilerplate: bool,
+}
+
+/// A stretch of the document marked as page furniture by the boilerplate stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoilerplateSpan {
+    /// Byte range in the normalized text.
+    pub normalized_bytes: std::ops::Range<usize>,
+    /// Code-point range in the original text (the output's `start`, `end`).
+    pub original_chars: std::ops::Range<usize>,
+    /// Why it is furniture.
+    pub reason: boilerplate::Reason,
 }
 
 /// Everything canon derives from one document.
@@ -70,6 +90,8 @@ pub struct Analysis {
     /// How many terms were longer than [`MAX_TERM_BYTES`] and written as
     /// pieces instead.
     pub split_terms: usize,
+    /// Page furniture, in text order; `None` when the stage is off.
+    pub boilerplate: Option<Vec<BoilerplateSpan>>,
 }
 
 impl Analysis {
@@ -100,11 +122,20 @@ impl Canon {
     /// A pipeline matching against `table`, with `options`.
     pub fn with_options(table: AliasTable, options: AnalyzeOptions) -> Canon {
         let router = Router::new(table.dictionary_words());
+        let boilerplate = (options.boilerplate != boilerplate::Mode::Off).then(Detector::new);
         Canon {
             table,
             router,
             options,
+            boilerplate,
         }
+    }
+
+    /// The same pipeline with `furniture` (lines learned by `canon
+    /// boilerplate learn`) as the boilerplate stage's repetition signal.
+    pub fn with_furniture(mut self, furniture: boilerplate::furniture::Furniture) -> Canon {
+        self.boilerplate = self.boilerplate.map(|d| d.with_furniture(furniture));
+        self
     }
 
     /// The alias table in use.
@@ -124,6 +155,14 @@ impl Canon {
         } else {
             fold(normalized.text())
         };
+        let marked: Vec<MarkedSpan> = match &self.boilerplate {
+            Some(detector) => detector.mark(&text, lang.code),
+            None => Vec::new(),
+        };
+        // Terms and mentions in furniture are left out unless kept.
+        let drop = |byte: usize| {
+            self.options.boilerplate == boilerplate::Mode::On && in_marked(&marked, byte)
+        };
         let lower = text.to_ascii_lowercase();
         let tokens = self.router.segment(&text, &lower, lang);
         let lexicon = Lexicon {
@@ -131,6 +170,10 @@ impl Canon {
             is_common_word: &|word| self.router.is_common_word(word),
         };
         let mentions = find_mentions(&self.table, &text, &tokens, &lexicon);
+        // A mention that reaches into furniture goes too, so that every
+        // mention kept ends on a kept token.
+        let mut mentions = mentions;
+        mentions.retain(|m| !drop(m.start) && !drop(tokens[m.last_token].start));
 
         let capacity = tokens.len() + mentions.len();
         let mut terms = TermWriter {
@@ -143,6 +186,9 @@ impl Canon {
         let mut parts = Vec::new();
         let mut next_mention = mentions.iter().peekable();
         for (index, token) in tokens.iter().enumerate() {
+            if drop(token.start) {
+                continue;
+            }
             terms.push(&token.term, &text, token.start, token.end);
             if self.options.search {
                 parts.clear();
@@ -195,10 +241,24 @@ impl Canon {
                         .iter()
                         .map(|&a| self.table.entity_at(a).id.clone())
                         .collect(),
+                    boilerplate: in_marked(&marked, m.start),
                 }
             })
             .collect();
         fill_surfaces(original, &mut entities);
+        let boilerplate = self.boilerplate.as_ref().map(|_| {
+            marked
+                .into_iter()
+                .map(|m| {
+                    let (start, end) = normalized.original_range(m.bytes.start, m.bytes.end);
+                    BoilerplateSpan {
+                        normalized_bytes: m.bytes,
+                        original_chars: start..end,
+                        reason: m.reason,
+                    }
+                })
+                .collect()
+        });
 
         Analysis {
             lang,
@@ -208,6 +268,7 @@ impl Canon {
             token_spans,
             entities,
             split_terms,
+            boilerplate,
         }
     }
 }
@@ -289,6 +350,15 @@ impl TermWriter<'_> {
         self.ends.push(self.buffer.len() as u32);
         self.spans.push(self.ranges.range(start, end));
     }
+}
+
+/// Whether normalized byte `byte` lies in one of `spans` (sorted, disjoint).
+fn in_marked(spans: &[MarkedSpan], byte: usize) -> bool {
+    if spans.is_empty() {
+        return false;
+    }
+    let after = spans.partition_point(|s| s.bytes.start <= byte);
+    after > 0 && byte < spans[after - 1].bytes.end
 }
 
 /// Sets each mention's surface from its code-point span, in one pass over the
@@ -422,7 +492,13 @@ mod tests {
     #[test]
     fn search_mode_adds_sub_words_with_their_spans() {
         let table = AliasTable::load(&[]).unwrap();
-        let canon = Canon::with_options(table, AnalyzeOptions { search: true });
+        let canon = Canon::with_options(
+            table,
+            AnalyzeOptions {
+                search: true,
+                ..AnalyzeOptions::default()
+            },
+        );
         let analysis = canon.analyze("中华人民共和国和post-training");
         let terms: Vec<&str> = analysis.terms().collect();
         assert_eq!(terms[0], "中华人民共和国");

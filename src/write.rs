@@ -4,9 +4,9 @@
 //! exactly as written (see [`crate::decode::record`]); the text field is
 //! written from the text canon analyzed. canon's fields follow: `lang`,
 //! `lang_confidence`, `normalized_text`, `tokens`, `token_spans` (with
-//! `--spans`), `entities`, and `encoding`, `encoding_parts`,
-//! `encoding_warning` when the input was not UTF-8. An input field with one
-//! of those names is replaced.
+//! `--spans`), `entities`, `boilerplate` (unless the stage is off), and
+//! `encoding`, `encoding_parts`, `encoding_warning` when the input was not
+//! UTF-8. An input field with one of those names is replaced.
 //!
 //! Every string canon writes escapes U+2028 and U+2029 (`\u2028`,
 //! `\u2029`), which JSON allows raw but which tools that split lines on
@@ -20,13 +20,14 @@ use crate::decode::{EncodingNote, Record};
 use crate::pipeline::Analysis;
 
 /// The field names canon adds to records.
-pub const OUTPUT_FIELDS: [&str; 9] = [
+pub const OUTPUT_FIELDS: [&str; 10] = [
     "lang",
     "lang_confidence",
     "normalized_text",
     "tokens",
     "token_spans",
     "entities",
+    "boilerplate",
     "encoding",
     "encoding_parts",
     "encoding_warning",
@@ -137,9 +138,29 @@ pub fn write_record(
             }
             write_str(out, parent);
         }
-        out.extend_from_slice(b"]}");
+        out.push(b']');
+        if mention.boilerplate {
+            out.extend_from_slice(b",\"boilerplate\":true");
+        }
+        out.push(b'}');
     }
     out.push(b']');
+    if let Some(spans) = &analysis.boilerplate {
+        // Offsets as for entities: code points into the original text.
+        field(out, b"\"boilerplate\"");
+        out.push(b'[');
+        for (i, span) in spans.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let _ = write!(
+                out,
+                "{{\"start\":{},\"end\":{},\"reason\":\"{}\"}}",
+                span.original_chars.start, span.original_chars.end, span.reason
+            );
+        }
+        out.push(b']');
+    }
     if let Some(name) = encoding.encoding {
         field(out, b"\"encoding\"");
         write_str(out, name);
@@ -449,7 +470,7 @@ mod tests {
         );
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "{\"text\":\"\",\"lang\":\"und\",\"lang_confidence\":0,\"normalized_text\":\"\",\"tokens\":[],\"entities\":[],\"encoding\":\"GBK\"}\n"
+            "{\"text\":\"\",\"lang\":\"und\",\"lang_confidence\":0,\"normalized_text\":\"\",\"tokens\":[],\"entities\":[],\"boilerplate\":[],\"encoding\":\"GBK\"}\n"
         );
     }
 
@@ -484,5 +505,39 @@ mod tests {
             3,
             "the input's is replaced"
         );
+    }
+
+    #[test]
+    fn boilerplate_spans_and_flagged_mentions_are_written() {
+        use crate::boilerplate::Mode;
+        let text = "DeepSeek released a model today, the lab said in a statement.\nShare\nBinance lists a token";
+        let write = |mode: Mode| {
+            let options = crate::pipeline::AnalyzeOptions {
+                boilerplate: mode,
+                ..Default::default()
+            };
+            let canon = Canon::with_options(AliasTable::load(&[]).unwrap(), options);
+            let mut out = Vec::new();
+            write_record(
+                &mut out,
+                &Record::plain_text("page", text),
+                &canon.analyze(text),
+                &EncodingNote::default(),
+                WriteOptions::default(),
+            );
+            serde_json::from_slice::<Value>(&out).unwrap()
+        };
+        let keep = write(Mode::Keep);
+        let share = text.chars().position(|c| c == '\n').unwrap() + 1;
+        assert_eq!(
+            keep["boilerplate"][0],
+            serde_json::json!({"start": share, "end": share + 5, "reason": "widget"})
+        );
+        assert!(keep["entities"][0].get("boilerplate").is_none());
+        assert_eq!(keep["entities"][1]["id"], "binance");
+        assert_eq!(keep["entities"][1]["boilerplate"], true);
+        let off = write(Mode::Off);
+        assert!(off.get("boilerplate").is_none());
+        assert!(off["entities"][1].get("boilerplate").is_none());
     }
 }

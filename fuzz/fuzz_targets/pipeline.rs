@@ -16,7 +16,13 @@ fn pipelines() -> &'static [Canon; 2] {
         let table = || AliasTable::load(&[]).expect("default table loads");
         [
             Canon::new(table()),
-            Canon::with_options(table(), AnalyzeOptions { search: true }),
+            Canon::with_options(
+                table(),
+                AnalyzeOptions {
+                    search: true,
+                    boilerplate: canon::boilerplate::Mode::Keep,
+                },
+            ),
         ]
     })
 }
@@ -43,6 +49,12 @@ fuzz_target!(|data: &[u8]| {
                 .take(mention.end - mention.start)
                 .collect();
             assert_eq!(surface, mention.surface);
+        }
+        let mut previous_end = 0;
+        for span in analysis.boilerplate.iter().flatten() {
+            let (start, end) = (span.original_chars.start, span.original_chars.end);
+            assert!(previous_end <= start && start < end && end <= length);
+            previous_end = end;
         }
     }
 });

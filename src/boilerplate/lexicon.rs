@@ -1,0 +1,495 @@
+//! The stage's word lists, read from `data/boilerplate/` (compiled in): known
+//! phrases per language and reason, stop words, and the words of date and
+//! time-ago lines.
+
+use std::collections::BTreeMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Deserialize;
+
+use super::Reason;
+use super::lines::{line_key, sample};
+use crate::normalize::chinese::fold;
+use crate::normalize::normalize;
+use crate::script::is_han;
+
+/// Phrase tables, one file per language: `data/boilerplate/LANG.toml`.
+const PHRASE_FILES: [(&str, &str); 2] = [
+    ("en.toml", include_str!("../../data/boilerplate/en.toml")),
+    ("zh.toml", include_str!("../../data/boilerplate/zh.toml")),
+];
+const DATE_FILE: &str = include_str!("../../data/boilerplate/dates.toml");
+const STOP_EN: &str = include_str!("../../data/boilerplate/stopwords/en.txt");
+const STOP_ZH: &str = include_str!("../../data/boilerplate/stopwords/zh.txt");
+
+/// One reason's phrases in a phrase file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PhraseTable {
+    /// The reason reported; by default the table's name.
+    reason: Option<String>,
+    /// Phrases count only in lines of at most this many words.
+    max_units: Option<f32>,
+    whole: Vec<String>,
+    starts: Vec<String>,
+    contains: Vec<String>,
+    opens: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct DateWords {
+    anchors: Vec<String>,
+    words: Vec<String>,
+}
+
+/// A phrase found in a line: its reason and the longest line it counts in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PhraseHit {
+    /// What the phrase says the line is.
+    pub reason: Reason,
+    /// The phrase counts only in lines of at most this many words.
+    pub max_units: f32,
+}
+
+/// The CJK Unified Ideographs block, where the Chinese stop list lives.
+const CJK_START: u32 = 0x4E00;
+const CJK_END: u32 = 0xA000;
+
+/// The longest Han word a vocabulary matches, in characters.
+const MAX_HAN_WORD: usize = 8;
+
+/// Words whose sequences make up a line: Latin words lowercased, Han words
+/// matched greedily (longest first) inside Han runs.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    words: FxHashSet<String>,
+    anchors: FxHashSet<String>,
+    longest_han: usize,
+}
+
+/// How a line is made of a vocabulary's words.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Coverage {
+    /// Every word of the line is a number or a vocabulary word.
+    pub complete: bool,
+    /// Vocabulary words found.
+    pub words: usize,
+    /// Numbers found.
+    pub numbers: usize,
+    /// Anchor words found.
+    pub anchors: usize,
+}
+
+impl Vocabulary {
+    fn insert(&mut self, word: &str, anchor: bool) {
+        let word = normalize_phrase(word).to_lowercase();
+        if word.is_empty() {
+            return;
+        }
+        let han = word.chars().filter(|&c| is_han(c)).count();
+        self.longest_han = self.longest_han.max(han);
+        if anchor {
+            self.anchors.insert(word.clone());
+        }
+        self.words.insert(word);
+    }
+
+    /// How `line` is made of this vocabulary's words (numbers allowed).
+    pub fn coverage(&self, line: &str) -> Coverage {
+        let mut coverage = Coverage {
+            complete: true,
+            ..Coverage::default()
+        };
+        let mut word = String::new();
+        let mut rest = line;
+        while let Some(c) = rest.chars().next() {
+            let end = if c.is_ascii_digit() {
+                coverage.numbers += 1;
+                rest.find(|c: char| !c.is_ascii_digit())
+            } else if is_han(c) {
+                let end = rest.find(|c: char| !is_han(c)).unwrap_or(rest.len());
+                self.cover_han(&rest[..end], &mut coverage);
+                Some(end)
+            } else if c.is_alphabetic() {
+                // "a.m." and "p.m." are one word.
+                let end = rest
+                    .find(|c: char| !(c.is_alphabetic() && !is_han(c) || c == '.'))
+                    .unwrap_or(rest.len());
+                word.clear();
+                word.extend(
+                    rest[..end]
+                        .trim_end_matches('.')
+                        .chars()
+                        .flat_map(char::to_lowercase),
+                );
+                self.count(&word, &mut coverage);
+                if !coverage.complete {
+                    return coverage;
+                }
+                Some(end)
+            } else {
+                Some(c.len_utf8())
+            };
+            rest = &rest[end.unwrap_or(rest.len())..];
+        }
+        coverage
+    }
+
+    /// Covers a run of Han characters greedily, longest word first.
+    fn cover_han(&self, mut run: &str, coverage: &mut Coverage) {
+        while let Some(first) = run.chars().next() {
+            let mut ends = [0usize; MAX_HAN_WORD];
+            let mut count = 0;
+            for (i, c) in run.char_indices().take(self.longest_han.min(MAX_HAN_WORD)) {
+                ends[count] = i + c.len_utf8();
+                count += 1;
+            }
+            let found = ends[..count]
+                .iter()
+                .rev()
+                .copied()
+                .find(|&end| self.words.contains(&run[..end]));
+            match found {
+                Some(end) => {
+                    self.count(&run[..end], coverage);
+                    run = &run[end..];
+                }
+                None => {
+                    coverage.complete = false;
+                    run = &run[first.len_utf8()..];
+                }
+            }
+        }
+    }
+
+    fn count(&self, word: &str, coverage: &mut Coverage) {
+        if self.words.contains(word) {
+            coverage.words += 1;
+            if self.anchors.contains(word) {
+                coverage.anchors += 1;
+            }
+        } else {
+            coverage.complete = false;
+        }
+    }
+}
+
+/// Everything the signals look words up in.
+#[derive(Debug)]
+pub struct Lexicon {
+    starts: AhoCorasick,
+    starts_hits: Vec<PhraseHit>,
+    contains: AhoCorasick,
+    contains_hits: Vec<PhraseHit>,
+    whole: FxHashMap<String, PhraseHit>,
+    opens: FxHashMap<String, Reason>,
+    /// Single words of the widget tables, for rows of buttons.
+    pub widget_words: Vocabulary,
+    /// Words of date-only and time-ago lines.
+    pub date_words: Vocabulary,
+    /// Packed (see [`Lexicon::pack`]).
+    stop_en: FxHashSet<u128>,
+    /// One bit per character of the CJK Unified Ideographs block
+    /// (U+4E00 to U+9FFF), where every Chinese stop character is.
+    stop_zh: Vec<u64>,
+}
+
+/// Phrases are compared with analyzed text: normalized, simplified.
+/// A letter or digit of a script that separates words with spaces (Han
+/// characters are words of their own: 来源 starts 来源新华社).
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_han(c)
+}
+
+fn normalize_phrase(phrase: &str) -> String {
+    fold(normalize(phrase).text()).into_owned()
+}
+
+impl Lexicon {
+    /// The built-in lists of `data/boilerplate/`.
+    ///
+    /// They are compiled in and checked by this module's tests, so a broken
+    /// file is a bug of the build, not an input error: it panics with the
+    /// file's name and the parser's message.
+    pub fn builtin() -> Lexicon {
+        let mut starts = Vec::new();
+        let mut starts_hits = Vec::new();
+        let mut contains = Vec::new();
+        let mut contains_hits = Vec::new();
+        let mut whole = FxHashMap::default();
+        let mut opens = FxHashMap::default();
+        let mut widget_words = Vocabulary::default();
+        for (file, text) in PHRASE_FILES {
+            let tables: BTreeMap<String, PhraseTable> =
+                toml::from_str(text).unwrap_or_else(|e| panic!("data/boilerplate/{file}: {e}"));
+            for (name, table) in tables {
+                let name = table.reason.clone().unwrap_or(name);
+                let reason = Reason::from_name(&name)
+                    .unwrap_or_else(|| panic!("data/boilerplate/{file}: unknown reason {name:?}"));
+                let hit = PhraseHit {
+                    reason,
+                    max_units: table.max_units.unwrap_or(f32::INFINITY),
+                };
+                for phrase in &table.starts {
+                    starts.push(normalize_phrase(phrase));
+                    starts_hits.push(hit);
+                }
+                for phrase in &table.contains {
+                    contains.push(normalize_phrase(phrase));
+                    contains_hits.push(hit);
+                }
+                for phrase in &table.whole {
+                    let key = line_key(&normalize_phrase(phrase));
+                    if reason == Reason::Widget && !key.contains(' ') {
+                        widget_words.insert(&key, false);
+                    }
+                    whole.entry(key).or_insert(hit);
+                }
+                for phrase in &table.opens {
+                    opens
+                        .entry(line_key(&normalize_phrase(phrase)))
+                        .or_insert(reason);
+                }
+            }
+        }
+        let dates: BTreeMap<String, DateWords> = toml::from_str(DATE_FILE)
+            .unwrap_or_else(|e| panic!("data/boilerplate/dates.toml: {e}"));
+        let mut date_words = Vocabulary::default();
+        for words in dates.values() {
+            for word in &words.words {
+                date_words.insert(word, false);
+            }
+            for word in &words.anchors {
+                for part in word.split(' ') {
+                    date_words.insert(part, false);
+                }
+                date_words.insert(word, true);
+            }
+        }
+        let entries = |text: &'static str| {
+            text.lines()
+                .filter(|l| !l.starts_with('#'))
+                .flat_map(str::split_whitespace)
+        };
+        let stop_en = entries(STOP_EN)
+            .filter_map(|w| Lexicon::pack(&w.to_ascii_lowercase()))
+            .collect();
+        let mut stop_zh = vec![0u64; (CJK_END - CJK_START).div_ceil(64) as usize];
+        for word in entries(STOP_ZH).filter(|w| w.chars().count() == 1) {
+            let c = word.chars().next().expect("one character") as u32;
+            assert!(
+                (CJK_START..CJK_END).contains(&c),
+                "data/boilerplate/stopwords/zh.txt: {word} is outside U+4E00..U+9FFF"
+            );
+            let bit = c - CJK_START;
+            stop_zh[(bit / 64) as usize] |= 1 << (bit % 64);
+        }
+        Lexicon {
+            starts: automaton(&starts, StartKind::Anchored),
+            starts_hits,
+            contains: automaton(&contains, StartKind::Unanchored),
+            contains_hits,
+            whole,
+            opens,
+            widget_words,
+            date_words,
+            stop_en,
+            stop_zh,
+        }
+    }
+
+    /// A phrase the line (bullets and spaces stripped) begins with.
+    pub fn starts_with(&self, line: &str) -> Option<PhraseHit> {
+        let sample = sample(line);
+        let input = Input::new(sample).anchored(Anchored::Yes);
+        let found = self.starts.find(input)?;
+        // Phrases are whole words: "By" (from "By ", trimmed by
+        // normalization) starts "By Jane Doe", not "ByteDance".
+        let (before, after) = (&sample[..found.end()], &sample[found.end()..]);
+        let inside_word = before.chars().next_back().is_some_and(is_word_char)
+            && after.chars().next().is_some_and(is_word_char);
+        (!inside_word).then(|| self.starts_hits[found.pattern().as_usize()])
+    }
+
+    /// The first phrase found inside the line's sample.
+    pub fn contains(&self, line: &str) -> Option<PhraseHit> {
+        self.contains
+            .find(sample(line))
+            .map(|m| self.contains_hits[m.pattern().as_usize()])
+    }
+
+    /// The phrase the whole line is, compared by [`line_key`].
+    pub fn whole(&self, key: &str) -> Option<PhraseHit> {
+        self.whole.get(key).copied()
+    }
+
+    /// The section of furniture a heading line opens ("Related articles").
+    pub fn opens(&self, key: &str) -> Option<Reason> {
+        self.opens.get(key).copied()
+    }
+
+    /// A lowercase ASCII word of 1 to 16 bytes packed into an integer, one
+    /// byte after the other (so that stop words are looked up without
+    /// building a string).
+    pub fn pack(word: &str) -> Option<u128> {
+        (word.is_ascii() && (1..=16).contains(&word.len())).then(|| {
+            word.bytes()
+                .fold(0, |packed, b| packed << 8 | u128::from(b))
+        })
+    }
+
+    /// Whether a packed lowercase word is an English stop word.
+    pub fn is_english_stop_key(&self, packed: u128) -> bool {
+        self.stop_en.contains(&packed)
+    }
+
+    /// Whether a lowercase ASCII word is an English stop word.
+    pub fn is_english_stop_word(&self, lowercase_word: &str) -> bool {
+        Lexicon::pack(lowercase_word).is_some_and(|p| self.is_english_stop_key(p))
+    }
+
+    /// Whether a Han character is a Chinese function character (的, 了, 是 ...).
+    pub fn is_chinese_stop_char(&self, c: char) -> bool {
+        let Some(bit) = (c as u32)
+            .checked_sub(CJK_START)
+            .filter(|&b| b < CJK_END - CJK_START)
+        else {
+            return false;
+        };
+        self.stop_zh[(bit / 64) as usize] & (1 << (bit % 64)) != 0
+    }
+}
+
+fn automaton(patterns: &[String], start: StartKind) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(start)
+        // A DFA searches a little faster but takes milliseconds to build,
+        // for every process; lines are searched only in their first bytes.
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(patterns)
+        .expect("the phrase lists are small enough for an automaton")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        Lexicon::builtin()
+    }
+
+    #[test]
+    fn builtin_lists_load_and_every_reason_is_known() {
+        let lexicon = lexicon();
+        assert!(lexicon.starts_hits.len() > 50);
+        assert!(lexicon.whole.len() > 100);
+        assert!(lexicon.is_english_stop_word("the"));
+        assert!(!lexicon.is_english_stop_word("model"));
+        assert!(lexicon.is_chinese_stop_char('的'));
+        assert!(!lexicon.is_chinese_stop_char('模'));
+    }
+
+    #[test]
+    fn starts_are_anchored_and_ignore_case() {
+        let lexicon = lexicon();
+        let hit = lexicon.starts_with("DISCLAIMER: contains third-party opinions");
+        assert_eq!(hit.map(|h| h.reason), Some(Reason::Disclaimer));
+        assert_eq!(
+            lexicon.starts_with("责任编辑:张三").map(|h| h.reason),
+            Some(Reason::Byline)
+        );
+        // Full-width colon in the text: phrases are normalized like it.
+        assert_eq!(
+            lexicon
+                .starts_with(normalize("来源：新华社").text())
+                .map(|h| h.reason),
+            Some(Reason::Byline)
+        );
+        assert_eq!(lexicon.starts_with("The disclaimer was long"), None);
+        // Whole words only: "By " is a byline, "ByteDance" is not.
+        assert!(lexicon.starts_with("By Jane Doe").is_some());
+        assert_eq!(lexicon.starts_with("ByteDance released a model"), None);
+        assert_eq!(lexicon.starts_with("Shareholders met"), None);
+    }
+
+    #[test]
+    fn contains_finds_phrases_anywhere_in_the_sample() {
+        let lexicon = lexicon();
+        let hit = lexicon.contains("© 2024 Daily Ledger. All Rights Reserved.");
+        assert_eq!(hit.map(|h| h.reason), Some(Reason::Copyright));
+        assert_eq!(
+            lexicon
+                .contains("本文仅供参考,不构成投资建议")
+                .map(|h| h.reason),
+            Some(Reason::Disclaimer)
+        );
+        assert_eq!(
+            lexicon.contains("The court reserved its judgment on all rights."),
+            None
+        );
+    }
+
+    #[test]
+    fn whole_lines_and_section_openers_compare_by_key() {
+        let lexicon = lexicon();
+        for line in [
+            "• Share",
+            "Add a comment",
+            "分享到:",
+            "点赞",
+            "View Original",
+        ] {
+            assert!(lexicon.whole(&line_key(line)).is_some(), "{line}");
+        }
+        assert_eq!(lexicon.whole(&line_key("Share prices rose")), None);
+        assert_eq!(lexicon.opens("related articles"), Some(Reason::Related));
+        assert_eq!(lexicon.opens("相关阅读"), Some(Reason::Related));
+        assert_eq!(lexicon.opens("related parties agreed"), None);
+    }
+
+    #[test]
+    fn date_lines_are_covered_by_date_words_and_numbers() {
+        let dates = &lexicon().date_words;
+        for line in [
+            "9 days ago",
+            "3小时前",
+            "2024-05-01",
+            "2024年5月1日 10:32",
+            "Updated 10:32 a.m. GMT",
+            "May 1, 2024",
+            "Yesterday",
+            "刚刚",
+        ] {
+            let coverage = dates.coverage(line);
+            assert!(coverage.complete, "{line}: {coverage:?}");
+            assert!(coverage.numbers + coverage.anchors > 0, "{line}");
+        }
+        for line in [
+            "May the best model win",
+            "9 days of talks ended",
+            "3小时前发布的模型",
+            "The day after",
+        ] {
+            assert!(!dates.coverage(line).complete, "{line}");
+        }
+    }
+
+    #[test]
+    fn button_rows_are_covered_by_widget_words() {
+        let widgets = &lexicon().widget_words;
+        for line in [
+            "Reward Comment Repost Share",
+            "点赞 收藏 分享",
+            "Like 12 Reply",
+        ] {
+            assert!(widgets.coverage(line).complete, "{line}");
+        }
+        for line in ["Share the load", "分享经验", "Like many others"] {
+            assert!(!widgets.coverage(line).complete, "{line}");
+        }
+    }
+}

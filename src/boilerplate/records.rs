@@ -1,0 +1,184 @@
+//! Reading documents for the `canon boilerplate` commands: the same inputs
+//! as `canon normalize` (files, folders, JSON Lines or plain text, compressed
+//! or not, any encoding), one record at a time, on one thread.
+
+use std::io::{BufReader, Read};
+
+use crate::decode::{
+    Input, InputFile, Layout, LineReader, decode_text, is_blank_line, parse_json_record,
+    read_document, utf16::transcode_utf16,
+};
+
+/// Which fields to read.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// The JSON field holding the text.
+    pub text_field: String,
+    /// The JSON field naming the record's source or site.
+    pub source_field: String,
+    /// Records larger than this are skipped.
+    pub max_bytes: u64,
+}
+
+/// One document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// Its `id` field (as text), or `FILE:LINE` (`FILE` for a plain-text document).
+    pub id: String,
+    /// Its text.
+    pub text: String,
+    /// Its source field, when it has one.
+    pub source: Option<String>,
+}
+
+/// Calls `on_record` for every document of `inputs` in order; records that
+/// cannot be read, and paths that are not read, are reported to `problems`
+/// as `file:line: reason` (or `path: reason`). Returns the number of records
+/// and unreadable paths skipped.
+pub fn read_records(
+    inputs: &[Input],
+    options: &ReadOptions,
+    on_record: &mut dyn FnMut(Record),
+    problems: &mut dyn FnMut(&str),
+) -> u64 {
+    let mut skipped = 0;
+    for input in inputs {
+        let input = match input {
+            Input::File(file) => file,
+            Input::Skipped(path) => {
+                problems(&format!("{}: {}", path.name, path.reason));
+                if path.kind == crate::decode::SkipKind::Unreadable {
+                    skipped += 1;
+                }
+                continue;
+            }
+        };
+        let mut skip = |line: u64, reason: &str| {
+            skipped += 1;
+            problems(&format!("{}:{line}: {reason}", input.name));
+        };
+        let reader = match input.open().and_then(transcode_utf16) {
+            Ok((reader, _)) => reader,
+            Err(error) => {
+                skip(0, &format!("cannot read input: {error}"));
+                continue;
+            }
+        };
+        match input.layout {
+            Layout::PlainText => read_plain_text(reader, input, options, on_record, &mut skip),
+            Layout::JsonLines => read_json_lines(reader, input, options, on_record, &mut skip),
+        }
+    }
+    skipped
+}
+
+fn read_plain_text(
+    mut reader: Box<dyn Read + Send>,
+    input: &InputFile,
+    options: &ReadOptions,
+    on_record: &mut dyn FnMut(Record),
+    skip: &mut dyn FnMut(u64, &str),
+) {
+    let mut bytes = Vec::new();
+    match read_document(&mut reader, options.max_bytes, None, &mut bytes) {
+        Ok(read) if read.len_bytes > options.max_bytes => skip(
+            1,
+            &format!("document of {} bytes exceeds --max-bytes", read.len_bytes),
+        ),
+        Ok(_) => on_record(Record {
+            id: input.name.to_string(),
+            text: decode_text(&bytes).text.into_owned(),
+            source: None,
+        }),
+        Err(error) => skip(1, &format!("cannot read input: {error}")),
+    }
+}
+
+fn read_json_lines(
+    reader: Box<dyn Read + Send>,
+    input: &InputFile,
+    options: &ReadOptions,
+    on_record: &mut dyn FnMut(Record),
+    skip: &mut dyn FnMut(u64, &str),
+) {
+    let mut lines = LineReader::new(
+        BufReader::with_capacity(256 * 1024, reader),
+        options.max_bytes,
+    );
+    let mut number = 0;
+    let mut bytes = Vec::new();
+    loop {
+        number += 1;
+        match lines.next_line(&mut bytes) {
+            Ok(None) => return,
+            Ok(Some(_)) if is_blank_line(&bytes) => {}
+            Ok(Some(read)) if read.len_bytes > options.max_bytes => skip(
+                number,
+                &format!("record of {} bytes exceeds --max-bytes", read.len_bytes),
+            ),
+            Ok(Some(_)) => {
+                let decoded = decode_text(&bytes);
+                match parse_json_record(&decoded.text, &options.text_field) {
+                    Ok(record) => {
+                        // A string field as its text, any other value as written.
+                        let field = |name: &str| {
+                            let value = &record.fields.iter().find(|f| f.name == name)?.value_json;
+                            match serde_json::from_str::<serde_json::Value>(value) {
+                                Ok(serde_json::Value::String(s)) => Some(s),
+                                Ok(serde_json::Value::Null) => None,
+                                _ => Some(value.to_string()),
+                            }
+                        };
+                        on_record(Record {
+                            id: field("id").unwrap_or_else(|| format!("{}:{number}", input.name)),
+                            text: record.text.into_owned(),
+                            source: field(&options.source_field),
+                        });
+                    }
+                    Err(reason) => skip(number, &reason),
+                }
+            }
+            Err(error) => return skip(number, &format!("read error: {error}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_and_problems_are_reported_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.jsonl");
+        std::fs::write(
+            &path,
+            "{\"id\":7,\"text\":\"a\",\"source\":\"s\"}\n\nnot json\n{\"body\":\"b\"}\n{\"text\":\"c\"}\n",
+        )
+        .unwrap();
+        let inputs = crate::decode::expand_inputs(&[path], None);
+        let mut records = Vec::new();
+        let mut problems = Vec::new();
+        let options = ReadOptions {
+            text_field: "text".into(),
+            source_field: "source".into(),
+            max_bytes: 1 << 20,
+        };
+        let skipped = read_records(&inputs, &options, &mut |r| records.push(r), &mut |p| {
+            problems.push(p.to_string())
+        });
+        assert_eq!(skipped, 2);
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].id, "7");
+        assert_eq!(records[0].source.as_deref(), Some("s"));
+        assert!(records[1].id.ends_with("in.jsonl:5"), "{}", records[1].id);
+        assert!(
+            problems[0].contains("in.jsonl:3: invalid JSON"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].ends_with("in.jsonl:4: missing text field \"text\""),
+            "{problems:?}"
+        );
+    }
+}

@@ -1,0 +1,445 @@
+//! The signals of one line taken by itself: length, stop words, punctuation,
+//! links, dates, buttons, bullets and known phrases. The signals of a line's
+//! place in the page (before or after the article, in a run of short lines,
+//! in a ticker) are in [`super::layout`].
+
+use super::Reason;
+use super::lexicon::{Lexicon, PhraseHit};
+use super::lines::line_key;
+use crate::script::{Script, is_han, script_of};
+
+/// Which stop-word list applies to the lines of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StopLists {
+    /// Latin-script lines use the English list.
+    pub english: bool,
+    /// Han lines use the Chinese list.
+    pub chinese: bool,
+}
+
+impl StopLists {
+    /// The lists for a document in language `code`: English and Chinese
+    /// pages get both (Chinese pages carry English furniture and the other
+    /// way round); other languages get none, only the language-independent
+    /// signals.
+    pub fn for_language(code: &str) -> StopLists {
+        let known = matches!(code, "en" | "zh");
+        StopLists {
+            english: known,
+            chinese: known,
+        }
+    }
+}
+
+/// What one line shows by itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineSignals {
+    /// Length in words: Latin (and other) words plus Han characters / 2.
+    pub units: f32,
+    /// Share of the words that are stop words, when a list applies.
+    pub stop_share: Option<f32>,
+    /// The line ends like a sentence (. ! ? : 。 ！ ？ …, before closing quotes).
+    pub ends_sentence: bool,
+    /// Sentence and clause punctuation marks per word (capped at 1).
+    pub punct_density: f32,
+    /// Links, @handles, e-mail addresses, #tags and `|`/`»` separators per
+    /// word (capped at 1).
+    pub link_density: f32,
+    /// Share of the words that are numbers (quotes, scores, tables).
+    pub numeric_share: f32,
+    /// The line is only a date, a time or a time-ago expression.
+    pub date_line: bool,
+    /// The whole line is a known phrase, or a row of button words.
+    pub button: Option<Reason>,
+    /// The line begins with a known phrase.
+    pub phrase_start: Option<Reason>,
+    /// The line contains a known phrase (looked for in lines of at most
+    /// [`CONTAINS_MAX_UNITS`] words).
+    pub phrase_contains: Option<Reason>,
+    /// The line is a heading that opens a section of furniture.
+    pub opens: Option<Reason>,
+    /// The line begins with a bullet or a list number.
+    pub bullet: bool,
+    /// The line's key (see [`line_key`]); empty for a long line unless asked for.
+    pub key: String,
+}
+
+/// Lines longer than this many words are not searched for phrases inside them.
+const CONTAINS_MAX_UNITS: f32 = 25.0;
+
+/// Characters that begin a list item.
+fn is_bullet(c: char) -> bool {
+    matches!(
+        c,
+        '•' | '·'
+            | '●'
+            | '○'
+            | '◦'
+            | '▪'
+            | '▫'
+            | '■'
+            | '□'
+            | '◆'
+            | '◇'
+            | '►'
+            | '▶'
+            | '▸'
+            | '›'
+            | '»'
+            | '>'
+            | '-'
+            | '*'
+            | '+'
+            | '✓'
+            | '✔'
+            | '☆'
+            | '★'
+            | '◎'
+            | '【'
+    )
+}
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!' | '?' | ':' | '。' | '！' | '？' | '…' | '；' | ';'
+    )
+}
+
+fn is_clause_mark(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ',' | ';' | ':' | '!' | '?' | '。' | '，' | '、' | '；' | '：' | '！' | '？' | '…'
+    )
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | ')' | ']' | '”' | '’' | '」' | '』' | '）' | '》'
+    )
+}
+
+/// Computes the signals of `line` (a line of the analyzed text).
+///
+/// The line's key is computed for short lines (the only ones compared with
+/// whole-line phrases) and, with `need_key`, for every line (to look it up in
+/// learned furniture); otherwise it is left empty.
+pub fn line_signals(
+    line: &str,
+    lexicon: &Lexicon,
+    stop_lists: StopLists,
+    need_key: bool,
+) -> LineSignals {
+    let sample = super::lines::sample(line);
+    let mut latin_words = 0u32;
+    let mut numbers = 0u32;
+    let mut other_words = 0u32;
+    let mut han = 0u32;
+    let mut han_stop = 0u32;
+    let mut latin_stop = 0u32;
+    let mut marks = 0u32;
+    let mut links = 0u32;
+    // The current word's lowercase ASCII bytes, packed (see `Lexicon::pack`).
+    let mut word = 0u128;
+    let mut word_len = 0usize;
+    let mut in_word = false;
+    let mut word_ascii = true;
+    let counted = super::lines::prefix(line, super::lines::COUNT_BYTES);
+    let bytes = counted.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        at += 1;
+        if b.is_ascii_alphanumeric() {
+            // Most of the text: letters of words.
+            if !in_word {
+                in_word = true;
+                word_len = 0;
+                word = 0;
+                word_ascii = true;
+                latin_words += 1;
+                numbers += u32::from(b.is_ascii_digit());
+            }
+            if word_len < 16 {
+                word = word << 8 | u128::from(b.to_ascii_lowercase());
+                word_len += 1;
+            } else {
+                word_ascii = false;
+            }
+            continue;
+        }
+        let c = if b < 0x80 {
+            char::from(b)
+        } else if (0xE0..0xF0).contains(&b) && at + 1 < bytes.len() {
+            // Three bytes: all of CJK, decoded by hand (the hot path of
+            // Chinese text).
+            let code = u32::from(b & 0x0F) << 12
+                | u32::from(bytes[at] & 0x3F) << 6
+                | u32::from(bytes[at + 1] & 0x3F);
+            at += 2;
+            char::from_u32(code).expect("valid UTF-8")
+        } else {
+            let c = counted[at - 1..]
+                .chars()
+                .next()
+                .expect("a character boundary");
+            at += c.len_utf8() - 1;
+            c
+        };
+        let next = match bytes.get(at) {
+            Some(&b) if b < 0x80 => char::from(b),
+            Some(_) => counted[at..].chars().next().unwrap_or(' '),
+            None => ' ',
+        };
+        let letter = if c.is_ascii() {
+            false
+        } else if is_han(c) {
+            han += 1;
+            if stop_lists.chinese && lexicon.is_chinese_stop_char(c) {
+                han_stop += 1;
+            }
+            false
+        } else {
+            c.is_alphanumeric()
+        };
+        if letter {
+            if !in_word {
+                in_word = true;
+                word_len = 0;
+                if script_of(c) == Script::Latin {
+                    latin_words += 1;
+                } else {
+                    other_words += 1;
+                }
+            }
+            word_ascii = false;
+            continue;
+        }
+        if in_word && c == '\'' && next.is_alphabetic() {
+            word_ascii = false; // don't, China's: not a stop-list entry
+            continue;
+        }
+        if in_word && stop_lists.english && word_ascii && lexicon.is_english_stop_key(word) {
+            latin_stop += 1;
+        }
+        in_word = false;
+        if is_clause_mark(c) && (!c.is_ascii() || next == ' ' || at == bytes.len()) {
+            marks += 1;
+        }
+        let before = |back: usize| at.checked_sub(back).and_then(|i| bytes.get(i)).copied();
+        match c {
+            '|' | '»' | '«' | '›' | '→' => links += 1,
+            // @handles and e-mail addresses; #tags but not "No. #1".
+            '@' if next.is_alphanumeric() => links += 1,
+            '#' if next.is_alphabetic()
+                && !before(2).is_some_and(|p| p.is_ascii_alphanumeric()) =>
+            {
+                links += 1
+            }
+            ':' if next == '/' => links += 1, // https://
+            '.' if at >= 4 && &bytes[at - 4..at - 1] == b"www" => links += 1,
+            _ => {}
+        }
+    }
+    if in_word && stop_lists.english && word_ascii && lexicon.is_english_stop_key(word) {
+        latin_stop += 1;
+    }
+    let mut units = latin_words as f32 + other_words as f32 + han as f32 / 2.0;
+    if line.len() > counted.len() {
+        units *= line.len() as f32 / counted.len() as f32;
+    }
+    let sample_units = (latin_words + other_words) as f32 + han as f32 / 2.0;
+    let stop_share = if han as f32 / 2.0 > latin_words as f32 {
+        stop_lists
+            .chinese
+            .then(|| han_stop as f32 / han.max(1) as f32)
+    } else if latin_words > 0 {
+        stop_lists
+            .english
+            .then(|| latin_stop as f32 / latin_words as f32)
+    } else {
+        None
+    };
+    let ends_sentence = line
+        .chars()
+        .rev()
+        .find(|&c| !is_closing(c) && c != ' ')
+        .is_some_and(is_sentence_end);
+
+    let stripped = line.trim_start_matches(|c: char| is_bullet(c) || c == ' ');
+    let bullet = stripped.len() < line.len() || starts_with_list_number(line);
+    let short = units <= 12.0;
+    let key = if short || need_key {
+        line_key(line)
+    } else {
+        String::new()
+    };
+    let within = |hit: Option<PhraseHit>| hit.filter(|h| units <= h.max_units).map(|h| h.reason);
+    let mut button = within(lexicon.whole(&key));
+    // Rows of buttons have a few words; date lines a number or an anchor
+    // word ("yesterday", 刚刚), so they are short too.
+    if button.is_none() && units <= 6.0 && !key.is_empty() {
+        let coverage = lexicon.widget_words.coverage(stripped);
+        if coverage.complete && coverage.words > 0 {
+            button = Some(Reason::Widget);
+        }
+    }
+    let date_line = short && !key.is_empty() && (numbers > 0 || units <= 3.0) && {
+        let coverage = lexicon.date_words.coverage(stripped);
+        coverage.complete && coverage.numbers + coverage.anchors > 0
+    } || is_numeric_date(stripped);
+    LineSignals {
+        units,
+        stop_share,
+        ends_sentence,
+        punct_density: (marks as f32 / sample_units.max(1.0)).min(1.0),
+        link_density: (links as f32 / sample_units.max(1.0)).min(1.0),
+        numeric_share: (numbers as f32 / sample_units.max(1.0)).min(1.0),
+        date_line,
+        button,
+        phrase_start: within(lexicon.starts_with(stripped)),
+        // A phrase inside a paragraph-length line says little, and looking
+        // for one there would cost a scan of most article text.
+        phrase_contains: if units <= CONTAINS_MAX_UNITS {
+            within(lexicon.contains(sample))
+        } else {
+            None
+        },
+        opens: if short { lexicon.opens(&key) } else { None },
+        bullet,
+        key,
+    }
+}
+
+/// "1. ", "2) ", "3、" at the start of a line (but not "3.5 billion").
+fn starts_with_list_number(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=2).contains(&digits) {
+        return false;
+    }
+    let mut rest = line[digits..].chars();
+    matches!(rest.next(), Some('.' | ')' | '、'))
+        && !rest.next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// A line of digits and date separators only: 2024-05-01, 2024/5/1 10:32, 05.01.2024.
+fn is_numeric_date(line: &str) -> bool {
+    line.len() <= 24
+        && line.bytes().filter(u8::is_ascii_digit).count() >= 4
+        && line
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'/' | b'.' | b':' | b' '))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signals(line: &str) -> LineSignals {
+        line_signals(
+            line,
+            &Lexicon::builtin(),
+            StopLists {
+                english: true,
+                chinese: true,
+            },
+            true,
+        )
+    }
+
+    #[test]
+    fn length_counts_words_and_half_han_characters() {
+        assert_eq!(signals("one two three").units, 3.0);
+        assert_eq!(signals("月之暗面发布").units, 3.0);
+        assert_eq!(signals("Kimi 模型").units, 2.0);
+        // Long lines are measured from their sample.
+        let long = "word ".repeat(400);
+        let units = signals(&long).units;
+        assert!((380.0..=420.0).contains(&units), "{units}");
+    }
+
+    #[test]
+    fn stop_word_share_by_script() {
+        let article = signals("The model was trained on the outputs of the leading labs.");
+        assert!(article.stop_share.unwrap() > 0.4);
+        let headline = signals("Ethereum Surges Over 10% Amid ETF Inflows");
+        assert!(headline.stop_share.unwrap() < 0.2);
+        let chinese = signals("他说这是中国的模型在训练中遇到的问题");
+        assert!(chinese.stop_share.unwrap() > 0.2);
+        let none = line_signals(
+            "Le modèle est entraîné sur les sorties",
+            &Lexicon::builtin(),
+            StopLists::for_language("fr"),
+            false,
+        );
+        assert_eq!(none.stop_share, None);
+    }
+
+    #[test]
+    fn sentence_punctuation() {
+        assert!(signals("It rained.").ends_sentence);
+        assert!(signals("他说:“好。”").ends_sentence);
+        assert!(!signals("Hot Memes").ends_sentence);
+        assert!(signals("First, second; third.").punct_density > 0.5);
+        // Dots and commas inside numbers are not marks.
+        assert_eq!(signals("priced at $1,841.31 now").punct_density, 0.0);
+    }
+
+    #[test]
+    fn link_density() {
+        assert!(signals("Home | World | Business").link_density > 0.3);
+        assert!(signals("@canon #nlp https://example.com").link_density > 0.5);
+        assert!(signals("Jordan Reyes, press@example.com").link_density >= 0.2);
+        assert_eq!(signals("Email me at the office").link_density, 0.0);
+    }
+
+    #[test]
+    fn numeric_share() {
+        assert!(signals("上证指数 3089.26 +0.45%").numeric_share > 0.5);
+        assert!(signals("NVDA 912.40 +2.1%").numeric_share > 0.5);
+        assert!(signals("The index rose 2% in 2024 as profits grew.").numeric_share < 0.3);
+    }
+
+    #[test]
+    fn date_and_time_ago_lines() {
+        for line in [
+            "9 days ago",
+            "3小时前",
+            "2024-05-01",
+            "2024/5/1 10:32",
+            "Yesterday",
+        ] {
+            assert!(signals(line).date_line, "{line}");
+        }
+        for line in [
+            "9 days of talks",
+            "2024 was a year of models.",
+            "May Day parade",
+        ] {
+            assert!(!signals(line).date_line, "{line}");
+        }
+    }
+
+    #[test]
+    fn buttons_and_bullets() {
+        assert_eq!(signals("  • Reward").button, Some(Reason::Widget));
+        assert!(signals("• Reward").bullet);
+        assert_eq!(signals("分享到:").button, Some(Reason::Widget));
+        assert_eq!(signals("Like 12 Reply").button, Some(Reason::Widget));
+        assert_eq!(signals("Share prices fell").button, None);
+        assert!(signals("1. First item").bullet);
+        assert!(!signals("In 2024 prices rose.").bullet);
+    }
+
+    #[test]
+    fn phrases_respect_their_line_length() {
+        assert_eq!(signals("By Jane Doe").phrase_start, Some(Reason::Byline));
+        let paragraph = "By 2030 the lab expects to train models that are ten times larger than \
+                         today's, its chief scientist said in an interview on Tuesday.";
+        assert_eq!(signals(paragraph).phrase_start, None);
+        let disclaimer = format!("Disclaimer: {}", "this is not advice. ".repeat(30));
+        assert_eq!(signals(&disclaimer).phrase_start, Some(Reason::Disclaimer));
+        assert_eq!(signals("Related articles").opens, Some(Reason::Related));
+    }
+}
