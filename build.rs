@@ -1,7 +1,5 @@
 //! Compiles jieba's dictionary and HMM model into binary tables in `OUT_DIR`,
-//! which `src/segment/dictionary.rs` embeds with `include_bytes!`, and lists
-//! the built-in alias tables (`data/aliases/*.toml`) for
-//! `src/aliases/load.rs` to embed.
+//! which `src/segment/dictionary.rs` embeds with `include_bytes!`.
 //!
 //! Parsing the 349,000-word dictionary text and building a trie from it cost
 //! every process a fifth of a second; a double-array trie built here loads in
@@ -40,37 +38,6 @@ fn main() {
     let hmm = fs::read_to_string(&hmm_path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", hmm_path.display()));
     fs::write(out_dir.join("jieba_hmm.bin"), compile_hmm(&hmm)).expect("writing the HMM tables");
-
-    fs::write(out_dir.join("default_tables.rs"), default_tables_source())
-        .expect("writing the list of built-in alias tables");
-}
-
-/// Rust source for `DEFAULT_TABLES`: `(name, text)` of every `.toml` file in
-/// `data/aliases/`, sorted by name, each embedded with `include_str!`.
-///
-/// Listing the folder here means a new table file is built in without
-/// touching the code.
-fn default_tables_source() -> String {
-    let root = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
-    let folder = root.join("data/aliases");
-    println!("cargo::rerun-if-changed={}", folder.display());
-    let mut files: Vec<PathBuf> = fs::read_dir(&folder)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", folder.display()))
-        .map(|entry| entry.expect("reading data/aliases").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    let mut source = String::from("&[\n");
-    for path in &files {
-        println!("cargo::rerun-if-changed={}", path.display());
-        let name = path.file_name().expect("a file").to_string_lossy();
-        source.push_str(&format!(
-            "    (\"data/aliases/{name}\", include_str!({:?})),\n",
-            path.display().to_string()
-        ));
-    }
-    source.push(']');
-    source
 }
 
 /// Paths of jieba's `dict.txt` and `hmm.model`.

@@ -46,7 +46,7 @@ impl Status {
 pub fn load_table(extra: &[PathBuf]) -> Result<AliasTable> {
     let sources = extra
         .iter()
-        .map(|path| TableSource::read(path))
+        .map(|path| TableSource::read(path).map_err(Error::from))
         .collect::<Result<Vec<_>>>()?;
     AliasTable::load(&sources).map_err(Error::AliasTable)
 }

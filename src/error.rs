@@ -67,6 +67,14 @@ pub enum Error {
     },
 }
 
+impl From<canon_table::Error> for Error {
+    fn from(error: canon_table::Error) -> Error {
+        match error {
+            canon_table::Error::Io { path, cause } => Error::Io { path, cause },
+        }
+    }
+}
+
 impl Error {
     /// Whether this is the reader of standard output going away (`| head`),
     /// which Unix filters take as the end of the job rather than an error.

@@ -20,7 +20,7 @@ pub mod boilerplate;
 pub mod decode;
 pub mod detect;
 pub mod matching;
-pub mod normalize;
+pub use canon_text::normalize;
 pub mod segment;
 pub mod write;
 
@@ -30,9 +30,9 @@ pub mod error;
 pub mod output;
 pub mod pipeline;
 pub mod reject;
-pub mod script;
+pub use canon_text::script;
 
-mod ascii;
+use canon_text::ascii;
 #[cfg(test)]
 mod test_support;
 

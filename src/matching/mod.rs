@@ -18,7 +18,7 @@
 mod candidates;
 mod context;
 mod evidence;
-pub mod rules;
+pub use canon_table::rules;
 
 use crate::aliases::AliasTable;
 use crate::segment::Token;

@@ -12,36 +12,14 @@
 pub mod chinese;
 pub mod dictionary;
 mod huge_pages;
-pub mod words;
 
 use std::borrow::Cow;
 
 use crate::detect::Language;
 use crate::script::{is_common_han_lead_byte, is_common_punctuation, is_han};
 
+pub use canon_text::segment::{Segment, Token, WordSegmenter, words};
 pub use chinese::ChineseSegmenter;
-pub use words::WordSegmenter;
-
-/// One index term and where it stands in the normalized text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Token<'t> {
-    /// The index term: lowercased, possessive dropped, dots of acronyms removed.
-    pub term: Cow<'t, str>,
-    /// Byte offset of the token's first character in the normalized text.
-    pub start: usize,
-    /// Byte offset just past the token's last character in the normalized text.
-    pub end: usize,
-}
-
-/// A segmenter for one kind of run: appends the tokens of `run`, which starts
-/// at byte `base` of the normalized text, to `out`.
-///
-/// `lower` is `run` with ASCII letters lowercased (same length), so that
-/// lowercase terms can borrow from it instead of allocating one string per token.
-pub trait Segment {
-    /// Segments `run` into tokens whose offsets are shifted by `base`.
-    fn segment<'t>(&self, run: &'t str, lower: &'t str, base: usize, out: &mut Vec<Token<'t>>);
-}
 
 /// Routes runs of a document to the segmenter for their script.
 #[derive(Debug, Default)]

@@ -7,20 +7,20 @@
 //! here is exact only for bytes below 0x80, which callers check first.
 
 /// 0x01 in every lane.
-pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+pub const ONES: u64 = 0x0101_0101_0101_0101;
 /// The high bit of every lane.
-pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+pub const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// The eight bytes of `bytes` from `at`, if there are eight.
 #[inline]
-pub(crate) fn block_at(bytes: &[u8], at: usize) -> Option<u64> {
+pub fn block_at(bytes: &[u8], at: usize) -> Option<u64> {
     let block = bytes.get(at..at + 8)?;
     Some(u64::from_le_bytes(block.try_into().expect("eight bytes")))
 }
 
 /// The lanes of `block` (ASCII) holding a byte from `low` to `high`.
 #[inline]
-pub(crate) fn in_range(block: u64, low: u8, high: u8) -> u64 {
+pub fn in_range(block: u64, low: u8, high: u8) -> u64 {
     // Below 0x80, a byte plus 0x80 - n has its high bit set exactly when the
     // byte is at least n, and never carries into the next lane.
     let at_least = |n: u8| block.wrapping_add(ONES * u64::from(0x80 - n));
@@ -29,14 +29,14 @@ pub(crate) fn in_range(block: u64, low: u8, high: u8) -> u64 {
 
 /// The lanes of `block` (ASCII) holding a letter.
 #[inline]
-pub(crate) fn letters(block: u64) -> u64 {
+pub fn letters(block: u64) -> u64 {
     in_range(block | (ONES * 0x20), b'a', b'z')
 }
 
 /// How many lanes of `mask` are set (without relying on a popcount
 /// instruction, which the baseline x86-64 target lacks).
 #[inline]
-pub(crate) fn count_lanes(mask: u64) -> usize {
+pub fn count_lanes(mask: u64) -> usize {
     // Each lane becomes 0 or 1; the multiplication sums them into the top lane.
     ((mask >> 7).wrapping_mul(ONES) >> 56) as usize
 }
@@ -46,7 +46,7 @@ pub(crate) fn count_lanes(mask: u64) -> usize {
 /// where `block ^ byte` has a zero byte, and while a false flag can follow a
 /// true one (the subtraction borrows upwards), the first flag is always true.
 #[inline]
-pub(crate) fn first_lane_equal(block: u64, byte: u8) -> Option<usize> {
+pub fn first_lane_equal(block: u64, byte: u8) -> Option<usize> {
     let x = block ^ (ONES * u64::from(byte));
     let zeros = x.wrapping_sub(ONES) & !x & HIGH_BITS;
     (zeros != 0).then(|| first_lane(zeros))
@@ -54,7 +54,7 @@ pub(crate) fn first_lane_equal(block: u64, byte: u8) -> Option<usize> {
 
 /// The index of the first lane set in `mask`, which is not zero.
 #[inline]
-pub(crate) fn first_lane(mask: u64) -> usize {
+pub fn first_lane(mask: u64) -> usize {
     (mask.trailing_zeros() / 8) as usize
 }
 

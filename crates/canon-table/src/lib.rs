@@ -9,18 +9,22 @@
 //! command line, without loading the Chinese dictionary.
 
 pub mod ambiguity;
-mod check;
-pub mod import;
-mod load;
+pub mod check;
+pub mod error;
+pub mod load;
 mod lookup;
+pub mod rules;
 
 use std::fmt;
 
 use rustc_hash::FxHashMap;
 
 pub use check::{Severity, check_tables as check_sources, limits};
+pub use error::{Error, Result};
 pub use load::TableSource;
 pub use lookup::{Lookup, LookupCandidate};
+
+use canon_text::{normalize, script, segment};
 
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
@@ -364,7 +368,7 @@ impl AliasTable {
                 chain
             })
             .collect();
-        let broad = &crate::matching::rules::rules().broad_topics;
+        let broad = &crate::rules::rules().broad_topics;
         let mut topic_ids: FxHashMap<&str, u32> = FxHashMap::default();
         let supporting_topics = entities
             .iter()
@@ -413,7 +417,7 @@ impl AliasTable {
 
     /// Whether folding to simplified Chinese turns alias `r` into a text no
     /// alias of its entity is written as (昇腾 → 升腾).
-    pub(crate) fn fold_changes(&self, r: AliasRef) -> bool {
+    pub fn fold_changes(&self, r: AliasRef) -> bool {
         self.compiled[r.entity as usize][r.alias as usize].fold_changes
     }
 
@@ -463,7 +467,7 @@ impl AliasTable {
     }
 
     /// The aliases of the key that ends at trie node `key_id`.
-    pub(crate) fn aliases_of_key_id(&self, key_id: u32) -> &[AliasRef] {
+    pub fn aliases_of_key_id(&self, key_id: u32) -> &[AliasRef] {
         &self.key_aliases[key_id as usize]
     }
 
@@ -485,13 +489,7 @@ impl AliasTable {
 
     /// Whether the text of `tokens[first..=last]` (a key match) satisfies the
     /// surface rules of alias `r`: exact case and blockers.
-    pub(crate) fn surface_allows(
-        &self,
-        r: AliasRef,
-        normalized: &str,
-        start: usize,
-        end: usize,
-    ) -> bool {
+    pub fn surface_allows(&self, r: AliasRef, normalized: &str, start: usize, end: usize) -> bool {
         let alias = self.alias(r);
         let compiled = &self.compiled[r.entity as usize][r.alias as usize];
         if alias.case_exact && !same_text(&normalized[start..end], &compiled.normalized) {
@@ -507,18 +505,18 @@ impl AliasTable {
     /// walking it from the root; `None` for other non-Han terms, which start
     /// no match.
     #[inline]
-    pub(crate) fn first_term_node(&self, term: &str) -> Option<u32> {
+    pub fn first_term_node(&self, term: &str) -> Option<u32> {
         if !self.first_term_filter.may_contain(term) {
             return None;
         }
         self.first_terms.get(term).copied()
     }
 
-    pub(crate) fn trie(&self) -> &KeyTrie {
+    pub fn trie(&self) -> &KeyTrie {
         &self.trie
     }
 
-    pub(crate) fn context_keys(&self, entity: u32) -> &[String] {
+    pub fn context_keys(&self, entity: u32) -> &[String] {
         &self.context_keys[entity as usize]
     }
 
@@ -528,7 +526,7 @@ impl AliasTable {
     /// that is not broad (politics, geo and the like say nothing about which
     /// country a text is about), or any shared topic between two entities
     /// that belong to nobody (two countries).
-    pub(crate) fn related(&self, entity: u32, other: u32) -> bool {
+    pub fn related(&self, entity: u32, other: u32) -> bool {
         let (ours, theirs) = (self.ancestors(entity), self.ancestors(other));
         if entity == other
             || ours.contains(&other)
@@ -596,7 +594,7 @@ fn exact_form(normalized: &str, key: &str) -> String {
 }
 
 /// Whether two normalized texts are the same, treating any whitespace as equal.
-pub(crate) fn same_text(a: &str, b: &str) -> bool {
+pub fn same_text(a: &str, b: &str) -> bool {
     let mut a = a.chars().map(|c| if c.is_whitespace() { ' ' } else { c });
     let mut b = b.chars().map(|c| if c.is_whitespace() { ' ' } else { c });
     loop {
@@ -733,7 +731,7 @@ pub fn alias_key(name: &str) -> String {
 
 /// Whether the text between two terms starts with a possessive `'s` that
 /// the word segmenter dropped from the first (People's Republic).
-pub(crate) fn possessive_gap(gap: &str) -> bool {
+pub fn possessive_gap(gap: &str) -> bool {
     let bytes = gap.as_bytes();
     matches!(bytes, [b'\'' | b'`', b's' | b'S', ..])
         && !bytes.get(2).is_some_and(|b| b.is_ascii_alphanumeric())
@@ -743,14 +741,14 @@ pub(crate) fn possessive_gap(gap: &str) -> bool {
 /// it where a name has one inside (the Democratic People's Republic of
 /// Korea), so that such a name matches through it and "ByteDance's Seed"
 /// does not match "ByteDance Seed".
-pub(crate) fn push_possessive(key: &mut String, previous: &mut Option<char>) {
+pub fn push_possessive(key: &mut String, previous: &mut Option<char>) {
     key.push_str("'s");
     *previous = Some('s');
 }
 
 /// Appends `term` to a key under construction, with a space when both the
 /// previous term's last character and this term's first are not Han.
-pub(crate) fn push_term(key: &mut String, previous: &mut Option<char>, term: &str) {
+pub fn push_term(key: &mut String, previous: &mut Option<char>, term: &str) {
     let Some(first) = term.chars().next() else {
         return;
     };
@@ -762,7 +760,7 @@ pub(crate) fn push_term(key: &mut String, previous: &mut Option<char>, term: &st
 }
 
 /// Whether a space separates a term ending in `previous` from one starting with `first`.
-pub(crate) fn needs_separator(previous: Option<char>, first: char) -> bool {
+pub fn needs_separator(previous: Option<char>, first: char) -> bool {
     previous.is_some_and(|p| !is_han(p) && !is_han(first))
 }
 
@@ -810,7 +808,7 @@ impl QuickReject {
 
 /// A character trie over alias keys, walked term by term over a document.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct KeyTrie {
+pub struct KeyTrie {
     edges: FxHashMap<(u32, char), u32>,
     /// For each node, the id of the key ending there, or `NO_KEY`.
     terminal: Vec<u32>,
@@ -823,7 +821,7 @@ const NO_KEY: u32 = u32::MAX;
 
 impl KeyTrie {
     /// The root node.
-    pub(crate) const ROOT: u32 = 0;
+    pub const ROOT: u32 = 0;
 
     fn insert(&mut self, key: &str, id: u32) {
         if self.terminal.is_empty() {
@@ -844,17 +842,17 @@ impl KeyTrie {
     }
 
     /// Whether some key may start with `c` (always yes outside the BMP).
-    pub(crate) fn may_start(&self, c: char) -> bool {
+    pub fn may_start(&self, c: char) -> bool {
         self.first_chars.may_contain(c)
     }
 
     /// The node reached from `node` by `c`.
-    pub(crate) fn step(&self, node: u32, c: char) -> Option<u32> {
+    pub fn step(&self, node: u32, c: char) -> Option<u32> {
         self.edges.get(&(node, c)).copied()
     }
 
     /// The node reached from `node` by every character of `s`.
-    pub(crate) fn walk(&self, mut node: u32, s: &str) -> Option<u32> {
+    pub fn walk(&self, mut node: u32, s: &str) -> Option<u32> {
         for c in s.chars() {
             node = self.step(node, c)?;
         }
@@ -862,7 +860,7 @@ impl KeyTrie {
     }
 
     /// The id of the key that ends at `node`, if one does.
-    pub(crate) fn key_at(&self, node: u32) -> Option<u32> {
+    pub fn key_at(&self, node: u32) -> Option<u32> {
         self.terminal
             .get(node as usize)
             .copied()

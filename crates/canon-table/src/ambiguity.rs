@@ -102,9 +102,9 @@ struct FrequencyData {
     name_dominant: FxHashSet<&'static str>,
 }
 
-const EN_TSV: &str = include_str!("../../data/freq/en.tsv");
-const ZH_TSV: &str = include_str!("../../data/freq/zh.tsv");
-const NAME_DOMINANT: &str = include_str!("../../data/freq/name-dominant.txt");
+const EN_TSV: &str = include_str!("../../../data/freq/en.tsv");
+const ZH_TSV: &str = include_str!("../../../data/freq/zh.tsv");
+const NAME_DOMINANT: &str = include_str!("../../../data/freq/name-dominant.txt");
 
 static DATA: LazyLock<FrequencyData> = LazyLock::new(|| {
     // The files are compiled in and a unit test parses every line, so a

@@ -74,7 +74,7 @@ pub fn fold(text: &str) -> Cow<'_, str> {
 }
 
 /// The words of `data/chinese-zhu.txt`: 著 stays 著 inside them.
-const ZHU_WORDS: &str = include_str!("../../data/chinese-zhu.txt");
+const ZHU_WORDS: &str = include_str!("../../../../data/chinese-zhu.txt");
 
 /// 著 between `previous` and `next`: 著 in the words where it is zhù
 /// (著名, 显著, 名著), otherwise 着, the particle and verb of simplified

@@ -8,7 +8,7 @@ use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
 /// The rules file's text, compiled into the binary.
-const RULES: &str = include_str!("../../data/matching.toml");
+const RULES: &str = include_str!("../../../data/matching.toml");
 
 /// Word lists for the rules around a match (see `data/matching.toml`).
 #[derive(Debug, Default)]

@@ -57,7 +57,7 @@ pub fn is_han(c: char) -> bool {
 /// the heart of the CJK Unified Ideographs: all of them Han, so scans over
 /// UTF-8 can settle most Chinese text without decoding it.
 #[inline]
-pub(crate) fn is_common_han_lead_byte(lead: u8) -> bool {
+pub fn is_common_han_lead_byte(lead: u8) -> bool {
     (0xE5..=0xE9).contains(&lead)
 }
 
@@ -66,7 +66,7 @@ pub(crate) fn is_common_han_lead_byte(lead: u8) -> bool {
 /// character of a text. Characters beyond the BMP are never members; each
 /// caller decides what that means for it.
 #[derive(Debug, Clone)]
-pub(crate) struct BmpSet {
+pub struct BmpSet {
     bits: Vec<u64>,
 }
 
@@ -80,7 +80,7 @@ impl Default for BmpSet {
 
 impl BmpSet {
     /// Adds `c`; characters beyond the BMP are left out.
-    pub(crate) fn insert(&mut self, c: char) {
+    pub fn insert(&mut self, c: char) {
         let code = c as usize;
         if code < 0x10000 {
             self.bits[code / 64] |= 1 << (code % 64);
@@ -89,7 +89,7 @@ impl BmpSet {
 
     /// Whether `c` is in the set (never for characters beyond the BMP).
     #[inline]
-    pub(crate) fn contains(&self, c: char) -> bool {
+    pub fn contains(&self, c: char) -> bool {
         let code = c as usize;
         code < 0x10000 && self.bits[code / 64] & (1 << (code % 64)) != 0
     }
@@ -97,7 +97,7 @@ impl BmpSet {
     /// Whether `c` is in the set or beyond the BMP, where the set cannot
     /// tell: the answer for a filter that must never turn away a member.
     #[inline]
-    pub(crate) fn may_contain(&self, c: char) -> bool {
+    pub fn may_contain(&self, c: char) -> bool {
         c as usize >= 0x10000 || self.contains(c)
     }
 }

@@ -172,7 +172,7 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 /// Language tags look like `en`, `zh-Hans`, `zh-TW`.
-pub(super) fn is_valid_lang(tag: &str) -> bool {
+pub fn is_valid_lang(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or("");
     (2..=3).contains(&primary.len())
@@ -299,7 +299,7 @@ fn check_entity(entity: &Entity, index_of: &FxHashMap<String, usize>, problems: 
 
 /// Whether `earlier` matches everywhere `later` would (same key assumed), so
 /// that `later` adds nothing.
-pub(super) fn covers(earlier: &AliasEntry, later: &AliasEntry) -> bool {
+pub fn covers(earlier: &AliasEntry, later: &AliasEntry) -> bool {
     let has_han = |a: &AliasEntry| a.text.chars().any(crate::script::is_han);
     if (has_han(earlier) || has_han(later))
         && normalize(&earlier.text).text() != normalize(&later.text).text()
