@@ -1,5 +1,9 @@
 //! Compiles jieba's dictionary and HMM model into binary tables in `OUT_DIR`,
-//! which `src/segment/dictionary.rs` embeds with `include_bytes!`.
+//! which `src/segment/dictionary.rs` embeds with `include_bytes!`, and the
+//! built-in alias table (`data/aliases/*.toml`) into `default.canonidx`,
+//! which `src/aliases.rs` embeds: the same compiled form `canon alias
+//! compile` writes, so that start-up parses nothing. An error in the
+//! built-in table fails the build with its `file:line`.
 //!
 //! Parsing the 349,000-word dictionary text and building a trie from it cost
 //! every process a fifth of a second; a double-array trie built here loads in
@@ -38,6 +42,38 @@ fn main() {
     let hmm = fs::read_to_string(&hmm_path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", hmm_path.display()));
     fs::write(out_dir.join("jieba_hmm.bin"), compile_hmm(&hmm)).expect("writing the HMM tables");
+
+    fs::write(out_dir.join("default.canonidx"), compile_default_table())
+        .expect("writing the compiled built-in alias table");
+}
+
+/// The built-in alias table, checked and compiled. Its sources are the files
+/// of `data/aliases/` that canon-table embeds (its build script lists them
+/// and asks Cargo to rebuild when they change).
+fn compile_default_table() -> Vec<u8> {
+    println!("cargo::rerun-if-changed=data/aliases");
+    let sources = canon_table::TableSource::default_tables();
+    let provenance = canon_table::compile::Provenance {
+        builtin: true,
+        builtin_checksum: 0,
+    };
+    match canon_table::compile_sources(&sources, provenance) {
+        Ok(bytes) => bytes,
+        Err(problems) => {
+            for problem in &problems {
+                println!("cargo::warning={problem}");
+            }
+            panic!(
+                "the built-in alias table has {} errors:\n{}",
+                problems.len(),
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+        }
+    }
 }
 
 /// Paths of jieba's `dict.txt` and `hmm.model`.

@@ -1,7 +1,135 @@
 //! The alias table (the `canon-table` crate, re-exported here so that
-//! `canon::aliases::...` paths keep working) and the importers that make
-//! tables from the data users have (`canon alias import`).
+//! `canon::aliases::...` paths keep working), with the built-in table that
+//! `build.rs` compiles into the binary, and the importers that make tables
+//! from the data users have (`canon alias import`).
+//!
+//! ## Several tables
+//!
+//! canon matches with one compiled table per process. Without `--aliases`
+//! it is the built-in table, read in place from the binary. User tables are
+//! layered over it by compiling them together with it: later tables add
+//! entities or replace earlier ones with the same id, exactly as
+//! [`canon_table::check::merge_and_check`] merges sources, and shared names
+//! across tables are checked once over the whole. So that this costs
+//! nothing at start-up, `canon alias compile TABLE... -o t.canonidx` does it
+//! once: the file holds the built-in table with the user's tables on top,
+//! and `--aliases t.canonidx` maps it instead of the built-in table. TOML and
+//! JSON Lines tables given with `--aliases` are merged and compiled in
+//! memory at each start (parsing the built-in table's sources too), as
+//! tables always were. A compiled table records the checksum of the
+//! built-in table it holds, so that a canon built with another built-in
+//! table can say it is stale ([`AliasTable::stale_builtin`]).
+
+use std::ops::Deref;
+use std::path::Path;
+use std::sync::OnceLock;
 
 pub use canon_table::*;
 
 pub mod import;
+
+/// Bytes aligned to 8, so that an embedded compiled table is read in place.
+#[repr(C, align(8))]
+struct Aligned<T: ?Sized>(T);
+
+/// The built-in table, compiled by `build.rs` from `data/aliases/*.toml`.
+static BUILTIN: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(
+    env!("OUT_DIR"),
+    "/default.canonidx"
+)));
+
+/// The alias table canon matches with: the built-in table, a compiled
+/// `.canonidx` file, or tables compiled in memory, all read through
+/// [`canon_table::AliasTable`] (which this dereferences to).
+#[derive(Debug, Clone)]
+pub struct AliasTable(canon_table::AliasTable);
+
+impl Deref for AliasTable {
+    type Target = canon_table::AliasTable;
+
+    fn deref(&self) -> &canon_table::AliasTable {
+        &self.0
+    }
+}
+
+impl AliasTable {
+    /// The built-in table, read in place from the binary (checked once per
+    /// process; clones share it).
+    pub fn builtin() -> AliasTable {
+        static TABLE: OnceLock<canon_table::AliasTable> = OnceLock::new();
+        AliasTable(
+            TABLE
+                .get_or_init(|| {
+                    canon_table::AliasTable::from_static(&BUILTIN.0)
+                        .expect("the built-in table compiled by build.rs is valid")
+                })
+                .clone(),
+        )
+    }
+
+    /// The built-in table plus `extra` tables (TOML or JSON Lines), later
+    /// ones adding entities or replacing earlier entities with the same id.
+    /// Without extra tables this is [`Self::builtin`]; with them, every
+    /// table is parsed, checked and compiled in memory.
+    ///
+    /// Fails with every error found; problems that do not stop matching
+    /// (an alias that normalizes to nothing, an unmarked shared alias) are kept
+    /// as [`canon_table::AliasTable::warnings`].
+    pub fn load(extra: &[TableSource]) -> Result<AliasTable, Vec<TableProblem>> {
+        if extra.is_empty() {
+            return Ok(AliasTable::builtin());
+        }
+        let mut sources = TableSource::default_tables();
+        sources.extend_from_slice(extra);
+        AliasTable::compile_sources(&sources).map(AliasTable::wrap)
+    }
+
+    /// A table from exactly `sources` (no built-in table), compiled in memory.
+    pub fn from_sources(sources: &[TableSource]) -> Result<AliasTable, Vec<TableProblem>> {
+        canon_table::AliasTable::from_sources(sources).map(AliasTable)
+    }
+
+    /// The compiled table at `path` (written by `canon alias compile`),
+    /// mapped: it replaces the built-in table, which it holds.
+    pub fn open(path: &Path) -> crate::Result<AliasTable> {
+        Ok(AliasTable(canon_table::AliasTable::open(path)?))
+    }
+
+    /// The compiled bytes of `sources` merged in order and checked, for
+    /// `canon alias compile`: when they include the built-in table's
+    /// sources, the file records which built-in table it holds.
+    pub fn compile_sources(sources: &[TableSource]) -> Result<Vec<u8>, Vec<TableProblem>> {
+        let builtin = sources.iter().any(TableSource::is_builtin);
+        let provenance = compile::Provenance {
+            builtin,
+            builtin_checksum: if builtin {
+                AliasTable::builtin().checksum()
+            } else {
+                0
+            },
+        };
+        canon_table::compile_sources(sources, provenance)
+    }
+
+    fn wrap(bytes: Vec<u8>) -> AliasTable {
+        AliasTable(
+            canon_table::AliasTable::from_bytes(&bytes).expect("a table just compiled is valid"),
+        )
+    }
+
+    /// When this table holds a built-in table other than this canon's (it
+    /// was compiled by a canon with another built-in table): a message
+    /// saying so, for a warning.
+    pub fn stale_builtin(&self) -> Option<String> {
+        let ours = AliasTable::builtin().checksum();
+        (self.includes_builtin() && self.builtin_checksum() != 0 && self.builtin_checksum() != ours)
+            .then(|| {
+                "it was compiled with another canon's built-in table; compile it again to pick up this one's".to_string()
+            })
+    }
+
+    /// The table canon reads (to pass to functions of `canon_table`).
+    pub fn compiled(&self) -> &canon_table::AliasTable {
+        &self.0
+    }
+}

@@ -42,8 +42,18 @@ impl Status {
     }
 }
 
-/// Loads the default alias table plus user tables, or fails listing every error.
+/// Loads the default alias table plus user tables, or fails listing every
+/// error. A compiled table (`.canonidx`) is mapped instead, on its own: it
+/// holds the built-in table (see [`crate::aliases`]).
 pub fn load_table(extra: &[PathBuf]) -> Result<AliasTable> {
+    if let Some(compiled) = extra.iter().find(|path| is_compiled_table(path)) {
+        if extra.len() > 1 {
+            return Err(Error::CompiledWithOthers {
+                path: compiled.clone(),
+            });
+        }
+        return AliasTable::open(compiled);
+    }
     let sources = extra
         .iter()
         .map(|path| TableSource::read(path).map_err(Error::from))
@@ -91,6 +101,9 @@ pub fn normalize(
     if !args.quiet {
         for warning in table.warnings() {
             let _ = writeln!(stderr, "warning: {warning}");
+        }
+        if let (Some(stale), [path]) = (table.stale_builtin(), args.aliases.as_slice()) {
+            let _ = writeln!(stderr, "warning: {}: {stale}", path.display());
         }
     }
     let furniture = crate::boilerplate::furniture::Furniture::load_all(&args.boilerplate_from)?;
@@ -262,7 +275,7 @@ fn lookup_json(table: &AliasTable, lookup: &Lookup) -> serde_json::Value {
             .candidates
             .iter()
             .find(|c| c.alias.entity == e && c.matches_case)
-            .map(|c| table.alias(c.alias).text.clone())
+            .map(|c| table.alias(c.alias).text)
     });
     let candidates: Vec<serde_json::Value> = lookup
         .candidates
@@ -288,8 +301,8 @@ fn lookup_json(table: &AliasTable, lookup: &Lookup) -> serde_json::Value {
         .collect();
     json!({
         "query": lookup.query,
-        "id": resolved.map(|e| &e.id),
-        "name": resolved.map(|e| &e.name),
+        "id": resolved.map(|e| e.id),
+        "name": resolved.map(|e| e.name),
         "kind": resolved.map(|e| e.kind.as_str()),
         "alias": matched_alias,
         "ambiguous": lookup.is_ambiguous(table),
@@ -500,9 +513,15 @@ pub fn alias_list(
 /// `canon alias check`: validates the default table together with `files`
 /// and prints every problem as `file:line: message`.
 pub fn alias_check(files: &[PathBuf], out: &mut dyn Write) -> Result<Status> {
+    let (compiled, files): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        files.iter().partition(|path| is_compiled_table(path));
     let mut sources = TableSource::default_tables();
     for file in files {
         sources.push(TableSource::read(file)?);
+    }
+    let mut broken = 0;
+    for path in compiled {
+        broken += usize::from(!check_compiled(path, out)?);
     }
     let (entities, problems) = crate::aliases::check_sources(&sources);
     for (severity, problem) in &problems {
@@ -526,10 +545,127 @@ pub fn alias_check(files: &[PathBuf], out: &mut dyn Write) -> Result<Status> {
         }
     )
     .map_err(Error::Output)?;
-    Ok(if problems.is_empty() {
+    Ok(if problems.is_empty() && broken == 0 {
         Status::Success
     } else {
         Status::Problems
+    })
+}
+
+/// Whether `path` is a compiled table: named `.canonidx`, or starting with
+/// the compiled tables' magic bytes.
+pub fn is_compiled_table(path: &Path) -> bool {
+    if path.extension().is_some_and(|e| e == "canonidx") {
+        return true;
+    }
+    let mut magic = [0; 8];
+    std::fs::File::open(path)
+        .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut magic))
+        .is_ok_and(|()| magic == crate::aliases::format::MAGIC)
+}
+
+/// `canon alias check` of a compiled table: it loads (magic, format version,
+/// checksum, structure), and what it holds. False when it does not load.
+fn check_compiled(path: &Path, out: &mut dyn Write) -> Result<bool> {
+    let name = crate::decode::path_name(path);
+    let written = match AliasTable::open(path) {
+        Ok(table) => {
+            writeln!(
+                out,
+                "{name}: compiled table (format {}), {} entities, {} aliases, {} keys, {}, checksum {:08x} ok",
+                crate::aliases::format::FORMAT_VERSION,
+                table.entity_count(),
+                table.alias_count(),
+                table.key_count(),
+                if table.includes_builtin() {
+                    "built-in table included"
+                } else {
+                    "without the built-in table"
+                },
+                table.checksum(),
+            )
+            .and_then(|()| match table.stale_builtin() {
+                Some(stale) => writeln!(out, "{name}: {stale} [warning]"),
+                None => Ok(()),
+            })
+            .map(|()| true)
+        }
+        Err(Error::CompiledTable { cause, .. }) => {
+            writeln!(out, "{name}: {cause} [error]").map(|()| false)
+        }
+        Err(error) => return Err(error),
+    };
+    written.map_err(Error::Output)
+}
+
+/// What `canon alias compile` made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileSummary {
+    /// Tables read, the built-in table's files included.
+    pub tables: usize,
+    /// Entities, aliases and distinct keys in the compiled table.
+    pub entities: usize,
+    /// Aliases.
+    pub aliases: usize,
+    /// Distinct keys.
+    pub keys: usize,
+    /// Bytes written.
+    pub bytes: usize,
+    /// Warnings the checks gave (printed on `stderr`).
+    pub warnings: usize,
+}
+
+/// `canon alias compile`: merges the built-in table and `files` (TOML or
+/// JSON Lines, later ones overriding earlier ones by id), checks them as
+/// loading does, and writes the compiled table to `output` atomically (a
+/// temporary file renamed into place), for `--aliases output` to map.
+/// Warnings go to `stderr`; errors fail with every problem listed and
+/// nothing written.
+pub fn alias_compile(
+    files: &[PathBuf],
+    output_path: &Path,
+    stderr: &mut dyn Write,
+) -> Result<CompileSummary> {
+    let mut sources = TableSource::default_tables();
+    for file in files {
+        if is_compiled_table(file) {
+            return Err(Error::CompiledWithOthers { path: file.clone() });
+        }
+        let same = std::fs::canonicalize(file)
+            .ok()
+            .zip(std::fs::canonicalize(output_path).ok())
+            .is_some_and(|(a, b)| a == b);
+        if same {
+            return Err(Error::OutputIsInput {
+                output: crate::decode::path_name(output_path),
+                input: crate::decode::path_name(file),
+            });
+        }
+        sources.push(TableSource::read(file)?);
+    }
+    let bytes = AliasTable::compile_sources(&sources).map_err(Error::AliasTable)?;
+    let table =
+        canon_table::AliasTable::from_bytes(&bytes).map_err(|cause| Error::CompiledTable {
+            path: output_path.to_path_buf(),
+            cause,
+        })?;
+    for warning in table.warnings() {
+        let _ = writeln!(stderr, "warning: {warning}");
+    }
+    output::remove_temporary_files_on_signals()?;
+    let mut out = Output::create(output_path)?;
+    out.write_all(&bytes).map_err(|cause| Error::Io {
+        path: output_path.to_path_buf(),
+        cause,
+    })?;
+    output::commit(vec![out])?;
+    Ok(CompileSummary {
+        tables: sources.len(),
+        entities: table.entity_count(),
+        aliases: table.alias_count(),
+        keys: table.key_count(),
+        bytes: bytes.len(),
+        warnings: table.warnings().len(),
     })
 }
 

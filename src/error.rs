@@ -24,6 +24,25 @@ pub enum Error {
     /// An alias table failed to load; every problem found is listed.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     AliasTable(Vec<crate::aliases::TableProblem>),
+    /// A compiled alias table (`.canonidx`) cannot be used: not a table, of
+    /// another format version, damaged.
+    #[error("{}: {cause}", path_name(path))]
+    CompiledTable {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        cause: crate::aliases::FormatError,
+    },
+    /// A compiled alias table was given with other tables: compile them
+    /// together instead.
+    #[error(
+        "{}: a compiled table cannot be combined with other tables; compile them together with `canon alias compile`",
+        path_name(path)
+    )]
+    CompiledWithOthers {
+        /// The compiled table.
+        path: PathBuf,
+    },
     /// The input of `canon alias import` cannot be imported; every problem
     /// found is listed as `file:line: message`, and nothing is written.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
@@ -71,6 +90,7 @@ impl From<canon_table::Error> for Error {
     fn from(error: canon_table::Error) -> Error {
         match error {
             canon_table::Error::Io { path, cause } => Error::Io { path, cause },
+            canon_table::Error::Format { path, cause } => Error::CompiledTable { path, cause },
         }
     }
 }

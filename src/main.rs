@@ -190,7 +190,9 @@ impl Format {
 
 #[derive(Debug, Args)]
 struct Tables {
-    /// Extra alias table (TOML, or JSON Lines by extension) adding or overriding entities; repeatable.
+    /// Extra alias table (TOML, or JSON Lines by extension) adding or overriding
+    /// entities; repeatable. A compiled table (.canonidx, from `canon alias
+    /// compile`) is mapped instead of the default table, on its own.
     #[arg(long = "aliases", value_name = "FILE", global = true)]
     files: Vec<PathBuf>,
 }
@@ -236,6 +238,18 @@ enum AliasCommand {
     Check {
         /// Tables to check together with the default table.
         files: Vec<PathBuf>,
+    },
+    /// Compile the default table plus FILEs into one .canonidx file, which
+    /// `--aliases FILE.canonidx` maps at start-up instead of parsing tables.
+    Compile {
+        /// Tables (TOML, or JSON Lines by extension) compiled on top of the default table.
+        files: Vec<PathBuf>,
+        /// The compiled table to write (replaced atomically; name it .canonidx).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: PathBuf,
+        /// No summary.
+        #[arg(long, short = 'q')]
+        quiet: bool,
     },
     /// Make an alias table from a Wikidata JSON dump or a CSV/TSV file, with
     /// the frequency and shared-name rules applied.
@@ -373,6 +387,30 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 commands::alias_list(&table, kind, lang.as_deref(), json, stdout)?
             }
             AliasCommand::Check { files } => commands::alias_check(&files, stdout)?,
+            AliasCommand::Compile {
+                files,
+                output,
+                quiet,
+            } => {
+                let started = std::time::Instant::now();
+                let stderr = &mut std::io::stderr();
+                let summary = commands::alias_compile(&files, &output, stderr)?;
+                if !quiet {
+                    writeln!(
+                        stderr,
+                        "compiled {} tables: {} entities, {} aliases, {} keys, {} warnings -> {} ({:.1} MB) in {:.2} s",
+                        summary.tables,
+                        summary.entities,
+                        summary.aliases,
+                        summary.keys,
+                        summary.warnings,
+                        output.display(),
+                        summary.bytes as f64 / 1e6,
+                        started.elapsed().as_secs_f64()
+                    )?;
+                }
+                Status::Success
+            }
             AliasCommand::Import(args) => {
                 let options = ImportOptions {
                     input: args.input,

@@ -205,7 +205,7 @@ impl Canon {
                 let whole_token = mention.first_token == index
                     && (mention.start, mention.end) == (token.start, token.end);
                 // Ids are short (the table limits them), so never split.
-                if !(whole_token && token.term == id.as_str()) {
+                if !(whole_token && token.term == *id) {
                     terms.push_piece(id, mention.start, mention.end);
                 }
                 for &ancestor in self.table.ancestors(mention.entity) {
@@ -229,9 +229,9 @@ impl Canon {
                 let entity = self.table.entity_at(m.entity);
                 let (start, end) = ranges.range(m.start, m.end);
                 EntityMention {
-                    id: entity.id.clone(),
-                    name: entity.name.clone(),
-                    wikidata: entity.wikidata.clone(),
+                    id: entity.id.to_string(),
+                    name: entity.name.to_string(),
+                    wikidata: entity.wikidata.map(str::to_string),
                     surface: String::new(),
                     start,
                     end,
@@ -239,7 +239,7 @@ impl Canon {
                         .table
                         .ancestors(m.entity)
                         .iter()
-                        .map(|&a| self.table.entity_at(a).id.clone())
+                        .map(|&a| self.table.entity_at(a).id.to_string())
                         .collect(),
                     boilerplate: in_marked(&marked, m.start),
                 }

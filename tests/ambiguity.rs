@@ -268,7 +268,7 @@ fn kind_3_alias_lookup_agrees_with_normalize() {
         "字節跳動",
     ] {
         let lookup = table.lookup(query);
-        let resolved = lookup.resolved.map(|e| table.entity_at(e).id.clone());
+        let resolved = lookup.resolved.map(|e| table.entity_at(e).id.to_string());
         let found: Vec<String> = ids(query);
         assert!(resolved.is_some(), "lookup {query:?} resolves nothing");
         assert_eq!(found, [resolved.unwrap()], "{query:?}");

@@ -17,7 +17,9 @@
 //!   武汉大学).
 
 use super::rules::Rules;
-use crate::aliases::{AliasRef, AliasTable, KeyTrie, Kind, needs_separator, possessive_gap};
+use crate::aliases::{
+    AliasRef, AliasTable, KeyNode, KeyTrie, Kind, needs_separator, possessive_gap,
+};
 use crate::normalize::chinese::is_chinese_numeral;
 use crate::script::is_han;
 use crate::segment::Token;
@@ -175,11 +177,11 @@ fn walk(
     tokens: &[Token<'_>],
     i: usize,
     offset: usize,
-    first_node: Option<u32>,
+    first_node: Option<KeyNode>,
     ends: &mut Vec<End>,
 ) {
     ends.clear();
-    let mut node = KeyTrie::ROOT;
+    let mut node = trie.root();
     let mut previous: Option<char> = None;
     for (j, token) in tokens.iter().enumerate().skip(i) {
         let term = token.term.as_ref();
@@ -356,7 +358,7 @@ fn compound_names(
     let chars = &buffer[..count];
     let byte_at = |k: usize| chars.get(k).map_or(term.len(), |&(b, _)| b);
     let is_key = |s: &str| {
-        trie.walk(KeyTrie::ROOT, s)
+        trie.walk(trie.root(), s)
             .and_then(|n| trie.key_at(n))
             .is_some()
     };
@@ -365,7 +367,7 @@ fn compound_names(
         if !trie.may_start(chars[a].1) {
             continue;
         }
-        let mut node = KeyTrie::ROOT;
+        let mut node = trie.root();
         for b in a..chars.len() {
             match trie.step(node, chars[b].1) {
                 Some(next) => node = next,

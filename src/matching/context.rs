@@ -441,8 +441,8 @@ fn redefined_acronym(table: &AliasTable, text: &str, candidate: &Candidate, lett
         let expansion: Vec<String> = words.iter().rev().map(|w| alias_key(w)).collect();
         !candidate.options.iter().any(|o| {
             let entity = table.entity_at(o.entity);
-            std::iter::once(&entity.name)
-                .chain(entity.aliases.iter().map(|a| &a.text))
+            std::iter::once(entity.name)
+                .chain(entity.aliases().map(|a| a.text))
                 .any(|name| {
                     let name_words: Vec<String> = name.split_whitespace().map(alias_key).collect();
                     let shared = expansion.iter().filter(|w| name_words.contains(w)).count();

@@ -13,6 +13,14 @@ pub enum Error {
         /// The underlying I/O error (shown in the message, so not chained again).
         cause: std::io::Error,
     },
+    /// A compiled table (`.canonidx`) cannot be used.
+    #[error("{}: {cause}", path.display())]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        cause: crate::FormatError,
+    },
 }
 
 /// Shorthand for results whose error is [`Error`].

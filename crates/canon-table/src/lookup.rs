@@ -51,10 +51,7 @@ impl AliasTable {
             .map(|&alias| LookupCandidate {
                 alias,
                 matches_case: !self.alias(alias).case_exact
-                    || same_text(
-                        normalized_query.text(),
-                        &self.compiled[alias.entity as usize][alias.alias as usize].normalized,
-                    ),
+                    || same_text(normalized_query.text(), self.exact_text(alias)),
             })
             .collect();
         // The alias written exactly like the query is the one to show first.
@@ -102,7 +99,7 @@ impl AliasTable {
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         let mut out: Vec<(String, u32)> = Vec::new();
         for (_, _, alias) in scored {
-            let text = self.alias(alias).text.clone();
+            let text = self.alias(alias).text.to_string();
             if !out.iter().any(|(t, _)| *t == text) {
                 out.push((text, alias.entity));
             }

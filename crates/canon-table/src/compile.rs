@@ -1,0 +1,439 @@
+//! Writing the compiled form of merged, checked entities (the layout is in
+//! [`crate::format`]): everything matching and the `alias` commands need is
+//! computed here once (normalized and folded forms, keys, inferred forms,
+//! ancestors, the key FST, the segmenter's dictionary words), so that loading
+//! computes nothing.
+
+use fst::MapBuilder;
+use rustc_hash::FxHashMap;
+
+use crate::format::{
+    BITSET_WORDS, BYTE_ORDER_MARK, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
+    NODE_OUTPUT_BITS, NONE, SECTION_COUNT, SECTIONS, Section, alias_flags, quick_reject_slot,
+    term_hash,
+};
+use crate::normalize::chinese::fold;
+use crate::normalize::normalize;
+use crate::script::is_han;
+use crate::{
+    AliasForm, Entity, Kind, TableProblem, alias_key, exact_form, han_runs, inferred_form,
+};
+
+/// Why a table could not be compiled although it passed its checks: it is
+/// too large for the format's 32-bit offsets or the FST's addresses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the table is too large to compile: {0}")]
+pub struct TooLarge(String);
+
+/// What a compiled table says about where it came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// The table holds the built-in table (user tables compiled on top of it).
+    pub builtin: bool,
+    /// The checksum of the built-in table it holds (0 if none): a later
+    /// canon whose built-in table differs can say that this one is stale.
+    pub builtin_checksum: u32,
+}
+
+/// Compiles merged, checked `entities` (later tables already merged over
+/// earlier ones, parents known) with the `warnings` their checks gave.
+pub fn compile(
+    entities: &[Entity],
+    warnings: &[TableProblem],
+    provenance: Provenance,
+) -> Result<Vec<u8>, TooLarge> {
+    let mut w = Writer::default();
+    let by_id: FxHashMap<&str, u32> = entities
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i as u32))
+        .collect();
+
+    // Keys in byte order; a key's id is its rank.
+    let mut keys: Vec<&str> = entities
+        .iter()
+        .flat_map(|e| e.aliases.iter())
+        .map(|a| a.key.as_str())
+        .filter(|k| !k.is_empty())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let key_id: FxHashMap<&str, u32> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (*k, i as u32))
+        .collect();
+    let mut key_refs: Vec<Vec<[u32; 2]>> = vec![Vec::new(); keys.len()];
+
+    let mut files: Interner = Interner::default();
+    let mut langs: Interner = Interner::default();
+    let mut topics: Interner = Interner::default();
+    let mut dictionary: Vec<String> = Vec::new();
+    let mut alias_count: u32 = 0;
+    w.u32(Section::EntityAliases, 0);
+    w.u32(Section::EntityTopics, 0);
+    w.u32(Section::EntityContext, 0);
+    w.u32(Section::EntityContextKeys, 0);
+    w.u32(Section::EntityAncestors, 0);
+    w.u32(Section::AliasBlockers, 0);
+    let (mut topic_items, mut context_items, mut context_keys, mut ancestor_items, mut blockers) =
+        (0u32, 0u32, 0u32, 0u32, 0u32);
+    let parents: Vec<u32> = entities
+        .iter()
+        .map(|e| {
+            e.parent
+                .as_ref()
+                .and_then(|p| by_id.get(p.as_str()).copied())
+                .unwrap_or(NONE)
+        })
+        .collect();
+
+    for (e, entity) in entities.iter().enumerate() {
+        w.string(Section::EntityId, &entity.id);
+        w.string(Section::EntityName, &entity.name);
+        w.string(
+            Section::EntityWikidata,
+            entity.wikidata.as_deref().unwrap_or(""),
+        );
+        let kind = Kind::ALL
+            .iter()
+            .position(|k| *k == entity.kind)
+            .expect("every kind is in Kind::ALL");
+        w.u32(Section::EntityKind, kind as u32);
+        w.u32(Section::EntityFile, files.id(&entity.file));
+        w.u32(Section::EntityLine, entity.line as u32);
+        w.u32(Section::EntityParent, parents[e]);
+
+        for topic in &entity.topics {
+            let id = topics.id(topic);
+            w.u32(Section::TopicIds, id);
+            topic_items += 1;
+        }
+        w.u32(Section::EntityTopics, topic_items);
+        for word in &entity.context {
+            w.string(Section::ContextText, word);
+            context_items += 1;
+            let key = alias_key(word);
+            if !key.is_empty() {
+                w.string(Section::ContextKeys, &key);
+                context_keys += 1;
+            }
+        }
+        w.u32(Section::EntityContext, context_items);
+        w.u32(Section::EntityContextKeys, context_keys);
+
+        // Parent cycles are rejected when the table is checked; the bound
+        // keeps this finite regardless.
+        let mut current = parents[e];
+        let mut depth = 0;
+        while current != NONE && depth < entities.len() && current as usize != e {
+            w.u32(Section::Ancestors, current);
+            ancestor_items += 1;
+            depth += 1;
+            current = parents[current as usize];
+        }
+        w.u32(Section::EntityAncestors, ancestor_items);
+
+        let written: Vec<String> = entity
+            .aliases
+            .iter()
+            .map(|a| normalize(&a.text).text().to_string())
+            .collect();
+        for (a, alias) in entity.aliases.iter().enumerate() {
+            let normalized = &written[a];
+            let folded = fold(normalized);
+            let fold_changes = folded.as_ref() != normalized.as_str()
+                && !written.iter().any(|w| *w == folded.as_ref());
+            let key = if alias.key.is_empty() {
+                NONE
+            } else {
+                let id = key_id[alias.key.as_str()];
+                key_refs[id as usize].push([e as u32, a as u32]);
+                id
+            };
+            let form = alias.form.unwrap_or_else(|| inferred_form(entity, alias));
+            let mut flags = form_bits(form) << alias_flags::FORM_SHIFT;
+            if let Some(given) = alias.form {
+                flags |= (1 + form_bits(given)) << alias_flags::GIVEN_FORM_SHIFT;
+            }
+            if alias.case_exact {
+                flags |= alias_flags::CASE_EXACT;
+            }
+            if alias.needs_support {
+                flags |= alias_flags::NEEDS_SUPPORT;
+            }
+            if fold_changes {
+                flags |= alias_flags::FOLD_CHANGES;
+            }
+            let text = w.pool(&alias.text);
+            w.str_ref(Section::AliasText, text);
+            let exact = exact_form(normalized, &alias.key);
+            if exact == alias.text {
+                w.str_ref(Section::AliasExact, text);
+            } else {
+                w.string(Section::AliasExact, &exact);
+            }
+            w.u32(Section::AliasLang, langs.id(&alias.lang));
+            w.u32(Section::AliasKey, key);
+            w.u32(Section::AliasFlags, flags);
+            w.u32(Section::AliasLine, alias.line as u32);
+            dictionary.extend(
+                han_runs(&fold(normalized))
+                    .into_iter()
+                    .filter(|run| run.chars().count() >= 2),
+            );
+            for blocker in &alias.blockers {
+                w.string(Section::BlockerText, blocker);
+                let folded = fold(normalize(blocker).text()).into_owned();
+                w.string(Section::BlockerMatch, &folded.to_lowercase());
+                dictionary.extend(
+                    han_runs(&folded)
+                        .into_iter()
+                        .filter(|run| run.chars().count() >= 2),
+                );
+                blockers += 1;
+            }
+            w.u32(Section::AliasBlockers, blockers);
+            alias_count += 1;
+        }
+        w.u32(Section::EntityAliases, alias_count);
+    }
+
+    let mut refs = 0u32;
+    w.u32(Section::KeyAliases, 0);
+    for (key, list) in keys.iter().zip(&key_refs) {
+        w.string(Section::KeyText, key);
+        for pair in list {
+            w.u32(Section::KeyRefs, pair[0]);
+            w.u32(Section::KeyRefs, pair[1]);
+        }
+        refs += list.len() as u32;
+        w.u32(Section::KeyAliases, refs);
+    }
+
+    let mut builder = MapBuilder::memory();
+    for (id, key) in keys.iter().enumerate() {
+        builder
+            .insert(key, id as u64)
+            .expect("keys are inserted sorted and distinct");
+    }
+    let key_fst = builder.into_inner().expect("an in-memory FST cannot fail");
+    first_terms(&mut w, &key_fst, &keys)?;
+    w.section(Section::KeyFst).extend_from_slice(&key_fst);
+
+    let mut first_chars = vec![0u64; BITSET_WORDS];
+    for key in &keys {
+        if let Some(c) = key.chars().next()
+            && (c as usize) < 0x10000
+        {
+            first_chars[c as usize / 64] |= 1 << (c as usize % 64);
+        }
+    }
+    for word in first_chars {
+        w.u64(Section::FirstChars, word);
+    }
+
+    dictionary.sort_unstable();
+    dictionary.dedup();
+    for word in &dictionary {
+        w.string(Section::DictionaryWords, word);
+    }
+    for name in &files.names {
+        w.string(Section::Files, name);
+    }
+    for name in &langs.names {
+        w.string(Section::Langs, name);
+    }
+    for name in &topics.names {
+        w.string(Section::TopicNames, name);
+    }
+    for problem in warnings {
+        let file = w.pool(&problem.file);
+        w.str_ref(Section::Warnings, file);
+        w.u32(Section::Warnings, problem.line as u32);
+        let message = w.pool(&problem.message);
+        w.str_ref(Section::Warnings, message);
+    }
+    w.finish(provenance)
+}
+
+fn form_bits(form: AliasForm) -> u32 {
+    match form {
+        AliasForm::Full => 0,
+        AliasForm::Short => 1,
+        AliasForm::Acronym => 2,
+    }
+}
+
+/// The first terms of keys that start with a non-Han term, each with the
+/// node of the key FST it leads to, and their quick-reject filter.
+fn first_terms(w: &mut Writer, key_fst: &[u8], keys: &[&str]) -> Result<(), TooLarge> {
+    let fst = fst::raw::Fst::new(key_fst).expect("an FST just built");
+    let mut terms: Vec<&str> = keys
+        .iter()
+        .filter(|k| !k.starts_with(is_han))
+        .map(|k| {
+            let term = k
+                .split(|c: char| c == ' ' || is_han(c))
+                .next()
+                .unwrap_or("");
+            // A possessive marker is not part of the document's term.
+            term.strip_suffix("'s").unwrap_or(term)
+        })
+        .collect();
+    terms.sort_unstable();
+    terms.dedup();
+    let mut filter = vec![0u64; BITSET_WORDS];
+    let slot_count = (terms.len() * 2).next_power_of_two().max(16);
+    // Per slot: term offset, term length (NONE: empty), node low, node high.
+    let mut slots = vec![[0, NONE, 0, 0]; slot_count];
+    for term in terms {
+        // A prefix of a key, so the walk succeeds.
+        let mut node = fst.root();
+        let mut output = 0u64;
+        for &b in term.as_bytes() {
+            let i = node.find_input(b).expect("a key's prefix is in the FST");
+            let t = node.transition(i);
+            output += t.out.value();
+            node = fst.node(t.addr);
+        }
+        let addr = node.addr() as u64;
+        if output >= 1 << NODE_OUTPUT_BITS || addr >= 1 << (64 - NODE_OUTPUT_BITS) {
+            return Err(TooLarge(format!(
+                "more than {} keys",
+                1u64 << NODE_OUTPUT_BITS
+            )));
+        }
+        let packed = addr << NODE_OUTPUT_BITS | output;
+        let [offset, len] = w.pool(term);
+        let mut slot = term_hash(term) as usize & (slot_count - 1);
+        while slots[slot][1] != NONE {
+            slot = (slot + 1) & (slot_count - 1);
+        }
+        slots[slot] = [offset, len, packed as u32, (packed >> 32) as u32];
+        let bit = quick_reject_slot(term);
+        filter[bit / 64] |= 1 << (bit % 64);
+    }
+    for slot in slots {
+        for word in slot {
+            w.u32(Section::FirstTermSlots, word);
+        }
+    }
+    for word in filter {
+        w.u64(Section::FirstTermFilter, word);
+    }
+    Ok(())
+}
+
+/// Gives each distinct name an index, in first-seen order.
+#[derive(Default)]
+struct Interner {
+    names: Vec<String>,
+    ids: FxHashMap<String, u32>,
+}
+
+impl Interner {
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.ids.insert(name.to_string(), id);
+        id
+    }
+}
+
+/// The sections under construction and the string pool.
+struct Writer {
+    sections: Vec<Vec<u8>>,
+    too_large: bool,
+}
+
+impl Default for Writer {
+    fn default() -> Writer {
+        Writer {
+            sections: vec![Vec::new(); SECTION_COUNT],
+            too_large: false,
+        }
+    }
+}
+
+impl Writer {
+    fn section(&mut self, section: Section) -> &mut Vec<u8> {
+        &mut self.sections[section as usize]
+    }
+
+    fn u32(&mut self, section: Section, value: u32) {
+        self.section(section)
+            .extend_from_slice(&value.to_ne_bytes());
+    }
+
+    fn u64(&mut self, section: Section, value: u64) {
+        self.section(section)
+            .extend_from_slice(&value.to_ne_bytes());
+    }
+
+    /// Adds `s` to the pool: (offset, length).
+    fn pool(&mut self, s: &str) -> [u32; 2] {
+        let pool = self.section(Section::Strings);
+        let offset = pool.len();
+        pool.extend_from_slice(s.as_bytes());
+        if pool.len() > u32::MAX as usize {
+            self.too_large = true;
+        }
+        [offset as u32, s.len() as u32]
+    }
+
+    fn str_ref(&mut self, section: Section, [offset, len]: [u32; 2]) {
+        self.u32(section, offset);
+        self.u32(section, len);
+    }
+
+    fn string(&mut self, section: Section, s: &str) {
+        let r = self.pool(s);
+        self.str_ref(section, r);
+    }
+
+    /// The file: header, section table, sections (each 8-aligned).
+    fn finish(self, provenance: Provenance) -> Result<Vec<u8>, TooLarge> {
+        if self.too_large {
+            return Err(TooLarge("more than 4 GiB of strings".into()));
+        }
+        let table_bytes = SECTION_COUNT * 16;
+        let mut offset = HEADER_BYTES + table_bytes;
+        let mut ranges = Vec::with_capacity(SECTION_COUNT);
+        for section in SECTIONS {
+            let len = self.sections[section as usize].len();
+            ranges.push((offset as u64, len as u64));
+            offset = (offset + len).next_multiple_of(8);
+        }
+        let mut out = Vec::with_capacity(offset);
+        out.extend_from_slice(&MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_ne_bytes());
+        out.extend_from_slice(&BYTE_ORDER_MARK.to_ne_bytes());
+        let flags = if provenance.builtin { FLAG_BUILTIN } else { 0 };
+        out.extend_from_slice(&flags.to_ne_bytes());
+        out.extend_from_slice(&(SECTION_COUNT as u32).to_ne_bytes());
+        out.extend_from_slice(&0u32.to_ne_bytes()); // checksum, below
+        out.extend_from_slice(&provenance.builtin_checksum.to_ne_bytes());
+        out.extend_from_slice(&(offset as u64).to_ne_bytes());
+        out.extend_from_slice(&0u64.to_ne_bytes());
+        debug_assert_eq!(out.len(), HEADER_BYTES);
+        for (start, len) in &ranges {
+            out.extend_from_slice(&start.to_ne_bytes());
+            out.extend_from_slice(&len.to_ne_bytes());
+        }
+        for (section, (start, _)) in SECTIONS.iter().zip(&ranges) {
+            out.resize(*start as usize, 0);
+            out.extend_from_slice(&self.sections[*section as usize]);
+        }
+        out.resize(offset, 0);
+        let checksum = crc32fast::hash(&out[HEADER_BYTES..]);
+        out[CHECKSUM_AT..CHECKSUM_AT + 4].copy_from_slice(&checksum.to_ne_bytes());
+        Ok(out)
+    }
+}
+
+/// Where the body checksum sits in the header.
+pub(crate) const CHECKSUM_AT: usize = 24;

@@ -1,0 +1,244 @@
+//! The compiled alias table (`.canonidx`): one layout for the built-in table
+//! (compiled by canon's `build.rs` and embedded in the binary), for tables
+//! written by `canon alias compile`, and for TOML/JSONL tables compiled in
+//! memory at start-up. [`crate::AliasTable`] reads all three in place.
+//!
+//! ## Layout
+//!
+//! All integers are in the byte order of the machine that compiled the
+//! table, which the header records (a table compiled on a little-endian
+//! machine is refused on a big-endian one, and the other way round).
+//!
+//! * Header, [`HEADER_BYTES`] bytes: the magic `CANONIDX`, the format version
+//!   ([`FORMAT_VERSION`]), the byte-order mark `0x01020304`, flags
+//!   ([`FLAG_BUILTIN`]: the table holds the built-in table), the number of
+//!   sections, the CRC-32 of everything after the header, the CRC-32 of the
+//!   built-in table it was compiled with (0 if none), the file's length.
+//! * Section table: per [`Section`], its offset from the start of the file and
+//!   its length in bytes, as two `u64`. Every section starts on an 8-byte
+//!   boundary, so that it can be read as `u32` or `u64` values in place.
+//! * The sections, in the order of [`Section`].
+//!
+//! Records are columns: `EntityKind[i]` is entity `i`'s kind, and so on. A
+//! string is a pair of `u32` (offset, length in bytes) into [`Section::Strings`],
+//! the UTF-8 string pool; a list per entity or alias is a column of `n + 1`
+//! offsets (CSR) into the column holding the items. Fixed-size columns and
+//! one pool keep loading free of parsing: a section is used where it lies.
+//!
+//! ## Keys
+//!
+//! An alias's key (see [`crate::alias_key`]) maps to a key id through an FST
+//! (the `fst` crate, [`Section::KeyFst`]), key ids being the keys' ranks in
+//! byte order. The matcher walks a document term by term and asks, after
+//! every character, whether a key goes on and whether one ends here: the FST's
+//! nodes give that step by step (`fst::raw::Node::find_input`), and for a
+//! million keys the FST shares their common prefixes and suffixes, so it is
+//! a few bytes per key where a trie of nodes would be tens. A double-array
+//! automaton (daachorse) would step faster but keeps no suffix sharing, and
+//! its serialized form is read into owned arrays rather than used in place.
+//! The first terms of keys that start with a non-Han term map to the node
+//! they lead to through a hash table ([`Section::FirstTermSlots`]), so that
+//! the matcher looks up a document's word with one hash instead of walking
+//! it byte by byte: most words of a document are looked up, few go on.
+
+/// The first eight bytes of every compiled table.
+pub const MAGIC: [u8; 8] = *b"CANONIDX";
+/// The version of the layout described above; bumped whenever it changes.
+pub const FORMAT_VERSION: u32 = 1;
+/// Written in the machine's byte order: read back, it tells whether the
+/// reader has the same one.
+pub const BYTE_ORDER_MARK: u32 = 0x0102_0304;
+/// Bytes of the fixed header, before the section table.
+pub const HEADER_BYTES: usize = 48;
+/// Header flag: the table holds the built-in table (with the user's tables
+/// compiled on top of it), so it replaces the built-in table when loaded.
+pub const FLAG_BUILTIN: u32 = 1;
+/// No entity, key or node: a parent that is absent, an alias whose key is empty.
+pub const NONE: u32 = u32::MAX;
+
+/// Bits of an alias's flags column.
+pub mod alias_flags {
+    /// `case = "exact"`.
+    pub const CASE_EXACT: u32 = 1;
+    /// `needs = "support"`.
+    pub const NEEDS_SUPPORT: u32 = 1 << 1;
+    /// Folding to simplified Chinese turns the alias into a text no alias of
+    /// its entity is written as (昇腾 → 升腾).
+    pub const FOLD_CHANGES: u32 = 1 << 2;
+    /// The form the matcher uses (given or inferred), two bits: 0 full,
+    /// 1 short, 2 acronym.
+    pub const FORM_SHIFT: u32 = 4;
+    /// The form as the table gives it, two bits: 0 none, then 1 + the form.
+    pub const GIVEN_FORM_SHIFT: u32 = 6;
+}
+
+/// Bits the first-term FST packs a node into: the node's address in the key
+/// FST above, the output accumulated on the way (a key id bound) below.
+pub const NODE_OUTPUT_BITS: u32 = 28;
+
+/// The sections of a compiled table, in file order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Section {
+    /// The UTF-8 string pool every string points into.
+    Strings,
+    /// Names of the tables the entities came from (strings).
+    Files,
+    /// Language tags of aliases (strings).
+    Langs,
+    /// Topic tags (strings).
+    TopicNames,
+    /// Per entity: id (string).
+    EntityId,
+    /// Per entity: display name (string).
+    EntityName,
+    /// Per entity: Wikidata item id (string, empty for none).
+    EntityWikidata,
+    /// Per entity: kind (index in `Kind::ALL`).
+    EntityKind,
+    /// Per entity: index in `Files`.
+    EntityFile,
+    /// Per entity: line in its table.
+    EntityLine,
+    /// Per entity: parent entity, or [`NONE`].
+    EntityParent,
+    /// CSR: each entity's aliases (entity `i` has aliases `EntityAliases[i]..EntityAliases[i+1]`).
+    EntityAliases,
+    /// CSR into `TopicIds`.
+    EntityTopics,
+    /// Topic ids (indices in `TopicNames`).
+    TopicIds,
+    /// CSR into `ContextText`.
+    EntityContext,
+    /// Context words as written (strings).
+    ContextText,
+    /// CSR into `ContextKeys`.
+    EntityContextKeys,
+    /// Keys of the context words that have one (strings).
+    ContextKeys,
+    /// CSR into `Ancestors`.
+    EntityAncestors,
+    /// Ancestors, parent first (entity ids).
+    Ancestors,
+    /// Per alias: text as written (string).
+    AliasText,
+    /// Per alias: the normalized text `case = "exact"` compares with (string).
+    AliasExact,
+    /// Per alias: index in `Langs`.
+    AliasLang,
+    /// Per alias: key id, or [`NONE`] when the key is empty.
+    AliasKey,
+    /// Per alias: [`alias_flags`].
+    AliasFlags,
+    /// Per alias: line in its table.
+    AliasLine,
+    /// CSR into `BlockerText` and `BlockerMatch`.
+    AliasBlockers,
+    /// Blockers as written (strings).
+    BlockerText,
+    /// Blockers normalized, folded and lowercased, as matching compares them (strings).
+    BlockerMatch,
+    /// The FST from key to key id.
+    KeyFst,
+    /// Per key id: the key (string).
+    KeyText,
+    /// CSR into `KeyRefs`.
+    KeyAliases,
+    /// (entity, alias index within the entity) pairs, each key's aliases in table order.
+    KeyRefs,
+    /// An open-addressing hash table (a power of two of slots, [`term_hash`],
+    /// linear probing) from a key's first non-Han term to its node in
+    /// `KeyFst`: per slot the term (string; length [`NONE`] for an empty
+    /// slot) and the node ([`NODE_OUTPUT_BITS`]) as two `u32`, low first.
+    FirstTermSlots,
+    /// 1,024 `u64`: the quick-reject bits of the first terms.
+    FirstTermFilter,
+    /// 1,024 `u64`: the first characters of keys, one bit per BMP character.
+    FirstChars,
+    /// Han words of aliases and blockers for the Chinese segmenter (strings, sorted).
+    DictionaryWords,
+    /// Problems that did not stop the table from compiling: per problem the
+    /// file (string), the line and the message (string), five `u32`.
+    Warnings,
+}
+
+/// The number of sections.
+pub const SECTION_COUNT: usize = Section::Warnings as usize + 1;
+
+/// Every section, in file order.
+pub const SECTIONS: [Section; SECTION_COUNT] = [
+    Section::Strings,
+    Section::Files,
+    Section::Langs,
+    Section::TopicNames,
+    Section::EntityId,
+    Section::EntityName,
+    Section::EntityWikidata,
+    Section::EntityKind,
+    Section::EntityFile,
+    Section::EntityLine,
+    Section::EntityParent,
+    Section::EntityAliases,
+    Section::EntityTopics,
+    Section::TopicIds,
+    Section::EntityContext,
+    Section::ContextText,
+    Section::EntityContextKeys,
+    Section::ContextKeys,
+    Section::EntityAncestors,
+    Section::Ancestors,
+    Section::AliasText,
+    Section::AliasExact,
+    Section::AliasLang,
+    Section::AliasKey,
+    Section::AliasFlags,
+    Section::AliasLine,
+    Section::AliasBlockers,
+    Section::BlockerText,
+    Section::BlockerMatch,
+    Section::KeyFst,
+    Section::KeyText,
+    Section::KeyAliases,
+    Section::KeyRefs,
+    Section::FirstTermSlots,
+    Section::FirstTermFilter,
+    Section::FirstChars,
+    Section::DictionaryWords,
+    Section::Warnings,
+];
+
+/// Words of the quick-reject filter and of the first-character set.
+pub const BITSET_WORDS: usize = 1024;
+
+/// The hash of a term in [`Section::FirstTermSlots`]: defined here, not
+/// taken from a crate, because it is part of the format.
+#[inline]
+pub fn term_hash(term: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let bytes = term.as_bytes();
+    let mut hash = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        hash = (hash.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    hash = (hash.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+    hash ^ hash >> 32
+}
+
+/// The quick-reject slot of a string: one bit per hash of (first byte, last
+/// byte, length). A clear bit says a string is certainly not a first term,
+/// for the price of one multiplication, where an FST lookup would walk the
+/// whole string. Nine in ten English tokens are turned away here.
+#[inline]
+pub fn quick_reject_slot(s: &str) -> usize {
+    const SLOT_BITS: u32 = 16;
+    let bytes = s.as_bytes();
+    let first = u32::from(bytes.first().copied().unwrap_or(0));
+    let last = u32::from(bytes.last().copied().unwrap_or(0));
+    let length = bytes.len().min(0xFFFF) as u32;
+    let mixed = (first | last << 8 | length << 16).wrapping_mul(0x9E37_79B1);
+    (mixed >> (32 - SLOT_BITS)) as usize
+}

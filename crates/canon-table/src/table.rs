@@ -1,0 +1,1197 @@
+//! [`AliasTable`]: a view over a compiled table's bytes (see
+//! [`crate::format`]), wherever they are: embedded in the binary, mapped
+//! from a `.canonidx` file, or compiled in memory from TOML or JSON Lines.
+//! Loading checks the header, the checksum and that every offset stays
+//! inside its section, and reads nothing else: the sections are used where
+//! they lie.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use zerocopy::FromBytes;
+
+use crate::format::{
+    BITSET_WORDS, BYTE_ORDER_MARK, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
+    NODE_OUTPUT_BITS, NONE, SECTION_COUNT, SECTIONS, Section, alias_flags, quick_reject_slot,
+    term_hash,
+};
+use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
+
+/// Where a compiled table's bytes are.
+enum Storage {
+    /// Embedded in the binary (the built-in table).
+    Static(&'static [u8]),
+    /// Compiled in memory; `u64` words keep the sections 8-aligned.
+    Owned(Vec<u64>, usize),
+    /// A `.canonidx` file mapped into memory, shared with other processes
+    /// through the page cache.
+    Mapped(memmap2::Mmap),
+}
+
+impl Storage {
+    #[inline]
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Storage::Static(bytes) => bytes,
+            Storage::Owned(words, len) => &zerocopy::IntoBytes::as_bytes(words.as_slice())[..*len],
+            Storage::Mapped(map) => map,
+        }
+    }
+}
+
+/// A section of a table's bytes that the `fst` crate reads in place.
+#[derive(Clone)]
+pub struct SharedBytes {
+    storage: Arc<Storage>,
+    range: Range<usize>,
+}
+
+impl AsRef<[u8]> for SharedBytes {
+    #[inline]
+    fn as_ref(&self) -> &[u8] {
+        &self.storage.bytes()[self.range.clone()]
+    }
+}
+
+/// Why a compiled table cannot be used. Shown after the file's name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    /// The bytes do not start like a compiled table.
+    #[error("not a canon table (compile one with `canon alias compile`)")]
+    NotATable,
+    /// Written by a canon whose layout differs.
+    #[error(
+        "built by an incompatible canon (format {found}, this canon reads {FORMAT_VERSION}); compile it again with this canon"
+    )]
+    Version {
+        /// The file's format version.
+        found: u32,
+    },
+    /// Compiled on a machine of the other byte order.
+    #[error("compiled on a machine of another byte order; compile it again on this one")]
+    ByteOrder,
+    /// The bytes are not those that were written.
+    #[error("checksum mismatch: the file is damaged or was changed after it was compiled")]
+    Checksum,
+    /// The checksum holds but a section does not: written by something
+    /// other than canon.
+    #[error("damaged table: {0}")]
+    Damaged(String),
+}
+
+/// A view over one alias's record in a compiled table.
+#[derive(Clone, Copy)]
+pub struct AliasView<'t> {
+    table: &'t AliasTable,
+    index: usize,
+    /// Language tag (`en`, `zh-Hans`, `zh-Hant`, `zh-TW`, ...).
+    pub lang: &'t str,
+    /// The alias as written.
+    pub text: &'t str,
+    /// Matches only when written exactly so (after width and quote folding).
+    pub case_exact: bool,
+    /// Matches only with support from the document.
+    pub needs_support: bool,
+    /// The matching key ([`crate::alias_key`] of `text`).
+    pub key: &'t str,
+    /// The line of the alias in its table.
+    pub line: usize,
+    /// The form given in the table, if any; [`AliasTable::form`] also
+    /// infers it.
+    pub form: Option<AliasForm>,
+}
+
+impl std::fmt::Debug for AliasView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AliasView")
+            .field("lang", &self.lang)
+            .field("text", &self.text)
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for EntityView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EntityView")
+            .field("index", &self.index)
+            .field("id", &self.id)
+            .finish()
+    }
+}
+
+impl<'t> AliasView<'t> {
+    /// Longer phrases containing the alias that mean something else, as written.
+    pub fn blockers(&self) -> StrList<'t> {
+        let range = self.table.csr(Section::AliasBlockers, self.index);
+        self.table.str_list(Section::BlockerText, range)
+    }
+
+    /// Whether the alias is marked as possibly a common word.
+    pub fn is_marked_ambiguous(&self) -> bool {
+        self.case_exact || self.needs_support
+    }
+
+    /// A short description of what the alias needs to match, for people.
+    pub fn requirements(&self) -> Vec<&'static str> {
+        let mut needs = Vec::new();
+        if self.case_exact {
+            needs.push("exact case");
+        }
+        if self.needs_support {
+            needs.push("support in the document");
+        }
+        if !self.blockers().is_empty() {
+            needs.push("not inside a blocker");
+        }
+        needs
+    }
+
+    /// The alias as an owned entry, as a table would give it.
+    pub fn to_entry(&self) -> AliasEntry {
+        AliasEntry {
+            lang: self.lang.to_string(),
+            text: self.text.to_string(),
+            case_exact: self.case_exact,
+            needs_support: self.needs_support,
+            blockers: self.blockers().iter().map(str::to_string).collect(),
+            key: self.key.to_string(),
+            line: self.line,
+            form: self.form,
+        }
+    }
+}
+
+/// A view over one entity's record in a compiled table: what matching and
+/// output ask of an entity, without building an [`Entity`].
+#[derive(Clone, Copy)]
+pub struct EntityView<'t> {
+    table: &'t AliasTable,
+    /// The entity's index in the table.
+    pub index: u32,
+    /// Stable identifier, also emitted as an index term for every mention.
+    pub id: &'t str,
+    /// Display name.
+    pub name: &'t str,
+    /// What the entity is.
+    pub kind: Kind,
+    /// The entity's Wikidata item id (`Q42`), if the table gives one.
+    pub wikidata: Option<&'t str>,
+    /// The table the entity was read from.
+    pub file: &'t str,
+    /// The line of the entity in that table.
+    pub line: usize,
+}
+
+impl<'t> EntityView<'t> {
+    /// The parent's index, if the entity has one.
+    pub fn parent(&self) -> Option<u32> {
+        let parent = self.table.u32s(Section::EntityParent)[self.index as usize];
+        (parent != NONE).then_some(parent)
+    }
+
+    /// Topic tags.
+    pub fn topics(&self) -> impl Iterator<Item = &'t str> + 't {
+        let table = self.table;
+        let range = table.csr(Section::EntityTopics, self.index as usize);
+        table.u32s(Section::TopicIds)[range]
+            .iter()
+            .map(move |&t| table.str_at(Section::TopicNames, t as usize))
+    }
+
+    /// Context words as written.
+    pub fn context(&self) -> StrList<'t> {
+        let range = self.table.csr(Section::EntityContext, self.index as usize);
+        self.table.str_list(Section::ContextText, range)
+    }
+
+    /// The entity's aliases, in table order.
+    pub fn aliases(&self) -> impl Iterator<Item = AliasView<'t>> + 't {
+        let table = self.table;
+        let index = self.index;
+        let count = table.csr(Section::EntityAliases, index as usize).len() as u32;
+        (0..count).map(move |alias| {
+            table.alias(AliasRef {
+                entity: index,
+                alias,
+            })
+        })
+    }
+
+    /// The entity as an owned record, as a table would give it.
+    pub fn to_entity(&self) -> Entity {
+        Entity {
+            id: self.id.to_string(),
+            name: self.name.to_string(),
+            kind: self.kind,
+            parent: self
+                .parent()
+                .map(|p| self.table.entity_at(p).id.to_string()),
+            topics: self.topics().map(str::to_string).collect(),
+            context: self.context().iter().map(str::to_string).collect(),
+            wikidata: self.wikidata.map(str::to_string),
+            aliases: self.aliases().map(|a| a.to_entry()).collect(),
+            file: self.file.to_string(),
+            line: self.line,
+        }
+    }
+}
+
+/// A list of strings of a compiled table, used like a slice of them.
+#[derive(Debug, Clone)]
+pub struct StrList<'t> {
+    table: &'t AliasTable,
+    section: Section,
+    range: Range<usize>,
+}
+
+impl<'t> StrList<'t> {
+    /// The number of strings.
+    pub fn len(&self) -> usize {
+        self.range.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.range.is_empty()
+    }
+
+    /// String `i`.
+    pub fn get(&self, i: usize) -> &'t str {
+        assert!(i < self.len(), "index {i} out of a list of {}", self.len());
+        self.table.str_at(self.section, self.range.start + i)
+    }
+
+    /// The strings, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'t str> + 't {
+        let (table, section) = (self.table, self.section);
+        self.range.clone().map(move |i| table.str_at(section, i))
+    }
+}
+
+/// A node of the key automaton: where a walk over a key's characters
+/// stands, decoded once (the matcher asks each node both where it goes and
+/// whether a key ends there). [`KeyTrie::root`] starts every walk.
+#[derive(Clone, Copy)]
+pub struct KeyNode<'t> {
+    node: fst::raw::Node<'t>,
+    /// The output accumulated on the way: the FST's part of a key id.
+    output: u64,
+}
+
+impl PartialEq for KeyNode<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.node.addr(), self.output) == (other.node.addr(), other.output)
+    }
+}
+
+impl Eq for KeyNode<'_> {}
+
+impl std::fmt::Debug for KeyNode<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeyNode({}, {})", self.node.addr(), self.output)
+    }
+}
+
+/// The alias keys as an automaton the matcher walks term by term, one
+/// character at a time (see [`crate::format`] for why an FST).
+pub struct KeyTrie {
+    fst: fst::raw::Fst<SharedBytes>,
+    /// The first characters of keys, one bit per BMP character: most
+    /// Chinese tokens start no key, and this turns them away at once.
+    first_chars: Vec<u64>,
+}
+
+impl std::fmt::Debug for KeyTrie {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyTrie")
+            .field("keys", &self.fst.len())
+            .finish()
+    }
+}
+
+impl KeyTrie {
+    /// The root node, where every walk starts.
+    #[inline]
+    pub fn root(&self) -> KeyNode<'_> {
+        KeyNode {
+            node: self.fst.root(),
+            output: 0,
+        }
+    }
+
+    /// The node at FST address `addr` with output `output` so far.
+    #[inline]
+    fn node_at(&self, addr: usize, output: u64) -> KeyNode<'_> {
+        KeyNode {
+            node: self.fst.node(addr),
+            output,
+        }
+    }
+
+    /// Whether some key may start with `c` (always yes outside the BMP).
+    #[inline]
+    pub fn may_start(&self, c: char) -> bool {
+        let code = c as usize;
+        code >= 0x10000 || self.first_chars[code / 64] & (1 << (code % 64)) != 0
+    }
+
+    /// The node reached from `node` by `c`.
+    #[inline]
+    pub fn step<'t>(&'t self, node: KeyNode<'t>, c: char) -> Option<KeyNode<'t>> {
+        if c.is_ascii() {
+            return self.step_byte(node, c as u8);
+        }
+        let mut buffer = [0; 4];
+        self.walk_bytes(node, c.encode_utf8(&mut buffer).as_bytes())
+    }
+
+    /// The node reached from `node` by every character of `s`.
+    #[inline]
+    pub fn walk<'t>(&'t self, node: KeyNode<'t>, s: &str) -> Option<KeyNode<'t>> {
+        self.walk_bytes(node, s.as_bytes())
+    }
+
+    #[inline]
+    fn step_byte<'t>(&'t self, node: KeyNode<'t>, b: u8) -> Option<KeyNode<'t>> {
+        let transition = node.node.transition(node.node.find_input(b)?);
+        Some(self.node_at(transition.addr, node.output + transition.out.value()))
+    }
+
+    #[inline]
+    fn walk_bytes<'t>(&'t self, mut node: KeyNode<'t>, bytes: &[u8]) -> Option<KeyNode<'t>> {
+        for &b in bytes {
+            node = self.step_byte(node, b)?;
+        }
+        Some(node)
+    }
+
+    /// The id of the key that ends at `node`, if one does.
+    #[inline]
+    pub fn key_at(&self, node: KeyNode<'_>) -> Option<u32> {
+        node.node
+            .is_final()
+            .then(|| (node.output + node.node.final_output().value()) as u32)
+    }
+}
+
+/// The alias table, compiled: entities, aliases, keys and everything the
+/// matcher and the `alias` commands ask, read in place from compiled bytes.
+///
+/// Get one with [`AliasTable::open`] (a `.canonidx` file, mapped),
+/// [`AliasTable::from_sources`] (TOML or JSON Lines, compiled in memory) or
+/// [`AliasTable::from_bytes`]. Cloning is cheap: the bytes are shared.
+#[derive(Clone)]
+pub struct AliasTable {
+    storage: Arc<Storage>,
+    sections: [Range<usize>; SECTION_COUNT],
+    pool: Range<usize>,
+    trie: Arc<KeyTrie>,
+    first_term_filter: Arc<Vec<u64>>,
+    /// Per topic id: too broad to support (see `broad_topics` in
+    /// data/matching.toml). Decided at load, so that a compiled table does
+    /// not depend on the rules of the canon that compiled it.
+    broad_topics: Arc<Vec<bool>>,
+    warnings: Arc<Vec<TableProblem>>,
+    flags: u32,
+    builtin_checksum: u32,
+    checksum: u32,
+}
+
+impl std::fmt::Debug for AliasTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AliasTable")
+            .field("entities", &self.entity_count())
+            .field("aliases", &self.alias_count())
+            .field("keys", &self.key_count())
+            .finish()
+    }
+}
+
+impl AliasTable {
+    /// Maps the compiled table at `path` (written by `canon alias compile`)
+    /// and checks it. The file is read in place: processes that open the
+    /// same file share its pages. It must not be changed while mapped
+    /// (`canon alias compile` replaces a file by renaming a new one over it,
+    /// which is safe).
+    pub fn open(path: &Path) -> crate::Result<AliasTable> {
+        let io = |cause| crate::Error::Io {
+            path: path.to_path_buf(),
+            cause,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        // SAFETY: the mapping is read-only; canon never writes a table in
+        // place (it renames a new file over the old one), and a table changed
+        // by someone else while mapped is documented as unsupported. Every
+        // offset is checked against the mapping's length before use.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        AliasTable::from_storage(Storage::Mapped(map)).map_err(|cause| crate::Error::Format {
+            path: path.to_path_buf(),
+            cause,
+        })
+    }
+
+    /// A table over compiled bytes in memory.
+    pub fn from_bytes(bytes: &[u8]) -> Result<AliasTable, FormatError> {
+        let mut words = vec![0u64; bytes.len().div_ceil(8)];
+        zerocopy::IntoBytes::as_mut_bytes(words.as_mut_slice())[..bytes.len()]
+            .copy_from_slice(bytes);
+        AliasTable::from_storage(Storage::Owned(words, bytes.len()))
+    }
+
+    /// A table over compiled bytes that live as long as the program (the
+    /// built-in table, embedded 8-aligned with `include_bytes!`).
+    pub fn from_static(bytes: &'static [u8]) -> Result<AliasTable, FormatError> {
+        if bytes.as_ptr().align_offset(8) != 0 {
+            return AliasTable::from_bytes(bytes);
+        }
+        AliasTable::from_storage(Storage::Static(bytes))
+    }
+
+    fn from_storage(storage: Storage) -> Result<AliasTable, FormatError> {
+        let storage = Arc::new(storage);
+        let bytes = storage.bytes();
+        let header = Header::read(bytes)?;
+        let checksum = crc32fast::hash(&bytes[HEADER_BYTES..]);
+        if checksum != header.checksum {
+            return Err(FormatError::Checksum);
+        }
+        let mut sections: [Range<usize>; SECTION_COUNT] = std::array::from_fn(|_| 0..0);
+        let table_end = HEADER_BYTES + SECTION_COUNT * 16;
+        for (i, range) in sections.iter_mut().enumerate() {
+            let at = HEADER_BYTES + i * 16;
+            let start = u64::from_ne_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+            let len = u64::from_ne_bytes(bytes[at + 8..at + 16].try_into().expect("8 bytes"));
+            let end = start.checked_add(len).unwrap_or(u64::MAX);
+            if start % 8 != 0 || (start as usize) < table_end || end > bytes.len() as u64 {
+                return Err(damaged(format!("section {:?} out of bounds", SECTIONS[i])));
+            }
+            *range = start as usize..end as usize;
+        }
+        let shared = |section: Section| SharedBytes {
+            storage: storage.clone(),
+            range: sections[section as usize].clone(),
+        };
+        let key_fst = fst::raw::Fst::new(shared(Section::KeyFst))
+            .map_err(|e| damaged(format!("key automaton: {e}")))?;
+        let bitset = |section: Section| -> Result<Vec<u64>, FormatError> {
+            let words = <[u64]>::ref_from_bytes(&bytes[sections[section as usize].clone()])
+                .map_err(|_| damaged(format!("section {section:?} is not 64-bit words")))?;
+            if words.len() != BITSET_WORDS {
+                return Err(damaged(format!("section {section:?} has the wrong size")));
+            }
+            Ok(words.to_vec())
+        };
+        let first_chars = bitset(Section::FirstChars)?;
+        let first_term_filter = bitset(Section::FirstTermFilter)?;
+        let pool = sections[Section::Strings as usize].clone();
+        let mut table = AliasTable {
+            storage: storage.clone(),
+            sections,
+            pool,
+            trie: Arc::new(KeyTrie {
+                fst: key_fst,
+                first_chars,
+            }),
+            first_term_filter: Arc::new(first_term_filter),
+            broad_topics: Arc::new(Vec::new()),
+            warnings: Arc::new(Vec::new()),
+            flags: header.flags,
+            builtin_checksum: header.builtin_checksum,
+            checksum,
+        };
+        crate::validate::validate(&table)?;
+        let broad = &crate::rules::rules().broad_topics;
+        let topics = table.u32s(Section::TopicNames).len() / 2;
+        table.broad_topics = Arc::new(
+            (0..topics)
+                .map(|t| broad.contains(table.str_at(Section::TopicNames, t)))
+                .collect(),
+        );
+        let warnings = table.u32s(Section::Warnings);
+        table.warnings = Arc::new(
+            warnings
+                .chunks_exact(5)
+                .map(|w| TableProblem {
+                    file: table.pool_str(w[0], w[1]).to_string(),
+                    line: w[2] as usize,
+                    message: table.pool_str(w[3], w[4]).to_string(),
+                })
+                .collect(),
+        );
+        Ok(table)
+    }
+
+    /// The bytes of `section`.
+    #[inline]
+    pub(crate) fn section(&self, section: Section) -> &[u8] {
+        &self.storage.bytes()[self.sections[section as usize].clone()]
+    }
+
+    /// `section` as `u32` values (validated at load).
+    #[inline]
+    pub(crate) fn u32s(&self, section: Section) -> &[u32] {
+        <[u32]>::ref_from_bytes(self.section(section)).expect("validated at load")
+    }
+
+    /// The string pool's text (validated as UTF-8 at load).
+    #[inline]
+    pub(crate) fn pool(&self) -> &str {
+        let bytes = &self.storage.bytes()[self.pool.clone()];
+        // SAFETY: `validate` checked at load that the pool is UTF-8, and the
+        // bytes never change afterwards (static, owned, or a read-only map).
+        unsafe { std::str::from_utf8_unchecked(bytes) }
+    }
+
+    /// The pool string at `offset`, `len` bytes (validated at load to lie on
+    /// character boundaries).
+    #[inline]
+    pub(crate) fn pool_str(&self, offset: u32, len: u32) -> &str {
+        let (start, end) = (offset as usize, offset as usize + len as usize);
+        self.pool()
+            .get(start..end)
+            .expect("string bounds validated at load")
+    }
+
+    /// String `i` of a string column.
+    #[inline]
+    pub(crate) fn str_at(&self, section: Section, i: usize) -> &str {
+        let refs = self.u32s(section);
+        self.pool_str(refs[2 * i], refs[2 * i + 1])
+    }
+
+    /// Items `offsets[i]..offsets[i + 1]` of a CSR column.
+    #[inline]
+    pub(crate) fn csr(&self, offsets: Section, i: usize) -> Range<usize> {
+        let offsets = self.u32s(offsets);
+        offsets[i] as usize..offsets[i + 1] as usize
+    }
+
+    fn str_list(&self, section: Section, range: Range<usize>) -> StrList<'_> {
+        StrList {
+            table: self,
+            section,
+            range,
+        }
+    }
+
+    /// The number of entities.
+    pub fn entity_count(&self) -> usize {
+        self.u32s(Section::EntityKind).len()
+    }
+
+    /// The number of aliases.
+    pub fn alias_count(&self) -> usize {
+        self.u32s(Section::AliasFlags).len()
+    }
+
+    /// The number of distinct keys.
+    pub fn key_count(&self) -> usize {
+        self.u32s(Section::KeyText).len() / 2
+    }
+
+    /// Whether the table holds the built-in table (user tables compiled on
+    /// top of it), so that it replaces the built-in table when loaded.
+    pub fn includes_builtin(&self) -> bool {
+        self.flags & FLAG_BUILTIN != 0
+    }
+
+    /// The checksum of the built-in table this table holds (0 if none).
+    pub fn builtin_checksum(&self) -> u32 {
+        self.builtin_checksum
+    }
+
+    /// The checksum of this table's body: two tables with the same one are
+    /// the same table.
+    pub fn checksum(&self) -> u32 {
+        self.checksum
+    }
+
+    /// The compiled bytes (what `canon alias compile` writes).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.storage.bytes()
+    }
+
+    fn global_alias(&self, r: AliasRef) -> usize {
+        self.u32s(Section::EntityAliases)[r.entity as usize] as usize + r.alias as usize
+    }
+
+    fn flags_of(&self, r: AliasRef) -> u32 {
+        self.u32s(Section::AliasFlags)[self.global_alias(r)]
+    }
+
+    /// The form of alias `r`: as the table gives it, or inferred (see
+    /// [`AliasForm`] and docs/aliases.md).
+    #[inline]
+    pub fn form(&self, r: AliasRef) -> AliasForm {
+        form_of((self.flags_of(r) >> alias_flags::FORM_SHIFT) & 3)
+    }
+
+    /// Whether folding to simplified Chinese turns alias `r` into a text no
+    /// alias of its entity is written as (昇腾 → 升腾).
+    #[inline]
+    pub fn fold_changes(&self, r: AliasRef) -> bool {
+        self.flags_of(r) & alias_flags::FOLD_CHANGES != 0
+    }
+
+    /// The ancestors of `entity` (parent, its parent, ...), nearest first:
+    /// the ids a mention of it also makes findable.
+    #[inline]
+    pub fn ancestors(&self, entity: u32) -> &[u32] {
+        let range = self.csr(Section::EntityAncestors, entity as usize);
+        &self.u32s(Section::Ancestors)[range]
+    }
+
+    /// Every entity, in table order (built-in table first), as owned records
+    /// (for listing and exporting; matching uses [`Self::entity_at`]).
+    pub fn entities(&self) -> impl Iterator<Item = Entity> + '_ {
+        (0..self.entity_count() as u32).map(|e| self.entity_at(e).to_entity())
+    }
+
+    /// The entity with id `id`, as an owned record.
+    pub fn entity(&self, id: &str) -> Option<Entity> {
+        self.entity_index(id).map(|e| self.entity_at(e).to_entity())
+    }
+
+    /// The index of the entity with id `id`.
+    pub fn entity_index(&self, id: &str) -> Option<u32> {
+        // Ids are unique and entity ids are aliases' neighbours in no
+        // order, so a binary search needs an index the format does not
+        // keep; a scan over the id column is a few milliseconds even for a
+        // million entities, and only `alias show` asks.
+        let ids = self.u32s(Section::EntityId);
+        let pool = self.pool().as_bytes();
+        (0..ids.len() / 2)
+            .find(|&e| {
+                let (offset, len) = (ids[2 * e] as usize, ids[2 * e + 1] as usize);
+                &pool[offset..offset + len] == id.as_bytes()
+            })
+            .map(|e| e as u32)
+    }
+
+    /// The entity at `index`.
+    #[inline]
+    pub fn entity_at(&self, index: u32) -> EntityView<'_> {
+        let e = index as usize;
+        let wikidata = self.str_at(Section::EntityWikidata, e);
+        EntityView {
+            table: self,
+            index,
+            id: self.str_at(Section::EntityId, e),
+            name: self.str_at(Section::EntityName, e),
+            kind: self.kind(index),
+            wikidata: (!wikidata.is_empty()).then_some(wikidata),
+            file: self.str_at(Section::Files, self.u32s(Section::EntityFile)[e] as usize),
+            line: self.u32s(Section::EntityLine)[e] as usize,
+        }
+    }
+
+    /// The kind of the entity at `index`.
+    #[inline]
+    pub fn kind(&self, index: u32) -> Kind {
+        Kind::ALL[self.u32s(Section::EntityKind)[index as usize] as usize]
+    }
+
+    /// The alias `r` refers to.
+    #[inline]
+    pub fn alias(&self, r: AliasRef) -> AliasView<'_> {
+        let a = self.global_alias(r);
+        let flags = self.u32s(Section::AliasFlags)[a];
+        let key = self.u32s(Section::AliasKey)[a];
+        let given = (flags >> alias_flags::GIVEN_FORM_SHIFT) & 3;
+        AliasView {
+            table: self,
+            index: a,
+            lang: self.str_at(Section::Langs, self.u32s(Section::AliasLang)[a] as usize),
+            text: self.str_at(Section::AliasText, a),
+            case_exact: flags & alias_flags::CASE_EXACT != 0,
+            needs_support: flags & alias_flags::NEEDS_SUPPORT != 0,
+            key: if key == NONE {
+                ""
+            } else {
+                self.str_at(Section::KeyText, key as usize)
+            },
+            line: self.u32s(Section::AliasLine)[a] as usize,
+            form: (given != 0).then(|| form_of(given - 1)),
+        }
+    }
+
+    /// The normalized text a `case = "exact"` alias is compared with.
+    #[inline]
+    pub fn exact_text(&self, r: AliasRef) -> &str {
+        self.str_at(Section::AliasExact, self.global_alias(r))
+    }
+
+    /// Problems that did not stop the table from loading.
+    pub fn warnings(&self) -> &[TableProblem] {
+        &self.warnings
+    }
+
+    /// The id of key `key`, if some alias has it.
+    pub fn key_id(&self, key: &str) -> Option<u32> {
+        let root = self.trie.walk(self.trie.root(), key)?;
+        self.trie.key_at(root)
+    }
+
+    /// The aliases whose key is `key`.
+    pub fn aliases_with_key(&self, key: &str) -> &[AliasRef] {
+        self.key_id(key)
+            .map_or(&[], |id| self.aliases_of_key_id(id))
+    }
+
+    /// Every key with its aliases (for suggestions), in byte order.
+    pub fn keys(&self) -> impl Iterator<Item = (&str, &[AliasRef])> {
+        (0..self.key_count()).map(|k| {
+            (
+                self.str_at(Section::KeyText, k),
+                self.aliases_of_key_id(k as u32),
+            )
+        })
+    }
+
+    /// The aliases of the key with id `key_id` (as [`KeyTrie::key_at`] gives it).
+    #[inline]
+    pub fn aliases_of_key_id(&self, key_id: u32) -> &[AliasRef] {
+        let range = self.csr(Section::KeyAliases, key_id as usize);
+        let words = &self.u32s(Section::KeyRefs)[range.start * 2..range.end * 2];
+        <[AliasRef]>::ref_from_bytes(zerocopy::IntoBytes::as_bytes(words))
+            .expect("pairs of u32 are alias references")
+    }
+
+    /// Han words of every alias and blocker: the Chinese segmenter's extra
+    /// dictionary, so that names and blockers stay whole. Computed when the
+    /// table was compiled.
+    pub fn dictionary_words(&self) -> Vec<String> {
+        let count = self.u32s(Section::DictionaryWords).len() / 2;
+        (0..count)
+            .map(|i| self.str_at(Section::DictionaryWords, i).to_string())
+            .collect()
+    }
+
+    /// Whether the text of `tokens[first..=last]` (a key match) satisfies the
+    /// surface rules of alias `r`: exact case and blockers.
+    pub fn surface_allows(&self, r: AliasRef, normalized: &str, start: usize, end: usize) -> bool {
+        let a = self.global_alias(r);
+        if self.u32s(Section::AliasFlags)[a] & alias_flags::CASE_EXACT != 0
+            && !crate::same_text(&normalized[start..end], self.str_at(Section::AliasExact, a))
+        {
+            return false;
+        }
+        let blockers = self.csr(Section::AliasBlockers, a);
+        !blockers.into_iter().any(|b| {
+            crate::inside_blocker(
+                normalized,
+                start,
+                end,
+                self.str_at(Section::BlockerMatch, b),
+            )
+        })
+    }
+
+    /// For a non-Han term that some key starts with, the trie node reached by
+    /// walking it from the root; `None` for other non-Han terms, which start
+    /// no match.
+    #[inline]
+    pub fn first_term_node(&self, term: &str) -> Option<KeyNode<'_>> {
+        let slot = quick_reject_slot(term);
+        if self.first_term_filter[slot / 64] & (1 << (slot % 64)) == 0 {
+            return None;
+        }
+        let slots = self.u32s(Section::FirstTermSlots);
+        let mask = slots.len() / 4 - 1;
+        let mut slot = term_hash(term) as usize & mask;
+        loop {
+            let entry = &slots[slot * 4..slot * 4 + 4];
+            if entry[1] == NONE {
+                return None;
+            }
+            if entry[1] as usize == term.len() && self.pool_str(entry[0], entry[1]) == term {
+                let packed = u64::from(entry[2]) | u64::from(entry[3]) << 32;
+                return Some(self.trie.node_at(
+                    (packed >> NODE_OUTPUT_BITS) as usize,
+                    packed & ((1 << NODE_OUTPUT_BITS) - 1),
+                ));
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// The number of keys in the key automaton.
+    pub(crate) fn trie_len(&self) -> usize {
+        self.trie.fst.len()
+    }
+
+    /// The key automaton the matcher walks.
+    #[inline]
+    pub fn trie(&self) -> &KeyTrie {
+        &self.trie
+    }
+
+    /// The keys of `entity`'s context words.
+    #[inline]
+    pub fn context_keys(&self, entity: u32) -> StrList<'_> {
+        let range = self.csr(Section::EntityContextKeys, entity as usize);
+        self.str_list(Section::ContextKeys, range)
+    }
+
+    fn topic_ids(&self, entity: u32) -> &[u32] {
+        let range = self.csr(Section::EntityTopics, entity as usize);
+        &self.u32s(Section::TopicIds)[range]
+    }
+
+    /// Whether a confirmed mention of `other` supports an ambiguous mention of
+    /// `entity` nearby: the same entity, an ancestor or descendant, an entity
+    /// with a common ancestor (same parent, same country), or a shared topic
+    /// that is not broad (politics, geo and the like say nothing about which
+    /// country a text is about), or any shared topic between two entities
+    /// that belong to nobody (two countries).
+    pub fn related(&self, entity: u32, other: u32) -> bool {
+        let (ours, theirs) = (self.ancestors(entity), self.ancestors(other));
+        if entity == other
+            || ours.contains(&other)
+            || theirs.contains(&entity)
+            || ours.iter().any(|a| theirs.contains(a))
+        {
+            return true;
+        }
+        let broad = &self.broad_topics;
+        let (our_topics, their_topics) = (self.topic_ids(entity), self.topic_ids(other));
+        if our_topics
+            .iter()
+            .filter(|&&t| !broad[t as usize])
+            .any(|t| their_topics.contains(t))
+        {
+            return true;
+        }
+        // Entities that belong to nobody (countries, international bodies)
+        // still support each other through a broad topic: Turkey next to
+        // Russia is the country. Whatever belongs to a country or an
+        // organisation needs evidence about its owner.
+        ours.is_empty() && theirs.is_empty() && our_topics.iter().any(|t| their_topics.contains(t))
+    }
+}
+
+fn form_of(bits: u32) -> AliasForm {
+    match bits {
+        1 => AliasForm::Short,
+        2 => AliasForm::Acronym,
+        _ => AliasForm::Full,
+    }
+}
+
+fn damaged(message: String) -> FormatError {
+    FormatError::Damaged(message)
+}
+
+/// The fixed header's fields.
+struct Header {
+    flags: u32,
+    checksum: u32,
+    builtin_checksum: u32,
+}
+
+impl Header {
+    fn read(bytes: &[u8]) -> Result<Header, FormatError> {
+        if bytes.len() < HEADER_BYTES || bytes[..8] != MAGIC {
+            return Err(FormatError::NotATable);
+        }
+        let word = |at: usize| u32::from_ne_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+        let order = word(12);
+        if order != BYTE_ORDER_MARK {
+            return Err(if order.swap_bytes() == BYTE_ORDER_MARK {
+                FormatError::ByteOrder
+            } else {
+                FormatError::NotATable
+            });
+        }
+        let version = word(8);
+        if version != FORMAT_VERSION {
+            return Err(FormatError::Version { found: version });
+        }
+        let sections = word(20) as usize;
+        let length = u64::from_ne_bytes(bytes[32..40].try_into().expect("8 bytes"));
+        if sections != SECTION_COUNT || length != bytes.len() as u64 {
+            return Err(if length > bytes.len() as u64 {
+                damaged(format!("truncated: {} bytes of {length}", bytes.len()))
+            } else {
+                damaged("unexpected header".into())
+            });
+        }
+        if bytes.len() < HEADER_BYTES + SECTION_COUNT * 16 {
+            return Err(damaged("truncated section table".into()));
+        }
+        Ok(Header {
+            flags: word(16),
+            checksum: word(crate::compile::CHECKSUM_AT),
+            builtin_checksum: word(28),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::TableSource;
+
+    const TABLE: &str = r#"
+[[entity]]
+id = "acme"
+name = "Acme Corp"
+kind = "org"
+wikidata = "Q42"
+topics = ["ai", "geo"]
+context = ["rockets", "火箭"]
+aliases.en = ["Acme", { text = "ACME", case = "exact", needs = "support", blockers = ["acme pie"] }]
+aliases.zh-Hans = ["艾克米", { text = "艾克", blockers = ["艾克斯"] }]
+
+[[entity]]
+id = "acme-labs"
+name = "Acme Labs"
+kind = "org"
+parent = "acme"
+topics = ["ai"]
+aliases.en = ["Acme Labs", "Roadrunner's Lab"]
+"#;
+
+    fn table() -> AliasTable {
+        AliasTable::from_sources(&[TableSource {
+            name: "t.toml".into(),
+            text: TABLE.into(),
+            jsonl: false,
+        }])
+        .expect("the test table compiles")
+    }
+
+    fn entities() -> Vec<Entity> {
+        let (entities, problems) = crate::load::parse(&TableSource {
+            name: "t.toml".into(),
+            text: TABLE.into(),
+            jsonl: false,
+        });
+        assert!(problems.is_empty(), "{problems:?}");
+        entities
+    }
+
+    #[test]
+    fn entities_read_back_as_written() {
+        let table = table();
+        let written = entities();
+        let read: Vec<Entity> = table.entities().collect();
+        assert_eq!(read.len(), written.len());
+        for (r, w) in read.iter().zip(&written) {
+            assert_eq!(format!("{r:?}"), format!("{w:?}"));
+        }
+        let acme = table.entity_at(0);
+        assert_eq!(
+            (acme.id, acme.name, acme.kind),
+            ("acme", "Acme Corp", Kind::Org)
+        );
+        assert_eq!(
+            (acme.wikidata, acme.line, acme.file),
+            (Some("Q42"), 2, "t.toml")
+        );
+        assert_eq!(table.entity_index("acme-labs"), Some(1));
+        assert_eq!(table.entity_index("acme-lab"), None);
+        assert_eq!(table.ancestors(1), [0]);
+        assert!(table.ancestors(0).is_empty());
+    }
+
+    #[test]
+    fn keys_lead_to_their_aliases() {
+        let table = table();
+        let refs = table.aliases_with_key("acme");
+        assert_eq!(refs.len(), 2);
+        assert!(refs.iter().all(|r| r.entity == 0));
+        assert_eq!(table.alias(refs[1]).text, "ACME");
+        assert!(table.alias(refs[1]).case_exact && table.alias(refs[1]).needs_support);
+        assert!(table.aliases_with_key("acm").is_empty());
+        assert!(table.aliases_with_key("acme labsx").is_empty());
+        let keys: Vec<&str> = table.keys().map(|(k, _)| k).collect();
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        assert_eq!(keys, sorted);
+        assert_eq!(keys.len(), table.key_count());
+        assert_eq!(
+            table.context_keys(0).iter().collect::<Vec<_>>(),
+            ["rockets", "火箭"]
+        );
+        assert!(table.context_keys(1).is_empty());
+    }
+
+    #[test]
+    fn the_trie_walks_keys_term_by_term() {
+        let table = table();
+        let trie = table.trie();
+        let node = trie.walk(trie.root(), "acme").unwrap();
+        let acme = trie.key_at(node).unwrap();
+        assert_eq!(
+            table.aliases_of_key_id(acme),
+            table.aliases_with_key("acme")
+        );
+        let node = trie.step(node, ' ').unwrap();
+        assert_eq!(trie.key_at(node), None);
+        let node = trie.walk(node, "labs").unwrap();
+        assert_eq!(
+            table.aliases_of_key_id(trie.key_at(node).unwrap()),
+            table.aliases_with_key("acme labs")
+        );
+        assert!(trie.walk(trie.root(), "acme x").is_none());
+        assert!(trie.may_start('a') && trie.may_start('艾') && !trie.may_start('b'));
+        assert!(!trie.may_start('克') && trie.may_start('\u{20000}'));
+    }
+
+    #[test]
+    fn first_terms_lead_to_their_nodes_and_nothing_else_does() {
+        let table = table();
+        for term in ["acme", "roadrunner"] {
+            let node = table
+                .first_term_node(term)
+                .unwrap_or_else(|| panic!("{term}"));
+            assert_eq!(
+                Some(node),
+                table.trie().walk(table.trie().root(), term),
+                "{term}"
+            );
+        }
+        // Prefixes of first terms are not first terms, and the possessive
+        // is not part of the term.
+        for term in ["acm", "ac", "roadrunner's", "labs", "艾克米", ""] {
+            assert_eq!(table.first_term_node(term), None, "{term}");
+        }
+    }
+
+    #[test]
+    fn surface_rules_and_forms_are_compiled() {
+        let table = table();
+        let exact = table.aliases_with_key("acme")[1];
+        assert!(table.surface_allows(exact, "ACME said", 0, 4));
+        assert!(!table.surface_allows(exact, "Acme said", 0, 4));
+        assert!(!table.surface_allows(exact, "ACME PIE", 0, 4));
+        let short = table.aliases_with_key("艾克")[0];
+        assert!(table.surface_allows(short, "艾克说", 0, 6));
+        assert!(!table.surface_allows(short, "艾克斯", 0, 6));
+        assert_eq!(table.form(exact), AliasForm::Acronym);
+        assert_eq!(table.alias(exact).form, None);
+        let words = table.dictionary_words();
+        assert_eq!(words, ["艾克", "艾克斯", "艾克米"]);
+    }
+
+    #[test]
+    fn related_entities_share_ancestors_or_narrow_topics() {
+        let table = table();
+        assert!(table.related(0, 1) && table.related(1, 0) && table.related(1, 1));
+    }
+
+    fn compiled() -> Vec<u8> {
+        table().as_bytes().to_vec()
+    }
+
+    fn reseal(bytes: &mut [u8]) {
+        let checksum = crc32fast::hash(&bytes[HEADER_BYTES..]);
+        let at = crate::compile::CHECKSUM_AT;
+        bytes[at..at + 4].copy_from_slice(&checksum.to_ne_bytes());
+    }
+
+    #[test]
+    fn bad_bytes_get_clear_errors() {
+        let good = compiled();
+        assert!(AliasTable::from_bytes(&good).is_ok());
+        assert_eq!(
+            AliasTable::from_bytes(b"[[entity]]\nid = 1").unwrap_err(),
+            FormatError::NotATable
+        );
+        assert_eq!(
+            AliasTable::from_bytes(b"").unwrap_err(),
+            FormatError::NotATable
+        );
+
+        let mut version = good.clone();
+        version[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_ne_bytes());
+        let error = AliasTable::from_bytes(&version).unwrap_err();
+        assert_eq!(
+            error,
+            FormatError::Version {
+                found: FORMAT_VERSION + 1
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "built by an incompatible canon (format {}, this canon reads {FORMAT_VERSION}); compile it again with this canon",
+                FORMAT_VERSION + 1
+            )
+        );
+
+        let mut order = good.clone();
+        order[12..16].copy_from_slice(&BYTE_ORDER_MARK.swap_bytes().to_ne_bytes());
+        assert_eq!(
+            AliasTable::from_bytes(&order).unwrap_err(),
+            FormatError::ByteOrder
+        );
+
+        let mut flipped = good.clone();
+        let last = flipped.len() - 20;
+        flipped[last] ^= 1;
+        assert_eq!(
+            AliasTable::from_bytes(&flipped).unwrap_err(),
+            FormatError::Checksum
+        );
+
+        let truncated = &good[..good.len() - 8];
+        assert!(matches!(
+            AliasTable::from_bytes(truncated).unwrap_err(),
+            FormatError::Damaged(m) if m.contains("truncated")
+        ));
+    }
+
+    #[test]
+    fn sealed_damage_is_found_by_the_structure_check() {
+        let good = compiled();
+        // An alias key past the key list, with a checksum that matches.
+        let table = AliasTable::from_bytes(&good).unwrap();
+        let at = table.sections[Section::AliasKey as usize].start;
+        let mut bad = good.clone();
+        bad[at..at + 4].copy_from_slice(&1000u32.to_ne_bytes());
+        reseal(&mut bad);
+        assert!(matches!(
+            AliasTable::from_bytes(&bad).unwrap_err(),
+            FormatError::Damaged(m) if m.contains("AliasKey")
+        ));
+        // A string past the end of the pool.
+        let at = table.sections[Section::EntityName as usize].start;
+        let mut bad = good.clone();
+        bad[at + 4..at + 8].copy_from_slice(&u32::MAX.to_ne_bytes());
+        reseal(&mut bad);
+        assert!(matches!(
+            AliasTable::from_bytes(&bad).unwrap_err(),
+            FormatError::Damaged(m) if m.contains("EntityName")
+        ));
+        // Offsets that go down.
+        let at = table.sections[Section::EntityAliases as usize].start;
+        let mut bad = good;
+        bad[at + 4..at + 8].copy_from_slice(&0u32.to_ne_bytes());
+        bad[at..at + 4].copy_from_slice(&1u32.to_ne_bytes());
+        reseal(&mut bad);
+        assert!(AliasTable::from_bytes(&bad).is_err());
+    }
+
+    #[test]
+    fn files_are_mapped_and_errors_name_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.canonidx");
+        std::fs::write(&path, compiled()).unwrap();
+        let table = AliasTable::open(&path).unwrap();
+        assert_eq!(table.entity_at(1).id, "acme-labs");
+        assert!(!table.includes_builtin());
+        std::fs::write(&path, b"not a table at all").unwrap();
+        let error = AliasTable::open(&path).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            format!(
+                "{}: not a canon table (compile one with `canon alias compile`)",
+                path.display()
+            )
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! The structural check of a compiled table at load: every column has the
+//! length its counts demand, every offset list rises and stays inside the
+//! column it points into, every index names something that exists, every
+//! string lies inside the pool on character boundaries, and the pool is
+//! UTF-8. One pass over the columns, no parsing; after it, reading the table
+//! never goes out of bounds. The checksum catches damage; this catches a
+//! file that was not written by canon's compiler.
+
+use crate::format::{NONE, Section};
+use crate::table::{AliasTable, FormatError};
+
+/// Checks `table`'s sections (see the module docs).
+pub(crate) fn validate(table: &AliasTable) -> Result<(), FormatError> {
+    use Section::*;
+    let words = |section: Section| -> Result<&[u32], FormatError> {
+        zerocopy::FromBytes::ref_from_bytes(table.section(section))
+            .map_err(|_| damaged(format!("{section:?} is not 32-bit words")))
+    };
+    let pool = std::str::from_utf8(table.section(Strings))
+        .map_err(|e| damaged(format!("string pool is not UTF-8: {e}")))?;
+    let strings = |section: Section, expected: Option<usize>| -> Result<usize, FormatError> {
+        let refs = words(section)?;
+        if refs.len() % 2 != 0 || expected.is_some_and(|n| refs.len() != 2 * n) {
+            return Err(damaged(format!("{section:?} has the wrong length")));
+        }
+        for pair in refs.chunks_exact(2) {
+            let (start, end) = (pair[0] as usize, pair[0] as usize + pair[1] as usize);
+            if pool.get(start..end).is_none() {
+                return Err(damaged(format!("{section:?}: a string outside the pool")));
+            }
+        }
+        Ok(refs.len() / 2)
+    };
+    let below = |section: Section, limit: usize, allow_none: bool| -> Result<(), FormatError> {
+        let bad = words(section)?
+            .iter()
+            .any(|&v| (v as usize) >= limit && !(allow_none && v == NONE));
+        if bad {
+            return Err(damaged(format!("{section:?}: an index out of range")));
+        }
+        Ok(())
+    };
+    let exactly = |section: Section, n: usize| -> Result<(), FormatError> {
+        if words(section)?.len() != n {
+            return Err(damaged(format!("{section:?} has the wrong length")));
+        }
+        Ok(())
+    };
+    // Offsets `n + 1` long, from 0, rising, ending at `items`.
+    let offsets = |section: Section, n: usize, items: usize| -> Result<(), FormatError> {
+        let list = words(section)?;
+        let rising = list.windows(2).all(|w| w[0] <= w[1]);
+        if list.len() != n + 1 || list[0] != 0 || !rising || list[n] as usize != items {
+            return Err(damaged(format!(
+                "{section:?}: offsets out of order or range"
+            )));
+        }
+        Ok(())
+    };
+
+    let files = strings(Files, None)?;
+    let langs = strings(Langs, None)?;
+    let topics = strings(TopicNames, None)?;
+    let entities = words(EntityKind)?.len();
+    strings(EntityId, Some(entities))?;
+    strings(EntityName, Some(entities))?;
+    strings(EntityWikidata, Some(entities))?;
+    below(EntityKind, crate::Kind::ALL.len(), false)?;
+    exactly(EntityFile, entities)?;
+    below(EntityFile, files, false)?;
+    exactly(EntityLine, entities)?;
+    exactly(EntityParent, entities)?;
+    below(EntityParent, entities, true)?;
+    let aliases = words(AliasFlags)?.len();
+    offsets(EntityAliases, entities, aliases)?;
+    let topic_ids = words(TopicIds)?.len();
+    offsets(EntityTopics, entities, topic_ids)?;
+    below(TopicIds, topics, false)?;
+    let context = strings(ContextText, None)?;
+    offsets(EntityContext, entities, context)?;
+    let context_keys = strings(ContextKeys, None)?;
+    offsets(EntityContextKeys, entities, context_keys)?;
+    offsets(EntityAncestors, entities, words(Ancestors)?.len())?;
+    below(Ancestors, entities, false)?;
+
+    strings(AliasText, Some(aliases))?;
+    strings(AliasExact, Some(aliases))?;
+    exactly(AliasLang, aliases)?;
+    below(AliasLang, langs, false)?;
+    exactly(AliasLine, aliases)?;
+    let blockers = strings(BlockerText, None)?;
+    if strings(BlockerMatch, None)? != blockers {
+        return Err(damaged("blocker columns differ in length".into()));
+    }
+    offsets(AliasBlockers, aliases, blockers)?;
+
+    let keys = strings(KeyText, None)?;
+    exactly(AliasKey, aliases)?;
+    below(AliasKey, keys, true)?;
+    let refs = words(KeyRefs)?;
+    if refs.len() % 2 != 0 {
+        return Err(damaged("KeyRefs has the wrong length".into()));
+    }
+    offsets(KeyAliases, keys, refs.len() / 2)?;
+    let alias_offsets = words(EntityAliases)?;
+    for pair in refs.chunks_exact(2) {
+        let (entity, alias) = (pair[0] as usize, pair[1] as usize);
+        if entity >= entities
+            || alias_offsets[entity] as usize + alias >= alias_offsets[entity + 1] as usize
+        {
+            return Err(damaged("KeyRefs: an alias out of range".into()));
+        }
+    }
+    if table.trie_len() != keys {
+        return Err(damaged("the key automaton and the key list differ".into()));
+    }
+    strings(DictionaryWords, None)?;
+    let slots = words(FirstTermSlots)?;
+    let slot_count = slots.len() / 4;
+    if slots.len() % 4 != 0 || !slot_count.is_power_of_two() {
+        return Err(damaged(
+            "FirstTermSlots is not a power of two of slots".into(),
+        ));
+    }
+    let mut empty = 0;
+    for slot in slots.chunks_exact(4) {
+        if slot[1] == NONE {
+            empty += 1;
+            continue;
+        }
+        let (start, end) = (slot[0] as usize, slot[0] as usize + slot[1] as usize);
+        let addr =
+            (u64::from(slot[2]) | u64::from(slot[3]) << 32) >> crate::format::NODE_OUTPUT_BITS;
+        if pool.get(start..end).is_none() || addr >= table.section(KeyFst).len() as u64 {
+            return Err(damaged(
+                "FirstTermSlots: a term or node out of range".into(),
+            ));
+        }
+    }
+    // Probing stops at an empty slot: without one, it would never stop.
+    if empty == 0 {
+        return Err(damaged("FirstTermSlots has no empty slot".into()));
+    }
+    let warnings = words(Warnings)?;
+    if warnings.len() % 5 != 0 {
+        return Err(damaged("Warnings has the wrong length".into()));
+    }
+    for w in warnings.chunks_exact(5) {
+        for (offset, len) in [(w[0], w[1]), (w[3], w[4])] {
+            let (start, end) = (offset as usize, offset as usize + len as usize);
+            if pool.get(start..end).is_none() {
+                return Err(damaged("Warnings: a string outside the pool".into()));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn damaged(message: String) -> FormatError {
+    FormatError::Damaged(message)
+}

@@ -1,0 +1,275 @@
+//! End-to-end tests of compiled alias tables: `canon alias compile` writes a
+//! `.canonidx` file that `--aliases` maps, with the same results as the
+//! tables it was compiled from, and a damaged, truncated or foreign file gets
+//! a clear error and exit status 2.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{run, run_with_stdin, stderr, stdout, write_file};
+
+/// A user table with an entity of its own (English and Chinese names), one
+/// that overrides a built-in entity, and a shared name.
+const TABLE: &str = r#"{"id":"zorblax","name":"Zorblax Labs","kind":"org","aliases":{"en":["Zorblax","Zorblax Labs"],"zh-Hans":["佐布拉克斯"]}}
+{"id":"quillon","name":"Quillon","kind":"person","aliases":{"en":["Quillon Varga"]}}
+"#;
+
+const DOCUMENTS: &str = "{\"text\":\"佐布拉克斯发布了新模型，Moonshot AI 和 DeepSeek 也是。\"}\n\
+{\"text\":\"Zorblax Labs hired Quillon Varga away from OpenAI in Beijing.\"}\n\
+{\"text\":\"月之暗面的 Kimi 与华为昇腾。\"}\n";
+
+fn normalize(aliases: &str, input: &str) -> Output {
+    run_with_stdin(
+        &["normalize", "--quiet", "--spans", "--aliases", aliases],
+        input.as_bytes().to_vec(),
+    )
+}
+
+/// Compiles `tables` into `dir/name` and returns the compiled file's path.
+fn compile(dir: &Path, name: &str, tables: &[&str]) -> String {
+    let output_path = dir.join(name);
+    let output_path = output_path.to_str().unwrap().to_string();
+    let mut args = vec!["alias", "compile", "--quiet", "-o", &output_path];
+    args.extend_from_slice(tables);
+    let output = run(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+    output_path
+}
+
+#[test]
+fn a_compiled_table_matches_like_its_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = write_file(dir.path(), "extra.jsonl", TABLE.as_bytes());
+    let compiled = compile(dir.path(), "extra.canonidx", &[&table]);
+    let bytes = std::fs::read(&compiled).unwrap();
+    assert_eq!(&bytes[..8], b"CANONIDX");
+
+    let from_source = normalize(&table, DOCUMENTS);
+    let from_compiled = normalize(&compiled, DOCUMENTS);
+    assert_eq!(
+        from_source.status.code(),
+        Some(0),
+        "{}",
+        stderr(&from_source)
+    );
+    assert_eq!(
+        from_compiled.status.code(),
+        Some(0),
+        "{}",
+        stderr(&from_compiled)
+    );
+    assert_eq!(stdout(&from_compiled), stdout(&from_source));
+    // Not vacuous: the user's entities and the built-in ones are found.
+    let out = stdout(&from_compiled);
+    for id in [
+        "\"zorblax\"",
+        "\"quillon\"",
+        "\"moonshot-ai\"",
+        "\"deepseek\"",
+    ] {
+        assert!(out.contains(id), "{id} missing from {out}");
+    }
+
+    // The samples, with every option that shows entities.
+    let samples = |aliases: &str| {
+        run(&[
+            "normalize",
+            "--quiet",
+            "--spans",
+            "--aliases",
+            aliases,
+            "data/samples",
+        ])
+    };
+    assert_eq!(stdout(&samples(&compiled)), stdout(&samples(&table)));
+
+    // Every alias command reads the compiled table like the sources.
+    for command in [
+        vec![
+            "alias",
+            "lookup",
+            "zorblax",
+            "佐布拉克斯",
+            "Moonshot",
+            "zorblux",
+        ],
+        vec!["alias", "lookup", "--json", "quillon varga", "kimi"],
+        vec!["alias", "show", "zorblax"],
+        vec!["alias", "show", "--json", "moonshot-ai"],
+        vec!["alias", "list", "--kind", "person"],
+        vec!["alias", "list", "--lang", "zh-Hans"],
+    ] {
+        let with = |aliases: &str| {
+            let mut args = command.clone();
+            args.extend(["--aliases", aliases]);
+            run(&args)
+        };
+        let (a, b) = (with(&table), with(&compiled));
+        assert_eq!(a.status.code(), b.status.code(), "{command:?}");
+        assert_eq!(stdout(&b), stdout(&a), "{command:?}");
+        assert!(!stdout(&a).is_empty(), "{command:?}");
+    }
+}
+
+#[test]
+fn alias_check_reads_a_compiled_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = write_file(dir.path(), "extra.jsonl", TABLE.as_bytes());
+    let compiled = compile(dir.path(), "extra.canonidx", &[&table]);
+    // The built-in table is checked too: the status is that of checking it
+    // alone, and the compiled table adds a line of its own.
+    let builtin = run(&["alias", "check"]).status.code();
+    let output = run(&["alias", "check", &compiled]);
+    assert_eq!(output.status.code(), builtin, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("compiled table (format 1)")
+            && stdout(&output).contains("built-in table included"),
+        "{}",
+        stdout(&output)
+    );
+
+    let mut bytes = std::fs::read(&compiled).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x55;
+    let damaged = write_file(dir.path(), "damaged.canonidx", &bytes);
+    let output = run(&["alias", "check", &damaged]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("damaged.canonidx: checksum mismatch"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+/// What `--aliases FILE` says about a file that is not a usable table.
+fn load_error(path: &str) -> String {
+    let output = run_with_stdin(
+        &["normalize", "--aliases", path],
+        b"{\"text\":\"x\"}\n".to_vec(),
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+    stderr(&output)
+}
+
+#[test]
+fn damaged_truncated_and_foreign_files_get_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = write_file(dir.path(), "extra.jsonl", TABLE.as_bytes());
+    let compiled = compile(dir.path(), "extra.canonidx", &[&table]);
+    let good = std::fs::read(&compiled).unwrap();
+
+    let mut flipped = good.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 1;
+    let path = write_file(dir.path(), "flipped.canonidx", &flipped);
+    let error = load_error(&path);
+    assert!(
+        error.contains("flipped.canonidx: checksum mismatch: the file is damaged"),
+        "{error}"
+    );
+
+    let path = write_file(dir.path(), "short.canonidx", &good[..good.len() / 3]);
+    let error = load_error(&path);
+    assert!(
+        error.contains(&format!(
+            "short.canonidx: damaged table: truncated: {} bytes of {}",
+            good.len() / 3,
+            good.len()
+        )),
+        "{error}"
+    );
+
+    let mut newer = good.clone();
+    newer[8..12].copy_from_slice(&2u32.to_ne_bytes());
+    let path = write_file(dir.path(), "newer.canonidx", &newer);
+    let error = load_error(&path);
+    assert!(
+        error.contains(
+            "newer.canonidx: built by an incompatible canon (format 2, this canon reads 1)"
+        ),
+        "{error}"
+    );
+
+    let path = write_file(dir.path(), "text.canonidx", TABLE.as_bytes());
+    let error = load_error(&path);
+    assert!(
+        error.contains("text.canonidx: not a canon table"),
+        "{error}"
+    );
+    let path = write_file(dir.path(), "empty.canonidx", b"");
+    assert!(load_error(&path).contains("empty.canonidx: not a canon table"));
+
+    // The same file, untouched, loads.
+    let output = normalize(&compiled, "{\"text\":\"Zorblax\"}\n");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn a_compiled_table_stands_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = write_file(dir.path(), "extra.jsonl", TABLE.as_bytes());
+    let compiled = compile(dir.path(), "extra.canonidx", &[&table]);
+    let output = run_with_stdin(
+        &["normalize", "--aliases", &compiled, "--aliases", &table],
+        Vec::new(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("a compiled table cannot be combined with other tables"),
+        "{}",
+        stderr(&output)
+    );
+    // Compiling a compiled table is refused too.
+    let other = dir.path().join("other.canonidx");
+    let output = run(&["alias", "compile", "-o", other.to_str().unwrap(), &compiled]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!other.exists());
+}
+
+#[test]
+fn compile_writes_nothing_when_a_table_is_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = write_file(
+        dir.path(),
+        "broken.toml",
+        b"[[entity]]\nid = \"x\"\nname = \"X\"\nkind = \"org\"\nparent = \"nobody\"\naliases.en = [\"Xq\"]\n",
+    );
+    let target = dir.path().join("t.canonidx");
+    std::fs::write(&target, b"the previous file").unwrap();
+    let output = run(&["alias", "compile", "-o", target.to_str().unwrap(), &broken]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("broken.toml:1: entity \"x\" has unknown parent \"nobody\""),
+        "{}",
+        stderr(&output)
+    );
+    // The old file is left as it was, and no temporary file stays behind.
+    assert_eq!(std::fs::read(&target).unwrap(), b"the previous file");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+
+    // An output that is one of the inputs is refused before anything is read.
+    let table = write_file(dir.path(), "extra.jsonl", TABLE.as_bytes());
+    let output = run(&["alias", "compile", "-o", &table, &table]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&table).unwrap(), TABLE.as_bytes());
+}
+
+#[test]
+fn compile_summarizes_what_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = write_file(dir.path(), "extra.jsonl", TABLE.as_bytes());
+    let target = dir.path().join("t.canonidx");
+    let output = run(&["alias", "compile", "-o", target.to_str().unwrap(), &table]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary = stderr(&output);
+    let size = std::fs::metadata(&target).unwrap().len();
+    assert!(summary.starts_with("compiled "), "{summary}");
+    assert!(
+        summary.contains(&format!("({:.1} MB)", size as f64 / 1e6)),
+        "{summary}"
+    );
+}
