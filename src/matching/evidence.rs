@@ -46,7 +46,7 @@ fn needs(
         let alias = table.alias(r);
         let need = if table.form(r) == AliasForm::Short {
             Need::FullName
-        } else if alias.needs_support || (table.fold_changes(r) && is_common_word(&alias.key)) {
+        } else if alias.needs_support || (table.fold_changes(r) && is_common_word(alias.key)) {
             Need::Support
         } else {
             Need::Nothing

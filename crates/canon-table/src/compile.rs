@@ -8,7 +8,7 @@ use fst::MapBuilder;
 use rustc_hash::FxHashMap;
 
 use crate::format::{
-    BITSET_WORDS, BYTE_ORDER_MARK, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
+    BITSET_WORDS, BYTE_ORDER_MARK, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC, NO_NODE,
     NODE_OUTPUT_BITS, NONE, SECTION_COUNT, SECTIONS, Section, alias_flags, quick_reject_slot,
     term_hash,
 };
@@ -285,8 +285,18 @@ fn first_terms(w: &mut Writer, key_fst: &[u8], keys: &[&str]) -> Result<(), TooL
     terms.dedup();
     let mut filter = vec![0u64; BITSET_WORDS];
     let slot_count = (terms.len() * 2).next_power_of_two().max(16);
-    // Per slot: term offset, term length (NONE: empty), node low, node high.
-    let mut slots = vec![[0, NONE, 0, 0]; slot_count];
+    // Per slot: term offset, term length (NONE: empty), node (two words),
+    // key id at the node, node after a space (two words).
+    let mut slots = vec![[0, NONE, 0, 0, NONE, NONE, NONE]; slot_count];
+    let pack = |addr: usize, output: u64| -> Result<u64, TooLarge> {
+        if output >= 1 << NODE_OUTPUT_BITS || addr as u64 >= 1 << (64 - NODE_OUTPUT_BITS) {
+            return Err(TooLarge(format!(
+                "more than {} keys",
+                1u64 << NODE_OUTPUT_BITS
+            )));
+        }
+        Ok((addr as u64) << NODE_OUTPUT_BITS | output)
+    };
     for term in terms {
         // A prefix of a key, so the walk succeeds.
         let mut node = fst.root();
@@ -297,20 +307,33 @@ fn first_terms(w: &mut Writer, key_fst: &[u8], keys: &[&str]) -> Result<(), TooL
             output += t.out.value();
             node = fst.node(t.addr);
         }
-        let addr = node.addr() as u64;
-        if output >= 1 << NODE_OUTPUT_BITS || addr >= 1 << (64 - NODE_OUTPUT_BITS) {
-            return Err(TooLarge(format!(
-                "more than {} keys",
-                1u64 << NODE_OUTPUT_BITS
-            )));
-        }
-        let packed = addr << NODE_OUTPUT_BITS | output;
+        let packed = pack(node.addr(), output)?;
+        let key = if node.is_final() {
+            (output + node.final_output().value()) as u32
+        } else {
+            NONE
+        };
+        let after_space = match node.find_input(b' ') {
+            Some(i) => {
+                let t = node.transition(i);
+                pack(t.addr, output + t.out.value())?
+            }
+            None => NO_NODE,
+        };
         let [offset, len] = w.pool(term);
         let mut slot = term_hash(term) as usize & (slot_count - 1);
         while slots[slot][1] != NONE {
             slot = (slot + 1) & (slot_count - 1);
         }
-        slots[slot] = [offset, len, packed as u32, (packed >> 32) as u32];
+        slots[slot] = [
+            offset,
+            len,
+            packed as u32,
+            (packed >> 32) as u32,
+            key,
+            after_space as u32,
+            (after_space >> 32) as u32,
+        ];
         let bit = quick_reject_slot(term);
         filter[bit / 64] |= 1 << (bit % 64);
     }

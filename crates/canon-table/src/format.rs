@@ -39,7 +39,10 @@
 //! The first terms of keys that start with a non-Han term map to the node
 //! they lead to through a hash table ([`Section::FirstTermSlots`]), so that
 //! the matcher looks up a document's word with one hash instead of walking
-//! it byte by byte: most words of a document are looked up, few go on.
+//! it byte by byte: most words of a document are looked up, few go on. The
+//! slot also says whether a key ends there and where a space leads, because
+//! an English text's commonest words (the, new, in) start keys, and decoding
+//! their FST nodes cost the matcher more than all the rest of its work.
 
 /// The first eight bytes of every compiled table.
 pub const MAGIC: [u8; 8] = *b"CANONIDX";
@@ -75,6 +78,10 @@ pub mod alias_flags {
 /// Bits the first-term FST packs a node into: the node's address in the key
 /// FST above, the output accumulated on the way (a key id bound) below.
 pub const NODE_OUTPUT_BITS: u32 = 28;
+/// A packed node that is no node (no key goes on with a space).
+pub const NO_NODE: u64 = u64::MAX;
+/// `u32` words per slot of [`Section::FirstTermSlots`].
+pub const SLOT_WORDS: usize = 7;
 
 /// The sections of a compiled table, in file order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,8 +155,13 @@ pub enum Section {
     KeyRefs,
     /// An open-addressing hash table (a power of two of slots, [`term_hash`],
     /// linear probing) from a key's first non-Han term to its node in
-    /// `KeyFst`: per slot the term (string; length [`NONE`] for an empty
-    /// slot) and the node ([`NODE_OUTPUT_BITS`]) as two `u32`, low first.
+    /// `KeyFst`, [`SLOT_WORDS`] `u32` per slot: the term (string; length
+    /// [`NONE`] for an empty slot), the node (packed, see
+    /// [`NODE_OUTPUT_BITS`], two `u32`, low first), the id of the key that
+    /// ends there or [`NONE`], and the node a space leads to from there
+    /// (packed likewise, [`NO_NODE`] for none). Most first terms in a document
+    /// are followed by no key's next term: with the last two, the matcher
+    /// learns that without decoding an FST node.
     FirstTermSlots,
     /// 1,024 `u64`: the quick-reject bits of the first terms.
     FirstTermFilter,

@@ -56,9 +56,8 @@ impl AliasTable {
             .collect();
         // The alias written exactly like the query is the one to show first.
         let mut candidates = candidates;
-        candidates.sort_by_key(|c| {
-            normalize(&self.alias(c.alias).text).text() != normalized_query.text()
-        });
+        candidates
+            .sort_by_key(|c| normalize(self.alias(c.alias).text).text() != normalized_query.text());
         let mut entities: Vec<u32> = candidates
             .iter()
             .filter(|c| c.matches_case)

@@ -12,9 +12,9 @@ use std::sync::Arc;
 use zerocopy::FromBytes;
 
 use crate::format::{
-    BITSET_WORDS, BYTE_ORDER_MARK, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
-    NODE_OUTPUT_BITS, NONE, SECTION_COUNT, SECTIONS, Section, alias_flags, quick_reject_slot,
-    term_hash,
+    BITSET_WORDS, BYTE_ORDER_MARK, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC, NO_NODE,
+    NODE_OUTPUT_BITS, NONE, SECTION_COUNT, SECTIONS, SLOT_WORDS, Section, alias_flags,
+    quick_reject_slot, term_hash,
 };
 use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
 
@@ -271,18 +271,42 @@ impl<'t> StrList<'t> {
 }
 
 /// A node of the key automaton: where a walk over a key's characters
-/// stands, decoded once (the matcher asks each node both where it goes and
-/// whether a key ends there). [`KeyTrie::root`] starts every walk.
+/// stands. [`KeyTrie::root`] starts every walk; [`AliasTable::first_term_node`]
+/// starts one after a whole term.
 #[derive(Clone, Copy)]
 pub struct KeyNode<'t> {
-    node: fst::raw::Node<'t>,
+    state: NodeState<'t>,
     /// The output accumulated on the way: the FST's part of a key id.
     output: u64,
 }
 
+#[derive(Clone, Copy)]
+enum NodeState<'t> {
+    /// Decoded once: the matcher asks a node both where it goes and whether
+    /// a key ends there.
+    Decoded(fst::raw::Node<'t>),
+    /// The node after a first term, not decoded: its slot says whether a
+    /// key ends there and where a space leads, which is all the matcher asks
+    /// of most of them (see [`crate::format`]).
+    FirstTerm {
+        addr: usize,
+        key: u32,
+        after_space: u64,
+    },
+}
+
+impl KeyNode<'_> {
+    fn addr(&self) -> usize {
+        match self.state {
+            NodeState::Decoded(node) => node.addr(),
+            NodeState::FirstTerm { addr, .. } => addr,
+        }
+    }
+}
+
 impl PartialEq for KeyNode<'_> {
     fn eq(&self, other: &Self) -> bool {
-        (self.node.addr(), self.output) == (other.node.addr(), other.output)
+        (self.addr(), self.output) == (other.addr(), other.output)
     }
 }
 
@@ -290,7 +314,7 @@ impl Eq for KeyNode<'_> {}
 
 impl std::fmt::Debug for KeyNode<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "KeyNode({}, {})", self.node.addr(), self.output)
+        write!(f, "KeyNode({}, {})", self.addr(), self.output)
     }
 }
 
@@ -316,7 +340,7 @@ impl KeyTrie {
     #[inline]
     pub fn root(&self) -> KeyNode<'_> {
         KeyNode {
-            node: self.fst.root(),
+            state: NodeState::Decoded(self.fst.root()),
             output: 0,
         }
     }
@@ -325,9 +349,19 @@ impl KeyTrie {
     #[inline]
     fn node_at(&self, addr: usize, output: u64) -> KeyNode<'_> {
         KeyNode {
-            node: self.fst.node(addr),
+            state: NodeState::Decoded(self.fst.node(addr)),
             output,
         }
+    }
+
+    /// The node a packed address and output ([`crate::format::NODE_OUTPUT_BITS`])
+    /// stands for.
+    #[inline]
+    fn unpack(&self, packed: u64) -> KeyNode<'_> {
+        self.node_at(
+            (packed >> NODE_OUTPUT_BITS) as usize,
+            packed & ((1 << NODE_OUTPUT_BITS) - 1),
+        )
     }
 
     /// Whether some key may start with `c` (always yes outside the BMP).
@@ -355,7 +389,14 @@ impl KeyTrie {
 
     #[inline]
     fn step_byte<'t>(&'t self, node: KeyNode<'t>, b: u8) -> Option<KeyNode<'t>> {
-        let transition = node.node.transition(node.node.find_input(b)?);
+        let decoded = match node.state {
+            NodeState::Decoded(decoded) => decoded,
+            NodeState::FirstTerm { after_space, .. } if b == b' ' => {
+                return (after_space != NO_NODE).then(|| self.unpack(after_space));
+            }
+            NodeState::FirstTerm { addr, .. } => self.fst.node(addr),
+        };
+        let transition = decoded.transition(decoded.find_input(b)?);
         Some(self.node_at(transition.addr, node.output + transition.out.value()))
     }
 
@@ -370,9 +411,12 @@ impl KeyTrie {
     /// The id of the key that ends at `node`, if one does.
     #[inline]
     pub fn key_at(&self, node: KeyNode<'_>) -> Option<u32> {
-        node.node
-            .is_final()
-            .then(|| (node.output + node.node.final_output().value()) as u32)
+        match node.state {
+            NodeState::Decoded(decoded) => decoded
+                .is_final()
+                .then(|| (node.output + decoded.final_output().value()) as u32),
+            NodeState::FirstTerm { key, .. } => (key != NONE).then_some(key),
+        }
     }
 }
 
@@ -463,7 +507,7 @@ impl AliasTable {
             let at = HEADER_BYTES + i * 16;
             let start = u64::from_ne_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
             let len = u64::from_ne_bytes(bytes[at + 8..at + 16].try_into().expect("8 bytes"));
-            let end = start.checked_add(len).unwrap_or(u64::MAX);
+            let end = start.saturating_add(len);
             if start % 8 != 0 || (start as usize) < table_end || end > bytes.len() as u64 {
                 return Err(damaged(format!("section {:?} out of bounds", SECTIONS[i])));
             }
@@ -799,19 +843,23 @@ impl AliasTable {
             return None;
         }
         let slots = self.u32s(Section::FirstTermSlots);
-        let mask = slots.len() / 4 - 1;
+        let mask = slots.len() / SLOT_WORDS - 1;
         let mut slot = term_hash(term) as usize & mask;
         loop {
-            let entry = &slots[slot * 4..slot * 4 + 4];
+            let entry = &slots[slot * SLOT_WORDS..(slot + 1) * SLOT_WORDS];
             if entry[1] == NONE {
                 return None;
             }
             if entry[1] as usize == term.len() && self.pool_str(entry[0], entry[1]) == term {
                 let packed = u64::from(entry[2]) | u64::from(entry[3]) << 32;
-                return Some(self.trie.node_at(
-                    (packed >> NODE_OUTPUT_BITS) as usize,
-                    packed & ((1 << NODE_OUTPUT_BITS) - 1),
-                ));
+                return Some(KeyNode {
+                    state: NodeState::FirstTerm {
+                        addr: (packed >> NODE_OUTPUT_BITS) as usize,
+                        key: entry[4],
+                        after_space: u64::from(entry[5]) | u64::from(entry[6]) << 32,
+                    },
+                    output: packed & ((1 << NODE_OUTPUT_BITS) - 1),
+                });
             }
             slot = (slot + 1) & mask;
         }
@@ -1054,6 +1102,27 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
                 "{term}"
             );
         }
+        // What the slot says of the node is what the decoded node says.
+        let trie = table.trie();
+        for term in ["acme", "roadrunner"] {
+            let first = table.first_term_node(term).unwrap();
+            let walked = trie.walk(trie.root(), term).unwrap();
+            assert_eq!(trie.key_at(first), trie.key_at(walked), "{term}");
+            assert_eq!(trie.step(first, ' '), trie.step(walked, ' '), "{term}");
+            assert_eq!(trie.step(first, 'x'), trie.step(walked, 'x'), "{term}");
+        }
+        let acme = table.first_term_node("acme").unwrap();
+        assert!(trie.key_at(acme).is_some());
+        let labs = trie.walk(acme, " labs").unwrap();
+        assert_eq!(
+            table.aliases_of_key_id(trie.key_at(labs).unwrap()),
+            table.aliases_with_key("acme labs")
+        );
+        let roadrunner = table.first_term_node("roadrunner").unwrap();
+        assert_eq!(trie.key_at(roadrunner), None);
+        assert_eq!(trie.step(roadrunner, ' '), None);
+        let lab = trie.walk(roadrunner, "'s lab").unwrap();
+        assert!(trie.key_at(lab).is_some());
         // Prefixes of first terms are not first terms, and the possessive
         // is not part of the term.
         for term in ["acm", "ac", "roadrunner's", "labs", "艾克米", ""] {

@@ -6,7 +6,7 @@
 //! never goes out of bounds. The checksum catches damage; this catches a
 //! file that was not written by canon's compiler.
 
-use crate::format::{NONE, Section};
+use crate::format::{NODE_OUTPUT_BITS, NONE, SLOT_WORDS, Section};
 use crate::table::{AliasTable, FormatError};
 
 /// Checks `table`'s sections (see the module docs).
@@ -116,24 +116,31 @@ pub(crate) fn validate(table: &AliasTable) -> Result<(), FormatError> {
     }
     strings(DictionaryWords, None)?;
     let slots = words(FirstTermSlots)?;
-    let slot_count = slots.len() / 4;
-    if slots.len() % 4 != 0 || !slot_count.is_power_of_two() {
+    let slot_count = slots.len() / SLOT_WORDS;
+    if slots.len() % SLOT_WORDS != 0 || !slot_count.is_power_of_two() {
         return Err(damaged(
             "FirstTermSlots is not a power of two of slots".into(),
         ));
     }
+    let fst_bytes = table.section(KeyFst).len() as u64;
+    let node_in_range = |low: u32, high: u32| {
+        (u64::from(low) | u64::from(high) << 32) >> NODE_OUTPUT_BITS < fst_bytes
+    };
     let mut empty = 0;
-    for slot in slots.chunks_exact(4) {
+    for slot in slots.chunks_exact(SLOT_WORDS) {
         if slot[1] == NONE {
             empty += 1;
             continue;
         }
         let (start, end) = (slot[0] as usize, slot[0] as usize + slot[1] as usize);
-        let addr =
-            (u64::from(slot[2]) | u64::from(slot[3]) << 32) >> crate::format::NODE_OUTPUT_BITS;
-        if pool.get(start..end).is_none() || addr >= table.section(KeyFst).len() as u64 {
+        let after_space_ok = (slot[5], slot[6]) == (NONE, NONE) || node_in_range(slot[5], slot[6]);
+        if pool.get(start..end).is_none()
+            || !node_in_range(slot[2], slot[3])
+            || !after_space_ok
+            || (slot[4] != NONE && slot[4] as usize >= keys)
+        {
             return Err(damaged(
-                "FirstTermSlots: a term or node out of range".into(),
+                "FirstTermSlots: a term, node or key out of range".into(),
             ));
         }
     }
