@@ -280,8 +280,9 @@ def parse_args(argv):
                    help="canon binary (shipped to the executors), or the bare name of one "
                         "shipped with spark-submit --files")
     p.add_argument("--aliases", action="append", default=[], metavar="FILE",
-                   help="extra alias table (.toml / .jsonl) for canon, shipped like --canon; "
-                        "repeatable")
+                   help="alias table for canon, shipped like --canon: a compiled .canonidx "
+                        "(canon alias compile; mapped, not parsed, by every task) or "
+                        ".toml / .jsonl tables (repeatable)")
     p.add_argument("--rejects-output", metavar="DIR",
                    help="write rejected lines (JSON Lines: file, line, reason, raw, partition) "
                         "here; without it rejects are only counted")

@@ -304,6 +304,35 @@ def test_repartition_gzip_and_jobs_per_task(spark, corpus, canon_bin, capsys):
 
 
 @needs_spark
+def test_a_compiled_table_is_shipped_and_mapped(spark, corpus, canon_bin, capsys):
+    """The table compiled with `canon alias compile` gives the executors the
+    same entities as its source, and a damaged copy fails the job."""
+    compiled = os.path.join(corpus["root"], "quill.canonidx")
+    subprocess.run([canon_bin, "alias", "compile", "--quiet", "-o", compiled,
+                    corpus["aliases"]], check=True)
+    out = os.path.join(corpus["root"], "out-compiled")
+    rc = job.main(["--canon", canon_bin, "--aliases", compiled, corpus["dir"], out],
+                  spark=spark)
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err[-4000:]
+    direct, _ = canon_direct(["--aliases", corpus["aliases"], corpus["dir"]])
+    assert by_id(read_jsonl_dir(out)) == by_id(direct)
+    assert any(e["id"] == "quillfeather-dynamics" for r in direct for e in r.get("entities", []))
+
+    damaged = os.path.join(corpus["root"], "damaged.canonidx")
+    with open(compiled, "rb") as f:
+        data = bytearray(f.read())
+    data[len(data) // 2] ^= 1
+    with open(damaged, "wb") as f:
+        f.write(bytes(data))
+    rc = job.main(["--canon", canon_bin, "--aliases", damaged, corpus["dir"],
+                   os.path.join(corpus["root"], "out-damaged")], spark=spark)
+    err = capsys.readouterr().err
+    assert rc == 2, err[-4000:]
+    assert "damaged.canonidx: checksum mismatch" in err
+
+
+@needs_spark
 def test_canon_fatal_on_executor_fails_the_job(spark, corpus, canon_bin, capsys):
     bad_table = os.path.join(corpus["root"], "broken-aliases.toml")
     with open(bad_table, "w") as f:

@@ -1236,6 +1236,15 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
             AliasTable::from_bytes(&bad).unwrap_err(),
             FormatError::Damaged(m) if m.contains("EntityName")
         ));
+        // A pool that is not UTF-8.
+        let at = table.sections[Section::Strings as usize].start;
+        let mut bad = good.clone();
+        bad[at] = 0xFF;
+        reseal(&mut bad);
+        assert!(matches!(
+            AliasTable::from_bytes(&bad).unwrap_err(),
+            FormatError::Damaged(m) if m.contains("not UTF-8")
+        ));
         // Offsets that go down.
         let at = table.sections[Section::EntityAliases as usize].start;
         let mut bad = good;

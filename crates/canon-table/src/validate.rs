@@ -16,7 +16,7 @@ pub(crate) fn validate(table: &AliasTable) -> Result<(), FormatError> {
         zerocopy::FromBytes::ref_from_bytes(table.section(section))
             .map_err(|_| damaged(format!("{section:?} is not 32-bit words")))
     };
-    let pool = std::str::from_utf8(table.section(Strings))
+    let pool = simdutf8::compat::from_utf8(table.section(Strings))
         .map_err(|e| damaged(format!("string pool is not UTF-8: {e}")))?;
     let strings = |section: Section, expected: Option<usize>| -> Result<usize, FormatError> {
         let refs = words(section)?;
