@@ -1,7 +1,8 @@
 //! Stage 5: the JSON Lines output record.
 //!
 //! The input record's fields come first, unchanged and in their order; canon's
-//! fields follow: `lang`, `lang_confidence`, `normalized_text`, `tokens`,
+//! fields follow: `lang`, `lang_confidence`, `lang_spans` (documents of
+//! more than one language run), `normalized_text`, `tokens`,
 //! `token_spans` (with `--spans`), `entities`, and `encoding` when the input
 //! was not UTF-8. An input field with one of those names is replaced.
 
@@ -12,9 +13,10 @@ use serde_json::{Map, Value};
 use crate::pipeline::Analysis;
 
 /// The field names canon adds to every record.
-pub const OUTPUT_FIELDS: [&str; 7] = [
+pub const OUTPUT_FIELDS: [&str; 8] = [
     "lang",
     "lang_confidence",
+    "lang_spans",
     "normalized_text",
     "tokens",
     "token_spans",
@@ -68,6 +70,20 @@ pub fn write_record(
     write_str(out, analysis.lang.code);
     field(out, "lang_confidence");
     let _ = write!(out, "{}", analysis.lang.confidence);
+    if !analysis.lang_spans.is_empty() {
+        field(out, "lang_spans");
+        out.push(b'[');
+        for (i, span) in analysis.lang_spans.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let (start, end) = (span.start_char, span.end_char);
+            let _ = write!(out, "{{\"start\":{start},\"end\":{end},\"lang\":");
+            write_str(out, span.lang);
+            out.push(b'}');
+        }
+        out.push(b']');
+    }
     field(out, "normalized_text");
     write_str(out, analysis.normalized.text());
     field(out, "tokens");
