@@ -132,22 +132,28 @@ impl Canon {
     pub fn analyze(&self, original: &str) -> Analysis {
         let normalized = normalize(original);
         let mut lang = detect(normalized.text());
-        let runs = language_runs(normalized.text(), lang);
+        let found = language_runs(normalized.text(), lang);
         // Every sentence that could tell was in one other language than the
         // detector's sample said: that is the document's language.
-        if let [only] = runs.as_slice() {
+        if let [only] = found.as_slice() {
             lang = only.lang;
         }
+        let whole = [LangRun {
+            start_byte: 0,
+            end_byte: normalized.text().len(),
+            lang,
+        }];
+        let runs: &[LangRun] = if found.is_empty() { &whole } else { &found };
         // Segmentation and matching read the folded text (simplified Chinese);
         // it has the same byte offsets as the normalized text. Japanese kanji
         // are not traditional Chinese: what goes to the Japanese segmenter
         // stays as it is.
         let text = fold_except(
             normalized.text(),
-            &Router::japanese_ranges(normalized.text(), &runs),
+            &Router::japanese_ranges(normalized.text(), runs),
         );
         let lower = text.to_ascii_lowercase();
-        let tokens = self.router.segment_runs(&text, &lower, &runs);
+        let tokens = self.router.segment_runs(&text, &lower, runs);
         let lexicon = Lexicon {
             is_word: &|word| self.router.is_dictionary_word(word),
             is_common_word: &|word| self.router.is_common_word(word),
@@ -231,7 +237,7 @@ impl Canon {
             })
             .collect();
         fill_surfaces(original, &mut entities);
-        let lang_spans = lang_spans(original, &normalized, &runs);
+        let lang_spans = lang_spans(original, &normalized, runs);
 
         Analysis {
             lang,

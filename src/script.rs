@@ -80,7 +80,8 @@ pub fn is_south_east_asian(c: char) -> bool {
 /// characters without a separator, whatever a segmenter makes of them.
 #[inline]
 pub fn is_unspaced(c: char) -> bool {
-    is_han(c) || is_kana(c) || is_south_east_asian(c)
+    // Most text asked about is Latin: settle it with one comparison.
+    c >= '\u{0E00}' && (is_han(c) || is_kana(c) || is_south_east_asian(c))
 }
 
 /// Whether `lead` is the first byte of a character from U+5000 to U+9FFF,

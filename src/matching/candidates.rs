@@ -232,7 +232,8 @@ fn walk(
                     None => return,
                 }
                 let after = from + at + c.len_utf8();
-                if ((hyphens && term[after..].starts_with('-')) || stem_ends.contains(&after))
+                if ((hyphens && term[after..].starts_with('-'))
+                    || (!stem_ends.is_empty() && stem_ends.contains(&after)))
                     && let Some(key) = trie.key_at(node)
                 {
                     ends.push((j, after, key));
