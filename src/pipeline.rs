@@ -4,13 +4,13 @@
 use crate::aliases::AliasTable;
 use crate::ascii;
 use crate::boilerplate::{self, Detector, MarkedSpan};
-use crate::detect::{Language, detect};
+use crate::detect::{LangRun, Language, detect, language_runs};
 use crate::matching::{Lexicon, find_mentions};
 use std::borrow::Cow;
 
 use crate::normalize::chinese::fold;
 use crate::normalize::{Normalized, OriginalRanges, normalize};
-use crate::segment::Router;
+use crate::segment::{Router, Token, korean};
 
 /// canon's core type: the alias table and the segmenters built from it.
 ///
@@ -72,6 +72,18 @@ pub struct BoilerplateSpan {
     pub reason: boilerplate::Reason,
 }
 
+/// A stretch of the original text in one language (see
+/// [`crate::detect::language_runs`]), in the output contract's terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LangSpan {
+    /// Code-point offset where the run starts in the original text.
+    pub start_char: usize,
+    /// Code-point offset just past the run in the original text.
+    pub end_char: usize,
+    /// The run's language code, as in [`Language::code`].
+    pub lang: &'static str,
+}
+
 /// Everything canon derives from one document.
 #[derive(Debug, Clone)]
 pub struct Analysis {
@@ -87,6 +99,10 @@ pub struct Analysis {
     pub token_spans: Vec<(usize, usize)>,
     /// Entity mentions in text order.
     pub entities: Vec<EntityMention>,
+    /// The document's language runs in text order, tiling the original
+    /// text, when it has more than one; empty when it is in one language
+    /// throughout (`lang`).
+    pub lang_spans: Vec<LangSpan>,
     /// How many terms were longer than [`MAX_TERM_BYTES`] and written as
     /// pieces instead.
     pub split_terms: usize,
@@ -146,15 +162,27 @@ impl Canon {
     /// Runs the whole pipeline on `original`.
     pub fn analyze(&self, original: &str) -> Analysis {
         let normalized = normalize(original);
-        let lang = detect(normalized.text());
+        let mut lang = detect(normalized.text());
+        let found = language_runs(normalized.text(), lang);
+        // Every sentence that could tell was in one other language than the
+        // detector's sample said: that is the document's language.
+        if let [only] = found.as_slice() {
+            lang = only.lang;
+        }
+        let whole = [LangRun {
+            start_byte: 0,
+            end_byte: normalized.text().len(),
+            lang,
+        }];
+        let runs: &[LangRun] = if found.is_empty() { &whole } else { &found };
         // Segmentation and matching read the folded text (simplified Chinese);
         // it has the same byte offsets as the normalized text. Japanese kanji
-        // are not traditional Chinese and stay as they are.
-        let text: Cow<'_, str> = if lang.is_japanese() {
-            Cow::Borrowed(normalized.text())
-        } else {
-            fold(normalized.text())
-        };
+        // are not traditional Chinese: what goes to the Japanese segmenter
+        // stays as it is.
+        let text = fold_except(
+            normalized.text(),
+            &Router::japanese_ranges(normalized.text(), runs),
+        );
         let marked: Vec<MarkedSpan> = match &self.boilerplate {
             Some(detector) => detector.mark(&text, lang.code),
             None => Vec::new(),
@@ -164,7 +192,7 @@ impl Canon {
             self.options.boilerplate == boilerplate::Mode::On && in_marked(&marked, byte)
         };
         let lower = text.to_ascii_lowercase();
-        let tokens = self.router.segment(&text, &lower, lang);
+        let tokens = self.router.segment_runs(&text, &lower, runs);
         let lexicon = Lexicon {
             is_word: &|word| self.router.is_dictionary_word(word),
             is_common_word: &|word| self.router.is_common_word(word),
@@ -196,6 +224,16 @@ impl Canon {
                 for part in &parts {
                     terms.push(&part.term, &text, part.start, part.end);
                 }
+            }
+            // A Korean word ending in a particle: its stem as a term of its
+            // own, with the stem's span (삼성전자는 → 삼성전자).
+            let alias_stem = next_mention
+                .peek()
+                .filter(|m| m.last_token == index)
+                .map(|m| m.end);
+            if let Some(stem_end) = korean_stem_end(&text, token, alias_stem) {
+                let stem = &token.term[..stem_end - token.start];
+                terms.push(stem, &text, token.start, stem_end);
             }
             // After the terms of a mention's last token (a compound's whole
             // term, and its parts in search mode): the entity's id, then
@@ -259,6 +297,7 @@ impl Canon {
                 })
                 .collect()
         });
+        let lang_spans = lang_spans(original, &normalized, runs);
 
         Analysis {
             lang,
@@ -267,10 +306,84 @@ impl Canon {
             term_ends,
             token_spans,
             entities,
+            lang_spans,
             split_terms,
             boilerplate,
         }
     }
+}
+
+/// Where the stem of `token` ends (a byte offset of `text`) when the token is
+/// a Korean word ending in a particle: after a mention that ends inside the
+/// token at `alias_stem` before a particle, or by the stem-term rule
+/// (`segment::korean`). `None` for every other token.
+fn korean_stem_end(text: &str, token: &Token<'_>, alias_stem: Option<usize>) -> Option<usize> {
+    let term = token.term.as_ref();
+    // Stems are cut from the term by the surface's offsets: both must be
+    // the same text but for ASCII case (Hangul has no case).
+    if !korean::may_end_in_particle(term) || term.len() != token.end - token.start {
+        return None;
+    }
+    if let Some(end) = alias_stem
+        && end > token.start
+        && end < token.end
+        && let Some(previous) = text[..end].chars().next_back()
+        && korean::is_particle_after(previous, &text[end..token.end])
+    {
+        return Some(end);
+    }
+    korean::stem_term_end(term).map(|stem| token.start + stem)
+}
+
+/// `text` folded to simplified Chinese (see [`fold`]) except for the byte
+/// `ranges` (sorted, not overlapping), which keep their characters. Folding
+/// keeps byte lengths, so the kept ranges are copied back in place.
+fn fold_except<'a>(text: &'a str, ranges: &[(usize, usize)]) -> Cow<'a, str> {
+    if ranges == [(0, text.len())] {
+        return Cow::Borrowed(text);
+    }
+    match (fold(text), ranges) {
+        (Cow::Owned(mut folded), [_, ..]) => {
+            for &(start, end) in ranges {
+                folded.replace_range(start..end, &text[start..end]);
+            }
+            Cow::Owned(folded)
+        }
+        (folded, _) => folded,
+    }
+}
+
+/// The output form of language `runs` (bytes of the normalized text):
+/// code-point spans of the original text, or nothing for a document of one
+/// run. The one place where runs change units.
+fn lang_spans(original: &str, normalized: &Normalized, runs: &[LangRun]) -> Vec<LangSpan> {
+    if runs.len() <= 1 {
+        return Vec::new();
+    }
+    let mut ranges = normalized.original_ranges();
+    let mut spans: Vec<LangSpan> = runs
+        .iter()
+        .map(|run| {
+            let (start_char, end_char) = ranges.range(run.start_byte, run.end_byte);
+            LangSpan {
+                start_char,
+                end_char,
+                lang: run.lang.code,
+            }
+        })
+        .collect();
+    // Runs tile the normalized text; in the original, removed characters
+    // between two runs (a zero-width space) belong to the run before.
+    for k in 1..spans.len() {
+        spans[k].start_char = spans[k - 1].end_char;
+    }
+    if let Some(first) = spans.first_mut() {
+        first.start_char = 0;
+    }
+    if let Some(last) = spans.last_mut() {
+        last.end_char = original.chars().count();
+    }
+    spans
 }
 
 /// The longest term canon writes, in bytes of UTF-8.

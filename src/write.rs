@@ -3,7 +3,8 @@
 //! The input record's fields come first, in their order, each key and value
 //! exactly as written (see [`crate::decode::record`]); the text field is
 //! written from the text canon analyzed. canon's fields follow: `lang`,
-//! `lang_confidence`, `normalized_text`, `tokens`, `token_spans` (with
+//! `lang_confidence`, `lang_spans` (documents of more than one
+//! language run), `normalized_text`, `tokens`, `token_spans` (with
 //! `--spans`), `entities`, `boilerplate` (unless the stage is off), and
 //! `encoding`, `encoding_parts`, `encoding_warning` when the input was not
 //! UTF-8. An input field with one of those names is replaced.
@@ -20,9 +21,10 @@ use crate::decode::{EncodingNote, Record};
 use crate::pipeline::Analysis;
 
 /// The field names canon adds to records.
-pub const OUTPUT_FIELDS: [&str; 10] = [
+pub const OUTPUT_FIELDS: [&str; 11] = [
     "lang",
     "lang_confidence",
+    "lang_spans",
     "normalized_text",
     "tokens",
     "token_spans",
@@ -80,6 +82,20 @@ pub fn write_record(
     write_str(out, analysis.lang.code);
     field(out, b"\"lang_confidence\"");
     let _ = write!(out, "{}", analysis.lang.confidence);
+    if !analysis.lang_spans.is_empty() {
+        field(out, b"\"lang_spans\"");
+        out.push(b'[');
+        for (i, span) in analysis.lang_spans.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let (start, end) = (span.start_char, span.end_char);
+            let _ = write!(out, "{{\"start\":{start},\"end\":{end},\"lang\":");
+            write_str(out, span.lang);
+            out.push(b'}');
+        }
+        out.push(b']');
+    }
     field(out, b"\"normalized_text\"");
     write_str(out, analysis.normalized.text());
     field(out, b"\"tokens\"");

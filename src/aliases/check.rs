@@ -9,7 +9,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::load::{TableSource, parse};
-use super::{AliasEntry, Entity, TableProblem, alias_key, same_text};
+use super::{AliasEntry, Entity, TableProblem, alias_key_in, same_text};
 use crate::normalize::normalize;
 
 /// The most an alias table may ask of the matcher; exceeding one is an
@@ -274,7 +274,7 @@ fn check_entity(entity: &Entity, index_of: &FxHashMap<String, usize>, problems: 
         let lowered = normalize(&alias.text).text().to_lowercase();
         for blocker in &alias.blockers {
             let blocker_norm = normalize(blocker).text().to_lowercase();
-            if alias_key(blocker) == *key {
+            if alias_key_in(blocker, &alias.lang) == *key {
                 problems.push(warning(
                     file,
                     alias.line,

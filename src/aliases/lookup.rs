@@ -1,6 +1,6 @@
 //! Answering "what does this name resolve to?" for `canon alias lookup`.
 
-use super::{AliasRef, AliasTable, alias_key, same_text};
+use super::{AliasRef, AliasTable, alias_key, alias_key_in, same_text};
 use crate::normalize::normalize;
 
 /// One alias a query matched.
@@ -41,9 +41,17 @@ impl Lookup {
 
 impl AliasTable {
     /// Looks `query` up: normalized like a document (width, quotes, case), then
-    /// matched by key; unknown names get suggestions.
+    /// matched by key; unknown names get suggestions. A name that matches
+    /// nothing folded to simplified Chinese is tried as written, the key of
+    /// Japanese aliases (三菱UFJ銀行).
     pub fn lookup(&self, query: &str) -> Lookup {
-        let key = alias_key(query);
+        let mut key = alias_key(query);
+        if self.aliases_with_key(&key).is_empty() {
+            let as_written = alias_key_in(query, "ja");
+            if !self.aliases_with_key(&as_written).is_empty() {
+                key = as_written;
+            }
+        }
         let normalized_query = normalize(query);
         let candidates: Vec<LookupCandidate> = self
             .aliases_with_key(&key)

@@ -16,7 +16,7 @@ use super::{ImportSummary, ids};
 use crate::aliases::ambiguity::requirement;
 use crate::aliases::check::covers;
 use crate::aliases::load::{TableSource, parse};
-use crate::aliases::{AliasEntry, Entity, Kind, TableProblem, alias_key};
+use crate::aliases::{AliasEntry, Entity, Kind, TableProblem, alias_key_in};
 use crate::{Error, Result};
 
 /// An entity as an input gives it, before the table-wide rules.
@@ -128,7 +128,7 @@ impl Collector {
                 summary.drop_alias("single Han character");
                 continue;
             }
-            let key = alias_key(&text);
+            let key = alias_key_in(&text, &lang);
             if key.is_empty() {
                 summary.drop_alias("no letters or digits");
                 continue;
