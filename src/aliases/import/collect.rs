@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::output::{TableFormat, TableWriter, spill_file};
 use super::{ImportSummary, ids};
-use crate::aliases::ambiguity::requirement;
+use crate::aliases::ambiguity::{mark_surnames, requirement};
 use crate::aliases::check::covers;
 use crate::aliases::load::{TableSource, parse};
 use crate::aliases::{AliasEntry, Entity, Kind, TableProblem, alias_key};
@@ -123,7 +123,7 @@ impl Collector {
         let mut kept: Vec<AliasEntry> = Vec::with_capacity(draft.aliases.len());
         for (lang, text) in draft.aliases {
             let text = text.trim().to_string();
-            let required = requirement(&text);
+            let required = requirement(&text, draft.kind);
             if required.forbidden {
                 summary.drop_alias("single Han character");
                 continue;
@@ -151,6 +151,7 @@ impl Collector {
             }
             kept.push(alias);
         }
+        mark_surnames(draft.kind, &mut kept);
         if kept.is_empty() {
             summary.skip("without a usable alias");
             return Ok(());
