@@ -226,6 +226,16 @@ class Lint(unittest.TestCase):
         self.assertEqual(got, expected)
 
 
+class Fixture(unittest.TestCase):
+    def test_the_parity_fixture_is_up_to_date(self):
+        # tests/frequency_rule.rs compares canon's verdicts with this file: a stale one
+        # would compare canon with an older rule, or miss the table's new aliases
+        import rule_fixture
+
+        self.assertEqual(rule_fixture.FIXTURE.read_text(encoding="utf-8"), rule_fixture.fixture(),
+                         "rerun python3 scripts/aliasgen/rule_fixture.py")
+
+
 class NameDominant(unittest.TestCase):
     def test_every_line_has_a_section_and_a_reason(self):
         for section in ambiguity.SECTIONS:

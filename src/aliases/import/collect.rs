@@ -116,7 +116,8 @@ impl Collector {
         })
     }
 
-    /// First pass for one draft: the frequency rule, aliases that cannot
+    /// First pass for one draft: the ambiguity rule (per alias, and a
+    /// person's surnames), aliases that cannot
     /// match or add nothing left out, the entity registered and spilled.
     /// A draft left without aliases is skipped.
     pub(super) fn add(&mut self, draft: Draft, summary: &mut ImportSummary) -> Result<()> {
@@ -193,8 +194,8 @@ impl Collector {
         }
         let mut aliases = Vec::with_capacity(kept.len());
         for alias in kept {
-            summary.frequent_case += u64::from(alias.case_exact);
-            summary.frequent_support += u64::from(alias.needs_support);
+            summary.rule_case += u64::from(alias.case_exact);
+            summary.rule_support += u64::from(alias.needs_support);
             let key = key_hash(&alias.key);
             match self.keys.entry(key) {
                 Entry::Vacant(slot) => {
