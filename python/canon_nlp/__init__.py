@@ -16,9 +16,8 @@ canonical ids through an alias table.
 
 Records are exactly what ``canon normalize`` writes for ``{"text": ...}``
 (without the input's ``text``), written by the same code. Adapters:
-``canon_nlp.datatrove`` (a datatrove PipelineStep), ``canon_nlp.hf`` (a
-batched ``datasets.Dataset.map`` function), ``canon_nlp.spark`` (Spark's
-``mapInPandas``).
+``canon_nlp.datatrove`` (a datatrove PipelineStep) and ``canon_nlp.hf`` (a
+batched ``datasets.Dataset.map`` function).
 """
 
 from ._canon import Canon, __version__
