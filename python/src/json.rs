@@ -61,7 +61,9 @@ pub fn parse<'py>(
     let value = Seed { py, strings }
         .deserialize(&mut deserializer)
         .and_then(|value| deserializer.end().map(|()| value))
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("canon wrote invalid JSON: {e}")))?;
+        .map_err(|e| {
+            pyo3::exceptions::PyValueError::new_err(format!("canon wrote invalid JSON: {e}"))
+        })?;
     Ok(value)
 }
 
@@ -90,11 +92,15 @@ impl<'de, 'py> Visitor<'de> for Seed<'_, 'py> {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        v.into_pyobject(self.py).map(Bound::into_any).map_err(E::custom)
+        v.into_pyobject(self.py)
+            .map(Bound::into_any)
+            .map_err(E::custom)
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        v.into_pyobject(self.py).map(Bound::into_any).map_err(E::custom)
+        v.into_pyobject(self.py)
+            .map(Bound::into_any)
+            .map_err(E::custom)
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {

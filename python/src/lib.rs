@@ -137,7 +137,11 @@ fn texts(texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
 
 /// The exception for text `index` (0-based) rejected for `reason`.
 fn rejected(index: usize, reason: &str) -> PyErr {
-    RejectedError::new_err((format!("texts[{index}]: {reason}"), index, reason.to_string()))
+    RejectedError::new_err((
+        format!("texts[{index}]: {reason}"),
+        index,
+        reason.to_string(),
+    ))
 }
 
 /// Output lines of a batch as canon writes them, turned into Python objects
@@ -162,8 +166,9 @@ impl Sink<'_> {
             let line = &bytes[start..end];
             start = end + 1;
             let record = if self.as_json {
-                let line = std::str::from_utf8(line)
-                    .map_err(|e| PyValueError::new_err(format!("canon wrote invalid UTF-8: {e}")))?;
+                let line = std::str::from_utf8(line).map_err(|e| {
+                    PyValueError::new_err(format!("canon wrote invalid UTF-8: {e}"))
+                })?;
                 PyString::new(self.py, line).into_any()
             } else {
                 json::parse(self.py, &mut self.strings, line)?
@@ -268,7 +273,11 @@ impl PyCanon {
             return Err(rejected(*line as usize - 1, reason));
         }
         let mut records = sink.records.into_iter();
-        let mut rejected = rejects.0.iter().map(|(line, _)| *line as usize - 1).peekable();
+        let mut rejected = rejects
+            .0
+            .iter()
+            .map(|(line, _)| *line as usize - 1)
+            .peekable();
         let all = (0..count).map(|index| {
             if rejected.next_if_eq(&index).is_some() {
                 py.None().into_bound(py)
@@ -304,6 +313,8 @@ impl PyCanon {
     /// Raises AliasTableError (every problem as `file:line: message`, as the
     /// CLI prints them) for a table that does not load, CanonError for a file
     /// that cannot be read.
+    // One Rust argument per Python keyword argument of the constructor.
+    #[allow(clippy::too_many_arguments)]
     #[new]
     #[pyo3(signature = (aliases=None, *, search=false, boilerplate="on", boilerplate_from=None, spans=false, offsets="chars", max_bytes=canon::corpus::DEFAULT_MAX_BYTES))]
     fn new(
@@ -360,7 +371,11 @@ impl PyCanon {
     ///
     /// Raises RejectedError when canon rejects the text (binary data, more
     /// than max_bytes), with the CLI's reason.
-    fn analyze<'py>(&self, py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyAny>> {
+    fn analyze<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let text = text.to_cow()?;
         let text: &str = &text;
         let (canon, options) = (&self.canon, &self.options);
@@ -431,7 +446,12 @@ impl PyCanon {
     /// that normalizes to nothing, ...), as `file:line: message`.
     #[getter]
     fn warnings(&self) -> Vec<String> {
-        self.canon.table().warnings().iter().map(ToString::to_string).collect()
+        self.canon
+            .table()
+            .warnings()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     fn __repr__(&self) -> String {
