@@ -130,7 +130,11 @@ fn texts(texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
                 type_name(&text)
             ))
         })?;
-        out.push(text.to_cow()?.into_owned());
+        // A str holding a lone surrogate has no UTF-8: say which one it is.
+        let text = text.to_cow().map_err(|e| {
+            PyValueError::new_err(format!("texts[{index}] is not valid Unicode: {e}"))
+        })?;
+        out.push(text.into_owned());
     }
     Ok(out)
 }

@@ -206,6 +206,10 @@ def test_bad_arguments_raise_type_and_value_errors():
         canon().analyze_batch("one text")
     with pytest.raises(TypeError, match=r"texts\[1\] must be a str"):
         canon().analyze_batch(["a", 2])
+    with pytest.raises(ValueError, match=r"texts\[1\] is not valid Unicode"):
+        canon().analyze_batch(["a", "lone \ud800 surrogate"])
+    with pytest.raises(UnicodeEncodeError):
+        canon().analyze("lone \ud800 surrogate")
     with pytest.raises(ValueError, match="jobs"):
         canon().analyze_batch(["a"], jobs=0)
     with pytest.raises(ValueError, match="on_reject"):
