@@ -246,3 +246,13 @@ def test_batch_releases_the_gil():
 
 def test_repr_names_the_options():
     assert repr(Canon(search=True)).startswith("Canon(aliases=[], search=True, boilerplate=\"on\"")
+
+
+def test_package_docstring_examples_run():
+    import doctest
+
+    import canon_nlp
+
+    result = doctest.testmod(canon_nlp, verbose=False)
+    assert result.attempted >= 3
+    assert result.failed == 0
