@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use crate::normalize::chinese::fold;
 use crate::normalize::{Normalized, OriginalRanges, normalize};
 use crate::segment::{Router, Token, korean};
+use std::path::PathBuf;
 
 /// canon's core type: the alias table and the segmenters built from it.
 ///
@@ -26,7 +27,12 @@ pub struct Canon {
 }
 
 /// Choices that change the tokens canon emits.
+///
+/// More choices will come; build it from [`Default`] and set fields
+/// (`let mut o = AnalyzeOptions::default(); o.search = true;`) or use
+/// [`Canon::builder`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AnalyzeOptions {
     /// Search mode: after each long Chinese word, also emit the dictionary
     /// words inside it (中国农业发展银行 → 中国, 农业, 发展, 银行, ...), and after
@@ -40,6 +46,7 @@ pub struct AnalyzeOptions {
 
 /// An entity mention, in the output contract's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EntityMention {
     /// The entity's canonical id.
     pub id: String,
@@ -63,6 +70,7 @@ pub struct EntityMention {
 
 /// A stretch of the document marked as page furniture by the boilerplate stage.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BoilerplateSpan {
     /// Byte range in the normalized text.
     pub normalized_bytes: std::ops::Range<usize>,
@@ -85,7 +93,11 @@ pub struct LangSpan {
 }
 
 /// Everything canon derives from one document.
+///
+/// [`crate::write::write_analysis`] writes it as the output contract's JSON
+/// (what `canon normalize` writes after the input's fields).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Analysis {
     /// The detected language.
     pub lang: Language,
@@ -130,6 +142,41 @@ impl Analysis {
 }
 
 impl Canon {
+    /// Starts building a pipeline: the default alias table, search mode off,
+    /// the boilerplate stage on, as `canon normalize` runs without options.
+    ///
+    /// ```
+    /// use canon::{Canon, boilerplate::Mode};
+    ///
+    /// # let folder = tempfile::tempdir()?;
+    /// let table = folder.path().join("mine.toml");
+    /// std::fs::write(&table, r#"
+    /// [[entity]]
+    /// id = "acme-robotics"
+    /// name = "Acme Robotics"
+    /// kind = "org"
+    /// aliases.en = ["Acme Robotics"]
+    /// "#)?;
+    /// let canon = Canon::builder()
+    ///     .aliases([&table])
+    ///     .search(true)
+    ///     .boilerplate(Mode::Keep)
+    ///     .build()?;
+    /// let analysis = canon.analyze("Acme Robotics opened a lab in 中华人民共和国.");
+    /// let terms: Vec<&str> = analysis.terms().collect();
+    /// assert_eq!(terms[..3], ["acme", "robotics", "acme-robotics"]);
+    /// assert!(terms.contains(&"共和国")); // search mode: the words inside
+    ///
+    /// // A broken table is an error naming file and line.
+    /// std::fs::write(&table, "[[entity]]\nid = \"Bad Id\"\n")?;
+    /// let error = Canon::builder().aliases([&table]).build().unwrap_err();
+    /// assert!(error.to_string().starts_with(&format!("{}:", table.display())));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn builder() -> CanonBuilder {
+        CanonBuilder::default()
+    }
+
     /// A pipeline matching against `table`.
     pub fn new(table: AliasTable) -> Canon {
         Self::with_options(table, AnalyzeOptions::default())
@@ -159,7 +206,25 @@ impl Canon {
         &self.table
     }
 
-    /// Runs the whole pipeline on `original`.
+    /// The options it analyzes with.
+    pub fn options(&self) -> AnalyzeOptions {
+        self.options
+    }
+
+    /// Runs the whole pipeline on `original`: normalization, language
+    /// detection, boilerplate, segmentation and entity matching, every
+    /// offset in code points of `original`.
+    ///
+    /// ```
+    /// let canon = canon::Canon::builder().build()?;
+    /// let analysis = canon.analyze("ＤｅｅｐＳｅｅｋ’s model");
+    /// assert_eq!(analysis.lang.code, "en");
+    /// assert_eq!(analysis.normalized.text(), "DeepSeek's model");
+    /// assert_eq!(analysis.terms().collect::<Vec<_>>(), ["deepseek", "model"]);
+    /// let mention = &analysis.entities[0];
+    /// assert_eq!((mention.id.as_str(), mention.start, mention.end), ("deepseek", 0, 8));
+    /// # Ok::<(), canon::Error>(())
+    /// ```
     pub fn analyze(&self, original: &str) -> Analysis {
         let normalized = normalize(original);
         let mut lang = detect(normalized.text());
@@ -384,6 +449,73 @@ fn lang_spans(original: &str, normalized: &Normalized, runs: &[LangRun]) -> Vec<
         last.end_char = original.chars().count();
     }
     spans
+}
+
+/// Builds a [`Canon`] from the options `canon normalize` takes: alias
+/// tables by path, search mode, the boilerplate mode and learned furniture.
+/// Made by [`Canon::builder`]; [`Self::build`] loads everything once.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct CanonBuilder {
+    aliases: Vec<PathBuf>,
+    furniture: Vec<PathBuf>,
+    options: AnalyzeOptions,
+}
+
+impl CanonBuilder {
+    /// Adds alias tables (`--aliases FILE`), in order: each adds entities or
+    /// replaces earlier entities with the same id. Any table the library
+    /// loads is accepted (see [`AliasTable::load_files`]).
+    pub fn aliases<I, P>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: Into<PathBuf>,
+    {
+        self.aliases.extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// Search mode (`--search`): see [`AnalyzeOptions::search`].
+    pub fn search(mut self, search: bool) -> Self {
+        self.options.search = search;
+        self
+    }
+
+    /// The boilerplate stage (`--boilerplate on|keep|off`).
+    pub fn boilerplate(mut self, mode: boilerplate::Mode) -> Self {
+        self.options.boilerplate = mode;
+        self
+    }
+
+    /// Adds files of lines learned by `canon boilerplate learn`
+    /// (`--boilerplate-from FILE`), the boilerplate stage's repetition signal.
+    pub fn boilerplate_from<I, P>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: Into<PathBuf>,
+    {
+        self.furniture.extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// Replaces every analysis option at once.
+    pub fn options(mut self, options: AnalyzeOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Loads the alias tables and furniture files and builds the pipeline.
+    ///
+    /// Errors: [`crate::Error::Io`] for a file that cannot be read,
+    /// [`crate::Error::AliasTable`] with every problem of the tables as
+    /// `file:line: message`, [`crate::Error::Furniture`] for a bad
+    /// furniture file. Problems that do not stop matching are kept as
+    /// warnings ([`AliasTable::warnings`] of [`Canon::table`]).
+    pub fn build(self) -> crate::Result<Canon> {
+        let table = AliasTable::load_files(&self.aliases)?;
+        let furniture = boilerplate::furniture::Furniture::load_all(&self.furniture)?;
+        Ok(Canon::with_options(table, self.options).with_furniture(furniture))
+    }
 }
 
 /// The longest term canon writes, in bytes of UTF-8.

@@ -264,6 +264,21 @@ impl AliasTable {
         Self::from_sources(&sources)
     }
 
+    /// The default table plus the tables in `paths` (TOML, or JSON Lines by
+    /// extension), later ones adding entities or replacing earlier entities
+    /// with the same id: what `--aliases FILE` loads.
+    ///
+    /// Errors: [`crate::Error::Io`] for a file that cannot be read,
+    /// [`crate::Error::AliasTable`] listing every problem of the tables as
+    /// `file:line: message`.
+    pub fn load_files<P: AsRef<std::path::Path>>(paths: &[P]) -> crate::Result<AliasTable> {
+        let sources = paths
+            .iter()
+            .map(|path| TableSource::read(path.as_ref()))
+            .collect::<crate::Result<Vec<_>>>()?;
+        Self::load(&sources).map_err(crate::Error::AliasTable)
+    }
+
     /// Builds a table from exactly `sources` (no default table).
     pub fn from_sources(sources: &[TableSource]) -> Result<AliasTable, Vec<TableProblem>> {
         let (entities, problems) = check::merge_and_check(sources);

@@ -32,12 +32,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use indicatif::ProgressBar;
-
 pub use output::{TableFormat, write_entity};
 pub use wikidata::wikidata_lang_tag;
 
 use super::TableProblem;
+use crate::progress::Progress;
 use crate::{Error, Result};
 
 /// The input formats of `canon alias import`.
@@ -222,7 +221,7 @@ impl fmt::Display for ImportSummary {
 /// [`Error::ImportInput`]; nothing is written). Malformed lines of a Wikidata
 /// dump do not stop the import: they are counted in
 /// [`ImportSummary::rejected`].
-pub fn import(options: &ImportOptions, progress: Option<&ProgressBar>) -> Result<ImportSummary> {
+pub fn import(options: &ImportOptions, progress: Option<&dyn Progress>) -> Result<ImportSummary> {
     let format = match options.format {
         Some(format) => format,
         None => Format::from_path(&options.input).ok_or_else(|| {
@@ -275,8 +274,8 @@ pub fn import(options: &ImportOptions, progress: Option<&ProgressBar>) -> Result
             delimited::read(reader, &name, delimiter, &mut collector, &mut summary)?;
         }
     }
-    if let Some(bar) = progress {
-        bar.set_message("writing");
+    if let Some(progress) = progress {
+        progress.set_message("writing".into());
     }
     collector.finish(table_format, &options.output, &mut summary)?;
     Ok(summary)
