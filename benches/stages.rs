@@ -1,4 +1,5 @@
-//! Per-stage costs of canon's pipeline on English and Chinese documents.
+//! Per-stage costs of canon's pipeline on English and Chinese documents (and
+//! on built-in Japanese and Thai text, for ICU4X's segmenter).
 //!
 //!     cargo bench --bench stages                        # all stages, under a minute
 //!     cargo bench --bench stages -- stages/zh/segment   # one benchmark (a filter)
@@ -26,7 +27,9 @@
 //! * `normalize`: NFKC and friends, with the offset map;
 //! * `detect`: language detection on the normalized text;
 //! * `boilerplate`: marking page furniture in the normalized text;
-//! * `segment`: tokenization of the normalized text (jieba for Han runs),
+//! * `runs`: the language runs of the normalized text (`lang_spans`);
+//! * `segment`: tokenization of the normalized text (jieba for Han runs, ICU4X
+//!   for Japanese and Thai),
 //!   including the ASCII-lowercased copy the segmenter reads;
 //! * `analyze`: [`Canon::analyze`], i.e. normalize + detect + segment + alias
 //!   matching (so matching costs about analyze minus the other three).
@@ -40,9 +43,40 @@ use serde_json::Value;
 
 use canon::Canon;
 use canon::aliases::AliasTable;
-use canon::detect::{Language, detect};
+use canon::detect::{Language, detect, language_runs};
 use canon::normalize::normalize;
 use canon::segment::Router;
+
+/// Stand-in Japanese news text, written for this benchmark (there is no
+/// Japanese in the benchmark corpus): ICU4X's dictionary segmenter.
+const BUILTIN_JA: &str = "東京都の小池百合子知事は記者会見で、新しい経済対策を発表した。\
+トヨタ自動車は2024年3月期の決算で、過去最高の営業利益を記録したと発表しました。\
+日本銀行の植田和男総裁は、金融政策の現状維持を決めたと述べた。\
+ソフトバンクグループの孫正義会長は、人工知能への投資を拡大する方針を示した。\
+ソニーグループは、ゲーム事業の売上高が前年より増えたと明らかにした。\
+任天堂は新しいゲーム機を来年発売すると発表し、株価が大きく上昇した。\
+岸田文雄首相は国会で、少子化対策の財源について説明した。\
+日産自動車とホンダは、電気自動車の開発で協力することで合意した。\
+三菱UFJ銀行は、海外の銀行との提携を強化すると発表しました。\
+大阪府では、週末に激しい雨が降る見込みで、気象庁は注意を呼びかけている。\
+政府は来月から、電気料金とガス料金の負担を軽減する補助金を再開する。\
+円相場は一時1ドル＝150円台まで下落し、輸入物価の上昇が懸念されている。\
+東京証券取引所では、半導体関連株を中心に買い注文が広がった。\
+北海道の観光地には、海外からの旅行客が多く訪れている。\
+新型の半導体工場が熊本県で稼働を始め、地元の雇用が増えると期待されている。";
+
+/// Stand-in Thai news text, written for this benchmark: ICU4X's Thai
+/// dictionary.
+const BUILTIN_TH: &str = "รัฐบาลไทยประกาศมาตรการกระตุ้นเศรษฐกิจใหม่ \
+ราคาไข่ไก่พุ่งสูงสุดเป็นประวัติการณ์ \
+ธนาคารแห่งประเทศไทยตัดสินใจคงอัตราดอกเบี้ยนโยบายไว้ที่ระดับเดิม \
+นายกรัฐมนตรีเดินทางไปเยือนประเทศญี่ปุ่นเพื่อหารือเรื่องการค้าและการลงทุน \
+กรุงเทพมหานครเตรียมเปิดเส้นทางรถไฟฟ้าสายใหม่ในปีหน้า \
+บริษัทผู้ผลิตรถยนต์ไฟฟ้าจากจีนประกาศลงทุนสร้างโรงงานในจังหวัดระยอง \
+นักท่องเที่ยวต่างชาติเดินทางเข้าประเทศไทยเพิ่มขึ้นอย่างต่อเนื่อง \
+กรมอุตุนิยมวิทยาเตือนประชาชนให้ระวังฝนตกหนักในภาคใต้ \
+ตลาดหลักทรัพย์แห่งประเทศไทยปิดตลาดวันนี้ปรับตัวลดลงเล็กน้อย \
+ผู้ว่าราชการจังหวัดเชียงใหม่สั่งการให้เร่งแก้ปัญหาหมอกควัน";
 
 /// Default bytes of text per language.
 const DEFAULT_SAMPLE_BYTES: usize = 128 * 1024;
@@ -137,6 +171,16 @@ fn builtin(text: &str, limit: usize) -> Sample {
     }
 }
 
+/// A sample of built-in text for a language the corpus does not hold.
+fn written(text: &str, limit: usize) -> Sample {
+    let sample = builtin(text, limit);
+    let count = sample.docs.len();
+    Sample {
+        origin: format!("built-in text x{count} (written for this benchmark)"),
+        ..sample
+    }
+}
+
 /// The sentences of `text`: cut at line breaks and after `.`, `!` or `?`
 /// followed by whitespace and an uppercase letter or a quote.
 fn sentences(text: &str) -> Vec<&str> {
@@ -202,7 +246,7 @@ fn short_records(sample: &Sample, head_bytes: Option<usize>, limit: usize, what:
     }
 }
 
-fn samples() -> [(&'static str, Sample); 4] {
+fn samples() -> [(&'static str, Sample); 6] {
     let limit = sample_bytes();
     let en = from_corpus("bbc", limit).unwrap_or_else(|| builtin(BUILTIN_EN, limit));
     let zh = from_corpus("sighan-pku", limit).unwrap_or_else(|| builtin(BUILTIN_ZH, limit));
@@ -213,6 +257,8 @@ fn samples() -> [(&'static str, Sample); 4] {
         ("en-sentences", sentences),
         ("en-tiny", tiny),
         ("zh", zh),
+        ("ja", written(BUILTIN_JA, limit)),
+        ("th", written(BUILTIN_TH, limit)),
     ]
 }
 
@@ -262,6 +308,13 @@ fn stages(c: &mut Criterion) {
             b.iter(|| {
                 for (n, l) in normalized.iter().zip(&languages) {
                     black_box(detector.mark(black_box(n.text()), l.code));
+                }
+            })
+        });
+        group.bench_function("runs", |b| {
+            b.iter(|| {
+                for (n, &l) in normalized.iter().zip(&languages) {
+                    black_box(language_runs(black_box(n.text()), l));
                 }
             })
         });

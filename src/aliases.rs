@@ -84,6 +84,32 @@ impl AliasTable {
         AliasTable::compile_sources(&sources).map(AliasTable::wrap)
     }
 
+    /// The built-in table plus the tables in `paths` (TOML, or JSON Lines by
+    /// extension), later ones adding entities or replacing earlier entities
+    /// with the same id: what `--aliases FILE` loads. A compiled table
+    /// (`.canonidx`, see [`is_compiled_table`]) is mapped instead, on its
+    /// own: it holds the built-in table.
+    ///
+    /// Errors: [`crate::Error::Io`] for a file that cannot be read,
+    /// [`crate::Error::CompiledWithOthers`] for a compiled table given with
+    /// others, [`crate::Error::AliasTable`] listing every problem of the
+    /// tables as `file:line: message`, and the compiled format's errors.
+    pub fn load_files<P: AsRef<Path>>(paths: &[P]) -> crate::Result<AliasTable> {
+        if let Some(compiled) = paths.iter().find(|path| is_compiled_table(path.as_ref())) {
+            if paths.len() > 1 {
+                return Err(crate::Error::CompiledWithOthers {
+                    path: compiled.as_ref().to_path_buf(),
+                });
+            }
+            return AliasTable::open(compiled.as_ref());
+        }
+        let sources = paths
+            .iter()
+            .map(|path| TableSource::read(path.as_ref()).map_err(crate::Error::from))
+            .collect::<crate::Result<Vec<_>>>()?;
+        AliasTable::load(&sources).map_err(crate::Error::AliasTable)
+    }
+
     /// A table from exactly `sources` (no built-in table), compiled in memory.
     pub fn from_sources(sources: &[TableSource]) -> Result<AliasTable, Vec<TableProblem>> {
         canon_table::AliasTable::from_sources(sources).map(AliasTable)
@@ -132,4 +158,16 @@ impl AliasTable {
     pub fn compiled(&self) -> &canon_table::AliasTable {
         &self.0
     }
+}
+
+/// Whether `path` is a compiled table: named `.canonidx`, or starting with
+/// the compiled tables' magic bytes.
+pub fn is_compiled_table(path: &Path) -> bool {
+    if path.extension().is_some_and(|e| e == "canonidx") {
+        return true;
+    }
+    let mut magic = [0; 8];
+    std::fs::File::open(path)
+        .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut magic))
+        .is_ok_and(|()| magic == format::MAGIC)
 }

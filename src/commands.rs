@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::aliases::{AliasTable, Kind, Lookup, TableSource};
+use crate::aliases::{AliasTable, Kind, Lookup, TableSource, is_compiled_table};
 use crate::corpus::{self, CorpusOptions, Observer, Reject, Summary};
 use crate::decode::{Compression, Input, SkippedPath, expand_inputs};
 use crate::output::{self, Output};
@@ -43,22 +43,9 @@ impl Status {
 }
 
 /// Loads the default alias table plus user tables, or fails listing every
-/// error. A compiled table (`.canonidx`) is mapped instead, on its own: it
-/// holds the built-in table (see [`crate::aliases`]).
+/// error (see [`AliasTable::load_files`]).
 pub fn load_table(extra: &[PathBuf]) -> Result<AliasTable> {
-    if let Some(compiled) = extra.iter().find(|path| is_compiled_table(path)) {
-        if extra.len() > 1 {
-            return Err(Error::CompiledWithOthers {
-                path: compiled.clone(),
-            });
-        }
-        return AliasTable::open(compiled);
-    }
-    let sources = extra
-        .iter()
-        .map(|path| TableSource::read(path).map_err(Error::from))
-        .collect::<Result<Vec<_>>>()?;
-    AliasTable::load(&sources).map_err(Error::AliasTable)
+    AliasTable::load_files(extra)
 }
 
 /// Options of `canon normalize`.
@@ -97,17 +84,19 @@ pub fn normalize(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<Status> {
-    let table = load_table(&args.aliases)?;
+    let canon = Canon::builder()
+        .aliases(&args.aliases)
+        .boilerplate_from(&args.boilerplate_from)
+        .options(args.analyze)
+        .build()?;
     if !args.quiet {
-        for warning in table.warnings() {
+        for warning in canon.table().warnings() {
             let _ = writeln!(stderr, "warning: {warning}");
         }
-        if let (Some(stale), [path]) = (table.stale_builtin(), args.aliases.as_slice()) {
+        if let (Some(stale), [path]) = (canon.table().stale_builtin(), args.aliases.as_slice()) {
             let _ = writeln!(stderr, "warning: {}: {stale}", path.display());
         }
     }
-    let furniture = crate::boilerplate::furniture::Furniture::load_all(&args.boilerplate_from)?;
-    let canon = Canon::with_options(table, args.analyze).with_furniture(furniture);
     let inputs = expand_inputs(&args.inputs, args.layout);
     let output_paths: Vec<&Path> = [&args.output, &args.rejects]
         .into_iter()
@@ -259,56 +248,13 @@ pub fn alias_lookup(
             status = Status::Problems;
         }
         let written = if as_json {
-            writeln!(out, "{}", lookup_json(table, &lookup))
+            writeln!(out, "{}", lookup.to_json(table))
         } else {
             write_lookup_text(table, &lookup, out)
         };
         written.map_err(Error::Output)?;
     }
     Ok(status)
-}
-
-fn lookup_json(table: &AliasTable, lookup: &Lookup) -> serde_json::Value {
-    let resolved = lookup.resolved.map(|e| table.entity_at(e));
-    let matched_alias = lookup.resolved.and_then(|e| {
-        lookup
-            .candidates
-            .iter()
-            .find(|c| c.alias.entity == e && c.matches_case)
-            .map(|c| table.alias(c.alias).text)
-    });
-    let candidates: Vec<serde_json::Value> = lookup
-        .candidates
-        .iter()
-        .map(|c| {
-            let entity = table.entity_at(c.alias.entity);
-            let alias = table.alias(c.alias);
-            json!({
-                "id": entity.id,
-                "name": entity.name,
-                "kind": entity.kind.as_str(),
-                "alias": alias.text,
-                "lang": alias.lang,
-                "needs": alias.requirements(),
-                "matches_case": c.matches_case,
-            })
-        })
-        .collect();
-    let suggestions: Vec<serde_json::Value> = lookup
-        .suggestions
-        .iter()
-        .map(|(alias, e)| json!({"alias": alias, "id": table.entity_at(*e).id}))
-        .collect();
-    json!({
-        "query": lookup.query,
-        "id": resolved.map(|e| e.id),
-        "name": resolved.map(|e| e.name),
-        "kind": resolved.map(|e| e.kind.as_str()),
-        "alias": matched_alias,
-        "ambiguous": lookup.is_ambiguous(table),
-        "candidates": candidates,
-        "suggestions": suggestions,
-    })
 }
 
 fn write_lookup_text(
@@ -552,18 +498,6 @@ pub fn alias_check(files: &[PathBuf], out: &mut dyn Write) -> Result<Status> {
     })
 }
 
-/// Whether `path` is a compiled table: named `.canonidx`, or starting with
-/// the compiled tables' magic bytes.
-pub fn is_compiled_table(path: &Path) -> bool {
-    if path.extension().is_some_and(|e| e == "canonidx") {
-        return true;
-    }
-    let mut magic = [0; 8];
-    std::fs::File::open(path)
-        .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut magic))
-        .is_ok_and(|()| magic == crate::aliases::format::MAGIC)
-}
-
 /// `canon alias check` of a compiled table: it loads (magic, format version,
 /// checksum, structure), and what it holds. False when it does not load.
 fn check_compiled(path: &Path, out: &mut dyn Write) -> Result<bool> {
@@ -686,7 +620,12 @@ pub fn alias_import(
         bar.set_message("importing");
         bar
     });
-    let summary = crate::aliases::import::import(options, progress.as_ref());
+    let summary = crate::aliases::import::import(
+        options,
+        progress
+            .as_ref()
+            .map(|bar| bar as &dyn crate::progress::Progress),
+    );
     if let Some(bar) = &progress {
         bar.finish_and_clear();
     }

@@ -11,6 +11,10 @@
 //! sees each line's output as soon as it is computed.
 //!
 //! Every record read ends as exactly one output line or one [`Reject`].
+//!
+//! The same engine runs over texts held in memory ([`run_texts`], what the
+//! Python package's `analyze_batch` calls): each text is a record of its
+//! own, written as canon's fields only ([`analyze_text`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,12 +29,15 @@ use crate::decode::{
     EncodingNote, Input, InputFile, Layout, LineReader, ReadRecord, Record, SkippedPath,
     binary_reason, decode_text, is_blank_line, parse_json_record, read_document,
 };
-use crate::pipeline::Canon;
-use crate::write::{WriteOptions, write_record};
+use crate::pipeline::{Analysis, Canon};
+use crate::write::{WriteOptions, write_analysis, write_record};
 use crate::{Error, Result};
 
 /// How to run over a corpus.
+///
+/// More choices will come; build it from [`Default`] and set fields.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CorpusOptions {
     /// The JSON field holding the text (`text` by default).
     pub text_field: String,
@@ -61,6 +68,7 @@ pub use crate::reject::Reject;
 
 /// What a run did, for the summary line and the exit status.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Summary {
     /// Records read (output plus rejected).
     pub records_in: u64,
@@ -165,10 +173,12 @@ pub trait Observer {
 struct RawRecord {
     /// The input it came from.
     file: Arc<str>,
-    /// 1-based line number (1 for a plain-text document).
+    /// 1-based line number (1 for a plain-text document; the position for
+    /// a text given in memory).
     line: u64,
-    /// How to read the bytes.
-    layout: Layout,
+    /// How to read the bytes; `None` for a text given in memory (UTF-8,
+    /// analyzed as it is and written without an input record).
+    layout: Option<Layout>,
     /// The bytes, without the line terminator; only the head when `oversized`.
     bytes: Vec<u8>,
     /// What was read: the full length, and the hash when it was too large.
@@ -309,12 +319,127 @@ impl Drop for CloseOnDrop<'_> {
 /// the run. Input errors do not: a read error mid-file becomes a reject, an
 /// input that cannot be opened a skipped path. Returns the totals of what
 /// was written, also when an error stopped the run, and the error.
+///
+/// ```
+/// use canon::corpus::{self, CorpusOptions, Observer, Reject};
+/// use canon::decode::expand_inputs;
+///
+/// struct Rejects(Vec<String>);
+/// impl Observer for Rejects {
+///     fn reject(&mut self, reject: &Reject) -> canon::Result<()> {
+///         self.0.push(reject.to_string());
+///         Ok(())
+///     }
+/// }
+///
+/// let canon = canon::Canon::builder().build()?;
+/// let inputs = expand_inputs(&["data/samples/articles.jsonl".into()], None);
+/// let mut options = CorpusOptions::default();
+/// options.jobs = 2; // output is the same for every number of jobs
+/// let (mut out, mut rejects) = (Vec::new(), Rejects(Vec::new()));
+/// let (summary, outcome) = corpus::run(&canon, &inputs, &options, &mut out, &mut rejects);
+/// outcome?;
+/// assert_eq!(summary.records_in, summary.records_out + summary.rejected);
+/// assert_eq!(out.iter().filter(|&&b| b == b'\n').count() as u64, summary.records_out);
+/// assert!(rejects.0.is_empty());
+/// # Ok::<(), canon::Error>(())
+/// ```
 pub fn run(
     canon: &Canon,
     inputs: &[Input],
     options: &CorpusOptions,
     out: &mut dyn Write,
     observer: &mut dyn Observer,
+) -> (Summary, Result<()>) {
+    run_records(canon, options, out, observer, |batcher| {
+        read_batches(inputs, options.max_bytes, batcher)
+    })
+}
+
+/// Runs `canon` over `texts`, documents held in memory, with the engine of
+/// [`run`]: the same batches, workers and order. Each text is one record;
+/// its output line holds canon's fields only (see [`analyze_text`]), one
+/// line per text that is not rejected, in order. A rejected text (binary
+/// data, over [`CorpusOptions::max_bytes`]) goes to `observer` as a reject
+/// of file `name`, line = its 1-based position in `texts`.
+///
+/// ```
+/// use canon::corpus::{self, CorpusOptions, Observer, Reject};
+///
+/// struct Positions(Vec<u64>);
+/// impl Observer for Positions {
+///     fn reject(&mut self, reject: &Reject) -> canon::Result<()> {
+///         self.0.push(reject.line);
+///         Ok(())
+///     }
+/// }
+///
+/// let canon = canon::Canon::builder().build()?;
+/// let texts = vec!["月之暗面发布了Kimi".to_string(), "\u{1}".repeat(20), "DeepSeek released a model.".into()];
+/// let (mut out, mut rejected) = (Vec::new(), Positions(Vec::new()));
+/// let (summary, outcome) =
+///     corpus::run_texts(&canon, texts, "texts", &CorpusOptions::default(), &mut out, &mut rejected);
+/// outcome?;
+/// assert_eq!((summary.records_out, summary.rejected), (2, 1));
+/// assert_eq!(rejected.0, [2]);
+/// let lines: Vec<&str> = std::str::from_utf8(&out).unwrap().lines().collect();
+/// assert!(lines[0].starts_with(r#"{"lang":"zh","#));
+/// assert!(lines[1].starts_with(r#"{"lang":"en","#));
+/// # Ok::<(), canon::Error>(())
+/// ```
+pub fn run_texts<I>(
+    canon: &Canon,
+    texts: I,
+    name: &str,
+    options: &CorpusOptions,
+    out: &mut dyn Write,
+    observer: &mut dyn Observer,
+) -> (Summary, Result<()>)
+where
+    I: IntoIterator<Item = String>,
+    I::IntoIter: Send,
+{
+    let texts = texts.into_iter();
+    let name: Arc<str> = name.into();
+    run_records(canon, options, out, observer, move |batcher| {
+        read_texts(texts, name, batcher)
+    })
+}
+
+/// Analyzes `text`, a document given by itself, as [`run_texts`] does each
+/// of its texts: rejected, with the reason `canon normalize` gives, when it
+/// is larger than `options.max_bytes` or binary data; otherwise analyzed and
+/// its output line (canon's fields, see [`crate::write::write_analysis`])
+/// appended to `out`.
+pub fn analyze_text(
+    canon: &Canon,
+    options: &CorpusOptions,
+    text: &str,
+    out: &mut Vec<u8>,
+) -> Result<Analysis, String> {
+    if text.len() as u64 > options.max_bytes {
+        return Err(oversized_reason(text.len() as u64, options.max_bytes));
+    }
+    if let Some(reason) = binary_reason(text) {
+        return Err(reason);
+    }
+    let analysis = canon.analyze(text);
+    write_analysis(out, &analysis, options.write);
+    Ok(analysis)
+}
+
+fn oversized_reason(len_bytes: u64, max_bytes: u64) -> String {
+    format!("record of {len_bytes} bytes exceeds --max-bytes {max_bytes}")
+}
+
+/// The engine behind [`run`] and [`run_texts`]: `read` sends the records
+/// (on a thread of its own) through the batcher it is given.
+fn run_records(
+    canon: &Canon,
+    options: &CorpusOptions,
+    out: &mut dyn Write,
+    observer: &mut dyn Observer,
+    read: impl FnOnce(&mut Batcher) + Send,
 ) -> (Summary, Result<()>) {
     let started = Instant::now();
     let jobs = options.jobs.max(1);
@@ -327,7 +452,16 @@ pub fn run(
     let mut summary = Summary::default();
     let outcome = std::thread::scope(|scope| {
         let in_flight = &in_flight;
-        scope.spawn(move || read_batches(inputs, options.max_bytes, batch_tx, in_flight));
+        scope.spawn(move || {
+            let mut batcher = Batcher {
+                tx: batch_tx,
+                in_flight,
+                seq: 0,
+                items: Vec::new(),
+                bytes: 0,
+            };
+            read(&mut batcher);
+        });
         for _ in 0..jobs {
             let batch_rx = batch_rx.clone();
             let result_tx = result_tx.clone();
@@ -413,20 +547,38 @@ fn write_in_order(
 }
 
 /// Sends batches of records read from `inputs`; stops early if nobody listens.
-fn read_batches(inputs: &[Input], max_bytes: u64, batches: Sender<Batch>, in_flight: &InFlight) {
-    let mut batcher = Batcher {
-        tx: batches,
-        in_flight,
-        seq: 0,
-        items: Vec::new(),
-        bytes: 0,
-    };
+fn read_batches(inputs: &[Input], max_bytes: u64, batcher: &mut Batcher) {
     for input in inputs {
         let going_on = match input {
-            Input::File(file) => read_input(file, max_bytes, &mut batcher),
+            Input::File(file) => read_input(file, max_bytes, batcher),
             Input::Skipped(skipped) => batcher.push(Item::Skipped(skipped.clone()), false),
         };
         if !going_on {
+            return;
+        }
+    }
+    batcher.flush();
+}
+
+/// Sends batches of the texts, each a record named `name` with its 1-based
+/// position as line; stops early if nobody listens.
+fn read_texts(texts: impl Iterator<Item = String>, name: Arc<str>, batcher: &mut Batcher) {
+    for (index, text) in texts.enumerate() {
+        if !batcher.ready() {
+            return;
+        }
+        let record = RawRecord {
+            file: name.clone(),
+            line: index as u64 + 1,
+            layout: None,
+            read: ReadRecord {
+                len_bytes: text.len() as u64,
+                oversized_sha256: None,
+            },
+            bytes: text.into_bytes(),
+            stream_encoding: None,
+        };
+        if !batcher.push(Item::Record(record), false) {
             return;
         }
     }
@@ -501,7 +653,7 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
         Ok((reader, encoding)) => (reader, encoding.map(|e| e.name())),
         Err(error) => return batcher.push(read_error(1, error), true),
     };
-    let record = |line: u64, layout: Layout, bytes: Vec<u8>, read: ReadRecord| {
+    let record = |line: u64, layout: Option<Layout>, bytes: Vec<u8>, read: ReadRecord| {
         Item::Record(RawRecord {
             file: input.name.clone(),
             line,
@@ -524,7 +676,7 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
             }
             let mut bytes = Vec::new();
             let item = match read_document(&mut reader, max_bytes, size_hint, &mut bytes) {
-                Ok(read) => record(1, Layout::PlainText, bytes, read),
+                Ok(read) => record(1, Some(Layout::PlainText), bytes, read),
                 Err(error) => read_error(1, error),
             };
             batcher.push(item, false)
@@ -544,7 +696,7 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
                     Ok(Some(read)) if read.oversized_sha256.is_none() && is_blank_line(&bytes) => {
                         Item::Blank
                     }
-                    Ok(Some(read)) => record(line_no, Layout::JsonLines, bytes, read),
+                    Ok(Some(read)) => record(line_no, Some(Layout::JsonLines), bytes, read),
                     Err(error) => return batcher.push(read_error(line_no, error), true),
                 };
                 if !batcher.push(item, lines.buffer_is_empty()) {
@@ -614,10 +766,7 @@ fn analyze_record(
     } = record;
     let reject = |reason: String| Reject::of_record(file.clone(), line, reason, &bytes);
     if let Some(sha256) = read.oversized_sha256 {
-        let reason = format!(
-            "record of {} bytes exceeds --max-bytes {}",
-            read.len_bytes, options.max_bytes
-        );
+        let reason = oversized_reason(read.len_bytes, options.max_bytes);
         return Err(Reject::of_head(
             file,
             line,
@@ -627,6 +776,14 @@ fn analyze_record(
             sha256,
         ));
     }
+    let Some(layout) = layout else {
+        // A text given in memory: a Rust string before it was bytes.
+        let text =
+            std::str::from_utf8(&bytes).map_err(|e| reject(format!("invalid UTF-8: {e}")))?;
+        let analysis = analyze_text(canon, options, text, &mut result.output).map_err(&reject)?;
+        result.count(&analysis, &EncodingNote::default());
+        return Ok(());
+    };
     let decoded = decode_text(&bytes);
     let mut note = decoded.note;
     if let (None, Some(stream)) = (note.encoding, stream_encoding) {
@@ -643,17 +800,24 @@ fn analyze_record(
     }
     let analysis = canon.analyze(&parsed.text);
     write_record(&mut result.output, &parsed, &analysis, &note, options.write);
-    result.records_out += 1;
-    result.languages.push(analysis.lang.code);
-    result.mentions += analysis.entities.len() as u64;
-    result.split_terms += analysis.split_terms as u64;
-    result.mixed_encodings += u64::from(!note.parts.is_empty());
-    result.doubtful_encodings += u64::from(note.warning.is_some());
-    result.boilerplate_bytes += analysis
-        .boilerplate
-        .iter()
-        .flatten()
-        .map(|s| s.normalized_bytes.len() as u64)
-        .sum::<u64>();
+    result.count(&analysis, &note);
     Ok(())
+}
+
+impl BatchResult {
+    /// Counts a record written.
+    fn count(&mut self, analysis: &Analysis, note: &EncodingNote) {
+        self.records_out += 1;
+        self.languages.push(analysis.lang.code);
+        self.mentions += analysis.entities.len() as u64;
+        self.split_terms += analysis.split_terms as u64;
+        self.mixed_encodings += u64::from(!note.parts.is_empty());
+        self.doubtful_encodings += u64::from(note.warning.is_some());
+        self.boilerplate_bytes += analysis
+            .boilerplate
+            .iter()
+            .flatten()
+            .map(|s| s.normalized_bytes.len() as u64)
+            .sum::<u64>();
+    }
 }

@@ -11,9 +11,21 @@
 //! 6. [`write`]: the JSON Lines output record.
 //!
 //! [`pipeline::Canon`] runs stages 2 to 5 on one text; [`corpus`] runs the
-//! whole pipeline over files in parallel, with [`reject`] for the records it
-//! cannot use and [`output`] for files written atomically; [`commands`] holds
-//! the command-line commands.
+//! whole pipeline over files (or texts in memory) in parallel, with
+//! [`reject`] for the records it cannot use and [`output`] for files written
+//! atomically; `commands` holds the command-line commands (feature `cli`,
+//! on by default; without it the crate pulls in no argument parser, progress
+//! bar or allocator).
+//!
+//! ```
+//! use canon::Canon;
+//!
+//! let canon = Canon::builder().search(false).build()?;
+//! let analysis = canon.analyze("月之暗面 released Kimi.");
+//! let ids: Vec<&str> = analysis.entities.iter().map(|m| m.id.as_str()).collect();
+//! assert_eq!(ids, ["moonshot-ai", "kimi"]);
+//! # Ok::<(), canon::Error>(())
+//! ```
 
 pub mod aliases;
 pub mod boilerplate;
@@ -24,11 +36,13 @@ pub use canon_text::normalize;
 pub mod segment;
 pub mod write;
 
+#[cfg(feature = "cli")]
 pub mod commands;
 pub mod corpus;
 pub mod error;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod reject;
 pub use canon_text::script;
 
@@ -37,4 +51,4 @@ use canon_text::ascii;
 mod test_support;
 
 pub use error::{Error, Result};
-pub use pipeline::{Analysis, AnalyzeOptions, Canon, EntityMention};
+pub use pipeline::{Analysis, AnalyzeOptions, BoilerplateSpan, Canon, CanonBuilder, EntityMention};

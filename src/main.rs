@@ -20,7 +20,6 @@ use canon::boilerplate::{self, furniture::LearnOptions, records::ReadOptions};
 use canon::commands::{self, NormalizeArgs, Status};
 use canon::corpus::{CorpusOptions, DEFAULT_MAX_BYTES};
 use canon::decode::Layout;
-use canon::write::WriteOptions;
 
 /// canon allocates a few buffers per document and per token; mimalloc's
 /// per-thread free lists serve those faster than the system allocator.
@@ -335,26 +334,26 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
             let jobs = args
                 .jobs
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let mut corpus = CorpusOptions::default();
+            corpus.text_field = args.text_field;
+            corpus.write.spans = args.spans;
+            corpus.jobs = jobs;
+            corpus.max_bytes = args.max_bytes;
+            let mut analyze = AnalyzeOptions::default();
+            analyze.search = args.search;
+            analyze.boilerplate = match args.boilerplate {
+                BoilerplateMode::On => boilerplate::Mode::On,
+                BoilerplateMode::Keep => boilerplate::Mode::Keep,
+                BoilerplateMode::Off => boilerplate::Mode::Off,
+            };
             let args = NormalizeArgs {
                 inputs: args.paths,
                 aliases: args.tables.files,
-                corpus: CorpusOptions {
-                    text_field: args.text_field,
-                    write: WriteOptions { spans: args.spans },
-                    jobs,
-                    max_bytes: args.max_bytes,
-                },
+                corpus,
                 rejects: args.rejects,
                 output: args.output,
                 quiet: args.quiet,
-                analyze: AnalyzeOptions {
-                    search: args.search,
-                    boilerplate: match args.boilerplate {
-                        BoilerplateMode::On => boilerplate::Mode::On,
-                        BoilerplateMode::Keep => boilerplate::Mode::Keep,
-                        BoilerplateMode::Off => boilerplate::Mode::Off,
-                    },
-                },
+                analyze,
                 boilerplate_from: args.boilerplate_from,
                 layout: match args.format {
                     Format::Auto => None,

@@ -4,13 +4,14 @@
 use crate::aliases::AliasTable;
 use crate::ascii;
 use crate::boilerplate::{self, Detector, MarkedSpan};
-use crate::detect::{Language, detect};
+use crate::detect::{LangRun, Language, detect, language_runs};
 use crate::matching::{Lexicon, find_mentions};
 use std::borrow::Cow;
 
 use crate::normalize::chinese::fold;
 use crate::normalize::{Normalized, OriginalRanges, normalize};
-use crate::segment::Router;
+use crate::segment::{Router, Token, korean};
+use std::path::PathBuf;
 
 /// canon's core type: the alias table and the segmenters built from it.
 ///
@@ -26,7 +27,12 @@ pub struct Canon {
 }
 
 /// Choices that change the tokens canon emits.
+///
+/// More choices will come; build it from [`Default`] and set fields
+/// (`let mut o = AnalyzeOptions::default(); o.search = true;`) or use
+/// [`Canon::builder`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AnalyzeOptions {
     /// Search mode: after each long Chinese word, also emit the dictionary
     /// words inside it (中国农业发展银行 → 中国, 农业, 发展, 银行, ...), and after
@@ -40,6 +46,7 @@ pub struct AnalyzeOptions {
 
 /// An entity mention, in the output contract's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EntityMention {
     /// The entity's canonical id.
     pub id: String,
@@ -63,6 +70,7 @@ pub struct EntityMention {
 
 /// A stretch of the document marked as page furniture by the boilerplate stage.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BoilerplateSpan {
     /// Byte range in the normalized text.
     pub normalized_bytes: std::ops::Range<usize>,
@@ -72,8 +80,24 @@ pub struct BoilerplateSpan {
     pub reason: boilerplate::Reason,
 }
 
+/// A stretch of the original text in one language (see
+/// [`crate::detect::language_runs`]), in the output contract's terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LangSpan {
+    /// Code-point offset where the run starts in the original text.
+    pub start_char: usize,
+    /// Code-point offset just past the run in the original text.
+    pub end_char: usize,
+    /// The run's language code, as in [`Language::code`].
+    pub lang: &'static str,
+}
+
 /// Everything canon derives from one document.
+///
+/// [`crate::write::write_analysis`] writes it as the output contract's JSON
+/// (what `canon normalize` writes after the input's fields).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Analysis {
     /// The detected language.
     pub lang: Language,
@@ -87,6 +111,10 @@ pub struct Analysis {
     pub token_spans: Vec<(usize, usize)>,
     /// Entity mentions in text order.
     pub entities: Vec<EntityMention>,
+    /// The document's language runs in text order, tiling the original
+    /// text, when it has more than one; empty when it is in one language
+    /// throughout (`lang`).
+    pub lang_spans: Vec<LangSpan>,
     /// How many terms were longer than [`MAX_TERM_BYTES`] and written as
     /// pieces instead.
     pub split_terms: usize,
@@ -114,6 +142,41 @@ impl Analysis {
 }
 
 impl Canon {
+    /// Starts building a pipeline: the default alias table, search mode off,
+    /// the boilerplate stage on, as `canon normalize` runs without options.
+    ///
+    /// ```
+    /// use canon::{Canon, boilerplate::Mode};
+    ///
+    /// # let folder = tempfile::tempdir()?;
+    /// let table = folder.path().join("mine.toml");
+    /// std::fs::write(&table, r#"
+    /// [[entity]]
+    /// id = "acme-robotics"
+    /// name = "Acme Robotics"
+    /// kind = "org"
+    /// aliases.en = ["Acme Robotics"]
+    /// "#)?;
+    /// let canon = Canon::builder()
+    ///     .aliases([&table])
+    ///     .search(true)
+    ///     .boilerplate(Mode::Keep)
+    ///     .build()?;
+    /// let analysis = canon.analyze("Acme Robotics opened a lab in 中华人民共和国.");
+    /// let terms: Vec<&str> = analysis.terms().collect();
+    /// assert_eq!(terms[..3], ["acme", "robotics", "acme-robotics"]);
+    /// assert!(terms.contains(&"共和国")); // search mode: the words inside
+    ///
+    /// // A broken table is an error naming file and line.
+    /// std::fs::write(&table, "[[entity]]\nid = \"Bad Id\"\n")?;
+    /// let error = Canon::builder().aliases([&table]).build().unwrap_err();
+    /// assert!(error.to_string().starts_with(&format!("{}:", table.display())));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn builder() -> CanonBuilder {
+        CanonBuilder::default()
+    }
+
     /// A pipeline matching against `table`.
     pub fn new(table: AliasTable) -> Canon {
         Self::with_options(table, AnalyzeOptions::default())
@@ -143,18 +206,48 @@ impl Canon {
         &self.table
     }
 
-    /// Runs the whole pipeline on `original`.
+    /// The options it analyzes with.
+    pub fn options(&self) -> AnalyzeOptions {
+        self.options
+    }
+
+    /// Runs the whole pipeline on `original`: normalization, language
+    /// detection, boilerplate, segmentation and entity matching, every
+    /// offset in code points of `original`.
+    ///
+    /// ```
+    /// let canon = canon::Canon::builder().build()?;
+    /// let analysis = canon.analyze("ＤｅｅｐＳｅｅｋ’s model");
+    /// assert_eq!(analysis.lang.code, "en");
+    /// assert_eq!(analysis.normalized.text(), "DeepSeek's model");
+    /// assert_eq!(analysis.terms().collect::<Vec<_>>(), ["deepseek", "model"]);
+    /// let mention = &analysis.entities[0];
+    /// assert_eq!((mention.id.as_str(), mention.start, mention.end), ("deepseek", 0, 8));
+    /// # Ok::<(), canon::Error>(())
+    /// ```
     pub fn analyze(&self, original: &str) -> Analysis {
         let normalized = normalize(original);
-        let lang = detect(normalized.text());
+        let mut lang = detect(normalized.text());
+        let found = language_runs(normalized.text(), lang);
+        // Every sentence that could tell was in one other language than the
+        // detector's sample said: that is the document's language.
+        if let [only] = found.as_slice() {
+            lang = only.lang;
+        }
+        let whole = [LangRun {
+            start_byte: 0,
+            end_byte: normalized.text().len(),
+            lang,
+        }];
+        let runs: &[LangRun] = if found.is_empty() { &whole } else { &found };
         // Segmentation and matching read the folded text (simplified Chinese);
         // it has the same byte offsets as the normalized text. Japanese kanji
-        // are not traditional Chinese and stay as they are.
-        let text: Cow<'_, str> = if lang.is_japanese() {
-            Cow::Borrowed(normalized.text())
-        } else {
-            fold(normalized.text())
-        };
+        // are not traditional Chinese: what goes to the Japanese segmenter
+        // stays as it is.
+        let text = fold_except(
+            normalized.text(),
+            &Router::japanese_ranges(normalized.text(), runs),
+        );
         let marked: Vec<MarkedSpan> = match &self.boilerplate {
             Some(detector) => detector.mark(&text, lang.code),
             None => Vec::new(),
@@ -164,7 +257,7 @@ impl Canon {
             self.options.boilerplate == boilerplate::Mode::On && in_marked(&marked, byte)
         };
         let lower = text.to_ascii_lowercase();
-        let tokens = self.router.segment(&text, &lower, lang);
+        let tokens = self.router.segment_runs(&text, &lower, runs);
         let lexicon = Lexicon {
             is_word: &|word| self.router.is_dictionary_word(word),
             is_common_word: &|word| self.router.is_common_word(word),
@@ -196,6 +289,16 @@ impl Canon {
                 for part in &parts {
                     terms.push(&part.term, &text, part.start, part.end);
                 }
+            }
+            // A Korean word ending in a particle: its stem as a term of its
+            // own, with the stem's span (삼성전자는 → 삼성전자).
+            let alias_stem = next_mention
+                .peek()
+                .filter(|m| m.last_token == index)
+                .map(|m| m.end);
+            if let Some(stem_end) = korean_stem_end(&text, token, alias_stem) {
+                let stem = &token.term[..stem_end - token.start];
+                terms.push(stem, &text, token.start, stem_end);
             }
             // After the terms of a mention's last token (a compound's whole
             // term, and its parts in search mode): the entity's id, then
@@ -259,6 +362,7 @@ impl Canon {
                 })
                 .collect()
         });
+        let lang_spans = lang_spans(original, &normalized, runs);
 
         Analysis {
             lang,
@@ -267,9 +371,150 @@ impl Canon {
             term_ends,
             token_spans,
             entities,
+            lang_spans,
             split_terms,
             boilerplate,
         }
+    }
+}
+
+/// Where the stem of `token` ends (a byte offset of `text`) when the token is
+/// a Korean word ending in a particle: after a mention that ends inside the
+/// token at `alias_stem` before a particle, or by the stem-term rule
+/// (`segment::korean`). `None` for every other token.
+fn korean_stem_end(text: &str, token: &Token<'_>, alias_stem: Option<usize>) -> Option<usize> {
+    let term = token.term.as_ref();
+    // Stems are cut from the term by the surface's offsets: both must be
+    // the same text but for ASCII case (Hangul has no case).
+    if !korean::may_end_in_particle(term) || term.len() != token.end - token.start {
+        return None;
+    }
+    if let Some(end) = alias_stem
+        && end > token.start
+        && end < token.end
+        && let Some(previous) = text[..end].chars().next_back()
+        && korean::is_particle_after(previous, &text[end..token.end])
+    {
+        return Some(end);
+    }
+    korean::stem_term_end(term).map(|stem| token.start + stem)
+}
+
+/// `text` folded to simplified Chinese (see [`fold`]) except for the byte
+/// `ranges` (sorted, not overlapping), which keep their characters. Folding
+/// keeps byte lengths, so the kept ranges are copied back in place.
+fn fold_except<'a>(text: &'a str, ranges: &[(usize, usize)]) -> Cow<'a, str> {
+    if ranges == [(0, text.len())] {
+        return Cow::Borrowed(text);
+    }
+    match (fold(text), ranges) {
+        (Cow::Owned(mut folded), [_, ..]) => {
+            for &(start, end) in ranges {
+                folded.replace_range(start..end, &text[start..end]);
+            }
+            Cow::Owned(folded)
+        }
+        (folded, _) => folded,
+    }
+}
+
+/// The output form of language `runs` (bytes of the normalized text):
+/// code-point spans of the original text, or nothing for a document of one
+/// run. The one place where runs change units.
+fn lang_spans(original: &str, normalized: &Normalized, runs: &[LangRun]) -> Vec<LangSpan> {
+    if runs.len() <= 1 {
+        return Vec::new();
+    }
+    let mut ranges = normalized.original_ranges();
+    let mut spans: Vec<LangSpan> = runs
+        .iter()
+        .map(|run| {
+            let (start_char, end_char) = ranges.range(run.start_byte, run.end_byte);
+            LangSpan {
+                start_char,
+                end_char,
+                lang: run.lang.code,
+            }
+        })
+        .collect();
+    // Runs tile the normalized text; in the original, removed characters
+    // between two runs (a zero-width space) belong to the run before.
+    for k in 1..spans.len() {
+        spans[k].start_char = spans[k - 1].end_char;
+    }
+    if let Some(first) = spans.first_mut() {
+        first.start_char = 0;
+    }
+    if let Some(last) = spans.last_mut() {
+        last.end_char = original.chars().count();
+    }
+    spans
+}
+
+/// Builds a [`Canon`] from the options `canon normalize` takes: alias
+/// tables by path, search mode, the boilerplate mode and learned furniture.
+/// Made by [`Canon::builder`]; [`Self::build`] loads everything once.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct CanonBuilder {
+    aliases: Vec<PathBuf>,
+    furniture: Vec<PathBuf>,
+    options: AnalyzeOptions,
+}
+
+impl CanonBuilder {
+    /// Adds alias tables (`--aliases FILE`), in order: each adds entities or
+    /// replaces earlier entities with the same id. Any table the library
+    /// loads is accepted (see [`AliasTable::load_files`]).
+    pub fn aliases<I, P>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: Into<PathBuf>,
+    {
+        self.aliases.extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// Search mode (`--search`): see [`AnalyzeOptions::search`].
+    pub fn search(mut self, search: bool) -> Self {
+        self.options.search = search;
+        self
+    }
+
+    /// The boilerplate stage (`--boilerplate on|keep|off`).
+    pub fn boilerplate(mut self, mode: boilerplate::Mode) -> Self {
+        self.options.boilerplate = mode;
+        self
+    }
+
+    /// Adds files of lines learned by `canon boilerplate learn`
+    /// (`--boilerplate-from FILE`), the boilerplate stage's repetition signal.
+    pub fn boilerplate_from<I, P>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: Into<PathBuf>,
+    {
+        self.furniture.extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// Replaces every analysis option at once.
+    pub fn options(mut self, options: AnalyzeOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Loads the alias tables and furniture files and builds the pipeline.
+    ///
+    /// Errors: [`crate::Error::Io`] for a file that cannot be read,
+    /// [`crate::Error::AliasTable`] with every problem of the tables as
+    /// `file:line: message`, [`crate::Error::Furniture`] for a bad
+    /// furniture file. Problems that do not stop matching are kept as
+    /// warnings ([`AliasTable::warnings`] of [`Canon::table`]).
+    pub fn build(self) -> crate::Result<Canon> {
+        let table = AliasTable::load_files(&self.aliases)?;
+        let furniture = boilerplate::furniture::Furniture::load_all(&self.furniture)?;
+        Ok(Canon::with_options(table, self.options).with_furniture(furniture))
     }
 }
 

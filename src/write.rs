@@ -3,7 +3,8 @@
 //! The input record's fields come first, in their order, each key and value
 //! exactly as written (see [`crate::decode::record`]); the text field is
 //! written from the text canon analyzed. canon's fields follow: `lang`,
-//! `lang_confidence`, `normalized_text`, `tokens`, `token_spans` (with
+//! `lang_confidence`, `lang_spans` (documents of more than one
+//! language run), `normalized_text`, `tokens`, `token_spans` (with
 //! `--spans`), `entities`, `boilerplate` (unless the stage is off), and
 //! `encoding`, `encoding_parts`, `encoding_warning` when the input was not
 //! UTF-8. An input field with one of those names is replaced.
@@ -20,9 +21,10 @@ use crate::decode::{EncodingNote, Record};
 use crate::pipeline::Analysis;
 
 /// The field names canon adds to records.
-pub const OUTPUT_FIELDS: [&str; 10] = [
+pub const OUTPUT_FIELDS: [&str; 11] = [
     "lang",
     "lang_confidence",
+    "lang_spans",
     "normalized_text",
     "tokens",
     "token_spans",
@@ -34,7 +36,10 @@ pub const OUTPUT_FIELDS: [&str; 10] = [
 ];
 
 /// What to write besides the contract's fixed fields.
+///
+/// More choices will come; build it from [`Default`] and set fields.
 #[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
 pub struct WriteOptions {
     /// Write `token_spans`.
     pub spans: bool,
@@ -76,10 +81,69 @@ pub fn write_record(
     if record.text_position >= record.fields.len() {
         write_text_field(out, record, &mut field);
     }
+    write_analysis_fields(out, first, analysis, encoding, options);
+}
+
+/// Appends the output line (with its `\n`) of a text analyzed by itself,
+/// outside any input record: a JSON object with canon's fields only, exactly
+/// as [`write_record`] writes them after an input record's fields (so no
+/// `text`: the caller has it). This is what the Python package returns.
+///
+/// ```
+/// use canon::write::{WriteOptions, write_analysis};
+///
+/// let canon = canon::Canon::builder().build()?;
+/// let mut line = Vec::new();
+/// write_analysis(&mut line, &canon.analyze("月之暗面发布了Kimi"), WriteOptions::default());
+/// let line = String::from_utf8(line).unwrap();
+/// assert!(line.starts_with(r#"{"lang":"zh","lang_confidence":"#));
+/// assert!(line.contains(r#""tokens":["月之暗面","moonshot-ai","发布","了","kimi","moonshot-ai"]"#));
+/// assert!(line.ends_with(r#""surface":"Kimi","start":7,"end":11,"parents":["moonshot-ai"]}],"boilerplate":[]}
+/// "#));
+/// # Ok::<(), canon::Error>(())
+/// ```
+pub fn write_analysis(out: &mut Vec<u8>, analysis: &Analysis, options: WriteOptions) {
+    out.reserve(estimated_analysis_len(analysis, options));
+    out.push(b'{');
+    write_analysis_fields(out, true, analysis, &EncodingNote::default(), options);
+}
+
+/// canon's fields and the closing `}\n` of a record; `first` when no field
+/// was written before them.
+fn write_analysis_fields(
+    out: &mut Vec<u8>,
+    first: bool,
+    analysis: &Analysis,
+    encoding: &EncodingNote,
+    options: WriteOptions,
+) {
+    let mut first = first;
+    let mut field = |out: &mut Vec<u8>, key_json: &[u8]| {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.extend_from_slice(key_json);
+        out.push(b':');
+    };
     field(out, b"\"lang\"");
     write_str(out, analysis.lang.code);
     field(out, b"\"lang_confidence\"");
     let _ = write!(out, "{}", analysis.lang.confidence);
+    if !analysis.lang_spans.is_empty() {
+        field(out, b"\"lang_spans\"");
+        out.push(b'[');
+        for (i, span) in analysis.lang_spans.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let (start, end) = (span.start_char, span.end_char);
+            let _ = write!(out, "{{\"start\":{start},\"end\":{end},\"lang\":");
+            write_str(out, span.lang);
+            out.push(b'}');
+        }
+        out.push(b']');
+    }
     field(out, b"\"normalized_text\"");
     write_str(out, analysis.normalized.text());
     field(out, b"\"tokens\"");
@@ -208,16 +272,21 @@ fn estimated_len(record: &Record<'_>, analysis: &Analysis, options: WriteOptions
         .iter()
         .map(|f| f.key_json.len() + f.value_json.len() + 2)
         .sum();
+    fields
+        + record.text_key_json.len()
+        + record.text.len()
+        + estimated_analysis_len(analysis, options)
+}
+
+/// About the length of canon's fields of a record.
+fn estimated_analysis_len(analysis: &Analysis, options: WriteOptions) -> usize {
     let terms = analysis.terms().len();
     let entities: usize = analysis
         .entities
         .iter()
         .map(|m| m.id.len() + m.name.len() + m.surface.len() + 60)
         .sum();
-    fields
-        + record.text_key_json.len()
-        + record.text.len()
-        + analysis.normalized.text().len()
+    analysis.normalized.text().len()
         + analysis.all_terms().len()
         + 3 * terms
         + if options.spans { 16 * terms } else { 0 }

@@ -342,13 +342,9 @@ fn pipelines() -> &'static [canon::Canon; 2] {
     PIPELINES.get_or_init(|| {
         [Mode::On, Mode::Keep].map(|boilerplate| {
             let table = canon::aliases::AliasTable::load(&[]).expect("default table loads");
-            Canon::with_options(
-                table,
-                AnalyzeOptions {
-                    boilerplate,
-                    ..AnalyzeOptions::default()
-                },
-            )
+            let mut options = AnalyzeOptions::default();
+            options.boilerplate = boilerplate;
+            Canon::with_options(table, options)
         })
     })
 }

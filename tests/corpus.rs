@@ -700,3 +700,63 @@ fn records_in_equal_out_plus_rejected_on_every_path() {
         "{err}"
     );
 }
+
+/// Collects rejects as `(line, reason)`.
+#[derive(Default)]
+struct Rejects(Vec<(u64, String)>);
+
+impl canon::corpus::Observer for Rejects {
+    fn reject(&mut self, reject: &canon::corpus::Reject) -> canon::Result<()> {
+        self.0.push((reject.line, reject.reason.clone()));
+        Ok(())
+    }
+}
+
+/// Texts run in memory (what the Python package does) give, for each text,
+/// the record `canon normalize` writes for `{"text": ...}` without the
+/// input's field, in order, with every job count; binary texts are rejected
+/// with the CLI's reason, at their position.
+#[test]
+fn texts_in_memory_give_the_records_of_the_cli() {
+    let mut texts: Vec<String> = mixed_corpus(1500)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .map(|r| r["text"].as_str().unwrap().to_string())
+        .collect();
+    texts.insert(7, "\u{1}".repeat(40));
+    let jsonl: String = texts
+        .iter()
+        .map(|t| serde_json::json!({ "text": t }).to_string() + "\n")
+        .collect();
+    let cli = run_with_stdin(&["normalize", "--spans", "--jobs", "2"], jsonl.into_bytes());
+    assert_eq!(cli.status.code(), Some(1), "{}", stderr(&cli));
+    let mut expected = records(&cli.stdout);
+    for record in &mut expected {
+        record.as_object_mut().unwrap().shift_remove("text");
+    }
+    let canon = canon::Canon::builder().build().unwrap();
+    for jobs in [1, 3] {
+        let mut options = canon::corpus::CorpusOptions::default();
+        options.jobs = jobs;
+        options.write.spans = true;
+        let (mut out, mut rejects) = (Vec::new(), Rejects::default());
+        let (summary, outcome) = canon::corpus::run_texts(
+            &canon,
+            texts.clone(),
+            "texts",
+            &options,
+            &mut out,
+            &mut rejects,
+        );
+        outcome.unwrap();
+        assert_eq!(summary.records_in, texts.len() as u64);
+        assert_eq!(records(&out), expected, "jobs {jobs}");
+        assert_eq!(rejects.0.len(), 1);
+        assert_eq!(rejects.0[0].0, 8, "the 1-based position");
+        assert!(
+            stderr(&cli).contains(&format!("-:8: {}", rejects.0[0].1)),
+            "the CLI's reason: {}",
+            stderr(&cli)
+        );
+    }
+}

@@ -67,15 +67,62 @@ fn a_wikidata_dump_becomes_a_table_safe_against_common_words() {
     let table = read(&out);
     insta::assert_snapshot!("wikidata_table", table);
     insta::assert_snapshot!("wikidata_summary", summary(&output, &out));
-    // Both directions: a label that is a common word gets the rule, a plain
-    // name does not.
+    // Both directions: a label that is a common word gets the rule, and so
+    // do three capitals many bodies share; a plain name does not.
     assert!(
         table.contains(
             "aliases.en = [{ text = \"Reading\", case = \"exact\", needs = \"support\" }]"
         )
     );
+    assert!(table.contains(
+        "aliases.en = [\"Harbor Lantern Holdings\", \"Harbor Lantern\", { text = \"HLH\", case = \"exact\", needs = \"support\" }]"
+    ));
+}
+
+#[test]
+fn an_imported_persons_surname_needs_exact_case_and_support() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("people.csv");
+    fs::write(
+        &input,
+        "id,name,kind,lang,alias\n\
+         zorvan-quellhart,Zorvan Quellhart,person,en,Zorvan Quellhart\n\
+         zorvan-quellhart,,,en,Quellhart\n\
+         zorvan-quellhart,,,zh-Hans,佐尔万·奎尔哈特\n\
+         zorvan-quellhart,,,zh-Hans,奎尔哈特\n\
+         quellhart-tools,Quellhart Tools,org,en,Quellhart Tools\n\
+         quellhart-tools,,,en,Tools of Quellhart\n",
+    )
+    .unwrap();
+    let out = dir.path().join("people.toml");
+    let output = import(input.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let table = read(&out);
+    // The surname alone is someone else's as often as his; the full names,
+    // and an organisation's last word, are names.
     assert!(
-        table.contains("aliases.en = [\"Harbor Lantern Holdings\", \"Harbor Lantern\", \"HLH\"]")
+        table.contains(
+            "aliases.en = [\"Zorvan Quellhart\", { text = \"Quellhart\", case = \"exact\", needs = \"support\" }]"
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains(
+            "aliases.zh-Hans = [\"佐尔万·奎尔哈特\", { text = \"奎尔哈特\", needs = \"support\" }]"
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains("aliases.en = [\"Quellhart Tools\", \"Tools of Quellhart\"]"),
+        "{table}"
+    );
+    // What the import applies, the check accepts.
+    let output = canon().args(["alias", "check"]).arg(&out).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
     );
 }
 

@@ -16,13 +16,12 @@ fn pipelines() -> &'static [Canon; 2] {
         let table = || AliasTable::load(&[]).expect("default table loads");
         [
             Canon::new(table()),
-            Canon::with_options(
-                table(),
-                AnalyzeOptions {
-                    search: true,
-                    boilerplate: canon::boilerplate::Mode::Keep,
-                },
-            ),
+            Canon::with_options(table(), {
+                let mut options = AnalyzeOptions::default();
+                options.search = true;
+                options.boilerplate = canon::boilerplate::Mode::Keep;
+                options
+            }),
         ]
     })
 }

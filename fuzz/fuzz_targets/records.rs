@@ -25,13 +25,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let analysis = canon().analyze(&record.text);
     let mut out = Vec::new();
-    write_record(
-        &mut out,
-        &record,
-        &analysis,
-        &decoded.note,
-        WriteOptions { spans: true },
-    );
+    let mut options = WriteOptions::default();
+    options.spans = true;
+    write_record(&mut out, &record, &analysis, &decoded.note, options);
     let line = std::str::from_utf8(&out).expect("output is UTF-8");
     assert!(line.ends_with('\n') && line.matches('\n').count() == 1);
     assert!(!line.contains(['\u{2028}', '\u{2029}']));

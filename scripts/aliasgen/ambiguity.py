@@ -6,62 +6,49 @@ share, a bare surname, or a name of several entities. Decided by data
 organisations, governments, people, companies) applies this one module, and
 `lint` checks any table against it, the hand-made ones included.
 
-The rule (data/freq/README.md states it too; keep the two in step):
+data/freq/README.md states the rule in full; canon implements the same rule in
+Rust (src/aliases/ambiguity.rs: `canon alias check`, `canon alias import`) from
+the same data files: data/freq/en.tsv, zh.tsv, name-dominant.txt, the parameters
+in data/freq/rule.toml and the broad topics of data/matching.toml.
+tests/fixtures/frequency-rule.tsv (rule_fixture.py) holds this module's verdict
+on every alias of the default table and tests/fixtures/ambiguity-table.toml the
+findings of the whole rule on a table made to break every part of it; the Rust
+tests check that canon agrees with both. In short:
 
 Per alias (`requirement(text, kind)`):
 
 * Chinese (any alias with a Han character; mixed-script aliases are names),
-  folded to simplified:
-  - a single Han character is never an alias;
-  - a word of jieba's dictionary with frequency >= 100 whose tag is not a
-    proper-name tag (nr, ns, nt, nz, nrt, nrfg, and j: jieba's abbreviations
-    are abbreviated names) -> needs = "support";
-  - for organisations, products and other coined names (not places, not
-    people) a two-character jieba word with frequency >= 100 needs support
-    whatever its tag: jieba's tags on short words are unreliable (贝壳 "shell"
-    nr, 曙光 "dawn" nz, 荣耀 "glory" nr). Places and people keep the tag rule:
-    柏林 and 桂林 are tagged nr and are only the cities; 朱德 is the man;
-  - unless the word is listed in the [zh] section of name-dominant.txt.
-* English script (an alias with a Latin letter), judged lower-cased:
-  - a single word with a possessive (McDonald's, Sainsbury's) -> needs =
-    "support" and never case = "exact": canon matches it on its bare form, a
-    family name as often as not, and cannot match an exact-case alias written
-    with 's; unless the bare word is name-dominant;
-  - an acronym of two or three capital letters (dots allowed: EFF, U.S.)
-    -> case = "exact" and needs = "support": a letter sequence many bodies
-    share (EFF is the Electronic Frontier Foundation and South Africa's
-    Economic Freedom Fighters, GM also genetically modified), unless listed in
-    the [acronym] section of name-dominant.txt;
-  - any other word in capitals (dots, digits, & and + allowed: NATO, G7,
-    OPEC+, SEAT) is judged like the word with exact case: Zipf >= 4.0 ->
-    case = "exact" and needs = "support" (SEAT, LINE, MINI: in a heading it is
-    the word) unless name-dominant; a frequent letter sequence (Zipf >= 3.0)
-    -> case = "exact";
-  - another single word: Zipf >= 4.0 -> case = "exact" and needs = "support";
-    Zipf >= 3.0 -> case = "exact"; unless listed in the [en] section of
-    name-dominant.txt (its everyday use is the name: china, france, london);
-  - a name of several words is a name (the words of a name of companies made
-    only of common words get exact case where names have fixed capitals:
-    `common_words_exact`, applied by the biz area).
+  folded to simplified: a single Han character is never an alias; a jieba word
+  of frequency >= 100 tagged other than as a name or abbreviation needs
+  support; for kinds other than places and people any two-character jieba word
+  of frequency >= 100 needs support whatever its tag; unless listed in [zh] of
+  name-dominant.txt.
+* English script (an alias with a Latin letter), judged on canon's key (the
+  term canon matches, lower-cased): a name of several words needs nothing; a
+  word with a possessive (McDonald's) needs support (canon also matches the bare
+  form, the founder's family name) and what the bare word needs by its
+  frequency; an acronym of two or three capitals needs exact case and support,
+  or exact case only when listed in [acronym]; another word in capitals is
+  judged like the word with exact case (SEAT: Zipf >= 4 needs support too; a
+  frequent letter sequence exact case); any other word: Zipf >= 4 exact case
+  and support, >= 3 exact case, unless listed in [en].
 
-Per entity:
+Per entity (`lint_entities`):
 
-* a person's surname or short form (`surnames`): a single Latin word, the
-  last word of another alias (the last two after a particle: de Villepin), the
-  part after the middle dot of another alias (布莱尔 of 托尼·布莱尔), or a Han
-  alias without a middle dot beside a dotted one (盖茨 beside 比尔·盖茨) ->
-  case = "exact" (Latin) and needs = "support", unless typed as a full name;
-* a name claimed by several entities (same canon key, in any table) ->
-  needs = "support" on every entity that claims it;
-* a short Chinese alias (at most three characters) that needs support gets the
-  jieba words that contain it as blockers (`dictionary_blockers`: 克里 in
-  克里米亚, 政协 in 省政协, 安然 in 安然无恙), except those that still name the
-  entity (大众汽车公司, 突尼斯共和国, 德国科隆);
-* an entity with an alias that needs support carries no broad topic
-  (`BROAD_TOPICS`: geo, politics, media, tech): entities that share a topic
-  support each other, and support must come from the same country or field
-  (its parent, siblings, narrow topics such as united-kingdom-politics or
-  newspapers, context words), not from any political or technology name.
+* a person's surname (the last part of another of its aliases, with its
+  particle: de Villepin; the part after the middle dot: 布莱尔) needs exact case
+  (Latin) and support, unless marked `form = "full"` (a surname that names one
+  person in news: Trump, Putin);
+* a name (canon key) claimed by several entities needs support on every one;
+* a person with an alias that needs support carries no broad topic: the matcher
+  lets broad topics support only between entities without a parent, and people
+  have none in the table though they belong to a country;
+* a context word is no evidence between entities that claim the same alias
+  needing support when another of them has it too: it supports both and hides
+  the words that tell them apart (the Supreme Courts' "ruled").
+
+"Needs support" is satisfied by `needs = "support"` or by `form = "short"`
+(a short form needs the full name or support, which is more).
 
 Importable (`requirement`, `surnames`, `dictionary_blockers`, `lint_files`)
 and a CLI:
@@ -71,39 +58,44 @@ and a CLI:
 
 `lint` prints `file:line: message` for every alias or entity that lacks what
 the rule requires (names shared between the given files included: give it
-data/aliases/*.toml) and exits 1 if there are any.
+data/aliases/*.toml) and exits 1 if there are any. Its messages are canon's
+(`canon alias check` prints the same findings for the same tables).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import FREQ, has_han, is_han, key, name_to_hant, to_hans  # noqa: E402
+from common import DATA, FREQ, has_han, is_han, key, name_to_hant, to_hans  # noqa: E402
 
-EXACT_ZIPF = 3.0
-SUPPORT_ZIPF = 4.0
-ZH_SUPPORT_FREQ = 100
-NAME_TAGS = frozenset({"nr", "ns", "nt", "nz", "nrt", "nrfg"})
-# jieba tags abbreviations j; nearly all of them that are aliases are abbreviated names
-# (欧盟, 东盟, 央视, 美联储, 证监会, 两会), so j counts as a proper-name tag here.
-EXEMPT_TAGS = NAME_TAGS | {"j"}
+# The rule's parameters and the matcher's broad topics: data, read by canon too.
+RULE = tomllib.loads((FREQ / "rule.toml").read_text(encoding="utf-8"))
+EXACT_ZIPF: float = RULE["english"]["exact_zipf"]
+SUPPORT_ZIPF: float = RULE["english"]["support_zipf"]
+ZH_SUPPORT_FREQ: int = RULE["chinese"]["support_frequency"]
+# jieba's proper-name tags and j (abbreviations: for aliases, abbreviated names 欧盟, 央视)
+EXEMPT_TAGS = frozenset(RULE["chinese"]["name_tags"])
 # kinds whose two-character names are tagged reliably enough by jieba (柏林 nr is the city)
-TAGGED_KINDS = frozenset({"place", "person"})
+TAGGED_KINDS = frozenset(RULE["chinese"]["tagged_kinds"])
+PARTICLES = frozenset(RULE["surnames"]["particles"])
+# topics shared by entities of every country: the matcher lets them support only between
+# two entities without a parent (data/matching.toml)
+BROAD_TOPICS = frozenset(tomllib.loads((DATA / "matching.toml").read_text(encoding="utf-8"))["support"]["broad_topics"])
+
 SHORT_ACRONYM = re.compile(r"^[A-Z]{2,3}$")
 FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "des", "y", "a", "an", "in", "on",
                             "at", "to", "&"})
 POSSESSIVE = re.compile(r"['’]s$")
 ANY_POSSESSIVE = re.compile(r"['’]s\b")
-# topics that entities all over a news corpus carry: they must not support an alias
-BROAD_TOPICS = ("geo", "politics", "media", "tech")
 MAX_DICT_BLOCKERS = 25
 # jieba's tag for idioms (chengyu): 大同小异 is one word, never the name followed by another
 # word ("l", fixed expressions, also tags 布什总统)
@@ -111,8 +103,11 @@ IDIOM_TAGS = frozenset({"i"})
 # a word that follows a name and leaves it a mention (赖斯说, 布什总统, 保守党政府)
 MODIFIER_TAGS = frozenset({"v", "vn", "n", "a", "ad", "an", "d", "f", "m", "q", "t", "uj", "ul", "p", "c", "r",
                            "vg", "ng", "zg"})
-PARTICLES = frozenset({"de", "van", "von", "le", "la", "di", "da", "del", "der", "du", "zu", "bin", "al", "el",
-                       "dos", "das"})
+
+
+def dq(text: str) -> str:
+    """A string as canon's messages quote it (Rust's `{:?}`)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -122,19 +117,18 @@ class Requirement:
     case_exact: bool = False
     needs_support: bool = False
     forbidden: bool = False
-    never_exact: bool = False
     reason: str = ""
     # which part of the rule: chinese-word, two-character, single-character, possessive,
     # short-acronym, acronym, frequency, common-words
     rule: str = ""
 
     def satisfied_by(self, case_exact: bool, needs_support: bool) -> bool:
-        if self.forbidden or (self.never_exact and case_exact):
+        if self.forbidden:
             return False
         return (case_exact or not self.case_exact) and (needs_support or not self.needs_support)
 
     def __bool__(self) -> bool:
-        return self.case_exact or self.needs_support or self.forbidden or self.never_exact
+        return self.case_exact or self.needs_support or self.forbidden
 
 
 NONE = Requirement()
@@ -235,30 +229,32 @@ def requirement(text: str, kind: str = "org") -> Requirement:
         return NONE
     if not _has_latin(text):
         return NONE
-    if len(key(text).split(" ")) > 1:
-        if ANY_POSSESSIVE.search(text):
-            return Requirement(never_exact=True, rule="possessive",
-                               reason=f"{text!r} has a possessive: canon cannot match it with exact case")
-        return NONE
-    if POSSESSIVE.search(text):
-        bare = text[:-2].replace(".", "").lower()
-        if bare in name_dominant("en"):
-            return NONE
-        return Requirement(needs_support=True, never_exact=True, rule="possessive",
-                           reason=f"{text!r} is a possessive: canon matches its bare form, often a family name")
-    stripped = text.replace(".", "")
-    lower = key(text)  # the term canon matches: U.S. -> us, Yahoo! -> yahoo
+    lower = key(text)  # the term canon matches: U.S. -> us, Yahoo! -> yahoo, McDonald's -> mcdonald
+    if " " in lower:
+        return NONE  # a name of several words
     zipf = en_zipf().get(lower, 0.0)
+    if POSSESSIVE.search(text):
+        if lower in name_dominant("en"):
+            return NONE
+        return Requirement(
+            case_exact=zipf >= EXACT_ZIPF, needs_support=True, rule="possessive",
+            reason=f"{dq(text)} is a possessive: canon also matches {dq(lower)}, a family name as often as not"
+                   + (f", of Zipf {zipf:.2f} >= {EXACT_ZIPF:.1f}" if zipf >= EXACT_ZIPF else ""),
+        )
     if is_acronym(text):
-        if SHORT_ACRONYM.match(stripped) and stripped not in name_dominant("acronym"):
+        stripped = text.replace(".", "")
+        if SHORT_ACRONYM.match(stripped):
+            if stripped in name_dominant("acronym"):
+                return Requirement(case_exact=True, rule="acronym",
+                                   reason=f"acronym {text}: a letter sequence (name-dominant: exact case only)")
             return Requirement(case_exact=True, needs_support=True, rule="short-acronym",
                                reason=f"acronym {text}: a short letter sequence many bodies share")
         if zipf >= SUPPORT_ZIPF and len(stripped) >= 4 and lower not in name_dominant("en"):
             # a word typeset in capitals (SEAT, MINI, LINE): in a heading or a shouted line
             # it is the word
             return Requirement(case_exact=True, needs_support=True, rule="frequency",
-                               reason=f"{lower!r} in capitals has Zipf {zipf:.2f} >= {SUPPORT_ZIPF}")
-        if zipf >= EXACT_ZIPF or (len(stripped) == 2 and stripped.isalpha()):
+                               reason=f"{dq(lower)} in capitals has Zipf {zipf:.2f} >= {SUPPORT_ZIPF:.1f}")
+        if zipf >= EXACT_ZIPF:
             return Requirement(case_exact=True, rule="acronym",
                                reason=f"acronym {text} is a frequent letter sequence (Zipf {zipf:.2f})")
         return NONE
@@ -266,9 +262,9 @@ def requirement(text: str, kind: str = "org") -> Requirement:
         return NONE
     if zipf >= SUPPORT_ZIPF:
         return Requirement(case_exact=True, needs_support=True, rule="frequency",
-                           reason=f"{lower!r} has Zipf {zipf:.2f} >= {SUPPORT_ZIPF}")
+                           reason=f"{dq(lower)} has Zipf {zipf:.2f} >= {SUPPORT_ZIPF:.1f}")
     if zipf >= EXACT_ZIPF:
-        return Requirement(case_exact=True, rule="frequency", reason=f"{lower!r} has Zipf {zipf:.2f} >= {EXACT_ZIPF}")
+        return Requirement(case_exact=True, rule="frequency", reason=f"{dq(lower)} has Zipf {zipf:.2f} >= {EXACT_ZIPF:.1f}")
     return NONE
 
 
@@ -294,10 +290,12 @@ def surnames(aliases: list[tuple[str, str, bool]], single_words: bool = True) ->
     """A person's aliases that are a surname or short form, with the reason: from
     (lang, text, typed as a full name) triples. Those need case = "exact" (Latin) and
     needs = "support": the document must name the person in full or give context.
-    The last part of another alias is certain; a single Latin word and a Han alias
-    without a middle dot beside a dotted one (`single_words`) are so unless the curated
-    input marks them as a full name (Suharto, 苏铭天, the Hong Kong name 白高敦, the
-    title form 法赫德国王), which a table does not record: lint checks the certain part."""
+    The last part of another alias is certain (the rule: `lint_entities`, and canon);
+    a single Latin word and a Han alias without a middle dot beside a dotted one
+    (`single_words`) are so unless the curated input marks them as a full name
+    (Suharto, 苏铭天, the Hong Kong name 白高敦, the title form 法赫德国王), which the
+    generator does on top of the rule. An alias typed as a full name (`form = "full"`
+    in a table) is never a surname."""
     lasts: set[str] = set()
     dotted = False
     for lang, text, _full in aliases:
@@ -315,7 +313,7 @@ def surnames(aliases: list[tuple[str, str, bool]], single_words: bool = True) ->
         if full:
             continue
         if text in lasts:
-            out[text] = "surname (the last part of a full name)"
+            out[text] = "surname (the last part of another alias)"
         elif not single_words:
             continue
         elif not has_han(text) and " " not in text.strip() and _has_latin(text):
@@ -397,91 +395,156 @@ def narrow_topics(topics: list[str]) -> list[str]:
 # ---------------------------------------------------------------- lint
 
 @dataclass
-class Found:
-    file: str
-    line: int
-    entity: str
-    kind: str
+class TableAlias:
+    """One alias as a table writes it, with its line."""
+
     lang: str
     text: str
-    case_exact: bool
-    needs_support: bool
+    case_exact: bool = False
+    needs_support: bool = False
+    form: str | None = None
+    line: int = 0
+
+    @property
+    def needs_evidence(self) -> bool:
+        """Support or the full name: `needs = "support"`, or a short form (which needs
+        the full name or support, docs/aliases.md)."""
+        return self.needs_support or self.form == "short"
 
 
-def _aliases_of(path: Path):
-    """Yields (entity, [Found...]) for every entity of a TOML table, each alias with its
-    line (the first line of its entity block that quotes it, as canon's loader does)."""
+@dataclass
+class TableEntity:
+    """One entity as a table writes it, with its file and line."""
+
+    file: str
+    line: int
+    id: str
+    kind: str
+    parent: str | None = None
+    topics: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
+    aliases: list[TableAlias] = field(default_factory=list)
+
+
+def read_table(path: Path) -> list[TableEntity]:
+    """The entities of a TOML table, each alias with its line (the first line of its
+    entity block that quotes it, other than an id/name/kind/parent/topics/context line,
+    as canon's loader finds it)."""
     text = path.read_text(encoding="utf-8")
     data = tomllib.loads(text)
     lines = text.splitlines()
-    headers = [i + 1 for i, l in enumerate(lines) if l.lstrip().startswith("[[entity]]")]
-    field = re.compile(r"^\s*(id|name|kind|parent|topics|context)\s*=")
-    for index, entity in enumerate(data.get("entity", [])):
+    headers = [i + 1 for i, line in enumerate(lines) if line.lstrip().startswith("[[entity]]")]
+    fields = re.compile(r"^\s*(id|name|kind|parent|topics|context|wikidata)\s*=")
+    out = []
+    for index, raw in enumerate(data.get("entity", [])):
         first = headers[index] if index < len(headers) else 1
         last = headers[index + 1] if index + 1 < len(headers) else len(lines) + 1
-        found = []
-        for lang, items in entity.get("aliases", {}).items():
+        entity = TableEntity(str(path), first, raw["id"], raw.get("kind", ""), raw.get("parent"),
+                             list(raw.get("topics", [])), list(raw.get("context", [])))
+        for lang, items in raw.get("aliases", {}).items():
             for item in items:
                 if isinstance(item, str):
-                    t, case, needs = item, False, False
+                    alias = TableAlias(lang, item)
                 else:
-                    t = item["text"]
-                    case = item.get("case") == "exact"
-                    needs = item.get("needs") == "support"
-                quoted = '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'
-                line = next(
-                    (l for l in range(first, last) if quoted in lines[l - 1] and not field.match(lines[l - 1])),
+                    alias = TableAlias(lang, item["text"], item.get("case") == "exact",
+                                       item.get("needs") == "support", item.get("form"))
+                quoted = _toml_quoted(alias.text)
+                alias.line = next(
+                    (n for n in range(first, last) if quoted in lines[n - 1] and not fields.match(lines[n - 1])),
                     first,
                 )
-                found.append(Found(str(path), line, entity["id"], entity.get("kind", ""), lang, t, case, needs))
-        yield entity, first, found
+                entity.aliases.append(alias)
+        out.append(entity)
+    return out
 
 
-def _want(exact: bool, support: bool) -> str:
-    return " and ".join(x for x, on in (('case = "exact"', exact), ('needs = "support"', support)) if on)
+def _toml_quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _want(case: bool, support: bool) -> str:
+    return " and ".join(x for x, on in (('case = "exact"', case), ('needs = "support"', support)) if on)
+
+
+LISTED = 5
+
+
+def _ids(ids: list[str]) -> str:
+    """At most LISTED ids, then how many more (as canon lists them)."""
+    shown = ids[:LISTED]
+    if len(ids) > LISTED:
+        shown.append(f"{len(ids) - LISTED} more")
+    return ", ".join(shown)
+
+
+def lint_entities(entities: list[TableEntity]) -> list[tuple[str, int, str]]:
+    """(file, line, message) for every alias and entity of `entities` (one table: later
+    entities replace earlier ones with the same id, as canon merges tables) that lacks
+    what the rule demands, sorted by file and line."""
+    merged: dict[str, TableEntity] = {}
+    for e in entities:
+        merged[e.id] = e
+    entities = list(merged.values())
+    claims: dict[str, list[int]] = {}  # key -> entity indices, in table order
+    for i, e in enumerate(entities):
+        for a in e.aliases:
+            k = key(a.text)
+            if k and i not in claims.setdefault(k, []):
+                claims[k].append(i)
+    context_keys = [{key(w) for w in e.context} - {""} for e in entities]
+    out: list[tuple[str, int, str]] = []
+    for i, e in enumerate(entities):
+        short = {}
+        if e.kind == "person":
+            short = surnames([(a.lang, a.text, a.form == "full") for a in e.aliases], single_words=False)
+        for a in e.aliases:
+            req = requirement(a.text, e.kind)
+            if req.forbidden:
+                out.append((e.file, a.line, f"entity {dq(e.id)}: alias {dq(a.text)} is not allowed: {req.reason}"))
+                continue
+            parts: list[tuple[bool, bool, str]] = []
+            if req:
+                parts.append((req.case_exact, req.needs_support, req.reason))
+            if a.text in short:
+                parts.append((not has_han(a.text), True, short[a.text] + '; form = "full" if it names one person'))
+            others = [entities[o].id for o in claims.get(key(a.text), []) if o != i]
+            if others:
+                parts.append((False, True, f"also claimed by {_ids(others)}"))
+            missing_case = any(c for c, _s, _r in parts) and not a.case_exact
+            missing_support = any(s for _c, s, _r in parts) and not a.needs_evidence
+            if missing_case or missing_support:
+                reasons = "; ".join(r for c, s, r in parts if (c and missing_case) or (s and missing_support))
+                out.append((e.file, a.line, f"entity {dq(e.id)}: alias {dq(a.text)} lacks "
+                                            f"{_want(missing_case, missing_support)}: {reasons}"))
+        needing = [a for a in e.aliases if a.needs_evidence]
+        broad = [t for t in e.topics if t in BROAD_TOPICS]
+        if e.kind == "person" and needing and broad:
+            out.append((e.file, e.line, f"entity {dq(e.id)}: a person with aliases that need support has the broad "
+                                        f"topic(s) {', '.join(broad)}: every entity without a parent that has it "
+                                        "supports them (give it its country's topic, such as united-states-politics)"))
+        # context words shared with another entity claiming an alias of ours that needs support
+        reported: set[str] = set()
+        for a in needing:
+            rivals = [o for o in claims.get(key(a.text), []) if o != i]
+            for word in e.context:
+                w = key(word)
+                if not w or w in reported:
+                    continue
+                sharing = [entities[o].id for o in rivals if w in context_keys[o]]
+                if sharing:
+                    reported.add(w)
+                    out.append((e.file, e.line, f"entity {dq(e.id)}: context word {dq(word)} is also a context word "
+                                                f"of {_ids(sharing)}, claiming {dq(a.text)} too: it supports each of "
+                                                "them and tells none apart"))
+    out.sort(key=lambda m: (m[0], m[1]))
+    return out
 
 
 def lint_files(paths: list[Path]) -> list[str]:
-    """Messages `file:line: message` for aliases and entities that lack what the rule demands."""
-    messages = []
-    entities = [(p, e, first, found) for p in paths for e, first, found in _aliases_of(p)]
-    seen: set[str] = set()
-    by_key: dict[str, set[str]] = {}
-    for _p, e, _first, found in entities:
-        if e["id"] in seen:  # the same table given twice (the default table and a file)
-            continue
-        seen.add(e["id"])
-        for f in found:
-            by_key.setdefault(key(f.text), set()).add(f.entity)
-    for path, e, first, found in entities:
-        if e.get("kind") == "person":
-            short = surnames([(f.lang, f.text, False) for f in found], single_words=False)
-        else:
-            short = {}
-        for f in found:
-            req = requirement(f.text, f.kind)
-            if req and not req.satisfied_by(f.case_exact, f.needs_support):
-                if req.forbidden:
-                    want = "is not allowed"
-                elif req.never_exact and f.case_exact:
-                    want = 'must not be case = "exact"'
-                else:
-                    want = "needs " + _want(req.case_exact, req.needs_support)
-                messages.append(f"{f.file}:{f.line}: entity {f.entity!r}: alias {f.text!r} {want}: {req.reason}")
-            if f.text in short and not (f.needs_support and (f.case_exact or has_han(f.text))):
-                want = _want(not has_han(f.text) and not f.case_exact, not f.needs_support)
-                messages.append(f"{f.file}:{f.line}: entity {f.entity!r}: alias {f.text!r} needs {want}: {short[f.text]}")
-            owners = by_key[key(f.text)]
-            if len(owners) > 1 and not f.needs_support:
-                others = ", ".join(sorted(owners - {f.entity}))
-                messages.append(
-                    f"{f.file}:{f.line}: entity {f.entity!r}: alias {f.text!r} is shared with {others}: needs = \"support\""
-                )
-        broad = [t for t in e.get("topics", []) if t in BROAD_TOPICS]
-        if broad and any(f.needs_support for f in found):
-            messages.append(f"{path}:{first}: entity {e['id']!r}: has aliases that need support and the broad "
-                            f"topic(s) {', '.join(broad)}: any entity with them would support those aliases")
-    return messages
+    """Messages `file:line: message` for the entities of the TOML tables `paths` (one
+    table, in order) that lack what the rule demands."""
+    entities = [e for p in paths for e in read_table(p)]
+    return [f"{file}:{line}: {message}" for file, line, message in lint_entities(entities)]
 
 
 def main(argv: list[str]) -> int:
@@ -501,7 +564,7 @@ def main(argv: list[str]) -> int:
         for t in names:
             r = requirement(t, kind)
             print(f"{t}\tcase_exact={r.case_exact}\tneeds_support={r.needs_support}\tforbidden={r.forbidden}"
-                  f"\tnever_exact={r.never_exact}\t{r.reason}")
+                  f"\t{r.reason}")
         return 0
     print("usage: ambiguity.py lint FILE.toml... | explain [--kind KIND] ALIAS...", file=sys.stderr)
     return 2

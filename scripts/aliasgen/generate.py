@@ -17,9 +17,12 @@ and the British National Party) needs support on every entity that has it, and
 the hand-made base table (data/aliases/core.toml, never written here) counts too.
 Each area applies the per-alias rules while it builds (ambiguity.py); then, over
 every entity of every table at once: names shared by several entities get
-support, possessives lose exact case, an exact-case name written with "The" also
-matches with "the", short Chinese aliases that need support get their dictionary
-blockers, and entities whose aliases need support lose the broad topics. Ids must be unique across all tables and every parent must exist.
+support, and lose the context words another of them has too (a word every
+Supreme Court has decides nothing between them and hides the words that do), an
+exact-case name written with "The" also matches with "the", short Chinese
+aliases that need support get their dictionary blockers, and entities whose
+aliases need support lose the broad topics (see `drop_broad_topics`). Ids must
+be unique across all tables and every parent must exist.
 
 Output is deterministic: entities in a fixed order, aliases in a fixed order, no
 timestamps. See scripts/aliasgen/README.md.
@@ -65,7 +68,7 @@ def build_tables() -> tuple[list[Table], list[str]]:
     hand = hand_entities()
     check_ids(tables, hand, problems)
     mark_shared_names(tables, hand)
-    never_exact_possessives(tables)
+    drop_shared_context(tables, hand)
     lower_case_articles(tables)
     alias_keys = {to_hans(a.text) for t in tables for e in t.entities for _, a in e.all_aliases() if has_han(a.text)}
     alias_keys |= {to_hans(item if isinstance(item, str) else item["text"])
@@ -131,15 +134,44 @@ def mark_shared_names(tables: list[Table], hand: list[dict]) -> None:
                         a.mark(False, True, "shared with " + ", ".join(others))
 
 
-def never_exact_possessives(tables: list[Table]) -> None:
-    """canon never matches an exact-case alias written with a possessive 's (the
-    matched tokens lack it): such an alias keeps its support and loses exact case."""
-    for t in tables:
-        for e in t.entities:
-            for _, a in e.all_aliases():
-                if a.exact and ambiguity.ANY_POSSESSIVE.search(a.text):
-                    a.exact = False
-                    a.reasons.append("possessive: exact case dropped (canon cannot match it)")
+def drop_shared_context(tables: list[Table], hand: list[dict]) -> None:
+    """Entities that claim the same name needing support are told apart by their context
+    words only, so a context word two of them have (the "ruled" and "judges" of every
+    country's Supreme Court, an airline section's "flights") supports both and decides
+    nothing: while it is in the window, the words that would decide leave more than one
+    entity supported and nothing matches. Such words leave the context of every generated
+    entity that claims the name (core.toml's are lint's to report). The rule's check,
+    `lint_entities` (and `canon alias check`), reports any left."""
+    claims: dict[str, list] = {}
+    contexts: dict[str, set[str]] = {}
+    for e in hand:
+        contexts[e["id"]] = {key(w) for w in e.get("context", [])}
+        for items in e["aliases"].values():
+            for item in items:
+                k = key(item if isinstance(item, str) else item["text"])
+                if e["id"] not in claims.setdefault(k, []):
+                    claims[k].append(e["id"])
+    generated = {e.id: e for t in tables for e in t.entities}
+    for e in generated.values():
+        contexts[e.id] = {key(w) for w in e.context}
+        for _, a in e.all_aliases():
+            k = key(a.text)
+            if e.id not in claims.setdefault(k, []):
+                claims[k].append(e.id)
+    drop: dict[str, set[str]] = {}
+    for k, owners in claims.items():
+        if len(owners) < 2:
+            continue
+        for eid in owners:
+            e = generated.get(eid)
+            if e is None or not any(a.support and key(a.text) == k for _, a in e.all_aliases()):
+                continue
+            for other in owners:
+                if other != eid:
+                    drop.setdefault(eid, set()).update(contexts[eid] & contexts[other])
+    for eid, words in drop.items():
+        e = generated[eid]
+        e.context = [w for w in e.context if key(w) not in words]
 
 
 def lower_case_articles(tables: list[Table]) -> None:
@@ -179,12 +211,24 @@ def country_of(eid: str, parents: dict[str, str | None], countries: set[str]) ->
     return None
 
 
+# The topics the generator drops from an entity whose aliases need support, on top of the
+# rule: geo, media and tech name no country or field narrow enough, and politics becomes the
+# country's (united-kingdom-politics). A practice of the generated tables, stricter than
+# the rule (which asks it of people only, for every broad topic of data/matching.toml).
+DROPPED_TOPICS = ("geo", "politics", "media", "tech")
+
+
 def drop_broad_topics(e, country: str | None = None) -> None:
-    """An entity whose aliases need support loses the broad topics; the broad `politics`
-    becomes its country's (Washington, the metonym for the US government: support from
-    any US political entity, not from any political entity)."""
+    """An entity whose aliases need support loses the topics of DROPPED_TOPICS, and the
+    broad `politics` becomes its country's (Washington, the metonym for the US
+    government: support from any US political entity, not from any political entity).
+    A person also loses every broad topic of data/matching.toml (the rule: people have
+    no parent, and the matcher lets broad topics support between entities without one,
+    so a banker's `finance` would be supported by every bank of the world)."""
     if e.topics and any(a.support for _, a in e.all_aliases()):
-        narrow = ambiguity.narrow_topics(e.topics)
+        narrow = [t for t in e.topics if t not in DROPPED_TOPICS]
+        if e.kind == "person":
+            narrow = ambiguity.narrow_topics(narrow)
         if "politics" in e.topics and country and e.kind != "person" and f"{country}-politics" not in narrow:
             narrow.append(f"{country}-politics")
         e.topics = narrow

@@ -45,6 +45,11 @@ the broad `politics`: entities that share a topic support each other, so support
 for "Labour" or "Supreme Court" comes from the same country's entities (issue #13,
 kind 5). Person context words are offices, parties and colleagues; English country
 names are not person context (any namesake's article has them), Chinese ones are.
+Bodies whose bare name other countries' bodies share (Supreme Court, Constitutional
+Court, National Assembly, 国会) carry their country's words only: a word every such
+body has (judges, ruled, lawmakers, 议员) supports all of them, so it decides nothing
+and, nearby, hides the country's words that would (generate.py drops any such word
+shared by two claimants of a name; `canon alias check` reports one that is left).
 """
 
 from __future__ import annotations

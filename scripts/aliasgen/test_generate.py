@@ -1,5 +1,5 @@
 """Tests of the one pass over every table (generate.py): names shared between areas,
-possessives, blockers, broad topics, ids and parents (python -m unittest discover -s
+their context words, blockers, broad topics, ids and parents (python -m unittest discover -s
 scripts/aliasgen). Synthetic tables; the real ones are checked by `generate.py --check`."""
 
 import sys
@@ -39,10 +39,17 @@ class SharedNames(unittest.TestCase):
 
 
 class Finishing(unittest.TestCase):
-    def test_possessives_lose_exact_case(self):
-        e = ent("x", "org", "en", Alias("Moody's Investors Service", exact=True), Alias("Moody", exact=True))
-        generate.never_exact_possessives([table("biz", e)])
-        self.assertEqual([a.exact for _, a in e.all_aliases()], [False, True])
+    def test_context_words_another_claimant_has_leave_the_generated_entities(self):
+        court = lambda eid, *context: Entity(  # noqa: E731
+            id=eid, name=eid, kind="org", context=list(context),
+            aliases={"en": [Alias("Supreme Court", exact=True, support=True), Alias(f"{eid} court")]})
+        a, b = court("a", "ruled", "Oslo"), court("b", "Ruled", "judges", "Ottawa")
+        c = court("c", "ruled", "Ottawa")  # no shared name of its own: keeps its words
+        c.aliases["en"] = c.aliases["en"][1:]
+        hand = [{"id": "d", "context": ["judges", "Canberra"],
+                 "aliases": {"en": [{"text": "Supreme Court", "case": "exact", "needs": "support"}]}}]
+        generate.drop_shared_context([table("gov", a, b, c)], hand)
+        self.assertEqual((a.context, b.context, c.context), (["Oslo"], ["Ottawa"], ["ruled", "Ottawa"]))
 
     def test_an_exact_name_with_its_article_also_matches_the_lower_case_article(self):
         e = ent("x", "org", "en", Alias("The Beijing News", exact=True), Alias("The Times", exact=True, support=True),
@@ -58,6 +65,13 @@ class Finishing(unittest.TestCase):
         generate.drop_broad_topics(a)
         generate.drop_broad_topics(b)
         self.assertEqual((a.topics, b.topics), (["consumer-electronics"], ["tech"]))
+
+    def test_people_lose_every_broad_topic_of_the_matcher(self):
+        banker = ent("x", "person", "en", Alias("Dimon", exact=True, support=True), topics=["finance", "banking"])
+        bank = ent("y", "org", "en", Alias("Chase", exact=True, support=True), topics=["finance", "banking"])
+        generate.drop_broad_topics(banker)
+        generate.drop_broad_topics(bank)
+        self.assertEqual((banker.topics, bank.topics), (["banking"], ["finance", "banking"]))
 
     def test_the_broad_politics_topic_becomes_the_countrys(self):
         dc = ent("washington", "place", "en", Alias("Washington", exact=True, support=True),

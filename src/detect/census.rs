@@ -227,7 +227,8 @@ impl Census {
             }
             match Alphabet::of(c) {
                 // Combining marks and signs of these blocks continue a word.
-                Some(alphabet) if c.is_alphabetic() || in_word == Some(alphabet) => {
+                // Inside a word the slow Unicode lookup is not needed.
+                Some(alphabet) if in_word == Some(alphabet) || c.is_alphabetic() => {
                     if alphabet.unspaced() || in_word != Some(alphabet) {
                         census.words[alphabet as usize] += 1;
                     }

@@ -25,11 +25,15 @@
 //! sampled from its start, middle and end.
 //!
 //! `confidence` is calibrated: see [`Language::confidence`].
+//!
+//! [`language_runs`] (`spans`) cuts a document that changes language into
+//! runs of sentences, each with the language the detector gives it.
 
 mod census;
 mod codes;
 mod confidence;
 mod lexicon;
+mod spans;
 
 use std::sync::OnceLock;
 
@@ -37,6 +41,7 @@ use census::{Alphabet, Census};
 use lexicon::{Lexicon, ScriptUsage, lexicon};
 
 pub use confidence::LOW_CONFIDENCE;
+pub use spans::{LangRun, MIN_RUN_UNITS, language_runs};
 
 /// The most bytes of a document that detection reads.
 pub const SAMPLE_BYTES: usize = 3 * 1024;

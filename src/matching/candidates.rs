@@ -1,13 +1,16 @@
 //! Finding candidate matches: the alias keys' trie walked over the tokens,
 //! longest first, left to right, not overlapping.
 //!
-//! A match covers whole tokens, with two exceptions where a name is part of
+//! A match covers whole tokens, with three exceptions where a name is part of
 //! a longer word:
 //!
 //! * a hyphenated compound (Alibaba-backed, US-based, EU-China, Hong
 //!   Kong-based): a match may start after and end before any of its hyphens,
 //!   provided the part next to it is not a capitalised word that is not a
 //!   name itself (Jean-Claude, Coca-Cola, Sony-Ericsson);
+//! * a Korean word that ends in a particle after the name (삼성전자는,
+//!   LG전자가): the match ends where the particle starts, when the particle's
+//!   form agrees with the name's last syllable (`segment::korean`);
 //! * a Chinese word (首都北京, 美国纽约, 法国人, 北京市): a name inside it stands
 //!   when the rest on each side is a dictionary word of two or more
 //!   characters, another name, or a one-character affix from
@@ -21,8 +24,8 @@ use crate::aliases::{
     AliasRef, AliasTable, KeyNode, KeyTrie, Kind, needs_separator, possessive_gap,
 };
 use crate::normalize::chinese::is_chinese_numeral;
-use crate::script::is_han;
-use crate::segment::Token;
+use crate::script::{is_han, is_unspaced};
+use crate::segment::{Token, korean};
 
 /// A stretch of text that matched an alias key, and what became of it.
 #[derive(Debug, Clone)]
@@ -95,13 +98,14 @@ pub(super) fn candidates(
             (i, offset) = (i + 1, 0);
             continue;
         };
-        // The node after the first token when it is a plain non-Han term,
-        // looked up rather than walked; other tokens are walked. Most
-        // tokens start no name and leave here.
-        let han = is_han(first);
+        // The node after the first token when it is a plain term of a
+        // spaced script, looked up rather than walked; other tokens are
+        // walked. Most tokens start no name and leave here.
+        let han = is_unspaced(first);
         let first_node = if han {
-            // A Han token that starts no key starts no candidate; a name
-            // may still stand inside it after its first character.
+            // A Han (kana, Thai, ...) token that starts no key starts no
+            // candidate; a name may still stand inside a Han token after
+            // its first character.
             if !trie.may_start(first) {
                 if term.len() >= 9 {
                     out.extend(compound_names(table, rules, text, tokens, i, is_word));
@@ -114,8 +118,12 @@ pub(super) fn candidates(
             && let Some(node) = table.first_term_node(term)
         {
             Some(node)
-        } else if offset > 0 || (term.len() >= 3 && term.bytes().any(|b| b == b'-')) {
-            // Inside, or at the start of, a hyphenated compound.
+        } else if offset > 0
+            || (term.len() >= 3 && term.bytes().any(|b| b == b'-'))
+            || korean::may_end_in_particle(term)
+        {
+            // Inside, or at the start of, a hyphenated compound, or a Korean
+            // word that may end in a particle after a name (삼성전자는).
             None
         } else {
             (i, offset) = (i + 1, 0);
@@ -149,7 +157,9 @@ pub(super) fn candidates(
         if let Some((candidate, term_end)) = found {
             let last = candidate.last;
             out.push(candidate);
-            if term_end < tokens[last].term.len() {
+            // After a name before a hyphen, the next match may start after
+            // the hyphen; a particle after a name ends the word.
+            if tokens[last].term[term_end..].starts_with('-') {
                 (i, offset) = (last, term_end + 1);
             } else {
                 (i, offset) = (last + 1, 0);
@@ -215,14 +225,17 @@ fn walk(
         } else {
             let rest = &term[from..];
             let hyphens = !is_han(first) && rest.contains('-');
+            // A Korean word's stem before a particle may end a name
+            // (삼성전자는): where the particle starts is an end too.
+            let stem_ends = korean::stem_ends(term);
             for (at, c) in rest.char_indices() {
                 match trie.step(node, c) {
                     Some(next) => node = next,
                     None => return,
                 }
                 let after = from + at + c.len_utf8();
-                if hyphens
-                    && term[after..].starts_with('-')
+                if ((hyphens && term[after..].starts_with('-'))
+                    || (!stem_ends.is_empty() && stem_ends.contains(&after)))
                     && let Some(key) = trie.key_at(node)
                 {
                     ends.push((j, after, key));
@@ -255,8 +268,16 @@ fn surface_range(
         let n = tokens[first].term[..offset].matches('-').count();
         tokens[first].start + nth_hyphen(text, &tokens[first], n)? + 1
     };
-    let end = if term_end == tokens[last].term.len() {
+    let last_term = tokens[last].term.as_ref();
+    let end = if term_end == last_term.len() {
         tokens[last].end
+    } else if !last_term[term_end..].starts_with('-') {
+        // Before a Korean particle: the term is the surface, so the
+        // particle is as long in both.
+        if tokens[last].end - tokens[last].start != last_term.len() {
+            return None;
+        }
+        tokens[last].end - (last_term.len() - term_end)
     } else {
         // At the (n+1)-th hyphen.
         let n = tokens[last].term[..term_end].matches('-').count() + 1;
@@ -300,7 +321,8 @@ fn stands_in_compound(
         }
     }
     let last = &tokens[candidate.last];
-    if candidate.end < last.end {
+    // A name before a Korean particle stands: the particle says so.
+    if candidate.end < last.end && text[candidate.end..].starts_with('-') {
         let after = text[candidate.end + 1..last.end]
             .split('-')
             .next()

@@ -1,31 +1,54 @@
-//! Stage 3: segmentation into index terms, routed by script.
+//! Stage 3: segmentation into index terms, routed by script and language.
 //!
-//! Han runs go to the Chinese segmenter (jieba's dictionary and algorithm,
-//! with the alias table's Chinese names as dictionary words); everything else
-//! goes to the word segmenter (Unicode word boundaries with rules for
-//! English). The routing is per run, so
-//! Latin names inside Chinese text are tokenized like English and Han runs
-//! inside English text are segmented like Chinese. Japanese documents are the
-//! exception: their Han runs are Japanese words, which a Chinese dictionary
-//! would split wrongly, so they go to the word segmenter whole.
+//! A document is segmented run by run: each language run
+//! ([`crate::detect::language_runs`]) by its language's rules, and inside it
+//! each stretch of one script by the segmenter for that script:
+//!
+//! * Han text goes to the Chinese segmenter (jieba's dictionary and
+//!   algorithm, with the alias table's Chinese names as dictionary words),
+//!   except in a Japanese run;
+//! * Japanese (kana and kanji together, in a Japanese run; anywhere, a word
+//!   of Han and kana that holds kana) and the South-East Asian scripts
+//!   written without spaces (Thai, Lao, Khmer, Burmese) go to ICU4X's
+//!   dictionary segmenter ([`icu`]);
+//! * everything else goes to the word segmenter (Unicode word boundaries
+//!   with rules for English), so Latin names inside Chinese text are
+//!   tokenized like English, and Korean words are cut at spaces.
+//!
+//! Text handed to the Japanese segmenter is not folded to simplified
+//! Chinese: [`Router::japanese_ranges`] says where that is, for the caller
+//! that folds the rest.
 
 pub mod chinese;
 pub mod dictionary;
 mod huge_pages;
+pub mod icu;
+pub mod korean;
 
 use std::borrow::Cow;
 
-use crate::detect::Language;
-use crate::script::{is_common_han_lead_byte, is_common_punctuation, is_han};
+use crate::detect::{LangRun, Language};
+use crate::script::{
+    is_common_han_lead_byte, is_common_punctuation, is_han, is_kana, is_south_east_asian,
+};
 
 pub use canon_text::segment::{Segment, Token, WordSegmenter, words};
 pub use chinese::ChineseSegmenter;
+pub use icu::IcuSegmenter;
 
 /// Routes runs of a document to the segmenter for their script.
 #[derive(Debug, Default)]
 pub struct Router {
     words: WordSegmenter,
     chinese: ChineseSegmenter,
+    icu: IcuSegmenter,
+}
+
+/// Which segmenter a stretch of CJK or South-East Asian text goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Chinese,
+    Icu,
 }
 
 impl Router {
@@ -35,48 +58,124 @@ impl Router {
         Router {
             words: WordSegmenter,
             chinese: ChineseSegmenter::new(dictionary_words),
+            icu: IcuSegmenter::default(),
         }
     }
 
-    /// The tokens of normalized `text`, a document in language `lang`;
-    /// `lower` is `text` with ASCII letters lowercased.
+    /// The tokens of normalized `text`, a document in language `lang`
+    /// throughout; `lower` is `text` with ASCII letters lowercased.
     pub fn segment<'t>(&self, text: &'t str, lower: &'t str, lang: Language) -> Vec<Token<'t>> {
+        let whole = LangRun {
+            start_byte: 0,
+            end_byte: text.len(),
+            lang,
+        };
+        self.segment_runs(text, lower, &[whole])
+    }
+
+    /// The tokens of normalized `text`, each of its language `runs` (which
+    /// tile it) segmented by its language's rules; `lower` is `text` with
+    /// ASCII letters lowercased.
+    pub fn segment_runs<'t>(
+        &self,
+        text: &'t str,
+        lower: &'t str,
+        runs: &[LangRun],
+    ) -> Vec<Token<'t>> {
         debug_assert_eq!(text.len(), lower.len());
         let mut tokens = Vec::with_capacity(text.len() / 4);
-        if lang.is_japanese() {
+        if !needs_routing(text) {
             self.words.segment(text, lower, 0, &mut tokens);
             return tokens;
         }
-        // Han characters are three or four bytes with a lead byte of 0xE3 or
-        // more; text without one is a single run for the word segmenter.
-        if !text.bytes().any(|b| b >= 0xE3) {
-            self.words.segment(text, lower, 0, &mut tokens);
-            return tokens;
-        }
-        // Han runs go to the Chinese segmenter together with the punctuation
-        // between them (a clause rarely runs past a comma), so that it
-        // segments a whole stretch of text at once. Punctuation is safe to
-        // hand over: without a letter or digit, a run gives the word
-        // segmenter no token, and the Chinese segmenter drops it too.
-        let mut han_span: Option<(usize, usize)> = None;
-        for (start, end, han) in script_runs(text) {
-            if han || (han_span.is_some() && !has_word_character(&text[start..end])) {
-                han_span = Some((han_span.map_or(start, |(first, _)| first), end));
-                continue;
-            }
-            if let Some((first, last)) = han_span.take() {
-                let (span, lower_span) = (&text[first..last], &lower[first..last]);
-                self.chinese.segment(span, lower_span, first, &mut tokens);
-            }
-            let (run, lower_run) = (&text[start..end], &lower[start..end]);
-            self.words.segment(run, lower_run, start, &mut tokens);
-        }
-        if let Some((first, last)) = han_span {
-            let (span, lower_span) = (&text[first..last], &lower[first..last]);
-            self.chinese.segment(span, lower_span, first, &mut tokens);
+        for run in runs {
+            let (from, to) = (run.start_byte, run.end_byte);
+            self.segment_run(text, lower, from, to, run.lang.is_japanese(), &mut tokens);
         }
         attach_units_to_numbers(text, &mut tokens);
         tokens
+    }
+
+    /// Segments bytes `from..to` of `text`, a run in Japanese or not.
+    fn segment_run<'t>(
+        &self,
+        text: &'t str,
+        lower: &'t str,
+        from: usize,
+        to: usize,
+        japanese: bool,
+        out: &mut Vec<Token<'t>>,
+    ) {
+        // Runs of CJK or South-East Asian text go to their segmenter
+        // together with the punctuation between them (a clause rarely runs
+        // past a comma), so that it segments a whole stretch at once.
+        // Punctuation is safe to hand over: without a letter or digit, a run
+        // gives the word segmenter no token, and the others drop it too.
+        let mut group: Option<(usize, usize, Target)> = None;
+        let flush = |group: Option<(usize, usize, Target)>, out: &mut Vec<Token<'t>>| {
+            if let Some((first, last, target)) = group {
+                let (span, lower_span) = (&text[first..last], &lower[first..last]);
+                match target {
+                    Target::Chinese => self.chinese.segment(span, lower_span, first, out),
+                    Target::Icu => self.icu.segment(span, lower_span, first, out),
+                }
+            }
+        };
+        for (start, end, kind) in script_runs(&text[from..to]) {
+            let (start, end) = (from + start, from + end);
+            let target = match kind {
+                RunKind::Han if japanese => Some(Target::Icu),
+                RunKind::Han => Some(Target::Chinese),
+                RunKind::Japanese | RunKind::SouthEastAsian => Some(Target::Icu),
+                RunKind::Other => None,
+            };
+            match (target, group) {
+                (Some(target), Some((first, _, open))) if target == open => {
+                    group = Some((first, end, target));
+                }
+                (Some(target), _) => {
+                    flush(group.take(), out);
+                    group = Some((start, end, target));
+                }
+                (None, Some((first, _, open)))
+                    if !has_word_character(&text[start..end])
+                        && (open == Target::Chinese || !joins_words(&text[start..end])) =>
+                {
+                    group = Some((first, end, open));
+                }
+                (None, _) => {
+                    flush(group.take(), out);
+                    let (run, lower_run) = (&text[start..end], &lower[start..end]);
+                    self.words.segment(run, lower_run, start, out);
+                }
+            }
+        }
+        flush(group, out);
+    }
+
+    /// The byte ranges of normalized `text`, cut into language `runs`, that
+    /// go to the Japanese segmenter: Japanese runs whole, and elsewhere the
+    /// words of Han and kana that hold kana. They must not be folded to
+    /// simplified Chinese (Japanese kanji are not traditional Chinese).
+    pub fn japanese_ranges(text: &str, runs: &[LangRun]) -> Vec<(usize, usize)> {
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        let japanese_run = runs.iter().any(|r| r.lang.is_japanese());
+        if !japanese_run && !may_hold_kana(text) {
+            return ranges;
+        }
+        for run in runs {
+            let (from, to) = (run.start_byte, run.end_byte);
+            if run.lang.is_japanese() {
+                ranges.push((from, to));
+                continue;
+            }
+            for (start, end, kind) in script_runs(&text[from..to]) {
+                if kind == RunKind::Japanese {
+                    ranges.push((from + start, from + end));
+                }
+            }
+        }
+        ranges
     }
 
     /// Search mode: the parts of `token` worth indexing on their own, each
@@ -261,39 +360,122 @@ fn has_word_character(run: &str) -> bool {
     })
 }
 
-/// Splits `text` into maximal runs of Han and of non-Han characters:
-/// `(start, end, is_han)` in bytes.
-fn script_runs(text: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
+/// What a stretch of text is, for routing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RunKind {
+    /// Han characters only.
+    Han,
+    /// Han characters and kana, at least one of them kana.
+    Japanese,
+    /// Thai, Lao, Burmese or Khmer.
+    SouthEastAsian,
+    /// Anything else: Latin, Hangul, digits, spaces, punctuation.
+    Other,
+}
+
+/// The class of one character: Han and kana are one class (a Japanese word
+/// mixes them), told apart by `kana`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    Cjk { kana: bool },
+    SouthEastAsian,
+    Other,
+}
+
+impl CharClass {
+    fn same_run(self, other: CharClass) -> bool {
+        matches!(
+            (self, other),
+            (CharClass::Cjk { .. }, CharClass::Cjk { .. })
+                | (CharClass::SouthEastAsian, CharClass::SouthEastAsian)
+                | (CharClass::Other, CharClass::Other)
+        )
+    }
+}
+
+/// Whether `run` holds connector punctuation (the underscore and its
+/// kin), which Unicode word boundaries never break around: handed to ICU
+/// between two words, it would join them (ソニー_ソニー), where the word
+/// segmenter, seeing one word at a time, does not.
+fn joins_words(run: &str) -> bool {
+    run.chars()
+        .any(|c| matches!(c, '_' | '\u{203F}' | '\u{2040}' | '\u{2054}'))
+}
+
+/// Splits `text` into maximal runs of one [`RunKind`]: `(start, end, kind)`
+/// in bytes. Han and kana next to each other make one run, Japanese if any
+/// of it is kana.
+fn script_runs(text: &str) -> impl Iterator<Item = (usize, usize, RunKind)> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
         if at >= text.len() {
             return None;
         }
         let start = at;
-        let (han, len) = han_at(text, at);
+        let (class, len) = class_at(text, at);
+        let mut kana = matches!(class, CharClass::Cjk { kana: true });
         at += len;
         while at < text.len() {
-            let (next_han, len) = han_at(text, at);
-            if next_han != han {
+            let (next, len) = class_at(text, at);
+            if !next.same_run(class) {
                 break;
             }
+            kana |= matches!(next, CharClass::Cjk { kana: true });
             at += len;
         }
-        Some((start, at, han))
+        let kind = match class {
+            CharClass::Cjk { .. } if kana => RunKind::Japanese,
+            CharClass::Cjk { .. } => RunKind::Han,
+            CharClass::SouthEastAsian => RunKind::SouthEastAsian,
+            CharClass::Other => RunKind::Other,
+        };
+        Some((start, at, kind))
     })
 }
 
-/// Whether the character at byte `at` of `text` is Han, and its length.
-#[inline]
-fn han_at(text: &str, at: usize) -> (bool, usize) {
+/// The class of the character at byte `at` of `text`, and its length.
+#[inline(always)]
+fn class_at(text: &str, at: usize) -> (CharClass, usize) {
     match text.as_bytes()[at] {
-        lead if lead < 0x80 => (false, 1),
-        lead if is_common_han_lead_byte(lead) => (true, 3),
+        lead if lead < 0x80 => (CharClass::Other, 1),
+        lead if is_common_han_lead_byte(lead) => (CharClass::Cjk { kana: false }, 3),
         _ => {
             let c = text[at..].chars().next().expect("a char boundary");
-            (is_han(c), c.len_utf8())
+            let class = if is_han(c) {
+                CharClass::Cjk { kana: false }
+            } else if is_kana(c) {
+                CharClass::Cjk { kana: true }
+            } else if is_south_east_asian(c) {
+                CharClass::SouthEastAsian
+            } else {
+                CharClass::Other
+            };
+            (class, c.len_utf8())
         }
     }
+}
+
+/// Whether `text` may hold a character that is not segmented as English
+/// words: Han, kana and the rest of the CJK blocks have a lead byte of 0xE3
+/// or more, Thai and Lao 0xE0, Burmese and Khmer 0xE1. Text without one
+/// (English with a £, an é or a dash) is one run for the word segmenter.
+fn needs_routing(text: &str) -> bool {
+    text.bytes().fold(false, |any, b| {
+        any | (b >= 0xE3) | (b == 0xE0) | (b == 0xE1)
+    })
+}
+
+/// Whether `text` may hold kana (U+3040 to U+30FF, U+31F0 to U+31FF): a
+/// lead byte 0xE3 followed by 0x81 to 0x83 or 0x87.
+fn may_hold_kana(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // Without early exit, so that the compiler vectorizes it.
+    bytes
+        .iter()
+        .zip(bytes.iter().skip(1))
+        .fold(false, |any, (&lead, &second)| {
+            any | ((lead == 0xE3) & ((second.wrapping_sub(0x81) < 3) | (second == 0x87)))
+        })
 }
 
 #[cfg(test)]
@@ -351,7 +533,8 @@ mod tests {
 
     proptest::proptest! {
         /// Handing punctuation between Han runs to the Chinese segmenter
-        /// changes nothing: the tokens are those of segmenting run by run.
+        /// (and between Japanese or Thai runs to ICU) changes nothing: the
+        /// tokens are those of segmenting run by run.
         #[test]
         fn spans_cut_as_runs_one_by_one(indices in proptest::collection::vec(0..SPAN_ALPHABET.len(), 0..40)) {
             let text: String = indices.iter().map(|&i| SPAN_ALPHABET[i]).collect();
@@ -359,12 +542,14 @@ mod tests {
             let router = Router::new(vec!["月之暗面".to_string()]);
             let lang = Language { code: "zh", confidence: 1.0 };
             let mut expected = Vec::new();
-            for (start, end, han) in script_runs(&text) {
+            for (start, end, kind) in script_runs(&text) {
                 let (run, lower_run) = (&text[start..end], &lower[start..end]);
-                if han {
-                    router.chinese.segment(run, lower_run, start, &mut expected);
-                } else {
-                    router.words.segment(run, lower_run, start, &mut expected);
+                match kind {
+                    RunKind::Han => router.chinese.segment(run, lower_run, start, &mut expected),
+                    RunKind::Japanese | RunKind::SouthEastAsian => {
+                        router.icu.segment(run, lower_run, start, &mut expected)
+                    }
+                    RunKind::Other => router.words.segment(run, lower_run, start, &mut expected),
                 }
             }
             attach_units_to_numbers(&text, &mut expected);
@@ -372,10 +557,14 @@ mod tests {
         }
     }
 
-    /// Pieces of text for the span property: Han words and characters
-    /// outside jieba's class, punctuation and symbols of every width, Latin,
+    /// Pieces of text for the span property: kana, Thai, Han words and
+    /// characters outside jieba's class, punctuation and symbols of every width, Latin,
     /// digits and spaces.
-    const SPAN_ALPHABET: [&str; 24] = [
+    const SPAN_ALPHABET: [&str; 28] = [
+        "ソニー",
+        "の",
+        "ไทย",
+        "ภาษา",
         "月之暗面",
         "中国",
         "发布",
@@ -403,8 +592,44 @@ mod tests {
     ];
 
     #[test]
-    fn japanese_han_is_not_cut_with_the_chinese_dictionary() {
-        assert_eq!(terms("東京タワー", "ja"), ["東", "京", "タワー"]);
+    fn japanese_is_cut_by_icu_not_the_chinese_dictionary() {
+        assert_eq!(terms("東京タワー", "ja"), ["東京", "タワー"]);
+        // Kanji-only Japanese in a Japanese run goes to ICU too.
+        assert_eq!(terms("日本銀行総裁", "ja"), ["日本", "銀行", "総裁"]);
+        assert_eq!(
+            terms("2024年3月期の決算", "ja"),
+            ["2024年", "3月", "期", "の", "決算"]
+        );
+    }
+
+    #[test]
+    fn kana_words_in_chinese_text_go_to_icu_and_han_stays_with_jieba() {
+        assert_eq!(
+            terms("索尼(ソニー)发布了新款相机", "zh"),
+            ["索尼", "ソニー", "发布", "了", "新款", "相机"]
+        );
+    }
+
+    #[test]
+    fn thai_lao_khmer_and_burmese_are_cut_into_words() {
+        assert_eq!(
+            terms("ราคาไข่ไก่พุ่งสูงสุด 2024", "th"),
+            ["ราคา", "ไข่", "ไก่", "พุ่ง", "สูงสุด", "2024"]
+        );
+        // In an English document too: routing is by script.
+        assert_eq!(
+            terms("The word รัฐบาลไทย means Thai government", "en")[2..4],
+            ["รัฐบาล", "ไทย"]
+        );
+        for (text, code) in [
+            ("ປະເທດລາວມີປະຊາກອນຫຼາຍ", "lo"),
+            ("ប្រទេសកម្ពុជាមានប្រជាជនច្រើន", "km"),
+            ("မြန်မာနိုင်ငံသည်အာရှတွင်ရှိသည်", "my"),
+        ] {
+            let words = terms(text, code);
+            assert!(words.len() >= 3, "{text}: {words:?}");
+            assert_eq!(words.concat(), text);
+        }
     }
 
     #[test]
@@ -505,22 +730,60 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn runs_split_where_han_starts_and_ends(text in "[a-z 0-9,。、中国〇々丐鿿㐀䷀\u{4DBF}\u{4DC0}\u{3004}\u{3006}豈\u{20000}é]{0,30}") {
-            let mut expected: Vec<(usize, usize, bool)> = Vec::new();
+        fn runs_split_where_scripts_change(text in "[a-z 0-9,。、中国〇々丐鿿㐀䷀\u{4DBF}\u{4DC0}\u{3004}\u{3006}豈\u{20000}éのソー・กข한]{0,30}") {
+            // (start, end, class: 0 Han/kana, 1 Thai, 2 other, kana seen)
+            let mut expected: Vec<(usize, usize, u8, bool)> = Vec::new();
             for (at, c) in text.char_indices() {
                 let end = at + c.len_utf8();
+                let class = if is_han(c) || is_kana(c) { 0 } else if is_south_east_asian(c) { 1 } else { 2 };
                 match expected.last_mut() {
-                    Some(last) if last.2 == is_han(c) => last.1 = end,
-                    _ => expected.push((at, end, is_han(c))),
+                    Some(last) if last.2 == class => {
+                        last.1 = end;
+                        last.3 |= is_kana(c);
+                    }
+                    _ => expected.push((at, end, class, is_kana(c))),
                 }
             }
+            let expected: Vec<(usize, usize, RunKind)> = expected
+                .into_iter()
+                .map(|(start, end, class, kana)| {
+                    let kind = match (class, kana) {
+                        (0, true) => RunKind::Japanese,
+                        (0, false) => RunKind::Han,
+                        (1, _) => RunKind::SouthEastAsian,
+                        _ => RunKind::Other,
+                    };
+                    (start, end, kind)
+                })
+                .collect();
             proptest::prop_assert_eq!(script_runs(&text).collect::<Vec<_>>(), expected);
         }
     }
 
     #[test]
     fn runs_cover_the_text() {
-        let runs: Vec<_> = script_runs("ab中文 c").collect();
-        assert_eq!(runs, [(0, 2, false), (2, 8, true), (8, 10, false)]);
+        let runs: Vec<_> = script_runs("ab中文 cの東京ไทย").collect();
+        assert_eq!(
+            runs,
+            [
+                (0, 2, RunKind::Other),
+                (2, 8, RunKind::Han),
+                (8, 10, RunKind::Other),
+                (10, 19, RunKind::Japanese),
+                (19, 28, RunKind::SouthEastAsian)
+            ]
+        );
+    }
+
+    #[test]
+    fn routing_checks_agree_with_the_characters() {
+        for c in ['中', 'の', 'ก', 'ໄ', 'က', 'ក', '한', 'ー'] {
+            assert!(needs_routing(&c.to_string()), "{c:?}");
+        }
+        assert!(!needs_routing("Café — £5, €3 • naïve"));
+        for c in ['\u{3040}', 'の', 'ソ', 'ー', '\u{31F0}'] {
+            assert!(may_hold_kana(&c.to_string()), "{c:?}");
+        }
+        assert!(!may_hold_kana("中文。、「」"));
     }
 }

@@ -1,64 +1,46 @@
-//! The frequency rule: which evidence rules (`case = "exact"`, `needs =
-//! "support"`) an alias must carry because it is also an everyday word.
-//! Decided by word-frequency data, not one alias at a time, so that tables of
-//! thousands of names (the default table, imports from Wikidata) stay safe
-//! against common words. The rule, its data and their sources are described in
-//! `data/freq/README.md`; `scripts/aliasgen/ambiguity.py` is the same rule in
-//! Python (the generator of the default table uses it), and
-//! `tests/frequency_rule.rs` checks that the two agree on every alias of the
-//! default table.
+//! The ambiguity rule: which evidence rules (`case = "exact"`, `needs =
+//! "support"`) an alias must carry because it is also an everyday word, a
+//! letter sequence many bodies share, a bare surname or a name of several
+//! entities, and which context words and topics cannot be evidence. Decided
+//! by data, not one alias at a time, so that tables of thousands of names
+//! (the default table, imports from Wikidata) stay safe against common words.
 //!
-//! The data (`data/freq/*`, about 1.2 MB) is compiled into the binary and
-//! parsed the first time [`requirement`] is called: `canon alias check` and
-//! `canon alias import` pay for it, `canon normalize` never does.
+//! `data/freq/README.md` states the rule in full; this is one of its two
+//! implementations. `scripts/aliasgen/ambiguity.py` is the other (the
+//! generator of the default table applies it, its `lint` checks tables);
+//! both read the same files, compiled in here: the word lists `data/freq/*`
+//! (about 1.2 MB, parsed the first time they are needed, so `canon alias
+//! check` and `canon alias import` pay for them and `canon normalize` never
+//! does), the rule's parameters in `data/freq/rule.toml`, and the broad
+//! topics of `data/matching.toml`, where the matcher reads them.
+//! `tests/frequency_rule.rs` checks that the two agree: on the verdict for
+//! every alias of the default table (`tests/fixtures/frequency-rule.tsv`)
+//! and on every finding for a table made to break each part of the rule
+//! (`tests/fixtures/ambiguity-table.toml`).
 //!
-//! Where the Python rule has a quirk, this one follows it (the point is one
-//! rule): an acronym is judged by its letters even when they spell a
-//! name-dominant word; a possessive is looked up as written (`China’s` is the
-//! wordfreq token `china's`, which is not name-dominant, so it needs exact
-//! case); a word with a character wordfreq never keeps (`OPEC+`) is rare; a
-//! Han alias with any other character (`A股`) needs nothing; and a word jieba
-//! tags as a name needs nothing even when it is also a common word (和平,
-//! 长安, 中山 are tagged `nz`, `ns`, `ns`: the rule cannot see those, `blockers` and the
-//! shared-name check have to). It departs only where the Python side
-//! approximates canon's own behaviour:
-//!
-//! * traditional characters are folded to simplified ones with canon's fold
-//!   (the one matching uses) rather than OpenCC;
-//! * "a Han character" and "a Latin letter" are canon's
-//!   [`is_han`] and [`script_of`] rather than the Python's code-point ranges
-//!   and Unicode names.
-//!
-//! Shared names (an alias claimed by several entities) are not this module's
-//! business: `check.rs` reports them and the importer marks them.
+//! The two differ only where the Python side approximates canon itself:
+//! traditional characters fold to simplified ones with canon's fold (the
+//! one matching uses) rather than OpenCC, a name's key is canon's
+//! [`alias_key`], and "a Han character" and "a Latin letter" are canon's
+//! [`is_han`] and [`script_of`].
 
 use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{Entity, TableProblem};
+use super::{AliasEntry, AliasForm, Entity, Kind, TableProblem, alias_key};
 use crate::normalize::chinese::fold;
 use crate::script::{Script, is_han, script_of};
 
-/// Zipf frequency from which an English word needs `case = "exact"`.
-pub const EXACT_ZIPF: f64 = 3.0;
-/// Zipf frequency from which an English word also needs `needs = "support"`.
-pub const SUPPORT_ZIPF: f64 = 4.0;
-/// jieba frequency from which a Chinese word needs `needs = "support"`.
-pub const ZH_SUPPORT_FREQ: u32 = 100;
-/// jieba's part-of-speech tags for proper names (person, place, organisation,
-/// other, transliterated person, foreign person) and abbreviations (`j`:
-/// nearly every abbreviation that is an alias is an abbreviated name, such as
-/// 欧盟, 央视, 证监会). Words with these tags are names, not common words.
-pub const EXEMPT_TAGS: [&str; 7] = ["nr", "ns", "nt", "nz", "nrt", "nrfg", "j"];
-
-/// What the frequency rule demands of one alias, and why.
+/// What the rule demands of one alias, and why.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Requirement {
     /// The alias must be `case = "exact"`.
     pub case_exact: bool,
-    /// The alias must be `needs = "support"`.
+    /// The alias must need support: `needs = "support"` (or be a short
+    /// form, which needs the full name or support).
     pub needs_support: bool,
     /// The alias must not be an alias at all (a single Han character).
     pub forbidden: bool,
@@ -81,35 +63,89 @@ impl Requirement {
 
     /// The rules demanded, as table syntax: `case = "exact" and needs = "support"`.
     pub fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if self.case_exact {
-            parts.push("case = \"exact\"");
-        }
-        if self.needs_support {
-            parts.push("needs = \"support\"");
-        }
-        parts.join(" and ")
+        want(self.case_exact, self.needs_support)
     }
 }
 
-/// The frequency lists of `data/freq/`, parsed once.
-struct FrequencyData {
+/// `case = "exact"`, `needs = "support"` or both, as the table writes them.
+fn want(case_exact: bool, needs_support: bool) -> String {
+    let mut parts = Vec::new();
+    if case_exact {
+        parts.push("case = \"exact\"");
+    }
+    if needs_support {
+        parts.push("needs = \"support\"");
+    }
+    parts.join(" and ")
+}
+
+/// The rule's parameters (`data/freq/rule.toml`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Parameters {
+    english: EnglishParameters,
+    chinese: ChineseParameters,
+    surnames: SurnameParameters,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnglishParameters {
+    /// Zipf frequency from which a word needs `case = "exact"`.
+    exact_zipf: f64,
+    /// Zipf frequency from which a word also needs support.
+    support_zipf: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChineseParameters {
+    /// jieba frequency from which a word needs support.
+    support_frequency: u32,
+    /// jieba tags of names (and abbreviations): words so tagged are names.
+    name_tags: Vec<String>,
+    /// Kinds whose two-character names jieba tags reliably.
+    tagged_kinds: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SurnameParameters {
+    /// Particles that belong to the surname after them (de Villepin).
+    particles: Vec<String>,
+}
+
+/// The rule's data, parsed once.
+struct RuleData {
     /// English word (lower case) -> Zipf frequency.
     english: FxHashMap<&'static str, f64>,
     /// Chinese word (simplified) -> (jieba frequency, jieba tag).
     chinese: FxHashMap<&'static str, (u32, &'static str)>,
-    /// Words whose everyday use is the name (English lower case, Chinese simplified).
-    name_dominant: FxHashSet<&'static str>,
+    /// `[en]` of name-dominant.txt, lower-cased.
+    dominant_english: FxHashSet<String>,
+    /// `[zh]` of name-dominant.txt.
+    dominant_chinese: FxHashSet<&'static str>,
+    /// `[acronym]` of name-dominant.txt, as written.
+    dominant_acronyms: FxHashSet<&'static str>,
+    parameters: Parameters,
 }
 
 const EN_TSV: &str = include_str!("../../../data/freq/en.tsv");
 const ZH_TSV: &str = include_str!("../../../data/freq/zh.tsv");
 const NAME_DOMINANT: &str = include_str!("../../../data/freq/name-dominant.txt");
+const RULE_TOML: &str = include_str!("../../../data/freq/rule.toml");
 
-static DATA: LazyLock<FrequencyData> = LazyLock::new(|| {
+static DATA: LazyLock<RuleData> = LazyLock::new(|| {
     // The files are compiled in and a unit test parses every line, so a
     // malformed line is a build that never passed its tests.
-    FrequencyData {
+    let sections = name_dominant_sections(NAME_DOMINANT).expect("data/freq/name-dominant.txt");
+    let section = |name: &'static str| {
+        sections
+            .iter()
+            .filter(move |(s, _)| *s == name)
+            .map(|&(_, w)| w)
+    };
+    RuleData {
         english: rows(EN_TSV)
             .map(|row| (row[0], row[1].parse().expect("Zipf frequency in en.tsv")))
             .collect(),
@@ -119,7 +155,10 @@ static DATA: LazyLock<FrequencyData> = LazyLock::new(|| {
                 (row[0], (freq, row[2]))
             })
             .collect(),
-        name_dominant: rows(NAME_DOMINANT).map(|row| row[0].trim()).collect(),
+        dominant_english: section("en").map(str::to_lowercase).collect(),
+        dominant_chinese: section("zh").collect(),
+        dominant_acronyms: section("acronym").collect(),
+        parameters: toml::from_str(RULE_TOML).expect("data/freq/rule.toml"),
     }
 });
 
@@ -130,86 +169,177 @@ fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
         .map(|line| line.split('\t').collect())
 }
 
-/// The evidence rules the frequency rule demands of alias `text`:
+/// The `(section, name)` pairs of name-dominant.txt: names one a line, `name
+/// TAB reason`, under `[en]`, `[zh]` or `[acronym]`; every name needs a
+/// section and a reason.
+fn name_dominant_sections(text: &'static str) -> Result<Vec<(&'static str, &'static str)>, String> {
+    let mut out = Vec::new();
+    let mut current: Option<&str> = None;
+    for (number, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let trimmed = line.trim();
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            if !["en", "zh", "acronym"].contains(&name) {
+                return Err(format!("line {}: unknown section [{name}]", number + 1));
+            }
+            current = Some(name);
+            continue;
+        }
+        let (word, reason) = line.split_once('\t').unwrap_or((line, ""));
+        match current {
+            Some(section) if !reason.trim().is_empty() => out.push((section, word.trim())),
+            _ => {
+                return Err(format!(
+                    "line {}: {word:?} needs a section and a reason",
+                    number + 1
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The evidence rules the rule demands of alias `text` of an entity of
+/// `kind`, on its own (the parts that look at the whole table are
+/// [`rule_problems`]'s):
 ///
 /// * a single Han character is never an alias;
-/// * an alias of Han characters only, folded to simplified, that is a word of
-///   jieba's dictionary with frequency >= 100 and a tag other than a name tag
-///   needs support, unless it is listed as name-dominant;
-/// * a single-word alias with a Latin letter: an acronym (NATO, U.S., OPEC+)
-///   that is a frequent letter sequence (Zipf >= 3, or any two letters) needs
-///   exact case and nothing more; any other word with Zipf >= 4 needs exact
-///   case and support, with Zipf >= 3 exact case, unless it is name-dominant;
-/// * anything else (names of several words, mixed scripts, other scripts)
-///   needs nothing.
-pub fn requirement(text: &str) -> Requirement {
+/// * an alias of Han characters only, folded to simplified, that is a word
+///   of jieba's dictionary with frequency >= 100 and a tag other than a
+///   name's needs support; for kinds other than places and people, so does
+///   any such word of two characters whatever its tag; unless name-dominant;
+/// * an English-script alias is judged on its key (the term canon matches):
+///   several words need nothing; a word with a possessive (McDonald's)
+///   needs support (canon also matches the bare word, a family name) and
+///   exact case when the bare word has Zipf >= 3; an acronym of two or
+///   three capitals needs exact case and support, exact case only when
+///   name-dominant; another word in capitals is the word with exact case
+///   (SEAT: Zipf >= 4 also support; a frequent letter sequence exact case);
+///   any other word with Zipf >= 4 needs exact case and support, with Zipf
+///   >= 3 exact case, unless it is name-dominant;
+/// * anything else (mixed or other scripts) needs nothing.
+pub fn requirement(text: &str, kind: Kind) -> Requirement {
     let text: String = text.nfkc().collect();
     let text = text.trim();
     let data = &*DATA;
+    let params = &data.parameters;
     if text.chars().any(is_han) {
-        if text.chars().count() == 1 {
-            return Requirement {
-                forbidden: true,
-                reason: "a single Han character is never an alias".into(),
-                ..Requirement::default()
-            };
-        }
-        if !text.chars().all(is_han) {
-            return Requirement::default();
-        }
-        let simplified = fold(text);
-        if data.name_dominant.contains(text) || data.name_dominant.contains(&*simplified) {
-            return Requirement::default();
-        }
-        return match data.chinese.get(&*simplified) {
-            Some(&(freq, tag)) if !EXEMPT_TAGS.contains(&tag) && freq >= ZH_SUPPORT_FREQ => {
-                Requirement {
-                    needs_support: true,
-                    reason: format!(
-                        "{simplified} is a jieba word tagged {tag} with frequency {freq} (>= {ZH_SUPPORT_FREQ})"
-                    ),
-                    ..Requirement::default()
-                }
-            }
-            _ => Requirement::default(),
-        };
+        return chinese_requirement(text, kind, data);
     }
-    if !text.chars().any(|c| script_of(c) == Script::Latin) || text.contains(' ') {
+    if !text.chars().any(|c| script_of(c) == Script::Latin) {
         return Requirement::default();
     }
-    let stripped = text.replace('.', "");
-    let lower = stripped.to_lowercase().replace('\u{2019}', "'");
+    // The term canon matches: U.S. -> us, McDonald's -> mcdonald.
+    let lower = alias_key(text);
+    if lower.contains(' ') {
+        return Requirement::default();
+    }
     let zipf = data.english.get(lower.as_str()).copied().unwrap_or(0.0);
+    let (exact_zipf, support_zipf) = (params.english.exact_zipf, params.english.support_zipf);
+    let demand = |case_exact, needs_support, reason: String| Requirement {
+        case_exact,
+        needs_support,
+        forbidden: false,
+        reason,
+    };
+    if text.ends_with("'s") || text.ends_with("\u{2019}s") {
+        if data.dominant_english.contains(&lower) {
+            return Requirement::default();
+        }
+        let frequent = zipf >= exact_zipf;
+        let mut reason = format!(
+            "{text:?} is a possessive: canon also matches {lower:?}, a family name as often as not"
+        );
+        if frequent {
+            reason += &format!(", of Zipf {zipf:.2} >= {exact_zipf:.1}");
+        }
+        return demand(frequent, true, reason);
+    }
     if is_acronym(text) {
-        let two_letters =
-            stripped.chars().count() == 2 && stripped.chars().all(char::is_alphabetic);
-        if zipf >= EXACT_ZIPF || two_letters {
-            return Requirement {
-                case_exact: true,
-                reason: format!("acronym {text} is a frequent letter sequence (Zipf {zipf:.2})"),
-                ..Requirement::default()
-            };
+        let stripped = text.replace('.', "");
+        let short =
+            (2..=3).contains(&stripped.len()) && stripped.bytes().all(|b| b.is_ascii_uppercase());
+        if short {
+            if data.dominant_acronyms.contains(stripped.as_str()) {
+                let reason =
+                    format!("acronym {text}: a letter sequence (name-dominant: exact case only)");
+                return demand(true, false, reason);
+            }
+            let reason = format!("acronym {text}: a short letter sequence many bodies share");
+            return demand(true, true, reason);
+        }
+        if zipf >= support_zipf && stripped.len() >= 4 && !data.dominant_english.contains(&lower) {
+            // A word typeset in capitals (SEAT, MINI, LINE): in a heading or
+            // a shouted line it is the word.
+            let reason = format!("{lower:?} in capitals has Zipf {zipf:.2} >= {support_zipf:.1}");
+            return demand(true, true, reason);
+        }
+        if zipf >= exact_zipf {
+            let reason = format!("acronym {text} is a frequent letter sequence (Zipf {zipf:.2})");
+            return demand(true, false, reason);
         }
         return Requirement::default();
     }
-    if data.name_dominant.contains(lower.as_str()) {
-        return Requirement::default();
-    }
-    if zipf >= SUPPORT_ZIPF {
-        Requirement {
-            case_exact: true,
-            needs_support: true,
-            reason: format!("{lower:?} has Zipf {zipf:.2} >= {SUPPORT_ZIPF:.1}"),
-            ..Requirement::default()
-        }
-    } else if zipf >= EXACT_ZIPF {
-        Requirement {
-            case_exact: true,
-            reason: format!("{lower:?} has Zipf {zipf:.2} >= {EXACT_ZIPF:.1}"),
-            ..Requirement::default()
-        }
+    if data.dominant_english.contains(&lower) {
+        Requirement::default()
+    } else if zipf >= support_zipf {
+        demand(
+            true,
+            true,
+            format!("{lower:?} has Zipf {zipf:.2} >= {support_zipf:.1}"),
+        )
+    } else if zipf >= exact_zipf {
+        demand(
+            true,
+            false,
+            format!("{lower:?} has Zipf {zipf:.2} >= {exact_zipf:.1}"),
+        )
     } else {
         Requirement::default()
+    }
+}
+
+/// [`requirement`] of an alias with a Han character.
+fn chinese_requirement(text: &str, kind: Kind, data: &RuleData) -> Requirement {
+    let params = &data.parameters.chinese;
+    if text.chars().count() == 1 {
+        return Requirement {
+            forbidden: true,
+            reason: "a single Han character is never an alias".into(),
+            ..Requirement::default()
+        };
+    }
+    if !text.chars().all(is_han) {
+        return Requirement::default();
+    }
+    let simplified = fold(text);
+    if data.dominant_chinese.contains(text) || data.dominant_chinese.contains(&*simplified) {
+        return Requirement::default();
+    }
+    let Some(&(freq, tag)) = data.chinese.get(&*simplified) else {
+        return Requirement::default();
+    };
+    let threshold = params.support_frequency;
+    if freq < threshold {
+        return Requirement::default();
+    }
+    let reason = if !params.name_tags.iter().any(|t| t == tag) {
+        format!("{simplified} is a jieba word tagged {tag} with frequency {freq} (>= {threshold})")
+    } else if simplified.chars().count() == 2
+        && !params.tagged_kinds.iter().any(|k| k == kind.as_str())
+    {
+        format!(
+            "{simplified} is a two-character jieba word with frequency {freq} (tagged {tag}: tags of short words are unreliable)"
+        )
+    } else {
+        return Requirement::default();
+    };
+    Requirement {
+        needs_support: true,
+        reason,
+        ..Requirement::default()
     }
 }
 
@@ -242,29 +372,217 @@ fn is_acronym(text: &str) -> bool {
     (dotted || compact) && bytes.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2
 }
 
-/// `canon alias check`'s frequency findings: every alias of `entities` that
-/// lacks what [`requirement`] demands, as `file:line` problems.
-pub fn frequency_problems(entities: &[Entity]) -> Vec<TableProblem> {
-    let mut problems = Vec::new();
-    for entity in entities {
-        for alias in &entity.aliases {
-            let required = requirement(&alias.text);
-            if required.satisfied_by(alias.case_exact, alias.needs_support) {
-                continue;
+/// Which of a person's aliases are surnames, by position in `aliases`
+/// (`(text, marked form = "full")`): the last part of another alias (the
+/// last word, with a particle before it: de Villepin; the part after the
+/// middle dot of a transliteration: 布莱尔 of 托尼·布莱尔), unless marked
+/// `form = "full"` (a surname that names one person in news: Trump, 普京).
+pub fn surnames(aliases: &[(&str, bool)]) -> Vec<bool> {
+    let particles = &DATA.parameters.surnames.particles;
+    let mut lasts: FxHashSet<String> = FxHashSet::default();
+    for &(text, _) in aliases {
+        let parts: Vec<&str> = if text.chars().any(is_han) {
+            text.split(['·', '・']).filter(|p| !p.is_empty()).collect()
+        } else {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            if words.len() > 2 && particles.contains(&words[words.len() - 2].to_lowercase()) {
+                lasts.insert(words[words.len() - 2..].join(" "));
             }
-            let what = if required.forbidden {
-                "is not allowed".to_string()
-            } else {
-                format!("is a frequent word without {}", required.describe())
-            };
+            words
+        };
+        if parts.len() > 1 {
+            lasts.insert(parts[parts.len() - 1].to_string());
+        }
+    }
+    aliases
+        .iter()
+        .map(|&(text, full)| !full && lasts.contains(text))
+        .collect()
+}
+
+/// Gives the aliases of an imported entity what the rule's surname part
+/// demands (the per-alias part is [`requirement`]'s, shared names the
+/// importer's): a person's surname needs exact case (Latin) and support.
+pub fn mark_surnames(kind: Kind, aliases: &mut [AliasEntry]) {
+    if kind != Kind::Person {
+        return;
+    }
+    let texts: Vec<(&str, bool)> = aliases
+        .iter()
+        .map(|a| (a.text.as_str(), a.form == Some(AliasForm::Full)))
+        .collect();
+    let flags = surnames(&texts);
+    for (alias, surname) in aliases.iter_mut().zip(flags) {
+        if surname {
+            alias.case_exact |= !alias.text.chars().any(is_han);
+            alias.needs_support = true;
+        }
+    }
+}
+
+/// Whether an alias needs evidence beyond itself: `needs = "support"`, or a
+/// short form (which needs the full name or support, docs/aliases.md).
+fn needs_evidence(alias: &AliasEntry) -> bool {
+    alias.needs_support || alias.form == Some(AliasForm::Short)
+}
+
+/// How many other entities a finding names before "N more".
+const LISTED: usize = 5;
+
+/// At most [`LISTED`] ids, then how many more.
+fn listed(ids: &[&str]) -> String {
+    let mut shown: Vec<String> = ids.iter().take(LISTED).map(|id| id.to_string()).collect();
+    if ids.len() > LISTED {
+        shown.push(format!("{} more", ids.len() - LISTED));
+    }
+    shown.join(", ")
+}
+
+/// `canon alias check`'s ambiguity findings for the merged `entities`, as
+/// `file:line` problems: every alias that lacks what the rule demands (the
+/// frequency rule of [`requirement`]; a person's surname, unless `form =
+/// "full"`; a name several entities claim, on each of them), every person
+/// with an alias that needs support and a broad topic (`data/matching.toml`:
+/// broad topics support only between entities without a parent, and people
+/// have none in a table though they belong to a country), and every context
+/// word of an entity that another entity claiming one of its aliases that
+/// need support has too (it supports both and so hides the evidence that
+/// would tell them apart).
+pub fn rule_problems(entities: &[Entity]) -> Vec<TableProblem> {
+    let mut claims: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (e, entity) in entities.iter().enumerate() {
+        for alias in entity.aliases.iter().filter(|a| !a.key.is_empty()) {
+            let owners = claims.entry(alias.key.as_str()).or_default();
+            if owners.last() != Some(&e) {
+                owners.push(e);
+            }
+        }
+    }
+    let context_keys: Vec<FxHashSet<String>> = entities
+        .iter()
+        .map(|e| {
+            e.context
+                .iter()
+                .map(|w| alias_key(w))
+                .filter(|k| !k.is_empty())
+                .collect()
+        })
+        .collect();
+    let broad_topics = &crate::rules::rules().broad_topics;
+    let mut problems = Vec::new();
+    for (e, entity) in entities.iter().enumerate() {
+        let id = &entity.id;
+        let mut report = |line: usize, message: String| {
             problems.push(TableProblem {
                 file: entity.file.clone(),
-                line: alias.line,
-                message: format!(
-                    "entity {:?}: alias {:?} {what}: {}",
-                    entity.id, alias.text, required.reason
+                line,
+                message: format!("entity {id:?}: {message}"),
+            })
+        };
+        let rivals = |alias: &AliasEntry| -> Vec<usize> {
+            claims
+                .get(alias.key.as_str())
+                .map(|owners| owners.iter().copied().filter(|&o| o != e).collect())
+                .unwrap_or_default()
+        };
+        let surname = if entity.kind == Kind::Person {
+            let texts: Vec<(&str, bool)> = entity
+                .aliases
+                .iter()
+                .map(|a| (a.text.as_str(), a.form == Some(AliasForm::Full)))
+                .collect();
+            surnames(&texts)
+        } else {
+            vec![false; entity.aliases.len()]
+        };
+        for (alias, &is_surname) in entity.aliases.iter().zip(&surname) {
+            let required = requirement(&alias.text, entity.kind);
+            if required.forbidden {
+                report(
+                    alias.line,
+                    format!("alias {:?} is not allowed: {}", alias.text, required.reason),
+                );
+                continue;
+            }
+            // (case, support, why) for each part of the rule that demands something.
+            let mut parts: Vec<(bool, bool, String)> = Vec::new();
+            if !required.is_none() {
+                parts.push((required.case_exact, required.needs_support, required.reason));
+            }
+            if is_surname {
+                let latin = !alias.text.chars().any(is_han);
+                let why = "surname (the last part of another alias); form = \"full\" if it names one person";
+                parts.push((latin, true, why.to_string()));
+            }
+            let others = rivals(alias);
+            if !others.is_empty() {
+                let ids: Vec<&str> = others.iter().map(|&o| entities[o].id.as_str()).collect();
+                parts.push((false, true, format!("also claimed by {}", listed(&ids))));
+            }
+            let missing_case = parts.iter().any(|p| p.0) && !alias.case_exact;
+            let missing_support = parts.iter().any(|p| p.1) && !needs_evidence(alias);
+            if missing_case || missing_support {
+                let reasons: Vec<&str> = parts
+                    .iter()
+                    .filter(|p| (p.0 && missing_case) || (p.1 && missing_support))
+                    .map(|p| p.2.as_str())
+                    .collect();
+                report(
+                    alias.line,
+                    format!(
+                        "alias {:?} lacks {}: {}",
+                        alias.text,
+                        want(missing_case, missing_support),
+                        reasons.join("; ")
+                    ),
+                );
+            }
+        }
+        let needing: Vec<&AliasEntry> = entity
+            .aliases
+            .iter()
+            .filter(|a| needs_evidence(a))
+            .collect();
+        let broad: Vec<&str> = entity
+            .topics
+            .iter()
+            .filter(|t| broad_topics.contains(t.as_str()))
+            .map(String::as_str)
+            .collect();
+        if entity.kind == Kind::Person && !needing.is_empty() && !broad.is_empty() {
+            report(
+                entity.line,
+                format!(
+                    "a person with aliases that need support has the broad topic(s) {}: every entity without a parent that has it supports them (give it its country's topic, such as united-states-politics)",
+                    broad.join(", ")
                 ),
-            });
+            );
+        }
+        let mut reported: FxHashSet<String> = FxHashSet::default();
+        for alias in needing {
+            let others = rivals(alias);
+            for word in &entity.context {
+                let key = alias_key(word);
+                if key.is_empty() || reported.contains(&key) {
+                    continue;
+                }
+                let sharing: Vec<&str> = others
+                    .iter()
+                    .filter(|&&o| context_keys[o].contains(&key))
+                    .map(|&o| entities[o].id.as_str())
+                    .collect();
+                if !sharing.is_empty() {
+                    report(
+                        entity.line,
+                        format!(
+                            "context word {word:?} is also a context word of {}, claiming {:?} too: it supports each of them and tells none apart",
+                            listed(&sharing),
+                            alias.text
+                        ),
+                    );
+                    reported.insert(key);
+                }
+            }
         }
     }
     problems
@@ -284,10 +602,24 @@ mod tests {
             assert_eq!(row.len(), 3, "{row:?}");
             assert!(row[1].parse::<u32>().is_ok(), "{row:?}");
         }
-        for row in rows(NAME_DOMINANT) {
-            assert!(!row[0].trim().is_empty(), "{row:?}");
+        let sections = name_dominant_sections(NAME_DOMINANT).unwrap();
+        for section in ["en", "zh", "acronym"] {
+            assert!(
+                sections.iter().filter(|(s, _)| *s == section).count() > 40,
+                "{section}"
+            );
         }
         assert!(DATA.english.len() > 40_000 && DATA.chinese.len() > 30_000);
+        assert_eq!(DATA.parameters.english.exact_zipf, 3.0);
+        assert!(DATA.parameters.chinese.name_tags.iter().any(|t| t == "nr"));
+    }
+
+    #[test]
+    fn name_dominant_lines_need_a_section_and_a_reason() {
+        assert!(name_dominant_sections("[en]\nchina\tthe country\n").is_ok());
+        assert!(name_dominant_sections("china\tthe country\n").is_err());
+        assert!(name_dominant_sections("[en]\nchina\n").is_err());
+        assert!(name_dominant_sections("[fr]\nchine\tle pays\n").is_err());
     }
 
     #[test]
@@ -300,6 +632,21 @@ mod tests {
         ] {
             assert!(!is_acronym(no), "{no}");
         }
+    }
+
+    #[test]
+    fn surnames_are_last_parts_of_other_aliases_unless_marked_full() {
+        let flags = surnames(&[
+            ("Tony Blair", false),
+            ("Blair", false),
+            ("托尼·布莱尔", false),
+            ("布莱尔", false),
+            ("Dominique de Villepin", false),
+            ("de Villepin", false),
+            ("Villepin", true),
+            ("Tony", false),
+        ]);
+        assert_eq!(flags, [false, true, false, true, false, true, false, false]);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::load::{TableSource, parse};
-use super::{AliasEntry, Entity, TableProblem, alias_key, same_text};
+use super::{AliasEntry, Entity, TableProblem, alias_key_in, same_text};
 use crate::normalize::normalize;
 
 /// The most an alias table may ask of the matcher; exceeding one is an
@@ -66,6 +66,21 @@ type Problems = Vec<(Severity, TableProblem)>;
 /// Parses `sources` in order, lets later entities replace earlier ones with
 /// the same id, and validates the result.
 pub fn merge_and_check(sources: &[TableSource]) -> (Vec<Entity>, Problems) {
+    merge_and_check_shared(sources, SharedNames::UnmarkedOnly)
+}
+
+/// How [`check_shared_aliases`] reports a name claimed by several entities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SharedNames {
+    /// Every use must be marked ambiguous (`case = "exact"` or `needs =
+    /// "support"`): what loading a table warns about.
+    UnmarkedOnly,
+    /// The ambiguity rule reports them (every use needs support): only the
+    /// limit on aliases per key is checked here.
+    ByTheRule,
+}
+
+fn merge_and_check_shared(sources: &[TableSource], shared: SharedNames) -> (Vec<Entity>, Problems) {
     let mut problems: Problems = Vec::new();
     let mut merged: Vec<Entity> = Vec::new();
     let mut index_of: FxHashMap<String, usize> = FxHashMap::default();
@@ -116,19 +131,22 @@ pub fn merge_and_check(sources: &[TableSource]) -> (Vec<Entity>, Problems) {
         check_entity(entity, &index_of, &mut problems);
     }
     check_parent_chains(&merged, &index_of, &mut problems);
-    check_shared_aliases(&merged, &mut problems);
+    check_shared_aliases(&merged, shared, &mut problems);
     problems.sort_by(|a, b| (&a.1.file, a.1.line).cmp(&(&b.1.file, b.1.line)));
     (merged, problems)
 }
 
 /// What `canon alias check` reports: the merge and its checks
-/// (`merge_and_check`) plus the frequency rule (`ambiguity.rs`), whose word
-/// lists only this command and the importer load (loading a table for
-/// matching does not).
+/// (`merge_and_check`) plus the ambiguity rule (`ambiguity.rs`: frequent
+/// words, surnames, names several entities claim, broad topics of people,
+/// context words that cannot tell entities apart), whose word lists only
+/// this command and the importer load (loading a table for matching does
+/// not). The rule reports shared names itself, demanding more than loading
+/// does (support on every use, not just a mark).
 pub fn check_tables(sources: &[TableSource]) -> (Vec<Entity>, Problems) {
-    let (merged, mut problems) = merge_and_check(sources);
+    let (merged, mut problems) = merge_and_check_shared(sources, SharedNames::ByTheRule);
     problems.extend(
-        super::ambiguity::frequency_problems(&merged)
+        super::ambiguity::rule_problems(&merged)
             .into_iter()
             .map(|p| (Severity::Warning, p)),
     );
@@ -274,7 +292,7 @@ fn check_entity(entity: &Entity, index_of: &FxHashMap<String, usize>, problems: 
         let lowered = normalize(&alias.text).text().to_lowercase();
         for blocker in &alias.blockers {
             let blocker_norm = normalize(blocker).text().to_lowercase();
-            if alias_key(blocker) == *key {
+            if alias_key_in(blocker, &alias.lang) == *key {
                 problems.push(warning(
                     file,
                     alias.line,
@@ -523,7 +541,9 @@ fn check_parent_chains(
 
 /// An alias key used by two entities is fine only when every use of it is
 /// marked ambiguous: otherwise a plain-looking alias silently picks a winner.
-fn check_shared_aliases(merged: &[Entity], problems: &mut Problems) {
+/// (`SharedNames::ByTheRule` leaves that to the ambiguity rule and checks
+/// only the limit on aliases per key.)
+fn check_shared_aliases(merged: &[Entity], names: SharedNames, problems: &mut Problems) {
     let mut users: FxHashMap<String, Vec<(usize, usize)>> = FxHashMap::default();
     for (e, entity) in merged.iter().enumerate() {
         for (a, alias) in entity.aliases.iter().enumerate() {
@@ -555,7 +575,7 @@ fn check_shared_aliases(merged: &[Entity], problems: &mut Problems) {
         }
         for &(e, a) in &list {
             let alias = &merged[e].aliases[a];
-            if alias.is_marked_ambiguous() {
+            if alias.is_marked_ambiguous() || names == SharedNames::ByTheRule {
                 continue;
             }
             // A few of the others name the problem; listing thousands would

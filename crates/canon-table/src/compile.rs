@@ -14,7 +14,7 @@ use crate::format::{
 };
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
-use crate::script::is_han;
+use crate::script::is_unspaced;
 use crate::{
     AliasForm, Entity, Kind, TableProblem, alias_key, exact_form, han_runs, inferred_form,
 };
@@ -271,10 +271,10 @@ fn first_terms(w: &mut Writer, key_fst: &[u8], keys: &[&str]) -> Result<(), TooL
     let fst = fst::raw::Fst::new(key_fst).expect("an FST just built");
     let mut terms: Vec<&str> = keys
         .iter()
-        .filter(|k| !k.starts_with(is_han))
+        .filter(|k| !k.starts_with(is_unspaced))
         .map(|k| {
             let term = k
-                .split(|c: char| c == ' ' || is_han(c))
+                .split(|c: char| c == ' ' || is_unspaced(c))
                 .next()
                 .unwrap_or("");
             // A possessive marker is not part of the document's term.

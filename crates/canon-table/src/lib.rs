@@ -3,11 +3,13 @@
 //! matching. The format is documented in `docs/aliases.md`.
 //!
 //! Every alias is reduced to a *key*: the terms the segmenters produce for it,
-//! joined by a space between two non-Han terms and by nothing next to Han text.
-//! Keys do not depend on how jieba happens to cut a Chinese name, so the same
-//! key is computed from a document's tokens and from a query typed at the
-//! command line, without loading the Chinese dictionary.
-
+//! joined by a space between two terms of spaced scripts (Latin, Hangul, ...)
+//! and by nothing next to text of a script written without spaces (Han,
+//! kana, Thai, Lao, Khmer, Burmese). Keys do not depend on how jieba or ICU
+//! happen to cut a Chinese or Japanese name, so the same key is computed
+//! from a document's tokens and from a query typed at the command line,
+//! without loading a dictionary. Japanese aliases are keyed as written,
+//! other aliases folded to simplified Chinese ([`alias_key_in`]).
 //!
 //! Tables are used compiled ([`format`]): [`compile`] writes the form that
 //! [`AliasTable`] reads in place, whether the bytes are embedded in a binary
@@ -38,7 +40,7 @@ use canon_text::{normalize, script, segment};
 
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
-use crate::script::is_han;
+use crate::script::{is_han, is_unspaced};
 use crate::segment::{Segment, Token, WordSegmenter};
 
 /// What an entity is.
@@ -431,19 +433,41 @@ fn han_runs(text: &str) -> Vec<String> {
     runs
 }
 
-/// The matching key of a name: normalized, segmented into terms like a
-/// document would be (Han text kept whole), and joined (see the module docs).
+/// The matching key of a name: normalized, folded to simplified Chinese,
+/// segmented into terms like a document would be (text of the scripts
+/// written without spaces, Han, kana, Thai, ..., kept whole), and joined
+/// (see the module docs).
 pub fn alias_key(name: &str) -> String {
+    key_of(name, true)
+}
+
+/// The matching key of an alias in language `lang`: [`alias_key`], except
+/// that Japanese names (`ja`, `ja-...`) are not folded to simplified Chinese,
+/// because Japanese text is matched as written (東京 is not 东京 there).
+pub fn alias_key_in(name: &str, lang: &str) -> String {
+    key_of(name, !is_japanese_tag(lang))
+}
+
+/// Whether a language tag is Japanese.
+pub fn is_japanese_tag(lang: &str) -> bool {
+    lang == "ja" || lang.starts_with("ja-")
+}
+
+fn key_of(name: &str, fold_to_simplified: bool) -> String {
     let normalized = normalize(name);
-    let folded = fold(normalized.text());
+    let folded = if fold_to_simplified {
+        fold(normalized.text())
+    } else {
+        std::borrow::Cow::Borrowed(normalized.text())
+    };
     let text: &str = &folded;
     let lower = text.to_ascii_lowercase();
     let mut tokens: Vec<Token<'_>> = Vec::new();
     let mut run_start = 0;
     let mut chars = text.char_indices().peekable();
     while let Some((index, c)) = chars.next() {
-        let han = is_han(c);
-        let next_differs = chars.peek().is_none_or(|&(_, n)| is_han(n) != han);
+        let han = is_unspaced(c);
+        let next_differs = chars.peek().is_none_or(|&(_, n)| is_unspaced(n) != han);
         if next_differs {
             let end = index + c.len_utf8();
             let run = &text[run_start..end];
@@ -500,9 +524,10 @@ pub fn push_term(key: &mut String, previous: &mut Option<char>, term: &str) {
     *previous = term.chars().next_back();
 }
 
-/// Whether a space separates a term ending in `previous` from one starting with `first`.
+/// Whether a space separates a term ending in `previous` from one starting
+/// with `first`: only between two characters of spaced scripts.
 pub fn needs_separator(previous: Option<char>, first: char) -> bool {
-    previous.is_some_and(|p| !is_han(p) && !is_han(first))
+    previous.is_some_and(|p| !is_unspaced(p) && !is_unspaced(first))
 }
 
 #[cfg(test)]

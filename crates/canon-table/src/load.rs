@@ -281,7 +281,7 @@ fn convert(
             aliases.push(AliasEntry {
                 form,
                 lang: lang.clone(),
-                key: super::alias_key(&text),
+                key: super::alias_key_in(&text, &lang),
                 text,
                 case_exact,
                 needs_support,

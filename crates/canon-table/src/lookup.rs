@@ -1,6 +1,8 @@
 //! Answering "what does this name resolve to?" for `canon alias lookup`.
 
-use super::{AliasRef, AliasTable, alias_key, same_text};
+use super::{AliasRef, AliasTable, alias_key, alias_key_in, same_text};
+use serde_json::json;
+
 use crate::normalize::normalize;
 
 /// One alias a query matched.
@@ -37,13 +39,70 @@ impl Lookup {
         self.resolved.is_none() && !usable.is_empty()
             || (!usable.is_empty() && usable.iter().all(|c| table.alias(c.alias).needs_support))
     }
+
+    /// The answer as `canon alias lookup --json` writes it: `{"query", "id",
+    /// "name", "kind", "alias", "ambiguous", "candidates": [{"id", "name",
+    /// "kind", "alias", "lang", "needs", "matches_case"}], "suggestions":
+    /// [{"alias", "id"}]}`, with `null` for `id`, `name`, `kind` and `alias`
+    /// when the name does not resolve.
+    pub fn to_json(&self, table: &AliasTable) -> serde_json::Value {
+        let lookup = self;
+        let resolved = lookup.resolved.map(|e| table.entity_at(e));
+        let matched_alias = lookup.resolved.and_then(|e| {
+            lookup
+                .candidates
+                .iter()
+                .find(|c| c.alias.entity == e && c.matches_case)
+                .map(|c| table.alias(c.alias).text)
+        });
+        let candidates: Vec<serde_json::Value> = lookup
+            .candidates
+            .iter()
+            .map(|c| {
+                let entity = table.entity_at(c.alias.entity);
+                let alias = table.alias(c.alias);
+                json!({
+                    "id": entity.id,
+                    "name": entity.name,
+                    "kind": entity.kind.as_str(),
+                    "alias": alias.text,
+                    "lang": alias.lang,
+                    "needs": alias.requirements(),
+                    "matches_case": c.matches_case,
+                })
+            })
+            .collect();
+        let suggestions: Vec<serde_json::Value> = lookup
+            .suggestions
+            .iter()
+            .map(|(alias, e)| json!({"alias": alias, "id": table.entity_at(*e).id}))
+            .collect();
+        json!({
+            "query": lookup.query,
+            "id": resolved.map(|e| e.id),
+            "name": resolved.map(|e| e.name),
+            "kind": resolved.map(|e| e.kind.as_str()),
+            "alias": matched_alias,
+            "ambiguous": lookup.is_ambiguous(table),
+            "candidates": candidates,
+            "suggestions": suggestions,
+        })
+    }
 }
 
 impl AliasTable {
     /// Looks `query` up: normalized like a document (width, quotes, case), then
-    /// matched by key; unknown names get suggestions.
+    /// matched by key; unknown names get suggestions. A name that matches
+    /// nothing folded to simplified Chinese is tried as written, the key of
+    /// Japanese aliases (三菱UFJ銀行).
     pub fn lookup(&self, query: &str) -> Lookup {
-        let key = alias_key(query);
+        let mut key = alias_key(query);
+        if self.aliases_with_key(&key).is_empty() {
+            let as_written = alias_key_in(query, "ja");
+            if !self.aliases_with_key(&as_written).is_empty() {
+                key = as_written;
+            }
+        }
         let normalized_query = normalize(query);
         let candidates: Vec<LookupCandidate> = self
             .aliases_with_key(&key)

@@ -24,7 +24,7 @@ pub fn script_of(c: char) -> Script {
     }
     if is_han(c) {
         Script::Han
-    } else if matches!(c, '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}') && c != '\u{30FB}' {
+    } else if is_kana(c) {
         Script::Kana
     } else if matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}') && c != '×' && c != '÷'
     {
@@ -51,6 +51,37 @@ pub fn is_han(c: char) -> bool {
         | '\u{2A700}'..='\u{2EBEF}'
         | '\u{2F800}'..='\u{2FA1F}'
         | '\u{30000}'..='\u{323AF}')
+}
+
+/// Whether `c` is Japanese hiragana or katakana (with the prolonged sound
+/// mark ー and the iteration marks), not the katakana middle dot ・, which
+/// Chinese writes in transliterated names (比尔・盖茨).
+#[inline]
+pub fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}') && c != '\u{30FB}'
+}
+
+/// Whether `c` belongs to a script of South-East Asia written without
+/// spaces between words: Thai, Lao, Burmese (with its extensions) or Khmer
+/// (with its symbols), letters, marks and digits alike.
+#[inline]
+pub fn is_south_east_asian(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}'
+        | '\u{1000}'..='\u{109F}'
+        | '\u{1780}'..='\u{17FF}'
+        | '\u{19E0}'..='\u{19FF}'
+        | '\u{A9E0}'..='\u{A9FF}'
+        | '\u{AA60}'..='\u{AA7F}')
+}
+
+/// Whether `c` is a letter of a script written without spaces between
+/// words (Han, kana, Thai, Lao, Burmese, Khmer): alias keys join such
+/// characters without a separator, whatever a segmenter makes of them.
+#[inline]
+pub fn is_unspaced(c: char) -> bool {
+    // Most text asked about is Latin: settle it with one comparison.
+    c >= '\u{0E00}' && (is_han(c) || is_kana(c) || is_south_east_asian(c))
 }
 
 /// Whether `lead` is the first byte of a character from U+5000 to U+9FFF,
@@ -153,5 +184,16 @@ mod tests {
         assert_eq!(script_of('7'), Script::Other);
         assert_eq!(script_of('，'), Script::Other);
         assert_eq!(script_of('Ж'), Script::Other);
+    }
+
+    #[test]
+    fn unspaced_scripts() {
+        for c in ['月', 'の', 'ソ', 'ー', 'ก', 'ໄ', 'က', 'ក'] {
+            assert!(is_unspaced(c), "{c:?}");
+        }
+        for c in ['・', 'a', '한', '。', 'Ж', '1'] {
+            assert!(!is_unspaced(c), "{c:?}");
+        }
+        assert!(is_kana('ー') && !is_kana('・') && !is_kana('月'));
     }
 }

@@ -13,10 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use super::output::{TableFormat, TableWriter, spill_file};
 use super::{ImportSummary, ids};
-use crate::aliases::ambiguity::requirement;
+use crate::aliases::ambiguity::{mark_surnames, requirement};
 use crate::aliases::check::covers;
 use crate::aliases::load::{TableSource, parse};
-use crate::aliases::{AliasEntry, Entity, Kind, TableProblem, alias_key};
+use crate::aliases::{AliasEntry, Entity, Kind, TableProblem, alias_key_in};
 use crate::{Error, Result};
 
 /// An entity as an input gives it, before the table-wide rules.
@@ -116,19 +116,20 @@ impl Collector {
         })
     }
 
-    /// First pass for one draft: the frequency rule, aliases that cannot
+    /// First pass for one draft: the ambiguity rule (per alias, and a
+    /// person's surnames), aliases that cannot
     /// match or add nothing left out, the entity registered and spilled.
     /// A draft left without aliases is skipped.
     pub(super) fn add(&mut self, draft: Draft, summary: &mut ImportSummary) -> Result<()> {
         let mut kept: Vec<AliasEntry> = Vec::with_capacity(draft.aliases.len());
         for (lang, text) in draft.aliases {
             let text = text.trim().to_string();
-            let required = requirement(&text);
+            let required = requirement(&text, draft.kind);
             if required.forbidden {
                 summary.drop_alias("single Han character");
                 continue;
             }
-            let key = alias_key(&text);
+            let key = alias_key_in(&text, &lang);
             if key.is_empty() {
                 summary.drop_alias("no letters or digits");
                 continue;
@@ -151,6 +152,7 @@ impl Collector {
             }
             kept.push(alias);
         }
+        mark_surnames(draft.kind, &mut kept);
         if kept.is_empty() {
             summary.skip("without a usable alias");
             return Ok(());
@@ -192,8 +194,8 @@ impl Collector {
         }
         let mut aliases = Vec::with_capacity(kept.len());
         for alias in kept {
-            summary.frequent_case += u64::from(alias.case_exact);
-            summary.frequent_support += u64::from(alias.needs_support);
+            summary.rule_case += u64::from(alias.case_exact);
+            summary.rule_support += u64::from(alias.needs_support);
             let key = key_hash(&alias.key);
             match self.keys.entry(key) {
                 Entry::Vacant(slot) => {

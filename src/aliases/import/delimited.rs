@@ -50,7 +50,7 @@ struct Gathered {
 /// Reads a CSV (`delimiter` `,`) or TSV (`\t`) file into `collector`, or
 /// fails listing every problem.
 pub(super) fn read(
-    reader: Box<dyn BufRead>,
+    reader: Box<dyn BufRead + '_>,
     name: &str,
     delimiter: u8,
     collector: &mut Collector,

@@ -7,21 +7,20 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
-use indicatif::ProgressBar;
-
+use crate::progress::Progress;
 use crate::{Error, Result};
 
 /// Reads through to `inner`, advancing `progress` by the bytes read.
-struct Counting<R> {
+struct Counting<'p, R> {
     inner: R,
-    progress: Option<ProgressBar>,
+    progress: Option<&'p dyn Progress>,
 }
 
-impl<R: Read> Read for Counting<R> {
+impl<R: Read> Read for Counting<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if let Some(bar) = &self.progress {
-            bar.inc(n as u64);
+        if let Some(progress) = self.progress {
+            progress.inc(n as u64);
         }
         Ok(n)
     }
@@ -29,7 +28,10 @@ impl<R: Read> Read for Counting<R> {
 
 /// The decompressed bytes of `path` (`-` is standard input). Sets the
 /// progress bar's length to the file's size when it has one.
-pub(super) fn open(path: &Path, progress: Option<&ProgressBar>) -> Result<Box<dyn BufRead>> {
+pub(super) fn open<'p>(
+    path: &Path,
+    progress: Option<&'p dyn Progress>,
+) -> Result<Box<dyn BufRead + 'p>> {
     let io_error = |cause| Error::Io {
         path: path.to_path_buf(),
         cause,
@@ -38,10 +40,10 @@ pub(super) fn open(path: &Path, progress: Option<&ProgressBar>) -> Result<Box<dy
         Box::new(io::stdin())
     } else {
         let file = File::open(path).map_err(io_error)?;
-        if let (Some(bar), Ok(metadata)) = (progress, file.metadata())
+        if let (Some(progress), Ok(metadata)) = (progress, file.metadata())
             && metadata.is_file()
         {
-            bar.set_length(metadata.len());
+            progress.set_length(metadata.len());
         }
         Box::new(file)
     };
@@ -49,7 +51,7 @@ pub(super) fn open(path: &Path, progress: Option<&ProgressBar>) -> Result<Box<dy
         1 << 16,
         Counting {
             inner: raw,
-            progress: progress.cloned(),
+            progress,
         },
     );
     let magic = raw.fill_buf().map_err(io_error)?;
@@ -76,6 +78,7 @@ pub(super) fn open(path: &Path, progress: Option<&ProgressBar>) -> Result<Box<dy
 #[cfg(test)]
 mod tests {
     use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
 
     use super::*;
 
@@ -120,12 +123,29 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.csv");
         std::fs::write(&path, "x".repeat(100_000)).unwrap();
-        let bar = ProgressBar::hidden();
+        #[derive(Default)]
+        struct Counted {
+            length: AtomicU64,
+            position: AtomicU64,
+        }
+        impl Progress for Counted {
+            fn set_length(&self, bytes: u64) {
+                self.length.store(bytes, Ordering::Relaxed);
+            }
+            fn inc(&self, bytes: u64) {
+                self.position.fetch_add(bytes, Ordering::Relaxed);
+            }
+        }
+        let counted = Counted::default();
         let mut text = String::new();
-        open(&path, Some(&bar))
+        open(&path, Some(&counted))
             .unwrap()
             .read_to_string(&mut text)
             .unwrap();
-        assert_eq!((bar.position(), bar.length()), (100_000, Some(100_000)));
+        let read = |n: &AtomicU64| n.load(Ordering::Relaxed);
+        assert_eq!(
+            (read(&counted.position), read(&counted.length)),
+            (100_000, 100_000)
+        );
     }
 }

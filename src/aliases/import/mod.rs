@@ -7,7 +7,7 @@
 //! hand them to a collector (`collect.rs`), which applies the table-wide rules
 //! in two passes:
 //!
-//! 1. while reading, each draft gets the frequency rule
+//! 1. while reading, each draft gets the ambiguity rule
 //!    ([`crate::aliases::ambiguity`]) on its aliases, loses aliases that
 //!    cannot match or add nothing, and is spilled to a temporary file; only
 //!    what the second pass needs stays in memory (per entity its QID, the
@@ -32,12 +32,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use indicatif::ProgressBar;
-
 pub use output::{TableFormat, write_entity};
 pub use wikidata::wikidata_lang_tag;
 
 use super::TableProblem;
+use crate::progress::Progress;
 use crate::{Error, Result};
 
 /// The input formats of `canon alias import`.
@@ -116,10 +115,12 @@ pub struct ImportSummary {
     pub rejects: Vec<TableProblem>,
     /// Aliases written.
     pub aliases: u64,
-    /// Aliases the frequency rule made `case = "exact"`.
-    pub frequent_case: u64,
-    /// Aliases the frequency rule made `needs = "support"`.
-    pub frequent_support: u64,
+    /// Aliases the ambiguity rule made `case = "exact"` (frequent words and
+    /// letter sequences, surnames).
+    pub rule_case: u64,
+    /// Aliases the ambiguity rule made `needs = "support"` (frequent words,
+    /// short acronyms, possessives, surnames).
+    pub rule_support: u64,
     /// Aliases made `needs = "support"` because another entity (imported or
     /// of the default table) has the same name.
     pub shared_support: u64,
@@ -178,8 +179,8 @@ impl fmt::Display for ImportSummary {
         writeln!(f, ", {} rejected", self.rejected)?;
         write!(
             f,
-            "{} aliases; frequent words: {} case = \"exact\", {} needs = \"support\"; shared names: {} needs = \"support\"",
-            self.aliases, self.frequent_case, self.frequent_support, self.shared_support
+            "{} aliases; by the ambiguity rule: {} case = \"exact\", {} needs = \"support\"; shared names: {} needs = \"support\"",
+            self.aliases, self.rule_case, self.rule_support, self.shared_support
         )?;
         let dropped: u64 = self.dropped.values().sum();
         if dropped > 0 {
@@ -220,7 +221,7 @@ impl fmt::Display for ImportSummary {
 /// [`Error::ImportInput`]; nothing is written). Malformed lines of a Wikidata
 /// dump do not stop the import: they are counted in
 /// [`ImportSummary::rejected`].
-pub fn import(options: &ImportOptions, progress: Option<&ProgressBar>) -> Result<ImportSummary> {
+pub fn import(options: &ImportOptions, progress: Option<&dyn Progress>) -> Result<ImportSummary> {
     let format = match options.format {
         Some(format) => format,
         None => Format::from_path(&options.input).ok_or_else(|| {
@@ -273,8 +274,8 @@ pub fn import(options: &ImportOptions, progress: Option<&ProgressBar>) -> Result
             delimited::read(reader, &name, delimiter, &mut collector, &mut summary)?;
         }
     }
-    if let Some(bar) = progress {
-        bar.set_message("writing");
+    if let Some(progress) = progress {
+        progress.set_message("writing".into());
     }
     collector.finish(table_format, &options.output, &mut summary)?;
     Ok(summary)

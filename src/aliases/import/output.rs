@@ -291,7 +291,7 @@ mod tests {
 
     use super::*;
     use crate::aliases::load::{TableSource, parse};
-    use crate::aliases::{Kind, alias_key};
+    use crate::aliases::{Kind, alias_key_in};
 
     fn alias(lang: &str, text: &str, case_exact: bool, needs_support: bool) -> AliasEntry {
         AliasEntry {
@@ -300,7 +300,7 @@ mod tests {
             case_exact,
             needs_support,
             blockers: Vec::new(),
-            key: alias_key(text),
+            key: alias_key_in(text, lang),
             line: 0,
             form: None,
         }

@@ -18,7 +18,6 @@
 
 use std::io::BufRead;
 
-use indicatif::ProgressBar;
 use rustc_hash::FxHashMap;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -28,6 +27,7 @@ use super::collect::{Collector, Draft};
 use crate::aliases::check::is_valid_lang;
 use crate::aliases::{Kind, TableProblem};
 use crate::decode::LineReader;
+use crate::progress::Progress;
 use crate::{Error, Result};
 
 /// Entities longer than this (bytes of JSON) are rejected; Wikidata's
@@ -217,13 +217,13 @@ fn parse_qid(text: &str) -> Option<u64> {
 /// Reads a dump into `collector`. Malformed lines are rejected and counted;
 /// items that are not entities to import are skipped and counted.
 pub(super) fn read(
-    reader: Box<dyn BufRead>,
+    reader: Box<dyn BufRead + '_>,
     name: &str,
     langs: &Languages,
     kinds: &KindClasses,
     collector: &mut Collector,
     summary: &mut ImportSummary,
-    progress: Option<&ProgressBar>,
+    progress: Option<&dyn Progress>,
 ) -> Result<()> {
     let mut lines = LineReader::new(reader, MAX_ENTITY_BYTES);
     let mut line = Vec::new();
@@ -265,10 +265,10 @@ pub(super) fn read(
             },
             Err(error) => reject(summary, format!("not a Wikidata entity: {error}")),
         }
-        if let Some(bar) = progress
+        if let Some(progress) = progress
             && summary.records.is_multiple_of(4096)
         {
-            bar.set_message(format!("{} entities read", summary.records));
+            progress.set_message(format!("{} entities read", summary.records));
         }
     }
     Ok(())
