@@ -304,7 +304,7 @@ impl Canon {
             // term, and its parts in search mode): the entity's id, then
             // its ancestors' ids, all with the mention's span.
             while let Some(mention) = next_mention.next_if(|m| m.last_token == index) {
-                let id = &self.table.entity_at(mention.entity).id;
+                let id = self.table.entity_id(mention.entity);
                 let whole_token = mention.first_token == index
                     && (mention.start, mention.end) == (token.start, token.end);
                 // Ids are short (the table limits them), so never split.
@@ -312,7 +312,7 @@ impl Canon {
                     terms.push_piece(id, mention.start, mention.end);
                 }
                 for &ancestor in self.table.ancestors(mention.entity) {
-                    let ancestor = &self.table.entity_at(ancestor).id;
+                    let ancestor = self.table.entity_id(ancestor);
                     terms.push_piece(ancestor, mention.start, mention.end);
                 }
             }
@@ -342,7 +342,7 @@ impl Canon {
                         .table
                         .ancestors(m.entity)
                         .iter()
-                        .map(|&a| self.table.entity_at(a).id.to_string())
+                        .map(|&a| self.table.entity_id(a).to_string())
                         .collect(),
                     boilerplate: in_marked(&marked, m.start),
                 }

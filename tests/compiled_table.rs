@@ -8,6 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
+use canon::aliases::format::FORMAT_VERSION;
 use common::{run, run_with_stdin, stderr, stdout, write_file};
 
 /// A user table with an entity of its own (English and Chinese names), one
@@ -125,7 +126,7 @@ fn alias_check_reads_a_compiled_table() {
     let output = run(&["alias", "check", &compiled]);
     assert_eq!(output.status.code(), builtin, "{}", stdout(&output));
     assert!(
-        stdout(&output).contains("compiled table (format 1)")
+        stdout(&output).contains(&format!("compiled table (format {FORMAT_VERSION})"))
             && stdout(&output).contains("built-in table included"),
         "{}",
         stdout(&output)
@@ -184,13 +185,14 @@ fn damaged_truncated_and_foreign_files_get_clear_errors() {
     );
 
     let mut newer = good.clone();
-    newer[8..12].copy_from_slice(&2u32.to_ne_bytes());
+    newer[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_ne_bytes());
     let path = write_file(dir.path(), "newer.canonidx", &newer);
     let error = load_error(&path);
     assert!(
-        error.contains(
-            "newer.canonidx: built by an incompatible canon (format 2, this canon reads 1)"
-        ),
+        error.contains(&format!(
+            "newer.canonidx: built by an incompatible canon (format {}, this canon reads {FORMAT_VERSION})",
+            FORMAT_VERSION + 1
+        )),
         "{error}"
     );
 

@@ -412,7 +412,7 @@ fn compound_names(
             let place = table
                 .aliases_of_key_id(key)
                 .iter()
-                .all(|r| table.entity_at(r.entity).kind == Kind::Place);
+                .all(|r| table.kind(r.entity) == Kind::Place);
             let heads = rules.zh_heads.iter().chain(&rules.zh_weak_heads);
             let ends_in_head = place && heads.clone().any(|head| after.ends_with(head.as_str()));
             let word_or_name =

@@ -24,7 +24,7 @@ pub(super) fn veto_before_resolving(
             candidate
                 .options
                 .iter()
-                .all(|r| matches!(table.entity_at(r.entity).kind, Kind::Place | Kind::Person))
+                .all(|r| matches!(table.kind(r.entity), Kind::Place | Kind::Person))
         };
         if in_work_title(rules, text, tokens, candidate)
             || (in_book_title(text, candidate) && place_or_person())
@@ -81,7 +81,7 @@ pub(super) fn veto_after_resolving(
         if candidate.vetoed {
             continue;
         }
-        let kind = table.entity_at(entity).kind;
+        let kind = table.kind(entity);
         let surface = &text[candidate.start..candidate.end];
         if surface.starts_with(is_han) {
             if kind == Kind::Place
@@ -111,7 +111,7 @@ pub(super) fn veto_after_resolving(
                 Kind::Product => candidate
                     .options
                     .iter()
-                    .any(|&r| table.alias(r).case_exact && table.alias(r).needs_support),
+                    .any(|&r| table.case_exact(r) && table.needs_support(r)),
                 _ => false,
             };
         // In a line written in title case, capitals say nothing; read the

@@ -43,10 +43,11 @@ fn needs(
 ) -> Vec<(u32, Need)> {
     let mut out: Vec<(u32, Need)> = Vec::new();
     for &r in options {
-        let alias = table.alias(r);
         let need = if table.form(r) == AliasForm::Short {
             Need::FullName
-        } else if alias.needs_support || (table.fold_changes(r) && is_common_word(alias.key)) {
+        } else if table.needs_support(r)
+            || (table.fold_changes(r) && is_common_word(table.alias_key_text(r)))
+        {
             Need::Support
         } else {
             Need::Nothing
@@ -189,7 +190,7 @@ fn place_in_front(
 ) -> Option<u32> {
     let previous = candidates[..index].last()?;
     let place = previous.confirmed.filter(|_| !previous.vetoed)?;
-    if table.entity_at(place).kind != Kind::Place {
+    if table.kind(place) != Kind::Place {
         return None;
     }
     let gap = &text[previous.end..candidates[index].start];
@@ -222,7 +223,9 @@ fn context_nearby(
 /// The tokens joined like an alias key, with a space at both ends so that
 /// whole-term containment is a plain substring test.
 fn window_key(tokens: &[Token<'_>]) -> String {
-    let mut key = String::from(" ");
+    let terms: usize = tokens.iter().map(|t| t.term.len() + 1).sum();
+    let mut key = String::with_capacity(terms + 2);
+    key.push(' ');
     let mut previous = None;
     for token in tokens {
         push_term(&mut key, &mut previous, &token.term);

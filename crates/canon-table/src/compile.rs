@@ -8,9 +8,8 @@ use fst::MapBuilder;
 use rustc_hash::FxHashMap;
 
 use crate::format::{
-    BITSET_WORDS, BYTE_ORDER_MARK, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC, NO_NODE,
-    NODE_OUTPUT_BITS, NONE, SECTION_COUNT, SECTIONS, Section, alias_flags, quick_reject_slot,
-    term_hash,
+    BITSET_WORDS, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
+    NONE, SECTION_COUNT, SECTIONS, Section, alias_flags, edge_hash, quick_reject_slot, term_hash,
 };
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
@@ -218,7 +217,9 @@ pub fn compile(
             .expect("keys are inserted sorted and distinct");
     }
     let key_fst = builder.into_inner().expect("an in-memory FST cannot fail");
-    first_terms(&mut w, &key_fst, &keys)?;
+    let edges = KeyEdges::build(&keys)?;
+    first_terms(&mut w, &edges, &keys);
+    edges.write(&mut w);
     w.section(Section::KeyFst).extend_from_slice(&key_fst);
 
     let mut first_chars = vec![0u64; BITSET_WORDS];
@@ -265,10 +266,98 @@ fn form_bits(form: AliasForm) -> u32 {
     }
 }
 
-/// The first terms of keys that start with a non-Han term, each with the
-/// node of the key FST it leads to, and their quick-reject filter.
-fn first_terms(w: &mut Writer, key_fst: &[u8], keys: &[&str]) -> Result<(), TooLarge> {
-    let fst = fst::raw::Fst::new(key_fst).expect("an FST just built");
+/// The key trie as [`Section::KeyEdges`] lays it out (see [`crate::format`]).
+struct KeyEdges {
+    /// [`EDGE_WORDS`] words per slot.
+    slots: Vec<u32>,
+}
+
+impl KeyEdges {
+    /// The trie of `keys` (sorted, distinct; key id = index).
+    fn build(keys: &[&str]) -> Result<KeyEdges, TooLarge> {
+        // One edge per distinct prefix: a key adds the characters after the
+        // prefix it shares with the key before it.
+        let mut edges = 0usize;
+        let mut previous = "";
+        for key in keys {
+            let shared = previous
+                .char_indices()
+                .zip(key.chars())
+                .take_while(|((_, a), b)| a == b)
+                .count();
+            edges += key.chars().count() - shared;
+            previous = key;
+        }
+        // At most half full: an absent edge, the commonest question, is
+        // answered after a probe or two.
+        let slot_count = (edges * 2).next_power_of_two().max(16);
+        if slot_count >= NONE as usize {
+            return Err(TooLarge(format!("{edges} edges in the key trie")));
+        }
+        let mut trie = KeyEdges {
+            slots: [0, NONE, NONE].repeat(slot_count),
+        };
+        let root = slot_count as u32;
+        for (id, key) in keys.iter().enumerate() {
+            let mut node = root;
+            for c in key.chars() {
+                node = trie.child_or_insert(node, c);
+            }
+            trie.slots[node as usize * EDGE_WORDS + 2] = id as u32;
+        }
+        Ok(trie)
+    }
+
+    fn slot_count(&self) -> usize {
+        self.slots.len() / EDGE_WORDS
+    }
+
+    fn child_or_insert(&mut self, parent: u32, c: char) -> u32 {
+        let mask = self.slot_count() - 1;
+        let mut slot = edge_hash(parent, c) as usize & mask;
+        loop {
+            let entry = &mut self.slots[slot * EDGE_WORDS..(slot + 1) * EDGE_WORDS];
+            if entry[1] == NONE {
+                entry[0] = parent;
+                entry[1] = c as u32;
+                return slot as u32;
+            }
+            if entry[0] == parent && entry[1] == c as u32 {
+                return slot as u32;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// The node `s` leads to from the root (`s` is a prefix of a key).
+    fn walk(&self, s: &str) -> u32 {
+        let mask = self.slot_count() - 1;
+        let mut node = self.slot_count() as u32;
+        for c in s.chars() {
+            let mut slot = edge_hash(node, c) as usize & mask;
+            loop {
+                let entry = &self.slots[slot * EDGE_WORDS..(slot + 1) * EDGE_WORDS];
+                assert_ne!(entry[1], NONE, "a prefix of a key is in the key trie");
+                if entry[0] == node && entry[1] == c as u32 {
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+            node = slot as u32;
+        }
+        node
+    }
+
+    fn write(&self, w: &mut Writer) {
+        for &word in &self.slots {
+            w.u32(Section::KeyEdges, word);
+        }
+    }
+}
+
+/// The first terms of keys that start with a term of a spaced script, each
+/// with the node of the key trie it leads to, and their quick-reject filter.
+fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
     let mut terms: Vec<&str> = keys
         .iter()
         .filter(|k| !k.starts_with(is_unspaced))
@@ -285,55 +374,16 @@ fn first_terms(w: &mut Writer, key_fst: &[u8], keys: &[&str]) -> Result<(), TooL
     terms.dedup();
     let mut filter = vec![0u64; BITSET_WORDS];
     let slot_count = (terms.len() * 2).next_power_of_two().max(16);
-    // Per slot: term offset, term length (NONE: empty), node (two words),
-    // key id at the node, node after a space (two words).
-    let mut slots = vec![[0, NONE, 0, 0, NONE, NONE, NONE]; slot_count];
-    let pack = |addr: usize, output: u64| -> Result<u64, TooLarge> {
-        if output >= 1 << NODE_OUTPUT_BITS || addr as u64 >= 1 << (64 - NODE_OUTPUT_BITS) {
-            return Err(TooLarge(format!(
-                "more than {} keys",
-                1u64 << NODE_OUTPUT_BITS
-            )));
-        }
-        Ok((addr as u64) << NODE_OUTPUT_BITS | output)
-    };
+    // Per slot: term offset, term length (NONE: empty), node.
+    let mut slots = vec![[0, NONE, NONE]; slot_count];
     for term in terms {
-        // A prefix of a key, so the walk succeeds.
-        let mut node = fst.root();
-        let mut output = 0u64;
-        for &b in term.as_bytes() {
-            let i = node.find_input(b).expect("a key's prefix is in the FST");
-            let t = node.transition(i);
-            output += t.out.value();
-            node = fst.node(t.addr);
-        }
-        let packed = pack(node.addr(), output)?;
-        let key = if node.is_final() {
-            (output + node.final_output().value()) as u32
-        } else {
-            NONE
-        };
-        let after_space = match node.find_input(b' ') {
-            Some(i) => {
-                let t = node.transition(i);
-                pack(t.addr, output + t.out.value())?
-            }
-            None => NO_NODE,
-        };
+        let node = edges.walk(term);
         let [offset, len] = w.pool(term);
         let mut slot = term_hash(term) as usize & (slot_count - 1);
         while slots[slot][1] != NONE {
             slot = (slot + 1) & (slot_count - 1);
         }
-        slots[slot] = [
-            offset,
-            len,
-            packed as u32,
-            (packed >> 32) as u32,
-            key,
-            after_space as u32,
-            (after_space >> 32) as u32,
-        ];
+        slots[slot] = [offset, len, node];
         let bit = quick_reject_slot(term);
         filter[bit / 64] |= 1 << (bit % 64);
     }
@@ -345,7 +395,6 @@ fn first_terms(w: &mut Writer, key_fst: &[u8], keys: &[&str]) -> Result<(), TooL
     for word in filter {
         w.u64(Section::FirstTermFilter, word);
     }
-    Ok(())
 }
 
 /// Gives each distinct name an index, in first-seen order.

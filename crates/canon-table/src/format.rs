@@ -29,25 +29,34 @@
 //!
 //! An alias's key (see [`crate::alias_key`]) maps to a key id through an FST
 //! (the `fst` crate, [`Section::KeyFst`]), key ids being the keys' ranks in
-//! byte order. The matcher walks a document term by term and asks, after
-//! every character, whether a key goes on and whether one ends here: the FST's
-//! nodes give that step by step (`fst::raw::Node::find_input`), and for a
-//! million keys the FST shares their common prefixes and suffixes, so it is
-//! a few bytes per key where a trie of nodes would be tens. A double-array
-//! automaton (daachorse) would step faster but keeps no suffix sharing, and
-//! its serialized form is read into owned arrays rather than used in place.
-//! The first terms of keys that start with a non-Han term map to the node
-//! they lead to through a hash table ([`Section::FirstTermSlots`]), so that
-//! the matcher looks up a document's word with one hash instead of walking
-//! it byte by byte: most words of a document are looked up, few go on. The
-//! slot also says whether a key ends there and where a space leads, because
-//! an English text's commonest words (the, new, in) start keys, and decoding
-//! their FST nodes cost the matcher more than all the rest of its work.
+//! byte order: `alias lookup`, `alias show` and the matcher's questions about
+//! one whole word ("is this a name?") ask it, and it is a few bytes per key
+//! because it shares the keys' prefixes and suffixes.
+//!
+//! The matcher asks something else, millions of times per run: after every
+//! character of a document's term, whether a key goes on and whether one
+//! ends here. Walking the FST for that decodes a node per byte (three per Han
+//! character), which made matching 15% (English) to 25% (Chinese) costlier
+//! per byte than the hash trie canon had before compiled tables. So the keys
+//! are also stored as a character trie whose edges are an open-addressing
+//! hash table ([`Section::KeyEdges`]): one step is one hash and, mostly, one
+//! slot read, as before, but read in place. A node *is* the slot of the edge
+//! that leads to it, so a slot holds the edge (parent node, character) and
+//! the key id that ends at its node, and no node table is needed. This costs
+//! 12 bytes per slot, two slots per edge (one per character of the table's
+//! distinct key prefixes); it is the price of matching at full speed, paid
+//! in file size and, for the pages a run touches, in memory.
+//!
+//! The first terms of keys that start with a term of a spaced script map to
+//! the node they lead to through a second hash table
+//! ([`Section::FirstTermSlots`]), so that the matcher looks up a document's
+//! word with one hash instead of one per character: most words of a document
+//! are looked up, few go on.
 
 /// The first eight bytes of every compiled table.
 pub const MAGIC: [u8; 8] = *b"CANONIDX";
 /// The version of the layout described above; bumped whenever it changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Written in the machine's byte order: read back, it tells whether the
 /// reader has the same one.
 pub const BYTE_ORDER_MARK: u32 = 0x0102_0304;
@@ -75,13 +84,18 @@ pub mod alias_flags {
     pub const GIVEN_FORM_SHIFT: u32 = 6;
 }
 
-/// Bits the first-term FST packs a node into: the node's address in the key
-/// FST above, the output accumulated on the way (a key id bound) below.
-pub const NODE_OUTPUT_BITS: u32 = 28;
-/// A packed node that is no node (no key goes on with a space).
-pub const NO_NODE: u64 = u64::MAX;
 /// `u32` words per slot of [`Section::FirstTermSlots`].
-pub const SLOT_WORDS: usize = 7;
+pub const SLOT_WORDS: usize = 3;
+/// `u32` words per slot of [`Section::KeyEdges`].
+pub const EDGE_WORDS: usize = 3;
+
+/// The hash of an edge of the key trie in [`Section::KeyEdges`]: part of the
+/// format, like [`term_hash`].
+#[inline]
+pub fn edge_hash(parent: u32, c: char) -> u64 {
+    let mixed = (u64::from(parent) << 21 | c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    mixed ^ mixed >> 29
+}
 
 /// The sections of a compiled table, in file order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,15 +167,17 @@ pub enum Section {
     KeyAliases,
     /// (entity, alias index within the entity) pairs, each key's aliases in table order.
     KeyRefs,
+    /// The key trie ([`Keys`](self#keys)): an open-addressing hash table (a
+    /// power of two of slots, [`edge_hash`], linear probing),
+    /// [`EDGE_WORDS`] `u32` per slot: the parent node (the slot count for the
+    /// root), the character ([`NONE`] for an empty slot), and the id of the
+    /// key that ends at the node this edge leads to, or [`NONE`]. The node an
+    /// edge leads to is the index of its slot.
+    KeyEdges,
     /// An open-addressing hash table (a power of two of slots, [`term_hash`],
-    /// linear probing) from a key's first non-Han term to its node in
-    /// `KeyFst`, [`SLOT_WORDS`] `u32` per slot: the term (string; length
-    /// [`NONE`] for an empty slot), the node (packed, see
-    /// [`NODE_OUTPUT_BITS`], two `u32`, low first), the id of the key that
-    /// ends there or [`NONE`], and the node a space leads to from there
-    /// (packed likewise, [`NO_NODE`] for none). Most first terms in a document
-    /// are followed by no key's next term: with the last two, the matcher
-    /// learns that without decoding an FST node.
+    /// linear probing) from a key's first term of a spaced script to the
+    /// node of [`Section::KeyEdges`] it leads to, [`SLOT_WORDS`] `u32` per
+    /// slot: the term (string; length [`NONE`] for an empty slot) and the node.
     FirstTermSlots,
     /// 1,024 `u64`: the quick-reject bits of the first terms.
     FirstTermFilter,
@@ -212,6 +228,7 @@ pub const SECTIONS: [Section; SECTION_COUNT] = [
     Section::KeyText,
     Section::KeyAliases,
     Section::KeyRefs,
+    Section::KeyEdges,
     Section::FirstTermSlots,
     Section::FirstTermFilter,
     Section::FirstChars,

@@ -337,6 +337,7 @@ fn exact_form(normalized: &str, key: &str) -> String {
 }
 
 /// Whether two normalized texts are the same, treating any whitespace as equal.
+#[inline]
 pub fn same_text(a: &str, b: &str) -> bool {
     let mut a = a.chars().map(|c| if c.is_whitespace() { ' ' } else { c });
     let mut b = b.chars().map(|c| if c.is_whitespace() { ' ' } else { c });
@@ -496,6 +497,7 @@ fn key_of(name: &str, fold_to_simplified: bool) -> String {
 
 /// Whether the text between two terms starts with a possessive `'s` that
 /// the word segmenter dropped from the first (People's Republic).
+#[inline]
 pub fn possessive_gap(gap: &str) -> bool {
     let bytes = gap.as_bytes();
     matches!(bytes, [b'\'' | b'`', b's' | b'S', ..])
@@ -506,6 +508,7 @@ pub fn possessive_gap(gap: &str) -> bool {
 /// it where a name has one inside (the Democratic People's Republic of
 /// Korea), so that such a name matches through it and "ByteDance's Seed"
 /// does not match "ByteDance Seed".
+#[inline]
 pub fn push_possessive(key: &mut String, previous: &mut Option<char>) {
     key.push_str("'s");
     *previous = Some('s');
@@ -513,6 +516,7 @@ pub fn push_possessive(key: &mut String, previous: &mut Option<char>) {
 
 /// Appends `term` to a key under construction, with a space when both the
 /// previous term's last character and this term's first are not Han.
+#[inline]
 pub fn push_term(key: &mut String, previous: &mut Option<char>, term: &str) {
     let Some(first) = term.chars().next() else {
         return;
@@ -526,6 +530,7 @@ pub fn push_term(key: &mut String, previous: &mut Option<char>, term: &str) {
 
 /// Whether a space separates a term ending in `previous` from one starting
 /// with `first`: only between two characters of spaced scripts.
+#[inline]
 pub fn needs_separator(previous: Option<char>, first: char) -> bool {
     previous.is_some_and(|p| !is_unspaced(p) && !is_unspaced(first))
 }

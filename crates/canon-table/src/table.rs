@@ -5,6 +5,7 @@
 //! inside its section, and reads nothing else: the sections are used where
 //! they lie.
 
+use std::marker::PhantomData;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -12,9 +13,9 @@ use std::sync::Arc;
 use zerocopy::FromBytes;
 
 use crate::format::{
-    BITSET_WORDS, BYTE_ORDER_MARK, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC, NO_NODE,
-    NODE_OUTPUT_BITS, NONE, SECTION_COUNT, SECTIONS, SLOT_WORDS, Section, alias_flags,
-    quick_reject_slot, term_hash,
+    BITSET_WORDS, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
+    NONE, SECTION_COUNT, SECTIONS, SLOT_WORDS, Section, alias_flags, edge_hash, quick_reject_slot,
+    term_hash,
 };
 use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
 
@@ -270,58 +271,31 @@ impl<'t> StrList<'t> {
     }
 }
 
-/// A node of the key automaton: where a walk over a key's characters
-/// stands. [`KeyTrie::root`] starts every walk; [`AliasTable::first_term_node`]
+/// A node of the key trie: where a walk over a key's characters stands.
+/// [`KeyTrie::root`] starts every walk; [`AliasTable::first_term_node`]
 /// starts one after a whole term.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct KeyNode<'t> {
-    state: NodeState<'t>,
-    /// The output accumulated on the way: the FST's part of a key id.
-    output: u64,
+    /// The node's slot in [`Section::KeyEdges`] (the slot count for the root).
+    node: u32,
+    trie: PhantomData<&'t KeyTrie>,
 }
-
-#[derive(Clone, Copy)]
-enum NodeState<'t> {
-    /// Decoded once: the matcher asks a node both where it goes and whether
-    /// a key ends there.
-    Decoded(fst::raw::Node<'t>),
-    /// The node after a first term, not decoded: its slot says whether a
-    /// key ends there and where a space leads, which is all the matcher asks
-    /// of most of them (see [`crate::format`]).
-    FirstTerm {
-        addr: usize,
-        key: u32,
-        after_space: u64,
-    },
-}
-
-impl KeyNode<'_> {
-    fn addr(&self) -> usize {
-        match self.state {
-            NodeState::Decoded(node) => node.addr(),
-            NodeState::FirstTerm { addr, .. } => addr,
-        }
-    }
-}
-
-impl PartialEq for KeyNode<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        (self.addr(), self.output) == (other.addr(), other.output)
-    }
-}
-
-impl Eq for KeyNode<'_> {}
 
 impl std::fmt::Debug for KeyNode<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "KeyNode({}, {})", self.addr(), self.output)
+        write!(f, "KeyNode({})", self.node)
     }
 }
 
-/// The alias keys as an automaton the matcher walks term by term, one
-/// character at a time (see [`crate::format`] for why an FST).
+/// The alias keys as a character trie the matcher walks term by term, one
+/// character at a time (see [`crate::format`] for its layout and why), and
+/// as an FST for whole keys.
 pub struct KeyTrie {
     fst: fst::raw::Fst<SharedBytes>,
+    /// [`Section::KeyEdges`].
+    edges: SharedBytes,
+    /// The number of slots of `edges`, a power of two; also the root's id.
+    slot_count: u32,
     /// The first characters of keys, one bit per BMP character: most
     /// Chinese tokens start no key, and this turns them away at once.
     first_chars: Vec<u64>,
@@ -339,29 +313,20 @@ impl KeyTrie {
     /// The root node, where every walk starts.
     #[inline]
     pub fn root(&self) -> KeyNode<'_> {
+        self.node(self.slot_count)
+    }
+
+    #[inline]
+    fn node(&self, node: u32) -> KeyNode<'_> {
         KeyNode {
-            state: NodeState::Decoded(self.fst.root()),
-            output: 0,
+            node,
+            trie: PhantomData,
         }
     }
 
-    /// The node at FST address `addr` with output `output` so far.
     #[inline]
-    fn node_at(&self, addr: usize, output: u64) -> KeyNode<'_> {
-        KeyNode {
-            state: NodeState::Decoded(self.fst.node(addr)),
-            output,
-        }
-    }
-
-    /// The node a packed address and output ([`crate::format::NODE_OUTPUT_BITS`])
-    /// stands for.
-    #[inline]
-    fn unpack(&self, packed: u64) -> KeyNode<'_> {
-        self.node_at(
-            (packed >> NODE_OUTPUT_BITS) as usize,
-            packed & ((1 << NODE_OUTPUT_BITS) - 1),
-        )
+    fn edges(&self) -> &[u32] {
+        <[u32]>::ref_from_bytes(self.edges.as_ref()).expect("validated at load")
     }
 
     /// Whether some key may start with `c` (always yes outside the BMP).
@@ -372,38 +337,28 @@ impl KeyTrie {
     }
 
     /// The node reached from `node` by `c`.
-    #[inline]
+    #[inline(always)]
     pub fn step<'t>(&'t self, node: KeyNode<'t>, c: char) -> Option<KeyNode<'t>> {
-        if c.is_ascii() {
-            return self.step_byte(node, c as u8);
+        let edges = self.edges();
+        let mask = self.slot_count as usize - 1;
+        let mut slot = edge_hash(node.node, c) as usize & mask;
+        loop {
+            let entry = &edges[slot * EDGE_WORDS..slot * EDGE_WORDS + EDGE_WORDS];
+            if entry[1] == c as u32 && entry[0] == node.node {
+                return Some(self.node(slot as u32));
+            }
+            if entry[1] == NONE {
+                return None;
+            }
+            slot = (slot + 1) & mask;
         }
-        let mut buffer = [0; 4];
-        self.walk_bytes(node, c.encode_utf8(&mut buffer).as_bytes())
     }
 
     /// The node reached from `node` by every character of `s`.
     #[inline]
-    pub fn walk<'t>(&'t self, node: KeyNode<'t>, s: &str) -> Option<KeyNode<'t>> {
-        self.walk_bytes(node, s.as_bytes())
-    }
-
-    #[inline]
-    fn step_byte<'t>(&'t self, node: KeyNode<'t>, b: u8) -> Option<KeyNode<'t>> {
-        let decoded = match node.state {
-            NodeState::Decoded(decoded) => decoded,
-            NodeState::FirstTerm { after_space, .. } if b == b' ' => {
-                return (after_space != NO_NODE).then(|| self.unpack(after_space));
-            }
-            NodeState::FirstTerm { addr, .. } => self.fst.node(addr),
-        };
-        let transition = decoded.transition(decoded.find_input(b)?);
-        Some(self.node_at(transition.addr, node.output + transition.out.value()))
-    }
-
-    #[inline]
-    fn walk_bytes<'t>(&'t self, mut node: KeyNode<'t>, bytes: &[u8]) -> Option<KeyNode<'t>> {
-        for &b in bytes {
-            node = self.step_byte(node, b)?;
+    pub fn walk<'t>(&'t self, mut node: KeyNode<'t>, s: &str) -> Option<KeyNode<'t>> {
+        for c in s.chars() {
+            node = self.step(node, c)?;
         }
         Some(node)
     }
@@ -411,12 +366,8 @@ impl KeyTrie {
     /// The id of the key that ends at `node`, if one does.
     #[inline]
     pub fn key_at(&self, node: KeyNode<'_>) -> Option<u32> {
-        match node.state {
-            NodeState::Decoded(decoded) => decoded
-                .is_final()
-                .then(|| (node.output + decoded.final_output().value()) as u32),
-            NodeState::FirstTerm { key, .. } => (key != NONE).then_some(key),
-        }
+        let key = *self.edges().get(node.node as usize * EDGE_WORDS + 2)?;
+        (key != NONE).then_some(key)
     }
 }
 
@@ -429,8 +380,11 @@ impl KeyTrie {
 #[derive(Clone)]
 pub struct AliasTable {
     storage: Arc<Storage>,
+    /// Where `storage`'s bytes start, taken once: the matcher reads columns
+    /// hundreds of thousands of times per megabyte, and going through the
+    /// storage's kind and the sections' checks each time cost it 10%.
+    base: Base,
     sections: [Range<usize>; SECTION_COUNT],
-    pool: Range<usize>,
     trie: Arc<KeyTrie>,
     first_term_filter: Arc<Vec<u64>>,
     /// Per topic id: too broad to support (see `broad_topics` in
@@ -442,6 +396,22 @@ pub struct AliasTable {
     builtin_checksum: u32,
     checksum: u32,
 }
+
+/// The address and length of a table's bytes, which `AliasTable::storage`
+/// keeps alive and never moves or changes (a static, an owned buffer behind
+/// an `Arc`, or a read-only map).
+#[derive(Clone, Copy)]
+struct Base {
+    ptr: *const u8,
+    len: usize,
+}
+
+// SAFETY: `Base` points into bytes that are never written after the table
+// is made and live as long as the `Arc<Storage>` beside it; reading them
+// from several threads is what `&[u8]` does.
+unsafe impl Send for Base {}
+// SAFETY: as above.
+unsafe impl Sync for Base {}
 
 impl std::fmt::Debug for AliasTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -528,14 +498,28 @@ impl AliasTable {
             Ok(words.to_vec())
         };
         let first_chars = bitset(Section::FirstChars)?;
+        let edge_slots = sections[Section::KeyEdges as usize].len() / 4 / EDGE_WORDS;
+        if !edge_slots.is_power_of_two() || edge_slots >= NONE as usize {
+            return Err(damaged("KeyEdges is not a power of two of slots".into()));
+        }
+        let edge_slots = edge_slots as u32;
+        let edges = shared(Section::KeyEdges);
         let first_term_filter = bitset(Section::FirstTermFilter)?;
-        let pool = sections[Section::Strings as usize].clone();
+        if bytes.as_ptr().align_offset(8) != 0 {
+            return Err(damaged("the table's bytes are not 8-byte aligned".into()));
+        }
+        let base = Base {
+            ptr: bytes.as_ptr(),
+            len: bytes.len(),
+        };
         let mut table = AliasTable {
             storage: storage.clone(),
+            base,
             sections,
-            pool,
             trie: Arc::new(KeyTrie {
                 fst: key_fst,
+                edges,
+                slot_count: edge_slots,
                 first_chars,
             }),
             first_term_filter: Arc::new(first_term_filter),
@@ -570,19 +554,32 @@ impl AliasTable {
     /// The bytes of `section`.
     #[inline]
     pub(crate) fn section(&self, section: Section) -> &[u8] {
-        &self.storage.bytes()[self.sections[section as usize].clone()]
+        let range = &self.sections[section as usize];
+        debug_assert!(range.end <= self.base.len);
+        // SAFETY: the section's range was checked at load to lie inside the
+        // bytes, which `self.storage` keeps alive and unchanged (see `Base`).
+        unsafe { std::slice::from_raw_parts(self.base.ptr.add(range.start), range.len()) }
     }
 
     /// `section` as `u32` values (validated at load).
     #[inline]
     pub(crate) fn u32s(&self, section: Section) -> &[u32] {
-        <[u32]>::ref_from_bytes(self.section(section)).expect("validated at load")
+        let range = &self.sections[section as usize];
+        // SAFETY: as in `section`; the bytes start 8-aligned and every
+        // section on an 8-byte boundary (checked at load), and any bit
+        // pattern is a `u32`.
+        unsafe {
+            std::slice::from_raw_parts(
+                self.base.ptr.add(range.start).cast::<u32>(),
+                range.len() / 4,
+            )
+        }
     }
 
     /// The string pool's text (validated as UTF-8 at load).
     #[inline]
     pub(crate) fn pool(&self) -> &str {
-        let bytes = &self.storage.bytes()[self.pool.clone()];
+        let bytes = self.section(Section::Strings);
         // SAFETY: `validate` checked at load that the pool is UTF-8, and the
         // bytes never change afterwards (static, owned, or a read-only map).
         unsafe { std::str::from_utf8_unchecked(bytes) }
@@ -657,10 +654,12 @@ impl AliasTable {
         self.storage.bytes()
     }
 
+    #[inline]
     fn global_alias(&self, r: AliasRef) -> usize {
         self.u32s(Section::EntityAliases)[r.entity as usize] as usize + r.alias as usize
     }
 
+    #[inline]
     fn flags_of(&self, r: AliasRef) -> u32 {
         self.u32s(Section::AliasFlags)[self.global_alias(r)]
     }
@@ -731,6 +730,36 @@ impl AliasTable {
         }
     }
 
+    /// The id of the entity at `index` (what [`Self::entity_at`] gives as
+    /// `id`, without reading the rest).
+    #[inline]
+    pub fn entity_id(&self, index: u32) -> &str {
+        self.str_at(Section::EntityId, index as usize)
+    }
+
+    /// Whether alias `r` is `case = "exact"`.
+    #[inline]
+    pub fn case_exact(&self, r: AliasRef) -> bool {
+        self.flags_of(r) & alias_flags::CASE_EXACT != 0
+    }
+
+    /// Whether alias `r` is `needs = "support"`.
+    #[inline]
+    pub fn needs_support(&self, r: AliasRef) -> bool {
+        self.flags_of(r) & alias_flags::NEEDS_SUPPORT != 0
+    }
+
+    /// The key of alias `r` (empty when it has none).
+    #[inline]
+    pub fn alias_key_text(&self, r: AliasRef) -> &str {
+        let key = self.u32s(Section::AliasKey)[self.global_alias(r)];
+        if key == NONE {
+            ""
+        } else {
+            self.str_at(Section::KeyText, key as usize)
+        }
+    }
+
     /// The kind of the entity at `index`.
     #[inline]
     pub fn kind(&self, index: u32) -> Kind {
@@ -774,8 +803,7 @@ impl AliasTable {
 
     /// The id of key `key`, if some alias has it.
     pub fn key_id(&self, key: &str) -> Option<u32> {
-        let root = self.trie.walk(self.trie.root(), key)?;
-        self.trie.key_at(root)
+        self.trie.fst.get(key).map(|output| output.value() as u32)
     }
 
     /// The aliases whose key is `key`.
@@ -851,15 +879,7 @@ impl AliasTable {
                 return None;
             }
             if entry[1] as usize == term.len() && self.pool_str(entry[0], entry[1]) == term {
-                let packed = u64::from(entry[2]) | u64::from(entry[3]) << 32;
-                return Some(KeyNode {
-                    state: NodeState::FirstTerm {
-                        addr: (packed >> NODE_OUTPUT_BITS) as usize,
-                        key: entry[4],
-                        after_space: u64::from(entry[5]) | u64::from(entry[6]) << 32,
-                    },
-                    output: packed & ((1 << NODE_OUTPUT_BITS) - 1),
-                });
+                return Some(self.trie.node(entry[2]));
             }
             slot = (slot + 1) & mask;
         }
@@ -1087,6 +1107,31 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
         assert!(trie.walk(trie.root(), "acme x").is_none());
         assert!(trie.may_start('a') && trie.may_start('艾') && !trie.may_start('b'));
         assert!(!trie.may_start('克') && trie.may_start('\u{20000}'));
+    }
+
+    #[test]
+    fn the_key_trie_and_the_fst_agree_on_every_key_and_prefix() {
+        let table = table();
+        let trie = table.trie();
+        let keys: Vec<String> = table.keys().map(|(key, _)| key.to_string()).collect();
+        assert!(keys.len() >= 3, "{keys:?}");
+        for (id, key) in keys.iter().enumerate() {
+            let node = trie
+                .walk(trie.root(), key)
+                .unwrap_or_else(|| panic!("{key}"));
+            assert_eq!(trie.key_at(node), Some(id as u32), "{key}");
+            assert_eq!(table.key_id(key), Some(id as u32), "{key}");
+            // Every proper prefix is a node; it ends a key only if the FST says so.
+            for (at, _) in key.char_indices().skip(1) {
+                let prefix = &key[..at];
+                let node = trie.walk(trie.root(), prefix).unwrap();
+                assert_eq!(trie.key_at(node), table.key_id(prefix), "{prefix}");
+            }
+            // A character no key continues with leads nowhere.
+            assert_eq!(trie.walk(node, "\u{E000}"), None, "{key}");
+        }
+        assert_eq!(trie.key_at(trie.root()), None);
+        assert_eq!(trie.walk(trie.root(), "no such name"), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! never goes out of bounds. The checksum catches damage; this catches a
 //! file that was not written by canon's compiler.
 
-use crate::format::{NODE_OUTPUT_BITS, NONE, SLOT_WORDS, Section};
+use crate::format::{EDGE_WORDS, NONE, SLOT_WORDS, Section};
 use crate::table::{AliasTable, FormatError};
 
 /// Checks `table`'s sections (see the module docs).
@@ -122,10 +122,27 @@ pub(crate) fn validate(table: &AliasTable) -> Result<(), FormatError> {
             "FirstTermSlots is not a power of two of slots".into(),
         ));
     }
-    let fst_bytes = table.section(KeyFst).len() as u64;
-    let node_in_range = |low: u32, high: u32| {
-        (u64::from(low) | u64::from(high) << 32) >> NODE_OUTPUT_BITS < fst_bytes
-    };
+    let edges = words(KeyEdges)?;
+    let edge_slots = edges.len() / EDGE_WORDS;
+    if edges.len() % EDGE_WORDS != 0 || !edge_slots.is_power_of_two() {
+        return Err(damaged("KeyEdges is not a power of two of slots".into()));
+    }
+    let mut empty_edges = 0;
+    for edge in edges.chunks_exact(EDGE_WORDS) {
+        if edge[1] == NONE {
+            empty_edges += 1;
+        } else if edge[0] as usize > edge_slots
+            || char::from_u32(edge[1]).is_none()
+            || (edge[2] != NONE && edge[2] as usize >= keys)
+        {
+            return Err(damaged(
+                "KeyEdges: a node, character or key out of range".into(),
+            ));
+        }
+    }
+    if empty_edges == 0 {
+        return Err(damaged("KeyEdges has no empty slot".into()));
+    }
     let mut empty = 0;
     for slot in slots.chunks_exact(SLOT_WORDS) {
         if slot[1] == NONE {
@@ -133,14 +150,9 @@ pub(crate) fn validate(table: &AliasTable) -> Result<(), FormatError> {
             continue;
         }
         let (start, end) = (slot[0] as usize, slot[0] as usize + slot[1] as usize);
-        let after_space_ok = (slot[5], slot[6]) == (NONE, NONE) || node_in_range(slot[5], slot[6]);
-        if pool.get(start..end).is_none()
-            || !node_in_range(slot[2], slot[3])
-            || !after_space_ok
-            || (slot[4] != NONE && slot[4] as usize >= keys)
-        {
+        if pool.get(start..end).is_none() || slot[2] as usize > edge_slots {
             return Err(damaged(
-                "FirstTermSlots: a term, node or key out of range".into(),
+                "FirstTermSlots: a term or node out of range".into(),
             ));
         }
     }
