@@ -296,6 +296,8 @@ pub struct KeyTrie {
     edges: SharedBytes,
     /// The number of slots of `edges`, a power of two; also the root's id.
     slot_count: u32,
+    /// The number of keys (key ids are below it).
+    keys: u32,
     /// The first characters of keys, one bit per BMP character: most
     /// Chinese tokens start no key, and this turns them away at once.
     first_chars: Vec<u64>,
@@ -342,7 +344,9 @@ impl KeyTrie {
         let edges = self.edges();
         let mask = self.slot_count as usize - 1;
         let mut slot = edge_hash(node.node, c) as usize & mask;
-        loop {
+        // At most one pass: a table without an empty slot (damaged, since
+        // the compiler leaves half of them empty) must not loop forever.
+        for _ in 0..=mask {
             let entry = &edges[slot * EDGE_WORDS..slot * EDGE_WORDS + EDGE_WORDS];
             if entry[1] == c as u32 && entry[0] == node.node {
                 return Some(self.node(slot as u32));
@@ -352,6 +356,7 @@ impl KeyTrie {
             }
             slot = (slot + 1) & mask;
         }
+        None
     }
 
     /// The node reached from `node` by every character of `s`.
@@ -367,7 +372,9 @@ impl KeyTrie {
     #[inline]
     pub fn key_at(&self, node: KeyNode<'_>) -> Option<u32> {
         let key = *self.edges().get(node.node as usize * EDGE_WORDS + 2)?;
-        (key != NONE).then_some(key)
+        // Slots are not validated at load (see `validate`): a key id past
+        // the keys is no key.
+        (key != NONE && key < self.keys).then_some(key)
     }
 }
 
@@ -504,6 +511,8 @@ impl AliasTable {
         }
         let edge_slots = edge_slots as u32;
         let edges = shared(Section::KeyEdges);
+        let key_count =
+            u32::try_from(key_fst.len()).map_err(|_| damaged("more keys than key ids".into()))?;
         let first_term_filter = bitset(Section::FirstTermFilter)?;
         if bytes.as_ptr().align_offset(8) != 0 {
             return Err(damaged("the table's bytes are not 8-byte aligned".into()));
@@ -520,6 +529,7 @@ impl AliasTable {
                 fst: key_fst,
                 edges,
                 slot_count: edge_slots,
+                keys: key_count,
                 first_chars,
             }),
             first_term_filter: Arc::new(first_term_filter),
@@ -1205,6 +1215,29 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
         let checksum = crc32fast::hash(&bytes[HEADER_BYTES..]);
         let at = crate::compile::CHECKSUM_AT;
         bytes[at..at + 4].copy_from_slice(&checksum.to_ne_bytes());
+    }
+
+    #[test]
+    fn damaged_key_edges_give_no_key_and_never_loop() {
+        let good = compiled();
+        let edges =
+            AliasTable::from_bytes(&good).unwrap().sections[Section::KeyEdges as usize].clone();
+        // Every slot taken (no empty slot to stop a probe) by an edge whose
+        // key id is past the keys.
+        let mut bytes = good.clone();
+        for (i, slot) in bytes[edges].chunks_exact_mut(4 * EDGE_WORDS).enumerate() {
+            slot[..4].copy_from_slice(&(i as u32).to_ne_bytes());
+            slot[4..8].copy_from_slice(&u32::from('x').to_ne_bytes());
+            slot[8..12].copy_from_slice(&(NONE - 1).to_ne_bytes());
+        }
+        reseal(&mut bytes);
+        let table = AliasTable::from_bytes(&bytes).expect("slots are not validated at load");
+        let trie = table.trie();
+        assert_eq!(trie.walk(trie.root(), "acme"), None);
+        let x = trie
+            .step(trie.node(0), 'x')
+            .expect("slot 0 has the edge (0, x)");
+        assert_eq!(trie.key_at(x), None);
     }
 
     #[test]

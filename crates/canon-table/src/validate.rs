@@ -127,22 +127,11 @@ pub(crate) fn validate(table: &AliasTable) -> Result<(), FormatError> {
     if edges.len() % EDGE_WORDS != 0 || !edge_slots.is_power_of_two() {
         return Err(damaged("KeyEdges is not a power of two of slots".into()));
     }
-    let mut empty_edges = 0;
-    for edge in edges.chunks_exact(EDGE_WORDS) {
-        if edge[1] == NONE {
-            empty_edges += 1;
-        } else if edge[0] as usize > edge_slots
-            || char::from_u32(edge[1]).is_none()
-            || (edge[2] != NONE && edge[2] as usize >= keys)
-        {
-            return Err(damaged(
-                "KeyEdges: a node, character or key out of range".into(),
-            ));
-        }
-    }
-    if empty_edges == 0 {
-        return Err(damaged("KeyEdges has no empty slot".into()));
-    }
+    // The slots themselves are not read here: a million-alias table has
+    // tens of millions, and reading them would touch every page of the
+    // largest section at every start. A step compares parent and character
+    // only, stops after one pass over the slots, and `KeyTrie::key_at`
+    // checks the key id, so a damaged slot can only give a wrong answer.
     let mut empty = 0;
     for slot in slots.chunks_exact(SLOT_WORDS) {
         if slot[1] == NONE {
