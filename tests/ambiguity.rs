@@ -693,3 +693,15 @@ fn products_followed_by_a_letter_code_of_their_line() {
         "iTunes",
     );
 }
+
+#[test]
+fn kind_7_a_name_inside_a_frequent_dictionary_word_is_part_of_that_word() {
+    // 实事求是 ("seek truth from facts") is one word of the dictionary,
+    // seen a thousand times: 求是 inside it is no magazine.
+    no_mention_of("要坚持解放思想、实事求是的思想路线。", "qiushi");
+    no_mention_of("发展经济要实事求是、积极稳妥。", "qiushi");
+    // The magazine by its name, and names inside rare compounds, stay.
+    finds("《求是》杂志发表了文章。", "qiushi", "求是");
+    finds("他们来到首都北京参观。", "beijing", "北京");
+    finds("他在美国纽约工作。", "new-york", "纽约");
+}
