@@ -669,8 +669,9 @@ fn rest_after_stands(
         return true;
     };
     let rest = &after[c.len_utf8()..];
-    let c = c.encode_utf8(&mut [0; 4]).to_string();
-    suffix(after) || (suffix(&c) && word_or_name(rest)) || (rules.zh_links.contains(&c) && place())
+    let mut buffer = [0; 4];
+    let c: &str = c.encode_utf8(&mut buffer);
+    suffix(after) || (suffix(c) && word_or_name(rest)) || (rules.zh_links.contains(c) && place())
 }
 
 /// Whether `rest` is one or more words of two characters or more (or

@@ -424,18 +424,20 @@ fn chinese_head_after(
 /// such a word followed by a title (商会会长, 协会主席).
 fn is_head(rules: &Rules, term: &str) -> bool {
     // A one-character head stands only as a word of its own: 天气预报 is no
-    // newspaper.
+    // newspaper. Terms are short and the heads many, so the term's endings
+    // are looked up rather than every head compared.
     let ends_in_head = |t: &str| {
         rules.zh_heads.contains(t)
-            || rules
-                .zh_heads
-                .iter()
-                .any(|h| h.chars().nth(1).is_some() && t.len() > h.len() && t.ends_with(h.as_str()))
+            || t.char_indices().skip(1).any(|(at, _)| {
+                let ending = &t[at..];
+                ending.chars().nth(1).is_some() && rules.zh_heads.contains(ending)
+            })
     };
     ends_in_head(term)
-        || rules.zh_titles.iter().any(|title| {
-            term.len() > title.len() && term.strip_suffix(title.as_str()).is_some_and(ends_in_head)
-        })
+        || term
+            .char_indices()
+            .skip(1)
+            .any(|(at, _)| rules.zh_titles.contains(&term[at..]) && ends_in_head(&term[..at]))
 }
 
 /// Whether a Chinese place name in parentheses is part of a company's name:
