@@ -525,9 +525,8 @@ fn compound_names(
             continue;
         }
         let before = &term[..byte_at(a)];
-        if !rest_before_stands(rules, before, &stands_after) {
-            continue;
-        }
+        // Asked once a name ends inside the word: most starts find none.
+        let mut before_stands = None;
         let mut node = KeyTrie::ROOT;
         let mut alive = true;
         for b in a..chars.len() {
@@ -544,11 +543,18 @@ fn compound_names(
             if a == 0 && b + 1 == chars.len() {
                 continue; // the whole rest of the token: matched, or refused, by the walk
             }
+            if !*before_stands
+                .get_or_insert_with(|| rest_before_stands(rules, before, &stands_after))
+            {
+                break;
+            }
             let after = &term[byte_at(b + 1)..];
             if rest_after_stands(table, rules, key, after, &is_word_or_name) {
                 found.push((a, b + 1 - a, index, from + byte_at(b + 1), key));
             }
         }
+        // Names alone before a name that runs on (which implies the rule
+        // above).
         if !alive || a == 0 || !rest_before_stands(rules, before, &is_name) {
             continue;
         }
