@@ -18,6 +18,8 @@
 //!   and runs across the words next to it, which the segmenter cut elsewhere
 //!   (中共|中央政治局常委 holds 中共中央政治局, 中国|西南航空公司 holds
 //!   中国西南航空, 韩国现代|汽车 holds 现代汽车): the longest name wins.
+//!   A frequent four-character word is an idiom: a name in its second half
+//!   does not stand after an ordinary word (实事求是 holds no 求是).
 
 use super::Lexicon;
 use super::rules::Rules;
