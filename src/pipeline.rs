@@ -261,6 +261,7 @@ impl Canon {
         let lexicon = Lexicon {
             is_word: &|word| self.router.is_dictionary_word(word),
             is_common_word: &|word| self.router.is_common_word(word),
+            word_frequency: &|word| self.router.word_frequency(word),
         };
         let mentions = find_mentions(&self.table, &text, &tokens, &lexicon);
         // A mention that reaches into furniture goes too, so that every

@@ -252,6 +252,13 @@ impl Router {
     pub fn is_common_word(&self, word: &str) -> bool {
         self.chinese.has_common_word(word)
     }
+
+    /// The frequency of `word` in the Chinese dictionary (jieba's counts;
+    /// added names get the frequency that keeps them whole), 0 when it is
+    /// not a word (loading the dictionary if needed).
+    pub fn word_frequency(&self, word: &str) -> u64 {
+        self.chinese.word_frequency(word)
+    }
 }
 
 /// Units that belong to the number written before them: 2001年, 12月, 31日,
