@@ -17,6 +17,10 @@ const RECORDS: &[(&str, &str)] = &[
         "ソニーとトヨタは日本語の資料を東京で公開した。",
     ),
     ("ja-game", "任天堂の新作ゲームが発売された。"),
+    (
+        "ja-places",
+        "朝日新聞によると、東芝は広島県と沖縄で北朝鮮について発表した。",
+    ),
     ("th-language", "ภาษาไทยเป็นภาษาที่สวยงาม"),
     ("th-capital", "กรุงเทพมหานครเป็นเมืองหลวงของประเทศไทย"),
     ("ko-samsung", "삼성전자는 서울에서 새 공장을 열었다."),
@@ -160,6 +164,45 @@ fn japanese_aliases_match_as_written_and_not_inside_a_longer_word() {
         entities(&bank),
         vec![("bank-of-japan".into(), "日本銀行".into(), 0, 4)]
     );
+}
+
+#[test]
+fn japanese_place_and_company_names_written_the_japanese_way_match() {
+    // Kanji that Chinese writes otherwise (東 / 东, 県 / 县, 聞 / 闻, 縄 / 绳):
+    // matched through aliases.ja, as written.
+    let record = one("朝日新聞によると、東芝は広島県と沖縄で北朝鮮について発表した。");
+    let ids = entity_ids(&record);
+    for id in [
+        "asahi-shimbun",
+        "toshiba",
+        "hiroshima-prefecture",
+        "okinawa",
+        "north-korea",
+    ] {
+        assert!(ids.contains(&id.to_string()), "{id} in {ids:?}");
+    }
+    // Must not: the prefecture is no mention of the city of the same name.
+    assert!(!ids.contains(&"hiroshima".to_string()), "{ids:?}");
+
+    // The longest name wins: 東京都 is the metropolis, 東京 alone the city.
+    let record = one("東京都の日本銀行は金利を据え置いた。");
+    let found = entities(&record);
+    assert!(
+        found.contains(&("tokyo-metropolis".into(), "東京都".into(), 0, 3)),
+        "{found:?}"
+    );
+    assert!(
+        !entity_ids(&record).contains(&"tokyo".to_string()),
+        "{found:?}"
+    );
+    let record = one("東京で会議が開かれ、ソウルとパリからも参加した。");
+    let found = entities(&record);
+    for (id, surface) in [("tokyo", "東京"), ("seoul", "ソウル"), ("paris", "パリ")] {
+        assert!(
+            found.iter().any(|e| e.0 == id && e.1 == surface),
+            "{id} in {found:?}"
+        );
+    }
 }
 
 #[test]
