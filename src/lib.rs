@@ -8,7 +8,9 @@
 //! 3. [`detect`]: language detection;
 //! 4. [`segment`]: tokenization routed by script (jieba for Han, Unicode words otherwise);
 //! 5. [`matching`]: entity aliases from the [`aliases`] table matched on the tokens;
-//! 6. [`write`]: the JSON Lines output record.
+//!    [`terms`] lays the words and entity ids out with positions;
+//! 6. [`write`]: the JSON Lines output record, its offsets in the unit
+//!    [`offsets`] converts to.
 //!
 //! [`pipeline::Canon`] runs stages 2 to 5 on one text; [`corpus`] runs the
 //! whole pipeline over files in parallel, with [`reject`] for the records it
@@ -27,10 +29,12 @@ pub mod write;
 pub mod commands;
 pub mod corpus;
 pub mod error;
+pub mod offsets;
 pub mod output;
 pub mod pipeline;
 pub mod reject;
 pub mod script;
+pub mod terms;
 
 mod ascii;
 #[cfg(test)]

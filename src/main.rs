@@ -20,6 +20,7 @@ use canon::boilerplate::{self, furniture::LearnOptions, records::ReadOptions};
 use canon::commands::{self, NormalizeArgs, Status};
 use canon::corpus::{CorpusOptions, DEFAULT_MAX_BYTES};
 use canon::decode::Layout;
+use canon::offsets::OffsetUnit;
 use canon::write::WriteOptions;
 
 /// canon allocates a few buffers per document and per token; mimalloc's
@@ -69,9 +70,16 @@ struct NormalizeCli {
     /// JSON field holding the text.
     #[arg(long, default_value = "text", value_name = "NAME")]
     text_field: String,
-    /// Also write token_spans: [start, end] code-point offsets parallel to tokens.
+    /// Also write token_spans: [start, end] offsets (in the --offsets unit)
+    /// parallel to tokens.
     #[arg(long)]
     spans: bool,
+    /// The unit of every offset written (token_spans, entities,
+    /// boilerplate, encoding_parts): code points (Python), UTF-8 bytes
+    /// (Rust, Go, tantivy) or UTF-16 code units (Java, JavaScript,
+    /// Elasticsearch highlighting).
+    #[arg(long, value_enum, default_value_t = Offsets::Chars)]
+    offsets: Offsets,
     /// Search mode: after a long Chinese word also emit the dictionary words
     /// inside it, and after a hyphenated compound its parts (for index-side recall).
     #[arg(long)]
@@ -114,6 +122,26 @@ enum Format {
     Jsonl,
     /// Every input is one plain-text document.
     Text,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Offsets {
+    /// Unicode code points.
+    Chars,
+    /// Bytes of UTF-8.
+    Bytes,
+    /// UTF-16 code units.
+    Utf16,
+}
+
+impl Offsets {
+    fn unit(self) -> OffsetUnit {
+        match self {
+            Offsets::Chars => OffsetUnit::Chars,
+            Offsets::Bytes => OffsetUnit::Bytes,
+            Offsets::Utf16 => OffsetUnit::Utf16,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -326,7 +354,10 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 aliases: args.tables.files,
                 corpus: CorpusOptions {
                     text_field: args.text_field,
-                    write: WriteOptions { spans: args.spans },
+                    write: WriteOptions {
+                        spans: args.spans,
+                        offsets: args.offsets.unit(),
+                    },
                     jobs,
                     max_bytes: args.max_bytes,
                 },
@@ -335,6 +366,9 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 quiet: args.quiet,
                 analyze: AnalyzeOptions {
                     search: args.search,
+                    // Spans cost a lookup and 8 bytes per term: kept only
+                    // when written.
+                    term_spans: args.spans,
                     boilerplate: match args.boilerplate {
                         BoilerplateMode::On => boilerplate::Mode::On,
                         BoilerplateMode::Keep => boilerplate::Mode::Keep,

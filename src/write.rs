@@ -3,10 +3,15 @@
 //! The input record's fields come first, in their order, each key and value
 //! exactly as written (see [`crate::decode::record`]); the text field is
 //! written from the text canon analyzed. canon's fields follow: `lang`,
-//! `lang_confidence`, `normalized_text`, `tokens`, `token_spans` (with
-//! `--spans`), `entities`, `boilerplate` (unless the stage is off), and
-//! `encoding`, `encoding_parts`, `encoding_warning` when the input was not
-//! UTF-8. An input field with one of those names is replaced.
+//! `lang_confidence`, `normalized_text`, `tokens`, `token_positions`,
+//! `token_position_lengths`, `token_spans` (with `--spans`), `entities`,
+//! `entity_ids`, `boilerplate` (unless the stage is off), and `encoding`,
+//! `encoding_parts`, `encoding_warning` when the input was not UTF-8. An
+//! input field with one of those names is replaced.
+//!
+//! Every offset (token spans, entity and boilerplate spans, encoding parts)
+//! goes through one [`OffsetMap`] per record, in the unit of
+//! [`WriteOptions::offsets`].
 //!
 //! Every string canon writes escapes U+2028 and U+2029 (`\u2028`,
 //! `\u2029`), which JSON allows raw but which tools that split lines on
@@ -17,27 +22,34 @@
 use std::io::Write;
 
 use crate::decode::{EncodingNote, Record};
+use crate::offsets::{OffsetMap, OffsetUnit};
 use crate::pipeline::Analysis;
 
 /// The field names canon adds to records.
-pub const OUTPUT_FIELDS: [&str; 10] = [
+pub const OUTPUT_FIELDS: [&str; 13] = [
     "lang",
     "lang_confidence",
     "normalized_text",
     "tokens",
+    "token_positions",
+    "token_position_lengths",
     "token_spans",
     "entities",
+    "entity_ids",
     "boilerplate",
     "encoding",
     "encoding_parts",
     "encoding_warning",
 ];
 
-/// What to write besides the contract's fixed fields.
+/// What to write besides the contract's fixed fields, and how.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WriteOptions {
-    /// Write `token_spans`.
+    /// Write `token_spans` (the analysis must have kept them:
+    /// [`crate::AnalyzeOptions::term_spans`]).
     pub spans: bool,
+    /// The unit of every offset written (`--offsets`).
+    pub offsets: OffsetUnit,
 }
 
 /// Appends one output line (with its `\n`) for `record`, its analysis and
@@ -84,8 +96,9 @@ pub fn write_record(
     write_str(out, analysis.normalized.text());
     field(out, b"\"tokens\"");
     out.push(b'[');
-    if needs_escape(analysis.all_terms().as_bytes()) {
-        for (i, term) in analysis.terms().enumerate() {
+    let terms = &analysis.terms;
+    if needs_escape(terms.concatenated().as_bytes()) {
+        for (i, term) in terms.texts().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
@@ -93,7 +106,7 @@ pub fn write_record(
         }
     } else {
         // Nothing to escape: each term as it is, in quotes.
-        for (i, term) in analysis.terms().enumerate() {
+        for (i, term) in terms.texts().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
@@ -103,17 +116,53 @@ pub fn write_record(
         }
     }
     out.push(b']');
+    let mut numbers = itoa::Buffer::new();
+    field(out, b"\"token_positions\"");
+    out.push(b'[');
+    for (i, &position) in terms.positions().iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(numbers.format(position).as_bytes());
+    }
+    out.push(b']');
+    field(out, b"\"token_position_lengths\"");
+    out.push(b'[');
+    for (i, &(index, length)) in terms.position_lengths().iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        out.extend_from_slice(numbers.format(index).as_bytes());
+        out.push(b',');
+        out.extend_from_slice(numbers.format(length).as_bytes());
+        out.push(b']');
+    }
+    out.push(b']');
+    let mut offsets = OffsetMap::new(&record.text, options.offsets);
     if options.spans {
         field(out, b"\"token_spans\"");
         out.push(b'[');
-        for (i, (start, end)) in analysis.token_spans.iter().enumerate() {
+        for (i, &chars) in analysis.token_spans().iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            let _ = write!(out, "[{start},{end}]");
+            let (start, end) = offsets.span(chars);
+            out.push(b'[');
+            out.extend_from_slice(numbers.format(start).as_bytes());
+            out.push(b',');
+            out.extend_from_slice(numbers.format(end).as_bytes());
+            out.push(b']');
         }
         out.push(b']');
     }
+    let mut span = |out: &mut Vec<u8>, start: u32, end: u32| {
+        let (start, end) = (offsets.convert(start), offsets.convert(end));
+        out.extend_from_slice(b"\"start\":");
+        out.extend_from_slice(numbers.format(start).as_bytes());
+        out.extend_from_slice(b",\"end\":");
+        out.extend_from_slice(numbers.format(end).as_bytes());
+    };
     field(out, b"\"entities\"");
     out.push(b'[');
     for (i, mention) in analysis.entities.iter().enumerate() {
@@ -130,7 +179,8 @@ pub fn write_record(
         }
         out.extend_from_slice(b",\"surface\":");
         write_str(out, &mention.surface);
-        let _ = write!(out, ",\"start\":{},\"end\":{}", mention.start, mention.end);
+        out.push(b',');
+        span(out, mention.span.start, mention.span.end);
         out.extend_from_slice(b",\"parents\":[");
         for (k, parent) in mention.parents.iter().enumerate() {
             if k > 0 {
@@ -145,19 +195,26 @@ pub fn write_record(
         out.push(b'}');
     }
     out.push(b']');
+    field(out, b"\"entity_ids\"");
+    out.push(b'[');
+    for (i, id) in analysis.entity_ids().into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, id);
+    }
+    out.push(b']');
     if let Some(spans) = &analysis.boilerplate {
-        // Offsets as for entities: code points into the original text.
         field(out, b"\"boilerplate\"");
         out.push(b'[');
-        for (i, span) in spans.iter().enumerate() {
+        for (i, furniture) in spans.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            let _ = write!(
-                out,
-                "{{\"start\":{},\"end\":{},\"reason\":\"{}\"}}",
-                span.original_chars.start, span.original_chars.end, span.reason
-            );
+            out.push(b'{');
+            let chars = furniture.original_chars;
+            span(out, chars.start, chars.end);
+            let _ = write!(out, ",\"reason\":\"{}\"}}", furniture.reason);
         }
         out.push(b']');
     }
@@ -174,11 +231,9 @@ pub fn write_record(
             }
             out.extend_from_slice(b"{\"encoding\":");
             write_str(out, part.encoding);
-            let _ = write!(
-                out,
-                ",\"start\":{},\"end\":{}}}",
-                part.start_char, part.end_char
-            );
+            out.push(b',');
+            span(out, part.start_char as u32, part.end_char as u32);
+            out.push(b'}');
         }
         out.push(b']');
     }
@@ -208,7 +263,7 @@ fn estimated_len(record: &Record<'_>, analysis: &Analysis, options: WriteOptions
         .iter()
         .map(|f| f.key_json.len() + f.value_json.len() + 2)
         .sum();
-    let terms = analysis.terms().len();
+    let terms = analysis.terms.len();
     let entities: usize = analysis
         .entities
         .iter()
@@ -218,8 +273,9 @@ fn estimated_len(record: &Record<'_>, analysis: &Analysis, options: WriteOptions
         + record.text_key_json.len()
         + record.text.len()
         + analysis.normalized.text().len()
-        + analysis.all_terms().len()
+        + analysis.terms.concatenated().len()
         + 3 * terms
+        + 5 * terms
         + if options.spans { 16 * terms } else { 0 }
         + entities
         + 256
@@ -366,9 +422,150 @@ mod tests {
             &record,
             &analysis,
             note,
-            WriteOptions { spans: true },
+            WriteOptions {
+                spans: true,
+                ..WriteOptions::default()
+            },
         );
         String::from_utf8(out).unwrap()
+    }
+
+    /// The output of `text` as a plain-text record, offsets in `unit`.
+    fn value_with_offsets(text: &str, unit: OffsetUnit) -> Value {
+        let mut out = Vec::new();
+        write_record(
+            &mut out,
+            &Record::plain_text("doc", text),
+            &canon().analyze(text),
+            &EncodingNote::default(),
+            WriteOptions {
+                spans: true,
+                offsets: unit,
+            },
+        );
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn positions_lengths_and_entity_ids_are_written() {
+        let value = value_with_offsets("Moonshot AI bets on Kimi", OffsetUnit::Chars);
+        assert_eq!(
+            value["tokens"],
+            serde_json::json!([
+                "moonshot",
+                "moonshot-ai",
+                "ai",
+                "bets",
+                "on",
+                "kimi",
+                "moonshot-ai"
+            ])
+        );
+        assert_eq!(
+            value["token_positions"],
+            serde_json::json!([0, 0, 1, 2, 3, 4, 4])
+        );
+        // Only the terms spanning more than one position: [index, length].
+        assert_eq!(value["token_position_lengths"], serde_json::json!([[1, 2]]));
+        assert_eq!(
+            value["entity_ids"],
+            serde_json::json!(["moonshot-ai", "kimi"])
+        );
+    }
+
+    #[test]
+    fn every_offset_field_follows_the_unit() {
+        // 😀 is one code point, four bytes, two UTF-16 code units.
+        let text = "😀 月之暗面 said\nShare\nend";
+        let slice = |unit: OffsetUnit, start: &Value, end: &Value| -> String {
+            let (start, end) = (
+                start.as_u64().unwrap() as usize,
+                end.as_u64().unwrap() as usize,
+            );
+            match unit {
+                OffsetUnit::Chars => text.chars().skip(start).take(end - start).collect(),
+                OffsetUnit::Bytes => text[start..end].to_string(),
+                OffsetUnit::Utf16 => {
+                    String::from_utf16(&text.encode_utf16().collect::<Vec<_>>()[start..end])
+                        .unwrap()
+                }
+            }
+        };
+        for unit in [OffsetUnit::Chars, OffsetUnit::Bytes, OffsetUnit::Utf16] {
+            let value = value_with_offsets(text, unit);
+            let mention = &value["entities"][0];
+            assert_eq!(
+                slice(unit, &mention["start"], &mention["end"]),
+                "月之暗面",
+                "{unit}"
+            );
+            let spans = value["token_spans"].as_array().unwrap();
+            let at = |term: &str| {
+                let i = value["tokens"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .position(|t| t == term);
+                spans[i.unwrap_or_else(|| panic!("{term}"))].clone()
+            };
+            assert_eq!(
+                slice(unit, &at("said")[0], &at("said")[1]),
+                "said",
+                "{unit}"
+            );
+            assert_eq!(
+                slice(unit, &at("moonshot-ai")[0], &at("moonshot-ai")[1]),
+                "月之暗面"
+            );
+            let furniture = &value["boilerplate"][0];
+            assert_eq!(
+                slice(unit, &furniture["start"], &furniture["end"]),
+                "Share",
+                "{unit}"
+            );
+        }
+        let starts = |unit| value_with_offsets(text, unit)["entities"][0]["start"].clone();
+        assert_eq!(starts(OffsetUnit::Chars), 2);
+        assert_eq!(starts(OffsetUnit::Bytes), 5);
+        assert_eq!(starts(OffsetUnit::Utf16), 3);
+    }
+
+    #[test]
+    fn encoding_parts_follow_the_unit() {
+        let note = EncodingNote {
+            encoding: Some("mixed"),
+            parts: vec![
+                EncodingPart {
+                    encoding: "GBK",
+                    start_char: 0,
+                    end_char: 2,
+                },
+                EncodingPart {
+                    encoding: "Big5",
+                    start_char: 2,
+                    end_char: 4,
+                },
+            ],
+            warning: None,
+        };
+        let record = parse_json_record(r#"{"text":"中文繁體"}"#, "text").unwrap();
+        let mut out = Vec::new();
+        let options = WriteOptions {
+            spans: false,
+            offsets: OffsetUnit::Bytes,
+        };
+        write_record(
+            &mut out,
+            &record,
+            &canon().analyze(&record.text),
+            &note,
+            options,
+        );
+        let value: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            value["encoding_parts"],
+            serde_json::json!([{"encoding":"GBK","start":0,"end":6},{"encoding":"Big5","start":6,"end":12}])
+        );
     }
 
     #[test]
@@ -470,7 +667,7 @@ mod tests {
         );
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "{\"text\":\"\",\"lang\":\"und\",\"lang_confidence\":0,\"normalized_text\":\"\",\"tokens\":[],\"entities\":[],\"boilerplate\":[],\"encoding\":\"GBK\"}\n"
+            "{\"text\":\"\",\"lang\":\"und\",\"lang_confidence\":0,\"normalized_text\":\"\",\"tokens\":[],\"token_positions\":[],\"token_position_lengths\":[],\"entities\":[],\"entity_ids\":[],\"boilerplate\":[],\"encoding\":\"GBK\"}\n"
         );
     }
 
