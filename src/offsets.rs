@@ -83,7 +83,8 @@ struct Place {
 pub struct OffsetMap<'t> {
     text: &'t [u8],
     unit: OffsetUnit,
-    /// Every character is one byte.
+    /// Every character is one byte (only looked at for other units than
+    /// code points).
     ascii: bool,
     /// Code points are the unit asked for, or the text is ASCII.
     identity: bool,
@@ -98,7 +99,8 @@ pub struct OffsetMap<'t> {
 impl<'t> OffsetMap<'t> {
     /// A map for `text`, converting code points into `unit`.
     pub fn new(text: &'t str, unit: OffsetUnit) -> OffsetMap<'t> {
-        let ascii = text.is_ascii();
+        // Code points need no walk, nor a look at the text.
+        let ascii = unit != OffsetUnit::Chars && text.is_ascii();
         OffsetMap {
             text: text.as_bytes(),
             unit,

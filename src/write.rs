@@ -118,12 +118,16 @@ pub fn write_record(
     out.push(b']');
     let mut numbers = itoa::Buffer::new();
     field(out, b"\"token_positions\"");
-    out.push(b'[');
-    for (i, &position) in terms.positions().iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(numbers.format(position).as_bytes());
+    // Each position is written after a comma; the first comma becomes `[`.
+    let list_start = out.len();
+    let mut position = DecimalCounter::default();
+    for &next in terms.positions() {
+        position.set(next);
+        position.write_after_comma(out);
+    }
+    match out.get_mut(list_start) {
+        Some(first) => *first = b'[',
+        None => out.push(b'['),
     }
     out.push(b']');
     field(out, b"\"token_position_lengths\"");
@@ -242,6 +246,70 @@ pub fn write_record(
         write_str(out, warning);
     }
     out.extend_from_slice(b"}\n");
+}
+
+/// A number kept in decimal, for writing positions: each is the last one
+/// or one more (a word, or a term stacked on it), so the digits are updated
+/// in place far more often than formatted anew, and written with a copy of
+/// fixed size.
+#[derive(Debug, Clone, Copy)]
+struct DecimalCounter {
+    value: u32,
+    /// `,` then the digits, then unused bytes.
+    text: [u8; 16],
+    /// Bytes of `text` used.
+    len: usize,
+}
+
+impl Default for DecimalCounter {
+    fn default() -> DecimalCounter {
+        DecimalCounter {
+            value: 0,
+            text: *b",0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+            len: 2,
+        }
+    }
+}
+
+impl DecimalCounter {
+    /// Sets the counter to `value`.
+    #[inline]
+    fn set(&mut self, value: u32) {
+        if value == self.value.wrapping_add(1) && value != 0 {
+            let mut at = self.len - 1;
+            while self.text[at] == b'9' {
+                self.text[at] = b'0';
+                at -= 1;
+            }
+            if at == 0 {
+                // 99 + 1: one digit more.
+                self.text[1] = b'1';
+                self.text[self.len] = b'0';
+                self.len += 1;
+            } else {
+                self.text[at] += 1;
+            }
+        } else if value != self.value {
+            let mut buffer = itoa::Buffer::new();
+            let digits = buffer.format(value).as_bytes();
+            self.text[1..=digits.len()].copy_from_slice(digits);
+            self.len = 1 + digits.len();
+        }
+        self.value = value;
+    }
+
+    /// Appends `,` and the digits to `out`.
+    #[inline]
+    fn write_after_comma(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.text);
+        out.truncate(out.len() - self.text.len() + self.len);
+    }
+
+    /// The digits.
+    #[cfg(test)]
+    fn digits(&self) -> &[u8] {
+        &self.text[1..self.len]
+    }
 }
 
 fn write_text_field(
@@ -629,6 +697,41 @@ mod tests {
             assert_eq!(fast_string(s), serde_json_string(s), "{s:?}");
         }
         assert_eq!(fast_string("a\u{2028}b\u{2029}"), br#""a\u2028b\u2029""#);
+    }
+
+    proptest::proptest! {
+        /// The counter writes what formatting writes, whatever the steps.
+        #[test]
+        fn the_decimal_counter_writes_every_value(
+            steps in proptest::collection::vec((0u32..3, 0u32..2_000_000_000), 0..200),
+        ) {
+            let mut counter = DecimalCounter::default();
+            let mut value = 0u32;
+            counter.set(0);
+            proptest::prop_assert_eq!(counter.digits(), b"0");
+            for (kind, jump) in steps {
+                value = match kind {
+                    0 => value,
+                    1 => value.saturating_add(1),
+                    _ => jump,
+                };
+                counter.set(value);
+                let expected = value.to_string();
+                proptest::prop_assert_eq!(counter.digits(), expected.as_bytes());
+                let mut out = b"x".to_vec();
+                counter.write_after_comma(&mut out);
+                proptest::prop_assert_eq!(out, format!("x,{value}").into_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn the_decimal_counter_carries() {
+        let mut counter = DecimalCounter::default();
+        for value in (0..=100_000u32).chain([999_999_999, 1_000_000_000, u32::MAX - 1, u32::MAX]) {
+            counter.set(value);
+            assert_eq!(counter.digits(), value.to_string().as_bytes());
+        }
     }
 
     proptest::proptest! {
