@@ -15,7 +15,8 @@
 //! [`pipeline::Canon`] runs stages 2 to 5 on one text; [`corpus`] runs the
 //! whole pipeline over files in parallel, with [`reject`] for the records it
 //! cannot use and [`output`] for files written atomically; [`commands`] holds
-//! the command-line commands.
+//! the command-line commands. With the cargo feature `tantivy`, `tantivy`
+//! (a module only built with it) makes the pipeline a tantivy tokenizer.
 
 pub mod aliases;
 pub mod boilerplate;
@@ -34,6 +35,8 @@ pub mod output;
 pub mod pipeline;
 pub mod reject;
 pub mod script;
+#[cfg(feature = "tantivy")]
+pub mod tantivy;
 pub mod terms;
 
 mod ascii;

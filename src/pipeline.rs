@@ -164,8 +164,22 @@ impl Canon {
         &self.table
     }
 
+    /// The options [`Self::analyze`] runs with.
+    pub fn options(&self) -> &AnalyzeOptions {
+        &self.options
+    }
+
     /// Runs the whole pipeline on `original`.
     pub fn analyze(&self, original: &str) -> Analysis {
+        self.analyze_with(original, self.options)
+    }
+
+    /// Runs the whole pipeline on `original` with `options` instead of the
+    /// pipeline's own: a query is analyzed like the documents it searches
+    /// but without search-mode parts or the boilerplate stage (a short query
+    /// is not a page). The boilerplate stage runs only when the pipeline
+    /// was built with it (`options.boilerplate` cannot switch it on).
+    pub fn analyze_with(&self, original: &str, options: AnalyzeOptions) -> Analysis {
         let normalized = normalize(original);
         let lang = detect(normalized.text());
         // Segmentation and matching read the folded text (simplified Chinese);
@@ -176,14 +190,17 @@ impl Canon {
         } else {
             fold(normalized.text())
         };
-        let marked: Vec<MarkedSpan> = match &self.boilerplate {
+        let detector = self
+            .boilerplate
+            .as_ref()
+            .filter(|_| options.boilerplate != boilerplate::Mode::Off);
+        let marked: Vec<MarkedSpan> = match detector {
             Some(detector) => detector.mark(&text, lang.code),
             None => Vec::new(),
         };
         // Terms and mentions in furniture are left out unless kept.
-        let drop = |byte: usize| {
-            self.options.boilerplate == boilerplate::Mode::On && in_marked(&marked, byte)
-        };
+        let drop =
+            |byte: usize| options.boilerplate == boilerplate::Mode::On && in_marked(&marked, byte);
         let lower = lowercase_ascii(&text);
         let tokens = self.router.segment(&text, &lower, lang);
         let lexicon = Lexicon {
@@ -200,10 +217,7 @@ impl Canon {
                 && !drop(tokens[m.last_token].start)
         });
 
-        let ranges = self
-            .options
-            .term_spans
-            .then(|| normalized.original_ranges());
+        let ranges = options.term_spans.then(|| normalized.original_ranges());
         let mut terms = TermWriter::new(
             tokens.len() + mentions.len(),
             text.len() + mentions.len() * 16,
@@ -217,7 +231,7 @@ impl Canon {
                 continue;
             }
             let position = terms.push_word(&token.term, &text, token.start, token.end);
-            if self.options.search {
+            if options.search {
                 parts.clear();
                 self.router.search_parts(token, &mut parts);
                 for part in &parts {
@@ -269,7 +283,7 @@ impl Canon {
             })
             .collect();
         fill_surfaces(original, &mut entities);
-        let boilerplate = self.boilerplate.as_ref().map(|_| {
+        let boilerplate = detector.map(|_| {
             marked
                 .into_iter()
                 .map(|m| {
