@@ -35,6 +35,7 @@ pub mod output;
 pub mod pipeline;
 pub mod reject;
 pub mod script;
+pub mod synonyms;
 #[cfg(feature = "tantivy")]
 pub mod tantivy;
 pub mod terms;

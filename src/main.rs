@@ -21,6 +21,7 @@ use canon::commands::{self, NormalizeArgs, Status};
 use canon::corpus::{CorpusOptions, DEFAULT_MAX_BYTES};
 use canon::decode::Layout;
 use canon::offsets::OffsetUnit;
+use canon::synonyms::SynonymFormat;
 use canon::write::WriteOptions;
 
 /// canon allocates a few buffers per document and per token; mimalloc's
@@ -268,6 +269,37 @@ enum AliasCommand {
     /// Make an alias table from a Wikidata JSON dump or a CSV/TSV file, with
     /// the frequency and shared-name rules applied.
     Import(ImportCli),
+    /// Synonym files for search engines from the alias table: one equivalence
+    /// rule per entity; aliases needing evidence (exact case, support,
+    /// blockers, short forms, acronyms, shared names) are left out and counted.
+    Export {
+        /// The engine's format.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The file to write (replaced atomically; never an alias table read);
+        /// standard output without it.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// List every alias left out, and why, on standard error.
+        #[arg(long, short = 'v')]
+        verbose: bool,
+        #[command(flatten)]
+        tables: Tables,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    /// Solr synonyms.txt (also read by Elasticsearch's and OpenSearch's synonyms_path).
+    Solr,
+    /// The body of Elasticsearch's synonyms set API (PUT _synonyms/SET).
+    Elasticsearch,
+    /// An OpenSearch synonym_graph token filter with its rules inline.
+    Opensearch,
+    /// Meilisearch's synonyms setting (PUT /indexes/INDEX/settings/synonyms).
+    Meilisearch,
+    /// canon's JSON Lines: an entity a line, its synonyms and what was left out.
+    Jsonl,
 }
 
 #[derive(Debug, Args)]
@@ -407,6 +439,30 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 commands::alias_list(&table, kind, lang.as_deref(), json, stdout)?
             }
             AliasCommand::Check { files } => commands::alias_check(&files, stdout)?,
+            AliasCommand::Export {
+                format,
+                output,
+                verbose,
+                tables,
+            } => {
+                let table = commands::load_table(&tables.files).context("loading alias tables")?;
+                let format = match format {
+                    ExportFormat::Solr => SynonymFormat::Solr,
+                    ExportFormat::Elasticsearch => SynonymFormat::Elasticsearch,
+                    ExportFormat::Opensearch => SynonymFormat::Opensearch,
+                    ExportFormat::Meilisearch => SynonymFormat::Meilisearch,
+                    ExportFormat::Jsonl => SynonymFormat::Jsonl,
+                };
+                commands::alias_export(
+                    &table,
+                    &tables.files,
+                    format,
+                    output.as_deref(),
+                    verbose,
+                    stdout,
+                    &mut std::io::stderr(),
+                )?
+            }
             AliasCommand::Import(args) => {
                 let options = ImportOptions {
                     input: args.input,
