@@ -129,20 +129,21 @@ impl<'de, 'py> Visitor<'de> for Seed<'_, 'py> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut next = map.next_key::<Key<'de>>()?;
+        // A number comes as a one-entry map: no dict is made for it.
+        if next.as_ref().is_some_and(|key| key.0 == NUMBER_TOKEN) {
+            let text = map.next_value::<Key<'de>>()?;
+            return number(self.py, &text.0).map_err(de::Error::custom);
+        }
         let dict = PyDict::new(self.py);
-        let mut first = true;
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            if first && key.0 == NUMBER_TOKEN {
-                let text = map.next_value::<Key<'de>>()?;
-                return number(self.py, &text.0).map_err(de::Error::custom);
-            }
-            first = false;
-            let key = self.strings.get(self.py, &key.0);
+        while let Some(name) = next {
+            let key = self.strings.get(self.py, &name.0);
             let value = map.next_value_seed(Seed {
                 py: self.py,
                 strings: &mut *self.strings,
             })?;
             dict.set_item(key, value).map_err(de::Error::custom)?;
+            next = map.next_key::<Key<'de>>()?;
         }
         Ok(dict.into_any())
     }
