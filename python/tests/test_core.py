@@ -264,7 +264,7 @@ def test_batch_releases_the_gil():
     # Python: the longest pause it sees is a small part of the batch's time.
     # (The JSON variant: making dicts of the records needs the GIL, for a
     # time that grows with the records; analysis does not.)
-    texts = sample_texts() * 150
+    texts = sample_texts() * 400
     finished = []
     worker = threading.Thread(target=lambda: finished.append(canon().analyze_batch_json(texts, jobs=1)))
     start = time.perf_counter()
