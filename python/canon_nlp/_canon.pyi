@@ -139,7 +139,10 @@ class Canon:
     ) -> List[Optional[Record]]:
         """The records of ``texts``, in input order, analyzed on ``jobs`` threads
         (default: every core) without the GIL. A rejected text raises RejectedError
-        (``on_reject="raise"``) or gives ``None`` (``on_reject="none"``)."""
+        (``on_reject="raise"``) or gives ``None`` (``on_reject="none"``).
+
+        Python's garbage collector is paused for the call (process-wide) and
+        restored when it returns or raises."""
     def analyze_batch_json(
         self,
         texts: Iterable[str],

@@ -222,12 +222,49 @@ def test_bad_arguments_raise_type_and_value_errors():
         Canon(aliases=3)
 
 
+def test_batch_pauses_the_garbage_collector_and_restores_it():
+    import gc
+
+    seen = []
+
+    def watch(phase, info):
+        seen.append(phase)
+
+    texts = ["DeepSeek released a model. 月之暗面发布了Kimi。"] * 1000
+    pipeline = canon()
+    assert gc.isenabled()
+    gc.callbacks.append(watch)
+    try:
+        # Made while paused: the records' lists and dicts (thousands of
+        # containers, a collection every 700 without the pause) are walked
+        # once, by the collection that runs as the call returns.
+        gc.collect()
+        seen.clear()
+        records = pipeline.analyze_batch(texts, jobs=1)
+        assert seen.count("start") <= 1
+        assert gc.isenabled()
+        # Restored when the call raises too.
+        with pytest.raises(RejectedError):
+            pipeline.analyze_batch(texts + ["\x01\x02\x03\x04" * 10], jobs=1)
+        assert gc.isenabled()
+        # Left paused when the caller paused it.
+        gc.disable()
+        try:
+            pipeline.analyze_batch_json(texts[:2], jobs=1)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    finally:
+        gc.callbacks.remove(watch)
+    assert len(records) == len(texts)
+
+
 def test_batch_releases_the_gil():
     # While the batch runs on other threads, this thread keeps running
     # Python: the longest pause it sees is a small part of the batch's time.
     # (The JSON variant: making dicts of the records needs the GIL, for a
     # time that grows with the records; analysis does not.)
-    texts = sample_texts() * 150
+    texts = sample_texts() * 400
     finished = []
     worker = threading.Thread(target=lambda: finished.append(canon().analyze_batch_json(texts, jobs=1)))
     start = time.perf_counter()
