@@ -224,7 +224,12 @@ pub fn line_signals(
             latin_stop += 1;
         }
         in_word = false;
-        if is_clause_mark(c) && (!c.is_ascii() || next == ' ' || at == bytes.len()) {
+        // An ASCII mark counts before a space, at the end, or before a
+        // non-ASCII letter: normalization turns Chinese "，" into ",", with
+        // no space after it ("3.5" and "a.b" stay unmarked).
+        if is_clause_mark(c)
+            && (!c.is_ascii() || next == ' ' || at == bytes.len() || !next.is_ascii())
+        {
             marks += 1;
         }
         let before = |back: usize| at.checked_sub(back).and_then(|i| bytes.get(i)).copied();
@@ -435,6 +440,10 @@ mod tests {
         assert!(signals("他说:“好。”").ends_sentence);
         assert!(!signals("Hot Memes").ends_sentence);
         assert!(signals("First, second; third.").punct_density > 0.5);
+        // Chinese clause marks after normalization (half-width, no space).
+        assert!(
+            signals("新德里警方连日来一直处于警戒状态,街上可见巡逻的警车。").punct_density > 0.05
+        );
         // Dots and commas inside numbers are not marks.
         assert_eq!(signals("priced at $1,841.31 now").punct_density, 0.0);
     }
