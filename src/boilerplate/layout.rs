@@ -114,6 +114,16 @@ pub fn layout(lines: &[LineSignals], repeated: &[bool]) -> Vec<LayoutSignals> {
     while body_end + 1 < body_limit && prose(body_end + 1, &out) {
         body_end += 1;
     }
+    // One headline-like line left at the very end of the text, after the
+    // article's last paragraph, is the next article's headline in a chunk
+    // of a newspaper page (whose text continues in the next record), not a
+    // sidebar: a sidebar is a run of lines, or shows a cue.
+    if tail_start.is_none() && body_end + 2 == n {
+        let s = &lines[n - 1];
+        if s.units >= 3.0 && !has_cue(s) && !repeated[n - 1] && !out[n - 1].ticker && !s.bullet {
+            body_end = n - 1;
+        }
+    }
     let mut body_start = body_start;
     while body_start > 0 && prose(body_start - 1, &out) && !out[body_start - 1].title {
         body_start -= 1;
@@ -298,6 +308,21 @@ mod tests {
                      is smaller than their authors hoped, a study finds.";
         let layout = page(&format!("{title}\nicon\n{PARAGRAPH}"));
         assert!(layout[0].title && layout[1].header_zone, "{layout:?}");
+    }
+
+    #[test]
+    fn one_headline_at_the_end_is_the_next_article_not_a_sidebar() {
+        let layout = page(&format!(
+            "Title of the page\n{PARAGRAPH}\nLab opens a second chip plant"
+        ));
+        assert!(!layout[2].after_body, "{layout:?}");
+        // Two lines are a run, and a line with a cue is furniture.
+        let layout = page(&format!(
+            "Title of the page\n{PARAGRAPH}\nOther headline\nAnd another"
+        ));
+        assert!(layout[2].after_body && layout[3].after_body);
+        let layout = page(&format!("Title of the page\n{PARAGRAPH}\n9 days ago"));
+        assert!(layout[2].after_body);
     }
 
     #[test]
