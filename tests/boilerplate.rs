@@ -334,6 +334,37 @@ fn explain_prints_every_line_with_its_features() {
     assert!(lines[1]["features"]["button"] == 1.0);
 }
 
+/// A newspaper page in the style of a Chinese daily (sentences written for
+/// this test): an article whose paragraphs and photo caption end with their
+/// author or photographer in brackets, an interview question, numbered
+/// rules; then a bare photo credit and a weather line, which are furniture.
+const NEWSPAPER_PAGE: &str = "江城举办冬季长跑比赛
+本报武汉1月5日电记者王明报道：今天上午，三千多名市民在江边参加冬季长跑比赛，赛道全长十公里。
+比赛分为成人组和少年组，组委会为每位完赛者准备了纪念奖牌。（李华）
+记者：您为什么每年都来参加这项比赛？
+（一）参赛选手须年满十六岁；
+2、选手须在2001年1月3日前报名。
+图为选手们从江滩公园出发。（本报记者李华摄）
+（新华社记者张强摄）
+武汉晴－2℃／6℃";
+
+#[test]
+fn newspaper_captions_list_items_and_questions_are_kept_credits_and_weather_marked() {
+    let analysis = pipelines()[0].analyze(NEWSPAPER_PAGE);
+    let spans = analysis.boilerplate.expect("the stage ran");
+    let lines = line_ranges(NEWSPAPER_PAGE);
+    let is_marked = |line: &std::ops::Range<usize>| {
+        spans
+            .iter()
+            .any(|s| s.original_chars.start <= line.start && line.end <= s.original_chars.end)
+    };
+    let text: Vec<&str> = NEWSPAPER_PAGE.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let expected = i >= 7;
+        assert_eq!(is_marked(line), expected, "line {}: {}", i + 1, text[i]);
+    }
+}
+
 /// The pipelines with the stage on and in keep mode, built once (the
 /// Chinese dictionary takes a while to load).
 fn pipelines() -> &'static [canon::Canon; 2] {
