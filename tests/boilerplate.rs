@@ -354,9 +354,10 @@ fn newspaper_captions_list_items_and_questions_are_kept_credits_and_weather_mark
     let spans = analysis.boilerplate.expect("the stage ran");
     let lines = line_ranges(NEWSPAPER_PAGE);
     let is_marked = |line: &std::ops::Range<usize>| {
-        spans
-            .iter()
-            .any(|s| s.original_chars.start <= line.start && line.end <= s.original_chars.end)
+        spans.iter().any(|s| {
+            s.original_chars.start as usize <= line.start
+                && line.end <= s.original_chars.end as usize
+        })
     };
     let text: Vec<&str> = NEWSPAPER_PAGE.lines().collect();
     for (i, line) in lines.iter().enumerate() {
