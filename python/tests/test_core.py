@@ -56,7 +56,19 @@ def test_samples_give_the_cli_records(args, options):
 def test_sample_records_have_the_contract_fields_and_offsets():
     text = (SAMPLES / "zh-moonshot.txt").read_text("utf-8")
     record = canon(spans=True).analyze(text)
-    assert list(record) == ["lang", "lang_confidence", "normalized_text", "tokens", "token_spans", "entities", "boilerplate"]
+    assert list(record) == [
+        "lang",
+        "lang_confidence",
+        "normalized_text",
+        "tokens",
+        "token_positions",
+        "token_position_lengths",
+        "token_spans",
+        "entities",
+        "entity_ids",
+        "boilerplate",
+    ]
+    assert len(record["token_positions"]) == len(record["tokens"])
     assert record["lang"] == "zh"
     assert len(record["token_spans"]) == len(record["tokens"])
     assert record["entities"], "the sample names entities"
