@@ -66,6 +66,8 @@ KNOWN_IDS = frozenset(
     singapore european-union united-kingdom russia india liang-wenfeng yang-zhilin
     lei-jun jack-ma dario-amodei tsinghua-university peking-university
     stanford-university mit
+    us-federal-government us-commerce-department japanese-government
+    chinese-government beijing-government hm-treasury
     """.split()
 )
 

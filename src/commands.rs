@@ -737,3 +737,56 @@ pub fn boilerplate_explain(
         Status::Success
     })
 }
+
+/// `canon alias export`: writes `table`'s synonym rules in `format` to
+/// `output` (atomically, never over one of the `tables` it was read from)
+/// or to `stdout`; the summary, and with `verbose` every alias left out
+/// and why, go to `stderr`.
+pub fn alias_export(
+    table: &AliasTable,
+    tables: &[PathBuf],
+    format: crate::synonyms::SynonymFormat,
+    output: Option<&Path>,
+    verbose: bool,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<Status> {
+    let rules = crate::synonyms::rules(table);
+    let summary = match output {
+        Some(path) => {
+            let inputs: Vec<Input> = tables
+                .iter()
+                .map(|t| {
+                    let mut file = crate::decode::InputFile::from_path(t);
+                    file.id = crate::decode::FileId::of_path(t);
+                    Input::File(file)
+                })
+                .collect();
+            output::check_outputs(&inputs, &[path], false)?;
+            output::remove_temporary_files_on_signals()?;
+            let mut file = output::Output::create(path)?;
+            let summary = crate::synonyms::write(&rules, format, &mut file)?;
+            output::commit(vec![file])?;
+            summary
+        }
+        None => crate::synonyms::write(&rules, format, stdout)?,
+    };
+    if verbose {
+        for rule in &rules {
+            for (alias, why) in &rule.left_out {
+                let _ = writeln!(
+                    stderr,
+                    "canon: left out {}: {alias} ({})",
+                    rule.id,
+                    why.as_str()
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        stderr,
+        "canon: {} synonym rules with {} aliases; {} aliases left out for evidence a synonym file cannot express (--verbose lists them); {} entities without a rule",
+        summary.rules, summary.aliases, summary.left_out, summary.without_rule
+    );
+    Ok(Status::Success)
+}

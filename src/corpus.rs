@@ -424,7 +424,7 @@ pub fn analyze_text(
         return Err(reason);
     }
     let analysis = canon.analyze(text);
-    write_analysis(out, &analysis, options.write);
+    write_analysis(out, text, &analysis, options.write);
     Ok(analysis)
 }
 

@@ -8,14 +8,17 @@
 //! 3. [`detect`]: language detection;
 //! 4. [`segment`]: tokenization routed by script (jieba for Han, Unicode words otherwise);
 //! 5. [`matching`]: entity aliases from the [`aliases`] table matched on the tokens;
-//! 6. [`write`]: the JSON Lines output record.
+//!    [`terms`] lays the words and entity ids out with positions;
+//! 6. [`write`]: the JSON Lines output record, its offsets in the unit
+//!    [`offsets`] converts to.
 //!
 //! [`pipeline::Canon`] runs stages 2 to 5 on one text; [`corpus`] runs the
 //! whole pipeline over files (or texts in memory) in parallel, with
 //! [`reject`] for the records it cannot use and [`output`] for files written
 //! atomically; `commands` holds the command-line commands (feature `cli`,
 //! on by default; without it the crate pulls in no argument parser, progress
-//! bar or allocator).
+//! bar or allocator). With the cargo feature `tantivy`, `tantivy` (a module
+//! only built with it) makes the pipeline a tantivy tokenizer.
 //!
 //! ```
 //! use canon::Canon;
@@ -40,11 +43,16 @@ pub mod write;
 pub mod commands;
 pub mod corpus;
 pub mod error;
+pub mod offsets;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod reject;
 pub use canon_text::script;
+pub mod synonyms;
+#[cfg(feature = "tantivy")]
+pub mod tantivy;
+pub mod terms;
 
 use canon_text::ascii;
 #[cfg(test)]

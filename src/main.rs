@@ -20,6 +20,8 @@ use canon::boilerplate::{self, furniture::LearnOptions, records::ReadOptions};
 use canon::commands::{self, NormalizeArgs, Status};
 use canon::corpus::{CorpusOptions, DEFAULT_MAX_BYTES};
 use canon::decode::Layout;
+use canon::offsets::OffsetUnit;
+use canon::synonyms::SynonymFormat;
 
 /// canon allocates a few buffers per document and per token; mimalloc's
 /// per-thread free lists serve those faster than the system allocator.
@@ -68,9 +70,16 @@ struct NormalizeCli {
     /// JSON field holding the text.
     #[arg(long, default_value = "text", value_name = "NAME")]
     text_field: String,
-    /// Also write token_spans: [start, end] code-point offsets parallel to tokens.
+    /// Also write token_spans: [start, end] offsets (in the --offsets unit)
+    /// parallel to tokens.
     #[arg(long)]
     spans: bool,
+    /// The unit of every offset written (token_spans, entities,
+    /// boilerplate, encoding_parts): code points (Python), UTF-8 bytes
+    /// (Rust, Go, tantivy) or UTF-16 code units (Java, JavaScript,
+    /// Elasticsearch highlighting).
+    #[arg(long, value_enum, default_value_t = Offsets::Chars)]
+    offsets: Offsets,
     /// Search mode: after a long Chinese word also emit the dictionary words
     /// inside it, and after a hyphenated compound its parts (for index-side recall).
     #[arg(long)]
@@ -113,6 +122,26 @@ enum Format {
     Jsonl,
     /// Every input is one plain-text document.
     Text,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Offsets {
+    /// Unicode code points.
+    Chars,
+    /// Bytes of UTF-8.
+    Bytes,
+    /// UTF-16 code units.
+    Utf16,
+}
+
+impl Offsets {
+    fn unit(self) -> OffsetUnit {
+        match self {
+            Offsets::Chars => OffsetUnit::Chars,
+            Offsets::Bytes => OffsetUnit::Bytes,
+            Offsets::Utf16 => OffsetUnit::Utf16,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -253,6 +282,37 @@ enum AliasCommand {
     /// Make an alias table from a Wikidata JSON dump or a CSV/TSV file, with
     /// the frequency and shared-name rules applied.
     Import(ImportCli),
+    /// Synonym files for search engines from the alias table: one equivalence
+    /// rule per entity; aliases needing evidence (exact case, support,
+    /// blockers, short forms, acronyms, shared names) are left out and counted.
+    Export {
+        /// The engine's format.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The file to write (replaced atomically; never an alias table read);
+        /// standard output without it.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// List every alias left out, and why, on standard error.
+        #[arg(long, short = 'v')]
+        verbose: bool,
+        #[command(flatten)]
+        tables: Tables,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    /// Solr synonyms.txt (also read by Elasticsearch's and OpenSearch's synonyms_path).
+    Solr,
+    /// The body of Elasticsearch's synonyms set API (PUT _synonyms/SET).
+    Elasticsearch,
+    /// An OpenSearch synonym_graph token filter with its rules inline.
+    Opensearch,
+    /// Meilisearch's synonyms setting (PUT /indexes/INDEX/settings/synonyms).
+    Meilisearch,
+    /// canon's JSON Lines: an entity a line, its synonyms and what was left out.
+    Jsonl,
 }
 
 #[derive(Debug, Args)]
@@ -337,10 +397,13 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
             let mut corpus = CorpusOptions::default();
             corpus.text_field = args.text_field;
             corpus.write.spans = args.spans;
+            corpus.write.offsets = args.offsets.unit();
             corpus.jobs = jobs;
             corpus.max_bytes = args.max_bytes;
             let mut analyze = AnalyzeOptions::default();
             analyze.search = args.search;
+            // Spans cost a lookup and 8 bytes per term: kept only when written.
+            analyze.term_spans = args.spans;
             analyze.boilerplate = match args.boilerplate {
                 BoilerplateMode::On => boilerplate::Mode::On,
                 BoilerplateMode::Keep => boilerplate::Mode::Keep,
@@ -409,6 +472,30 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                     )?;
                 }
                 Status::Success
+            }
+            AliasCommand::Export {
+                format,
+                output,
+                verbose,
+                tables,
+            } => {
+                let table = commands::load_table(&tables.files).context("loading alias tables")?;
+                let format = match format {
+                    ExportFormat::Solr => SynonymFormat::Solr,
+                    ExportFormat::Elasticsearch => SynonymFormat::Elasticsearch,
+                    ExportFormat::Opensearch => SynonymFormat::Opensearch,
+                    ExportFormat::Meilisearch => SynonymFormat::Meilisearch,
+                    ExportFormat::Jsonl => SynonymFormat::Jsonl,
+                };
+                commands::alias_export(
+                    &table,
+                    &tables.files,
+                    format,
+                    output.as_deref(),
+                    verbose,
+                    stdout,
+                    &mut std::io::stderr(),
+                )?
             }
             AliasCommand::Import(args) => {
                 let options = ImportOptions {

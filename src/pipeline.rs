@@ -2,16 +2,19 @@
 //! match, with every result expressed in offsets into the original text.
 
 use crate::aliases::AliasTable;
-use crate::ascii;
 use crate::boilerplate::{self, Detector, MarkedSpan};
 use crate::detect::{LangRun, Language, detect, language_runs};
 use crate::matching::{Lexicon, find_mentions};
 use std::borrow::Cow;
 
 use crate::normalize::chinese::fold;
-use crate::normalize::{Normalized, OriginalRanges, normalize};
+use crate::normalize::{Normalized, normalize};
+use crate::offsets::{CharSpan, OffsetMap, OffsetUnit};
 use crate::segment::{Router, Token, korean};
+use crate::terms::{TermWriter, Terms, piece_count};
 use std::path::PathBuf;
+
+pub use crate::terms::MAX_TERM_BYTES;
 
 /// canon's core type: the alias table and the segmenters built from it.
 ///
@@ -31,7 +34,7 @@ pub struct Canon {
 /// More choices will come; build it from [`Default`] and set fields
 /// (`let mut o = AnalyzeOptions::default(); o.search = true;`) or use
 /// [`Canon::builder`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AnalyzeOptions {
     /// Search mode: after each long Chinese word, also emit the dictionary
@@ -42,6 +45,20 @@ pub struct AnalyzeOptions {
     /// Whether the boilerplate stage runs, and whether the terms and
     /// entities of the furniture it marks are dropped or kept (flagged).
     pub boilerplate: boilerplate::Mode,
+    /// Keep each term's span in the original text ([`Terms::spans`]); 8
+    /// bytes and a lookup per term, which `canon normalize` skips unless
+    /// `--spans` asks for them.
+    pub term_spans: bool,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> AnalyzeOptions {
+        AnalyzeOptions {
+            search: false,
+            boilerplate: boilerplate::Mode::default(),
+            term_spans: true,
+        }
+    }
 }
 
 /// An entity mention, in the output contract's terms.
@@ -56,10 +73,8 @@ pub struct EntityMention {
     pub wikidata: Option<String>,
     /// The mention as written in the original text.
     pub surface: String,
-    /// Code-point offset of the mention in the original text.
-    pub start: usize,
-    /// Code-point offset just past the mention in the original text.
-    pub end: usize,
+    /// The mention's code points in the original text.
+    pub span: CharSpan,
     /// The ids of the entity's ancestors, parent first (DeepSeek-V3 →
     /// `deepseek`): each is also emitted as a term after the entity's id.
     pub parents: Vec<String>,
@@ -74,8 +89,9 @@ pub struct EntityMention {
 pub struct BoilerplateSpan {
     /// Byte range in the normalized text.
     pub normalized_bytes: std::ops::Range<usize>,
-    /// Code-point range in the original text (the output's `start`, `end`).
-    pub original_chars: std::ops::Range<usize>,
+    /// The span's code points in the original text (the output's `start`,
+    /// `end`).
+    pub original_chars: CharSpan,
     /// Why it is furniture.
     pub reason: boilerplate::Reason,
 }
@@ -84,10 +100,8 @@ pub struct BoilerplateSpan {
 /// [`crate::detect::language_runs`]), in the output contract's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LangSpan {
-    /// Code-point offset where the run starts in the original text.
-    pub start_char: usize,
-    /// Code-point offset just past the run in the original text.
-    pub end_char: usize,
+    /// The run's code points in the original text.
+    pub span: CharSpan,
     /// The run's language code, as in [`Language::code`].
     pub lang: &'static str,
 }
@@ -103,12 +117,8 @@ pub struct Analysis {
     pub lang: Language,
     /// The normalized text.
     pub normalized: Normalized,
-    /// All terms, concatenated; [`Self::terms`] slices it (one allocation per
-    /// document instead of one per token).
-    term_buffer: String,
-    term_ends: Vec<u32>,
-    /// Code-point spans in the original text, parallel to the terms.
-    pub token_spans: Vec<(usize, usize)>,
+    /// The index terms with their positions (and spans), in position order.
+    pub terms: Terms,
     /// Entity mentions in text order.
     pub entities: Vec<EntityMention>,
     /// The document's language runs in text order, tiling the original
@@ -123,21 +133,30 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// The index terms, in order; each entity mention adds its id right after
-    /// the terms of its surface.
+    /// The index terms' texts, in position order: each word, then what is
+    /// stacked on it (search-mode parts), then the ids of the entity
+    /// mentions that start at it (see [`crate::terms`]).
     pub fn terms(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        let mut start = 0;
-        self.term_ends.iter().map(move |&end| {
-            let term = &self.term_buffer[start..end as usize];
-            start = end as usize;
-            term
-        })
+        self.terms.texts()
     }
 
-    /// Every term, concatenated in order (for a writer that checks once
-    /// whether any term needs escaping).
-    pub(crate) fn all_terms(&self) -> &str {
-        &self.term_buffer
+    /// The terms' spans in the original text, in code points, parallel to
+    /// [`Self::terms`]; empty when [`AnalyzeOptions::term_spans`] was off.
+    pub fn token_spans(&self) -> &[CharSpan] {
+        self.terms.spans().unwrap_or_default()
+    }
+
+    /// The distinct ids of the document's entities, each mention's id then
+    /// its ancestors' ids (parent first), in order of first mention: the
+    /// output's `entity_ids`.
+    pub fn entity_ids(&self) -> Vec<&str> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        self.entities
+            .iter()
+            .flat_map(|m| std::iter::once(&m.id).chain(&m.parents))
+            .map(String::as_str)
+            .filter(|id| seen.insert(*id))
+            .collect()
     }
 }
 
@@ -164,7 +183,7 @@ impl Canon {
     ///     .build()?;
     /// let analysis = canon.analyze("Acme Robotics opened a lab in 中华人民共和国.");
     /// let terms: Vec<&str> = analysis.terms().collect();
-    /// assert_eq!(terms[..3], ["acme", "robotics", "acme-robotics"]);
+    /// assert_eq!(terms[..3], ["acme", "acme-robotics", "robotics"]);
     /// assert!(terms.contains(&"共和国")); // search mode: the words inside
     ///
     /// // A broken table is an error naming file and line.
@@ -222,10 +241,19 @@ impl Canon {
     /// assert_eq!(analysis.normalized.text(), "DeepSeek's model");
     /// assert_eq!(analysis.terms().collect::<Vec<_>>(), ["deepseek", "model"]);
     /// let mention = &analysis.entities[0];
-    /// assert_eq!((mention.id.as_str(), mention.start, mention.end), ("deepseek", 0, 8));
+    /// assert_eq!((mention.id.as_str(), mention.span.start, mention.span.end), ("deepseek", 0, 8));
     /// # Ok::<(), canon::Error>(())
     /// ```
     pub fn analyze(&self, original: &str) -> Analysis {
+        self.analyze_with(original, self.options)
+    }
+
+    /// Runs the whole pipeline on `original` with `options` instead of the
+    /// pipeline's own: a query is analyzed like the documents it searches
+    /// but without search-mode parts or the boilerplate stage (a short query
+    /// is not a page). The boilerplate stage runs only when the pipeline
+    /// was built with it (`options.boilerplate` cannot switch it on).
+    pub fn analyze_with(&self, original: &str, options: AnalyzeOptions) -> Analysis {
         let normalized = normalize(original);
         let mut lang = detect(normalized.text());
         let found = language_runs(normalized.text(), lang);
@@ -248,82 +276,86 @@ impl Canon {
             normalized.text(),
             &Router::japanese_ranges(normalized.text(), runs),
         );
-        let marked: Vec<MarkedSpan> = match &self.boilerplate {
+        let detector = self
+            .boilerplate
+            .as_ref()
+            .filter(|_| options.boilerplate != boilerplate::Mode::Off);
+        let marked: Vec<MarkedSpan> = match detector {
             Some(detector) => detector.mark(&text, lang.code),
             None => Vec::new(),
         };
         // Terms and mentions in furniture are left out unless kept.
-        let drop = |byte: usize| {
-            self.options.boilerplate == boilerplate::Mode::On && in_marked(&marked, byte)
-        };
-        let lower = text.to_ascii_lowercase();
+        let drop =
+            |byte: usize| options.boilerplate == boilerplate::Mode::On && in_marked(&marked, byte);
+        let lower = lowercase_ascii(&text);
         let tokens = self.router.segment_runs(&text, &lower, runs);
         let lexicon = Lexicon {
             is_word: &|word| self.router.is_dictionary_word(word),
             is_common_word: &|word| self.router.is_common_word(word),
+            word_frequency: &|word| self.router.word_frequency(word),
         };
         let mentions = find_mentions(&self.table, &text, &tokens, &lexicon);
         // A mention that reaches into furniture goes too, so that every
-        // mention kept ends on a kept token.
+        // mention kept starts and ends on a kept token.
         let mut mentions = mentions;
-        mentions.retain(|m| !drop(m.start) && !drop(tokens[m.last_token].start));
+        mentions.retain(|m| {
+            !drop(m.start)
+                && !drop(tokens[m.first_token].start)
+                && !drop(tokens[m.last_token].start)
+        });
 
-        let capacity = tokens.len() + mentions.len();
-        let mut terms = TermWriter {
-            buffer: String::with_capacity(text.len() + mentions.len() * 16),
-            ends: Vec::with_capacity(capacity),
-            spans: Vec::with_capacity(capacity),
-            ranges: normalized.original_ranges(),
-            split_terms: 0,
-        };
+        let ranges = options.term_spans.then(|| normalized.original_ranges());
+        let mut terms = TermWriter::new(
+            tokens.len() + mentions.len(),
+            text.len() + mentions.len() * 16,
+            ranges,
+        );
         let mut parts = Vec::new();
         let mut next_mention = mentions.iter().peekable();
         for (index, token) in tokens.iter().enumerate() {
             if drop(token.start) {
+                terms.skip_word(&token.term);
                 continue;
             }
-            terms.push(&token.term, &text, token.start, token.end);
-            if self.options.search {
+            let position = terms.push_word(&token.term, &text, token.start, token.end);
+            if options.search {
                 parts.clear();
                 self.router.search_parts(token, &mut parts);
                 for part in &parts {
-                    terms.push(&part.term, &text, part.start, part.end);
+                    terms.push_stacked(&part.term, &text, part.start, part.end, position);
                 }
             }
-            // A Korean word ending in a particle: its stem as a term of its
-            // own, with the stem's span (삼성전자는 → 삼성전자).
+            // A Korean word ending in a particle: its stem as a term at the
+            // word's position, with the stem's span (삼성전자는 → 삼성전자).
             let alias_stem = next_mention
                 .peek()
                 .filter(|m| m.last_token == index)
                 .map(|m| m.end);
             if let Some(stem_end) = korean_stem_end(&text, token, alias_stem) {
                 let stem = &token.term[..stem_end - token.start];
-                terms.push(stem, &text, token.start, stem_end);
+                terms.push_stacked(stem, &text, token.start, stem_end, position);
             }
-            // After the terms of a mention's last token (a compound's whole
-            // term, and its parts in search mode): the entity's id, then
-            // its ancestors' ids, all with the mention's span.
-            while let Some(mention) = next_mention.next_if(|m| m.last_token == index) {
+            // The mentions that start in this token: the entity's id, then
+            // its ancestors' ids, at the token's position, spanning the
+            // positions of the mention's tokens, with the mention's span.
+            while let Some(mention) = next_mention.next_if(|m| m.first_token <= index) {
                 let id = self.table.entity_id(mention.entity);
-                let whole_token = mention.first_token == index
+                let length: u32 = tokens[mention.first_token..=mention.last_token]
+                    .iter()
+                    .map(|t| piece_count(&t.term))
+                    .sum();
+                let whole_token = mention.last_token == index
                     && (mention.start, mention.end) == (token.start, token.end);
-                // Ids are short (the table limits them), so never split.
                 if !(whole_token && token.term == *id) {
-                    terms.push_piece(id, mention.start, mention.end);
+                    terms.push_spanning(id, mention.start, mention.end, position, length);
                 }
                 for &ancestor in self.table.ancestors(mention.entity) {
                     let ancestor = self.table.entity_id(ancestor);
-                    terms.push_piece(ancestor, mention.start, mention.end);
+                    terms.push_spanning(ancestor, mention.start, mention.end, position, length);
                 }
             }
         }
-        let TermWriter {
-            buffer: term_buffer,
-            ends: term_ends,
-            spans: token_spans,
-            split_terms,
-            ..
-        } = terms;
+        let terms = terms.finish();
 
         let mut ranges = normalized.original_ranges();
         let mut entities: Vec<EntityMention> = mentions
@@ -336,8 +368,7 @@ impl Canon {
                     name: entity.name.to_string(),
                     wikidata: entity.wikidata.map(str::to_string),
                     surface: String::new(),
-                    start,
-                    end,
+                    span: CharSpan::new(start, end),
                     parents: self
                         .table
                         .ancestors(m.entity)
@@ -349,14 +380,14 @@ impl Canon {
             })
             .collect();
         fill_surfaces(original, &mut entities);
-        let boilerplate = self.boilerplate.as_ref().map(|_| {
+        let boilerplate = detector.map(|_| {
             marked
                 .into_iter()
                 .map(|m| {
                     let (start, end) = normalized.original_range(m.bytes.start, m.bytes.end);
                     BoilerplateSpan {
                         normalized_bytes: m.bytes,
-                        original_chars: start..end,
+                        original_chars: CharSpan::new(start, end),
                         reason: m.reason,
                     }
                 })
@@ -367,12 +398,10 @@ impl Canon {
         Analysis {
             lang,
             normalized,
-            term_buffer,
-            term_ends,
-            token_spans,
+            split_terms: terms.split_count(),
+            terms,
             entities,
             lang_spans,
-            split_terms,
             boilerplate,
         }
     }
@@ -429,10 +458,9 @@ fn lang_spans(original: &str, normalized: &Normalized, runs: &[LangRun]) -> Vec<
     let mut spans: Vec<LangSpan> = runs
         .iter()
         .map(|run| {
-            let (start_char, end_char) = ranges.range(run.start_byte, run.end_byte);
+            let (start, end) = ranges.range(run.start_byte, run.end_byte);
             LangSpan {
-                start_char,
-                end_char,
+                span: CharSpan::new(start, end),
                 lang: run.lang.code,
             }
         })
@@ -440,13 +468,13 @@ fn lang_spans(original: &str, normalized: &Normalized, runs: &[LangRun]) -> Vec<
     // Runs tile the normalized text; in the original, removed characters
     // between two runs (a zero-width space) belong to the run before.
     for k in 1..spans.len() {
-        spans[k].start_char = spans[k - 1].end_char;
+        spans[k].span.start = spans[k - 1].span.end;
     }
     if let Some(first) = spans.first_mut() {
-        first.start_char = 0;
+        first.span.start = 0;
     }
     if let Some(last) = spans.last_mut() {
-        last.end_char = original.chars().count();
+        last.span.end = original.chars().count() as u32;
     }
     spans
 }
@@ -518,82 +546,14 @@ impl CanonBuilder {
     }
 }
 
-/// The longest term canon writes, in bytes of UTF-8.
-///
-/// Search engines refuse longer terms outright (Lucene above 32,766 bytes,
-/// tantivy above 65,530), and a "word" of thousands of characters is a
-/// base64 blob or a run of symbols, not something anyone searches for. A
-/// longer term is written as consecutive pieces of at most this many bytes,
-/// cut on character boundaries, each with the span of the characters it
-/// holds (or the whole word's span when the term is not its text character
-/// for character, as for a dotted acronym): nothing of the word is lost to
-/// prefix search, and no piece breaks an index. 255 is the limit Lucene's
-/// and Elasticsearch's standard tokenizers use, in characters; no word of a
-/// language comes near it. The text itself (`normalized_text`, entity
-/// surfaces) is never cut.
-pub const MAX_TERM_BYTES: usize = 255;
-
-/// The terms of a document as they are written: one buffer, the end of each
-/// term in it, and the span of each in the original text.
-struct TermWriter<'n> {
-    buffer: String,
-    ends: Vec<u32>,
-    spans: Vec<(usize, usize)>,
-    ranges: OriginalRanges<'n>,
-    split_terms: usize,
-}
-
-impl TermWriter<'_> {
-    /// Adds `term`, found at bytes `start..end` of the normalized `text`,
-    /// split into pieces if it is longer than [`MAX_TERM_BYTES`].
-    #[inline(always)]
-    fn push(&mut self, term: &str, text: &str, start: usize, end: usize) {
-        if term.len() <= MAX_TERM_BYTES {
-            self.push_piece(term, start, end);
-        } else {
-            self.push_split(term, text, start, end);
-        }
-    }
-
-    /// [`Self::push`] of a term longer than [`MAX_TERM_BYTES`].
-    #[cold]
-    #[inline(never)]
-    fn push_split(&mut self, term: &str, text: &str, start: usize, end: usize) {
-        self.split_terms += 1;
-        let surface = &text[start..end];
-        // Character k of the term stands for character k of the surface
-        // when both have as many characters (a lowercased word); otherwise
-        // every piece gets the whole word's span.
-        let one_for_one = term.chars().count() == surface.chars().count();
-        // Where each character of the surface starts, then its end.
-        let mut offsets = surface
-            .char_indices()
-            .map(|(at, _)| start + at)
-            .chain(std::iter::once(end));
-        let mut from = offsets.next().unwrap_or(end);
-        let mut piece_start = 0;
-        while piece_start < term.len() {
-            let mut piece_end = (piece_start + MAX_TERM_BYTES).min(term.len());
-            while !term.is_char_boundary(piece_end) {
-                piece_end -= 1;
-            }
-            let piece = &term[piece_start..piece_end];
-            if one_for_one {
-                let to = offsets.nth(piece.chars().count() - 1).unwrap_or(end);
-                self.push_piece(piece, from, to);
-                from = to;
-            } else {
-                self.push_piece(piece, start, end);
-            }
-            piece_start = piece_end;
-        }
-    }
-
-    #[inline(always)]
-    fn push_piece(&mut self, term: &str, start: usize, end: usize) {
-        self.buffer.push_str(term);
-        self.ends.push(self.buffer.len() as u32);
-        self.spans.push(self.ranges.range(start, end));
+/// `text` with ASCII letters lowercased, for the segmenters' terms to
+/// borrow from; the text itself when it has no ASCII capital (most Chinese
+/// text), which saves a copy of the document.
+fn lowercase_ascii(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -606,83 +566,22 @@ fn in_marked(spans: &[MarkedSpan], byte: usize) -> bool {
     after > 0 && byte < spans[after - 1].bytes.end
 }
 
-/// Sets each mention's surface from its code-point span, in one pass over the
-/// original text.
+/// Sets each mention's surface from its code-point span.
 fn fill_surfaces(original: &str, mentions: &mut [EntityMention]) {
-    let mut wanted: Vec<usize> = mentions.iter().flat_map(|m| [m.start, m.end]).collect();
-    wanted.sort_unstable();
-    wanted.dedup();
-    let mut walker = CharWalker {
-        bytes: original.as_bytes(),
-        byte: 0,
-        chars: 0,
-    };
-    let bytes: Vec<usize> = wanted.iter().map(|&target| walker.seek(target)).collect();
-    let byte_of = |position: usize| bytes[wanted.binary_search(&position).unwrap_or(0)];
-    for mention in mentions.iter_mut() {
-        mention.surface = original[byte_of(mention.start)..byte_of(mention.end)].to_string();
+    if mentions.is_empty() {
+        return;
     }
-}
-
-/// Converts increasing code-point offsets of a text to byte offsets in one
-/// pass, skipping ASCII eight bytes at a time.
-struct CharWalker<'a> {
-    bytes: &'a [u8],
-    /// A character boundary ...
-    byte: usize,
-    /// ... and the number of characters before it.
-    chars: usize,
-}
-
-impl CharWalker<'_> {
-    /// The byte offset of character `target` (not before the last one
-    /// asked for); the text's length when it has no more characters.
-    fn seek(&mut self, target: usize) -> usize {
-        while self.chars < target {
-            if target - self.chars >= 8
-                && let Some(block) = ascii::block_at(self.bytes, self.byte)
-                && block & ascii::HIGH_BITS == 0
-            {
-                self.byte += 8;
-                self.chars += 8;
-                continue;
-            }
-            let Some(&lead) = self.bytes.get(self.byte) else {
-                return self.bytes.len();
-            };
-            self.byte += match lead {
-                0..0x80 => 1,
-                0x80..0xE0 => 2,
-                0xE0..0xF0 => 3,
-                _ => 4,
-            };
-            self.chars += 1;
-        }
-        self.byte
+    let mut offsets = OffsetMap::new(original, OffsetUnit::Bytes);
+    for mention in mentions.iter_mut() {
+        let start = offsets.byte_offset(mention.span.start);
+        let end = offsets.byte_offset(mention.span.end);
+        mention.surface = original[start..end].to_string();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn char_walker_finds_byte_offsets() {
-        let text = "ab£c defghijklmnop月之暗面 qrstuvwxyz0123456789é";
-        let mut offsets: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-        offsets.push(text.len());
-        for step in 1..12 {
-            let mut walker = CharWalker {
-                bytes: text.as_bytes(),
-                byte: 0,
-                chars: 0,
-            };
-            for target in (0..offsets.len() + 20).step_by(step) {
-                let expected = offsets.get(target).copied().unwrap_or(text.len());
-                assert_eq!(walker.seek(target), expected, "step {step} target {target}");
-            }
-        }
-    }
 
     fn canon() -> Canon {
         Canon::new(AliasTable::load(&[]).expect("default table loads"))
@@ -695,32 +594,112 @@ mod tests {
         let chars: Vec<char> = original.chars().collect();
         assert!(!analysis.entities.is_empty());
         for mention in &analysis.entities {
-            let slice: String = chars[mention.start..mention.end].iter().collect();
+            let slice: String = chars[mention.span.start as usize..mention.span.end as usize]
+                .iter()
+                .collect();
             assert_eq!(slice, mention.surface);
         }
         assert_eq!(analysis.entities[0].surface, "ＤｅｅｐＳｅｅｋ");
     }
 
+    /// `(term, position, position length)` of every term.
+    fn graph(analysis: &Analysis) -> Vec<(&str, u32, u32)> {
+        analysis
+            .terms
+            .iter()
+            .map(|t| (t.text, t.position, t.position_length))
+            .collect()
+    }
+
+    fn span(start: u32, end: u32) -> CharSpan {
+        CharSpan { start, end }
+    }
+
     #[test]
-    fn entity_ids_follow_the_terms_of_their_surface() {
+    fn an_entity_id_spans_the_positions_of_its_mention() {
         let analysis = canon().analyze("Dark Side of the Moon released a model.");
-        let terms: Vec<&str> = analysis.terms().collect();
         assert_eq!(
-            terms,
+            graph(&analysis),
             [
-                "dark",
-                "side",
-                "of",
-                "the",
-                "moon",
-                "moonshot-ai",
-                "released",
-                "a",
-                "model"
+                ("dark", 0, 1),
+                ("moonshot-ai", 0, 5),
+                ("side", 1, 1),
+                ("of", 2, 1),
+                ("the", 3, 1),
+                ("moon", 4, 1),
+                ("released", 5, 1),
+                ("a", 6, 1),
+                ("model", 7, 1)
             ]
         );
-        assert_eq!(analysis.token_spans[5], (0, 21));
-        assert_eq!(analysis.token_spans.len(), terms.len());
+        assert_eq!(analysis.token_spans()[1], span(0, 21));
+        assert_eq!(analysis.token_spans().len(), analysis.terms().len());
+        assert_eq!(analysis.terms.position_lengths(), [(1, 5)]);
+    }
+
+    #[test]
+    fn the_phrase_after_a_mention_keeps_its_positions() {
+        // The issue's example: a positional index must still match "ai bets".
+        let analysis = canon().analyze("Moonshot AI bets on agents");
+        assert_eq!(
+            graph(&analysis)[..4],
+            [
+                ("moonshot", 0, 1),
+                ("moonshot-ai", 0, 2),
+                ("ai", 1, 1),
+                ("bets", 2, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn entity_ids_are_distinct_with_ancestors_in_first_mention_order() {
+        let analysis = canon()
+            .analyze("Kimi, then DeepSeek-V3, then Moonshot AI and Kimi again, and DeepSeek.");
+        assert_eq!(
+            analysis.entity_ids(),
+            ["kimi", "moonshot-ai", "deepseek-v3", "deepseek"]
+        );
+        assert!(canon().analyze("nothing here").entity_ids().is_empty());
+    }
+
+    #[test]
+    fn furniture_keeps_its_positions_so_phrases_do_not_cross_it() {
+        let text = "DeepSeek released a model today, the lab said in a statement.\nShare\nInvestors said the model was trained on far fewer chips than its rivals.";
+        let with = |mode| {
+            let options = AnalyzeOptions {
+                boilerplate: mode,
+                ..AnalyzeOptions::default()
+            };
+            Canon::with_options(AliasTable::load(&[]).unwrap(), options).analyze(text)
+        };
+        let (on, keep) = (with(boilerplate::Mode::On), with(boilerplate::Mode::Keep));
+        let keep_graph = graph(&keep);
+        // Every term kept in `on` has the position it has in `keep`.
+        for term in graph(&on) {
+            assert!(keep_graph.contains(&term), "{term:?} in {keep_graph:?}");
+        }
+        let position = |graph: &[(&str, u32, u32)], term: &str| {
+            graph.iter().find(|t| t.0 == term).map(|t| t.1)
+        };
+        assert_eq!(position(&graph(&on), "share"), None);
+        let statement = position(&graph(&on), "statement").unwrap();
+        // "share" leaves its position empty.
+        assert_eq!(position(&graph(&on), "investors"), Some(statement + 2));
+    }
+
+    #[test]
+    fn spans_can_be_left_out() {
+        let options = AnalyzeOptions {
+            term_spans: false,
+            ..AnalyzeOptions::default()
+        };
+        let canon = Canon::with_options(AliasTable::load(&[]).unwrap(), options);
+        let analysis = canon.analyze("Moonshot AI bets");
+        assert!(analysis.token_spans().is_empty());
+        assert!(analysis.terms.spans().is_none());
+        assert_eq!(analysis.terms().len(), 4);
+        assert_eq!(analysis.entities[0].span, span(0, 11));
     }
 
     #[test]
@@ -747,16 +726,25 @@ mod tests {
         let analysis = canon.analyze("中华人民共和国和post-training");
         let terms: Vec<&str> = analysis.terms().collect();
         assert_eq!(terms[0], "中华人民共和国");
-        for (word, span) in [("中华", (0, 2)), ("人民", (2, 4)), ("共和国", (4, 7))] {
+        for (word, chars) in [
+            ("中华", span(0, 2)),
+            ("人民", span(2, 4)),
+            ("共和国", span(4, 7)),
+        ] {
             let at = terms
                 .iter()
                 .position(|t| *t == word)
                 .unwrap_or_else(|| panic!("{word} in {terms:?}"));
-            assert_eq!(analysis.token_spans[at], span);
+            assert_eq!(analysis.token_spans()[at], chars);
+            // Sub-words take the position of the word they come from.
+            assert_eq!(analysis.terms.positions()[at], 0);
         }
         let at = terms.iter().position(|t| *t == "post-training").unwrap();
         assert_eq!(&terms[at + 1..at + 3], ["post", "training"]);
-        assert_eq!(analysis.token_spans[at + 2], (13, 21));
+        assert_eq!(analysis.token_spans()[at + 2], span(13, 21));
+        let positions = &analysis.terms.positions()[at..at + 3];
+        assert_eq!(positions, [positions[0]; 3]);
+        assert_eq!(positions[0], 2, "中华人民共和国, 和, post-training");
     }
 
     #[test]
@@ -774,7 +762,7 @@ mod tests {
         assert_eq!(after("deepseek-v3"), "deepseek");
         assert_eq!(after("kimi"), "moonshot-ai");
         assert_eq!(after("qwen"), "alibaba");
-        assert_eq!(analysis.token_spans.len(), terms.len());
+        assert_eq!(analysis.token_spans().len(), terms.len());
         let parents: Vec<(&str, Vec<String>)> = analysis
             .entities
             .iter()
@@ -791,8 +779,8 @@ mod tests {
         );
         // The id and the parent carry the mention's span.
         let at = terms.iter().position(|t| *t == "deepseek-v3").unwrap();
-        assert_eq!(analysis.token_spans[at], (0, 11));
-        assert_eq!(analysis.token_spans[at + 1], (0, 11));
+        assert_eq!(analysis.token_spans()[at], span(0, 11));
+        assert_eq!(analysis.token_spans()[at + 1], span(0, 11));
     }
 
     #[test]
@@ -813,7 +801,9 @@ mod tests {
                 "fund"
             ]
         );
-        assert_eq!(analysis.token_spans[2], (3, 10));
+        assert_eq!(analysis.token_spans()[2], span(3, 10));
+        // A name inside a word stands at the word's position, spanning it.
+        assert_eq!(graph(&analysis)[2], ("alibaba", 1, 1));
         let surfaces: Vec<&str> = analysis
             .entities
             .iter()
@@ -836,7 +826,7 @@ mod tests {
         assert!(ids("the U\u{4}\u{16}K said").is_empty());
         let analysis = canon().analyze("U\u{4}\u{16}K");
         assert_eq!(analysis.terms().collect::<Vec<_>>(), ["u", "k"]);
-        assert_eq!(analysis.token_spans, [(0, 1), (3, 4)]);
+        assert_eq!(analysis.token_spans(), [span(0, 1), span(3, 4)]);
     }
 
     #[test]
@@ -848,11 +838,14 @@ mod tests {
         assert_eq!(terms.len(), 2 + 70_000usize.div_ceil(MAX_TERM_BYTES));
         assert_eq!(terms[1..terms.len() - 1].concat(), word.to_lowercase());
         // The pieces' spans tile the word's span.
-        let spans = &analysis.token_spans[1..terms.len() - 1];
-        assert_eq!(spans[0].0, 2);
-        assert_eq!(spans[spans.len() - 1].1, 70_002);
-        assert!(spans.windows(2).all(|w| w[0].1 == w[1].0));
-        assert_eq!(spans[0], (2, 2 + MAX_TERM_BYTES));
+        let spans = &analysis.token_spans()[1..terms.len() - 1];
+        assert_eq!(spans[0].start, 2);
+        assert_eq!(spans[spans.len() - 1].end, 70_002);
+        assert!(spans.windows(2).all(|w| w[0].end == w[1].start));
+        assert_eq!(spans[0], span(2, 2 + MAX_TERM_BYTES as u32));
+        // Each piece is a word of its own, at its own position.
+        let positions = analysis.terms.positions();
+        assert!(positions.windows(2).all(|w| w[1] == w[0] + 1));
         assert_eq!(analysis.split_terms, 1);
         // The text itself is untouched.
         assert_eq!(analysis.normalized.text(), format!("x {word} y"));
@@ -866,7 +859,7 @@ mod tests {
         assert_eq!(analysis.split_terms, 0);
         let analysis = canon().analyze(&(word + "b"));
         assert_eq!(analysis.terms().len(), 2);
-        assert_eq!(analysis.token_spans, [(0, 255), (255, 256)]);
+        assert_eq!(analysis.token_spans(), [span(0, 255), span(255, 256)]);
         assert_eq!(analysis.split_terms, 1);
     }
 
@@ -880,7 +873,10 @@ mod tests {
             terms.iter().map(|t| t.chars().count()).collect::<Vec<_>>(),
             [127, 127, 46]
         );
-        assert_eq!(analysis.token_spans, [(0, 127), (127, 254), (254, 300)]);
+        assert_eq!(
+            analysis.token_spans(),
+            [span(0, 127), span(127, 254), span(254, 300)]
+        );
         // A dotted acronym's term drops the dots: every piece gets the
         // whole word's span.
         let acronym = "A.".repeat(300);
@@ -888,7 +884,7 @@ mod tests {
         let terms: Vec<&str> = analysis.terms().collect();
         assert_eq!(terms.concat(), "a".repeat(300));
         assert!(terms.iter().all(|t| t.len() <= MAX_TERM_BYTES));
-        assert!(analysis.token_spans.iter().all(|&s| s == (0, 600)));
+        assert!(analysis.token_spans().iter().all(|&s| s == span(0, 600)));
     }
 
     #[test]

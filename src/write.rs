@@ -3,11 +3,16 @@
 //! The input record's fields come first, in their order, each key and value
 //! exactly as written (see [`crate::decode::record`]); the text field is
 //! written from the text canon analyzed. canon's fields follow: `lang`,
-//! `lang_confidence`, `lang_spans` (documents of more than one
-//! language run), `normalized_text`, `tokens`, `token_spans` (with
-//! `--spans`), `entities`, `boilerplate` (unless the stage is off), and
-//! `encoding`, `encoding_parts`, `encoding_warning` when the input was not
-//! UTF-8. An input field with one of those names is replaced.
+//! `lang_confidence`, `lang_spans` (documents of more than one language
+//! run), `normalized_text`, `tokens`, `token_positions`,
+//! `token_position_lengths`, `token_spans` (with `--spans`), `entities`,
+//! `entity_ids`, `boilerplate` (unless the stage is off), and `encoding`,
+//! `encoding_parts`, `encoding_warning` when the input was not UTF-8. An
+//! input field with one of those names is replaced.
+//!
+//! Every offset (token spans, entity, language-run and boilerplate spans,
+//! encoding parts) goes through one [`OffsetMap`] per record, in the unit
+//! of [`WriteOptions::offsets`].
 //!
 //! Every string canon writes escapes U+2028 and U+2029 (`\u2028`,
 //! `\u2029`), which JSON allows raw but which tools that split lines on
@@ -18,31 +23,38 @@
 use std::io::Write;
 
 use crate::decode::{EncodingNote, Record};
+use crate::offsets::{OffsetMap, OffsetUnit};
 use crate::pipeline::Analysis;
 
 /// The field names canon adds to records.
-pub const OUTPUT_FIELDS: [&str; 11] = [
+pub const OUTPUT_FIELDS: [&str; 14] = [
     "lang",
     "lang_confidence",
     "lang_spans",
     "normalized_text",
     "tokens",
+    "token_positions",
+    "token_position_lengths",
     "token_spans",
     "entities",
+    "entity_ids",
     "boilerplate",
     "encoding",
     "encoding_parts",
     "encoding_warning",
 ];
 
-/// What to write besides the contract's fixed fields.
+/// What to write besides the contract's fixed fields, and how.
 ///
 /// More choices will come; build it from [`Default`] and set fields.
 #[derive(Debug, Clone, Copy, Default)]
 #[non_exhaustive]
 pub struct WriteOptions {
-    /// Write `token_spans`.
+    /// Write `token_spans` (the analysis must have kept them:
+    /// [`crate::AnalyzeOptions::term_spans`]).
     pub spans: bool,
+    /// The unit of every offset written (`--offsets`).
+    pub offsets: OffsetUnit,
 }
 
 /// Appends one output line (with its `\n`) for `record`, its analysis and
@@ -81,7 +93,7 @@ pub fn write_record(
     if record.text_position >= record.fields.len() {
         write_text_field(out, record, &mut field);
     }
-    write_analysis_fields(out, first, analysis, encoding, options);
+    write_analysis_fields(out, first, &record.text, analysis, encoding, options);
 }
 
 /// Appends the output line (with its `\n`) of a text analyzed by itself,
@@ -94,18 +106,31 @@ pub fn write_record(
 ///
 /// let canon = canon::Canon::builder().build()?;
 /// let mut line = Vec::new();
-/// write_analysis(&mut line, &canon.analyze("月之暗面发布了Kimi"), WriteOptions::default());
+/// let text = "月之暗面发布了Kimi";
+/// write_analysis(&mut line, text, &canon.analyze(text), WriteOptions::default());
 /// let line = String::from_utf8(line).unwrap();
 /// assert!(line.starts_with(r#"{"lang":"zh","lang_confidence":"#));
 /// assert!(line.contains(r#""tokens":["月之暗面","moonshot-ai","发布","了","kimi","moonshot-ai"]"#));
-/// assert!(line.ends_with(r#""surface":"Kimi","start":7,"end":11,"parents":["moonshot-ai"]}],"boilerplate":[]}
+/// assert!(line.ends_with(r#""surface":"Kimi","start":7,"end":11,"parents":["moonshot-ai"]}],"entity_ids":["moonshot-ai","kimi"],"boilerplate":[]}
 /// "#));
 /// # Ok::<(), canon::Error>(())
 /// ```
-pub fn write_analysis(out: &mut Vec<u8>, analysis: &Analysis, options: WriteOptions) {
+pub fn write_analysis(
+    out: &mut Vec<u8>,
+    original: &str,
+    analysis: &Analysis,
+    options: WriteOptions,
+) {
     out.reserve(estimated_analysis_len(analysis, options));
     out.push(b'{');
-    write_analysis_fields(out, true, analysis, &EncodingNote::default(), options);
+    write_analysis_fields(
+        out,
+        true,
+        original,
+        analysis,
+        &EncodingNote::default(),
+        options,
+    );
 }
 
 /// canon's fields and the closing `}\n` of a record; `first` when no field
@@ -113,6 +138,7 @@ pub fn write_analysis(out: &mut Vec<u8>, analysis: &Analysis, options: WriteOpti
 fn write_analysis_fields(
     out: &mut Vec<u8>,
     first: bool,
+    original: &str,
     analysis: &Analysis,
     encoding: &EncodingNote,
     options: WriteOptions,
@@ -130,16 +156,17 @@ fn write_analysis_fields(
     write_str(out, analysis.lang.code);
     field(out, b"\"lang_confidence\"");
     let _ = write!(out, "{}", analysis.lang.confidence);
+    let mut offsets = OffsetMap::new(original, options.offsets);
     if !analysis.lang_spans.is_empty() {
         field(out, b"\"lang_spans\"");
         out.push(b'[');
-        for (i, span) in analysis.lang_spans.iter().enumerate() {
+        for (i, run) in analysis.lang_spans.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            let (start, end) = (span.start_char, span.end_char);
+            let (start, end) = offsets.span(run.span);
             let _ = write!(out, "{{\"start\":{start},\"end\":{end},\"lang\":");
-            write_str(out, span.lang);
+            write_str(out, run.lang);
             out.push(b'}');
         }
         out.push(b']');
@@ -148,8 +175,9 @@ fn write_analysis_fields(
     write_str(out, analysis.normalized.text());
     field(out, b"\"tokens\"");
     out.push(b'[');
-    if needs_escape(analysis.all_terms().as_bytes()) {
-        for (i, term) in analysis.terms().enumerate() {
+    let terms = &analysis.terms;
+    if needs_escape(terms.concatenated().as_bytes()) {
+        for (i, term) in terms.texts().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
@@ -157,7 +185,7 @@ fn write_analysis_fields(
         }
     } else {
         // Nothing to escape: each term as it is, in quotes.
-        for (i, term) in analysis.terms().enumerate() {
+        for (i, term) in terms.texts().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
@@ -167,17 +195,56 @@ fn write_analysis_fields(
         }
     }
     out.push(b']');
+    let mut numbers = itoa::Buffer::new();
+    field(out, b"\"token_positions\"");
+    // Each position is written after a comma; the first comma becomes `[`.
+    let list_start = out.len();
+    let mut position = DecimalCounter::default();
+    for &next in terms.positions() {
+        position.set(next);
+        position.write_after_comma(out);
+    }
+    match out.get_mut(list_start) {
+        Some(first) => *first = b'[',
+        None => out.push(b'['),
+    }
+    out.push(b']');
+    field(out, b"\"token_position_lengths\"");
+    out.push(b'[');
+    for (i, &(index, length)) in terms.position_lengths().iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        out.extend_from_slice(numbers.format(index).as_bytes());
+        out.push(b',');
+        out.extend_from_slice(numbers.format(length).as_bytes());
+        out.push(b']');
+    }
+    out.push(b']');
     if options.spans {
         field(out, b"\"token_spans\"");
         out.push(b'[');
-        for (i, (start, end)) in analysis.token_spans.iter().enumerate() {
+        for (i, &chars) in analysis.token_spans().iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            let _ = write!(out, "[{start},{end}]");
+            let (start, end) = offsets.span(chars);
+            out.push(b'[');
+            out.extend_from_slice(numbers.format(start).as_bytes());
+            out.push(b',');
+            out.extend_from_slice(numbers.format(end).as_bytes());
+            out.push(b']');
         }
         out.push(b']');
     }
+    let mut span = |out: &mut Vec<u8>, start: u32, end: u32| {
+        let (start, end) = (offsets.convert(start), offsets.convert(end));
+        out.extend_from_slice(b"\"start\":");
+        out.extend_from_slice(numbers.format(start).as_bytes());
+        out.extend_from_slice(b",\"end\":");
+        out.extend_from_slice(numbers.format(end).as_bytes());
+    };
     field(out, b"\"entities\"");
     out.push(b'[');
     for (i, mention) in analysis.entities.iter().enumerate() {
@@ -194,7 +261,8 @@ fn write_analysis_fields(
         }
         out.extend_from_slice(b",\"surface\":");
         write_str(out, &mention.surface);
-        let _ = write!(out, ",\"start\":{},\"end\":{}", mention.start, mention.end);
+        out.push(b',');
+        span(out, mention.span.start, mention.span.end);
         out.extend_from_slice(b",\"parents\":[");
         for (k, parent) in mention.parents.iter().enumerate() {
             if k > 0 {
@@ -209,19 +277,26 @@ fn write_analysis_fields(
         out.push(b'}');
     }
     out.push(b']');
+    field(out, b"\"entity_ids\"");
+    out.push(b'[');
+    for (i, id) in analysis.entity_ids().into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, id);
+    }
+    out.push(b']');
     if let Some(spans) = &analysis.boilerplate {
-        // Offsets as for entities: code points into the original text.
         field(out, b"\"boilerplate\"");
         out.push(b'[');
-        for (i, span) in spans.iter().enumerate() {
+        for (i, furniture) in spans.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            let _ = write!(
-                out,
-                "{{\"start\":{},\"end\":{},\"reason\":\"{}\"}}",
-                span.original_chars.start, span.original_chars.end, span.reason
-            );
+            out.push(b'{');
+            let chars = furniture.original_chars;
+            span(out, chars.start, chars.end);
+            let _ = write!(out, ",\"reason\":\"{}\"}}", furniture.reason);
         }
         out.push(b']');
     }
@@ -238,11 +313,9 @@ fn write_analysis_fields(
             }
             out.extend_from_slice(b"{\"encoding\":");
             write_str(out, part.encoding);
-            let _ = write!(
-                out,
-                ",\"start\":{},\"end\":{}}}",
-                part.start_char, part.end_char
-            );
+            out.push(b',');
+            span(out, part.start_char as u32, part.end_char as u32);
+            out.push(b'}');
         }
         out.push(b']');
     }
@@ -251,6 +324,70 @@ fn write_analysis_fields(
         write_str(out, warning);
     }
     out.extend_from_slice(b"}\n");
+}
+
+/// A number kept in decimal, for writing positions: each is the last one
+/// or one more (a word, or a term stacked on it), so the digits are updated
+/// in place far more often than formatted anew, and written with a copy of
+/// fixed size.
+#[derive(Debug, Clone, Copy)]
+struct DecimalCounter {
+    value: u32,
+    /// `,` then the digits, then unused bytes.
+    text: [u8; 16],
+    /// Bytes of `text` used.
+    len: usize,
+}
+
+impl Default for DecimalCounter {
+    fn default() -> DecimalCounter {
+        DecimalCounter {
+            value: 0,
+            text: *b",0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+            len: 2,
+        }
+    }
+}
+
+impl DecimalCounter {
+    /// Sets the counter to `value`.
+    #[inline]
+    fn set(&mut self, value: u32) {
+        if value == self.value.wrapping_add(1) && value != 0 {
+            let mut at = self.len - 1;
+            while self.text[at] == b'9' {
+                self.text[at] = b'0';
+                at -= 1;
+            }
+            if at == 0 {
+                // 99 + 1: one digit more.
+                self.text[1] = b'1';
+                self.text[self.len] = b'0';
+                self.len += 1;
+            } else {
+                self.text[at] += 1;
+            }
+        } else if value != self.value {
+            let mut buffer = itoa::Buffer::new();
+            let digits = buffer.format(value).as_bytes();
+            self.text[1..=digits.len()].copy_from_slice(digits);
+            self.len = 1 + digits.len();
+        }
+        self.value = value;
+    }
+
+    /// Appends `,` and the digits to `out`.
+    #[inline]
+    fn write_after_comma(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.text);
+        out.truncate(out.len() - self.text.len() + self.len);
+    }
+
+    /// The digits.
+    #[cfg(test)]
+    fn digits(&self) -> &[u8] {
+        &self.text[1..self.len]
+    }
 }
 
 fn write_text_field(
@@ -280,15 +417,16 @@ fn estimated_len(record: &Record<'_>, analysis: &Analysis, options: WriteOptions
 
 /// About the length of canon's fields of a record.
 fn estimated_analysis_len(analysis: &Analysis, options: WriteOptions) -> usize {
-    let terms = analysis.terms().len();
+    let terms = analysis.terms.len();
     let entities: usize = analysis
         .entities
         .iter()
         .map(|m| m.id.len() + m.name.len() + m.surface.len() + 60)
         .sum();
     analysis.normalized.text().len()
-        + analysis.all_terms().len()
+        + analysis.terms.concatenated().len()
         + 3 * terms
+        + 5 * terms
         + if options.spans { 16 * terms } else { 0 }
         + entities
         + 256
@@ -435,9 +573,150 @@ mod tests {
             &record,
             &analysis,
             note,
-            WriteOptions { spans: true },
+            WriteOptions {
+                spans: true,
+                ..WriteOptions::default()
+            },
         );
         String::from_utf8(out).unwrap()
+    }
+
+    /// The output of `text` as a plain-text record, offsets in `unit`.
+    fn value_with_offsets(text: &str, unit: OffsetUnit) -> Value {
+        let mut out = Vec::new();
+        write_record(
+            &mut out,
+            &Record::plain_text("doc", text),
+            &canon().analyze(text),
+            &EncodingNote::default(),
+            WriteOptions {
+                spans: true,
+                offsets: unit,
+            },
+        );
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn positions_lengths_and_entity_ids_are_written() {
+        let value = value_with_offsets("Moonshot AI bets on Kimi", OffsetUnit::Chars);
+        assert_eq!(
+            value["tokens"],
+            serde_json::json!([
+                "moonshot",
+                "moonshot-ai",
+                "ai",
+                "bets",
+                "on",
+                "kimi",
+                "moonshot-ai"
+            ])
+        );
+        assert_eq!(
+            value["token_positions"],
+            serde_json::json!([0, 0, 1, 2, 3, 4, 4])
+        );
+        // Only the terms spanning more than one position: [index, length].
+        assert_eq!(value["token_position_lengths"], serde_json::json!([[1, 2]]));
+        assert_eq!(
+            value["entity_ids"],
+            serde_json::json!(["moonshot-ai", "kimi"])
+        );
+    }
+
+    #[test]
+    fn every_offset_field_follows_the_unit() {
+        // 😀 is one code point, four bytes, two UTF-16 code units.
+        let text = "😀 月之暗面 said\nShare\nend";
+        let slice = |unit: OffsetUnit, start: &Value, end: &Value| -> String {
+            let (start, end) = (
+                start.as_u64().unwrap() as usize,
+                end.as_u64().unwrap() as usize,
+            );
+            match unit {
+                OffsetUnit::Chars => text.chars().skip(start).take(end - start).collect(),
+                OffsetUnit::Bytes => text[start..end].to_string(),
+                OffsetUnit::Utf16 => {
+                    String::from_utf16(&text.encode_utf16().collect::<Vec<_>>()[start..end])
+                        .unwrap()
+                }
+            }
+        };
+        for unit in [OffsetUnit::Chars, OffsetUnit::Bytes, OffsetUnit::Utf16] {
+            let value = value_with_offsets(text, unit);
+            let mention = &value["entities"][0];
+            assert_eq!(
+                slice(unit, &mention["start"], &mention["end"]),
+                "月之暗面",
+                "{unit}"
+            );
+            let spans = value["token_spans"].as_array().unwrap();
+            let at = |term: &str| {
+                let i = value["tokens"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .position(|t| t == term);
+                spans[i.unwrap_or_else(|| panic!("{term}"))].clone()
+            };
+            assert_eq!(
+                slice(unit, &at("said")[0], &at("said")[1]),
+                "said",
+                "{unit}"
+            );
+            assert_eq!(
+                slice(unit, &at("moonshot-ai")[0], &at("moonshot-ai")[1]),
+                "月之暗面"
+            );
+            let furniture = &value["boilerplate"][0];
+            assert_eq!(
+                slice(unit, &furniture["start"], &furniture["end"]),
+                "Share",
+                "{unit}"
+            );
+        }
+        let starts = |unit| value_with_offsets(text, unit)["entities"][0]["start"].clone();
+        assert_eq!(starts(OffsetUnit::Chars), 2);
+        assert_eq!(starts(OffsetUnit::Bytes), 5);
+        assert_eq!(starts(OffsetUnit::Utf16), 3);
+    }
+
+    #[test]
+    fn encoding_parts_follow_the_unit() {
+        let note = EncodingNote {
+            encoding: Some("mixed"),
+            parts: vec![
+                EncodingPart {
+                    encoding: "GBK",
+                    start_char: 0,
+                    end_char: 2,
+                },
+                EncodingPart {
+                    encoding: "Big5",
+                    start_char: 2,
+                    end_char: 4,
+                },
+            ],
+            warning: None,
+        };
+        let record = parse_json_record(r#"{"text":"中文繁體"}"#, "text").unwrap();
+        let mut out = Vec::new();
+        let options = WriteOptions {
+            spans: false,
+            offsets: OffsetUnit::Bytes,
+        };
+        write_record(
+            &mut out,
+            &record,
+            &canon().analyze(&record.text),
+            &note,
+            options,
+        );
+        let value: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            value["encoding_parts"],
+            serde_json::json!([{"encoding":"GBK","start":0,"end":6},{"encoding":"Big5","start":6,"end":12}])
+        );
     }
 
     #[test]
@@ -504,6 +783,41 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The counter writes what formatting writes, whatever the steps.
+        #[test]
+        fn the_decimal_counter_writes_every_value(
+            steps in proptest::collection::vec((0u32..3, 0u32..2_000_000_000), 0..200),
+        ) {
+            let mut counter = DecimalCounter::default();
+            let mut value = 0u32;
+            counter.set(0);
+            proptest::prop_assert_eq!(counter.digits(), b"0");
+            for (kind, jump) in steps {
+                value = match kind {
+                    0 => value,
+                    1 => value.saturating_add(1),
+                    _ => jump,
+                };
+                counter.set(value);
+                let expected = value.to_string();
+                proptest::prop_assert_eq!(counter.digits(), expected.as_bytes());
+                let mut out = b"x".to_vec();
+                counter.write_after_comma(&mut out);
+                proptest::prop_assert_eq!(out, format!("x,{value}").into_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn the_decimal_counter_carries() {
+        let mut counter = DecimalCounter::default();
+        for value in (0..=100_000u32).chain([999_999_999, 1_000_000_000, u32::MAX - 1, u32::MAX]) {
+            counter.set(value);
+            assert_eq!(counter.digits(), value.to_string().as_bytes());
+        }
+    }
+
+    proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
 
         #[test]
@@ -539,7 +853,7 @@ mod tests {
         );
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "{\"text\":\"\",\"lang\":\"und\",\"lang_confidence\":0,\"normalized_text\":\"\",\"tokens\":[],\"entities\":[],\"boilerplate\":[],\"encoding\":\"GBK\"}\n"
+            "{\"text\":\"\",\"lang\":\"und\",\"lang_confidence\":0,\"normalized_text\":\"\",\"tokens\":[],\"token_positions\":[],\"token_position_lengths\":[],\"entities\":[],\"entity_ids\":[],\"boilerplate\":[],\"encoding\":\"GBK\"}\n"
         );
     }
 

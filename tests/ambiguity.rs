@@ -511,3 +511,197 @@ fn kind_10_chinese_words_fold_and_split_like_jieba() {
     // Digits that are part of a name stay with it.
     finds("H100芯片供不应求。", "nvidia-h100", "H100");
 }
+
+// The cases below come from the entity audit of real BBC and PKU text
+// (data/eval/audit/); the sentences are written for the test, each a pattern
+// the audit met.
+
+#[test]
+fn kind_1_a_chinese_name_that_runs_across_the_segmenters_words() {
+    // The segmenter cuts 中共|中央政治局常委 and 韩国现代|汽车公司; the
+    // longest name wins across the cut.
+    finds(
+        "中共中央政治局常委今天开会。",
+        "ccp-politburo",
+        "中共中央政治局",
+    );
+    no_mention_of("中共中央政治局常委今天开会。", "ccp");
+    finds(
+        "韩国现代汽车公司与江苏悦达汽车厂合资。",
+        "hyundai-motor",
+        "现代汽车",
+    );
+    finds(
+        "韩国现代汽车公司与江苏悦达汽车厂合资。",
+        "south-korea",
+        "韩国",
+    );
+    // The rest of the word it cuts must be a word of its own: 德|国防部
+    // leaves 防部, which is none.
+    no_mention_of("德国防部长今天表示。", "germany");
+}
+
+#[test]
+fn kind_1_chinese_suffixes_and_cut_words() {
+    // 市长 is the mayor: 天津 is the city, 天津市 would cut the word.
+    finds("天津市长今天讲话。", "tianjin", "天津");
+    let found = mentions("天津市长今天讲话。");
+    assert!(found.iter().all(|(_, s)| s != "天津市"), "{found:?}");
+    // 部长 is the minister, not the ministry.
+    no_mention_of(
+        "吉尔吉斯斯坦国家安全部长今天讲话。",
+        "china-ministry-of-state-security",
+    );
+    // Administrative suffixes are for places: 南开区 is a district.
+    finds("天津市南开区今天举行活动。", "tianjin", "天津市");
+    no_mention_of("天津市南开区今天举行活动。", "nankai-university");
+    // A demonym and a state keep their place.
+    finds("巴勒斯坦国今天宣布。", "palestine", "巴勒斯坦");
+    finds("巴勒斯坦人今天举行集会。", "palestine", "巴勒斯坦");
+}
+
+#[test]
+fn kind_3_exact_case_names_in_a_newspapers_title_case() {
+    finds(
+        "The Itunes store and the Playstation console sold well.",
+        "itunes",
+        "Itunes",
+    );
+    finds(
+        "The Itunes store and the Playstation console sold well.",
+        "playstation",
+        "Playstation",
+    );
+    // Acronyms that are frequent words in title case stay words.
+    let found = mentions("A Fair deal on the Line was agreed.");
+    assert!(found.is_empty(), "{found:?}");
+    // Lower case is not a newspaper's title case.
+    no_mention_of("the itunes of the day", "itunes");
+}
+
+#[test]
+fn kind_3_names_written_with_an_ampersand_or_a_comma() {
+    finds(
+        "Standard & Poor's upgraded Pakistan a few weeks ago.",
+        "sp-global",
+        // Spans never hold a trailing possessive.
+        "Standard & Poor",
+    );
+    // A comma between two names keeps them two.
+    let found = mentions("Hong, Kong and Apple, Google met.");
+    assert!(found.iter().all(|(id, _)| id != "hong-kong"), "{found:?}");
+}
+
+#[test]
+fn kind_4_places_inside_longer_chinese_names() {
+    // A place abroad before an organisation whose own name stands between
+    // them is a locator.
+    finds("1995年我们与新西兰梅西大学合作。", "new-zealand", "新西兰");
+    // Federations, newspapers and chambers named with a place.
+    no_mention_of("江苏省总工会今天召开会议。", "jiangsu");
+    no_mention_of("中国消费者报今天发表文章。", "china");
+    no_mention_of("泰国华人青年商会会长今天访问。", "thailand");
+    no_mention_of("武汉市三医院今天开放。", "wuhan");
+    // A determiner makes a plain group: the place stays.
+    finds("江苏各级工会今天召开会议。", "jiangsu", "江苏");
+    finds("挪威各康复医院今天开放。", "norway", "挪威");
+    // The country in parentheses inside a company's name.
+    no_mention_of("联合利华食品（中国）有限公司今天成立。", "china");
+    finds(
+        "联合利华食品（中国）有限公司今天成立。",
+        "unilever",
+        "联合利华",
+    );
+    // A place's embassy is the place's.
+    finds("中国驻南使馆今天举行招待会。", "china", "中国");
+}
+
+#[test]
+fn kind_4_peoples_and_given_names_are_not_places() {
+    no_mention_of("延边朝鲜族自治州的朝鲜族群众欢度节日。", "north-korea");
+    no_mention_of("塔吉克自治县今天举行活动。", "tajikistan");
+    // A two-character place after a surname, ending a photo credit.
+    no_mention_of("（刘磊陈昆明）", "kunming");
+    // The same places as places.
+    finds("朝鲜今天发表社论。", "north-korea", "朝鲜");
+    finds("他们从昆明出发。", "kunming", "昆明");
+}
+
+#[test]
+fn kind_4_english_names_continued_by_a_party_or_for() {
+    no_mention_of(
+        "Benazir Bhutto led the Pakistan People's Party for years.",
+        "pakistan",
+    );
+    no_mention_of(
+        "The Motion Picture Association for America said.",
+        "united-states",
+    );
+    finds("Pakistan's people voted on Monday.", "pakistan", "Pakistan");
+    finds(
+        "Funds for America's schools were cut.",
+        "united-states",
+        "America",
+    );
+}
+
+#[test]
+fn kind_5_an_organ_after_a_foreign_place_is_that_places() {
+    no_mention_of(
+        "俄罗斯自然资源部今天发表声明。",
+        "china-ministry-of-natural-resources",
+    );
+    finds("俄罗斯自然资源部今天发表声明。", "russia", "俄罗斯");
+    finds(
+        "自然资源部今天发表声明，国务院批准了规划。",
+        "china-ministry-of-natural-resources",
+        "自然资源部",
+    );
+}
+
+#[test]
+fn kind_6_an_acronym_the_document_names_in_full_wins() {
+    finds(
+        "Shares rose on the London Stock Exchange. The LSE said the UK market was strong.",
+        "lseg",
+        "LSE",
+    );
+    no_mention_of(
+        "Shares rose on the London Stock Exchange. The LSE said the UK market was strong.",
+        "london-school-of-economics",
+    );
+}
+
+#[test]
+fn kind_8_titles_of_programmes_lists_and_crews() {
+    // A name inside a longer quoted title followed by a word for a crew or
+    // a plan.
+    no_mention_of("临近岁末，“欧洲之旅”摄制组从奥斯陆乘船。", "europe");
+    finds("临近岁末，“欧洲之旅”摄制组从奥斯陆乘船。", "oslo", "奥斯陆");
+    // Every title of a list after a work word.
+    no_mention_of("新增栏目《百姓关注》、《法治》、《WTO与法》。", "wto");
+    // A quoted name that is the whole title, after no such word, stays.
+    finds("他说“欧洲”是一个整体。", "europe", "欧洲");
+}
+
+#[test]
+fn products_followed_by_a_letter_code_of_their_line() {
+    finds("Windows XP users should update.", "windows", "Windows XP");
+    finds(
+        "It affects all users of iTunes on Windows and Mac OS.",
+        "itunes",
+        "iTunes",
+    );
+}
+
+#[test]
+fn kind_7_a_name_inside_a_frequent_dictionary_word_is_part_of_that_word() {
+    // 实事求是 ("seek truth from facts") is one word of the dictionary,
+    // seen a thousand times: 求是 inside it is no magazine.
+    no_mention_of("要坚持解放思想、实事求是的思想路线。", "qiushi");
+    no_mention_of("发展经济要实事求是、积极稳妥。", "qiushi");
+    // The magazine by its name, and names inside rare compounds, stay.
+    finds("《求是》杂志发表了文章。", "qiushi", "求是");
+    finds("他们来到首都北京参观。", "beijing", "北京");
+    finds("他在美国纽约工作。", "new-york", "纽约");
+}

@@ -3,14 +3,27 @@
 
 use std::sync::OnceLock;
 
-use canon::Canon;
 use canon::aliases::AliasTable;
+use canon::boilerplate::Mode;
 use canon::normalize::normalize;
+use canon::{AnalyzeOptions, Canon};
 use proptest::prelude::*;
 
 fn canon() -> &'static Canon {
     static CANON: OnceLock<Canon> = OnceLock::new();
     CANON.get_or_init(|| Canon::new(AliasTable::load(&[]).expect("default table loads")))
+}
+
+/// Search mode (stacked sub-words and parts) without the boilerplate stage
+/// (whose dropped words leave gaps).
+fn search_canon() -> &'static Canon {
+    static CANON: OnceLock<Canon> = OnceLock::new();
+    CANON.get_or_init(|| {
+        let mut options = AnalyzeOptions::default();
+        options.search = true;
+        options.boilerplate = Mode::Off;
+        Canon::with_options(AliasTable::load(&[]).expect("default table loads"), options)
+    })
 }
 
 /// Text built from the characters that stress the pipeline: names from the
@@ -86,15 +99,16 @@ proptest! {
     fn analysis_offsets_are_in_bounds_and_surfaces_match(text in tricky_text()) {
         let analysis = canon().analyze(&text);
         let chars: Vec<char> = text.chars().collect();
-        prop_assert_eq!(analysis.token_spans.len(), analysis.terms().len());
-        for &(start, end) in &analysis.token_spans {
+        prop_assert_eq!(analysis.token_spans().len(), analysis.terms().len());
+        for span in analysis.token_spans() {
+            let (start, end) = (span.start as usize, span.end as usize);
             prop_assert!(start < end && end <= chars.len(), "span {:?} of {}", (start, end), chars.len());
         }
         for term in analysis.terms() {
             prop_assert!(!term.is_empty());
         }
         for mention in &analysis.entities {
-            let slice: String = chars[mention.start..mention.end].iter().collect();
+            let slice: String = chars[mention.span.start as usize..mention.span.end as usize].iter().collect();
             prop_assert_eq!(&slice, &mention.surface);
         }
     }
@@ -109,6 +123,72 @@ proptest! {
     #[test]
     fn analysis_never_panics_on_arbitrary_strings(text in any::<String>()) {
         let analysis = canon().analyze(&text);
-        prop_assert!(analysis.token_spans.iter().all(|&(s, e)| s < e && e <= text.chars().count()));
+        let length = text.chars().count() as u32;
+        prop_assert!(analysis.token_spans().iter().all(|s| s.start < s.end && s.end <= length));
+    }
+
+    /// The position graph: positions never decrease; the words (the first
+    /// term at each position) take consecutive positions from 0; what is
+    /// stacked on a word lies inside it; and every entity id's positions
+    /// are exactly its mention's words: the word at its position holds the
+    /// mention's start, the last word it spans holds its end.
+    #[test]
+    fn positions_form_a_synonym_graph(text in tricky_text()) {
+        let analysis = search_canon().analyze(&text);
+        let terms: Vec<_> = analysis.terms.iter().collect();
+        prop_assert_eq!(analysis.terms.positions().len(), terms.len());
+        prop_assert!(terms.windows(2).all(|w| w[0].position <= w[1].position));
+        // The word at each position.
+        let mut words = Vec::new();
+        for (i, term) in terms.iter().enumerate() {
+            if i == 0 || term.position > terms[i - 1].position {
+                prop_assert_eq!(term.position as usize, words.len(), "consecutive words");
+                prop_assert_eq!(term.position_length, 1);
+                words.push(*term);
+            }
+        }
+        let ids: Vec<&str> = analysis.entity_ids();
+        for term in &terms {
+            let span = term.span.unwrap();
+            let word = words[term.position as usize];
+            let word_span = word.span.unwrap();
+            if ids.contains(&term.text) && term.position_length >= 1 && *term != word {
+                let last = words[(term.position + term.position_length - 1) as usize].span.unwrap();
+                prop_assert!(word_span.start <= span.start && span.start < word_span.end,
+                    "{:?} starts in its first word {:?}", term, word);
+                prop_assert!(last.start < span.end && span.end <= last.end,
+                    "{:?} ends in its last word {:?}", term, last);
+                if let Some(after) = words.get((term.position + term.position_length) as usize) {
+                    prop_assert!(after.span.unwrap().start >= span.end, "{:?} ends before {:?}", term, after);
+                }
+            } else if *term != word {
+                // A sub-word or part: inside its word, one position.
+                prop_assert_eq!(term.position_length, 1);
+                prop_assert!(word_span.start <= span.start && span.end <= word_span.end,
+                    "{:?} inside {:?}", term, word);
+            }
+        }
+        // Every mention has its id among the terms, over its span.
+        for mention in &analysis.entities {
+            let found = terms.iter().any(|t| t.span == Some(mention.span) && t.text == mention.id);
+            prop_assert!(found, "{} at {:?}", mention.id, mention.span);
+        }
+    }
+
+    /// The same words get the same positions whether page furniture is
+    /// dropped or kept, and the output's positions are those of the terms.
+    #[test]
+    fn dropped_furniture_leaves_positions_unchanged(text in tricky_text()) {
+        static KEEP: OnceLock<Canon> = OnceLock::new();
+        let keep = KEEP.get_or_init(|| {
+            let mut options = AnalyzeOptions::default();
+            options.boilerplate = Mode::Keep;
+            Canon::with_options(AliasTable::load(&[]).unwrap(), options)
+        });
+        let kept: Vec<(String, u32)> =
+            keep.analyze(&text).terms.iter().map(|t| (t.text.to_string(), t.position)).collect();
+        for term in canon().analyze(&text).terms.iter() {
+            prop_assert!(kept.contains(&(term.text.to_string(), term.position)), "{:?}", term);
+        }
     }
 }

@@ -47,6 +47,16 @@ class BoilerplateSpan(TypedDict):
     ``copyright``, ``cookie``, ``newsletter``, ``nav``, ``comments``, ``header``,
     ``sidebar`` or ``other``."""
 
+class LangSpan(TypedDict):
+    """A run of the text in one language."""
+
+    start: int
+    """Code-point offset in the text."""
+    end: int
+    """Code-point offset just past the run."""
+    lang: str
+    """The run's language code, as ``lang``."""
+
 class Record(TypedDict):
     """canon's fields of the record ``canon normalize`` writes for ``{"text": text}``."""
 
@@ -54,14 +64,27 @@ class Record(TypedDict):
     """ISO 639-1 code (``en``, ``zh``, ...; 639-3 where there is no 639-1; ``und``)."""
     lang_confidence: float
     """0 to 1: the estimated probability that ``lang`` is right."""
+    lang_spans: NotRequired[List[LangSpan]]
+    """The language runs tiling the text, only when it has more than one."""
     normalized_text: str
     """The normalized text (NFKC, invisibles removed, quotes folded, whitespace collapsed)."""
     tokens: List[str]
-    """The index terms, in order, each entity mention followed by its id and its ancestors' ids."""
+    """The index terms in position order: each word, then what is stacked on it
+    (search-mode parts, a Korean stem), then the ids (and ancestors' ids) of the
+    entity mentions that start at it."""
+    token_positions: List[int]
+    """The position of each term, parallel to ``tokens`` (words take consecutive
+    positions; stacked terms and ids share their word's)."""
+    token_position_lengths: List[List[int]]
+    """``[index, length]`` for each term whose position length is not 1: an entity
+    id spanning a mention of ``length`` words (Lucene's synonym graph)."""
     token_spans: NotRequired[List[List[int]]]
     """Only with ``spans=True``: ``[start, end]`` code-point offsets, parallel to ``tokens``."""
     entities: List[Entity]
     """Entity mentions in text order."""
+    entity_ids: List[str]
+    """The distinct ids of the entities mentioned, each with its ancestors, in order
+    of first mention (for filters and facets)."""
     boilerplate: NotRequired[List[BoilerplateSpan]]
     """Page furniture in text order (absent with ``boilerplate="off"``)."""
 
@@ -139,7 +162,10 @@ class Canon:
     ) -> List[Optional[Record]]:
         """The records of ``texts``, in input order, analyzed on ``jobs`` threads
         (default: every core) without the GIL. A rejected text raises RejectedError
-        (``on_reject="raise"``) or gives ``None`` (``on_reject="none"``)."""
+        (``on_reject="raise"``) or gives ``None`` (``on_reject="none"``).
+
+        Python's garbage collector is paused for the call (process-wide) and
+        restored when it returns or raises."""
     def analyze_batch_json(
         self,
         texts: Iterable[str],

@@ -39,7 +39,17 @@ from .errors import RejectedError
 
 # The record's fields that go into a document's metadata (normalized_text
 # goes to the text instead, with replace_text=True).
-_METADATA_FIELDS = ("lang", "lang_confidence", "tokens", "token_spans", "entities", "boilerplate")
+_METADATA_FIELDS = (
+    "lang",
+    "lang_confidence",
+    "tokens",
+    "token_positions",
+    "token_position_lengths",
+    "token_spans",
+    "entities",
+    "entity_ids",
+    "boilerplate",
+)
 
 
 class CanonNormalizer(PipelineStep):
@@ -148,6 +158,5 @@ class CanonNormalizer(PipelineStep):
         for field in _METADATA_FIELDS:
             if field in record:
                 metadata[field] = record[field]
-        metadata["entity_ids"] = list(dict.fromkeys(m["id"] for m in record["entities"]))
         if self.replace_text:
             document.text = record["normalized_text"]

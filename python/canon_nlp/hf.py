@@ -82,10 +82,10 @@ class CanonMap:
 
     def columns(self) -> List[str]:
         """The columns the map writes, in order."""
-        names = ["lang", "lang_confidence", "normalized_text", "tokens"]
+        names = ["lang", "lang_confidence", "normalized_text", "tokens", "token_positions", "token_position_lengths"]
         if self.canon_options["spans"]:
             names.append("token_spans")
-        names.append("entities")
+        names += ["entities", "entity_ids"]
         if self.canon_options["boilerplate"] != "off":
             names.append("boilerplate")
         names.append("canon_reject")
@@ -117,8 +117,11 @@ class CanonMap:
             "lang_confidence": Value("float64"),
             "normalized_text": Value("string"),
             "tokens": Seq(Value("string")),
+            "token_positions": Seq(Value("int64")),
+            "token_position_lengths": Seq(Seq(Value("int64"))),
             "token_spans": Seq(Seq(Value("int64"))),
             "entities": Seq(mention),
+            "entity_ids": Seq(Value("string")),
             "boilerplate": Seq({"start": Value("int64"), "end": Value("int64"), "reason": Value("string")}),
             "canon_reject": Value("string"),
         }

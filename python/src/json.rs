@@ -11,8 +11,8 @@ use std::fmt;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyList, PyString};
-use rustc_hash::FxHashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::hash::Hasher;
 
 /// The key serde_json uses, with its `arbitrary_precision` feature (which
 /// canon enables), to hand a number over as a one-entry map holding its
@@ -23,17 +23,34 @@ const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 /// made: they are dictionary keys, terms and ids, which repeat.
 const SHORT_STRING_BYTES: usize = 24;
 
+/// Slots of [`Strings`] (a power of two): enough for the keys and the
+/// frequent terms of a corpus, small enough to stay in the CPU's caches.
+const SLOTS: usize = 4096;
+
 /// Python strings already made for short strings, shared by the records of
-/// one call: a repeated term or key costs a hash lookup and a reference.
+/// one call: a repeated term or key costs a hash, one comparison and a
+/// reference.
+///
+/// A direct-mapped cache: each string has one slot (by its hash), a new
+/// string takes it from the one there. Unlike a map it does not grow with
+/// the vocabulary of a batch, so lookups stay in cache; rare terms lose
+/// their slot, frequent ones (keys, function words, entity ids) keep it.
 pub struct Strings<'py> {
-    made: FxHashMap<Box<str>, Bound<'py, PyString>>,
+    slots: Vec<Option<Slot<'py>>>,
+}
+
+/// A string of at most [`SHORT_STRING_BYTES`] bytes and its Python string.
+struct Slot<'py> {
+    len: u8,
+    bytes: [u8; SHORT_STRING_BYTES],
+    string: Bound<'py, PyString>,
 }
 
 impl<'py> Strings<'py> {
     /// An empty cache.
     pub fn new() -> Self {
         Strings {
-            made: FxHashMap::default(),
+            slots: std::iter::repeat_with(|| None).take(SLOTS).collect(),
         }
     }
 
@@ -41,11 +58,24 @@ impl<'py> Strings<'py> {
         if s.len() > SHORT_STRING_BYTES {
             return PyString::new(py, s);
         }
-        if let Some(string) = self.made.get(s) {
-            return string.clone();
+        let mut hasher = rustc_hash::FxHasher::default();
+        hasher.write(s.as_bytes());
+        // FxHash's high bits are its best mixed.
+        let index = (hasher.finish() >> 32) as usize & (SLOTS - 1);
+        let slot = &mut self.slots[index];
+        if let Some(slot) = slot
+            && slot.bytes[..usize::from(slot.len)] == *s.as_bytes()
+        {
+            return slot.string.clone();
         }
         let string = PyString::new(py, s);
-        self.made.insert(s.into(), string.clone());
+        let mut bytes = [0; SHORT_STRING_BYTES];
+        bytes[..s.len()].copy_from_slice(s.as_bytes());
+        *slot = Some(Slot {
+            len: s.len() as u8,
+            bytes,
+            string: string.clone(),
+        });
         string
     }
 }
@@ -129,20 +159,21 @@ impl<'de, 'py> Visitor<'de> for Seed<'_, 'py> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut next = map.next_key::<Key<'de>>()?;
+        // A number comes as a one-entry map: no dict is made for it.
+        if next.as_ref().is_some_and(|key| key.0 == NUMBER_TOKEN) {
+            let text = map.next_value::<Key<'de>>()?;
+            return number(self.py, &text.0).map_err(de::Error::custom);
+        }
         let dict = PyDict::new(self.py);
-        let mut first = true;
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            if first && key.0 == NUMBER_TOKEN {
-                let text = map.next_value::<Key<'de>>()?;
-                return number(self.py, &text.0).map_err(de::Error::custom);
-            }
-            first = false;
-            let key = self.strings.get(self.py, &key.0);
+        while let Some(name) = next {
+            let key = self.strings.get(self.py, &name.0);
             let value = map.next_value_seed(Seed {
                 py: self.py,
                 strings: &mut *self.strings,
             })?;
             dict.set_item(key, value).map_err(de::Error::custom)?;
+            next = map.next_key::<Key<'de>>()?;
         }
         Ok(dict.into_any())
     }

@@ -57,9 +57,18 @@ def test_datatrove_pipeline_over_shards(tmp_path):
         record = canon.analyze(row["text"])
         assert doc["text"] == row["text"]
         meta = doc["metadata"]
-        for field in ("lang", "lang_confidence", "tokens", "token_spans", "entities", "boilerplate"):
+        for field in (
+            "lang",
+            "lang_confidence",
+            "tokens",
+            "token_positions",
+            "token_position_lengths",
+            "token_spans",
+            "entities",
+            "entity_ids",
+            "boilerplate",
+        ):
             assert meta[field] == record[field], field
-        assert meta["entity_ids"] == list(dict.fromkeys(m["id"] for m in record["entities"]))
     assert "moonshot-ai" in by_id["zh-sample"]["metadata"]["entity_ids"]
 
     rejected = [json.loads(line) for path in (tmp_path / "rejected").glob("*.jsonl") for line in path.read_text().splitlines()]

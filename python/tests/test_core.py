@@ -56,7 +56,19 @@ def test_samples_give_the_cli_records(args, options):
 def test_sample_records_have_the_contract_fields_and_offsets():
     text = (SAMPLES / "zh-moonshot.txt").read_text("utf-8")
     record = canon(spans=True).analyze(text)
-    assert list(record) == ["lang", "lang_confidence", "normalized_text", "tokens", "token_spans", "entities", "boilerplate"]
+    assert list(record) == [
+        "lang",
+        "lang_confidence",
+        "normalized_text",
+        "tokens",
+        "token_positions",
+        "token_position_lengths",
+        "token_spans",
+        "entities",
+        "entity_ids",
+        "boilerplate",
+    ]
+    assert len(record["token_positions"]) == len(record["tokens"])
     assert record["lang"] == "zh"
     assert len(record["token_spans"]) == len(record["tokens"])
     assert record["entities"], "the sample names entities"
@@ -222,12 +234,46 @@ def test_bad_arguments_raise_type_and_value_errors():
         Canon(aliases=3)
 
 
-def test_batch_releases_the_gil():
-    # While the batch runs on other threads, this thread keeps running
-    # Python: the longest pause it sees is a small part of the batch's time.
-    # (The JSON variant: making dicts of the records needs the GIL, for a
-    # time that grows with the records; analysis does not.)
-    texts = sample_texts() * 150
+def test_batch_pauses_the_garbage_collector_and_restores_it():
+    import gc
+
+    seen = []
+
+    def watch(phase, info):
+        seen.append(phase)
+
+    texts = ["DeepSeek released a model. 月之暗面发布了Kimi。"] * 1000
+    pipeline = canon()
+    assert gc.isenabled()
+    gc.callbacks.append(watch)
+    try:
+        # Made while paused: the records' lists and dicts (thousands of
+        # containers, a collection every 700 without the pause) are walked
+        # once, by the collection that runs as the call returns.
+        gc.collect()
+        seen.clear()
+        records = pipeline.analyze_batch(texts, jobs=1)
+        assert seen.count("start") <= 1
+        assert gc.isenabled()
+        # Restored when the call raises too.
+        with pytest.raises(RejectedError):
+            pipeline.analyze_batch(texts + ["\x01\x02\x03\x04" * 10], jobs=1)
+        assert gc.isenabled()
+        # Left paused when the caller paused it.
+        gc.disable()
+        try:
+            pipeline.analyze_batch_json(texts[:2], jobs=1)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    finally:
+        gc.callbacks.remove(watch)
+    assert len(records) == len(texts)
+
+
+def _longest_pause_during_batch(texts):
+    """(longest pause this thread saw, the batch's wall time) while
+    analyze_batch_json runs ``texts`` on another thread."""
     finished = []
     worker = threading.Thread(target=lambda: finished.append(canon().analyze_batch_json(texts, jobs=1)))
     start = time.perf_counter()
@@ -240,6 +286,19 @@ def test_batch_releases_the_gil():
     took = time.perf_counter() - start
     worker.join()
     assert len(finished[0]) == len(texts)
+    return longest, took
+
+
+def test_batch_releases_the_gil():
+    # While the batch runs on other threads, this thread keeps running
+    # Python: the longest pause it sees is a small part of the batch's time.
+    # (The JSON variant: making dicts of the records needs the GIL, for a
+    # time that grows with the records; analysis does not.) The batch grows
+    # until it is long enough to tell, whatever the machine's speed.
+    for copies in (400, 1600, 6400, 25600):
+        longest, took = _longest_pause_during_batch(sample_texts() * copies)
+        if took > 0.2:
+            break
     assert took > 0.2, "the batch is long enough to tell"
     assert longest < took / 4, (longest, took)
 

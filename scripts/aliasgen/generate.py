@@ -60,11 +60,13 @@ def build_tables() -> tuple[list[Table], list[str]]:
     """Every generated alias table, with the whole ambiguity rule applied; and notes."""
     import biz
     import gov
+    import japanese
     import orgs
     import places
 
     problems: list[str] = []
     tables = places.tables() + orgs.tables() + gov.tables(problems) + biz.tables(problems)
+    japanese.add_names(tables, problems)
     hand = hand_entities()
     check_ids(tables, hand, problems)
     mark_shared_names(tables, hand)

@@ -34,6 +34,9 @@ pub struct LayoutSignals {
 /// Paragraph-like: a sentence of at least this many words (a Han character
 /// counts half), or twice as long with clause punctuation.
 const BODY_UNITS: f32 = 10.0;
+/// Clause marks (density × length, so a little under three) that make a
+/// long first line a paragraph rather than a one-sentence title.
+const INSIDE_MARKS: f32 = 2.5;
 /// Date lines at most this many lines apart belong to one ticker.
 const TICKER_GAP: usize = 4;
 
@@ -57,10 +60,23 @@ pub fn layout(lines: &[LineSignals], repeated: &[bool]) -> Vec<LayoutSignals> {
             && !out[i].ticker
     };
     let paragraphs: Vec<bool> = (0..n).map(paragraph).collect();
-    // The first line is the title's place even when it is a long sentence.
-    let body_start = (1..n)
-        .find(|&i| paragraphs[i])
-        .or_else(|| paragraphs.first().copied().unwrap_or(false).then_some(0));
+    // The first line is the title's place even when it is a long sentence,
+    // but not when it is a paragraph twice the body length with three
+    // clause marks or more (a title is one sentence): then the text begins
+    // inside an article (a chunk of a newspaper page, a page cut from a
+    // larger one) and has no title or header zone of its own; the headlines
+    // after that paragraph are the next article's.
+    let starts_inside = paragraphs.first().copied().unwrap_or(false)
+        && lines[0].ends_sentence
+        && lines[0].units >= 2.0 * BODY_UNITS
+        && lines[0].punct_density * lines[0].units >= INSIDE_MARKS;
+    let body_start = if starts_inside {
+        Some(0)
+    } else {
+        (1..n)
+            .find(|&i| paragraphs[i])
+            .or_else(|| paragraphs.first().copied().unwrap_or(false).then_some(0))
+    };
     let Some(body_start) = body_start else {
         for layout in &mut out {
             layout.no_body = true;
@@ -97,6 +113,16 @@ pub fn layout(lines: &[LineSignals], repeated: &[bool]) -> Vec<LayoutSignals> {
     };
     while body_end + 1 < body_limit && prose(body_end + 1, &out) {
         body_end += 1;
+    }
+    // One headline-like line left at the very end of the text, after the
+    // article's last paragraph, is the next article's headline in a chunk
+    // of a newspaper page (whose text continues in the next record), not a
+    // sidebar: a sidebar is a run of lines, or shows a cue.
+    if tail_start.is_none() && body_end + 2 == n {
+        let s = &lines[n - 1];
+        if s.units >= 3.0 && !has_cue(s) && !repeated[n - 1] && !out[n - 1].ticker && !s.bullet {
+            body_end = n - 1;
+        }
     }
     let mut body_start = body_start;
     while body_start > 0 && prose(body_start - 1, &out) && !out[body_start - 1].title {
@@ -262,6 +288,41 @@ mod tests {
         assert!(!layout[1].header_zone);
         assert!((3..=5).all(|i| !layout[i].after_body), "{layout:?}");
         assert!(layout[6].after_body && layout[7].after_body);
+    }
+
+    #[test]
+    fn a_text_that_begins_inside_an_article_has_no_header_zone() {
+        let inside = "and the lab said on Tuesday that the model, trained on its own chips, \
+                      had beaten the others; it will sell access to them next year.";
+        let text = format!("{inside}\n(From our correspondent)\nNext story headline\n{PARAGRAPH}");
+        let layout = page(&text);
+        assert!(
+            layout.iter().all(|l| !l.header_zone && !l.title),
+            "{layout:?}"
+        );
+        // A short first line is still the title, with a header zone after
+        // it, and so is a long one-sentence title.
+        let layout = page(&format!("Lab trains model\nicon\n{PARAGRAPH}"));
+        assert!(layout[0].title && layout[1].header_zone);
+        let title = "The effect of the new export rules on the labs that train large models \
+                     is smaller than their authors hoped, a study finds.";
+        let layout = page(&format!("{title}\nicon\n{PARAGRAPH}"));
+        assert!(layout[0].title && layout[1].header_zone, "{layout:?}");
+    }
+
+    #[test]
+    fn one_headline_at_the_end_is_the_next_article_not_a_sidebar() {
+        let layout = page(&format!(
+            "Title of the page\n{PARAGRAPH}\nLab opens a second chip plant"
+        ));
+        assert!(!layout[2].after_body, "{layout:?}");
+        // Two lines are a run, and a line with a cue is furniture.
+        let layout = page(&format!(
+            "Title of the page\n{PARAGRAPH}\nOther headline\nAnd another"
+        ));
+        assert!(layout[2].after_body && layout[3].after_body);
+        let layout = page(&format!("Title of the page\n{PARAGRAPH}\n9 days ago"));
+        assert!(layout[2].after_body);
     }
 
     #[test]

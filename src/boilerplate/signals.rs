@@ -224,7 +224,12 @@ pub fn line_signals(
             latin_stop += 1;
         }
         in_word = false;
-        if is_clause_mark(c) && (!c.is_ascii() || next == ' ' || at == bytes.len()) {
+        // An ASCII mark counts before a space, at the end, or before a
+        // non-ASCII letter: normalization turns Chinese "，" into ",", with
+        // no space after it ("3.5" and "a.b" stay unmarked).
+        if is_clause_mark(c)
+            && (!c.is_ascii() || next == ' ' || at == bytes.len() || !next.is_ascii())
+        {
             marks += 1;
         }
         let before = |back: usize| at.checked_sub(back).and_then(|i| bytes.get(i)).copied();
@@ -261,11 +266,7 @@ pub fn line_signals(
     } else {
         None
     };
-    let ends_sentence = line
-        .chars()
-        .rev()
-        .find(|&c| !is_closing(c) && c != ' ')
-        .is_some_and(is_sentence_end);
+    let ends_sentence = ends_like_sentence(line);
 
     let stripped = line.trim_start_matches(|c: char| is_bullet(c) || c == ' ');
     let bullet = stripped.len() < line.len() || starts_with_list_number(line);
@@ -298,7 +299,10 @@ pub fn line_signals(
         numeric_share: (numbers as f32 / sample_units.max(1.0)).min(1.0),
         date_line,
         button,
-        phrase_start: within(lexicon.starts_with(stripped)),
+        // "记者:" before a question is an interview's turn, not a byline:
+        // a credit line never asks.
+        phrase_start: within(lexicon.starts_with(stripped))
+            .filter(|&r| !(r == Reason::Byline && ends_sentence && ends_with_question(line))),
         // A phrase inside a paragraph-length line says little, and looking
         // for one there would cost a scan of most article text.
         phrase_contains: if units <= CONTAINS_MAX_UNITS {
@@ -312,15 +316,69 @@ pub fn line_signals(
     }
 }
 
-/// "1. ", "2) ", "3、" at the start of a line (but not "3.5 billion").
+/// Whether the line ends like a sentence (. ! ? : 。 ！ ？ …, before closing
+/// quotes), looking through one trailing parenthesis: newspapers end a
+/// paragraph or a photo caption with its source or author in brackets
+/// ("…奖牌。(李华)", "…出发。(新华社记者张强摄)"), and that does not make
+/// the sentence before it furniture. A line that is only a parenthesis
+/// does not end like a sentence.
+fn ends_like_sentence(line: &str) -> bool {
+    let trimmed = line.trim_end();
+    let body = match trimmed.strip_suffix(')') {
+        Some(inner) => match inner.rfind('(') {
+            Some(open) if !inner[open + 1..].contains(')') => trimmed[..open].trim_end(),
+            _ => trimmed,
+        },
+        None => trimmed,
+    };
+    body.chars()
+        .rev()
+        .find(|&c| !is_closing(c) && c != ' ')
+        .is_some_and(is_sentence_end)
+}
+
+/// Whether the line's last sentence mark (before closing quotes) is a question mark.
+fn ends_with_question(line: &str) -> bool {
+    line.chars()
+        .rev()
+        .find(|&c| !is_closing(c) && c != ' ')
+        .is_some_and(|c| matches!(c, '?' | '？'))
+}
+
+/// "1. ", "2) ", "3、", "4、2000年…" at the start of a line (but not "3.5
+/// billion"), and the list numbers of Chinese documents: "(一)", "一、", "①".
 fn starts_with_list_number(line: &str) -> bool {
+    let mut chars = line.chars();
+    match chars.next() {
+        Some('①'..='⑳') => return true,
+        Some('(') => {
+            let numerals = chars.clone().take_while(|&c| is_chinese_numeral(c)).count();
+            return (1..=3).contains(&numerals) && chars.nth(numerals) == Some(')');
+        }
+        Some(c) if is_chinese_numeral(c) => {
+            let numerals = 1 + chars.clone().take_while(|&c| is_chinese_numeral(c)).count();
+            return numerals <= 3 && line.chars().nth(numerals) == Some('、');
+        }
+        _ => {}
+    }
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
     if !(1..=2).contains(&digits) {
         return false;
     }
     let mut rest = line[digits..].chars();
-    matches!(rest.next(), Some('.' | ')' | '、'))
-        && !rest.next().is_some_and(|c| c.is_ascii_digit())
+    match rest.next() {
+        // "、" never sits inside a number; "." and ")" may ("3.5", "1)2").
+        Some('、') => true,
+        Some('.' | ')') => !rest.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+fn is_chinese_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
 }
 
 /// A line of digits and date separators only: 2024-05-01, 2024/5/1 10:32, 05.01.2024.
@@ -382,6 +440,12 @@ mod tests {
         assert!(signals("他说:“好。”").ends_sentence);
         assert!(!signals("Hot Memes").ends_sentence);
         assert!(signals("First, second; third.").punct_density > 0.5);
+        // Chinese clause marks after normalization (half-width, no space).
+        assert!(
+            signals("新德里警方连日来一直处于警戒状态,街上可见巡逻的警车,市民照常出行")
+                .punct_density
+                > 0.1
+        );
         // Dots and commas inside numbers are not marks.
         assert_eq!(signals("priced at $1,841.31 now").punct_density, 0.0);
     }
@@ -430,6 +494,45 @@ mod tests {
         assert_eq!(signals("Share prices fell").button, None);
         assert!(signals("1. First item").bullet);
         assert!(!signals("In 2024 prices rose.").bullet);
+    }
+
+    #[test]
+    fn a_trailing_source_in_brackets_keeps_the_sentence_end() {
+        assert!(signals("比赛分为成人组和少年组,组委会准备了纪念奖牌。(李华)").ends_sentence);
+        assert!(signals("图为选手们从江滩公园出发。(本报记者李华摄)").ends_sentence);
+        assert!(signals("The fund grew again. (Reuters)").ends_sentence);
+        assert!(!signals("(新华社记者张强摄)").ends_sentence);
+        assert!(!signals("Comments (12)").ends_sentence);
+        assert!(!signals("长跑比赛(图片)").ends_sentence);
+    }
+
+    #[test]
+    fn chinese_list_numbers_are_bullets() {
+        for line in [
+            "(一)参赛选手须年满十六岁;",
+            "二、报名时间",
+            "③终点合影",
+            "4、2001年1月3日,选手合影。",
+        ] {
+            assert!(signals(line).bullet, "{line}");
+        }
+        for line in [
+            "一月三日选手报名。",
+            "(新华社记者张强摄)",
+            "3.5 billion",
+            "十分寒冷",
+        ] {
+            assert!(!signals(line).bullet, "{line}");
+        }
+    }
+
+    #[test]
+    fn an_interview_question_is_not_a_byline() {
+        assert_eq!(
+            signals("记者:您为什么每年都来参加这项比赛?").phrase_start,
+            None
+        );
+        assert_eq!(signals("记者:王明").phrase_start, Some(Reason::Byline));
     }
 
     #[test]

@@ -348,7 +348,11 @@ fn chinese_grammar(census: &Census) -> bool {
 
 /// The sentences of `text` as byte ranges that tile it: each ends after a
 /// line break, `。`, `!` or `?` and the whitespace after it, or after a `.`
-/// followed by whitespace.
+/// or `:` followed by whitespace; a quotation opened after whitespace (`"`,
+/// `“`, `「`, `『`, `«`) also starts a sentence of its own. Quotations and
+/// colons are where an article switches language inside a sentence (`... in
+/// the original: "中华人民共和国..."`): without these cuts the English words
+/// before the quote would join the quote's run.
 fn sentences_of(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -357,9 +361,19 @@ fn sentences_of(text: &str) -> Vec<(usize, usize)> {
     while at < bytes.len() {
         let end = match bytes[at] {
             b'\n' | b'!' | b'?' => at + 1,
-            b'.' if bytes.get(at + 1).is_some_and(u8::is_ascii_whitespace) => at + 1,
+            b'.' | b':' if bytes.get(at + 1).is_some_and(u8::is_ascii_whitespace) => at + 1,
             // 。 U+3002
             0xE3 if bytes[at..].starts_with("。".as_bytes()) => at + 3,
+            _ if at > start
+                && opens_quotation(&bytes[at..])
+                && bytes[at - 1].is_ascii_whitespace() =>
+            {
+                // The quotation starts the next sentence.
+                out.push((start, at));
+                start = at;
+                at += 1;
+                continue;
+            }
             _ => {
                 at += 1;
                 continue;
@@ -377,6 +391,13 @@ fn sentences_of(text: &str) -> Vec<(usize, usize)> {
         out.push((start, bytes.len()));
     }
     out
+}
+
+/// Whether `rest` starts with an opening quotation mark.
+fn opens_quotation(rest: &[u8]) -> bool {
+    ["\"", "“", "「", "『", "«"]
+        .iter()
+        .any(|mark| rest.starts_with(mark.as_bytes()))
 }
 
 #[cfg(test)]
@@ -412,6 +433,18 @@ mod tests {
             "The minister spoke to reporters on Monday morning. He quoted the statement in full:\n";
         let chinese = "市政府昨天批准了在市中心新建自行车道的计划。该计划将在明年完成。\n";
         let after = "Officials said the work would begin in spring and end next year.";
+        let text = format!("{english}{chinese}{after}");
+        assert_eq!(
+            runs(&text),
+            [("en", english), ("zh", chinese), ("en", after)]
+        );
+    }
+
+    #[test]
+    fn a_chinese_quotation_inside_an_english_sentence_is_a_run() {
+        let english = "The minister read a short passage from the report in the original: ";
+        let chinese = "\"中华人民共和国成立以来,经济发展迅速,人民生活水平不断提高。";
+        let after = "\" After the reading, the delegates asked about tariffs and talks.";
         let text = format!("{english}{chinese}{after}");
         assert_eq!(
             runs(&text),
@@ -528,6 +561,21 @@ mod tests {
                 "第四?",
                 "U.S. ",
                 "3.5 end"
+            ]
+        );
+        // Quotations opened after whitespace and colons before whitespace
+        // cut; a closing quote, a colon in 10:30 and a quote inside a word
+        // do not.
+        let text = "He said: \"第一。\" Then «non» at 10:30 it\"s 「東京」 ok";
+        let cuts = sentences_of(text);
+        assert_eq!(
+            cuts.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>(),
+            [
+                "He said: ",
+                "\"第一。",
+                "\" Then ",
+                "«non» at 10:30 it\"s ",
+                "「東京」 ok"
             ]
         );
     }

@@ -17,8 +17,14 @@
 //!   `data/matching.toml` (市, 人, 方 after; 驻, 全 before); other one-character
 //!   rests make a different word (阿里山, 小米粥), and a rest that ends with an
 //!   organisation head makes the name part of an organisation's (中国银行,
-//!   武汉大学).
+//!   武汉大学). The same holds for a name that starts or ends inside a word
+//!   and runs across the words next to it, which the segmenter cut elsewhere
+//!   (中共|中央政治局常委 holds 中共中央政治局, 中国|西南航空公司 holds
+//!   中国西南航空, 韩国现代|汽车 holds 现代汽车): the longest name wins.
+//!   A frequent four-character word is an idiom: a name in its second half
+//!   does not stand after an ordinary word (实事求是 holds no 求是).
 
+use super::Lexicon;
 use super::rules::Rules;
 use crate::aliases::{
     AliasRef, AliasTable, KeyNode, KeyTrie, Kind, needs_separator, possessive_gap,
@@ -68,8 +74,51 @@ impl Candidate {
     }
 }
 
-/// One place a walk can end: token index, byte offset into its term, key id.
-type End = (usize, usize, u32);
+/// One place a walk can end: token index, byte offset into its term, key
+/// id, and the punctuation the walk crossed on its way ([`PunctuationGap`]).
+type End = (usize, usize, u32, PunctuationGap);
+
+/// Punctuation between two terms of a match that keys do not hold: a comma
+/// or an ampersand is part of some names (State Administration of Radio,
+/// Film and Television; Standard & Poor's) and of no others, so a match
+/// across one stands only for an alias written with it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct PunctuationGap {
+    comma: bool,
+    ampersand: bool,
+}
+
+impl PunctuationGap {
+    /// What a gap between two terms adds; `None` when it separates names.
+    fn of(gap: &str) -> Option<PunctuationGap> {
+        if joins_names(gap) {
+            return Some(PunctuationGap::default());
+        }
+        let mut marks = PunctuationGap::default();
+        for c in gap.chars() {
+            match c {
+                ',' if !marks.comma => marks.comma = true,
+                '&' if !marks.ampersand => marks.ampersand = true,
+                c if c.is_whitespace() => {}
+                _ => return None,
+            }
+        }
+        Some(marks)
+    }
+
+    fn join(self, other: PunctuationGap) -> PunctuationGap {
+        PunctuationGap {
+            comma: self.comma || other.comma,
+            ampersand: self.ampersand || other.ampersand,
+        }
+    }
+
+    /// Whether alias text `written` has the punctuation the match crossed.
+    fn allowed_by(self, written: &str) -> bool {
+        (!self.comma || written.contains([',', '，']))
+            && (!self.ampersand || written.contains(['&', '＆']))
+    }
+}
 
 /// Longest-first candidates whose surface rules hold, left to right, not
 /// overlapping.
@@ -78,14 +127,19 @@ pub(super) fn candidates(
     rules: &Rules,
     text: &str,
     tokens: &[Token<'_>],
-    is_word: &dyn Fn(&str) -> bool,
+    lexicon: &Lexicon<'_>,
 ) -> Vec<Candidate> {
     let trie = table.trie();
+    // A name that runs across the segmenter's words leaves frequent words
+    // or names around it.
+    let frequent =
+        |w: &str| is_key(trie, w) || (lexicon.word_frequency)(w) >= rules.zh_frequent_word;
     let mut out = Vec::new();
     let mut ends: Vec<End> = Vec::new();
     let mut i = 0;
-    // Byte offset into `tokens[i].term` where the next match may start:
-    // 0, or just after a hyphen of a compound.
+    // Byte offset into `tokens[i].term` where the next match may start: 0,
+    // just after a hyphen of a compound, or inside a Chinese word right
+    // after a name that ended there.
     let mut offset = 0;
     while i < tokens.len() {
         let term = tokens[i].term.as_ref();
@@ -102,15 +156,19 @@ pub(super) fn candidates(
         // spaced script, looked up rather than walked; other tokens are
         // walked. Most tokens start no name and leave here.
         let han = is_unspaced(first);
+        let chinese = is_han(first);
         let first_node = if han {
             // A Han (kana, Thai, ...) token that starts no key starts no
             // candidate; a name may still stand inside a Han token after
             // its first character.
             if !trie.may_start(first) {
-                if term.len() >= 9 {
-                    out.extend(compound_names(table, rules, text, tokens, i, is_word));
+                if chinese && term.len() - offset >= 9 {
+                    let inside = compound_names(table, rules, text, tokens, i, offset, lexicon);
+                    (i, offset) = resume_after(tokens, &inside, i);
+                    out.extend(inside);
+                } else {
+                    (i, offset) = (i + 1, 0);
                 }
-                (i, offset) = (i + 1, 0);
                 continue;
             }
             None
@@ -132,7 +190,7 @@ pub(super) fn candidates(
         let compound = !han && first_node.is_none();
         walk(trie, text, tokens, i, offset, first_node, &mut ends);
         let mut found = None;
-        for &(last, term_end, key) in ends.iter().rev() {
+        for &(last, term_end, key, marks) in ends.iter().rev() {
             let Some((start, end)) = surface_range(text, tokens, i, offset, last, term_end) else {
                 continue;
             };
@@ -140,15 +198,28 @@ pub(super) fn candidates(
                 .aliases_of_key_id(key)
                 .iter()
                 .copied()
-                .filter(|&r| table.surface_allows(r, text, start, end))
+                .filter(|&r| {
+                    (marks == PunctuationGap::default() || marks.allowed_by(table.alias(r).text))
+                        && (table.surface_allows(r, text, start, end)
+                            || in_title_case(table, r, &text[start..end]))
+                })
                 .collect();
             if options.is_empty() {
                 continue;
             }
             let candidate = Candidate::new(i, last, start, end, options);
-            if candidate.inside_word(tokens)
-                && !stands_in_compound(table, rules, text, tokens, &candidate)
-            {
+            let stands = if chinese {
+                // A Chinese name that ends inside a word: the rest of that
+                // word must leave it standing (a name that starts inside
+                // one follows the name before it).
+                let rest = &tokens[last].term[term_end..];
+                rest_after_stands(table, rules, key, rest, &frequent)
+                    && !cuts_word_at_end(rules, text, end)
+            } else {
+                !candidate.inside_word(tokens)
+                    || stands_in_compound(table, rules, text, tokens, &candidate)
+            };
+            if !stands {
                 continue;
             }
             found = Some((candidate, term_end));
@@ -158,16 +229,22 @@ pub(super) fn candidates(
             let last = candidate.last;
             out.push(candidate);
             // After a name before a hyphen, the next match may start after
-            // the hyphen; a particle after a name ends the word.
+            // the hyphen; a Chinese word goes on right after the name; a
+            // particle after a name ends the word.
             if tokens[last].term[term_end..].starts_with('-') {
                 (i, offset) = (last, term_end + 1);
+            } else if chinese && term_end < tokens[last].term.len() {
+                (i, offset) = (last, term_end);
             } else {
                 (i, offset) = (last + 1, 0);
             }
             continue;
         }
-        if offset == 0 && is_han(first) {
-            out.extend(compound_names(table, rules, text, tokens, i, is_word));
+        if chinese {
+            let inside = compound_names(table, rules, text, tokens, i, offset, lexicon);
+            (i, offset) = resume_after(tokens, &inside, i);
+            out.extend(inside);
+            continue;
         }
         // The next start: after the next hyphen of a compound, else the next token.
         match term[offset..].find('-') {
@@ -178,9 +255,38 @@ pub(super) fn candidates(
     out
 }
 
+/// Where matching goes on after the names found inside Chinese token `i`:
+/// the next token, or, when the last of them runs into a later token, right
+/// after it (in that token or the next).
+fn resume_after(tokens: &[Token<'_>], inside: &[Candidate], i: usize) -> (usize, usize) {
+    match inside.last() {
+        Some(c) if c.last > i => {
+            let last = &tokens[c.last];
+            if c.end == last.end {
+                (c.last + 1, 0)
+            } else {
+                // Folding keeps the byte length of Han text: term and
+                // surface align.
+                (c.last, c.end - last.start)
+            }
+        }
+        _ => (i + 1, 0),
+    }
+}
+
+/// Whether `s` is an alias key.
+fn is_key(trie: &KeyTrie, s: &str) -> bool {
+    trie.walk(trie.root(), s)
+        .and_then(|n| trie.key_at(n))
+        .is_some()
+}
+
 /// Every key that a walk from byte `offset` of token `i` reaches, in order:
-/// at the ends of tokens and, inside hyphenated compounds, before a hyphen.
-/// A Chinese key must end where a token ends (阿里 never inside 阿里山).
+/// at the ends of tokens, before a hyphen inside hyphenated compounds, and
+/// inside a Chinese word after the first (中共|中央政治局常委: the key
+/// 中共中央政治局 ends before 常委; whether such a rest leaves the name
+/// standing is the caller's to decide). A Chinese key must otherwise end
+/// where a token ends (阿里 never inside 阿里山).
 fn walk(
     trie: &KeyTrie,
     text: &str,
@@ -193,6 +299,7 @@ fn walk(
     ends.clear();
     let mut node = trie.root();
     let mut previous: Option<char> = None;
+    let mut marks = PunctuationGap::default();
     for (j, token) in tokens.iter().enumerate().skip(i) {
         let term = token.term.as_ref();
         let from = if j == i { offset } else { 0 };
@@ -201,8 +308,9 @@ fn walk(
         };
         if j > i {
             let gap = &text[tokens[j - 1].end..token.start];
-            if !joins_names(gap) {
-                return;
+            match PunctuationGap::of(gap) {
+                Some(more) => marks = marks.join(more),
+                None => return,
             }
             if possessive_gap(gap) {
                 match trie.walk(node, "'s") {
@@ -224,7 +332,10 @@ fn walk(
             node = first_node;
         } else {
             let rest = &term[from..];
-            let hyphens = !is_han(first) && rest.contains('-');
+            let han = is_han(first);
+            let hyphens = !han && rest.contains('-');
+            // Inside a Chinese word after the first, with nothing between.
+            let han_inside = han && j > i && tokens[j - 1].end == token.start;
             // A Korean word's stem before a particle may end a name
             // (삼성전자는): where the particle starts is an end too.
             let stem_ends = korean::stem_ends(term);
@@ -234,25 +345,28 @@ fn walk(
                     None => return,
                 }
                 let after = from + at + c.len_utf8();
-                if ((hyphens && term[after..].starts_with('-'))
-                    || (!stem_ends.is_empty() && stem_ends.contains(&after)))
+                if after < term.len()
+                    && (han_inside
+                        || (hyphens && term[after..].starts_with('-'))
+                        || (!stem_ends.is_empty() && stem_ends.contains(&after)))
                     && let Some(key) = trie.key_at(node)
                 {
-                    ends.push((j, after, key));
+                    ends.push((j, after, key, marks));
                 }
             }
         }
         previous = term.chars().next_back();
         if let Some(key) = trie.key_at(node) {
-            ends.push((j, term.len(), key));
+            ends.push((j, term.len(), key, marks));
         }
     }
 }
 
 /// The byte range in the text of a match from byte `offset` of token
 /// `first`'s term to byte `term_end` of token `last`'s term. Offsets inside a
-/// term are next to hyphens, found in the surface by counting hyphens; `None`
-/// when the surface has another number of them than the term.
+/// Chinese term are the same in its surface (folding keeps the byte length
+/// of Han text); others are next to hyphens, found in the surface by
+/// counting hyphens. `None` when the surface does not align with the term.
 fn surface_range(
     text: &str,
     tokens: &[Token<'_>],
@@ -263,6 +377,8 @@ fn surface_range(
 ) -> Option<(usize, usize)> {
     let start = if offset == 0 {
         tokens[first].start
+    } else if let Some(at) = han_offset(&tokens[first], offset) {
+        at
     } else {
         // Just after the n-th hyphen, n counted in the term.
         let n = tokens[first].term[..offset].matches('-').count();
@@ -271,6 +387,8 @@ fn surface_range(
     let last_term = tokens[last].term.as_ref();
     let end = if term_end == last_term.len() {
         tokens[last].end
+    } else if let Some(at) = han_offset(&tokens[last], term_end) {
+        at
     } else if !last_term[term_end..].starts_with('-') {
         // Before a Korean particle: the term is the surface, so the
         // particle is as long in both.
@@ -284,6 +402,13 @@ fn surface_range(
         tokens[last].start + nth_hyphen(text, &tokens[last], n)?
     };
     Some((start, end))
+}
+
+/// The text offset of byte `at` of a Chinese token's term, when the term is
+/// Han text as long as its surface.
+fn han_offset(token: &Token<'_>, at: usize) -> Option<usize> {
+    (token.term.starts_with(is_han) && token.end - token.start == token.term.len())
+        .then_some(token.start + at)
 }
 
 /// The byte offset in `token`'s surface of its `n`-th hyphen (1-based), if
@@ -334,6 +459,35 @@ fn stands_in_compound(
     true
 }
 
+/// Whether `surface` is exact-case alias `r`, a coined word written with
+/// capitals inside (SEPA, iTunes, PlayStation), in the title case some
+/// newspapers write such names in (Sepa, Itunes, Playstation). An acronym's
+/// title case passes only when it is no frequent English word (the
+/// frequency rule asks nothing of it: not Line for LINE, Fair for FAIR);
+/// an alias with blockers never passes this way.
+fn in_title_case(table: &AliasTable, r: AliasRef, surface: &str) -> bool {
+    let alias = table.alias(r);
+    let written = alias.text;
+    if !alias.case_exact
+        || !alias.blockers().is_empty()
+        || written.len() != surface.len()
+        || written.len() < 4
+        || !written.bytes().all(|b| b.is_ascii_alphanumeric())
+        || written.bytes().filter(u8::is_ascii_alphabetic).count() < 4
+        || !written[1..].bytes().any(|b| b.is_ascii_uppercase())
+    {
+        return false;
+    }
+    let mut title = written[..1].to_ascii_uppercase();
+    title.push_str(&written[1..].to_ascii_lowercase());
+    if surface != title {
+        return false;
+    }
+    let acronym = !written.bytes().any(|b| b.is_ascii_lowercase());
+    let kind = table.kind(r.entity);
+    !acronym || crate::aliases::ambiguity::requirement(surface, kind).is_none()
+}
+
 /// Whether `word` starts with an uppercase letter.
 pub(super) fn capitalised(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
@@ -346,19 +500,22 @@ fn is_name(table: &AliasTable, word: &str) -> bool {
         .is_empty()
 }
 
-/// Names inside one Chinese token (see the module documentation), each
-/// surrounded by rests that leave it a name; the longest first, not
-/// overlapping.
+/// Names inside Chinese token `index` from byte `from` of its term on (see
+/// the module documentation), each surrounded by rests that leave it a name;
+/// a name that starts inside the token may run on into the words after it
+/// (韩国现代|汽车 holds 现代汽车). The longest first, not overlapping, in text
+/// order. Names that start at `from` and end past the token are the walk's.
 fn compound_names(
     table: &AliasTable,
     rules: &Rules,
     text: &str,
     tokens: &[Token<'_>],
     index: usize,
-    is_word: &dyn Fn(&str) -> bool,
+    from: usize,
+    lexicon: &Lexicon<'_>,
 ) -> Vec<Candidate> {
     let token = &tokens[index];
-    let term = token.term.as_ref();
+    let term = &token.term[from..];
     let trie = table.trie();
     // Characters on the stack: this runs for most Chinese words of three
     // characters or more, and words longer than the buffer hold no name
@@ -379,83 +536,179 @@ fn compound_names(
     }
     let chars = &buffer[..count];
     let byte_at = |k: usize| chars.get(k).map_or(term.len(), |&(b, _)| b);
-    let is_key = |s: &str| {
-        trie.walk(trie.root(), s)
-            .and_then(|n| trie.key_at(n))
-            .is_some()
-    };
-    let mut found: Vec<(usize, usize, u32)> = Vec::new();
+    let is_word_or_name = |w: &str| is_key(trie, w) || (lexicon.is_word)(w);
+    // A four-character word the dictionary has seen often is an idiom or a
+    // fixed phrase (实事求是, 1,011 times in jieba's counts): a name in its
+    // second half stands after another name or an affix, not after an
+    // ordinary word (求是 there is no magazine). Rare compounds split (首都北京,
+    // 美国纽约: 3 times), and rests after a name are not concerned (山东半岛).
+    let idiom =
+        from == 0 && chars.len() == 4 && (lexicon.word_frequency)(term) >= rules.zh_frequent_word;
+    let stands_after = |w: &str| is_key(trie, w) || (!idiom && (lexicon.is_word)(w));
+    // Across the segmenter's words: names or prefixes before, frequent
+    // words or names after (韩国现代|汽车 holds 现代汽车; 秘书长|和 holds no 长和).
+    let is_name = |w: &str| is_key(trie, w);
+    let frequent = |w: &str| is_name(w) || (lexicon.word_frequency)(w) >= rules.zh_frequent_word;
+    // (first character, characters, last token, byte offset in its term, key)
+    let mut found: Vec<(usize, usize, usize, usize, u32)> = Vec::new();
     for a in 0..chars.len() {
         if !trie.may_start(chars[a].1) {
             continue;
         }
+        let before = &term[..byte_at(a)];
+        // Asked once a name ends inside the word: most starts find none.
+        let mut before_stands = None;
         let mut node = trie.root();
+        let mut alive = true;
         for b in a..chars.len() {
             match trie.step(node, chars[b].1) {
                 Some(next) => node = next,
-                None => break,
+                None => {
+                    alive = false;
+                    break;
+                }
             }
             let Some(key) = trie.key_at(node) else {
                 continue;
             };
             if a == 0 && b + 1 == chars.len() {
-                continue; // the whole token: matched, or refused, by the walk
+                continue; // the whole rest of the token: matched, or refused, by the walk
             }
-            let before = &term[..byte_at(a)];
+            if !*before_stands
+                .get_or_insert_with(|| rest_before_stands(rules, before, &stands_after))
+            {
+                break;
+            }
             let after = &term[byte_at(b + 1)..];
-            let before_ok = before.is_empty()
-                || words_or_names(before, &|w| is_key(w) || is_word(w))
-                || single(before).is_some_and(|c| rules.zh_prefixes.contains(&c))
-                || ordinal(before);
-            // A place before an organisation's head is part of its name
-            // (中国银行, 武汉大学); other names keep theirs (北京大学图书馆).
-            let place = table
-                .aliases_of_key_id(key)
-                .iter()
-                .all(|r| table.kind(r.entity) == Kind::Place);
-            let heads = rules.zh_heads.iter().chain(&rules.zh_weak_heads);
-            let ends_in_head = place && heads.clone().any(|head| after.ends_with(head.as_str()));
-            let word_or_name =
-                |rest: &str| !ends_in_head && words_or_names(rest, &|w| is_key(w) || is_word(w));
-            // A suffix may itself be followed by a word: 北京 + 市 + 人民政府.
-            let after_ok = after.is_empty()
-                || word_or_name(after)
-                || rules.zh_suffixes.contains(after)
-                || single(&after[..after.chars().next().map_or(0, char::len_utf8)]).is_some_and(
-                    |c| {
-                        rules
-                            .zh_suffixes
-                            .contains(c.encode_utf8(&mut [0; 4]) as &str)
-                            && word_or_name(&after[c.len_utf8()..])
-                    },
-                );
-            if before_ok && after_ok {
-                found.push((a, b + 1, key));
+            if rest_after_stands(table, rules, key, after, &is_word_or_name) {
+                found.push((a, b + 1 - a, index, from + byte_at(b + 1), key));
+            }
+        }
+        // Names alone before a name that runs on (which implies the rule
+        // above).
+        if !alive || a == 0 || !rest_before_stands(rules, before, &is_name) {
+            continue;
+        }
+        // On into the Chinese words right after this one.
+        let mut length = chars.len() - a;
+        for (j, next) in tokens.iter().enumerate().skip(index + 1) {
+            let next_term = next.term.as_ref();
+            if tokens[j - 1].end != next.start || !next_term.starts_with(is_han) {
+                break;
+            }
+            for (at, c) in next_term.char_indices() {
+                match trie.step(node, c) {
+                    Some(n) => node = n,
+                    None => {
+                        alive = false;
+                        break;
+                    }
+                }
+                length += 1;
+                let Some(key) = trie.key_at(node) else {
+                    continue;
+                };
+                let end = at + c.len_utf8();
+                if rest_after_stands(table, rules, key, &next_term[end..], &frequent) {
+                    found.push((a, length, j, end, key));
+                }
+            }
+            if !alive {
+                break;
             }
         }
     }
     // Longest first, then leftmost; keep those that do not overlap.
-    found.sort_by_key(|&(a, b, _)| (std::cmp::Reverse(b - a), a));
-    let mut kept: Vec<(usize, usize, u32)> = Vec::new();
-    for (a, b, key) in found {
-        if kept.iter().all(|&(x, y, _)| b <= x || a >= y) {
-            kept.push((a, b, key));
+    found.sort_by_key(|&(a, length, ..)| (std::cmp::Reverse(length), a));
+    let mut kept: Vec<(usize, usize, usize, usize, u32)> = Vec::new();
+    for f in found {
+        let (a, length) = (f.0, f.1);
+        if kept.iter().all(|&(x, l, ..)| a + length <= x || a >= x + l) {
+            kept.push(f);
         }
     }
-    kept.sort_by_key(|&(a, _, _)| a);
+    kept.sort_by_key(|&(a, ..)| a);
     kept.into_iter()
-        .filter_map(|(a, b, key)| {
-            // Folding keeps byte lengths: term and surface align.
-            let (start, end) = (token.start + byte_at(a), token.start + byte_at(b));
+        .filter_map(|(a, _, last, end, key)| {
+            let start = han_offset(token, from + byte_at(a))?;
+            let end = han_offset(&tokens[last], end)?;
             let options: Vec<AliasRef> = table
                 .aliases_of_key_id(key)
                 .iter()
                 .copied()
                 .filter(|&r| table.surface_allows(r, text, start, end))
                 .collect();
-            (!options.is_empty()).then(|| Candidate::new(index, index, start, end, options))
+            (!options.is_empty() && !cuts_word_at_end(rules, text, end))
+                .then(|| Candidate::new(index, last, start, end, options))
         })
         .collect()
+}
+
+/// Whether a Chinese name ending at byte `end` cuts a word in two: its last
+/// character and the one after it make a title or a word of their own
+/// (国家安全部|长 is 国家安全 + 部长, a minister; 天津市|长 is 天津 + 市长).
+fn cuts_word_at_end(rules: &Rules, text: &str, end: usize) -> bool {
+    let (Some(last), Some(next)) = (text[..end].chars().next_back(), text[end..].chars().next())
+    else {
+        return false;
+    };
+    is_han(last) && is_han(next) && rules.zh_cut_words.contains(&[last, next])
+}
+
+/// Whether `before`, the rest of a Chinese word before a name inside it,
+/// leaves the name standing: nothing, words of two characters or more or
+/// names (首都 + 北京), a prefix (驻, 全), or numerals and a counter (九届).
+fn rest_before_stands(rules: &Rules, before: &str, is_word_or_name: &dyn Fn(&str) -> bool) -> bool {
+    before.is_empty()
+        || words_or_names(before, is_word_or_name)
+        || single(before).is_some_and(|c| rules.zh_prefixes.contains(&c))
+        || ordinal(before)
+}
+
+/// Whether `after`, the rest of a Chinese word after a name with key `key`
+/// inside it, leaves the name standing: nothing, words or names (北京 +
+/// 人民政府), a suffix (北京 + 市, 法国 + 人), a suffix and words (北京 + 市 +
+/// 人民政府), or a link that says the rest is the name's (中国 + 驻南使馆). A
+/// place before an organisation's head is part of its name instead
+/// (中国银行, 武汉大学); other names keep theirs (北京大学图书馆).
+fn rest_after_stands(
+    table: &AliasTable,
+    rules: &Rules,
+    key: u32,
+    after: &str,
+    is_word_or_name: &dyn Fn(&str) -> bool,
+) -> bool {
+    if after.is_empty() {
+        return true;
+    }
+    let place = || {
+        table
+            .aliases_of_key_id(key)
+            .iter()
+            .all(|r| table.kind(r.entity) == Kind::Place)
+    };
+    let ends_in_head = || {
+        let mut heads = rules.zh_heads.iter().chain(&rules.zh_weak_heads);
+        // A one-character head (报) is a word of its own, not an ending.
+        heads.any(|head| {
+            after.ends_with(head.as_str()) && (after == head || head.chars().nth(1).is_some())
+        }) && place()
+    };
+    let word_or_name = |rest: &str| words_or_names(rest, is_word_or_name) && !ends_in_head();
+    if word_or_name(after) {
+        return true;
+    }
+    // Administrative suffixes and links are for places: 天津市南开区 holds no
+    // Nankai University, while 共和党人 and 人民日报社 hold their names.
+    let suffix =
+        |s: &str| rules.zh_suffixes.contains(s) || (rules.zh_place_suffixes.contains(s) && place());
+    let Some(c) = after.chars().next() else {
+        return true;
+    };
+    let rest = &after[c.len_utf8()..];
+    let mut buffer = [0; 4];
+    let c: &str = c.encode_utf8(&mut buffer);
+    suffix(after) || (suffix(c) && word_or_name(rest)) || (rules.zh_links.contains(c) && place())
 }
 
 /// Whether `rest` is one or more words of two characters or more (or

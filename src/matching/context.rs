@@ -6,7 +6,7 @@
 
 use super::candidates::{Candidate, capitalised};
 use super::rules::Rules;
-use crate::aliases::{AliasForm, AliasTable, Kind, alias_key};
+use crate::aliases::{AliasForm, AliasTable, Kind, alias_key, possessive_gap};
 use crate::normalize::chinese::is_chinese_numeral;
 use crate::script::is_han;
 use crate::segment::Token;
@@ -69,6 +69,7 @@ pub(super) fn veto_after_resolving(
     text: &str,
     tokens: &[Token<'_>],
     candidates: &mut [Candidate],
+    is_word: &dyn Fn(&str) -> bool,
 ) {
     // Candidates are in text order and do not overlap: both lists are sorted.
     let ends: Vec<usize> = candidates.iter().map(|c| c.end).collect();
@@ -83,9 +84,15 @@ pub(super) fn veto_after_resolving(
         }
         let kind = table.kind(entity);
         let surface = &text[candidate.start..candidate.end];
+        if foreign_organ(table, text, candidates, index) {
+            vetoes.push(index);
+            continue;
+        }
         if surface.starts_with(is_han) {
-            if kind == Kind::Place
-                && let Some(head) = chinese_head_after(rules, tokens, candidate.last)
+            if kind != Kind::Place {
+                continue;
+            }
+            if let Some(head) = chinese_head_after(rules, table, tokens, candidates, index, is_word)
             {
                 // Every mention from here to the head is part of the name.
                 for (other, c) in candidates.iter().enumerate().skip(index) {
@@ -93,6 +100,10 @@ pub(super) fn veto_after_resolving(
                         vetoes.push(other);
                     }
                 }
+            } else if in_company_name(rules, text, tokens, candidate)
+                || names_people_or_person(rules, text, tokens, candidate)
+            {
+                vetoes.push(index);
             }
             continue;
         }
@@ -144,6 +155,7 @@ pub(super) fn veto_after_resolving(
                 starts.binary_search(&at).is_ok()
             })
             && not_title_case()
+            && !(kind == Kind::Product && product_line_after(text, candidate.end))
         {
             vetoes.push(index);
         }
@@ -199,15 +211,19 @@ fn word_before(text: &str, at: usize) -> Option<(usize, &str)> {
     Some((start, &before[start..]))
 }
 
-/// The word that starts right after byte `at` (a space after it).
+/// The word that starts right after byte `at` (a space after it), with a
+/// possessive it ends in (People's).
 fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
     let after = text[at..].strip_prefix(' ')?;
     let start = at + 1;
-    let len: usize = after
+    let mut len: usize = after
         .chars()
         .take_while(|&c| c.is_alphanumeric() || matches!(c, '-' | '&'))
         .map(char::len_utf8)
         .sum();
+    if len > 0 && possessive_gap(&after[len..]) {
+        len += 2;
+    }
     (len > 0).then(|| (start, &text[start..start + len]))
 }
 
@@ -215,7 +231,8 @@ fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
 /// qualifier, or a common sentence opener stands right before byte `start`:
 /// Lycos Europe, Agence France Presse, T-Mobile USA, Maury Harris.
 /// `is_name_end` tells whether a known name ends at a byte offset. Also
-/// "University of California": an organisation word and "of".
+/// "University of California", "Movie Association for America": an
+/// organisation word and "of" or "for".
 fn name_before(
     rules: &Rules,
     text: &str,
@@ -225,7 +242,7 @@ fn name_before(
     let Some((word_start, word)) = word_before(text, start) else {
         return false;
     };
-    if word == "of"
+    if (word == "of" || word == "for")
         && let Some((_, head)) = word_before(text, word_start)
     {
         return rules.continuations.contains(head) && !rules.roles.contains(head);
@@ -311,30 +328,208 @@ fn name_after(
         && !is_name_start(start)
 }
 
-/// The index of an organisation head (大学, 协会, 交响乐团) that follows token
-/// `last` in the same clause, with at most three words between that are not
-/// grammar words or linking verbs; weak heads (市场) need two words between.
-fn chinese_head_after(rules: &Rules, tokens: &[Token<'_>], last: usize) -> Option<usize> {
+/// Whether the capitalised word after a product named like a person is a
+/// letter code of its line rather than a surname: Windows PC, Windows XP,
+/// Mac OS, where Claude Errera is someone. (An everyday word says nothing
+/// either way: Windows Media Center is Windows, Mac Format is a magazine.)
+fn product_line_after(text: &str, end: usize) -> bool {
+    word_after(text, end).is_some_and(|(_, word)| {
+        word.len() >= 2
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    })
+}
+
+/// The index of an organisation head (大学, 协会, 交响乐团) that follows the
+/// place of candidate `index` in the same clause, with at most three words
+/// between that are not grammar words, linking verbs, counts or
+/// determiners; weak heads (市场) need two words between. Another known name
+/// between that is not a place makes the place its locator and the head
+/// that name's (瑞典沃尔沃汽车公司, 美国冠群公司, 安徽马鞍山举办国际奥委会).
+/// So, for a place abroad, does a place inside it (波兰华沙大学,
+/// 日本东京大丸百货公司) or a word the dictionary does not know, which is a
+/// name the table does not know (新西兰梅西大学, 多伦多塞尼卡学院); places of
+/// the home country (`zh.home`) start the registered names of its
+/// organisations (四川光友薯业有限公司, 中国成都人才市场), so there they do not.
+fn chinese_head_after(
+    rules: &Rules,
+    table: &AliasTable,
+    tokens: &[Token<'_>],
+    candidates: &[Candidate],
+    index: usize,
+    is_word: &dyn Fn(&str) -> bool,
+) -> Option<usize> {
+    let candidate = &candidates[index];
+    let place = candidate.confirmed?;
+    let home = |e: u32| table.entity_at(e).id == rules.zh_home;
+    let abroad = !home(place) && !table.ancestors(place).iter().any(|&a| home(a));
+    let mut next = index + 1;
+    let last = candidate.last;
     for (between, j) in (last + 1..tokens.len().min(last + 5)).enumerate() {
         let token = &tokens[j];
         if tokens[j - 1].end != token.start || !token.term.starts_with(is_han) {
             return None;
         }
+        // Another known name in or right before this token.
+        while next < candidates.len() && candidates[next].end <= tokens[j - 1].start {
+            next += 1;
+        }
+        if let Some(other) = candidates[next..]
+            .iter()
+            .take_while(|c| c.start < token.end)
+            .filter(|c| !c.vetoed)
+            .find_map(|c| c.confirmed)
+        {
+            let inside = abroad && table.ancestors(other).contains(&place);
+            if table.entity_at(other).kind != Kind::Place || inside {
+                return None;
+            }
+        }
         let term = token.term.as_ref();
-        let head = rules.zh_heads.contains(term)
-            || rules
-                .zh_heads
-                .iter()
-                .any(|h| term.len() > h.len() && term.ends_with(h.as_str()));
-        if head || (rules.zh_weak_heads.contains(term) && between >= 2) {
+        if is_head(rules, term) {
             return Some(j);
         }
-        // Grammar words, linking verbs and counts (二十所) end the phrase.
-        if rules.zh_breaks.contains(term) || term.starts_with(is_chinese_numeral) {
+        // A weak head needs two words between (中国成都人才市场, not 中国市场);
+        // a word that ends in one counts as one of them (中国少年儿童活动中心).
+        let weak = rules.zh_weak_heads.iter().any(|h| {
+            (term == h && between >= 2)
+                || (term.len() > h.len() && term.ends_with(h.as_str()) && between >= 1)
+        });
+        if weak {
+            return Some(j);
+        }
+        // A number right before a head is part of the name (武汉市三医院).
+        if term.chars().all(is_chinese_numeral)
+            && tokens
+                .get(j + 1)
+                .is_some_and(|t| t.start == token.end && is_head(rules, &t.term))
+        {
+            continue;
+        }
+        // Grammar words, linking verbs, determiners and counts (二十所) end
+        // the phrase; so does a name the dictionary does not know.
+        if rules.zh_breaks.contains(term)
+            || term.starts_with(is_chinese_numeral)
+            || (abroad && term.len() >= 6 && !is_word(term))
+        {
             return None;
         }
     }
     None
+}
+
+/// Whether a Chinese word is an organisation head: one of the heads, a word
+/// that ends in one of two characters or more (电力公司, 西南航空公司), or
+/// such a word followed by a title (商会会长, 协会主席).
+fn is_head(rules: &Rules, term: &str) -> bool {
+    // A one-character head stands only as a word of its own: 天气预报 is no
+    // newspaper. Terms are short and the heads many, so the term's endings
+    // are looked up rather than every head compared.
+    let ends_in_head = |t: &str| {
+        rules.zh_heads.contains(t)
+            || t.char_indices().skip(1).any(|(at, _)| {
+                let ending = &t[at..];
+                ending.chars().nth(1).is_some() && rules.zh_heads.contains(ending)
+            })
+    };
+    ends_in_head(term)
+        || term
+            .char_indices()
+            .skip(1)
+            .any(|(at, _)| rules.zh_titles.contains(&term[at..]) && ends_in_head(&term[..at]))
+}
+
+/// Whether a Chinese place name in parentheses is part of a company's name:
+/// 联合利华食品（中国）有限公司.
+fn in_company_name(rules: &Rules, text: &str, tokens: &[Token<'_>], candidate: &Candidate) -> bool {
+    text[..candidate.start].ends_with('(')
+        && text[candidate.end..].starts_with(')')
+        && tokens
+            .get(candidate.last + 1)
+            .is_some_and(|t| t.start == candidate.end + 1 && is_head(rules, &t.term))
+}
+
+/// Whether a Chinese place name names a people or is part of a person's
+/// name: followed by 族, 民族 or an autonomous county or prefecture
+/// (朝鲜民族, 塔吉克自治县: the ethnic group, not the country), or a
+/// two-character place right after a one-character surname at the end of a
+/// name (刘磊朱桂林）, 陈昆明）: people named 桂林 and 昆明 in a photo credit).
+fn names_people_or_person(
+    rules: &Rules,
+    text: &str,
+    tokens: &[Token<'_>],
+    candidate: &Candidate,
+) -> bool {
+    let after = &text[candidate.end..];
+    if rules
+        .zh_peoples
+        .iter()
+        .any(|m| after.starts_with(m.as_str()))
+    {
+        return true;
+    }
+    let (first, last) = (candidate.first, candidate.last);
+    if first != last
+        || first == 0
+        || candidate.start != tokens[first].start
+        || candidate.end != tokens[first].end
+        || text[candidate.start..candidate.end].chars().count() != 2
+        || after.starts_with(is_han)
+    {
+        return false;
+    }
+    let previous = &tokens[first - 1];
+    previous.end == candidate.start
+        && single_char(&previous.term).is_some_and(|c| rules.zh_surnames.contains(&c))
+}
+
+/// The character of a one-character string.
+fn single_char(s: &str) -> Option<char> {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+/// Whether candidate `index`, an organ of a country (an organisation with a
+/// place among its ancestors), follows right after a place of another
+/// country, which says whose organ it is: 俄罗斯自然资源部 is Russia's
+/// ministry, not China's; Japan's Cabinet Office is not the UK's.
+fn foreign_organ(table: &AliasTable, text: &str, candidates: &[Candidate], index: usize) -> bool {
+    let candidate = &candidates[index];
+    let Some(entity) = candidate.confirmed else {
+        return false;
+    };
+    let ancestors = table.ancestors(entity);
+    if table.entity_at(entity).kind != Kind::Org
+        || !ancestors
+            .iter()
+            .any(|&a| table.entity_at(a).kind == Kind::Place)
+    {
+        return false;
+    }
+    let Some(previous) = index.checked_sub(1).map(|p| &candidates[p]) else {
+        return false;
+    };
+    let Some(place) = previous.confirmed.filter(|_| !previous.vetoed) else {
+        return false;
+    };
+    if table.entity_at(place).kind != Kind::Place || previous.end > candidate.start {
+        return false;
+    }
+    let gap = &text[previous.end..candidate.start];
+    let gap = gap.strip_prefix("'s").unwrap_or(gap);
+    let adjacent = if text[candidate.start..].starts_with(is_han) {
+        gap.is_empty()
+    } else {
+        gap == " "
+    };
+    adjacent
+        && !std::iter::once(place)
+            .chain(table.ancestors(place).iter().copied())
+            .any(|p| ancestors.contains(&p))
 }
 
 /// Whether the candidate stands inside 《》 or quotation marks that follow a
@@ -355,8 +550,67 @@ fn in_work_title(rules: &Rules, text: &str, tokens: &[Token<'_>], candidate: &Ca
     if text[open..candidate.start].contains('\n') {
         return false;
     }
-    // The tokens right before the opening mark: a work word, or a work word
-    // and a link word (called, 名为). Tokens are in text order.
+    // The mark opens before the candidate and closes after it.
+    let after = &text[candidate.end..line_end(text, candidate.end)];
+    let (mark, close) = if is_title {
+        if text[open..candidate.start].contains('》') {
+            return false;
+        }
+        ('》', after.find('》'))
+    } else {
+        // An odd number of quotes before it on the line opens a quote.
+        let line = &text[line_start(text, open)..open];
+        if !line.matches('"').count().is_multiple_of(2) {
+            return false;
+        }
+        ('"', after.find('"'))
+    };
+    let Some(close) = close.map(|at| candidate.end + at) else {
+        return false;
+    };
+    // A work word before the title, or before the first title of a list
+    // (新增栏目《百姓关注》、……、《WTO与法》).
+    let mut first = open;
+    while is_title && candidate.start - first < 4 * REACH {
+        let before = text[..first].trim_end();
+        let Some(before) = before
+            .strip_suffix('、')
+            .or_else(|| before.strip_suffix(','))
+        else {
+            break;
+        };
+        let before = before.trim_end();
+        if !before.ends_with('》') {
+            break;
+        }
+        let from = floor_boundary(text, before.len().saturating_sub(REACH));
+        match text[from..before.len()].rfind('《') {
+            Some(at) => first = from + at,
+            None => break,
+        }
+    }
+    if work_word_before(rules, text, tokens, first) {
+        return true;
+    }
+    // A word for a work or a plan right after the closing mark, with the
+    // name inside a longer title: “欧洲之旅”摄制组, “连接加拿大”计划.
+    let opening = if is_title { '《'.len_utf8() } else { 1 };
+    let whole = text[open + opening..candidate.start].trim().is_empty()
+        && text[candidate.end..close].trim().is_empty();
+    let after_close = close + mark.len_utf8();
+    !whole
+        && tokens
+            .get(tokens.partition_point(|t| t.start < after_close))
+            .is_some_and(|t| {
+                text[after_close..t.start].chars().all(char::is_whitespace)
+                    && rules.work_after.contains(t.term.as_ref())
+            })
+}
+
+/// Whether the tokens right before byte `open` (an opening mark) are a work
+/// word, or a work word and a link word (called, 名为).
+fn work_word_before(rules: &Rules, text: &str, tokens: &[Token<'_>], open: usize) -> bool {
+    // Tokens are in text order.
     let Some(previous) = tokens.partition_point(|t| t.end <= open).checked_sub(1) else {
         return false;
     };
@@ -367,23 +621,12 @@ fn in_work_title(rules: &Rules, text: &str, tokens: &[Token<'_>], candidate: &Ca
         return false;
     }
     let term = tokens[previous].term.as_ref();
-    let after_work_word = rules.work_words.contains(term)
+    rules.work_words.contains(term)
         || (rules.work_links.contains(term)
             && previous > 0
             && rules
                 .work_words
-                .contains(tokens[previous - 1].term.as_ref()));
-    if !after_work_word {
-        return false;
-    }
-    let after = &text[candidate.end..line_end(text, candidate.end)];
-    if is_title {
-        return !text[open..candidate.start].contains('》') && after.contains('》');
-    }
-    // The quote opens (an odd number of quotes before it on the line) and
-    // closes after the candidate.
-    let line = &text[line_start(text, open)..open];
-    line.matches('"').count().is_multiple_of(2) && after.contains('"')
+                .contains(tokens[previous - 1].term.as_ref()))
 }
 
 /// Whether the candidate is the whole of a title in Chinese title marks 《》

@@ -19,6 +19,10 @@
 //!   the White House); a surname alone with neither is someone else's
 //!   (the 2004 Hinton Lecture, UBS economist Maury Harris).
 //!
+//! When two entities claim a candidate and both have support, the one the
+//! document confirms elsewhere wins (LSE after "the London Stock Exchange");
+//! otherwise nothing is matched.
+//!
 //! Confirmations enable others, so resolution repeats until nothing changes.
 
 use super::SUPPORT_WINDOW;
@@ -124,6 +128,16 @@ pub(super) fn resolve(
                     }
                 })
                 .collect();
+            // Two entities with support: the one the document names
+            // elsewhere wins over one that is only related to something
+            // nearby (LSE after the London Stock Exchange, in a story that
+            // also names the UK, which the school belongs to).
+            let named: Vec<(u32, Need)> = satisfied
+                .iter()
+                .copied()
+                .filter(|(entity, _)| satisfied.len() > 1 && confirmed.contains(entity))
+                .collect();
+            let satisfied = if named.len() == 1 { named } else { satisfied };
             if satisfied.len() == 1 {
                 let (entity, need) = satisfied[0];
                 candidates[*index].confirmed = Some(entity);

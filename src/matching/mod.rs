@@ -50,6 +50,11 @@ pub struct Lexicon<'a> {
     /// Whether a string is a word of jieba's own dictionary: an alias that
     /// folding to simplified Chinese turns into one (昇腾 → 升腾) needs support.
     pub is_common_word: &'a dyn Fn(&str) -> bool,
+    /// A word's frequency in the dictionary (0 for none): a name that runs
+    /// across the segmenter's words must leave frequent words around it
+    /// (中共|中央政治局常委 leaves 常委; 德|国防部 would leave 防部, a word
+    /// jieba saw three times).
+    pub word_frequency: &'a dyn Fn(&str) -> u64,
 }
 
 /// Finds the entity mentions among `tokens` of the normalized (and folded)
@@ -61,13 +66,13 @@ pub fn find_mentions(
     lexicon: &Lexicon<'_>,
 ) -> Vec<Mention> {
     let rules = rules::rules();
-    let mut candidates = candidates::candidates(table, rules, text, tokens, lexicon.is_word);
+    let mut candidates = candidates::candidates(table, rules, text, tokens, lexicon);
     if candidates.is_empty() {
         return Vec::new();
     }
     context::veto_before_resolving(table, rules, text, tokens, &mut candidates);
     evidence::resolve(table, text, tokens, &mut candidates, lexicon.is_common_word);
-    context::veto_after_resolving(table, rules, text, tokens, &mut candidates);
+    context::veto_after_resolving(table, rules, text, tokens, &mut candidates, lexicon.is_word);
     candidates
         .into_iter()
         .filter(|c| !c.vetoed)
@@ -177,6 +182,7 @@ aliases.en = [{ text = "McDonald's", case = "exact" }]
         let lexicon = Lexicon {
             is_word: &|w| router.is_dictionary_word(w),
             is_common_word: &|w| router.is_common_word(w),
+            word_frequency: &|w| router.word_frequency(w),
         };
         find_mentions(&table, normalized.text(), &tokens, &lexicon)
             .into_iter()

@@ -60,6 +60,11 @@ impl ChineseSegmenter {
         self.dictionary().in_jieba(word)
     }
 
+    /// The frequency of `word` in the dictionary (0 when it is not a word).
+    pub fn word_frequency(&self, word: &str) -> u64 {
+        self.dictionary().frequency(word)
+    }
+
     fn dictionary(&self) -> &Dictionary {
         self.dictionary.get_or_init(|| {
             let mut dictionary = Dictionary::jieba();

@@ -249,6 +249,12 @@ impl Dictionary {
         self.word_id(word).is_some()
     }
 
+    /// The frequency of `word`, in the dictionary or added (0 when it is
+    /// not a word): how much evidence the dictionary has for it.
+    pub fn frequency(&self, word: &str) -> u64 {
+        self.word_id(word).map_or(0, |id| self.freqs[id as usize])
+    }
+
     /// Whether `word` is in jieba's own dictionary (not only added).
     pub fn in_jieba(&self, word: &str) -> bool {
         self.state_of(word).is_some()

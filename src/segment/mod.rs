@@ -26,6 +26,7 @@ pub mod icu;
 pub mod korean;
 
 use std::borrow::Cow;
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
 use crate::detect::{LangRun, Language};
 use crate::script::{
@@ -93,6 +94,7 @@ impl Router {
             self.segment_run(text, lower, from, to, run.lang.is_japanese(), &mut tokens);
         }
         attach_units_to_numbers(text, &mut tokens);
+        drop_detached_marks(&mut tokens);
         tokens
     }
 
@@ -230,6 +232,13 @@ impl Router {
     pub fn is_common_word(&self, word: &str) -> bool {
         self.chinese.has_common_word(word)
     }
+
+    /// The frequency of `word` in the Chinese dictionary (jieba's counts;
+    /// added names get the frequency that keeps them whole), 0 when it is
+    /// not a word (loading the dictionary if needed).
+    pub fn word_frequency(&self, word: &str) -> u64 {
+        self.chinese.word_frequency(word)
+    }
 }
 
 /// Units that belong to the number written before them: 2001年, 12月, 31日,
@@ -280,6 +289,30 @@ fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
 }
 
 /// Whether `term` is a number written with digits (and separators).
+/// Drops tokens of combining marks only that start where the token before
+/// them ends: marks after a Han character (月之暗面 + U+064B), which the
+/// Chinese segmenter's run stops before and the word segmenter would make
+/// a term of. They belong to that character's grapheme cluster, whose span
+/// in the original text the token before already covers; a term of their
+/// own would overlap it and break the order of positions.
+fn drop_detached_marks(tokens: &mut Vec<Token<'_>>) {
+    let mut previous_end = usize::MAX;
+    tokens.retain(|token| {
+        let glued = token.start == previous_end;
+        previous_end = token.end;
+        !(glued && is_marks_only(&token.term))
+    });
+}
+
+/// Whether `term` is combining marks (general category M) only; every mark
+/// is outside ASCII, and the common ones start at U+0300 (lead byte 0xCC).
+fn is_marks_only(term: &str) -> bool {
+    term.as_bytes().first().is_some_and(|&b| b >= 0xCC)
+        && term
+            .chars()
+            .all(|c| c.general_category_group() == GeneralCategoryGroup::Mark)
+}
+
 fn is_number(term: &str) -> bool {
     term.starts_with(|c: char| c.is_ascii_digit())
         && term
@@ -520,6 +553,16 @@ mod tests {
             terms("Moonshot (月之暗面) said", "en"),
             ["moonshot", "月之暗面", "said"]
         );
+    }
+
+    #[test]
+    fn a_combining_mark_after_han_is_no_term_of_its_own() {
+        // Seen failing before: 北京 + U+064B gave the terms 北京 and U+064B,
+        // whose spans overlapped (the mark is in 京's cluster).
+        assert_eq!(terms("北京\u{64b}", "zh"), ["北京"]);
+        assert_eq!(terms("月之暗面\u{64b}发布", "zh"), ["月之暗面", "发布"]);
+        // A mark on a letter stays in the letter's word.
+        assert_eq!(terms("北京cafe\u{301}", "zh"), ["北京", "cafe\u{301}"]);
     }
 
     #[test]

@@ -29,14 +29,38 @@ pub struct Rules {
     pub zh_heads: FxHashSet<String>,
     /// Chinese heads that need two words between them and the name (市场).
     pub zh_weak_heads: FxHashSet<String>,
-    /// Rests after a name inside a Chinese word (市, 人, 特别行政区).
+    /// Rests after a name inside a Chinese word (人, 方, 社).
     pub zh_suffixes: FxHashSet<String>,
+    /// Rests after a place name inside a Chinese word (市, 省, 特别行政区).
+    pub zh_place_suffixes: FxHashSet<String>,
+    /// Two-character words that a name ending in their first character cuts
+    /// in two (部长, 市长, 部门).
+    pub zh_cut_words: FxHashSet<[char; 2]>,
     /// One-character rests before a name inside a Chinese word (驻, 全).
     pub zh_prefixes: FxHashSet<char>,
+    /// Characters that, right after a name inside a Chinese word, make the
+    /// rest of the word the name's, whatever follows (中国 + 驻南使馆).
+    pub zh_links: FxHashSet<String>,
+    /// The dictionary frequency from which a Chinese word next to a name that
+    /// runs across the segmenter's words counts as a word.
+    pub zh_frequent_word: u64,
+    /// The entity id of the country whose places start the registered names
+    /// of its organisations (china).
+    pub zh_home: String,
+    /// Titles that may follow a head in one word (商会会长).
+    pub zh_titles: FxHashSet<String>,
+    /// What, right after a place, makes it a people's name (民族, 自治县).
+    pub zh_peoples: Vec<String>,
+    /// One-character surnames: a two-character place right after one, at
+    /// the end of a name, is a person's given name (陈昆明).
+    pub zh_surnames: FxHashSet<char>,
     /// Chinese tokens that end a run before a head (的, 和, 举行).
     pub zh_breaks: FxHashSet<String>,
     /// Words right before a title that make it a work's title (album, 专辑).
     pub work_words: FxHashSet<String>,
+    /// Words right after a title that make it a work's or a plan's title
+    /// when a name is only part of it (“欧洲之旅”摄制组, “连接加拿大”计划).
+    pub work_after: FxHashSet<String>,
     /// Words between a work word and its title (called, 名为).
     pub work_links: FxHashSet<String>,
 }
@@ -72,7 +96,15 @@ struct ChineseNames {
     heads: Vec<String>,
     weak_heads: Vec<String>,
     suffixes: Vec<String>,
+    place_suffixes: Vec<String>,
+    cut_words: Vec<String>,
     prefixes: Vec<String>,
+    links: Vec<String>,
+    frequent_word: u64,
+    home: String,
+    titles: Vec<String>,
+    peoples: Vec<String>,
+    surnames: Vec<String>,
     breaks: Vec<String>,
 }
 
@@ -80,6 +112,7 @@ struct ChineseNames {
 #[serde(deny_unknown_fields)]
 struct Works {
     words: Vec<String>,
+    after: Vec<String>,
     links: Vec<String>,
 }
 
@@ -114,9 +147,30 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         zh_heads: set(file.names.zh.heads),
         zh_weak_heads: set(file.names.zh.weak_heads),
         zh_suffixes: set(file.names.zh.suffixes),
+        zh_place_suffixes: set(file.names.zh.place_suffixes),
+        zh_cut_words: file
+            .names
+            .zh
+            .cut_words
+            .iter()
+            .filter_map(|w| {
+                let mut chars = w.chars();
+                match (chars.next(), chars.next(), chars.next()) {
+                    (Some(a), Some(b), None) => Some([a, b]),
+                    _ => None,
+                }
+            })
+            .collect(),
         zh_prefixes: chars(file.names.zh.prefixes),
+        zh_links: set(file.names.zh.links),
+        zh_frequent_word: file.names.zh.frequent_word,
+        zh_home: file.names.zh.home,
+        zh_titles: set(file.names.zh.titles),
+        zh_peoples: file.names.zh.peoples,
+        zh_surnames: chars(file.names.zh.surnames),
         zh_breaks: set(file.names.zh.breaks),
         work_words: set(file.works.words),
+        work_after: set(file.works.after),
         work_links: set(file.works.links),
     })
 }
@@ -130,11 +184,13 @@ mod tests {
         let rules = parse(RULES).unwrap();
         assert!(rules.broad_topics.contains("politics") && !rules.broad_topics.contains("ai"));
         assert!(rules.continuations.contains("Exchange") && rules.roles.contains("Minister"));
-        assert!(rules.zh_heads.contains("协会") && rules.zh_suffixes.contains("市"));
+        assert!(rules.zh_heads.contains("协会") && rules.zh_place_suffixes.contains("市"));
         assert!(rules.work_words.contains("专辑") && rules.work_words.contains("album"));
         // Every one-character Chinese affix was read as a character.
         let file: File = toml::from_str(RULES).unwrap();
         assert_eq!(rules.zh_prefixes.len(), file.names.zh.prefixes.len());
+        assert_eq!(rules.zh_surnames.len(), file.names.zh.surnames.len());
+        assert_eq!(rules.zh_cut_words.len(), file.names.zh.cut_words.len());
     }
 
     #[test]
