@@ -158,6 +158,35 @@ def test_extra_alias_table_matches_and_looks_up(tmp_path):
     assert canon().analyze(text)["entities"][0]["id"] == "deepseek"
 
 
+def test_compiled_alias_table_loads_like_its_source(tmp_path):
+    # `canon alias compile` writes the built-in table with the user's on top;
+    # the package maps it instead of parsing the sources at every start.
+    table = tmp_path / "mine.toml"
+    table.write_text('[[entity]]\nid = "acme-robotics"\nname = "Acme Robotics"\nkind = "org"\naliases.en = ["Acme Robotics"]\n')
+    compiled = tmp_path / "mine.canonidx"
+    run_canon(["alias", "compile", "--quiet", str(table), "-o", str(compiled)])
+    text = "Acme Robotics hired engineers from DeepSeek and 月之暗面."
+    record = Canon(aliases=compiled).analyze(text)
+    assert [m["id"] for m in record["entities"]] == ["acme-robotics", "deepseek", "moonshot-ai"]
+    assert record == Canon(aliases=[table]).analyze(text)
+    assert record == canon_fields(cli_records([text], ["--aliases", str(compiled)])[0])
+    assert Canon(aliases=compiled).lookup("acme robotics")["id"] == "acme-robotics"
+
+
+def test_cut_compiled_alias_table_raises_the_cli_message(tmp_path):
+    table = tmp_path / "mine.toml"
+    table.write_text('[[entity]]\nid = "acme-robotics"\nname = "Acme Robotics"\nkind = "org"\naliases.en = ["Acme Robotics"]\n')
+    compiled = tmp_path / "cut.canonidx"
+    run_canon(["alias", "compile", "--quiet", str(table), "-o", str(compiled)])
+    data = compiled.read_bytes()
+    compiled.write_bytes(data[: len(data) // 2])
+    cli = run_canon(["normalize", "--aliases", str(compiled)], expect=2).stderr.decode()
+    with pytest.raises((AliasTableError, CanonError)) as raised:
+        Canon(aliases=compiled)
+    assert str(compiled) in str(raised.value)
+    assert cli.strip() == f"canon: {raised.value}"
+
+
 def test_broken_alias_table_raises_the_cli_message(tmp_path):
     table = tmp_path / "broken.toml"
     table.write_text('[[entity]]\nid = "ok"\nname = "OK"\nkind = "org"\naliases.en = ["OK Corp"]\n\n[[entity]]\nid = "Bad Id"\n')

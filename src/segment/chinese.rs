@@ -15,6 +15,8 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+
 use super::dictionary::{Dictionary, Scratch};
 use super::{Segment, Token};
 use crate::script::is_han;
@@ -23,7 +25,21 @@ use crate::script::is_han;
 #[derive(Default)]
 pub struct ChineseSegmenter {
     extra_words: Vec<String>,
-    dictionary: OnceLock<Dictionary>,
+    loaded: OnceLock<Loaded>,
+}
+
+/// The dictionary with the extra words, built on first use.
+struct Loaded {
+    dictionary: Dictionary,
+    /// Extra words made of jieba's own words (华能国际 is 华能|国际), with the
+    /// byte offsets where their pieces end. The dictionary keeps them whole
+    /// so that the text around them is cut right (印尼国会|议长, where jieba
+    /// alone reads 印尼|国|会议|长), and they are emitted as their pieces, as
+    /// PKU's standard and a search for one of the words want; the matcher
+    /// finds the name across the pieces.
+    composed: FxHashMap<String, Vec<usize>>,
+    /// The shortest key of `composed` in bytes: shorter words skip the lookup.
+    composed_min_bytes: usize,
 }
 
 impl std::fmt::Debug for ChineseSegmenter {
@@ -40,13 +56,13 @@ impl ChineseSegmenter {
     pub fn new(extra_words: Vec<String>) -> ChineseSegmenter {
         ChineseSegmenter {
             extra_words,
-            dictionary: OnceLock::new(),
+            loaded: OnceLock::new(),
         }
     }
 
     /// Whether the dictionary has been built yet.
     pub fn is_loaded(&self) -> bool {
-        self.dictionary.get().is_some()
+        self.loaded.get().is_some()
     }
 
     /// Whether `word` is in the dictionary.
@@ -66,12 +82,28 @@ impl ChineseSegmenter {
     }
 
     fn dictionary(&self) -> &Dictionary {
-        self.dictionary.get_or_init(|| {
+        &self.loaded().dictionary
+    }
+
+    fn loaded(&self) -> &Loaded {
+        self.loaded.get_or_init(|| {
             let mut dictionary = Dictionary::jieba();
+            // Decided on jieba's own dictionary, before any word is added,
+            // so that the order of the table does not change the answer.
+            let composed: FxHashMap<String, Vec<usize>> = self
+                .extra_words
+                .iter()
+                .filter_map(|word| Some((word.clone(), dictionary.word_pieces(word)?)))
+                .collect();
             for word in &self.extra_words {
                 dictionary.add_word(word);
             }
-            dictionary
+            let composed_min_bytes = composed.keys().map(String::len).min().unwrap_or(usize::MAX);
+            Loaded {
+                dictionary,
+                composed,
+                composed_min_bytes,
+            }
         })
     }
 }
@@ -101,9 +133,16 @@ impl ChineseSegmenter {
         thread_local! {
             static SCRATCH: RefCell<Scratch> = RefCell::default();
         }
-        let dictionary = self.dictionary();
+        let loaded = self.loaded();
+        let mut push = |start: usize, end: usize| {
+            out.push(Token {
+                term: Cow::Borrowed(&text[start..end]),
+                start: base + start,
+                end: base + end,
+            })
+        };
         SCRATCH.with_borrow_mut(|scratch| {
-            dictionary.cut(text, true, scratch, |start, end| {
+            loaded.dictionary.cut(text, true, scratch, |start, end| {
                 // Punctuation between Han runs (see `Router::segment`) comes
                 // back as words of one character; it is not a term.
                 let mut chars = text[start..end].chars();
@@ -112,11 +151,17 @@ impl ChineseSegmenter {
                 {
                     return;
                 }
-                out.push(Token {
-                    term: Cow::Borrowed(&text[start..end]),
-                    start: base + start,
-                    end: base + end,
-                });
+                if end - start >= loaded.composed_min_bytes
+                    && let Some(ends) = loaded.composed.get(&text[start..end])
+                {
+                    let mut from = start;
+                    for &piece_end in ends {
+                        push(from, start + piece_end);
+                        from = start + piece_end;
+                    }
+                    return;
+                }
+                push(start, end);
             });
         });
     }
@@ -236,6 +281,28 @@ mod tests {
         assert_ne!(cut(&plain, "月之暗面发布新模型")[0], "月之暗面");
         let with_alias = ChineseSegmenter::new(vec!["月之暗面".into()]);
         assert_eq!(cut(&with_alias, "月之暗面发布新模型")[0], "月之暗面");
+    }
+
+    #[test]
+    fn names_made_of_dictionary_words_are_emitted_as_those_words() {
+        // Seen failing before: 华能国际 and 首相官邸 were one word each where
+        // PKU's standard (and a search for 国际 or 官邸) has two; the matcher
+        // finds such names across the segmenter's cuts.
+        let segmenter = ChineseSegmenter::new(vec![
+            "华能国际".into(),
+            "首相官邸".into(),
+            "月之暗面".into(),
+        ]);
+        assert_eq!(cut(&segmenter, "华能国际发电"), ["华能", "国际", "发电"]);
+        assert_eq!(cut(&segmenter, "首相官邸发表"), ["首相", "官邸", "发表"]);
+
+        // A name with a one-character piece or no dictionary word in it
+        // stays whole.
+        assert_eq!(cut(&segmenter, "月之暗面发布新模型")[0], "月之暗面");
+        // Kept whole while the text is cut, so the words around it are
+        // right: jieba alone reads 印尼|国|会议|长.
+        let segmenter = ChineseSegmenter::new(vec!["印尼国会".into()]);
+        assert_eq!(cut(&segmenter, "印尼国会议长"), ["印尼", "国会", "议长"]);
     }
 
     #[test]

@@ -255,6 +255,27 @@ impl Dictionary {
         self.word_id(word).map_or(0, |id| self.freqs[id as usize])
     }
 
+    /// Where the pieces of `word` end (byte offsets) when it is no word of
+    /// jieba's dictionary and jieba (without its HMM) cuts it into two or
+    /// more of its own words of two characters or more: 华能国际 (华能|国际),
+    /// 日本政府, 首相官邸. `None` for a word with a one-character piece
+    /// (月|之|暗面, 厚生|省), characters jieba does not know, or a jieba word.
+    /// The Chinese segmenter emits such names as their pieces.
+    pub fn word_pieces(&self, word: &str) -> Option<Vec<usize>> {
+        if self.in_jieba(word) {
+            return None;
+        }
+        let mut scratch = Scratch::default();
+        let mut ends = Vec::new();
+        let mut all_words = true;
+        self.cut(word, false, &mut scratch, |start, end| {
+            let piece = &word[start..end];
+            ends.push(end);
+            all_words &= piece.chars().nth(1).is_some() && self.in_jieba(piece);
+        });
+        (ends.len() >= 2 && all_words).then_some(ends)
+    }
+
     /// Whether `word` is in jieba's own dictionary (not only added).
     pub fn in_jieba(&self, word: &str) -> bool {
         self.state_of(word).is_some()
