@@ -97,6 +97,8 @@ FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "
 POSSESSIVE = re.compile(r"['’]s$")
 ANY_POSSESSIVE = re.compile(r"['’]s\b")
 MAX_DICT_BLOCKERS = 25
+# canon's limit of blockers per alias (docs/aliases.md, "Limits")
+MAX_BLOCKERS = 32
 # jieba's tag for idioms (chengyu): 大同小异 is one word, never the name followed by another
 # word ("l", fixed expressions, also tags 布什总统)
 IDIOM_TAGS = frozenset({"i"})
@@ -154,14 +156,16 @@ def zh_freq() -> dict[str, tuple[int, str]]:
     return {row[0]: (int(row[1]), row[2]) for row in _read_tsv(FREQ / "zh.tsv")}
 
 
-SECTIONS = ("en", "zh", "acronym")
+SECTIONS = ("en", "zh", "acronym", "zh-word")
 
 
 @lru_cache(maxsize=None)
 def name_dominant(section: str) -> dict[str, str]:
     """One list of data/freq/name-dominant.txt: word -> reason. Sections: `[en]` English
     words (lower case), `[zh]` Chinese words (simplified), `[acronym]` short acronyms
-    (as written). Every line needs a reason."""
+    (as written), and the reverse judgement `[zh-word]`: Chinese names jieba tags as
+    names that news also writes as ordinary words (大庆 "a great celebration"), which
+    need support. Every line needs a reason."""
     out: dict[str, dict[str, str]] = {s: {} for s in SECTIONS}
     current = None
     with open(FREQ / "name-dominant.txt", encoding="utf-8") as f:
@@ -169,7 +173,7 @@ def name_dominant(section: str) -> dict[str, str]:
             line = line.rstrip("\n")
             if line.startswith("#") or not line.strip():
                 continue
-            header = re.fullmatch(r"\[(\w+)\]", line.strip())
+            header = re.fullmatch(r"\[([\w-]+)\]", line.strip())
             if header:
                 current = header.group(1)
                 if current not in SECTIONS:
@@ -212,6 +216,11 @@ def requirement(text: str, kind: str = "org") -> Requirement:
         simplified = to_hans(text)
         if simplified in name_dominant("zh") or text in name_dominant("zh"):
             return NONE
+        if simplified in name_dominant("zh-word"):
+            return Requirement(
+                needs_support=True, rule="chinese-word",
+                reason=f"{simplified} is also an ordinary word ([zh-word] of name-dominant.txt)",
+            )
         entry = zh_freq().get(simplified)
         if not entry or entry[0] < ZH_SUPPORT_FREQ:
             return NONE
@@ -283,6 +292,30 @@ def common_words_exact(text: str) -> Requirement:
     words = content_words(text)
     if words and all(en_zipf().get(w, 0.0) >= EXACT_ZIPF for w in words):
         return Requirement(case_exact=True, rule="common-words", reason=f"{text!r} is made of common words only")
+    return NONE
+
+
+@lru_cache(maxsize=None)
+def organ_words() -> frozenset[str]:
+    """data/freq/organ-words.txt: the words of generic government-organ names (reviewed)."""
+    with open(FREQ / "organ-words.txt", encoding="utf-8") as f:
+        return frozenset(w.strip() for w in f if w.strip() and not w.startswith("#"))
+
+
+def generic_organ(text: str) -> Requirement:
+    """A name of several words made only of organ words (data/freq/organ-words.txt,
+    function words aside: Cabinet Office, Prime Minister's Office, Justice Department)
+    locates nothing: every country has a body so called, and in an article about Japan
+    "the government's Cabinet Office" is Japan's -> needs = "support", so that the
+    document's other entities of the same country decide. For the organisations of one
+    country (the gov area), not part of `requirement` and not linted: whether an alias
+    is an organ's is the area's knowledge, not the word's."""
+    if has_han(text) or len(key(text).split(" ")) < 2:
+        return NONE
+    words = [POSSESSIVE.sub("", w) for w in content_words(text)]
+    if words and all(w in organ_words() for w in words):
+        return Requirement(needs_support=True, rule="generic-organ",
+                           reason=f"{text!r} is a generic organ name (organ words only): any country's")
     return NONE
 
 
@@ -385,6 +418,30 @@ def dictionary_blockers(text: str, lang: str, alias_keys: set[str], kind: str = 
         blocker = name_to_hant(word, False) if traditional else word
         if blocker not in out and text in blocker:
             out.append(blocker)
+    return out
+
+
+@lru_cache(maxsize=None)
+def zh_idioms() -> tuple[str, ...]:
+    """data/freq/zh-idioms.txt: Chinese idioms (chengyu), simplified."""
+    return tuple(row[0] for row in _read_tsv(FREQ / "zh-idioms.txt"))
+
+
+def idiom_blockers(text: str, lang: str) -> list[str]:
+    """The idioms that contain Han alias `text` (万象更新 and 包罗万象 for 万象, 东躲西藏
+    for 西藏, 实事求是 for 求是): inside one the characters are words of the idiom, never
+    the name, whatever jieba tags the idiom (万象更新 is nr in its dictionary). Written
+    in traditional characters for a traditional alias."""
+    simplified = to_hans(text)
+    if not has_han(text) or len(simplified) < 2:
+        return []
+    traditional = not (lang == "zh-Hans" or text == simplified)
+    out = []
+    for idiom in zh_idioms():
+        if simplified in idiom and idiom != simplified:
+            blocker = name_to_hant(idiom, False) if traditional else idiom
+            if text in blocker and blocker not in out:
+                out.append(blocker)
     return out
 
 

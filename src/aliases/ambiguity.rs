@@ -127,6 +127,9 @@ struct RuleData {
     dominant_chinese: FxHashSet<&'static str>,
     /// `[acronym]` of name-dominant.txt, as written.
     dominant_acronyms: FxHashSet<&'static str>,
+    /// `[zh-word]` of name-dominant.txt: names jieba tags as names that news
+    /// also writes as ordinary words (大庆 "a great celebration").
+    ordinary_chinese: FxHashSet<&'static str>,
     parameters: Parameters,
 }
 
@@ -158,6 +161,7 @@ static DATA: LazyLock<RuleData> = LazyLock::new(|| {
         dominant_english: section("en").map(str::to_lowercase).collect(),
         dominant_chinese: section("zh").collect(),
         dominant_acronyms: section("acronym").collect(),
+        ordinary_chinese: section("zh-word").collect(),
         parameters: toml::from_str(RULE_TOML).expect("data/freq/rule.toml"),
     }
 });
@@ -170,8 +174,9 @@ fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
 }
 
 /// The `(section, name)` pairs of name-dominant.txt: names one a line, `name
-/// TAB reason`, under `[en]`, `[zh]` or `[acronym]`; every name needs a
-/// section and a reason.
+/// TAB reason`, under `[en]`, `[zh]`, `[acronym]` or `[zh-word]` (the
+/// reverse judgement: ordinary words too); every name needs a section and a
+/// reason.
 fn name_dominant_sections(text: &'static str) -> Result<Vec<(&'static str, &'static str)>, String> {
     let mut out = Vec::new();
     let mut current: Option<&str> = None;
@@ -181,7 +186,7 @@ fn name_dominant_sections(text: &'static str) -> Result<Vec<(&'static str, &'sta
         }
         let trimmed = line.trim();
         if let Some(name) = trimmed.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
-            if !["en", "zh", "acronym"].contains(&name) {
+            if !["en", "zh", "acronym", "zh-word"].contains(&name) {
                 return Err(format!("line {}: unknown section [{name}]", number + 1));
             }
             current = Some(name);
@@ -210,6 +215,7 @@ fn name_dominant_sections(text: &'static str) -> Result<Vec<(&'static str, &'sta
 ///   of jieba's dictionary with frequency >= 100 and a tag other than a
 ///   name's needs support; for kinds other than places and people, so does
 ///   any such word of two characters whatever its tag; unless name-dominant;
+///   a name listed as an ordinary word too (`[zh-word]`: 大庆) needs support;
 /// * an English-script alias is judged on its key (the term canon matches):
 ///   several words need nothing; a word with a possessive (McDonald's)
 ///   needs support (canon also matches the bare word, a family name) and
@@ -317,6 +323,15 @@ fn chinese_requirement(text: &str, kind: Kind, data: &RuleData) -> Requirement {
     let simplified = fold(text);
     if data.dominant_chinese.contains(text) || data.dominant_chinese.contains(&*simplified) {
         return Requirement::default();
+    }
+    if data.ordinary_chinese.contains(&*simplified) {
+        return Requirement {
+            needs_support: true,
+            reason: format!(
+                "{simplified} is also an ordinary word ([zh-word] of name-dominant.txt)"
+            ),
+            ..Requirement::default()
+        };
     }
     let Some(&(freq, tag)) = data.chinese.get(&*simplified) else {
         return Requirement::default();
