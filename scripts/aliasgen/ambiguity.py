@@ -40,6 +40,9 @@ Per entity (`lint_entities`):
   (Latin) and support, unless marked `form = "full"` (a surname that names one
   person in news: Trump, Putin);
 * a name (canon key) claimed by several entities needs support on every one;
+* an organisation of a country (an ancestor is a place) whose English alias is
+  made only of organ words (data/freq/organ-words.txt: Cabinet Office, Justice
+  Department) needs support on it: any country has a body so called;
 * a person with an alias that needs support carries no broad topic: the matcher
   lets broad topics support only between entities without a parent, and people
   have none in the table though they belong to a country;
@@ -307,15 +310,15 @@ def generic_organ(text: str) -> Requirement:
     function words aside: Cabinet Office, Prime Minister's Office, Justice Department)
     locates nothing: every country has a body so called, and in an article about Japan
     "the government's Cabinet Office" is Japan's -> needs = "support", so that the
-    document's other entities of the same country decide. For the organisations of one
-    country (the gov area), not part of `requirement` and not linted: whether an alias
-    is an organ's is the area's knowledge, not the word's."""
+    document's other entities of the same country decide. Demanded of the organisations
+    of a country (an ancestor is a place: `lint_entities`, and canon's check); not part
+    of `requirement`, which knows the alias and its kind only."""
     if has_han(text) or len(key(text).split(" ")) < 2:
         return NONE
     words = [POSSESSIVE.sub("", w) for w in content_words(text)]
     if words and all(w in organ_words() for w in words):
         return Requirement(needs_support=True, rule="generic-organ",
-                           reason=f"{text!r} is a generic organ name (organ words only): any country's")
+                           reason=f"{dq(text)} is a generic organ name (organ words only): any country's body")
     return NONE
 
 
@@ -549,8 +552,21 @@ def lint_entities(entities: list[TableEntity]) -> list[tuple[str, int, str]]:
             if k and i not in claims.setdefault(k, []):
                 claims[k].append(i)
     context_keys = [{key(w) for w in e.context} - {""} for e in entities]
+    by_id = {e.id: e for e in entities}
+
+    def of_a_country(e: TableEntity) -> bool:
+        """Whether an ancestor of `e` is a place (a country's body, not the UN's)."""
+        seen = {e.id}
+        while e.parent and e.parent in by_id and e.parent not in seen:
+            e = by_id[e.parent]
+            if e.kind == "place":
+                return True
+            seen.add(e.id)
+        return False
+
     out: list[tuple[str, int, str]] = []
     for i, e in enumerate(entities):
+        organ_of_country = e.kind == "org" and of_a_country(e)
         short = {}
         if e.kind == "person":
             short = surnames([(a.lang, a.text, a.form == "full") for a in e.aliases], single_words=False)
@@ -564,6 +580,10 @@ def lint_entities(entities: list[TableEntity]) -> list[tuple[str, int, str]]:
                 parts.append((req.case_exact, req.needs_support, req.reason))
             if a.text in short:
                 parts.append((not has_han(a.text), True, short[a.text] + '; form = "full" if it names one person'))
+            if organ_of_country:
+                organ = generic_organ(a.text)
+                if organ:
+                    parts.append((False, True, organ.reason))
             others = [entities[o].id for o in claims.get(key(a.text), []) if o != i]
             if others:
                 parts.append((False, True, f"also claimed by {_ids(others)}"))

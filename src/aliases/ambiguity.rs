@@ -130,6 +130,8 @@ struct RuleData {
     /// `[zh-word]` of name-dominant.txt: names jieba tags as names that news
     /// also writes as ordinary words (大庆 "a great celebration").
     ordinary_chinese: FxHashSet<&'static str>,
+    /// organ-words.txt: the words of generic government-organ names.
+    organ_words: FxHashSet<&'static str>,
     parameters: Parameters,
 }
 
@@ -137,6 +139,7 @@ const EN_TSV: &str = include_str!("../../data/freq/en.tsv");
 const ZH_TSV: &str = include_str!("../../data/freq/zh.tsv");
 const NAME_DOMINANT: &str = include_str!("../../data/freq/name-dominant.txt");
 const RULE_TOML: &str = include_str!("../../data/freq/rule.toml");
+const ORGAN_WORDS: &str = include_str!("../../data/freq/organ-words.txt");
 
 static DATA: LazyLock<RuleData> = LazyLock::new(|| {
     // The files are compiled in and a unit test parses every line, so a
@@ -162,6 +165,7 @@ static DATA: LazyLock<RuleData> = LazyLock::new(|| {
         dominant_chinese: section("zh").collect(),
         dominant_acronyms: section("acronym").collect(),
         ordinary_chinese: section("zh-word").collect(),
+        organ_words: rows(ORGAN_WORDS).map(|row| row[0].trim()).collect(),
         parameters: toml::from_str(RULE_TOML).expect("data/freq/rule.toml"),
     }
 });
@@ -435,6 +439,37 @@ pub fn mark_surnames(kind: Kind, aliases: &mut [AliasEntry]) {
     }
 }
 
+/// Words of a name that carry no meaning of their own (the Python rule's
+/// function words).
+const FUNCTION_WORDS: [&str; 16] = [
+    "of", "the", "and", "for", "de", "du", "la", "le", "des", "y", "a", "an", "in", "on", "at",
+    "to",
+];
+
+/// Why an alias of a country's organisation is a generic organ name, if it
+/// is one: several words, all of them (function words aside) words of
+/// data/freq/organ-words.txt (Cabinet Office, Prime Minister's Office,
+/// Justice Department). Every country has a body so called, so it needs
+/// support: in an article about Japan "the government's Cabinet Office" is
+/// Japan's. A country, demonym, place or distinctive word says whose body it
+/// is (German Foreign Office, House of Lords, HM Treasury).
+pub fn generic_organ(text: &str) -> Option<String> {
+    if text.chars().any(is_han) {
+        return None;
+    }
+    let key = alias_key(text);
+    if !key.contains(' ') {
+        return None;
+    }
+    let organ_words = &DATA.organ_words;
+    let mut words = key
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty() && !FUNCTION_WORDS.contains(w))
+        .peekable();
+    (words.peek().is_some() && words.all(|w| organ_words.contains(w)))
+        .then(|| format!("{text:?} is a generic organ name (organ words only): any country's body"))
+}
+
 /// Whether an alias needs evidence beyond itself: `needs = "support"`, or a
 /// short form (which needs the full name or support, docs/aliases.md).
 fn needs_evidence(alias: &AliasEntry) -> bool {
@@ -456,7 +491,8 @@ fn listed(ids: &[&str]) -> String {
 /// `canon alias check`'s ambiguity findings for the merged `entities`, as
 /// `file:line` problems: every alias that lacks what the rule demands (the
 /// frequency rule of [`requirement`]; a person's surname, unless `form =
-/// "full"`; a name several entities claim, on each of them), every person
+/// "full"`; a name several entities claim, on each of them; a generic organ
+/// name of a country's organisation, [`generic_organ`]), every person
 /// with an alias that needs support and a broad topic (`data/matching.toml`:
 /// broad topics support only between entities without a parent, and people
 /// have none in a table though they belong to a country), and every context
@@ -484,9 +520,27 @@ pub fn rule_problems(entities: &[Entity]) -> Vec<TableProblem> {
         })
         .collect();
     let broad_topics = &crate::matching::rules::rules().broad_topics;
+    let by_id: FxHashMap<&str, &Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    // Whether an ancestor of the entity is a place: a country's body (not the UN's).
+    let of_a_country = |entity: &Entity| {
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        let mut current = entity;
+        seen.insert(current.id.as_str());
+        while let Some(parent) = current.parent.as_deref().and_then(|p| by_id.get(p)) {
+            if !seen.insert(parent.id.as_str()) {
+                return false;
+            }
+            if parent.kind == Kind::Place {
+                return true;
+            }
+            current = parent;
+        }
+        false
+    };
     let mut problems = Vec::new();
     for (e, entity) in entities.iter().enumerate() {
         let id = &entity.id;
+        let organ_of_country = entity.kind == Kind::Org && of_a_country(entity);
         let mut report = |line: usize, message: String| {
             problems.push(TableProblem {
                 file: entity.file.clone(),
@@ -528,6 +582,12 @@ pub fn rule_problems(entities: &[Entity]) -> Vec<TableProblem> {
                 let latin = !alias.text.chars().any(is_han);
                 let why = "surname (the last part of another alias); form = \"full\" if it names one person";
                 parts.push((latin, true, why.to_string()));
+            }
+            if let Some(why) = organ_of_country
+                .then(|| generic_organ(&alias.text))
+                .flatten()
+            {
+                parts.push((false, true, why));
             }
             let others = rivals(alias);
             if !others.is_empty() {
