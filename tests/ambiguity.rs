@@ -725,6 +725,12 @@ fn a_generic_organ_name_needs_its_country_in_the_document() {
          auditors had found irregularities in the accounts.",
         "uk-downing-street",
     );
+    // An organ word near it is any country's too: Cameroon's "Prime Minister".
+    no_mention_of(
+        "Prime Minister Ephraim Inoni vowed to tackle corruption in Cameroon. The prime \
+         minister's office said the alleged fraud was uncovered during an investigation.",
+        "uk-downing-street",
+    );
     no_mention_of(
         "Seoul's Justice Department said the bank's chairman would be charged.",
         "us-justice-department",

@@ -305,6 +305,13 @@ def organ_words() -> frozenset[str]:
         return frozenset(w.strip() for w in f if w.strip() and not w.startswith("#"))
 
 
+def organ_words_only(text: str) -> bool:
+    """Whether every content word of a Latin-script `text` is an organ word (Prime
+    Minister, ministers, Cabinet): such a context word is any country's too."""
+    words = [POSSESSIVE.sub("", w) for w in content_words(text)] if not has_han(text) else []
+    return bool(words) and all(w in organ_words() for w in words)
+
+
 def generic_organ(text: str) -> Requirement:
     """A name of several words made only of organ words (data/freq/organ-words.txt,
     function words aside: Cabinet Office, Prime Minister's Office, Justice Department)
@@ -315,8 +322,7 @@ def generic_organ(text: str) -> Requirement:
     of `requirement`, which knows the alias and its kind only."""
     if has_han(text) or len(key(text).split(" ")) < 2:
         return NONE
-    words = [POSSESSIVE.sub("", w) for w in content_words(text)]
-    if words and all(w in organ_words() for w in words):
+    if organ_words_only(text):
         return Requirement(needs_support=True, rule="generic-organ",
                            reason=f"{dq(text)} is a generic organ name (organ words only): any country's body")
     return NONE

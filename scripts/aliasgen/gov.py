@@ -274,11 +274,14 @@ def load_entities(path, meta: dict, raws: list[dict]) -> list[Entity]:
             raise CuratedError(f"{where}: unknown fields {sorted(unknown)}")
         note = raw.get("note", [])
         context = expand_context(raw.get("ctx"), macros, where)
-        if (not context and kind == "org" and meta.get("country_macro")
-                and any(ambiguity.generic_organ(a.text).needs_support for lang, a in flat if lang == "en")):
-            # a generic organ name (Foreign Office, Labor Department) needs support: its
-            # country's words give it (the number of Americans filing jobless claims)
-            context = list(macros[meta["country_macro"]])
+        if kind == "org" and any(ambiguity.generic_organ(a.text).needs_support for lang, a in flat if lang == "en"):
+            # a generic organ name (Prime Minister's Office, Labor Department) needs
+            # support, and an organ word is no evidence for it: "Prime Minister Ephraim
+            # Inoni" of Cameroon supports nothing British
+            context = [w for w in context if not ambiguity.organ_words_only(w)]
+            if not context and meta.get("country_macro"):
+                # its country's words give it (the number of Americans filing jobless claims)
+                context = list(macros[meta["country_macro"]])
         entity = Entity(id=raw["id"], name=raw["name"], kind=kind, parent=parent, topics=topics,
                         context=context,
                         comments=[note] if isinstance(note, str) else list(note), source=rel)

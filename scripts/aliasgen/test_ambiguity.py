@@ -84,6 +84,11 @@ class English(unittest.TestCase):
         for name in ("German Foreign Office", "House of Lords", "HM Treasury", "US Department of Labor",
                      "Federal Bureau of Investigation", "Labour Party", "Treasury", "外交部"):
             self.assertFalse(ambiguity.generic_organ(name), name)
+        # context words made of organ words are any country's too
+        self.assertTrue(ambiguity.organ_words_only("Prime Minister"))
+        self.assertTrue(ambiguity.organ_words_only("ministers"))
+        self.assertFalse(ambiguity.organ_words_only("Whitehall"))
+        self.assertFalse(ambiguity.organ_words_only("首相"))
 
 
 class Chinese(unittest.TestCase):
