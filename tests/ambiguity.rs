@@ -705,3 +705,91 @@ fn kind_7_a_name_inside_a_frequent_dictionary_word_is_part_of_that_word() {
     finds("他们来到首都北京参观。", "beijing", "北京");
     finds("他在美国纽约工作。", "new-york", "纽约");
 }
+
+// ---------------------------------------------------------------- issue #16
+// The data-kind errors of the entity audit on real news, one test per kind,
+// both directions.
+
+#[test]
+fn a_generic_organ_name_needs_its_country_in_the_document() {
+    // Japan's GDP figures come from Japan's Cabinet Office, a Cameroonian
+    // fraud is announced by Cameroon's prime minister's office: names any
+    // country's body has are the UK's only with the UK in the document.
+    no_mention_of(
+        "Japan's economy grew more slowly than expected. Figures released by the government's \
+         Cabinet Office showed that GDP grew at an annualised rate of 0.2% in Tokyo's third quarter.",
+        "uk-cabinet-office",
+    );
+    no_mention_of(
+        "Cameroon has sacked the head of its state oil firm. The prime minister's office said \
+         auditors had found irregularities in the accounts.",
+        "uk-downing-street",
+    );
+    // An organ word near it is any country's too: Cameroon's "Prime Minister".
+    no_mention_of(
+        "Prime Minister Ephraim Inoni vowed to tackle corruption in Cameroon. The prime \
+         minister's office said the alleged fraud was uncovered during an investigation.",
+        "uk-downing-street",
+    );
+    no_mention_of(
+        "Seoul's Justice Department said the bank's chairman would be charged.",
+        "us-justice-department",
+    );
+    // With the country's other bodies or people around, they are the UK's.
+    finds(
+        "The Cabinet Office said Whitehall would cut 20,000 civil service jobs, Chancellor \
+         Gordon Brown told the House of Commons.",
+        "uk-cabinet-office",
+        "Cabinet Office",
+    );
+    finds(
+        "Tony Blair's spokesman said the prime minister's office would publish the letter.",
+        "uk-downing-street",
+        "prime minister's office",
+    );
+}
+
+#[test]
+fn a_sibling_brand_is_its_own_entity() {
+    // Vauxhall is GM's (now Stellantis's) British brand, not Opel.
+    let text = "GM Europe is to let customers test drive its Opel and Vauxhall models.";
+    finds(text, "opel", "Opel");
+    finds(text, "vauxhall", "Vauxhall");
+    assert!(
+        mentions(text)
+            .iter()
+            .all(|(id, s)| !(id == "opel" && s == "Vauxhall")),
+        "Vauxhall is not Opel: {:?}",
+        mentions(text)
+    );
+}
+
+#[test]
+fn a_place_inside_an_idiom_is_no_place() {
+    // 万象更新 "everything takes on a new look" is an idiom, 包罗万象
+    // "all-embracing" too: no Vientiane.
+    no_mention_of("一元复始，万象更新。新世纪的第一年开始了。", "vientiane");
+    no_mention_of("这部词典内容包罗万象。", "vientiane");
+    no_mention_of("他们东躲西藏了三年。", "tibet");
+    // The capital of Laos in the news.
+    finds("老挝首都万象举行了庆祝活动。", "vientiane", "万象");
+    finds("拉萨是西藏的首府。", "tibet", "西藏");
+}
+
+#[test]
+fn a_place_name_that_is_also_an_ordinary_word_needs_support() {
+    // 大庆 is also "a great celebration": in a report from Bahrain it is no city.
+    no_mention_of(
+        "麦纳麦还没有从欢庆的梦中醒来。新世纪已在敲响大门，这真是百年一遇，值得大庆。哈桑开车来巴林。",
+        "daqing",
+    );
+    // The oil city of Heilongjiang keeps its mentions.
+    finds(
+        "黑龙江省大庆油田今年原油产量达到五千万吨。",
+        "daqing",
+        "大庆",
+    );
+    finds("大庆市的石化工业发展很快。", "daqing", "大庆市");
+    // Support for the bare name comes from the country's other names nearby.
+    finds("大庆是黑龙江省的石油城。", "daqing", "大庆");
+}

@@ -40,6 +40,9 @@ Per entity (`lint_entities`):
   (Latin) and support, unless marked `form = "full"` (a surname that names one
   person in news: Trump, Putin);
 * a name (canon key) claimed by several entities needs support on every one;
+* an organisation of a country (an ancestor is a place) whose English alias is
+  made only of organ words (data/freq/organ-words.txt: Cabinet Office, Justice
+  Department) needs support on it: any country has a body so called;
 * a person with an alias that needs support carries no broad topic: the matcher
   lets broad topics support only between entities without a parent, and people
   have none in the table though they belong to a country;
@@ -97,6 +100,8 @@ FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "
 POSSESSIVE = re.compile(r"['’]s$")
 ANY_POSSESSIVE = re.compile(r"['’]s\b")
 MAX_DICT_BLOCKERS = 25
+# canon's limit of blockers per alias (docs/aliases.md, "Limits")
+MAX_BLOCKERS = 32
 # jieba's tag for idioms (chengyu): 大同小异 is one word, never the name followed by another
 # word ("l", fixed expressions, also tags 布什总统)
 IDIOM_TAGS = frozenset({"i"})
@@ -154,14 +159,16 @@ def zh_freq() -> dict[str, tuple[int, str]]:
     return {row[0]: (int(row[1]), row[2]) for row in _read_tsv(FREQ / "zh.tsv")}
 
 
-SECTIONS = ("en", "zh", "acronym")
+SECTIONS = ("en", "zh", "acronym", "zh-word")
 
 
 @lru_cache(maxsize=None)
 def name_dominant(section: str) -> dict[str, str]:
     """One list of data/freq/name-dominant.txt: word -> reason. Sections: `[en]` English
     words (lower case), `[zh]` Chinese words (simplified), `[acronym]` short acronyms
-    (as written). Every line needs a reason."""
+    (as written), and the reverse judgement `[zh-word]`: Chinese names jieba tags as
+    names that news also writes as ordinary words (大庆 "a great celebration"), which
+    need support. Every line needs a reason."""
     out: dict[str, dict[str, str]] = {s: {} for s in SECTIONS}
     current = None
     with open(FREQ / "name-dominant.txt", encoding="utf-8") as f:
@@ -169,7 +176,7 @@ def name_dominant(section: str) -> dict[str, str]:
             line = line.rstrip("\n")
             if line.startswith("#") or not line.strip():
                 continue
-            header = re.fullmatch(r"\[(\w+)\]", line.strip())
+            header = re.fullmatch(r"\[([\w-]+)\]", line.strip())
             if header:
                 current = header.group(1)
                 if current not in SECTIONS:
@@ -212,6 +219,11 @@ def requirement(text: str, kind: str = "org") -> Requirement:
         simplified = to_hans(text)
         if simplified in name_dominant("zh") or text in name_dominant("zh"):
             return NONE
+        if simplified in name_dominant("zh-word"):
+            return Requirement(
+                needs_support=True, rule="chinese-word",
+                reason=f"{simplified} is also an ordinary word ([zh-word] of name-dominant.txt)",
+            )
         entry = zh_freq().get(simplified)
         if not entry or entry[0] < ZH_SUPPORT_FREQ:
             return NONE
@@ -283,6 +295,36 @@ def common_words_exact(text: str) -> Requirement:
     words = content_words(text)
     if words and all(en_zipf().get(w, 0.0) >= EXACT_ZIPF for w in words):
         return Requirement(case_exact=True, rule="common-words", reason=f"{text!r} is made of common words only")
+    return NONE
+
+
+@lru_cache(maxsize=None)
+def organ_words() -> frozenset[str]:
+    """data/freq/organ-words.txt: the words of generic government-organ names (reviewed)."""
+    with open(FREQ / "organ-words.txt", encoding="utf-8") as f:
+        return frozenset(w.strip() for w in f if w.strip() and not w.startswith("#"))
+
+
+def organ_words_only(text: str) -> bool:
+    """Whether every content word of a Latin-script `text` is an organ word (Prime
+    Minister, ministers, Cabinet): such a context word is any country's too."""
+    words = [POSSESSIVE.sub("", w) for w in content_words(text)] if not has_han(text) else []
+    return bool(words) and all(w in organ_words() for w in words)
+
+
+def generic_organ(text: str) -> Requirement:
+    """A name of several words made only of organ words (data/freq/organ-words.txt,
+    function words aside: Cabinet Office, Prime Minister's Office, Justice Department)
+    locates nothing: every country has a body so called, and in an article about Japan
+    "the government's Cabinet Office" is Japan's -> needs = "support", so that the
+    document's other entities of the same country decide. Demanded of the organisations
+    of a country (an ancestor is a place: `lint_entities`, and canon's check); not part
+    of `requirement`, which knows the alias and its kind only."""
+    if has_han(text) or len(key(text).split(" ")) < 2:
+        return NONE
+    if organ_words_only(text):
+        return Requirement(needs_support=True, rule="generic-organ",
+                           reason=f"{dq(text)} is a generic organ name (organ words only): any country's body")
     return NONE
 
 
@@ -385,6 +427,30 @@ def dictionary_blockers(text: str, lang: str, alias_keys: set[str], kind: str = 
         blocker = name_to_hant(word, False) if traditional else word
         if blocker not in out and text in blocker:
             out.append(blocker)
+    return out
+
+
+@lru_cache(maxsize=None)
+def zh_idioms() -> tuple[str, ...]:
+    """data/freq/zh-idioms.txt: Chinese idioms (chengyu), simplified."""
+    return tuple(row[0] for row in _read_tsv(FREQ / "zh-idioms.txt"))
+
+
+def idiom_blockers(text: str, lang: str) -> list[str]:
+    """The idioms that contain Han alias `text` (万象更新 and 包罗万象 for 万象, 东躲西藏
+    for 西藏, 实事求是 for 求是): inside one the characters are words of the idiom, never
+    the name, whatever jieba tags the idiom (万象更新 is nr in its dictionary). Written
+    in traditional characters for a traditional alias."""
+    simplified = to_hans(text)
+    if not has_han(text) or len(simplified) < 2:
+        return []
+    traditional = not (lang == "zh-Hans" or text == simplified)
+    out = []
+    for idiom in zh_idioms():
+        if simplified in idiom and idiom != simplified:
+            blocker = name_to_hant(idiom, False) if traditional else idiom
+            if text in blocker and blocker not in out:
+                out.append(blocker)
     return out
 
 
@@ -492,8 +558,21 @@ def lint_entities(entities: list[TableEntity]) -> list[tuple[str, int, str]]:
             if k and i not in claims.setdefault(k, []):
                 claims[k].append(i)
     context_keys = [{key(w) for w in e.context} - {""} for e in entities]
+    by_id = {e.id: e for e in entities}
+
+    def of_a_country(e: TableEntity) -> bool:
+        """Whether an ancestor of `e` is a place (a country's body, not the UN's)."""
+        seen = {e.id}
+        while e.parent and e.parent in by_id and e.parent not in seen:
+            e = by_id[e.parent]
+            if e.kind == "place":
+                return True
+            seen.add(e.id)
+        return False
+
     out: list[tuple[str, int, str]] = []
     for i, e in enumerate(entities):
+        organ_of_country = e.kind == "org" and of_a_country(e)
         short = {}
         if e.kind == "person":
             short = surnames([(a.lang, a.text, a.form == "full") for a in e.aliases], single_words=False)
@@ -507,6 +586,10 @@ def lint_entities(entities: list[TableEntity]) -> list[tuple[str, int, str]]:
                 parts.append((req.case_exact, req.needs_support, req.reason))
             if a.text in short:
                 parts.append((not has_han(a.text), True, short[a.text] + '; form = "full" if it names one person'))
+            if organ_of_country:
+                organ = generic_organ(a.text)
+                if organ:
+                    parts.append((False, True, organ.reason))
             others = [entities[o].id for o in claims.get(key(a.text), []) if o != i]
             if others:
                 parts.append((False, True, f"also claimed by {_ids(others)}"))

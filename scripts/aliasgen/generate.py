@@ -195,11 +195,19 @@ def lower_case_articles(tables: list[Table]) -> None:
 
 
 def add_dictionary_blockers(e, alias_keys: set[str]) -> None:
+    """Short Chinese aliases that need support get the dictionary words that contain
+    them; every Chinese alias gets the idioms that contain it (万象 in 万象更新, 西藏 in
+    东躲西藏), whatever its rules: an idiom is no mention, so the blocker costs no recall.
+    Idioms first, within canon's limit of blockers per alias."""
     for lang, a in e.all_aliases():
-        if a.support and has_han(a.text):
-            for b in ambiguity.dictionary_blockers(a.text, lang, alias_keys, e.kind):
-                if b not in a.blockers:
-                    a.blockers.append(b)
+        if not has_han(a.text):
+            continue
+        found = ambiguity.idiom_blockers(a.text, lang)
+        if a.support:
+            found += ambiguity.dictionary_blockers(a.text, lang, alias_keys, e.kind)
+        for b in found:
+            if b not in a.blockers and len(a.blockers) < ambiguity.MAX_BLOCKERS:
+                a.blockers.append(b)
 
 
 def country_of(eid: str, parents: dict[str, str | None], countries: set[str]) -> str | None:
@@ -245,6 +253,7 @@ def outputs() -> dict[str, callable]:
     table = {
         "data/freq/en.tsv": freq.en_tsv,
         "data/freq/zh.tsv": freq.zh_tsv,
+        "data/freq/zh-idioms.txt": freq.zh_idioms_txt,
     }
     state = {}
 

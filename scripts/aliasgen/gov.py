@@ -220,12 +220,15 @@ def load_curated(path) -> tuple[dict, list[Entity]]:
     with open(path, "rb") as f:
         data = tomllib.load(f)
     meta = data["meta"]
-    groups = [(meta, data.get("e", []) + provincial_bodies(data.get("province", [])))]
+    # the first context macro of a file or group holds its country's words (ctx.us, ctx.uk, ctx.jp)
+    top = {**meta, "country_macro": next(iter(meta.get("ctx", {})), None)}
+    groups = [(top, data.get("e", []) + provincial_bodies(data.get("province", [])))]
     for group in data.get("group", []):
         merged = {**meta, **{k: v for k, v in group.items() if k not in ("e", "min", "min_extra")}}
         if "topic" not in group:
             merged["topic"] = f"{group['country']}-politics"
         merged["ctx"] = {**meta.get("ctx", {}), **group.get("ctx", {})}
+        merged["country_macro"] = next(iter(group.get("ctx", {})), top["country_macro"])
         groups.append((merged, ministries(group) + group.get("e", [])))
     entities = []
     for gmeta, raws in groups:
@@ -270,8 +273,17 @@ def load_entities(path, meta: dict, raws: list[dict]) -> list[Entity]:
         if unknown:
             raise CuratedError(f"{where}: unknown fields {sorted(unknown)}")
         note = raw.get("note", [])
+        context = expand_context(raw.get("ctx"), macros, where)
+        if kind == "org" and any(ambiguity.generic_organ(a.text).needs_support for lang, a in flat if lang == "en"):
+            # a generic organ name (Prime Minister's Office, Labor Department) needs
+            # support, and an organ word is no evidence for it: "Prime Minister Ephraim
+            # Inoni" of Cameroon supports nothing British
+            context = [w for w in context if not ambiguity.organ_words_only(w)]
+            if not context and meta.get("country_macro"):
+                # its country's words give it (the number of Americans filing jobless claims)
+                context = list(macros[meta["country_macro"]])
         entity = Entity(id=raw["id"], name=raw["name"], kind=kind, parent=parent, topics=topics,
-                        context=expand_context(raw.get("ctx"), macros, where),
+                        context=context,
                         comments=[note] if isinstance(note, str) else list(note), source=rel)
         for lang, alias in flat:
             entity.aliases.setdefault(lang, []).append(alias)
@@ -294,6 +306,9 @@ def apply_rules(entity: Entity, problems: list[str]) -> None:
             problems.append(f"{entity.id}: {alias.text!r}: {req.reason}")
             continue
         alias.mark(req.case_exact, req.needs_support, "short acronym" if req.rule == "short-acronym" else req.reason)
+        if entity.kind == "org" and lang == "en":
+            organ = ambiguity.generic_organ(alias.text)
+            alias.mark(False, organ.needs_support, organ.reason)
 
 
 def wrap(head: str, items: list[str], width: int = 100) -> list[str]:

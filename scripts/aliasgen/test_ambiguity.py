@@ -75,7 +75,38 @@ class English(unittest.TestCase):
         self.assertFalse(common_words_exact("Société Générale"))  # words with accents are words
 
 
+    def test_generic_organ_names_need_support(self):
+        # names any country's body has (issue #16: Japan's Cabinet Office)
+        for name in ("Cabinet Office", "Prime Minister's Office", "Justice Department",
+                     "Ministry of Foreign Affairs", "Department for Work and Pensions"):
+            self.assertTrue(ambiguity.generic_organ(name).needs_support, name)
+        # a country, demonym, place or distinctive word says whose body it is
+        for name in ("German Foreign Office", "House of Lords", "HM Treasury", "US Department of Labor",
+                     "Federal Bureau of Investigation", "Labour Party", "Treasury", "外交部"):
+            self.assertFalse(ambiguity.generic_organ(name), name)
+        # context words made of organ words are any country's too
+        self.assertTrue(ambiguity.organ_words_only("Prime Minister"))
+        self.assertTrue(ambiguity.organ_words_only("ministers"))
+        self.assertFalse(ambiguity.organ_words_only("Whitehall"))
+        self.assertFalse(ambiguity.organ_words_only("首相"))
+
+
 class Chinese(unittest.TestCase):
+    def test_names_that_are_also_ordinary_words_need_support(self):
+        # [zh-word]: jieba tags 大庆 as a place only; 值得大庆 is "worth a great celebration"
+        self.assertTrue(requirement("大庆", "place").needs_support)
+        self.assertTrue(requirement("大慶", "place").needs_support)
+        self.assertFalse(requirement("大庆市", "place"))
+        self.assertFalse(requirement("北京", "place"))
+
+    def test_idioms_are_blockers(self):
+        self.assertEqual(set(ambiguity.idiom_blockers("万象", "zh-Hans")),
+                         {"万象更新", "包罗万象", "森罗万象", "万象森罗"})
+        self.assertIn("东躲西藏", ambiguity.idiom_blockers("西藏", "zh-Hans"))
+        self.assertIn("萬象更新", ambiguity.idiom_blockers("萬象", "zh-Hant"))
+        self.assertEqual(ambiguity.idiom_blockers("北京", "zh-Hans"), [])
+        self.assertEqual(ambiguity.idiom_blockers("Vientiane", "en"), [])
+
     def test_common_words_need_support(self):
         self.assertTrue(requirement("小米").needs_support)
         self.assertTrue(requirement("蘋果").needs_support)  # folded to 苹果 first

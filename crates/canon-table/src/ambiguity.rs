@@ -127,6 +127,11 @@ struct RuleData {
     dominant_chinese: FxHashSet<&'static str>,
     /// `[acronym]` of name-dominant.txt, as written.
     dominant_acronyms: FxHashSet<&'static str>,
+    /// `[zh-word]` of name-dominant.txt: names jieba tags as names that news
+    /// also writes as ordinary words (大庆 "a great celebration").
+    ordinary_chinese: FxHashSet<&'static str>,
+    /// organ-words.txt: the words of generic government-organ names.
+    organ_words: FxHashSet<&'static str>,
     parameters: Parameters,
 }
 
@@ -134,6 +139,7 @@ const EN_TSV: &str = include_str!("../../../data/freq/en.tsv");
 const ZH_TSV: &str = include_str!("../../../data/freq/zh.tsv");
 const NAME_DOMINANT: &str = include_str!("../../../data/freq/name-dominant.txt");
 const RULE_TOML: &str = include_str!("../../../data/freq/rule.toml");
+const ORGAN_WORDS: &str = include_str!("../../../data/freq/organ-words.txt");
 
 static DATA: LazyLock<RuleData> = LazyLock::new(|| {
     // The files are compiled in and a unit test parses every line, so a
@@ -158,6 +164,8 @@ static DATA: LazyLock<RuleData> = LazyLock::new(|| {
         dominant_english: section("en").map(str::to_lowercase).collect(),
         dominant_chinese: section("zh").collect(),
         dominant_acronyms: section("acronym").collect(),
+        ordinary_chinese: section("zh-word").collect(),
+        organ_words: rows(ORGAN_WORDS).map(|row| row[0].trim()).collect(),
         parameters: toml::from_str(RULE_TOML).expect("data/freq/rule.toml"),
     }
 });
@@ -170,8 +178,9 @@ fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
 }
 
 /// The `(section, name)` pairs of name-dominant.txt: names one a line, `name
-/// TAB reason`, under `[en]`, `[zh]` or `[acronym]`; every name needs a
-/// section and a reason.
+/// TAB reason`, under `[en]`, `[zh]`, `[acronym]` or `[zh-word]` (the
+/// reverse judgement: ordinary words too); every name needs a section and a
+/// reason.
 fn name_dominant_sections(text: &'static str) -> Result<Vec<(&'static str, &'static str)>, String> {
     let mut out = Vec::new();
     let mut current: Option<&str> = None;
@@ -181,7 +190,7 @@ fn name_dominant_sections(text: &'static str) -> Result<Vec<(&'static str, &'sta
         }
         let trimmed = line.trim();
         if let Some(name) = trimmed.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
-            if !["en", "zh", "acronym"].contains(&name) {
+            if !["en", "zh", "acronym", "zh-word"].contains(&name) {
                 return Err(format!("line {}: unknown section [{name}]", number + 1));
             }
             current = Some(name);
@@ -210,6 +219,7 @@ fn name_dominant_sections(text: &'static str) -> Result<Vec<(&'static str, &'sta
 ///   of jieba's dictionary with frequency >= 100 and a tag other than a
 ///   name's needs support; for kinds other than places and people, so does
 ///   any such word of two characters whatever its tag; unless name-dominant;
+///   a name listed as an ordinary word too (`[zh-word]`: 大庆) needs support;
 /// * an English-script alias is judged on its key (the term canon matches):
 ///   several words need nothing; a word with a possessive (McDonald's)
 ///   needs support (canon also matches the bare word, a family name) and
@@ -318,6 +328,15 @@ fn chinese_requirement(text: &str, kind: Kind, data: &RuleData) -> Requirement {
     if data.dominant_chinese.contains(text) || data.dominant_chinese.contains(&*simplified) {
         return Requirement::default();
     }
+    if data.ordinary_chinese.contains(&*simplified) {
+        return Requirement {
+            needs_support: true,
+            reason: format!(
+                "{simplified} is also an ordinary word ([zh-word] of name-dominant.txt)"
+            ),
+            ..Requirement::default()
+        };
+    }
     let Some(&(freq, tag)) = data.chinese.get(&*simplified) else {
         return Requirement::default();
     };
@@ -420,6 +439,37 @@ pub fn mark_surnames(kind: Kind, aliases: &mut [AliasEntry]) {
     }
 }
 
+/// Words of a name that carry no meaning of their own (the Python rule's
+/// function words).
+const FUNCTION_WORDS: [&str; 16] = [
+    "of", "the", "and", "for", "de", "du", "la", "le", "des", "y", "a", "an", "in", "on", "at",
+    "to",
+];
+
+/// Why an alias of a country's organisation is a generic organ name, if it
+/// is one: several words, all of them (function words aside) words of
+/// data/freq/organ-words.txt (Cabinet Office, Prime Minister's Office,
+/// Justice Department). Every country has a body so called, so it needs
+/// support: in an article about Japan "the government's Cabinet Office" is
+/// Japan's. A country, demonym, place or distinctive word says whose body it
+/// is (German Foreign Office, House of Lords, HM Treasury).
+pub fn generic_organ(text: &str) -> Option<String> {
+    if text.chars().any(is_han) {
+        return None;
+    }
+    let key = alias_key(text);
+    if !key.contains(' ') {
+        return None;
+    }
+    let organ_words = &DATA.organ_words;
+    let mut words = key
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty() && !FUNCTION_WORDS.contains(w))
+        .peekable();
+    (words.peek().is_some() && words.all(|w| organ_words.contains(w)))
+        .then(|| format!("{text:?} is a generic organ name (organ words only): any country's body"))
+}
+
 /// Whether an alias needs evidence beyond itself: `needs = "support"`, or a
 /// short form (which needs the full name or support, docs/aliases.md).
 fn needs_evidence(alias: &AliasEntry) -> bool {
@@ -441,7 +491,8 @@ fn listed(ids: &[&str]) -> String {
 /// `canon alias check`'s ambiguity findings for the merged `entities`, as
 /// `file:line` problems: every alias that lacks what the rule demands (the
 /// frequency rule of [`requirement`]; a person's surname, unless `form =
-/// "full"`; a name several entities claim, on each of them), every person
+/// "full"`; a name several entities claim, on each of them; a generic organ
+/// name of a country's organisation, [`generic_organ`]), every person
 /// with an alias that needs support and a broad topic (`data/matching.toml`:
 /// broad topics support only between entities without a parent, and people
 /// have none in a table though they belong to a country), and every context
@@ -469,9 +520,27 @@ pub fn rule_problems(entities: &[Entity]) -> Vec<TableProblem> {
         })
         .collect();
     let broad_topics = &crate::rules::rules().broad_topics;
+    let by_id: FxHashMap<&str, &Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    // Whether an ancestor of the entity is a place: a country's body (not the UN's).
+    let of_a_country = |entity: &Entity| {
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        let mut current = entity;
+        seen.insert(current.id.as_str());
+        while let Some(parent) = current.parent.as_deref().and_then(|p| by_id.get(p)) {
+            if !seen.insert(parent.id.as_str()) {
+                return false;
+            }
+            if parent.kind == Kind::Place {
+                return true;
+            }
+            current = parent;
+        }
+        false
+    };
     let mut problems = Vec::new();
     for (e, entity) in entities.iter().enumerate() {
         let id = &entity.id;
+        let organ_of_country = entity.kind == Kind::Org && of_a_country(entity);
         let mut report = |line: usize, message: String| {
             problems.push(TableProblem {
                 file: entity.file.clone(),
@@ -513,6 +582,12 @@ pub fn rule_problems(entities: &[Entity]) -> Vec<TableProblem> {
                 let latin = !alias.text.chars().any(is_han);
                 let why = "surname (the last part of another alias); form = \"full\" if it names one person";
                 parts.push((latin, true, why.to_string()));
+            }
+            if let Some(why) = organ_of_country
+                .then(|| generic_organ(&alias.text))
+                .flatten()
+            {
+                parts.push((false, true, why));
             }
             let others = rivals(alias);
             if !others.is_empty() {
@@ -620,6 +695,17 @@ mod tests {
         assert!(name_dominant_sections("china\tthe country\n").is_err());
         assert!(name_dominant_sections("[en]\nchina\n").is_err());
         assert!(name_dominant_sections("[fr]\nchine\tle pays\n").is_err());
+        assert!(name_dominant_sections("[zh-word]\n大庆\tthe city, a celebration\n").is_ok());
+    }
+
+    #[test]
+    fn names_that_are_also_ordinary_words_need_support() {
+        // jieba tags 大庆 as a place only; 值得大庆 is "worth a great celebration".
+        assert!(DATA.ordinary_chinese.contains("大庆"));
+        assert!(requirement("大庆", Kind::Place).needs_support);
+        assert!(requirement("大慶", Kind::Place).needs_support);
+        assert!(!requirement("大庆市", Kind::Place).needs_support);
+        assert!(!requirement("北京", Kind::Place).needs_support);
     }
 
     #[test]
