@@ -115,12 +115,15 @@ struct SurnameParameters {
     particles: Vec<String>,
 }
 
-/// The rule's data, parsed once.
+/// The rule's data, parsed once. The two frequency maps are parsed on
+/// first use each: a run over English text (or a single title-case check
+/// in the matcher) does not pay for the Chinese map, nor Chinese for the
+/// English one.
 struct RuleData {
     /// English word (lower case) -> Zipf frequency.
-    english: FxHashMap<&'static str, f64>,
+    english: LazyLock<FxHashMap<&'static str, f64>>,
     /// Chinese word (simplified) -> (jieba frequency, jieba tag).
-    chinese: FxHashMap<&'static str, (u32, &'static str)>,
+    chinese: LazyLock<FxHashMap<&'static str, (u32, &'static str)>>,
     /// `[en]` of name-dominant.txt, lower-cased.
     dominant_english: FxHashSet<String>,
     /// `[zh]` of name-dominant.txt.
@@ -152,15 +155,19 @@ static DATA: LazyLock<RuleData> = LazyLock::new(|| {
             .map(|&(_, w)| w)
     };
     RuleData {
-        english: rows(EN_TSV)
-            .map(|row| (row[0], row[1].parse().expect("Zipf frequency in en.tsv")))
-            .collect(),
-        chinese: rows(ZH_TSV)
-            .map(|row| {
-                let freq = row[1].parse().expect("jieba frequency in zh.tsv");
-                (row[0], (freq, row[2]))
-            })
-            .collect(),
+        english: LazyLock::new(|| {
+            rows(EN_TSV)
+                .map(|row| (row[0], row[1].parse().expect("Zipf frequency in en.tsv")))
+                .collect()
+        }),
+        chinese: LazyLock::new(|| {
+            rows(ZH_TSV)
+                .map(|row| {
+                    let freq = row[1].parse().expect("jieba frequency in zh.tsv");
+                    (row[0], (freq, row[2]))
+                })
+                .collect()
+        }),
         dominant_english: section("en").map(str::to_lowercase).collect(),
         dominant_chinese: section("zh").collect(),
         dominant_acronyms: section("acronym").collect(),
