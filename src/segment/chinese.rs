@@ -9,7 +9,9 @@
 //!
 //! Loading the dictionary and adding the alias names takes a few
 //! milliseconds and some memory, so it happens on first use: commands and
-//! documents without Han text never pay for it.
+//! documents without Han text never pay for it. The names are read from the
+//! compiled alias table then, not copied out of it when the segmenter is
+//! made, so that a table of a million aliases costs nothing at start-up.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -22,8 +24,33 @@ use crate::script::is_han;
 /// Segments runs of Han characters into words.
 #[derive(Default)]
 pub struct ChineseSegmenter {
-    extra_words: Vec<String>,
+    extra_words: ExtraWords,
     dictionary: OnceLock<Dictionary>,
+}
+
+/// Where the words added to jieba's dictionary come from.
+enum ExtraWords {
+    /// Given as a list.
+    List(Vec<String>),
+    /// The Han words of an alias table's aliases and blockers
+    /// ([`canon_table::AliasTable::dictionary_word_list`]), read when the
+    /// dictionary is built.
+    Table(canon_table::AliasTable),
+}
+
+impl Default for ExtraWords {
+    fn default() -> ExtraWords {
+        ExtraWords::List(Vec::new())
+    }
+}
+
+impl ExtraWords {
+    fn len(&self) -> usize {
+        match self {
+            ExtraWords::List(words) => words.len(),
+            ExtraWords::Table(table) => table.dictionary_word_list().len(),
+        }
+    }
 }
 
 impl std::fmt::Debug for ChineseSegmenter {
@@ -39,7 +66,16 @@ impl ChineseSegmenter {
     /// A segmenter that also knows `extra_words` as dictionary words.
     pub fn new(extra_words: Vec<String>) -> ChineseSegmenter {
         ChineseSegmenter {
-            extra_words,
+            extra_words: ExtraWords::List(extra_words),
+            dictionary: OnceLock::new(),
+        }
+    }
+
+    /// A segmenter that also knows the Han words of `table`'s aliases and
+    /// blockers as dictionary words, read from the table on first use.
+    pub fn with_table(table: &canon_table::AliasTable) -> ChineseSegmenter {
+        ChineseSegmenter {
+            extra_words: ExtraWords::Table(table.clone()),
             dictionary: OnceLock::new(),
         }
     }
@@ -68,8 +104,12 @@ impl ChineseSegmenter {
     fn dictionary(&self) -> &Dictionary {
         self.dictionary.get_or_init(|| {
             let mut dictionary = Dictionary::jieba();
-            for word in &self.extra_words {
-                dictionary.add_word(word);
+            match &self.extra_words {
+                ExtraWords::List(words) => words.iter().for_each(|w| dictionary.add_word(w)),
+                ExtraWords::Table(table) => table
+                    .dictionary_word_list()
+                    .iter()
+                    .for_each(|w| dictionary.add_word(w)),
             }
             dictionary
         })
