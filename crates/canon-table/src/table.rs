@@ -34,6 +34,7 @@
 use std::marker::PhantomData;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use zerocopy::FromBytes;
@@ -434,6 +435,10 @@ pub struct AliasTable {
     /// Read from [`Section::Warnings`] when first asked (only the commands
     /// that report them do).
     warnings: Arc<OnceLock<Vec<TableProblem>>>,
+    /// Per key id, whether every alias of the key needs a capital
+    /// ([`Self::key_needs_capital`]): 0 not known yet, 1 yes, 2 no. Made on
+    /// first use (a byte per key, nothing at load) and filled as keys are met.
+    needs_capital: Arc<OnceLock<Box<[AtomicU8]>>>,
     flags: u32,
     builtin_checksum: u32,
     checksum: u32,
@@ -553,6 +558,7 @@ impl AliasTable {
             first_term_filter: Arc::new(first_term_filter),
             broad_topics: Arc::new(Vec::new()),
             warnings: Arc::new(OnceLock::new()),
+            needs_capital: Arc::new(OnceLock::new()),
             flags: header.flags,
             builtin_checksum: header.builtin_checksum,
             checksum: header.checksum,
@@ -859,6 +865,56 @@ impl AliasTable {
         }
     }
 
+    /// The text of alias `r` as written ([`Self::alias`]'s `text`, without
+    /// reading the rest of the record).
+    #[inline]
+    pub fn alias_text(&self, r: AliasRef) -> &str {
+        self.str_at(Section::AliasText, self.global_alias(r))
+    }
+
+    /// Whether alias `r` has blockers.
+    #[inline]
+    pub fn has_blockers(&self, r: AliasRef) -> bool {
+        !self
+            .csr(Section::AliasBlockers, self.global_alias(r))
+            .is_empty()
+    }
+
+    /// Whether every alias of key `key_id` is `case = "exact"` and written
+    /// with an ASCII capital first: then no text that starts with a
+    /// lowercase ASCII letter matches any of them, which the matcher asks
+    /// before it reads each alias. In a large table most everyday words are
+    /// some entity's name (To, In, Man), each carrying exact case and
+    /// shared by several entities; reading every alias of every such word
+    /// of a document (four reads far apart in the table per alias) cost
+    /// more than the rest of matching. Decided once per key and process.
+    pub fn key_needs_capital(&self, key_id: u32) -> bool {
+        let cache = self
+            .needs_capital
+            .get_or_init(|| (0..self.key_count()).map(|_| AtomicU8::new(0)).collect());
+        let Some(slot) = cache.get(key_id as usize) else {
+            return false;
+        };
+        match slot.load(Ordering::Relaxed) {
+            1 => true,
+            2 => false,
+            _ => {
+                let refs = self.aliases_of_key_id(key_id);
+                let needs = !refs.is_empty()
+                    && refs.iter().all(|&r| {
+                        self.case_exact(r)
+                            && self
+                                .exact_text(r)
+                                .as_bytes()
+                                .first()
+                                .is_some_and(u8::is_ascii_uppercase)
+                    });
+                slot.store(if needs { 1 } else { 2 }, Ordering::Relaxed);
+                needs
+            }
+        }
+    }
+
     /// The normalized text a `case = "exact"` alias is compared with.
     #[inline]
     pub fn exact_text(&self, r: AliasRef) -> &str {
@@ -933,10 +989,24 @@ impl AliasTable {
     /// surface rules of alias `r`: exact case and blockers.
     pub fn surface_allows(&self, r: AliasRef, normalized: &str, start: usize, end: usize) -> bool {
         let a = self.global_alias(r);
-        if self.flags_of(r) & alias_flags::CASE_EXACT != 0
-            && !crate::same_text(&normalized[start..end], self.str_at(Section::AliasExact, a))
-        {
-            return false;
+        if self.flags_of(r) & alias_flags::CASE_EXACT != 0 {
+            let surface = &normalized[start..end];
+            // Most exact-case aliases that get here are everyday words
+            // (Man, Sea) written in lower case: their first bytes differ,
+            // which says so before the string is read and checked.
+            let differ = |a: u8, b: u8| a != b && a.is_ascii_graphic() && b.is_ascii_graphic();
+            let first = self
+                .u32s(Section::AliasExact)
+                .get(2 * a)
+                .and_then(|&offset| self.section(Section::Strings).get(offset as usize).copied());
+            if let (Some(&s), Some(e)) = (surface.as_bytes().first(), first)
+                && differ(s, e)
+            {
+                return false;
+            }
+            if !crate::same_text(surface, self.str_at(Section::AliasExact, a)) {
+                return false;
+            }
         }
         let blockers = self.csr(Section::AliasBlockers, a);
         !blockers.into_iter().any(|b| {
@@ -989,7 +1059,10 @@ impl AliasTable {
         self.str_list(Section::ContextKeys, range)
     }
 
-    fn topic_ids(&self, entity: u32) -> &[u32] {
+    /// The topic ids of `entity` (indices of the table's topic tags): what
+    /// [`Self::related`] compares.
+    #[inline]
+    pub fn topic_ids(&self, entity: u32) -> &[u32] {
         let range = self.csr(Section::EntityTopics, entity as usize);
         self.items(Section::TopicIds, range)
     }
@@ -1363,6 +1436,43 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
         assert_eq!(table.alias(exact).form, None);
         let words = table.dictionary_words();
         assert_eq!(words, ["艾克", "艾克斯", "艾克米"]);
+    }
+
+    #[test]
+    fn keys_whose_every_alias_wants_a_capital_are_known() {
+        let table = AliasTable::from_sources(&[TableSource {
+            name: "t.toml".into(),
+            text: r#"
+[[entity]]
+id = "to-a"
+name = "To"
+kind = "org"
+aliases.en = [{ text = "To", case = "exact", needs = "support" }]
+
+[[entity]]
+id = "to-b"
+name = "TO"
+kind = "product"
+aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" }, "sea", { text = "iPod", case = "exact" }]
+"#
+            .into(),
+            jsonl: false,
+        }])
+        .unwrap();
+        let key = |k: &str| table.key_id(k).unwrap();
+        // Asked twice: decided, then remembered.
+        for _ in 0..2 {
+            assert!(table.key_needs_capital(key("to")));
+            assert!(
+                !table.key_needs_capital(key("sea")),
+                "one alias has any case"
+            );
+            assert!(
+                !table.key_needs_capital(key("ipod")),
+                "written lower case first"
+            );
+        }
+        assert!(!table.key_needs_capital(u32::MAX));
     }
 
     #[test]
