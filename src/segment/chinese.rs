@@ -35,7 +35,7 @@ enum ExtraWords {
     /// The Han words of an alias table's aliases and blockers
     /// ([`canon_table::AliasTable::dictionary_word_list`]), read when the
     /// dictionary is built.
-    Table(canon_table::AliasTable),
+    Table(Box<canon_table::AliasTable>),
 }
 
 impl Default for ExtraWords {
@@ -75,7 +75,7 @@ impl ChineseSegmenter {
     /// blockers as dictionary words, read from the table on first use.
     pub fn with_table(table: &canon_table::AliasTable) -> ChineseSegmenter {
         ChineseSegmenter {
-            extra_words: ExtraWords::Table(table.clone()),
+            extra_words: ExtraWords::Table(Box::new(table.clone())),
             dictionary: OnceLock::new(),
         }
     }

@@ -41,8 +41,8 @@ use zerocopy::FromBytes;
 
 use crate::format::{
     BITSET_WORDS, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
-    NONE, SECTION_COUNT, SECTIONS, SLOT_WORDS, Section, alias_flags, edge_hash, quick_reject_slot,
-    term_hash,
+    NONE, SECTION_COUNT, SECTIONS, SLOT_WORDS, Section, alias_flags, bloom_bits, edge_hash,
+    quick_reject_slot, term_hash,
 };
 use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
 
@@ -306,12 +306,29 @@ impl<'t> StrList<'t> {
 /// A node of the key trie: where a walk over a key's characters stands.
 /// [`KeyTrie::root`] starts every walk; [`AliasTable::first_term_node`]
 /// starts one after a whole term.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub struct KeyNode<'t> {
     /// The node's slot in [`Section::KeyEdges`] (the slot count for the root).
     node: u32,
+    /// The key that ends here, or [`NONE`], when known without reading
+    /// `KeyEdges` (a node from [`Section::FirstTermSlots`]); else [`UNKNOWN`].
+    key: u32,
+    /// The node after a separator `' '`, or [`NONE`], when so known; else
+    /// [`UNKNOWN`].
+    space: u32,
     trie: PhantomData<&'t KeyTrie>,
 }
+
+/// What a [`KeyNode`] does not know yet.
+const UNKNOWN: u32 = NONE - 1;
+
+impl PartialEq for KeyNode<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+    }
+}
+
+impl Eq for KeyNode<'_> {}
 
 impl std::fmt::Debug for KeyNode<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -356,6 +373,8 @@ impl KeyTrie {
     fn node(&self, node: u32) -> KeyNode<'_> {
         KeyNode {
             node,
+            key: UNKNOWN,
+            space: UNKNOWN,
             trie: PhantomData,
         }
     }
@@ -375,6 +394,9 @@ impl KeyTrie {
     /// The node reached from `node` by `c`.
     #[inline(always)]
     pub fn step<'t>(&'t self, node: KeyNode<'t>, c: char) -> Option<KeyNode<'t>> {
+        if c == ' ' && node.space != UNKNOWN {
+            return (node.space != NONE).then(|| self.node(node.space));
+        }
         let edges = self.edges();
         let mask = self.slot_count as usize - 1;
         let mut slot = edge_hash(node.node, c) as usize & mask;
@@ -405,7 +427,11 @@ impl KeyTrie {
     /// The id of the key that ends at `node`, if one does.
     #[inline]
     pub fn key_at(&self, node: KeyNode<'_>) -> Option<u32> {
-        let key = *self.edges().get(node.node as usize * EDGE_WORDS + 2)?;
+        let key = if node.key != UNKNOWN {
+            node.key
+        } else {
+            *self.edges().get(node.node as usize * EDGE_WORDS + 2)?
+        };
         // Slots are not validated at load (see `validate`): a key id past
         // the keys is no key.
         (key != NONE && key < self.keys).then_some(key)
@@ -531,8 +557,9 @@ impl AliasTable {
         }
         let sizes = check_sizes(&sections)?;
         let bitset = |section: Section| -> Vec<u64> {
-            <[u64]>::ref_from_bytes(&bytes[sections[section as usize].clone()])
-                .expect("sizes checked: 8-aligned, BITSET_WORDS words")
+            let range = sections[section as usize].start..;
+            <[u64]>::ref_from_bytes(&bytes[range][..8 * BITSET_WORDS])
+                .expect("sizes checked: 8-aligned, at least BITSET_WORDS words")
                 .to_vec()
         };
         let edges = SharedBytes {
@@ -619,6 +646,19 @@ impl AliasTable {
             std::slice::from_raw_parts(
                 self.base.ptr.add(range.start).cast::<u32>(),
                 range.len() / 4,
+            )
+        }
+    }
+
+    /// `section` as `u64` values.
+    #[inline]
+    fn u64s(&self, section: Section) -> &[u64] {
+        let range = &self.sections[section as usize];
+        // SAFETY: as in `u32s` (sections start on an 8-byte boundary).
+        unsafe {
+            std::slice::from_raw_parts(
+                self.base.ptr.add(range.start).cast::<u64>(),
+                range.len() / 8,
             )
         }
     }
@@ -1028,10 +1068,18 @@ impl AliasTable {
         if self.first_term_filter[slot / 64] & (1 << (slot % 64)) == 0 {
             return None;
         }
+        let hash = term_hash(term);
+        // The Bloom filter after the quick-reject bits: a power of two of
+        // words (checked at load).
+        let bloom = &self.u64s(Section::FirstTermFilter)[BITSET_WORDS..];
+        let (word, bits) = bloom_bits(hash, bloom.len());
+        if bloom[word] & bits != bits {
+            return None;
+        }
         let slots = self.u32s(Section::FirstTermSlots);
         // A power of two of slots (checked at load).
         let mask = slots.len() / SLOT_WORDS - 1;
-        let mut slot = term_hash(term) as usize & mask;
+        let mut slot = hash as usize & mask;
         // At most one pass, as in `KeyTrie::step`.
         for _ in 0..=mask {
             let entry = &slots[slot * SLOT_WORDS..(slot + 1) * SLOT_WORDS];
@@ -1039,7 +1087,13 @@ impl AliasTable {
                 return None;
             }
             if entry[1] as usize == term.len() && self.pool_str(entry[0], entry[1]) == term {
-                return Some(self.trie.node(entry[2]));
+                // A damaged slot that says UNKNOWN is read from KeyEdges.
+                return Some(KeyNode {
+                    node: entry[2],
+                    key: entry[3],
+                    space: entry[4],
+                    trie: PhantomData,
+                });
             }
             slot = (slot + 1) & mask;
         }
@@ -1131,7 +1185,6 @@ fn check_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<Sizes, Format
         (AliasFlags, 4 * aliases),
         (KeyText, 8 * keys),
         (FirstChars, 8 * BITSET_WORDS),
-        (FirstTermFilter, 8 * BITSET_WORDS),
         (BlockerMatch, len(BlockerText)),
     ];
     for section in [EntityId, EntityName, EntityWikidata] {
@@ -1194,6 +1247,11 @@ fn check_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<Sizes, Format
             .ok_or_else(|| damaged(format!("{section:?} is not a power of two of slots")))
     };
     slots(FirstTermSlots, SLOT_WORDS)?;
+    // The quick-reject bits, then a Bloom filter of a power of two of words.
+    let filter = len(FirstTermFilter);
+    if filter <= 8 * BITSET_WORDS || !((filter - 8 * BITSET_WORDS) / 8).is_power_of_two() {
+        return Err(damaged("section FirstTermFilter has the wrong size".into()));
+    }
     let edge_slots = slots(KeyEdges, EDGE_WORDS)?;
     let keys = u32::try_from(keys).map_err(|_| damaged("more keys than key ids".into()))?;
     Ok(Sizes { keys, edge_slots })

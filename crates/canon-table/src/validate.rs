@@ -137,7 +137,9 @@ pub(crate) fn validate(table: &AliasTable) -> Result<(), FormatError> {
             continue;
         }
         let (start, end) = (slot[0] as usize, slot[0] as usize + slot[1] as usize);
-        if pool.get(start..end).is_none() || slot[2] as usize > edge_slots {
+        let key_ok = slot[3] == NONE || (slot[3] as usize) < keys;
+        let space_ok = slot[4] == NONE || (slot[4] as usize) < edge_slots;
+        if pool.get(start..end).is_none() || slot[2] as usize > edge_slots || !key_ok || !space_ok {
             return Err(damaged(
                 "FirstTermSlots: a term or node out of range".into(),
             ));
