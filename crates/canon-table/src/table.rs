@@ -465,6 +465,11 @@ pub struct AliasTable {
     /// ([`Self::key_needs_capital`]): 0 not known yet, 1 yes, 2 no. Made on
     /// first use (a byte per key, nothing at load) and filled as keys are met.
     needs_capital: Arc<OnceLock<Box<[AtomicU8]>>>,
+    /// Whether the whole string pool was checked to be UTF-8 at load: for
+    /// the built-in table and tables compiled in memory, whose pools are in
+    /// memory anyway (a mapped file's is not, and is checked string by
+    /// string; checking each string read cost 3% of English matching).
+    pool_is_utf8: bool,
     flags: u32,
     builtin_checksum: u32,
     checksum: u32,
@@ -586,10 +591,15 @@ impl AliasTable {
             broad_topics: Arc::new(Vec::new()),
             warnings: Arc::new(OnceLock::new()),
             needs_capital: Arc::new(OnceLock::new()),
+            pool_is_utf8: false,
             flags: header.flags,
             builtin_checksum: header.builtin_checksum,
             checksum: header.checksum,
         };
+        if !matches!(*storage, Storage::Mapped(_)) {
+            table.pool_is_utf8 =
+                simdutf8::basic::from_utf8(table.section(Section::Strings)).is_ok();
+        }
         // A few topic names (the table's topic tags, not one per entity).
         let broad = &crate::rules::rules().broad_topics;
         let topics = table.u32s(Section::TopicNames).len() / 2;
@@ -670,8 +680,16 @@ impl AliasTable {
     #[inline]
     pub(crate) fn pool_str(&self, offset: u32, len: u32) -> &str {
         let (start, end) = (offset as usize, offset as usize + len as usize);
-        self.section(Section::Strings)
-            .get(start..end)
+        let pool = self.section(Section::Strings);
+        if self.pool_is_utf8 {
+            // SAFETY: the whole pool was checked to be UTF-8 at load and
+            // never changes (static or owned bytes); `str::get` checks the
+            // bounds and that both ends fall on character boundaries.
+            return unsafe { std::str::from_utf8_unchecked(pool) }
+                .get(start..end)
+                .unwrap_or("");
+        }
+        pool.get(start..end)
             .and_then(|bytes| std::str::from_utf8(bytes).ok())
             .unwrap_or("")
     }
