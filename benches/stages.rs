@@ -264,7 +264,7 @@ fn samples() -> [(&'static str, Sample); 6] {
 
 fn stages(c: &mut Criterion) {
     let load = || AliasTable::load(&[]).expect("default alias table loads");
-    let router = Router::new(load().dictionary_words());
+    let router = Router::with_table(&load());
     let canon = Canon::new(load());
 
     // Loads the Chinese dictionaries now rather than inside a measurement.

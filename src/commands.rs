@@ -499,10 +499,21 @@ pub fn alias_check(files: &[PathBuf], out: &mut dyn Write) -> Result<Status> {
 }
 
 /// `canon alias check` of a compiled table: it loads (magic, format version,
-/// checksum, structure), and what it holds. False when it does not load.
+/// sections) and verifies (checksum of the body, structure of its contents:
+/// what loading leaves out), and what it holds. False when it does not.
 fn check_compiled(path: &Path, out: &mut dyn Write) -> Result<bool> {
     let name = crate::decode::path_name(path);
-    let written = match AliasTable::open(path) {
+    let opened = AliasTable::open(path).and_then(|table| {
+        table
+            .compiled()
+            .verify()
+            .map(|()| table)
+            .map_err(|cause| Error::CompiledTable {
+                path: path.to_path_buf(),
+                cause,
+            })
+    });
+    let written = match opened {
         Ok(table) => {
             writeln!(
                 out,
@@ -578,8 +589,10 @@ pub fn alias_compile(
         sources.push(TableSource::read(file)?);
     }
     let bytes = AliasTable::compile_sources(&sources).map_err(Error::AliasTable)?;
-    let table =
-        canon_table::AliasTable::from_bytes(&bytes).map_err(|cause| Error::CompiledTable {
+    // What `--aliases` will not check at every load, checked once here.
+    let table = canon_table::AliasTable::from_bytes(&bytes)
+        .and_then(|table| table.verify().map(|()| table))
+        .map_err(|cause| Error::CompiledTable {
             path: output_path.to_path_buf(),
             cause,
         })?;

@@ -203,7 +203,7 @@ impl Canon {
 
     /// A pipeline matching against `table`, with `options`.
     pub fn with_options(table: AliasTable, options: AnalyzeOptions) -> Canon {
-        let router = Router::new(table.dictionary_words());
+        let router = Router::with_table(&table);
         let boilerplate = (options.boilerplate != boilerplate::Mode::Off).then(Detector::new);
         Canon {
             table,

@@ -194,12 +194,18 @@ pub(super) fn candidates(
             let Some((start, end)) = surface_range(text, tokens, i, offset, last, term_end) else {
                 continue;
             };
+            // A name written in lower case where every alias of the key
+            // wants a capital (the everyday words of a large table) has no
+            // option: neither exact case nor title case can hold.
+            if text.as_bytes()[start].is_ascii_lowercase() && table.key_needs_capital(key) {
+                continue;
+            }
             let options: Vec<AliasRef> = table
                 .aliases_of_key_id(key)
                 .iter()
                 .copied()
                 .filter(|&r| {
-                    (marks == PunctuationGap::default() || marks.allowed_by(table.alias(r).text))
+                    (marks == PunctuationGap::default() || marks.allowed_by(table.alias_text(r)))
                         && (table.surface_allows(r, text, start, end)
                             || in_title_case(table, r, &text[start..end]))
                 })
@@ -466,11 +472,15 @@ fn stands_in_compound(
 /// frequency rule asks nothing of it: not Line for LINE, Fair for FAIR);
 /// an alias with blockers never passes this way.
 fn in_title_case(table: &AliasTable, r: AliasRef, surface: &str) -> bool {
-    let alias = table.alias(r);
-    let written = alias.text;
-    if !alias.case_exact
-        || !alias.blockers().is_empty()
-        || written.len() != surface.len()
+    // The flags first: most options that get here are exact-case aliases
+    // of everyday words written in lower case, and reading the text and
+    // the blockers of each would cost more than the rest of the check.
+    if !table.case_exact(r) {
+        return false;
+    }
+    let written = table.alias_text(r);
+    if written.len() != surface.len()
+        || table.has_blockers(r)
         || written.len() < 4
         || !written.bytes().all(|b| b.is_ascii_alphanumeric())
         || written.bytes().filter(u8::is_ascii_alphabetic).count() < 4

@@ -108,6 +108,7 @@ pub(super) fn resolve(
                 }
             }
         }
+        let mut reach = Reach::of(table, &confirmed);
         let mut progressed = false;
         pending.retain(|(index, choices)| {
             let evidence = Evidence {
@@ -116,6 +117,7 @@ pub(super) fn resolve(
                 tokens,
                 candidates,
                 confirmed: &confirmed,
+                reach: &reach,
             };
             let satisfied: Vec<(u32, Need)> = choices
                 .iter()
@@ -142,6 +144,8 @@ pub(super) fn resolve(
                 let (entity, need) = satisfied[0];
                 candidates[*index].confirmed = Some(entity);
                 candidates[*index].via_short = need == Need::FullName;
+                // Later candidates of this round see it in their window.
+                reach.add(table, entity);
                 progressed = true;
                 false
             } else {
@@ -162,6 +166,60 @@ struct Evidence<'a, 't> {
     candidates: &'a [Candidate],
     /// Entities confirmed anywhere in the document (not vetoed).
     confirmed: &'a FxHashSet<u32>,
+    /// What those entities can relate to.
+    reach: &'a Reach,
+}
+
+/// What the entities confirmed in a document can relate to (see
+/// [`AliasTable::related`]): themselves and their ancestors, and their
+/// topics. An entity that shares none of these with them is related to no
+/// confirmed mention, near or far, so the window around its candidate need
+/// not be searched: in a table of a million names most everyday words that
+/// are names need support (The, Man, Sea) and most such entities have no
+/// parent and no topic, and searching the window for each of them cost as
+/// much as the rest of matching. Made at each round of resolution and grown
+/// with each confirmation in it.
+struct Reach {
+    /// Confirmed entities and their ancestors.
+    entities: FxHashSet<u32>,
+    /// Topics of confirmed entities.
+    topics: FxHashSet<u32>,
+}
+
+impl Reach {
+    fn of(table: &AliasTable, confirmed: &FxHashSet<u32>) -> Reach {
+        let mut reach = Reach {
+            entities: FxHashSet::default(),
+            topics: FxHashSet::default(),
+        };
+        for &entity in confirmed {
+            reach.add(table, entity);
+        }
+        reach
+    }
+
+    /// Adds a confirmed entity.
+    fn add(&mut self, table: &AliasTable, entity: u32) {
+        self.entities.insert(entity);
+        self.entities.extend(table.ancestors(entity));
+        self.topics.extend(table.topic_ids(entity));
+    }
+
+    /// Whether some confirmed entity may be related to `entity`: false
+    /// means none is (a necessary condition of [`AliasTable::related`]:
+    /// the same entity, an ancestor or descendant, a common ancestor, or a
+    /// shared topic).
+    fn may_relate(&self, table: &AliasTable, entity: u32) -> bool {
+        self.entities.contains(&entity)
+            || table
+                .ancestors(entity)
+                .iter()
+                .any(|a| self.entities.contains(a))
+            || table
+                .topic_ids(entity)
+                .iter()
+                .any(|t| self.topics.contains(t))
+    }
 }
 
 impl Evidence<'_, '_> {
@@ -178,6 +236,9 @@ impl Evidence<'_, '_> {
         }
         if self.confirmed.contains(&entity) {
             return true;
+        }
+        if !self.reach.may_relate(table, entity) {
+            return context_nearby(table, self.tokens, candidate, entity);
         }
         // Candidates are in text order and do not overlap: the ones within
         // the window are a contiguous range.

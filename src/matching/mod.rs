@@ -166,7 +166,7 @@ aliases.en = [{ text = "McDonald's", case = "exact" }]
 
     fn mentions(text: &str) -> Vec<(String, String)> {
         let table = table();
-        let router = Router::new(table.dictionary_words());
+        let router = Router::with_table(&table);
         let normalized = normalize(text);
         let lang = crate::detect::detect(normalized.text());
         let lang = if lang.code == "und" {

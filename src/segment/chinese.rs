@@ -9,7 +9,9 @@
 //!
 //! Loading the dictionary and adding the alias names takes a few
 //! milliseconds and some memory, so it happens on first use: commands and
-//! documents without Han text never pay for it.
+//! documents without Han text never pay for it. The names are read from the
+//! compiled alias table then, not copied out of it when the segmenter is
+//! made, so that a table of a million aliases costs nothing at start-up.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -24,7 +26,7 @@ use crate::script::is_han;
 /// Segments runs of Han characters into words.
 #[derive(Default)]
 pub struct ChineseSegmenter {
-    extra_words: Vec<String>,
+    extra_words: ExtraWords,
     loaded: OnceLock<Loaded>,
 }
 
@@ -42,6 +44,39 @@ struct Loaded {
     composed_min_bytes: usize,
 }
 
+/// Where the words added to jieba's dictionary come from.
+enum ExtraWords {
+    /// Given as a list.
+    List(Vec<String>),
+    /// The Han words of an alias table's aliases and blockers
+    /// ([`canon_table::AliasTable::dictionary_word_list`]), read when the
+    /// dictionary is built.
+    Table(Box<canon_table::AliasTable>),
+}
+
+impl Default for ExtraWords {
+    fn default() -> ExtraWords {
+        ExtraWords::List(Vec::new())
+    }
+}
+
+impl ExtraWords {
+    /// Calls `f` with every word, in order.
+    fn for_each(&self, mut f: impl FnMut(&str)) {
+        match self {
+            ExtraWords::List(words) => words.iter().for_each(|w| f(w)),
+            ExtraWords::Table(table) => table.dictionary_word_list().iter().for_each(|w| f(w)),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            ExtraWords::List(words) => words.len(),
+            ExtraWords::Table(table) => table.dictionary_word_list().len(),
+        }
+    }
+}
+
 impl std::fmt::Debug for ChineseSegmenter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ChineseSegmenter")
@@ -55,7 +90,16 @@ impl ChineseSegmenter {
     /// A segmenter that also knows `extra_words` as dictionary words.
     pub fn new(extra_words: Vec<String>) -> ChineseSegmenter {
         ChineseSegmenter {
-            extra_words,
+            extra_words: ExtraWords::List(extra_words),
+            loaded: OnceLock::new(),
+        }
+    }
+
+    /// A segmenter that also knows the Han words of `table`'s aliases and
+    /// blockers as dictionary words, read from the table on first use.
+    pub fn with_table(table: &canon_table::AliasTable) -> ChineseSegmenter {
+        ChineseSegmenter {
+            extra_words: ExtraWords::Table(Box::new(table.clone())),
             loaded: OnceLock::new(),
         }
     }
@@ -90,14 +134,13 @@ impl ChineseSegmenter {
             let mut dictionary = Dictionary::jieba();
             // Decided on jieba's own dictionary, before any word is added,
             // so that the order of the table does not change the answer.
-            let composed: FxHashMap<String, Vec<usize>> = self
-                .extra_words
-                .iter()
-                .filter_map(|word| Some((word.clone(), dictionary.word_pieces(word)?)))
-                .collect();
-            for word in &self.extra_words {
-                dictionary.add_word(word);
-            }
+            let mut composed: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+            self.extra_words.for_each(|word| {
+                if let Some(ends) = dictionary.word_pieces(word) {
+                    composed.insert(word.to_string(), ends);
+                }
+            });
+            self.extra_words.for_each(|word| dictionary.add_word(word));
             let composed_min_bytes = composed.keys().map(String::len).min().unwrap_or(usize::MAX);
             Loaded {
                 dictionary,

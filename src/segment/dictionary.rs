@@ -82,9 +82,11 @@ pub struct Dictionary {
     total: u64,
     log_total: f64,
     /// Added words that are not dictionary words, as a trie of
-    /// (node, char) → node; node 0 is the root.
-    overlay: FxHashMap<(u32, char), u32>,
-    overlay_words: FxHashMap<u32, u32>,
+    /// (node, char) → (node, id of the word that ends there or [`NO_WORD`]);
+    /// node 0 is the root. One map read per character: with the 330,000
+    /// Han names of a million-alias table the map is tens of megabytes and
+    /// every read misses the cache, so the word id travels with the edge.
+    overlay: FxHashMap<(u32, char), (u32, u32)>,
     overlay_nodes: u32,
     /// The first characters of overlay words, so that most positions never
     /// touch the overlay.
@@ -184,7 +186,6 @@ impl Dictionary {
             total,
             log_total: (total as f64).ln(),
             overlay: FxHashMap::default(),
-            overlay_words: FxHashMap::default(),
             overlay_nodes: 1,
             overlay_starts: BmpSet::default(),
             hmm_initial,
@@ -224,18 +225,22 @@ impl Dictionary {
 
     fn insert_overlay(&mut self, word: &str, id: u32) {
         let mut node = 0;
-        for c in word.chars() {
-            node = match self.overlay.get(&(node, c)) {
-                Some(&next) => next,
-                None => {
-                    let next = self.overlay_nodes;
-                    self.overlay_nodes += 1;
-                    self.overlay.insert((node, c), next);
-                    next
-                }
-            };
+        let mut chars = word.chars().peekable();
+        while let Some(c) = chars.next() {
+            let last = chars.peek().is_none();
+            let next_node = self.overlay_nodes;
+            let edge = self
+                .overlay
+                .entry((node, c))
+                .or_insert((next_node, NO_WORD));
+            if edge.0 == next_node {
+                self.overlay_nodes += 1;
+            }
+            if last {
+                edge.1 = id;
+            }
+            node = edge.0;
         }
-        self.overlay_words.insert(node, id);
         self.overlay_starts
             .insert(word.chars().next().expect("non-empty"));
     }
@@ -295,10 +300,11 @@ impl Dictionary {
             return Some(self.word_of_state[state as usize]);
         }
         let mut node = 0;
+        let mut id = NO_WORD;
         for c in word.chars() {
-            node = *self.overlay.get(&(node, c))?;
+            (node, id) = *self.overlay.get(&(node, c))?;
         }
-        self.overlay_words.get(&node).copied()
+        (id != NO_WORD).then_some(id)
     }
 
     /// The double-array transition from `state` on `c`.
@@ -346,11 +352,11 @@ impl Dictionary {
             if c == BLOCK_END {
                 break;
             }
-            let Some(&next) = self.overlay.get(&(node, c)) else {
+            let Some(&(next, id)) = self.overlay.get(&(node, c)) else {
                 break;
             };
             node = next;
-            if let Some(&id) = self.overlay_words.get(&node) {
+            if id != NO_WORD {
                 found(start + offset + 1, self.log_freqs[id as usize]);
             }
         }

@@ -63,6 +63,17 @@ impl Router {
         }
     }
 
+    /// A router whose Chinese segmenter knows the Han words of `table`'s
+    /// aliases and blockers, read from the table when the first Han text
+    /// comes (nothing is copied at start-up).
+    pub fn with_table(table: &canon_table::AliasTable) -> Router {
+        Router {
+            words: WordSegmenter,
+            chinese: ChineseSegmenter::with_table(table),
+            icu: IcuSegmenter::default(),
+        }
+    }
+
     /// The tokens of normalized `text`, a document in language `lang`
     /// throughout; `lower` is `text` with ASCII letters lowercased.
     pub fn segment<'t>(&self, text: &'t str, lower: &'t str, lang: Language) -> Vec<Token<'t>> {

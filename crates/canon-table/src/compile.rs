@@ -8,8 +8,9 @@ use fst::MapBuilder;
 use rustc_hash::FxHashMap;
 
 use crate::format::{
-    BITSET_WORDS, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
-    NONE, SECTION_COUNT, SECTIONS, Section, alias_flags, edge_hash, quick_reject_slot, term_hash,
+    BITSET_WORDS, BLOOM_BITS_PER_TERM, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION,
+    HEADER_BYTES, MAGIC, NONE, SECTION_COUNT, SECTIONS, Section, alias_flags, bloom_bits,
+    edge_hash, quick_reject_slot, term_hash,
 };
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
@@ -329,6 +330,27 @@ impl KeyEdges {
         }
     }
 
+    /// The id of the key that ends at `node` (not the root), or [`NONE`].
+    fn key_at(&self, node: u32) -> u32 {
+        self.slots[node as usize * EDGE_WORDS + 2]
+    }
+
+    /// The node `c` leads to from `parent`, or [`NONE`].
+    fn child(&self, parent: u32, c: char) -> u32 {
+        let mask = self.slot_count() - 1;
+        let mut slot = edge_hash(parent, c) as usize & mask;
+        loop {
+            let entry = &self.slots[slot * EDGE_WORDS..(slot + 1) * EDGE_WORDS];
+            if entry[1] == NONE {
+                return NONE;
+            }
+            if entry[0] == parent && entry[1] == c as u32 {
+                return slot as u32;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
     /// The node `s` leads to from the root (`s` is a prefix of a key).
     fn walk(&self, s: &str) -> u32 {
         let mask = self.slot_count() - 1;
@@ -373,9 +395,14 @@ fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
     terms.sort_unstable();
     terms.dedup();
     let mut filter = vec![0u64; BITSET_WORDS];
+    let bloom_words = (terms.len() * BLOOM_BITS_PER_TERM / 64)
+        .next_power_of_two()
+        .max(1);
+    let mut bloom = vec![0u64; bloom_words];
     let slot_count = (terms.len() * 2).next_power_of_two().max(16);
-    // Per slot: term offset, term length (NONE: empty), node.
-    let mut slots = vec![[0, NONE, NONE]; slot_count];
+    // Per slot: term offset, term length (NONE: empty), node, key at the
+    // node, node after a separator.
+    let mut slots = vec![[0, NONE, NONE, NONE, NONE]; slot_count];
     for term in terms {
         let node = edges.walk(term);
         let [offset, len] = w.pool(term);
@@ -383,16 +410,24 @@ fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
         while slots[slot][1] != NONE {
             slot = (slot + 1) & (slot_count - 1);
         }
-        slots[slot] = [offset, len, node];
+        slots[slot] = [
+            offset,
+            len,
+            node,
+            edges.key_at(node),
+            edges.child(node, ' '),
+        ];
         let bit = quick_reject_slot(term);
         filter[bit / 64] |= 1 << (bit % 64);
+        let (word, bits) = bloom_bits(term_hash(term), bloom_words);
+        bloom[word] |= bits;
     }
     for slot in slots {
         for word in slot {
             w.u32(Section::FirstTermSlots, word);
         }
     }
-    for word in filter {
+    for word in filter.into_iter().chain(bloom) {
         w.u64(Section::FirstTermFilter, word);
     }
 }

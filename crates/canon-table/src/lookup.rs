@@ -151,7 +151,9 @@ impl AliasTable {
                 if candidate.starts_with(key) || key.starts_with(candidate) {
                     score = score.max(0.75);
                 }
-                (score >= 0.6).then(|| (score, candidate, refs[0]))
+                // Every key has an alias; a damaged table may say otherwise.
+                let first = *refs.first()?;
+                (score >= 0.6).then_some((score, candidate, first))
             })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));

@@ -1,21 +1,48 @@
 //! [`AliasTable`]: a view over a compiled table's bytes (see
 //! [`crate::format`]), wherever they are: embedded in the binary, mapped
 //! from a `.canonidx` file, or compiled in memory from TOML or JSON Lines.
-//! Loading checks the header, the checksum and that every offset stays
-//! inside its section, and reads nothing else: the sections are used where
-//! they lie.
+//!
+//! ## What is checked where
+//!
+//! Loading costs the same for a table of a hundred aliases and one of a
+//! million: it reads the header (magic, format version, byte order, the
+//! file's length) and the section table, and checks that every section lies
+//! inside the bytes on an 8-byte boundary and has the size the table's
+//! counts demand (entities, aliases, keys; hash tables a power of two of
+//! slots). It reads no section's contents: the pages of a mapped file are
+//! touched only when a lookup or a document needs them, and are shared
+//! with every other process mapping the same file.
+//!
+//! The checksum of the body and the structure of the contents (offsets that
+//! rise and stay inside their columns, indices that name something, strings
+//! inside the pool on character boundaries, the key automaton's own
+//! checksum) are checked by [`AliasTable::verify`], which reads every byte:
+//! `canon alias compile` runs it on what it wrote and `canon alias check
+//! t.canonidx` on the file, as the `fst` crate leaves `Fst::verify` to its
+//! caller.
+//!
+//! Between the two, every accessor reads the body with bounds-checked reads
+//! and treats what it cannot use as absent: an offset past its column gives
+//! an empty list, an index past its column no entity, alias or key (an
+//! empty string, the first kind), a string outside the pool or not UTF-8 an
+//! empty string, and a hash probe stops after one pass over its slots. So a
+//! table damaged after it was verified (or never verified) may give wrong
+//! answers but never reads out of bounds, panics or loops forever
+//! (`damaged_bodies_give_wrong_answers_but_never_crash` flips bytes of the
+//! body and runs every accessor).
 
 use std::marker::PhantomData;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use zerocopy::FromBytes;
 
 use crate::format::{
     BITSET_WORDS, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
-    NONE, SECTION_COUNT, SECTIONS, SLOT_WORDS, Section, alias_flags, edge_hash, quick_reject_slot,
-    term_hash,
+    NONE, SECTION_COUNT, SECTIONS, SLOT_WORDS, Section, alias_flags, bloom_bits, edge_hash,
+    quick_reject_slot, term_hash,
 };
 use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
 
@@ -72,11 +99,13 @@ pub enum FormatError {
     /// Compiled on a machine of the other byte order.
     #[error("compiled on a machine of another byte order; compile it again on this one")]
     ByteOrder,
-    /// The bytes are not those that were written.
+    /// The bytes are not those that were written (found by
+    /// [`AliasTable::verify`], not at load).
     #[error("checksum mismatch: the file is damaged or was changed after it was compiled")]
     Checksum,
-    /// The checksum holds but a section does not: written by something
-    /// other than canon.
+    /// A section out of bounds or of the wrong size (at load), or, with a
+    /// checksum that holds, contents that do not fit together (found by
+    /// [`AliasTable::verify`]): written by something other than canon.
     #[error("damaged table: {0}")]
     Damaged(String),
 }
@@ -188,7 +217,9 @@ pub struct EntityView<'t> {
 impl<'t> EntityView<'t> {
     /// The parent's index, if the entity has one.
     pub fn parent(&self) -> Option<u32> {
-        let parent = self.table.u32s(Section::EntityParent)[self.index as usize];
+        let parent = self
+            .table
+            .u32_at(Section::EntityParent, self.index as usize);
         (parent != NONE).then_some(parent)
     }
 
@@ -196,7 +227,8 @@ impl<'t> EntityView<'t> {
     pub fn topics(&self) -> impl Iterator<Item = &'t str> + 't {
         let table = self.table;
         let range = table.csr(Section::EntityTopics, self.index as usize);
-        table.u32s(Section::TopicIds)[range]
+        table
+            .items(Section::TopicIds, range)
             .iter()
             .map(move |&t| table.str_at(Section::TopicNames, t as usize))
     }
@@ -274,12 +306,29 @@ impl<'t> StrList<'t> {
 /// A node of the key trie: where a walk over a key's characters stands.
 /// [`KeyTrie::root`] starts every walk; [`AliasTable::first_term_node`]
 /// starts one after a whole term.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub struct KeyNode<'t> {
     /// The node's slot in [`Section::KeyEdges`] (the slot count for the root).
     node: u32,
+    /// The key that ends here, or [`NONE`], when known without reading
+    /// `KeyEdges` (a node from [`Section::FirstTermSlots`]); else [`UNKNOWN`].
+    key: u32,
+    /// The node after a separator `' '`, or [`NONE`], when so known; else
+    /// [`UNKNOWN`].
+    space: u32,
     trie: PhantomData<&'t KeyTrie>,
 }
+
+/// What a [`KeyNode`] does not know yet.
+const UNKNOWN: u32 = NONE - 1;
+
+impl PartialEq for KeyNode<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+    }
+}
+
+impl Eq for KeyNode<'_> {}
 
 impl std::fmt::Debug for KeyNode<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -288,10 +337,11 @@ impl std::fmt::Debug for KeyNode<'_> {
 }
 
 /// The alias keys as a character trie the matcher walks term by term, one
-/// character at a time (see [`crate::format`] for its layout and why), and
-/// as an FST for whole keys.
+/// character at a time (see [`crate::format`] for its layout and why). Whole
+/// keys are looked up in it too: the FST of the same keys
+/// ([`Section::KeyFst`]) is not read at load, since checking it would read
+/// all of it (see [`AliasTable::verify`]).
 pub struct KeyTrie {
-    fst: fst::raw::Fst<SharedBytes>,
     /// [`Section::KeyEdges`].
     edges: SharedBytes,
     /// The number of slots of `edges`, a power of two; also the root's id.
@@ -306,7 +356,8 @@ pub struct KeyTrie {
 impl std::fmt::Debug for KeyTrie {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("KeyTrie")
-            .field("keys", &self.fst.len())
+            .field("keys", &self.keys)
+            .field("slots", &self.slot_count)
             .finish()
     }
 }
@@ -322,6 +373,8 @@ impl KeyTrie {
     fn node(&self, node: u32) -> KeyNode<'_> {
         KeyNode {
             node,
+            key: UNKNOWN,
+            space: UNKNOWN,
             trie: PhantomData,
         }
     }
@@ -341,6 +394,9 @@ impl KeyTrie {
     /// The node reached from `node` by `c`.
     #[inline(always)]
     pub fn step<'t>(&'t self, node: KeyNode<'t>, c: char) -> Option<KeyNode<'t>> {
+        if c == ' ' && node.space != UNKNOWN {
+            return (node.space != NONE).then(|| self.node(node.space));
+        }
         let edges = self.edges();
         let mask = self.slot_count as usize - 1;
         let mut slot = edge_hash(node.node, c) as usize & mask;
@@ -371,7 +427,11 @@ impl KeyTrie {
     /// The id of the key that ends at `node`, if one does.
     #[inline]
     pub fn key_at(&self, node: KeyNode<'_>) -> Option<u32> {
-        let key = *self.edges().get(node.node as usize * EDGE_WORDS + 2)?;
+        let key = if node.key != UNKNOWN {
+            node.key
+        } else {
+            *self.edges().get(node.node as usize * EDGE_WORDS + 2)?
+        };
         // Slots are not validated at load (see `validate`): a key id past
         // the keys is no key.
         (key != NONE && key < self.keys).then_some(key)
@@ -398,7 +458,18 @@ pub struct AliasTable {
     /// data/matching.toml). Decided at load, so that a compiled table does
     /// not depend on the rules of the canon that compiled it.
     broad_topics: Arc<Vec<bool>>,
-    warnings: Arc<Vec<TableProblem>>,
+    /// Read from [`Section::Warnings`] when first asked (only the commands
+    /// that report them do).
+    warnings: Arc<OnceLock<Vec<TableProblem>>>,
+    /// Per key id, whether every alias of the key needs a capital
+    /// ([`Self::key_needs_capital`]): 0 not known yet, 1 yes, 2 no. Made on
+    /// first use (a byte per key, nothing at load) and filled as keys are met.
+    needs_capital: Arc<OnceLock<Box<[AtomicU8]>>>,
+    /// Whether the whole string pool was checked to be UTF-8 at load: for
+    /// the built-in table and tables compiled in memory, whose pools are in
+    /// memory anyway (a mapped file's is not, and is checked string by
+    /// string; checking each string read cost 3% of English matching).
+    pool_is_utf8: bool,
     flags: u32,
     builtin_checksum: u32,
     checksum: u32,
@@ -474,9 +545,8 @@ impl AliasTable {
         let storage = Arc::new(storage);
         let bytes = storage.bytes();
         let header = Header::read(bytes)?;
-        let checksum = crc32fast::hash(&bytes[HEADER_BYTES..]);
-        if checksum != header.checksum {
-            return Err(FormatError::Checksum);
+        if bytes.as_ptr().align_offset(8) != 0 {
+            return Err(damaged("the table's bytes are not 8-byte aligned".into()));
         }
         let mut sections: [Range<usize>; SECTION_COUNT] = std::array::from_fn(|_| 0..0);
         let table_end = HEADER_BYTES + SECTION_COUNT * 16;
@@ -485,61 +555,52 @@ impl AliasTable {
             let start = u64::from_ne_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
             let len = u64::from_ne_bytes(bytes[at + 8..at + 16].try_into().expect("8 bytes"));
             let end = start.saturating_add(len);
-            if start % 8 != 0 || (start as usize) < table_end || end > bytes.len() as u64 {
+            if start % 8 != 0 || start < table_end as u64 || end > bytes.len() as u64 {
                 return Err(damaged(format!("section {:?} out of bounds", SECTIONS[i])));
             }
             *range = start as usize..end as usize;
         }
-        let shared = |section: Section| SharedBytes {
+        let sizes = check_sizes(&sections)?;
+        let bitset = |section: Section| -> Vec<u64> {
+            let range = sections[section as usize].start..;
+            <[u64]>::ref_from_bytes(&bytes[range][..8 * BITSET_WORDS])
+                .expect("sizes checked: 8-aligned, at least BITSET_WORDS words")
+                .to_vec()
+        };
+        let edges = SharedBytes {
             storage: storage.clone(),
-            range: sections[section as usize].clone(),
+            range: sections[Section::KeyEdges as usize].clone(),
         };
-        let key_fst = fst::raw::Fst::new(shared(Section::KeyFst))
-            .map_err(|e| damaged(format!("key automaton: {e}")))?;
-        let bitset = |section: Section| -> Result<Vec<u64>, FormatError> {
-            let words = <[u64]>::ref_from_bytes(&bytes[sections[section as usize].clone()])
-                .map_err(|_| damaged(format!("section {section:?} is not 64-bit words")))?;
-            if words.len() != BITSET_WORDS {
-                return Err(damaged(format!("section {section:?} has the wrong size")));
-            }
-            Ok(words.to_vec())
-        };
-        let first_chars = bitset(Section::FirstChars)?;
-        let edge_slots = sections[Section::KeyEdges as usize].len() / 4 / EDGE_WORDS;
-        if !edge_slots.is_power_of_two() || edge_slots >= NONE as usize {
-            return Err(damaged("KeyEdges is not a power of two of slots".into()));
-        }
-        let edge_slots = edge_slots as u32;
-        let edges = shared(Section::KeyEdges);
-        let key_count =
-            u32::try_from(key_fst.len()).map_err(|_| damaged("more keys than key ids".into()))?;
-        let first_term_filter = bitset(Section::FirstTermFilter)?;
-        if bytes.as_ptr().align_offset(8) != 0 {
-            return Err(damaged("the table's bytes are not 8-byte aligned".into()));
-        }
         let base = Base {
             ptr: bytes.as_ptr(),
             len: bytes.len(),
         };
+        let first_chars = bitset(Section::FirstChars);
+        let first_term_filter = bitset(Section::FirstTermFilter);
         let mut table = AliasTable {
             storage: storage.clone(),
             base,
             sections,
             trie: Arc::new(KeyTrie {
-                fst: key_fst,
                 edges,
-                slot_count: edge_slots,
-                keys: key_count,
+                slot_count: sizes.edge_slots,
+                keys: sizes.keys,
                 first_chars,
             }),
             first_term_filter: Arc::new(first_term_filter),
             broad_topics: Arc::new(Vec::new()),
-            warnings: Arc::new(Vec::new()),
+            warnings: Arc::new(OnceLock::new()),
+            needs_capital: Arc::new(OnceLock::new()),
+            pool_is_utf8: false,
             flags: header.flags,
             builtin_checksum: header.builtin_checksum,
-            checksum,
+            checksum: header.checksum,
         };
-        crate::validate::validate(&table)?;
+        if !matches!(*storage, Storage::Mapped(_)) {
+            table.pool_is_utf8 =
+                simdutf8::basic::from_utf8(table.section(Section::Strings)).is_ok();
+        }
+        // A few topic names (the table's topic tags, not one per entity).
         let broad = &crate::rules::rules().broad_topics;
         let topics = table.u32s(Section::TopicNames).len() / 2;
         table.broad_topics = Arc::new(
@@ -547,18 +608,31 @@ impl AliasTable {
                 .map(|t| broad.contains(table.str_at(Section::TopicNames, t)))
                 .collect(),
         );
-        let warnings = table.u32s(Section::Warnings);
-        table.warnings = Arc::new(
-            warnings
-                .chunks_exact(5)
-                .map(|w| TableProblem {
-                    file: table.pool_str(w[0], w[1]).to_string(),
-                    line: w[2] as usize,
-                    message: table.pool_str(w[3], w[4]).to_string(),
-                })
-                .collect(),
-        );
         Ok(table)
+    }
+
+    /// Checks what loading does not (see the [module docs](self)): the
+    /// checksum of the body, then the structure of every section's contents
+    /// and the key automaton's own checksum. Reads every byte of the table:
+    /// `canon alias compile` and `canon alias check` ask for it, loading
+    /// does not.
+    ///
+    /// Errors: [`FormatError::Checksum`] when the body is not what was
+    /// written, [`FormatError::Damaged`] naming the first section whose
+    /// contents do not fit.
+    pub fn verify(&self) -> Result<(), FormatError> {
+        let bytes = self.storage.bytes();
+        if crc32fast::hash(&bytes[HEADER_BYTES..]) != self.checksum {
+            return Err(FormatError::Checksum);
+        }
+        let fst = fst::raw::Fst::new(self.section(Section::KeyFst))
+            .map_err(|e| damaged(format!("key automaton: {e}")))?;
+        fst.verify()
+            .map_err(|e| damaged(format!("key automaton: {e}")))?;
+        if fst.len() != self.key_count() {
+            return Err(damaged("the key automaton and the key list differ".into()));
+        }
+        crate::validate::validate(self)
     }
 
     /// The bytes of `section`.
@@ -586,37 +660,83 @@ impl AliasTable {
         }
     }
 
-    /// The string pool's text (validated as UTF-8 at load).
+    /// `section` as `u64` values.
     #[inline]
-    pub(crate) fn pool(&self) -> &str {
-        let bytes = self.section(Section::Strings);
-        // SAFETY: `validate` checked at load that the pool is UTF-8, and the
-        // bytes never change afterwards (static, owned, or a read-only map).
-        unsafe { std::str::from_utf8_unchecked(bytes) }
+    fn u64s(&self, section: Section) -> &[u64] {
+        let range = &self.sections[section as usize];
+        // SAFETY: as in `u32s` (sections start on an 8-byte boundary).
+        unsafe {
+            std::slice::from_raw_parts(
+                self.base.ptr.add(range.start).cast::<u64>(),
+                range.len() / 8,
+            )
+        }
     }
 
-    /// The pool string at `offset`, `len` bytes (validated at load to lie on
-    /// character boundaries).
+    /// The pool string at `offset`, `len` bytes; empty when it is not
+    /// inside the pool or not UTF-8 (a damaged table: see the module docs).
+    /// Checked at each read rather than once at load, which would read the
+    /// whole pool; the strings the matcher reads are a few bytes.
     #[inline]
     pub(crate) fn pool_str(&self, offset: u32, len: u32) -> &str {
         let (start, end) = (offset as usize, offset as usize + len as usize);
-        self.pool()
-            .get(start..end)
-            .expect("string bounds validated at load")
+        let pool = self.section(Section::Strings);
+        if self.pool_is_utf8 {
+            // SAFETY: the whole pool was checked to be UTF-8 at load and
+            // never changes (static or owned bytes); `str::get` checks the
+            // bounds and that both ends fall on character boundaries.
+            return unsafe { std::str::from_utf8_unchecked(pool) }
+                .get(start..end)
+                .unwrap_or("");
+        }
+        pool.get(start..end)
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .unwrap_or("")
     }
 
-    /// String `i` of a string column.
+    /// String `i` of a string column (empty past its end).
     #[inline]
     pub(crate) fn str_at(&self, section: Section, i: usize) -> &str {
-        let refs = self.u32s(section);
-        self.pool_str(refs[2 * i], refs[2 * i + 1])
+        match self.u32s(section).get(2 * i..2 * i + 2) {
+            Some(pair) => self.pool_str(pair[0], pair[1]),
+            None => "",
+        }
     }
 
-    /// Items `offsets[i]..offsets[i + 1]` of a CSR column.
+    /// Value `i` of a `u32` column, [`NONE`] past its end.
+    #[inline]
+    fn u32_at(&self, section: Section, i: usize) -> u32 {
+        self.u32s(section).get(i).copied().unwrap_or(NONE)
+    }
+
+    /// Items `offsets[i]..offsets[i + 1]` of a CSR column: empty past its
+    /// end, when the offsets go down or when they go past the items (so
+    /// that no damaged offset makes a list of billions).
     #[inline]
     pub(crate) fn csr(&self, offsets: Section, i: usize) -> Range<usize> {
-        let offsets = self.u32s(offsets);
-        offsets[i] as usize..offsets[i + 1] as usize
+        let (items, words) = match offsets {
+            Section::EntityAliases => (Section::AliasFlags, 1),
+            Section::EntityTopics => (Section::TopicIds, 1),
+            Section::EntityAncestors => (Section::Ancestors, 1),
+            Section::EntityContext => (Section::ContextText, 2),
+            Section::EntityContextKeys => (Section::ContextKeys, 2),
+            Section::AliasBlockers => (Section::BlockerText, 2),
+            Section::KeyAliases => (Section::KeyRefs, 2),
+            _ => unreachable!("{offsets:?} is not a CSR column"),
+        };
+        let count = self.u32s(items).len() / words;
+        match self.u32s(offsets).get(i..i + 2) {
+            Some(&[start, end]) if start <= end && end as usize <= count => {
+                start as usize..end as usize
+            }
+            _ => 0..0,
+        }
+    }
+
+    /// `range` of the `u32` column `section` (empty when out of bounds).
+    #[inline]
+    fn items(&self, section: Section, range: Range<usize>) -> &[u32] {
+        self.u32s(section).get(range).unwrap_or(&[])
     }
 
     fn str_list(&self, section: Section, range: Range<usize>) -> StrList<'_> {
@@ -664,14 +784,19 @@ impl AliasTable {
         self.storage.bytes()
     }
 
+    /// The index of alias `r` in the alias columns (past them for a
+    /// reference that names no alias, which reads as no alias).
     #[inline]
     fn global_alias(&self, r: AliasRef) -> usize {
-        self.u32s(Section::EntityAliases)[r.entity as usize] as usize + r.alias as usize
+        self.u32_at(Section::EntityAliases, r.entity as usize) as usize + r.alias as usize
     }
 
     #[inline]
     fn flags_of(&self, r: AliasRef) -> u32 {
-        self.u32s(Section::AliasFlags)[self.global_alias(r)]
+        self.u32s(Section::AliasFlags)
+            .get(self.global_alias(r))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The form of alias `r`: as the table gives it, or inferred (see
@@ -693,7 +818,7 @@ impl AliasTable {
     #[inline]
     pub fn ancestors(&self, entity: u32) -> &[u32] {
         let range = self.csr(Section::EntityAncestors, entity as usize);
-        &self.u32s(Section::Ancestors)[range]
+        self.items(Section::Ancestors, range)
     }
 
     /// Every entity, in table order (built-in table first), as owned records
@@ -714,11 +839,11 @@ impl AliasTable {
         // keep; a scan over the id column is a few milliseconds even for a
         // million entities, and only `alias show` asks.
         let ids = self.u32s(Section::EntityId);
-        let pool = self.pool().as_bytes();
-        (0..ids.len() / 2)
-            .find(|&e| {
-                let (offset, len) = (ids[2 * e] as usize, ids[2 * e + 1] as usize);
-                &pool[offset..offset + len] == id.as_bytes()
+        let pool = self.section(Section::Strings);
+        ids.chunks_exact(2)
+            .position(|pair| {
+                let (offset, len) = (pair[0] as usize, pair[1] as usize);
+                pool.get(offset..offset + len) == Some(id.as_bytes())
             })
             .map(|e| e as u32)
     }
@@ -735,8 +860,8 @@ impl AliasTable {
             name: self.str_at(Section::EntityName, e),
             kind: self.kind(index),
             wikidata: (!wikidata.is_empty()).then_some(wikidata),
-            file: self.str_at(Section::Files, self.u32s(Section::EntityFile)[e] as usize),
-            line: self.u32s(Section::EntityLine)[e] as usize,
+            file: self.str_at(Section::Files, self.u32_at(Section::EntityFile, e) as usize),
+            line: self.u32s(Section::EntityLine).get(e).copied().unwrap_or(0) as usize,
         }
     }
 
@@ -762,41 +887,89 @@ impl AliasTable {
     /// The key of alias `r` (empty when it has none).
     #[inline]
     pub fn alias_key_text(&self, r: AliasRef) -> &str {
-        let key = self.u32s(Section::AliasKey)[self.global_alias(r)];
-        if key == NONE {
-            ""
-        } else {
-            self.str_at(Section::KeyText, key as usize)
-        }
+        let key = self.u32_at(Section::AliasKey, self.global_alias(r));
+        self.str_at(Section::KeyText, key as usize)
     }
 
-    /// The kind of the entity at `index`.
+    /// The kind of the entity at `index` (the first kind for an index or a
+    /// kind that names none).
     #[inline]
     pub fn kind(&self, index: u32) -> Kind {
-        Kind::ALL[self.u32s(Section::EntityKind)[index as usize] as usize]
+        let kind = self.u32_at(Section::EntityKind, index as usize);
+        Kind::ALL
+            .get(kind as usize)
+            .copied()
+            .unwrap_or(Kind::ALL[0])
     }
 
     /// The alias `r` refers to.
     #[inline]
     pub fn alias(&self, r: AliasRef) -> AliasView<'_> {
         let a = self.global_alias(r);
-        let flags = self.u32s(Section::AliasFlags)[a];
-        let key = self.u32s(Section::AliasKey)[a];
+        let flags = self.flags_of(r);
+        let key = self.u32_at(Section::AliasKey, a);
         let given = (flags >> alias_flags::GIVEN_FORM_SHIFT) & 3;
         AliasView {
             table: self,
             index: a,
-            lang: self.str_at(Section::Langs, self.u32s(Section::AliasLang)[a] as usize),
+            lang: self.str_at(Section::Langs, self.u32_at(Section::AliasLang, a) as usize),
             text: self.str_at(Section::AliasText, a),
             case_exact: flags & alias_flags::CASE_EXACT != 0,
             needs_support: flags & alias_flags::NEEDS_SUPPORT != 0,
-            key: if key == NONE {
-                ""
-            } else {
-                self.str_at(Section::KeyText, key as usize)
-            },
-            line: self.u32s(Section::AliasLine)[a] as usize,
+            // NONE (no key) is past the key column: empty.
+            key: self.str_at(Section::KeyText, key as usize),
+            line: self.u32s(Section::AliasLine).get(a).copied().unwrap_or(0) as usize,
             form: (given != 0).then(|| form_of(given - 1)),
+        }
+    }
+
+    /// The text of alias `r` as written ([`Self::alias`]'s `text`, without
+    /// reading the rest of the record).
+    #[inline]
+    pub fn alias_text(&self, r: AliasRef) -> &str {
+        self.str_at(Section::AliasText, self.global_alias(r))
+    }
+
+    /// Whether alias `r` has blockers.
+    #[inline]
+    pub fn has_blockers(&self, r: AliasRef) -> bool {
+        !self
+            .csr(Section::AliasBlockers, self.global_alias(r))
+            .is_empty()
+    }
+
+    /// Whether every alias of key `key_id` is `case = "exact"` and written
+    /// with an ASCII capital first: then no text that starts with a
+    /// lowercase ASCII letter matches any of them, which the matcher asks
+    /// before it reads each alias. In a large table most everyday words are
+    /// some entity's name (To, In, Man), each carrying exact case and
+    /// shared by several entities; reading every alias of every such word
+    /// of a document (four reads far apart in the table per alias) cost
+    /// more than the rest of matching. Decided once per key and process.
+    pub fn key_needs_capital(&self, key_id: u32) -> bool {
+        let cache = self
+            .needs_capital
+            .get_or_init(|| (0..self.key_count()).map(|_| AtomicU8::new(0)).collect());
+        let Some(slot) = cache.get(key_id as usize) else {
+            return false;
+        };
+        match slot.load(Ordering::Relaxed) {
+            1 => true,
+            2 => false,
+            _ => {
+                let refs = self.aliases_of_key_id(key_id);
+                let needs = !refs.is_empty()
+                    && refs.iter().all(|&r| {
+                        self.case_exact(r)
+                            && self
+                                .exact_text(r)
+                                .as_bytes()
+                                .first()
+                                .is_some_and(u8::is_ascii_uppercase)
+                    });
+                slot.store(if needs { 1 } else { 2 }, Ordering::Relaxed);
+                needs
+            }
         }
     }
 
@@ -808,12 +981,25 @@ impl AliasTable {
 
     /// Problems that did not stop the table from loading.
     pub fn warnings(&self) -> &[TableProblem] {
-        &self.warnings
+        self.warnings.get_or_init(|| {
+            self.u32s(Section::Warnings)
+                .chunks_exact(5)
+                .map(|w| TableProblem {
+                    file: self.pool_str(w[0], w[1]).to_string(),
+                    line: w[2] as usize,
+                    message: self.pool_str(w[3], w[4]).to_string(),
+                })
+                .collect()
+        })
     }
 
     /// The id of key `key`, if some alias has it.
     pub fn key_id(&self, key: &str) -> Option<u32> {
-        self.trie.fst.get(key).map(|output| output.value() as u32)
+        if key.is_empty() {
+            return None;
+        }
+        let trie = self.trie();
+        trie.key_at(trie.walk(trie.root(), key)?)
     }
 
     /// The aliases whose key is `key`.
@@ -836,18 +1022,24 @@ impl AliasTable {
     #[inline]
     pub fn aliases_of_key_id(&self, key_id: u32) -> &[AliasRef] {
         let range = self.csr(Section::KeyAliases, key_id as usize);
-        let words = &self.u32s(Section::KeyRefs)[range.start * 2..range.end * 2];
+        let words = self.items(Section::KeyRefs, range.start * 2..range.end * 2);
         <[AliasRef]>::ref_from_bytes(zerocopy::IntoBytes::as_bytes(words))
             .expect("pairs of u32 are alias references")
     }
 
     /// Han words of every alias and blocker: the Chinese segmenter's extra
     /// dictionary, so that names and blockers stay whole. Computed when the
-    /// table was compiled.
-    pub fn dictionary_words(&self) -> Vec<String> {
+    /// table was compiled; read in place.
+    pub fn dictionary_word_list(&self) -> StrList<'_> {
         let count = self.u32s(Section::DictionaryWords).len() / 2;
-        (0..count)
-            .map(|i| self.str_at(Section::DictionaryWords, i).to_string())
+        self.str_list(Section::DictionaryWords, 0..count)
+    }
+
+    /// [`Self::dictionary_word_list`] as owned strings.
+    pub fn dictionary_words(&self) -> Vec<String> {
+        self.dictionary_word_list()
+            .iter()
+            .map(str::to_string)
             .collect()
     }
 
@@ -855,10 +1047,24 @@ impl AliasTable {
     /// surface rules of alias `r`: exact case and blockers.
     pub fn surface_allows(&self, r: AliasRef, normalized: &str, start: usize, end: usize) -> bool {
         let a = self.global_alias(r);
-        if self.u32s(Section::AliasFlags)[a] & alias_flags::CASE_EXACT != 0
-            && !crate::same_text(&normalized[start..end], self.str_at(Section::AliasExact, a))
-        {
-            return false;
+        if self.flags_of(r) & alias_flags::CASE_EXACT != 0 {
+            let surface = &normalized[start..end];
+            // Most exact-case aliases that get here are everyday words
+            // (Man, Sea) written in lower case: their first bytes differ,
+            // which says so before the string is read and checked.
+            let differ = |a: u8, b: u8| a != b && a.is_ascii_graphic() && b.is_ascii_graphic();
+            let first = self
+                .u32s(Section::AliasExact)
+                .get(2 * a)
+                .and_then(|&offset| self.section(Section::Strings).get(offset as usize).copied());
+            if let (Some(&s), Some(e)) = (surface.as_bytes().first(), first)
+                && differ(s, e)
+            {
+                return false;
+            }
+            if !crate::same_text(surface, self.str_at(Section::AliasExact, a)) {
+                return false;
+            }
         }
         let blockers = self.csr(Section::AliasBlockers, a);
         !blockers.into_iter().any(|b| {
@@ -880,24 +1086,36 @@ impl AliasTable {
         if self.first_term_filter[slot / 64] & (1 << (slot % 64)) == 0 {
             return None;
         }
+        let hash = term_hash(term);
+        // The Bloom filter after the quick-reject bits: a power of two of
+        // words (checked at load).
+        let bloom = &self.u64s(Section::FirstTermFilter)[BITSET_WORDS..];
+        let (word, bits) = bloom_bits(hash, bloom.len());
+        if bloom[word] & bits != bits {
+            return None;
+        }
         let slots = self.u32s(Section::FirstTermSlots);
+        // A power of two of slots (checked at load).
         let mask = slots.len() / SLOT_WORDS - 1;
-        let mut slot = term_hash(term) as usize & mask;
-        loop {
+        let mut slot = hash as usize & mask;
+        // At most one pass, as in `KeyTrie::step`.
+        for _ in 0..=mask {
             let entry = &slots[slot * SLOT_WORDS..(slot + 1) * SLOT_WORDS];
             if entry[1] == NONE {
                 return None;
             }
             if entry[1] as usize == term.len() && self.pool_str(entry[0], entry[1]) == term {
-                return Some(self.trie.node(entry[2]));
+                // A damaged slot that says UNKNOWN is read from KeyEdges.
+                return Some(KeyNode {
+                    node: entry[2],
+                    key: entry[3],
+                    space: entry[4],
+                    trie: PhantomData,
+                });
             }
             slot = (slot + 1) & mask;
         }
-    }
-
-    /// The number of keys in the key automaton.
-    pub(crate) fn trie_len(&self) -> usize {
-        self.trie.fst.len()
+        None
     }
 
     /// The key automaton the matcher walks.
@@ -913,9 +1131,12 @@ impl AliasTable {
         self.str_list(Section::ContextKeys, range)
     }
 
-    fn topic_ids(&self, entity: u32) -> &[u32] {
+    /// The topic ids of `entity` (indices of the table's topic tags): what
+    /// [`Self::related`] compares.
+    #[inline]
+    pub fn topic_ids(&self, entity: u32) -> &[u32] {
         let range = self.csr(Section::EntityTopics, entity as usize);
-        &self.u32s(Section::TopicIds)[range]
+        self.items(Section::TopicIds, range)
     }
 
     /// Whether a confirmed mention of `other` supports an ambiguous mention of
@@ -937,7 +1158,7 @@ impl AliasTable {
         let (our_topics, their_topics) = (self.topic_ids(entity), self.topic_ids(other));
         if our_topics
             .iter()
-            .filter(|&&t| !broad[t as usize])
+            .filter(|&&t| !broad.get(t as usize).copied().unwrap_or(true))
             .any(|t| their_topics.contains(t))
         {
             return true;
@@ -960,6 +1181,98 @@ fn form_of(bits: u32) -> AliasForm {
 
 fn damaged(message: String) -> FormatError {
     FormatError::Damaged(message)
+}
+
+/// What loading learns from the sections' sizes.
+struct Sizes {
+    keys: u32,
+    edge_slots: u32,
+}
+
+/// Checks that every section has the size the table's counts demand (see
+/// the [module docs](self)): a look at the section table, not at the
+/// sections' contents.
+fn check_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<Sizes, FormatError> {
+    use Section::*;
+    let len = |section: Section| sections[section as usize].len();
+    let entities = len(EntityKind) / 4;
+    let aliases = len(AliasFlags) / 4;
+    let keys = len(KeyText) / 8;
+    let mut expected: Vec<(Section, usize)> = vec![
+        (EntityKind, 4 * entities),
+        (AliasFlags, 4 * aliases),
+        (KeyText, 8 * keys),
+        (FirstChars, 8 * BITSET_WORDS),
+        (BlockerMatch, len(BlockerText)),
+    ];
+    for section in [EntityId, EntityName, EntityWikidata] {
+        expected.push((section, 8 * entities));
+    }
+    for section in [EntityFile, EntityLine, EntityParent] {
+        expected.push((section, 4 * entities));
+    }
+    for section in [
+        EntityAliases,
+        EntityTopics,
+        EntityContext,
+        EntityContextKeys,
+        EntityAncestors,
+    ] {
+        expected.push((section, 4 * (entities + 1)));
+    }
+    for section in [AliasText, AliasExact] {
+        expected.push((section, 8 * aliases));
+    }
+    for section in [AliasLang, AliasKey, AliasLine] {
+        expected.push((section, 4 * aliases));
+    }
+    expected.push((AliasBlockers, 4 * (aliases + 1)));
+    expected.push((KeyAliases, 4 * (keys + 1)));
+    for (section, bytes) in expected {
+        if len(section) != bytes {
+            return Err(damaged(format!("section {section:?} has the wrong size")));
+        }
+    }
+    // Columns of string references and of (entity, alias) pairs.
+    for section in [
+        Files,
+        Langs,
+        TopicNames,
+        ContextText,
+        ContextKeys,
+        BlockerText,
+        KeyRefs,
+        DictionaryWords,
+    ] {
+        if len(section) % 8 != 0 {
+            return Err(damaged(format!("section {section:?} has the wrong size")));
+        }
+    }
+    for section in [TopicIds, Ancestors] {
+        if len(section) % 4 != 0 {
+            return Err(damaged(format!("section {section:?} has the wrong size")));
+        }
+    }
+    if len(Warnings) % 20 != 0 {
+        return Err(damaged("section Warnings has the wrong size".into()));
+    }
+    // Hash tables: a power of two of slots, so that a hash masks to a slot.
+    let slots = |section: Section, words: usize| {
+        let bytes = len(section);
+        let slots = bytes / (4 * words);
+        (bytes % (4 * words) == 0 && slots.is_power_of_two() && slots < NONE as usize)
+            .then_some(slots as u32)
+            .ok_or_else(|| damaged(format!("{section:?} is not a power of two of slots")))
+    };
+    slots(FirstTermSlots, SLOT_WORDS)?;
+    // The quick-reject bits, then a Bloom filter of a power of two of words.
+    let filter = len(FirstTermFilter);
+    if filter <= 8 * BITSET_WORDS || !((filter - 8 * BITSET_WORDS) / 8).is_power_of_two() {
+        return Err(damaged("section FirstTermFilter has the wrong size".into()));
+    }
+    let edge_slots = slots(KeyEdges, EDGE_WORDS)?;
+    let keys = u32::try_from(keys).map_err(|_| damaged("more keys than key ids".into()))?;
+    Ok(Sizes { keys, edge_slots })
 }
 
 /// The fixed header's fields.
@@ -1202,6 +1515,43 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
     }
 
     #[test]
+    fn keys_whose_every_alias_wants_a_capital_are_known() {
+        let table = AliasTable::from_sources(&[TableSource {
+            name: "t.toml".into(),
+            text: r#"
+[[entity]]
+id = "to-a"
+name = "To"
+kind = "org"
+aliases.en = [{ text = "To", case = "exact", needs = "support" }]
+
+[[entity]]
+id = "to-b"
+name = "TO"
+kind = "product"
+aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" }, "sea", { text = "iPod", case = "exact" }]
+"#
+            .into(),
+            jsonl: false,
+        }])
+        .unwrap();
+        let key = |k: &str| table.key_id(k).unwrap();
+        // Asked twice: decided, then remembered.
+        for _ in 0..2 {
+            assert!(table.key_needs_capital(key("to")));
+            assert!(
+                !table.key_needs_capital(key("sea")),
+                "one alias has any case"
+            );
+            assert!(
+                !table.key_needs_capital(key("ipod")),
+                "written lower case first"
+            );
+        }
+        assert!(!table.key_needs_capital(u32::MAX));
+    }
+
+    #[test]
     fn related_entities_share_ancestors_or_narrow_topics() {
         let table = table();
         assert!(table.related(0, 1) && table.related(1, 0) && table.related(1, 1));
@@ -1277,19 +1627,104 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
             FormatError::ByteOrder
         );
 
+        // Loading does not read the body; verifying does.
         let mut flipped = good.clone();
         let last = flipped.len() - 20;
         flipped[last] ^= 1;
-        assert_eq!(
-            AliasTable::from_bytes(&flipped).unwrap_err(),
-            FormatError::Checksum
-        );
+        let table = AliasTable::from_bytes(&flipped).expect("the body is not read at load");
+        assert_eq!(table.verify().unwrap_err(), FormatError::Checksum);
+        assert_eq!(AliasTable::from_bytes(&good).unwrap().verify(), Ok(()));
 
         let truncated = &good[..good.len() - 8];
         assert!(matches!(
             AliasTable::from_bytes(truncated).unwrap_err(),
             FormatError::Damaged(m) if m.contains("truncated")
         ));
+
+        // A section table that disagrees with the counts: the alias text
+        // column one reference short.
+        let at = HEADER_BYTES + Section::AliasText as usize * 16 + 8;
+        let mut short = good.clone();
+        let len = u64::from_ne_bytes(short[at..at + 8].try_into().unwrap());
+        short[at..at + 8].copy_from_slice(&(len - 8).to_ne_bytes());
+        assert!(matches!(
+            AliasTable::from_bytes(&short).unwrap_err(),
+            FormatError::Damaged(m) if m.contains("AliasText has the wrong size")
+        ));
+        // A section past the end of the bytes.
+        let at = HEADER_BYTES + Section::Warnings as usize * 16;
+        let mut outside = good.clone();
+        outside[at..at + 8].copy_from_slice(&(good.len() as u64).to_ne_bytes());
+        outside[at + 8..at + 16].copy_from_slice(&8u64.to_ne_bytes());
+        assert!(matches!(
+            AliasTable::from_bytes(&outside).unwrap_err(),
+            FormatError::Damaged(m) if m.contains("Warnings out of bounds")
+        ));
+    }
+
+    /// Runs every accessor over every entity, alias and key, and the
+    /// lookups the matcher makes, on `table`: what a damaged table must
+    /// survive.
+    fn exercise(table: &AliasTable) -> usize {
+        let mut seen = 0;
+        for e in 0..table.entity_count() as u32 + 2 {
+            let entity = table.entity_at(e);
+            seen += entity.id.len() + entity.name.len() + entity.file.len();
+            seen += entity.to_entity().aliases.len();
+            seen += entity.topics().count() + entity.context().len();
+            seen += table.ancestors(e).len() + table.context_keys(e).iter().count();
+            seen += usize::from(table.related(e, 0)) + usize::from(table.related(1, e));
+            seen += table.entity_id(e).len() + usize::from(table.kind(e) == Kind::Org);
+            for alias in 0..4 {
+                let r = AliasRef { entity: e, alias };
+                let view = table.alias(r);
+                seen += view.text.len() + view.key.len() + view.lang.len();
+                seen += view.blockers().iter().count() + view.requirements().len();
+                seen += table.exact_text(r).len() + table.alias_key_text(r).len();
+                seen += usize::from(table.surface_allows(r, "ACME said 艾克斯", 0, 4));
+                seen += usize::from(table.fold_changes(r)) + table.form(r) as usize;
+            }
+        }
+        let keys: Vec<String> = table.keys().map(|(k, _)| k.to_string()).collect();
+        for key in keys
+            .iter()
+            .map(String::as_str)
+            .chain(["acme", "艾克", "", "x y"])
+        {
+            for &r in table.aliases_with_key(key) {
+                seen += table.alias(r).text.len() + table.entity_at(r.entity).id.len();
+            }
+            let trie = table.trie();
+            if let Some(node) = trie.walk(trie.root(), key) {
+                seen += trie
+                    .key_at(node)
+                    .map_or(0, |k| table.aliases_of_key_id(k).len());
+                seen += usize::from(trie.step(node, ' ').is_some());
+            }
+            if let Some(node) = table.first_term_node(key) {
+                seen += usize::from(trie.key_at(node).is_some());
+            }
+            seen += table.entity_index(key).map_or(0, |e| e as usize);
+            seen += table.lookup(key).candidates.len();
+        }
+        seen += table.dictionary_words().len() + table.warnings().len();
+        seen + table.entities().count()
+    }
+
+    #[test]
+    fn damaged_bodies_give_wrong_answers_but_never_crash() {
+        let good = compiled();
+        assert!(exercise(&AliasTable::from_bytes(&good).unwrap()) > 0);
+        let body = HEADER_BYTES + SECTION_COUNT * 16;
+        // Every byte of the body in turn set to a value that makes offsets,
+        // lengths and indices point anywhere, and UTF-8 invalid; the
+        // checksum is not checked (loading never does).
+        for at in body..good.len() {
+            let mut bad = good.clone();
+            bad[at] = [0xFF, 0x80, 0x01][at % 3];
+            let table = AliasTable::from_bytes(&bad).expect("the body is not read at load");
+            exercise(&table);
+        }
     }
 
     #[test]
@@ -1297,12 +1732,13 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
         let good = compiled();
         // An alias key past the key list, with a checksum that matches.
         let table = AliasTable::from_bytes(&good).unwrap();
+        let verified = |bytes: &[u8]| AliasTable::from_bytes(bytes).and_then(|t| t.verify());
         let at = table.sections[Section::AliasKey as usize].start;
         let mut bad = good.clone();
         bad[at..at + 4].copy_from_slice(&1000u32.to_ne_bytes());
         reseal(&mut bad);
         assert!(matches!(
-            AliasTable::from_bytes(&bad).unwrap_err(),
+            verified(&bad).unwrap_err(),
             FormatError::Damaged(m) if m.contains("AliasKey")
         ));
         // A string past the end of the pool.
@@ -1311,7 +1747,7 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
         bad[at + 4..at + 8].copy_from_slice(&u32::MAX.to_ne_bytes());
         reseal(&mut bad);
         assert!(matches!(
-            AliasTable::from_bytes(&bad).unwrap_err(),
+            verified(&bad).unwrap_err(),
             FormatError::Damaged(m) if m.contains("EntityName")
         ));
         // A pool that is not UTF-8.
@@ -1320,7 +1756,7 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
         bad[at] = 0xFF;
         reseal(&mut bad);
         assert!(matches!(
-            AliasTable::from_bytes(&bad).unwrap_err(),
+            verified(&bad).unwrap_err(),
             FormatError::Damaged(m) if m.contains("not UTF-8")
         ));
         // Offsets that go down.
@@ -1329,7 +1765,7 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
         bad[at + 4..at + 8].copy_from_slice(&0u32.to_ne_bytes());
         bad[at..at + 4].copy_from_slice(&1u32.to_ne_bytes());
         reseal(&mut bad);
-        assert!(AliasTable::from_bytes(&bad).is_err());
+        assert!(verified(&bad).is_err());
     }
 
     #[test]
