@@ -65,7 +65,7 @@ impl ExtraWords {
     fn for_each(&self, mut f: impl FnMut(&str)) {
         match self {
             ExtraWords::List(words) => words.iter().for_each(|w| f(w)),
-            ExtraWords::Table(table) => table.dictionary_word_list().iter().for_each(|w| f(w)),
+            ExtraWords::Table(table) => table.dictionary_word_list().iter().for_each(f),
         }
     }
 
