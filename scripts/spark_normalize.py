@@ -359,7 +359,14 @@ def preflight(args):
 
     canon = local(args.canon)
     aliases = [local(a) for a in args.aliases]
-    if canon is None or None in aliases:
+    if canon is None:
+        return
+    # Tasks map a compiled table without reading its checksum (loading
+    # stays O(1) per task); the driver verifies each local one once instead.
+    for a in aliases:
+        if a is not None:
+            check_compiled_table(canon, a)
+    if None in aliases:
         return
     cmd = [canon, "normalize", "--quiet", "--jobs", "1", "--text-field", args.text_field]
     for a in aliases:
@@ -374,22 +381,29 @@ def preflight(args):
         raise UsageError("canon refused its arguments on the driver (exit %d): %s\n%s"
                          % (r.returncode, " ".join(cmd),
                             r.stderr.decode("utf-8", "replace").rstrip()))
-    # Tasks map a compiled table without reading its checksum (loading
-    # stays O(1) per task); the driver verifies each one once instead.
-    for a in aliases:
-        with open(a, "rb") as f:
-            if f.read(len(COMPILED_MAGIC)) != COMPILED_MAGIC:
-                continue
-        check = [canon, "alias", "check", a]
-        try:
-            r = subprocess.run(check, capture_output=True, timeout=600)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            print("spark_normalize: table check skipped (%s)" % e, file=sys.stderr)
-            continue
-        if r.returncode != 0:
-            raise UsageError("%s failed on the driver (exit %d):\n%s"
-                             % (" ".join(check), r.returncode,
-                                (r.stdout + r.stderr).decode("utf-8", "replace").rstrip()))
+
+
+def check_compiled_table(canon, path):
+    """`canon alias check PATH` when PATH is a compiled table: its checksum
+    and structure, which tasks do not read.  A table that fails, or a check
+    that cannot run, stops the job before any task starts."""
+    with open(path, "rb") as f:
+        if f.read(len(COMPILED_MAGIC)) != COMPILED_MAGIC:
+            return
+    check = [canon, "alias", "check", path]
+    try:
+        r = subprocess.run(check, capture_output=True, timeout=600)
+    except OSError as e:
+        # The binary is for the executors' platform, not the driver's.
+        print("spark_normalize: %s cannot run on the driver (%s): the tasks "
+              "will map %s unverified" % (" ".join(check), e, path), file=sys.stderr)
+        return
+    except subprocess.TimeoutExpired as e:
+        raise UsageError("%s did not finish on the driver (%s)" % (" ".join(check), e))
+    if r.returncode != 0:
+        raise UsageError("%s failed on the driver (exit %d):\n%s"
+                         % (" ".join(check), r.returncode,
+                            (r.stdout + r.stderr).decode("utf-8", "replace").rstrip()))
 
 
 def canon_extra_args(args):

@@ -19,6 +19,9 @@ pub(super) fn veto_before_resolving(
     tokens: &[Token<'_>],
     candidates: &mut [Candidate],
 ) {
+    if candidates.is_empty() {
+        return;
+    }
     let marks = Marks::of(text);
     for candidate in candidates.iter_mut() {
         let place_or_person = || {

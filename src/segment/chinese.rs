@@ -135,8 +135,14 @@ impl ChineseSegmenter {
             // Decided on jieba's own dictionary, before any word is added,
             // so that the order of the table does not change the answer.
             let mut composed: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+            let mut scratch = Scratch::default();
             self.extra_words.for_each(|word| {
-                if let Some(ends) = dictionary.word_pieces(word) {
+                // Two pieces of two characters or more: four characters at
+                // least, which spares most of a large table's names a cut.
+                if word.chars().nth(3).is_none() {
+                    return;
+                }
+                if let Some(ends) = dictionary.word_pieces(word, &mut scratch) {
                     composed.insert(word.to_string(), ends);
                 }
             });

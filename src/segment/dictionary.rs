@@ -266,19 +266,38 @@ impl Dictionary {
     /// 日本政府, 首相官邸. `None` for a word with a one-character piece
     /// (月|之|暗面, 厚生|省), characters jieba does not know, or a jieba word.
     /// The Chinese segmenter emits such names as their pieces.
-    pub fn word_pieces(&self, word: &str) -> Option<Vec<usize>> {
-        if self.in_jieba(word) {
+    ///
+    /// `scratch` is reused from one call to the next (a large table asks
+    /// this of hundreds of thousands of names).
+    pub fn word_pieces(&self, word: &str, scratch: &mut Scratch) -> Option<Vec<usize>> {
+        if !self.starts_with_long_word(word) || self.in_jieba(word) {
             return None;
         }
-        let mut scratch = Scratch::default();
         let mut ends = Vec::new();
         let mut all_words = true;
-        self.cut(word, false, &mut scratch, |start, end| {
+        self.cut(word, false, scratch, |start, end| {
             let piece = &word[start..end];
             ends.push(end);
             all_words &= piece.chars().nth(1).is_some() && self.in_jieba(piece);
         });
         (ends.len() >= 2 && all_words).then_some(ends)
+    }
+
+    /// Whether a jieba word of two characters or more starts `word`: what
+    /// the first of [`Self::word_pieces`]'s pieces must be, checked by one
+    /// walk of the trie before any cut.
+    fn starts_with_long_word(&self, word: &str) -> bool {
+        let mut state = 0u32;
+        for (depth, c) in word.chars().enumerate() {
+            let Some(next) = self.child(state, c) else {
+                return false;
+            };
+            state = next;
+            if depth >= 1 && self.word_of_state[state as usize] != NO_WORD {
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether `word` is in jieba's own dictionary (not only added).

@@ -469,8 +469,12 @@ pub fn generic_organ(text: &str) -> Option<String> {
         return None;
     }
     let organ_words = &DATA.organ_words;
+    // The key keeps a possessive ('s), which is no word of its own: judged
+    // on the word it ends (minister's is minister), as the Python rule does.
     let mut words = key
-        .split(|c: char| !c.is_alphabetic())
+        .split(' ')
+        .map(|w| w.strip_suffix("'s").unwrap_or(w))
+        .flat_map(|w| w.split(|c: char| !c.is_alphabetic()))
         .filter(|w| !w.is_empty() && !FUNCTION_WORDS.contains(w))
         .peekable();
     (words.peek().is_some() && words.all(|w| organ_words.contains(w)))
@@ -758,5 +762,27 @@ mod tests {
             ..Requirement::default()
         };
         assert!(!forbidden.satisfied_by(true, true));
+    }
+
+    #[test]
+    fn generic_organ_names_are_organ_words_only_possessives_included() {
+        // Seen failing before: the possessive's s was read as a word, so
+        // Prime Minister's Office passed as a distinctive name.
+        for name in [
+            "Prime Minister's Office",
+            "Prime Minister’s Department",
+            "Cabinet Office",
+            "Ministry of Finance",
+        ] {
+            assert!(generic_organ(name).is_some(), "{name}");
+        }
+        for name in [
+            "German Foreign Office",
+            "HM Treasury",
+            "Cabinet",
+            "Bank of England",
+        ] {
+            assert!(generic_organ(name).is_none(), "{name}");
+        }
     }
 }
