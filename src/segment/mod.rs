@@ -105,7 +105,7 @@ impl Router {
             self.segment_run(text, lower, from, to, run.lang.is_japanese(), &mut tokens);
         }
         attach_units_to_numbers(text, &mut tokens);
-        drop_detached_marks(&mut tokens);
+        detach_cluster_extenders(text, &mut tokens);
         tokens
     }
 
@@ -299,31 +299,55 @@ fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
     tokens.truncate(kept);
 }
 
-/// Whether `term` is a number written with digits (and separators).
-/// Drops tokens of combining marks only that start where the token before
-/// them ends: marks after a Han character (月之暗面 + U+064B), which the
-/// Chinese segmenter's run stops before and the word segmenter would make
-/// a term of. They belong to that character's grapheme cluster, whose span
-/// in the original text the token before already covers; a term of their
-/// own would overlap it and break the order of positions.
-fn drop_detached_marks(tokens: &mut Vec<Token<'_>>) {
+/// Detaches from a token glued to the one before it what it starts with
+/// that extends that token's last grapheme cluster: combining marks, emoji
+/// modifiers, the zero-width joiner, variation selectors and tags after a
+/// Han character (月之暗面 + U+064B), which the Chinese segmenter's run stops
+/// before and the word segmenter would make a term of. They belong to that
+/// cluster, whose span in the original text the token before already
+/// covers; a term starting inside it would overlap that term and break the
+/// order of positions. A token that is nothing else is dropped; one that
+/// goes on keeps the rest, from its first character of its own.
+fn detach_cluster_extenders(text: &str, tokens: &mut Vec<Token<'_>>) {
     let mut previous_end = usize::MAX;
-    tokens.retain(|token| {
+    tokens.retain_mut(|token| {
         let glued = token.start == previous_end;
         previous_end = token.end;
-        !(glued && is_marks_only(&token.term))
+        // Every extender is outside ASCII, the common ones from U+0300.
+        if !glued || text.as_bytes().get(token.start).is_none_or(|&b| b < 0xCC) {
+            return true;
+        }
+        let surface = &text[token.start..token.end];
+        let extended = surface
+            .char_indices()
+            .find(|&(_, c)| !extends_cluster(c))
+            .map_or(surface.len(), |(at, _)| at);
+        if extended == surface.len() {
+            return false;
+        }
+        // The term is the surface transformed (lowercased, ...), which
+        // leaves uncased extenders as they are; a term that does not start
+        // with them is left whole.
+        if extended > 0 && token.term.starts_with(&surface[..extended]) {
+            token.term = match std::mem::take(&mut token.term) {
+                Cow::Borrowed(term) => Cow::Borrowed(&term[extended..]),
+                Cow::Owned(term) => Cow::Owned(term[extended..].to_string()),
+            };
+            token.start += extended;
+        }
+        true
     });
 }
 
-/// Whether `term` is combining marks (general category M) only; every mark
-/// is outside ASCII, and the common ones start at U+0300 (lead byte 0xCC).
-fn is_marks_only(term: &str) -> bool {
-    term.as_bytes().first().is_some_and(|&b| b >= 0xCC)
-        && term
-            .chars()
-            .all(|c| c.general_category_group() == GeneralCategoryGroup::Mark)
+/// Whether `c` extends the grapheme cluster before it (Grapheme_Cluster_Break
+/// Extend or ZWJ): combining marks, emoji modifiers, the zero-width joiner,
+/// variation selectors and tag characters.
+fn extends_cluster(c: char) -> bool {
+    c.general_category_group() == GeneralCategoryGroup::Mark
+        || matches!(c, '\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0020}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
 }
 
+/// Whether `term` is a number written with digits (and separators).
 fn is_number(term: &str) -> bool {
     term.starts_with(|c: char| c.is_ascii_digit())
         && term
@@ -574,6 +598,11 @@ mod tests {
         assert_eq!(terms("月之暗面\u{64b}发布", "zh"), ["月之暗面", "发布"]);
         // A mark on a letter stays in the letter's word.
         assert_eq!(terms("北京cafe\u{301}", "zh"), ["北京", "cafe\u{301}"]);
+        // Seen failing before (found by the property test): a mark and an
+        // emoji modifier after Han made one term that started inside 面's
+        // cluster; what extends the cluster is detached, the rest kept.
+        assert_eq!(terms("月之暗面\u{64b}\u{1f3fb}", "zh"), ["月之暗面"]);
+        assert_eq!(terms("北京\u{64b}\u{1f3fb}好", "zh"), ["北京", "好"]);
     }
 
     #[test]

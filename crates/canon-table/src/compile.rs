@@ -536,11 +536,10 @@ impl Writer {
             out.extend_from_slice(&self.sections[*section as usize]);
         }
         out.resize(offset, 0);
-        let checksum = crc32fast::hash(&out[HEADER_BYTES..]);
+        let checksum = crate::format::file_checksum(&out);
         out[CHECKSUM_AT..CHECKSUM_AT + 4].copy_from_slice(&checksum.to_ne_bytes());
         Ok(out)
     }
 }
 
-/// Where the body checksum sits in the header.
-pub(crate) const CHECKSUM_AT: usize = 24;
+pub(crate) use crate::format::CHECKSUM_AT;

@@ -12,9 +12,12 @@
 //! * Header, [`HEADER_BYTES`] bytes: the magic `CANONIDX`, the format version
 //!   ([`FORMAT_VERSION`]), the byte-order mark `0x01020304`, flags
 //!   ([`FLAG_BUILTIN`]: the table holds the built-in table), the number of
-//!   sections, the CRC-32 of everything after the header (checked by
+//!   sections, the CRC-32 of the whole file read with this field as zeros
+//!   ([`file_checksum`]; header and section table included, so flags and
+//!   provenance cannot change unseen; checked by
 //!   [`crate::AliasTable::verify`], not at load), the CRC-32 of the
-//!   built-in table it was compiled with (0 if none), the file's length.
+//!   built-in table it was compiled with (0 if none), the file's length,
+//!   and eight reserved bytes that must be zero.
 //! * Section table: per [`Section`], its offset from the start of the file and
 //!   its length in bytes, as two `u64`. Every section starts on an 8-byte
 //!   boundary, so that it can be read as `u32` or `u64` values in place.
@@ -28,11 +31,12 @@
 //!
 //! ## Keys
 //!
-//! An alias's key (see [`crate::alias_key`]) maps to a key id through an FST
-//! (the `fst` crate, [`Section::KeyFst`]), key ids being the keys' ranks in
-//! byte order: `alias lookup`, `alias show` and the matcher's questions about
-//! one whole word ("is this a name?") ask it, and it is a few bytes per key
-//! because it shares the keys' prefixes and suffixes.
+//! Key ids are the keys' ranks in byte order (see [`crate::alias_key`]). The
+//! keys are also written as an FST (the `fst` crate, [`Section::KeyFst`]),
+//! which [`crate::AliasTable::verify`] checks against the key list; canon no
+//! longer reads it at run time (whole-key lookups walk the key trie below,
+//! which is already in memory when matching), and it costs about 3% of the
+//! file: a candidate for removal in the next format.
 //!
 //! The matcher asks something else, millions of times per run: after every
 //! character of a document's term, whether a key goes on and whether one
@@ -57,7 +61,7 @@
 /// The first eight bytes of every compiled table.
 pub const MAGIC: [u8; 8] = *b"CANONIDX";
 /// The version of the layout described above; bumped whenever it changes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// Written in the machine's byte order: read back, it tells whether the
 /// reader has the same one.
 pub const BYTE_ORDER_MARK: u32 = 0x0102_0304;
@@ -298,4 +302,18 @@ pub fn quick_reject_slot(s: &str) -> usize {
     let length = bytes.len().min(0xFFFF) as u32;
     let mixed = (first | last << 8 | length << 16).wrapping_mul(0x9E37_79B1);
     (mixed >> (32 - SLOT_BITS)) as usize
+}
+
+/// Where the checksum sits in the header.
+pub(crate) const CHECKSUM_AT: usize = 24;
+
+/// The CRC-32 of a whole compiled table with its checksum field read as
+/// zeros: what the header's checksum holds. Format 3 covered the body only,
+/// so a flipped flag (whether the table holds the built-in one) went unseen.
+pub(crate) fn file_checksum(bytes: &[u8]) -> u32 {
+    let mut hasher = crc32fast::Hasher::new();
+    hasher.update(&bytes[..CHECKSUM_AT]);
+    hasher.update(&[0; 4]);
+    hasher.update(&bytes[CHECKSUM_AT + 4..]);
+    hasher.finalize()
 }

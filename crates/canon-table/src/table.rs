@@ -68,7 +68,8 @@ impl Storage {
     }
 }
 
-/// A section of a table's bytes that the `fst` crate reads in place.
+/// A section of a table's bytes shared with the table's storage: the key
+/// trie's edge table, read in place without a copy.
 #[derive(Clone)]
 pub struct SharedBytes {
     storage: Arc<Storage>,
@@ -622,7 +623,7 @@ impl AliasTable {
     /// contents do not fit.
     pub fn verify(&self) -> Result<(), FormatError> {
         let bytes = self.storage.bytes();
-        if crc32fast::hash(&bytes[HEADER_BYTES..]) != self.checksum {
+        if crate::format::file_checksum(bytes) != self.checksum {
             return Err(FormatError::Checksum);
         }
         let fst = fst::raw::Fst::new(self.section(Section::KeyFst))
@@ -1302,12 +1303,25 @@ impl Header {
         }
         let sections = word(20) as usize;
         let length = u64::from_ne_bytes(bytes[32..40].try_into().expect("8 bytes"));
-        if sections != SECTION_COUNT || length != bytes.len() as u64 {
-            return Err(if length > bytes.len() as u64 {
-                damaged(format!("truncated: {} bytes of {length}", bytes.len()))
-            } else {
-                damaged("unexpected header".into())
-            });
+        if length > bytes.len() as u64 {
+            return Err(damaged(format!(
+                "truncated: {} bytes of {length}",
+                bytes.len()
+            )));
+        }
+        if length < bytes.len() as u64 {
+            return Err(damaged(format!(
+                "{} bytes after the table's end ({length} bytes expected)",
+                bytes.len() as u64 - length
+            )));
+        }
+        if sections != SECTION_COUNT {
+            return Err(damaged(format!(
+                "the header lists {sections} sections, this canon reads {SECTION_COUNT}"
+            )));
+        }
+        if bytes[40..HEADER_BYTES].iter().any(|&b| b != 0) {
+            return Err(damaged("reserved header bytes are not zero".into()));
         }
         if bytes.len() < HEADER_BYTES + SECTION_COUNT * 16 {
             return Err(damaged("truncated section table".into()));
@@ -1562,9 +1576,29 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
     }
 
     fn reseal(bytes: &mut [u8]) {
-        let checksum = crc32fast::hash(&bytes[HEADER_BYTES..]);
+        let checksum = crate::format::file_checksum(bytes);
         let at = crate::compile::CHECKSUM_AT;
         bytes[at..at + 4].copy_from_slice(&checksum.to_ne_bytes());
+    }
+
+    #[test]
+    fn the_checksum_covers_the_header_and_reserved_bytes_must_be_zero() {
+        // Seen failing before (format 3): the CRC covered the body only, so
+        // a flipped flag (whether the table holds the built-in one) passed.
+        let good = compiled();
+        let mut flipped = good.clone();
+        flipped[16] ^= 1;
+        let table = AliasTable::from_bytes(&flipped).expect("the header still reads");
+        assert!(matches!(table.verify(), Err(FormatError::Checksum)));
+        let mut reserved = good.clone();
+        reserved[44] = 7;
+        reseal(&mut reserved);
+        let error = AliasTable::from_bytes(&reserved).unwrap_err().to_string();
+        assert!(error.contains("reserved header bytes"), "{error}");
+        let mut longer = good;
+        longer.extend_from_slice(&[0; 8]);
+        let error = AliasTable::from_bytes(&longer).unwrap_err().to_string();
+        assert!(error.contains("8 bytes after the table's end"), "{error}");
     }
 
     #[test]
