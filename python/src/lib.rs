@@ -43,7 +43,11 @@ struct PyCanon {
 /// The Python exception for a library error, with the CLI's message.
 fn error_to_py(error: canon::Error) -> PyErr {
     match error {
-        canon::Error::AliasTable(_) => AliasTableError::new_err(error.to_string()),
+        // A compiled table that is cut, foreign or of another format is a
+        // table that does not load, like a source table with an error.
+        canon::Error::AliasTable(_) | canon::Error::CompiledTable { .. } => {
+            AliasTableError::new_err(error.to_string())
+        }
         other => CanonError::new_err(other.to_string()),
     }
 }
@@ -353,7 +357,9 @@ impl PyCanon {
     ///
     /// aliases: extra alias tables (a path or a list of paths; any table
     ///     kind `canon normalize --aliases` loads), each adding entities or
-    ///     replacing default ones with the same id.
+    ///     replacing default ones with the same id; a compiled `.canonidx`
+    ///     (`canon alias compile`, which holds the built-in table) is mapped
+    ///     and given alone.
     /// search: search mode (`--search`): after a long Chinese word also the
     ///     dictionary words inside it, after a hyphenated compound its parts.
     /// boilerplate: "on" (page furniture marked, its terms and entities

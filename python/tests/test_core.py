@@ -181,7 +181,7 @@ def test_cut_compiled_alias_table_raises_the_cli_message(tmp_path):
     data = compiled.read_bytes()
     compiled.write_bytes(data[: len(data) // 2])
     cli = run_canon(["normalize", "--aliases", str(compiled)], expect=2).stderr.decode()
-    with pytest.raises((AliasTableError, CanonError)) as raised:
+    with pytest.raises(AliasTableError) as raised:
         Canon(aliases=compiled)
     assert str(compiled) in str(raised.value)
     assert cli.strip() == f"canon: {raised.value}"
