@@ -19,9 +19,7 @@ use std::path::Path;
 use std::sync::Arc;
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
-use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
-};
+use tantivy::schema::{Field, STORED, STRING, Schema, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
 use tantivy::{Index, IndexWriter, TantivyDocument};
@@ -76,15 +74,7 @@ fn main() -> Result<()> {
 fn schema() -> (Schema, Field, Field) {
     let mut builder = Schema::builder();
     let path = builder.add_text_field("path", STRING | STORED);
-    let indexing = TextFieldIndexing::default()
-        .set_tokenizer(TOKENIZER_NAME)
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-    let body = builder.add_text_field(
-        "body",
-        TextOptions::default()
-            .set_indexing_options(indexing)
-            .set_stored(),
-    );
+    let body = builder.add_text_field("body", canon::tantivy::text_options());
     (builder.build(), path, body)
 }
 

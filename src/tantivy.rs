@@ -49,6 +49,20 @@ use std::sync::Arc;
 /// The name the example and the README register canon's tokenizer under.
 pub const TOKENIZER_NAME: &str = "canon";
 
+/// The options of a text field analyzed by canon under [`TOKENIZER_NAME`]:
+/// frequencies and positions indexed (phrase queries, and the entity ids'
+/// positions over their mentions) and the text stored (snippets, highlighted
+/// from the terms' byte offsets). Register the tokenizer under that name on
+/// the index's tokenizer manager.
+pub fn text_options() -> ::tantivy::schema::TextOptions {
+    let indexing = ::tantivy::schema::TextFieldIndexing::default()
+        .set_tokenizer(TOKENIZER_NAME)
+        .set_index_option(::tantivy::schema::IndexRecordOption::WithFreqsAndPositions);
+    ::tantivy::schema::TextOptions::default()
+        .set_indexing_options(indexing)
+        .set_stored()
+}
+
 /// Which side of the search a [`CanonTokenizer`] analyzes for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {

@@ -8,9 +8,7 @@ use canon::tantivy::{CanonTokenizer, TOKENIZER_NAME};
 use std::sync::{Arc, OnceLock};
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
-use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
-};
+use tantivy::schema::{Field, STORED, STRING, Schema, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager};
 use tantivy::{Index, IndexWriter, TantivyDocument};
@@ -34,15 +32,7 @@ fn article(name: &str) -> String {
 fn index_with(tokenizer: TextAnalyzer) -> (Index, Field, Field) {
     let mut builder = Schema::builder();
     let name = builder.add_text_field("name", STRING | STORED);
-    let indexing = TextFieldIndexing::default()
-        .set_tokenizer(TOKENIZER_NAME)
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-    let body = builder.add_text_field(
-        "body",
-        TextOptions::default()
-            .set_indexing_options(indexing)
-            .set_stored(),
-    );
+    let body = builder.add_text_field("body", canon::tantivy::text_options());
     let index = Index::create_in_ram(builder.build());
     index.tokenizers().register(TOKENIZER_NAME, tokenizer);
     let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();

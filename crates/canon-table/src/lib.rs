@@ -178,6 +178,27 @@ pub struct AliasEntry {
     pub form: Option<AliasForm>,
 }
 
+/// What an alias with these evidence rules needs to match, for people: the
+/// one wording of [`AliasEntry::requirements`] and of a compiled table's
+/// alias views.
+pub(crate) fn describe_requirements(
+    case_exact: bool,
+    needs_support: bool,
+    has_blockers: bool,
+) -> Vec<&'static str> {
+    let mut needs = Vec::new();
+    if case_exact {
+        needs.push("exact case");
+    }
+    if needs_support {
+        needs.push("support in the document");
+    }
+    if has_blockers {
+        needs.push("not inside a blocker");
+    }
+    needs
+}
+
 impl AliasEntry {
     /// Whether the alias is marked as possibly a common word.
     pub fn is_marked_ambiguous(&self) -> bool {
@@ -186,17 +207,11 @@ impl AliasEntry {
 
     /// A short description of what the alias needs to match, for people.
     pub fn requirements(&self) -> Vec<&'static str> {
-        let mut needs = Vec::new();
-        if self.case_exact {
-            needs.push("exact case");
-        }
-        if self.needs_support {
-            needs.push("support in the document");
-        }
-        if !self.blockers.is_empty() {
-            needs.push("not inside a blocker");
-        }
-        needs
+        describe_requirements(
+            self.case_exact,
+            self.needs_support,
+            !self.blockers.is_empty(),
+        )
     }
 }
 

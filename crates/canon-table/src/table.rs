@@ -166,17 +166,11 @@ impl<'t> AliasView<'t> {
 
     /// A short description of what the alias needs to match, for people.
     pub fn requirements(&self) -> Vec<&'static str> {
-        let mut needs = Vec::new();
-        if self.case_exact {
-            needs.push("exact case");
-        }
-        if self.needs_support {
-            needs.push("support in the document");
-        }
-        if !self.blockers().is_empty() {
-            needs.push("not inside a blocker");
-        }
-        needs
+        crate::describe_requirements(
+            self.case_exact,
+            self.needs_support,
+            !self.blockers().is_empty(),
+        )
     }
 
     /// The alias as an owned entry, as a table would give it.
