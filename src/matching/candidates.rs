@@ -339,12 +339,13 @@ fn walk(
         } else {
             let rest = &term[from..];
             let han = is_han(first);
-            let hyphens = !han && rest.contains('-');
             // Inside a Chinese word after the first, with nothing between.
             let han_inside = han && j > i && tokens[j - 1].end == token.start;
             // A Korean word's stem before a particle may end a name
-            // (삼성전자는): where the particle starts is an end too.
-            let stem_ends = korean::stem_ends(term);
+            // (삼성전자는): where the particle starts is an end too. Looked
+            // up only when a key ends inside the term: most walks stop at
+            // the first character of the next term.
+            let mut stem_ends: Option<Vec<usize>> = None;
             for (at, c) in rest.char_indices() {
                 match trie.step(node, c) {
                     Some(next) => node = next,
@@ -352,10 +353,12 @@ fn walk(
                 }
                 let after = from + at + c.len_utf8();
                 if after < term.len()
-                    && (han_inside
-                        || (hyphens && term[after..].starts_with('-'))
-                        || (!stem_ends.is_empty() && stem_ends.contains(&after)))
                     && let Some(key) = trie.key_at(node)
+                    && (han_inside
+                        || (!han && term[after..].starts_with('-'))
+                        || stem_ends
+                            .get_or_insert_with(|| korean::stem_ends(term))
+                            .contains(&after))
                 {
                     ends.push((j, after, key, marks));
                 }

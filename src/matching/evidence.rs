@@ -30,6 +30,7 @@ use super::candidates::Candidate;
 use crate::aliases::{AliasForm, AliasRef, AliasTable, Kind, push_term};
 use crate::segment::Token;
 use rustc_hash::FxHashSet;
+use std::cell::OnceCell;
 
 /// What an option needs before its entity is confirmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -94,6 +95,9 @@ pub(super) fn resolve(
             )),
         }
     }
+    // The windows of a pending candidate are read again at each round and
+    // for each entity that claims it: joined once, on first use.
+    let windows: Vec<OnceCell<[String; 2]>> = vec![OnceCell::new(); candidates.len()];
     // Each round confirms at least one mention or stops, so this ends.
     loop {
         // What the document has confirmed so far: every entity, and those
@@ -118,6 +122,7 @@ pub(super) fn resolve(
                 candidates,
                 confirmed: &confirmed,
                 reach: &reach,
+                windows: &windows,
             };
             let satisfied: Vec<(u32, Need)> = choices
                 .iter()
@@ -168,6 +173,9 @@ struct Evidence<'a, 't> {
     confirmed: &'a FxHashSet<u32>,
     /// What those entities can relate to.
     reach: &'a Reach,
+    /// Per candidate, the terms before and after it within the support
+    /// window, joined like alias keys ([`window_keys`]).
+    windows: &'a [OnceCell<[String; 2]>],
 }
 
 /// What the entities confirmed in a document can relate to (see
@@ -237,8 +245,16 @@ impl Evidence<'_, '_> {
         if self.confirmed.contains(&entity) {
             return true;
         }
+        let context_nearby = || {
+            // Most entities have no context words: no window to join.
+            !table.context_keys(entity).is_empty() && {
+                let windows =
+                    self.windows[index].get_or_init(|| window_keys(self.tokens, candidate));
+                context_nearby(table, windows, entity)
+            }
+        };
         if !self.reach.may_relate(table, entity) {
-            return context_nearby(table, self.tokens, candidate, entity);
+            return context_nearby();
         }
         // Candidates are in text order and do not overlap: the ones within
         // the window are a contiguous range.
@@ -250,7 +266,7 @@ impl Evidence<'_, '_> {
                     .confirmed
                     .is_some_and(|confirmed| table.related(entity, confirmed))
         });
-        by_mention || context_nearby(table, self.tokens, candidate, entity)
+        by_mention || context_nearby()
     }
 }
 
@@ -273,26 +289,24 @@ fn place_in_front(
     (gap == " ").then_some(place)
 }
 
-/// Whether one of `entity`'s context words stands within the support window
-/// of `candidate` (outside the candidate itself).
-fn context_nearby(
-    table: &AliasTable,
-    tokens: &[Token<'_>],
-    candidate: &Candidate,
-    entity: u32,
-) -> bool {
+/// Whether one of `entity`'s context words stands in `windows`, the terms
+/// within the support window before and after a candidate.
+fn context_nearby(table: &AliasTable, windows: &[String; 2], entity: u32) -> bool {
     let context = table.context_keys(entity);
-    if context.is_empty() {
-        return false;
-    }
+    !context.is_empty()
+        && windows.iter().any(|window| {
+            context
+                .iter()
+                .any(|word| contains_term_sequence(window, word))
+        })
+}
+
+/// The terms within [`SUPPORT_WINDOW`] tokens before and after `candidate`
+/// (outside the candidate itself), each side joined by [`window_key`].
+fn window_keys(tokens: &[Token<'_>], candidate: &Candidate) -> [String; 2] {
     let before = candidate.first.saturating_sub(SUPPORT_WINDOW)..candidate.first;
     let after = candidate.last + 1..(candidate.last + 1 + SUPPORT_WINDOW).min(tokens.len());
-    [before, after].into_iter().any(|range| {
-        let window = window_key(&tokens[range]);
-        context
-            .iter()
-            .any(|word| contains_term_sequence(&window, word))
-    })
+    [window_key(&tokens[before]), window_key(&tokens[after])]
 }
 
 /// The tokens joined like an alias key, with a space at both ends so that

@@ -120,10 +120,12 @@ struct SurnameParameters {
 /// in the matcher) does not pay for the Chinese map, nor Chinese for the
 /// English one.
 struct RuleData {
-    /// English word (lower case) -> Zipf frequency.
-    english: LazyLock<FxHashMap<&'static str, f64>>,
-    /// Chinese word (simplified) -> (jieba frequency, jieba tag).
-    chinese: LazyLock<FxHashMap<&'static str, (u32, &'static str)>>,
+    /// English word (lower case) -> its Zipf frequency, as written in the
+    /// file ([`english_zipf`] parses it).
+    english: LazyLock<FxHashMap<&'static str, &'static str>>,
+    /// Chinese word (simplified) -> `jieba frequency TAB jieba tag`, as
+    /// written in the file ([`chinese_entry`] parses it).
+    chinese: LazyLock<FxHashMap<&'static str, &'static str>>,
     /// `[en]` of name-dominant.txt, lower-cased.
     dominant_english: FxHashSet<String>,
     /// `[zh]` of name-dominant.txt.
@@ -155,19 +157,8 @@ static DATA: LazyLock<RuleData> = LazyLock::new(|| {
             .map(|&(_, w)| w)
     };
     RuleData {
-        english: LazyLock::new(|| {
-            rows(EN_TSV)
-                .map(|row| (row[0], row[1].parse().expect("Zipf frequency in en.tsv")))
-                .collect()
-        }),
-        chinese: LazyLock::new(|| {
-            rows(ZH_TSV)
-                .map(|row| {
-                    let freq = row[1].parse().expect("jieba frequency in zh.tsv");
-                    (row[0], (freq, row[2]))
-                })
-                .collect()
-        }),
+        english: LazyLock::new(|| word_map(EN_TSV)),
+        chinese: LazyLock::new(|| word_map(ZH_TSV)),
         dominant_english: section("en").map(str::to_lowercase).collect(),
         dominant_chinese: section("zh").collect(),
         dominant_acronyms: section("acronym").collect(),
@@ -176,6 +167,39 @@ static DATA: LazyLock<RuleData> = LazyLock::new(|| {
         parameters: toml::from_str(RULE_TOML).expect("data/freq/rule.toml"),
     }
 });
+
+/// The first field of each line of a frequency list -> the rest of the line.
+/// The values are parsed when looked up: a process that matches English
+/// text looks up a handful of words, and parsing 50,000 numbers and
+/// splitting every line into a vector cost it 50M instructions at its first
+/// title-case check. A unit test parses every line.
+fn word_map(text: &'static str) -> FxHashMap<&'static str, &'static str> {
+    let mut map = FxHashMap::with_capacity_and_hasher(text.len() / 16, Default::default());
+    map.extend(
+        text.lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| line.split_once('\t')),
+    );
+    map
+}
+
+/// The Zipf frequency of a lower-case English word (0 for a word the list
+/// does not have).
+fn english_zipf(data: &RuleData, word: &str) -> f64 {
+    data.english.get(word).map_or(0.0, |zipf| {
+        zipf.parse().expect("Zipf frequency in en.tsv (tested)")
+    })
+}
+
+/// The jieba frequency and tag of a simplified Chinese word.
+fn chinese_entry(data: &RuleData, word: &str) -> Option<(u32, &'static str)> {
+    let entry = data.chinese.get(word)?;
+    let (freq, tag) = entry.split_once('\t').unwrap_or((entry, ""));
+    Some((
+        freq.parse().expect("jieba frequency in zh.tsv (tested)"),
+        tag,
+    ))
+}
 
 /// The tab-separated fields of the lines of `text` that are neither blank nor comments.
 fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
@@ -253,7 +277,7 @@ pub fn requirement(text: &str, kind: Kind) -> Requirement {
     if lower.contains(' ') {
         return Requirement::default();
     }
-    let zipf = data.english.get(lower.as_str()).copied().unwrap_or(0.0);
+    let zipf = english_zipf(data, &lower);
     let (exact_zipf, support_zipf) = (params.english.exact_zipf, params.english.support_zipf);
     let demand = |case_exact, needs_support, reason: String| Requirement {
         case_exact,
@@ -344,7 +368,7 @@ fn chinese_requirement(text: &str, kind: Kind, data: &RuleData) -> Requirement {
             ..Requirement::default()
         };
     }
-    let Some(&(freq, tag)) = data.chinese.get(&*simplified) else {
+    let Some((freq, tag)) = chinese_entry(data, &simplified) else {
         return Requirement::default();
     };
     let threshold = params.support_frequency;
@@ -680,14 +704,23 @@ mod tests {
 
     #[test]
     fn every_line_of_the_data_parses() {
+        // Every line parses, and the maps give back what the line says.
         for row in rows(EN_TSV) {
             assert_eq!(row.len(), 2, "{row:?}");
-            assert!(row[1].parse::<f64>().is_ok(), "{row:?}");
+            let zipf: f64 = row[1].parse().unwrap();
+            assert_eq!(english_zipf(&DATA, row[0]), zipf, "{row:?}");
         }
         for row in rows(ZH_TSV) {
             assert_eq!(row.len(), 3, "{row:?}");
-            assert!(row[1].parse::<u32>().is_ok(), "{row:?}");
+            let freq: u32 = row[1].parse().unwrap();
+            assert_eq!(
+                chinese_entry(&DATA, row[0]),
+                Some((freq, row[2])),
+                "{row:?}"
+            );
         }
+        assert_eq!(english_zipf(&DATA, "no-such-word-here"), 0.0);
+        assert_eq!(chinese_entry(&DATA, "没有这个词语"), None);
         let sections = name_dominant_sections(NAME_DOMINANT).unwrap();
         for section in ["en", "zh", "acronym"] {
             assert!(
