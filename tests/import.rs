@@ -401,3 +401,60 @@ fn the_output_is_never_the_input_and_must_be_a_table() {
     );
     assert_eq!(read(&table), "");
 }
+
+#[test]
+fn generic_organ_names_of_a_countrys_bodies_need_support() {
+    // A ministry under a government under a country (imported chain), a
+    // ministry under a default-table country, and a committee of a body
+    // that belongs to no place.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("organs.csv");
+    fs::write(
+        &input,
+        "id,name,kind,lang,alias,parent\n\
+         ruritania,Ruritania,place,en,Ruritania,\n\
+         ruritania-government,Government of Ruritania,org,en,Government of Ruritania,ruritania\n\
+         ruritania-finance,Ruritanian Ministry of Finance,org,en,Ruritanian Ministry of Finance,ruritania-government\n\
+         ruritania-finance,,,en,Ministry of Finance,\n\
+         japan-tourism,Japanese Ministry of Tourism,org,en,Japanese Ministry of Tourism,japan\n\
+         japan-tourism,,,en,Ministry of Tourism,\n\
+         brewers-guild,Guild of Brewers,org,en,Guild of Brewers,\n\
+         brewers-finance,Guild of Brewers Finance Committee,org,en,Guild of Brewers Finance Committee,brewers-guild\n\
+         brewers-finance,,,en,Finance Committee,\n",
+    )
+    .unwrap();
+    let table = dir.path().join("organs.toml");
+    let output = import(input.to_str().unwrap(), &table, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("generic organ names of a country's body: 2 needs = \"support\""),
+        "{}",
+        stderr(&output)
+    );
+    let written = read(&table);
+    for organ in ["Ministry of Finance", "Ministry of Tourism"] {
+        assert!(
+            written.contains(&format!("{{ text = \"{organ}\", needs = \"support\" }}")),
+            "{organ}: {written}"
+        );
+    }
+    // Not a country's body: the name stands alone; a full name is no
+    // generic organ name.
+    assert!(
+        written.contains("\"Finance Committee\"")
+            && !written.contains("text = \"Finance Committee\""),
+        "{written}"
+    );
+    assert!(
+        written.contains("\"Ruritanian Ministry of Finance\""),
+        "{written}"
+    );
+    // `alias check` finds nothing the rule wants of them.
+    let check = canon()
+        .args(["alias", "check"])
+        .arg(&table)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&check.stdout).into_owned();
+    assert!(!report.contains("generic organ"), "{report}");
+}

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::output::{TableFormat, TableWriter, spill_file};
 use super::{ImportSummary, ids};
-use crate::aliases::ambiguity::{mark_surnames, requirement};
+use crate::aliases::ambiguity::{generic_organ, mark_surnames, requirement};
 use crate::aliases::check::covers;
 use crate::aliases::load::{TableSource, parse};
 use crate::aliases::{AliasEntry, Entity, Kind, TableProblem, alias_key_in};
@@ -70,6 +70,11 @@ struct Registered {
     given_id: bool,
     qid: u64,
     line: u64,
+    /// Whether the entity is an organisation: with a place among its
+    /// ancestors, its generic organ names need support.
+    org: bool,
+    /// Whether the entity is a place.
+    place: bool,
 }
 
 /// A parent named by the input, resolved after the first pass.
@@ -181,6 +186,8 @@ impl Collector {
             given_id,
             qid,
             line: draft.line,
+            org: draft.kind == Kind::Org,
+            place: draft.kind == Kind::Place,
         });
         if let Some(qid) = draft.qid {
             self.by_qid.entry(qid).or_insert(ordinal);
@@ -243,6 +250,8 @@ impl Collector {
         let default = DefaultTable::load();
         let ids = self.assign_ids(&default, summary);
         let parents = self.resolve_parents(&ids, summary)?;
+        let country_bodies = self.country_bodies(&parents, &default);
+        let parents = parents.ids(&ids);
         let source = Path::new(&self.input)
             .file_name()
             .map_or_else(|| self.input.clone(), |n| n.to_string_lossy().into_owned());
@@ -267,9 +276,18 @@ impl Collector {
             for alias in spilled.aliases {
                 let shared =
                     self.keys.get(&alias.key) == Some(&SHARED) || default.shares(alias.key, id);
-                let needs_support = alias.needs_support || shared;
+                // The rule `alias check` applies to a country's bodies
+                // (crate::aliases::ambiguity::rule_problems), applied here
+                // because only here are the parents known.
+                let organ =
+                    !shared && country_bodies[ordinal] && generic_organ(&alias.text).is_some();
+                let needs_support = alias.needs_support || shared || organ;
                 if needs_support && !alias.needs_support {
-                    summary.shared_support += 1;
+                    if organ {
+                        summary.organ_support += 1;
+                    } else {
+                        summary.shared_support += 1;
+                    }
                 }
                 aliases.push(AliasEntry {
                     lang: alias.lang,
@@ -325,11 +343,38 @@ impl Collector {
             .collect()
     }
 
-    fn resolve_parents(
-        &mut self,
-        ids: &[String],
-        summary: &mut ImportSummary,
-    ) -> Result<Vec<Option<String>>> {
+    /// Per entity, whether it is an organisation with a place among its
+    /// ancestors (a country's ministry, directly or through its
+    /// government), following imported parents and then the default
+    /// table's.
+    fn country_bodies(&self, parents: &Parents, default: &DefaultTable) -> Vec<bool> {
+        (0..self.entities.len())
+            .map(|e| {
+                if !self.entities[e].org {
+                    return false;
+                }
+                // Imported chains are cut of cycles; the step bound guards
+                // the default table's, which `alias check` reports.
+                let mut current = e;
+                for _ in 0..self.entities.len() + 64 {
+                    if let Some(p) = parents.imported[current] {
+                        let p = p as usize;
+                        if self.entities[p].place {
+                            return true;
+                        }
+                        current = p;
+                    } else {
+                        return parents.named[current]
+                            .as_deref()
+                            .is_some_and(|id| default.under_a_place(id));
+                    }
+                }
+                false
+            })
+            .collect()
+    }
+
+    fn resolve_parents(&mut self, ids: &[String], summary: &mut ImportSummary) -> Result<Parents> {
         let by_id: FxHashMap<&str, u32> = ids
             .iter()
             .enumerate()
@@ -383,11 +428,26 @@ impl Collector {
             ));
         }
         summary.cycles_cut += cut.len() as u64;
-        Ok(imported
+        Ok(Parents { imported, named })
+    }
+}
+
+/// Each entity's parent after the first pass: an imported entity (by
+/// ordinal), or an id the input names that is not imported (a default
+/// entity's, or an error `alias check` reports).
+struct Parents {
+    imported: Vec<Option<u32>>,
+    named: Vec<Option<String>>,
+}
+
+impl Parents {
+    /// The parent ids to write.
+    fn ids(self, ids: &[String]) -> Vec<Option<String>> {
+        self.imported
             .into_iter()
-            .zip(named)
+            .zip(self.named)
             .map(|(imported, named)| named.or_else(|| imported.map(|p| ids[p as usize].clone())))
-            .collect())
+            .collect()
     }
 }
 
@@ -397,6 +457,8 @@ impl Collector {
 struct DefaultTable {
     ids: FxHashSet<String>,
     keys: FxHashMap<u64, Vec<Box<str>>>,
+    /// id -> (whether a place, parent id).
+    entities: FxHashMap<String, (bool, Option<String>)>,
 }
 
 impl DefaultTable {
@@ -404,6 +466,7 @@ impl DefaultTable {
         let mut table = DefaultTable {
             ids: FxHashSet::default(),
             keys: FxHashMap::default(),
+            entities: FxHashMap::default(),
         };
         for source in TableSource::default_tables() {
             // The default table's problems are `alias check`'s business; an
@@ -418,10 +481,28 @@ impl DefaultTable {
                             .push(entity.id.as_str().into());
                     }
                 }
+                table.entities.insert(
+                    entity.id.clone(),
+                    (entity.kind == Kind::Place, entity.parent.clone()),
+                );
                 table.ids.insert(entity.id);
             }
         }
         table
+    }
+
+    /// Whether default entity `id` is a place or has one among its
+    /// ancestors.
+    fn under_a_place(&self, id: &str) -> bool {
+        let mut current = id;
+        for _ in 0..=self.entities.len() {
+            match self.entities.get(current) {
+                Some((true, _)) => return true,
+                Some((false, Some(parent))) => current = parent,
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// Whether a default entity other than `id` has the key with hash `key`.

@@ -14,8 +14,10 @@
 //!    base of its id and its parent candidates; per alias key a 64-bit hash
 //!    and its first owner);
 //! 2. ids are settled, parents resolved (cycles cut), and the spilled drafts
-//!    are read back, names shared between entities marked `needs =
-//!    "support"`, and written as the output table (`output.rs`), atomically.
+//!    are read back, names shared between entities and generic organ names
+//!    of a country's bodies (Ministry of Finance under Japan, through
+//!    imported parents or the default table's) marked `needs = "support"`,
+//!    and written as the output table (`output.rs`), atomically.
 //!
 //! So a dump of any size is read once, in memory bounded by the imported
 //! part, and an imported table passes `canon alias check` except for what the
@@ -124,6 +126,10 @@ pub struct ImportSummary {
     /// Aliases made `needs = "support"` because another entity (imported or
     /// of the default table) has the same name.
     pub shared_support: u64,
+    /// Aliases made `needs = "support"` because they are generic organ names
+    /// (Ministry of Finance, Cabinet Office) of an organisation with a
+    /// place among its ancestors: every country has one.
+    pub organ_support: u64,
     /// Aliases left out, by reason (`single Han character`, ...).
     pub dropped: BTreeMap<&'static str, u64>,
     /// Entities written with a parent.
@@ -182,6 +188,13 @@ impl fmt::Display for ImportSummary {
             "{} aliases; by the ambiguity rule: {} case = \"exact\", {} needs = \"support\"; shared names: {} needs = \"support\"",
             self.aliases, self.rule_case, self.rule_support, self.shared_support
         )?;
+        if self.organ_support > 0 {
+            write!(
+                f,
+                "; generic organ names of a country's body: {} needs = \"support\"",
+                self.organ_support
+            )?;
+        }
         let dropped: u64 = self.dropped.values().sum();
         if dropped > 0 {
             write!(f, "; {dropped} left out ({})", by_reason(&self.dropped))?;
