@@ -465,6 +465,12 @@ pub fn alias_list(
 pub fn alias_check(files: &[PathBuf], out: &mut dyn Write) -> Result<Status> {
     let (compiled, files): (Vec<&PathBuf>, Vec<&PathBuf>) =
         files.iter().partition(|path| is_compiled_table(path));
+    // Sources are read first: one that cannot be read stops the check
+    // before anything is printed.
+    let mut sources = TableSource::default_tables();
+    for file in &files {
+        sources.push(TableSource::read(file)?);
+    }
     let mut broken = 0;
     for &path in &compiled {
         broken += usize::from(!check_compiled(path, out)?);
@@ -475,10 +481,6 @@ pub fn alias_check(files: &[PathBuf], out: &mut dyn Write) -> Result<Status> {
         } else {
             Status::Problems
         });
-    }
-    let mut sources = TableSource::default_tables();
-    for file in files {
-        sources.push(TableSource::read(file)?);
     }
     let (entities, problems) = crate::aliases::check_sources(&sources);
     for (severity, problem) in &problems {

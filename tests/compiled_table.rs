@@ -134,6 +134,7 @@ fn alias_check_reads_a_compiled_table() {
     // With a source table beside it, the sources are checked as without
     // it, and the compiled table adds its line.
     let sources = run(&["alias", "check", &table]);
+    assert_eq!(sources.status.code(), Some(0), "{}", stdout(&sources));
     let both = run(&["alias", "check", &table, &compiled]);
     assert_eq!(both.status.code(), sources.status.code());
     assert_eq!(

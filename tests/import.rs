@@ -405,8 +405,10 @@ fn the_output_is_never_the_input_and_must_be_a_table() {
 #[test]
 fn generic_organ_names_of_a_countrys_bodies_need_support() {
     // A ministry under a government under a country (imported chain), a
-    // ministry under a default-table country, and a committee of a body
-    // that belongs to no place.
+    // ministry under a default-table country, an office under a default
+    // organisation of a country (uk-cabinet-office, under uk-government,
+    // under the United Kingdom), and a committee of a body that belongs to
+    // no place.
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("organs.csv");
     fs::write(
@@ -418,6 +420,8 @@ fn generic_organ_names_of_a_countrys_bodies_need_support() {
          ruritania-finance,,,en,Ministry of Finance,\n\
          japan-tourism,Japanese Ministry of Tourism,org,en,Japanese Ministry of Tourism,japan\n\
          japan-tourism,,,en,Ministry of Tourism,\n\
+         uk-tourism,Cabinet Office Tourism Unit,org,en,Cabinet Office Tourism Unit,uk-cabinet-office\n\
+         uk-tourism,,,en,Office of Tourism,\n\
          brewers-guild,Guild of Brewers,org,en,Guild of Brewers,\n\
          brewers-finance,Guild of Brewers Finance Committee,org,en,Guild of Brewers Finance Committee,brewers-guild\n\
          brewers-finance,,,en,Finance Committee,\n",
@@ -427,12 +431,17 @@ fn generic_organ_names_of_a_countrys_bodies_need_support() {
     let output = import(input.to_str().unwrap(), &table, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("generic organ names of a country's body: 2 needs = \"support\""),
+        stderr(&output)
+            .contains("generic organ names of a country's bodies: 3 needs = \"support\""),
         "{}",
         stderr(&output)
     );
     let written = read(&table);
-    for organ in ["Ministry of Finance", "Ministry of Tourism"] {
+    for organ in [
+        "Ministry of Finance",
+        "Ministry of Tourism",
+        "Office of Tourism",
+    ] {
         assert!(
             written.contains(&format!("{{ text = \"{organ}\", needs = \"support\" }}")),
             "{organ}: {written}"
@@ -446,7 +455,8 @@ fn generic_organ_names_of_a_countrys_bodies_need_support() {
         "{written}"
     );
     assert!(
-        written.contains("\"Ruritanian Ministry of Finance\""),
+        written.contains("\"Ruritanian Ministry of Finance\"")
+            && !written.contains("text = \"Ruritanian Ministry of Finance\""),
         "{written}"
     );
     // `alias check` finds nothing the rule wants of them.
@@ -456,5 +466,6 @@ fn generic_organ_names_of_a_countrys_bodies_need_support() {
         .output()
         .unwrap();
     let report = String::from_utf8_lossy(&check.stdout).into_owned();
+    assert_eq!(check.status.code(), Some(0), "{report}");
     assert!(!report.contains("generic organ"), "{report}");
 }

@@ -27,7 +27,7 @@
 
 use super::SUPPORT_WINDOW;
 use super::candidates::Candidate;
-use crate::aliases::{AliasForm, AliasRef, AliasTable, Kind, push_term};
+use crate::aliases::{AliasForm, AliasRef, AliasTable, Kind, StrList, push_term};
 use crate::segment::Token;
 use rustc_hash::FxHashSet;
 use std::cell::OnceCell;
@@ -94,6 +94,9 @@ pub(super) fn resolve(
                 plain.into_iter().map(|e| (e, Need::Support)).collect(),
             )),
         }
+    }
+    if pending.is_empty() {
+        return;
     }
     // The windows of a pending candidate are read again at each round and
     // for each entity that claims it: joined once, on first use.
@@ -247,10 +250,11 @@ impl Evidence<'_, '_> {
         }
         let context_nearby = || {
             // Most entities have no context words: no window to join.
-            !table.context_keys(entity).is_empty() && {
+            let context = table.context_keys(entity);
+            !context.is_empty() && {
                 let windows =
                     self.windows[index].get_or_init(|| window_keys(self.tokens, candidate));
-                context_nearby(table, windows, entity)
+                context_in_windows(context, windows)
             }
         };
         if !self.reach.may_relate(table, entity) {
@@ -289,16 +293,15 @@ fn place_in_front(
     (gap == " ").then_some(place)
 }
 
-/// Whether one of `entity`'s context words stands in `windows`, the terms
-/// within the support window before and after a candidate.
-fn context_nearby(table: &AliasTable, windows: &[String; 2], entity: u32) -> bool {
-    let context = table.context_keys(entity);
-    !context.is_empty()
-        && windows.iter().any(|window| {
-            context
-                .iter()
-                .any(|word| contains_term_sequence(window, word))
-        })
+/// Whether one of the context words (keys) of an entity stands in
+/// `windows`, the terms within the support window before and after a
+/// candidate.
+fn context_in_windows(context: StrList<'_>, windows: &[String; 2]) -> bool {
+    windows.iter().any(|window| {
+        context
+            .iter()
+            .any(|word| contains_term_sequence(window, word))
+    })
 }
 
 /// The terms within [`SUPPORT_WINDOW`] tokens before and after `candidate`

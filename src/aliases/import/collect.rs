@@ -346,31 +346,43 @@ impl Collector {
     /// Per entity, whether it is an organisation with a place among its
     /// ancestors (a country's ministry, directly or through its
     /// government), following imported parents and then the default
-    /// table's.
+    /// table's. An imported entity that overrides a default id further up
+    /// a default chain is not seen there (`alias check` follows it).
     fn country_bodies(&self, parents: &Parents, default: &DefaultTable) -> Vec<bool> {
-        (0..self.entities.len())
-            .map(|e| {
-                if !self.entities[e].org {
-                    return false;
+        // Per entity, whether it is a place or has one among its ancestors;
+        // each chain is walked once, its results kept for the entities on it.
+        let mut under_place: Vec<Option<bool>> = vec![None; self.entities.len()];
+        let mut path = Vec::new();
+        for e in 0..self.entities.len() {
+            let mut current = e;
+            let found = loop {
+                if let Some(known) = under_place[current] {
+                    break known;
                 }
-                // Imported chains are cut of cycles; the step bound guards
-                // the default table's, which `alias check` reports.
-                let mut current = e;
-                for _ in 0..self.entities.len() + 64 {
-                    if let Some(p) = parents.imported[current] {
-                        let p = p as usize;
-                        if self.entities[p].place {
-                            return true;
-                        }
-                        current = p;
-                    } else {
-                        return parents.named[current]
+                if self.entities[current].place {
+                    break true;
+                }
+                path.push(current);
+                // Imported chains are free of cycles after `cut_cycles`;
+                // the path's length bounds the walk regardless.
+                match parents.imported[current] {
+                    Some(p) if path.len() <= self.entities.len() => current = p as usize,
+                    Some(_) => break false,
+                    None => {
+                        break parents.named[current]
                             .as_deref()
                             .is_some_and(|id| default.under_a_place(id));
                     }
                 }
-                false
-            })
+            };
+            for walked in path.drain(..) {
+                under_place[walked] = Some(found);
+            }
+        }
+        self.entities
+            .iter()
+            .zip(under_place)
+            .map(|(entity, under)| entity.org && under == Some(true))
             .collect()
     }
 

@@ -191,7 +191,7 @@ impl fmt::Display for ImportSummary {
         if self.organ_support > 0 {
             write!(
                 f,
-                "; generic organ names of a country's body: {} needs = \"support\"",
+                "; generic organ names of a country's bodies: {} needs = \"support\"",
                 self.organ_support
             )?;
         }
