@@ -3,7 +3,9 @@
 //! built-in alias table (`data/aliases/*.toml`) into `default.canonidx`,
 //! which `src/aliases.rs` embeds: the same compiled form `canon alias
 //! compile` writes, so that start-up parses nothing. An error in the
-//! built-in table fails the build with its `file:line`.
+//! built-in table fails the build with its `file:line`. It also tabulates
+//! the character classes of the binary-data test for the Basic
+//! Multilingual Plane (`src/decode/char_classes.rs`).
 //!
 //! Parsing the 349,000-word dictionary text and building a trie from it cost
 //! every process a fifth of a second; a double-array trie built here loads in
@@ -13,6 +15,9 @@
 //! this repository. `cargo metadata` says where their sources are, which also
 //! works for vendored or mirrored sources; `CANON_JIEBA_DICT` and
 //! `CANON_JIEBA_HMM` override the two files.
+
+#[path = "src/decode/char_classes.rs"]
+mod char_classes;
 
 use std::collections::BTreeMap;
 use std::env;
@@ -45,6 +50,18 @@ fn main() {
 
     fs::write(out_dir.join("default.canonidx"), compile_default_table())
         .expect("writing the compiled built-in alias table");
+
+    println!("cargo::rerun-if-changed=src/decode/char_classes.rs");
+    fs::write(
+        out_dir.join("bmp_suspicious.bin"),
+        char_classes::bmp_bits(char_classes::is_suspicious),
+    )
+    .expect("writing the suspicious-character table");
+    fs::write(
+        out_dir.join("bmp_whitespace.bin"),
+        char_classes::bmp_bits(char::is_whitespace),
+    )
+    .expect("writing the whitespace table");
 }
 
 /// The built-in alias table, checked and compiled. Its sources are the files

@@ -11,10 +11,9 @@
 //! windows-1252 have about 15 %); the count keeps a short record with a
 //! stray control character or two from being called binary.
 
-use std::sync::OnceLock;
-
-use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
-
+#[cfg(test)]
+use super::char_classes::bmp_bits;
+use super::char_classes::is_suspicious;
 use crate::ascii;
 
 /// The share of suspicious characters, in percent of the characters other
@@ -40,7 +39,7 @@ pub fn binary_reason(text: &str) -> Option<String> {
 /// Suspicious characters, and characters other than whitespace, in `text`.
 fn census(text: &str) -> (usize, usize) {
     let bytes = text.as_bytes();
-    let classes = bmp_classes();
+    let classes = &BMP_CLASSES;
     let mut suspicious = 0;
     let mut counted = 0;
     let mut i = 0;
@@ -95,31 +94,14 @@ fn census(text: &str) -> (usize, usize) {
     (suspicious, counted)
 }
 
-fn is_suspicious(c: char) -> bool {
-    c == '\u{FFFD}'
-        || matches!(
-            c.general_category(),
-            GeneralCategory::Control | GeneralCategory::PrivateUse | GeneralCategory::Unassigned
-        )
-}
-
-/// A bit per code point of the Basic Multilingual Plane.
-struct BmpSet(Box<[u64; 1024]>);
+/// A bit per code point of the Basic Multilingual Plane (see
+/// `char_classes::bmp_bits`).
+struct BmpSet(&'static [u8; 0x10000 / 8]);
 
 impl BmpSet {
-    fn of(test: impl Fn(char) -> bool) -> BmpSet {
-        let mut bits = Box::new([0u64; 1024]);
-        for unit in 0..=u16::MAX {
-            if char::from_u32(u32::from(unit)).is_some_and(&test) {
-                bits[usize::from(unit >> 6)] |= 1 << (unit & 63);
-            }
-        }
-        BmpSet(bits)
-    }
-
     #[inline]
     fn get(&self, unit: u16) -> bool {
-        self.0[usize::from(unit >> 6)] >> (unit & 63) & 1 == 1
+        self.0[usize::from(unit >> 3)] >> (unit & 7) & 1 == 1
     }
 }
 
@@ -128,20 +110,42 @@ struct BmpClasses {
     whitespace: BmpSet,
 }
 
-/// The classes of every BMP character, looked up once (16 KiB): a general
-/// category search per character of Chinese text would cost a few per cent
-/// of the whole run.
-fn bmp_classes() -> &'static BmpClasses {
-    static CLASSES: OnceLock<BmpClasses> = OnceLock::new();
-    CLASSES.get_or_init(|| BmpClasses {
-        suspicious: BmpSet::of(is_suspicious),
-        whitespace: BmpSet::of(char::is_whitespace),
-    })
-}
+/// The classes of every BMP character, tabulated by the build script (16
+/// KiB in the binary): a general category search per character of Chinese
+/// text would cost a few per cent of the whole run, and building the tables
+/// at run time cost each process 8M instructions.
+static BMP_CLASSES: BmpClasses = BmpClasses {
+    suspicious: BmpSet(include_bytes!(concat!(
+        env!("OUT_DIR"),
+        "/bmp_suspicious.bin"
+    ))),
+    whitespace: BmpSet(include_bytes!(concat!(
+        env!("OUT_DIR"),
+        "/bmp_whitespace.bin"
+    ))),
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_tables_are_the_classes() {
+        assert_eq!(&BMP_CLASSES.suspicious.0[..], &bmp_bits(is_suspicious)[..]);
+        assert_eq!(
+            &BMP_CLASSES.whitespace.0[..],
+            &bmp_bits(char::is_whitespace)[..]
+        );
+        for (unit, suspicious) in [
+            (0x07, true),
+            (b'a'.into(), false),
+            (0xE000, true),
+            (0xFFFD, true),
+        ] {
+            assert_eq!(BMP_CLASSES.suspicious.get(unit), suspicious, "{unit:#x}");
+        }
+        assert!(BMP_CLASSES.whitespace.get(0x3000) && !BMP_CLASSES.whitespace.get(0x4E00));
+    }
 
     /// The same census one character at a time.
     fn slow_census(text: &str) -> (usize, usize) {

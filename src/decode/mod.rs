@@ -15,6 +15,7 @@
 //! * [`binary`]: binary data told apart from text.
 
 pub mod binary;
+mod char_classes;
 pub mod encoding;
 pub mod inputs;
 pub mod lines;

@@ -116,27 +116,22 @@ fn convert_in_context(previous: Option<char>, c: char, next: Option<char>) -> ch
 }
 
 /// The characters fast2s may convert: those it converts alone, and those it
-/// converts only next to certain others.
-/// fast2s converts only three-byte characters; the answer for all of them
-/// is computed once, with one conversion of them all, each between ASCII
-/// characters (the context fast2s sees for a character alone).
+/// converts only next to certain others, computed by the build script
+/// (`src/normalize/convertible.rs`).
 fn convertible_characters() -> &'static BmpSet {
     static CONVERTIBLE: OnceLock<BmpSet> = OnceLock::new();
-    /// Converted only within certain words (藉口 → 借口, 看著 → 看着).
-    const ONLY_IN_CONTEXT: [char; 3] = ['藉', '著', '苧'];
+    static WORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/convertible.bin"));
     CONVERTIBLE.get_or_init(|| {
-        let three_byte = || (0x800u32..0x10000).filter_map(char::from_u32);
-        let spaced: String = three_byte().flat_map(|c| [c, '0']).collect();
-        let converted = fast2s::convert(&spaced);
         let mut convertible = BmpSet::default();
-        for (original, result) in three_byte().zip(converted.chars().step_by(2)) {
-            if original != result {
-                convertible.insert(original);
+        for (index, word) in WORDS.chunks_exact(8).enumerate() {
+            let mut word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+            while word != 0 {
+                let bit = word.trailing_zeros();
+                word &= word - 1;
+                let c = char::from_u32(index as u32 * 64 + bit).expect("written from chars");
+                convertible.insert(c);
             }
         }
-        ONLY_IN_CONTEXT
-            .into_iter()
-            .for_each(|c| convertible.insert(c));
         convertible
     })
 }
@@ -190,6 +185,17 @@ fn fold_circle_zero(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_set_is_what_fast2s_converts() {
+        let words = crate::normalize::convertible::convertible_words();
+        let set = convertible_characters();
+        for c in (0..0x10000u32).filter_map(char::from_u32) {
+            let listed = words[c as usize / 64] >> (c as usize % 64) & 1 == 1;
+            assert_eq!(set.contains(c), listed, "{c:?}");
+        }
+        assert!(set.contains('們') && set.contains('著') && !set.contains('们'));
+    }
 
     #[test]
     fn traditional_folds_to_simplified_with_the_same_byte_offsets() {

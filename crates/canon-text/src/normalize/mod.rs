@@ -26,6 +26,8 @@
 //! looks past what is removed, and judges the neighbour in its normalized form.
 
 pub mod chinese;
+#[cfg(test)]
+mod convertible;
 mod joiners;
 mod origin;
 
