@@ -125,11 +125,15 @@ impl Overlay {
         }
     }
 
+    /// Whether an added word may start at `chars[start]`: by its first
+    /// character, or for a compiled overlay by its first two.
     #[inline(always)]
-    fn may_start(&self, c: char) -> bool {
+    fn may_start(&self, chars: &[char], start: usize) -> bool {
         match self {
-            Overlay::Added { starts, .. } => starts.may_contain(c),
-            Overlay::Compiled(compiled) => compiled.may_start(c),
+            Overlay::Added { starts, .. } => starts.may_contain(chars[start]),
+            Overlay::Compiled(compiled) => chars
+                .get(start + 1)
+                .is_some_and(|&second| compiled.may_start(chars[start], second)),
         }
     }
 }
@@ -302,8 +306,8 @@ impl Dictionary {
     }
 
     #[inline(always)]
-    fn overlay_may_start(&self, c: char) -> bool {
-        self.overlay.may_start(c)
+    fn overlay_may_start(&self, chars: &[char], start: usize) -> bool {
+        self.overlay.may_start(chars, start)
     }
 
     /// Whether `word` is a word, in the dictionary or added.
@@ -517,7 +521,7 @@ impl Dictionary {
                 found(start + offset + 1, log_freq);
             }
         }
-        if !self.overlay.is_empty() && self.overlay_may_start(chars[start]) {
+        if !self.overlay.is_empty() && self.overlay_may_start(chars, start) {
             self.overlay_words_at(chars, start, found);
         }
     }
@@ -688,7 +692,7 @@ impl Dictionary {
                 // The best step is the maximum of (probability, end), so
                 // the order in which candidates arrive does not matter; an
                 // added word is never also a dictionary word.
-                if check_overlay && self.overlay_may_start(chars[start]) {
+                if check_overlay && self.overlay_may_start(chars, start) {
                     self.overlay_words_at(chars, start, &mut consider);
                 }
                 route[start] = best.unwrap_or(RouteStep {

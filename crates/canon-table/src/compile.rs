@@ -9,8 +9,8 @@ use rustc_hash::FxHashMap;
 
 use crate::format::{
     BITSET_WORDS, BLOOM_BITS_PER_TERM, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION,
-    HEADER_BYTES, MAGIC, NONE, SECTION_COUNT, SECTIONS, Section, alias_flags, bloom_bits,
-    edge_hash, quick_reject_slot, term_hash,
+    HEADER_BYTES, MAGIC, NONE, PAIR_BITS_PER_WORD, SECTION_COUNT, SECTIONS, Section, alias_flags,
+    bloom_bits, edge_hash, pair_bit, quick_reject_slot, term_hash,
 };
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
@@ -283,7 +283,8 @@ fn write_segmenter(
     let mut min_piece_bytes = u64::MAX;
     let mut piece_ends = 0u32;
     w.u32(Section::SegmenterPieces, 0);
-    let mut starts = vec![0u64; BITSET_WORDS];
+    let mut pairs: Vec<(char, char)> = Vec::new();
+    let mut short_words = false;
     for (i, (word, entry)) in dictionary.iter().zip(&derived.words).enumerate() {
         w.u64(Section::SegmenterFreqs, entry.freq);
         w.u64(Section::SegmenterFreqs, (entry.freq as f64).ln().to_bits());
@@ -293,10 +294,10 @@ fn write_segmenter(
                 w.u32(Section::SegmenterJieba, state);
             }
             None => {
-                if let Some(c) = word.chars().next()
-                    && (c as usize) < 0x10000
-                {
-                    starts[c as usize / 64] |= 1 << (c as usize % 64);
+                let mut chars = word.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(first), Some(second)) => pairs.push((first, second)),
+                    _ => short_words = true,
                 }
             }
         }
@@ -309,8 +310,18 @@ fn write_segmenter(
         piece_ends += entry.piece_ends.len() as u32;
         w.u32(Section::SegmenterPieces, piece_ends);
     }
-    for word in starts {
-        w.u64(Section::SegmenterStarts, word);
+    pairs.sort_unstable();
+    pairs.dedup();
+    let words = (pairs.len() * PAIR_BITS_PER_WORD / 64)
+        .next_power_of_two()
+        .max(BITSET_WORDS);
+    let mut bits = vec![if short_words { u64::MAX } else { 0 }; words];
+    for (first, second) in pairs {
+        let (word, mask) = pair_bit(first, second, words);
+        bits[word] |= mask;
+    }
+    for word in bits {
+        w.u64(Section::SegmenterPairs, word);
     }
     let added = dictionary
         .iter()

@@ -10,7 +10,7 @@
 //! [`crate::AliasTable`]'s module docs); [`crate::AliasTable::verify`]
 //! checks the sections' structure.
 
-use crate::format::{BITSET_WORDS, EDGE_WORDS, NONE, SEGMENTER_HEADER_WORDS, Section, edge_hash};
+use crate::format::{EDGE_WORDS, NONE, SEGMENTER_HEADER_WORDS, Section, edge_hash, pair_bit};
 use crate::table::AliasTable;
 
 /// What the segmenter derived from the dictionary words, for the compiler.
@@ -141,17 +141,17 @@ impl SegmenterOverlay {
             .map(|pair| (pair[0], pair[1]))
     }
 
-    /// Whether an added word may start with `c` (always yes outside the BMP).
-    #[inline]
-    pub fn may_start(&self, c: char) -> bool {
-        let code = c as usize;
-        if code >= 0x10000 {
-            return true;
+    /// Whether an added word may start with `first`, `second` (no means
+    /// none does; yes, that one may).
+    #[inline(always)]
+    pub fn may_start(&self, first: char, second: char) -> bool {
+        let bits = self.table.u64s(Section::SegmenterPairs);
+        // A power of two of words, checked at load.
+        if bits.is_empty() {
+            return false;
         }
-        let bits = self.table.u64s(Section::SegmenterStarts);
-        debug_assert_eq!(bits.len(), BITSET_WORDS);
-        bits.get(code / 64)
-            .is_some_and(|word| word & (1 << (code % 64)) != 0)
+        let (word, mask) = pair_bit(first, second, bits.len());
+        bits.get(word).is_some_and(|w| w & mask != 0)
     }
 
     /// The root of the trie of added words.
@@ -321,9 +321,14 @@ aliases.zh-Hans = ["艾克米", { text = "艾克", blockers = ["艾克斯"] }, "
         assert_eq!(word, None);
         assert_eq!(overlay.step(node, '克').map(|(_, w)| w), Some(None));
         assert!(overlay.step(node, '米').is_none());
-        // First characters: of added words only; beyond the BMP, always.
-        assert!(overlay.may_start('艾') && overlay.may_start('中'));
-        assert!(!overlay.may_start('克') && overlay.may_start('\u{20000}'));
+        // First pairs of added words pass (characters beyond the BMP too);
+        // of a thousand other pairs, few do.
+        assert!(overlay.may_start('艾', '克') && overlay.may_start('中', '国'));
+        let others = ('一'..='\u{4FFF}')
+            .take(1_000)
+            .filter(|&c| overlay.may_start(c, '克') || overlay.may_start('艾', c))
+            .count();
+        assert!(others <= 3, "{others}");
         // Pieces, and only where they fit the word they are asked for.
         assert_eq!(overlay.piece_ends(2, "艾克斯"), Some(&[3, 9][..]));
         assert_eq!(overlay.piece_ends(2, "艾克斯坦"), None);

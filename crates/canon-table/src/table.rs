@@ -1270,7 +1270,7 @@ fn check_segmenter_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<(),
         SegmenterHeader,
         SegmenterFreqs,
         SegmenterEdges,
-        SegmenterStarts,
+        SegmenterPairs,
         SegmenterJieba,
         SegmenterPieces,
         SegmenterPieceEnds,
@@ -1298,7 +1298,10 @@ fn check_segmenter_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<(),
                 && edge_slots.is_power_of_two()
                 && edge_slots < NONE as usize,
         ),
-        (SegmenterStarts, len(SegmenterStarts) == 8 * BITSET_WORDS),
+        (
+            SegmenterPairs,
+            len(SegmenterPairs) % 8 == 0 && (len(SegmenterPairs) / 8).is_power_of_two(),
+        ),
         (SegmenterJieba, len(SegmenterJieba) % 8 == 0),
         (SegmenterPieces, len(SegmenterPieces) == 4 * (words + 1)),
         (SegmenterPieceEnds, len(SegmenterPieceEnds) % 4 == 0),
@@ -1795,7 +1798,10 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
                     seen += usize::from(overlay.log_freq(index) > 0.0);
                     seen += overlay.piece_ends(index, word).map_or(0, <[u32]>::len);
                 }
-                seen += usize::from(word.chars().next().is_some_and(|c| overlay.may_start(c)));
+                let mut chars = word.chars();
+                if let (Some(first), Some(second)) = (chars.next(), chars.next()) {
+                    seen += usize::from(overlay.may_start(first, second));
+                }
             }
             for (index, _) in overlay.jieba_words() {
                 seen += overlay.freq(index) as usize % 7;
