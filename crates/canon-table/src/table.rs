@@ -1694,6 +1694,15 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
             )
         );
 
+        // Tables of format 4 (with the key FST, without the segmenter's
+        // sections) are refused with the same advice.
+        let mut format_4 = good.clone();
+        format_4[8..12].copy_from_slice(&4u32.to_ne_bytes());
+        assert_eq!(
+            AliasTable::from_bytes(&format_4).unwrap_err().to_string(),
+            "built by an incompatible canon (format 4, this canon reads 5); compile it again with this canon"
+        );
+
         let mut order = good.clone();
         order[12..16].copy_from_slice(&BYTE_ORDER_MARK.swap_bytes().to_ne_bytes());
         assert_eq!(
