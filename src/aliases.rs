@@ -121,10 +121,29 @@ impl AliasTable {
         Ok(AliasTable(canon_table::AliasTable::open(path)?))
     }
 
-    /// The compiled bytes of `sources` merged in order and checked, for
-    /// `canon alias compile`: when they include the built-in table's
-    /// sources, the file records which built-in table it holds.
+    /// The compiled bytes of `sources` merged in order and checked: when
+    /// they include the built-in table's sources, the bytes record which
+    /// built-in table they hold. For tables compiled in memory at start-up:
+    /// the Chinese segmenter adds their names itself if Han text comes.
     pub fn compile_sources(sources: &[TableSource]) -> Result<Vec<u8>, Vec<TableProblem>> {
+        Self::compile_sources_with(sources, None)
+    }
+
+    /// [`Self::compile_sources`] for `canon alias compile`: the bytes also
+    /// hold what the Chinese segmenter derives from the table's names
+    /// ([`crate::segment::dictionary::Dictionary::derive_table_words`]), a
+    /// second of work for a million aliases done once here instead of at
+    /// every run that meets Han text.
+    pub fn compile_file_sources(sources: &[TableSource]) -> Result<Vec<u8>, Vec<TableProblem>> {
+        let derive =
+            |words: &[String]| crate::segment::dictionary::Dictionary::derive_table_words(words);
+        Self::compile_sources_with(sources, Some(&derive))
+    }
+
+    fn compile_sources_with(
+        sources: &[TableSource],
+        segmenter: Option<&canon_table::segmenter::DeriveSegmenterWords<'_>>,
+    ) -> Result<Vec<u8>, Vec<TableProblem>> {
         let builtin = sources.iter().any(TableSource::is_builtin);
         let provenance = compile::Provenance {
             builtin,
@@ -134,7 +153,7 @@ impl AliasTable {
                 0
             },
         };
-        canon_table::compile_sources(sources, provenance)
+        canon_table::compile_sources_with(sources, provenance, segmenter)
     }
 
     fn wrap(bytes: Vec<u8>) -> AliasTable {

@@ -601,7 +601,7 @@ pub fn alias_compile(
         }
         sources.push(TableSource::read(file)?);
     }
-    let bytes = AliasTable::compile_sources(&sources).map_err(Error::AliasTable)?;
+    let bytes = AliasTable::compile_file_sources(&sources).map_err(Error::AliasTable)?;
     // What `--aliases` will not check at every load, checked once here.
     let table = canon_table::AliasTable::from_bytes(&bytes)
         .and_then(|table| table.verify().map(|()| table))

@@ -115,6 +115,59 @@ fn a_compiled_table_matches_like_its_sources() {
     }
 }
 
+/// Han names of every kind the Chinese segmenter treats apart: names jieba
+/// lacks, jieba words, names jieba cuts into two long words (emitted as
+/// those words), names with a one-character piece, and a blocker.
+const HAN_TABLE: &str = r#"{"id":"xingchen","name":"Xingchen","kind":"org","aliases":{"zh-Hans":["星辰国际","星辰"]}}
+{"id":"haiyang","name":"Haiyang Tech","kind":"org","aliases":{"zh-Hans":["海洋科技","蓝天政府"]}}
+{"id":"yunzhi","name":"Yunzhi","kind":"org","aliases":{"zh-Hans":["云之暗面","青木省"]}}
+{"id":"nanyang","name":"Nanyang Assembly","kind":"org","aliases":{"zh-Hans":["南洋国会"]}}
+{"id":"zhipu-huazhang","name":"Zhipu Huazhang","kind":"org","aliases":{"zh-Hans":["奇点华章"]}}
+{"id":"lanse","name":"Lanse","kind":"org","aliases":{"zh-Hans":["国际商业机器",{"text":"蓝色巨人","blockers":["蓝色巨人队"]}]}}
+{"id":"yangzi","name":"Yangzi","kind":"place","aliases":{"zh-Hans":["扬子江畔","长江"]}}
+"#;
+
+const HAN_DOCUMENTS: &str = "{\"text\":\"星辰国际发电在北京宣布，蓝天政府和海洋科技回应。\"}\n\
+{\"text\":\"南洋国会议长访问青木省，云之暗面表示欢迎。\"}\n\
+{\"text\":\"奇点华章、月之暗面与国际商业机器公司在长江边上开会，蓝色巨人队赢了。\"}\n\
+{\"text\":\"扬子江畔的星辰和华为都在南京市长江大桥附近。\"}\n";
+
+#[test]
+fn a_table_with_han_names_cuts_and_matches_alike_compiled_or_from_its_source() {
+    // The compiled table carries the segmenter's words computed when it was
+    // compiled; the source table is compiled in memory without them, and
+    // the segmenter adds the names itself. Same tokens, positions, matches.
+    let dir = tempfile::tempdir().unwrap();
+    let table = write_file(dir.path(), "han.jsonl", HAN_TABLE.as_bytes());
+    let compiled = compile(dir.path(), "han.canonidx", &[&table]);
+    let bytes = std::fs::read(&compiled).unwrap();
+    let header = sections(&bytes)[canon::aliases::format::Section::SegmenterHeader as usize];
+    assert!(header.1 > 0, "the segmenter's sections are written");
+    let from_source = normalize(&table, HAN_DOCUMENTS);
+    let from_compiled = normalize(&compiled, HAN_DOCUMENTS);
+    assert_eq!(
+        from_compiled.status.code(),
+        Some(0),
+        "{}",
+        stderr(&from_compiled)
+    );
+    assert_eq!(stdout(&from_compiled), stdout(&from_source));
+    let out = stdout(&from_compiled);
+    for id in [
+        "\"xingchen\"",
+        "\"haiyang\"",
+        "\"yunzhi\"",
+        "\"nanyang\"",
+        "\"zhipu-huazhang\"",
+    ] {
+        assert!(out.contains(id), "{id} missing from {out}");
+    }
+    // Names made of jieba's words are emitted as those words.
+    assert!(out.contains("\"tokens\":[\"星辰\","), "{out}");
+    let output = run(&["alias", "check", &compiled]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
 #[test]
 fn alias_check_reads_a_compiled_table() {
     let dir = tempfile::tempdir().unwrap();

@@ -12,6 +12,11 @@
 //! documents without Han text never pay for it. The names are read from the
 //! compiled alias table then, not copied out of it when the segmenter is
 //! made, so that a table of a million aliases costs nothing at start-up.
+//! A table compiled by `canon alias compile` also holds what adding its
+//! names gives (their frequencies, the pieces of names made of jieba's
+//! words), computed once when it was compiled: the segmenter reads that in
+//! place ([`Dictionary::with_compiled_overlay`]) and adds no name itself,
+//! unless it was computed with another jieba dictionary.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -39,9 +44,30 @@ struct Loaded {
     /// alone reads 印尼|国|会议|长), and they are emitted as their pieces, as
     /// PKU's standard and a search for one of the words want; the matcher
     /// finds the name across the pieces.
-    composed: FxHashMap<String, Vec<usize>>,
-    /// The shortest key of `composed` in bytes: shorter words skip the lookup.
+    composed: Composed,
+    /// The shortest word of `composed` in bytes: shorter words skip the lookup.
     composed_min_bytes: usize,
+}
+
+/// Where the pieces of names made of jieba's words are.
+enum Composed {
+    /// Found when the dictionary was built: name → where its pieces end.
+    Found(FxHashMap<String, Vec<u32>>),
+    /// Read from the compiled table that the dictionary's overlay reads too.
+    Compiled(canon_table::SegmenterOverlay),
+}
+
+impl Composed {
+    /// Where the pieces of `word` end (byte offsets in it), if it is a name
+    /// emitted as pieces.
+    fn piece_ends(&self, word: &str) -> Option<&[u32]> {
+        match self {
+            Composed::Found(map) => map.get(word).map(Vec::as_slice),
+            Composed::Compiled(compiled) => compiled
+                .word(word)
+                .and_then(|index| compiled.piece_ends(index, word)),
+        }
+    }
 }
 
 /// Where the words added to jieba's dictionary come from.
@@ -129,12 +155,28 @@ impl ChineseSegmenter {
         &self.loaded().dictionary
     }
 
+    /// Whether the dictionary reads the alias table's words as compiled
+    /// with it (rather than adding them one by one); builds it if needed.
+    pub fn uses_compiled_words(&self) -> bool {
+        matches!(self.loaded().composed, Composed::Compiled(_))
+    }
+
     fn loaded(&self) -> &Loaded {
         self.loaded.get_or_init(|| {
+            if let ExtraWords::Table(table) = &self.extra_words
+                && let Some(compiled) = table.segmenter_overlay()
+                && let Some(dictionary) = Dictionary::with_compiled_overlay(compiled.clone())
+            {
+                return Loaded {
+                    dictionary,
+                    composed_min_bytes: compiled.min_piece_bytes(),
+                    composed: Composed::Compiled(compiled),
+                };
+            }
             let mut dictionary = Dictionary::jieba();
             // Decided on jieba's own dictionary, before any word is added,
             // so that the order of the table does not change the answer.
-            let mut composed: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+            let mut composed: FxHashMap<String, Vec<u32>> = FxHashMap::default();
             let mut scratch = Scratch::default();
             self.extra_words.for_each(|word| {
                 // Two pieces of two characters or more: four characters at
@@ -143,6 +185,7 @@ impl ChineseSegmenter {
                     return;
                 }
                 if let Some(ends) = dictionary.word_pieces(word, &mut scratch) {
+                    let ends = ends.into_iter().map(|end| end as u32).collect();
                     composed.insert(word.to_string(), ends);
                 }
             });
@@ -150,7 +193,7 @@ impl ChineseSegmenter {
             let composed_min_bytes = composed.keys().map(String::len).min().unwrap_or(usize::MAX);
             Loaded {
                 dictionary,
-                composed,
+                composed: Composed::Found(composed),
                 composed_min_bytes,
             }
         })
@@ -201,12 +244,12 @@ impl ChineseSegmenter {
                     return;
                 }
                 if end - start >= loaded.composed_min_bytes
-                    && let Some(ends) = loaded.composed.get(&text[start..end])
+                    && let Some(ends) = loaded.composed.piece_ends(&text[start..end])
                 {
                     let mut from = start;
                     for &piece_end in ends {
-                        push(from, start + piece_end);
-                        from = start + piece_end;
+                        push(from, start + piece_end as usize);
+                        from = start + piece_end as usize;
                     }
                     return;
                 }
@@ -430,6 +473,236 @@ mod tests {
             let alphabet: Vec<char> = "一二三十百万〇零年月日号分之中的".chars().collect();
             let text: String = indices.into_iter().map(|i| alphabet[i]).collect();
             proptest::prop_assert_eq!(numeral_spans(&text), numeral_spans_by_table(&text));
+        }
+    }
+
+    /// Han names of every kind the segmenter treats apart: names jieba
+    /// lacks (月之暗面, with one-character pieces), jieba words whose
+    /// frequency adding them changes (中国, 北京), names jieba cuts into two
+    /// long words (华能国际, 日本政府, 首相官邸, 印尼国会), a name with a
+    /// one-character piece (厚生省), a blocker (小米粥), and characters
+    /// outside the BMP.
+    const NAMES: [&str; 16] = [
+        "月之暗面",
+        "字节跳动",
+        "智谱华章",
+        "中国",
+        "北京",
+        "华能国际",
+        "日本政府",
+        "首相官邸",
+        "印尼国会",
+        "厚生省",
+        "小米",
+        "国际商业机器",
+        "中国人民银行",
+        "长江",
+        "𠀀字节",
+        "华为",
+    ];
+
+    /// Texts around the names, where the cut depends on their frequencies.
+    const TEXTS: [&str; 10] = [
+        "月之暗面发布了新的大模型，字节跳动和智谱华章也是",
+        "华能国际发电在北京宣布，日本政府和首相官邸回应",
+        "印尼国会议长访问中国人民银行",
+        "厚生省表示小米粥很好吃",
+        "国际商业机器公司在长江边上",
+        "南京市长江大桥",
+        "中国国际华能国际华为首相官邸日本政府",
+        "𠀀字节跳动的华为",
+        "二〇〇一年十二月三十一日，中国",
+        "我来到北京清华大学",
+    ];
+
+    fn table_of(names: &[&str]) -> canon_table::TableSource {
+        let mut text = String::new();
+        for (i, name) in names.iter().enumerate() {
+            text.push_str(&format!(
+                "[[entity]]\nid = \"e{i}\"\nname = \"{name}\"\nkind = \"org\"\naliases.zh-Hans = [\"{name}\"]\n"
+            ));
+        }
+        // A blocker is a dictionary word too.
+        text.push_str(
+            "[[entity]]\nid = \"xiaomi\"\nname = \"Xiaomi\"\nkind = \"org\"\n\
+             aliases.zh-Hans = [{ text = \"小米\", blockers = [\"小米粥\"] }]\n",
+        );
+        canon_table::TableSource {
+            name: "t.toml".into(),
+            text,
+            jsonl: false,
+        }
+    }
+
+    /// `names` compiled as `canon alias compile` does, the segmenter's
+    /// view of them included (its fingerprint changed by `tamper`).
+    fn compiled(names: &[&str], tamper: impl Fn(&mut [u64; 4])) -> canon_table::AliasTable {
+        let derive = |words: &[String]| {
+            let mut derived = Dictionary::derive_table_words(words);
+            tamper(&mut derived.fingerprint);
+            derived
+        };
+        let bytes = canon_table::compile_sources_with(
+            &[table_of(names)],
+            canon_table::compile::Provenance::default(),
+            Some(&derive),
+        )
+        .expect("the test table compiles");
+        let table = canon_table::AliasTable::from_bytes(&bytes).unwrap();
+        table.verify().unwrap();
+        table
+    }
+
+    fn spans(segmenter: &ChineseSegmenter, text: &str) -> Vec<(String, usize, usize)> {
+        let mut out = Vec::new();
+        segmenter.segment(text, text, 3, &mut out);
+        out.into_iter()
+            .map(|t| (t.term.into_owned(), t.start, t.end))
+            .collect()
+    }
+
+    /// Asserts that the segmenter reading `table`'s compiled words cuts
+    /// `texts` and answers about `words` as one that adds them itself.
+    fn assert_same_as_added(table: &canon_table::AliasTable, texts: &[&str], words: &[&str]) {
+        let compiled = ChineseSegmenter::with_table(table);
+        let added = ChineseSegmenter::new(table.dictionary_words());
+        for text in texts {
+            assert_eq!(spans(&compiled, text), spans(&added, text), "{text}");
+        }
+        for word in words
+            .iter()
+            .copied()
+            .chain(table.dictionary_word_list().iter())
+        {
+            assert_eq!(compiled.has_word(word), added.has_word(word), "{word}");
+            assert_eq!(
+                compiled.has_common_word(word),
+                added.has_common_word(word),
+                "{word}"
+            );
+            assert_eq!(
+                compiled.word_frequency(word),
+                added.word_frequency(word),
+                "{word}"
+            );
+        }
+    }
+
+    #[test]
+    fn words_compiled_with_the_table_cut_as_words_added_at_run_time() {
+        let table = compiled(&NAMES, |_| {});
+        let segmenter = ChineseSegmenter::with_table(&table);
+        assert!(segmenter.uses_compiled_words());
+        assert_same_as_added(&table, &TEXTS, &["国际", "华能", "官邸", "暗面", "小米粥"]);
+        // Not vacuous: the names are kept whole or cut into their pieces.
+        assert_eq!(
+            cut(&segmenter, "华能国际发电和月之暗面"),
+            ["华能", "国际", "发电", "和", "月之暗面"]
+        );
+        assert!(segmenter.has_word("智谱华章") && !segmenter.has_common_word("智谱华章"));
+        assert!(
+            segmenter.word_frequency("中国") != ChineseSegmenter::default().word_frequency("中国")
+        );
+    }
+
+    #[test]
+    fn each_word_gets_the_frequency_of_its_turn() {
+        // A name's frequency depends on the total after the names added
+        // before it. Names made of two frequent words get frequencies in
+        // the hundreds, so 1,600 of them move the total enough for the
+        // order to show in the frequencies (seen failing with each name's
+        // frequency computed on jieba's dictionary alone: 国家委员 got 13
+        // where its turn gives 12).
+        const FREQUENT: [&str; 40] = [
+            "中国", "人民", "政府", "国际", "日本", "银行", "北京", "科技", "发展", "经济", "公司",
+            "集团", "大学", "社会", "工作", "文化", "市场", "国家", "世界", "企业", "美国", "上海",
+            "技术", "中心", "服务", "管理", "建设", "工业", "农业", "教育", "研究", "历史", "电力",
+            "能源", "交通", "委员", "新闻", "电视", "体育", "医院",
+        ];
+        let names: Vec<String> = FREQUENT
+            .iter()
+            .flat_map(|a| FREQUENT.iter().map(move |b| format!("{a}{b}")))
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let table = compiled(&names, |_| {});
+        assert!(ChineseSegmenter::with_table(&table).uses_compiled_words());
+        assert_same_as_added(&table, &TEXTS, &[]);
+    }
+
+    #[test]
+    fn words_compiled_with_another_jieba_dictionary_are_added_again() {
+        let table = compiled(&NAMES, |fingerprint| fingerprint[2] += 1);
+        let segmenter = ChineseSegmenter::with_table(&table);
+        assert!(!segmenter.uses_compiled_words());
+        assert_same_as_added(&table, &TEXTS, &["国际", "华能"]);
+        assert_eq!(cut(&segmenter, "月之暗面发布")[0], "月之暗面");
+    }
+
+    #[test]
+    fn damaged_compiled_words_give_wrong_cuts_but_never_a_crash() {
+        let table = compiled(&NAMES, |_| {});
+        let good = table.as_bytes().to_vec();
+        let ranges: Vec<std::ops::Range<usize>> = canon_table::format::SECTIONS
+            .iter()
+            .filter(|s| format!("{s:?}").starts_with("Segmenter"))
+            .map(|&s| {
+                let at = canon_table::format::HEADER_BYTES + s as usize * 16;
+                let word =
+                    |at: usize| u64::from_ne_bytes(good[at..at + 8].try_into().unwrap()) as usize;
+                word(at)..word(at) + word(at + 8)
+            })
+            .collect();
+        assert_eq!(ranges.len(), 7);
+        // Sixteen bytes or so of each section, spread over it (the first
+        // are counts and offsets); a dictionary is loaded per byte, which
+        // bounds how many. canon_table's tests damage every byte of a
+        // small table's sections without a segmenter.
+        let mut positions: Vec<usize> = Vec::new();
+        for range in ranges {
+            let step = (range.len() / 16).max(1);
+            positions.extend(range.step_by(step));
+        }
+        for (n, at) in positions.into_iter().enumerate() {
+            let mut bad = good.clone();
+            bad[at] = [0xFF, 0x80, 0x01][n % 3];
+            let table =
+                canon_table::AliasTable::from_bytes(&bad).expect("the body is not read at load");
+            let segmenter = ChineseSegmenter::with_table(&table);
+            for text in TEXTS {
+                let _ = spans(&segmenter, text);
+            }
+            for word in NAMES {
+                let _ = segmenter.has_word(word) || segmenter.word_frequency(word) > 0;
+            }
+        }
+    }
+
+    /// Characters that make names jieba knows, cuts into jieba words, or
+    /// does not know.
+    const NAME_ALPHABET: &str =
+        "中国华能际日本政府首相官邸印尼会月之暗面字节跳动智谱章人民银行长江大桥北京小米粥厚生省";
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        #[test]
+        fn random_names_cut_the_same_compiled_or_added(
+            names in proptest::collection::vec(proptest::collection::vec(0usize..43, 2..7), 1..30),
+            texts in proptest::collection::vec(proptest::collection::vec(0usize..43, 1..40), 1..6),
+        ) {
+            let alphabet: Vec<char> = NAME_ALPHABET.chars().collect();
+            let spell = |indices: &Vec<usize>| -> String {
+                indices.iter().map(|&i| alphabet[i % alphabet.len()]).collect()
+            };
+            let names: Vec<String> = names.iter().map(spell).collect();
+            let mut texts: Vec<String> = texts.iter().map(spell).collect();
+            // The names themselves, and two of them run together.
+            texts.extend(names.iter().cloned());
+            texts.push(names.concat());
+            let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let table = compiled(&name_refs, |_| {});
+            proptest::prop_assert!(ChineseSegmenter::with_table(&table).uses_compiled_words());
+            let text_refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            assert_same_as_added(&table, &text_refs, &text_refs);
         }
     }
 

@@ -14,7 +14,12 @@
 //! graph of them.
 //!
 //! Words added at run time (the alias table's Chinese names) live in a small
-//! overlay trie, consulted only at characters that start an added word.
+//! overlay trie, consulted only at characters that start an added word. A
+//! table compiled by `canon alias compile` carries that overlay, computed
+//! once ([`Dictionary::derive_table_words`]): the segmenter then reads it in
+//! place ([`Dictionary::with_compiled_overlay`]) instead of adding the
+//! words one by one, which for a million-alias table is two seconds of
+//! work per run.
 
 use rustc_hash::FxHashMap;
 
@@ -81,20 +86,62 @@ pub struct Dictionary {
     log_freqs: Vec<f64>,
     total: u64,
     log_total: f64,
-    /// Added words that are not dictionary words, as a trie of
-    /// (node, char) → (node, id of the word that ends there or [`NO_WORD`]);
-    /// node 0 is the root. One map read per character: with the 330,000
-    /// Han names of a million-alias table the map is tens of megabytes and
-    /// every read misses the cache, so the word id travels with the edge.
-    overlay: FxHashMap<(u32, char), (u32, u32)>,
-    overlay_nodes: u32,
-    /// The first characters of overlay words, so that most positions never
-    /// touch the overlay.
-    overlay_starts: BmpSet,
+    /// The number of jieba's own words and their total frequency, before
+    /// any word is added: part of [`Self::fingerprint`].
+    jieba_words: usize,
+    jieba_total: u64,
+    /// Added words that are not dictionary words.
+    overlay: Overlay,
     hmm_initial: [f64; 4],
     hmm_transitions: [[f64; 4]; 4],
     hmm_emissions: Vec<[f64; 4]>,
 }
+
+/// The words added to jieba's dictionary that it lacks.
+enum Overlay {
+    /// Added one by one ([`Dictionary::add_word`]), as a trie of
+    /// (node, char) → (node, id of the word that ends there or
+    /// [`NO_WORD`]); node 0 is the root. One map read per character: with
+    /// the 330,000 Han names of a million-alias table the map is tens of
+    /// megabytes and every read misses the cache, so the word id travels
+    /// with the edge.
+    Added {
+        edges: FxHashMap<(u32, char), (u32, u32)>,
+        nodes: u32,
+        /// The first characters of overlay words, so that most positions
+        /// never touch the overlay.
+        starts: BmpSet,
+    },
+    /// Computed when the alias table was compiled and read in place from it
+    /// (word indices are those of the table's dictionary words).
+    Compiled(canon_table::SegmenterOverlay),
+}
+
+impl Overlay {
+    fn is_empty(&self) -> bool {
+        match self {
+            Overlay::Added { edges, .. } => edges.is_empty(),
+            Overlay::Compiled(_) => false,
+        }
+    }
+
+    /// Whether an added word may start at `chars[start]`: by its first
+    /// character, or for a compiled overlay by its first two.
+    #[inline(always)]
+    fn may_start(&self, chars: &[char], start: usize) -> bool {
+        match self {
+            Overlay::Added { starts, .. } => starts.may_contain(chars[start]),
+            Overlay::Compiled(compiled) => chars
+                .get(start + 1)
+                .is_some_and(|&second| compiled.may_start(chars[start], second)),
+        }
+    }
+}
+
+/// Bumped whenever what [`Dictionary::derive_table_words`] computes changes
+/// (how `add_word` rounds, how pieces are chosen): part of the fingerprint,
+/// so that tables compiled before are not read with new meaning.
+const DERIVATION_VERSION: u64 = 1;
 
 impl std::fmt::Debug for Dictionary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -185,9 +232,13 @@ impl Dictionary {
             log_freqs,
             total,
             log_total: (total as f64).ln(),
-            overlay: FxHashMap::default(),
-            overlay_nodes: 1,
-            overlay_starts: BmpSet::default(),
+            jieba_words: words,
+            jieba_total: total,
+            overlay: Overlay::Added {
+                edges: FxHashMap::default(),
+                nodes: 1,
+                starts: BmpSet::default(),
+            },
             hmm_initial,
             hmm_transitions,
             hmm_emissions,
@@ -197,6 +248,11 @@ impl Dictionary {
     /// Adds `word` with the frequency jieba's `suggest_freq` gives it, so
     /// that segmentation keeps it whole; as jieba's `add_word(word,
     /// Some(suggest_freq(word)))`, including its effect on the total.
+    ///
+    /// # Panics
+    ///
+    /// On a dictionary made by [`Self::with_compiled_overlay`], whose added
+    /// words are read-only (it already holds the table's words).
     pub fn add_word(&mut self, word: &str) {
         if word.is_empty() {
             return;
@@ -224,40 +280,143 @@ impl Dictionary {
     }
 
     fn insert_overlay(&mut self, word: &str, id: u32) {
+        let Overlay::Added {
+            edges,
+            nodes,
+            starts,
+        } = &mut self.overlay
+        else {
+            unreachable!("words are added only to a dictionary without a compiled overlay")
+        };
         let mut node = 0;
         let mut chars = word.chars().peekable();
         while let Some(c) = chars.next() {
             let last = chars.peek().is_none();
-            let next_node = self.overlay_nodes;
-            let edge = self
-                .overlay
-                .entry((node, c))
-                .or_insert((next_node, NO_WORD));
+            let next_node = *nodes;
+            let edge = edges.entry((node, c)).or_insert((next_node, NO_WORD));
             if edge.0 == next_node {
-                self.overlay_nodes += 1;
+                *nodes += 1;
             }
             if last {
                 edge.1 = id;
             }
             node = edge.0;
         }
-        self.overlay_starts
-            .insert(word.chars().next().expect("non-empty"));
+        starts.insert(word.chars().next().expect("non-empty"));
     }
 
-    fn overlay_may_start(&self, c: char) -> bool {
-        self.overlay_starts.may_contain(c)
+    #[inline(always)]
+    fn overlay_may_start(&self, chars: &[char], start: usize) -> bool {
+        self.overlay.may_start(chars, start)
     }
 
     /// Whether `word` is a word, in the dictionary or added.
     pub fn contains(&self, word: &str) -> bool {
-        self.word_id(word).is_some()
+        match &self.overlay {
+            Overlay::Compiled(compiled) => {
+                self.state_of(word).is_some() || compiled.word(word).is_some()
+            }
+            Overlay::Added { .. } => self.word_id(word).is_some(),
+        }
     }
 
     /// The frequency of `word`, in the dictionary or added (0 when it is
     /// not a word): how much evidence the dictionary has for it.
     pub fn frequency(&self, word: &str) -> u64 {
+        if let Overlay::Compiled(compiled) = &self.overlay
+            && self.state_of(word).is_none()
+        {
+            return compiled.word(word).map_or(0, |w| compiled.freq(w));
+        }
         self.word_id(word).map_or(0, |id| self.freqs[id as usize])
+    }
+
+    /// The fingerprint of jieba's compiled dictionary: what a compiled alias
+    /// table's segmenter sections were computed with
+    /// ([`canon_table::SegmenterWords::fingerprint`]), compared whole
+    /// before they are used. The derivation's version, the number of words,
+    /// the total frequency and the CRC-32 of the compiled dictionary.
+    pub fn fingerprint(&self) -> [u64; 4] {
+        static CRC: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+        let crc = *CRC.get_or_init(|| crc32fast::hash(DICTIONARY));
+        [
+            DERIVATION_VERSION,
+            self.jieba_words as u64,
+            self.jieba_total,
+            u64::from(crc),
+        ]
+    }
+
+    /// What the Chinese segmenter derives from an alias table's dictionary
+    /// words `words` (sorted, distinct), computed on jieba's own dictionary
+    /// exactly as [`Self::add_word`] for every word in order and
+    /// [`Self::word_pieces`] before any is added would: for
+    /// `canon alias compile` to store in the table.
+    pub fn derive_table_words(words: &[String]) -> canon_table::SegmenterWords {
+        let mut dictionary = Dictionary::jieba();
+        let fingerprint = dictionary.fingerprint();
+        let mut scratch = Scratch::default();
+        let piece_ends: Vec<Vec<u32>> = words
+            .iter()
+            .map(|word| {
+                // As the segmenter: four characters at least.
+                if word.chars().nth(3).is_none() {
+                    return Vec::new();
+                }
+                dictionary
+                    .word_pieces(word, &mut scratch)
+                    .map(|ends| ends.into_iter().map(|end| end as u32).collect())
+                    .unwrap_or_default()
+            })
+            .collect();
+        for word in words {
+            dictionary.add_word(word);
+        }
+        let derived = words
+            .iter()
+            .zip(piece_ends)
+            .map(|(word, piece_ends)| canon_table::DerivedWord {
+                freq: dictionary.freq_or(word, 0),
+                jieba_state: dictionary.state_of(word),
+                piece_ends,
+            })
+            .collect();
+        canon_table::SegmenterWords {
+            fingerprint,
+            total: dictionary.total,
+            words: derived,
+        }
+    }
+
+    /// jieba's dictionary with an alias table's words added as
+    /// [`Self::derive_table_words`] computed them when the table was
+    /// compiled, read in place from the table; `None` when they were
+    /// computed with another jieba dictionary (the fingerprints differ), for
+    /// the caller to add the words one by one instead.
+    ///
+    /// A damaged table gives wrong frequencies, never a panic: the states of
+    /// jieba words are checked here, the rest by the overlay's reads.
+    pub fn with_compiled_overlay(compiled: canon_table::SegmenterOverlay) -> Option<Dictionary> {
+        let mut dictionary = Dictionary::jieba();
+        if compiled.fingerprint() != dictionary.fingerprint() {
+            return None;
+        }
+        for (index, state) in compiled.jieba_words() {
+            let Some(&id) = dictionary.word_of_state.get(state as usize) else {
+                continue;
+            };
+            if id == NO_WORD {
+                continue;
+            }
+            let log_freq = compiled.log_freq(index);
+            dictionary.freqs[id as usize] = compiled.freq(index);
+            dictionary.log_freqs[id as usize] = log_freq;
+            dictionary.units[state as usize].log_freq = log_freq;
+        }
+        dictionary.total = compiled.total();
+        dictionary.log_total = (dictionary.total as f64).ln();
+        dictionary.overlay = Overlay::Compiled(compiled);
+        Some(dictionary)
     }
 
     /// Where the pieces of `word` end (byte offsets) when it is no word of
@@ -314,14 +473,19 @@ impl Dictionary {
         (self.word_of_state[state as usize] != NO_WORD).then_some(state)
     }
 
+    /// The id in `freqs` of `word`, a jieba word or one added by
+    /// [`Self::add_word`] (the words of a compiled overlay have none).
     fn word_id(&self, word: &str) -> Option<u32> {
         if let Some(state) = self.state_of(word) {
             return Some(self.word_of_state[state as usize]);
         }
+        let Overlay::Added { edges, .. } = &self.overlay else {
+            return None;
+        };
         let mut node = 0;
         let mut id = NO_WORD;
         for c in word.chars() {
-            (node, id) = *self.overlay.get(&(node, c))?;
+            (node, id) = *edges.get(&(node, c))?;
         }
         (id != NO_WORD).then_some(id)
     }
@@ -357,7 +521,7 @@ impl Dictionary {
                 found(start + offset + 1, log_freq);
             }
         }
-        if !self.overlay.is_empty() && self.overlay_may_start(chars[start]) {
+        if !self.overlay.is_empty() && self.overlay_may_start(chars, start) {
             self.overlay_words_at(chars, start, found);
         }
     }
@@ -366,17 +530,36 @@ impl Dictionary {
     /// starts at `start`.
     #[inline(always)]
     fn overlay_words_at(&self, chars: &[char], start: usize, mut found: impl FnMut(usize, f64)) {
-        let mut node = 0;
-        for (offset, &c) in chars[start..].iter().enumerate() {
-            if c == BLOCK_END {
-                break;
+        match &self.overlay {
+            Overlay::Added { edges, .. } => {
+                let mut node = 0;
+                for (offset, &c) in chars[start..].iter().enumerate() {
+                    if c == BLOCK_END {
+                        break;
+                    }
+                    let Some(&(next, id)) = edges.get(&(node, c)) else {
+                        break;
+                    };
+                    node = next;
+                    if id != NO_WORD {
+                        found(start + offset + 1, self.log_freqs[id as usize]);
+                    }
+                }
             }
-            let Some(&(next, id)) = self.overlay.get(&(node, c)) else {
-                break;
-            };
-            node = next;
-            if id != NO_WORD {
-                found(start + offset + 1, self.log_freqs[id as usize]);
+            Overlay::Compiled(compiled) => {
+                let mut node = compiled.root();
+                for (offset, &c) in chars[start..].iter().enumerate() {
+                    if c == BLOCK_END {
+                        break;
+                    }
+                    let Some((next, word)) = compiled.step(node, c) else {
+                        break;
+                    };
+                    node = next;
+                    if let Some(word) = word {
+                        found(start + offset + 1, compiled.log_freq(word));
+                    }
+                }
             }
         }
     }
@@ -509,7 +692,7 @@ impl Dictionary {
                 // The best step is the maximum of (probability, end), so
                 // the order in which candidates arrive does not matter; an
                 // added word is never also a dictionary word.
-                if check_overlay && self.overlay_may_start(chars[start]) {
+                if check_overlay && self.overlay_may_start(chars, start) {
                     self.overlay_words_at(chars, start, &mut consider);
                 }
                 route[start] = best.unwrap_or(RouteStep {

@@ -1,26 +1,27 @@
 //! Writing the compiled form of merged, checked entities (the layout is in
 //! [`crate::format`]): everything matching and the `alias` commands need is
 //! computed here once (normalized and folded forms, keys, inferred forms,
-//! ancestors, the key FST, the segmenter's dictionary words), so that loading
+//! ancestors, the key trie, the segmenter's dictionary words and, when the
+//! caller has the segmenter, what it derives from them), so that loading
 //! computes nothing.
 
-use fst::MapBuilder;
 use rustc_hash::FxHashMap;
 
 use crate::format::{
     BITSET_WORDS, BLOOM_BITS_PER_TERM, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION,
-    HEADER_BYTES, MAGIC, NONE, SECTION_COUNT, SECTIONS, Section, alias_flags, bloom_bits,
-    edge_hash, quick_reject_slot, term_hash,
+    HEADER_BYTES, MAGIC, NONE, PAIR_BITS_PER_WORD, SECTION_COUNT, SECTIONS, Section, alias_flags,
+    bloom_bits, edge_hash, pair_bit, quick_reject_slot, term_hash,
 };
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
 use crate::script::is_unspaced;
+use crate::segmenter::{DeriveSegmenterWords, SegmenterWords};
 use crate::{
     AliasForm, Entity, Kind, TableProblem, alias_key, exact_form, han_runs, inferred_form,
 };
 
 /// Why a table could not be compiled although it passed its checks: it is
-/// too large for the format's 32-bit offsets or the FST's addresses.
+/// too large for the format's 32-bit offsets.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the table is too large to compile: {0}")]
 pub struct TooLarge(String);
@@ -37,10 +38,14 @@ pub struct Provenance {
 
 /// Compiles merged, checked `entities` (later tables already merged over
 /// earlier ones, parents known) with the `warnings` their checks gave.
+/// With `segmenter`, the Chinese segmenter's view of the dictionary words
+/// it derives is stored too (see [`crate::format`]); without, those
+/// sections are empty.
 pub fn compile(
     entities: &[Entity],
     warnings: &[TableProblem],
     provenance: Provenance,
+    segmenter: Option<&DeriveSegmenterWords<'_>>,
 ) -> Result<Vec<u8>, TooLarge> {
     let mut w = Writer::default();
     let by_id: FxHashMap<&str, u32> = entities
@@ -211,17 +216,9 @@ pub fn compile(
         w.u32(Section::KeyAliases, refs);
     }
 
-    let mut builder = MapBuilder::memory();
-    for (id, key) in keys.iter().enumerate() {
-        builder
-            .insert(key, id as u64)
-            .expect("keys are inserted sorted and distinct");
-    }
-    let key_fst = builder.into_inner().expect("an in-memory FST cannot fail");
-    let edges = KeyEdges::build(&keys)?;
+    let edges = KeyEdges::build(keys.iter().copied().enumerate())?;
     first_terms(&mut w, &edges, &keys);
-    edges.write(&mut w);
-    w.section(Section::KeyFst).extend_from_slice(&key_fst);
+    edges.write(&mut w, Section::KeyEdges);
 
     let mut first_chars = vec![0u64; BITSET_WORDS];
     for key in &keys {
@@ -239,6 +236,10 @@ pub fn compile(
     dictionary.dedup();
     for word in &dictionary {
         w.string(Section::DictionaryWords, word);
+    }
+    if let Some(derive) = segmenter {
+        let derived = derive(&dictionary);
+        write_segmenter(&mut w, &dictionary, &derived)?;
     }
     for name in &files.names {
         w.string(Section::Files, name);
@@ -267,20 +268,93 @@ fn form_bits(form: AliasForm) -> u32 {
     }
 }
 
-/// The key trie as [`Section::KeyEdges`] lays it out (see [`crate::format`]).
+/// The segmenter's sections (see [`crate::format`]) for `dictionary`, the
+/// table's dictionary words, from what the segmenter `derived` of them.
+fn write_segmenter(
+    w: &mut Writer,
+    dictionary: &[String],
+    derived: &SegmenterWords,
+) -> Result<(), TooLarge> {
+    assert_eq!(
+        derived.words.len(),
+        dictionary.len(),
+        "the segmenter derives one entry per dictionary word"
+    );
+    let mut min_piece_bytes = u64::MAX;
+    let mut piece_ends = 0u32;
+    w.u32(Section::SegmenterPieces, 0);
+    let mut pairs: Vec<(char, char)> = Vec::new();
+    let mut short_words = false;
+    for (i, (word, entry)) in dictionary.iter().zip(&derived.words).enumerate() {
+        w.u64(Section::SegmenterFreqs, entry.freq);
+        w.u64(Section::SegmenterFreqs, (entry.freq as f64).ln().to_bits());
+        match entry.jieba_state {
+            Some(state) => {
+                w.u32(Section::SegmenterJieba, i as u32);
+                w.u32(Section::SegmenterJieba, state);
+            }
+            None => {
+                let mut chars = word.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(first), Some(second)) => pairs.push((first, second)),
+                    _ => short_words = true,
+                }
+            }
+        }
+        if !entry.piece_ends.is_empty() {
+            min_piece_bytes = min_piece_bytes.min(word.len() as u64);
+        }
+        for &end in &entry.piece_ends {
+            w.u32(Section::SegmenterPieceEnds, end);
+        }
+        piece_ends += entry.piece_ends.len() as u32;
+        w.u32(Section::SegmenterPieces, piece_ends);
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let words = (pairs.len() * PAIR_BITS_PER_WORD / 64)
+        .next_power_of_two()
+        .max(BITSET_WORDS);
+    let mut bits = vec![if short_words { u64::MAX } else { 0 }; words];
+    for (first, second) in pairs {
+        let (word, mask) = pair_bit(first, second, words);
+        bits[word] |= mask;
+    }
+    for word in bits {
+        w.u64(Section::SegmenterPairs, word);
+    }
+    let added = dictionary
+        .iter()
+        .zip(&derived.words)
+        .enumerate()
+        .filter(|(_, (_, entry))| entry.jieba_state.is_none())
+        .map(|(i, (word, _))| (i, word.as_str()));
+    KeyEdges::build(added)?.write(w, Section::SegmenterEdges);
+    for word in derived.fingerprint {
+        w.u64(Section::SegmenterHeader, word);
+    }
+    w.u64(Section::SegmenterHeader, derived.total);
+    w.u64(Section::SegmenterHeader, min_piece_bytes);
+    Ok(())
+}
+
+/// A character trie laid out as [`Section::KeyEdges`] (see
+/// [`crate::format`]): the key trie, and the segmenter's added words.
 struct KeyEdges {
     /// [`EDGE_WORDS`] words per slot.
     slots: Vec<u32>,
 }
 
 impl KeyEdges {
-    /// The trie of `keys` (sorted, distinct; key id = index).
-    fn build(keys: &[&str]) -> Result<KeyEdges, TooLarge> {
+    /// The trie of `keys`, (id, key) pairs sorted by key, keys distinct.
+    fn build<'k>(
+        keys: impl Iterator<Item = (usize, &'k str)> + Clone,
+    ) -> Result<KeyEdges, TooLarge> {
         // One edge per distinct prefix: a key adds the characters after the
         // prefix it shares with the key before it.
         let mut edges = 0usize;
         let mut previous = "";
-        for key in keys {
+        for (_, key) in keys.clone() {
             let shared = previous
                 .char_indices()
                 .zip(key.chars())
@@ -299,7 +373,7 @@ impl KeyEdges {
             slots: [0, NONE, NONE].repeat(slot_count),
         };
         let root = slot_count as u32;
-        for (id, key) in keys.iter().enumerate() {
+        for (id, key) in keys {
             let mut node = root;
             for c in key.chars() {
                 node = trie.child_or_insert(node, c);
@@ -370,9 +444,9 @@ impl KeyEdges {
         node
     }
 
-    fn write(&self, w: &mut Writer) {
+    fn write(&self, w: &mut Writer, section: Section) {
         for &word in &self.slots {
-            w.u32(Section::KeyEdges, word);
+            w.u32(section, word);
         }
     }
 }

@@ -31,20 +31,17 @@
 //!
 //! ## Keys
 //!
-//! Key ids are the keys' ranks in byte order (see [`crate::alias_key`]). The
-//! keys are also written as an FST (the `fst` crate, [`Section::KeyFst`]),
-//! which [`crate::AliasTable::verify`] checks against the key list; canon no
-//! longer reads it at run time (whole-key lookups walk the key trie below,
-//! which is already in memory when matching), and it costs about 3% of the
-//! file: a candidate for removal in the next format.
+//! Key ids are the keys' ranks in byte order (see [`crate::alias_key`]).
+//! Format 4 also held the keys as an FST (the `fst` crate), read by nothing
+//! but the structural check and 3% of the file; format 5 dropped it.
 //!
-//! The matcher asks something else, millions of times per run: after every
-//! character of a document's term, whether a key goes on and whether one
-//! ends here. Walking the FST for that decodes a node per byte (three per Han
+//! The matcher asks, millions of times per run: after every character of a
+//! document's term, whether a key goes on and whether one ends here.
+//! Walking an FST for that decodes a node per byte (three per Han
 //! character), which made matching 15% (English) to 25% (Chinese) costlier
-//! per byte than the hash trie canon had before compiled tables. So the keys
-//! are also stored as a character trie whose edges are an open-addressing
-//! hash table ([`Section::KeyEdges`]): one step is one hash and, mostly, one
+//! per byte than a hash trie. So the keys are stored as a character trie
+//! whose edges are an open-addressing hash table ([`Section::KeyEdges`]):
+//! one step is one hash and, mostly, one
 //! slot read, as before, but read in place. A node *is* the slot of the edge
 //! that leads to it, so a slot holds the edge (parent node, character) and
 //! the key id that ends at its node, and no node table is needed. This costs
@@ -57,11 +54,30 @@
 //! ([`Section::FirstTermSlots`]), so that the matcher looks up a document's
 //! word with one hash instead of one per character: most words of a document
 //! are looked up, few go on.
+//!
+//! ## The Chinese segmenter's added words
+//!
+//! The Han words of aliases and blockers ([`Section::DictionaryWords`]) are
+//! added to jieba's dictionary by the Chinese segmenter, each with the
+//! frequency jieba's `suggest_freq` gives it at the time it is added (which
+//! depends on the words added before it). For a million-alias table that is
+//! a third of a million cuts, two seconds of work at the first Han text of
+//! every run. `canon alias compile` (which has the segmenter; the table
+//! crate does not) does that work once and stores its result in the
+//! `Segmenter*` sections: every word's final frequency, the dictionary's
+//! final total, the words jieba lacks as a character trie read in place
+//! (the layout of [`Section::KeyEdges`]), and the pieces names made of
+//! jieba's words are emitted as. The result is only valid for the jieba
+//! dictionary it was computed with, whose fingerprint
+//! ([`Section::SegmenterHeader`]) the segmenter compares with its own
+//! before it uses the sections; tables compiled in memory (and the
+//! built-in table, compiled by `build.rs`, which has no segmenter) leave
+//! them empty, and the segmenter then adds the words itself.
 
 /// The first eight bytes of every compiled table.
 pub const MAGIC: [u8; 8] = *b"CANONIDX";
 /// The version of the layout described above; bumped whenever it changes.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// Written in the machine's byte order: read back, it tells whether the
 /// reader has the same one.
 pub const BYTE_ORDER_MARK: u32 = 0x0102_0304;
@@ -91,8 +107,10 @@ pub mod alias_flags {
 
 /// `u32` words per slot of [`Section::FirstTermSlots`].
 pub const SLOT_WORDS: usize = 5;
-/// `u32` words per slot of [`Section::KeyEdges`].
+/// `u32` words per slot of [`Section::KeyEdges`] and [`Section::SegmenterEdges`].
 pub const EDGE_WORDS: usize = 3;
+/// `u64` words of [`Section::SegmenterHeader`] when it is present.
+pub const SEGMENTER_HEADER_WORDS: usize = 6;
 
 /// The hash of an edge of the key trie in [`Section::KeyEdges`]: part of the
 /// format, like [`term_hash`].
@@ -164,8 +182,6 @@ pub enum Section {
     BlockerText,
     /// Blockers normalized, folded and lowercased, as matching compares them (strings).
     BlockerMatch,
-    /// The FST from key to key id.
-    KeyFst,
     /// Per key id: the key (string).
     KeyText,
     /// CSR into `KeyRefs`.
@@ -204,6 +220,41 @@ pub enum Section {
     FirstChars,
     /// Han words of aliases and blockers for the Chinese segmenter (strings, sorted).
     DictionaryWords,
+    /// Empty when the segmenter's sections are absent; else
+    /// [`SEGMENTER_HEADER_WORDS`] `u64`: the fingerprint of the jieba
+    /// dictionary the sections were computed with (four words, compared
+    /// whole), the dictionary's total frequency once every word is added,
+    /// and the length in bytes of the shortest word of
+    /// [`Section::SegmenterPieces`] with pieces (`u64::MAX` if none).
+    SegmenterHeader,
+    /// Per word of [`Section::DictionaryWords`], two `u64`: its frequency
+    /// once every word is added, and the bits of that frequency's natural
+    /// log as an `f64` (what segmentation compares, computed once).
+    SegmenterFreqs,
+    /// The words of [`Section::DictionaryWords`] that are not jieba words,
+    /// as a character trie laid out as [`Section::KeyEdges`] (the third
+    /// word of a slot is the index of the word that ends at its node, or
+    /// [`NONE`]).
+    SegmenterEdges,
+    /// A bit set of a power of two of `u64` words (about
+    /// [`PAIR_BITS_PER_WORD`] bits per pair), bit [`pair_bit`] set for the
+    /// first two characters of every word of [`Section::SegmenterEdges`]
+    /// (every bit, should a word have fewer). Segmentation asks it at
+    /// every character before it probes the trie: the first characters of
+    /// a large table's names are most characters, their first pairs a few
+    /// hundred thousand of the billions, and a probe of a 25 MB trie is a
+    /// cache miss where this filter stays in the L2 cache.
+    SegmenterPairs,
+    /// The words of [`Section::DictionaryWords`] that are jieba words, whose
+    /// frequency adding them changed: pairs of `u32`, (word index, the
+    /// word's state in the compiled jieba dictionary).
+    SegmenterJieba,
+    /// CSR per word of [`Section::DictionaryWords`] into
+    /// [`Section::SegmenterPieceEnds`]: where the word's pieces end, for
+    /// names made of jieba's words that are emitted as those words.
+    SegmenterPieces,
+    /// Byte offsets, in the word, where its pieces end (the last is its length).
+    SegmenterPieceEnds,
     /// Problems that did not stop the table from compiling: per problem the
     /// file (string), the line and the message (string), five `u32`.
     Warnings,
@@ -243,7 +294,6 @@ pub const SECTIONS: [Section; SECTION_COUNT] = [
     Section::AliasBlockers,
     Section::BlockerText,
     Section::BlockerMatch,
-    Section::KeyFst,
     Section::KeyText,
     Section::KeyAliases,
     Section::KeyRefs,
@@ -252,8 +302,28 @@ pub const SECTIONS: [Section; SECTION_COUNT] = [
     Section::FirstTermFilter,
     Section::FirstChars,
     Section::DictionaryWords,
+    Section::SegmenterHeader,
+    Section::SegmenterFreqs,
+    Section::SegmenterEdges,
+    Section::SegmenterPairs,
+    Section::SegmenterJieba,
+    Section::SegmenterPieces,
+    Section::SegmenterPieceEnds,
     Section::Warnings,
 ];
+
+/// Bits of [`Section::SegmenterPairs`] per distinct pair (rounded up to a
+/// power of two of words): one bit each, about 12% of other pairs pass.
+pub const PAIR_BITS_PER_WORD: usize = 8;
+
+/// The bit of [`Section::SegmenterPairs`] for the characters `first`,
+/// `second`, in a set of `words` words (a power of two): (word, mask).
+#[inline]
+pub fn pair_bit(first: char, second: char, words: usize) -> (usize, u64) {
+    let mixed = (u64::from(first) << 21 | u64::from(second)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let bit = (mixed >> 20) as usize & (words * 64 - 1);
+    (bit / 64, 1 << (bit % 64))
+}
 
 /// Words of the quick-reject filter and of the first-character set.
 pub const BITSET_WORDS: usize = 1024;

@@ -25,6 +25,7 @@ pub mod format;
 pub mod load;
 mod lookup;
 pub mod rules;
+pub mod segmenter;
 mod table;
 mod validate;
 
@@ -34,6 +35,7 @@ pub use check::{Severity, check_tables as check_sources, limits};
 pub use error::{Error, Result};
 pub use load::TableSource;
 pub use lookup::{Lookup, LookupCandidate};
+pub use segmenter::{DerivedWord, SegmenterOverlay, SegmenterWords};
 pub use table::{AliasTable, AliasView, EntityView, FormatError, KeyNode, KeyTrie, StrList};
 
 use canon_text::{normalize, script, segment};
@@ -296,6 +298,17 @@ pub fn compile_sources(
     sources: &[TableSource],
     provenance: compile::Provenance,
 ) -> Result<Vec<u8>, Vec<TableProblem>> {
+    compile_sources_with(sources, provenance, None)
+}
+
+/// [`compile_sources`], storing what `segmenter` derives from the table's
+/// dictionary words (see [`segmenter`]): what `canon alias compile` does,
+/// which has the Chinese segmenter this crate lacks.
+pub fn compile_sources_with(
+    sources: &[TableSource],
+    provenance: compile::Provenance,
+    segmenter: Option<&segmenter::DeriveSegmenterWords<'_>>,
+) -> Result<Vec<u8>, Vec<TableProblem>> {
     let (entities, problems) = check::merge_and_check(sources);
     let (errors, warnings): (Vec<_>, Vec<_>) = problems
         .into_iter()
@@ -304,7 +317,7 @@ pub fn compile_sources(
         return Err(errors.into_iter().map(|(_, p)| p).collect());
     }
     let warnings: Vec<TableProblem> = warnings.into_iter().map(|(_, p)| p).collect();
-    compile::compile(&entities, &warnings, provenance).map_err(|e| {
+    compile::compile(&entities, &warnings, provenance, segmenter).map_err(|e| {
         vec![TableProblem {
             file: sources.last().map_or_else(String::new, |s| s.name.clone()),
             line: 1,

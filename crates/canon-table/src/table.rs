@@ -15,11 +15,10 @@
 //!
 //! The checksum of the body and the structure of the contents (offsets that
 //! rise and stay inside their columns, indices that name something, strings
-//! inside the pool on character boundaries, the key automaton's own
-//! checksum) are checked by [`AliasTable::verify`], which reads every byte:
-//! `canon alias compile` runs it on what it wrote and `canon alias check
-//! t.canonidx` on the file, as the `fst` crate leaves `Fst::verify` to its
-//! caller.
+//! inside the pool on character boundaries, the segmenter's pieces inside
+//! their words) are checked by [`AliasTable::verify`], which reads every
+//! byte: `canon alias compile` runs it on what it wrote and `canon alias
+//! check t.canonidx` on the file.
 //!
 //! Between the two, every accessor reads the body with bounds-checked reads
 //! and treats what it cannot use as absent: an offset past its column gives
@@ -41,8 +40,8 @@ use zerocopy::FromBytes;
 
 use crate::format::{
     BITSET_WORDS, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
-    NONE, SECTION_COUNT, SECTIONS, SLOT_WORDS, Section, alias_flags, bloom_bits, edge_hash,
-    quick_reject_slot, term_hash,
+    NONE, SECTION_COUNT, SECTIONS, SEGMENTER_HEADER_WORDS, SLOT_WORDS, Section, alias_flags,
+    bloom_bits, edge_hash, quick_reject_slot, term_hash,
 };
 use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
 
@@ -333,9 +332,7 @@ impl std::fmt::Debug for KeyNode<'_> {
 
 /// The alias keys as a character trie the matcher walks term by term, one
 /// character at a time (see [`crate::format`] for its layout and why). Whole
-/// keys are looked up in it too: the FST of the same keys
-/// ([`Section::KeyFst`]) is not read at load, since checking it would read
-/// all of it (see [`AliasTable::verify`]).
+/// keys are looked up in it too.
 pub struct KeyTrie {
     /// [`Section::KeyEdges`].
     edges: SharedBytes,
@@ -607,8 +604,8 @@ impl AliasTable {
     }
 
     /// Checks what loading does not (see the [module docs](self)): the
-    /// checksum of the body, then the structure of every section's contents
-    /// and the key automaton's own checksum. Reads every byte of the table:
+    /// checksum of the body, then the structure of every section's
+    /// contents. Reads every byte of the table:
     /// `canon alias compile` and `canon alias check` ask for it, loading
     /// does not.
     ///
@@ -619,13 +616,6 @@ impl AliasTable {
         let bytes = self.storage.bytes();
         if crate::format::file_checksum(bytes) != self.checksum {
             return Err(FormatError::Checksum);
-        }
-        let fst = fst::raw::Fst::new(self.section(Section::KeyFst))
-            .map_err(|e| damaged(format!("key automaton: {e}")))?;
-        fst.verify()
-            .map_err(|e| damaged(format!("key automaton: {e}")))?;
-        if fst.len() != self.key_count() {
-            return Err(damaged("the key automaton and the key list differ".into()));
         }
         crate::validate::validate(self)
     }
@@ -657,7 +647,7 @@ impl AliasTable {
 
     /// `section` as `u64` values.
     #[inline]
-    fn u64s(&self, section: Section) -> &[u64] {
+    pub(crate) fn u64s(&self, section: Section) -> &[u64] {
         let range = &self.sections[section as usize];
         // SAFETY: as in `u32s` (sections start on an 8-byte boundary).
         unsafe {
@@ -1266,8 +1256,62 @@ fn check_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<Sizes, Format
         return Err(damaged("section FirstTermFilter has the wrong size".into()));
     }
     let edge_slots = slots(KeyEdges, EDGE_WORDS)?;
+    check_segmenter_sizes(sections)?;
     let keys = u32::try_from(keys).map_err(|_| damaged("more keys than key ids".into()))?;
     Ok(Sizes { keys, edge_slots })
+}
+
+/// The segmenter's sections: all empty, or all of the sizes the dictionary
+/// words demand.
+fn check_segmenter_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<(), FormatError> {
+    use Section::*;
+    let len = |section: Section| sections[section as usize].len();
+    let ours = [
+        SegmenterHeader,
+        SegmenterFreqs,
+        SegmenterEdges,
+        SegmenterPairs,
+        SegmenterJieba,
+        SegmenterPieces,
+        SegmenterPieceEnds,
+    ];
+    if len(SegmenterHeader) == 0 {
+        return match ours.iter().find(|&&s| len(s) != 0) {
+            Some(section) => Err(damaged(format!(
+                "section {section:?} without SegmenterHeader"
+            ))),
+            None => Ok(()),
+        };
+    }
+    let words = len(DictionaryWords) / 8;
+    let edge_bytes = len(SegmenterEdges);
+    let edge_slots = edge_bytes / (4 * EDGE_WORDS);
+    let expected = [
+        (
+            SegmenterHeader,
+            len(SegmenterHeader) == 8 * SEGMENTER_HEADER_WORDS,
+        ),
+        (SegmenterFreqs, len(SegmenterFreqs) == 16 * words),
+        (
+            SegmenterEdges,
+            edge_bytes % (4 * EDGE_WORDS) == 0
+                && edge_slots.is_power_of_two()
+                && edge_slots < NONE as usize,
+        ),
+        (
+            SegmenterPairs,
+            len(SegmenterPairs) % 8 == 0 && (len(SegmenterPairs) / 8).is_power_of_two(),
+        ),
+        (SegmenterJieba, len(SegmenterJieba) % 8 == 0),
+        (SegmenterPieces, len(SegmenterPieces) == 4 * (words + 1)),
+        (SegmenterPieceEnds, len(SegmenterPieceEnds) % 4 == 0),
+    ];
+    for (section, ok) in expected {
+        if !ok {
+            return Err(damaged(format!("section {section:?} has the wrong size")));
+        }
+    }
+    Ok(())
 }
 
 /// The fixed header's fields.
@@ -1441,7 +1485,7 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
     }
 
     #[test]
-    fn the_key_trie_and_the_fst_agree_on_every_key_and_prefix() {
+    fn the_key_trie_and_the_key_list_agree_on_every_key_and_prefix() {
         let table = table();
         let trie = table.trie();
         let keys: Vec<String> = table.keys().map(|(key, _)| key.to_string()).collect();
@@ -1452,7 +1496,7 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
                 .unwrap_or_else(|| panic!("{key}"));
             assert_eq!(trie.key_at(node), Some(id as u32), "{key}");
             assert_eq!(table.key_id(key), Some(id as u32), "{key}");
-            // Every proper prefix is a node; it ends a key only if the FST says so.
+            // Every proper prefix is a node; it ends a key only if it is a key.
             for (at, _) in key.char_indices().skip(1) {
                 let prefix = &key[..at];
                 let node = trie.walk(trie.root(), prefix).unwrap();
@@ -1565,8 +1609,10 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
         assert!(table.related(0, 1) && table.related(1, 0) && table.related(1, 1));
     }
 
+    /// The test table with the segmenter's sections (made up: this crate
+    /// has no segmenter), so that damage tests reach them too.
     fn compiled() -> Vec<u8> {
-        table().as_bytes().to_vec()
+        crate::segmenter::compiled_with_made_up(TABLE)
     }
 
     fn reseal(bytes: &mut [u8]) {
@@ -1646,6 +1692,15 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
                 "built by an incompatible canon (format {}, this canon reads {FORMAT_VERSION}); compile it again with this canon",
                 FORMAT_VERSION + 1
             )
+        );
+
+        // Tables of format 4 (with the key FST, without the segmenter's
+        // sections) are refused with the same advice.
+        let mut format_4 = good.clone();
+        format_4[8..12].copy_from_slice(&4u32.to_ne_bytes());
+        assert_eq!(
+            AliasTable::from_bytes(&format_4).unwrap_err().to_string(),
+            "built by an incompatible canon (format 4, this canon reads 5); compile it again with this canon"
         );
 
         let mut order = good.clone();
@@ -1736,13 +1791,52 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
             seen += table.lookup(key).candidates.len();
         }
         seen += table.dictionary_words().len() + table.warnings().len();
+        if let Some(overlay) = table.segmenter_overlay() {
+            seen += overlay.fingerprint().len() + overlay.total() as usize % 7;
+            seen += overlay.min_piece_bytes() % 7 + overlay.word_count();
+            seen += overlay.jieba_words().count();
+            for word in
+                table
+                    .dictionary_words()
+                    .iter()
+                    .map(String::as_str)
+                    .chain(["艾克斯坦", "", "x"])
+            {
+                if let Some(index) = overlay.word(word) {
+                    seen += overlay.freq(index) as usize % 7;
+                    seen += usize::from(overlay.log_freq(index) > 0.0);
+                    seen += overlay.piece_ends(index, word).map_or(0, <[u32]>::len);
+                }
+                let mut chars = word.chars();
+                if let (Some(first), Some(second)) = (chars.next(), chars.next()) {
+                    seen += usize::from(overlay.may_start(first, second));
+                }
+            }
+            for (index, _) in overlay.jieba_words() {
+                seen += overlay.freq(index) as usize % 7;
+                seen += overlay.piece_ends(index, "艾克斯").map_or(0, <[u32]>::len);
+            }
+            // A walk from every node, as the segmenter steps from a node it reached.
+            let mut node = overlay.root();
+            for c in "艾克斯米中国".chars() {
+                match overlay.step(node, c) {
+                    Some((next, word)) => {
+                        node = next;
+                        seen += word.map_or(0, |w| overlay.freq(w) as usize % 7);
+                    }
+                    None => node = overlay.root(),
+                }
+            }
+        }
         seen + table.entities().count()
     }
 
     #[test]
     fn damaged_bodies_give_wrong_answers_but_never_crash() {
         let good = compiled();
-        assert!(exercise(&AliasTable::from_bytes(&good).unwrap()) > 0);
+        let table = AliasTable::from_bytes(&good).unwrap();
+        assert!(table.segmenter_overlay().is_some());
+        assert!(exercise(&table) > 0);
         let body = HEADER_BYTES + SECTION_COUNT * 16;
         // Every byte of the body in turn set to a value that makes offsets,
         // lengths and indices point anywhere, and UTF-8 invalid; the

@@ -113,7 +113,8 @@ pub(crate) fn validate(table: &AliasTable) -> Result<(), FormatError> {
             return Err(damaged("KeyRefs: an alias out of range".into()));
         }
     }
-    strings(DictionaryWords, None)?;
+    let dictionary_words = strings(DictionaryWords, None)?;
+    validate_segmenter(table, dictionary_words)?;
     let slots = words(FirstTermSlots)?;
     let slot_count = slots.len() / SLOT_WORDS;
     if slots.len() % SLOT_WORDS != 0 || !slot_count.is_power_of_two() {
@@ -159,6 +160,59 @@ pub(crate) fn validate(table: &AliasTable) -> Result<(), FormatError> {
             if pool.get(start..end).is_none() {
                 return Err(damaged("Warnings: a string outside the pool".into()));
             }
+        }
+    }
+    Ok(())
+}
+
+/// The segmenter's sections, when present (their sizes were checked at
+/// load): word indices that name dictionary words, a trie with an empty
+/// slot, pieces that rise inside their words and end at their ends. The
+/// jieba states are checked by the segmenter, which has the dictionary.
+fn validate_segmenter(table: &AliasTable, dictionary_words: usize) -> Result<(), FormatError> {
+    use Section::*;
+    if table.section(SegmenterHeader).is_empty() {
+        return Ok(());
+    }
+    let words = |section: Section| -> &[u32] {
+        zerocopy::FromBytes::ref_from_bytes(table.section(section))
+            .expect("sizes checked at load: 32-bit words")
+    };
+    let edges = words(SegmenterEdges);
+    let mut empty = false;
+    for slot in edges.chunks_exact(EDGE_WORDS) {
+        empty |= slot[1] == NONE;
+        if slot[1] != NONE && slot[2] != NONE && slot[2] as usize >= dictionary_words {
+            return Err(damaged("SegmenterEdges: a word out of range".into()));
+        }
+    }
+    if !empty {
+        return Err(damaged("SegmenterEdges has no empty slot".into()));
+    }
+    if words(SegmenterJieba)
+        .chunks_exact(2)
+        .any(|pair| pair[0] as usize >= dictionary_words)
+    {
+        return Err(damaged("SegmenterJieba: a word out of range".into()));
+    }
+    let offsets = words(SegmenterPieces);
+    let ends = words(SegmenterPieceEnds);
+    if offsets.first() != Some(&0)
+        || offsets.last().map(|&n| n as usize) != Some(ends.len())
+        || offsets.windows(2).any(|w| w[0] > w[1])
+    {
+        return Err(damaged(
+            "SegmenterPieces: offsets out of order or range".into(),
+        ));
+    }
+    let list = table.dictionary_word_list();
+    let overlay = table.segmenter_overlay().expect("the header is present");
+    for (i, range) in offsets.windows(2).enumerate() {
+        let pieces = &ends[range[0] as usize..range[1] as usize];
+        if !pieces.is_empty() && overlay.piece_ends(i as u32, list.get(i)) != Some(pieces) {
+            return Err(damaged(format!(
+                "SegmenterPieceEnds: the pieces of word {i} do not fit it"
+            )));
         }
     }
     Ok(())
