@@ -25,6 +25,7 @@ use rustc_hash::FxHashMap;
 
 use super::huge_pages::HugePageArray;
 use crate::script::BmpSet;
+use canon_table::format::pair_bit;
 
 /// The compiled dictionary written by `build.rs`.
 static DICTIONARY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba_dict.bin"));
@@ -108,9 +109,12 @@ enum Overlay {
     Added {
         edges: FxHashMap<(u32, char), (u32, u32)>,
         nodes: u32,
-        /// The first characters of overlay words, so that most positions
-        /// never touch the overlay.
-        starts: BmpSet,
+        /// The first two characters of overlay words, so that most
+        /// positions never touch the overlay: with the 11,800 Han names of
+        /// the built-in table nearly every common character starts one, and
+        /// a filter of first characters let most positions of Chinese text
+        /// probe the map.
+        starts: PairFilter,
     },
     /// Computed when the alias table was compiled and read in place from it
     /// (word indices are those of the table's dictionary words).
@@ -130,11 +134,73 @@ impl Overlay {
     #[inline(always)]
     fn may_start(&self, chars: &[char], start: usize) -> bool {
         match self {
-            Overlay::Added { starts, .. } => starts.may_contain(chars[start]),
+            Overlay::Added { starts, .. } => starts.may_start(chars, start),
             Overlay::Compiled(compiled) => chars
                 .get(start + 1)
                 .is_some_and(|&second| compiled.may_start(chars[start], second)),
         }
+    }
+}
+
+/// The first two characters of the words added at run time, one bit per
+/// pair in a table grown with the words (a false positive only costs a
+/// probe of the overlay), and the first characters of one-character words.
+#[derive(Debug, Default)]
+struct PairFilter {
+    /// A power of two of words, at least [`PAIR_BITS_PER_WORD`] bits per
+    /// distinct pair; empty before the first word.
+    bits: Vec<u64>,
+    /// Every distinct pair, to fill the bits again when they grow.
+    pairs: rustc_hash::FxHashSet<(char, char)>,
+    singles: BmpSet,
+}
+
+/// Bits of [`PairFilter`] per pair: about one in eight other pairs passes.
+const PAIR_BITS_PER_WORD: usize = 8;
+
+impl PairFilter {
+    fn insert(&mut self, word: &str) {
+        let mut chars = word.chars();
+        let Some(first) = chars.next() else {
+            return;
+        };
+        let Some(second) = chars.next() else {
+            self.singles.insert(first);
+            return;
+        };
+        if !self.pairs.insert((first, second)) {
+            return;
+        }
+        let wanted = (self.pairs.len() * PAIR_BITS_PER_WORD)
+            .div_ceil(64)
+            .next_power_of_two();
+        if wanted > self.bits.len() {
+            // Doubling at least: each pair is set again a bounded number of
+            // times on average.
+            self.bits = vec![0; wanted.max(2 * self.bits.len())];
+            for &(a, b) in &self.pairs {
+                let (word, mask) = pair_bit(a, b, self.bits.len());
+                self.bits[word] |= mask;
+            }
+        } else {
+            let (word, mask) = pair_bit(first, second, self.bits.len());
+            self.bits[word] |= mask;
+        }
+    }
+
+    /// Whether an added word may start at `chars[start]`.
+    #[inline(always)]
+    fn may_start(&self, chars: &[char], start: usize) -> bool {
+        let first = chars[start];
+        if let Some(&second) = chars.get(start + 1)
+            && !self.bits.is_empty()
+        {
+            let (word, mask) = pair_bit(first, second, self.bits.len());
+            if self.bits[word] & mask != 0 {
+                return true;
+            }
+        }
+        self.singles.may_contain(first)
     }
 }
 
@@ -237,7 +303,7 @@ impl Dictionary {
             overlay: Overlay::Added {
                 edges: FxHashMap::default(),
                 nodes: 1,
-                starts: BmpSet::default(),
+                starts: PairFilter::default(),
             },
             hmm_initial,
             hmm_transitions,
@@ -302,7 +368,7 @@ impl Dictionary {
             }
             node = edge.0;
         }
-        starts.insert(word.chars().next().expect("non-empty"));
+        starts.insert(word);
     }
 
     #[inline(always)]
@@ -1118,6 +1184,37 @@ mod tests {
         ] {
             assert_same(text);
         }
+    }
+
+    #[test]
+    fn the_pair_filter_passes_every_added_word_as_it_grows() {
+        let mut filter = PairFilter::default();
+        let chars: Vec<char> = ('\u{4E00}'..='\u{4FFF}').collect();
+        let mut words: Vec<String> = vec!["字".into(), "𠀀".into(), "𠀀字".into()];
+        // Enough distinct pairs to grow the bits several times.
+        for (i, &a) in chars.iter().enumerate().take(120) {
+            for &b in chars.iter().skip(i).take(40) {
+                words.push([a, b, '国'].iter().collect());
+            }
+        }
+        for (n, word) in words.iter().enumerate() {
+            filter.insert(word);
+            // Every word added so far still passes after each growth.
+            if n % 997 == 0 || n + 1 == words.len() {
+                for earlier in &words[..=n] {
+                    let text: Vec<char> = earlier.chars().collect();
+                    assert!(filter.may_start(&text, 0), "{earlier}");
+                }
+            }
+        }
+        assert!(filter.bits.len() * 64 >= filter.pairs.len() * PAIR_BITS_PER_WORD);
+        // Most other pairs do not pass; a character alone passes only as a
+        // one-character word.
+        let others = ('\u{6000}'..'\u{6400}')
+            .filter(|&c| filter.may_start(&[c, '国'], 0))
+            .count();
+        assert!(others < 200, "{others}");
+        assert!(filter.may_start(&['字'], 0) && !filter.may_start(&['国'], 0));
     }
 
     #[test]
