@@ -189,7 +189,8 @@ impl ChineseSegmenter {
                     composed.insert(word.to_string(), ends);
                 }
             });
-            self.extra_words.for_each(|word| dictionary.add_word(word));
+            self.extra_words
+                .for_each(|word| dictionary.add_word_with(word, &mut scratch));
             let composed_min_bytes = composed.keys().map(String::len).min().unwrap_or(usize::MAX);
             Loaded {
                 dictionary,

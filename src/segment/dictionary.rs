@@ -320,10 +320,21 @@ impl Dictionary {
     /// On a dictionary made by [`Self::with_compiled_overlay`], whose added
     /// words are read-only (it already holds the table's words).
     pub fn add_word(&mut self, word: &str) {
+        self.add_word_with(word, &mut Scratch::default());
+    }
+
+    /// [`Self::add_word`] with `scratch` reused from one word to the next:
+    /// a table adds thousands, and each one's cut allocating its buffers
+    /// anew cost more than the cut.
+    ///
+    /// # Panics
+    ///
+    /// As [`Self::add_word`].
+    pub fn add_word_with(&mut self, word: &str, scratch: &mut Scratch) {
         if word.is_empty() {
             return;
         }
-        let freq = self.suggest_freq(word);
+        let freq = self.suggest_freq(word, scratch);
         match self.word_id(word) {
             Some(id) => {
                 let old = self.freqs[id as usize];
@@ -436,7 +447,7 @@ impl Dictionary {
             })
             .collect();
         for word in words {
-            dictionary.add_word(word);
+            dictionary.add_word_with(word, &mut scratch);
         }
         let derived = words
             .iter()
@@ -1004,10 +1015,9 @@ impl Dictionary {
 
     /// jieba's `suggest_freq`: the frequency at which `word` beats its own
     /// split into dictionary words.
-    fn suggest_freq(&self, word: &str) -> u64 {
-        let mut scratch = Scratch::default();
+    fn suggest_freq(&self, word: &str, scratch: &mut Scratch) -> u64 {
         let mut log_freq = 0.0f64;
-        self.cut(word, false, &mut scratch, |start, end| {
+        self.cut(word, false, scratch, |start, end| {
             // jieba's order of operations, for the same rounding.
             log_freq = log_freq + (self.freq_or(&word[start..end], 1) as f64).ln() - self.log_total;
         });
