@@ -265,21 +265,22 @@ impl Dictionary {
         // are read as the units are built, from their own reader.
         let (pair_bytes, rest) = reader.bytes.split_at(states * 8);
         reader.bytes = rest;
-        let mut pairs = Reader { bytes: pair_bytes };
         let word_of_state: Vec<u32> = reader.u32s(states).collect();
         let freqs: Vec<u64> = reader.u32s(words).map(u64::from).collect();
         let log_freqs: Vec<f64> = freqs.iter().map(|&f| (f as f64).ln()).collect();
+        // Hundreds of thousands of states: each read straight from its eight
+        // bytes, without a reader's per-field bookkeeping.
+        let le = |bytes: &[u8]| u32::from_le_bytes(bytes.try_into().expect("four bytes"));
         let units = HugePageArray::from_iter_with_len(
             states,
-            word_of_state.iter().map(|&id| Unit {
-                base: pairs.u32() as i32,
-                check: pairs.u32(),
-                log_freq: if id == NO_WORD {
-                    f64::NAN
-                } else {
-                    log_freqs[id as usize]
-                },
-            }),
+            pair_bytes
+                .chunks_exact(8)
+                .zip(&word_of_state)
+                .map(|(pair, &id)| Unit {
+                    base: le(&pair[..4]) as i32,
+                    check: le(&pair[4..]),
+                    log_freq: log_freqs.get(id as usize).copied().unwrap_or(f64::NAN),
+                }),
         );
         let total = freqs.iter().sum();
 
