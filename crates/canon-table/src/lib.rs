@@ -383,9 +383,35 @@ pub fn same_text(a: &str, b: &str) -> bool {
 fn inside_blocker(text: &str, start: usize, end: usize, blocker: &str) -> bool {
     let from = floor_boundary(text, start.saturating_sub(blocker.len()));
     let to = ceil_boundary(text, (end + blocker.len()).min(text.len()));
+    if text.as_bytes()[from..to].is_ascii() && blocker.is_ascii() {
+        return inside_ascii_blocker(text.as_bytes(), start, end, blocker.as_bytes());
+    }
     text[from..to].char_indices().any(|(offset, _)| {
         let at = from + offset;
         at <= start && starts_with_caseless(&text[at..], blocker).is_some_and(|len| at + len >= end)
+    })
+}
+
+/// [`inside_blocker`] where the text around the match and the blocker are
+/// ASCII, so that case folding keeps byte offsets: an occurrence covering
+/// the match holds the text's byte at `start` at some offset `k` of the
+/// blocker, and only offsets whose byte agrees are tried, instead of every
+/// position before the match (English blockers were 1,300 instructions a
+/// call, a fifth of the exact-case check).
+fn inside_ascii_blocker(text: &[u8], start: usize, end: usize, blocker: &[u8]) -> bool {
+    let same = |a: u8, b: u8| {
+        a.to_ascii_lowercase() == b || (a.is_ascii_whitespace() && b.is_ascii_whitespace())
+    };
+    let Some(&at_start) = text.get(start) else {
+        return false;
+    };
+    (0..blocker.len().min(start + 1)).any(|k| {
+        let at = start - k;
+        same(at_start, blocker[k])
+            && at + blocker.len() >= end
+            && text
+                .get(at..at + blocker.len())
+                .is_some_and(|window| window.iter().zip(blocker).all(|(&a, &b)| same(a, b)))
     })
 }
 
@@ -626,8 +652,49 @@ mod tests {
     }
 
     #[test]
+    fn the_ascii_blocker_path_agrees_with_the_general_one() {
+        // The general path, forced: the same search over char positions.
+        let general = |text: &str, start: usize, end: usize, blocker: &str| {
+            let from = floor_boundary(text, start.saturating_sub(blocker.len()));
+            let to = ceil_boundary(text, (end + blocker.len()).min(text.len()));
+            text[from..to].char_indices().any(|(offset, _)| {
+                let at = from + offset;
+                at <= start
+                    && starts_with_caseless(&text[at..], blocker).is_some_and(|len| at + len >= end)
+            })
+        };
+        // Texts and blockers over a small alphabet (case, three kinds of
+        // whitespace), so that near misses and repeats are frequent.
+        let alphabet = b"abAB \n\t";
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let text: String = (0..1 + next(12))
+                .map(|_| alphabet[next(alphabet.len())] as char)
+                .collect();
+            let blocker: String = (0..1 + next(6))
+                .map(|_| alphabet[next(alphabet.len())].to_ascii_lowercase() as char)
+                .collect();
+            let start = next(text.len());
+            let end = start + 1 + next(text.len() - start);
+            assert_eq!(
+                inside_ascii_blocker(text.as_bytes(), start, end, blocker.as_bytes()),
+                general(&text, start, end, &blocker),
+                "{text:?} {start}..{end} {blocker:?}"
+            );
+        }
+    }
+
+    #[test]
     fn blockers_cover_matches_caselessly() {
         assert!(inside_blocker("eat apple pie now", 4, 9, "apple pie"));
+        assert!(inside_blocker("eat Apple\nPIE now", 4, 9, "apple pie"));
+        assert!(!inside_blocker("eat apple pi", 4, 9, "apple pie"));
         assert!(inside_blocker("Apple Pie", 0, 5, "apple pie"));
         assert!(!inside_blocker("Apple said pie", 0, 5, "apple pie"));
         assert!(inside_blocker("喝小米粥", 3, 9, "小米粥"));
