@@ -399,9 +399,10 @@ fn inside_blocker(text: &str, start: usize, end: usize, blocker: &str) -> bool {
 /// position before the match (English blockers were 1,300 instructions a
 /// call, a fifth of the exact-case check).
 fn inside_ascii_blocker(text: &[u8], start: usize, end: usize, blocker: &[u8]) -> bool {
-    let same = |a: u8, b: u8| {
-        a.to_ascii_lowercase() == b || (a.is_ascii_whitespace() && b.is_ascii_whitespace())
-    };
+    // Whitespace as `char::is_whitespace` has it (vertical tab included),
+    // as the general search compares.
+    let space = |b: u8| char::from(b).is_whitespace();
+    let same = |a: u8, b: u8| a.to_ascii_lowercase() == b || (space(a) && space(b));
     let Some(&at_start) = text.get(start) else {
         return false;
     };
@@ -663,9 +664,10 @@ mod tests {
                     && starts_with_caseless(&text[at..], blocker).is_some_and(|len| at + len >= end)
             })
         };
-        // Texts and blockers over a small alphabet (case, three kinds of
-        // whitespace), so that near misses and repeats are frequent.
-        let alphabet = b"abAB \n\t";
+        // Texts and blockers over a small alphabet (case, five kinds of
+        // whitespace, the vertical tab among them), so that near misses and
+        // repeats are frequent.
+        let alphabet = b"abAB \n\t\x0b\r";
         let mut state = 0x2545_f491_4f6c_dd1du64;
         let mut next = |n: usize| {
             state ^= state << 13;
