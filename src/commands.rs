@@ -546,6 +546,15 @@ fn check_compiled(path: &Path, out: &mut dyn Write) -> Result<bool> {
                 Some(stale) => writeln!(out, "{name}: {stale} [warning]"),
                 None => Ok(()),
             })
+            .and_then(|()| {
+                match crate::segment::ChineseSegmenter::table_words_current(&table) {
+                    Some(false) => writeln!(
+                        out,
+                        "{name}: its Chinese segmenter data was computed with another jieba dictionary than this canon's, so Chinese text adds the table's names at run time (compile it again to read them in place) [warning]"
+                    ),
+                    _ => Ok(()),
+                }
+            })
             .map(|()| true)
         }
         Err(Error::CompiledTable { cause, .. }) => {

@@ -155,6 +155,15 @@ impl ChineseSegmenter {
         &self.loaded().dictionary
     }
 
+    /// For a compiled table with the segmenter's sections, whether they
+    /// were computed with this canon's jieba dictionary (their fingerprints
+    /// agree), so that Chinese text reads them in place; `None` for a table
+    /// without them. Compares fingerprints only: nothing is added.
+    pub fn table_words_current(table: &canon_table::AliasTable) -> Option<bool> {
+        let compiled = table.segmenter_overlay()?;
+        Some(compiled.fingerprint() == Dictionary::jieba().fingerprint())
+    }
+
     /// Whether the dictionary reads the alias table's words as compiled
     /// with it (rather than adding them one by one); builds it if needed.
     pub fn uses_compiled_words(&self) -> bool {
@@ -633,6 +642,11 @@ mod tests {
     #[test]
     fn words_compiled_with_another_jieba_dictionary_are_added_again() {
         let table = compiled(&NAMES, |fingerprint| fingerprint[2] += 1);
+        assert_eq!(ChineseSegmenter::table_words_current(&table), Some(false));
+        assert_eq!(
+            ChineseSegmenter::table_words_current(&compiled(&NAMES, |_| {})),
+            Some(true)
+        );
         let segmenter = ChineseSegmenter::with_table(&table);
         assert!(!segmenter.uses_compiled_words());
         assert_same_as_added(&table, &TEXTS, &["国际", "华能"]);
