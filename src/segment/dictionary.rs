@@ -21,7 +21,7 @@
 //! words one by one, which for a million-alias table is two seconds of
 //! work per run.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::huge_pages::HugePageArray;
 use crate::script::BmpSet;
@@ -151,7 +151,7 @@ struct PairFilter {
     /// distinct pair; empty before the first word.
     bits: Vec<u64>,
     /// Every distinct pair, to fill the bits again when they grow.
-    pairs: rustc_hash::FxHashSet<(char, char)>,
+    pairs: FxHashSet<(char, char)>,
     singles: BmpSet,
 }
 
