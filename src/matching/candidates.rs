@@ -324,6 +324,14 @@ fn walk(
                     None => return,
                 }
                 previous = Some('s');
+            } else if j == i + 1 && !node.may_go_on_with(&term[from..]) {
+                // No key goes on from the first term through a separator
+                // and this term's first two characters, ASCII letters or
+                // digits: no key ends after the first of them either (inside
+                // a term a key ends only before a hyphen, a Han character or
+                // a Korean particle), so the walk is over. In a large table
+                // this spares a read of the key trie that misses the cache.
+                return;
             }
             if needs_separator(previous, first) {
                 match trie.step(node, ' ') {

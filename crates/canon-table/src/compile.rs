@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use crate::format::{
     BITSET_WORDS, BLOOM_BITS_PER_TERM, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION,
     HEADER_BYTES, MAGIC, NONE, PAIR_BITS_PER_WORD, SECTION_COUNT, SECTIONS, Section, alias_flags,
-    bloom_bits, edge_hash, pair_bit, quick_reject_slot, term_hash,
+    bloom_bits, continuation_bit, edge_hash, pair_bit, quick_reject_slot, term_hash, term_prefix,
 };
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
@@ -454,20 +454,28 @@ impl KeyEdges {
 /// The first terms of keys that start with a term of a spaced script, each
 /// with the node of the key trie it leads to, and their quick-reject filter.
 fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
-    let mut terms: Vec<&str> = keys
-        .iter()
-        .filter(|k| !k.starts_with(is_unspaced))
-        .map(|k| {
-            let term = k
-                .split(|c: char| c == ' ' || is_unspaced(c))
-                .next()
-                .unwrap_or("");
-            // A possessive marker is not part of the document's term.
-            term.strip_suffix("'s").unwrap_or(term)
-        })
-        .collect();
+    // Each first term with its continuation bits.
+    let mut continuations: FxHashMap<&str, u64> = FxHashMap::default();
+    for key in keys.iter().filter(|k| !k.starts_with(is_unspaced)) {
+        let written = key
+            .split(|c: char| c == ' ' || is_unspaced(c))
+            .next()
+            .unwrap_or("");
+        // A possessive marker is not part of the document's term.
+        let term = written.strip_suffix("'s").unwrap_or(written);
+        let bits = continuations.entry(term).or_default();
+        // The matcher asks the bits only where a separator follows the
+        // term in the document (no possessive marker).
+        if term.len() == written.len()
+            && let [b' ', first, second, ..] = key.as_bytes()[written.len()..]
+            && first.is_ascii_alphanumeric()
+            && second.is_ascii_alphanumeric()
+        {
+            *bits |= 1 << continuation_bit(first, second);
+        }
+    }
+    let mut terms: Vec<(&str, u64)> = continuations.into_iter().collect();
     terms.sort_unstable();
-    terms.dedup();
     let mut filter = vec![0u64; BITSET_WORDS];
     let bloom_words = (terms.len() * BLOOM_BITS_PER_TERM / 64)
         .next_power_of_two()
@@ -475,9 +483,10 @@ fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
     let mut bloom = vec![0u64; bloom_words];
     let slot_count = (terms.len() * 2).next_power_of_two().max(16);
     // Per slot: term offset, term length (NONE: empty), node, key at the
-    // node, node after a separator.
-    let mut slots = vec![[0, NONE, NONE, NONE, NONE]; slot_count];
-    for term in terms {
+    // node, node after a separator, continuation bits (low, high), the
+    // term's first bytes.
+    let mut slots = vec![[0, NONE, NONE, NONE, NONE, 0, 0, 0]; slot_count];
+    for (term, continuation) in terms {
         let node = edges.walk(term);
         let [offset, len] = w.pool(term);
         let mut slot = term_hash(term) as usize & (slot_count - 1);
@@ -490,6 +499,9 @@ fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
             node,
             edges.key_at(node),
             edges.child(node, ' '),
+            continuation as u32,
+            (continuation >> 32) as u32,
+            term_prefix(term),
         ];
         let bit = quick_reject_slot(term);
         filter[bit / 64] |= 1 << (bit % 64);

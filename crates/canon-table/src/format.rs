@@ -77,7 +77,7 @@
 /// The first eight bytes of every compiled table.
 pub const MAGIC: [u8; 8] = *b"CANONIDX";
 /// The version of the layout described above; bumped whenever it changes.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 /// Written in the machine's byte order: read back, it tells whether the
 /// reader has the same one.
 pub const BYTE_ORDER_MARK: u32 = 0x0102_0304;
@@ -105,8 +105,9 @@ pub mod alias_flags {
     pub const GIVEN_FORM_SHIFT: u32 = 6;
 }
 
-/// `u32` words per slot of [`Section::FirstTermSlots`].
-pub const SLOT_WORDS: usize = 5;
+/// `u32` words per slot of [`Section::FirstTermSlots`]: 32 bytes, so that a
+/// slot never straddles two cache lines.
+pub const SLOT_WORDS: usize = 8;
 /// `u32` words per slot of [`Section::KeyEdges`] and [`Section::SegmenterEdges`].
 pub const EDGE_WORDS: usize = 3;
 /// `u64` words of [`Section::SegmenterHeader`] when it is present.
@@ -199,11 +200,17 @@ pub enum Section {
     /// linear probing) from a key's first term of a spaced script to the
     /// node of [`Section::KeyEdges`] it leads to, [`SLOT_WORDS`] `u32` per
     /// slot: the term (string; length [`NONE`] for an empty slot), the node,
-    /// the id of the key that ends at the node (or [`NONE`]) and the node
-    /// after a separator `' '` from it (or [`NONE`]). The last two are what
-    /// the matcher asks next about a document's word that starts a key; kept
-    /// here, they cost no read of [`Section::KeyEdges`], which in a large
-    /// table misses the cache at every read.
+    /// the id of the key that ends at the node (or [`NONE`]), the node
+    /// after a separator `' '` from it (or [`NONE`]), the continuation bits
+    /// (a `u64` as two `u32`, low word first: bit [`continuation_bit`] of every pair
+    /// of ASCII letters or digits that some key has right after the term
+    /// and a separator) and the term's first four bytes (little-endian,
+    /// zero-padded). All but the first two are what the matcher asks next
+    /// about a document's word that starts a key; kept here, they cost no
+    /// read of [`Section::KeyEdges`] or of the string pool, which in a large
+    /// table miss the cache at every read. Most words that start a key in a
+    /// large table start no longer key with the word after them, and the
+    /// continuation bits say so before any step through the key trie.
     FirstTermSlots,
     /// 1,024 `u64`: the quick-reject bits of the first terms
     /// ([`quick_reject_slot`]); then a blocked Bloom filter of their
@@ -327,6 +334,24 @@ pub fn pair_bit(first: char, second: char, words: usize) -> (usize, u64) {
 
 /// Words of the quick-reject filter and of the first-character set.
 pub const BITSET_WORDS: usize = 1024;
+
+/// The bit of a [`Section::FirstTermSlots`] slot's continuation bits that
+/// stands for the two bytes `first`, `second` (ASCII letters or digits) right
+/// after a term and a separator: part of the format, like [`term_hash`].
+#[inline]
+pub fn continuation_bit(first: u8, second: u8) -> u32 {
+    (u32::from(first) << 8 | u32::from(second)).wrapping_mul(0x9E37_79B1) >> 26
+}
+
+/// The first four bytes of `term`, little-endian, zero-padded: how a
+/// [`Section::FirstTermSlots`] slot holds them.
+#[inline]
+pub fn term_prefix(term: &str) -> u32 {
+    let mut bytes = [0u8; 4];
+    let n = term.len().min(4);
+    bytes[..n].copy_from_slice(&term.as_bytes()[..n]);
+    u32::from_le_bytes(bytes)
+}
 
 /// Bits of the first terms' Bloom filter per term (rounded up to a power of
 /// two of words): with two bits per term, about 2% of other terms pass.

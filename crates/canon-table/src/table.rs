@@ -41,7 +41,7 @@ use zerocopy::FromBytes;
 use crate::format::{
     BITSET_WORDS, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
     NONE, SECTION_COUNT, SECTIONS, SEGMENTER_HEADER_WORDS, SLOT_WORDS, Section, alias_flags,
-    bloom_bits, edge_hash, quick_reject_slot, term_hash,
+    bloom_bits, continuation_bit, edge_hash, quick_reject_slot, term_hash, term_prefix,
 };
 use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
 
@@ -310,7 +310,30 @@ pub struct KeyNode<'t> {
     /// The node after a separator `' '`, or [`NONE`], when so known; else
     /// [`UNKNOWN`].
     space: u32,
+    /// The continuation bits of a node from [`Section::FirstTermSlots`]
+    /// (see there); all set for other nodes, which know nothing.
+    continuations: u64,
     trie: PhantomData<&'t KeyTrie>,
+}
+
+impl KeyNode<'_> {
+    /// Whether a key may go on from this node with a separator `' '` and
+    /// then the first two bytes of `term`: `false` only when both are ASCII
+    /// letters or digits and no key goes on so, which a node after a first
+    /// term ([`AliasTable::first_term_node`]) knows without reading the key
+    /// trie. A walk that would step a separator and then `term` from here
+    /// can then stop at once.
+    #[inline]
+    pub fn may_go_on_with(&self, term: &str) -> bool {
+        match *term.as_bytes() {
+            [first, second, ..]
+                if first.is_ascii_alphanumeric() && second.is_ascii_alphanumeric() =>
+            {
+                self.continuations & 1 << continuation_bit(first, second) != 0
+            }
+            _ => true,
+        }
+    }
 }
 
 /// What a [`KeyNode`] does not know yet.
@@ -367,6 +390,7 @@ impl KeyTrie {
             node,
             key: UNKNOWN,
             space: UNKNOWN,
+            continuations: u64::MAX,
             trie: PhantomData,
         }
     }
@@ -1103,19 +1127,24 @@ impl AliasTable {
         let mask = slots.len() / SLOT_WORDS - 1;
         let mut slot = hash as usize & mask;
         // At most one pass, as in `KeyTrie::step`.
+        let prefix = term_prefix(term);
         for _ in 0..=mask {
             let entry = &slots[slot * SLOT_WORDS..(slot + 1) * SLOT_WORDS];
             if entry[1] == NONE {
                 return None;
             }
+            // The slot holds a term's first four bytes: the pool (another
+            // cache miss) is read only for longer terms.
             if entry[1] as usize == term.len()
-                && self.pool_bytes(entry[0], entry[1]) == term.as_bytes()
+                && entry[7] == prefix
+                && (term.len() <= 4 || self.pool_bytes(entry[0], entry[1]) == term.as_bytes())
             {
                 // A damaged slot that says UNKNOWN is read from KeyEdges.
                 return Some(KeyNode {
                     node: entry[2],
                     key: entry[3],
                     space: entry[4],
+                    continuations: u64::from(entry[5]) | u64::from(entry[6]) << 32,
                     trie: PhantomData,
                 });
             }
@@ -1571,6 +1600,73 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
         }
     }
 
+    /// The continuation bits of first terms never turn away a walk that the
+    /// key trie would let go on: for random multi-word names (letters,
+    /// digits, hyphens, possessives) and every pair of ASCII letters or
+    /// digits, a pair the bits refuse is one the trie has no node for.
+    #[test]
+    fn continuation_bits_refuse_only_what_no_key_continues_with() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let pieces = [
+            "a", "ab", "ba", "b9", "9a", "ac", "ca", "c", "x-ray", "o's", "ab1",
+        ];
+        let mut text = String::new();
+        let mut terms = Vec::new();
+        for e in 0..400 {
+            let words: Vec<&str> = (0..1 + next(3))
+                .map(|_| pieces[next(pieces.len())])
+                .collect();
+            let name = words.join(" ");
+            terms.push(words[0].trim_end_matches("'s").to_string());
+            text.push_str(&format!(
+                "[[entity]]\nid = \"e{e}\"\nname = \"{name}\"\nkind = \"org\"\naliases.en = [\"{name}\"]\n\n"
+            ));
+        }
+        let table = AliasTable::from_sources(&[TableSource {
+            name: "random.toml".into(),
+            text,
+            jsonl: false,
+        }])
+        .unwrap();
+        let trie = table.trie();
+        let alphabet: Vec<u8> = (b'a'..=b'z').chain(b'0'..=b'9').collect();
+        let (mut refused, mut let_through) = (0, 0);
+        for term in &terms {
+            let Some(first) = table.first_term_node(term) else {
+                continue;
+            };
+            for &a in &alphabet {
+                for &b in &alphabet {
+                    let pair = String::from_utf8(vec![a, b]).unwrap();
+                    let goes_on = trie.walk(first, &format!(" {pair}")).is_some();
+                    if first.may_go_on_with(&pair) {
+                        let_through += 1;
+                    } else {
+                        refused += 1;
+                        assert!(!goes_on, "{term} + {pair}");
+                    }
+                }
+            }
+            // Other terms are not asked about.
+            assert!(first.may_go_on_with("a-"));
+            assert!(first.may_go_on_with("a"));
+            assert!(first.may_go_on_with("é1"));
+        }
+        // The bits do turn most pairs away.
+        assert!(
+            refused > let_through,
+            "{refused} refused, {let_through} let through"
+        );
+        // A node not from a first term's slot knows nothing.
+        assert!(trie.root().may_go_on_with("zz"));
+    }
+
     #[test]
     fn surface_rules_and_forms_are_compiled() {
         let table = table();
@@ -1716,13 +1812,18 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
         );
 
         // Tables of format 4 (with the key FST, without the segmenter's
-        // sections) are refused with the same advice.
-        let mut format_4 = good.clone();
-        format_4[8..12].copy_from_slice(&4u32.to_ne_bytes());
-        assert_eq!(
-            AliasTable::from_bytes(&format_4).unwrap_err().to_string(),
-            "built by an incompatible canon (format 4, this canon reads 5); compile it again with this canon"
-        );
+        // sections) and 5 (first-term slots without continuation bits) are
+        // refused with the same advice.
+        for old in [4u32, 5] {
+            let mut older = good.clone();
+            older[8..12].copy_from_slice(&old.to_ne_bytes());
+            assert_eq!(
+                AliasTable::from_bytes(&older).unwrap_err().to_string(),
+                format!(
+                    "built by an incompatible canon (format {old}, this canon reads 6); compile it again with this canon"
+                )
+            );
+        }
 
         let mut order = good.clone();
         order[12..16].copy_from_slice(&BYTE_ORDER_MARK.swap_bytes().to_ne_bytes());
