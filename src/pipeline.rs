@@ -361,12 +361,11 @@ impl Canon {
         let mut entities: Vec<EntityMention> = mentions
             .iter()
             .map(|m| {
-                let entity = self.table.entity_at(m.entity);
                 let (start, end) = ranges.range(m.start, m.end);
                 EntityMention {
-                    id: entity.id.to_string(),
-                    name: entity.name.to_string(),
-                    wikidata: entity.wikidata.map(str::to_string),
+                    id: self.table.entity_id(m.entity).to_string(),
+                    name: self.table.entity_name(m.entity).to_string(),
+                    wikidata: self.table.entity_wikidata(m.entity).map(str::to_string),
                     surface: String::new(),
                     span: CharSpan::new(start, end),
                     parents: self

@@ -418,7 +418,7 @@ fn chinese_head_after(
 ) -> Option<usize> {
     let candidate = &candidates[index];
     let place = candidate.confirmed?;
-    let home = |e: u32| table.entity_at(e).id == rules.zh_home;
+    let home = |e: u32| table.entity_id(e) == rules.zh_home;
     let abroad = !home(place) && !table.ancestors(place).iter().any(|&a| home(a));
     let mut next = index + 1;
     let last = candidate.last;
@@ -438,7 +438,7 @@ fn chinese_head_after(
             .find_map(|c| c.confirmed)
         {
             let inside = abroad && table.ancestors(other).contains(&place);
-            if table.entity_at(other).kind != Kind::Place || inside {
+            if table.kind(other) != Kind::Place || inside {
                 return None;
             }
         }
@@ -559,11 +559,7 @@ fn foreign_organ(table: &AliasTable, text: &str, candidates: &[Candidate], index
         return false;
     };
     let ancestors = table.ancestors(entity);
-    if table.entity_at(entity).kind != Kind::Org
-        || !ancestors
-            .iter()
-            .any(|&a| table.entity_at(a).kind == Kind::Place)
-    {
+    if table.kind(entity) != Kind::Org || !ancestors.iter().any(|&a| table.kind(a) == Kind::Place) {
         return false;
     }
     let Some(previous) = index.checked_sub(1).map(|p| &candidates[p]) else {
@@ -572,7 +568,7 @@ fn foreign_organ(table: &AliasTable, text: &str, candidates: &[Candidate], index
     let Some(place) = previous.confirmed.filter(|_| !previous.vetoed) else {
         return false;
     };
-    if table.entity_at(place).kind != Kind::Place || previous.end > candidate.start {
+    if table.kind(place) != Kind::Place || previous.end > candidate.start {
         return false;
     }
     let gap = &text[previous.end..candidate.start];

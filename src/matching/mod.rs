@@ -188,7 +188,7 @@ aliases.en = [{ text = "McDonald's", case = "exact" }]
             .into_iter()
             .map(|m| {
                 (
-                    table.entity_at(m.entity).id.to_string(),
+                    table.entity_id(m.entity).to_string(),
                     normalized.text()[m.start..m.end].to_string(),
                 )
             })

@@ -874,14 +874,13 @@ impl AliasTable {
     #[inline]
     pub fn entity_at(&self, index: u32) -> EntityView<'_> {
         let e = index as usize;
-        let wikidata = self.str_at(Section::EntityWikidata, e);
         EntityView {
             table: self,
             index,
-            id: self.str_at(Section::EntityId, e),
-            name: self.str_at(Section::EntityName, e),
+            id: self.entity_id(index),
+            name: self.entity_name(index),
             kind: self.kind(index),
-            wikidata: (!wikidata.is_empty()).then_some(wikidata),
+            wikidata: self.entity_wikidata(index),
             file: self.str_at(Section::Files, self.u32_at(Section::EntityFile, e) as usize),
             line: self.u32s(Section::EntityLine).get(e).copied().unwrap_or(0) as usize,
         }
@@ -892,6 +891,22 @@ impl AliasTable {
     #[inline]
     pub fn entity_id(&self, index: u32) -> &str {
         self.str_at(Section::EntityId, index as usize)
+    }
+
+    /// The name of the entity at `index` (what [`Self::entity_at`] gives
+    /// as `name`, without reading the rest: each string read from a mapped
+    /// table is checked to be UTF-8).
+    #[inline]
+    pub fn entity_name(&self, index: u32) -> &str {
+        self.str_at(Section::EntityName, index as usize)
+    }
+
+    /// The Wikidata id of the entity at `index`, if it has one (what
+    /// [`Self::entity_at`] gives as `wikidata`).
+    #[inline]
+    pub fn entity_wikidata(&self, index: u32) -> Option<&str> {
+        let wikidata = self.str_at(Section::EntityWikidata, index as usize);
+        (!wikidata.is_empty()).then_some(wikidata)
     }
 
     /// Whether alias `r` is `case = "exact"`.
