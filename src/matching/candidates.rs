@@ -26,6 +26,7 @@
 
 use super::Lexicon;
 use super::rules::Rules;
+use crate::aliases::format::alias_flags;
 use crate::aliases::{
     AliasRef, AliasTable, KeyNode, KeyTrie, Kind, needs_separator, possessive_gap,
 };
@@ -203,12 +204,13 @@ pub(super) fn candidates(
             let options: Vec<AliasRef> = table
                 .aliases_of_key_id(key)
                 .iter()
-                .copied()
-                .filter(|&r| {
+                .zip(table.key_ref_flags(key))
+                .filter(|&(&r, &flags)| {
                     (marks == PunctuationGap::default() || marks.allowed_by(table.alias_text(r)))
-                        && (table.surface_allows(r, text, start, end)
-                            || in_title_case(table, r, &text[start..end]))
+                        && (table.surface_allows_by_key(r, flags, text, start, end)
+                            || in_title_case(table, r, flags, &text[start..end]))
                 })
+                .map(|(&r, _)| r)
                 .collect();
             if options.is_empty() {
                 continue;
@@ -482,16 +484,22 @@ fn stands_in_compound(
 /// title case passes only when it is no frequent English word (the
 /// frequency rule asks nothing of it: not Line for LINE, Fair for FAIR);
 /// an alias with blockers never passes this way.
-fn in_title_case(table: &AliasTable, r: AliasRef, surface: &str) -> bool {
-    // The flags first: most options that get here are exact-case aliases
-    // of everyday words written in lower case, and reading the text and
-    // the blockers of each would cost more than the rest of the check.
-    if !table.case_exact(r) {
+fn in_title_case(table: &AliasTable, r: AliasRef, ref_flags: u32, surface: &str) -> bool {
+    // The key's flags of the alias first: most options that get here are
+    // exact-case aliases of everyday words written in lower case (no title
+    // case starts so), and reading the text and the blockers of each would
+    // cost more than the rest of the check.
+    if ref_flags & alias_flags::CASE_EXACT == 0
+        || ref_flags & alias_flags::HAS_BLOCKERS != 0
+        || surface
+            .as_bytes()
+            .first()
+            .is_none_or(u8::is_ascii_lowercase)
+    {
         return false;
     }
     let written = table.alias_text(r);
     if written.len() != surface.len()
-        || table.has_blockers(r)
         || written.len() < 4
         || !written.bytes().all(|b| b.is_ascii_alphanumeric())
         || written.bytes().filter(u8::is_ascii_alphabetic).count() < 4

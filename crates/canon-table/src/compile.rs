@@ -68,7 +68,8 @@ pub fn compile(
         .enumerate()
         .map(|(i, k)| (*k, i as u32))
         .collect();
-    let mut key_refs: Vec<Vec<[u32; 2]>> = vec![Vec::new(); keys.len()];
+    // Per key: (entity, alias, KeyRefFlags word) of each of its aliases.
+    let mut key_refs: Vec<Vec<[u32; 3]>> = vec![Vec::new(); keys.len()];
 
     let mut files: Interner = Interner::default();
     let mut langs: Interner = Interner::default();
@@ -152,9 +153,7 @@ pub fn compile(
             let key = if alias.key.is_empty() {
                 NONE
             } else {
-                let id = key_id[alias.key.as_str()];
-                key_refs[id as usize].push([e as u32, a as u32]);
-                id
+                key_id[alias.key.as_str()]
             };
             let form = alias.form.unwrap_or_else(|| inferred_form(entity, alias));
             let mut flags = form_bits(form) << alias_flags::FORM_SHIFT;
@@ -182,6 +181,15 @@ pub fn compile(
             w.u32(Section::AliasKey, key);
             w.u32(Section::AliasFlags, flags);
             w.u32(Section::AliasLine, alias.line as u32);
+            if key != NONE {
+                let mut ref_flags = flags
+                    | u32::from(exact.as_bytes().first().copied().unwrap_or(0))
+                        << alias_flags::EXACT_FIRST_SHIFT;
+                if !alias.blockers.is_empty() {
+                    ref_flags |= alias_flags::HAS_BLOCKERS;
+                }
+                key_refs[key as usize].push([e as u32, a as u32, ref_flags]);
+            }
             dictionary.extend(
                 han_runs(&fold(normalized))
                     .into_iter()
@@ -208,9 +216,10 @@ pub fn compile(
     w.u32(Section::KeyAliases, 0);
     for (key, list) in keys.iter().zip(&key_refs) {
         w.string(Section::KeyText, key);
-        for pair in list {
-            w.u32(Section::KeyRefs, pair[0]);
-            w.u32(Section::KeyRefs, pair[1]);
+        for &[entity, alias, ref_flags] in list {
+            w.u32(Section::KeyRefs, entity);
+            w.u32(Section::KeyRefs, alias);
+            w.u32(Section::KeyRefFlags, ref_flags);
         }
         refs += list.len() as u32;
         w.u32(Section::KeyAliases, refs);

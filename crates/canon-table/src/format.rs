@@ -103,6 +103,15 @@ pub mod alias_flags {
     pub const FORM_SHIFT: u32 = 4;
     /// The form as the table gives it, two bits: 0 none, then 1 + the form.
     pub const GIVEN_FORM_SHIFT: u32 = 6;
+    /// The bits of an alias's flags column (the rest are
+    /// [`Section::KeyRefFlags`](super::Section::KeyRefFlags)'s own).
+    pub const ALIAS_BITS: u32 = 0xFF;
+    /// In [`Section::KeyRefFlags`](super::Section::KeyRefFlags): the alias
+    /// has blockers.
+    pub const HAS_BLOCKERS: u32 = 1 << 8;
+    /// In [`Section::KeyRefFlags`](super::Section::KeyRefFlags): where the
+    /// first byte of the alias's exact text (0 when it has none) starts.
+    pub const EXACT_FIRST_SHIFT: u32 = 16;
 }
 
 /// `u32` words per slot of [`Section::FirstTermSlots`]: 32 bytes, so that a
@@ -189,6 +198,13 @@ pub enum Section {
     KeyAliases,
     /// (entity, alias index within the entity) pairs, each key's aliases in table order.
     KeyRefs,
+    /// One `u32` per pair of `KeyRefs`: its alias's [`Section::AliasFlags`],
+    /// [`alias_flags::HAS_BLOCKERS`], and the first byte of its exact text at
+    /// [`alias_flags::EXACT_FIRST_SHIFT`]. A key's aliases are read together
+    /// at every match of the key; their flags there cost one read, where
+    /// each alias's own flags, blockers and text are apart in a large table
+    /// (several cache misses per alias).
+    KeyRefFlags,
     /// The key trie ([`Keys`](self#keys)): an open-addressing hash table (a
     /// power of two of slots, [`edge_hash`], linear probing),
     /// [`EDGE_WORDS`] `u32` per slot: the parent node (the slot count for the
@@ -304,6 +320,7 @@ pub const SECTIONS: [Section; SECTION_COUNT] = [
     Section::KeyText,
     Section::KeyAliases,
     Section::KeyRefs,
+    Section::KeyRefFlags,
     Section::KeyEdges,
     Section::FirstTermSlots,
     Section::FirstTermFilter,

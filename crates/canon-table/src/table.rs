@@ -1064,6 +1064,47 @@ impl AliasTable {
             .expect("pairs of u32 are alias references")
     }
 
+    /// The [`Section::KeyRefFlags`] words of the aliases of the key with id
+    /// `key_id`, one per alias of [`Self::aliases_of_key_id`], in its order:
+    /// what [`Self::surface_allows_by_key`] and the matcher ask of each
+    /// without reading the alias.
+    #[inline]
+    pub fn key_ref_flags(&self, key_id: u32) -> &[u32] {
+        let range = self.csr(Section::KeyAliases, key_id as usize);
+        self.items(Section::KeyRefFlags, range)
+    }
+
+    /// [`Self::surface_allows`] for alias `r` of a key, with its
+    /// [`Self::key_ref_flags`] word `ref_flags`: an alias of any case
+    /// without blockers allows every surface, and an exact-case one whose
+    /// first byte differs from the surface's (an everyday word in lower
+    /// case) allows none, both known without reading the alias.
+    #[inline]
+    pub fn surface_allows_by_key(
+        &self,
+        r: AliasRef,
+        ref_flags: u32,
+        normalized: &str,
+        start: usize,
+        end: usize,
+    ) -> bool {
+        let exact = ref_flags & alias_flags::CASE_EXACT != 0;
+        if !exact && ref_flags & alias_flags::HAS_BLOCKERS == 0 {
+            return true;
+        }
+        if exact {
+            let first = (ref_flags >> alias_flags::EXACT_FIRST_SHIFT) as u8;
+            if let Some(&s) = normalized.as_bytes().get(start)
+                && s != first
+                && s.is_ascii_graphic()
+                && first.is_ascii_graphic()
+            {
+                return false;
+            }
+        }
+        self.surface_allows(r, normalized, start, end)
+    }
+
     /// Han words of every alias and blocker: the Chinese segmenter's extra
     /// dictionary, so that names and blockers stay whole. Computed when the
     /// table was compiled; read in place.
@@ -1278,6 +1319,7 @@ fn check_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<Sizes, Format
     }
     expected.push((AliasBlockers, 4 * (aliases + 1)));
     expected.push((KeyAliases, 4 * (keys + 1)));
+    expected.push((KeyRefFlags, len(KeyRefs) / 2));
     for (section, bytes) in expected {
         if len(section) != bytes {
             return Err(damaged(format!("section {section:?} has the wrong size")));
@@ -1680,6 +1722,51 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
         );
         // A node not from a first term's slot knows nothing.
         assert!(trie.root().may_go_on_with("zz"));
+    }
+
+    /// A key's flags of its aliases say what each alias's own columns say,
+    /// and the surface check made with them answers as the full one, on
+    /// every key of the built-in table (exact-case aliases, blockers, all
+    /// scripts) in four cases and inside blockers.
+    #[test]
+    fn key_ref_flags_agree_with_the_aliases_and_their_surface_checks() {
+        let table = AliasTable::from_sources(&TableSource::default_tables()).unwrap();
+        let mut checked = 0;
+        for key_id in 0..table.key_count() as u32 {
+            let refs = table.aliases_of_key_id(key_id);
+            let flags = table.key_ref_flags(key_id);
+            assert_eq!(refs.len(), flags.len(), "key {key_id}");
+            for (&r, &f) in refs.iter().zip(flags) {
+                assert_eq!(f & alias_flags::ALIAS_BITS, table.flags_of(r));
+                assert_eq!(f & alias_flags::HAS_BLOCKERS != 0, table.has_blockers(r));
+                let first = table.exact_text(r).bytes().next().unwrap_or(0);
+                assert_eq!((f >> alias_flags::EXACT_FIRST_SHIFT) as u8, first);
+                let exact = table.exact_text(r).to_string();
+                let mut surfaces = vec![
+                    exact.clone(),
+                    exact.to_lowercase(),
+                    exact.to_uppercase(),
+                    format!(
+                        "{}{}",
+                        exact.get(..1).unwrap_or("").to_uppercase(),
+                        exact.get(1..).unwrap_or("")
+                    ),
+                ];
+                surfaces.extend(table.alias(r).blockers().iter().map(str::to_string));
+                for surface in surfaces {
+                    let text = format!("« {surface} »");
+                    let (start, end) = ("« ".len(), "« ".len() + surface.len());
+                    assert_eq!(
+                        table.surface_allows_by_key(r, f, &text, start, end),
+                        table.surface_allows(r, &text, start, end),
+                        "{surface:?} for {:?}",
+                        table.alias_text(r)
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 50_000, "{checked}");
     }
 
     #[test]
