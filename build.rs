@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Bumped whenever the layout written here changes; the reader checks it.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 const NO_WORD: u32 = u32::MAX;
 const FREE: u32 = u32::MAX;
 
@@ -150,15 +150,23 @@ fn package_dir(name: &str) -> PathBuf {
     )
 }
 
-/// The dictionary as a double-array trie over character codes.
+/// The dictionary as a double-array trie over character codes, laid out
+/// as the segmenter reads it, so that loading it is a copy and reads in
+/// place rather than per-state work (jieba's 349,000 words and their
+/// states took tens of millions of instructions to load).
 ///
-/// Layout (little-endian u32 words): version, number of states, number of
-/// words, number of char codes, then `code_chars` (the character of each
-/// code, code 0 unused), then per state `base` (as i32) and `check`, then per
-/// state the word id ending there (`NO_WORD` if none), then per word its
-/// frequency. Codes are given by character weight (the total frequency of
-/// the words a character is in), heaviest first, so that the transitions
-/// used most sit close together in memory.
+/// Layout, in the target's byte order, every section on an 8-byte
+/// boundary: a header of four `u32` (version, number of states, number of
+/// words, the fingerprint's CRC-32, see [`v1_checksum`]) and the total
+/// frequency as a `u64`; the code of every character of the Basic
+/// Multilingual Plane as a `u16` (0 for characters in no word); per state
+/// its unit: `base` (an `i32`), `check` (a `u32`) and the natural log of
+/// the frequency of the word that ends there as `f64` bits (NaN if none);
+/// per state the id of the word ending there as a `u32` (`NO_WORD` if
+/// none); per word its frequency as a `u32`, padded to 8 bytes. Codes are
+/// given by character weight (the total frequency of the words a character
+/// is in), heaviest first, so that the transitions used most sit close
+/// together in memory.
 fn compile_dictionary(text: &str) -> Vec<u8> {
     // jieba loads every line as a record, a repeated word keeping its last
     // frequency while every line counts towards the total; the same here.
@@ -189,6 +197,11 @@ fn compile_dictionary(text: &str) -> Vec<u8> {
         .enumerate()
         .map(|(i, &c)| (c, i as u32 + 1))
         .collect();
+    assert!(
+        code_chars.len() < usize::from(u16::MAX)
+            && code_chars.iter().all(|&c| (c as u32) < 0x10000),
+        "jieba's dictionary holds only characters of the Basic Multilingual Plane"
+    );
 
     // Words as code sequences, sorted, with the id of their last occurrence.
     let mut keyed: BTreeMap<Vec<u32>, u32> = BTreeMap::new();
@@ -204,14 +217,60 @@ fn compile_dictionary(text: &str) -> Vec<u8> {
     let mut builder = DoubleArrayBuilder::new();
     builder.build(&keys, &weights);
 
-    let mut out = Vec::new();
-    let mut push = |v: u32| out.extend_from_slice(&v.to_le_bytes());
-    push(FORMAT_VERSION);
+    let states = builder.base.len();
+    let total: u64 = entries.iter().map(|&(_, freq)| u64::from(freq)).sum();
+    let mut out = Out::default();
+    out.u32(FORMAT_VERSION);
+    out.u32(states as u32);
+    out.u32(entries.len() as u32);
+    out.u32(v1_checksum(&builder, &entries, &code_chars));
+    out.u64(total);
+    let mut codes = vec![0u16; 0x10000];
+    for (&c, &code) in &code_of {
+        codes[c as usize] = code as u16;
+    }
+    for code in codes {
+        out.u16(code);
+    }
+    for state in 0..states {
+        out.u32(builder.base[state] as u32);
+        out.u32(builder.check[state]);
+        let word = builder.word[state];
+        // The reader's own `ln`, computed here once: the same function of
+        // the same frequency on the same platform.
+        let log_freq = if word == NO_WORD {
+            f64::NAN
+        } else {
+            (f64::from(entries[word as usize].1)).ln()
+        };
+        out.u64(log_freq.to_bits());
+    }
+    for &word in &builder.word {
+        out.u32(word);
+    }
+    out.pad();
+    for &(_, freq) in &entries {
+        out.u32(freq);
+    }
+    out.pad();
+    out.bytes
+}
+
+/// The CRC-32 of the dictionary in the layout of format 1 (little-endian
+/// `u32` words: version 1, states, words, codes, the character of each
+/// code, `base` and `check` per state, the word per state, the frequency
+/// per word): the fingerprint that compiled alias tables were given since
+/// format 1, kept so that they stay current while the layout changes, and
+/// computed here so that no process reads the whole dictionary for it.
+fn v1_checksum(builder: &DoubleArrayBuilder, entries: &[(&str, u32)], code_chars: &[char]) -> u32 {
+    let mut crc = crc32fast::Hasher::new();
+    let mut push = |v: u32| crc.update(&v.to_le_bytes());
+    push(1);
     push(builder.base.len() as u32);
     push(entries.len() as u32);
     push(code_chars.len() as u32 + 1);
     push(0);
-    for &c in &code_chars {
+    for &c in code_chars {
         push(c as u32);
     }
     for (&base, &check) in builder.base.iter().zip(&builder.check) {
@@ -221,10 +280,47 @@ fn compile_dictionary(text: &str) -> Vec<u8> {
     for &word in &builder.word {
         push(word);
     }
-    for &(_, freq) in &entries {
+    for &(_, freq) in entries {
         push(freq);
     }
-    out
+    crc.finalize()
+}
+
+/// Bytes written in the byte order of the target (which the reader reads
+/// in place), in sections that start on 8-byte boundaries.
+#[derive(Default)]
+struct Out {
+    bytes: Vec<u8>,
+}
+
+impl Out {
+    fn big_endian() -> bool {
+        env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| e == "big")
+    }
+
+    fn put<const N: usize>(&mut self, mut bytes: [u8; N]) {
+        if Self::big_endian() {
+            bytes.reverse();
+        }
+        self.bytes.extend_from_slice(&bytes);
+    }
+
+    fn u16(&mut self, v: u16) {
+        self.put(v.to_le_bytes());
+    }
+
+    fn u32(&mut self, v: u32) {
+        self.put(v.to_le_bytes());
+    }
+
+    fn u64(&mut self, v: u64) {
+        self.put(v.to_le_bytes());
+    }
+
+    /// Zeros up to the next multiple of 8 bytes.
+    fn pad(&mut self) {
+        self.bytes.resize(self.bytes.len().next_multiple_of(8), 0);
+    }
 }
 
 /// Builds a double array: state `t = base[s] + code` is the child of `s` for
@@ -351,7 +447,8 @@ impl DoubleArrayBuilder {
 
 /// The HMM model as tables: 4 initial log probabilities, 16 transition log
 /// probabilities (from × to), then for every character from U+4E00 to U+9FD5
-/// its 4 emission log probabilities (states B, E, M, S), as f64 bits.
+/// its 4 emission log probabilities (states B, E, M, S), as f64 bits in the
+/// target's byte order (read in place).
 /// Characters the model lacks, and states it gives no emission for a
 /// character, get jieba's floor of -3.14e100.
 fn compile_hmm(text: &str) -> Vec<u8> {
@@ -392,13 +489,13 @@ fn compile_hmm(text: &str) -> Vec<u8> {
         }
     }
     assert_eq!(rows, 4, "one emission row per HMM state");
-    let mut out = Vec::new();
+    let mut out = Out::default();
     for value in initial
         .iter()
         .chain(&transitions)
         .chain(emissions.iter().flatten())
     {
-        out.extend_from_slice(&value.to_bits().to_le_bytes());
+        out.u64(value.to_bits());
     }
-    out
+    out.bytes
 }

@@ -23,16 +23,25 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
+
 use super::huge_pages::HugePageArray;
 use crate::script::BmpSet;
 use canon_table::format::pair_bit;
 
-/// The compiled dictionary written by `build.rs`.
-static DICTIONARY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba_dict.bin"));
-/// The compiled HMM model written by `build.rs`.
-static HMM_MODEL: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba_hmm.bin"));
+/// Bytes aligned to 8, so that the compiled tables are read in place.
+#[repr(C, align(8))]
+struct Aligned<T: ?Sized>(T);
 
-const FORMAT_VERSION: u32 = 1;
+/// The compiled dictionary written by `build.rs` (its layout is described
+/// there, in `compile_dictionary`).
+static DICTIONARY: &Aligned<[u8]> =
+    &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/jieba_dict.bin")));
+/// The compiled HMM model written by `build.rs`.
+static HMM_MODEL: &Aligned<[u8]> =
+    &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/jieba_hmm.bin")));
+
+const FORMAT_VERSION: u32 = 2;
 const NO_WORD: u32 = u32::MAX;
 /// jieba's log probability for what the model never saw.
 const MIN_FLOAT: f64 = -3.14e100;
@@ -42,8 +51,10 @@ const HMM_LAST: u32 = 0x9FD5;
 /// One slot of the double array, with the log frequency of the word that
 /// ends at it (NaN if none): segmentation is bound by memory latency, and
 /// keeping the frequency in the same cache line as the transition saves a
-/// second random access per word.
-#[derive(Clone, Copy)]
+/// second random access per word. Stored so by `build.rs`, and copied as
+/// bytes.
+#[derive(Clone, Copy, FromBytes, IntoBytes, Immutable, KnownLayout)]
+#[repr(C)]
 struct Unit {
     base: i32,
     check: u32,
@@ -76,15 +87,20 @@ const ALLOWED_PREVIOUS: [[usize; 2]; 4] = [
 /// The dictionary, the added words and the HMM: everything segmentation reads.
 pub struct Dictionary {
     /// Character → code, for the Basic Multilingual Plane (0: not in any
-    /// dictionary word). The dictionary has no other characters; added
-    /// words outside it go to the overlay only.
-    codes: Vec<u16>,
+    /// dictionary word), read in place. The dictionary has no other
+    /// characters; added words outside it go to the overlay only.
+    codes: &'static [u16],
+    /// A copy (on huge pages): adding a jieba word changes its log
+    /// frequency here.
     units: HugePageArray<Unit>,
-    word_of_state: Vec<u32>,
-    /// Frequency and its natural log, per word id: dictionary words first,
-    /// added words after them.
+    /// The word id of each state ([`NO_WORD`] if none), read in place.
+    word_of_state: &'static [u32],
+    /// Frequency per word id: dictionary words first, added words after
+    /// them.
     freqs: Vec<u64>,
-    log_freqs: Vec<f64>,
+    /// The natural log of the frequency of each added word, by word id
+    /// less `jieba_words` (the units hold those of jieba's words).
+    added_log_freqs: Vec<f64>,
     total: u64,
     log_total: f64,
     /// The number of jieba's own words and their total frequency, before
@@ -93,9 +109,12 @@ pub struct Dictionary {
     jieba_total: u64,
     /// Added words that are not dictionary words.
     overlay: Overlay,
+    /// The fingerprint's CRC-32, computed by `build.rs`.
+    checksum: u32,
     hmm_initial: [f64; 4],
     hmm_transitions: [[f64; 4]; 4],
-    hmm_emissions: Vec<[f64; 4]>,
+    /// Read in place.
+    hmm_emissions: &'static [[f64; 4]],
 }
 
 /// The words added to jieba's dictionary that it lacks.
@@ -219,84 +238,66 @@ impl std::fmt::Debug for Dictionary {
     }
 }
 
-/// Reads little-endian u32 words from the compiled tables.
-struct Reader<'a> {
-    bytes: &'a [u8],
+/// Splits the compiled tables into their sections, each read in place and
+/// checked for size and alignment.
+struct Sections {
+    bytes: &'static [u8],
 }
 
-impl Reader<'_> {
-    fn u32(&mut self) -> u32 {
-        let (head, rest) = self.bytes.split_at(4);
+impl Sections {
+    /// The next `count` values of `T`; the section is padded to 8 bytes.
+    fn take<T: FromBytes + Immutable + KnownLayout>(&mut self, count: usize) -> &'static [T] {
+        let len = (count * std::mem::size_of::<T>()).next_multiple_of(8);
+        let (head, rest) = self.bytes.split_at(len);
         self.bytes = rest;
-        u32::from_le_bytes(head.try_into().expect("four bytes"))
-    }
-
-    fn u32s(&mut self, count: usize) -> impl Iterator<Item = u32> + '_ {
-        let (head, rest) = self.bytes.split_at(count * 4);
-        self.bytes = rest;
-        head.chunks_exact(4)
-            .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes")))
-    }
-
-    fn f64(&mut self) -> f64 {
-        let (head, rest) = self.bytes.split_at(8);
-        self.bytes = rest;
-        f64::from_bits(u64::from_le_bytes(head.try_into().expect("eight bytes")))
+        let (values, _padding) = <[T]>::ref_from_prefix_with_elems(head, count)
+            .expect("the compiled tables are aligned and whole");
+        values
     }
 }
 
 impl Dictionary {
-    /// jieba's default dictionary and HMM model.
+    /// jieba's default dictionary and HMM model: the tables `build.rs`
+    /// compiled, read in place, and the double array copied onto huge
+    /// pages. Nothing is computed per word or per state.
     pub fn jieba() -> Dictionary {
-        let mut reader = Reader { bytes: DICTIONARY };
-        assert_eq!(reader.u32(), FORMAT_VERSION, "compiled dictionary format");
-        let states = reader.u32() as usize;
-        let words = reader.u32() as usize;
-        let code_count = reader.u32() as usize;
-        let mut codes = vec![0u16; 0x10000];
-        for (code, c) in reader.u32s(code_count).enumerate().skip(1) {
-            codes[c as usize] = code as u16;
-        }
+        let mut sections = Sections {
+            bytes: &DICTIONARY.0,
+        };
+        let &[version, states, words, checksum] = sections.take::<u32>(4) else {
+            unreachable!("four values")
+        };
+        assert_eq!(version, FORMAT_VERSION, "compiled dictionary format");
+        let (states, words) = (states as usize, words as usize);
+        let total = sections.take::<u64>(1)[0];
+        let codes = sections.take::<u16>(0x10000);
         assert_eq!(
             codes[BLOCK_END as usize], 0,
             "no dictionary word holds BLOCK_END"
         );
-        // The (base, check) pairs come before the words they lead to; they
-        // are read as the units are built, from their own reader.
-        let (pair_bytes, rest) = reader.bytes.split_at(states * 8);
-        reader.bytes = rest;
-        let word_of_state: Vec<u32> = reader.u32s(states).collect();
-        let freqs: Vec<u64> = reader.u32s(words).map(u64::from).collect();
-        let log_freqs: Vec<f64> = freqs.iter().map(|&f| (f as f64).ln()).collect();
-        // Hundreds of thousands of states: each read straight from its eight
-        // bytes, without a reader's per-field bookkeeping.
-        let le = |bytes: &[u8]| u32::from_le_bytes(bytes.try_into().expect("four bytes"));
-        let units = HugePageArray::from_iter_with_len(
-            states,
-            pair_bytes
-                .chunks_exact(8)
-                .zip(&word_of_state)
-                .map(|(pair, &id)| Unit {
-                    base: le(&pair[..4]) as i32,
-                    check: le(&pair[4..]),
-                    log_freq: log_freqs.get(id as usize).copied().unwrap_or(f64::NAN),
-                }),
-        );
-        let total = freqs.iter().sum();
-
-        let mut hmm = Reader { bytes: HMM_MODEL };
-        let hmm_initial = std::array::from_fn(|_| hmm.f64());
-        let hmm_transitions = std::array::from_fn(|_| std::array::from_fn(|_| hmm.f64()));
-        let hmm_emissions = (HMM_FIRST..=HMM_LAST)
-            .map(|_| std::array::from_fn(|_| hmm.f64()))
+        let units = HugePageArray::new(sections.take::<Unit>(states));
+        let word_of_state = sections.take::<u32>(states);
+        // Widened: frequencies of added words may pass u32 (a loop the
+        // compiler vectorizes).
+        let freqs: Vec<u64> = sections
+            .take::<u32>(words)
+            .iter()
+            .map(|&f| u64::from(f))
             .collect();
+
+        let mut hmm = Sections {
+            bytes: &HMM_MODEL.0,
+        };
+        let hmm_initial: [f64; 4] = hmm.take::<f64>(4).try_into().expect("four values");
+        let hmm_transitions: [[f64; 4]; 4] = hmm.take::<[f64; 4]>(4).try_into().expect("four rows");
+        let hmm_emissions = hmm.take::<[f64; 4]>((HMM_LAST - HMM_FIRST + 1) as usize);
 
         Dictionary {
             codes,
             units,
             word_of_state,
             freqs,
-            log_freqs,
+            added_log_freqs: Vec::new(),
             total,
             log_total: (total as f64).ln(),
             jieba_words: words,
@@ -306,6 +307,7 @@ impl Dictionary {
                 nodes: 1,
                 starts: PairFilter::default(),
             },
+            checksum,
             hmm_initial,
             hmm_transitions,
             hmm_emissions,
@@ -340,16 +342,19 @@ impl Dictionary {
             Some(id) => {
                 let old = self.freqs[id as usize];
                 self.freqs[id as usize] = freq;
-                self.log_freqs[id as usize] = (freq as f64).ln();
-                if let Some(state) = self.state_of(word) {
-                    self.units[state as usize].log_freq = (freq as f64).ln();
+                if (id as usize) < self.jieba_words {
+                    if let Some(state) = self.state_of(word) {
+                        self.units[state as usize].log_freq = (freq as f64).ln();
+                    }
+                } else {
+                    self.added_log_freqs[id as usize - self.jieba_words] = (freq as f64).ln();
                 }
                 self.total = self.total + freq - old;
             }
             None => {
                 let id = self.freqs.len() as u32;
                 self.freqs.push(freq);
-                self.log_freqs.push((freq as f64).ln());
+                self.added_log_freqs.push((freq as f64).ln());
                 self.total += freq;
                 self.insert_overlay(word, id);
             }
@@ -413,15 +418,15 @@ impl Dictionary {
     /// table's segmenter sections were computed with
     /// ([`canon_table::SegmenterWords::fingerprint`]), compared whole
     /// before they are used. The derivation's version, the number of words,
-    /// the total frequency and the CRC-32 of the compiled dictionary.
+    /// the total frequency and the CRC-32 of the compiled dictionary in
+    /// the layout of its format 1 (computed by `build.rs`, so that tables
+    /// compiled since then stay current).
     pub fn fingerprint(&self) -> [u64; 4] {
-        static CRC: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-        let crc = *CRC.get_or_init(|| crc32fast::hash(DICTIONARY));
         [
             DERIVATION_VERSION,
             self.jieba_words as u64,
             self.jieba_total,
-            u64::from(crc),
+            u64::from(self.checksum),
         ]
     }
 
@@ -488,7 +493,6 @@ impl Dictionary {
             }
             let log_freq = compiled.log_freq(index);
             dictionary.freqs[id as usize] = compiled.freq(index);
-            dictionary.log_freqs[id as usize] = log_freq;
             dictionary.units[state as usize].log_freq = log_freq;
         }
         dictionary.total = compiled.total();
@@ -620,7 +624,10 @@ impl Dictionary {
                     };
                     node = next;
                     if id != NO_WORD {
-                        found(start + offset + 1, self.log_freqs[id as usize]);
+                        found(
+                            start + offset + 1,
+                            self.added_log_freqs[id as usize - self.jieba_words],
+                        );
                     }
                 }
             }
@@ -1195,6 +1202,52 @@ mod tests {
         ] {
             assert_same(text);
         }
+    }
+
+    /// Tables compiled before the dictionary's layout changed carry the
+    /// CRC-32 of format 1 in their fingerprint; `build.rs` computes it for
+    /// the current layout, and it must be the CRC of the same dictionary
+    /// serialized as format 1 was (else those tables would be read as
+    /// stale, or worse, the fingerprint would not follow the data).
+    #[test]
+    fn the_fingerprint_is_the_checksum_of_the_dictionary_in_format_1() {
+        let dictionary = Dictionary::jieba();
+        let mut code_chars = vec![0u32; 0x10000];
+        let mut code_count = 0;
+        for (c, &code) in dictionary.codes.iter().enumerate() {
+            if code != 0 {
+                code_chars[code as usize] = c as u32;
+                code_count = code_count.max(code as usize);
+            }
+        }
+        let mut v1 = Vec::new();
+        let mut push = |v: u32| v1.extend_from_slice(&v.to_le_bytes());
+        push(1);
+        push(dictionary.units.len() as u32);
+        push(dictionary.jieba_words as u32);
+        push(code_count as u32 + 1);
+        for &c in &code_chars[..=code_count] {
+            push(c);
+        }
+        for unit in dictionary.units.iter() {
+            push(unit.base as u32);
+            push(unit.check);
+        }
+        for &word in dictionary.word_of_state {
+            push(word);
+        }
+        for &freq in &dictionary.freqs {
+            push(u32::try_from(freq).expect("jieba's frequencies are u32"));
+        }
+        assert_eq!(dictionary.fingerprint()[3], u64::from(crc32fast::hash(&v1)));
+        // Per state, the log frequency of the word that ends there.
+        for (unit, &word) in dictionary.units.iter().zip(dictionary.word_of_state) {
+            match dictionary.freqs.get(word as usize) {
+                Some(&freq) => assert_eq!(unit.log_freq, (freq as f64).ln()),
+                None => assert!(unit.log_freq.is_nan()),
+            }
+        }
+        assert_eq!(dictionary.total, dictionary.freqs.iter().sum::<u64>());
     }
 
     #[test]
