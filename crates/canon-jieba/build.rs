@@ -167,7 +167,7 @@ fn compile_dictionary(text: &str) -> Vec<u8> {
 
     let states = builder.base.len();
     let total: u64 = entries.iter().map(|&(_, freq)| u64::from(freq)).sum();
-    let mut out = Out::default();
+    let mut out = Out::new();
     out.u32(FORMAT_VERSION);
     out.u32(states as u32);
     out.u32(entries.len() as u32);
@@ -236,18 +236,22 @@ fn v1_checksum(builder: &DoubleArrayBuilder, entries: &[(&str, u32)], code_chars
 
 /// Bytes written in the byte order of the target (which the reader reads
 /// in place), in sections that start on 8-byte boundaries.
-#[derive(Default)]
 struct Out {
     bytes: Vec<u8>,
+    /// The target's order, which may not be this script's (cross builds).
+    big_endian: bool,
 }
 
 impl Out {
-    fn big_endian() -> bool {
-        env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| e == "big")
+    fn new() -> Out {
+        Out {
+            bytes: Vec::new(),
+            big_endian: env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| e == "big"),
+        }
     }
 
     fn put<const N: usize>(&mut self, mut bytes: [u8; N]) {
-        if Self::big_endian() {
+        if self.big_endian {
             bytes.reverse();
         }
         self.bytes.extend_from_slice(&bytes);
@@ -437,7 +441,7 @@ fn compile_hmm(text: &str) -> Vec<u8> {
         }
     }
     assert_eq!(rows, 4, "one emission row per HMM state");
-    let mut out = Out::default();
+    let mut out = Out::new();
     for value in initial
         .iter()
         .chain(&transitions)
