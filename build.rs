@@ -1,52 +1,26 @@
-//! Compiles jieba's dictionary and HMM model into binary tables in `OUT_DIR`,
-//! which `src/segment/dictionary.rs` embeds with `include_bytes!`, and the
-//! built-in alias table (`data/aliases/*.toml`) into `default.canonidx`,
-//! which `src/aliases.rs` embeds: the same compiled form `canon alias
-//! compile` writes, so that start-up parses nothing. An error in the
-//! built-in table fails the build with its `file:line`. It also tabulates
-//! the character classes of the binary-data test for the Basic
-//! Multilingual Plane (`src/decode/char_classes.rs`).
+//! Compiles the built-in alias table (`data/aliases/*.toml`) into
+//! `default.canonidx` in `OUT_DIR`, which `src/aliases.rs` embeds: the same
+//! compiled form `canon alias compile` writes, with what the Chinese
+//! segmenter derives from its names (computed here by `canon-jieba`, the
+//! segmenter's own code), so that start-up parses nothing and the first
+//! Chinese text adds no name to the dictionary. An error in the built-in
+//! table fails the build with its `file:line`. It also tabulates the
+//! character classes of the binary-data test for the Basic Multilingual
+//! Plane (`src/decode/char_classes.rs`).
 //!
-//! Parsing the 349,000-word dictionary text and building a trie from it cost
-//! every process a fifth of a second; a double-array trie built here loads in
-//! a few milliseconds. The data comes from the jieba-rs and jieba-macros
-//! packages that Cargo.toml pins (as build dependencies, so their sources are
-//! always downloaded before this script runs); nothing of it is stored in
-//! this repository. `cargo metadata` says where their sources are, which also
-//! works for vendored or mirrored sources; `CANON_JIEBA_DICT` and
-//! `CANON_JIEBA_HMM` override the two files.
+//! jieba's dictionary and HMM model are compiled by `canon-jieba`'s own
+//! build script.
 
 #[path = "src/decode/char_classes.rs"]
 mod char_classes;
 
-use std::collections::BTreeMap;
 use std::env;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// Bumped whenever the layout written here changes; the reader checks it.
-const FORMAT_VERSION: u32 = 1;
-const NO_WORD: u32 = u32::MAX;
-const FREE: u32 = u32::MAX;
+use std::path::PathBuf;
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
-    println!("cargo::rerun-if-env-changed=CANON_JIEBA_DICT");
-    println!("cargo::rerun-if-env-changed=CANON_JIEBA_HMM");
-    let (dict_path, hmm_path) = locate_data();
-    println!("cargo::rerun-if-changed={}", dict_path.display());
-    println!("cargo::rerun-if-changed={}", hmm_path.display());
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-
-    let dict = fs::read_to_string(&dict_path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dict_path.display()));
-    fs::write(out_dir.join("jieba_dict.bin"), compile_dictionary(&dict))
-        .expect("writing the compiled dictionary");
-
-    let hmm = fs::read_to_string(&hmm_path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", hmm_path.display()));
-    fs::write(out_dir.join("jieba_hmm.bin"), compile_hmm(&hmm)).expect("writing the HMM tables");
 
     fs::write(out_dir.join("default.canonidx"), compile_default_table())
         .expect("writing the compiled built-in alias table");
@@ -64,9 +38,11 @@ fn main() {
     .expect("writing the whitespace table");
 }
 
-/// The built-in alias table, checked and compiled. Its sources are the files
-/// of `data/aliases/` that canon-table embeds (its build script lists them
-/// and asks Cargo to rebuild when they change).
+/// The built-in alias table, checked and compiled with the segmenter's
+/// sections, as `canon alias compile` compiles a table
+/// (`AliasTable::compile_file_sources`). Its sources are the files of
+/// `data/aliases/` that canon-table embeds (its build script lists them and
+/// asks Cargo to rebuild when they change).
 fn compile_default_table() -> Vec<u8> {
     println!("cargo::rerun-if-changed=data/aliases");
     let sources = canon_table::TableSource::default_tables();
@@ -74,7 +50,8 @@ fn compile_default_table() -> Vec<u8> {
         builtin: true,
         builtin_checksum: 0,
     };
-    match canon_table::compile_sources(&sources, provenance) {
+    let derive = |words: &[String]| canon_jieba::Dictionary::derive_table_words(words);
+    match canon_table::compile_sources_with(&sources, provenance, Some(&derive)) {
         Ok(bytes) => bytes,
         Err(problems) => {
             for problem in &problems {
@@ -91,314 +68,4 @@ fn compile_default_table() -> Vec<u8> {
             );
         }
     }
-}
-
-/// Paths of jieba's `dict.txt` and `hmm.model`.
-fn locate_data() -> (PathBuf, PathBuf) {
-    let overridden = |name: &str| env::var_os(name).map(PathBuf::from);
-    if let (Some(dict), Some(hmm)) = (
-        overridden("CANON_JIEBA_DICT"),
-        overridden("CANON_JIEBA_HMM"),
-    ) {
-        return (dict, hmm);
-    }
-    let jieba = package_dir("jieba-rs");
-    let macros = package_dir("jieba-macros");
-    (
-        overridden("CANON_JIEBA_DICT").unwrap_or_else(|| jieba.join("src/data/dict.txt")),
-        overridden("CANON_JIEBA_HMM").unwrap_or_else(|| macros.join("src/hmm.model")),
-    )
-}
-
-/// The source folder of dependency `name`, from `cargo metadata`.
-fn package_dir(name: &str) -> PathBuf {
-    let manifest =
-        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("Cargo.toml");
-    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    // Offline first: the build dependencies are downloaded already, and a
-    // build should not need the network for this. Online is the fallback for
-    // a checkout whose development dependencies were never fetched.
-    for offline in [true, false] {
-        let mut command = Command::new(&cargo);
-        command.args(["metadata", "--format-version", "1", "--manifest-path"]);
-        command.arg(&manifest);
-        if offline {
-            command.arg("--offline");
-        }
-        let Ok(output) = command.output() else {
-            continue;
-        };
-        if !output.status.success() {
-            continue;
-        }
-        let metadata: serde_json::Value =
-            serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
-        let packages = metadata["packages"].as_array().expect("packages array");
-        if let Some(manifest_path) = packages
-            .iter()
-            .find(|p| p["name"] == name)
-            .and_then(|p| p["manifest_path"].as_str())
-        {
-            return Path::new(manifest_path)
-                .parent()
-                .expect("a manifest path has a parent")
-                .to_path_buf();
-        }
-    }
-    panic!(
-        "cannot locate the sources of {name} with `cargo metadata`; set CANON_JIEBA_DICT and CANON_JIEBA_HMM"
-    )
-}
-
-/// The dictionary as a double-array trie over character codes.
-///
-/// Layout (little-endian u32 words): version, number of states, number of
-/// words, number of char codes, then `code_chars` (the character of each
-/// code, code 0 unused), then per state `base` (as i32) and `check`, then per
-/// state the word id ending there (`NO_WORD` if none), then per word its
-/// frequency. Codes are given by character weight (the total frequency of
-/// the words a character is in), heaviest first, so that the transitions
-/// used most sit close together in memory.
-fn compile_dictionary(text: &str) -> Vec<u8> {
-    // jieba loads every line as a record, a repeated word keeping its last
-    // frequency while every line counts towards the total; the same here.
-    let mut entries: Vec<(&str, u32)> = Vec::new();
-    for line in text.lines() {
-        let mut fields = line.split_ascii_whitespace();
-        let Some(word) = fields.next() else { continue };
-        let freq = fields.next().map_or(0, |f| {
-            f.parse::<u32>().expect("numeric frequency in dict.txt")
-        });
-        entries.push((word, freq));
-    }
-
-    // A character's weight: how often text is expected to hold it, by the
-    // frequencies of the words it is in (plus one, so that words of
-    // frequency 0 still rank their characters).
-    let mut char_counts: BTreeMap<char, u64> = BTreeMap::new();
-    for (word, freq) in &entries {
-        for c in word.chars() {
-            *char_counts.entry(c).or_default() += u64::from(*freq) + 1;
-        }
-    }
-    let mut by_count: Vec<(char, u64)> = char_counts.into_iter().collect();
-    by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let code_chars: Vec<char> = by_count.iter().map(|&(c, _)| c).collect();
-    let code_of: BTreeMap<char, u32> = code_chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| (c, i as u32 + 1))
-        .collect();
-
-    // Words as code sequences, sorted, with the id of their last occurrence.
-    let mut keyed: BTreeMap<Vec<u32>, u32> = BTreeMap::new();
-    for (id, (word, _)) in entries.iter().enumerate() {
-        keyed.insert(word.chars().map(|c| code_of[&c]).collect(), id as u32);
-    }
-    let keys: Vec<(Vec<u32>, u32)> = keyed.into_iter().collect();
-    let weights: Vec<u64> = keys
-        .iter()
-        .map(|(_, id)| u64::from(entries[*id as usize].1) + 1)
-        .collect();
-
-    let mut builder = DoubleArrayBuilder::new();
-    builder.build(&keys, &weights);
-
-    let mut out = Vec::new();
-    let mut push = |v: u32| out.extend_from_slice(&v.to_le_bytes());
-    push(FORMAT_VERSION);
-    push(builder.base.len() as u32);
-    push(entries.len() as u32);
-    push(code_chars.len() as u32 + 1);
-    push(0);
-    for &c in &code_chars {
-        push(c as u32);
-    }
-    for (&base, &check) in builder.base.iter().zip(&builder.check) {
-        push(base as u32);
-        push(check);
-    }
-    for &word in &builder.word {
-        push(word);
-    }
-    for &(_, freq) in &entries {
-        push(freq);
-    }
-    out
-}
-
-/// Builds a double array: state `t = base[s] + code` is the child of `s` for
-/// `code` when `check[t] == s`. State 0 is the root. A base may be negative;
-/// the reader computes `base + code` with wrapping arithmetic and a bounds
-/// check.
-struct DoubleArrayBuilder {
-    base: Vec<i32>,
-    check: Vec<u32>,
-    word: Vec<u32>,
-    /// Where the search for free slots starts. Everything before it is
-    /// nearly full; skipping it (as darts does) keeps the build linear.
-    scan_start: usize,
-}
-
-impl DoubleArrayBuilder {
-    fn new() -> DoubleArrayBuilder {
-        DoubleArrayBuilder {
-            base: vec![0],
-            check: vec![0],
-            word: vec![NO_WORD],
-            scan_start: 1,
-        }
-    }
-
-    fn is_free(&self, index: usize) -> bool {
-        index >= self.check.len() || self.check[index] == FREE
-    }
-
-    fn occupy(&mut self, slot: usize, parent: u32) {
-        if self.check.len() <= slot {
-            self.base.resize(slot + 1, 0);
-            self.check.resize(slot + 1, FREE);
-            self.word.resize(slot + 1, NO_WORD);
-        }
-        self.check[slot] = parent;
-    }
-
-    /// Places the trie of the sorted `keys` below the root, the children of
-    /// the heaviest states first (a state's weight is the total weight of
-    /// the keys below it): segmentation probes those states' children most,
-    /// and placing them first packs them together at the start of the
-    /// array, where they share cache lines and pages.
-    fn build(&mut self, keys: &[(Vec<u32>, u32)], weights: &[u64]) {
-        let mut prefix_weight = vec![0u64; keys.len() + 1];
-        for (i, w) in weights.iter().enumerate() {
-            prefix_weight[i + 1] = prefix_weight[i] + w;
-        }
-        let weight = |lo: usize, hi: usize| prefix_weight[hi] - prefix_weight[lo];
-        // (weight, state, depth, key range sharing the state's prefix); ties
-        // go to the lower state, so the build is deterministic.
-        let mut queue = std::collections::BinaryHeap::from([(
-            weight(0, keys.len()),
-            std::cmp::Reverse(0usize),
-            0usize,
-            0usize,
-            keys.len(),
-        )]);
-        let mut children: Vec<(u32, usize, usize)> = Vec::new();
-        while let Some((_, std::cmp::Reverse(state), depth, lo, hi)) = queue.pop() {
-            let mut lo = lo;
-            if keys[lo].0.len() == depth {
-                self.word[state] = keys[lo].1;
-                lo += 1;
-            }
-            if lo == hi {
-                continue;
-            }
-            children.clear();
-            let mut i = lo;
-            while i < hi {
-                let code = keys[i].0[depth];
-                let mut j = i + 1;
-                while j < hi && keys[j].0[depth] == code {
-                    j += 1;
-                }
-                children.push((code, i, j));
-                i = j;
-            }
-            let base = self.find_base(&children);
-            self.base[state] = base as i32;
-            for &(code, _, _) in &children {
-                self.occupy((base + code as i64) as usize, state as u32);
-            }
-            for &(code, from, to) in &children {
-                queue.push((
-                    weight(from, to),
-                    std::cmp::Reverse((base + code as i64) as usize),
-                    depth + 1,
-                    from,
-                    to,
-                ));
-            }
-        }
-    }
-
-    /// The first base from `scan_start` on whose slots for all `children`
-    /// codes are free.
-    fn find_base(&mut self, children: &[(u32, usize, usize)]) -> i64 {
-        let first_code = children[0].0 as i64;
-        let mut slot = self.scan_start;
-        let mut occupied = 0usize;
-        loop {
-            if !self.is_free(slot) {
-                occupied += 1;
-            } else {
-                let base = slot as i64 - first_code;
-                let fits = children.iter().all(|&(code, _, _)| {
-                    let child = base + code as i64;
-                    child >= 1 && self.is_free(child as usize)
-                });
-                if fits {
-                    let visited = slot - self.scan_start + 1;
-                    if occupied * 100 >= visited * 95 {
-                        self.scan_start = slot;
-                    }
-                    return base;
-                }
-            }
-            slot += 1;
-        }
-    }
-}
-
-/// The HMM model as tables: 4 initial log probabilities, 16 transition log
-/// probabilities (from × to), then for every character from U+4E00 to U+9FD5
-/// its 4 emission log probabilities (states B, E, M, S), as f64 bits.
-/// Characters the model lacks, and states it gives no emission for a
-/// character, get jieba's floor of -3.14e100.
-fn compile_hmm(text: &str) -> Vec<u8> {
-    const MIN_FLOAT: f64 = -3.14e100;
-    const FIRST: u32 = 0x4E00;
-    const LAST: u32 = 0x9FD5;
-    let mut lines = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'));
-    let floats = |line: &str| -> Vec<f64> {
-        line.split_whitespace()
-            .map(|v| v.parse::<f64>().expect("numeric HMM probability"))
-            .collect()
-    };
-    let initial = floats(lines.next().expect("initial probabilities"));
-    let mut transitions = Vec::new();
-    for _ in 0..4 {
-        transitions.extend(floats(lines.next().expect("transition row")));
-    }
-    assert_eq!(
-        (initial.len(), transitions.len()),
-        (4, 16),
-        "HMM model shape"
-    );
-    let mut emissions = vec![[MIN_FLOAT; 4]; (LAST - FIRST + 1) as usize];
-    let mut rows = 0;
-    for (state, line) in lines.take(4).enumerate() {
-        rows += 1;
-        for pair in line.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let colon = pair.rfind(':').expect("char:prob pair");
-            let c = pair[..colon].chars().next().expect("emission char") as u32;
-            if (FIRST..=LAST).contains(&c) {
-                emissions[(c - FIRST) as usize][state] = pair[colon + 1..]
-                    .parse()
-                    .expect("numeric emission probability");
-            }
-        }
-    }
-    assert_eq!(rows, 4, "one emission row per HMM state");
-    let mut out = Vec::new();
-    for value in initial
-        .iter()
-        .chain(&transitions)
-        .chain(emissions.iter().flatten())
-    {
-        out.extend_from_slice(&value.to_bits().to_le_bytes());
-    }
-    out
 }

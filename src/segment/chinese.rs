@@ -12,11 +12,14 @@
 //! documents without Han text never pay for it. The names are read from the
 //! compiled alias table then, not copied out of it when the segmenter is
 //! made, so that a table of a million aliases costs nothing at start-up.
-//! A table compiled by `canon alias compile` also holds what adding its
+//! A table compiled by `canon alias compile`, and the built-in table
+//! (compiled by `build.rs` with the same code), also holds what adding its
 //! names gives (their frequencies, the pieces of names made of jieba's
 //! words), computed once when it was compiled: the segmenter reads that in
 //! place ([`Dictionary::with_compiled_overlay`]) and adds no name itself,
-//! unless it was computed with another jieba dictionary.
+//! unless it was computed with another jieba dictionary. Tables given as
+//! TOML or JSON Lines (compiled in memory at start-up) have their names
+//! added on first use.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -613,6 +616,30 @@ mod tests {
         assert!(
             segmenter.word_frequency("中国") != ChineseSegmenter::default().word_frequency("中国")
         );
+    }
+
+    #[test]
+    fn the_builtin_tables_words_were_derived_at_build_time_as_at_run_time() {
+        // build.rs derives them with the segmenter's crate, so the first
+        // Chinese text reads them in place; they must cut and answer
+        // exactly as adding the table's names at run time does.
+        let table = crate::aliases::AliasTable::builtin();
+        let table = table.compiled();
+        assert_eq!(ChineseSegmenter::table_words_current(table), Some(true));
+        assert!(ChineseSegmenter::with_table(table).uses_compiled_words());
+        assert!(table.dictionary_word_list().len() > 1_000);
+        let mut texts: Vec<String> = TEXTS.iter().map(ToString::to_string).collect();
+        // Every name of the table in one text, where the cut depends on
+        // every name's frequency and the total.
+        texts.push(
+            table
+                .dictionary_word_list()
+                .iter()
+                .collect::<Vec<_>>()
+                .join("的"),
+        );
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        assert_same_as_added(table, &texts, &NAMES);
     }
 
     #[test]

@@ -21,7 +21,6 @@
 
 pub mod chinese;
 pub mod dictionary;
-mod huge_pages;
 pub mod icu;
 pub mod korean;
 

@@ -227,8 +227,9 @@ impl SegmenterOverlay {
 
 impl AliasTable {
     /// What the Chinese segmenter derived from the table's dictionary
-    /// words when it was compiled by `canon alias compile`; `None` for a
-    /// table compiled without the segmenter (in memory, the built-in table).
+    /// words when it was compiled by `canon alias compile` (or, for the
+    /// built-in table, by canon's `build.rs`); `None` for a table compiled
+    /// without the segmenter (in memory).
     pub fn segmenter_overlay(&self) -> Option<SegmenterOverlay> {
         SegmenterOverlay::of(self)
     }

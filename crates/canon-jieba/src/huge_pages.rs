@@ -28,16 +28,20 @@ unsafe impl<T: Copy + Send> Send for HugePageArray<T> {}
 unsafe impl<T: Copy + Sync> Sync for HugePageArray<T> {}
 
 impl<T: Copy> HugePageArray<T> {
-    /// A copy of `items` on huge pages.
-    #[cfg(test)]
+    /// A copy of `items` on huge pages, made as one copy of memory.
     pub fn new(items: &[T]) -> HugePageArray<T> {
-        Self::from_iter_with_len(items.len(), items.iter().copied())
+        let mut array = Self::allocate(items.len());
+        // SAFETY: the allocation holds `items.len()` values of T, aligned
+        // for T, and is not `items` (it was just allocated).
+        unsafe {
+            std::ptr::copy_nonoverlapping(items.as_ptr(), array.ptr.as_ptr(), items.len());
+        }
+        array.len = items.len();
+        array
     }
 
-    /// The first `len` items of `items` on huge pages (fewer if `items`
-    /// ends sooner), written in place: the trie is built straight into its
-    /// final memory, without a copy.
-    pub fn from_iter_with_len(len: usize, items: impl IntoIterator<Item = T>) -> HugePageArray<T> {
+    /// Room for `len` values, none of them written yet (`len` 0).
+    fn allocate(len: usize) -> HugePageArray<T> {
         assert!(std::mem::align_of::<T>() <= HUGE_PAGE);
         let bytes = len
             .checked_mul(std::mem::size_of::<T>())
@@ -51,16 +55,9 @@ impl<T: Copy> HugePageArray<T> {
             std::alloc::handle_alloc_error(layout)
         };
         advise_huge_pages(raw, bytes);
-        let mut written = 0;
-        for item in items.into_iter().take(len) {
-            // SAFETY: `written < len`, and the allocation holds `len` values
-            // of T, aligned for T.
-            unsafe { ptr.as_ptr().add(written).write(item) };
-            written += 1;
-        }
         HugePageArray {
             ptr,
-            len: written,
+            len: 0,
             layout,
         }
     }
@@ -116,7 +113,5 @@ mod tests {
         assert_eq!(array.as_ptr() as usize % HUGE_PAGE, 0);
         let empty = HugePageArray::<u64>::new(&[]);
         assert!(empty.is_empty());
-        let short = HugePageArray::from_iter_with_len(5, [7u8, 8]);
-        assert_eq!(&*short, &[7, 8]);
     }
 }
