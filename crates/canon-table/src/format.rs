@@ -62,17 +62,18 @@
 //! frequency jieba's `suggest_freq` gives it at the time it is added (which
 //! depends on the words added before it). For a million-alias table that is
 //! a third of a million cuts, two seconds of work at the first Han text of
-//! every run. `canon alias compile` (which has the segmenter; the table
-//! crate does not) does that work once and stores its result in the
+//! every run. `canon alias compile` and canon's `build.rs` for the built-in
+//! table (which have the segmenter, `canon-jieba`; the table crate does
+//! not) do that work once and store its result in the
 //! `Segmenter*` sections: every word's final frequency, the dictionary's
 //! final total, the words jieba lacks as a character trie read in place
 //! (the layout of [`Section::KeyEdges`]), and the pieces names made of
 //! jieba's words are emitted as. The result is only valid for the jieba
 //! dictionary it was computed with, whose fingerprint
 //! ([`Section::SegmenterHeader`]) the segmenter compares with its own
-//! before it uses the sections; tables compiled in memory (and the
-//! built-in table, compiled by `build.rs`, which has no segmenter) leave
-//! them empty, and the segmenter then adds the words itself.
+//! before it uses the sections; tables compiled in memory (`--aliases` given
+//! TOML or JSON Lines) leave them empty, and the segmenter then adds the
+//! words itself.
 
 /// The first eight bytes of every compiled table.
 pub const MAGIC: [u8; 8] = *b"CANONIDX";
