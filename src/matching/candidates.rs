@@ -189,7 +189,7 @@ pub(super) fn candidates(
             continue;
         };
         let compound = !han && first_node.is_none();
-        walk(trie, text, tokens, i, offset, first_node, &mut ends);
+        walk(table, text, tokens, i, offset, first_node, &mut ends);
         let mut found = None;
         for &(last, term_end, key, marks) in ends.iter().rev() {
             let Some((start, end)) = surface_range(text, tokens, i, offset, last, term_end) else {
@@ -296,7 +296,7 @@ fn is_key(trie: &KeyTrie, s: &str) -> bool {
 /// standing is the caller's to decide). A Chinese key must otherwise end
 /// where a token ends (阿里 never inside 阿里山).
 fn walk(
-    trie: &KeyTrie,
+    table: &AliasTable,
     text: &str,
     tokens: &[Token<'_>],
     i: usize,
@@ -305,6 +305,7 @@ fn walk(
     ends: &mut Vec<End>,
 ) {
     ends.clear();
+    let trie = table.trie();
     let mut node = trie.root();
     let mut previous: Option<char> = None;
     let mut marks = PunctuationGap::default();
@@ -320,7 +321,8 @@ fn walk(
                 Some(more) => marks = marks.join(more),
                 None => return,
             }
-            if possessive_gap(gap) {
+            let possessive = possessive_gap(gap);
+            if possessive {
                 match trie.walk(node, "'s") {
                     Some(next) => node = next,
                     None => return,
@@ -339,6 +341,15 @@ fn walk(
                 match trie.step(node, ' ') {
                     Some(next) => node = next,
                     None => return,
+                }
+                // The same after the whole term, by the second terms'
+                // filter (a walk would read a slot per character).
+                if j == i + 1
+                    && first_node.is_some()
+                    && !possessive
+                    && !table.second_term_may_follow(node, term)
+                {
+                    return;
                 }
             }
         }

@@ -10,7 +10,8 @@ use rustc_hash::FxHashMap;
 use crate::format::{
     BITSET_WORDS, BLOOM_BITS_PER_TERM, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION,
     HEADER_BYTES, MAGIC, NONE, PAIR_BITS_PER_WORD, SECTION_COUNT, SECTIONS, Section, alias_flags,
-    bloom_bits, continuation_bit, edge_hash, pair_bit, quick_reject_slot, term_hash, term_prefix,
+    bloom_bits, continuation_bit, edge_hash, pair_bit, quick_reject_slot, second_term_hash,
+    term_hash, term_prefix,
 };
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
@@ -463,8 +464,10 @@ impl KeyEdges {
 /// The first terms of keys that start with a term of a spaced script, each
 /// with the node of the key trie it leads to, and their quick-reject filter.
 fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
-    // Each first term with its continuation bits.
+    // Each first term with its continuation bits, and the ASCII letters
+    // and digits after each first term and a separator.
     let mut continuations: FxHashMap<&str, u64> = FxHashMap::default();
+    let mut second_terms: Vec<(&str, &str)> = Vec::new();
     for key in keys.iter().filter(|k| !k.starts_with(is_unspaced)) {
         let written = key
             .split(|c: char| c == ' ' || is_unspaced(c))
@@ -482,6 +485,28 @@ fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
         {
             *bits |= 1 << continuation_bit(first, second);
         }
+        if term.len() == written.len()
+            && let Some(rest) = key[written.len()..].strip_prefix(' ')
+        {
+            let end = rest
+                .bytes()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(rest.len());
+            if end > 0 {
+                second_terms.push((term, &rest[..end]));
+            }
+        }
+    }
+    second_terms.sort_unstable();
+    second_terms.dedup();
+    let second_words = (second_terms.len() * BLOOM_BITS_PER_TERM / 64)
+        .next_power_of_two()
+        .max(1);
+    let mut second_bloom = vec![0u64; second_words];
+    for (term, second) in second_terms {
+        let space = edges.child(edges.walk(term), ' ');
+        let (word, bits) = bloom_bits(second_term_hash(space, second), second_words);
+        second_bloom[word] |= bits;
     }
     let mut terms: Vec<(&str, u64)> = continuations.into_iter().collect();
     terms.sort_unstable();
@@ -524,6 +549,9 @@ fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
     }
     for word in filter.into_iter().chain(bloom) {
         w.u64(Section::FirstTermFilter, word);
+    }
+    for word in second_bloom {
+        w.u64(Section::SecondTermFilter, word);
     }
 }
 

@@ -240,6 +240,16 @@ pub enum Section {
     /// they never reach [`Section::FirstTermSlots`], whose every probe
     /// misses the cache in a large table.
     FirstTermFilter,
+    /// A blocked Bloom filter (a power of two of `u64` words, two bits per
+    /// entry in one word, [`bloom_bits`], about 16 bits per entry) of the
+    /// second terms of keys: [`second_term_hash`] of the node after a first
+    /// term and a separator, and the ASCII letters and digits that follow
+    /// it in a key, up to anything else. A document's word of ASCII letters
+    /// and digits after a word that starts a key goes on with some key only
+    /// if it is one of these; in a large table most do not, and the filter
+    /// says so where the walk through the key trie would read a slot that
+    /// misses the cache for each of their characters.
+    SecondTermFilter,
     /// 1,024 `u64`: the first characters of keys, one bit per BMP character.
     FirstChars,
     /// Han words of aliases and blockers for the Chinese segmenter (strings, sorted).
@@ -325,6 +335,7 @@ pub const SECTIONS: [Section; SECTION_COUNT] = [
     Section::KeyEdges,
     Section::FirstTermSlots,
     Section::FirstTermFilter,
+    Section::SecondTermFilter,
     Section::FirstChars,
     Section::DictionaryWords,
     Section::SegmenterHeader,
@@ -400,6 +411,15 @@ pub fn term_hash(term: &str) -> u64 {
     tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
     hash = (hash.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
     hash ^ hash >> 32
+}
+
+/// The hash of a second term in [`Section::SecondTermFilter`]: the node
+/// `space` after a first term and a separator, and `term`. Part of the
+/// format, like [`term_hash`].
+#[inline]
+pub fn second_term_hash(space: u32, term: &str) -> u64 {
+    let mixed = term_hash(term) ^ (u64::from(space) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    mixed ^ mixed >> 29
 }
 
 /// The quick-reject slot of a string: one bit per hash of (first byte, last

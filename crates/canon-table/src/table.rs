@@ -41,7 +41,8 @@ use zerocopy::FromBytes;
 use crate::format::{
     BITSET_WORDS, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
     NONE, SECTION_COUNT, SECTIONS, SEGMENTER_HEADER_WORDS, SLOT_WORDS, Section, alias_flags,
-    bloom_bits, continuation_bit, edge_hash, quick_reject_slot, term_hash, term_prefix,
+    bloom_bits, continuation_bit, edge_hash, quick_reject_slot, second_term_hash, term_hash,
+    term_prefix,
 };
 use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
 
@@ -1209,6 +1210,28 @@ impl AliasTable {
         None
     }
 
+    /// Whether a key may go on with the whole of `term` from `space`, the
+    /// node after a first term ([`Self::first_term_node`], not followed by a
+    /// possessive) and a separator `' '`: `false` only when `term` is made
+    /// of ASCII letters and digits and no key has exactly these after that
+    /// first term and a separator (followed by anything else or nothing),
+    /// which [`Section::SecondTermFilter`] says without reading the key trie.
+    /// A walk through such a term could then reach no key: none ends inside
+    /// it (only before a hyphen, a Han character or a Korean particle) and
+    /// none at its end or after it.
+    #[inline]
+    pub fn second_term_may_follow(&self, space: KeyNode<'_>, term: &str) -> bool {
+        if term.is_empty() || !term.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return true;
+        }
+        let bloom = self.u64s(Section::SecondTermFilter);
+        if bloom.is_empty() {
+            return true;
+        }
+        let (word, bits) = bloom_bits(second_term_hash(space.node, term), bloom.len());
+        bloom[word] & bits == bits
+    }
+
     /// The key automaton the matcher walks.
     #[inline]
     pub fn trie(&self) -> &KeyTrie {
@@ -1361,6 +1384,12 @@ fn check_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<Sizes, Format
     let filter = len(FirstTermFilter);
     if filter <= 8 * BITSET_WORDS || !((filter - 8 * BITSET_WORDS) / 8).is_power_of_two() {
         return Err(damaged("section FirstTermFilter has the wrong size".into()));
+    }
+    let second = len(SecondTermFilter);
+    if second % 8 != 0 || !(second / 8).is_power_of_two() {
+        return Err(damaged(
+            "section SecondTermFilter has the wrong size".into(),
+        ));
     }
     let edge_slots = slots(KeyEdges, EDGE_WORDS)?;
     check_segmenter_sizes(sections)?;
@@ -1722,6 +1751,78 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
         );
         // A node not from a first term's slot knows nothing.
         assert!(trie.root().may_go_on_with("zz"));
+    }
+
+    /// The second terms' filter never turns away a word some key goes on
+    /// with: for random multi-word names (letters, digits, hyphens,
+    /// possessives, a Han word), every first term and every word of ASCII
+    /// letters and digits, a word the filter refuses is one no key has right
+    /// after that first term and a separator, followed by anything but a
+    /// letter or digit.
+    #[test]
+    fn second_terms_refused_are_in_no_key() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let pieces = [
+            "a", "ab", "ba", "b9", "9a", "abc", "c", "x-ray", "o's", "ab1", "ab中文", "7",
+        ];
+        let mut text = String::new();
+        let mut names = Vec::new();
+        for e in 0..500 {
+            let words: Vec<&str> = (0..1 + next(3))
+                .map(|_| pieces[next(pieces.len())])
+                .collect();
+            let name = words.join(" ");
+            text.push_str(&format!(
+                "[[entity]]\nid = \"e{e}\"\nname = \"{name}\"\nkind = \"org\"\naliases.en = [\"{name}\"]\n\n"
+            ));
+            names.push(name);
+        }
+        let table = AliasTable::from_sources(&[TableSource {
+            name: "random.toml".into(),
+            text,
+            jsonl: false,
+        }])
+        .unwrap();
+        let trie = table.trie();
+        let keys: Vec<String> = table.keys().map(|(k, _)| k.to_string()).collect();
+        let words = [
+            "a", "ab", "ba", "b9", "9a", "abc", "c", "x", "o", "ab1", "7", "zz", "abcd", "b",
+        ];
+        let (mut refused, mut let_through) = (0, 0);
+        for first in pieces.iter().map(|p| p.trim_end_matches("'s")) {
+            let Some(node) = table.first_term_node(first) else {
+                continue;
+            };
+            let Some(space) = trie.step(node, ' ') else {
+                continue;
+            };
+            for word in words {
+                let prefix = format!("{first} {word}");
+                let goes_on = keys.iter().any(|k| {
+                    k.strip_prefix(&prefix)
+                        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric()))
+                });
+                if table.second_term_may_follow(space, word) {
+                    let_through += 1;
+                } else {
+                    refused += 1;
+                    assert!(!goes_on, "{prefix:?}");
+                }
+            }
+            // Words with anything but ASCII letters and digits are not asked about.
+            assert!(table.second_term_may_follow(space, "zz-top"));
+            assert!(table.second_term_may_follow(space, "zé"));
+        }
+        assert!(
+            refused > 0 && let_through > 0,
+            "{refused} refused, {let_through} let through"
+        );
     }
 
     /// A key's flags of its aliases say what each alias's own columns say,
