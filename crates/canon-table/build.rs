@@ -1,5 +1,8 @@
 //! Lists the built-in alias tables (`data/aliases/*.toml` at the top of the
-//! repository) for `src/load.rs` to embed.
+//! repository) for `src/load.rs` to embed, and sorts the word-frequency
+//! lists (`data/freq/en.tsv`, `zh.tsv`) by word for `src/ambiguity.rs`,
+//! which looks words up in them by binary search instead of building a
+//! hash map of 50,000 entries at its first lookup in every process.
 
 use std::env;
 use std::fs;
@@ -10,6 +13,33 @@ fn main() {
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     fs::write(out_dir.join("default_tables.rs"), default_tables_source())
         .expect("writing the list of built-in alias tables");
+    for name in ["en.tsv", "zh.tsv"] {
+        fs::write(out_dir.join(name), sorted_list(name)).expect("writing a sorted frequency list");
+    }
+}
+
+/// `data/freq/NAME` as `word TAB rest` lines sorted by word (bytes), without
+/// comments and lines without a tab, a repeated word keeping its last line:
+/// the entries a map built from the file in order would hold.
+fn sorted_list(name: &str) -> String {
+    let root = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let path = root.join("../../data/freq").join(name);
+    println!("cargo::rerun-if-changed={}", path.display());
+    let text =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let entries: std::collections::BTreeMap<&str, &str> = text
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once('\t'))
+        .collect();
+    let mut sorted = String::with_capacity(text.len());
+    for (word, rest) in entries {
+        sorted.push_str(word);
+        sorted.push('\t');
+        sorted.push_str(rest);
+        sorted.push('\n');
+    }
+    sorted
 }
 
 /// Rust source for `DEFAULT_TABLES`: `(name, text)` of every `.toml` file in

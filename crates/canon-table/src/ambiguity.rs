@@ -115,17 +115,15 @@ struct SurnameParameters {
     particles: Vec<String>,
 }
 
-/// The rule's data, parsed once. The two frequency maps are parsed on
-/// first use each: a run over English text (or a single title-case check
-/// in the matcher) does not pay for the Chinese map, nor Chinese for the
-/// English one.
+/// The rule's data, parsed once, but for the two frequency lists, which are
+/// read in place.
 struct RuleData {
     /// English word (lower case) -> its Zipf frequency, as written in the
     /// file ([`english_zipf`] parses it).
-    english: LazyLock<FxHashMap<&'static str, &'static str>>,
+    english: SortedList,
     /// Chinese word (simplified) -> `jieba frequency TAB jieba tag`, as
     /// written in the file ([`chinese_entry`] parses it).
-    chinese: LazyLock<FxHashMap<&'static str, &'static str>>,
+    chinese: SortedList,
     /// `[en]` of name-dominant.txt, lower-cased.
     dominant_english: FxHashSet<String>,
     /// `[zh]` of name-dominant.txt.
@@ -140,7 +138,10 @@ struct RuleData {
     parameters: Parameters,
 }
 
+/// The files as they are, which the tests compare with the sorted lists.
+#[cfg(test)]
 const EN_TSV: &str = include_str!("../../../data/freq/en.tsv");
+#[cfg(test)]
 const ZH_TSV: &str = include_str!("../../../data/freq/zh.tsv");
 const NAME_DOMINANT: &str = include_str!("../../../data/freq/name-dominant.txt");
 const RULE_TOML: &str = include_str!("../../../data/freq/rule.toml");
@@ -157,8 +158,8 @@ static DATA: LazyLock<RuleData> = LazyLock::new(|| {
             .map(|&(_, w)| w)
     };
     RuleData {
-        english: LazyLock::new(|| word_map(EN_TSV)),
-        chinese: LazyLock::new(|| word_map(ZH_TSV)),
+        english: SortedList(include_str!(concat!(env!("OUT_DIR"), "/en.tsv"))),
+        chinese: SortedList(include_str!(concat!(env!("OUT_DIR"), "/zh.tsv"))),
         dominant_english: section("en").map(str::to_lowercase).collect(),
         dominant_chinese: section("zh").collect(),
         dominant_acronyms: section("acronym").collect(),
@@ -168,20 +169,44 @@ static DATA: LazyLock<RuleData> = LazyLock::new(|| {
     }
 });
 
-/// The first field of each line of a frequency list -> the rest of the line.
-/// The values are parsed when looked up: a process that matches English
-/// text looks up a handful of words, and parsing 50,000 numbers and
-/// splitting every line into a vector cost it 50M instructions at its first
-/// title-case check. A unit test parses every line.
-fn word_map(text: &'static str) -> FxHashMap<&'static str, &'static str> {
-    // Lines average 13 bytes: room for every entry without a rehash.
-    let mut map = FxHashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
-    map.extend(
-        text.lines()
-            .filter(|line| !line.starts_with('#'))
-            .filter_map(|line| line.split_once('\t')),
-    );
-    map
+/// A frequency list as `word TAB rest` lines sorted by word (bytes), made
+/// from a file of `data/freq/` by canon-table's build script: a word is
+/// found by binary search over the lines, in place. A hash map of the
+/// English list's 50,000 words cost 22M instructions to build at the first
+/// title-case check of every process; a lookup here is about 16 line
+/// comparisons, and a process looks up a handful of words.
+struct SortedList(&'static str);
+
+impl SortedList {
+    /// The rest of the line of `word`, if the list has it.
+    fn get(&self, word: &str) -> Option<&'static str> {
+        let text = self.0;
+        let bytes = text.as_bytes();
+        // `lo` is always the start of a line; `hi` the end of one (past its
+        // newline) or of the text.
+        let (mut lo, mut hi) = (0, text.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let start = bytes[lo..mid]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(lo, |at| lo + at + 1);
+            let end = bytes[start..hi]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(hi, |at| start + at);
+            // Newlines and tabs are ASCII: both ends are character boundaries.
+            let (key, rest) = text[start..end]
+                .split_once('\t')
+                .unwrap_or((&text[start..end], ""));
+            match word.cmp(key) {
+                std::cmp::Ordering::Less => hi = start,
+                std::cmp::Ordering::Greater => lo = end + 1,
+                std::cmp::Ordering::Equal => return Some(rest),
+            }
+        }
+        None
+    }
 }
 
 /// The Zipf frequency of a lower-case English word (0 for a word the list
@@ -703,6 +728,39 @@ pub fn rule_problems(entities: &[Entity]) -> Vec<TableProblem> {
 mod tests {
     use super::*;
 
+    /// The sorted lists answer as a map built from the files in order
+    /// would (a repeated word keeping its last line): for every word, and
+    /// for words next to them in sort order that the files lack.
+    #[test]
+    fn sorted_lists_answer_as_maps_of_the_files() {
+        for (file, list) in [(EN_TSV, &DATA.english), (ZH_TSV, &DATA.chinese)] {
+            let map: FxHashMap<&str, &str> = file
+                .lines()
+                .filter(|line| !line.starts_with('#'))
+                .filter_map(|line| line.split_once('\t'))
+                .collect();
+            assert!(map.len() > 10_000);
+            for (&word, &rest) in &map {
+                assert_eq!(list.get(word), Some(rest), "{word}");
+                for near in [
+                    format!("{word}a"),
+                    format!("{word}\u{1}"),
+                    word[..word.len() - word.chars().last().unwrap().len_utf8()].to_string(),
+                    format!("{word}{word}"),
+                ] {
+                    assert_eq!(list.get(&near), map.get(near.as_str()).copied(), "{near}");
+                }
+            }
+            for absent in ["", "\u{0}", "\u{10FFFF}", "zzzzzzzz", "no such word"] {
+                assert_eq!(list.get(absent), map.get(absent).copied(), "{absent:?}");
+            }
+        }
+        // A list of one line and an empty list.
+        assert_eq!(SortedList("a\t1\n").get("a"), Some("1"));
+        assert_eq!(SortedList("a\t1\n").get("b"), None);
+        assert_eq!(SortedList("").get("a"), None);
+    }
+
     #[test]
     fn every_line_of_the_data_parses() {
         // Every line parses, and the maps give back what the line says.
@@ -729,7 +787,7 @@ mod tests {
                 "{section}"
             );
         }
-        assert!(DATA.english.len() > 40_000 && DATA.chinese.len() > 30_000);
+        assert!(DATA.english.0.lines().count() > 40_000 && DATA.chinese.0.lines().count() > 30_000);
         assert_eq!(DATA.parameters.english.exact_zipf, 3.0);
         assert!(DATA.parameters.chinese.name_tags.iter().any(|t| t == "nr"));
     }
