@@ -342,6 +342,13 @@ fn detach_cluster_extenders(text: &str, tokens: &mut Vec<Token<'_>>) {
 /// Extend or ZWJ): combining marks, emoji modifiers, the zero-width joiner,
 /// variation selectors and tag characters.
 fn extends_cluster(c: char) -> bool {
+    // Han ideographs and Hangul syllables, most characters of Chinese and
+    // Korean text, are letters: no lookup in the category tables, which was
+    // most of this stage's cost on Chinese text (a test checks that the
+    // ranges hold no mark).
+    if matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}') {
+        return false;
+    }
     c.general_category_group() == GeneralCategoryGroup::Mark
         || matches!(c, '\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0020}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
 }
@@ -561,6 +568,30 @@ mod tests {
             .into_iter()
             .map(|t| t.term.into_owned())
             .collect()
+    }
+
+    /// The ranges `extends_cluster` answers without the category tables
+    /// hold no mark, and the tables' answer elsewhere is unchanged.
+    #[test]
+    fn han_and_hangul_ranges_extend_no_cluster() {
+        for c in ('\u{3400}'..='\u{9FFF}').chain('\u{AC00}'..='\u{D7A3}') {
+            assert_ne!(
+                c.general_category_group(),
+                GeneralCategoryGroup::Mark,
+                "{c:?}"
+            );
+            assert!(!extends_cluster(c));
+        }
+        for c in [
+            '\u{0301}',
+            '\u{302A}',
+            '\u{3099}',
+            '\u{200D}',
+            '\u{FE0F}',
+            '\u{1F3FB}',
+        ] {
+            assert!(extends_cluster(c), "{c:?}");
+        }
     }
 
     #[test]
