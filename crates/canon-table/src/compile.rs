@@ -214,6 +214,19 @@ pub fn compile(
     }
 
     let mut refs = 0u32;
+    let mut needs_capital = vec![0u64; keys.len().div_ceil(64)];
+    for (id, list) in key_refs.iter().enumerate() {
+        let capital = |&[_, _, flags]: &[u32; 3]| {
+            flags & alias_flags::CASE_EXACT != 0
+                && ((flags >> alias_flags::EXACT_FIRST_SHIFT) as u8).is_ascii_uppercase()
+        };
+        if !list.is_empty() && list.iter().all(capital) {
+            needs_capital[id / 64] |= 1 << (id % 64);
+        }
+    }
+    for word in needs_capital {
+        w.u64(Section::KeyNeedsCapital, word);
+    }
     w.u32(Section::KeyAliases, 0);
     for (key, list) in keys.iter().zip(&key_refs) {
         w.string(Section::KeyText, key);

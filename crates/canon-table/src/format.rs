@@ -206,6 +206,12 @@ pub enum Section {
     /// each alias's own flags, blockers and text are apart in a large table
     /// (several cache misses per alias).
     KeyRefFlags,
+    /// One bit per key id (`u64` words, bit `id % 64` of word `id / 64`):
+    /// every alias of the key is `case = "exact"` and written with an ASCII
+    /// capital first ([`AliasTable::key_needs_capital`](crate::AliasTable::key_needs_capital)).
+    /// A few bits per key stay in the cache where the aliases of the key,
+    /// read at every match of it, do not.
+    KeyNeedsCapital,
     /// The key trie ([`Keys`](self#keys)): an open-addressing hash table (a
     /// power of two of slots, [`edge_hash`], linear probing),
     /// [`EDGE_WORDS`] `u32` per slot: the parent node (the slot count for the
@@ -332,6 +338,7 @@ pub const SECTIONS: [Section; SECTION_COUNT] = [
     Section::KeyAliases,
     Section::KeyRefs,
     Section::KeyRefFlags,
+    Section::KeyNeedsCapital,
     Section::KeyEdges,
     Section::FirstTermSlots,
     Section::FirstTermFilter,

@@ -33,7 +33,6 @@
 use std::marker::PhantomData;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use zerocopy::FromBytes;
@@ -478,10 +477,6 @@ pub struct AliasTable {
     /// Read from [`Section::Warnings`] when first asked (only the commands
     /// that report them do).
     warnings: Arc<OnceLock<Vec<TableProblem>>>,
-    /// Per key id, whether every alias of the key needs a capital
-    /// ([`Self::key_needs_capital`]): 0 not known yet, 1 yes, 2 no. Made on
-    /// first use (a byte per key, nothing at load) and filled as keys are met.
-    needs_capital: Arc<OnceLock<Box<[AtomicU8]>>>,
     /// Whether the whole string pool was checked to be UTF-8 at load: for
     /// the built-in table and tables compiled in memory, whose pools are in
     /// memory anyway (a mapped file's is not, and is checked string by
@@ -607,7 +602,6 @@ impl AliasTable {
             first_term_filter: Arc::new(first_term_filter),
             broad_topics: Arc::new(Vec::new()),
             warnings: Arc::new(OnceLock::new()),
-            needs_capital: Arc::new(OnceLock::new()),
             pool_is_utf8: false,
             flags: header.flags,
             builtin_checksum: header.builtin_checksum,
@@ -983,32 +977,17 @@ impl AliasTable {
     /// some entity's name (To, In, Man), each carrying exact case and
     /// shared by several entities; reading every alias of every such word
     /// of a document (four reads far apart in the table per alias) cost
-    /// more than the rest of matching. Decided once per key and process.
+    /// more than the rest of matching. Decided by `canon alias compile`
+    /// ([`Section::KeyNeedsCapital`]); `false` for a key id past the keys.
+    #[inline]
     pub fn key_needs_capital(&self, key_id: u32) -> bool {
-        let cache = self
-            .needs_capital
-            .get_or_init(|| (0..self.key_count()).map(|_| AtomicU8::new(0)).collect());
-        let Some(slot) = cache.get(key_id as usize) else {
+        if key_id as usize >= self.key_count() {
             return false;
-        };
-        match slot.load(Ordering::Relaxed) {
-            1 => true,
-            2 => false,
-            _ => {
-                let refs = self.aliases_of_key_id(key_id);
-                let needs = !refs.is_empty()
-                    && refs.iter().all(|&r| {
-                        self.case_exact(r)
-                            && self
-                                .exact_text(r)
-                                .as_bytes()
-                                .first()
-                                .is_some_and(u8::is_ascii_uppercase)
-                    });
-                slot.store(if needs { 1 } else { 2 }, Ordering::Relaxed);
-                needs
-            }
         }
+        let key = key_id as usize;
+        self.u64s(Section::KeyNeedsCapital)
+            .get(key / 64)
+            .is_some_and(|word| word & 1 << (key % 64) != 0)
     }
 
     /// The normalized text a `case = "exact"` alias is compared with.
@@ -1343,6 +1322,7 @@ fn check_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<Sizes, Format
     expected.push((AliasBlockers, 4 * (aliases + 1)));
     expected.push((KeyAliases, 4 * (keys + 1)));
     expected.push((KeyRefFlags, len(KeyRefs) / 2));
+    expected.push((KeyNeedsCapital, 8 * keys.div_ceil(64)));
     for (section, bytes) in expected {
         if len(section) != bytes {
             return Err(damaged(format!("section {section:?} has the wrong size")));
@@ -1825,8 +1805,9 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
         );
     }
 
-    /// A key's flags of its aliases say what each alias's own columns say,
-    /// and the surface check made with them answers as the full one, on
+    /// A key's flags of its aliases say what each alias's own columns say
+    /// (and whether every alias wants a capital), and the surface check
+    /// made with them answers as the full one, on
     /// every key of the built-in table (exact-case aliases, blockers, all
     /// scripts) in four cases and inside blockers.
     #[test]
@@ -1837,6 +1818,14 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
             let refs = table.aliases_of_key_id(key_id);
             let flags = table.key_ref_flags(key_id);
             assert_eq!(refs.len(), flags.len(), "key {key_id}");
+            let capital = !refs.is_empty()
+                && refs.iter().all(|&r| {
+                    table.case_exact(r)
+                        && table
+                            .exact_text(r)
+                            .starts_with(|c: char| c.is_ascii_uppercase())
+                });
+            assert_eq!(table.key_needs_capital(key_id), capital, "key {key_id}");
             for (&r, &f) in refs.iter().zip(flags) {
                 assert_eq!(f & alias_flags::ALIAS_BITS, table.flags_of(r));
                 assert_eq!(f & alias_flags::HAS_BLOCKERS != 0, table.has_blockers(r));
