@@ -245,16 +245,14 @@ fn count(counted: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Counts {
     let mut word = 0..0;
     let mut in_word = false;
     let bytes = counted.as_bytes();
-    let ends_stop_word = |word: &std::ops::Range<usize>| {
-        stop_lists.english && lexicon.is_english_stop_key(pack_lowercase(bytes, word.clone()))
-    };
+    let ends_stop_word = |word: &std::ops::Range<usize>| is_stop_word(lexicon, bytes, word);
     let mut at = 0;
     while at < bytes.len() {
         let b = bytes[at];
-        if b.is_ascii_alphanumeric() {
+        if ASCII_WORD[usize::from(b)] {
             let start = at;
             at += 1;
-            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+            while at < bytes.len() && ASCII_WORD[usize::from(bytes[at])] {
                 at += 1;
             }
             if in_word {
@@ -264,9 +262,18 @@ fn count(counted: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Counts {
                 in_word = true;
                 counts.latin_words += 1;
                 counts.numbers += u32::from(b.is_ascii_digit());
-                word_ascii = at - start <= 16;
+                word_ascii = stop_lists.english && at - start <= 16;
                 word = start..at;
             }
+            continue;
+        }
+        if b == b' ' {
+            // Between words: a space only ends the word before it.
+            if in_word && word_ascii && ends_stop_word(&word) {
+                counts.latin_stop += 1;
+            }
+            in_word = false;
+            at += 1;
             continue;
         }
         at += 1;
@@ -351,6 +358,26 @@ fn count(counted: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Counts {
         counts.latin_stop += 1;
     }
     counts
+}
+
+/// ASCII letters and digits: the bytes whose runs [`count`] skips in one go.
+static ASCII_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+/// Whether `bytes[word]` (1 to 16 ASCII letters and digits) is a word of
+/// the English stop list, in any case.
+// Not inlined: inlined, the compiler prepares the packing at the start of
+// every word, stop word or not.
+#[inline(never)]
+fn is_stop_word(lexicon: &Lexicon, bytes: &[u8], word: &std::ops::Range<usize>) -> bool {
+    lexicon.is_english_stop_key(pack_lowercase(bytes, word.clone()))
 }
 
 /// The word `bytes[word]` (1 to 16 ASCII letters and digits), lowercased
