@@ -239,9 +239,10 @@ struct Counts {
 /// list. `tests::counts_by_chars` is the same count character by character.
 fn count(counted: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Counts {
     let mut counts = Counts::default();
-    // The current word, when it is one run of at most 16 ASCII letters and
-    // digits (the only words of the stop list): where that run is.
-    let mut word_ascii = false;
+    // Whether the current word may be on the English stop list (the list
+    // applies, and the word is one run of ASCII letters and digits of a
+    // stop word's shape), and where that run is.
+    let mut may_be_stop = false;
     let mut word = 0..0;
     let mut in_word = false;
     let bytes = counted.as_bytes();
@@ -257,19 +258,20 @@ fn count(counted: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Counts {
             }
             if in_word {
                 // After a letter of another script or an apostrophe.
-                word_ascii = false;
+                may_be_stop = false;
             } else {
                 in_word = true;
                 counts.latin_words += 1;
                 counts.numbers += u32::from(b.is_ascii_digit());
-                word_ascii = stop_lists.english && at - start <= 16;
+                may_be_stop = stop_lists.english
+                    && lexicon.may_be_english_stop_word(b, bytes[at - 1], at - start);
                 word = start..at;
             }
             continue;
         }
         if b == b' ' {
             // Between words: a space only ends the word before it.
-            if in_word && word_ascii && ends_stop_word(&word) {
+            if in_word && may_be_stop && ends_stop_word(&word) {
                 counts.latin_stop += 1;
             }
             in_word = false;
@@ -320,14 +322,14 @@ fn count(counted: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Counts {
                     counts.other_words += 1;
                 }
             }
-            word_ascii = false;
+            may_be_stop = false;
             continue;
         }
         if in_word && c == '\'' && next.is_alphabetic() {
-            word_ascii = false; // don't, China's: not a stop-list entry
+            may_be_stop = false; // don't, China's: not a stop-list entry
             continue;
         }
-        if in_word && word_ascii && ends_stop_word(&word) {
+        if in_word && may_be_stop && ends_stop_word(&word) {
             counts.latin_stop += 1;
         }
         in_word = false;
@@ -354,7 +356,7 @@ fn count(counted: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Counts {
             _ => {}
         }
     }
-    if in_word && word_ascii && ends_stop_word(&word) {
+    if in_word && may_be_stop && ends_stop_word(&word) {
         counts.latin_stop += 1;
     }
     counts
