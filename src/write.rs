@@ -308,11 +308,15 @@ fn write_analysis_fields(
 }
 
 /// How many bytes the writers of terms and positions copy at once: a term
-/// (most are shorter) or a position with its comma goes into the output as
-/// one fixed-size copy, and what it writes past its end is overwritten by
-/// what comes next (or cut off at the end), instead of a copy of variable
-/// length and a check of the output's capacity for each.
+/// (most are shorter) or a position with its comma goes into a buffer on
+/// the stack as one fixed-size copy, and what it writes past its end is
+/// overwritten by what comes next, instead of a copy of variable length
+/// and a check of the output's capacity for each.
 const COPY: usize = 16;
+
+/// The size of that buffer; it goes into the output whenever it may not
+/// have room for one more copy.
+const STAGE: usize = 2048;
 
 /// Appends `"t1","t2",...` for the terms in `buffer` (concatenated, term
 /// `i` ending at byte `ends[i]`), none of which needs escaping.
@@ -320,44 +324,52 @@ fn write_plain_terms(out: &mut Vec<u8>, buffer: &[u8], ends: &[u32]) {
     if ends.is_empty() {
         return;
     }
-    let start = out.len();
-    out.resize(start + buffer.len() + 3 * ends.len() + COPY, 0);
-    let room = &mut out[start..];
+    let mut stage = [0u8; STAGE];
     let mut at = 0;
     let mut from = 0;
     for &end in ends {
         let end = end as usize;
         let len = end - from;
-        room[at] = b'"';
-        at += 1;
-        if len <= COPY && from + COPY <= buffer.len() {
-            room[at..at + COPY].copy_from_slice(&buffer[from..from + COPY]);
-        } else {
-            room[at..at + len].copy_from_slice(&buffer[from..end]);
+        if at > STAGE - (COPY + 3) {
+            out.extend_from_slice(&stage[..at]);
+            at = 0;
         }
-        at += len;
-        room[at..at + 2].copy_from_slice(b"\",");
-        at += 2;
+        if len <= COPY && from + COPY <= buffer.len() {
+            stage[at] = b'"';
+            stage[at + 1..at + 1 + COPY].copy_from_slice(&buffer[from..from + COPY]);
+            stage[at + 1 + len..at + 3 + len].copy_from_slice(b"\",");
+            at += len + 3;
+        } else {
+            // A long term, or one of the last bytes of the buffer.
+            out.extend_from_slice(&stage[..at]);
+            at = 0;
+            out.push(b'"');
+            out.extend_from_slice(&buffer[from..end]);
+            out.extend_from_slice(b"\",");
+        }
         from = end;
     }
+    out.extend_from_slice(&stage[..at]);
     // Without the last comma.
-    out.truncate(start + at - 1);
+    out.pop();
 }
 
 /// Appends the JSON list of `positions`.
 fn write_positions(out: &mut Vec<u8>, positions: &[u32]) {
-    // A comma and at most ten digits each.
-    const MAX_LEN: usize = 11;
     let start = out.len();
-    out.resize(start + MAX_LEN * positions.len() + COPY, 0);
-    let room = &mut out[start..];
+    let mut stage = [0u8; STAGE];
     let mut at = 0;
     let mut position = DecimalCounter::default();
     for &next in positions {
+        if at > STAGE - COPY {
+            out.extend_from_slice(&stage[..at]);
+            at = 0;
+        }
         position.set(next);
-        at += position.write_after_comma(&mut room[at..]);
+        stage[at..at + COPY].copy_from_slice(&position.text);
+        at += position.len;
     }
-    out.truncate(start + at);
+    out.extend_from_slice(&stage[..at]);
     // Each position was written after a comma; the first comma becomes `[`.
     match out.get_mut(start) {
         Some(first) => *first = b'[',
@@ -416,13 +428,10 @@ impl DecimalCounter {
         self.value = value;
     }
 
-    /// Writes `,` and the digits at the start of `out` (which has room for
-    /// [`COPY`] bytes: all of them are written), returning how many bytes
-    /// are the comma and the digits.
-    #[inline]
-    fn write_after_comma(&self, out: &mut [u8]) -> usize {
-        out[..COPY].copy_from_slice(&self.text);
-        self.len
+    /// `,` and the digits.
+    #[cfg(test)]
+    fn after_comma(&self) -> &[u8] {
+        &self.text[..self.len]
     }
 
     /// The digits.
@@ -468,8 +477,7 @@ fn estimated_analysis_len(analysis: &Analysis, options: WriteOptions) -> usize {
     analysis.normalized.text().len()
         + analysis.terms.concatenated().len()
         + 3 * terms
-        + 11 * terms
-        + 2 * COPY
+        + 5 * terms
         + if options.spans { 16 * terms } else { 0 }
         + entities
         + 256
@@ -981,11 +989,8 @@ mod tests {
                 counter.set(value);
                 let expected = value.to_string();
                 proptest::prop_assert_eq!(counter.digits(), expected.as_bytes());
-                let mut room = [b'x'; COPY + 1];
-                let len = counter.write_after_comma(&mut room);
                 let expected = format!(",{value}");
-                proptest::prop_assert_eq!(&room[..len], expected.as_bytes());
-                proptest::prop_assert_eq!(room[COPY], b'x');
+                proptest::prop_assert_eq!(counter.after_comma(), expected.as_bytes());
             }
         }
     }
@@ -1008,7 +1013,7 @@ mod tests {
         /// and wherever in the buffer they stand.
         #[test]
         fn plain_terms_are_written_like_terms_one_by_one(
-            terms in proptest::collection::vec("[a-z0-9]{0,3}|[a-z]{14,18}|[a-z]{30,40}|月之暗面|-", 0..40),
+            terms in proptest::collection::vec("[a-z0-9]{0,3}|[a-z]{14,18}|[a-z]{30,40}|月之暗面|-", 0..300),
             before in "[a-z]{0,3}",
         ) {
             let mut buffer = String::new();
@@ -1024,10 +1029,28 @@ mod tests {
             proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(expected).unwrap());
         }
 
+        /// Many short terms in a row fill the stage buffer more than once.
+        #[test]
+        fn many_short_terms_are_written_like_terms_one_by_one(
+            terms in proptest::collection::vec("[a-z0-9]{1,16}", 100..1000),
+        ) {
+            let buffer = terms.concat();
+            let ends: Vec<u32> = terms
+                .iter()
+                .scan(0, |end, term| {
+                    *end += term.len() as u32;
+                    Some(*end)
+                })
+                .collect();
+            let mut out = Vec::new();
+            write_plain_terms(&mut out, buffer.as_bytes(), &ends);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(terms_one_by_one(&terms)).unwrap());
+        }
+
         /// Positions read as JSON numbers, each written in full.
         #[test]
         fn positions_are_written_as_a_json_list(
-            steps in proptest::collection::vec((0u32..3, 0u32..=u32::MAX), 0..60),
+            steps in proptest::collection::vec((0u32..3, 0u32..=u32::MAX), 0..400),
         ) {
             let mut value = 0u32;
             let positions: Vec<u32> = steps
