@@ -297,22 +297,26 @@ fn count(counted: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Counts {
             at += c.len_utf8() - 1;
             c
         };
+        if b >= 0x80 && is_han(c) {
+            // Counted by itself, a Han character only ends the word before
+            // it: it is no mark and no link, and what follows it does not
+            // matter (most of Chinese text takes this way).
+            counts.han += 1;
+            if stop_lists.chinese && lexicon.is_chinese_stop_char(c) {
+                counts.han_stop += 1;
+            }
+            if in_word && may_be_stop && ends_stop_word(&word) {
+                counts.latin_stop += 1;
+            }
+            in_word = false;
+            continue;
+        }
         let next = match bytes.get(at) {
             Some(&b) if b < 0x80 => char::from(b),
             Some(_) => counted[at..].chars().next().unwrap_or(' '),
             None => ' ',
         };
-        let letter = if c.is_ascii() {
-            false
-        } else if is_han(c) {
-            counts.han += 1;
-            if stop_lists.chinese && lexicon.is_chinese_stop_char(c) {
-                counts.han_stop += 1;
-            }
-            false
-        } else {
-            c.is_alphanumeric()
-        };
+        let letter = !c.is_ascii() && c.is_alphanumeric();
         if letter {
             if !in_word {
                 in_word = true;
