@@ -235,7 +235,8 @@ struct Counts {
 /// A word is a run of letters and digits (`don't` and `China's` are one
 /// word); a Han character is counted by itself. Runs of ASCII letters and
 /// digits, most of English text, are skipped over in one go: only a word
-/// that ends up whole and ASCII is read again, to be looked up in the stop
+/// that ends up one such run, with the shape of some stop word (length,
+/// first and last character), is read again to be looked up in the stop
 /// list. `tests::counts_by_chars` is the same count character by character.
 fn count(counted: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Counts {
     let mut counts = Counts::default();
