@@ -32,7 +32,10 @@
 //!   for Japanese and Thai),
 //!   including the ASCII-lowercased copy the segmenter reads;
 //! * `analyze`: [`Canon::analyze`], i.e. normalize + detect + segment + alias
-//!   matching (so matching costs about analyze minus the other three).
+//!   matching (so matching costs about analyze minus the other three);
+//! * `write`: the output line of each analyzed document
+//!   ([`canon::write::write_analysis`]: canon's fields, JSON escaping
+//!   included), into a buffer reused as `canon normalize` reuses its own.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -46,6 +49,7 @@ use canon::aliases::AliasTable;
 use canon::detect::{Language, detect, language_runs};
 use canon::normalize::normalize;
 use canon::segment::Router;
+use canon::write::{WriteOptions, write_analysis};
 
 /// Stand-in Japanese news text, written for this benchmark (there is no
 /// Japanese in the benchmark corpus): ICU4X's dictionary segmenter.
@@ -333,6 +337,17 @@ fn stages(c: &mut Criterion) {
             b.iter(|| {
                 for doc in docs {
                     black_box(canon.analyze(black_box(doc)));
+                }
+            })
+        });
+        let analyses: Vec<_> = docs.iter().map(|doc| canon.analyze(doc)).collect();
+        let mut line = Vec::new();
+        group.bench_function("write", |b| {
+            b.iter(|| {
+                for (doc, analysis) in docs.iter().zip(&analyses) {
+                    line.clear();
+                    write_analysis(&mut line, doc, black_box(analysis), WriteOptions::default());
+                    black_box(&line);
                 }
             })
         });

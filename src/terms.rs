@@ -123,6 +123,12 @@ impl Terms {
         &self.buffer
     }
 
+    /// Where each term ends in [`Self::concatenated`], in bytes, parallel
+    /// to the terms (each starts where the one before it ends).
+    pub fn ends(&self) -> &[u32] {
+        &self.ends
+    }
+
     /// The position of each term, parallel to the terms.
     pub fn positions(&self) -> &[u32] {
         &self.positions

@@ -184,31 +184,12 @@ fn write_analysis_fields(
             write_str(out, term);
         }
     } else {
-        // Nothing to escape: each term as it is, in quotes.
-        for (i, term) in terms.texts().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            out.push(b'"');
-            out.extend_from_slice(term.as_bytes());
-            out.push(b'"');
-        }
+        write_plain_terms(out, terms.concatenated().as_bytes(), terms.ends());
     }
     out.push(b']');
     let mut numbers = itoa::Buffer::new();
     field(out, b"\"token_positions\"");
-    // Each position is written after a comma; the first comma becomes `[`.
-    let list_start = out.len();
-    let mut position = DecimalCounter::default();
-    for &next in terms.positions() {
-        position.set(next);
-        position.write_after_comma(out);
-    }
-    match out.get_mut(list_start) {
-        Some(first) => *first = b'[',
-        None => out.push(b'['),
-    }
-    out.push(b']');
+    write_positions(out, terms.positions());
     field(out, b"\"token_position_lengths\"");
     out.push(b'[');
     for (i, &(index, length)) in terms.position_lengths().iter().enumerate() {
@@ -326,6 +307,77 @@ fn write_analysis_fields(
     out.extend_from_slice(b"}\n");
 }
 
+/// How many bytes the writers of terms and positions copy at once: a term
+/// (most are shorter) or a position with its comma goes into a buffer on
+/// the stack as one fixed-size copy, and what it writes past its end is
+/// overwritten by what comes next, instead of a copy of variable length
+/// and a check of the output's capacity for each.
+const COPY: usize = 16;
+
+/// The size of that buffer; it goes into the output whenever it may not
+/// have room for one more copy.
+const STAGE: usize = 2048;
+
+/// Appends `"t1","t2",...` for the terms in `buffer` (concatenated, term
+/// `i` ending at byte `ends[i]`), none of which needs escaping.
+fn write_plain_terms(out: &mut Vec<u8>, buffer: &[u8], ends: &[u32]) {
+    if ends.is_empty() {
+        return;
+    }
+    let mut stage = [0u8; STAGE];
+    let mut at = 0;
+    let mut from = 0;
+    for &end in ends {
+        let end = end as usize;
+        let len = end - from;
+        if at > STAGE - (COPY + 3) {
+            out.extend_from_slice(&stage[..at]);
+            at = 0;
+        }
+        if len <= COPY && from + COPY <= buffer.len() {
+            stage[at] = b'"';
+            stage[at + 1..at + 1 + COPY].copy_from_slice(&buffer[from..from + COPY]);
+            stage[at + 1 + len..at + 3 + len].copy_from_slice(b"\",");
+            at += len + 3;
+        } else {
+            // A long term, or one of the last bytes of the buffer.
+            out.extend_from_slice(&stage[..at]);
+            at = 0;
+            out.push(b'"');
+            out.extend_from_slice(&buffer[from..end]);
+            out.extend_from_slice(b"\",");
+        }
+        from = end;
+    }
+    out.extend_from_slice(&stage[..at]);
+    // Without the last comma.
+    out.pop();
+}
+
+/// Appends the JSON list of `positions`.
+fn write_positions(out: &mut Vec<u8>, positions: &[u32]) {
+    let start = out.len();
+    let mut stage = [0u8; STAGE];
+    let mut at = 0;
+    let mut position = DecimalCounter::default();
+    for &next in positions {
+        if at > STAGE - COPY {
+            out.extend_from_slice(&stage[..at]);
+            at = 0;
+        }
+        position.set(next);
+        stage[at..at + COPY].copy_from_slice(&position.text);
+        at += position.len;
+    }
+    out.extend_from_slice(&stage[..at]);
+    // Each position was written after a comma; the first comma becomes `[`.
+    match out.get_mut(start) {
+        Some(first) => *first = b'[',
+        None => out.push(b'['),
+    }
+    out.push(b']');
+}
+
 /// A number kept in decimal, for writing positions: each is the last one
 /// or one more (a word, or a term stacked on it), so the digits are updated
 /// in place far more often than formatted anew, and written with a copy of
@@ -334,7 +386,7 @@ fn write_analysis_fields(
 struct DecimalCounter {
     value: u32,
     /// `,` then the digits, then unused bytes.
-    text: [u8; 16],
+    text: [u8; COPY],
     /// Bytes of `text` used.
     len: usize,
 }
@@ -376,11 +428,10 @@ impl DecimalCounter {
         self.value = value;
     }
 
-    /// Appends `,` and the digits to `out`.
-    #[inline]
-    fn write_after_comma(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.text);
-        out.truncate(out.len() - self.text.len() + self.len);
+    /// `,` and the digits.
+    #[cfg(test)]
+    fn after_comma(&self) -> &[u8] {
+        &self.text[..self.len]
     }
 
     /// The digits.
@@ -461,41 +512,53 @@ fn line_separator_escape(bytes: &[u8]) -> Option<&'static [u8]> {
 /// serde_json writes it, and with U+2028 and U+2029 escaped.
 ///
 /// serde_json looks up every byte in a table; output is mostly article text
-/// with nothing to escape, so this tests a block of bytes at a time and
-/// copies clean stretches whole.
+/// with nothing to escape, so this tests a block of bytes at a time, copies
+/// clean stretches whole, and in a block that holds something to escape
+/// goes straight from one such byte to the next (newlines, quotes and the
+/// 0xE2 of curly quotes and dashes come every few dozen bytes of news).
+/// What is left after the blocks (all of a short string: an id, a name) is
+/// looked at eight bytes at a time.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     // Bytes before `clean` are written.
     let mut clean = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        while let Some(block) = bytes.get(i..i + BLOCK) {
-            if needs_escape(block) {
-                break;
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    let mut offset = 0;
+    for block in blocks.by_ref() {
+        if needs_escape(block) {
+            for (k, word) in block.chunks_exact(8).enumerate() {
+                let marks = escape_candidates(word_at(word));
+                escape_marked(out, bytes, offset + 8 * k, marks, &mut clean);
             }
-            i += BLOCK;
         }
-        let stop = (i + BLOCK).min(bytes.len());
-        while i < stop {
-            let byte = bytes[i];
-            let escape = ESCAPE[usize::from(byte)];
-            if escape == LINE_SEPARATOR_LEAD {
-                // Most 0xE2 bytes start punctuation (“ ” … —), left as it is.
-                if let Some(escape) = line_separator_escape(&bytes[i..]) {
-                    out.extend_from_slice(&bytes[clean..i]);
-                    out.extend_from_slice(escape);
-                    i += 3;
-                    clean = i;
-                    continue;
+        offset += BLOCK;
+    }
+    let mut words = blocks.remainder().chunks_exact(8);
+    for word in words.by_ref() {
+        escape_marked(
+            out,
+            bytes,
+            offset,
+            escape_candidates(word_at(word)),
+            &mut clean,
+        );
+        offset += 8;
+    }
+    let rest = words.remainder().len();
+    if rest > 0 {
+        if bytes.len() >= 8 {
+            // The last eight bytes, less those looked at already.
+            let last = bytes.len() - 8;
+            let marks = escape_candidates(word_at(&bytes[last..])) & (u64::MAX << (8 * (8 - rest)));
+            escape_marked(out, bytes, last, marks, &mut clean);
+        } else {
+            for at in offset..bytes.len() {
+                if ESCAPE[usize::from(bytes[at])] != 0 {
+                    escape_marked(out, bytes, at, 0x80, &mut clean);
                 }
-            } else if escape != 0 {
-                out.extend_from_slice(&bytes[clean..i]);
-                push_escape(out, escape, byte);
-                clean = i + 1;
             }
-            i += 1;
         }
     }
     out.extend_from_slice(&bytes[clean..]);
@@ -504,6 +567,55 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
 
 const BLOCK: usize = 32;
 
+/// The eight bytes `word` as a number, the first one lowest.
+#[inline]
+fn word_at(word: &[u8]) -> u64 {
+    u64::from_le_bytes(word[..8].try_into().expect("eight bytes"))
+}
+
+/// Writes the escapes of the bytes marked in `marks` (as
+/// [`escape_candidates`] marks them) of the eight bytes of `bytes` from
+/// `offset`, each after the clean bytes before it, and moves `clean` past it.
+#[inline(always)]
+fn escape_marked(out: &mut Vec<u8>, bytes: &[u8], offset: usize, marks: u64, clean: &mut usize) {
+    // Most words have nothing marked: only the test is inlined.
+    if marks != 0 {
+        escape_marked_slow(out, bytes, offset, marks, clean);
+    }
+}
+
+/// [`escape_marked`] when something is marked.
+#[inline(never)]
+fn escape_marked_slow(
+    out: &mut Vec<u8>,
+    bytes: &[u8],
+    offset: usize,
+    mut marks: u64,
+    clean: &mut usize,
+) {
+    while marks != 0 {
+        let at = offset + marks.trailing_zeros() as usize / 8;
+        marks &= marks - 1;
+        let byte = bytes[at];
+        match ESCAPE[usize::from(byte)] {
+            // Most 0xE2 bytes start punctuation (“ ” … —), left as it is.
+            LINE_SEPARATOR_LEAD => {
+                if let Some(escape) = line_separator_escape(&bytes[at..]) {
+                    out.extend_from_slice(&bytes[*clean..at]);
+                    out.extend_from_slice(escape);
+                    *clean = at + 3;
+                }
+            }
+            0 => {}
+            escape => {
+                out.extend_from_slice(&bytes[*clean..at]);
+                push_escape(out, escape, byte);
+                *clean = at + 1;
+            }
+        }
+    }
+}
+
 /// Whether some byte of `bytes` may need escaping: a control character,
 /// `"`, `\`, or 0xE2, the first byte of U+2028 and U+2029. Written without
 /// early exit so that the compiler vectorizes it.
@@ -511,6 +623,27 @@ fn needs_escape(bytes: &[u8]) -> bool {
     bytes.iter().fold(false, |any, &b| {
         any | (b < 0x20) | (b == b'"') | (b == b'\\') | (b == 0xE2)
     })
+}
+
+/// The bytes of `word` (eight bytes, the first one lowest) that
+/// [`needs_escape`] looks for, as the high bit of each such byte and no
+/// other bit: exact for every byte (no carry runs from one byte into the
+/// next), so each set bit is one byte to escape or to look at.
+#[inline]
+fn escape_candidates(word: u64) -> u64 {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    // The high bit of each zero byte: the low seven bits are added apart
+    // from the high one, so no carry leaves its byte.
+    let zero = |v: u64| !(((v & LOW) + LOW) | v) & HIGH;
+    // Below 0x20: the high bit clear, and the low seven bits plus 0x60
+    // still below 0x80.
+    let control = !(((word & LOW) + 0x60 * EACH) | word) & HIGH;
+    control
+        | zero(word ^ (u64::from(b'"') * EACH))
+        | zero(word ^ (u64::from(b'\\') * EACH))
+        | zero(word ^ (0xE2 * EACH))
 }
 
 /// The mark in [`ESCAPE`] of 0xE2, which starts U+2028 and U+2029.
@@ -782,6 +915,61 @@ mod tests {
         assert_eq!(fast_string("a\u{2028}b\u{2029}"), br#""a\u2028b\u2029""#);
     }
 
+    #[test]
+    fn escapes_are_found_at_every_place_of_a_block() {
+        // Each kind of byte to escape or to look at, at every offset
+        // around the 8-byte words and 32-byte blocks, and in a short tail.
+        for before in 0..=2 * BLOCK + 9 {
+            for special in [
+                "\u{2028}",
+                "\u{2029}z",
+                "\n",
+                "\"",
+                "\\",
+                "\u{1f}",
+                "…",
+                "\u{7f}é",
+            ] {
+                for after in [0, 1, 7, 40] {
+                    let s = format!("{}{special}{}", "a".repeat(before), "b".repeat(after));
+                    assert_eq!(fast_string(&s), serde_json_string(&s), "{s:?}");
+                }
+            }
+        }
+    }
+
+    /// The bytes of `word` whose [`ESCAPE`] entry is set, as
+    /// [`escape_candidates`] marks them.
+    fn candidates_by_table(word: [u8; 8]) -> u64 {
+        word.iter()
+            .enumerate()
+            .filter(|&(_, &b)| ESCAPE[usize::from(b)] != 0)
+            .map(|(k, _)| 0x80u64 << (8 * k))
+            .sum()
+    }
+
+    #[test]
+    fn escape_candidates_are_the_bytes_the_table_marks() {
+        // Every byte value at every place, among neighbours of every kind
+        // (a borrow or carry from one byte into the next would show here).
+        let neighbours = [
+            0x00, 0x1F, 0x20, b'"', b'\\', 0x5B, 0x7F, 0x80, 0xE1, 0xE2, 0xFF,
+        ];
+        for value in 0..=255u8 {
+            for place in 0..8 {
+                for &neighbour in &neighbours {
+                    let mut word = [neighbour; 8];
+                    word[place] = value;
+                    assert_eq!(
+                        escape_candidates(u64::from_le_bytes(word)),
+                        candidates_by_table(word),
+                        "{word:?}"
+                    );
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         /// The counter writes what formatting writes, whatever the steps.
         #[test]
@@ -801,10 +989,85 @@ mod tests {
                 counter.set(value);
                 let expected = value.to_string();
                 proptest::prop_assert_eq!(counter.digits(), expected.as_bytes());
-                let mut out = b"x".to_vec();
-                counter.write_after_comma(&mut out);
-                proptest::prop_assert_eq!(out, format!("x,{value}").into_bytes());
+                let expected = format!(",{value}");
+                proptest::prop_assert_eq!(counter.after_comma(), expected.as_bytes());
             }
+        }
+    }
+
+    /// Terms written one by one, as the general path does.
+    fn terms_one_by_one(terms: &[String]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, term) in terms.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_str(&mut out, term);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Plain terms written with fixed-size copies read as the terms one
+        /// by one, whatever their lengths (around and above the copy's size)
+        /// and wherever in the buffer they stand.
+        #[test]
+        fn plain_terms_are_written_like_terms_one_by_one(
+            terms in proptest::collection::vec("[a-z0-9]{0,3}|[a-z]{14,18}|[a-z]{30,40}|月之暗面|-", 0..300),
+            before in "[a-z]{0,3}",
+        ) {
+            let mut buffer = String::new();
+            let mut ends = Vec::new();
+            for term in &terms {
+                buffer.push_str(term);
+                ends.push(buffer.len() as u32);
+            }
+            let mut out = before.clone().into_bytes();
+            write_plain_terms(&mut out, buffer.as_bytes(), &ends);
+            let mut expected = before.into_bytes();
+            expected.extend(terms_one_by_one(&terms));
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(expected).unwrap());
+        }
+
+        /// Many short terms in a row fill the stage buffer more than once.
+        #[test]
+        fn many_short_terms_are_written_like_terms_one_by_one(
+            terms in proptest::collection::vec("[a-z0-9]{1,16}", 100..1000),
+        ) {
+            let buffer = terms.concat();
+            let ends: Vec<u32> = terms
+                .iter()
+                .scan(0, |end, term| {
+                    *end += term.len() as u32;
+                    Some(*end)
+                })
+                .collect();
+            let mut out = Vec::new();
+            write_plain_terms(&mut out, buffer.as_bytes(), &ends);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(terms_one_by_one(&terms)).unwrap());
+        }
+
+        /// Positions read as JSON numbers, each written in full.
+        #[test]
+        fn positions_are_written_as_a_json_list(
+            steps in proptest::collection::vec((0u32..3, 0u32..=u32::MAX), 0..400),
+        ) {
+            let mut value = 0u32;
+            let positions: Vec<u32> = steps
+                .into_iter()
+                .map(|(kind, jump)| {
+                    value = match kind {
+                        0 => value,
+                        1 => value.wrapping_add(1),
+                        _ => jump,
+                    };
+                    value
+                })
+                .collect();
+            let mut out = b"x".to_vec();
+            write_positions(&mut out, &positions);
+            let expected = format!("x{}", serde_json::to_string(&positions).unwrap());
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), expected);
         }
     }
 
@@ -830,6 +1093,14 @@ mod tests {
         #[test]
         fn arbitrary_strings_are_escaped_like_serde_json(s in proptest::prelude::any::<String>()) {
             proptest::prop_assert_eq!(fast_string(&s), serde_json_string(&s));
+        }
+
+        #[test]
+        fn escape_candidates_of_any_word_are_the_table_s(word in proptest::prelude::any::<[u8; 8]>()) {
+            proptest::prop_assert_eq!(
+                escape_candidates(u64::from_le_bytes(word)),
+                candidates_by_table(word)
+            );
         }
     }
 

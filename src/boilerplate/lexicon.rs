@@ -191,6 +191,12 @@ pub struct Lexicon {
     pub date_words: Vocabulary,
     /// Packed (see [`Lexicon::pack`]).
     stop_en: FxHashSet<u128>,
+    /// The shapes of the English stop words made of ASCII letters and
+    /// digits: for each length (1 to 16) and class of first character
+    /// (see [`shape_class`]), one bit per class of last character. Most
+    /// words that are not stop words have a shape no stop word has, and are
+    /// turned away before they are packed and hashed.
+    stop_en_shapes: Vec<u64>,
     /// One bit per character of the CJK Unified Ideographs block
     /// (U+4E00 to U+9FFF), where every Chinese stop character is.
     stop_zh: Vec<u64>,
@@ -276,6 +282,17 @@ impl Lexicon {
         let stop_en = entries(STOP_EN)
             .filter_map(|w| Lexicon::pack(&w.to_ascii_lowercase()))
             .collect();
+        let mut stop_en_shapes = vec![0u64; (MAX_SHAPE_LEN + 1) * SHAPE_CLASSES];
+        for word in entries(STOP_EN) {
+            let bytes = word.as_bytes();
+            if let (Some(first), Some(last)) = (bytes.first(), bytes.last())
+                && let (Some(first), Some(last)) = (shape_class(*first), shape_class(*last))
+                && bytes.len() <= MAX_SHAPE_LEN
+                && bytes.iter().all(u8::is_ascii_alphanumeric)
+            {
+                stop_en_shapes[bytes.len() * SHAPE_CLASSES + first] |= 1 << last;
+            }
+        }
         let mut stop_zh = vec![0u64; (CJK_END - CJK_START).div_ceil(64) as usize];
         for word in entries(STOP_ZH).filter(|w| w.chars().count() == 1) {
             let c = word.chars().next().expect("one character") as u32;
@@ -296,6 +313,7 @@ impl Lexicon {
             widget_words,
             date_words,
             stop_en,
+            stop_en_shapes,
             stop_zh,
         }
     }
@@ -345,6 +363,22 @@ impl Lexicon {
         self.stop_en.contains(&packed)
     }
 
+    /// Whether a word of `len` ASCII letters and digits (any case) that
+    /// starts with `first` and ends with `last` may be an English stop
+    /// word: false only if no stop word has that shape (a cheap test before
+    /// [`Lexicon::is_english_stop_key`]).
+    #[inline]
+    pub fn may_be_english_stop_word(&self, first: u8, last: u8, len: usize) -> bool {
+        let (first, last) = (
+            SHAPE_CLASS[usize::from(first)],
+            SHAPE_CLASS[usize::from(last)],
+        );
+        // Classes are below 64, u8::MAX (no class) is not.
+        (first | last) < 64
+            && len <= MAX_SHAPE_LEN
+            && self.stop_en_shapes[len * SHAPE_CLASSES + usize::from(first)] >> last & 1 != 0
+    }
+
     /// Whether a lowercase ASCII word is an English stop word.
     pub fn is_english_stop_word(&self, lowercase_word: &str) -> bool {
         Lexicon::pack(lowercase_word).is_some_and(|p| self.is_english_stop_key(p))
@@ -362,6 +396,37 @@ impl Lexicon {
     }
 }
 
+/// The longest word [`Lexicon::may_be_english_stop_word`] knows the shapes
+/// of (as [`Lexicon::pack`]).
+const MAX_SHAPE_LEN: usize = 16;
+
+/// Classes of characters in the shapes of stop words: 26 letters and 10 digits.
+const SHAPE_CLASSES: usize = 36;
+
+/// The class of an ASCII letter (either case) or digit in the shapes of
+/// stop words.
+#[inline]
+fn shape_class(b: u8) -> Option<usize> {
+    let class = SHAPE_CLASS[usize::from(b)];
+    (usize::from(class) < SHAPE_CLASSES).then_some(usize::from(class))
+}
+
+/// [`shape_class`] of each byte, [`u8::MAX`] for none.
+static SHAPE_CLASS: [u8; 256] = {
+    let mut table = [u8::MAX; 256];
+    let mut b = 0;
+    while b < 26 {
+        table[b'a' as usize + b] = b as u8;
+        table[b'A' as usize + b] = b as u8;
+        b += 1;
+    }
+    while b < 36 {
+        table[b'0' as usize + b - 26] = b as u8;
+        b += 1;
+    }
+    table
+};
+
 fn automaton(patterns: &[String], start: StartKind) -> AhoCorasick {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
@@ -377,6 +442,42 @@ fn automaton(patterns: &[String], start: StartKind) -> AhoCorasick {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_stop_word_has_a_known_shape_and_few_other_words_do() {
+        let lexicon = Lexicon::builtin();
+        let shape = |w: &str| {
+            let b = w.as_bytes();
+            lexicon.may_be_english_stop_word(b[0], b[b.len() - 1], b.len())
+        };
+        let words: Vec<&str> = STOP_EN
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(str::split_whitespace)
+            .collect();
+        assert!(words.len() > 100);
+        for word in words {
+            for form in [
+                word.to_string(),
+                word.to_ascii_uppercase(),
+                word[..1].to_ascii_uppercase() + &word[1..],
+            ] {
+                assert!(shape(&form), "{form}");
+                assert!(lexicon.is_english_stop_word(&form.to_ascii_lowercase()));
+            }
+        }
+        for word in [
+            "model",
+            "Beijing",
+            "2024",
+            "chips",
+            "x",
+            "government",
+            "laboratories",
+        ] {
+            assert!(!shape(word), "{word}");
+        }
+    }
 
     fn lexicon() -> Lexicon {
         Lexicon::builtin()

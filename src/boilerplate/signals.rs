@@ -132,124 +132,17 @@ pub fn line_signals(
     need_key: bool,
 ) -> LineSignals {
     let sample = super::lines::sample(line);
-    let mut latin_words = 0u32;
-    let mut numbers = 0u32;
-    let mut other_words = 0u32;
-    let mut han = 0u32;
-    let mut han_stop = 0u32;
-    let mut latin_stop = 0u32;
-    let mut marks = 0u32;
-    let mut links = 0u32;
-    // The current word's lowercase ASCII bytes, packed (see `Lexicon::pack`).
-    let mut word = 0u128;
-    let mut word_len = 0usize;
-    let mut in_word = false;
-    let mut word_ascii = true;
     let counted = super::lines::prefix(line, super::lines::COUNT_BYTES);
-    let bytes = counted.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        let b = bytes[at];
-        at += 1;
-        if b.is_ascii_alphanumeric() {
-            // Most of the text: letters of words.
-            if !in_word {
-                in_word = true;
-                word_len = 0;
-                word = 0;
-                word_ascii = true;
-                latin_words += 1;
-                numbers += u32::from(b.is_ascii_digit());
-            }
-            if word_len < 16 {
-                word = word << 8 | u128::from(b.to_ascii_lowercase());
-                word_len += 1;
-            } else {
-                word_ascii = false;
-            }
-            continue;
-        }
-        let c = if b < 0x80 {
-            char::from(b)
-        } else if (0xE0..0xF0).contains(&b) && at + 1 < bytes.len() {
-            // Three bytes: all of CJK, decoded by hand (the hot path of
-            // Chinese text).
-            let code = u32::from(b & 0x0F) << 12
-                | u32::from(bytes[at] & 0x3F) << 6
-                | u32::from(bytes[at + 1] & 0x3F);
-            at += 2;
-            char::from_u32(code).expect("valid UTF-8")
-        } else {
-            let c = counted[at - 1..]
-                .chars()
-                .next()
-                .expect("a character boundary");
-            at += c.len_utf8() - 1;
-            c
-        };
-        let next = match bytes.get(at) {
-            Some(&b) if b < 0x80 => char::from(b),
-            Some(_) => counted[at..].chars().next().unwrap_or(' '),
-            None => ' ',
-        };
-        let letter = if c.is_ascii() {
-            false
-        } else if is_han(c) {
-            han += 1;
-            if stop_lists.chinese && lexicon.is_chinese_stop_char(c) {
-                han_stop += 1;
-            }
-            false
-        } else {
-            c.is_alphanumeric()
-        };
-        if letter {
-            if !in_word {
-                in_word = true;
-                word_len = 0;
-                if script_of(c) == Script::Latin {
-                    latin_words += 1;
-                } else {
-                    other_words += 1;
-                }
-            }
-            word_ascii = false;
-            continue;
-        }
-        if in_word && c == '\'' && next.is_alphabetic() {
-            word_ascii = false; // don't, China's: not a stop-list entry
-            continue;
-        }
-        if in_word && stop_lists.english && word_ascii && lexicon.is_english_stop_key(word) {
-            latin_stop += 1;
-        }
-        in_word = false;
-        // An ASCII mark counts before a space, at the end, or before a
-        // non-ASCII letter: normalization turns Chinese "，" into ",", with
-        // no space after it ("3.5" and "a.b" stay unmarked).
-        if is_clause_mark(c)
-            && (!c.is_ascii() || next == ' ' || at == bytes.len() || !next.is_ascii())
-        {
-            marks += 1;
-        }
-        let before = |back: usize| at.checked_sub(back).and_then(|i| bytes.get(i)).copied();
-        match c {
-            '|' | '»' | '«' | '›' | '→' => links += 1,
-            // @handles and e-mail addresses; #tags but not "No. #1".
-            '@' if next.is_alphanumeric() => links += 1,
-            '#' if next.is_alphabetic()
-                && !before(2).is_some_and(|p| p.is_ascii_alphanumeric()) =>
-            {
-                links += 1
-            }
-            ':' if next == '/' => links += 1, // https://
-            '.' if at >= 4 && &bytes[at - 4..at - 1] == b"www" => links += 1,
-            _ => {}
-        }
-    }
-    if in_word && stop_lists.english && word_ascii && lexicon.is_english_stop_key(word) {
-        latin_stop += 1;
-    }
+    let Counts {
+        latin_words,
+        numbers,
+        other_words,
+        han,
+        han_stop,
+        latin_stop,
+        marks,
+        links,
+    } = count(counted, lexicon, stop_lists);
     let mut units = latin_words as f32 + other_words as f32 + han as f32 / 2.0;
     if line.len() > counted.len() {
         units *= line.len() as f32 / counted.len() as f32;
@@ -314,6 +207,202 @@ pub fn line_signals(
         bullet,
         key,
     }
+}
+
+/// The counts of words, stop words and marks in the start of a line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Counts {
+    /// Words that start with a Latin letter or an ASCII digit.
+    latin_words: u32,
+    /// Words that start with an ASCII digit.
+    numbers: u32,
+    /// Words that start with a letter of another script (not Han).
+    other_words: u32,
+    /// Han characters.
+    han: u32,
+    /// Han characters of the Chinese stop list (when it applies).
+    han_stop: u32,
+    /// Words of the English stop list (when it applies).
+    latin_stop: u32,
+    /// Sentence and clause marks (see [`is_clause_mark`]).
+    marks: u32,
+    /// Links, handles, tags and separators.
+    links: u32,
+}
+
+/// Counts the words, stop words, marks and links of `counted`.
+///
+/// A word is a run of letters and digits (`don't` and `China's` are one
+/// word); a Han character is counted by itself. Runs of ASCII letters and
+/// digits, most of English text, are skipped over in one go: only a word
+/// that ends up one such run, with the shape of some stop word (length,
+/// first and last character), is read again to be looked up in the stop
+/// list. `tests::counts_by_chars` is the same count character by character.
+fn count(counted: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Counts {
+    let mut counts = Counts::default();
+    // Whether the current word may be on the English stop list (the list
+    // applies, and the word is one run of ASCII letters and digits of a
+    // stop word's shape), and where that run is.
+    let mut may_be_stop = false;
+    let mut word = 0..0;
+    let mut in_word = false;
+    let bytes = counted.as_bytes();
+    let ends_stop_word = |word: &std::ops::Range<usize>| is_stop_word(lexicon, bytes, word);
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if ASCII_WORD[usize::from(b)] {
+            let start = at;
+            at += 1;
+            while at < bytes.len() && ASCII_WORD[usize::from(bytes[at])] {
+                at += 1;
+            }
+            if in_word {
+                // After a letter of another script or an apostrophe.
+                may_be_stop = false;
+            } else {
+                in_word = true;
+                counts.latin_words += 1;
+                counts.numbers += u32::from(b.is_ascii_digit());
+                may_be_stop = stop_lists.english
+                    && lexicon.may_be_english_stop_word(b, bytes[at - 1], at - start);
+                word = start..at;
+            }
+            continue;
+        }
+        if b == b' ' {
+            // Between words: a space only ends the word before it.
+            if in_word && may_be_stop && ends_stop_word(&word) {
+                counts.latin_stop += 1;
+            }
+            in_word = false;
+            at += 1;
+            continue;
+        }
+        at += 1;
+        let c = if b < 0x80 {
+            char::from(b)
+        } else if (0xE0..0xF0).contains(&b) && at + 1 < bytes.len() {
+            // Three bytes: all of CJK, decoded by hand (the hot path of
+            // Chinese text).
+            let code = u32::from(b & 0x0F) << 12
+                | u32::from(bytes[at] & 0x3F) << 6
+                | u32::from(bytes[at + 1] & 0x3F);
+            at += 2;
+            char::from_u32(code).expect("valid UTF-8")
+        } else {
+            let c = counted[at - 1..]
+                .chars()
+                .next()
+                .expect("a character boundary");
+            at += c.len_utf8() - 1;
+            c
+        };
+        if b >= 0x80 && is_han(c) {
+            // Counted by itself, a Han character only ends the word before
+            // it: it is no mark and no link, and what follows it does not
+            // matter (most of Chinese text takes this way).
+            counts.han += 1;
+            if stop_lists.chinese && lexicon.is_chinese_stop_char(c) {
+                counts.han_stop += 1;
+            }
+            if in_word && may_be_stop && ends_stop_word(&word) {
+                counts.latin_stop += 1;
+            }
+            in_word = false;
+            continue;
+        }
+        let next = match bytes.get(at) {
+            Some(&b) if b < 0x80 => char::from(b),
+            Some(_) => counted[at..].chars().next().unwrap_or(' '),
+            None => ' ',
+        };
+        let letter = !c.is_ascii() && c.is_alphanumeric();
+        if letter {
+            if !in_word {
+                in_word = true;
+                if script_of(c) == Script::Latin {
+                    counts.latin_words += 1;
+                } else {
+                    counts.other_words += 1;
+                }
+            }
+            may_be_stop = false;
+            continue;
+        }
+        if in_word && c == '\'' && next.is_alphabetic() {
+            may_be_stop = false; // don't, China's: not a stop-list entry
+            continue;
+        }
+        if in_word && may_be_stop && ends_stop_word(&word) {
+            counts.latin_stop += 1;
+        }
+        in_word = false;
+        // An ASCII mark counts before a space, at the end, or before a
+        // non-ASCII letter: normalization turns Chinese "，" into ",", with
+        // no space after it ("3.5" and "a.b" stay unmarked).
+        if is_clause_mark(c)
+            && (!c.is_ascii() || next == ' ' || at == bytes.len() || !next.is_ascii())
+        {
+            counts.marks += 1;
+        }
+        let before = |back: usize| at.checked_sub(back).and_then(|i| bytes.get(i)).copied();
+        match c {
+            '|' | '»' | '«' | '›' | '→' => counts.links += 1,
+            // @handles and e-mail addresses; #tags but not "No. #1".
+            '@' if next.is_alphanumeric() => counts.links += 1,
+            '#' if next.is_alphabetic()
+                && !before(2).is_some_and(|p| p.is_ascii_alphanumeric()) =>
+            {
+                counts.links += 1
+            }
+            ':' if next == '/' => counts.links += 1, // https://
+            '.' if at >= 4 && &bytes[at - 4..at - 1] == b"www" => counts.links += 1,
+            _ => {}
+        }
+    }
+    if in_word && may_be_stop && ends_stop_word(&word) {
+        counts.latin_stop += 1;
+    }
+    counts
+}
+
+/// ASCII letters and digits: the bytes whose runs [`count`] skips in one go.
+static ASCII_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+/// Whether `bytes[word]` (1 to 16 ASCII letters and digits) is a word of
+/// the English stop list, in any case.
+// Not inlined: inlined, the compiler prepares the packing at the start of
+// every word, stop word or not.
+#[inline(never)]
+fn is_stop_word(lexicon: &Lexicon, bytes: &[u8], word: &std::ops::Range<usize>) -> bool {
+    lexicon.is_english_stop_key(pack_lowercase(bytes, word.clone()))
+}
+
+/// The word `bytes[word]` (1 to 16 ASCII letters and digits), lowercased
+/// and packed as [`Lexicon::pack`] packs a word: read as one big-endian
+/// number (with the bytes before it, then cut off), lowercased by setting
+/// bit 5 of each byte (which digits have set already).
+#[inline]
+fn pack_lowercase(bytes: &[u8], word: std::ops::Range<usize>) -> u128 {
+    const LOWERCASE: u128 = u128::from_be_bytes([0x20; 16]);
+    let window = match bytes.get(word.end.wrapping_sub(16)..word.end) {
+        Some(window) => window.try_into().expect("16 bytes"),
+        None => {
+            let mut window = [0; 16];
+            window[16 - word.end..].copy_from_slice(&bytes[..word.end]);
+            window
+        }
+    };
+    (u128::from_be_bytes(window) | LOWERCASE) & (u128::MAX >> (8 * (16 - word.len())))
 }
 
 /// Whether the line ends like a sentence (. ! ? : 。 ！ ？ …, before closing
@@ -404,6 +493,126 @@ mod tests {
             },
             true,
         )
+    }
+
+    /// The counts of `counted` taken character by character, without the
+    /// skips of [`count`]: the general path it must agree with.
+    fn counts_by_chars(counted: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Counts {
+        let chars: Vec<(usize, char)> = counted.char_indices().collect();
+        let mut counts = Counts::default();
+        let mut word = String::new();
+        let mut in_word = false;
+        let mut word_ascii = true;
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            let next = chars.get(k + 1).map_or(' ', |&(_, n)| n);
+            let last = k + 1 == chars.len();
+            if c.is_ascii_alphanumeric() {
+                if !in_word {
+                    in_word = true;
+                    word.clear();
+                    word_ascii = true;
+                    counts.latin_words += 1;
+                    counts.numbers += u32::from(c.is_ascii_digit());
+                }
+                word.push(c.to_ascii_lowercase());
+                continue;
+            }
+            let letter = if c.is_ascii() {
+                false
+            } else if is_han(c) {
+                counts.han += 1;
+                counts.han_stop += u32::from(stop_lists.chinese && lexicon.is_chinese_stop_char(c));
+                false
+            } else {
+                c.is_alphanumeric()
+            };
+            if letter {
+                if !in_word {
+                    in_word = true;
+                    if script_of(c) == Script::Latin {
+                        counts.latin_words += 1;
+                    } else {
+                        counts.other_words += 1;
+                    }
+                }
+                word_ascii = false;
+                continue;
+            }
+            if in_word && c == '\'' && next.is_alphabetic() {
+                word_ascii = false;
+                continue;
+            }
+            if in_word && stop_lists.english && word_ascii && lexicon.is_english_stop_word(&word) {
+                counts.latin_stop += 1;
+            }
+            in_word = false;
+            if is_clause_mark(c) && (!c.is_ascii() || next == ' ' || last || !next.is_ascii()) {
+                counts.marks += 1;
+            }
+            let after_letter = counted[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|p| p.is_ascii_alphanumeric());
+            counts.links += u32::from(match c {
+                '|' | '»' | '«' | '›' | '→' => true,
+                '@' => next.is_alphanumeric(),
+                '#' => next.is_alphabetic() && !after_letter,
+                ':' => next == '/',
+                '.' => counted[..i].ends_with("www"),
+                _ => false,
+            });
+        }
+        if in_word && stop_lists.english && word_ascii && lexicon.is_english_stop_word(&word) {
+            counts.latin_stop += 1;
+        }
+        counts
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The counts skipping ASCII runs are the counts character by
+        /// character: words at and around the 16 bytes of a stop-list key,
+        /// stop words in any case, apostrophes, marks before every kind of
+        /// character, links, Han stop characters, letters of other scripts.
+        #[test]
+        fn counts_are_the_counts_character_by_character(
+            line in "([a-zA-Z0-9]{1,3}|[a-z]{15,17}|the|The|OF|and|don|t|s|www|[ .,;:!?'#@|/\"()-]|»|«|›|→|é|ü|ß|中|的|了|是|。|，|、|…|Ж|ж|ا|١|²|😀|\u{3000}){0,40}",
+            english: bool,
+            chinese: bool,
+        ) {
+            let lexicon = Lexicon::builtin();
+            let stop_lists = StopLists { english, chinese };
+            proptest::prop_assert_eq!(
+                count(&line, &lexicon, stop_lists),
+                counts_by_chars(&line, &lexicon, stop_lists)
+            );
+        }
+    }
+
+    #[test]
+    fn counts_of_known_lines() {
+        let lexicon = Lexicon::builtin();
+        let both = StopLists::for_language("en");
+        let counts = count(
+            "The model's, at www.example.com #ai 2024: it's 的了",
+            &lexicon,
+            both,
+        );
+        // the, model's, at, www, example, com, ai, 2024, it's
+        assert_eq!(counts.latin_words, 9, "{counts:?}");
+        assert_eq!(counts.numbers, 1);
+        assert_eq!(counts.latin_stop, 2, "the, at: {counts:?}");
+        assert_eq!(counts.links, 2, "www., #ai: {counts:?}");
+        assert_eq!((counts.han, counts.han_stop), (2, 2));
+        assert_eq!(
+            counts,
+            counts_by_chars(
+                "The model's, at www.example.com #ai 2024: it's 的了",
+                &lexicon,
+                both
+            )
+        );
     }
 
     #[test]
