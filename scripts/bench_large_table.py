@@ -129,7 +129,7 @@ def build_corpus(corpus: Path, source: str | None, mb: float, path: Path) -> flo
             if source is None or record.get("source") == source:
                 records.append({"id": record.get("id"), "text": record["text"]})
     if not records:
-        sys.exit(f"bench_large_table: no records with source {source!r} in {corpus}")
+        sys.exit(f"bench_large_table: no records {'at all' if source is None else f'with source {source!r}'} in {corpus}")
     total = 0
     with open(path, "w", encoding="utf-8") as out:
         while total < mb * 1e6:

@@ -79,6 +79,17 @@ impl Candidate {
 /// id, and the punctuation the walk crossed on its way ([`PunctuationGap`]).
 type End = (usize, usize, u32, PunctuationGap);
 
+/// Whether [`walk`] asks the compiled table's filters (continuation bits,
+/// second terms) before stepping through the key trie. Always on when
+/// matching; the tests walk without them too, which must reach the same
+/// keys.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Filters {
+    On,
+    #[cfg(test)]
+    Off,
+}
+
 /// Punctuation between two terms of a match that keys do not hold: a comma
 /// or an ampersand is part of some names (State Administration of Radio,
 /// Film and Television; Standard & Poor's) and of no others, so a match
@@ -189,7 +200,16 @@ pub(super) fn candidates(
             continue;
         };
         let compound = !han && first_node.is_none();
-        walk(table, text, tokens, i, offset, first_node, &mut ends);
+        walk(
+            table,
+            text,
+            tokens,
+            i,
+            offset,
+            first_node,
+            &mut ends,
+            Filters::On,
+        );
         let mut found = None;
         for &(last, term_end, key, marks) in ends.iter().rev() {
             let Some((start, end)) = surface_range(text, tokens, i, offset, last, term_end) else {
@@ -295,6 +315,7 @@ fn is_key(trie: &KeyTrie, s: &str) -> bool {
 /// 中共中央政治局 ends before 常委; whether such a rest leaves the name
 /// standing is the caller's to decide). A Chinese key must otherwise end
 /// where a token ends (阿里 never inside 阿里山).
+#[allow(clippy::too_many_arguments)]
 fn walk(
     table: &AliasTable,
     text: &str,
@@ -303,6 +324,7 @@ fn walk(
     offset: usize,
     first_node: Option<KeyNode>,
     ends: &mut Vec<End>,
+    filters: Filters,
 ) {
     ends.clear();
     let trie = table.trie();
@@ -328,12 +350,13 @@ fn walk(
                     None => return,
                 }
                 previous = Some('s');
-            } else if j == i + 1 && !node.may_go_on_with(&term[from..]) {
+            } else if filters == Filters::On && j == i + 1 && !node.may_go_on_with(&term[from..]) {
                 // No key goes on from the first term through a separator
                 // and this term's first two characters, ASCII letters or
-                // digits: no key ends after the first of them either (inside
-                // a term a key ends only before a hyphen, a Han character or
-                // a Korean particle), so the walk is over. In a large table
+                // digits: no key ends after the first of them either (this
+                // walk ends a key inside a term only before a hyphen, inside
+                // a Chinese word or at a Korean stem's end), so the walk is
+                // over. In a large table
                 // this spares a read of the key trie that misses the cache.
                 return;
             }
@@ -344,7 +367,8 @@ fn walk(
                 }
                 // The same after the whole term, by the second terms'
                 // filter (a walk would read a slot per character).
-                if j == i + 1
+                if filters == Filters::On
+                    && j == i + 1
                     && first_node.is_some()
                     && !possessive
                     && !table.second_term_may_follow(node, term)
@@ -806,4 +830,110 @@ pub(super) fn joins_names(gap: &str) -> bool {
     let gap = if possessive_gap(gap) { &gap[2..] } else { gap };
     gap.chars()
         .all(|c| c.is_whitespace() || matches!(c, '.' | '-' | '·' | '・' | '\'' | '•'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aliases::TableSource;
+    use crate::detect::Language;
+    use crate::segment::Router;
+
+    /// The walk reaches the same keys with the compiled table's filters as
+    /// without them, on random names and texts made of the pieces that put
+    /// the filters' reasoning to the test: hyphens, possessives, digits,
+    /// Han and Hangul (with particles) next to Latin, a first term that is
+    /// a whole key, words that are prefixes of others.
+    #[test]
+    fn the_filters_never_change_what_a_walk_reaches() {
+        let pieces = [
+            "ab",
+            "abc",
+            "ab1",
+            "a",
+            "b9",
+            "x-ray",
+            "o's",
+            "ab中",
+            "中文",
+            "삼성",
+            "삼성은",
+            "zz",
+            "abc-d",
+            "c",
+        ];
+        let mut state = 0xD1B5_4A32_D192_ED03u64;
+        let mut pick = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut source = String::new();
+        for e in 0..300 {
+            let words: Vec<&str> = (0..1 + pick(3))
+                .map(|_| pieces[pick(pieces.len())])
+                .collect();
+            let name = words.join(" ");
+            source.push_str(&format!(
+                "[[entity]]\nid = \"e{e}\"\nname = \"{name}\"\nkind = \"org\"\naliases.en = [\"{name}\"]\n\n"
+            ));
+        }
+        let table = AliasTable::from_sources(&[TableSource {
+            name: "random.toml".into(),
+            text: source,
+            jsonl: false,
+        }])
+        .unwrap();
+        let router = Router::with_table(&table);
+        let gaps = [" ", " ", " ", "'s ", "-", ", ", " — "];
+        let (mut walks, mut reached) = (0, 0);
+        for _ in 0..300 {
+            let mut text = String::new();
+            for w in 0..2 + pick(8) {
+                if w > 0 {
+                    text.push_str(gaps[pick(gaps.len())]);
+                }
+                text.push_str(pieces[pick(pieces.len())]);
+            }
+            let lower = text.to_lowercase();
+            let lang = Language {
+                code: "en",
+                confidence: 1.0,
+            };
+            let tokens = router.segment(&text, &lower, lang);
+            let (mut with, mut without) = (Vec::new(), Vec::new());
+            for i in 0..tokens.len() {
+                let term = tokens[i].term.as_ref();
+                let first_node = table.first_term_node(term);
+                walk(
+                    &table,
+                    &text,
+                    &tokens,
+                    i,
+                    0,
+                    first_node,
+                    &mut with,
+                    Filters::On,
+                );
+                walk(
+                    &table,
+                    &text,
+                    &tokens,
+                    i,
+                    0,
+                    first_node,
+                    &mut without,
+                    Filters::Off,
+                );
+                assert_eq!(with, without, "{text:?} from token {i}");
+                walks += 1;
+                reached += with.len();
+            }
+        }
+        assert!(
+            walks > 1000 && reached > 100,
+            "{walks} walks, {reached} ends"
+        );
+    }
 }

@@ -343,7 +343,7 @@ fn detach_cluster_extenders(text: &str, tokens: &mut Vec<Token<'_>>) {
 /// variation selectors and tag characters.
 fn extends_cluster(c: char) -> bool {
     // Han ideographs and Hangul syllables, most characters of Chinese and
-    // Korean text, are letters: no lookup in the category tables, which was
+    // Korean text, are no marks: no lookup in the category tables, which was
     // most of this stage's cost on Chinese text (a test checks that the
     // ranges hold no mark).
     if matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}') {

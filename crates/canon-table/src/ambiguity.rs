@@ -9,9 +9,10 @@
 //! implementations. `scripts/aliasgen/ambiguity.py` is the other (the
 //! generator of the default table applies it, its `lint` checks tables);
 //! both read the same files, compiled in here: the word lists `data/freq/*`
-//! (about 1.2 MB, parsed the first time they are needed, so `canon alias
-//! check` and `canon alias import` pay for them and `canon normalize` never
-//! does), the rule's parameters in `data/freq/rule.toml`, and the broad
+//! (about 1.2 MB; the two frequency lists sorted by word by the build script
+//! and searched in place, the shorter lists parsed the first time the rule
+//! is asked, which `canon normalize` does only for the title case of an
+//! acronym), the rule's parameters in `data/freq/rule.toml`, and the broad
 //! topics of `data/matching.toml`, where the matcher reads them.
 //! `tests/frequency_rule.rs` checks that the two agree: on the verdict for
 //! every alias of the default table (`tests/fixtures/frequency-rule.tsv`)

@@ -475,7 +475,9 @@ impl KeyEdges {
 }
 
 /// The first terms of keys that start with a term of a spaced script, each
-/// with the node of the key trie it leads to, and their quick-reject filter.
+/// with the node of the key trie it leads to, its continuation bits and
+/// first bytes ([`Section::FirstTermSlots`]), their quick-reject and Bloom
+/// filters, and the second terms' filter ([`Section::SecondTermFilter`]).
 fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
     // Each first term with its continuation bits, and the ASCII letters
     // and digits after each first term and a separator.

@@ -115,8 +115,8 @@ pub mod alias_flags {
     pub const EXACT_FIRST_SHIFT: u32 = 16;
 }
 
-/// `u32` words per slot of [`Section::FirstTermSlots`]: 32 bytes, so that a
-/// slot never straddles two cache lines.
+/// `u32` words per slot of [`Section::FirstTermSlots`]: 32 bytes, which one
+/// or two cache lines hold (sections start on 8-byte boundaries).
 pub const SLOT_WORDS: usize = 8;
 /// `u32` words per slot of [`Section::KeyEdges`] and [`Section::SegmenterEdges`].
 pub const EDGE_WORDS: usize = 3;

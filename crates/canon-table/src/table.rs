@@ -839,7 +839,8 @@ impl AliasTable {
     }
 
     /// Every entity, in table order (built-in table first), as owned records
-    /// (for listing and exporting; matching uses [`Self::entity_at`]).
+    /// (for listing and exporting; matching reads single fields:
+    /// [`Self::entity_id`], [`Self::kind`], [`Self::entity_name`]).
     pub fn entities(&self) -> impl Iterator<Item = Entity> + '_ {
         (0..self.entity_count() as u32).map(|e| self.entity_at(e).to_entity())
     }
@@ -1055,8 +1056,8 @@ impl AliasTable {
     }
 
     /// [`Self::surface_allows`] for alias `r` of a key, with its
-    /// [`Self::key_ref_flags`] word `ref_flags`: an alias of any case
-    /// without blockers allows every surface, and an exact-case one whose
+    /// [`Self::key_ref_flags`] word `ref_flags`: an alias that is not
+    /// exact-case and has no blockers allows every surface, and an exact-case one whose
     /// first byte differs from the surface's (an everyday word in lower
     /// case) allows none, both known without reading the alias.
     #[inline]
@@ -1195,9 +1196,10 @@ impl AliasTable {
     /// of ASCII letters and digits and no key has exactly these after that
     /// first term and a separator (followed by anything else or nothing),
     /// which [`Section::SecondTermFilter`] says without reading the key trie.
-    /// A walk through such a term could then reach no key: none ends inside
-    /// it (only before a hyphen, a Han character or a Korean particle) and
-    /// none at its end or after it.
+    /// A walk through such a term could then reach no key: the matcher ends
+    /// a key inside a term only before a hyphen, inside a Chinese word or
+    /// at a Korean stem's end, none of which an all-ASCII-alphanumeric term
+    /// has, and no key ends at its end or goes on after it.
     #[inline]
     pub fn second_term_may_follow(&self, space: KeyNode<'_>, term: &str) -> bool {
         if term.is_empty() || !term.bytes().all(|b| b.is_ascii_alphanumeric()) {

@@ -5,8 +5,13 @@
 //! names something that exists, every string lies inside the pool on
 //! character boundaries, and the pool is UTF-8. One pass over the columns,
 //! no parsing. The checksum catches damage; this catches a file that was not
-//! written by canon's compiler. Accessors stay safe without it, giving
-//! wrong answers on such a file; with it, their answers are the compiler's.
+//! written by canon's compiler, as far as its structure goes. Accessors stay
+//! safe without it, giving wrong answers on such a file. What the compiler
+//! derives for speed is not recomputed here (the first terms' continuation
+//! bits and first bytes, [`Section::SecondTermFilter`],
+//! [`Section::KeyRefFlags`], [`Section::KeyNeedsCapital`]): a file whose
+//! derived data disagree with its aliases loads, checks and matches
+//! differently from what its aliases say.
 
 use crate::format::{EDGE_WORDS, NONE, SLOT_WORDS, Section};
 use crate::table::{AliasTable, FormatError};
