@@ -809,7 +809,7 @@ impl AliasTable {
     }
 
     #[inline]
-    fn flags_of(&self, r: AliasRef) -> u32 {
+    pub(crate) fn flags_of(&self, r: AliasRef) -> u32 {
         self.u32s(Section::AliasFlags)
             .get(self.global_alias(r))
             .copied()
@@ -1950,6 +1950,47 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
         longer.extend_from_slice(&[0; 8]);
         let error = AliasTable::from_bytes(&longer).unwrap_err().to_string();
         assert!(error.contains("8 bytes after the table's end"), "{error}");
+    }
+
+    /// `verify` checks what the compiler derives for speed against what it
+    /// is derived from: a sealed file whose key flags, capital bits,
+    /// continuation bits or second terms' filter disagree with its keys is
+    /// refused, each with its section named.
+    #[test]
+    fn verify_checks_the_derived_sections() {
+        let good = compiled();
+        AliasTable::from_bytes(&good).unwrap().verify().unwrap();
+        let sections = AliasTable::from_bytes(&good).unwrap().sections.clone();
+        let tampered = |section: Section, change: &dyn Fn(&mut [u8])| {
+            let mut bytes = good.clone();
+            change(&mut bytes[sections[section as usize].clone()]);
+            reseal(&mut bytes);
+            AliasTable::from_bytes(&bytes)
+                .unwrap()
+                .verify()
+                .unwrap_err()
+                .to_string()
+        };
+        let error = tampered(Section::KeyRefFlags, &|b| b[1] ^= 1);
+        assert!(error.contains("KeyRefFlags"), "{error}");
+        let error = tampered(Section::KeyNeedsCapital, &|b| {
+            b.iter_mut().for_each(|b| *b = !*b)
+        });
+        assert!(error.contains("KeyNeedsCapital"), "{error}");
+        let error = tampered(Section::SecondTermFilter, &|b| b.fill(0));
+        assert!(error.contains("SecondTermFilter"), "{error}");
+        let error = tampered(Section::FirstTermSlots, &|b| {
+            for slot in b.chunks_exact_mut(4 * SLOT_WORDS) {
+                slot[20..28].fill(0);
+            }
+        });
+        assert!(error.contains("continuation bits"), "{error}");
+        let error = tampered(Section::FirstTermSlots, &|b| {
+            for slot in b.chunks_exact_mut(4 * SLOT_WORDS) {
+                slot[28] ^= 0x20;
+            }
+        });
+        assert!(error.contains("no slot leads"), "{error}");
     }
 
     #[test]

@@ -5,15 +5,16 @@
 //! names something that exists, every string lies inside the pool on
 //! character boundaries, and the pool is UTF-8. One pass over the columns,
 //! no parsing. The checksum catches damage; this catches a file that was not
-//! written by canon's compiler, as far as its structure goes. Accessors stay
-//! safe without it, giving wrong answers on such a file. What the compiler
-//! derives for speed is not recomputed here (the first terms' continuation
-//! bits and first bytes, [`Section::SecondTermFilter`],
-//! [`Section::KeyRefFlags`], [`Section::KeyNeedsCapital`]): a file whose
-//! derived data disagree with its aliases loads, checks and matches
-//! differently from what its aliases say.
+//! written by canon's compiler. Accessors stay safe without it, giving
+//! wrong answers on such a file. What the compiler derives for speed is
+//! checked against what it is derived from ([`validate_derived`]): the key
+//! references' flags and the keys' capital bits exactly, and the first
+//! terms' slots, continuation bits and second terms' filter for every key
+//! (a filter may let more through than the keys need, which costs speed
+//! only; one that turned a key away would lose its matches).
 
-use crate::format::{EDGE_WORDS, NONE, SLOT_WORDS, Section};
+use crate::format::{EDGE_WORDS, NONE, SLOT_WORDS, Section, alias_flags};
+use crate::script::is_unspaced;
 use crate::table::{AliasTable, FormatError};
 
 /// Checks `table`'s sections (see the module docs).
@@ -155,6 +156,7 @@ pub(crate) fn validate(table: &AliasTable) -> Result<(), FormatError> {
     if empty == 0 {
         return Err(damaged("FirstTermSlots has no empty slot".into()));
     }
+    validate_derived(table)?;
     let warnings = words(Warnings)?;
     if warnings.len() % 5 != 0 {
         return Err(damaged("Warnings has the wrong length".into()));
@@ -165,6 +167,74 @@ pub(crate) fn validate(table: &AliasTable) -> Result<(), FormatError> {
             if pool.get(start..end).is_none() {
                 return Err(damaged("Warnings: a string outside the pool".into()));
             }
+        }
+    }
+    Ok(())
+}
+
+/// The data the compiler derives from the aliases and keys, against them
+/// (see the module docs). Runs after the structural checks, whose bounds
+/// its accessors rely on for meaningful answers.
+fn validate_derived(table: &AliasTable) -> Result<(), FormatError> {
+    for key_id in 0..table.key_count() as u32 {
+        let refs = table.aliases_of_key_id(key_id);
+        let flags = table.key_ref_flags(key_id);
+        if refs.len() != flags.len() {
+            return Err(damaged("KeyRefFlags has the wrong length".into()));
+        }
+        let mut capital = !refs.is_empty();
+        for (&r, &word) in refs.iter().zip(flags) {
+            let first = table.exact_text(r).as_bytes().first().copied().unwrap_or(0);
+            let mut expected = (table.flags_of(r) & alias_flags::ALIAS_BITS)
+                | u32::from(first) << alias_flags::EXACT_FIRST_SHIFT;
+            if table.has_blockers(r) {
+                expected |= alias_flags::HAS_BLOCKERS;
+            }
+            if word != expected {
+                return Err(damaged(format!(
+                    "KeyRefFlags: key {key_id} disagrees with its alias {r:?}"
+                )));
+            }
+            capital &= table.case_exact(r) && first.is_ascii_uppercase();
+        }
+        if table.key_needs_capital(key_id) != capital {
+            return Err(damaged(format!("KeyNeedsCapital: key {key_id} is wrong")));
+        }
+    }
+    let trie = table.trie();
+    for (key, _) in table.keys() {
+        if key.starts_with(is_unspaced) {
+            continue;
+        }
+        let written = key
+            .split(|c: char| c == ' ' || is_unspaced(c))
+            .next()
+            .unwrap_or("");
+        let term = written.strip_suffix("'s").unwrap_or(written);
+        let Some(node) = table.first_term_node(term) else {
+            return Err(damaged(format!(
+                "FirstTermSlots: no slot leads to the first term of {key:?}"
+            )));
+        };
+        if term.len() != written.len() {
+            continue;
+        }
+        let Some(rest) = key[written.len()..].strip_prefix(' ') else {
+            continue;
+        };
+        if !node.may_go_on_with(rest) {
+            return Err(damaged(format!(
+                "FirstTermSlots: the continuation bits turn {key:?} away"
+            )));
+        }
+        let end = rest
+            .bytes()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let space = trie.step(node, ' ');
+        if end > 0 && !space.is_some_and(|space| table.second_term_may_follow(space, &rest[..end]))
+        {
+            return Err(damaged(format!("SecondTermFilter turns {key:?} away")));
         }
     }
     Ok(())
