@@ -479,10 +479,9 @@ impl KeyEdges {
 /// first bytes ([`Section::FirstTermSlots`]), their quick-reject and Bloom
 /// filters, and the second terms' filter ([`Section::SecondTermFilter`]).
 fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
-    // Each first term with its continuation bits, and the ASCII letters
-    // and digits after each first term and a separator.
-    let mut continuations: FxHashMap<&str, u64> = FxHashMap::default();
-    let mut second_terms: Vec<(&str, &str)> = Vec::new();
+    // Each first term with its continuation bits and the ASCII letters and
+    // digits that follow it and a separator in keys (its second terms).
+    let mut continuations: FxHashMap<&str, (u64, Vec<&str>)> = FxHashMap::default();
     for key in keys.iter().filter(|k| !k.starts_with(is_unspaced)) {
         let written = key
             .split(|c: char| c == ' ' || is_unspaced(c))
@@ -490,41 +489,37 @@ fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
             .unwrap_or("");
         // A possessive marker is not part of the document's term.
         let term = written.strip_suffix("'s").unwrap_or(written);
-        let bits = continuations.entry(term).or_default();
-        // The matcher asks the bits only where a separator follows the
-        // term in the document (no possessive marker).
-        if term.len() == written.len()
-            && let [b' ', first, second, ..] = key.as_bytes()[written.len()..]
-            && first.is_ascii_alphanumeric()
-            && second.is_ascii_alphanumeric()
-        {
+        let (bits, seconds) = continuations.entry(term).or_default();
+        // The matcher asks the bits and the second terms only where a
+        // separator follows the term in the document (no possessive marker).
+        if term.len() != written.len() {
+            continue;
+        }
+        let Some(rest) = key[written.len()..].strip_prefix(' ') else {
+            continue;
+        };
+        let end = rest
+            .bytes()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        if let [first, second, ..] = rest.as_bytes()[..end] {
             *bits |= 1 << continuation_bit(first, second);
         }
-        if term.len() == written.len()
-            && let Some(rest) = key[written.len()..].strip_prefix(' ')
-        {
-            let end = rest
-                .bytes()
-                .position(|b| !b.is_ascii_alphanumeric())
-                .unwrap_or(rest.len());
-            if end > 0 {
-                second_terms.push((term, &rest[..end]));
-            }
+        if end > 0 {
+            seconds.push(&rest[..end]);
         }
     }
-    second_terms.sort_unstable();
-    second_terms.dedup();
-    let second_words = (second_terms.len() * BLOOM_BITS_PER_TERM / 64)
+    let mut terms: Vec<(&str, (u64, Vec<&str>))> = continuations.into_iter().collect();
+    terms.sort_unstable();
+    for (_, (_, seconds)) in &mut terms {
+        seconds.sort_unstable();
+        seconds.dedup();
+    }
+    let second_count: usize = terms.iter().map(|(_, (_, seconds))| seconds.len()).sum();
+    let second_words = (second_count * BLOOM_BITS_PER_TERM / 64)
         .next_power_of_two()
         .max(1);
     let mut second_bloom = vec![0u64; second_words];
-    for (term, second) in second_terms {
-        let space = edges.child(edges.walk(term), ' ');
-        let (word, bits) = bloom_bits(second_term_hash(space, second), second_words);
-        second_bloom[word] |= bits;
-    }
-    let mut terms: Vec<(&str, u64)> = continuations.into_iter().collect();
-    terms.sort_unstable();
     let mut filter = vec![0u64; BITSET_WORDS];
     let bloom_words = (terms.len() * BLOOM_BITS_PER_TERM / 64)
         .next_power_of_two()
@@ -535,8 +530,13 @@ fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
     // node, node after a separator, continuation bits (low, high), the
     // term's first bytes.
     let mut slots = vec![[0, NONE, NONE, NONE, NONE, 0, 0, 0]; slot_count];
-    for (term, continuation) in terms {
+    for (term, (continuation, seconds)) in terms {
         let node = edges.walk(term);
+        let space = edges.child(node, ' ');
+        for second in seconds {
+            let (word, bits) = bloom_bits(second_term_hash(space, second), second_words);
+            second_bloom[word] |= bits;
+        }
         let [offset, len] = w.pool(term);
         let mut slot = term_hash(term) as usize & (slot_count - 1);
         while slots[slot][1] != NONE {
@@ -547,7 +547,7 @@ fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
             len,
             node,
             edges.key_at(node),
-            edges.child(node, ' '),
+            space,
             continuation as u32,
             (continuation >> 32) as u32,
             term_prefix(term),

@@ -27,6 +27,8 @@ mod lookup;
 pub mod rules;
 pub mod segmenter;
 mod table;
+#[cfg(test)]
+mod testing;
 mod validate;
 
 use std::fmt;
@@ -668,13 +670,8 @@ mod tests {
         // whitespace, the vertical tab among them), so that near misses and
         // repeats are frequent.
         let alphabet = b"abAB \n\t\x0b\r";
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut random = crate::testing::XorShift::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: usize| random.below(n);
         for _ in 0..20_000 {
             let text: String = (0..1 + next(12))
                 .map(|_| alphabet[next(alphabet.len())] as char)

@@ -1674,38 +1674,19 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
     /// digits, a pair the bits refuse is one the trie has no node for.
     #[test]
     fn continuation_bits_refuse_only_what_no_key_continues_with() {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
         let pieces = [
             "a", "ab", "ba", "b9", "9a", "ac", "ca", "c", "x-ray", "o's", "ab1",
         ];
-        let mut text = String::new();
-        let mut terms = Vec::new();
-        for e in 0..400 {
-            let words: Vec<&str> = (0..1 + next(3))
-                .map(|_| pieces[next(pieces.len())])
-                .collect();
-            let name = words.join(" ");
-            terms.push(words[0].trim_end_matches("'s").to_string());
-            text.push_str(&format!(
-                "[[entity]]\nid = \"e{e}\"\nname = \"{name}\"\nkind = \"org\"\naliases.en = [\"{name}\"]\n\n"
-            ));
-        }
-        let table = AliasTable::from_sources(&[TableSource {
-            name: "random.toml".into(),
-            text,
-            jsonl: false,
-        }])
-        .unwrap();
+        let mut random = crate::testing::XorShift::new(0x2545_F491_4F6C_DD1D);
+        let (table, names) = crate::testing::random_table(&mut random, &pieces, 400);
+        let terms: Vec<&str> = names
+            .iter()
+            .map(|words| words[0].trim_end_matches("'s"))
+            .collect();
         let trie = table.trie();
         let alphabet: Vec<u8> = (b'a'..=b'z').chain(b'0'..=b'9').collect();
         let (mut refused, mut let_through) = (0, 0);
-        for term in &terms {
+        for &term in &terms {
             let Some(first) = table.first_term_node(term) else {
                 continue;
             };
@@ -1743,34 +1724,11 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
     /// letter or digit.
     #[test]
     fn second_terms_refused_are_in_no_key() {
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
         let pieces = [
             "a", "ab", "ba", "b9", "9a", "abc", "c", "x-ray", "o's", "ab1", "ab中文", "7",
         ];
-        let mut text = String::new();
-        let mut names = Vec::new();
-        for e in 0..500 {
-            let words: Vec<&str> = (0..1 + next(3))
-                .map(|_| pieces[next(pieces.len())])
-                .collect();
-            let name = words.join(" ");
-            text.push_str(&format!(
-                "[[entity]]\nid = \"e{e}\"\nname = \"{name}\"\nkind = \"org\"\naliases.en = [\"{name}\"]\n\n"
-            ));
-            names.push(name);
-        }
-        let table = AliasTable::from_sources(&[TableSource {
-            name: "random.toml".into(),
-            text,
-            jsonl: false,
-        }])
-        .unwrap();
+        let mut random = crate::testing::XorShift::new(0x9E37_79B9_7F4A_7C15);
+        let (table, _) = crate::testing::random_table(&mut random, &pieces, 500);
         let trie = table.trie();
         let keys: Vec<String> = table.keys().map(|(k, _)| k.to_string()).collect();
         let words = [
