@@ -221,14 +221,28 @@ pub(super) fn candidates(
             if text.as_bytes()[start].is_ascii_lowercase() && table.key_needs_capital(key) {
                 continue;
             }
+            // The verdict of the previous alias's surface check, which an
+            // alias with the same exact text shares (many entities of a
+            // large table have the same surname or everyday word as a name).
+            let mut previous_allows: Option<bool> = None;
             let options: Vec<AliasRef> = table
                 .aliases_of_key_id(key)
                 .iter()
                 .zip(table.key_ref_flags(key))
                 .filter(|&(&r, &flags)| {
-                    (marks == PunctuationGap::default() || marks.allowed_by(table.alias_text(r)))
-                        && (table.surface_allows_by_key(r, flags, text, start, end)
-                            || in_title_case(table, r, flags, &text[start..end]))
+                    if marks != PunctuationGap::default() && !marks.allowed_by(table.alias_text(r))
+                    {
+                        previous_allows = None;
+                        return false;
+                    }
+                    let allows = match previous_allows {
+                        Some(allows) if flags & alias_flags::SAME_SURFACE_AS_PREVIOUS != 0 => {
+                            allows
+                        }
+                        _ => table.surface_allows_by_key(r, flags, text, start, end),
+                    };
+                    previous_allows = Some(allows);
+                    allows || in_title_case(table, r, flags, &text[start..end])
                 })
                 .map(|(&r, _)| r)
                 .collect();
@@ -530,6 +544,15 @@ fn in_title_case(table: &AliasTable, r: AliasRef, ref_flags: u32, surface: &str)
             .as_bytes()
             .first()
             .is_none_or(u8::is_ascii_lowercase)
+    {
+        return false;
+    }
+    // What the title case below implies of the surface, known without
+    // reading the alias: four ASCII letters or digits at least, no capital
+    // after the first (Man, THE and most names fail here).
+    if surface.len() < 4
+        || !surface.bytes().all(|b| b.is_ascii_alphanumeric())
+        || surface.as_bytes()[1..].iter().any(u8::is_ascii_uppercase)
     {
         return false;
     }

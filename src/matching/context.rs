@@ -10,6 +10,7 @@ use crate::aliases::{AliasForm, AliasTable, Kind, alias_key, possessive_gap};
 use crate::normalize::chinese::is_chinese_numeral;
 use crate::script::is_han;
 use crate::segment::Token;
+use std::borrow::Cow;
 
 /// Before resolution: titles of works and redefined acronyms.
 pub(super) fn veto_before_resolving(
@@ -740,13 +741,14 @@ fn redefined_acronym(table: &AliasTable, text: &str, candidate: &Candidate, lett
         // when most of its words are in one of the entity's names
         // (Securities Exchange Commission, North Atlantic Treaty
         // Organisation): spellings and small words differ.
-        let expansion: Vec<String> = words.iter().rev().map(|w| alias_key(w)).collect();
+        let expansion: Vec<Cow<'_, str>> = words.iter().rev().map(|w| word_key(w)).collect();
         !candidate.options.iter().any(|o| {
             let entity = table.entity_at(o.entity);
             std::iter::once(entity.name)
                 .chain(entity.aliases().map(|a| a.text))
                 .any(|name| {
-                    let name_words: Vec<String> = name.split_whitespace().map(alias_key).collect();
+                    let name_words: Vec<Cow<'_, str>> =
+                        name.split_whitespace().map(word_key).collect();
                     let shared = expansion.iter().filter(|w| name_words.contains(w)).count();
                     shared * 2 >= expansion.len()
                 })
@@ -754,10 +756,33 @@ fn redefined_acronym(table: &AliasTable, text: &str, candidate: &Candidate, lett
     })
 }
 
+/// [`alias_key`] of one word. A word of ASCII letters, most words of names,
+/// is its own key in lower case: with a large table an acronym has many
+/// options, each with a few names, and normalizing each of their words
+/// cost more than the rest of matching the document.
+fn word_key(word: &str) -> Cow<'_, str> {
+    if word.is_empty() || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Cow::Owned(alias_key(word))
+    } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(word.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(word)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::matching::rules::rules;
+
+    proptest::proptest! {
+        #[test]
+        fn a_word_key_is_the_alias_key(
+            word in "([A-Za-z]{1,8}|[A-Za-z0-9'.&-]{1,8}|Ｍｏｏｎ|İstanbul|ß|月之暗面)"
+        ) {
+            proptest::prop_assert_eq!(word_key(&word), alias_key(&word));
+        }
+    }
 
     #[test]
     fn the_mark_index_answers_as_the_searches_it_replaces() {

@@ -155,18 +155,21 @@ kind = "org"
 aliases.en = [{ text = "McDonald's", case = "exact" }]
 "#;
 
-    fn table() -> AliasTable {
+    fn table_of(toml: &str) -> AliasTable {
         AliasTable::from_sources(&[TableSource {
             name: "test.toml".into(),
-            text: TABLE.into(),
+            text: toml.into(),
             jsonl: false,
         }])
         .unwrap()
     }
 
     fn mentions(text: &str) -> Vec<(String, String)> {
-        let table = table();
-        let router = Router::with_table(&table);
+        mentions_with(&table_of(TABLE), text)
+    }
+
+    fn mentions_with(table: &AliasTable, text: &str) -> Vec<(String, String)> {
+        let router = Router::with_table(table);
         let normalized = normalize(text);
         let lang = crate::detect::detect(normalized.text());
         let lang = if lang.code == "und" {
@@ -184,7 +187,7 @@ aliases.en = [{ text = "McDonald's", case = "exact" }]
             is_common_word: &|w| router.is_common_word(w),
             word_frequency: &|w| router.word_frequency(w),
         };
-        find_mentions(&table, normalized.text(), &tokens, &lexicon)
+        find_mentions(table, normalized.text(), &tokens, &lexicon)
             .into_iter()
             .map(|m| {
                 (
@@ -219,6 +222,49 @@ aliases.en = [{ text = "McDonald's", case = "exact" }]
         );
         assert!(ids("It was a Moonshot for the city council budget.").is_empty());
         assert!(ids("a moonshot project").is_empty());
+    }
+
+    #[test]
+    fn aliases_of_one_key_are_checked_each_against_its_own_exact_text() {
+        // Aliases of one exact text share one surface check; one of
+        // another exact text between them does not pass on its verdict.
+        let table = table_of(
+            r#"
+[[entity]]
+id = "man-a"
+name = "Man A"
+kind = "org"
+aliases.en = [{ text = "Mant", case = "exact" }]
+
+[[entity]]
+id = "man-b"
+name = "Man B"
+kind = "org"
+aliases.en = [{ text = "MANT", case = "exact" }]
+
+[[entity]]
+id = "man-c"
+name = "Man C"
+kind = "org"
+aliases.en = [{ text = "Mant", case = "exact" }]
+
+[[entity]]
+id = "man-d"
+name = "Man D"
+kind = "org"
+aliases.en = [{ text = "Mant", case = "exact" }]
+"#,
+        );
+        let ids = |text: &str| -> Vec<String> {
+            mentions_with(&table, text)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect()
+        };
+        assert_eq!(ids("MANT said so."), ["man-b"]);
+        // Three entities claim Mant: support decides, and none has any.
+        assert!(ids("Mant said so.").is_empty());
+        assert!(ids("mant said so.").is_empty());
     }
 
     #[test]

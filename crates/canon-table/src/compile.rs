@@ -69,8 +69,9 @@ pub fn compile(
         .enumerate()
         .map(|(i, k)| (*k, i as u32))
         .collect();
-    // Per key: (entity, alias, KeyRefFlags word) of each of its aliases.
-    let mut key_refs: Vec<Vec<[u32; 3]>> = vec![Vec::new(); keys.len()];
+    // Per key: (entity, alias, KeyRefFlags word, pool offset and length of
+    // the exact text) of each of its aliases.
+    let mut key_refs: Vec<Vec<[u32; 5]>> = vec![Vec::new(); keys.len()];
 
     let mut files: Interner = Interner::default();
     let mut langs: Interner = Interner::default();
@@ -173,11 +174,12 @@ pub fn compile(
             let text = w.pool(&alias.text);
             w.str_ref(Section::AliasText, text);
             let exact = exact_form(normalized, &alias.key);
-            if exact == alias.text {
-                w.str_ref(Section::AliasExact, text);
+            let exact_ref = if exact == alias.text {
+                text
             } else {
-                w.string(Section::AliasExact, &exact);
-            }
+                w.pool(&exact)
+            };
+            w.str_ref(Section::AliasExact, exact_ref);
             w.u32(Section::AliasLang, langs.id(&alias.lang));
             w.u32(Section::AliasKey, key);
             w.u32(Section::AliasFlags, flags);
@@ -189,7 +191,8 @@ pub fn compile(
                 if !alias.blockers.is_empty() {
                     ref_flags |= alias_flags::HAS_BLOCKERS;
                 }
-                key_refs[key as usize].push([e as u32, a as u32, ref_flags]);
+                let [offset, len] = exact_ref;
+                key_refs[key as usize].push([e as u32, a as u32, ref_flags, offset, len]);
             }
             dictionary.extend(
                 han_runs(&fold(normalized))
@@ -216,7 +219,7 @@ pub fn compile(
     let mut refs = 0u32;
     let mut needs_capital = vec![0u64; keys.len().div_ceil(64)];
     for (id, list) in key_refs.iter().enumerate() {
-        let capital = |&[_, _, flags]: &[u32; 3]| {
+        let capital = |&[_, _, flags, _, _]: &[u32; 5]| {
             flags & alias_flags::CASE_EXACT != 0
                 && ((flags >> alias_flags::EXACT_FIRST_SHIFT) as u8).is_ascii_uppercase()
         };
@@ -230,7 +233,16 @@ pub fn compile(
     w.u32(Section::KeyAliases, 0);
     for (key, list) in keys.iter().zip(&key_refs) {
         w.string(Section::KeyText, key);
-        for &[entity, alias, ref_flags] in list {
+        let mut previous: Option<[u32; 3]> = None;
+        for &[entity, alias, mut ref_flags, offset, len] in list {
+            if let Some([previous_flags, previous_offset, previous_len]) = previous
+                && alias_flags::exact_without_blockers(previous_flags)
+                && alias_flags::exact_without_blockers(ref_flags)
+                && w.pool_bytes(previous_offset, previous_len) == w.pool_bytes(offset, len)
+            {
+                ref_flags |= alias_flags::SAME_SURFACE_AS_PREVIOUS;
+            }
+            previous = Some([ref_flags, offset, len]);
             w.u32(Section::KeyRefs, entity);
             w.u32(Section::KeyRefs, alias);
             w.u32(Section::KeyRefFlags, ref_flags);
@@ -628,6 +640,11 @@ impl Writer {
             self.too_large = true;
         }
         [offset as u32, s.len() as u32]
+    }
+
+    /// The bytes of a pooled string.
+    fn pool_bytes(&self, offset: u32, len: u32) -> &[u8] {
+        &self.sections[Section::Strings as usize][offset as usize..(offset + len) as usize]
     }
 
     fn str_ref(&mut self, section: Section, [offset, len]: [u32; 2]) {

@@ -78,7 +78,7 @@
 /// The first eight bytes of every compiled table.
 pub const MAGIC: [u8; 8] = *b"CANONIDX";
 /// The version of the layout described above; bumped whenever it changes.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 /// Written in the machine's byte order: read back, it tells whether the
 /// reader has the same one.
 pub const BYTE_ORDER_MARK: u32 = 0x0102_0304;
@@ -110,6 +110,19 @@ pub mod alias_flags {
     /// In [`Section::KeyRefFlags`](super::Section::KeyRefFlags): the alias
     /// has blockers.
     pub const HAS_BLOCKERS: u32 = 1 << 8;
+    /// In [`Section::KeyRefFlags`](super::Section::KeyRefFlags): the alias
+    /// and the one before it in the key's list are both exact-case without
+    /// blockers and have the same exact text, so every surface is allowed
+    /// by both or by neither. A key of a large table is often the exact
+    /// name of many entities (a surname, an everyday word): its surface is
+    /// checked once.
+    pub const SAME_SURFACE_AS_PREVIOUS: u32 = 1 << 9;
+    /// Whether an alias with this [`Section::KeyRefFlags`](super::Section::KeyRefFlags)
+    /// word allows a surface by its exact text alone (exact case, no blockers).
+    #[inline]
+    pub const fn exact_without_blockers(ref_flags: u32) -> bool {
+        ref_flags & CASE_EXACT != 0 && ref_flags & HAS_BLOCKERS == 0
+    }
     /// In [`Section::KeyRefFlags`](super::Section::KeyRefFlags): where the
     /// first byte of the alias's exact text (0 when it has none) starts.
     pub const EXACT_FIRST_SHIFT: u32 = 16;
@@ -200,7 +213,8 @@ pub enum Section {
     /// (entity, alias index within the entity) pairs, each key's aliases in table order.
     KeyRefs,
     /// One `u32` per pair of `KeyRefs`: its alias's [`Section::AliasFlags`],
-    /// [`alias_flags::HAS_BLOCKERS`], and the first byte of its exact text at
+    /// [`alias_flags::HAS_BLOCKERS`], [`alias_flags::SAME_SURFACE_AS_PREVIOUS`],
+    /// and the first byte of its exact text at
     /// [`alias_flags::EXACT_FIRST_SHIFT`]. A key's aliases are read together
     /// at every match of the key; their flags there cost one read, where
     /// each alias's own flags, blockers and text are apart in a large table

@@ -1773,7 +1773,7 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
     #[test]
     fn key_ref_flags_agree_with_the_aliases_and_their_surface_checks() {
         let table = AliasTable::from_sources(&TableSource::default_tables()).unwrap();
-        let mut checked = 0;
+        let (mut checked, mut same_surfaces) = (0, 0);
         for key_id in 0..table.key_count() as u32 {
             let refs = table.aliases_of_key_id(key_id);
             let flags = table.key_ref_flags(key_id);
@@ -1786,7 +1786,17 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
                             .starts_with(|c: char| c.is_ascii_uppercase())
                 });
             assert_eq!(table.key_needs_capital(key_id), capital, "key {key_id}");
-            for (&r, &f) in refs.iter().zip(flags) {
+            for (k, (&r, &f)) in refs.iter().zip(flags).enumerate() {
+                let same = k > 0
+                    && alias_flags::exact_without_blockers(flags[k - 1])
+                    && alias_flags::exact_without_blockers(f)
+                    && table.exact_text(refs[k - 1]) == table.exact_text(r);
+                assert_eq!(
+                    f & alias_flags::SAME_SURFACE_AS_PREVIOUS != 0,
+                    same,
+                    "key {key_id}"
+                );
+                same_surfaces += usize::from(same);
                 assert_eq!(f & alias_flags::ALIAS_BITS, table.flags_of(r));
                 assert_eq!(f & alias_flags::HAS_BLOCKERS != 0, table.has_blockers(r));
                 let first = table.exact_text(r).bytes().next().unwrap_or(0);
@@ -1812,11 +1822,23 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
                         "{surface:?} for {:?}",
                         table.alias_text(r)
                     );
+                    if same {
+                        assert_eq!(
+                            table.surface_allows(refs[k - 1], &text, start, end),
+                            table.surface_allows(r, &text, start, end),
+                            "{surface:?} for {:?}",
+                            table.alias_text(r)
+                        );
+                    }
                     checked += 1;
                 }
             }
         }
         assert!(checked > 50_000, "{checked}");
+        assert!(
+            same_surfaces > 0,
+            "no key has two aliases of one exact text"
+        );
     }
 
     #[test]
@@ -2005,15 +2027,16 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
         );
 
         // Tables of format 4 (with the key FST, without the segmenter's
-        // sections) and 5 (first-term slots without continuation bits) are
-        // refused with the same advice.
-        for old in [4u32, 5] {
+        // sections), 5 (first-term slots without continuation bits) and 6
+        // (key references without the shared-surface bit) are refused with
+        // the same advice.
+        for old in [4u32, 5, 6] {
             let mut older = good.clone();
             older[8..12].copy_from_slice(&old.to_ne_bytes());
             assert_eq!(
                 AliasTable::from_bytes(&older).unwrap_err().to_string(),
                 format!(
-                    "built by an incompatible canon (format {old}, this canon reads 6); compile it again with this canon"
+                    "built by an incompatible canon (format {old}, this canon reads 7); compile it again with this canon"
                 )
             );
         }

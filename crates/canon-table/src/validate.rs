@@ -183,13 +183,23 @@ fn validate_derived(table: &AliasTable) -> Result<(), FormatError> {
             return Err(damaged("KeyRefFlags has the wrong length".into()));
         }
         let mut capital = !refs.is_empty();
+        let mut previous: Option<(u32, &str)> = None;
         for (&r, &word) in refs.iter().zip(flags) {
-            let first = table.exact_text(r).as_bytes().first().copied().unwrap_or(0);
+            let exact = table.exact_text(r);
+            let first = exact.as_bytes().first().copied().unwrap_or(0);
             let mut expected = (table.flags_of(r) & alias_flags::ALIAS_BITS)
                 | u32::from(first) << alias_flags::EXACT_FIRST_SHIFT;
             if table.has_blockers(r) {
                 expected |= alias_flags::HAS_BLOCKERS;
             }
+            if let Some((previous_word, previous_exact)) = previous
+                && alias_flags::exact_without_blockers(previous_word)
+                && alias_flags::exact_without_blockers(expected)
+                && previous_exact == exact
+            {
+                expected |= alias_flags::SAME_SURFACE_AS_PREVIOUS;
+            }
+            previous = Some((expected, exact));
             if word != expected {
                 return Err(damaged(format!(
                     "KeyRefFlags: key {key_id} disagrees with its alias {r:?}"
