@@ -28,7 +28,8 @@ use super::Lexicon;
 use super::rules::Rules;
 use crate::aliases::format::alias_flags;
 use crate::aliases::{
-    AliasRef, AliasTable, KeyNode, KeyTrie, Kind, needs_separator, possessive_gap,
+    AliasForm, AliasRef, AliasTable, KeyNode, KeyTrie, Kind, form_of_flags, needs_separator,
+    possessive_gap,
 };
 use crate::normalize::chinese::is_chinese_numeral;
 use crate::script::{is_han, is_unspaced};
@@ -46,7 +47,7 @@ pub(super) struct Candidate {
     /// Byte offset just past the match.
     pub end: usize,
     /// The aliases with the matched key whose surface rules hold.
-    pub options: Vec<AliasRef>,
+    pub options: Vec<Choice>,
     /// The entity the match resolved to.
     pub confirmed: Option<u32>,
     /// Whether the confirmed entity was matched through a short form only.
@@ -55,8 +56,47 @@ pub(super) struct Candidate {
     pub vetoed: bool,
 }
 
+/// An alias a candidate may be, with its key reference's flags word
+/// ([`alias_flags`]): its form, case and support flags are known without
+/// reading the alias, which in a large table is a cache miss or two for
+/// each of the many entities that share an everyday word as a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Choice {
+    /// The alias.
+    pub alias: AliasRef,
+    /// Its [`alias_flags`] word, as `AliasTable::key_ref_flags` gives it.
+    pub flags: u32,
+}
+
+impl Choice {
+    /// The entity of the alias.
+    pub fn entity(self) -> u32 {
+        self.alias.entity
+    }
+
+    /// The alias's form ([`AliasTable::form`]).
+    pub fn form(self) -> AliasForm {
+        form_of_flags(self.flags)
+    }
+
+    /// Whether the alias is `case = "exact"`.
+    pub fn case_exact(self) -> bool {
+        self.flags & alias_flags::CASE_EXACT != 0
+    }
+
+    /// Whether the alias is `needs = "support"`.
+    pub fn needs_support(self) -> bool {
+        self.flags & alias_flags::NEEDS_SUPPORT != 0
+    }
+
+    /// Whether folding to simplified Chinese changes the alias ([`AliasTable::fold_changes`]).
+    pub fn fold_changes(self) -> bool {
+        self.flags & alias_flags::FOLD_CHANGES != 0
+    }
+}
+
 impl Candidate {
-    fn new(first: usize, last: usize, start: usize, end: usize, options: Vec<AliasRef>) -> Self {
+    fn new(first: usize, last: usize, start: usize, end: usize, options: Vec<Choice>) -> Self {
         Candidate {
             first,
             last,
@@ -225,7 +265,7 @@ pub(super) fn candidates(
             // alias with the same exact text shares (many entities of a
             // large table have the same surname or everyday word as a name).
             let mut previous_allows: Option<bool> = None;
-            let options: Vec<AliasRef> = table
+            let options: Vec<Choice> = table
                 .aliases_of_key_id(key)
                 .iter()
                 .zip(table.key_ref_flags(key))
@@ -244,7 +284,7 @@ pub(super) fn candidates(
                     previous_allows = Some(allows);
                     allows || in_title_case(table, r, flags, &text[start..end])
                 })
-                .map(|(&r, _)| r)
+                .map(|(&alias, &flags)| Choice { alias, flags })
                 .collect();
             if options.is_empty() {
                 continue;
@@ -719,11 +759,12 @@ fn compound_names(
         .filter_map(|(a, _, last, end, key)| {
             let start = han_offset(token, from + byte_at(a))?;
             let end = han_offset(&tokens[last], end)?;
-            let options: Vec<AliasRef> = table
+            let options: Vec<Choice> = table
                 .aliases_of_key_id(key)
                 .iter()
-                .copied()
-                .filter(|&r| table.surface_allows(r, text, start, end))
+                .zip(table.key_ref_flags(key))
+                .filter(|&(&r, _)| table.surface_allows(r, text, start, end))
+                .map(|(&alias, &flags)| Choice { alias, flags })
                 .collect();
             (!options.is_empty() && !cuts_word_at_end(rules, text, end))
                 .then(|| Candidate::new(index, last, start, end, options))
@@ -861,6 +902,38 @@ mod tests {
     use crate::aliases::TableSource;
     use crate::detect::Language;
     use crate::segment::Router;
+
+    /// A choice answers from its key reference's flags as the table does
+    /// from the alias, for every alias of every key of the built-in table.
+    #[test]
+    fn choices_answer_as_their_aliases() {
+        let table = AliasTable::builtin();
+        let mut forms = [0usize; 3];
+        for key in 0..table.key_count() as u32 {
+            for (&alias, &flags) in table
+                .aliases_of_key_id(key)
+                .iter()
+                .zip(table.key_ref_flags(key))
+            {
+                let choice = Choice { alias, flags };
+                assert_eq!(choice.entity(), alias.entity);
+                assert_eq!(choice.form(), table.form(alias), "{alias:?}");
+                assert_eq!(choice.case_exact(), table.case_exact(alias), "{alias:?}");
+                assert_eq!(
+                    choice.needs_support(),
+                    table.needs_support(alias),
+                    "{alias:?}"
+                );
+                assert_eq!(
+                    choice.fold_changes(),
+                    table.fold_changes(alias),
+                    "{alias:?}"
+                );
+                forms[choice.form() as usize] += 1;
+            }
+        }
+        assert!(forms.iter().all(|&n| n > 0), "{forms:?}");
+    }
 
     /// The walk reaches the same keys with the compiled table's filters as
     /// without them, on random names and texts made of the pieces that put

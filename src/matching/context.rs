@@ -29,7 +29,7 @@ pub(super) fn veto_before_resolving(
             candidate
                 .options
                 .iter()
-                .all(|r| matches!(table.kind(r.entity), Kind::Place | Kind::Person))
+                .all(|c| matches!(table.kind(c.entity()), Kind::Place | Kind::Person))
         };
         if in_work_title(rules, text, tokens, &marks, candidate)
             || (in_book_title(text, candidate) && place_or_person())
@@ -46,7 +46,7 @@ pub(super) fn veto_before_resolving(
             || !candidate
                 .options
                 .iter()
-                .all(|&r| table.form(r) == AliasForm::Acronym)
+                .all(|c| c.form() == AliasForm::Acronym)
         {
             continue;
         }
@@ -122,12 +122,12 @@ pub(super) fn veto_after_resolving(
                         || candidate
                             .options
                             .iter()
-                            .any(|&r| table.form(r) == AliasForm::Short)
+                            .any(|c| c.form() == AliasForm::Short)
                 }
                 Kind::Product => candidate
                     .options
                     .iter()
-                    .any(|&r| table.case_exact(r) && table.needs_support(r)),
+                    .any(|c| c.case_exact() && c.needs_support()),
                 _ => false,
             };
         // In a line written in title case, capitals say nothing; read the
@@ -743,7 +743,7 @@ fn redefined_acronym(table: &AliasTable, text: &str, candidate: &Candidate, lett
         // Organisation): spellings and small words differ.
         let expansion: Vec<Cow<'_, str>> = words.iter().rev().map(|w| word_key(w)).collect();
         !candidate.options.iter().any(|o| {
-            let entity = table.entity_at(o.entity);
+            let entity = table.entity_at(o.entity());
             std::iter::once(entity.name)
                 .chain(entity.aliases().map(|a| a.text))
                 .any(|name| {

@@ -26,8 +26,8 @@
 //! Confirmations enable others, so resolution repeats until nothing changes.
 
 use super::SUPPORT_WINDOW;
-use super::candidates::Candidate;
-use crate::aliases::{AliasForm, AliasRef, AliasTable, Kind, StrList, push_term};
+use super::candidates::{Candidate, Choice};
+use crate::aliases::{AliasForm, AliasTable, Kind, StrList, push_term};
 use crate::segment::Token;
 use rustc_hash::FxHashSet;
 use std::cell::OnceCell;
@@ -43,23 +43,23 @@ enum Need {
 /// The options of one candidate, by entity, with the least each needs.
 fn needs(
     table: &AliasTable,
-    options: &[AliasRef],
+    options: &[Choice],
     is_common_word: &dyn Fn(&str) -> bool,
 ) -> Vec<(u32, Need)> {
-    let mut out: Vec<(u32, Need)> = Vec::new();
-    for &r in options {
-        let need = if table.form(r) == AliasForm::Short {
+    let mut out: Vec<(u32, Need)> = Vec::with_capacity(options.len());
+    for &choice in options {
+        let need = if choice.form() == AliasForm::Short {
             Need::FullName
-        } else if table.needs_support(r)
-            || (table.fold_changes(r) && is_common_word(table.alias_key_text(r)))
+        } else if choice.needs_support()
+            || (choice.fold_changes() && is_common_word(table.alias_key_text(choice.alias)))
         {
             Need::Support
         } else {
             Need::Nothing
         };
-        match out.iter_mut().find(|(e, _)| *e == r.entity) {
+        match out.iter_mut().find(|(e, _)| *e == choice.entity()) {
             Some((_, existing)) => *existing = (*existing).min(need),
-            None => out.push((r.entity, need)),
+            None => out.push((choice.entity(), need)),
         }
     }
     out.sort_unstable();

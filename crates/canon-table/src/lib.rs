@@ -38,7 +38,9 @@ pub use error::{Error, Result};
 pub use load::TableSource;
 pub use lookup::{Lookup, LookupCandidate};
 pub use segmenter::{DerivedWord, SegmenterOverlay, SegmenterWords};
-pub use table::{AliasTable, AliasView, EntityView, FormatError, KeyNode, KeyTrie, StrList};
+pub use table::{
+    AliasTable, AliasView, EntityView, FormatError, KeyNode, KeyTrie, StrList, form_of_flags,
+};
 
 use canon_text::{normalize, script, segment};
 

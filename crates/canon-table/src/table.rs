@@ -1266,6 +1266,13 @@ impl AliasTable {
     }
 }
 
+/// The form of an alias from its flags ([`Section::AliasFlags`] or a
+/// [`Section::KeyRefFlags`] word, which holds them).
+#[inline]
+pub fn form_of_flags(flags: u32) -> AliasForm {
+    form_of((flags >> alias_flags::FORM_SHIFT) & 3)
+}
+
 fn form_of(bits: u32) -> AliasForm {
     match bits {
         1 => AliasForm::Short,
