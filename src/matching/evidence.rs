@@ -248,6 +248,14 @@ impl Evidence<'_, '_> {
         if self.confirmed.contains(&entity) {
             return true;
         }
+        // No topics, no context words, no ancestors (so no place of its
+        // own: one in front turned it down above): only a mention of a
+        // descendant nearby can support it, and only when some confirmed
+        // entity has it as an ancestor. Most entities of a large table,
+        // known by one bit instead of three reads far apart in it.
+        if table.entity_isolated(entity) && !self.reach.entities.contains(&entity) {
+            return false;
+        }
         let context_nearby = || {
             // Most entities have no context words: no window to join.
             let context = table.context_keys(entity);

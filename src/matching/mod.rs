@@ -268,6 +268,49 @@ aliases.en = [{ text = "Mant", case = "exact" }]
     }
 
     #[test]
+    fn an_entity_with_no_parent_topic_or_context_is_supported_by_itself_or_a_child() {
+        // Acme has no parent, topics or context words: only a mention of
+        // itself or of a descendant supports its ambiguous name.
+        let table = table_of(
+            r#"
+[[entity]]
+id = "acme"
+name = "Acme Holdings"
+kind = "org"
+aliases.en = ["Acme Holdings", { text = "Acme", case = "exact", needs = "support" }]
+
+[[entity]]
+id = "acme-robotics"
+name = "Acme Robotics Division"
+kind = "org"
+parent = "acme"
+aliases.en = ["Acme Robotics Division"]
+
+[[entity]]
+id = "zenith"
+name = "Zenith Works"
+kind = "org"
+aliases.en = ["Zenith Works"]
+"#,
+        );
+        assert!(table.entity_isolated(0));
+        assert!(!table.entity_isolated(1));
+        let ids = |text: &str| -> Vec<String> {
+            mentions_with(&table, text)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect()
+        };
+        assert_eq!(
+            ids("Acme said the Acme Robotics Division grew."),
+            ["acme", "acme-robotics"]
+        );
+        assert_eq!(ids("Acme Holdings said Acme grew."), ["acme", "acme"]);
+        assert_eq!(ids("Acme said Zenith Works grew."), ["zenith"]);
+        assert!(ids("Acme said so.").is_empty());
+    }
+
+    #[test]
     fn exact_case_aliases_ignore_common_words() {
         assert_eq!(
             ids("The US and the U.S. said"),

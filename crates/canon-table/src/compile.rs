@@ -96,6 +96,7 @@ pub fn compile(
         })
         .collect();
 
+    let mut isolated = vec![0u64; entities.len().div_ceil(64)];
     for (e, entity) in entities.iter().enumerate() {
         w.string(Section::EntityId, &entity.id);
         w.string(Section::EntityName, &entity.name);
@@ -112,6 +113,8 @@ pub fn compile(
         w.u32(Section::EntityLine, entity.line as u32);
         w.u32(Section::EntityParent, parents[e]);
 
+        // No topics, context keys or ancestors added for this entity.
+        let isolated_counts = (topic_items, context_keys, ancestor_items);
         for topic in &entity.topics {
             let id = topics.id(topic);
             w.u32(Section::TopicIds, id);
@@ -141,6 +144,9 @@ pub fn compile(
             current = parents[current as usize];
         }
         w.u32(Section::EntityAncestors, ancestor_items);
+        if (topic_items, context_keys, ancestor_items) == isolated_counts {
+            isolated[e / 64] |= 1 << (e % 64);
+        }
 
         let written: Vec<String> = entity
             .aliases
@@ -229,6 +235,9 @@ pub fn compile(
     }
     for word in needs_capital {
         w.u64(Section::KeyNeedsCapital, word);
+    }
+    for word in isolated {
+        w.u64(Section::EntityIsolated, word);
     }
     w.u32(Section::KeyAliases, 0);
     for (key, list) in keys.iter().zip(&key_refs) {

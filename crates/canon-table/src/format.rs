@@ -226,6 +226,14 @@ pub enum Section {
     /// A few bits per key stay in the cache where the aliases of the key,
     /// read at every match of it, do not.
     KeyNeedsCapital,
+    /// One bit per entity (`u64` words, bit `e % 64` of word `e / 64`): the
+    /// entity has no parent, no topics and no context words
+    /// ([`AliasTable::entity_isolated`](crate::AliasTable::entity_isolated)),
+    /// so nothing but a mention of itself can support an ambiguous name of
+    /// it. Most entities of a large table are such, and resolution asks
+    /// about each entity of each ambiguous everyday word of a document:
+    /// one bit in the cache instead of three lists far apart in the table.
+    EntityIsolated,
     /// The key trie ([`Keys`](self#keys)): an open-addressing hash table (a
     /// power of two of slots, [`edge_hash`], linear probing),
     /// [`EDGE_WORDS`] `u32` per slot: the parent node (the slot count for the
@@ -353,6 +361,7 @@ pub const SECTIONS: [Section; SECTION_COUNT] = [
     Section::KeyRefs,
     Section::KeyRefFlags,
     Section::KeyNeedsCapital,
+    Section::EntityIsolated,
     Section::KeyEdges,
     Section::FirstTermSlots,
     Section::FirstTermFilter,

@@ -991,6 +991,21 @@ impl AliasTable {
             .is_some_and(|word| word & 1 << (key % 64) != 0)
     }
 
+    /// Whether `entity` has no parent, no topics and no context words
+    /// ([`Section::EntityIsolated`], decided by the compiler): then only a
+    /// mention of the entity itself, or of one of its descendants, can
+    /// support an ambiguous name of it ([`Self::related`]). `false` for an
+    /// index past the entities.
+    #[inline]
+    pub fn entity_isolated(&self, entity: u32) -> bool {
+        let e = entity as usize;
+        e < self.entity_count()
+            && self
+                .u64s(Section::EntityIsolated)
+                .get(e / 64)
+                .is_some_and(|word| word & 1 << (e % 64) != 0)
+    }
+
     /// The normalized text a `case = "exact"` alias is compared with.
     #[inline]
     pub fn exact_text(&self, r: AliasRef) -> &str {
@@ -1332,6 +1347,7 @@ fn check_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<Sizes, Format
     expected.push((KeyAliases, 4 * (keys + 1)));
     expected.push((KeyRefFlags, len(KeyRefs) / 2));
     expected.push((KeyNeedsCapital, 8 * keys.div_ceil(64)));
+    expected.push((EntityIsolated, 8 * entities.div_ceil(64)));
     for (section, bytes) in expected {
         if len(section) != bytes {
             return Err(damaged(format!("section {section:?} has the wrong size")));
@@ -1964,6 +1980,10 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
             b.iter_mut().for_each(|b| *b = !*b)
         });
         assert!(error.contains("KeyNeedsCapital"), "{error}");
+        let error = tampered(Section::EntityIsolated, &|b| {
+            b.iter_mut().for_each(|b| *b = !*b)
+        });
+        assert!(error.contains("EntityIsolated"), "{error}");
         let error = tampered(Section::SecondTermFilter, &|b| b.fill(0));
         assert!(error.contains("SecondTermFilter"), "{error}");
         let error = tampered(Section::FirstTermSlots, &|b| {

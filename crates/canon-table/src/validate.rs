@@ -211,6 +211,14 @@ fn validate_derived(table: &AliasTable) -> Result<(), FormatError> {
             return Err(damaged(format!("KeyNeedsCapital: key {key_id} is wrong")));
         }
     }
+    for entity in 0..table.entity_count() as u32 {
+        let isolated = table.ancestors(entity).is_empty()
+            && table.topic_ids(entity).is_empty()
+            && table.context_keys(entity).is_empty();
+        if table.entity_isolated(entity) != isolated {
+            return Err(damaged(format!("EntityIsolated: entity {entity} is wrong")));
+        }
+    }
     let trie = table.trie();
     for (key, _) in table.keys() {
         if key.starts_with(is_unspaced) {
