@@ -101,6 +101,8 @@ pub(super) fn resolve(
     // The windows of a pending candidate are read again at each round and
     // for each entity that claims it: joined once, on first use.
     let windows: Vec<OnceCell<[String; 2]>> = vec![OnceCell::new(); candidates.len()];
+    // The options of a pending candidate that have what they need, reused.
+    let mut satisfied: Vec<(u32, Need)> = Vec::new();
     // Each round confirms at least one mention or stops, so this ends.
     loop {
         // What the document has confirmed so far: every entity, and those
@@ -127,29 +129,35 @@ pub(super) fn resolve(
                 reach: &reach,
                 windows: &windows,
             };
-            let satisfied: Vec<(u32, Need)> = choices
-                .iter()
-                .copied()
-                .filter(|&(entity, need)| match need {
-                    Need::Nothing => true,
-                    Need::Support => evidence.supported(*index, entity),
-                    Need::FullName => {
-                        named_in_full.contains(&entity) || evidence.supported(*index, entity)
-                    }
-                })
-                .collect();
+            satisfied.clear();
+            satisfied.extend(
+                choices
+                    .iter()
+                    .copied()
+                    .filter(|&(entity, need)| match need {
+                        Need::Nothing => true,
+                        Need::Support => evidence.supported(*index, entity),
+                        Need::FullName => {
+                            named_in_full.contains(&entity) || evidence.supported(*index, entity)
+                        }
+                    }),
+            );
             // Two entities with support: the one the document names
             // elsewhere wins over one that is only related to something
             // nearby (LSE after the London Stock Exchange, in a story that
             // also names the UK, which the school belongs to).
-            let named: Vec<(u32, Need)> = satisfied
-                .iter()
-                .copied()
-                .filter(|(entity, _)| satisfied.len() > 1 && confirmed.contains(entity))
-                .collect();
-            let satisfied = if named.len() == 1 { named } else { satisfied };
-            if satisfied.len() == 1 {
-                let (entity, need) = satisfied[0];
+            let chosen = match satisfied[..] {
+                [one] => Some(one),
+                [] => None,
+                _ => {
+                    let mut named = satisfied.iter().filter(|(e, _)| confirmed.contains(e));
+                    match (named.next(), named.next()) {
+                        (Some(&one), None) => Some(one),
+                        _ => None,
+                    }
+                }
+            };
+            if let Some((entity, need)) = chosen {
                 candidates[*index].confirmed = Some(entity);
                 candidates[*index].via_short = need == Need::FullName;
                 // Later candidates of this round see it in their window.

@@ -42,6 +42,10 @@ pub fn is_han(c: char) -> bool {
     if c < '\u{3005}' {
         return false;
     }
+    // Most Han text is in the main block: settle it with one more.
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return true;
+    }
     matches!(c,
         '\u{3005}' | '\u{3007}'
         | '\u{3400}'..='\u{4DBF}'
@@ -144,6 +148,26 @@ pub fn is_common_punctuation(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `is_han`'s early answers agree with its list of blocks, on every
+    /// character.
+    #[test]
+    fn han_is_the_listed_blocks() {
+        let listed = |c: char| {
+            matches!(c,
+                '\u{3005}' | '\u{3007}'
+                | '\u{3400}'..='\u{4DBF}'
+                | '\u{4E00}'..='\u{9FFF}'
+                | '\u{F900}'..='\u{FAFF}'
+                | '\u{20000}'..='\u{2A6DF}'
+                | '\u{2A700}'..='\u{2EBEF}'
+                | '\u{2F800}'..='\u{2FA1F}'
+                | '\u{30000}'..='\u{323AF}')
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_han(c), listed(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn common_han_lead_bytes_start_han_characters_only() {
