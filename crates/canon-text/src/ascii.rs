@@ -52,6 +52,35 @@ pub fn first_lane_equal(block: u64, byte: u8) -> Option<usize> {
     (zeros != 0).then(|| first_lane(zeros))
 }
 
+/// The lanes of `block` holding a byte of 0xE0 or more: the lead byte of a
+/// character of three or four bytes in UTF-8 (Han among them). Exact for
+/// any bytes: the three shifted copies meet in a lane's high bit only
+/// where that lane's own three high bits are set.
+#[inline]
+pub fn three_high_bits(block: u64) -> u64 {
+    block & block << 1 & block << 2 & HIGH_BITS
+}
+
+/// The offset of the first byte of 0xE0 or more in `bytes` from `from`:
+/// the next character of three or four bytes in UTF-8 text, found eight
+/// bytes at a time across English.
+#[inline]
+pub fn next_three_byte_lead(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(block) = block_at(bytes, at) {
+        let leads = three_high_bits(block);
+        if leads != 0 {
+            return Some(at + first_lane(leads));
+        }
+        at += 8;
+    }
+    bytes
+        .get(at..)?
+        .iter()
+        .position(|&b| b >= 0xE0)
+        .map(|offset| at + offset)
+}
+
 /// The index of the first lane set in `mask`, which is not zero.
 #[inline]
 pub fn first_lane(mask: u64) -> usize {
@@ -61,6 +90,33 @@ pub fn first_lane(mask: u64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn three_byte_leads_are_found_as_a_byte_loop_finds_them() {
+        // Every byte value at every lane, among fillers on both sides of
+        // the threshold.
+        for b in 0..=255u8 {
+            for filler in [0u8, b'a', 0x7F, 0x80, 0xBF, 0xC3, 0xDF] {
+                for at in 0..19 {
+                    let mut bytes = vec![filler; 19];
+                    bytes[at] = b;
+                    for from in [0, 1, at.min(18), 11] {
+                        let expected = bytes[from..]
+                            .iter()
+                            .position(|&x| x >= 0xE0)
+                            .map(|o| from + o);
+                        assert_eq!(
+                            next_three_byte_lead(&bytes, from),
+                            expected,
+                            "{bytes:?} from {from}"
+                        );
+                    }
+                }
+            }
+        }
+        assert_eq!(next_three_byte_lead(b"abc", 3), None);
+        assert_eq!(next_three_byte_lead(b"abc", 4), None);
+    }
 
     #[test]
     fn masks_agree_with_byte_tests() {
