@@ -144,16 +144,24 @@ impl AliasTable {
         if key.is_empty() {
             return Vec::new();
         }
+        let query = CharCounts::of(key);
+        let mut scratch = query.clone();
         let mut scored: Vec<(f64, &str, AliasRef)> = self
             .keys()
             .filter_map(|(candidate, refs)| {
+                let prefix = candidate.starts_with(key) || key.starts_with(candidate);
+                // Most keys of a large table are far from the name: their
+                // characters say so without computing the distance.
+                if !prefix && !scratch.may_score(&query, candidate, SUGGESTION_SCORE) {
+                    return None;
+                }
                 let mut score = strsim::normalized_damerau_levenshtein(key, candidate);
-                if candidate.starts_with(key) || key.starts_with(candidate) {
+                if prefix {
                     score = score.max(0.75);
                 }
                 // Every key has an alias; a damaged table may say otherwise.
                 let first = *refs.first()?;
-                (score >= 0.6).then_some((score, candidate, first))
+                (score >= SUGGESTION_SCORE).then_some((score, candidate, first))
             })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
@@ -169,6 +177,68 @@ impl AliasTable {
         }
         out
     }
+}
+
+/// The least similarity (`strsim::normalized_damerau_levenshtein`) of a
+/// suggested key to the name looked up.
+const SUGGESTION_SCORE: f64 = 0.6;
+
+/// Character counts of a key: one per ASCII character, one for all others.
+/// The Damerau–Levenshtein distance between two texts is at least what one
+/// has more of than the other, counted per character on the side with
+/// more (each edit adds or removes at most one character on either side; a
+/// transposition none), and merging characters into one count can only
+/// lower that bound.
+#[derive(Clone)]
+struct CharCounts {
+    counts: [i32; 129],
+    chars: usize,
+}
+
+impl CharCounts {
+    fn of(text: &str) -> CharCounts {
+        let mut counts = CharCounts {
+            counts: [0; 129],
+            chars: 0,
+        };
+        for c in text.chars() {
+            counts.counts[bucket(c)] += 1;
+            counts.chars += 1;
+        }
+        counts
+    }
+
+    /// Whether `candidate` may have a normalized Damerau–Levenshtein
+    /// similarity of `least` or more to the text whose counts are `query`:
+    /// `false` when the bound above already puts it below. `self` holds
+    /// `query`'s counts on entry and on return.
+    fn may_score(&mut self, query: &CharCounts, candidate: &str, least: f64) -> bool {
+        let (mut chars, mut candidate_more) = (0usize, 0usize);
+        for c in candidate.chars() {
+            let count = &mut self.counts[bucket(c)];
+            if *count > 0 {
+                *count -= 1;
+            } else {
+                candidate_more += 1;
+            }
+            chars += 1;
+        }
+        for c in candidate.chars() {
+            self.counts[bucket(c)] = query.counts[bucket(c)];
+        }
+        // What the query has more of: the rest of its characters.
+        // (Its count minus the candidate's, plus what the candidate has more
+        // of, is never negative.)
+        let query_more = candidate_more + query.chars - chars;
+        let bound = query_more.max(candidate_more);
+        let longest = chars.max(query.chars);
+        // As strsim computes the similarity, with the bound for the distance.
+        longest == 0 || 1.0 - bound as f64 / longest as f64 >= least
+    }
+}
+
+fn bucket(c: char) -> usize {
+    if c.is_ascii() { c as usize } else { 128 }
 }
 
 #[cfg(test)]
@@ -199,6 +269,54 @@ mod tests {
         assert_eq!(
             table.entity_at(lookup.resolved.unwrap()).id,
             "united-states"
+        );
+    }
+
+    /// The bound never turns away a pair as similar as a suggestion must
+    /// be: random pairs of keys of the built-in table and their edits.
+    #[test]
+    fn the_character_bound_keeps_every_close_key() {
+        let table = table();
+        let keys: Vec<&str> = table.keys().map(|(k, _)| k).collect();
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut pick = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let (mut close, mut turned_away) = (0, 0);
+        for _ in 0..10_000 {
+            let a = keys[pick(keys.len())];
+            let mut b: Vec<char> = keys[pick(keys.len())].chars().collect();
+            if pick(2) == 0 {
+                // An edit or two of `a` instead of another key.
+                b = a.chars().collect();
+                for _ in 0..1 + pick(2) {
+                    let at = pick(b.len() + 1);
+                    match pick(3) {
+                        0 if at < b.len() => {
+                            b.remove(at);
+                        }
+                        1 => b.insert(at, ['x', 'e', ' ', '国'][pick(4)]),
+                        _ if at + 1 < b.len() => b.swap(at, at + 1),
+                        _ => {}
+                    }
+                }
+            }
+            let b: String = b.into_iter().collect();
+            let query = CharCounts::of(a);
+            let mut scratch = query.clone();
+            let similar = strsim::normalized_damerau_levenshtein(a, &b) >= SUGGESTION_SCORE;
+            let may = scratch.may_score(&query, &b, SUGGESTION_SCORE);
+            assert_eq!(scratch.counts, query.counts, "counts restored after {b:?}");
+            assert!(may || !similar, "{a:?} and {b:?} turned away");
+            close += usize::from(similar);
+            turned_away += usize::from(!may);
+        }
+        assert!(
+            close > 500 && turned_away > 2_500,
+            "{close} close, {turned_away} turned away"
         );
     }
 
