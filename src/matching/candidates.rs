@@ -272,6 +272,9 @@ pub(super) fn candidates(
                 .filter(|&(&r, &flags)| {
                     if marks != PunctuationGap::default() && !marks.allowed_by(table.alias_text(r))
                     {
+                        // The marks are read in the written text, which
+                        // aliases of one exact text may write differently
+                        // (﹠ and &): the next alias's verdict is its own.
                         previous_allows = None;
                         return false;
                     }
@@ -902,6 +905,102 @@ mod tests {
     use crate::aliases::TableSource;
     use crate::detect::Language;
     use crate::segment::Router;
+
+    /// `in_title_case` as it was before its checks of the surface alone.
+    fn in_title_case_reference(
+        table: &AliasTable,
+        r: AliasRef,
+        ref_flags: u32,
+        surface: &str,
+    ) -> bool {
+        if ref_flags & alias_flags::CASE_EXACT == 0
+            || ref_flags & alias_flags::HAS_BLOCKERS != 0
+            || surface
+                .as_bytes()
+                .first()
+                .is_none_or(u8::is_ascii_lowercase)
+        {
+            return false;
+        }
+        let written = table.alias_text(r);
+        if written.len() != surface.len()
+            || written.len() < 4
+            || !written.bytes().all(|b| b.is_ascii_alphanumeric())
+            || written.bytes().filter(u8::is_ascii_alphabetic).count() < 4
+            || !written[1..].bytes().any(|b| b.is_ascii_uppercase())
+        {
+            return false;
+        }
+        let mut title = written[..1].to_ascii_uppercase();
+        title.push_str(&written[1..].to_ascii_lowercase());
+        if surface != title {
+            return false;
+        }
+        let acronym = !written.bytes().any(|b| b.is_ascii_lowercase());
+        !acronym || crate::aliases::ambiguity::requirement(surface, table.kind(r.entity)).is_none()
+    }
+
+    /// The title-case check answers as without its surface checks, for
+    /// every alias of the built-in table and of names of four bytes, with
+    /// digits and with capitals inside, in the cases a text writes them.
+    #[test]
+    fn the_title_case_check_answers_as_its_reference() {
+        let extra = AliasTable::from_sources(&[TableSource {
+            name: "names.toml".into(),
+            text: r#"
+[[entity]]
+id = "sepa"
+name = "SEPA"
+kind = "org"
+aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact" }, { text = "MP3Pro", case = "exact" }, { text = "X9Ab", case = "exact" }]
+"#
+            .into(),
+            jsonl: false,
+        }])
+        .unwrap();
+        let (mut checked, mut titles) = (0, 0);
+        for table in [AliasTable::builtin(), extra] {
+            for key in 0..table.key_count() as u32 {
+                for (&r, &flags) in table
+                    .aliases_of_key_id(key)
+                    .iter()
+                    .zip(table.key_ref_flags(key))
+                {
+                    let written = table.alias_text(r);
+                    let title = match written.get(..1) {
+                        Some(first) => {
+                            first.to_ascii_uppercase() + &written[1..].to_ascii_lowercase()
+                        }
+                        None => String::new(),
+                    };
+                    for surface in [
+                        written.to_string(),
+                        written.to_ascii_lowercase(),
+                        written.to_ascii_uppercase(),
+                        title.clone(),
+                        format!("{title}s"),
+                        title
+                            .get(..title.len().saturating_sub(1))
+                            .unwrap_or("")
+                            .to_string(),
+                    ] {
+                        let expected = in_title_case_reference(&table, r, flags, &surface);
+                        assert_eq!(
+                            in_title_case(&table, r, flags, &surface),
+                            expected,
+                            "{surface:?} for {written:?}"
+                        );
+                        checked += 1;
+                        titles += usize::from(expected);
+                    }
+                }
+            }
+        }
+        assert!(
+            checked > 100_000 && titles >= 4,
+            "{checked} checked, {titles} title cases"
+        );
+    }
 
     /// A choice answers from its key reference's flags as the table does
     /// from the alias, for every alias of every key of the built-in table.

@@ -262,9 +262,44 @@ aliases.en = [{ text = "Mant", case = "exact" }]
                 .collect()
         };
         assert_eq!(ids("MANT said so."), ["man-b"]);
-        // Three entities claim Mant: support decides, and none has any.
+        // Four entities claim Mant (MANT in title case too): support
+        // decides, and none has any.
         assert!(ids("Mant said so.").is_empty());
         assert!(ids("mant said so.").is_empty());
+    }
+
+    #[test]
+    fn an_alias_turned_down_by_its_punctuation_passes_on_no_verdict() {
+        // Three exact names of one exact text (﹠ normalizes to &); the
+        // second is written with a mark the match across & does not allow,
+        // and the third, which shares its exact text, has a verdict of its
+        // own, not the first's.
+        let table = table_of(
+            r#"
+[[entity]]
+id = "e1"
+name = "Zorb & Quix"
+kind = "org"
+aliases.en = [{ text = "Zorb & Quix", case = "exact" }]
+
+[[entity]]
+id = "e2"
+name = "Zorb﹠Quix"
+kind = "org"
+aliases.en = [{ text = "Zorb﹠Quix", case = "exact" }]
+
+[[entity]]
+id = "e3"
+name = "Zorb&Quix"
+kind = "org"
+aliases.en = [{ text = "Zorb&Quix", case = "exact" }]
+"#,
+        );
+        let ids: Vec<String> = mentions_with(&table, "Zorb&Quix said so.")
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(ids, ["e3"]);
     }
 
     #[test]

@@ -652,8 +652,13 @@ impl Writer {
     }
 
     /// The bytes of a pooled string.
+    /// (Empty past the pool: a pool past 4 GiB wraps offsets, and is
+    /// refused when the table is finished.)
     fn pool_bytes(&self, offset: u32, len: u32) -> &[u8] {
-        &self.sections[Section::Strings as usize][offset as usize..(offset + len) as usize]
+        let start = offset as usize;
+        self.sections[Section::Strings as usize]
+            .get(start..start + len as usize)
+            .unwrap_or(&[])
     }
 
     fn str_ref(&mut self, section: Section, [offset, len]: [u32; 2]) {

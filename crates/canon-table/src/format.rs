@@ -227,10 +227,10 @@ pub enum Section {
     /// read at every match of it, do not.
     KeyNeedsCapital,
     /// One bit per entity (`u64` words, bit `e % 64` of word `e / 64`): the
-    /// entity has no parent, no topics and no context words
+    /// entity has no parent, no topics and no context keys
     /// ([`AliasTable::entity_isolated`](crate::AliasTable::entity_isolated)),
-    /// so nothing but a mention of itself can support an ambiguous name of
-    /// it. Most entities of a large table are such, and resolution asks
+    /// so nothing but a mention of itself or of a descendant can support an
+    /// ambiguous name of it. Most entities of a large table are such, and resolution asks
     /// about each entity of each ambiguous everyday word of a document:
     /// one bit in the cache instead of three lists far apart in the table.
     EntityIsolated,

@@ -991,7 +991,7 @@ impl AliasTable {
             .is_some_and(|word| word & 1 << (key % 64) != 0)
     }
 
-    /// Whether `entity` has no parent, no topics and no context words
+    /// Whether `entity` has no parent, no topics and no context keys
     /// ([`Section::EntityIsolated`], decided by the compiler): then only a
     /// mention of the entity itself, or of one of its descendants, can
     /// support an ambiguous name of it ([`Self::related`]). `false` for an
@@ -1799,7 +1799,7 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
     /// (and whether every alias wants a capital), and the surface check
     /// made with them answers as the full one, on
     /// every key of the built-in table (exact-case aliases, blockers, all
-    /// scripts) in four cases and inside blockers.
+    /// scripts) in five cases and inside blockers.
     #[test]
     fn key_ref_flags_agree_with_the_aliases_and_their_surface_checks() {
         let table = AliasTable::from_sources(&TableSource::default_tables()).unwrap();
@@ -1974,8 +1974,9 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
 
     /// `verify` checks what the compiler derives for speed against what it
     /// is derived from: a sealed file whose key flags, capital bits,
-    /// continuation bits or second terms' filter disagree with its keys is
-    /// refused, each with its section named.
+    /// isolated entities' bits, continuation bits or second terms' filter
+    /// disagree with what they come from is refused, each with its section
+    /// named.
     #[test]
     fn verify_checks_the_derived_sections() {
         let good = compiled();
@@ -2072,8 +2073,8 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
 
         // Tables of format 4 (with the key FST, without the segmenter's
         // sections), 5 (first-term slots without continuation bits) and 6
-        // (key references without the shared-surface bit) are refused with
-        // the same advice.
+        // (key references without the shared-surface bit, no EntityIsolated)
+        // are refused with the same advice.
         for old in [4u32, 5, 6] {
             let mut older = good.clone();
             older[8..12].copy_from_slice(&old.to_ne_bytes());

@@ -8,7 +8,8 @@
 //! written by canon's compiler. Accessors stay safe without it, giving
 //! wrong answers on such a file. What the compiler derives for speed is
 //! checked against what it is derived from ([`validate_derived`]): the key
-//! references' flags and the keys' capital bits exactly, and the first
+//! references' flags, the keys' capital bits and the isolated entities'
+//! bits exactly, and the first
 //! terms' slots, continuation bits and second terms' filter for every key
 //! (a filter may let more through than the keys need, which costs speed
 //! only; one that turned a key away would lose its matches).
