@@ -29,7 +29,7 @@ use rustc_hash::FxHashMap;
 
 use super::dictionary::{Dictionary, Scratch};
 use super::{Segment, Token};
-use crate::script::is_han;
+use crate::script::{is_common_han_lead_byte, is_han};
 
 /// Segments runs of Han characters into words.
 #[derive(Default)]
@@ -249,10 +249,10 @@ impl ChineseSegmenter {
         SCRATCH.with_borrow_mut(|scratch| {
             loaded.dictionary.cut(text, true, scratch, |start, end| {
                 // Punctuation between Han runs (see `Router::segment`) comes
-                // back as words of one character; it is not a term.
-                let mut chars = text[start..end].chars();
-                if let (Some(c), None) = (chars.next(), chars.next())
-                    && !is_han(c)
+                // back as words of one character; it is not a term. Most
+                // words start with a common ideograph: no decoding for them.
+                if !is_common_han_lead_byte(text.as_bytes()[start])
+                    && is_one_character_but_han(&text[start..end])
                 {
                     return;
                 }
@@ -270,6 +270,13 @@ impl ChineseSegmenter {
             });
         });
     }
+}
+
+/// Whether `word` is one character, not Han: punctuation or a symbol that
+/// jieba gives back as a word of its own.
+fn is_one_character_but_han(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if !is_han(c))
 }
 
 /// Numbers written in Chinese numerals, kept whole: years (二〇〇一年), months
