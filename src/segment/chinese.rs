@@ -239,11 +239,11 @@ impl ChineseSegmenter {
             static SCRATCH: RefCell<Scratch> = RefCell::default();
         }
         let loaded = self.loaded();
-        let mut push = |start: usize, end: usize| {
+        let mut push = |word: &'t str, start: usize| {
             out.push(Token {
-                term: Cow::Borrowed(&text[start..end]),
+                term: Cow::Borrowed(word),
                 start: base + start,
-                end: base + end,
+                end: base + start + word.len(),
             })
         };
         SCRATCH.with_borrow_mut(|scratch| {
@@ -251,22 +251,27 @@ impl ChineseSegmenter {
                 // Punctuation between Han runs (see `Router::segment`) comes
                 // back as words of one character; it is not a term. Most
                 // words start with a common ideograph: no decoding for them.
-                if !is_common_han_lead_byte(text.as_bytes()[start])
-                    && is_one_character_but_han(&text[start..end])
+                let word = &text[start..end];
+                if !word
+                    .as_bytes()
+                    .first()
+                    .is_some_and(|&b| is_common_han_lead_byte(b))
+                    && is_one_character_but_han(word)
                 {
                     return;
                 }
-                if end - start >= loaded.composed_min_bytes
-                    && let Some(ends) = loaded.composed.piece_ends(&text[start..end])
+                if word.len() >= loaded.composed_min_bytes
+                    && let Some(ends) = loaded.composed.piece_ends(word)
                 {
-                    let mut from = start;
+                    let mut from = 0;
                     for &piece_end in ends {
-                        push(from, start + piece_end as usize);
-                        from = start + piece_end as usize;
+                        let piece_end = piece_end as usize;
+                        push(&word[from..piece_end], start + from);
+                        from = piece_end;
                     }
                     return;
                 }
-                push(start, end);
+                push(word, start);
             });
         });
     }

@@ -345,7 +345,7 @@ fn mixed_tokens<'t>(run: &'t str, lower: &'t str, base: usize, out: &mut Vec<Tok
         |i: usize| bytes[i] == b' ' && bytes.get(i + 1).is_some_and(|&b| b.is_ascii() && b != b' ');
     // Everything before `done` is tokenized, and `done` is a chunk boundary.
     let mut done = 0;
-    while let Some(offset) = bytes[done..].iter().position(|b| !b.is_ascii()) {
+    while let Some(offset) = first_non_ascii(&bytes[done..]) {
         let other = done + offset;
         let chunk_start = (done..other)
             .rev()
@@ -373,6 +373,24 @@ fn mixed_tokens<'t>(run: &'t str, lower: &'t str, base: usize, out: &mut Vec<Tok
     if done < bytes.len() {
         ascii_tokens(&run[done..], &lower[done..], base + done, out);
     }
+}
+
+/// Where the first byte of `bytes` outside ASCII is, if any: eight bytes at
+/// a time, as English text with a few other characters (£, é, —) has long
+/// stretches of ASCII between them.
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(block) = ascii::block_at(bytes, at) {
+        let high = block & ascii::HIGH_BITS;
+        if high != 0 {
+            return Some(at + ascii::first_lane(high));
+        }
+        at += 8;
+    }
+    bytes[at..]
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map(|offset| at + offset)
 }
 
 /// The tokens of `run` computed from its word-boundary pieces: the rules of
@@ -967,6 +985,19 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// A byte, outside ASCII one time in eight.
+    fn mostly_ascii_byte() -> impl proptest::strategy::Strategy<Value = u8> {
+        use proptest::prelude::*;
+        any::<u8>().prop_map(|b| if b % 8 == 0 { b | 0x80 } else { b & 0x7F })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn first_non_ascii_is_where_the_bytes_say(bytes in proptest::collection::vec(mostly_ascii_byte(), 0..40)) {
+            proptest::prop_assert_eq!(first_non_ascii(&bytes), bytes.iter().position(|b| !b.is_ascii()));
         }
     }
 
