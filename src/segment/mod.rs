@@ -316,16 +316,25 @@ fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
 /// order of positions. A token that is nothing else is dropped; one that
 /// goes on keeps the rest, from its first character of its own.
 fn detach_cluster_extenders(text: &str, tokens: &mut Vec<Token<'_>>) {
-    let mut previous_end = usize::MAX;
-    tokens.retain_mut(|token| {
-        let glued = token.start == previous_end;
-        previous_end = token.end;
-        if !glued
-            || text
+    let may_extend = |previous_end: usize, token: &Token<'_>| {
+        token.start == previous_end
+            && text
                 .as_bytes()
                 .get(token.start)
-                .is_none_or(|&lead| !may_start_cluster_extender(lead))
-        {
+                .is_some_and(|&lead| may_start_cluster_extender(lead))
+    };
+    // Most texts have no token to look at: no pass that moves them then.
+    if !tokens
+        .windows(2)
+        .any(|pair| may_extend(pair[0].end, &pair[1]))
+    {
+        return;
+    }
+    let mut previous_end = usize::MAX;
+    tokens.retain_mut(|token| {
+        let glued_extender = may_extend(previous_end, token);
+        previous_end = token.end;
+        if !glued_extender {
             return true;
         }
         let surface = &text[token.start..token.end];
@@ -352,12 +361,14 @@ fn detach_cluster_extenders(text: &str, tokens: &mut Vec<Token<'_>>) {
 
 /// Whether a character whose UTF-8 encoding starts with byte `lead` may
 /// [extend a cluster](extends_cluster): every extender is outside ASCII,
-/// the common ones from U+0300 (lead byte 0xCC), and none is among the Han
-/// ideographs from U+5000 to U+9FFF, which most Chinese tokens start with
-/// (a test checks every character).
+/// the common ones from U+0300 (lead byte 0xCC), and none is from U+4000 to
+/// U+9FFF (lead bytes 0xE4 to 0xE9: Han ideographs and the Yijing symbols),
+/// where nearly every Chinese token starts, or from U+B000 to U+D7FF (0xEB
+/// to 0xED: Hangul syllables and jamo), where Korean words do (a test checks
+/// every character).
 #[inline]
 fn may_start_cluster_extender(lead: u8) -> bool {
-    lead >= 0xCC && !is_common_han_lead_byte(lead)
+    lead >= 0xCC && !matches!(lead, 0xE4..=0xE9 | 0xEB..=0xED)
 }
 
 /// Whether `c` extends the grapheme cluster before it (Grapheme_Cluster_Break
@@ -636,6 +647,76 @@ mod tests {
         }
         assert!(extenders > 2000, "{extenders}");
     }
+
+    /// `detach_cluster_extenders` as first written: every token looked at
+    /// by its character, without the early return or the lead-byte test.
+    fn detach_cluster_extenders_model(text: &str, tokens: &mut Vec<Token<'_>>) {
+        let mut previous_end = usize::MAX;
+        tokens.retain_mut(|token| {
+            let glued = token.start == previous_end;
+            previous_end = token.end;
+            if !glued || text.as_bytes().get(token.start).is_none_or(|&b| b < 0x80) {
+                return true;
+            }
+            let surface = &text[token.start..token.end];
+            let extended = surface
+                .char_indices()
+                .find(|&(_, c)| !extends_cluster(c))
+                .map_or(surface.len(), |(at, _)| at);
+            if extended == surface.len() {
+                return false;
+            }
+            if extended > 0 && token.term.starts_with(&surface[..extended]) {
+                token.term = Cow::Owned(token.term[extended..].to_string());
+                token.start += extended;
+            }
+            true
+        });
+    }
+
+    proptest::proptest! {
+        /// Extenders are detached as the model says from tokens of every
+        /// kind, glued to the one before or not (a space piece is no token).
+        #[test]
+        fn cluster_extenders_detach_as_the_model_says(indices in proptest::collection::vec(0..EXTENDER_ALPHABET.len(), 0..20)) {
+            let text: String = indices.iter().map(|&i| EXTENDER_ALPHABET[i]).collect();
+            let mut tokens = Vec::new();
+            let mut at = 0;
+            for &i in &indices {
+                let piece = EXTENDER_ALPHABET[i];
+                if piece != " " {
+                    tokens.push(Token { term: Cow::Owned(piece.to_lowercase()), start: at, end: at + piece.len() });
+                }
+                at += piece.len();
+            }
+            let mut expected = tokens.clone();
+            detach_cluster_extenders_model(&text, &mut expected);
+            detach_cluster_extenders(&text, &mut tokens);
+            proptest::prop_assert_eq!(tokens, expected);
+        }
+    }
+
+    /// Tokens for the extender property: marks, modifiers, joiners and
+    /// selectors alone and before letters, Han (common and not), Hangul,
+    /// Latin with and without accents, a Yijing symbol, and a space.
+    const EXTENDER_ALPHABET: [&str; 16] = [
+        "\u{64b}",
+        "\u{301}x",
+        "\u{1f3fb}",
+        "\u{200d}",
+        "\u{fe0f}好",
+        "\u{302a}",
+        "\u{a66f}",
+        "北京",
+        "一",
+        "月之暗面",
+        "서울",
+        "Café",
+        "É",
+        "\u{4dc0}",
+        "ab",
+        " ",
+    ];
 
     /// `name_before_number` as first written, without its early exits: the
     /// reference it is tested against.
