@@ -153,10 +153,13 @@ static AFTER_WORD: [u8; 256] = {
         after[b] = match b as u8 {
             b':' | b'.' | b'\'' | b',' | b';' => MAY_JOIN,
             b'-' | b'%' | b'+' | b'#' | b'`' => MAY_EXTEND,
-            // Word bytes never follow a run of them; non-ASCII bytes are
-            // not in the ASCII text this table is for. Both are sent to the
-            // general rules rather than assumed away.
-            c if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 => MAY_EXTEND,
+            // An underscore after letters and digits (snake_case), or one
+            // a word starts with, makes the word one for the general rules.
+            // Letters and digits never follow the run of them, and bytes
+            // outside ASCII are not in the text this table is for: they go
+            // to the general rules too rather than being assumed away.
+            b'_' => MAY_EXTEND,
+            c if c.is_ascii_alphanumeric() || c >= 0x80 => MAY_EXTEND,
             _ => ENDS_WORD,
         };
         b += 1;
@@ -209,15 +212,16 @@ fn ascii_tokens_with<'t, const FAST: bool>(
 }
 
 /// Where the word starting at `start` (a letter, digit or underscore) ends
-/// when it is plain: a run of letters, digits and underscores that starts
-/// with no underscore and no `$` before it, after which comes a byte that
-/// ends it ([`AFTER_WORD`]; an underscore is not one). Then no rule of [`ascii_token`] applies: no
-/// middle character joins it to more, nothing is attached before or after
-/// it, and without a dot or apostrophe in it, it is neither a dotted
-/// acronym nor a possessive. `None` for every other word.
+/// when it is plain: a run of letters and digits with no `$` before it,
+/// after which comes a byte that ends it ([`AFTER_WORD`]; no word byte does,
+/// so a word that starts with an underscore or holds one is not plain).
+/// Then no rule of [`ascii_token`] applies: no middle character joins it to
+/// more, nothing is attached before or after it, and without a dot or
+/// apostrophe in it, it is neither a dotted acronym nor a possessive.
+/// `None` for every other word.
 #[inline(always)]
 fn plain_word_end(bytes: &[u8], start: usize) -> Option<usize> {
-    if bytes[start] == b'_' || (start > 0 && bytes[start - 1] == b'$') {
+    if start > 0 && bytes[start - 1] == b'$' {
         return None;
     }
     let end = alphanumeric_end(bytes, start);
