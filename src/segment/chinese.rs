@@ -29,7 +29,7 @@ use rustc_hash::FxHashMap;
 
 use super::dictionary::{Dictionary, Scratch};
 use super::{Segment, Token};
-use crate::script::is_han;
+use crate::script::{is_common_han_lead_byte, is_han};
 
 /// Segments runs of Han characters into words.
 #[derive(Default)]
@@ -239,37 +239,49 @@ impl ChineseSegmenter {
             static SCRATCH: RefCell<Scratch> = RefCell::default();
         }
         let loaded = self.loaded();
-        let mut push = |start: usize, end: usize| {
+        let mut push = |word: &'t str, start: usize| {
             out.push(Token {
-                term: Cow::Borrowed(&text[start..end]),
+                term: Cow::Borrowed(word),
                 start: base + start,
-                end: base + end,
+                end: base + start + word.len(),
             })
         };
         SCRATCH.with_borrow_mut(|scratch| {
             loaded.dictionary.cut(text, true, scratch, |start, end| {
                 // Punctuation between Han runs (see `Router::segment`) comes
-                // back as words of one character; it is not a term.
-                let mut chars = text[start..end].chars();
-                if let (Some(c), None) = (chars.next(), chars.next())
-                    && !is_han(c)
+                // back as words of one character; it is not a term. Most
+                // words start with a common ideograph: no decoding for them.
+                let word = &text[start..end];
+                if !word
+                    .as_bytes()
+                    .first()
+                    .is_some_and(|&b| is_common_han_lead_byte(b))
+                    && is_one_character_but_han(word)
                 {
                     return;
                 }
-                if end - start >= loaded.composed_min_bytes
-                    && let Some(ends) = loaded.composed.piece_ends(&text[start..end])
+                if word.len() >= loaded.composed_min_bytes
+                    && let Some(ends) = loaded.composed.piece_ends(word)
                 {
-                    let mut from = start;
+                    let mut from = 0;
                     for &piece_end in ends {
-                        push(from, start + piece_end as usize);
-                        from = start + piece_end as usize;
+                        let piece_end = piece_end as usize;
+                        push(&word[from..piece_end], start + from);
+                        from = piece_end;
                     }
                     return;
                 }
-                push(start, end);
+                push(word, start);
             });
         });
     }
+}
+
+/// Whether `word` is one character, not Han: punctuation or a symbol that
+/// jieba gives back as a word of its own.
+fn is_one_character_but_han(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if !is_han(c))
 }
 
 /// Numbers written in Chinese numerals, kept whole: years (二〇〇一年), months

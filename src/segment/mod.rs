@@ -261,8 +261,16 @@ const NUMBER_UNITS: [char; 10] = ['年', '月', '日', '号', '时', '亿', '万
 /// would shift the rest each time: quadratic on `2001年，` repeated).
 fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
     split_names_from_numbers(text, tokens);
-    let mut kept = 0;
-    let mut i = 0;
+    // Tokens before the first number glued to the next token stay as they
+    // are: start there, rather than take and put back every token.
+    let Some(first) = tokens
+        .windows(2)
+        .position(|pair| pair[0].end == pair[1].start && is_number(&pair[0].term))
+    else {
+        return;
+    };
+    let mut kept = first;
+    let mut i = first;
     while i < tokens.len() {
         let mut token = std::mem::take(&mut tokens[i]);
         i += 1;
@@ -308,12 +316,25 @@ fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
 /// order of positions. A token that is nothing else is dropped; one that
 /// goes on keeps the rest, from its first character of its own.
 fn detach_cluster_extenders(text: &str, tokens: &mut Vec<Token<'_>>) {
+    let may_extend = |previous_end: usize, token: &Token<'_>| {
+        token.start == previous_end
+            && text
+                .as_bytes()
+                .get(token.start)
+                .is_some_and(|&lead| may_start_cluster_extender(lead))
+    };
+    // Most texts have no token to look at: no pass that moves them then.
+    if !tokens
+        .windows(2)
+        .any(|pair| may_extend(pair[0].end, &pair[1]))
+    {
+        return;
+    }
     let mut previous_end = usize::MAX;
     tokens.retain_mut(|token| {
-        let glued = token.start == previous_end;
+        let glued_extender = may_extend(previous_end, token);
         previous_end = token.end;
-        // Every extender is outside ASCII, the common ones from U+0300.
-        if !glued || text.as_bytes().get(token.start).is_none_or(|&b| b < 0xCC) {
+        if !glued_extender {
             return true;
         }
         let surface = &text[token.start..token.end];
@@ -338,6 +359,18 @@ fn detach_cluster_extenders(text: &str, tokens: &mut Vec<Token<'_>>) {
     });
 }
 
+/// Whether a character whose UTF-8 encoding starts with byte `lead` may
+/// [extend a cluster](extends_cluster): every extender is outside ASCII,
+/// the common ones from U+0300 (lead byte 0xCC), and none is from U+4000 to
+/// U+9FFF (lead bytes 0xE4 to 0xE9: Han ideographs and the Yijing symbols),
+/// where nearly every Chinese token starts, or from U+B000 to U+D7FF (0xEB
+/// to 0xED: Hangul syllables and jamo), where Korean words do (a test checks
+/// every character).
+#[inline]
+fn may_start_cluster_extender(lead: u8) -> bool {
+    lead >= 0xCC && !matches!(lead, 0xE4..=0xE9 | 0xEB..=0xED)
+}
+
 /// Whether `c` extends the grapheme cluster before it (Grapheme_Cluster_Break
 /// Extend or ZWJ): combining marks, emoji modifiers, the zero-width joiner,
 /// variation selectors and tag characters.
@@ -355,7 +388,7 @@ fn extends_cluster(c: char) -> bool {
 
 /// Whether `term` is a number written with digits (and separators).
 fn is_number(term: &str) -> bool {
-    term.starts_with(|c: char| c.is_ascii_digit())
+    term.as_bytes().first().is_some_and(u8::is_ascii_digit)
         && term
             .chars()
             .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
@@ -409,6 +442,11 @@ fn split_names_from_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
 /// [`split_names_from_numbers`]).
 fn name_before_number(text: &str, token: &Token<'_>, next: &Token<'_>) -> Option<usize> {
     let term = token.term.as_ref();
+    // What the rule needs and most tokens lack, tested first: a last digit
+    // and the next token right after.
+    if !term.as_bytes().last().is_some_and(u8::is_ascii_digit) || token.end != next.start {
+        return None;
+    }
     let digits = term.find(|c: char| c.is_ascii_digit())?;
     let name_like = digits >= 2
         && term[..digits].bytes().all(|b| b.is_ascii_alphabetic())
@@ -593,6 +631,140 @@ mod tests {
             assert!(extends_cluster(c), "{c:?}");
         }
     }
+
+    /// Every character that extends a cluster starts with a byte that
+    /// `may_start_cluster_extender` lets through to the full test.
+    #[test]
+    fn cluster_extenders_pass_the_lead_byte_test() {
+        let mut extenders = 0;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if extends_cluster(c) {
+                let mut buf = [0u8; 4];
+                let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+                assert!(may_start_cluster_extender(lead), "{c:?}");
+                extenders += 1;
+            }
+        }
+        assert!(extenders > 2000, "{extenders}");
+    }
+
+    /// `detach_cluster_extenders` as first written: every token looked at
+    /// by its character, without the early return or the lead-byte test.
+    fn detach_cluster_extenders_model(text: &str, tokens: &mut Vec<Token<'_>>) {
+        let mut previous_end = usize::MAX;
+        tokens.retain_mut(|token| {
+            let glued = token.start == previous_end;
+            previous_end = token.end;
+            if !glued || text.as_bytes().get(token.start).is_none_or(|&b| b < 0x80) {
+                return true;
+            }
+            let surface = &text[token.start..token.end];
+            let extended = surface
+                .char_indices()
+                .find(|&(_, c)| !extends_cluster(c))
+                .map_or(surface.len(), |(at, _)| at);
+            if extended == surface.len() {
+                return false;
+            }
+            if extended > 0 && token.term.starts_with(&surface[..extended]) {
+                token.term = Cow::Owned(token.term[extended..].to_string());
+                token.start += extended;
+            }
+            true
+        });
+    }
+
+    proptest::proptest! {
+        /// Extenders are detached as the model says from tokens of every
+        /// kind, glued to the one before or not (a space piece is no token).
+        #[test]
+        fn cluster_extenders_detach_as_the_model_says(indices in proptest::collection::vec(0..EXTENDER_ALPHABET.len(), 0..20)) {
+            let text: String = indices.iter().map(|&i| EXTENDER_ALPHABET[i]).collect();
+            let mut tokens = Vec::new();
+            let mut at = 0;
+            for &i in &indices {
+                let piece = EXTENDER_ALPHABET[i];
+                if piece != " " {
+                    tokens.push(Token { term: Cow::Owned(piece.to_lowercase()), start: at, end: at + piece.len() });
+                }
+                at += piece.len();
+            }
+            let mut expected = tokens.clone();
+            detach_cluster_extenders_model(&text, &mut expected);
+            detach_cluster_extenders(&text, &mut tokens);
+            proptest::prop_assert_eq!(tokens, expected);
+        }
+    }
+
+    /// Tokens for the extender property: marks, modifiers, joiners and
+    /// selectors alone and before letters, Han (common and not), Hangul,
+    /// Latin with and without accents, a Yijing symbol, and a space.
+    const EXTENDER_ALPHABET: [&str; 16] = [
+        "\u{64b}",
+        "\u{301}x",
+        "\u{1f3fb}",
+        "\u{200d}",
+        "\u{fe0f}好",
+        "\u{302a}",
+        "\u{a66f}",
+        "北京",
+        "一",
+        "月之暗面",
+        "서울",
+        "Café",
+        "É",
+        "\u{4dc0}",
+        "ab",
+        " ",
+    ];
+
+    /// `name_before_number` as first written, without its early exits: the
+    /// reference it is tested against.
+    fn name_before_number_model(text: &str, token: &Token<'_>, next: &Token<'_>) -> Option<usize> {
+        let term = token.term.as_ref();
+        let digits = term.find(|c: char| c.is_ascii_digit())?;
+        let name_like = digits >= 2
+            && term[..digits].bytes().all(|b| b.is_ascii_alphabetic())
+            && term[digits..].bytes().all(|b| b.is_ascii_digit());
+        let unit_follows = token.end == next.start
+            && text[next.start..]
+                .chars()
+                .next()
+                .is_some_and(|c| NUMBER_UNITS.contains(&c) && c != '%');
+        (name_like && unit_follows && token.end - token.start == term.len()).then_some(digits)
+    }
+
+    proptest::proptest! {
+        /// Names run into numbers split as the rule says, on tokens of
+        /// every kind next to each other (the tokens are cut where the
+        /// pieces join, so that every pair of pieces is tried).
+        #[test]
+        fn names_split_from_numbers_as_the_model_says(indices in proptest::collection::vec(0..NAME_ALPHABET.len(), 0..30)) {
+            let text: String = indices.iter().map(|&i| NAME_ALPHABET[i]).collect();
+            let mut tokens = Vec::new();
+            let mut at = 0;
+            for &i in &indices {
+                let piece = NAME_ALPHABET[i];
+                let term = if piece == " " { Cow::Borrowed(" ") } else { Cow::Owned(piece.to_lowercase()) };
+                tokens.push(Token { term, start: at, end: at + piece.len() });
+                at += piece.len();
+            }
+            for pair in tokens.windows(2) {
+                proptest::prop_assert_eq!(
+                    name_before_number(&text, &pair[0], &pair[1]),
+                    name_before_number_model(&text, &pair[0], &pair[1])
+                );
+            }
+        }
+    }
+
+    /// Tokens for the name-splitting property: names with and without
+    /// digits, numbers, units (and % and 元, which are not units here),
+    /// Han words and a space.
+    const NAME_ALPHABET: [&str; 16] = [
+        "Nvidia3", "H100", "iPhone15", "A380", "R1", "AB12", "x9", "2024", "1.5", "年", "月份",
+        "%", "元", "芯片", " ", "Ünï7",
+    ];
 
     #[test]
     fn latin_runs_in_chinese_text_are_tokenized_like_english() {
@@ -802,10 +974,12 @@ mod tests {
         }
     }
 
-    /// Tokens for the joining property: numbers, units alone and in
-    /// words, and others.
-    const UNIT_ALPHABET: [&str; 10] = [
+    /// Tokens for the joining property: numbers (of one digit too), units
+    /// alone and in words, and others.
+    const UNIT_ALPHABET: [&str; 12] = [
         "2001",
+        "7",
+        "x",
         "1.5",
         "3,000",
         "年",
