@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 
 use super::Reason;
 use super::lines::{line_key, sample};
+use super::phrases::PhraseSet;
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
 use crate::script::is_han;
@@ -179,9 +179,9 @@ impl Vocabulary {
 /// Everything the signals look words up in.
 #[derive(Debug)]
 pub struct Lexicon {
-    starts: AhoCorasick,
+    starts: PhraseSet,
     starts_hits: Vec<PhraseHit>,
-    contains: AhoCorasick,
+    contains: PhraseSet,
     contains_hits: Vec<PhraseHit>,
     whole: FxHashMap<String, PhraseHit>,
     opens: FxHashMap<String, Reason>,
@@ -213,13 +213,27 @@ fn normalize_phrase(phrase: &str) -> String {
     fold(normalize(phrase).text()).into_owned()
 }
 
-impl Lexicon {
-    /// The built-in lists of `data/boilerplate/`.
-    ///
-    /// They are compiled in and checked by this module's tests, so a broken
-    /// file is a bug of the build, not an input error: it panics with the
-    /// file's name and the parser's message.
-    pub fn builtin() -> Lexicon {
+/// The phrase files read and normalized: what [`Lexicon`] searches and
+/// looks up, before it builds its sets.
+#[derive(Debug)]
+pub(super) struct PhraseLists {
+    /// Phrases a line begins with, normalized.
+    pub starts: Vec<String>,
+    /// What each of `starts` says.
+    starts_hits: Vec<PhraseHit>,
+    /// Phrases found anywhere in a line's sample, normalized.
+    pub contains: Vec<String>,
+    /// What each of `contains` says.
+    contains_hits: Vec<PhraseHit>,
+    whole: FxHashMap<String, PhraseHit>,
+    opens: FxHashMap<String, Reason>,
+    widget_words: Vocabulary,
+}
+
+impl PhraseLists {
+    /// The lists of the phrase files of `data/boilerplate/` (see
+    /// [`Lexicon::builtin`]).
+    pub fn builtin() -> PhraseLists {
         let mut starts = Vec::new();
         let mut starts_hits = Vec::new();
         let mut contains = Vec::new();
@@ -260,6 +274,34 @@ impl Lexicon {
                 }
             }
         }
+        PhraseLists {
+            starts,
+            starts_hits,
+            contains,
+            contains_hits,
+            whole,
+            opens,
+            widget_words,
+        }
+    }
+}
+
+impl Lexicon {
+    /// The built-in lists of `data/boilerplate/`.
+    ///
+    /// They are compiled in and checked by this module's tests, so a broken
+    /// file is a bug of the build, not an input error: it panics with the
+    /// file's name and the parser's message.
+    pub fn builtin() -> Lexicon {
+        let PhraseLists {
+            starts,
+            starts_hits,
+            contains,
+            contains_hits,
+            whole,
+            opens,
+            widget_words,
+        } = PhraseLists::builtin();
         let dates: BTreeMap<String, DateWords> = toml::from_str(DATE_FILE)
             .unwrap_or_else(|e| panic!("data/boilerplate/dates.toml: {e}"));
         let mut date_words = Vocabulary::default();
@@ -304,9 +346,9 @@ impl Lexicon {
             stop_zh[(bit / 64) as usize] |= 1 << (bit % 64);
         }
         Lexicon {
-            starts: automaton(&starts, StartKind::Anchored),
+            starts: PhraseSet::new(&starts),
             starts_hits,
-            contains: automaton(&contains, StartKind::Unanchored),
+            contains: PhraseSet::new(&contains),
             contains_hits,
             whole,
             opens,
@@ -321,21 +363,20 @@ impl Lexicon {
     /// A phrase the line (bullets and spaces stripped) begins with.
     pub fn starts_with(&self, line: &str) -> Option<PhraseHit> {
         let sample = sample(line);
-        let input = Input::new(sample).anchored(Anchored::Yes);
-        let found = self.starts.find(input)?;
+        let found = self.starts.find_anchored(sample)?;
         // Phrases are whole words: "By" (from "By ", trimmed by
         // normalization) starts "By Jane Doe", not "ByteDance".
-        let (before, after) = (&sample[..found.end()], &sample[found.end()..]);
+        let (before, after) = (&sample[..found.end], &sample[found.end..]);
         let inside_word = before.chars().next_back().is_some_and(is_word_char)
             && after.chars().next().is_some_and(is_word_char);
-        (!inside_word).then(|| self.starts_hits[found.pattern().as_usize()])
+        (!inside_word).then(|| self.starts_hits[found.id])
     }
 
     /// The first phrase found inside the line's sample.
     pub fn contains(&self, line: &str) -> Option<PhraseHit> {
         self.contains
             .find(sample(line))
-            .map(|m| self.contains_hits[m.pattern().as_usize()])
+            .map(|m| self.contains_hits[m.id])
     }
 
     /// The phrase the whole line is, compared by [`line_key`].
@@ -426,18 +467,6 @@ static SHAPE_CLASS: [u8; 256] = {
     }
     table
 };
-
-fn automaton(patterns: &[String], start: StartKind) -> AhoCorasick {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .start_kind(start)
-        // A DFA searches a little faster but takes milliseconds to build,
-        // for every process; lines are searched only in their first bytes.
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .build(patterns)
-        .expect("the phrase lists are small enough for an automaton")
-}
 
 #[cfg(test)]
 mod tests {

@@ -36,6 +36,7 @@ pub mod layout;
 mod lexicon;
 pub mod lines;
 pub mod model;
+mod phrases;
 pub mod records;
 pub mod signals;
 
