@@ -2,47 +2,30 @@
 //! phrases per language and reason, stop words, and the words of date and
 //! time-ago lines.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Deserialize;
 
 use super::Reason;
-use super::lines::{line_key, sample};
+use super::lines::sample;
 use super::phrases::PhraseSet;
-use crate::normalize::chinese::fold;
-use crate::normalize::normalize;
 use crate::script::is_han;
 
-/// Phrase tables, one file per language: `data/boilerplate/LANG.toml`.
+/// The phrase and date lists, read, normalized and keyed by the build
+/// script (`src/boilerplate/phrase_data.rs`).
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/boilerplate_lists.rs"));
+}
+
+/// Phrase tables, one file per language: `data/boilerplate/LANG.toml`
+/// (compiled by the build script; the tests read them again).
+#[cfg(test)]
 const PHRASE_FILES: [(&str, &str); 2] = [
     ("en.toml", include_str!("../../data/boilerplate/en.toml")),
     ("zh.toml", include_str!("../../data/boilerplate/zh.toml")),
 ];
+#[cfg(test)]
 const DATE_FILE: &str = include_str!("../../data/boilerplate/dates.toml");
 const STOP_EN: &str = include_str!("../../data/boilerplate/stopwords/en.txt");
 const STOP_ZH: &str = include_str!("../../data/boilerplate/stopwords/zh.txt");
-
-/// One reason's phrases in a phrase file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct PhraseTable {
-    /// The reason reported; by default the table's name.
-    reason: Option<String>,
-    /// Phrases count only in lines of at most this many words.
-    max_units: Option<f32>,
-    whole: Vec<String>,
-    starts: Vec<String>,
-    contains: Vec<String>,
-    opens: Vec<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct DateWords {
-    anchors: Vec<String>,
-    words: Vec<String>,
-}
 
 /// A phrase found in a line: its reason and the longest line it counts in.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,8 +47,8 @@ const MAX_HAN_WORD: usize = 8;
 /// matched greedily (longest first) inside Han runs.
 #[derive(Debug, Default)]
 pub struct Vocabulary {
-    words: FxHashSet<String>,
-    anchors: FxHashSet<String>,
+    words: FxHashSet<&'static str>,
+    anchors: FxHashSet<&'static str>,
     longest_han: usize,
 }
 
@@ -83,15 +66,16 @@ pub struct Coverage {
 }
 
 impl Vocabulary {
-    fn insert(&mut self, word: &str, anchor: bool) {
-        let word = normalize_phrase(word).to_lowercase();
+    /// Adds a word, normalized and lowercased (as the build script's
+    /// tables hold it).
+    fn insert(&mut self, word: &'static str, anchor: bool) {
         if word.is_empty() {
             return;
         }
         let han = word.chars().filter(|&c| is_han(c)).count();
         self.longest_han = self.longest_han.max(han);
         if anchor {
-            self.anchors.insert(word.clone());
+            self.anchors.insert(word);
         }
         self.words.insert(word);
     }
@@ -183,8 +167,8 @@ pub struct Lexicon {
     starts_hits: Vec<PhraseHit>,
     contains: PhraseSet,
     contains_hits: Vec<PhraseHit>,
-    whole: FxHashMap<String, PhraseHit>,
-    opens: FxHashMap<String, Reason>,
+    whole: FxHashMap<&'static str, PhraseHit>,
+    opens: FxHashMap<&'static str, Reason>,
     /// Single words of the widget tables, for rows of buttons.
     pub widget_words: Vocabulary,
     /// Words of date-only and time-ago lines.
@@ -209,83 +193,6 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_han(c)
 }
 
-fn normalize_phrase(phrase: &str) -> String {
-    fold(normalize(phrase).text()).into_owned()
-}
-
-/// The phrase files read and normalized: what [`Lexicon`] searches and
-/// looks up, before it builds its sets.
-#[derive(Debug)]
-pub(super) struct PhraseLists {
-    /// Phrases a line begins with, normalized.
-    pub starts: Vec<String>,
-    /// What each of `starts` says.
-    starts_hits: Vec<PhraseHit>,
-    /// Phrases found anywhere in a line's sample, normalized.
-    pub contains: Vec<String>,
-    /// What each of `contains` says.
-    contains_hits: Vec<PhraseHit>,
-    whole: FxHashMap<String, PhraseHit>,
-    opens: FxHashMap<String, Reason>,
-    widget_words: Vocabulary,
-}
-
-impl PhraseLists {
-    /// The lists of the phrase files of `data/boilerplate/` (see
-    /// [`Lexicon::builtin`]).
-    pub fn builtin() -> PhraseLists {
-        let mut starts = Vec::new();
-        let mut starts_hits = Vec::new();
-        let mut contains = Vec::new();
-        let mut contains_hits = Vec::new();
-        let mut whole = FxHashMap::default();
-        let mut opens = FxHashMap::default();
-        let mut widget_words = Vocabulary::default();
-        for (file, text) in PHRASE_FILES {
-            let tables: BTreeMap<String, PhraseTable> =
-                toml::from_str(text).unwrap_or_else(|e| panic!("data/boilerplate/{file}: {e}"));
-            for (name, table) in tables {
-                let name = table.reason.clone().unwrap_or(name);
-                let reason = Reason::from_name(&name)
-                    .unwrap_or_else(|| panic!("data/boilerplate/{file}: unknown reason {name:?}"));
-                let hit = PhraseHit {
-                    reason,
-                    max_units: table.max_units.unwrap_or(f32::INFINITY),
-                };
-                for phrase in &table.starts {
-                    starts.push(normalize_phrase(phrase));
-                    starts_hits.push(hit);
-                }
-                for phrase in &table.contains {
-                    contains.push(normalize_phrase(phrase));
-                    contains_hits.push(hit);
-                }
-                for phrase in &table.whole {
-                    let key = line_key(&normalize_phrase(phrase));
-                    if reason == Reason::Widget && !key.contains(' ') {
-                        widget_words.insert(&key, false);
-                    }
-                    whole.entry(key).or_insert(hit);
-                }
-                for phrase in &table.opens {
-                    opens
-                        .entry(line_key(&normalize_phrase(phrase)))
-                        .or_insert(reason);
-                }
-            }
-        }
-        PhraseLists {
-            starts,
-            starts_hits,
-            contains,
-            contains_hits,
-            whole,
-            opens,
-            widget_words,
-        }
-    }
-}
-
 impl Lexicon {
     /// The built-in lists of `data/boilerplate/`.
     ///
@@ -293,28 +200,37 @@ impl Lexicon {
     /// file is a bug of the build, not an input error: it panics with the
     /// file's name and the parser's message.
     pub fn builtin() -> Lexicon {
-        let PhraseLists {
-            starts,
-            starts_hits,
-            contains,
-            contains_hits,
-            whole,
-            opens,
-            widget_words,
-        } = PhraseLists::builtin();
-        let dates: BTreeMap<String, DateWords> = toml::from_str(DATE_FILE)
-            .unwrap_or_else(|e| panic!("data/boilerplate/dates.toml: {e}"));
+        let hits: Vec<PhraseHit> = generated::TABLES
+            .iter()
+            .map(|&(name, max_units)| PhraseHit {
+                reason: Reason::from_name(name)
+                    .unwrap_or_else(|| panic!("data/boilerplate: unknown reason {name:?}")),
+                max_units,
+            })
+            .collect();
+        let (starts, starts_hits): (Vec<&str>, Vec<PhraseHit>) = generated::STARTS
+            .iter()
+            .map(|&(phrase, table)| (phrase, hits[table]))
+            .unzip();
+        let (contains, contains_hits): (Vec<&str>, Vec<PhraseHit>) = generated::CONTAINS
+            .iter()
+            .map(|&(phrase, table)| (phrase, hits[table]))
+            .unzip();
+        let mut whole = FxHashMap::default();
+        for &(key, table) in generated::WHOLE {
+            whole.entry(key).or_insert(hits[table]);
+        }
+        let mut opens = FxHashMap::default();
+        for &(key, table) in generated::OPENS {
+            opens.entry(key).or_insert(hits[table].reason);
+        }
+        let mut widget_words = Vocabulary::default();
+        for word in generated::WIDGET_WORDS {
+            widget_words.insert(word, false);
+        }
         let mut date_words = Vocabulary::default();
-        for words in dates.values() {
-            for word in &words.words {
-                date_words.insert(word, false);
-            }
-            for word in &words.anchors {
-                for part in word.split(' ') {
-                    date_words.insert(part, false);
-                }
-                date_words.insert(word, true);
-            }
+        for &(word, anchor) in generated::DATE_WORDS {
+            date_words.insert(word, anchor);
         }
         let entries = |text: &'static str| {
             text.lines()
@@ -379,7 +295,7 @@ impl Lexicon {
             .map(|m| self.contains_hits[m.id])
     }
 
-    /// The phrase the whole line is, compared by [`line_key`].
+    /// The phrase the whole line is, compared by [`super::lines::line_key`].
     pub fn whole(&self, key: &str) -> Option<PhraseHit> {
         self.whole.get(key).copied()
     }
@@ -520,10 +436,52 @@ static SHAPE_CLASS: [u8; 256] = {
 };
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use proptest::prelude::*;
 
+    use super::super::lines::line_key;
+    use super::super::phrase_data::PhraseData;
     use super::*;
+    use crate::normalize::normalize;
+
+    /// The lists of `data/boilerplate/` as the build script compiled them.
+    pub(in super::super) fn compiled_lists() -> PhraseData {
+        let owned = |list: &[(&str, usize)]| -> Vec<(String, usize)> {
+            list.iter().map(|&(p, t)| (p.to_string(), t)).collect()
+        };
+        PhraseData {
+            tables: generated::TABLES
+                .iter()
+                .map(|&(name, max_units)| (name.to_string(), max_units))
+                .collect(),
+            starts: owned(generated::STARTS),
+            contains: owned(generated::CONTAINS),
+            whole: owned(generated::WHOLE),
+            opens: owned(generated::OPENS),
+            widget_words: generated::WIDGET_WORDS
+                .iter()
+                .map(|w| w.to_string())
+                .collect(),
+            date_words: generated::DATE_WORDS
+                .iter()
+                .map(|&(w, anchor)| (w.to_string(), anchor))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_compiled_lists_are_what_the_files_say() {
+        let read = PhraseData::read(&PHRASE_FILES, DATE_FILE);
+        assert!(read.starts.len() > 50 && read.date_words.len() > 20);
+        assert_eq!(compiled_lists(), read);
+        assert_eq!(
+            read.to_rust(),
+            include_str!(concat!(env!("OUT_DIR"), "/boilerplate_lists.rs"))
+        );
+        // A file that does not parse is a panic with its name.
+        let broken = std::panic::catch_unwind(|| PhraseData::read(&[("xx.toml", "[a")], ""));
+        assert!(broken.is_err());
+    }
 
     #[test]
     fn every_stop_word_has_a_known_shape_and_few_other_words_do() {
