@@ -196,9 +196,11 @@ fn is_word_char(c: char) -> bool {
 impl Lexicon {
     /// The built-in lists of `data/boilerplate/`.
     ///
-    /// They are compiled in and checked by this module's tests, so a broken
-    /// file is a bug of the build, not an input error: it panics with the
-    /// file's name and the parser's message.
+    /// The build script has read and normalized the phrase and date files
+    /// (a file that does not parse fails the build); here only the stop
+    /// lists are read and the sets filled. An unknown reason is a bug of
+    /// the build, not an input error: it panics with the reason's name
+    /// (this module's tests load the lists).
     pub fn builtin() -> Lexicon {
         let hits: Vec<PhraseHit> = generated::TABLES
             .iter()
@@ -355,8 +357,9 @@ impl Lexicon {
 
 /// Words packed by [`Lexicon::pack`] (never 0), in an open-addressing
 /// table at most a quarter full: a lookup costs a multiplication and
-/// mostly one comparison, a third of what a general hash set's cost for
-/// each of the tens of thousands of words the stop list is asked about.
+/// mostly one comparison, less than a general hash set's, for each of the
+/// tens of thousands of words the stop list is asked about (on the
+/// benchmark corpus, 2.9M instructions down to 2.4M, packing included).
 #[derive(Debug)]
 struct PackedWords {
     /// A power of two of slots; 0 is an empty slot.
