@@ -6,13 +6,29 @@
 //! Chinese text adds no name to the dictionary. An error in the built-in
 //! table fails the build with its `file:line`. It also tabulates the
 //! character classes of the binary-data test for the Basic Multilingual
-//! Plane (`src/decode/char_classes.rs`).
+//! Plane (`src/decode/char_classes.rs`), and writes the phrase and date
+//! lists of the boilerplate stage read and normalized
+//! (`src/boilerplate/phrase_data.rs`).
 //!
 //! jieba's dictionary and HMM model are compiled by `canon-jieba`'s own
 //! build script.
 
 #[path = "src/decode/char_classes.rs"]
 mod char_classes;
+
+/// What `src/boilerplate/phrase_data.rs` and the `lines.rs` it keys with
+/// find at `crate::` in the library.
+mod script {
+    pub use canon_text::script::*;
+}
+#[allow(dead_code)]
+#[path = "src/boilerplate/lines.rs"]
+mod lines;
+#[path = "src/boilerplate/phrase_data.rs"]
+mod phrase_data;
+mod boilerplate {
+    pub(crate) use super::lines;
+}
 
 use std::env;
 use std::fs;
@@ -36,6 +52,26 @@ fn main() {
         char_classes::bmp_bits(char::is_whitespace),
     )
     .expect("writing the whitespace table");
+
+    for file in [
+        "src/boilerplate/phrase_data.rs",
+        "src/boilerplate/lines.rs",
+        "data/boilerplate/en.toml",
+        "data/boilerplate/zh.toml",
+        "data/boilerplate/dates.toml",
+    ] {
+        println!("cargo::rerun-if-changed={file}");
+    }
+    let read = |file: &str| fs::read_to_string(file).expect("reading data/boilerplate/");
+    let lists = phrase_data::PhraseData::read(
+        &[
+            ("en.toml", &read("data/boilerplate/en.toml")),
+            ("zh.toml", &read("data/boilerplate/zh.toml")),
+        ],
+        &read("data/boilerplate/dates.toml"),
+    );
+    fs::write(out_dir.join("boilerplate_lists.rs"), lists.to_rust())
+        .expect("writing the boilerplate lists");
 }
 
 /// The built-in alias table, checked and compiled with the segmenter's

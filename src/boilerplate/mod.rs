@@ -36,6 +36,9 @@ pub mod layout;
 mod lexicon;
 pub mod lines;
 pub mod model;
+#[cfg(test)]
+mod phrase_data;
+mod phrases;
 pub mod records;
 pub mod signals;
 

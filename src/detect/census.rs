@@ -125,7 +125,7 @@ impl Alphabet {
 pub(crate) const HAN_LOOKUPS: usize = 64;
 
 /// How much of each script a text holds.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Census {
     /// Han characters.
     pub han: usize,
@@ -158,6 +158,32 @@ impl Census {
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
+            // Two blocks at a time, with one count (see below).
+            if let (Some(first), Some(second)) =
+                (ascii::block_at(bytes, at), ascii::block_at(bytes, at + 8))
+                && (first | second) & ascii::HIGH_BITS == 0
+            {
+                let letters = (ascii::letters(first), ascii::letters(second));
+                let alphanumeric = (
+                    letters.0 | ascii::in_range(first, b'0', b'9'),
+                    letters.1 | ascii::in_range(second, b'0', b'9'),
+                );
+                let after_alphanumeric = (
+                    alphanumeric.0 << 8 | u64::from(in_word == Some(Alphabet::Latin)) << 7,
+                    // The last lane of the first block goes before the second.
+                    alphanumeric.1 << 8 | alphanumeric.0 >> 56,
+                );
+                let starts = (
+                    (letters.0 & !after_alphanumeric.0) >> 7,
+                    (letters.1 & !after_alphanumeric.1) >> 7,
+                );
+                // At most two starts a lane: the sum of the lanes fits a lane.
+                census.words[Alphabet::Latin as usize] +=
+                    ((starts.0 + starts.1).wrapping_mul(ascii::ONES) >> 56) as usize;
+                in_word = (alphanumeric.1 >> 63 != 0).then_some(Alphabet::Latin);
+                at += 16;
+                continue;
+            }
             if let Some(block) = ascii::block_at(bytes, at)
                 && block & ascii::HIGH_BITS == 0
             {
@@ -183,9 +209,16 @@ impl Census {
                 continue;
             }
             if is_common_han_lead_byte(byte) && census.han >= HAN_LOOKUPS {
-                census.han += 1;
+                // No more lookups: the rest of the run of such characters
+                // is counted without the test for an ASCII block before each.
+                let run = bytes[at..]
+                    .iter()
+                    .step_by(3)
+                    .take_while(|&&b| is_common_han_lead_byte(b))
+                    .count();
+                census.han += run;
                 in_word = None;
-                at += 3;
+                at += 3 * run;
                 continue;
             }
             if is_common_han_lead_byte(byte)
@@ -204,41 +237,49 @@ impl Census {
             }
             let c = text[at..].chars().next().expect("at is a char boundary");
             at += c.len_utf8();
-            if is_han(c) {
-                census.count_han(c, lexicon);
-                in_word = None;
-                continue;
-            }
-            if is_common_punctuation(c) {
-                in_word = None;
-                continue;
-            }
-            if matches!(c, '\u{3040}'..='\u{30FA}' | '\u{30FC}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}')
-            {
-                census.kana += 1;
-                in_word = None;
-                continue;
-            }
-            if matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
-            {
-                census.hangul += 1;
-                in_word = None;
-                continue;
-            }
-            match Alphabet::of(c) {
-                // Combining marks and signs of these blocks continue a word.
-                // Inside a word the slow Unicode lookup is not needed.
-                Some(alphabet) if in_word == Some(alphabet) || c.is_alphabetic() => {
-                    if alphabet.unspaced() || in_word != Some(alphabet) {
-                        census.words[alphabet as usize] += 1;
-                    }
-                    census.accented_latin += usize::from(alphabet == Alphabet::Latin);
-                    in_word = Some(alphabet);
-                }
-                _ => in_word = None,
-            }
+            census.count_other(c, lexicon, &mut in_word);
         }
         census
+    }
+
+    /// Counts a character that is neither ASCII nor taken by the fast
+    /// paths of [`Census::of`]; `in_word` is the alphabet of the word being
+    /// read.
+    #[inline]
+    fn count_other(&mut self, c: char, lexicon: &Lexicon, in_word: &mut Option<Alphabet>) {
+        if is_han(c) {
+            self.count_han(c, lexicon);
+            *in_word = None;
+            return;
+        }
+        if is_common_punctuation(c) {
+            *in_word = None;
+            return;
+        }
+        if matches!(c, '\u{3040}'..='\u{30FA}' | '\u{30FC}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}')
+        {
+            self.kana += 1;
+            *in_word = None;
+            return;
+        }
+        if matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+        {
+            self.hangul += 1;
+            *in_word = None;
+            return;
+        }
+        match Alphabet::of(c) {
+            // Combining marks and signs of these blocks continue a word.
+            // Inside a word the slow Unicode lookup is not needed.
+            Some(alphabet) if *in_word == Some(alphabet) || c.is_alphabetic() => {
+                if alphabet.unspaced() || *in_word != Some(alphabet) {
+                    self.words[alphabet as usize] += 1;
+                }
+                self.accented_latin += usize::from(alphabet == Alphabet::Latin);
+                *in_word = Some(alphabet);
+            }
+            _ => *in_word = None,
+        }
     }
 
     #[inline]
@@ -293,6 +334,43 @@ mod tests {
 
     fn census(text: &str) -> Census {
         Census::of(text, super::super::lexicon::lexicon())
+    }
+
+    /// The census taken character by character, without the ASCII blocks
+    /// and Han runs of [`Census::of`]: the general path it must agree with.
+    fn census_by_chars(text: &str) -> Census {
+        let lexicon = super::super::lexicon::lexicon();
+        let mut census = Census::default();
+        let mut in_word = None;
+        for c in text.chars() {
+            let mut utf8 = [0; 4];
+            let lead = c.encode_utf8(&mut utf8).as_bytes()[0];
+            if c.is_ascii() {
+                census.words[Alphabet::Latin as usize] +=
+                    usize::from(c.is_ascii_alphabetic() && in_word != Some(Alphabet::Latin));
+                in_word = c.is_ascii_alphanumeric().then_some(Alphabet::Latin);
+            } else if is_common_han_lead_byte(lead) && census.han >= HAN_LOOKUPS {
+                census.han += 1;
+                in_word = None;
+            } else {
+                census.count_other(c, lexicon, &mut in_word);
+            }
+        }
+        census
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_census_agrees_with_a_character_loop(
+            text in "([a-zA-Z0-9 ,.]{1,40}|[的是了月國]{1,90}|[们𠀀ㄱ가あé\u{300}ไ]|\u{2014}|[\x00-\x7F]){0,30}"
+        ) {
+            proptest::prop_assert_eq!(census(&text), census_by_chars(&text));
+        }
+
+        #[test]
+        fn the_census_agrees_on_any_text(text in proptest::prelude::any::<String>()) {
+            proptest::prop_assert_eq!(census(&text), census_by_chars(&text));
+        }
     }
 
     #[test]
