@@ -846,17 +846,25 @@ fn rest_after_stands(
 /// names), end to end: 体育代表团 is 体育 + 代表团, 维吾尔自治区 is 维吾尔 +
 /// 自治区. A rest of one character is never one (阿里山, 小米粥).
 fn words_or_names(rest: &str, is_word: &dyn Fn(&str) -> bool) -> bool {
-    let bounds: Vec<usize> = rest
-        .char_indices()
-        .map(|(at, _)| at)
-        .chain([rest.len()])
-        .collect();
-    let n = bounds.len() - 1;
+    // The characters' offsets on the stack (this runs for the rests of most
+    // Chinese words with a name inside): n is their count, 13 for more
+    // than 12, which are not split.
+    let mut bounds = [0usize; 13];
+    let mut n = 0;
+    for (at, _) in rest.char_indices() {
+        if n == 12 {
+            n = 13;
+            break;
+        }
+        bounds[n] = at;
+        n += 1;
+    }
     if !(2..=12).contains(&n) {
         return n >= 2 && is_word(rest);
     }
+    bounds[n] = rest.len();
     // reachable[k]: the first k characters split into words.
-    let mut reachable = vec![false; n + 1];
+    let mut reachable = [false; 13];
     reachable[0] = true;
     for k in 0..n {
         if !reachable[k] {
@@ -905,6 +913,79 @@ mod tests {
     use crate::aliases::TableSource;
     use crate::detect::Language;
     use crate::segment::Router;
+
+    /// `words_or_names` as it was before its offsets moved to the stack.
+    fn words_or_names_reference(rest: &str, is_word: &dyn Fn(&str) -> bool) -> bool {
+        let bounds: Vec<usize> = rest
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain([rest.len()])
+            .collect();
+        let n = bounds.len() - 1;
+        if !(2..=12).contains(&n) {
+            return n >= 2 && is_word(rest);
+        }
+        let mut reachable = vec![false; n + 1];
+        reachable[0] = true;
+        for k in 0..n {
+            if !reachable[k] {
+                continue;
+            }
+            for m in k + 2..=n {
+                if is_word(&rest[bounds[k]..bounds[m]]) {
+                    reachable[m] = true;
+                }
+            }
+        }
+        reachable[n]
+    }
+
+    /// Rests of every length to 15 characters, split into words of a small
+    /// dictionary or not, as before.
+    #[test]
+    fn rests_split_into_words_as_before() {
+        let words = [
+            "北京",
+            "大学",
+            "北京大学",
+            "市长",
+            "长江",
+            "江大桥",
+            "大桥",
+            "京大",
+        ];
+        let is_word = |w: &str| words.contains(&w);
+        let chars = ["北", "京", "大", "学", "市", "长", "江", "桥"];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut below = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut split = 0;
+        for _ in 0..20_000 {
+            let rest: String = (0..below(16)).map(|_| chars[below(chars.len())]).collect();
+            let expected = words_or_names_reference(&rest, &is_word);
+            assert_eq!(words_or_names(&rest, &is_word), expected, "{rest:?}");
+            split += usize::from(expected);
+        }
+        for rest in [
+            "北京大学",
+            "北京大学北京大学市长",
+            "北京大学北京大学北京",
+            "北京大学北京大学北京大",
+            "北京大学北京大学北京大学",
+            "北京大学北京大学北京大学市",
+        ] {
+            assert_eq!(
+                words_or_names(rest, &is_word),
+                words_or_names_reference(rest, &is_word),
+                "{rest:?}"
+            );
+        }
+        assert!(split > 100, "{split} split");
+    }
 
     /// `in_title_case` as it was before its checks of the surface alone.
     fn in_title_case_reference(

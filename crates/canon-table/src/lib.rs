@@ -390,6 +390,9 @@ fn inside_blocker(text: &str, start: usize, end: usize, blocker: &str) -> bool {
     if text.as_bytes()[from..to].is_ascii() && blocker.is_ascii() {
         return inside_ascii_blocker(text.as_bytes(), start, end, blocker.as_bytes());
     }
+    if !blocker.is_empty() && blocker.chars().all(is_han) {
+        return inside_han_blocker(text.as_bytes(), from, start, end, blocker.as_bytes());
+    }
     text[from..to].char_indices().any(|(offset, _)| {
         let at = from + offset;
         at <= start && starts_with_caseless(&text[at..], blocker).is_some_and(|len| at + len >= end)
@@ -418,6 +421,16 @@ fn inside_ascii_blocker(text: &[u8], start: usize, end: usize, blocker: &[u8]) -
                 .get(at..at + blocker.len())
                 .is_some_and(|window| window.iter().zip(blocker).all(|(&a, &b)| same(a, b)))
     })
+}
+
+/// [`inside_blocker`] for a blocker of Han characters (most Chinese ones),
+/// starting no earlier than `from`: Han has no case and no whitespace, and
+/// no other character lowercases to Han, so the caseless comparison is
+/// byte equality, and a match of its bytes starts on a character (a Han
+/// lead byte is no continuation byte).
+fn inside_han_blocker(text: &[u8], from: usize, start: usize, end: usize, blocker: &[u8]) -> bool {
+    (from..=start)
+        .any(|at| at + blocker.len() >= end && text.get(at..at + blocker.len()) == Some(blocker))
 }
 
 /// If `text` starts with `prefix` ignoring case and treating whitespace as
@@ -689,6 +702,49 @@ mod tests {
                 "{text:?} {start}..{end} {blocker:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_han_blocker_path_agrees_with_the_general_one() {
+        let general = |text: &str, start: usize, end: usize, blocker: &str| {
+            let from = floor_boundary(text, start.saturating_sub(blocker.len()));
+            let to = ceil_boundary(text, (end + blocker.len()).min(text.len()));
+            text[from..to].char_indices().any(|(offset, _)| {
+                let at = from + offset;
+                at <= start
+                    && starts_with_caseless(&text[at..], blocker).is_some_and(|len| at + len >= end)
+            })
+        };
+        // Han with case, width and whitespace around it, so that near misses
+        // and repeats are frequent.
+        let text_alphabet = ["小", "米", "粥", "苹", "a", "A", " ", "\n", "é", "Ａ", "𠀀"];
+        let han = ["小", "米", "粥", "苹", "𠀀"];
+        let mut random = crate::testing::XorShift::new(0x9e37_79b9_7f4a_7c15);
+        let mut checked = 0;
+        for _ in 0..20_000 {
+            let text: String = (0..1 + random.below(10))
+                .map(|_| text_alphabet[random.below(text_alphabet.len())])
+                .collect();
+            let blocker: String = (0..1 + random.below(4))
+                .map(|_| han[random.below(han.len())])
+                .collect();
+            let bounds: Vec<usize> = text.char_indices().map(|(at, _)| at).collect();
+            let start = bounds[random.below(bounds.len())];
+            let ends: Vec<usize> = text
+                .char_indices()
+                .map(|(at, c)| at + c.len_utf8())
+                .filter(|&e| e > start)
+                .collect();
+            let end = ends[random.below(ends.len())];
+            let found = general(&text, start, end, &blocker);
+            assert_eq!(
+                inside_blocker(&text, start, end, &blocker),
+                found,
+                "{text:?} {start}..{end} {blocker:?}"
+            );
+            checked += usize::from(found);
+        }
+        assert!(checked > 200, "{checked} blocked");
     }
 
     #[test]
