@@ -266,6 +266,20 @@ mod tests {
         "[abAB 的了é:]{1,4}"
     }
 
+    /// The pieces, then each chosen phrase followed by the pieces again.
+    fn haystack(
+        phrases: &[String],
+        pieces: &[String],
+        from_phrases: &[prop::sample::Index],
+    ) -> String {
+        let mut haystack = pieces.concat();
+        for index in from_phrases {
+            haystack.push_str(&phrases[index.index(phrases.len())]);
+            haystack.push_str(&pieces.concat());
+        }
+        haystack
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -275,12 +289,7 @@ mod tests {
             pieces in proptest::collection::vec(piece(), 0..8),
             from_phrases in proptest::collection::vec(any::<prop::sample::Index>(), 0..4),
         ) {
-            let mut haystack = pieces.concat();
-            for index in from_phrases {
-                haystack.push_str(&phrases[index.index(phrases.len())]);
-                haystack.push_str(&pieces.concat());
-            }
-            check(&phrases, &haystack)?;
+            check(&phrases, &haystack(&phrases, &pieces, &from_phrases))?;
         }
 
         /// Phrases of two bytes or more: the search skips by its shifts.
@@ -290,12 +299,7 @@ mod tests {
             pieces in proptest::collection::vec(piece(), 0..8),
             from_phrases in proptest::collection::vec(any::<prop::sample::Index>(), 0..4),
         ) {
-            let mut haystack = pieces.concat();
-            for index in from_phrases {
-                haystack.push_str(&phrases[index.index(phrases.len())]);
-                haystack.push_str(&pieces.concat());
-            }
-            check(&phrases, &haystack)?;
+            check(&phrases, &haystack(&phrases, &pieces, &from_phrases))?;
         }
     }
 

@@ -914,6 +914,18 @@ mod tests {
     use crate::detect::Language;
     use crate::segment::Router;
 
+    /// A seeded xorshift generator of numbers below `n`, so that a
+    /// randomized test fails the same way every run.
+    fn xorshift(seed: u64) -> impl FnMut(usize) -> usize {
+        let mut state = seed;
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        }
+    }
+
     /// `words_or_names` as it was before its offsets moved to the stack.
     fn words_or_names_reference(rest: &str, is_word: &dyn Fn(&str) -> bool) -> bool {
         let bounds: Vec<usize> = rest
@@ -956,13 +968,7 @@ mod tests {
         ];
         let is_word = |w: &str| words.contains(&w);
         let chars = ["北", "京", "大", "学", "市", "长", "江", "桥"];
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut below = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut below = xorshift(0x2545_F491_4F6C_DD1D);
         let mut split = 0;
         for _ in 0..20_000 {
             let rest: String = (0..below(16)).map(|_| chars[below(chars.len())]).collect();
@@ -1138,13 +1144,7 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             "abc-d",
             "c",
         ];
-        let mut state = 0xD1B5_4A32_D192_ED03u64;
-        let mut pick = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut pick = xorshift(0xD1B5_4A32_D192_ED03);
         let mut source = String::new();
         for e in 0..300 {
             let words: Vec<&str> = (0..1 + pick(3))

@@ -594,6 +594,30 @@ fn may_hold_kana(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The text the pieces `indices` of `alphabet` make, with a token for
+    /// each piece at its bytes, whose term `term` gives (`None`: the piece
+    /// is text only): the input of the property tests against a model.
+    fn pieces_as_tokens(
+        alphabet: &[&'static str],
+        indices: &[usize],
+        term: impl Fn(&'static str) -> Option<Cow<'static, str>>,
+    ) -> (String, Vec<Token<'static>>) {
+        let mut text = String::new();
+        let mut tokens = Vec::new();
+        for &i in indices {
+            let piece = alphabet[i];
+            if let Some(term) = term(piece) {
+                tokens.push(Token {
+                    term,
+                    start: text.len(),
+                    end: text.len() + piece.len(),
+                });
+            }
+            text.push_str(piece);
+        }
+        (text, tokens)
+    }
+
     fn terms(text: &str, code: &'static str) -> Vec<String> {
         let router = Router::new(vec!["月之暗面".to_string()]);
         let lang = Language {
@@ -679,16 +703,9 @@ mod tests {
         /// kind, glued to the one before or not (a space piece is no token).
         #[test]
         fn cluster_extenders_detach_as_the_model_says(indices in proptest::collection::vec(0..EXTENDER_ALPHABET.len(), 0..20)) {
-            let text: String = indices.iter().map(|&i| EXTENDER_ALPHABET[i]).collect();
-            let mut tokens = Vec::new();
-            let mut at = 0;
-            for &i in &indices {
-                let piece = EXTENDER_ALPHABET[i];
-                if piece != " " {
-                    tokens.push(Token { term: Cow::Owned(piece.to_lowercase()), start: at, end: at + piece.len() });
-                }
-                at += piece.len();
-            }
+            let (text, mut tokens) = pieces_as_tokens(&EXTENDER_ALPHABET, &indices, |piece| {
+                (piece != " ").then(|| Cow::Owned(piece.to_lowercase()))
+            });
             let mut expected = tokens.clone();
             detach_cluster_extenders_model(&text, &mut expected);
             detach_cluster_extenders(&text, &mut tokens);
@@ -740,15 +757,9 @@ mod tests {
         /// pieces join, so that every pair of pieces is tried).
         #[test]
         fn names_split_from_numbers_as_the_model_says(indices in proptest::collection::vec(0..NAME_ALPHABET.len(), 0..30)) {
-            let text: String = indices.iter().map(|&i| NAME_ALPHABET[i]).collect();
-            let mut tokens = Vec::new();
-            let mut at = 0;
-            for &i in &indices {
-                let piece = NAME_ALPHABET[i];
-                let term = if piece == " " { Cow::Borrowed(" ") } else { Cow::Owned(piece.to_lowercase()) };
-                tokens.push(Token { term, start: at, end: at + piece.len() });
-                at += piece.len();
-            }
+            let (text, tokens) = pieces_as_tokens(&NAME_ALPHABET, &indices, |piece| {
+                Some(if piece == " " { Cow::Borrowed(" ") } else { Cow::Owned(piece.to_lowercase()) })
+            });
             for pair in tokens.windows(2) {
                 proptest::prop_assert_eq!(
                     name_before_number(&text, &pair[0], &pair[1]),
@@ -959,14 +970,8 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn units_join_as_the_model_says(indices in proptest::collection::vec(0..UNIT_ALPHABET.len(), 0..30)) {
-            let text: String = indices.iter().map(|&i| UNIT_ALPHABET[i]).collect();
-            let mut tokens = Vec::new();
-            let mut at = 0;
-            for &i in &indices {
-                let piece = UNIT_ALPHABET[i];
-                tokens.push(Token { term: Cow::Borrowed(piece), start: at, end: at + piece.len() });
-                at += piece.len();
-            }
+            let (text, mut tokens) =
+                pieces_as_tokens(&UNIT_ALPHABET, &indices, |piece| Some(Cow::Borrowed(piece)));
             let mut expected = tokens.clone();
             attach_units_model(&text, &mut expected);
             attach_units_to_numbers(&text, &mut tokens);

@@ -669,18 +669,20 @@ mod tests {
         assert_eq!(table.ancestors(id("kimi")), [id("moonshot-ai")]);
     }
 
+    /// [`inside_blocker`]'s general path, forced: the caseless search at
+    /// every character position.
+    fn general(text: &str, start: usize, end: usize, blocker: &str) -> bool {
+        let from = floor_boundary(text, start.saturating_sub(blocker.len()));
+        let to = ceil_boundary(text, (end + blocker.len()).min(text.len()));
+        text[from..to].char_indices().any(|(offset, _)| {
+            let at = from + offset;
+            at <= start
+                && starts_with_caseless(&text[at..], blocker).is_some_and(|len| at + len >= end)
+        })
+    }
+
     #[test]
     fn the_ascii_blocker_path_agrees_with_the_general_one() {
-        // The general path, forced: the same search over char positions.
-        let general = |text: &str, start: usize, end: usize, blocker: &str| {
-            let from = floor_boundary(text, start.saturating_sub(blocker.len()));
-            let to = ceil_boundary(text, (end + blocker.len()).min(text.len()));
-            text[from..to].char_indices().any(|(offset, _)| {
-                let at = from + offset;
-                at <= start
-                    && starts_with_caseless(&text[at..], blocker).is_some_and(|len| at + len >= end)
-            })
-        };
         // Texts and blockers over a small alphabet (case, five kinds of
         // whitespace, the vertical tab among them), so that near misses and
         // repeats are frequent.
@@ -706,15 +708,6 @@ mod tests {
 
     #[test]
     fn the_han_blocker_path_agrees_with_the_general_one() {
-        let general = |text: &str, start: usize, end: usize, blocker: &str| {
-            let from = floor_boundary(text, start.saturating_sub(blocker.len()));
-            let to = ceil_boundary(text, (end + blocker.len()).min(text.len()));
-            text[from..to].char_indices().any(|(offset, _)| {
-                let at = from + offset;
-                at <= start
-                    && starts_with_caseless(&text[at..], blocker).is_some_and(|len| at + len >= end)
-            })
-        };
         // Han with case, width and whitespace around it, so that near misses
         // and repeats are frequent.
         let text_alphabet = ["小", "米", "粥", "苹", "a", "A", " ", "\n", "é", "Ａ", "𠀀"];

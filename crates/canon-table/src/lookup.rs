@@ -278,13 +278,8 @@ mod tests {
     fn the_character_bound_keeps_every_close_key() {
         let table = table();
         let keys: Vec<&str> = table.keys().map(|(k, _)| k).collect();
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut pick = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut random = crate::testing::XorShift::new(0x9E37_79B9_7F4A_7C15);
+        let mut pick = |n: usize| random.below(n);
         let (mut close, mut turned_away) = (0, 0);
         for _ in 0..10_000 {
             let a = keys[pick(keys.len())];
