@@ -119,10 +119,10 @@ impl Candidate {
 /// id, and the punctuation the walk crossed on its way ([`PunctuationGap`]).
 type End = (usize, usize, u32, PunctuationGap);
 
-/// Whether [`walk`] asks the compiled table's filters (continuation bits,
-/// second terms) before stepping through the key trie. Always on when
-/// matching; the tests walk without them too, which must reach the same
-/// keys.
+/// Whether the matcher asks the compiled table's filters (continuation
+/// bits, second terms, character pairs) before stepping through the key
+/// trie. Always on when matching; the tests match without them too, which
+/// must find the same candidates.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Filters {
     On,
@@ -181,11 +181,23 @@ pub(super) fn candidates(
     tokens: &[Token<'_>],
     lexicon: &Lexicon<'_>,
 ) -> Vec<Candidate> {
+    candidates_with(table, rules, text, tokens, lexicon, Filters::On)
+}
+
+/// [`candidates`], asking the table's filters or not.
+fn candidates_with(
+    table: &AliasTable,
+    rules: &Rules,
+    text: &str,
+    tokens: &[Token<'_>],
+    lexicon: &Lexicon<'_>,
+    filters: Filters,
+) -> Vec<Candidate> {
     let trie = table.trie();
     // A name that runs across the segmenter's words leaves frequent words
     // or names around it.
     let frequent =
-        |w: &str| is_key(trie, w) || (lexicon.word_frequency)(w) >= rules.zh_frequent_word;
+        |w: &str| is_key(trie, w, filters) || (lexicon.word_frequency)(w) >= rules.zh_frequent_word;
     let mut out = Vec::new();
     let mut ends: Vec<End> = Vec::new();
     let mut i = 0;
@@ -213,9 +225,12 @@ pub(super) fn candidates(
             // A Han (kana, Thai, ...) token that starts no key starts no
             // candidate; a name may still stand inside a Han token after
             // its first character.
-            if !trie.may_start(first) {
+            if !trie.may_start(first)
+                || (filters == Filters::On && !walk_may_go_on(trie, tokens, i, offset, first))
+            {
                 if chinese && term.len() - offset >= 9 {
-                    let inside = compound_names(table, rules, text, tokens, i, offset, lexicon);
+                    let inside =
+                        compound_names(table, rules, text, tokens, i, offset, lexicon, filters);
                     (i, offset) = resume_after(tokens, &inside, i);
                     out.extend(inside);
                 } else {
@@ -241,14 +256,7 @@ pub(super) fn candidates(
         };
         let compound = !han && first_node.is_none();
         walk(
-            table,
-            text,
-            tokens,
-            i,
-            offset,
-            first_node,
-            &mut ends,
-            Filters::On,
+            table, text, tokens, i, offset, first_node, &mut ends, filters,
         );
         let mut found = None;
         for &(last, term_end, key, marks) in ends.iter().rev() {
@@ -326,7 +334,7 @@ pub(super) fn candidates(
             continue;
         }
         if chinese {
-            let inside = compound_names(table, rules, text, tokens, i, offset, lexicon);
+            let inside = compound_names(table, rules, text, tokens, i, offset, lexicon, filters);
             (i, offset) = resume_after(tokens, &inside, i);
             out.extend(inside);
             continue;
@@ -360,10 +368,48 @@ fn resume_after(tokens: &[Token<'_>], inside: &[Candidate], i: usize) -> (usize,
 }
 
 /// Whether `s` is an alias key.
-fn is_key(trie: &KeyTrie, s: &str) -> bool {
-    trie.walk(trie.root(), s)
-        .and_then(|n| trie.key_at(n))
-        .is_some()
+fn is_key(trie: &KeyTrie, s: &str, filters: Filters) -> bool {
+    match filters {
+        Filters::On => trie.is_key(s),
+        #[cfg(test)]
+        Filters::Off => trie
+            .walk(trie.root(), s)
+            .and_then(|n| trie.key_at(n))
+            .is_some(),
+    }
+}
+
+/// Whether a [`walk`] from `first`, the character at byte `offset` of token
+/// `i`'s term (of a script written without spaces), may reach a key:
+/// `false` when `first` is no key alone and no key has the character after
+/// it (in the term, or first in the next token when nothing stands
+/// between them) right after `first` ([`KeyTrie::may_step`]). The walk would
+/// then step by `first` and fail at the next character, two reads of the
+/// key trie that miss the cache, and end no key: it ends one inside a term
+/// only after a character that is a key's end. Most Chinese words start
+/// with a character that starts some key and leave here.
+fn walk_may_go_on(
+    trie: &KeyTrie,
+    tokens: &[Token<'_>],
+    i: usize,
+    offset: usize,
+    first: char,
+) -> bool {
+    if trie.may_be_key_alone(first) {
+        return true;
+    }
+    let rest = &tokens[i].term[offset + first.len_utf8()..];
+    let second = match rest.chars().next() {
+        Some(c) => c,
+        None => match tokens.get(i + 1) {
+            Some(next) if next.start == tokens[i].end => match next.term.chars().next() {
+                Some(c) => c,
+                None => return true,
+            },
+            _ => return true,
+        },
+    };
+    trie.may_step(first, second)
 }
 
 /// Every key that a walk from byte `offset` of token `i` reaches, in order:
@@ -387,6 +433,8 @@ fn walk(
     let trie = table.trie();
     let mut node = trie.root();
     let mut previous: Option<char> = None;
+    // The character of the last step, for the pairs filter.
+    let mut last: Option<char> = None;
     let mut marks = PunctuationGap::default();
     for (j, token) in tokens.iter().enumerate().skip(i) {
         let term = token.term.as_ref();
@@ -407,6 +455,7 @@ fn walk(
                     None => return,
                 }
                 previous = Some('s');
+                last = Some('s');
             } else if filters == Filters::On && j == i + 1 && !node.may_go_on_with(&term[from..]) {
                 // No key goes on from the first term through a separator
                 // and this term's first two characters, ASCII letters or
@@ -422,6 +471,7 @@ fn walk(
                     Some(next) => node = next,
                     None => return,
                 }
+                last = Some(' ');
                 // The same after the whole term, by the second terms'
                 // filter (a walk would read a slot per character).
                 if filters == Filters::On
@@ -438,6 +488,7 @@ fn walk(
             && let Some(first_node) = first_node
         {
             node = first_node;
+            last = term.chars().next_back();
         } else {
             let rest = &term[from..];
             let han = is_han(first);
@@ -449,10 +500,17 @@ fn walk(
             // the first character of the next term.
             let mut stem_ends: Option<Vec<usize>> = None;
             for (at, c) in rest.char_indices() {
+                if filters == Filters::On
+                    && let Some(last) = last
+                    && !trie.may_step(last, c)
+                {
+                    return;
+                }
                 match trie.step(node, c) {
                     Some(next) => node = next,
                     None => return,
                 }
+                last = Some(c);
                 let after = from + at + c.len_utf8();
                 if after < term.len()
                     && let Some(key) = trie.key_at(node)
@@ -635,6 +693,7 @@ fn is_name(table: &AliasTable, word: &str) -> bool {
 /// a name that starts inside the token may run on into the words after it
 /// (韩国现代|汽车 holds 现代汽车). The longest first, not overlapping, in text
 /// order. Names that start at `from` and end past the token are the walk's.
+#[allow(clippy::too_many_arguments)]
 fn compound_names(
     table: &AliasTable,
     rules: &Rules,
@@ -643,6 +702,7 @@ fn compound_names(
     index: usize,
     from: usize,
     lexicon: &Lexicon<'_>,
+    filters: Filters,
 ) -> Vec<Candidate> {
     let token = &tokens[index];
     let term = &token.term[from..];
@@ -666,7 +726,7 @@ fn compound_names(
     }
     let chars = &buffer[..count];
     let byte_at = |k: usize| chars.get(k).map_or(term.len(), |&(b, _)| b);
-    let is_word_or_name = |w: &str| is_key(trie, w) || (lexicon.is_word)(w);
+    let is_word_or_name = |w: &str| is_key(trie, w, filters) || (lexicon.is_word)(w);
     // A four-character word the dictionary has seen often is an idiom or a
     // fixed phrase (实事求是, 1,011 times in jieba's counts): a name in its
     // second half stands after another name or an affix, not after an
@@ -674,15 +734,24 @@ fn compound_names(
     // 美国纽约: 3 times), and rests after a name are not concerned (山东半岛).
     let idiom =
         from == 0 && chars.len() == 4 && (lexicon.word_frequency)(term) >= rules.zh_frequent_word;
-    let stands_after = |w: &str| is_key(trie, w) || (!idiom && (lexicon.is_word)(w));
+    let stands_after = |w: &str| is_key(trie, w, filters) || (!idiom && (lexicon.is_word)(w));
     // Across the segmenter's words: names or prefixes before, frequent
     // words or names after (韩国现代|汽车 holds 现代汽车; 秘书长|和 holds no 长和).
-    let is_name = |w: &str| is_key(trie, w);
+    let is_name = |w: &str| is_key(trie, w, filters);
     let frequent = |w: &str| is_name(w) || (lexicon.word_frequency)(w) >= rules.zh_frequent_word;
     // (first character, characters, last token, byte offset in its term, key)
     let mut found: Vec<(usize, usize, usize, usize, u32)> = Vec::new();
     for a in 0..chars.len() {
         if !trie.may_start(chars[a].1) {
+            continue;
+        }
+        // No key alone, and none goes on with the next character: the walk
+        // from here would end no key (see `walk_may_go_on`).
+        if filters == Filters::On
+            && a + 1 < chars.len()
+            && !trie.may_be_key_alone(chars[a].1)
+            && !trie.may_step(chars[a].1, chars[a + 1].1)
+        {
             continue;
         }
         let before = &term[..byte_at(a)];
@@ -691,6 +760,10 @@ fn compound_names(
         let mut node = trie.root();
         let mut alive = true;
         for b in a..chars.len() {
+            if filters == Filters::On && b > a && !trie.may_step(chars[b - 1].1, chars[b].1) {
+                alive = false;
+                break;
+            }
             match trie.step(node, chars[b].1) {
                 Some(next) => node = next,
                 None => {
@@ -721,12 +794,17 @@ fn compound_names(
         }
         // On into the Chinese words right after this one.
         let mut length = chars.len() - a;
+        let mut last = chars[chars.len() - 1].1;
         for (j, next) in tokens.iter().enumerate().skip(index + 1) {
             let next_term = next.term.as_ref();
             if tokens[j - 1].end != next.start || !next_term.starts_with(is_han) {
                 break;
             }
             for (at, c) in next_term.char_indices() {
+                if filters == Filters::On && !trie.may_step(last, c) {
+                    alive = false;
+                    break;
+                }
                 match trie.step(node, c) {
                     Some(n) => node = n,
                     None => {
@@ -734,6 +812,7 @@ fn compound_names(
                         break;
                     }
                 }
+                last = c;
                 length += 1;
                 let Some(key) = trie.key_at(node) else {
                     continue;
@@ -1119,6 +1198,105 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             }
         }
         assert!(forms.iter().all(|&n| n > 0), "{forms:?}");
+    }
+
+    /// Candidates with the table's filters and without them, over texts
+    /// made by `text_of` and segmented as Chinese; (texts, candidates found).
+    fn same_candidates_with_and_without_filters(
+        table: &AliasTable,
+        texts: usize,
+        mut text_of: impl FnMut() -> String,
+    ) -> (usize, usize) {
+        let router = Router::with_table(table);
+        let lexicon = Lexicon {
+            is_word: &|w| router.is_dictionary_word(w),
+            is_common_word: &|w| router.is_common_word(w),
+            word_frequency: &|w| router.word_frequency(w),
+        };
+        let lang = Language {
+            code: "zh",
+            confidence: 1.0,
+        };
+        let rules = super::super::rules::rules();
+        let mut found = 0;
+        for _ in 0..texts {
+            let text = text_of();
+            let lower = text.to_lowercase();
+            let tokens = router.segment(&text, &lower, lang);
+            let with = candidates_with(table, rules, &text, &tokens, &lexicon, Filters::On);
+            let without = candidates_with(table, rules, &text, &tokens, &lexicon, Filters::Off);
+            assert_eq!(format!("{with:?}"), format!("{without:?}"), "{text:?}");
+            found += with.len();
+        }
+        (texts, found)
+    }
+
+    /// The character pairs never change the candidates in Chinese text:
+    /// random names of one to three pieces (words of jieba's dictionary
+    /// and single characters, so that names share pairs, prefixes and
+    /// characters, and stand inside the segmenter's words and across them),
+    /// in random texts of the same pieces with spaces, commas and Latin
+    /// between them.
+    #[test]
+    fn the_pairs_never_change_chinese_candidates() {
+        let pieces = [
+            "中国", "银行", "人民", "大学", "北京", "上海", "华为", "科技", "中", "国", "人", "学",
+            "京", "华",
+        ];
+        let mut pick = xorshift(0x9E37_79B9_7F4A_7C15);
+        let mut source = String::new();
+        for e in 0..150 {
+            let name: String = (0..1 + pick(3))
+                .map(|_| pieces[pick(pieces.len())])
+                .collect();
+            source.push_str(&format!(
+                "[[entity]]\nid = \"e{e}\"\nname = \"{name}\"\nkind = \"org\"\naliases.zh-Hans = [\"{name}\"]\n\n"
+            ));
+        }
+        let table = AliasTable::from_sources(&[TableSource {
+            name: "random.toml".into(),
+            text: source,
+            jsonl: false,
+        }])
+        .unwrap();
+        let gaps = ["", "", "", "", " ", "，", "ab"];
+        let (texts, found) = same_candidates_with_and_without_filters(&table, 600, || {
+            let mut text = String::new();
+            for _ in 0..2 + pick(12) {
+                text.push_str(gaps[pick(gaps.len())]);
+                text.push_str(pieces[pick(pieces.len())]);
+            }
+            text
+        });
+        assert!(found > 1000, "{found} candidates in {texts} texts");
+    }
+
+    /// The same with the built-in table, over texts of its Chinese keys
+    /// between everyday characters and words.
+    #[test]
+    fn the_pairs_never_change_chinese_candidates_of_the_builtin_table() {
+        let table = AliasTable::builtin();
+        let keys: Vec<&str> = table
+            .keys()
+            .map(|(key, _)| key)
+            .filter(|key| key.chars().all(is_han))
+            .collect();
+        assert!(keys.len() > 1000, "{} Chinese keys", keys.len());
+        let others = [
+            "的", "在", "和", "年", "中", "国", "人", "发展", "经济", "，", "。", " ",
+        ];
+        let mut pick = xorshift(0xD1B5_4A32_D192_ED03);
+        let (texts, found) = same_candidates_with_and_without_filters(&table, 300, || {
+            let mut text = String::new();
+            for _ in 0..3 + pick(12) {
+                match pick(3) {
+                    0 => text.push_str(keys[pick(keys.len())]),
+                    _ => text.push_str(others[pick(others.len())]),
+                }
+            }
+            text
+        });
+        assert!(found > 500, "{found} candidates in {texts} texts");
     }
 
     /// The walk reaches the same keys with the compiled table's filters as

@@ -275,6 +275,9 @@ pub fn compile(
     for word in first_chars {
         w.u64(Section::FirstChars, word);
     }
+    for word in key_pairs(&keys) {
+        w.u64(Section::KeyPairs, word);
+    }
 
     dictionary.sort_unstable();
     dictionary.dedup();
@@ -302,6 +305,42 @@ pub fn compile(
         w.str_ref(Section::Warnings, message);
     }
     w.finish(provenance)
+}
+
+/// [`Section::KeyPairs`] of `keys`: the one-character keys' bits, then the
+/// pairs' bit set.
+fn key_pairs(keys: &[&str]) -> Vec<u64> {
+    let mut single = vec![0u64; BITSET_WORDS];
+    let mut pairs: Vec<(char, char)> = Vec::new();
+    for key in keys {
+        let mut chars = key.chars();
+        let Some(mut previous) = chars.next() else {
+            continue;
+        };
+        let mut alone = true;
+        for c in chars {
+            alone = false;
+            if !c.is_ascii() {
+                pairs.push((previous, c));
+            }
+            previous = c;
+        }
+        if alone && (previous as usize) < 0x10000 {
+            single[previous as usize / 64] |= 1 << (previous as usize % 64);
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let words = (pairs.len() * PAIR_BITS_PER_WORD / 64)
+        .next_power_of_two()
+        .max(BITSET_WORDS);
+    let mut bits = vec![0u64; words];
+    for (first, second) in pairs {
+        let (word, mask) = pair_bit(first, second, words);
+        bits[word] |= mask;
+    }
+    single.extend(bits);
+    single
 }
 
 fn form_bits(form: AliasForm) -> u32 {

@@ -40,8 +40,8 @@ use zerocopy::FromBytes;
 use crate::format::{
     BITSET_WORDS, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
     NONE, SECTION_COUNT, SECTIONS, SEGMENTER_HEADER_WORDS, SLOT_WORDS, Section, alias_flags,
-    bloom_bits, continuation_bit, edge_hash, quick_reject_slot, second_term_hash, term_hash,
-    term_prefix,
+    bloom_bits, continuation_bit, edge_hash, pair_bit, quick_reject_slot, second_term_hash,
+    term_hash, term_prefix,
 };
 use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
 
@@ -366,6 +366,12 @@ pub struct KeyTrie {
     /// The first characters of keys, one bit per BMP character: most
     /// Chinese tokens start no key, and this turns them away at once.
     first_chars: Vec<u64>,
+    /// The keys of one BMP character, one bit per character: the first
+    /// 1,024 words of [`Section::KeyPairs`].
+    single_chars: Vec<u64>,
+    /// The pairs' bit set of [`Section::KeyPairs`], after the one-character
+    /// keys: a power of two of `u64` words (checked at load).
+    pairs: SharedBytes,
 }
 
 impl std::fmt::Debug for KeyTrie {
@@ -405,6 +411,59 @@ impl KeyTrie {
     pub fn may_start(&self, c: char) -> bool {
         let code = c as usize;
         code >= 0x10000 || self.first_chars[code / 64] & (1 << (code % 64)) != 0
+    }
+
+    /// Whether some key has `c` right after `previous`: `false` only when
+    /// `c` is not ASCII and no key does ([`Section::KeyPairs`]), so that no
+    /// step by `c` from a node reached by `previous` can succeed. Asked
+    /// before a step that would read a slot of the key trie, which misses
+    /// the cache in all but the smallest tables.
+    #[inline]
+    pub fn may_step(&self, previous: char, c: char) -> bool {
+        if c.is_ascii() {
+            return true;
+        }
+        let pairs = <[u64]>::ref_from_bytes(self.pairs.as_ref()).expect("validated at load");
+        let (word, mask) = pair_bit(previous, c, pairs.len());
+        pairs[word] & mask != 0
+    }
+
+    /// Whether `c` alone may be a key: `false` only for a BMP character
+    /// that is no key by itself ([`Section::KeyPairs`]).
+    #[inline]
+    pub fn may_be_key_alone(&self, c: char) -> bool {
+        let code = c as usize;
+        code >= 0x10000 || self.single_chars[code / 64] & (1 << (code % 64)) != 0
+    }
+
+    /// Whether `s` is a key. The character pairs of `s` are asked first
+    /// ([`Self::may_step`], [`Self::may_be_key_alone`]): most strings the
+    /// matcher asks about in Chinese text are no key, and the pairs say so
+    /// without a read of the key trie.
+    #[inline]
+    pub fn is_key(&self, s: &str) -> bool {
+        let mut chars = s.chars();
+        let Some(first) = chars.next() else {
+            return false;
+        };
+        if !self.may_start(first) {
+            return false;
+        }
+        let mut previous = first;
+        let mut alone = true;
+        for c in chars {
+            if !self.may_step(previous, c) {
+                return false;
+            }
+            alone = false;
+            previous = c;
+        }
+        if alone && !self.may_be_key_alone(first) {
+            return false;
+        }
+        self.walk(self.root(), s)
+            .and_then(|node| self.key_at(node))
+            .is_some()
     }
 
     /// The node reached from `node` by `c`.
@@ -588,6 +647,12 @@ impl AliasTable {
             len: bytes.len(),
         };
         let first_chars = bitset(Section::FirstChars);
+        let single_chars = bitset(Section::KeyPairs);
+        let pairs = SharedBytes {
+            storage: storage.clone(),
+            range: sections[Section::KeyPairs as usize].start + 8 * BITSET_WORDS
+                ..sections[Section::KeyPairs as usize].end,
+        };
         let first_term_filter = bitset(Section::FirstTermFilter);
         let mut table = AliasTable {
             storage: storage.clone(),
@@ -598,6 +663,8 @@ impl AliasTable {
                 slot_count: sizes.edge_slots,
                 keys: sizes.keys,
                 first_chars,
+                single_chars,
+                pairs,
             }),
             first_term_filter: Arc::new(first_term_filter),
             broad_topics: Arc::new(Vec::new()),
@@ -1397,6 +1464,10 @@ fn check_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<Sizes, Format
     if filter <= 8 * BITSET_WORDS || !((filter - 8 * BITSET_WORDS) / 8).is_power_of_two() {
         return Err(damaged("section FirstTermFilter has the wrong size".into()));
     }
+    let pairs = len(KeyPairs);
+    if pairs <= 8 * BITSET_WORDS || !((pairs - 8 * BITSET_WORDS) / 8).is_power_of_two() {
+        return Err(damaged("section KeyPairs has the wrong size".into()));
+    }
     let second = len(SecondTermFilter);
     if second % 8 != 0 || !(second / 8).is_power_of_two() {
         return Err(damaged(
@@ -1974,7 +2045,8 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
 
     /// `verify` checks what the compiler derives for speed against what it
     /// is derived from: a sealed file whose key flags, capital bits,
-    /// isolated entities' bits, continuation bits or second terms' filter
+    /// isolated entities' bits, first characters, character pairs,
+    /// continuation bits or second terms' filter
     /// disagree with what they come from is refused, each with its section
     /// named.
     #[test]
@@ -2004,6 +2076,10 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
         assert!(error.contains("EntityIsolated"), "{error}");
         let error = tampered(Section::SecondTermFilter, &|b| b.fill(0));
         assert!(error.contains("SecondTermFilter"), "{error}");
+        let error = tampered(Section::FirstChars, &|b| b.fill(0));
+        assert!(error.contains("FirstChars turns"), "{error}");
+        let error = tampered(Section::KeyPairs, &|b| b[8 * BITSET_WORDS..].fill(0));
+        assert!(error.contains("KeyPairs turns"), "{error}");
         let error = tampered(Section::FirstTermSlots, &|b| {
             for slot in b.chunks_exact_mut(4 * SLOT_WORDS) {
                 slot[20..28].fill(0);
@@ -2016,6 +2092,49 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
             }
         });
         assert!(error.contains("no slot leads"), "{error}");
+    }
+
+    /// The character pairs answer for every key of a table with keys of
+    /// one character, of Han, of Latin and Han, and with spaces; a key of
+    /// one character whose bit is cleared is refused by `verify`.
+    #[test]
+    fn key_pairs_hold_every_key() {
+        let source = r#"
+[[entity]]
+id = "cloud"
+name = "Cloud"
+kind = "org"
+aliases.zh-Hans = ["云", "云计算中心", "ab中文", "中国 移动", "Sea 云"]
+"#;
+        let table = AliasTable::from_sources(&[TableSource {
+            name: "p.toml".into(),
+            text: source.into(),
+            jsonl: false,
+        }])
+        .unwrap();
+        let trie = table.trie();
+        let keys: Vec<&str> = table.keys().map(|(key, _)| key).collect();
+        assert_eq!(keys.len(), 5, "{keys:?}");
+        for key in keys {
+            assert!(trie.is_key(key), "{key}");
+        }
+        for no in ["中", "云计", "计算中心", "中文", "", "云云"] {
+            assert!(!trie.is_key(no), "{no}");
+        }
+        assert!(trie.may_be_key_alone('云'));
+        assert!(!trie.may_be_key_alone('中'));
+        assert!(trie.may_step('b', '中') && trie.may_step('a', '云') && trie.may_step('国', '移'));
+        assert!(trie.may_step('x', 'y'), "ASCII is never turned away");
+        let range = table.sections[Section::KeyPairs as usize].clone();
+        let mut cleared = table.as_bytes().to_vec();
+        cleared[range.start + 8 * ('云' as usize / 64)..][..8].fill(0);
+        reseal(&mut cleared);
+        let error = AliasTable::from_bytes(&cleared)
+            .unwrap()
+            .verify()
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("KeyPairs turns \"云\""), "{error}");
     }
 
     #[test]
@@ -2072,16 +2191,16 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
         );
 
         // Tables of format 4 (with the key FST, without the segmenter's
-        // sections), 5 (first-term slots without continuation bits) and 6
+        // sections), 5 (first-term slots without continuation bits), 6
         // (key references without the shared-surface bit, no EntityIsolated)
-        // are refused with the same advice.
-        for old in [4u32, 5, 6] {
+        // and 7 (no KeyPairs) are refused with the same advice.
+        for old in [4u32, 5, 6, 7] {
             let mut older = good.clone();
             older[8..12].copy_from_slice(&old.to_ne_bytes());
             assert_eq!(
                 AliasTable::from_bytes(&older).unwrap_err().to_string(),
                 format!(
-                    "built by an incompatible canon (format {old}, this canon reads 7); compile it again with this canon"
+                    "built by an incompatible canon (format {old}, this canon reads 8); compile it again with this canon"
                 )
             );
         }

@@ -9,7 +9,7 @@
 //! wrong answers on such a file. What the compiler derives for speed is
 //! checked against what it is derived from ([`validate_derived`]): the key
 //! references' flags, the keys' capital bits and the isolated entities'
-//! bits exactly, and the first
+//! bits exactly, and the first characters, the character pairs, the first
 //! terms' slots, continuation bits and second terms' filter for every key
 //! (a filter may let more through than the keys need, which costs speed
 //! only; one that turned a key away would lose its matches).
@@ -221,6 +221,27 @@ fn validate_derived(table: &AliasTable) -> Result<(), FormatError> {
         }
     }
     let trie = table.trie();
+    for (key, _) in table.keys() {
+        let mut chars = key.chars();
+        let Some(first) = chars.next() else {
+            continue;
+        };
+        if !trie.may_start(first) {
+            return Err(damaged(format!("FirstChars turns {key:?} away")));
+        }
+        let mut previous = first;
+        let mut alone = true;
+        for c in chars {
+            if !trie.may_step(previous, c) {
+                return Err(damaged(format!("KeyPairs turns {key:?} away")));
+            }
+            alone = false;
+            previous = c;
+        }
+        if alone && !trie.may_be_key_alone(first) {
+            return Err(damaged(format!("KeyPairs turns {key:?} away")));
+        }
+    }
     for (key, _) in table.keys() {
         if key.starts_with(is_unspaced) {
             continue;
