@@ -489,6 +489,29 @@ fn walk(
         {
             node = first_node;
             last = term.chars().next_back();
+        } else if j == i && filters == Filters::On && term[from..].is_ascii() {
+            // An ASCII term that is no first term as a whole (a hyphenated
+            // compound, or its rest after a hyphen): a key can end in it
+            // only before a hyphen, and go on after it only if the whole
+            // rest is a key's first term. Either is a key whose first term
+            // (up to a space, a script without spaces or a possessive,
+            // none of which an ASCII term holds) is that part of the term,
+            // so the first terms' table answers, where stepping through the
+            // key trie would read a slot per character.
+            let rest = &term[from..];
+            for (hyphen, _) in rest.match_indices('-') {
+                if hyphen > 0
+                    && let Some(part) = table.first_term_node(&rest[..hyphen])
+                    && let Some(key) = trie.key_at(part)
+                {
+                    ends.push((j, from + hyphen, key, marks));
+                }
+            }
+            match table.first_term_node(rest) {
+                Some(whole) => node = whole,
+                None => return,
+            }
+            last = rest.chars().next_back();
         } else {
             let rest = &term[from..];
             let han = is_han(first);
@@ -1303,7 +1326,8 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
     /// without them, on random names and texts made of the pieces that put
     /// the filters' reasoning to the test: hyphens, possessives, digits,
     /// Han and Hangul (with particles) next to Latin, a first term that is
-    /// a whole key, words that are prefixes of others.
+    /// a whole key, words that are prefixes of others; from the start of
+    /// each term and from after each of its hyphens.
     #[test]
     fn the_filters_never_change_what_a_walk_reaches() {
         let pieces = [
@@ -1321,6 +1345,9 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             "zz",
             "abc-d",
             "c",
+            "ab-c-",
+            "x-ab1-zz",
+            "a--b",
         ];
         let mut pick = xorshift(0xD1B5_4A32_D192_ED03);
         let mut source = String::new();
@@ -1359,30 +1386,36 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             let (mut with, mut without) = (Vec::new(), Vec::new());
             for i in 0..tokens.len() {
                 let term = tokens[i].term.as_ref();
-                let first_node = table.first_term_node(term);
-                walk(
-                    &table,
-                    &text,
-                    &tokens,
-                    i,
-                    0,
-                    first_node,
-                    &mut with,
-                    Filters::On,
-                );
-                walk(
-                    &table,
-                    &text,
-                    &tokens,
-                    i,
-                    0,
-                    first_node,
-                    &mut without,
-                    Filters::Off,
-                );
-                assert_eq!(with, without, "{text:?} from token {i}");
-                walks += 1;
-                reached += with.len();
+                // From the start, as the matcher does, with the first
+                // term's node when it is one, and from after each hyphen.
+                let starts = [(0, table.first_term_node(term)), (0, None)]
+                    .into_iter()
+                    .chain(term.match_indices('-').map(|(at, _)| (at + 1, None)));
+                for (offset, first_node) in starts {
+                    walk(
+                        &table,
+                        &text,
+                        &tokens,
+                        i,
+                        offset,
+                        first_node,
+                        &mut with,
+                        Filters::On,
+                    );
+                    walk(
+                        &table,
+                        &text,
+                        &tokens,
+                        i,
+                        offset,
+                        first_node,
+                        &mut without,
+                        Filters::Off,
+                    );
+                    assert_eq!(with, without, "{text:?} from token {i}, byte {offset}");
+                    walks += 1;
+                    reached += with.len();
+                }
             }
         }
         assert!(
