@@ -1234,12 +1234,20 @@ impl AliasTable {
     /// For a non-Han term that some key starts with, the trie node reached by
     /// walking it from the root; `None` for other non-Han terms, which start
     /// no match.
-    #[inline]
+    #[inline(always)]
     pub fn first_term_node(&self, term: &str) -> Option<KeyNode<'_>> {
+        // The quick-reject bits turn most words away: asked where the
+        // matcher calls, so that those words cost no call.
         let slot = quick_reject_slot(term);
         if self.first_term_filter[slot / 64] & (1 << (slot % 64)) == 0 {
             return None;
         }
+        self.first_term_node_after_quick_reject(term)
+    }
+
+    /// [`Self::first_term_node`] for a term the quick-reject bits let through.
+    #[inline(never)]
+    fn first_term_node_after_quick_reject(&self, term: &str) -> Option<KeyNode<'_>> {
         let hash = term_hash(term);
         // The Bloom filter after the quick-reject bits: a power of two of
         // words (checked at load).
