@@ -755,9 +755,17 @@ fn compound_names(
     // second half stands after another name or an affix, not after an
     // ordinary word (求是 there is no magazine). Rare compounds split (首都北京,
     // 美国纽约: 3 times), and rests after a name are not concerned (山东半岛).
-    let idiom =
-        from == 0 && chars.len() == 4 && (lexicon.word_frequency)(term) >= rules.zh_frequent_word;
-    let stands_after = |w: &str| is_key(trie, w, filters) || (!idiom && (lexicon.is_word)(w));
+    // Asked once a name ends inside the word, which few do.
+    let idiom = std::cell::OnceCell::new();
+    let idiom = || {
+        *idiom.get_or_init(|| {
+            from == 0
+                && chars.len() == 4
+                && (lexicon.word_frequency)(term) >= rules.zh_frequent_word
+        })
+    };
+    let stands_after =
+        |w: &str| is_key(trie, w, filters) || (!idiom() && (lexicon.is_word)(w));
     // Across the segmenter's words: names or prefixes before, frequent
     // words or names after (韩国现代|汽车 holds 现代汽车; 秘书长|和 holds no 长和).
     let is_name = |w: &str| is_key(trie, w, filters);
