@@ -764,8 +764,7 @@ fn compound_names(
                 && (lexicon.word_frequency)(term) >= rules.zh_frequent_word
         })
     };
-    let stands_after =
-        |w: &str| is_key(trie, w, filters) || (!idiom() && (lexicon.is_word)(w));
+    let stands_after = |w: &str| is_key(trie, w, filters) || (!idiom() && (lexicon.is_word)(w));
     // Across the segmenter's words: names or prefixes before, frequent
     // words or names after (韩国现代|汽车 holds 现代汽车; 秘书长|和 holds no 长和).
     let is_name = |w: &str| is_key(trie, w, filters);

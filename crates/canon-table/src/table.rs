@@ -370,8 +370,11 @@ pub struct KeyTrie {
     /// 1,024 words of [`Section::KeyPairs`].
     single_chars: Vec<u64>,
     /// The pairs' bit set of [`Section::KeyPairs`], after the one-character
-    /// keys: a power of two of `u64` words (checked at load).
-    pairs: SharedBytes,
+    /// keys: a power of two of `u64` words (checked at load). A copy, like
+    /// the other bit sets: a few kilobytes for the built-in table, a few
+    /// hundred for a million aliases, asked at most characters of Chinese
+    /// text.
+    pairs: Vec<u64>,
 }
 
 impl std::fmt::Debug for KeyTrie {
@@ -418,14 +421,13 @@ impl KeyTrie {
     /// step by `c` from a node reached by `previous` can succeed. Asked
     /// before a step that would read a slot of the key trie, which misses
     /// the cache in all but the smallest tables.
-    #[inline]
+    #[inline(always)]
     pub fn may_step(&self, previous: char, c: char) -> bool {
         if c.is_ascii() {
             return true;
         }
-        let pairs = <[u64]>::ref_from_bytes(self.pairs.as_ref()).expect("validated at load");
-        let (word, mask) = pair_bit(previous, c, pairs.len());
-        pairs[word] & mask != 0
+        let (word, mask) = pair_bit(previous, c, self.pairs.len());
+        self.pairs[word] & mask != 0
     }
 
     /// Whether `c` alone may be a key: `false` only for a BMP character
@@ -648,11 +650,9 @@ impl AliasTable {
         };
         let first_chars = bitset(Section::FirstChars);
         let single_chars = bitset(Section::KeyPairs);
-        let pairs = SharedBytes {
-            storage: storage.clone(),
-            range: sections[Section::KeyPairs as usize].start + 8 * BITSET_WORDS
-                ..sections[Section::KeyPairs as usize].end,
-        };
+        let pairs = <[u64]>::ref_from_bytes(&bytes[sections[Section::KeyPairs as usize].clone()])
+            .expect("sizes checked: 8-aligned, whole words")[BITSET_WORDS..]
+            .to_vec();
         let first_term_filter = bitset(Section::FirstTermFilter);
         let mut table = AliasTable {
             storage: storage.clone(),
