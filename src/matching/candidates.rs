@@ -1231,7 +1231,9 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
     }
 
     /// Candidates with the table's filters and without them, over texts
-    /// made by `text_of` and segmented as Chinese; (texts, candidates found).
+    /// made by `text_of` and segmented as Chinese, and names inside the Han
+    /// characters of each text taken as one word; (candidates found, names
+    /// found inside the one word).
     fn same_candidates_with_and_without_filters(
         table: &AliasTable,
         texts: usize,
@@ -1248,7 +1250,7 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             confidence: 1.0,
         };
         let rules = super::super::rules::rules();
-        let mut found = 0;
+        let (mut found, mut inside) = (0, 0);
         for _ in 0..texts {
             let text = text_of();
             let lower = text.to_lowercase();
@@ -1257,14 +1259,31 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             let without = candidates_with(table, rules, &text, &tokens, &lexicon, Filters::Off);
             assert_eq!(format!("{with:?}"), format!("{without:?}"), "{text:?}");
             found += with.len();
+            // One word, as the segmenter gives few: names inside it of
+            // every length, at every place.
+            let han: String = text.chars().filter(|&c| is_han(c)).collect();
+            let word = [Token {
+                term: han.as_str().into(),
+                start: 0,
+                end: han.len(),
+            }];
+            let names = |filters| {
+                let names = compound_names(table, rules, &han, &word, 0, 0, &lexicon, filters);
+                format!("{names:?}")
+            };
+            let with = names(Filters::On);
+            assert_eq!(with, names(Filters::Off), "{han:?} as one word");
+            inside += with.matches("Candidate").count();
         }
-        (texts, found)
+        (found, inside)
     }
 
     /// The character pairs never change the candidates in Chinese text:
     /// random names of one to three pieces (words of jieba's dictionary
     /// and single characters, so that names share pairs, prefixes and
-    /// characters, and stand inside the segmenter's words and across them),
+    /// characters, and stand inside the segmenter's words and across them)
+    /// and an ending that starts no name (so that some pairs stand inside
+    /// names only),
     /// in random texts of the same pieces with spaces, commas and Latin
     /// between them.
     #[test]
@@ -1273,12 +1292,16 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             "中国", "银行", "人民", "大学", "北京", "上海", "华为", "科技", "中", "国", "人", "学",
             "京", "华",
         ];
+        // Endings that start no name: pairs inside names that are no first
+        // pair of any.
+        let tails = ["集团", "公司", "委员会", ""];
         let mut pick = xorshift(0x9E37_79B9_7F4A_7C15);
         let mut source = String::new();
         for e in 0..150 {
-            let name: String = (0..1 + pick(3))
+            let mut name: String = (0..1 + pick(3))
                 .map(|_| pieces[pick(pieces.len())])
                 .collect();
+            name.push_str(tails[pick(tails.len())]);
             source.push_str(&format!(
                 "[[entity]]\nid = \"e{e}\"\nname = \"{name}\"\nkind = \"org\"\naliases.zh-Hans = [\"{name}\"]\n\n"
             ));
@@ -1290,15 +1313,21 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
         }])
         .unwrap();
         let gaps = ["", "", "", "", " ", "，", "ab"];
-        let (texts, found) = same_candidates_with_and_without_filters(&table, 600, || {
+        let (found, inside) = same_candidates_with_and_without_filters(&table, 600, || {
             let mut text = String::new();
             for _ in 0..2 + pick(12) {
                 text.push_str(gaps[pick(gaps.len())]);
                 text.push_str(pieces[pick(pieces.len())]);
+                if pick(4) == 0 {
+                    text.push_str(tails[pick(tails.len())]);
+                }
             }
             text
         });
-        assert!(found > 1000, "{found} candidates in {texts} texts");
+        assert!(
+            found > 1000 && inside > 100,
+            "{found} candidates, {inside} inside words"
+        );
     }
 
     /// The same with the built-in table, over texts of its Chinese keys
@@ -1316,7 +1345,7 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             "的", "在", "和", "年", "中", "国", "人", "发展", "经济", "，", "。", " ",
         ];
         let mut pick = xorshift(0xD1B5_4A32_D192_ED03);
-        let (texts, found) = same_candidates_with_and_without_filters(&table, 300, || {
+        let (found, inside) = same_candidates_with_and_without_filters(&table, 300, || {
             let mut text = String::new();
             for _ in 0..3 + pick(12) {
                 match pick(3) {
@@ -1326,7 +1355,10 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             }
             text
         });
-        assert!(found > 500, "{found} candidates in {texts} texts");
+        assert!(
+            found > 500 && inside > 20,
+            "{found} candidates, {inside} inside words"
+        );
     }
 
     /// The walk reaches the same keys with the compiled table's filters as
