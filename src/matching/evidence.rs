@@ -359,8 +359,69 @@ pub(super) fn contains_term_sequence(window: &str, word: &str) -> bool {
             .is_none_or(|c| c == ' ' || crate::script::is_han(c))
             || word.ends_with(crate::script::is_han)
     };
-    // memchr's searcher: the windows are a few hundred bytes, searched for
-    // each context word of each entity that needs support.
-    memchr::memmem::find_iter(window.as_bytes(), word.as_bytes())
+    occurrences(window.as_bytes(), word.as_bytes())
         .any(|at| boundary_before(at) && boundary_after(at + word.len()))
+}
+
+/// Where `needle` starts in `haystack`, left to right, overlapping ones
+/// included: `memchr::memmem::find_iter`, used before, skips those, and in
+/// `xab ab ab` found `ab ab` only where a term boundary fails. memchr's
+/// searcher: the windows are a few hundred bytes, searched for each context
+/// word of each entity that needs support (a search for the needle's first
+/// byte and a compare cost more, tried: frequent letters start many).
+fn occurrences<'h>(haystack: &'h [u8], needle: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
+    let finder = memchr::memmem::Finder::new(needle);
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + finder.find(haystack.get(from..)?)?;
+        from = at + 1;
+        Some(at)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `occurrences` finds every start of the needle, overlapping ones
+    /// included (a naive search is the reference), over random haystacks
+    /// and needles of a small alphabet (so that they repeat and overlap),
+    /// some needles cut from the haystack.
+    #[test]
+    fn occurrences_are_every_start_of_the_needle() {
+        let alphabet = ["a", "b", " ", "中", "ab"];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut pick = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut found = 0;
+        for _ in 0..5_000 {
+            let haystack: String = (0..pick(40)).map(|_| alphabet[pick(5)]).collect();
+            let needle: String = if pick(2) == 0 && !haystack.is_empty() {
+                let from = pick(haystack.len());
+                let to = from + pick(haystack.len() - from + 1);
+                String::from_utf8_lossy(&haystack.as_bytes()[from..to]).into_owned()
+            } else {
+                (0..1 + pick(4)).map(|_| alphabet[pick(5)]).collect()
+            };
+            let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+            let expected: Vec<usize> = (0..=h.len()).filter(|&at| h[at..].starts_with(n)).collect();
+            let got: Vec<usize> = occurrences(h, n).collect();
+            assert_eq!(got, expected, "{needle:?} in {haystack:?}");
+            found += got.len();
+        }
+        assert!(found > 5_000, "{found} occurrences");
+    }
+
+    /// A context word stands in a window where an overlapping occurrence
+    /// of it sits on term boundaries and the first does not.
+    #[test]
+    fn a_context_word_is_found_where_it_overlaps_a_false_start() {
+        assert!(contains_term_sequence(" xab ab ab ", "ab ab"));
+        assert!(!contains_term_sequence(" xab abx ", "ab ab"));
+        assert!(contains_term_sequence(" 中国中国 ", "国中"));
+    }
 }
