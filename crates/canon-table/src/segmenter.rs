@@ -188,8 +188,17 @@ impl SegmenterOverlay {
         None
     }
 
-    /// The index of `word` if it is an added word (not a jieba word).
+    /// The index of `word` if it is an added word (not a jieba word). The
+    /// first pair is asked first ([`Self::may_start`]): the matcher asks
+    /// about many strings of Chinese text, most of them no added word, and
+    /// each step through the trie of a large table misses the cache.
     pub fn word(&self, word: &str) -> Option<u32> {
+        let mut chars = word.chars();
+        if let (Some(first), Some(second)) = (chars.next(), chars.next())
+            && !self.may_start(first, second)
+        {
+            return None;
+        }
         let mut node = self.root();
         let mut found = None;
         for c in word.chars() {
@@ -296,6 +305,39 @@ aliases.zh-Hans = ["艾克米", { text = "艾克", blockers = ["艾克斯"] }, "
             .segmenter_overlay()
             .expect("compiled with a segmenter");
         (table, overlay)
+    }
+
+    /// `word` answers as a walk of the whole trie does, for every word,
+    /// every prefix and extension of one, and strings of their characters.
+    #[test]
+    fn the_first_pair_never_changes_which_words_are_added() {
+        let (table, overlay) = overlay();
+        let walked = |word: &str| {
+            let mut node = overlay.root();
+            let mut found = None;
+            for c in word.chars() {
+                (node, found) = overlay.step(node, c)?;
+            }
+            found
+        };
+        let words = table.dictionary_words();
+        let chars: Vec<char> = words.iter().flat_map(|w| w.chars()).collect();
+        let mut asked = words.clone();
+        for a in &chars {
+            asked.push(a.to_string());
+            for b in &chars {
+                asked.push(format!("{a}{b}"));
+                for c in &chars {
+                    asked.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        asked.extend(words.iter().map(|w| format!("{w}米")));
+        let found = asked.iter().filter(|w| overlay.word(w).is_some()).count();
+        for word in &asked {
+            assert_eq!(overlay.word(word), walked(word), "{word}");
+        }
+        assert!(found >= 4, "{found}");
     }
 
     #[test]
