@@ -195,13 +195,43 @@ impl<'t> OffsetMap<'t> {
 
 /// From `from`, the place of code point `target` (or the text's end).
 ///
-/// Whole blocks of eight bytes are counted at once, ASCII or not: Chinese
-/// text has no ASCII stretch to skip, and decoding it character by
-/// character was most of what placing an entity's surface cost.
+/// While eight code points or more are left, a block of eight bytes is
+/// counted at once, ASCII or not: Chinese text has no ASCII stretch to
+/// skip, and decoding it character by character was most of what placing
+/// an entity's surface cost. A block counts the characters that start in
+/// it (every byte but the continuation bytes, `10xxxxxx`), so it never
+/// holds more than `target` allows; the last of them may end past the
+/// block, whose continuation bytes are then skipped to stand on a
+/// character boundary again.
 #[inline]
-fn walk(text: &[u8], from: Place, target: u32) -> Place {
-    let mut at = walk_blocks(text, from, target);
+fn walk(text: &[u8], mut at: Place, target: u32) -> Place {
     while at.chars < target {
+        if target - at.chars >= 8
+            && let Some(block) = ascii::block_at(text, at.bytes as usize)
+        {
+            if block & ascii::HIGH_BITS == 0 {
+                at.chars += 8;
+                at.bytes += 8;
+                at.utf16 += 8;
+                continue;
+            }
+            // The high bit set and the next one clear.
+            let continuation = block & !(block << 1) & ascii::HIGH_BITS;
+            // The lead of four bytes, 11110xxx: a character outside the
+            // Basic Multilingual Plane, two UTF-16 units.
+            let astral = block & block << 1 & block << 2 & block << 3 & ascii::HIGH_BITS;
+            let starts = 8 - ascii::count_lanes(continuation) as u32;
+            at.chars += starts;
+            at.bytes += 8;
+            at.utf16 += starts + ascii::count_lanes(astral) as u32;
+            while text
+                .get(at.bytes as usize)
+                .is_some_and(|&b| b & 0xC0 == 0x80)
+            {
+                at.bytes += 1;
+            }
+            continue;
+        }
         let Some(&lead) = text.get(at.bytes as usize) else {
             break;
         };
@@ -214,46 +244,6 @@ fn walk(text: &[u8], from: Place, target: u32) -> Place {
         at.chars += 1;
         at.bytes += bytes;
         at.utf16 += utf16;
-    }
-    at
-}
-
-/// From `from`, eight bytes at a time while at least eight code points
-/// are left before `target`, then on to the next character boundary: a
-/// place at most `target`, on a boundary, for [`walk`] to finish.
-///
-/// A block counts the characters that start in it (every byte but the
-/// continuation bytes, `10xxxxxx`); the last of them may end past the
-/// block, and the next block does not count its continuation bytes again,
-/// so only the final place needs them skipped. A block never holds more
-/// than eight starts, so it never walks past `target`.
-#[inline]
-fn walk_blocks(text: &[u8], mut at: Place, target: u32) -> Place {
-    while target.saturating_sub(at.chars) >= 8 {
-        let Some(block) = ascii::block_at(text, at.bytes as usize) else {
-            break;
-        };
-        if block & ascii::HIGH_BITS == 0 {
-            at.chars += 8;
-            at.bytes += 8;
-            at.utf16 += 8;
-            continue;
-        }
-        // The high bit set and the next one clear.
-        let continuation = block & !(block << 1) & ascii::HIGH_BITS;
-        // The lead of four bytes, 11110xxx: outside the Basic Multilingual
-        // Plane, two UTF-16 units.
-        let astral = block & block << 1 & block << 2 & block << 3 & ascii::HIGH_BITS;
-        let starts = 8 - ascii::count_lanes(continuation) as u32;
-        at.chars += starts;
-        at.bytes += 8;
-        at.utf16 += starts + ascii::count_lanes(astral) as u32;
-    }
-    while text
-        .get(at.bytes as usize)
-        .is_some_and(|&b| b & 0xC0 == 0x80)
-    {
-        at.bytes += 1;
     }
     at
 }
