@@ -150,14 +150,37 @@ impl Analysis {
     /// its ancestors' ids (parent first), in order of first mention: the
     /// output's `entity_ids`.
     pub fn entity_ids(&self) -> Vec<&str> {
-        let mut seen = rustc_hash::FxHashSet::default();
-        self.entities
-            .iter()
-            .flat_map(|m| std::iter::once(&m.id).chain(&m.parents))
-            .map(String::as_str)
-            .filter(|id| seen.insert(*id))
-            .collect()
+        distinct(
+            self.entities
+                .iter()
+                .flat_map(|m| std::iter::once(&m.id).chain(&m.parents))
+                .map(String::as_str),
+        )
     }
+}
+
+/// Up to this many distinct entity ids are deduplicated by looking through
+/// the list: a document names a handful of entities, and a hash set per
+/// document cost more than the comparisons.
+const LINEAR_DISTINCT: usize = 16;
+
+/// The distinct strings of `all`, in order of first appearance.
+fn distinct<'a>(all: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    let mut seen: Option<rustc_hash::FxHashSet<&str>> = None;
+    for id in all {
+        let new = match &mut seen {
+            Some(seen) => seen.insert(id),
+            None => !out.contains(&id),
+        };
+        if new {
+            out.push(id);
+            if seen.is_none() && out.len() > LINEAR_DISTINCT {
+                seen = Some(out.iter().copied().collect());
+            }
+        }
+    }
+    out
 }
 
 impl Canon {
@@ -649,6 +672,21 @@ mod tests {
                 ("bets", 2, 1)
             ]
         );
+    }
+
+    proptest::proptest! {
+        /// The list search and the hash set it hands over to give what one
+        /// hash set gives, below, at and above the hand-over.
+        #[test]
+        fn distinct_ids_equal_a_hash_set_filter(
+            picks in proptest::collection::vec(0usize..40, 0..80),
+        ) {
+            let names: Vec<String> = (0..40).map(|k| format!("entity-{k}")).collect();
+            let all = || picks.iter().map(|&k| names[k].as_str());
+            let mut seen = rustc_hash::FxHashSet::default();
+            let reference: Vec<&str> = all().filter(|id| seen.insert(*id)).collect();
+            proptest::prop_assert_eq!(distinct(all()), reference);
+        }
     }
 
     #[test]
