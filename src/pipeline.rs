@@ -572,11 +572,25 @@ impl CanonBuilder {
 /// borrow from; the text itself when it has no ASCII capital (most Chinese
 /// text), which saves a copy of the document.
 fn lowercase_ascii(text: &str) -> Cow<'_, str> {
-    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+    if has_ascii_capital(text.as_bytes()) {
         Cow::Owned(text.to_ascii_lowercase())
     } else {
         Cow::Borrowed(text)
     }
+}
+
+/// Whether `bytes` hold an ASCII capital letter. English has one in its
+/// first bytes, found byte by byte; Chinese text has none and is read to
+/// its end, after those, a block of bytes at a time without a branch per
+/// byte (so the compiler vectorizes each block).
+fn has_ascii_capital(bytes: &[u8]) -> bool {
+    let (head, rest) = bytes.split_at(bytes.len().min(64));
+    head.iter().any(u8::is_ascii_uppercase)
+        || rest.chunks(64).any(|block| {
+            block
+                .iter()
+                .fold(false, |any, b| any | b.is_ascii_uppercase())
+        })
 }
 
 /// Whether normalized byte `byte` lies in one of `spans` (sorted, disjoint).
@@ -686,6 +700,42 @@ mod tests {
             let mut seen = rustc_hash::FxHashSet::default();
             let reference: Vec<&str> = all().filter(|id| seen.insert(*id)).collect();
             proptest::prop_assert_eq!(distinct(all()), reference);
+        }
+    }
+
+    /// A capital at every place of texts up to three blocks past the
+    /// first bytes, among Chinese bytes and lowercase letters, and none.
+    #[test]
+    fn a_capital_is_found_at_every_place() {
+        for len in 0..260 {
+            let filler: Vec<u8> = "中a".bytes().cycle().take(len).collect();
+            assert!(!has_ascii_capital(&filler), "{len}");
+            for at in 0..len {
+                let mut bytes = filler.clone();
+                bytes[at] = b'Q';
+                assert!(has_ascii_capital(&bytes), "{len} {at}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Capitals are found by blocks where a byte loop finds them:
+        /// anywhere in texts of one to a few blocks, among bytes of every
+        /// value.
+        #[test]
+        fn capitals_are_found_as_a_byte_loop_finds_them(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![0x80u8..=0xFF, 0u8..0x41, 0x5Bu8..0x80],
+                0..300,
+            ),
+            capital in proptest::option::of((0usize..300, 0x41u8..=0x5A)),
+        ) {
+            let mut bytes = bytes;
+            if let Some((at, letter)) = capital {
+                bytes.insert(at.min(bytes.len()), letter);
+            }
+            let expected = bytes.iter().any(u8::is_ascii_uppercase);
+            proptest::prop_assert_eq!(has_ascii_capital(&bytes), expected);
         }
     }
 
