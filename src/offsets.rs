@@ -194,16 +194,42 @@ impl<'t> OffsetMap<'t> {
 }
 
 /// From `from`, the place of code point `target` (or the text's end).
+///
+/// While eight code points or more are left, a block of eight bytes is
+/// counted at once, ASCII or not: Chinese text has no ASCII stretch to
+/// skip, and decoding it character by character was most of what placing
+/// an entity's surface cost. A block counts the characters that start in
+/// it (every byte but the continuation bytes, `10xxxxxx`), so it never
+/// holds more than `target` allows; the last of them may end past the
+/// block, whose continuation bytes are then skipped to stand on a
+/// character boundary again.
 #[inline]
 fn walk(text: &[u8], mut at: Place, target: u32) -> Place {
     while at.chars < target {
         if target - at.chars >= 8
             && let Some(block) = ascii::block_at(text, at.bytes as usize)
-            && block & ascii::HIGH_BITS == 0
         {
-            at.chars += 8;
+            if block & ascii::HIGH_BITS == 0 {
+                at.chars += 8;
+                at.bytes += 8;
+                at.utf16 += 8;
+                continue;
+            }
+            // The high bit set and the next one clear.
+            let continuation = block & !(block << 1) & ascii::HIGH_BITS;
+            // The lead of four bytes, 11110xxx: a character outside the
+            // Basic Multilingual Plane, two UTF-16 units.
+            let astral = block & block << 1 & block << 2 & block << 3 & ascii::HIGH_BITS;
+            let starts = 8 - ascii::count_lanes(continuation) as u32;
+            at.chars += starts;
             at.bytes += 8;
-            at.utf16 += 8;
+            at.utf16 += starts + ascii::count_lanes(astral) as u32;
+            while text
+                .get(at.bytes as usize)
+                .is_some_and(|&b| b & 0xC0 == 0x80)
+            {
+                at.bytes += 1;
+            }
             continue;
         }
         let Some(&lead) = text.get(at.bytes as usize) else {
@@ -275,6 +301,45 @@ mod tests {
                 assert_eq!(map.convert(chars as u32), reference(&text, chars, unit));
             }
             assert_eq!(map.byte_offset(total as u32), text.len());
+        }
+    }
+
+    /// The place of code point `chars` of `text`, counted with the
+    /// standard library.
+    fn reference_place(text: &str, chars: u32) -> Place {
+        let prefix: String = text.chars().take(chars as usize).collect();
+        Place {
+            chars: prefix.chars().count() as u32,
+            bytes: prefix.len() as u32,
+            utf16: prefix.encode_utf16().count() as u32,
+        }
+    }
+
+    /// From every character boundary to every target: the block walk over
+    /// characters of one to four bytes in every order and alignment, ASCII
+    /// stretches longer than a block, and past the text's end.
+    #[test]
+    fn walks_from_every_place_to_every_target() {
+        let widths = ["a", "é", "月", "😀"];
+        let mut text = String::new();
+        for i in 0..24 {
+            if i % 5 == 0 {
+                text.push_str("plain text");
+            }
+            for j in 0..4 {
+                text.push_str(widths[(i * 7 + j * (i % 3 + 1)) % 4]);
+            }
+        }
+        let total = text.chars().count() as u32;
+        for from in 0..=total {
+            let start = reference_place(&text, from);
+            for target in from..=total + 9 {
+                assert_eq!(
+                    walk(text.as_bytes(), start, target),
+                    reference_place(&text, target),
+                    "from {from} to {target}"
+                );
+            }
         }
     }
 

@@ -150,14 +150,37 @@ impl Analysis {
     /// its ancestors' ids (parent first), in order of first mention: the
     /// output's `entity_ids`.
     pub fn entity_ids(&self) -> Vec<&str> {
-        let mut seen = rustc_hash::FxHashSet::default();
-        self.entities
-            .iter()
-            .flat_map(|m| std::iter::once(&m.id).chain(&m.parents))
-            .map(String::as_str)
-            .filter(|id| seen.insert(*id))
-            .collect()
+        distinct(
+            self.entities
+                .iter()
+                .flat_map(|m| std::iter::once(&m.id).chain(&m.parents))
+                .map(String::as_str),
+        )
     }
+}
+
+/// Up to this many distinct entity ids are deduplicated by looking through
+/// the list: a document names a handful of entities, and a hash set per
+/// document cost more than the comparisons.
+const LINEAR_DISTINCT: usize = 16;
+
+/// The distinct strings of `all`, in order of first appearance.
+fn distinct<'a>(all: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    let mut seen: Option<rustc_hash::FxHashSet<&str>> = None;
+    for id in all {
+        let new = match &mut seen {
+            Some(seen) => seen.insert(id),
+            None => !out.contains(&id),
+        };
+        if new {
+            out.push(id);
+            if seen.is_none() && out.len() > LINEAR_DISTINCT {
+                seen = Some(out.iter().copied().collect());
+            }
+        }
+    }
+    out
 }
 
 impl Canon {
@@ -549,11 +572,25 @@ impl CanonBuilder {
 /// borrow from; the text itself when it has no ASCII capital (most Chinese
 /// text), which saves a copy of the document.
 fn lowercase_ascii(text: &str) -> Cow<'_, str> {
-    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+    if has_ascii_capital(text.as_bytes()) {
         Cow::Owned(text.to_ascii_lowercase())
     } else {
         Cow::Borrowed(text)
     }
+}
+
+/// Whether `bytes` hold an ASCII capital letter. English has one in its
+/// first bytes, found byte by byte; Chinese text has none and is read to
+/// its end, after those, a block of bytes at a time without a branch per
+/// byte (so the compiler vectorizes each block).
+fn has_ascii_capital(bytes: &[u8]) -> bool {
+    let (head, rest) = bytes.split_at(bytes.len().min(64));
+    head.iter().any(u8::is_ascii_uppercase)
+        || rest.chunks(64).any(|block| {
+            block
+                .iter()
+                .fold(false, |any, b| any | b.is_ascii_uppercase())
+        })
 }
 
 /// Whether normalized byte `byte` lies in one of `spans` (sorted, disjoint).
@@ -649,6 +686,57 @@ mod tests {
                 ("bets", 2, 1)
             ]
         );
+    }
+
+    proptest::proptest! {
+        /// The list search and the hash set it hands over to give what one
+        /// hash set gives, below, at and above the hand-over.
+        #[test]
+        fn distinct_ids_equal_a_hash_set_filter(
+            picks in proptest::collection::vec(0usize..40, 0..80),
+        ) {
+            let names: Vec<String> = (0..40).map(|k| format!("entity-{k}")).collect();
+            let all = || picks.iter().map(|&k| names[k].as_str());
+            let mut seen = rustc_hash::FxHashSet::default();
+            let reference: Vec<&str> = all().filter(|id| seen.insert(*id)).collect();
+            proptest::prop_assert_eq!(distinct(all()), reference);
+        }
+    }
+
+    /// A capital at every place of texts up to three blocks past the
+    /// first bytes, among Chinese bytes and lowercase letters, and none.
+    #[test]
+    fn a_capital_is_found_at_every_place() {
+        for len in 0..260 {
+            let filler: Vec<u8> = "中a".bytes().cycle().take(len).collect();
+            assert!(!has_ascii_capital(&filler), "{len}");
+            for at in 0..len {
+                let mut bytes = filler.clone();
+                bytes[at] = b'Q';
+                assert!(has_ascii_capital(&bytes), "{len} {at}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Capitals are found by blocks where a byte loop finds them:
+        /// anywhere in texts of one to a few blocks, among bytes of every
+        /// value.
+        #[test]
+        fn capitals_are_found_as_a_byte_loop_finds_them(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![0x80u8..=0xFF, 0u8..0x41, 0x5Bu8..0x80],
+                0..300,
+            ),
+            capital in proptest::option::of((0usize..300, 0x41u8..=0x5A)),
+        ) {
+            let mut bytes = bytes;
+            if let Some((at, letter)) = capital {
+                bytes.insert(at.min(bytes.len()), letter);
+            }
+            let expected = bytes.iter().any(u8::is_ascii_uppercase);
+            proptest::prop_assert_eq!(has_ascii_capital(&bytes), expected);
+        }
     }
 
     #[test]

@@ -378,7 +378,7 @@ fn inert_stretch_len(bytes: &[u8]) -> usize {
     // Every inert character, and every simple form, is three bytes long.
     let three_byte_char = |at: usize| three_byte_char_at(bytes, at);
     let mut at = 0;
-    while three_byte_char(at).is_some_and(is_inert) {
+    while inert_at(bytes, at) {
         at += 3;
     }
     // The last inert character must not be followed by one that could
@@ -390,6 +390,20 @@ fn inert_stretch_len(bytes: &[u8]) -> usize {
         at -= 3;
     }
     at
+}
+
+/// Whether the character at byte `at` of `bytes` (valid UTF-8, `at` a
+/// character boundary) is [`is_inert`]. U+4000 to U+9FFF, most of Chinese
+/// text, are told by their first two bytes without decoding them: lead bytes
+/// 0xE4 to 0xE9, all inert but the hexagram symbols U+4DC0 to U+4DFF, which
+/// alone start 0xE4 0xB7.
+#[inline]
+fn inert_at(bytes: &[u8], at: usize) -> bool {
+    match bytes.get(at..at + 2) {
+        Some([0xE5..=0xE9, _]) => true,
+        Some(&[0xE4, second]) => second != 0xB7,
+        _ => three_byte_char_at(bytes, at).is_some_and(is_inert),
+    }
 }
 
 /// The character at byte `at` of `bytes` (valid UTF-8, `at` a character
@@ -701,6 +715,18 @@ mod tests {
             let once = normalize(s);
             assert_eq!(normalize(once.text()).text(), once.text(), "input {s:?}");
         }
+    }
+
+    #[test]
+    fn inert_by_lead_bytes_equals_inert_by_code_point() {
+        // Every character, at the end of the text and before more.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut text = c.to_string();
+            assert_eq!(inert_at(text.as_bytes(), 0), is_inert(c), "{c:?}");
+            text.push('x');
+            assert_eq!(inert_at(text.as_bytes(), 0), is_inert(c), "{c:?}");
+        }
+        assert!(!inert_at(b"", 0) && !inert_at(b"a", 1));
     }
 
     #[test]
