@@ -260,7 +260,7 @@ pub enum Section {
     /// 1,024 `u64`: the quick-reject bits of the first terms
     /// ([`quick_reject_slot`]); then a blocked Bloom filter of their
     /// [`term_hash`]es, a power of two of `u64` words (two bits per term in
-    /// one word, [`bloom_bits`]), about 16 bits per term. The quick-reject
+    /// one word, [`bloom_bits`]), about 8 bits per term. The quick-reject
     /// bits hash a term's first eight bytes and length: with the built-in
     /// table's 5,333 first terms 8% of the bits are set, and seven in ten
     /// words of BBC news are turned away (most of the rest are first
@@ -270,7 +270,7 @@ pub enum Section {
     /// misses the cache in a large table.
     FirstTermFilter,
     /// A blocked Bloom filter (a power of two of `u64` words, two bits per
-    /// entry in one word, [`bloom_bits`], about 16 bits per entry) of the
+    /// entry in one word, [`bloom_bits`], about 8 bits per entry) of the
     /// second terms of keys: [`second_term_hash`] of the node after a first
     /// term and a separator, and the ASCII letters and digits that follow
     /// it in a key, up to anything else. A document's word of ASCII letters
@@ -448,8 +448,12 @@ fn load_padded(bytes: &[u8]) -> u64 {
 }
 
 /// Bits of the first terms' Bloom filter per term (rounded up to a power of
-/// two of words): with two bits per term, about 2% of other terms pass.
-pub const BLOOM_BITS_PER_TERM: usize = 16;
+/// two of words): with two bits per term in a word of 64, about one in
+/// twenty other terms passes (at 16 bits per term, format 7, one in fifty:
+/// but a filter twice the size, which for a million-alias table is larger
+/// than the L2 cache and missed it at most words, made the 1M table's
+/// English run 6 to 10% slower).
+pub const BLOOM_BITS_PER_TERM: usize = 8;
 
 /// The word of a Bloom filter of `words` words (a power of two) that a term
 /// with [`term_hash`] `hash` sets or tests, and the two bits it sets there.
