@@ -489,15 +489,23 @@ fn walk(
         {
             node = first_node;
             last = term.chars().next_back();
-        } else if j == i && filters == Filters::On && term[from..].is_ascii() {
-            // An ASCII term that is no first term as a whole (a hyphenated
-            // compound, or its rest after a hyphen): a key can end in it
-            // only before a hyphen, and go on after it only if the whole
-            // rest is a key's first term. Either is a key whose first term
-            // (up to a space, a script without spaces or a possessive,
-            // none of which an ASCII term holds) is that part of the term,
-            // so the first terms' table answers, where stepping through the
-            // key trie would read a slot per character.
+        } else if j == i
+            && filters == Filters::On
+            && term[from..]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            // A term of ASCII letters, digits and hyphens that is no first
+            // term as a whole (a hyphenated compound, or its rest after a
+            // hyphen): a key can end in it only before a hyphen, and go on
+            // after it only if the whole rest is a key's first term. Either
+            // is a key whose first term (up to a space, a script without
+            // spaces or a possessive, none of which such a term holds) is
+            // that part of the term, so the first terms' table answers,
+            // where stepping through the key trie would read a slot per
+            // character. (A term with an apostrophe is walked: the
+            // segmenter keeps some, `o's`, and a first term drops a final
+            // `'s`.)
             let rest = &term[from..];
             for (hyphen, _) in rest.match_indices('-') {
                 if hyphen > 0
@@ -1387,6 +1395,8 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             "ab-c-",
             "x-ab1-zz",
             "a--b",
+            "ab-o's",
+            "x-ray's",
         ];
         let mut pick = xorshift(0xD1B5_4A32_D192_ED03);
         let mut source = String::new();

@@ -359,8 +359,10 @@ pub(super) fn contains_term_sequence(window: &str, word: &str) -> bool {
             .is_none_or(|c| c == ' ' || crate::script::is_han(c))
             || word.ends_with(crate::script::is_han)
     };
-    occurrences(window.as_bytes(), word.as_bytes())
-        .any(|at| boundary_before(at) && boundary_after(at + word.len()))
+    // Keys are never empty; an empty word would occur inside characters.
+    !word.is_empty()
+        && occurrences(window.as_bytes(), word.as_bytes())
+            .any(|at| boundary_before(at) && boundary_after(at + word.len()))
 }
 
 /// Where `needle` starts in `haystack`, left to right, overlapping ones

@@ -264,8 +264,9 @@ pub enum Section {
     /// bits hash a term's first eight bytes and length: with the built-in
     /// table's 5,333 first terms 8% of the bits are set, and seven in ten
     /// words of BBC news are turned away (most of the rest are first
-    /// terms); with a million-alias table's 350,000 nothing is (every bit
-    /// is set). The Bloom filter still turns away most of them, so that
+    /// terms); with a million-alias table's 350,000 almost nothing is
+    /// (99.5% of the bits are set). The Bloom filter still turns away most
+    /// of them, so that
     /// they never reach [`Section::FirstTermSlots`], whose every probe
     /// misses the cache in a large table.
     FirstTermFilter,

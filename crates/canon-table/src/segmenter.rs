@@ -466,6 +466,15 @@ aliases.zh-Hans = ["艾克米", { text = "艾克", blockers = ["艾克斯"] }, "
             verified(&bad).unwrap_err(),
             FormatError::Damaged(m) if m.contains("SegmenterJieba")
         ));
+        // First pairs that turn the added words away.
+        let pairs = section(&good, Section::SegmenterPairs);
+        let mut bad = good.clone();
+        bad[pairs].fill(0);
+        reseal(&mut bad);
+        assert!(matches!(
+            verified(&bad).unwrap_err(),
+            FormatError::Damaged(m) if m.contains("SegmenterPairs turns")
+        ));
         // Piece offsets that go down.
         let pieces = section(&good, Section::SegmenterPieces);
         let mut bad = good;

@@ -317,6 +317,14 @@ pub struct KeyNode<'t> {
 }
 
 impl KeyNode<'_> {
+    /// The node's slot in [`Section::KeyEdges`]: what identifies it.
+    #[inline]
+    pub(crate) fn slot(&self) -> u32 {
+        self.node
+    }
+}
+
+impl KeyNode<'_> {
     /// Whether a key may go on from this node with a separator `' '` and
     /// then the first two bytes of `term`: `false` only when both are ASCII
     /// letters or digits and no key goes on so, which a node after a first
@@ -371,9 +379,9 @@ pub struct KeyTrie {
     single_chars: Vec<u64>,
     /// The pairs' bit set of [`Section::KeyPairs`], after the one-character
     /// keys: a power of two of `u64` words (checked at load). A copy, like
-    /// the other bit sets: a few kilobytes for the built-in table, a few
-    /// hundred for a million aliases, asked at most characters of Chinese
-    /// text.
+    /// the other bit sets: 16 KiB for the built-in table, a few hundred KiB
+    /// for a table of a million aliases with names in Chinese, asked at
+    /// most characters of Chinese text.
     pairs: Vec<u64>,
 }
 
@@ -1468,12 +1476,17 @@ fn check_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<Sizes, Format
     };
     slots(FirstTermSlots, SLOT_WORDS)?;
     // The quick-reject bits, then a Bloom filter of a power of two of words.
-    let filter = len(FirstTermFilter);
-    if filter <= 8 * BITSET_WORDS || !((filter - 8 * BITSET_WORDS) / 8).is_power_of_two() {
+    // Bit sets after a block of BITSET_WORDS words: whole words, a power
+    // of two of them after the block.
+    let bitsets = |bytes: usize| {
+        bytes.is_multiple_of(8)
+            && bytes > 8 * BITSET_WORDS
+            && ((bytes - 8 * BITSET_WORDS) / 8).is_power_of_two()
+    };
+    if !bitsets(len(FirstTermFilter)) {
         return Err(damaged("section FirstTermFilter has the wrong size".into()));
     }
-    let pairs = len(KeyPairs);
-    if pairs <= 8 * BITSET_WORDS || !((pairs - 8 * BITSET_WORDS) / 8).is_power_of_two() {
+    if !bitsets(len(KeyPairs)) {
         return Err(damaged("section KeyPairs has the wrong size".into()));
     }
     let second = len(SecondTermFilter);
@@ -2100,6 +2113,16 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
             }
         });
         assert!(error.contains("no slot leads"), "{error}");
+        // A slot whose key is another key than its node's.
+        let error = tampered(Section::FirstTermSlots, &|b| {
+            for slot in b.chunks_exact_mut(4 * SLOT_WORDS) {
+                if slot[4..8] != NONE.to_ne_bytes() {
+                    let key = u32::from_ne_bytes(slot[12..16].try_into().unwrap());
+                    slot[12..16].copy_from_slice(&key.wrapping_add(1).to_ne_bytes());
+                }
+            }
+        });
+        assert!(error.contains("disagrees with the key trie"), "{error}");
     }
 
     /// The quick-reject bits turn away most of a language's frequent words
@@ -2287,6 +2310,19 @@ aliases.zh-Hans = ["云", "云计算中心", "ab中文", "中国 移动", "Sea �
             AliasTable::from_bytes(&short).unwrap_err(),
             FormatError::Damaged(m) if m.contains("AliasText has the wrong size")
         ));
+        // Bit sets that are not whole words, though the rest would do: no
+        // panic, an error (seen panicking at load before the check).
+        for section in [Section::KeyPairs, Section::FirstTermFilter] {
+            let at = HEADER_BYTES + section as usize * 16 + 8;
+            let mut ragged = good.clone();
+            let len = u64::from_ne_bytes(ragged[at..at + 8].try_into().unwrap());
+            ragged[at..at + 8].copy_from_slice(&(len + 4).to_ne_bytes());
+            let error = AliasTable::from_bytes(&ragged).unwrap_err().to_string();
+            assert!(
+                error.contains(&format!("{section:?} has the wrong size")),
+                "{error}"
+            );
+        }
         // A section past the end of the bytes.
         let at = HEADER_BYTES + Section::Warnings as usize * 16;
         let mut outside = good.clone();

@@ -16,7 +16,7 @@
 
 use crate::format::{EDGE_WORDS, NONE, SLOT_WORDS, Section, alias_flags};
 use crate::script::is_unspaced;
-use crate::table::{AliasTable, FormatError};
+use crate::table::{AliasTable, FormatError, KeyNode};
 
 /// Checks `table`'s sections (see the module docs).
 pub(crate) fn validate(table: &AliasTable) -> Result<(), FormatError> {
@@ -256,6 +256,19 @@ fn validate_derived(table: &AliasTable) -> Result<(), FormatError> {
                 "FirstTermSlots: no slot leads to the first term of {key:?}"
             )));
         };
+        // The matcher trusts the slot's node, key and node after a
+        // separator as it would the trie's (parts of hyphenated compounds
+        // are looked up there, not walked).
+        let walked = trie.walk(trie.root(), term);
+        let slot = |n: Option<KeyNode<'_>>| n.map(|n| n.slot());
+        if slot(walked) != Some(node.slot())
+            || walked.and_then(|w| trie.key_at(w)) != trie.key_at(node)
+            || slot(walked.and_then(|w| trie.step(w, ' '))) != slot(trie.step(node, ' '))
+        {
+            return Err(damaged(format!(
+                "FirstTermSlots: the slot of {term:?} disagrees with the key trie"
+            )));
+        }
         if term.len() != written.len() {
             continue;
         }
@@ -322,6 +335,20 @@ fn validate_segmenter(table: &AliasTable, dictionary_words: usize) -> Result<(),
     }
     let list = table.dictionary_word_list();
     let overlay = table.segmenter_overlay().expect("the header is present");
+    // The first pairs of the added words (those jieba lacks), which
+    // `SegmenterOverlay::word` and the segmenter ask before the trie.
+    let mut in_jieba = vec![false; dictionary_words];
+    for pair in words(SegmenterJieba).chunks_exact(2) {
+        in_jieba[pair[0] as usize] = true;
+    }
+    for (i, word) in list.iter().enumerate() {
+        let mut chars = word.chars();
+        if let (false, Some(first), Some(second)) = (in_jieba[i], chars.next(), chars.next())
+            && !overlay.may_start(first, second)
+        {
+            return Err(damaged(format!("SegmenterPairs turns {word:?} away")));
+        }
+    }
     for (i, range) in offsets.windows(2).enumerate() {
         let pieces = &ends[range[0] as usize..range[1] as usize];
         if !pieces.is_empty() && overlay.piece_ends(i as u32, list.get(i)) != Some(pieces) {
