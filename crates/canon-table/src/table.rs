@@ -505,7 +505,7 @@ impl KeyTrie {
     /// The node reached from `node` by `c`, with the key that ends there.
     ///
     /// Asked first of a small cache of this thread's last steps
-    /// ([`StepCache`]): text repeats its words, and a step through the
+    /// (`StepCache`, below): text repeats its words, and a step through the
     /// trie of all but the smallest tables reads a slot that misses the
     /// cache (12 bytes of a 64-byte line, in a table of megabytes), where
     /// the steps a document takes again fit in a few dozen kilobytes.
