@@ -394,13 +394,24 @@ const STEP_CACHE_ENTRIES: usize = 4096;
 /// The last steps through key tries taken on this thread, direct-mapped by
 /// [`edge_hash`]: per entry the trie's id, the parent node and the
 /// character, then the node reached ([`NONE`] for none) and the key that
-/// ends there. All `u32::MAX` at first, which no trie's id is.
-struct StepCache([std::cell::Cell<[u32; 5]>; STEP_CACHE_ENTRIES]);
+/// ends there. All `u32::MAX` at first, which no trie's id is. On the heap,
+/// made at a thread's first step: 80 KiB in the thread-local block itself
+/// would not fit the static TLS space of a shared library loaded at run
+/// time (the Python package failed to import with it).
+struct StepCache(Box<[std::cell::Cell<[u32; 5]>]>);
+
+impl StepCache {
+    fn new() -> StepCache {
+        StepCache(
+            (0..STEP_CACHE_ENTRIES)
+                .map(|_| std::cell::Cell::new([u32::MAX; 5]))
+                .collect(),
+        )
+    }
+}
 
 thread_local! {
-    static STEP_CACHE: StepCache = const {
-        StepCache([const { std::cell::Cell::new([u32::MAX; 5]) }; STEP_CACHE_ENTRIES])
-    };
+    static STEP_CACHE: StepCache = StepCache::new();
 }
 
 /// A new trie's id: one more than the last (from 0), never `u32::MAX`.
