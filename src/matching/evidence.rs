@@ -30,7 +30,7 @@ use super::candidates::{Candidate, Choice};
 use crate::aliases::{AliasForm, AliasTable, Kind, StrList, push_term};
 use crate::segment::Token;
 use rustc_hash::FxHashSet;
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 
 /// What an option needs before its entity is confirmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -100,7 +100,7 @@ pub(super) fn resolve(
     }
     // The windows of a pending candidate are read again at each round and
     // for each entity that claims it: joined once, on first use.
-    let windows: Vec<OnceCell<[String; 2]>> = vec![OnceCell::new(); candidates.len()];
+    let windows: Vec<OnceCell<Windows>> = (0..candidates.len()).map(|_| OnceCell::new()).collect();
     // The options of a pending candidate that have what they need, reused.
     let mut satisfied: Vec<(u32, Need)> = Vec::new();
     // Each round confirms at least one mention or stops, so this ends.
@@ -175,18 +175,18 @@ pub(super) fn resolve(
 }
 
 /// What a round of resolution knows.
-struct Evidence<'a, 't> {
+struct Evidence<'a, 't, 'w> {
     table: &'a AliasTable,
     text: &'a str,
-    tokens: &'a [Token<'t>],
+    tokens: &'w [Token<'t>],
     candidates: &'a [Candidate],
     /// Entities confirmed anywhere in the document (not vetoed).
     confirmed: &'a FxHashSet<u32>,
     /// What those entities can relate to.
     reach: &'a Reach,
     /// Per candidate, the terms before and after it within the support
-    /// window, joined like alias keys ([`window_keys`]).
-    windows: &'a [OnceCell<[String; 2]>],
+    /// window ([`Windows`]).
+    windows: &'a [OnceCell<Windows>],
 }
 
 /// What the entities confirmed in a document can relate to (see
@@ -241,7 +241,7 @@ impl Reach {
     }
 }
 
-impl Evidence<'_, '_> {
+impl Evidence<'_, '_, '_> {
     /// Whether the document supports `entity` for candidate `index`: the
     /// same entity confirmed anywhere, a related one within the window, or
     /// a context word within it; never after a place that is not its own.
@@ -269,8 +269,8 @@ impl Evidence<'_, '_> {
             let context = table.context_keys(entity);
             !context.is_empty() && {
                 let windows =
-                    self.windows[index].get_or_init(|| window_keys(self.tokens, candidate));
-                context_in_windows(context, windows)
+                    self.windows[index].get_or_init(|| Windows::of(self.tokens, candidate));
+                windows.has_context_of(entity, context)
             }
         };
         if !self.reach.may_relate(table, entity) {
@@ -309,23 +309,42 @@ fn place_in_front(
     (gap == " ").then_some(place)
 }
 
-/// Whether one of the context words (keys) of an entity stands in
-/// `windows`, the terms within the support window before and after a
-/// candidate.
-fn context_in_windows(context: StrList<'_>, windows: &[String; 2]) -> bool {
-    windows.iter().any(|window| {
-        context
-            .iter()
-            .any(|word| contains_term_sequence(window, word))
-    })
+/// The terms within [`SUPPORT_WINDOW`] tokens before and after a candidate
+/// (outside the candidate itself), made on the first search for a context
+/// word around it and kept for the rounds of resolution after.
+struct Windows {
+    /// Each side joined by [`window_key`].
+    keys: [String; 2],
+    /// What [`Windows::has_context_of`] answered, by entity: rounds of
+    /// resolution ask again for a candidate still pending.
+    answers: RefCell<Vec<(u32, bool)>>,
 }
 
-/// The terms within [`SUPPORT_WINDOW`] tokens before and after `candidate`
-/// (outside the candidate itself), each side joined by [`window_key`].
-fn window_keys(tokens: &[Token<'_>], candidate: &Candidate) -> [String; 2] {
-    let before = candidate.first.saturating_sub(SUPPORT_WINDOW)..candidate.first;
-    let after = candidate.last + 1..(candidate.last + 1 + SUPPORT_WINDOW).min(tokens.len());
-    [window_key(&tokens[before]), window_key(&tokens[after])]
+impl Windows {
+    fn of(tokens: &[Token<'_>], candidate: &Candidate) -> Windows {
+        let before = &tokens[candidate.first.saturating_sub(SUPPORT_WINDOW)..candidate.first];
+        let after =
+            &tokens[candidate.last + 1..(candidate.last + 1 + SUPPORT_WINDOW).min(tokens.len())];
+        Windows {
+            keys: [window_key(before), window_key(after)],
+            answers: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Whether one of `entity`'s context words (keys), `context`, stands in
+    /// the windows.
+    fn has_context_of(&self, entity: u32, context: StrList<'_>) -> bool {
+        if let Some(&(_, found)) = self.answers.borrow().iter().find(|(e, _)| *e == entity) {
+            return found;
+        }
+        let found = context.iter().any(|word| {
+            self.keys
+                .iter()
+                .any(|window| contains_term_sequence(window, word))
+        });
+        self.answers.borrow_mut().push((entity, found));
+        found
+    }
 }
 
 /// The tokens joined like an alias key, with a space at both ends so that

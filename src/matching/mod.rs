@@ -224,6 +224,46 @@ aliases.en = [{ text = "McDonald's", case = "exact" }]
         assert!(ids("a moonshot project").is_empty());
     }
 
+    /// Two entities claim one name and each needs support from its own
+    /// context words: each document supports one of them. The answers of
+    /// a candidate's windows are kept by entity, so that one entity's
+    /// answer is never taken for another's (both would then stand, and
+    /// the name would match neither).
+    #[test]
+    fn context_words_support_their_own_entity_only() {
+        let table = table_of(
+            r#"
+[[entity]]
+id = "mercury-planet"
+name = "Mercury (planet)"
+kind = "place"
+context = ["orbit", "planet"]
+aliases.en = [{ text = "Mercury", case = "exact", needs = "support" }]
+
+[[entity]]
+id = "mercury-records"
+name = "Mercury Records"
+kind = "org"
+context = ["album", "record label"]
+aliases.en = [{ text = "Mercury", case = "exact", needs = "support" }]
+"#,
+        );
+        let ids = |text: &str| -> Vec<String> {
+            mentions_with(&table, text)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect()
+        };
+        assert_eq!(ids("Mercury is the smallest planet."), ["mercury-planet"]);
+        assert_eq!(
+            ids("Mercury, her record label, released the album."),
+            ["mercury-records"]
+        );
+        assert!(ids("Mercury rose in the morning.").is_empty());
+        // Both supported: the name stays unresolved.
+        assert!(ids("Mercury: the planet and the album.").is_empty());
+    }
+
     #[test]
     fn aliases_of_one_key_are_checked_each_against_its_own_exact_text() {
         // Aliases of one exact text share one surface check; one of
