@@ -438,6 +438,17 @@ fn kind_6_short_forms_of_people_and_acronyms() {
         "They called themselves Drink Or Die (DOD). US Customs raided DOD in 2001.",
         "pentagon",
     );
+    // The letters as the table writes them: defined as other words in the
+    // document, they are not the Pentagon; undefined, they are.
+    no_mention_of(
+        "They called themselves Drink Or Die (DoD). The DoD raid in 2001 ended it.",
+        "pentagon",
+    );
+    finds(
+        "The DoD raid in 2001 ended it, the DoD said.",
+        "pentagon",
+        "DoD",
+    );
     finds(
         "Geoffrey Hinton left Google in 2023. Hinton said the risks were real.",
         "geoffrey-hinton",

@@ -339,9 +339,11 @@ fn candidates_with(
             out.extend(inside);
             continue;
         }
-        // The next start: after the next hyphen of a compound, else the next token.
-        match term[offset..].find('-') {
-            Some(hyphen) if compound => offset += hyphen + 1,
+        // The next start: after the next hyphen of a compound, else the next
+        // token (a term that starts a key is no compound here: its walk
+        // went through its hyphens).
+        match compound.then(|| memchr::memchr(b'-', &term.as_bytes()[offset..])) {
+            Some(Some(hyphen)) => offset += hyphen + 1,
             _ => (i, offset) = (i + 1, 0),
         }
     }

@@ -40,6 +40,8 @@ pub(super) fn veto_before_resolving(
     // Each distinct acronym is looked for once: a document may hold it
     // thousands of times.
     let mut checked: Vec<String> = Vec::new();
+    // Where the document opens parentheses, found once it has an acronym.
+    let mut parens: Option<Vec<usize>> = None;
     for index in 0..candidates.len() {
         let candidate = &candidates[index];
         if candidate.vetoed
@@ -55,7 +57,9 @@ pub(super) fn veto_before_resolving(
             continue;
         }
         checked.push(letters.to_string());
-        if redefined_acronym(table, text, candidate, letters) {
+        let parens =
+            parens.get_or_insert_with(|| memchr::memchr_iter(b'(', text.as_bytes()).collect());
+        if redefined_acronym(table, text, parens, candidate, letters) {
             for other in candidates.iter_mut() {
                 if text[other.start..other.end].eq_ignore_ascii_case(letters) {
                     other.vetoed = true;
@@ -705,8 +709,15 @@ fn in_book_title(text: &str, candidate: &Candidate) -> bool {
 
 /// Whether the document defines the letters `letters` of an acronym
 /// candidate as words that are not a name of its entity: "Drink Or Die
-/// (DOD)" for DoD, the Department of Defense.
-fn redefined_acronym(table: &AliasTable, text: &str, candidate: &Candidate, letters: &str) -> bool {
+/// (DOD)" for DoD, the Department of Defense. `parens` are the byte offsets
+/// of the document's opening parentheses.
+fn redefined_acronym(
+    table: &AliasTable,
+    text: &str,
+    parens: &[usize],
+    candidate: &Candidate,
+    letters: &str,
+) -> bool {
     let wanted: Vec<char> = letters
         .chars()
         .filter(|c| c.is_alphabetic())
@@ -716,7 +727,7 @@ fn redefined_acronym(table: &AliasTable, text: &str, candidate: &Candidate, lett
         return false;
     }
     // Parentheses are few; the letters are looked for right after each.
-    let defined = text.match_indices('(').map(|(at, _)| at).filter(|&at| {
+    let defined = parens.iter().copied().filter(|&at| {
         text[at + 1..]
             .strip_prefix(letters)
             .is_some_and(|rest| rest.starts_with(')'))
