@@ -254,6 +254,13 @@ fn candidates_with(
             (i, offset) = (i + 1, 0);
             continue;
         };
+        if let Some(node) = first_node
+            && filters == Filters::On
+            && !goes_on_after_first_term(table, text, tokens, i, node)
+        {
+            (i, offset) = (i + 1, 0);
+            continue;
+        }
         let compound = !han && first_node.is_none();
         walk(
             table, text, tokens, i, offset, first_node, &mut ends, filters,
@@ -378,6 +385,50 @@ fn is_key(trie: &KeyTrie, s: &str, filters: Filters) -> bool {
             .walk(trie.root(), s)
             .and_then(|n| trie.key_at(n))
             .is_some(),
+    }
+}
+
+/// Whether a [`walk`] from `node`, the node after token `i`'s whole term (a
+/// first term), may reach a key: `false` when that term is no key alone, a
+/// single space leads to the next token, and no key goes on with the next
+/// term after the space ([`KeyNode::may_go_on_with`],
+/// [`AliasTable::second_term_may_follow`]), which is what the walk would
+/// find at its second step. Most first terms of running text are everyday
+/// words that start a few names (the, new, bank): they leave here, before
+/// the walk is set up. Any other gap is left to the walk.
+#[inline]
+fn goes_on_after_first_term(
+    table: &AliasTable,
+    text: &str,
+    tokens: &[Token<'_>],
+    i: usize,
+    node: KeyNode<'_>,
+) -> bool {
+    let trie = table.trie();
+    if trie.key_at(node).is_some() {
+        return true;
+    }
+    let Some(next) = tokens.get(i + 1) else {
+        return false;
+    };
+    if text.as_bytes().get(tokens[i].end..next.start) != Some(b" ") {
+        return true;
+    }
+    let next_term = next.term.as_ref();
+    let (Some(previous), Some(first)) =
+        (tokens[i].term.chars().next_back(), next_term.chars().next())
+    else {
+        return true;
+    };
+    if !node.may_go_on_with(next_term) {
+        return false;
+    }
+    if !needs_separator(Some(previous), first) {
+        return true;
+    }
+    match trie.step(node, ' ') {
+        Some(space) => table.second_term_may_follow(space, next_term),
+        None => false,
     }
 }
 
@@ -1247,6 +1298,17 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
     fn same_candidates_with_and_without_filters(
         table: &AliasTable,
         texts: usize,
+        text_of: impl FnMut() -> String,
+    ) -> (usize, usize) {
+        same_candidates_in("zh", table, texts, text_of)
+    }
+
+    /// [`same_candidates_with_and_without_filters`] with text segmented as
+    /// language `code`.
+    fn same_candidates_in(
+        code: &'static str,
+        table: &AliasTable,
+        texts: usize,
         mut text_of: impl FnMut() -> String,
     ) -> (usize, usize) {
         let router = Router::with_table(table);
@@ -1256,7 +1318,7 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             word_frequency: &|w| router.word_frequency(w),
         };
         let lang = Language {
-            code: "zh",
+            code,
             confidence: 1.0,
         };
         let rules = super::super::rules::rules();
@@ -1338,6 +1400,57 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             found > 1000 && inside > 100,
             "{found} candidates, {inside} inside words"
         );
+    }
+
+    /// The filters and the first terms' shortcut
+    /// ([`goes_on_after_first_term`]) over English text: names of the
+    /// built-in table of two words or more among everyday words.
+    #[test]
+    fn the_filters_never_change_english_candidates_of_the_builtin_table() {
+        // Names of the built-in table written as they are, in lower case and
+        // in capitals, between everyday words (some of which start names:
+        // the, new, bank) and gaps of every kind a walk reads.
+        let table = AliasTable::builtin();
+        let names: Vec<String> = table
+            .keys()
+            .map(|(key, _)| key)
+            .filter(|key| key.is_ascii() && key.contains(' '))
+            .map(str::to_string)
+            .collect();
+        assert!(names.len() > 1000, "{} names", names.len());
+        let words = [
+            "the", "The", "a", "new", "New", "bank", "Bank", "of", "said", "people", "US", "at",
+            "world", "in", "and", "Mr", "state", "union", "group", "China", "UK", "2004",
+        ];
+        let gaps = [
+            " ", " ", " ", " ", "  ", ", ", "'s ", "-", "\n", " & ", ". ",
+        ];
+        let mut pick = xorshift(0x2545_F491_4F6C_DD1D);
+        let (found, _) = same_candidates_in("en", &table, 2_000, || {
+            let mut text = String::new();
+            for k in 0..2 + pick(10) {
+                if k > 0 {
+                    text.push_str(gaps[pick(gaps.len())]);
+                }
+                match pick(3) {
+                    0 => {
+                        let name = &names[pick(names.len())];
+                        match pick(3) {
+                            0 => text.push_str(name),
+                            1 => text.push_str(&name.to_uppercase()),
+                            _ => text.extend(name.split(' ').map(|w| {
+                                let mut w = w.to_string();
+                                w[..1].make_ascii_uppercase();
+                                w + " "
+                            })),
+                        }
+                    }
+                    _ => text.push_str(words[pick(words.len())]),
+                }
+            }
+            text
+        });
+        assert!(found > 1_000, "{found} candidates");
     }
 
     /// The same with the built-in table, over texts of its Chinese keys
