@@ -490,6 +490,26 @@ pub fn second_term_hash(space: u32, term: &str) -> u64 {
     mixed ^ mixed >> 29
 }
 
+/// Whether two byte strings are equal, compared in at most two loads of
+/// eight bytes each when they are 16 bytes or shorter (most terms), where
+/// `==` on slices calls `memcmp`.
+#[inline]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n <= 8 {
+        load_padded(a) == load_padded(b)
+    } else if n <= 16 {
+        let word =
+            |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+        word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8)
+    } else {
+        a == b
+    }
+}
+
 /// The quick-reject slot of a string: one bit per hash of its first eight
 /// bytes and its length. A clear bit says a string is certainly not a first
 /// term, for the price of one multiplication, where the Bloom filter would
@@ -524,6 +544,44 @@ pub(crate) fn file_checksum(bytes: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `same_bytes` answers as `==` over strings of up to 20 bytes from a
+    /// small alphabet and every string that differs from one in one byte or
+    /// in length.
+    #[test]
+    fn same_bytes_answers_as_equality() {
+        let mut compared = 0;
+        for n in 0..=20usize {
+            let base: Vec<u8> = (0..n).map(|i| b"ab\xe4c"[i % 4]).collect();
+            assert!(same_bytes(&base, &base.clone()));
+            for at in 0..n {
+                for b in [b'a', b'b', b'z', 0, 0xe4] {
+                    let mut other = base.clone();
+                    other[at] = b;
+                    assert_eq!(
+                        same_bytes(&base, &other),
+                        base == other,
+                        "{base:?} {other:?}"
+                    );
+                    compared += 1;
+                }
+            }
+            for m in 0..=20usize {
+                let other: Vec<u8> = base
+                    .iter()
+                    .copied()
+                    .chain(std::iter::repeat(b'a'))
+                    .take(m)
+                    .collect();
+                assert_eq!(
+                    same_bytes(&base, &other),
+                    base == other,
+                    "{base:?} {other:?}"
+                );
+            }
+        }
+        assert!(compared > 900);
+    }
 
     /// The hash and prefix as they were written before `load_padded`, with
     /// copies into zeroed arrays: a compiled table depends on their values.

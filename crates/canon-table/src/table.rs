@@ -40,8 +40,8 @@ use zerocopy::FromBytes;
 use crate::format::{
     BITSET_WORDS, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
     NONE, SECTION_COUNT, SECTIONS, SEGMENTER_HEADER_WORDS, SLOT_WORDS, Section, alias_flags,
-    bloom_bits, continuation_bit, edge_hash, pair_bit, quick_reject_slot, second_term_hash,
-    term_hash, term_prefix,
+    bloom_bits, continuation_bit, edge_hash, pair_bit, quick_reject_slot, same_bytes,
+    second_term_hash, term_hash, term_prefix,
 };
 use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
 
@@ -1363,7 +1363,8 @@ impl AliasTable {
             // cache miss) is read only for longer terms.
             if entry[1] as usize == term.len()
                 && entry[7] == prefix
-                && (term.len() <= 4 || self.pool_bytes(entry[0], entry[1]) == term.as_bytes())
+                && (term.len() <= 4
+                    || same_bytes(self.pool_bytes(entry[0], entry[1]), term.as_bytes()))
             {
                 // A damaged slot that says UNKNOWN is read from KeyEdges.
                 return Some(KeyNode {
