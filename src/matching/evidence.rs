@@ -338,9 +338,10 @@ impl Windows {
             return found;
         }
         let found = context.iter().any(|word| {
+            let finder = finder(word);
             self.keys
                 .iter()
-                .any(|window| contains_term_sequence(window, word))
+                .any(|window| contains_term_sequence_with(window, word, &finder))
         });
         self.answers.borrow_mut().push((entity, found));
         found
@@ -363,7 +364,27 @@ fn window_key(tokens: &[Token<'_>]) -> String {
 
 /// Whether `word` (a key) occurs in `window` starting and ending on term
 /// boundaries; Han text has a boundary between any two characters.
+#[cfg(test)]
 pub(super) fn contains_term_sequence(window: &str, word: &str) -> bool {
+    contains_term_sequence_with(window, word, &finder(word))
+}
+
+/// A searcher for `word` in windows of a few hundred bytes, built once for
+/// both windows of a candidate: without memchr's prefilter, whose set-up
+/// (ranking the needle's bytes, a vector searcher for a rare pair) cost
+/// more than the searches of such short windows it speeds up.
+fn finder(word: &str) -> memchr::memmem::Finder<'_> {
+    memchr::memmem::FinderBuilder::new()
+        .prefilter(memchr::memmem::Prefilter::None)
+        .build_forward(word.as_bytes())
+}
+
+/// [`contains_term_sequence`] with `word`'s searcher.
+fn contains_term_sequence_with(
+    window: &str,
+    word: &str,
+    finder: &memchr::memmem::Finder<'_>,
+) -> bool {
     let boundary_before = |at: usize| {
         window[..at]
             .chars()
@@ -380,18 +401,20 @@ pub(super) fn contains_term_sequence(window: &str, word: &str) -> bool {
     };
     // Keys are never empty; an empty word would occur inside characters.
     !word.is_empty()
-        && occurrences(window.as_bytes(), word.as_bytes())
+        && occurrences(window.as_bytes(), finder)
             .any(|at| boundary_before(at) && boundary_after(at + word.len()))
 }
 
-/// Where `needle` starts in `haystack`, left to right, overlapping ones
-/// included: `memchr::memmem::find_iter`, used before, skips those, and in
-/// `xab ab ab` found `ab ab` only where a term boundary fails. memchr's
+/// Where `finder`'s needle starts in `haystack`, left to right, overlapping
+/// ones included: `memchr::memmem::find_iter`, used before, skips those, and
+/// in `xab ab ab` found `ab ab` only where a term boundary fails. memchr's
 /// searcher: the windows are a few hundred bytes, searched for each context
 /// word of each entity that needs support (a search for the needle's first
 /// byte and a compare cost more, tried: frequent letters start many).
-fn occurrences<'h>(haystack: &'h [u8], needle: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
-    let finder = memchr::memmem::Finder::new(needle);
+fn occurrences<'h>(
+    haystack: &'h [u8],
+    finder: &'h memchr::memmem::Finder<'_>,
+) -> impl Iterator<Item = usize> + 'h {
     let mut from = 0;
     std::iter::from_fn(move || {
         let at = from + finder.find(haystack.get(from..)?)?;
@@ -430,7 +453,8 @@ mod tests {
             };
             let (h, n) = (haystack.as_bytes(), needle.as_bytes());
             let expected: Vec<usize> = (0..=h.len()).filter(|&at| h[at..].starts_with(n)).collect();
-            let got: Vec<usize> = occurrences(h, n).collect();
+            let finder = finder(&needle);
+            let got: Vec<usize> = occurrences(h, &finder).collect();
             assert_eq!(got, expected, "{needle:?} in {haystack:?}");
             found += got.len();
         }
