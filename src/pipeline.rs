@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use crate::normalize::chinese::fold;
 use crate::normalize::{Normalized, normalize};
 use crate::offsets::{CharSpan, OffsetMap, OffsetUnit};
-use crate::segment::{Router, Token, korean};
+use crate::segment::{Router, Token, korean, needs_routing};
 use crate::terms::{TermWriter, Terms, piece_count};
 use std::path::PathBuf;
 
@@ -311,7 +311,10 @@ impl Canon {
         let drop =
             |byte: usize| options.boilerplate == boilerplate::Mode::On && in_marked(&marked, byte);
         let lower = lowercase_ascii(&text);
-        let tokens = self.router.segment_runs(&text, &lower, runs);
+        // Text that needs no routing (English, with no CJK character) holds
+        // no Hangul syllable: none of its words is asked for a Korean stem.
+        let routed = needs_routing(&text);
+        let tokens = self.router.segment_runs_routed(&text, &lower, runs, routed);
         let lexicon = Lexicon {
             is_word: &|word| self.router.is_dictionary_word(word),
             is_common_word: &|word| self.router.is_common_word(word),
@@ -354,7 +357,7 @@ impl Canon {
                 .peek()
                 .filter(|m| m.last_token == index)
                 .map(|m| m.end);
-            if let Some(stem_end) = korean_stem_end(&text, token, alias_stem) {
+            if routed && let Some(stem_end) = korean_stem_end(&text, token, alias_stem) {
                 let stem = &token.term[..stem_end - token.start];
                 terms.push_stacked(stem, &text, token.start, stem_end, position);
             }

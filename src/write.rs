@@ -436,23 +436,32 @@ impl DecimalCounter {
 
     /// One more, when the last digit is a 9: the nines become zeros and the
     /// digit before them goes up, or a 1 goes in front (99 + 1).
+    ///
+    /// Worked out on the text as one 128-bit number, as [`Self::set`] works
+    /// on the last digit: changing the bytes one at a time and reading them
+    /// back as two words stalled on every tenth position.
     #[cold]
     #[inline(never)]
     fn carry(&mut self) {
-        let mut text = self.bytes();
-        let mut at = self.len - 1;
-        while text[at] == b'9' {
-            text[at] = b'0';
-            at -= 1;
-        }
-        if at == 0 {
-            text[1] = b'1';
-            text[self.len] = b'0';
+        const ONES: u128 = u128::from_le_bytes([1; 16]);
+        let text = u128::from(self.text[0]) | u128::from(self.text[1]) << 64;
+        // A zero byte for each '9'; with the last digit moved to the top
+        // byte, the trailing nines are the zero bytes it starts with (the
+        // comma in byte 0 is no nine, so they end before it).
+        let nine_bytes = text ^ (ONES * u128::from(b'9'));
+        let nines = ((nine_bytes << (8 * (16 - self.len))).leading_zeros() / 8) as usize;
+        let first_nine = self.len - nines;
+        // '9' - '0' is 9 in every byte of the run: no borrow crosses bytes.
+        let mut text = text - 9 * ((ONES >> (8 * (16 - nines))) << (8 * first_nine));
+        if first_nine == 1 {
+            // Every digit was a nine: a 1 in front, and one more 0.
+            text += 1 << 8;
+            text = text & !(0xFF << (8 * self.len)) | u128::from(b'0') << (8 * self.len);
             self.len += 1;
         } else {
-            text[at] += 1;
+            text += 1 << (8 * (first_nine - 1));
         }
-        self.set_bytes(text);
+        self.text = [text as u64, (text >> 64) as u64];
     }
 
     /// The text to copy: `,`, the digits, then unused bytes.

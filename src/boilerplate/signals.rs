@@ -7,6 +7,7 @@ use super::Reason;
 use super::lexicon::{Lexicon, PhraseHit};
 use super::lines::line_key;
 use crate::script::{Script, is_han, script_of};
+use canon_text::ascii;
 
 /// Which stop-word list applies to the lines of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,10 +254,7 @@ fn count(counted: &str, lexicon: &Lexicon, stop_lists: StopLists) -> Counts {
         let b = bytes[at];
         if ASCII_WORD[usize::from(b)] {
             let start = at;
-            at += 1;
-            while at < bytes.len() && ASCII_WORD[usize::from(bytes[at])] {
-                at += 1;
-            }
+            at = ascii_word_end(bytes, at + 1);
             if in_word {
                 // After a letter of another script or an apostrophe.
                 may_be_stop = false;
@@ -377,6 +375,34 @@ static ASCII_WORD: [bool; 256] = {
     }
     table
 };
+
+/// The end of the run of [`ASCII_WORD`] bytes from `at` on. Eight bytes at
+/// a time: a byte loop mispredicts the end of nearly every word.
+#[inline]
+fn ascii_word_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(block) = ascii::block_at(bytes, at) {
+        let others = !ascii_word_lanes(block) & ascii::HIGH_BITS;
+        if others != 0 {
+            return at + ascii::first_lane(others);
+        }
+        at += 8;
+    }
+    while at < bytes.len() && ASCII_WORD[usize::from(bytes[at])] {
+        at += 1;
+    }
+    at
+}
+
+/// The lanes of `block` (any eight bytes) holding an ASCII letter or
+/// digit, as the high bit of each. The tests of [`ascii`] are for ASCII
+/// lanes: they see the low seven bits of each byte, and the lanes of bytes
+/// outside ASCII are cleared after (a test checks every byte in every
+/// lane).
+#[inline]
+fn ascii_word_lanes(block: u64) -> u64 {
+    let low = block & !ascii::HIGH_BITS;
+    (ascii::letters(low) | ascii::in_range(low, b'0', b'9')) & !block & ascii::HIGH_BITS
+}
 
 /// Whether `bytes[word]` (1 to 16 ASCII letters and digits) is a word of
 /// the English stop list, in any case.
@@ -587,6 +613,26 @@ mod tests {
                 count(&line, &lexicon, stop_lists),
                 counts_by_chars(&line, &lexicon, stop_lists)
             );
+        }
+    }
+
+    /// Every byte in every lane of a block, among fillers inside and
+    /// outside ASCII, is a word lane exactly when the table says so.
+    #[test]
+    fn word_lanes_are_the_table_s_for_every_byte() {
+        for b in 0..=u8::MAX {
+            for filler in [b' ', b'a', b'9', 0x7F, 0x80, 0xE4, 0xFF] {
+                for lane in 0..8 {
+                    let mut block = [filler; 8];
+                    block[lane] = b;
+                    let lanes = ascii_word_lanes(u64::from_le_bytes(block));
+                    for (k, &byte) in block.iter().enumerate() {
+                        let set = lanes >> (8 * k + 7) & 1 == 1;
+                        assert_eq!(set, ASCII_WORD[usize::from(byte)], "{block:?} at {k}");
+                    }
+                    assert_eq!(lanes & !ascii::HIGH_BITS, 0, "{block:?}");
+                }
+            }
         }
     }
 

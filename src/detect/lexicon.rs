@@ -7,12 +7,14 @@
 //! a dozen words nearly always holds a few of its language's function words,
 //! and looking words up costs far less than scoring character n-grams.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::script::BmpSet;
+use canon_text::ascii;
 
 /// The most Latin-script languages the lexicon can hold (one bit each).
 const MAX_LANGUAGES: usize = 32;
@@ -333,13 +335,10 @@ impl Lexicon {
                 continue;
             }
             let start = at;
-            let mut ascii = true;
-            while at < bytes.len() && is_word_byte(bytes[at]) {
-                ascii &= bytes[at].is_ascii();
-                at += 1;
-            }
+            let (end, ascii) = word_end(bytes, at);
+            at = end;
             if ascii {
-                self.score_ascii_word(&bytes[start..at], &mut scores);
+                self.score_ascii_word(bytes, start..at, &mut scores);
             } else {
                 for word in text[start..at].split(|c: char| !c.is_alphabetic()) {
                     if !word.is_empty() {
@@ -354,16 +353,13 @@ impl Lexicon {
         scores
     }
 
-    fn score_ascii_word(&self, word: &[u8], scores: &mut LatinScores) {
+    /// Scores the word `bytes[word]`, ASCII letters only.
+    fn score_ascii_word(&self, bytes: &[u8], word: Range<usize>, scores: &mut LatinScores) {
         scores.words += 1;
         if word.len() > MAX_WORD_BYTES {
             return;
         }
-        let mut key = 0u128;
-        for (i, b) in word.iter().enumerate() {
-            key |= u128::from(b.to_ascii_lowercase()) << (8 * i);
-        }
-        self.score_key(key, word.len(), scores);
+        self.score_key(lowercase_ascii_key(bytes, word.clone()), word.len(), scores);
     }
 
     /// A word with non-ASCII letters: its letters count too.
@@ -426,6 +422,55 @@ fn word_key(word: &[u8]) -> u128 {
     u128::from_le_bytes(bytes)
 }
 
+/// The [`word_key`] of `bytes[word]` (1 to 16 ASCII letters) in lower
+/// case: the sixteen bytes from the word's start read as one number (or
+/// fewer, near the end of `bytes`), cut after the word, with bit 5 of
+/// each byte set (a letter's case bit). One load instead of a shift and
+/// an or per byte.
+#[inline]
+fn lowercase_ascii_key(bytes: &[u8], word: Range<usize>) -> u128 {
+    const LOWERCASE: u128 = u128::from_le_bytes([0x20; 16]);
+    let window = match bytes.get(word.start..word.start + 16) {
+        Some(window) => u128::from_le_bytes(window.try_into().expect("16 bytes")),
+        None => word_key(&bytes[word.clone()]),
+    };
+    (window | LOWERCASE) & (u128::MAX >> (8 * (16 - word.len())))
+}
+
+/// The end of the run of [`is_word_byte`] bytes from `at` on, and whether
+/// they are all ASCII. Eight bytes at a time: a byte loop mispredicts the
+/// end of nearly every word.
+#[inline]
+fn word_end(bytes: &[u8], mut at: usize) -> (usize, bool) {
+    // The high bits of the bytes outside ASCII passed so far.
+    let mut high = 0;
+    while let Some(block) = ascii::block_at(bytes, at) {
+        let others = !word_byte_lanes(block) & ascii::HIGH_BITS;
+        if others != 0 {
+            let lane = ascii::first_lane(others);
+            high |= block & ascii::HIGH_BITS & ((1 << (8 * lane)) - 1);
+            return (at + lane, high == 0);
+        }
+        high |= block & ascii::HIGH_BITS;
+        at += 8;
+    }
+    let mut all_ascii = high == 0;
+    while at < bytes.len() && is_word_byte(bytes[at]) {
+        all_ascii &= bytes[at].is_ascii();
+        at += 1;
+    }
+    (at, all_ascii)
+}
+
+/// The lanes of `block` (any eight bytes) holding an [`is_word_byte`], as
+/// the high bit of each: every byte outside ASCII, and ASCII letters, told
+/// by their low seven bits (the test for letters is exact on ASCII lanes
+/// only; the lanes outside ASCII are set whatever it says).
+#[inline]
+fn word_byte_lanes(block: u64) -> u64 {
+    (ascii::letters(block & !ascii::HIGH_BITS) | block) & ascii::HIGH_BITS
+}
+
 /// Whether `b` may be part of a word: an ASCII letter, or any byte of a
 /// non-ASCII character.
 #[inline]
@@ -446,6 +491,79 @@ fn lower_char(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The word bytes' lanes for every byte in every lane, among fillers
+    /// inside and outside ASCII.
+    #[test]
+    fn word_byte_lanes_are_is_word_byte_for_every_byte() {
+        for b in 0..=u8::MAX {
+            for filler in [b' ', b'a', b'Z', b'9', 0x7F, 0x80, 0xC3, 0xFF] {
+                for lane in 0..8 {
+                    let mut block = [filler; 8];
+                    block[lane] = b;
+                    let lanes = word_byte_lanes(u64::from_le_bytes(block));
+                    for (k, &byte) in block.iter().enumerate() {
+                        let set = lanes >> (8 * k + 7) & 1 == 1;
+                        assert_eq!(set, is_word_byte(byte), "{block:?} at {k}");
+                    }
+                    assert_eq!(lanes & !ascii::HIGH_BITS, 0, "{block:?}");
+                }
+            }
+        }
+    }
+
+    /// Keys read as one number are the keys packed byte by byte, for every
+    /// length of word up to 16 at every place of a text near and far from
+    /// its end, in both cases.
+    #[test]
+    fn lowercase_keys_are_the_bytes_lowercased_and_packed() {
+        let text = b"AbCdEfGhIjKlMnOpQrStUvWxYzabcdefghijklmnopqrstuvwxyzQ";
+        for start in 0..text.len() {
+            for len in 1..=16.min(text.len() - start) {
+                let word = &text[start..start + len];
+                let lower: Vec<u8> = word.iter().map(u8::to_ascii_lowercase).collect();
+                assert_eq!(
+                    lowercase_ascii_key(text, start..start + len),
+                    word_key(&lower),
+                    "{start} {len}"
+                );
+            }
+        }
+    }
+
+    /// [`word_end`] as a byte loop: the general path.
+    fn word_end_by_bytes(bytes: &[u8], mut at: usize) -> (usize, bool) {
+        let mut all_ascii = true;
+        while at < bytes.len() && is_word_byte(bytes[at]) {
+            all_ascii &= bytes[at].is_ascii();
+            at += 1;
+        }
+        (at, all_ascii)
+    }
+
+    proptest::proptest! {
+        /// Word ends and ASCII-ness found by blocks are the byte loop's,
+        /// from every start, over words of every length around a block
+        /// with bytes outside ASCII anywhere in them.
+        #[test]
+        fn word_ends_by_blocks_are_the_byte_loop_s(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    4 => proptest::prelude::Just(b'e'),
+                    1 => proptest::prelude::Just(b' '),
+                    1 => proptest::prelude::Just(b'.'),
+                    1 => proptest::prelude::Just(b'7'),
+                    1 => 0x80u8..=0xFF,
+                    1 => proptest::prelude::any::<u8>(),
+                ],
+                0..40,
+            ),
+        ) {
+            for at in 0..=bytes.len() {
+                proptest::prop_assert_eq!(word_end(&bytes, at), word_end_by_bytes(&bytes, at), "from {}", at);
+            }
+        }
+    }
 
     #[test]
     fn the_built_in_lexicon_parses() {

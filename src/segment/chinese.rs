@@ -307,13 +307,10 @@ fn numeral_spans(run: &str) -> Vec<(usize, usize)> {
             .sum::<usize>()
     };
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    let mut previous: Option<char> = None;
-    let mut chars = run.char_indices().peekable();
-    while let Some((first, c)) = chars.next() {
-        if !is_chinese_numeral(c) {
-            previous = Some(c);
-            continue;
-        }
+    // Everything before `at` is settled; the text between numerals is
+    // skipped by `next_numeral` without decoding it.
+    let mut at = 0;
+    while let Some(first) = next_numeral(run.as_bytes(), at) {
         // Hours, minutes and decimals: numerals, 点, and what follows.
         let end = numerals_end(first);
         if run[end..].starts_with('点') {
@@ -336,30 +333,16 @@ fn numeral_spans(run: &str) -> Vec<(usize, usize)> {
                 if minutes {
                     spans.push((after, minutes_end + '分'.len_utf8()));
                 }
-                let resume = spans.last().map_or(span_end, |&(_, e)| e);
-                while chars.peek().is_some_and(|&(at, _)| at < resume) {
-                    previous = chars.next().map(|(_, p)| p);
-                }
+                at = spans.last().map_or(span_end, |&(_, e)| e);
                 continue;
             }
         }
-        let after_month = previous == Some('月');
-        let mut count = 1;
-        let mut wordlike = matches!(c, '一' | '万');
-        let mut end = first + c.len_utf8();
-        previous = Some(c);
-        while let Some(&(at, n)) = chars.peek() {
-            if !is_chinese_numeral(n) {
-                break;
-            }
-            count += 1;
-            wordlike &= matches!(n, '一' | '万');
-            end = at + n.len_utf8();
-            previous = Some(n);
-            chars.next();
-        }
-        let unit = chars.peek().copied();
-        let takes_unit = match unit.map(|(_, u)| u) {
+        let after_month = run[..first].ends_with('月');
+        let numerals = &run[first..end];
+        let count = numerals.chars().count();
+        let wordlike = numerals.chars().all(|n| matches!(n, '一' | '万'));
+        let unit = run[end..].chars().next();
+        let takes_unit = match unit {
             Some('年') => count >= 2,
             Some('月') => true,
             Some('日' | '号') => after_month,
@@ -371,16 +354,62 @@ fn numeral_spans(run: &str) -> Vec<(usize, usize)> {
         } else {
             first
         };
-        if let (true, Some((at, u))) = (takes_unit, unit) {
-            spans.push((start, at + u.len_utf8()));
-            previous = Some(u);
-            chars.next();
+        at = end;
+        if let (true, Some(u)) = (takes_unit, unit) {
+            at = end + u.len_utf8();
+            spans.push((start, at));
         } else if percent || (count >= 2 && !wordlike) {
             spans.push((start, end));
         }
     }
     spans
 }
+
+/// Where the first Chinese numeral of `bytes` (valid UTF-8) at or after
+/// byte `from` (a character boundary) starts. Numerals are rare in Chinese
+/// text, and decoding every character with the general UTF-8 machinery to
+/// ask was most of the Chinese segmenter's own time: this steps over
+/// characters by their lead byte and looks each three-byte one up in a bit
+/// table, without a branch that depends on which character it is.
+fn next_numeral(bytes: &[u8], mut from: usize) -> Option<usize> {
+    while let Some(&lead) = bytes.get(from) {
+        // Three-byte characters are stepped over by a branch, not by a
+        // length computed from the byte: a predicted branch lets the next
+        // character's load start before this one's arrives.
+        if lead & 0xF0 == 0xE0 {
+            let code = (usize::from(lead & 0x0F) << 12)
+                | (usize::from(bytes[from + 1] & 0x3F) << 6)
+                | usize::from(bytes[from + 2] & 0x3F);
+            if NUMERAL_BITS[code / 64] >> (code % 64) & 1 == 1 {
+                return Some(from);
+            }
+            from += 3;
+        } else {
+            // The length of a character from its lead byte: its leading
+            // ones, none for ASCII.
+            from += (lead.leading_ones() as usize).max(1);
+        }
+    }
+    None
+}
+
+/// The Chinese numerals (〇零一二三四五六七八九十百千万亿两, all in the Basic
+/// Multilingual Plane), one bit per code point of the plane: 8 KiB that
+/// [`next_numeral`] reads (a test checks every character against
+/// `is_chinese_numeral`).
+static NUMERAL_BITS: [u64; 1024] = {
+    let numerals = "〇零一二三四五六七八九十百千万亿两".as_bytes();
+    let mut bits = [0u64; 1024];
+    let mut k = 0;
+    while k < numerals.len() {
+        let code = ((numerals[k] as usize & 0x0F) << 12)
+            | ((numerals[k + 1] as usize & 0x3F) << 6)
+            | (numerals[k + 2] as usize & 0x3F);
+        bits[code / 64] |= 1 << (code % 64);
+        k += 3;
+    }
+    bits
+};
 
 #[cfg(test)]
 mod tests {
@@ -490,6 +519,146 @@ mod tests {
             }
         }
         spans
+    }
+
+    /// [`numeral_spans`] as it was written before numerals were looked for
+    /// with [`next_numeral`]: every character decoded and asked, the char
+    /// before a numeral kept as it goes. The reference the skipping scan is
+    /// tested against.
+    fn numeral_spans_by_chars(run: &str) -> Vec<(usize, usize)> {
+        use crate::normalize::chinese::is_chinese_numeral;
+        const PERCENT: &str = "百分之";
+        const TIMES_OF_DAY: [&str; 11] = [
+            "上午", "下午", "早上", "晚上", "凌晨", "中午", "傍晚", "夜间", "深夜", "清晨", "早晨",
+        ];
+        let numerals_end = |from: usize| {
+            from + run[from..]
+                .chars()
+                .take_while(|&n| is_chinese_numeral(n))
+                .map(char::len_utf8)
+                .sum::<usize>()
+        };
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut previous: Option<char> = None;
+        let mut chars = run.char_indices().peekable();
+        while let Some((first, c)) = chars.next() {
+            if !is_chinese_numeral(c) {
+                previous = Some(c);
+                continue;
+            }
+            // Hours, minutes and decimals: numerals, 点, and what follows.
+            let end = numerals_end(first);
+            if run[end..].starts_with('点') {
+                let after = end + '点'.len_utf8();
+                let minutes_end = numerals_end(after);
+                let minutes = minutes_end > after && run[minutes_end..].starts_with('分');
+                let hour = minutes || TIMES_OF_DAY.iter().any(|t| run[..first].ends_with(t));
+                let decimal = !minutes
+                    && minutes_end > after
+                    && !(run[first..end] == *"一" && run[after..minutes_end] == *"一");
+                let span_end = if hour {
+                    Some(after)
+                } else if decimal {
+                    Some(minutes_end)
+                } else {
+                    None
+                };
+                if let Some(span_end) = span_end {
+                    spans.push((first, span_end));
+                    if minutes {
+                        spans.push((after, minutes_end + '分'.len_utf8()));
+                    }
+                    let resume = spans.last().map_or(span_end, |&(_, e)| e);
+                    while chars.peek().is_some_and(|&(at, _)| at < resume) {
+                        previous = chars.next().map(|(_, p)| p);
+                    }
+                    continue;
+                }
+            }
+            let after_month = previous == Some('月');
+            let mut count = 1;
+            let mut wordlike = matches!(c, '一' | '万');
+            let mut end = first + c.len_utf8();
+            previous = Some(c);
+            while let Some(&(at, n)) = chars.peek() {
+                if !is_chinese_numeral(n) {
+                    break;
+                }
+                count += 1;
+                wordlike &= matches!(n, '一' | '万');
+                end = at + n.len_utf8();
+                previous = Some(n);
+                chars.next();
+            }
+            let unit = chars.peek().copied();
+            let takes_unit = match unit.map(|(_, u)| u) {
+                Some('年') => count >= 2,
+                Some('月') => true,
+                Some('日' | '号') => after_month,
+                _ => false,
+            };
+            let percent = run[..first].ends_with(PERCENT);
+            let start = if percent {
+                first - PERCENT.len()
+            } else {
+                first
+            };
+            if let (true, Some((at, u))) = (takes_unit, unit) {
+                spans.push((start, at + u.len_utf8()));
+                previous = Some(u);
+                chars.next();
+            } else if percent || (count >= 2 && !wordlike) {
+                spans.push((start, end));
+            }
+        }
+        spans
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Skipping to the next numeral finds the spans the character loop
+        /// finds, among characters of every UTF-8 length, characters whose
+        /// second byte a numeral shares (丁 and 乙 share 一's), times of
+        /// day, 点, 分 and the units.
+        #[test]
+        fn numeral_spans_equal_the_character_loop(indices in proptest::collection::vec(0usize..32, 0..40)) {
+            let alphabet = [
+                "一", "二", "三", "十", "百", "千", "万", "亿", "两", "〇", "零", "九",
+                "点", "分", "年", "月", "日", "号", "百分之", "上午", "晚上", "丁", "乙",
+                "的", "a", "7", " ", "，", "é", "😀", "○", "中",
+            ];
+            let text: String = indices.into_iter().map(|i| alphabet[i]).collect();
+            proptest::prop_assert_eq!(numeral_spans(&text), numeral_spans_by_chars(&text));
+        }
+    }
+
+    /// Every character alone, between others and after one of each UTF-8
+    /// length is found a numeral exactly when it is one.
+    #[test]
+    fn next_numeral_finds_every_numeral_and_nothing_else() {
+        use crate::normalize::chinese::is_chinese_numeral;
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for before in ["", "a", "é", "中", "😀"] {
+                let text = format!("{before}{c}一");
+                let expected = if is_chinese_numeral(c) {
+                    before.len()
+                } else {
+                    before.len() + c.len_utf8()
+                };
+                assert_eq!(
+                    next_numeral(text.as_bytes(), 0),
+                    Some(expected),
+                    "{c:?} after {before:?}"
+                );
+                let alone = format!("{before}{c}");
+                assert_eq!(
+                    next_numeral(alone.as_bytes(), 0),
+                    is_chinese_numeral(c).then_some(before.len()),
+                    "{c:?} after {before:?}"
+                );
+            }
+        }
     }
 
     proptest::proptest! {

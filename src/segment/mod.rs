@@ -93,9 +93,22 @@ impl Router {
         lower: &'t str,
         runs: &[LangRun],
     ) -> Vec<Token<'t>> {
+        self.segment_runs_routed(text, lower, runs, needs_routing(text))
+    }
+
+    /// [`Self::segment_runs`] for a caller that has asked [`needs_routing`]
+    /// of `text` already (`routed`): it reads the whole text.
+    pub(crate) fn segment_runs_routed<'t>(
+        &self,
+        text: &'t str,
+        lower: &'t str,
+        runs: &[LangRun],
+        routed: bool,
+    ) -> Vec<Token<'t>> {
         debug_assert_eq!(text.len(), lower.len());
+        debug_assert_eq!(routed, needs_routing(text));
         let mut tokens = Vec::with_capacity(text.len() / 4);
-        if !needs_routing(text) {
+        if !routed {
             self.words.segment(text, lower, 0, &mut tokens);
             return tokens;
         }
@@ -570,8 +583,10 @@ fn class_at(text: &str, at: usize) -> (CharClass, usize) {
 /// Whether `text` may hold a character that is not segmented as English
 /// words: Han, kana and the rest of the CJK blocks have a lead byte of 0xE3
 /// or more, Thai and Lao 0xE0, Burmese and Khmer 0xE1. Text without one
-/// (English with a £, an é or a dash) is one run for the word segmenter.
-fn needs_routing(text: &str) -> bool {
+/// (English with a £, an é or a dash) is one run for the word segmenter,
+/// and holds no Hangul syllable either (lead bytes 0xEA to 0xED: a test
+/// checks), so none of its words has a Korean stem.
+pub(crate) fn needs_routing(text: &str) -> bool {
     text.bytes().fold(false, |any, b| {
         any | (b >= 0xE3) | (b == 0xE0) | (b == 0xE1)
     })
@@ -1065,6 +1080,19 @@ mod tests {
                 (19, 28, RunKind::SouthEastAsian)
             ]
         );
+    }
+
+    /// A word that may end in a Korean particle is only ever in text that
+    /// needs routing: the pipeline asks no word of any other text.
+    #[test]
+    fn words_that_may_end_in_a_particle_need_routing() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for word in [format!("가{c}"), format!("ab{c}"), format!("{c}{c}")] {
+                if korean::may_end_in_particle(&word) {
+                    assert!(needs_routing(&format!("x {word} y")), "{word:?}");
+                }
+            }
+        }
     }
 
     #[test]
