@@ -412,7 +412,8 @@ where
 
 /// Analyzes `text`, a document given by itself, as [`run_texts`] does each
 /// of its texts: rejected, with the reason `canon normalize` gives, when it
-/// is larger than `options.max_bytes` or binary data; otherwise analyzed and
+/// is larger than `options.max_bytes` or binary data, or when analyzing it
+/// panics (a bug: the panic's message is the reason); otherwise analyzed and
 /// its output line (canon's fields, see [`crate::write::write_analysis`])
 /// appended to `out`.
 pub fn analyze_text(
@@ -427,9 +428,29 @@ pub fn analyze_text(
     if let Some(reason) = binary_reason(text) {
         return Err(reason);
     }
-    let analysis = canon.analyze(text);
+    let analysis = analyze_guarded(canon, text)?;
     write_analysis(out, text, &analysis, options.write);
     Ok(analysis)
+}
+
+/// [`Canon::analyze`], with a panic turned into the record's reject reason:
+/// a bug that one record's text runs into must cost that record, not every
+/// record of the run (the worker thread would die with the batch, and the
+/// run with it). The panic's message is printed by the panic hook as well.
+fn analyze_guarded(canon: &Canon, text: &str) -> Result<Analysis, String> {
+    guarded(|| canon.analyze(text))
+}
+
+/// Runs `f`, or says what it panicked with.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        format!("internal error while analyzing the text (a bug; please report it): {message}")
+    })
 }
 
 fn oversized_reason(len_bytes: u64, max_bytes: u64) -> String {
@@ -804,7 +825,7 @@ fn analyze_record(
     if let Some(reason) = binary_reason(&parsed.text) {
         return Err(reject(reason));
     }
-    let analysis = canon.analyze(&parsed.text);
+    let analysis = analyze_guarded(canon, &parsed.text).map_err(&reject)?;
     write_record(&mut result.output, &parsed, &analysis, &note, options.write);
     result.count(&analysis, &note);
     Ok(())
@@ -825,5 +846,28 @@ impl BatchResult {
             .flatten()
             .map(|s| s.normalized_bytes.len() as u64)
             .sum::<u64>();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A panic becomes a reason that carries its message, whether it
+    /// panicked with a literal or a formatted string; no panic passes the
+    /// value through.
+    #[test]
+    fn a_panic_becomes_a_reject_reason() {
+        assert_eq!(guarded(|| 7), Ok(7));
+        let literal = guarded(|| -> u8 { panic!("boom") }).unwrap_err();
+        assert!(
+            literal.starts_with("internal error") && literal.ends_with(": boom"),
+            "{literal}"
+        );
+        let formatted = guarded(|| -> u8 { panic!("byte {} is out of range", 9) }).unwrap_err();
+        assert!(
+            formatted.ends_with(": byte 9 is out of range"),
+            "{formatted}"
+        );
     }
 }

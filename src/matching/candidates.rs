@@ -1411,13 +1411,31 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
         // in capitals, between everyday words (some of which start names:
         // the, new, bank) and gaps of every kind a walk reads.
         let table = AliasTable::builtin();
-        let names: Vec<String> = table
+        let mut names: Vec<String> = table
             .keys()
             .map(|(key, _)| key)
             .filter(|key| key.is_ascii() && key.contains(' '))
             .map(str::to_string)
             .collect();
         assert!(names.len() > 1000, "{} names", names.len());
+        // Names of ASCII letters or digits then Han (SK集团, 21世纪经济报道),
+        // written with a space between, as news does: the walk goes on
+        // from the first term with no separator between the two scripts.
+        let mixed: Vec<String> = table
+            .keys()
+            .map(|(key, _)| key)
+            .filter(|key| {
+                key.starts_with(|c: char| c.is_ascii_alphanumeric()) && key.chars().any(is_han)
+            })
+            .filter_map(|key| {
+                let at = key.find(is_han)?;
+                key[..at]
+                    .is_ascii()
+                    .then(|| format!("{} {}", &key[..at], &key[at..]))
+            })
+            .collect();
+        assert!(mixed.len() > 10, "{} mixed names", mixed.len());
+        names.extend(mixed.iter().cycle().take(names.len() / 4).cloned());
         let words = [
             "the", "The", "a", "new", "New", "bank", "Bank", "of", "said", "people", "US", "at",
             "world", "in", "and", "Mr", "state", "union", "group", "China", "UK", "2004",
@@ -1440,7 +1458,9 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
                             1 => text.push_str(&name.to_uppercase()),
                             _ => text.extend(name.split(' ').map(|w| {
                                 let mut w = w.to_string();
-                                w[..1].make_ascii_uppercase();
+                                if let Some(first) = w.get_mut(..1) {
+                                    first.make_ascii_uppercase();
+                                }
                                 w + " "
                             })),
                         }

@@ -362,8 +362,7 @@ fn window_key(tokens: &[Token<'_>]) -> String {
     key
 }
 
-/// Whether `word` (a key) occurs in `window` starting and ending on term
-/// boundaries; Han text has a boundary between any two characters.
+/// [`contains_term_sequence_with`], building the searcher.
 #[cfg(test)]
 pub(super) fn contains_term_sequence(window: &str, word: &str) -> bool {
     contains_term_sequence_with(window, word, &finder(word))
@@ -379,7 +378,9 @@ fn finder(word: &str) -> memchr::memmem::Finder<'_> {
         .build_forward(word.as_bytes())
 }
 
-/// [`contains_term_sequence`] with `word`'s searcher.
+/// Whether `word` (a key) occurs in `window` starting and ending on term
+/// boundaries, found with `finder`, `word`'s searcher ([`finder`]); Han
+/// text has a boundary between any two characters.
 fn contains_term_sequence_with(
     window: &str,
     word: &str,

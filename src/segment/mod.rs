@@ -97,7 +97,7 @@ impl Router {
     }
 
     /// [`Self::segment_runs`] for a caller that has asked [`needs_routing`]
-    /// of `text` already (`routed`): it reads the whole text.
+    /// of `text` already (`routed`), since that check reads the whole text.
     pub(crate) fn segment_runs_routed<'t>(
         &self,
         text: &'t str,
