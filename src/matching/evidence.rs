@@ -103,12 +103,16 @@ pub(super) fn resolve(
     let windows: Vec<OnceCell<Windows>> = (0..candidates.len()).map(|_| OnceCell::new()).collect();
     // The options of a pending candidate that have what they need, reused.
     let mut satisfied: Vec<(u32, Need)> = Vec::new();
+    // What the document has confirmed so far: every entity, and those named
+    // by a name that is not short; and what they reach. Refilled at each
+    // round, in sets that keep their room from one round to the next.
+    let mut confirmed: FxHashSet<u32> = FxHashSet::default();
+    let mut named_in_full: FxHashSet<u32> = FxHashSet::default();
+    let mut reach = Reach::default();
     // Each round confirms at least one mention or stops, so this ends.
     loop {
-        // What the document has confirmed so far: every entity, and those
-        // named by a name that is not short.
-        let mut confirmed: FxHashSet<u32> = FxHashSet::default();
-        let mut named_in_full: FxHashSet<u32> = FxHashSet::default();
+        confirmed.clear();
+        named_in_full.clear();
         for c in candidates.iter().filter(|c| !c.vetoed) {
             if let Some(entity) = c.confirmed {
                 confirmed.insert(entity);
@@ -117,7 +121,7 @@ pub(super) fn resolve(
                 }
             }
         }
-        let mut reach = Reach::of(table, &confirmed);
+        reach.refill(table, &confirmed);
         let mut progressed = false;
         pending.retain(|(index, choices)| {
             let evidence = Evidence {
@@ -198,6 +202,7 @@ struct Evidence<'a, 't, 'w> {
 /// parent and no topic, and searching the window for each of them cost as
 /// much as the rest of matching. Made at each round of resolution and grown
 /// with each confirmation in it.
+#[derive(Default)]
 struct Reach {
     /// Confirmed entities and their ancestors.
     entities: FxHashSet<u32>,
@@ -206,15 +211,13 @@ struct Reach {
 }
 
 impl Reach {
-    fn of(table: &AliasTable, confirmed: &FxHashSet<u32>) -> Reach {
-        let mut reach = Reach {
-            entities: FxHashSet::default(),
-            topics: FxHashSet::default(),
-        };
+    /// Makes this what the `confirmed` entities reach, and nothing else.
+    fn refill(&mut self, table: &AliasTable, confirmed: &FxHashSet<u32>) {
+        self.entities.clear();
+        self.topics.clear();
         for &entity in confirmed {
-            reach.add(table, entity);
+            self.add(table, entity);
         }
-        reach
     }
 
     /// Adds a confirmed entity.
