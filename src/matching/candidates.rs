@@ -244,7 +244,7 @@ fn candidates_with(
         {
             Some(node)
         } else if offset > 0
-            || (term.len() >= 3 && term.bytes().any(|b| b == b'-'))
+            || (term.len() >= 3 && holds_hyphen(term))
             || korean::may_end_in_particle(term)
         {
             // Inside, or at the start of, a hyphenated compound, or a Korean
@@ -355,6 +355,31 @@ fn candidates_with(
         }
     }
     out
+}
+
+/// Whether `term` holds a hyphen: asked of every word that is no first
+/// term (most words of English text). Terms of up to 16 bytes, nearly all,
+/// are read as two overlapping words of four or eight bytes and tested in
+/// one go instead of byte by byte.
+#[inline]
+fn holds_hyphen(term: &str) -> bool {
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    // Exact for whether some byte of `word` is a hyphen (which byte the
+    // test flags may be off, never whether one is).
+    let any_hyphen = |word: u64| {
+        let x = word ^ (EACH * u64::from(b'-'));
+        x.wrapping_sub(EACH) & !x & (EACH << 7) != 0
+    };
+    let bytes = term.as_bytes();
+    let n = bytes.len();
+    let u32_at = |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()));
+    let u64_at = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
+    match n {
+        0..4 => bytes.contains(&b'-'),
+        4..8 => any_hyphen(u32_at(0) | u32_at(n - 4) << 32),
+        8..=16 => any_hyphen(u64_at(0)) || any_hyphen(u64_at(n - 8)),
+        _ => memchr::memchr(b'-', bytes).is_some(),
+    }
 }
 
 /// Where matching goes on after the names found inside Chinese token `i`:
@@ -1124,6 +1149,31 @@ mod tests {
 
     /// Rests of every length to 15 characters, split into words of a small
     /// dictionary or not, as before.
+    #[test]
+    fn holds_hyphen_answers_as_a_byte_search() {
+        // Every length up to 24, a hyphen at every place or none, amid
+        // bytes next to it in value and UTF-8 continuation bytes.
+        for n in 0..=24 {
+            for filler in ["a", ",", ".", "é"] {
+                let plain: String = filler.repeat(n);
+                assert!(!holds_hyphen(&plain), "{plain:?}");
+                for at in 0..n.min(plain.len()) {
+                    if !plain.is_char_boundary(at) {
+                        continue;
+                    }
+                    let with = format!("{}-{}", &plain[..at], &plain[at..]);
+                    assert!(holds_hyphen(&with), "{with:?}");
+                }
+            }
+        }
+        let mut next = xorshift(7);
+        for _ in 0..20_000 {
+            let n = next(30);
+            let term: String = (0..n).map(|_| char::from(b"-,.az\x7f/"[next(7)])).collect();
+            assert_eq!(holds_hyphen(&term), term.contains('-'), "{term:?}");
+        }
+    }
+
     #[test]
     fn rests_split_into_words_as_before() {
         let words = [
