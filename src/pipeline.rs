@@ -337,7 +337,8 @@ impl Canon {
             ranges,
         );
         let mut parts = Vec::new();
-        let mut next_mention = mentions.iter().peekable();
+        // The first mention whose ids are not written yet.
+        let mut next_mention = 0;
         for (index, token) in tokens.iter().enumerate() {
             if drop(token.start) {
                 terms.skip_word(&token.term);
@@ -353,18 +354,25 @@ impl Canon {
             }
             // A Korean word ending in a particle: its stem as a term at the
             // word's position, with the stem's span (삼성전자는 → 삼성전자).
-            let alias_stem = next_mention
-                .peek()
-                .filter(|m| m.last_token == index)
-                .map(|m| m.end);
-            if routed && let Some(stem_end) = korean_stem_end(&text, token, alias_stem) {
-                let stem = &token.term[..stem_end - token.start];
-                terms.push_stacked(stem, &text, token.start, stem_end, position);
+            // Only text that needs routing can hold Hangul.
+            if routed {
+                let alias_stem = mentions
+                    .get(next_mention)
+                    .filter(|m| m.last_token == index)
+                    .map(|m| m.end);
+                if let Some(stem_end) = korean_stem_end(&text, token, alias_stem) {
+                    let stem = &token.term[..stem_end - token.start];
+                    terms.push_stacked(stem, &text, token.start, stem_end, position);
+                }
             }
             // The mentions that start in this token: the entity's id, then
             // its ancestors' ids, at the token's position, spanning the
             // positions of the mention's tokens, with the mention's span.
-            while let Some(mention) = next_mention.next_if(|m| m.first_token <= index) {
+            while let Some(mention) = mentions
+                .get(next_mention)
+                .filter(|m| m.first_token <= index)
+            {
+                next_mention += 1;
                 let id = self.table.entity_id(mention.entity);
                 let length: u32 = tokens[mention.first_token..=mention.last_token]
                     .iter()
