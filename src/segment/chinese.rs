@@ -29,7 +29,7 @@ use rustc_hash::FxHashMap;
 
 use super::dictionary::{Dictionary, Scratch};
 use super::{Segment, Token};
-use crate::script::{is_common_han_lead_byte, is_han};
+use crate::script::{is_han, is_han_at};
 
 /// Segments runs of Han characters into words.
 #[derive(Default)]
@@ -252,12 +252,7 @@ impl ChineseSegmenter {
                 // back as words of one character; it is not a term. Most
                 // words start with a common ideograph: no decoding for them.
                 let word = &text[start..end];
-                if !word
-                    .as_bytes()
-                    .first()
-                    .is_some_and(|&b| is_common_han_lead_byte(b))
-                    && is_one_character_but_han(word)
-                {
+                if !is_han_at(word.as_bytes(), 0) && is_one_character_but_han(word) {
                     return;
                 }
                 if word.len() >= loaded.composed_min_bytes

@@ -28,9 +28,7 @@ use std::borrow::Cow;
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
 use crate::detect::{LangRun, Language};
-use crate::script::{
-    is_common_han_lead_byte, is_common_punctuation, is_han, is_kana, is_south_east_asian,
-};
+use crate::script::{is_common_punctuation, is_han, is_han_at, is_kana, is_south_east_asian};
 
 pub use canon_text::segment::{Segment, Token, WordSegmenter, words};
 pub use chinese::ChineseSegmenter;
@@ -531,6 +529,7 @@ fn joins_words(run: &str) -> bool {
 /// in bytes. Han and kana next to each other make one run, Japanese if any
 /// of it is kana.
 fn script_runs(text: &str) -> impl Iterator<Item = (usize, usize, RunKind)> + '_ {
+    let bytes = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
         if at >= text.len() {
@@ -540,7 +539,25 @@ fn script_runs(text: &str) -> impl Iterator<Item = (usize, usize, RunKind)> + '_
         let (class, len) = class_at(text, at);
         let mut kana = matches!(class, CharClass::Cjk { kana: true });
         at += len;
-        while at < text.len() {
+        loop {
+            // Most of a run is Han characters or ASCII: they are passed over
+            // without classifying each (see `class_at`).
+            match class {
+                CharClass::Cjk { .. } => {
+                    while is_han_at(bytes, at) {
+                        at += 3;
+                    }
+                }
+                CharClass::Other => {
+                    while bytes.get(at).is_some_and(u8::is_ascii) {
+                        at += 1;
+                    }
+                }
+                CharClass::SouthEastAsian => {}
+            }
+            if at >= text.len() {
+                break;
+            }
             let (next, len) = class_at(text, at);
             if !next.same_run(class) {
                 break;
@@ -563,7 +580,7 @@ fn script_runs(text: &str) -> impl Iterator<Item = (usize, usize, RunKind)> + '_
 fn class_at(text: &str, at: usize) -> (CharClass, usize) {
     match text.as_bytes()[at] {
         lead if lead < 0x80 => (CharClass::Other, 1),
-        lead if is_common_han_lead_byte(lead) => (CharClass::Cjk { kana: false }, 3),
+        _ if is_han_at(text.as_bytes(), at) => (CharClass::Cjk { kana: false }, 3),
         _ => {
             let c = text[at..].chars().next().expect("a char boundary");
             let class = if is_han(c) {
