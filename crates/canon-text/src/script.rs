@@ -118,13 +118,14 @@ pub fn is_han_at(bytes: &[u8], at: usize) -> bool {
 /// caller decides what that means for it.
 #[derive(Debug, Clone)]
 pub struct BmpSet {
-    bits: Vec<u64>,
+    /// Of a fixed length, so that a code unit's word needs no bounds check.
+    bits: Box<[u64; 0x10000 / 64]>,
 }
 
 impl Default for BmpSet {
     fn default() -> BmpSet {
         BmpSet {
-            bits: vec![0; 0x10000 / 64],
+            bits: Box::new([0; 0x10000 / 64]),
         }
     }
 }
@@ -143,6 +144,14 @@ impl BmpSet {
     pub fn contains(&self, c: char) -> bool {
         let code = c as usize;
         code < 0x10000 && self.bits[code / 64] & (1 << (code % 64)) != 0
+    }
+
+    /// Whether the character of BMP code point `code` is in the set: for
+    /// scans that read code points from UTF-8 themselves and need no `char`
+    /// of those they turn away.
+    #[inline]
+    pub fn contains_code(&self, code: u16) -> bool {
+        self.bits[usize::from(code >> 6)] >> (code & 63) & 1 != 0
     }
 
     /// Whether `c` is in the set or beyond the BMP, where the set cannot
@@ -219,6 +228,7 @@ mod tests {
         set.insert('\u{20000}');
         assert!(set.contains('月') && !set.contains('之'));
         assert!(!set.contains('\u{20000}') && set.may_contain('\u{20000}'));
+        assert!(set.contains_code(0x6708) && !set.contains_code(0x4E4B));
     }
 
     #[test]
