@@ -372,25 +372,29 @@ fn numeral_spans(run: &str) -> Vec<(usize, usize)> {
 /// table (whether a character is a numeral is a bit read, not a chain of
 /// comparisons).
 fn next_numeral(bytes: &[u8], mut from: usize) -> Option<usize> {
-    while let Some(&lead) = bytes.get(from) {
+    loop {
         // Three-byte characters are stepped over by a branch, not by a
         // length computed from the byte: a predicted branch lets the next
-        // character's load start before this one's arrives.
-        if lead & 0xF0 == 0xE0 {
+        // character's load start before this one's arrives. Their three
+        // bytes are had with one bounds check (valid UTF-8 holds both
+        // continuation bytes of a lead byte of three).
+        if let Some(&[lead, second, third]) = bytes.get(from..from + 3)
+            && lead & 0xF0 == 0xE0
+        {
             let code = (usize::from(lead & 0x0F) << 12)
-                | (usize::from(bytes[from + 1] & 0x3F) << 6)
-                | usize::from(bytes[from + 2] & 0x3F);
-            if NUMERAL_BITS[code / 64] >> (code % 64) & 1 == 1 {
+                | (usize::from(second & 0x3F) << 6)
+                | usize::from(third & 0x3F);
+            if NUMERAL_BITS[code >> 6] >> (code & 63) & 1 == 1 {
                 return Some(from);
             }
             from += 3;
-        } else {
-            // The length of a character from its lead byte: its leading
-            // ones, none for ASCII.
-            from += (lead.leading_ones() as usize).max(1);
+            continue;
         }
+        let &lead = bytes.get(from)?;
+        // The length of a character from its lead byte: its leading ones,
+        // none for ASCII.
+        from += (lead.leading_ones() as usize).max(1);
     }
-    None
 }
 
 /// The Chinese numerals (〇零一二三四五六七八九十百千万亿两, all in the Basic
