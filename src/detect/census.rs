@@ -378,7 +378,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_census_agrees_with_a_character_loop(
-            text in "([a-zA-Z0-9 ,.]{1,40}|[的是了月國与一䷀]{1,90}|[们𠀀ㄱ가あé\u{300}ไ]|\u{2014}|[\x00-\x7F]){0,30}"
+            text in "([a-zA-Z0-9 ,.]{1,40}|[的是了月國与一䷀]{1,90}|[们𠀀ㄱ가あé\u{300}ไ]|[\u{2014}“\u{207F}\u{2080}、々〆〇\u{303F}\u{3040}，ｱ\u{FFFD}]|[\x00-\x7F]){0,30}"
         ) {
             proptest::prop_assert_eq!(census(&text), census_by_chars(&text));
         }

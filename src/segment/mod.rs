@@ -582,6 +582,18 @@ fn class_at(text: &str, at: usize) -> (CharClass, usize) {
     match text.as_bytes()[at] {
         lead if lead < 0x80 => (CharClass::Other, 1),
         _ if is_han_at(text.as_bytes(), at) => (CharClass::Cjk { kana: false }, 3),
+        // The punctuation of Chinese text, told by its bytes: General
+        // Punctuation (“” —), CJK symbols (、。《》) but the Han 々 and 〇,
+        // and the full-width forms (，：（）！), none of them Han, kana or
+        // South-East Asian.
+        0xE2 | 0xE3 | 0xEF
+            if matches!(
+                text.as_bytes()[at..],
+                [0xE2, 0x80 | 0x81, ..] | [0xE3, 0x80, 0x80..=0x84 | 0x86 | 0x88..=0xBF, ..] | [0xEF, 0xBC..=0xBF, ..]
+            ) =>
+        {
+            (CharClass::Other, 3)
+        }
         _ => {
             let c = text[at..].chars().next().expect("a char boundary");
             let class = if is_han(c) {
@@ -1055,7 +1067,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn runs_split_where_scripts_change(text in "[a-z 0-9,。、中国〇々丐鿿㐀䷀\u{4DBF}\u{4DC0}\u{3004}\u{3006}豈\u{20000}éのソー・กข한]{0,30}") {
+        fn runs_split_where_scripts_change(text in "[a-z 0-9,。、中国〇々丐鿿㐀䷀\u{4DBF}\u{4DC0}\u{3004}\u{3006}\u{3040}\u{303F}豈\u{20000}éのソー・กข한“—\u{207F}\u{2080}（，ｱ\u{FFFD}]{0,30}") {
             // (start, end, class: 0 Han/kana, 1 Thai, 2 other, kana seen)
             let mut expected: Vec<(usize, usize, u8, bool)> = Vec::new();
             for (at, c) in text.char_indices() {
