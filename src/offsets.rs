@@ -8,11 +8,13 @@
 //! writer (`--offsets`) and for the tantivy tokenizer alike.
 //!
 //! The map walks the text once, lazily, as far as the offsets asked for
-//! reach, and keeps a checkpoint every [`STRIDE`] code points (8 bytes each:
-//! 0.06 bytes per byte of Chinese text); a lookup starts from the last one
-//! looked up or from the nearest checkpoint, so offsets may come in any
-//! order at a cost of at most [`STRIDE`] characters of walking. Code points,
-//! and any unit on ASCII text, need no walk at all.
+//! reach. Offsets asked in order (entity surfaces, terms) are walked to
+//! from the last one looked up; an offset behind it is walked to from a
+//! checkpoint, kept every [`STRIDE`] code points (8 bytes each: 0.06 bytes
+//! per byte of Chinese text) of the text that lookups going back have
+//! needed, so offsets may come in any order at a cost of at most [`STRIDE`]
+//! characters of walking each beyond the single pass. Code points, and any
+//! unit on ASCII text, need no walk at all.
 
 use crate::ascii;
 
@@ -152,9 +154,16 @@ impl<'t> OffsetMap<'t> {
     }
 
     /// The place of code point `target`, walking from the cursor when it is
-    /// close ahead, else from the checkpoint below `target`.
+    /// close ahead or when no checkpoint lies past the cursor, else from the
+    /// checkpoint below `target`. Offsets asked in order never lay
+    /// checkpoints: the walk from one to the next is the single pass, in
+    /// whole blocks, without a stop every [`STRIDE`] code points (whose last
+    /// few characters were walked one by one).
     fn place(&mut self, target: u32) -> Place {
-        if !(self.cursor.chars <= target && target - self.cursor.chars < STRIDE) {
+        let ahead = self.cursor.chars <= target;
+        let close = ahead && target - self.cursor.chars < STRIDE;
+        let no_checkpoint_past = ahead && self.frontier.chars <= self.cursor.chars;
+        if !(close || no_checkpoint_past) {
             let checkpoint = target / STRIDE;
             self.extend_checkpoints(checkpoint);
             let (bytes, utf16) = match self.checkpoints.get(checkpoint as usize) {

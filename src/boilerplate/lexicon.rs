@@ -81,6 +81,10 @@ impl Vocabulary {
     }
 
     /// How `line` is made of this vocabulary's words (numbers allowed).
+    /// The counts are of the whole line only when it is
+    /// [complete](Coverage::complete): the first word that is not the
+    /// vocabulary's ends the reading (most lines asked about are short
+    /// lines of an article, with no widget or date word at all).
     pub fn coverage(&self, line: &str) -> Coverage {
         let mut coverage = Coverage {
             complete: true,
@@ -95,6 +99,9 @@ impl Vocabulary {
             } else if is_han(c) {
                 let end = rest.find(|c: char| !is_han(c)).unwrap_or(rest.len());
                 self.cover_han(&rest[..end], &mut coverage);
+                if !coverage.complete {
+                    return coverage;
+                }
                 Some(end)
             } else if c.is_alphabetic() {
                 // "a.m." and "p.m." are one word.
@@ -121,9 +128,10 @@ impl Vocabulary {
         coverage
     }
 
-    /// Covers a run of Han characters greedily, longest word first.
+    /// Covers a run of Han characters greedily, longest word first, until
+    /// a character no word covers (then the coverage is not complete).
     fn cover_han(&self, mut run: &str, coverage: &mut Coverage) {
-        while let Some(first) = run.chars().next() {
+        while !run.is_empty() {
             let mut ends = [0usize; MAX_HAN_WORD];
             let mut count = 0;
             for (i, c) in run.char_indices().take(self.longest_han.min(MAX_HAN_WORD)) {
@@ -142,7 +150,7 @@ impl Vocabulary {
                 }
                 None => {
                     coverage.complete = false;
-                    run = &run[first.len_utf8()..];
+                    return;
                 }
             }
         }
@@ -671,6 +679,81 @@ pub(super) mod tests {
             "The day after",
         ] {
             assert!(!dates.coverage(line).complete, "{line}");
+        }
+    }
+
+    /// [`Vocabulary::coverage`] as it was before it stopped at the first
+    /// word not in the vocabulary: every word of the line read and counted.
+    fn coverage_of_every_word(vocabulary: &Vocabulary, line: &str) -> Coverage {
+        let mut coverage = Coverage {
+            complete: true,
+            ..Coverage::default()
+        };
+        let mut rest = line;
+        while let Some(c) = rest.chars().next() {
+            let end = if c.is_ascii_digit() {
+                coverage.numbers += 1;
+                rest.find(|c: char| !c.is_ascii_digit())
+            } else if is_han(c) {
+                let end = rest.find(|c: char| !is_han(c)).unwrap_or(rest.len());
+                let mut run = &rest[..end];
+                while let Some(first) = run.chars().next() {
+                    let found = run
+                        .char_indices()
+                        .take(vocabulary.longest_han.min(MAX_HAN_WORD))
+                        .map(|(i, c)| i + c.len_utf8())
+                        .filter(|&end| vocabulary.words.contains(&run[..end]))
+                        .last();
+                    match found {
+                        Some(end) => {
+                            vocabulary.count(&run[..end], &mut coverage);
+                            run = &run[end..];
+                        }
+                        None => {
+                            coverage.complete = false;
+                            run = &run[first.len_utf8()..];
+                        }
+                    }
+                }
+                Some(end)
+            } else if c.is_alphabetic() {
+                let end = rest
+                    .find(|c: char| !(c.is_alphabetic() && !is_han(c) || c == '.'))
+                    .unwrap_or(rest.len());
+                let word: String = rest[..end]
+                    .trim_end_matches('.')
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                vocabulary.count(&word, &mut coverage);
+                Some(end)
+            } else {
+                Some(c.len_utf8())
+            };
+            rest = &rest[end.unwrap_or(rest.len())..];
+        }
+        coverage
+    }
+
+    proptest::proptest! {
+        /// Stopping at the first word outside the vocabulary changes no
+        /// answer: whether a line is covered, and its counts when it is.
+        #[test]
+        fn coverage_stops_early_with_the_answer_of_every_word(
+            pieces in proptest::collection::vec(
+                "(刚刚|小时|前|分钟|昨天|分享|点赞|收藏|评论|发布|模型|[前天日月年分享]|[0-9]{1,4}|days|ago|share|like|model|a\\.m\\.|[ :,.-]|，)",
+                0..12,
+            ),
+        ) {
+            let line = pieces.concat();
+            for vocabulary in [&lexicon().date_words, &lexicon().widget_words] {
+                let fast = vocabulary.coverage(&line);
+                let every = coverage_of_every_word(vocabulary, &line);
+                proptest::prop_assert_eq!(fast.complete, every.complete, "{}", line);
+                if every.complete {
+                    proptest::prop_assert_eq!(fast, every, "{}", line);
+                }
+            }
         }
     }
 

@@ -8,7 +8,7 @@
 
 use super::lexicon::Lexicon;
 use crate::ascii;
-use crate::script::{is_common_han_lead_byte, is_common_punctuation, is_han};
+use crate::script::{is_common_han_lead_byte, is_common_punctuation, is_han, is_han_at};
 
 /// An alphabet (or abugida) whose letters canon counts in words. Each is
 /// either one language's (Greek, Georgian, ...) or shared by several
@@ -158,9 +158,13 @@ impl Census {
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
-            // Two blocks at a time, with one count (see below).
-            if let (Some(first), Some(second)) =
-                (ascii::block_at(bytes, at), ascii::block_at(bytes, at + 8))
+            let byte = bytes[at];
+            // Two blocks at a time, with one count (see below). A block
+            // starting with a byte outside ASCII is no ASCII block: Chinese
+            // text skips both tests.
+            if byte.is_ascii()
+                && let (Some(first), Some(second)) =
+                    (ascii::block_at(bytes, at), ascii::block_at(bytes, at + 8))
                 && (first | second) & ascii::HIGH_BITS == 0
             {
                 let letters = (ascii::letters(first), ascii::letters(second));
@@ -184,7 +188,8 @@ impl Census {
                 at += 16;
                 continue;
             }
-            if let Some(block) = ascii::block_at(bytes, at)
+            if byte.is_ascii()
+                && let Some(block) = ascii::block_at(bytes, at)
                 && block & ascii::HIGH_BITS == 0
             {
                 // A word starts at a letter after neither a letter nor a
@@ -199,7 +204,6 @@ impl Census {
                 at += 8;
                 continue;
             }
-            let byte = bytes[at];
             if byte.is_ascii() {
                 let letter = byte.is_ascii_alphabetic();
                 census.words[Alphabet::Latin as usize] +=
@@ -221,11 +225,13 @@ impl Census {
                 at += 3 * run;
                 continue;
             }
-            if is_common_han_lead_byte(byte)
+            if is_han_at(bytes, at)
                 && let [_, second, third, ..] = bytes[at..]
             {
                 // Most Chinese text: three-byte Han characters, decoded here
-                // without the checks a general decoder makes.
+                // without the checks a general decoder makes (U+4000 to
+                // U+4FFF too, which the run above leaves to this path: they
+                // are looked up whatever the count).
                 let code = u32::from(byte & 0x0F) << 12
                     | u32::from(second & 0x3F) << 6
                     | u32::from(third & 0x3F);
@@ -235,7 +241,17 @@ impl Census {
                 at += 3;
                 continue;
             }
-            let c = text[at..].chars().next().expect("at is a char boundary");
+            // Chinese punctuation (，。、“” 《》) and the rest of the BMP from
+            // U+0800: three bytes, decoded without the general decoder.
+            let c = match bytes[at..] {
+                [lead @ 0xE0..=0xEF, second, third, ..] => char::from_u32(
+                    u32::from(lead & 0x0F) << 12
+                        | u32::from(second & 0x3F) << 6
+                        | u32::from(third & 0x3F),
+                )
+                .expect("valid UTF-8 of three bytes is a char"),
+                _ => text[at..].chars().next().expect("at is a char boundary"),
+            };
             at += c.len_utf8();
             census.count_other(c, lexicon, &mut in_word);
         }
@@ -362,7 +378,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_census_agrees_with_a_character_loop(
-            text in "([a-zA-Z0-9 ,.]{1,40}|[的是了月國]{1,90}|[们𠀀ㄱ가あé\u{300}ไ]|\u{2014}|[\x00-\x7F]){0,30}"
+            text in "([a-zA-Z0-9 ,.]{1,40}|[的是了月國与一䷀]{1,90}|[们𠀀ㄱ가あé\u{300}ไ]|[\u{2014}“\u{207F}\u{2080}、々〆〇\u{303F}\u{3040}，ｱ\u{FFFD}]|[\x00-\x7F]){0,30}"
         ) {
             proptest::prop_assert_eq!(census(&text), census_by_chars(&text));
         }

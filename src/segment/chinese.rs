@@ -29,7 +29,7 @@ use rustc_hash::FxHashMap;
 
 use super::dictionary::{Dictionary, Scratch};
 use super::{Segment, Token};
-use crate::script::{is_common_han_lead_byte, is_han};
+use crate::script::{is_han, is_han_at};
 
 /// Segments runs of Han characters into words.
 #[derive(Default)]
@@ -252,12 +252,7 @@ impl ChineseSegmenter {
                 // back as words of one character; it is not a term. Most
                 // words start with a common ideograph: no decoding for them.
                 let word = &text[start..end];
-                if !word
-                    .as_bytes()
-                    .first()
-                    .is_some_and(|&b| is_common_han_lead_byte(b))
-                    && is_one_character_but_han(word)
-                {
+                if !is_han_at(word.as_bytes(), 0) && is_one_character_but_han(word) {
                     return;
                 }
                 if word.len() >= loaded.composed_min_bytes
@@ -377,25 +372,29 @@ fn numeral_spans(run: &str) -> Vec<(usize, usize)> {
 /// table (whether a character is a numeral is a bit read, not a chain of
 /// comparisons).
 fn next_numeral(bytes: &[u8], mut from: usize) -> Option<usize> {
-    while let Some(&lead) = bytes.get(from) {
+    loop {
         // Three-byte characters are stepped over by a branch, not by a
         // length computed from the byte: a predicted branch lets the next
-        // character's load start before this one's arrives.
-        if lead & 0xF0 == 0xE0 {
+        // character's load start before this one's arrives. Their three
+        // bytes are had with one bounds check (valid UTF-8 holds both
+        // continuation bytes of a lead byte of three).
+        if let Some(&[lead, second, third]) = bytes.get(from..from + 3)
+            && lead & 0xF0 == 0xE0
+        {
             let code = (usize::from(lead & 0x0F) << 12)
-                | (usize::from(bytes[from + 1] & 0x3F) << 6)
-                | usize::from(bytes[from + 2] & 0x3F);
-            if NUMERAL_BITS[code / 64] >> (code % 64) & 1 == 1 {
+                | (usize::from(second & 0x3F) << 6)
+                | usize::from(third & 0x3F);
+            if NUMERAL_BITS[code >> 6] >> (code & 63) & 1 == 1 {
                 return Some(from);
             }
             from += 3;
-        } else {
-            // The length of a character from its lead byte: its leading
-            // ones, none for ASCII.
-            from += (lead.leading_ones() as usize).max(1);
+            continue;
         }
+        let &lead = bytes.get(from)?;
+        // The length of a character from its lead byte: its leading ones,
+        // none for ASCII.
+        from += (lead.leading_ones() as usize).max(1);
     }
-    None
 }
 
 /// The Chinese numerals (〇零一二三四五六七八九十百千万亿两, all in the Basic

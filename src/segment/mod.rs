@@ -28,9 +28,7 @@ use std::borrow::Cow;
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
 use crate::detect::{LangRun, Language};
-use crate::script::{
-    is_common_han_lead_byte, is_common_punctuation, is_han, is_kana, is_south_east_asian,
-};
+use crate::script::{is_common_punctuation, is_han, is_han_at, is_kana, is_south_east_asian};
 
 pub use canon_text::segment::{Segment, Token, WordSegmenter, words};
 pub use chinese::ChineseSegmenter;
@@ -269,28 +267,25 @@ impl Router {
 /// from the word segmenter and its unit from jieba; they are joined here.
 const NUMBER_UNITS: [char; 10] = ['年', '月', '日', '号', '时', '亿', '万', '千', '百', '%'];
 
-/// Joins each number token with the unit token right after it, in one pass
-/// that compacts the tokens in place (removing joined tokens one by one
-/// would shift the rest each time: quadratic on `2001年，` repeated).
+/// Joins each number token with the unit token right after it, in place; a
+/// unit used up is marked and the marked tokens leave in one pass at the
+/// end, when there are any (removing joined tokens one by one would shift
+/// the rest each time: quadratic on `2001年，` repeated; moving every token
+/// after the first join, as a compaction does, cost Chinese news a pass
+/// over most of its tokens).
 fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
     split_names_from_numbers(text, tokens);
-    // Tokens before the first number glued to the next token stay as they
-    // are: start there, rather than take and put back every token.
-    let Some(first) = tokens
-        .windows(2)
-        .position(|pair| pair[0].end == pair[1].start && is_number(&pair[0].term))
-    else {
-        return;
-    };
-    let mut kept = first;
-    let mut i = first;
-    while i < tokens.len() {
-        let mut token = std::mem::take(&mut tokens[i]);
-        i += 1;
-        if let Some(next) = tokens.get_mut(i)
-            && token.end == next.start
-            && is_number(&token.term)
-        {
+    // The start of a token used up by the number before it: no token
+    // starts there.
+    const USED_UP: usize = usize::MAX;
+    let mut any_used_up = false;
+    let mut i = 0;
+    while i + 1 < tokens.len() {
+        let (token, next) = match &mut tokens[i..i + 2] {
+            [token, next] => (token, next),
+            _ => unreachable!("a slice of two"),
+        };
+        if token.end == next.start && is_number(&token.term) {
             let unit_len: usize = text[next.start..next.end]
                 .chars()
                 .enumerate()
@@ -303,20 +298,24 @@ fn attach_units_to_numbers(text: &str, tokens: &mut Vec<Token<'_>>) {
                 token.term = Cow::Owned(format!("{}{}", token.term, &next.term[..unit_len]));
                 token.end = next.start + unit_len;
                 if token.end == next.end {
-                    i += 1; // the unit is used up
-                } else {
-                    next.start += unit_len;
-                    next.term = match std::mem::take(&mut next.term) {
-                        Cow::Borrowed(t) => Cow::Borrowed(&t[unit_len..]),
-                        Cow::Owned(t) => Cow::Owned(t[unit_len..].to_string()),
-                    };
+                    next.start = USED_UP;
+                    any_used_up = true;
+                    // The token after the unit is the next one looked at.
+                    i += 2;
+                    continue;
                 }
+                next.start += unit_len;
+                next.term = match std::mem::take(&mut next.term) {
+                    Cow::Borrowed(t) => Cow::Borrowed(&t[unit_len..]),
+                    Cow::Owned(t) => Cow::Owned(t[unit_len..].to_string()),
+                };
             }
         }
-        tokens[kept] = token;
-        kept += 1;
+        i += 1;
     }
-    tokens.truncate(kept);
+    if any_used_up {
+        tokens.retain(|token| token.start != USED_UP);
+    }
 }
 
 /// Detaches from a token glued to the one before it what it starts with
@@ -531,6 +530,7 @@ fn joins_words(run: &str) -> bool {
 /// in bytes. Han and kana next to each other make one run, Japanese if any
 /// of it is kana.
 fn script_runs(text: &str) -> impl Iterator<Item = (usize, usize, RunKind)> + '_ {
+    let bytes = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
         if at >= text.len() {
@@ -540,7 +540,25 @@ fn script_runs(text: &str) -> impl Iterator<Item = (usize, usize, RunKind)> + '_
         let (class, len) = class_at(text, at);
         let mut kana = matches!(class, CharClass::Cjk { kana: true });
         at += len;
-        while at < text.len() {
+        loop {
+            // Most of a run is Han characters or ASCII: they are passed over
+            // without classifying each (see `class_at`).
+            match class {
+                CharClass::Cjk { .. } => {
+                    while is_han_at(bytes, at) {
+                        at += 3;
+                    }
+                }
+                CharClass::Other => {
+                    while bytes.get(at).is_some_and(u8::is_ascii) {
+                        at += 1;
+                    }
+                }
+                CharClass::SouthEastAsian => {}
+            }
+            if at >= text.len() {
+                break;
+            }
             let (next, len) = class_at(text, at);
             if !next.same_run(class) {
                 break;
@@ -563,7 +581,19 @@ fn script_runs(text: &str) -> impl Iterator<Item = (usize, usize, RunKind)> + '_
 fn class_at(text: &str, at: usize) -> (CharClass, usize) {
     match text.as_bytes()[at] {
         lead if lead < 0x80 => (CharClass::Other, 1),
-        lead if is_common_han_lead_byte(lead) => (CharClass::Cjk { kana: false }, 3),
+        _ if is_han_at(text.as_bytes(), at) => (CharClass::Cjk { kana: false }, 3),
+        // The punctuation of Chinese text, told by its bytes: General
+        // Punctuation (“” —), CJK symbols (、。《》) but the Han 々 and 〇,
+        // and the full-width forms (，：（）！), none of them Han, kana or
+        // South-East Asian.
+        0xE2 | 0xE3 | 0xEF
+            if matches!(
+                text.as_bytes()[at..],
+                [0xE2, 0x80 | 0x81, ..] | [0xE3, 0x80, 0x80..=0x84 | 0x86 | 0x88..=0xBF, ..] | [0xEF, 0xBC..=0xBF, ..]
+            ) =>
+        {
+            (CharClass::Other, 3)
+        }
         _ => {
             let c = text[at..].chars().next().expect("a char boundary");
             let class = if is_han(c) {
@@ -1037,7 +1067,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn runs_split_where_scripts_change(text in "[a-z 0-9,。、中国〇々丐鿿㐀䷀\u{4DBF}\u{4DC0}\u{3004}\u{3006}豈\u{20000}éのソー・กข한]{0,30}") {
+        fn runs_split_where_scripts_change(text in "[a-z 0-9,。、中国〇々丐鿿㐀䷀\u{4DBF}\u{4DC0}\u{3004}\u{3006}\u{3040}\u{303F}豈\u{20000}éのソー・กข한“—\u{207F}\u{2080}（，ｱ\u{FFFD}]{0,30}") {
             // (start, end, class: 0 Han/kana, 1 Thai, 2 other, kana seen)
             let mut expected: Vec<(usize, usize, u8, bool)> = Vec::new();
             for (at, c) in text.char_indices() {

@@ -96,19 +96,36 @@ pub fn is_common_han_lead_byte(lead: u8) -> bool {
     (0xE5..=0xE9).contains(&lead)
 }
 
+/// Whether the character at byte `at` of `bytes` (valid UTF-8, `at` a
+/// character boundary) is from U+4000 to U+9FFF but for the Yijing hexagram
+/// symbols U+4DC0 to U+4DFF: all of them Han, told by their first two bytes
+/// (lead bytes 0xE5 to 0xE9, or 0xE4 with a second byte other than 0xB7).
+/// It takes in U+4E00 to U+4FFF, which [`is_common_han_lead_byte`] leaves
+/// out though they hold some of the most common characters of Chinese
+/// (一, 不, 个, 中, 为, 人, 们, 会, 作); `false` settles nothing.
+#[inline]
+pub fn is_han_at(bytes: &[u8], at: usize) -> bool {
+    match bytes.get(at..at + 2) {
+        Some(&[0xE5..=0xE9, _]) => true,
+        Some(&[0xE4, second]) => second != 0xB7,
+        _ => false,
+    }
+}
+
 /// A set of characters of the Basic Multilingual Plane, one bit each: a
 /// membership test without hashing, for loops that ask about every
 /// character of a text. Characters beyond the BMP are never members; each
 /// caller decides what that means for it.
 #[derive(Debug, Clone)]
 pub struct BmpSet {
-    bits: Vec<u64>,
+    /// Of a fixed length, so that a code unit's word needs no bounds check.
+    bits: Box<[u64; 0x10000 / 64]>,
 }
 
 impl Default for BmpSet {
     fn default() -> BmpSet {
         BmpSet {
-            bits: vec![0; 0x10000 / 64],
+            bits: Box::new([0; 0x10000 / 64]),
         }
     }
 }
@@ -127,6 +144,14 @@ impl BmpSet {
     pub fn contains(&self, c: char) -> bool {
         let code = c as usize;
         code < 0x10000 && self.bits[code / 64] & (1 << (code % 64)) != 0
+    }
+
+    /// Whether the character of BMP code point `code` is in the set: for
+    /// scans that read code points from UTF-8 themselves and need no `char`
+    /// of those they turn away.
+    #[inline]
+    pub fn contains_code(&self, code: u16) -> bool {
+        self.bits[usize::from(code >> 6)] >> (code & 63) & 1 != 0
     }
 
     /// Whether `c` is in the set or beyond the BMP, where the set cannot
@@ -180,6 +205,22 @@ mod tests {
         assert!(is_common_han_lead_byte("国".as_bytes()[0]) && !is_common_han_lead_byte(b'a'));
     }
 
+    /// `is_han_at` says yes to Han characters only, and to every character
+    /// from U+4000 to U+9FFF but the hexagrams; at the end of a text it
+    /// says no.
+    #[test]
+    fn han_at_is_two_bytes_of_the_han_block() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            let expected =
+                matches!(c, '\u{4000}'..='\u{9FFF}') && !matches!(c, '\u{4DC0}'..='\u{4DFF}');
+            assert_eq!(is_han_at(bytes, 0), expected, "{c:?}");
+            assert!(!is_han_at(bytes, 0) || is_han(c), "{c:?}");
+        }
+        assert!(!is_han_at(b"", 0) && !is_han_at("中".as_bytes(), 3));
+    }
+
     #[test]
     fn bmp_sets_hold_what_was_inserted() {
         let mut set = BmpSet::default();
@@ -187,6 +228,7 @@ mod tests {
         set.insert('\u{20000}');
         assert!(set.contains('月') && !set.contains('之'));
         assert!(!set.contains('\u{20000}') && set.may_contain('\u{20000}'));
+        assert!(set.contains_code(0x6708) && !set.contains_code(0x4E4B));
     }
 
     #[test]

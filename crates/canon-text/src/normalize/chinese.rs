@@ -31,19 +31,37 @@ pub fn fold(text: &str) -> Cow<'_, str> {
     // Only three-byte characters convert: the scan decodes nothing else.
     let convertible = convertible_characters();
     let mut folded: Option<String> = None;
-    let mut next = Some(first);
-    while let Some(position) = next {
-        let Some(c) = super::three_byte_char_at(bytes, position) else {
-            // A four-byte character.
-            next = crate::ascii::next_three_byte_lead(bytes, position + 4);
-            continue;
-        };
-        let at = position + 3;
-        next = crate::ascii::next_three_byte_lead(bytes, at);
-        if !convertible.contains(c) {
+    let mut position = first;
+    while let Some(&lead) = bytes.get(position) {
+        // Chinese text is three-byte characters one after the other: each
+        // is tested where the one before ends, and only a stretch of other
+        // characters is scanned eight bytes at a time.
+        if lead < 0xE0 {
+            match crate::ascii::next_three_byte_lead(bytes, position) {
+                Some(next) => position = next,
+                None => break,
+            }
             continue;
         }
-        let previous = text[..position].chars().next_back();
+        if lead >= 0xF0 {
+            // A four-byte character.
+            position += 4;
+            continue;
+        }
+        let (start, at) = (position, position + 3);
+        let Some(&[_, second, third]) = bytes.get(start..at) else {
+            break;
+        };
+        position = at;
+        // The code point, not yet a `char`: most characters are not
+        // convertible, and need no more.
+        let code =
+            u16::from(lead & 0x0F) << 12 | u16::from(second & 0x3F) << 6 | u16::from(third & 0x3F);
+        if !convertible.contains_code(code) {
+            continue;
+        }
+        let c = char::from_u32(u32::from(code)).expect("three bytes of UTF-8 make a char");
+        let previous = text[..start].chars().next_back();
         let next = text[at..].chars().next();
         let simplified = if c == '著' {
             zhe_or_zhu(previous, next)
@@ -56,7 +74,7 @@ pub fn fold(text: &str) -> Cow<'_, str> {
             let mut buf = [0u8; 4];
             folded
                 .get_or_insert_with(|| text.to_string())
-                .replace_range(position..at, simplified.encode_utf8(&mut buf));
+                .replace_range(start..at, simplified.encode_utf8(&mut buf));
         }
     }
     match folded {
@@ -196,6 +214,48 @@ mod tests {
             assert_eq!(set.contains(c), listed, "{c:?}");
         }
         assert!(set.contains('們') && set.contains('著') && !set.contains('们'));
+    }
+
+    /// [`fold`] character by character: every character fast2s may
+    /// convert is converted between its neighbours in the text as it was,
+    /// then ○ folded; the reference for the scan by lead bytes.
+    fn fold_by_chars(text: &str) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let mut folded = String::with_capacity(text.len());
+        for (i, &c) in chars.iter().enumerate() {
+            let previous = i.checked_sub(1).map(|p| chars[p]);
+            let next = chars.get(i + 1).copied();
+            let simplified = if !convertible_characters().contains(c) {
+                c
+            } else if c == '著' {
+                zhe_or_zhu(previous, next)
+            } else {
+                convert_in_context(previous, c, next)
+            };
+            folded.push(if simplified.len_utf8() == c.len_utf8() {
+                simplified
+            } else {
+                c
+            });
+        }
+        if folded.contains('○') {
+            fold_circle_zero(&folded)
+        } else {
+            folded
+        }
+    }
+
+    proptest::proptest! {
+        /// Stretches of Han (traditional, simplified, 著 and its words),
+        /// ○ between numerals, ASCII, Latin with accents, CJK punctuation
+        /// and characters beyond the BMP, in any order.
+        #[test]
+        fn the_scan_by_lead_bytes_folds_as_a_character_loop(
+            text in "([發們著名看臺灣二○一年的]{1,12}|[a-z0-9 .,]{1,12}|[éß£]|[，。“”]|[𠀀😀]){0,12}"
+        ) {
+            let (folded, expected) = (fold(&text), fold_by_chars(&text));
+            proptest::prop_assert_eq!(folded.as_ref(), expected.as_str());
+        }
     }
 
     #[test]

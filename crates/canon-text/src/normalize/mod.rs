@@ -412,14 +412,16 @@ fn inert_at(bytes: &[u8], at: usize) -> bool {
 /// need only them.
 #[inline]
 fn three_byte_char_at(bytes: &[u8], at: usize) -> Option<char> {
-    let lead = *bytes.get(at)?;
-    if lead & 0xF0 != 0xE0 {
-        return None;
+    // One bounds check for the three bytes: a lead byte of three bytes has
+    // its two continuation bytes in valid UTF-8.
+    match *bytes.get(at..at + 3)? {
+        [lead @ 0xE0..=0xEF, second, third] => char::from_u32(
+            (u32::from(lead & 0x0F) << 12)
+                | (u32::from(second & 0x3F) << 6)
+                | u32::from(third & 0x3F),
+        ),
+        _ => None,
     }
-    let code = (u32::from(lead & 0x0F) << 12)
-        | (u32::from(bytes[at + 1] & 0x3F) << 6)
-        | u32::from(bytes[at + 2] & 0x3F);
-    char::from_u32(code)
 }
 
 /// Characters NFKC leaves alone whatever surrounds them: CJK unified
@@ -613,6 +615,24 @@ impl Emitter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The three-byte decoder agrees with the standard one on every
+    /// character, alone and before or after others, and says nothing of
+    /// characters of other lengths or of the end of the text.
+    #[test]
+    fn three_byte_chars_decode_as_the_standard_decoder_does() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for (text, at) in [
+                (c.to_string(), 0),
+                (format!("a{c}"), 1),
+                (format!("{c}中"), 0),
+            ] {
+                let expected = Some(c).filter(|c| c.len_utf8() == 3);
+                assert_eq!(three_byte_char_at(text.as_bytes(), at), expected, "{c:?}");
+            }
+        }
+        assert_eq!(three_byte_char_at("中".as_bytes(), 3), None);
+    }
 
     fn slice_chars(s: &str, (start, end): (usize, usize)) -> String {
         s.chars().skip(start).take(end - start).collect()
