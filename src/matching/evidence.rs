@@ -200,7 +200,7 @@ struct Evidence<'a, 't, 'w> {
 /// not be searched: in a table of a million names most everyday words that
 /// are names need support (The, Man, Sea) and most such entities have no
 /// parent and no topic, and searching the window for each of them cost as
-/// much as the rest of matching. Made at each round of resolution and grown
+/// much as the rest of matching. Refilled at each round of resolution and grown
 /// with each confirmation in it.
 #[derive(Default)]
 struct Reach {
