@@ -377,7 +377,10 @@ static ASCII_WORD: [bool; 256] = {
 };
 
 /// The end of the run of [`ASCII_WORD`] bytes from `at` on. Eight bytes at
-/// a time: a byte loop mispredicts the end of nearly every word.
+/// a time: a byte loop mispredicts the end of nearly every word. The
+/// English tokenizer has its own (`alphanumeric_end` in canon-text's
+/// `segment::words`): its text is all ASCII, which spares two operations
+/// a block; sharing this one cost it 0.5% of English analysis.
 #[inline]
 fn ascii_word_end(bytes: &[u8], mut at: usize) -> usize {
     while let Some(block) = ascii::block_at(bytes, at) {

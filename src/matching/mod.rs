@@ -168,6 +168,14 @@ aliases.en = [{ text = "McDonald's", case = "exact" }]
         mentions_with(&table_of(TABLE), text)
     }
 
+    /// The entity ids of [`mentions_with`], in order.
+    fn mention_ids(table: &AliasTable, text: &str) -> Vec<String> {
+        mentions_with(table, text)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
+    }
+
     fn mentions_with(table: &AliasTable, text: &str) -> Vec<(String, String)> {
         let router = Router::with_table(table);
         let normalized = normalize(text);
@@ -248,12 +256,7 @@ context = ["album", "record label"]
 aliases.en = [{ text = "Mercury", case = "exact", needs = "support" }]
 "#,
         );
-        let ids = |text: &str| -> Vec<String> {
-            mentions_with(&table, text)
-                .into_iter()
-                .map(|(id, _)| id)
-                .collect()
-        };
+        let ids = |text: &str| mention_ids(&table, text);
         assert_eq!(ids("Mercury is the smallest planet."), ["mercury-planet"]);
         assert_eq!(
             ids("Mercury, her record label, released the album."),
@@ -295,12 +298,7 @@ kind = "org"
 aliases.en = [{ text = "Mant", case = "exact" }]
 "#,
         );
-        let ids = |text: &str| -> Vec<String> {
-            mentions_with(&table, text)
-                .into_iter()
-                .map(|(id, _)| id)
-                .collect()
-        };
+        let ids = |text: &str| mention_ids(&table, text);
         assert_eq!(ids("MANT said so."), ["man-b"]);
         // Four entities claim Mant (MANT in title case too): support
         // decides, and none has any.
@@ -370,12 +368,7 @@ aliases.en = ["Zenith Works"]
         );
         assert!(table.entity_isolated(0));
         assert!(!table.entity_isolated(1));
-        let ids = |text: &str| -> Vec<String> {
-            mentions_with(&table, text)
-                .into_iter()
-                .map(|(id, _)| id)
-                .collect()
-        };
+        let ids = |text: &str| mention_ids(&table, text);
         assert_eq!(
             ids("Acme said the Acme Robotics Division grew."),
             ["acme", "acme-robotics"]
