@@ -852,9 +852,16 @@ impl AliasTable {
                 .get(start..end)
                 .unwrap_or("");
         }
-        pool.get(start..end)
-            .and_then(|bytes| std::str::from_utf8(bytes).ok())
-            .unwrap_or("")
+        match pool.get(start..end) {
+            // Names and ids are mostly ASCII, which is UTF-8; `is_ascii`
+            // reads a word at a time where `from_utf8` goes byte by byte
+            // through short strings (1.5% of a million-alias table's English
+            // run was spent in `from_utf8` here).
+            // SAFETY: ASCII bytes are UTF-8.
+            Some(bytes) if bytes.is_ascii() => unsafe { std::str::from_utf8_unchecked(bytes) },
+            Some(bytes) => std::str::from_utf8(bytes).unwrap_or(""),
+            None => "",
+        }
     }
 
     /// The pool bytes at `offset`, `len` bytes (empty when not inside the
