@@ -852,6 +852,14 @@ impl AliasTable {
                 .get(start..end)
                 .unwrap_or("");
         }
+        Self::checked_pool_str(pool, start, end)
+    }
+
+    /// [`Self::pool_str`] of a mapped table, whose pool is checked string
+    /// by string: kept out of line, so that `pool_str` stays small enough to
+    /// be inlined where the pool was checked at load (the built-in table).
+    #[inline(never)]
+    fn checked_pool_str(pool: &[u8], start: usize, end: usize) -> &str {
         match pool.get(start..end) {
             // Names and ids are mostly ASCII, which is UTF-8; `is_ascii`
             // reads a word at a time where `from_utf8` goes byte by byte
