@@ -44,6 +44,11 @@ fn census(text: &str) -> (usize, usize) {
     let mut counted = 0;
     let mut i = 0;
     while i < bytes.len() {
+        if let Some(spaces) = clean_ascii_16_spaces(bytes, i) {
+            counted += 16 - spaces;
+            i += 16;
+            continue;
+        }
         if let Some(block) = ascii::block_at(bytes, i)
             && block & ascii::HIGH_BITS == 0
         {
@@ -109,6 +114,40 @@ fn census(text: &str) -> (usize, usize) {
         }
     }
     (suspicious, counted)
+}
+
+/// For the 16 bytes of `bytes` from `at`, when they are all printable ASCII
+/// or spaces (most of a news text), how many are spaces; `None` when fewer
+/// than 16 bytes are left or some byte is anything else. Four SSE2
+/// comparisons instead of the two eight-byte blocks of the loop above (half
+/// the instructions of the binary check on English news); x86-64 only.
+#[inline(always)]
+fn clean_ascii_16_spaces(bytes: &[u8], at: usize) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+            _mm_set1_epi8,
+        };
+        let block = bytes.get(at..at + 16)?;
+        // SAFETY: SSE2 is part of every x86-64 processor; `block` holds 16
+        // bytes, and the load needs no alignment.
+        let (below_space, delete, spaces) = unsafe {
+            let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+            // Signed: bytes from 0x80 (not ASCII) are below zero, so below ' '.
+            (
+                _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20))),
+                _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F))),
+                _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x20))),
+            )
+        };
+        (below_space | delete == 0).then(|| spaces.count_ones() as usize)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (bytes, at);
+        None
+    }
 }
 
 /// A bit per code point of the Basic Multilingual Plane (see
