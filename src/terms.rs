@@ -350,9 +350,10 @@ impl<'n> TermWriter<'n> {
 /// a branch that cannot be foreseen from word to word (cachegrind's model
 /// counts 0.7 mispredictions per term of BBC news there); with this copy
 /// and [`canon_table`]'s branch-free hashing of short words, English and
-/// Chinese news took 2 to 4% less CPU time (fastest of 9 to 25 interleaved
-/// runs, four rounds), for 3% more instructions in English, 0.4% in
-/// Chinese.
+/// Chinese news took 2 to 4% less CPU time (BBC and PKU records of
+/// `../shared/corpus/bench-mixed.jsonl` repeated to 10 MB, fastest of 9 to
+/// 25 interleaved runs, four rounds), for 3% more instructions in English,
+/// 0.4% in Chinese.
 #[inline(always)]
 fn append_term(buffer: &mut String, term: &str) {
     const ZEROS: [u8; 16] = [0; 16];
@@ -498,20 +499,12 @@ mod tests {
 
     #[test]
     fn terms_are_appended_like_push_str() {
-        let mut random = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            random ^= random << 13;
-            random ^= random >> 7;
-            random ^= random << 17;
-            random
-        };
+        let mut next = crate::test_support::xorshift(0x2545_F491_4F6C_DD1D);
         let alphabet = ['a', 'z', '-', 'é', '中', '𝔸', '0'];
         for _ in 0..20_000 {
-            let chars = (next() % 12) as usize;
-            let term: String = (0..chars)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
-                .collect();
-            let before: String = (0..next() % 5).map(|_| 'x').collect();
+            let chars = next(12);
+            let term: String = (0..chars).map(|_| alphabet[next(alphabet.len())]).collect();
+            let before: String = (0..next(5)).map(|_| 'x').collect();
             let mut fast = before.clone();
             fast.shrink_to_fit();
             append_term(&mut fast, &term);

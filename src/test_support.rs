@@ -2,6 +2,18 @@
 
 use std::path::PathBuf;
 
+/// A seeded xorshift generator of numbers below `n`, so that a randomized
+/// test fails the same way every run.
+pub(crate) fn xorshift(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut state = seed;
+    move |n| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    }
+}
+
 /// `relative` inside the shared corpus beside the repository
 /// (`../shared/corpus`), which holds real data that stays outside the
 /// repository; the twin of `tests/common`'s `shared_corpus`.

@@ -1108,18 +1108,7 @@ mod tests {
     use crate::aliases::TableSource;
     use crate::detect::Language;
     use crate::segment::Router;
-
-    /// A seeded xorshift generator of numbers below `n`, so that a
-    /// randomized test fails the same way every run.
-    fn xorshift(seed: u64) -> impl FnMut(usize) -> usize {
-        let mut state = seed;
-        move |n| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        }
-    }
+    use crate::test_support::xorshift;
 
     /// `words_or_names` as it was before its offsets moved to the stack.
     fn words_or_names_reference(rest: &str, is_word: &dyn Fn(&str) -> bool) -> bool {
