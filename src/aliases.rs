@@ -110,6 +110,14 @@ impl AliasTable {
         AliasTable::load(&sources).map_err(crate::Error::AliasTable)
     }
 
+    /// This table with its first terms looked up in batches or word by
+    /// word ([`canon_table::AliasTable::with_first_term_batches`]): an
+    /// expert knob, for tests and benchmarks; matching finds the same
+    /// mentions either way.
+    pub fn with_first_term_batches(self, on: bool) -> AliasTable {
+        AliasTable(self.0.with_first_term_batches(on))
+    }
+
     /// A table from exactly `sources` (no built-in table), compiled in memory.
     pub fn from_sources(sources: &[TableSource]) -> Result<AliasTable, Vec<TableProblem>> {
         canon_table::AliasTable::from_sources(sources).map(AliasTable)

@@ -200,6 +200,22 @@ fn candidates_with(
         |w: &str| is_key(trie, w, filters) || (lexicon.word_frequency)(w) >= rules.zh_frequent_word;
     let mut out = Vec::new();
     let mut ends: Vec<End> = Vec::new();
+    // The first terms of a large table looked up all at once (see
+    // `AliasTable::first_term_nodes`); empty for other tables, looked up
+    // word by word below.
+    let mut first_terms = Vec::new();
+    let batched = table.batches_first_terms();
+    if batched {
+        table.first_term_nodes(
+            tokens.len(),
+            |i| {
+                let term = tokens[i].term.as_ref();
+                let first = term.chars().next()?;
+                (!is_unspaced(first)).then_some(term)
+            },
+            &mut first_terms,
+        );
+    }
     let mut i = 0;
     // Byte offset into `tokens[i].term` where the next match may start: 0,
     // just after a hyphen of a compound, or inside a Chinese word right
@@ -240,7 +256,11 @@ fn candidates_with(
             }
             None
         } else if offset == 0
-            && let Some(node) = table.first_term_node(term)
+            && let Some(node) = if batched {
+                first_terms[i]
+            } else {
+                table.first_term_node(term)
+            }
         {
             Some(node)
         } else if offset > 0
@@ -430,7 +450,12 @@ fn goes_on_after_first_term(
     node: KeyNode<'_>,
 ) -> bool {
     let trie = table.trie();
-    if trie.key_at(node).is_some() {
+    // A word in lower case ends no key whose every alias wants a capital
+    // (a large table's everyday words: The, In, Man), and then starts a
+    // name only if a key goes on after it.
+    if let Some(key) = trie.key_at(node)
+        && !(text.as_bytes()[tokens[i].start].is_ascii_lowercase() && table.key_needs_capital(key))
+    {
         return true;
     }
     let Some(next) = tokens.get(i + 1) else {
@@ -1361,6 +1386,9 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             confidence: 1.0,
         };
         let rules = super::super::rules::rules();
+        // The same table, its first terms looked up in a batch (see
+        // `AliasTable::first_term_nodes`), as large tables' are.
+        let batched = table.clone().with_first_term_batches(true);
         let (mut found, mut inside) = (0, 0);
         for _ in 0..texts {
             let text = text_of();
@@ -1369,6 +1397,12 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             let with = candidates_with(table, rules, &text, &tokens, &lexicon, Filters::On);
             let without = candidates_with(table, rules, &text, &tokens, &lexicon, Filters::Off);
             assert_eq!(format!("{with:?}"), format!("{without:?}"), "{text:?}");
+            let batched = candidates_with(&batched, rules, &text, &tokens, &lexicon, Filters::On);
+            assert_eq!(
+                format!("{with:?}"),
+                format!("{batched:?}"),
+                "{text:?}, first terms in a batch"
+            );
             found += with.len();
             // One word, as the segmenter gives few: names inside it of
             // every length, at every place.
@@ -1450,6 +1484,9 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
         // in capitals, between everyday words (some of which start names:
         // the, new, bank) and gaps of every kind a walk reads.
         let table = AliasTable::builtin();
+        // Its quick-reject bits turn away most words: looked up word by
+        // word (and in a batch too, below).
+        assert!(!table.batches_first_terms());
         let mut names: Vec<String> = table
             .keys()
             .map(|(key, _)| key)

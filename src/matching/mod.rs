@@ -232,6 +232,40 @@ aliases.en = [{ text = "McDonald's", case = "exact" }]
         assert!(ids("a moonshot project").is_empty());
     }
 
+    /// A word in lower case that is the name of one entity only with a
+    /// capital (Man) ends no name, but still starts a longer one written in
+    /// any case (man group); the same with the table's first terms looked
+    /// up in batches.
+    #[test]
+    fn lower_case_words_that_want_a_capital_still_start_longer_names() {
+        let table = table_of(
+            r#"
+[[entity]]
+id = "man-person"
+name = "Man"
+kind = "person"
+aliases.en = [{ text = "Man", case = "exact" }]
+
+[[entity]]
+id = "man-group"
+name = "Man Group"
+kind = "org"
+aliases.en = ["Man Group"]
+"#,
+        );
+        for table in [
+            table.clone().with_first_term_batches(false),
+            table.with_first_term_batches(true),
+        ] {
+            let ids = |text: &str| mention_ids(&table, text);
+            assert_eq!(ids("Shares of man group fell."), ["man-group"]);
+            assert_eq!(ids("Shares of Man Group fell."), ["man-group"]);
+            assert!(ids("A man said so.").is_empty());
+            assert!(ids("He was a man").is_empty());
+            assert!(ids("He met the man, group by group.").is_empty());
+        }
+    }
+
     /// Two entities claim one name and each needs support from its own
     /// context words: each document supports one of them. The answers of
     /// a candidate's windows are kept by entity, so that one entity's

@@ -414,6 +414,29 @@ thread_local! {
     static STEP_CACHE: StepCache = StepCache::new();
 }
 
+/// Whether more than half of `bits` are set: quick-reject bits that pass
+/// most words.
+fn passes_most(bits: &[u64]) -> bool {
+    let set: usize = bits.iter().map(|word| word.count_ones() as usize).sum();
+    set * 2 > bits.len() * 64
+}
+
+/// Asks the processor to bring the cache line that holds `value` closer,
+/// without waiting for it (nothing elsewhere than on x86-64).
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch has no effect the program can see and does not
+    // fault; `value` is a reference, so its address is a valid one anyway.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (value as *const T).cast::<i8>(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
 /// A new trie's id: one more than the last (from 0), never `u32::MAX`.
 /// After four billion tables in one process the ids would come round
 /// again; a process that loads that many tables is not foreseen.
@@ -622,6 +645,8 @@ pub struct AliasTable {
     sections: [Range<usize>; SECTION_COUNT],
     trie: Arc<KeyTrie>,
     first_term_filter: Arc<Vec<u64>>,
+    /// See [`AliasTable::batches_first_terms`].
+    batch_first_terms: bool,
     /// Per topic id: too broad to support (see `broad_topics` in
     /// data/matching.toml). Decided at load, so that a compiled table does
     /// not depend on the rules of the canon that compiled it.
@@ -758,6 +783,7 @@ impl AliasTable {
                 single_chars,
                 pairs,
             }),
+            batch_first_terms: passes_most(&first_term_filter),
             first_term_filter: Arc::new(first_term_filter),
             broad_topics: Arc::new(Vec::new()),
             warnings: Arc::new(OnceLock::new()),
@@ -1356,17 +1382,40 @@ impl AliasTable {
     #[inline(never)]
     fn first_term_node_after_quick_reject(&self, term: &str) -> Option<KeyNode<'_>> {
         let hash = term_hash(term);
+        let (word, bits) = self.first_term_filter_word(hash);
+        if *word & bits != bits {
+            return None;
+        }
+        self.first_term_slot(term, hash)
+    }
+
+    /// The word of the first terms' Bloom filter that a term of
+    /// [`term_hash`] `hash` is tested against, and the bits it must have.
+    #[inline(always)]
+    fn first_term_filter_word(&self, hash: u64) -> (&u64, u64) {
         // The Bloom filter after the quick-reject bits: a power of two of
         // words (checked at load).
         let bloom = &self.u64s(Section::FirstTermFilter)[BITSET_WORDS..];
         let (word, bits) = bloom_bits(hash, bloom.len());
-        if bloom[word] & bits != bits {
-            return None;
-        }
+        (&bloom[word], bits)
+    }
+
+    /// The slots of [`Section::FirstTermSlots`] and the one where the probe
+    /// for a term of [`term_hash`] `hash` starts.
+    #[inline(always)]
+    fn first_term_home(&self, hash: u64) -> (&[u32], usize) {
         let slots = self.u32s(Section::FirstTermSlots);
         // A power of two of slots (checked at load).
         let mask = slots.len() / SLOT_WORDS - 1;
-        let mut slot = hash as usize & mask;
+        (slots, hash as usize & mask)
+    }
+
+    /// The probe of [`Section::FirstTermSlots`] for `term`, of
+    /// [`term_hash`] `hash`, past the filters.
+    #[inline(always)]
+    fn first_term_slot(&self, term: &str, hash: u64) -> Option<KeyNode<'_>> {
+        let (slots, mut slot) = self.first_term_home(hash);
+        let mask = slots.len() / SLOT_WORDS - 1;
         // At most one pass, as in `KeyTrie::step`.
         let prefix = term_prefix(term);
         for _ in 0..=mask {
@@ -1393,6 +1442,67 @@ impl AliasTable {
             slot = (slot + 1) & mask;
         }
         None
+    }
+
+    /// Whether the matcher looks up a document's first terms in one batch
+    /// ([`Self::first_term_nodes`]) rather than word by word: decided at
+    /// load, true when the quick-reject bits pass most words (a large table,
+    /// whose first terms include most everyday words), unless changed with
+    /// [`Self::with_first_term_batches`].
+    #[inline]
+    pub fn batches_first_terms(&self) -> bool {
+        self.batch_first_terms
+    }
+
+    /// This table with [`Self::batches_first_terms`] set to `on`: an
+    /// expert knob (both ways give the same nodes), for tests and
+    /// benchmarks.
+    pub fn with_first_term_batches(mut self, on: bool) -> AliasTable {
+        self.batch_first_terms = on;
+        self
+    }
+
+    /// [`Self::first_term_node`] of terms `0..count` (`term(i)`; `None`:
+    /// not looked up, as a Han term is not), into `out` (`count` entries).
+    ///
+    /// The same nodes as one call per term, found in three passes over
+    /// the terms (hash and filter, slot, comparison), each of which first
+    /// asks the processor for the memory the next pass reads. In a table
+    /// of hundreds of megabytes, a term's filter word and slot are each
+    /// likely to miss the cache; looked up one word at a time, every miss
+    /// is waited for in turn, while the passes wait for many at once.
+    /// The quick-reject bits are not asked: a table whose bits pass most
+    /// words is what batches are for.
+    pub fn first_term_nodes<'t, 's>(
+        &'t self,
+        count: usize,
+        term: impl Fn(usize) -> Option<&'s str>,
+        out: &mut Vec<Option<KeyNode<'t>>>,
+    ) {
+        out.clear();
+        out.resize(count, None);
+        // (term index, hash) of the terms still in the running.
+        let mut pending: Vec<(u32, u64)> = Vec::with_capacity(count);
+        for i in 0..count {
+            if let Some(t) = term(i) {
+                let hash = term_hash(t);
+                prefetch(self.first_term_filter_word(hash).0);
+                pending.push((i as u32, hash));
+            }
+        }
+        pending.retain(|&(_, hash)| {
+            let (word, bits) = self.first_term_filter_word(hash);
+            let passes = *word & bits == bits;
+            if passes {
+                let (slots, slot) = self.first_term_home(hash);
+                prefetch(&slots[slot * SLOT_WORDS]);
+            }
+            passes
+        });
+        for &(i, hash) in &pending {
+            let t = term(i as usize).expect("looked up in the first pass");
+            out[i as usize] = self.first_term_slot(t, hash);
+        }
     }
 
     /// Whether a key may go on with the whole of `term` from `space`, the
@@ -1888,6 +1998,60 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
         for term in ["acm", "ac", "roadrunner's", "labs", "艾克米", ""] {
             assert_eq!(table.first_term_node(term), None, "{term}");
         }
+    }
+
+    /// First terms looked up in a batch are those looked up one by one,
+    /// node, key, separator node and continuation bits alike: the pieces of
+    /// random names, their prefixes and extensions, other words, terms not
+    /// asked (`None`), with and without the quick-reject bits passing most
+    /// words. Which tables batch: those whose quick-reject bits pass most
+    /// words.
+    #[test]
+    fn first_terms_in_a_batch_are_those_found_one_by_one() {
+        let pieces = [
+            "acme",
+            "ab",
+            "labs",
+            "road-runner",
+            "o'neil",
+            "x9",
+            "longer-than-sixteen",
+            "β",
+            "zeta",
+        ];
+        let mut random = crate::testing::XorShift::new(0x2545_F491_4F6C_DD1D);
+        let (table, _) = crate::testing::random_table(&mut random, &pieces, 80);
+        let mut terms: Vec<Option<String>> = Vec::new();
+        for _ in 0..3_000 {
+            let piece = pieces[random.below(pieces.len())];
+            terms.push(match random.below(5) {
+                0 => None,
+                1 => {
+                    let last = piece.char_indices().last().map_or(0, |(at, _)| at);
+                    Some(piece[..last].to_string())
+                }
+                2 => Some(format!("{piece}s")),
+                3 => Some(["the", "labs's", "", "中国", "ac"][random.below(5)].to_string()),
+                _ => Some(piece.to_string()),
+            });
+        }
+        for batches in [false, true] {
+            let table = table.clone().with_first_term_batches(batches);
+            let mut nodes = Vec::new();
+            table.first_term_nodes(terms.len(), |i| terms[i].as_deref(), &mut nodes);
+            assert_eq!(nodes.len(), terms.len());
+            let mut found = 0;
+            for (term, node) in terms.iter().zip(&nodes) {
+                let one = term.as_deref().and_then(|t| table.first_term_node(t));
+                let fields =
+                    |n: &Option<KeyNode<'_>>| n.map(|n| (n.node, n.key, n.space, n.continuations));
+                assert_eq!(fields(node), fields(&one), "{term:?}");
+                found += usize::from(node.is_some());
+            }
+            assert!(found > 400, "{found} first terms found");
+        }
+        assert!(!passes_most(&[u64::MAX, 0]));
+        assert!(passes_most(&[u64::MAX, 1]));
     }
 
     /// The cache of steps answers as the trie does, with the key at each
