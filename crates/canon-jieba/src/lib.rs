@@ -29,6 +29,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 use canon_table::format::pair_bit;
+use canon_table::prefetch;
 use canon_text::script::BmpSet;
 use huge_pages::HugePageArray;
 
@@ -1079,21 +1080,6 @@ struct WalkScratch {
 struct HmmScratch {
     previous: Vec<u8>,
     path: Vec<u8>,
-}
-
-/// A hint to load `value`'s cache line; no effect on results.
-#[inline(always)]
-fn prefetch<T>(value: &T) {
-    // SAFETY: SSE is part of the x86-64 baseline, and a prefetch of any
-    // address, here a valid reference, never faults or changes memory.
-    #[cfg(target_arch = "x86_64")]
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-            (value as *const T).cast::<i8>(),
-        );
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
 }
 
 /// jieba's Han class for text without ASCII: the CJK Unified Ideographs and

@@ -40,6 +40,7 @@ pub use lookup::{Lookup, LookupCandidate};
 pub use segmenter::{DerivedWord, SegmenterOverlay, SegmenterWords};
 pub use table::{
     AliasTable, AliasView, EntityView, FormatError, KeyNode, KeyTrie, StrList, form_of_flags,
+    prefetch,
 };
 
 use canon_text::{normalize, script, segment};
