@@ -45,6 +45,27 @@ use crate::format::{
 };
 use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
 
+/// Asks Linux to read the pages of a mapped table that are not yet in the
+/// page cache as 2 MiB folios (`MADV_HUGEPAGE`), which the kernel then maps
+/// whole, one entry per 2 MiB.
+///
+/// A large table is read at random all over: one run over 2.8 MB of news
+/// touches nearly every 64 KiB of a 403 MB table (the key trie's 201 MB edge
+/// table above all). In 4 KiB pages each of those reads costs a page fault
+/// that maps 16 pages, a TLB miss, and at exit the unmapping of 100,000
+/// page-table entries: 5,800 more faults and 70 ms more system time than
+/// the built-in table on that corpus. In 2 MiB folios the table costs about
+/// 200 faults. The advice changes how pages are read in, not pages already
+/// cached: a table written by `canon alias compile` (one large write) is
+/// cached in large folios anyway, one copied with `cp` (small writes) only
+/// once its pages have left the cache. Failure is ignored: it is a hint.
+fn advise_huge_pages(map: &memmap2::Mmap) {
+    #[cfg(target_os = "linux")]
+    let _ = map.advise(memmap2::Advice::HugePage);
+    #[cfg(not(target_os = "linux"))]
+    let _ = map;
+}
+
 /// Where a compiled table's bytes are.
 enum Storage {
     /// Embedded in the binary (the built-in table).
@@ -709,6 +730,7 @@ impl AliasTable {
         // by someone else while mapped is documented as unsupported. Every
         // offset is checked against the mapping's length before use.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        advise_huge_pages(&map);
         AliasTable::from_storage(Storage::Mapped(map)).map_err(|cause| crate::Error::Format {
             path: path.to_path_buf(),
             cause,
@@ -2782,6 +2804,27 @@ aliases.zh-Hans = ["云", "云计算中心", "ab中文", "中国 移动", "Sea �
         assert!(verified(&bad).is_err());
     }
 
+    /// The `VmFlags` line of this process's mapping of `path`
+    /// (`/proc/self/smaps`; `hg` is `MADV_HUGEPAGE`).
+    #[cfg(target_os = "linux")]
+    fn mapping_flags(path: &Path) -> String {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        let name = path.to_str().unwrap();
+        let mut inside = false;
+        for line in smaps.lines() {
+            let is_header = line
+                .split_whitespace()
+                .next()
+                .is_some_and(|range| range.contains('-') && !range.ends_with(':'));
+            if is_header {
+                inside = line.ends_with(name);
+            } else if inside && let Some(flags) = line.strip_prefix("VmFlags:") {
+                return flags.to_string();
+            }
+        }
+        panic!("{name} is not mapped");
+    }
+
     #[test]
     fn files_are_mapped_and_errors_name_them() {
         let dir = tempfile::tempdir().unwrap();
@@ -2790,6 +2833,14 @@ aliases.zh-Hans = ["云", "云计算中心", "ab中文", "中国 移动", "Sea �
         let table = AliasTable::open(&path).unwrap();
         assert_eq!(table.entity_at(1).id, "acme-labs");
         assert!(!table.includes_builtin());
+        #[cfg(target_os = "linux")]
+        assert!(
+            mapping_flags(&path)
+                .split_whitespace()
+                .any(|flag| flag == "hg"),
+            "the table's mapping is not advised to use huge pages: {}",
+            mapping_flags(&path)
+        );
         std::fs::write(&path, b"not a table at all").unwrap();
         let error = AliasTable::open(&path).unwrap_err().to_string();
         assert_eq!(
