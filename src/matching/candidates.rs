@@ -32,7 +32,7 @@ use crate::aliases::{
     possessive_gap,
 };
 use crate::normalize::chinese::is_chinese_numeral;
-use crate::script::{is_han, is_unspaced};
+use crate::script::{is_han, is_han_at, is_unspaced};
 use crate::segment::{Token, korean};
 
 /// A stretch of text that matched an alias key, and what became of it.
@@ -208,11 +208,7 @@ fn candidates_with(
     if batched {
         table.first_term_nodes(
             tokens.len(),
-            |i| {
-                let term = tokens[i].term.as_ref();
-                let first = term.chars().next()?;
-                (!is_unspaced(first)).then_some(term)
-            },
+            |i| first_term_to_batch(tokens[i].term.as_ref()),
             &mut first_terms,
         );
     }
@@ -375,6 +371,24 @@ fn candidates_with(
         }
     }
     out
+}
+
+/// `term` if the batch of first-term lookups asks for it: a term that
+/// starts in a script written with spaces. Han and the other scripts
+/// without spaces start no first term (their keys are walked character by
+/// character). Most tokens are ASCII or common Han, told by their first
+/// bytes without decoding: the batch reads every token of a document,
+/// Chinese ones too.
+#[inline]
+fn first_term_to_batch(term: &str) -> Option<&str> {
+    let bytes = term.as_bytes();
+    if bytes.first()?.is_ascii() {
+        Some(term)
+    } else if is_han_at(bytes, 0) {
+        None
+    } else {
+        (!is_unspaced(term.chars().next()?)).then_some(term)
+    }
 }
 
 /// Whether `term` holds a hyphen: asked of every word that is no first
@@ -1353,6 +1367,24 @@ aliases.en = [{ text = "SEPA", case = "exact" }, { text = "iPod", case = "exact"
             }
         }
         assert!(forms.iter().all(|&n| n > 0), "{forms:?}");
+    }
+
+    /// The batch's shortcut on first bytes answers as the character's
+    /// script does, for every character first (and for the empty term).
+    #[test]
+    fn terms_batched_are_those_of_spaced_scripts() {
+        assert_eq!(first_term_to_batch(""), None);
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for rest in ["", "a", "中"] {
+                let term = format!("{c}{rest}");
+                assert_eq!(
+                    first_term_to_batch(&term),
+                    (!is_unspaced(c)).then_some(term.as_str()),
+                    "{c:?} U+{:04X}",
+                    c as u32
+                );
+            }
+        }
     }
 
     /// Candidates with the table's filters and without them, over texts
