@@ -71,6 +71,13 @@ pub struct NormalizeArgs {
     pub boilerplate_from: Vec<PathBuf>,
 }
 
+/// How many of the alias tables' warnings `canon normalize` prints before
+/// it counts the rest: a table imported from a large source can carry
+/// thousands (names shared with the built-in table that nobody marked), and
+/// every run, every task of a cluster job, would print them all again.
+/// `canon alias check` with the same files lists them all.
+const TABLE_WARNINGS_SHOWN: usize = 10;
+
 /// `canon normalize`: runs the pipeline over the inputs.
 ///
 /// Outputs are refused before anything is written when one of them is an
@@ -90,8 +97,22 @@ pub fn normalize(
         .options(args.analyze)
         .build()?;
     if !args.quiet {
-        for warning in canon.table().warnings() {
+        let warnings = canon.table().warnings();
+        for warning in warnings.iter().take(TABLE_WARNINGS_SHOWN) {
             let _ = writeln!(stderr, "warning: {warning}");
+        }
+        if warnings.len() > TABLE_WARNINGS_SHOWN {
+            let files: Vec<String> = args
+                .aliases
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect();
+            let _ = writeln!(
+                stderr,
+                "warning: and {} more about the alias tables (`canon alias check {}` lists them all)",
+                warnings.len() - TABLE_WARNINGS_SHOWN,
+                files.join(" ")
+            );
         }
         if let (Some(stale), [path]) = (canon.table().stale_builtin(), args.aliases.as_slice()) {
             let _ = writeln!(stderr, "warning: {}: {stale}", path.display());
@@ -545,6 +566,14 @@ fn check_compiled(path: &Path, out: &mut dyn Write) -> Result<bool> {
             .and_then(|()| match table.stale_builtin() {
                 Some(stale) => writeln!(out, "{name}: {stale} [warning]"),
                 None => Ok(()),
+            })
+            // What `canon alias compile` warned about, kept in the table
+            // (the only place to read them again: `normalize` prints a few).
+            .and_then(|()| {
+                table
+                    .warnings()
+                    .iter()
+                    .try_for_each(|warning| writeln!(out, "{warning} [warning]"))
             })
             .and_then(|()| {
                 match crate::segment::ChineseSegmenter::table_words_current(&table) {

@@ -401,3 +401,71 @@ fn a_damaged_body_gives_wrong_answers_but_never_a_crash() {
         );
     }
 }
+
+/// A table where `count` entities claim one name without marking it
+/// ambiguous: one warning per entity.
+fn shared_name_table(count: usize) -> String {
+    (0..count)
+        .map(|i| {
+            format!(
+                "{{\"id\":\"zorb-{i}\",\"name\":\"Zorb {i}\",\"kind\":\"org\",\"aliases\":{{\"en\":[\"Zorblin Varga Holdings\"]}}}}\n"
+            )
+        })
+        .collect()
+}
+
+/// `canon normalize` prints the first ten of a table's warnings and counts
+/// the rest, naming the command that lists them (a large import can carry
+/// thousands, printed again at every run); `canon alias check` of the
+/// compiled table lists them all, and they do not fail it.
+#[test]
+fn table_warnings_beyond_ten_are_counted_and_listed_by_alias_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = b"{\"text\":\"Zorblin Varga Holdings\"}\n".to_vec();
+    for (count, shown) in [(3, 3), (10, 10), (12, 10)] {
+        let name = format!("shared{count}");
+        let table = write_file(
+            dir.path(),
+            &format!("{name}.jsonl"),
+            shared_name_table(count).as_bytes(),
+        );
+        // `canon alias compile` prints them all when it makes the table.
+        let compiled = dir.path().join(format!("{name}.canonidx"));
+        let compiled = compiled.to_str().unwrap().to_string();
+        let made = run(&["alias", "compile", "--quiet", "-o", &compiled, &table]);
+        assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+        assert_eq!(
+            stderr(&made).matches("also claimed by").count(),
+            count,
+            "{}",
+            stderr(&made)
+        );
+        let output = run_with_stdin(&["normalize", "--aliases", &compiled], document.clone());
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let err = stderr(&output);
+        let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning: ")).collect();
+        let claims = warnings.iter().filter(|w| w.contains("also claimed by"));
+        assert_eq!(claims.count(), shown, "{err}");
+        let more = format!(
+            "warning: and {} more about the alias tables (`canon alias check {compiled}` lists them all)",
+            count - shown
+        );
+        assert_eq!(warnings.contains(&more.as_str()), count > shown, "{err}");
+        assert_eq!(warnings.len(), shown + usize::from(count > shown), "{err}");
+        let quiet = run_with_stdin(
+            &["normalize", "--quiet", "--aliases", &compiled],
+            document.clone(),
+        );
+        assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
+
+        let check = run(&["alias", "check", &compiled]);
+        assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+        let out = stdout(&check);
+        let listed: Vec<&str> = out.lines().filter(|l| l.ends_with("[warning]")).collect();
+        assert_eq!(listed.len(), count, "{out}");
+        for i in 0..count {
+            let entity = format!("entity \"zorb-{i}\"");
+            assert!(listed.iter().any(|l| l.contains(&entity)), "{entity}");
+        }
+    }
+}
