@@ -102,16 +102,16 @@ pub fn normalize(
             let _ = writeln!(stderr, "warning: {warning}");
         }
         if warnings.len() > TABLE_WARNINGS_SHOWN {
-            let files: Vec<String> = args
+            let command: String = args
                 .aliases
                 .iter()
-                .map(|path| path.display().to_string())
-                .collect();
+                .fold("canon alias check".to_string(), |command, path| {
+                    format!("{command} {}", path.display())
+                });
             let _ = writeln!(
                 stderr,
-                "warning: and {} more about the alias tables (`canon alias check {}` lists them all)",
+                "warning: and {} more about the alias tables (`{command}` lists them all)",
                 warnings.len() - TABLE_WARNINGS_SHOWN,
-                files.join(" ")
             );
         }
         if let (Some(stale), [path]) = (canon.table().stale_builtin(), args.aliases.as_slice()) {
