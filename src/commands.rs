@@ -78,6 +78,18 @@ pub struct NormalizeArgs {
 /// `canon alias check` with the same files lists them all.
 const TABLE_WARNINGS_SHOWN: usize = 10;
 
+/// `word` as a POSIX shell reads it back: as it is when it holds only
+/// characters no shell treats specially, else in single quotes (a path in
+/// a command the user is told to run).
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "-_./,:=+@%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// `canon normalize`: runs the pipeline over the inputs.
 ///
 /// Outputs are refused before anything is written when one of them is an
@@ -97,6 +109,11 @@ pub fn normalize(
         .options(args.analyze)
         .build()?;
     if !args.quiet {
+        // The warning that asks for a new compile first: the table's own
+        // may run to thousands.
+        if let (Some(stale), [path]) = (canon.table().stale_builtin(), args.aliases.as_slice()) {
+            let _ = writeln!(stderr, "warning: {}: {stale}", path.display());
+        }
         let warnings = canon.table().warnings();
         for warning in warnings.iter().take(TABLE_WARNINGS_SHOWN) {
             let _ = writeln!(stderr, "warning: {warning}");
@@ -106,16 +123,13 @@ pub fn normalize(
                 .aliases
                 .iter()
                 .fold("canon alias check".to_string(), |command, path| {
-                    format!("{command} {}", path.display())
+                    format!("{command} {}", shell_word(&path.display().to_string()))
                 });
             let _ = writeln!(
                 stderr,
                 "warning: and {} more about the alias tables (`{command}` lists them all)",
                 warnings.len() - TABLE_WARNINGS_SHOWN,
             );
-        }
-        if let (Some(stale), [path]) = (canon.table().stale_builtin(), args.aliases.as_slice()) {
-            let _ = writeln!(stderr, "warning: {}: {stale}", path.display());
         }
     }
     let inputs = expand_inputs(&args.inputs, args.layout);
@@ -534,7 +548,10 @@ pub fn alias_check(files: &[PathBuf], out: &mut dyn Write) -> Result<Status> {
 
 /// `canon alias check` of a compiled table: it loads (magic, format version,
 /// sections) and verifies (checksum of the body, structure of its contents:
-/// what loading leaves out), and what it holds. False when it does not.
+/// what loading leaves out), and what it holds, then the warnings that ask
+/// for a new compile and those `canon alias compile` kept in the table
+/// (each line `NAME: file:line: message [warning]`; they do not fail it).
+/// False when it does not load or verify.
 fn check_compiled(path: &Path, out: &mut dyn Write) -> Result<bool> {
     let name = crate::decode::path_name(path);
     let opened = AliasTable::open(path).and_then(|table| {
@@ -567,14 +584,6 @@ fn check_compiled(path: &Path, out: &mut dyn Write) -> Result<bool> {
                 Some(stale) => writeln!(out, "{name}: {stale} [warning]"),
                 None => Ok(()),
             })
-            // What `canon alias compile` warned about, kept in the table
-            // (the only place to read them again: `normalize` prints a few).
-            .and_then(|()| {
-                table
-                    .warnings()
-                    .iter()
-                    .try_for_each(|warning| writeln!(out, "{warning} [warning]"))
-            })
             .and_then(|()| {
                 match crate::segment::ChineseSegmenter::table_words_current(&table) {
                     Some(false) => writeln!(
@@ -583,6 +592,15 @@ fn check_compiled(path: &Path, out: &mut dyn Write) -> Result<bool> {
                     ),
                     _ => Ok(()),
                 }
+            })
+            // What `canon alias compile` warned about, kept in the table
+            // (the only place to read them again: `normalize` prints a few),
+            // after the warnings that ask for a new compile.
+            .and_then(|()| {
+                table
+                    .warnings()
+                    .iter()
+                    .try_for_each(|warning| writeln!(out, "{name}: {warning} [warning]"))
             })
             .map(|()| true)
         }
@@ -853,4 +871,41 @@ pub fn alias_export(
         summary.rules, summary.aliases, summary.left_out, summary.without_rule
     );
     Ok(Status::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    /// Paths a shell reads as they are stay bare; others are quoted so that
+    /// a shell gives them back unchanged (checked with `sh` where there is
+    /// one).
+    #[test]
+    fn shell_words_read_back_as_given() {
+        assert_eq!(shell_word("/tmp/t.canonidx"), "/tmp/t.canonidx");
+        assert_eq!(shell_word("表/名单.toml"), "表/名单.toml");
+        assert_eq!(shell_word(""), "''");
+        assert_eq!(shell_word("my tables/a b.jsonl"), "'my tables/a b.jsonl'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        for word in [
+            "a b",
+            "it's",
+            "$HOME",
+            "a\"b",
+            "x;y",
+            "*",
+            "",
+            "~/t",
+            "new\nline",
+        ] {
+            let Ok(output) = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("printf %s {}", shell_word(word)))
+                .output()
+            else {
+                return;
+            };
+            assert_eq!(String::from_utf8_lossy(&output.stdout), word, "{word:?}");
+        }
+    }
 }

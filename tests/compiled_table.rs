@@ -420,17 +420,30 @@ fn shared_name_table(count: usize) -> String {
 /// compiled table lists them all, and they do not fail it.
 #[test]
 fn table_warnings_beyond_ten_are_counted_and_listed_by_alias_check() {
-    let dir = tempfile::tempdir().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    // A folder with a space: the command the count names quotes it.
+    let dir = root.path().join("my tables");
+    std::fs::create_dir(&dir).unwrap();
     let document = b"{\"text\":\"Zorblin Varga Holdings\"}\n".to_vec();
     for (count, shown) in [(3, 3), (10, 10), (12, 10)] {
         let name = format!("shared{count}");
         let table = write_file(
-            dir.path(),
+            &dir,
             &format!("{name}.jsonl"),
             shared_name_table(count).as_bytes(),
         );
+        // The source table, loaded at start: the same count, naming it.
+        let output = run_with_stdin(&["normalize", "--aliases", &table], document.clone());
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let err = stderr(&output);
+        assert_eq!(err.matches("also claimed by").count(), shown, "{err}");
+        let more = format!(
+            "warning: and {} more about the alias tables (`canon alias check '{table}'` lists them all)",
+            count - shown
+        );
+        assert_eq!(err.lines().any(|l| l == more), count > shown, "{err}");
         // `canon alias compile` prints them all when it makes the table.
-        let compiled = dir.path().join(format!("{name}.canonidx"));
+        let compiled = dir.join(format!("{name}.canonidx"));
         let compiled = compiled.to_str().unwrap().to_string();
         let made = run(&["alias", "compile", "--quiet", "-o", &compiled, &table]);
         assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
@@ -447,7 +460,7 @@ fn table_warnings_beyond_ten_are_counted_and_listed_by_alias_check() {
         let claims = warnings.iter().filter(|w| w.contains("also claimed by"));
         assert_eq!(claims.count(), shown, "{err}");
         let more = format!(
-            "warning: and {} more about the alias tables (`canon alias check {compiled}` lists them all)",
+            "warning: and {} more about the alias tables (`canon alias check '{compiled}'` lists them all)",
             count - shown
         );
         assert_eq!(warnings.contains(&more.as_str()), count > shown, "{err}");
@@ -463,6 +476,9 @@ fn table_warnings_beyond_ten_are_counted_and_listed_by_alias_check() {
         let out = stdout(&check);
         let listed: Vec<&str> = out.lines().filter(|l| l.ends_with("[warning]")).collect();
         assert_eq!(listed.len(), count, "{out}");
+        // Each named by the compiled table it is kept in.
+        let prefix = format!("{compiled}: ");
+        assert!(listed.iter().all(|l| l.starts_with(&prefix)), "{out}");
         for i in 0..count {
             let entity = format!("entity \"zorb-{i}\"");
             assert!(listed.iter().any(|l| l.contains(&entity)), "{entity}");

@@ -373,10 +373,10 @@ fn candidates_with(
     out
 }
 
-/// `term` if the batch of first-term lookups asks for it: a term that
-/// starts in a script written with spaces. Han and the other scripts
-/// without spaces start no first term (their keys are walked character by
-/// character). Most tokens are ASCII or common Han, told by their first
+/// `term` if the batch of first-term lookups asks for it: a term whose
+/// first character is not [`is_unspaced`] (letters of scripts written with
+/// spaces, digits, symbols). Han and the other scripts without spaces start
+/// no first term (their keys are walked character by character). Most tokens are ASCII or common Han, told by their first
 /// bytes without decoding: the batch reads every token of a document,
 /// Chinese ones too.
 #[inline]

@@ -45,20 +45,23 @@ use crate::format::{
 };
 use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
 
-/// Asks Linux to read the pages of a mapped table that are not yet in the
-/// page cache as 2 MiB folios (`MADV_HUGEPAGE`), which the kernel then maps
-/// whole, one entry per 2 MiB.
+/// Advises Linux to use huge pages for a mapped table (`MADV_HUGEPAGE`):
+/// where the kernel and the filesystem cache files in large folios (ext4
+/// on Linux 6.18 here), pages of the table that are not yet in the page
+/// cache are then read in as 2 MiB folios, which a page fault maps whole.
+/// Elsewhere the advice changes nothing.
 ///
 /// A large table is read at random all over: one run over 2.8 MB of news
 /// touches nearly every 64 KiB of a 403 MB table (the key trie's 201 MB edge
 /// table above all). In 4 KiB pages each of those reads costs a page fault
 /// that maps 16 pages, a TLB miss, and at exit the unmapping of 100,000
-/// page-table entries: 5,800 more faults and 70 ms more system time than
-/// the built-in table on that corpus. In 2 MiB folios the table costs about
-/// 200 faults. The advice changes how pages are read in, not pages already
-/// cached: a table written by `canon alias compile` (one large write) is
-/// cached in large folios anyway, one copied with `cp` (small writes) only
-/// once its pages have left the cache. Failure is ignored: it is a hint.
+/// page-table entries: about 5,600 more faults and 70 ms more system time
+/// than the built-in table on that corpus. In 2 MiB folios the table costs
+/// 100 to 250 faults. The advice changes how pages are read in, not pages
+/// already cached: a table written by `canon alias compile` (one large
+/// write) is cached in large folios anyway, one copied with `cp` (small
+/// writes) only once its pages have left the cache. Failure is ignored: it
+/// is a hint.
 fn advise_huge_pages(map: &memmap2::Mmap) {
     #[cfg(target_os = "linux")]
     let _ = map.advise(memmap2::Advice::HugePage);
@@ -2809,6 +2812,9 @@ aliases.zh-Hans = ["云", "云计算中心", "ab中文", "中国 移动", "Sea �
     #[cfg(target_os = "linux")]
     fn mapping_flags(path: &Path) -> String {
         let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        // The kernel names the file by its resolved path (a temporary
+        // folder may be a link).
+        let path = std::fs::canonicalize(path).unwrap();
         let name = path.to_str().unwrap();
         let mut inside = false;
         for line in smaps.lines() {
