@@ -107,7 +107,9 @@ struct NormalizeCli {
     /// compress); FILE appears, or is replaced, only when the run succeeded.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
-    /// No progress bar and no summary line on standard error.
+    /// No progress bar, no summary line and no alias-table warnings on
+    /// standard error (without it, the first ten warnings of the tables and
+    /// a count of the rest).
     #[arg(long, short = 'q')]
     quiet: bool,
     #[command(flatten)]
@@ -264,7 +266,9 @@ enum AliasCommand {
     },
     /// Validate alias tables: the default table plus FILEs (exit 1 on problems).
     Check {
-        /// Tables to check together with the default table.
+        /// Tables to check together with the default table; a compiled
+        /// table (.canonidx) is verified alone, and the warnings kept in it
+        /// are listed.
         files: Vec<PathBuf>,
     },
     /// Compile the default table plus FILEs into one .canonidx file, which
