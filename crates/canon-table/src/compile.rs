@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use crate::format::{
     BITSET_WORDS, BLOOM_BITS_PER_TERM, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION,
     HEADER_BYTES, MAGIC, NONE, PAIR_BITS_PER_WORD, SECTION_COUNT, SECTIONS, Section, alias_flags,
-    bloom_bits, continuation_bit, edge_hash, pair_bit, quick_reject_slot, second_term_hash,
+    bloom_bits, continuation_bit, edge_hash, pair_bit, quick_reject_slot, second_term_bits,
     term_hash, term_prefix,
 };
 use crate::normalize::chinese::fold;
@@ -594,7 +594,7 @@ fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
         let node = edges.walk(term);
         let space = edges.child(node, ' ');
         for second in seconds {
-            let (word, bits) = bloom_bits(second_term_hash(space, second), second_words);
+            let (word, bits) = second_term_bits(space, second, second_words);
             second_bloom[word] |= bits;
         }
         let [offset, len] = w.pool(term);

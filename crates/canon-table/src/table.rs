@@ -41,7 +41,7 @@ use crate::format::{
     BITSET_WORDS, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
     NONE, SECTION_COUNT, SECTIONS, SEGMENTER_HEADER_WORDS, SLOT_WORDS, Section, alias_flags,
     bloom_bits, continuation_bit, edge_hash, pair_bit, quick_reject_slot, same_bytes,
-    second_term_hash, term_hash, term_prefix,
+    second_term_bits, term_hash, term_prefix,
 };
 use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
 
@@ -1551,7 +1551,7 @@ impl AliasTable {
         if bloom.is_empty() {
             return true;
         }
-        let (word, bits) = bloom_bits(second_term_hash(space.node, term), bloom.len());
+        let (word, bits) = second_term_bits(space.node, term, bloom.len());
         bloom[word] & bits == bits
     }
 
@@ -2595,14 +2595,15 @@ aliases.zh-Hans = ["云", "云计算中心", "ab中文", "中国 移动", "Sea �
         // Tables of format 4 (with the key FST, without the segmenter's
         // sections), 5 (first-term slots without continuation bits), 6
         // (key references without the shared-surface bit, no EntityIsolated)
-        // and 7 (no KeyPairs) are refused with the same advice.
-        for old in [4u32, 5, 6, 7] {
+        // 7 (no KeyPairs) and 8 (second terms spread over the whole
+        // filter) are refused with the same advice.
+        for old in [4u32, 5, 6, 7, 8] {
             let mut older = good.clone();
             older[8..12].copy_from_slice(&old.to_ne_bytes());
             assert_eq!(
                 AliasTable::from_bytes(&older).unwrap_err().to_string(),
                 format!(
-                    "built by an incompatible canon (format {old}, this canon reads 8); compile it again with this canon"
+                    "built by an incompatible canon (format {old}, this canon reads {FORMAT_VERSION}); compile it again with this canon"
                 )
             );
         }
