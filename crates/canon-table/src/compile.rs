@@ -9,9 +9,9 @@ use rustc_hash::FxHashMap;
 
 use crate::format::{
     BITSET_WORDS, BLOOM_BITS_PER_TERM, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION,
-    HEADER_BYTES, MAGIC, NONE, PAIR_BITS_PER_WORD, SECTION_COUNT, SECTIONS, Section, alias_flags,
-    bloom_bits, continuation_bit, edge_hash, pair_bit, quick_reject_slot, second_term_bits,
-    term_hash, term_prefix,
+    HEADER_BYTES, MAGIC, NONE, PAIR_BITS_PER_WORD, SECOND_TERM_BITS_PER_TERM, SECTION_COUNT,
+    SECTIONS, Section, alias_flags, bloom_bits, continuation_bit, edge_hash, pair_bit,
+    quick_reject_slot, second_term_bits, term_hash, term_prefix,
 };
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
@@ -576,7 +576,7 @@ fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
         seconds.dedup();
     }
     let second_count: usize = terms.iter().map(|(_, (_, seconds))| seconds.len()).sum();
-    let second_words = (second_count * BLOOM_BITS_PER_TERM / 64)
+    let second_words = (second_count * SECOND_TERM_BITS_PER_TERM / 64)
         .next_power_of_two()
         .max(1);
     let mut second_bloom = vec![0u64; second_words];
