@@ -197,6 +197,7 @@ pub fn compile(
                 if !alias.blockers.is_empty() {
                     ref_flags |= alias_flags::HAS_BLOCKERS;
                 }
+                ref_flags |= alias_flags::exact_shape(&alias.key, &exact);
                 let [offset, len] = exact_ref;
                 key_refs[key as usize].push([e as u32, a as u32, ref_flags, offset, len]);
             }

@@ -117,6 +117,57 @@ pub mod alias_flags {
     /// name of many entities (a surname, an everyday word): its surface is
     /// checked once.
     pub const SAME_SURFACE_AS_PREVIOUS: u32 = 1 << 9;
+    /// In [`Section::KeyRefFlags`](super::Section::KeyRefFlags): the key is
+    /// one word of ASCII letters and digits, and the alias's exact text is
+    /// the key with its first letter in upper case (In, Man, Smith), as most
+    /// exact-case aliases of a large table are: a surface of ASCII letters
+    /// and digits that matched the key is then the exact text if it has no
+    /// capital after its first byte, known without reading the alias
+    /// ([`exact_shape_allows`]).
+    pub const EXACT_IS_TITLE_OF_KEY: u32 = 1 << 10;
+    /// In [`Section::KeyRefFlags`](super::Section::KeyRefFlags): the key is
+    /// one word of ASCII letters and digits, and the alias's exact text is
+    /// the key in upper case (GE, TV, 3M), as acronyms are.
+    pub const EXACT_IS_UPPER_OF_KEY: u32 = 1 << 11;
+    /// [`EXACT_IS_TITLE_OF_KEY`] and [`EXACT_IS_UPPER_OF_KEY`] of an alias
+    /// of `key` whose exact text is `exact`.
+    pub fn exact_shape(key: &str, exact: &str) -> u32 {
+        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return 0;
+        }
+        let (first, rest) = key.split_at(1);
+        let title = exact.len() == key.len()
+            && exact.as_bytes()[0] == first.as_bytes()[0].to_ascii_uppercase()
+            && &exact[1..] == rest;
+        let upper = exact == key.to_ascii_uppercase();
+        u32::from(title) * EXACT_IS_TITLE_OF_KEY | u32::from(upper) * EXACT_IS_UPPER_OF_KEY
+    }
+    /// For an alias whose [`Section::KeyRefFlags`](super::Section::KeyRefFlags)
+    /// word `ref_flags` says exact case, no blockers and an
+    /// [`exact_shape`], whether `surface`, which matched the alias's key
+    /// (so that it folds to it), is its exact text; `None` when the flags
+    /// or a surface of other characters than ASCII letters and digits
+    /// leave that to [`AliasTable::surface_allows`](crate::AliasTable::surface_allows).
+    /// Folding lowers ASCII letters and changes nothing else of such a
+    /// surface, so it is the key with some letters in upper case: the exact
+    /// text if those are the first (title) or all (upper) of them.
+    #[inline]
+    pub fn exact_shape_allows(ref_flags: u32, surface: &[u8]) -> Option<bool> {
+        let shape = ref_flags & (EXACT_IS_TITLE_OF_KEY | EXACT_IS_UPPER_OF_KEY);
+        if shape == 0
+            || !exact_without_blockers(ref_flags)
+            || surface.is_empty()
+            || !surface.iter().all(u8::is_ascii_alphanumeric)
+        {
+            return None;
+        }
+        let title = shape & EXACT_IS_TITLE_OF_KEY != 0
+            && !surface[0].is_ascii_lowercase()
+            && !surface[1..].iter().any(u8::is_ascii_uppercase);
+        let upper =
+            shape & EXACT_IS_UPPER_OF_KEY != 0 && !surface.iter().any(u8::is_ascii_lowercase);
+        Some(title || upper)
+    }
     /// Whether an alias with this [`Section::KeyRefFlags`](super::Section::KeyRefFlags)
     /// word allows a surface by its exact text alone (exact case, no blockers).
     #[inline]
@@ -214,7 +265,9 @@ pub enum Section {
     KeyRefs,
     /// One `u32` per pair of `KeyRefs`: its alias's [`Section::AliasFlags`],
     /// [`alias_flags::HAS_BLOCKERS`], [`alias_flags::SAME_SURFACE_AS_PREVIOUS`],
-    /// and the first byte of its exact text at
+    /// the shape of its exact text against the key
+    /// ([`alias_flags::EXACT_IS_TITLE_OF_KEY`],
+    /// [`alias_flags::EXACT_IS_UPPER_OF_KEY`]), and the first byte of its exact text at
     /// [`alias_flags::EXACT_FIRST_SHIFT`]. A key's aliases are read together
     /// at every match of the key; their flags there cost one read, where
     /// each alias's own flags, blockers and text are apart in a large table
@@ -739,5 +792,64 @@ mod tests {
         }
         let rate = passed as f64 / asked as f64;
         assert!(rate < 0.015, "{passed} of {asked} other terms passed");
+    }
+
+    /// Where the shape flags of an exact text decide a surface alone, they
+    /// decide as comparing it with the exact text would: every key of up to
+    /// four letters and digits, every way of writing it in upper and lower
+    /// case as surface, against exact texts in title case, upper case, as
+    /// the key, mixed and other; never for an alias with blockers or
+    /// without exact case, or a surface with other characters.
+    #[test]
+    fn exact_shapes_decide_as_the_exact_text() {
+        use alias_flags::*;
+        let mut decided = 0;
+        for key in ["a", "in", "ge", "3m", "man", "b52", "abcd", "4x4x", "z"] {
+            let upper = key.to_ascii_uppercase();
+            let title = format!("{}{}", &upper[..1], &key[1..]);
+            let mixed = format!("{}{}", &key[..1], &upper[1..]);
+            let surfaces: Vec<String> = (0..1u32 << key.len())
+                .map(|mask| {
+                    key.bytes()
+                        .enumerate()
+                        .map(|(i, b)| {
+                            char::from(if mask & 1 << i != 0 {
+                                b.to_ascii_uppercase()
+                            } else {
+                                b
+                            })
+                        })
+                        .collect()
+                })
+                .collect();
+            for exact in [&title, &upper, key, &mixed, "Other", "I-N"] {
+                let shape = exact_shape(key, exact);
+                for flags in [CASE_EXACT, CASE_EXACT | HAS_BLOCKERS, 0] {
+                    for surface in &surfaces {
+                        let answer = exact_shape_allows(flags | shape, surface.as_bytes());
+                        if let Some(allows) = answer {
+                            assert_eq!(allows, surface == exact, "{surface:?} {exact:?}");
+                            decided += 1;
+                        }
+                        if flags != CASE_EXACT {
+                            assert_eq!(answer, None);
+                        }
+                    }
+                    let hyphened = format!("{key}-");
+                    assert_eq!(exact_shape_allows(flags | shape, hyphened.as_bytes()), None);
+                }
+            }
+            assert_eq!(
+                exact_shape(key, &title) & EXACT_IS_TITLE_OF_KEY,
+                EXACT_IS_TITLE_OF_KEY
+            );
+            assert_eq!(
+                exact_shape(key, &upper) & EXACT_IS_UPPER_OF_KEY,
+                EXACT_IS_UPPER_OF_KEY
+            );
+        }
+        assert_eq!(exact_shape("new york", "New york"), 0);
+        assert_eq!(exact_shape("iphone", "iPhone"), 0);
+        assert!(decided > 100, "{decided}");
     }
 }

@@ -1298,10 +1298,14 @@ impl AliasTable {
     }
 
     /// [`Self::surface_allows`] for alias `r` of a key, with its
-    /// [`Self::key_ref_flags`] word `ref_flags`: an alias that is not
-    /// exact-case and has no blockers allows every surface, and an exact-case one whose
+    /// [`Self::key_ref_flags`] word `ref_flags`, where `start..end` of
+    /// `normalized` is a match of that key: an alias that is not exact-case
+    /// and has no blockers allows every surface, an exact-case one whose
     /// first byte differs from the surface's (an everyday word in lower
-    /// case) allows none, both known without reading the alias.
+    /// case) allows none, and one whose exact text is the key in title or
+    /// upper case allows a surface of ASCII letters and digits written so
+    /// ([`alias_flags::exact_shape_allows`]), all known without reading the
+    /// alias.
     #[inline]
     pub fn surface_allows_by_key(
         &self,
@@ -1323,6 +1327,13 @@ impl AliasTable {
                 && first.is_ascii_graphic()
             {
                 return false;
+            }
+            if let Some(allows) = normalized
+                .as_bytes()
+                .get(start..end)
+                .and_then(|surface| alias_flags::exact_shape_allows(ref_flags, surface))
+            {
+                return allows;
             }
         }
         self.surface_allows(r, normalized, start, end)
@@ -2223,7 +2234,7 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
     #[test]
     fn key_ref_flags_agree_with_the_aliases_and_their_surface_checks() {
         let table = AliasTable::from_sources(&TableSource::default_tables()).unwrap();
-        let (mut checked, mut same_surfaces) = (0, 0);
+        let (mut checked, mut same_surfaces, mut shapes) = (0, 0, 0);
         for key_id in 0..table.key_count() as u32 {
             let refs = table.aliases_of_key_id(key_id);
             let flags = table.key_ref_flags(key_id);
@@ -2251,6 +2262,12 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
                 assert_eq!(f & alias_flags::HAS_BLOCKERS != 0, table.has_blockers(r));
                 let first = table.exact_text(r).bytes().next().unwrap_or(0);
                 assert_eq!((f >> alias_flags::EXACT_FIRST_SHIFT) as u8, first);
+                let shape = alias_flags::exact_shape(table.alias_key_text(r), table.exact_text(r));
+                assert_eq!(
+                    f & (alias_flags::EXACT_IS_TITLE_OF_KEY | alias_flags::EXACT_IS_UPPER_OF_KEY),
+                    shape
+                );
+                shapes += usize::from(shape != 0 && alias_flags::exact_without_blockers(f));
                 let exact = table.exact_text(r).to_string();
                 let mut surfaces = vec![
                     exact.clone(),
@@ -2262,6 +2279,12 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
                         "{}{}",
                         exact.get(..1).unwrap_or("").to_uppercase(),
                         exact.get(1..).unwrap_or("")
+                    ),
+                    // Upper case after the first letter (iN, gE).
+                    format!(
+                        "{}{}",
+                        exact.get(..1).unwrap_or("").to_lowercase(),
+                        exact.get(1..).unwrap_or("").to_uppercase()
                     ),
                 ];
                 surfaces.extend(table.alias(r).blockers().iter().map(str::to_string));
@@ -2295,6 +2318,7 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
             }
         }
         assert!(checked > 50_000, "{checked}");
+        assert!(shapes > 1_000, "{shapes}");
         assert!(
             same_surfaces > 0,
             "no key has two aliases of one exact text"

@@ -193,6 +193,7 @@ fn validate_derived(table: &AliasTable) -> Result<(), FormatError> {
             if table.has_blockers(r) {
                 expected |= alias_flags::HAS_BLOCKERS;
             }
+            expected |= alias_flags::exact_shape(table.alias_key_text(r), exact);
             if let Some((previous_word, previous_exact)) = previous
                 && alias_flags::exact_without_blockers(previous_word)
                 && alias_flags::exact_without_blockers(expected)
