@@ -140,7 +140,7 @@ pub mod alias_flags {
             && exact.as_bytes()[0] == first.as_bytes()[0].to_ascii_uppercase()
             && &exact[1..] == rest;
         let upper = exact == key.to_ascii_uppercase();
-        u32::from(title) * EXACT_IS_TITLE_OF_KEY | u32::from(upper) * EXACT_IS_UPPER_OF_KEY
+        (u32::from(title) * EXACT_IS_TITLE_OF_KEY) | (u32::from(upper) * EXACT_IS_UPPER_OF_KEY)
     }
     /// For an alias whose [`Section::KeyRefFlags`](super::Section::KeyRefFlags)
     /// word `ref_flags` says exact case, no blockers and an
