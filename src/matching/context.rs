@@ -754,9 +754,8 @@ fn redefined_acronym(
         // Organisation): spellings and small words differ.
         let expansion: Vec<Cow<'_, str>> = words.iter().rev().map(|w| word_key(w)).collect();
         !candidate.options.iter().any(|o| {
-            let entity = table.entity_at(o.entity());
-            std::iter::once(entity.name)
-                .chain(entity.aliases().map(|a| a.text))
+            std::iter::once(table.entity_name(o.entity()))
+                .chain(table.alias_texts(o.entity()))
                 .any(|name| {
                     let name_words: Vec<Cow<'_, str>> =
                         name.split_whitespace().map(word_key).collect();

@@ -1190,6 +1190,21 @@ impl AliasTable {
         self.str_at(Section::AliasText, self.global_alias(r))
     }
 
+    /// The texts of the aliases of the entity at `index`, as written, in
+    /// table order: what [`EntityView::aliases`] gives as `text`, without
+    /// reading the rest of each alias (its language, flags, line and
+    /// blockers are apart in the file, each a likely cache miss in a large
+    /// table).
+    pub fn alias_texts(&self, index: u32) -> impl Iterator<Item = &str> + '_ {
+        let count = self.csr(Section::EntityAliases, index as usize).len() as u32;
+        (0..count).map(move |alias| {
+            self.alias_text(AliasRef {
+                entity: index,
+                alias,
+            })
+        })
+    }
+
     /// Whether alias `r` has blockers.
     #[inline]
     pub fn has_blockers(&self, r: AliasRef) -> bool {
@@ -1922,6 +1937,11 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
             (acme.wikidata, acme.line, acme.file),
             (Some("Q42"), 2, "t.toml")
         );
+        for index in 0..table.entity_count() as u32 {
+            let texts: Vec<&str> = table.entity_at(index).aliases().map(|a| a.text).collect();
+            assert_eq!(table.alias_texts(index).collect::<Vec<_>>(), texts);
+            assert!(!texts.is_empty());
+        }
         assert_eq!(table.entity_index("acme-labs"), Some(1));
         assert_eq!(table.entity_index("acme-lab"), None);
         assert_eq!(table.ancestors(1), [0]);
