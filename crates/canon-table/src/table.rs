@@ -1556,6 +1556,14 @@ impl AliasTable {
             let t = term(i as usize).expect("looked up in the first pass");
             out[i as usize] = self.first_term_slot(t, hash);
         }
+        // The matcher reads the alias list of a first term that is a key
+        // when it goes on with it: where the list starts, then the list.
+        let key_aliases = self.u32s(Section::KeyAliases);
+        for node in out.iter().flatten() {
+            if let Some(start) = key_aliases.get(node.key as usize) {
+                prefetch(start);
+            }
+        }
     }
 
     /// Whether a key may go on with the whole of `term` from `space`, the
