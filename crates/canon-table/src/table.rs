@@ -1192,8 +1192,8 @@ impl AliasTable {
 
     /// The texts of the aliases of the entity at `index`, as written, in
     /// table order: what [`EntityView::aliases`] gives as `text`, without
-    /// reading the rest of each alias (its language, flags, line and
-    /// blockers are apart in the file, each a likely cache miss in a large
+    /// reading the rest of each alias (its exact text, language, key, flags
+    /// and line are apart in the file, each a likely cache miss in a large
     /// table).
     pub fn alias_texts(&self, index: u32) -> impl Iterator<Item = &str> + '_ {
         let count = self.csr(Section::EntityAliases, index as usize).len() as u32;
@@ -1557,7 +1557,8 @@ impl AliasTable {
             out[i as usize] = self.first_term_slot(t, hash);
         }
         // The matcher reads the alias list of a first term that is a key
-        // when it goes on with it: where the list starts, then the list.
+        // when it goes on with it; where the list starts is asked for now
+        // (the list itself needs that answer first).
         let key_aliases = self.u32s(Section::KeyAliases);
         for node in out.iter().flatten() {
             if let Some(start) = key_aliases.get(node.key as usize) {
