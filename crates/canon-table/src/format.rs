@@ -140,7 +140,10 @@ pub mod alias_flags {
         let title = exact.len() == key.len()
             && exact.as_bytes()[0] == first.as_bytes()[0].to_ascii_uppercase()
             && &exact[1..] == rest;
-        let upper = exact == key.to_ascii_uppercase();
+        // The key is ASCII: its upper case is the text equal to it but for
+        // case with no lower-case letter.
+        let upper =
+            exact.eq_ignore_ascii_case(key) && !exact.bytes().any(|b| b.is_ascii_lowercase());
         (u32::from(title) * EXACT_IS_TITLE_OF_KEY) | (u32::from(upper) * EXACT_IS_UPPER_OF_KEY)
     }
     /// For an alias whose [`Section::KeyRefFlags`](super::Section::KeyRefFlags)

@@ -260,14 +260,7 @@ impl<'t> EntityView<'t> {
     /// The entity's aliases, in table order.
     pub fn aliases(&self) -> impl Iterator<Item = AliasView<'t>> + 't {
         let table = self.table;
-        let index = self.index;
-        let count = table.csr(Section::EntityAliases, index as usize).len() as u32;
-        (0..count).map(move |alias| {
-            table.alias(AliasRef {
-                entity: index,
-                alias,
-            })
-        })
+        table.alias_refs(self.index).map(move |r| table.alias(r))
     }
 
     /// The entity as an owned record, as a table would give it.
@@ -1196,12 +1189,15 @@ impl AliasTable {
     /// and line are apart in the file, each a likely cache miss in a large
     /// table).
     pub fn alias_texts(&self, index: u32) -> impl Iterator<Item = &str> + '_ {
+        self.alias_refs(index).map(|r| self.alias_text(r))
+    }
+
+    /// References to the aliases of the entity at `index`, in table order.
+    fn alias_refs(&self, index: u32) -> impl Iterator<Item = AliasRef> + use<> {
         let count = self.csr(Section::EntityAliases, index as usize).len() as u32;
-        (0..count).map(move |alias| {
-            self.alias_text(AliasRef {
-                entity: index,
-                alias,
-            })
+        (0..count).map(move |alias| AliasRef {
+            entity: index,
+            alias,
         })
     }
 
