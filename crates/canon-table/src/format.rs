@@ -534,6 +534,15 @@ pub fn bloom_bits(hash: u64, words: usize) -> (usize, u64) {
 /// taken from a crate, because it is part of the format.
 #[inline]
 pub fn term_hash(term: &str) -> u64 {
+    term_hash_and_prefix(term).0
+}
+
+/// [`term_hash`] and [`term_prefix`] of `term` at once: the prefix is the
+/// low half of the first word the hash reads, so a caller that wants both
+/// (the batch of first-term lookups, for every word of a document) loads
+/// the term's first bytes once.
+#[inline]
+pub fn term_hash_and_prefix(term: &str) -> (u64, u32) {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let bytes = term.as_bytes();
     let mut hash = bytes.len() as u64;
@@ -542,8 +551,13 @@ pub fn term_hash(term: &str) -> u64 {
         let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
         hash = (hash.rotate_left(5) ^ word).wrapping_mul(K);
     }
-    hash = (hash.rotate_left(5) ^ load_padded(chunks.remainder())).wrapping_mul(K);
-    hash ^ hash >> 32
+    let tail = load_padded(chunks.remainder());
+    hash = (hash.rotate_left(5) ^ tail).wrapping_mul(K);
+    let prefix = match bytes.first_chunk::<4>() {
+        Some(head) if bytes.len() >= 8 => u32::from_le_bytes(*head),
+        _ => tail as u32,
+    };
+    (hash ^ hash >> 32, prefix)
 }
 
 /// Bits of [`Section::SecondTermFilter`] per entry (rounded up to a power
@@ -737,6 +751,11 @@ mod tests {
                 .collect();
             assert_eq!(term_hash(&term), term_hash_reference(&term), "{term:?}");
             assert_eq!(term_prefix(&term), term_prefix_reference(&term), "{term:?}");
+            assert_eq!(
+                term_hash_and_prefix(&term),
+                (term_hash_reference(&term), term_prefix_reference(&term)),
+                "{term:?}"
+            );
         }
     }
 

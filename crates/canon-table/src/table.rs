@@ -41,7 +41,7 @@ use crate::format::{
     BITSET_WORDS, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
     NONE, SECTION_COUNT, SECTIONS, SEGMENTER_HEADER_WORDS, SLOT_WORDS, Section, alias_flags,
     bloom_bits, continuation_bit, edge_hash, pair_bit, quick_reject_slot, same_bytes,
-    second_term_bits, term_hash, term_prefix,
+    second_term_bits, term_hash, term_hash_and_prefix, term_prefix,
 };
 use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
 
@@ -1431,42 +1431,57 @@ impl AliasTable {
     #[inline(never)]
     fn first_term_node_after_quick_reject(&self, term: &str) -> Option<KeyNode<'_>> {
         let hash = term_hash(term);
-        let (word, bits) = self.first_term_filter_word(hash);
+        let (word, bits) = Self::bloom_word(self.first_term_bloom(), hash);
         if *word & bits != bits {
             return None;
         }
         self.first_term_slot(term, hash)
     }
 
-    /// The word of the first terms' Bloom filter that a term of
+    /// The first terms' Bloom filter: the words after the quick-reject
+    /// bits, a power of two of them (checked at load).
+    #[inline(always)]
+    fn first_term_bloom(&self) -> &[u64] {
+        &self.u64s(Section::FirstTermFilter)[BITSET_WORDS..]
+    }
+
+    /// The word of the first terms' Bloom filter `bloom` that a term of
     /// [`term_hash`] `hash` is tested against, and the bits it must have.
     #[inline(always)]
-    fn first_term_filter_word(&self, hash: u64) -> (&u64, u64) {
-        // The Bloom filter after the quick-reject bits: a power of two of
-        // words (checked at load).
-        let bloom = &self.u64s(Section::FirstTermFilter)[BITSET_WORDS..];
+    fn bloom_word(bloom: &[u64], hash: u64) -> (&u64, u64) {
         let (word, bits) = bloom_bits(hash, bloom.len());
         (&bloom[word], bits)
     }
 
-    /// The slots of [`Section::FirstTermSlots`] and the one where the probe
-    /// for a term of [`term_hash`] `hash` starts.
+    /// The slot of [`Section::FirstTermSlots`] (`slots`, a power of two of
+    /// them: checked at load) where the probe for a term of [`term_hash`]
+    /// `hash` starts.
     #[inline(always)]
-    fn first_term_home(&self, hash: u64) -> (&[u32], usize) {
-        let slots = self.u32s(Section::FirstTermSlots);
-        // A power of two of slots (checked at load).
-        let mask = slots.len() / SLOT_WORDS - 1;
-        (slots, hash as usize & mask)
+    fn slot_home(slots: &[u32], hash: u64) -> usize {
+        hash as usize & (slots.len() / SLOT_WORDS - 1)
     }
 
     /// The probe of [`Section::FirstTermSlots`] for `term`, of
     /// [`term_hash`] `hash`, past the filters.
     #[inline(always)]
     fn first_term_slot(&self, term: &str, hash: u64) -> Option<KeyNode<'_>> {
-        let (slots, mut slot) = self.first_term_home(hash);
+        let slots = self.u32s(Section::FirstTermSlots);
+        self.first_term_probe(slots, term, hash, term_prefix(term))
+    }
+
+    /// [`Self::first_term_slot`] in `slots` (the section), with the term's
+    /// [`term_prefix`] `prefix` known.
+    #[inline(always)]
+    fn first_term_probe<'t>(
+        &'t self,
+        slots: &'t [u32],
+        term: &str,
+        hash: u64,
+        prefix: u32,
+    ) -> Option<KeyNode<'t>> {
         let mask = slots.len() / SLOT_WORDS - 1;
+        let mut slot = Self::slot_home(slots, hash);
         // At most one pass, as in `KeyTrie::step`.
-        let prefix = term_prefix(term);
         for _ in 0..=mask {
             let entry = &slots[slot * SLOT_WORDS..(slot + 1) * SLOT_WORDS];
             if entry[1] == NONE {
@@ -1530,36 +1545,37 @@ impl AliasTable {
     ) {
         out.clear();
         out.resize(count, None);
-        // (term index, hash) of the terms still in the running.
-        let mut pending: Vec<(u32, u64)> = Vec::with_capacity(count);
+        // Read once: each pass reads them for every term.
+        let bloom = self.first_term_bloom();
+        let slots = self.u32s(Section::FirstTermSlots);
+        let key_aliases = self.u32s(Section::KeyAliases);
+        // The terms still in the running: (term index, first bytes, hash).
+        let mut pending: Vec<(u32, u32, u64)> = Vec::with_capacity(count);
         for i in 0..count {
             if let Some(t) = term(i) {
-                let hash = term_hash(t);
-                prefetch(self.first_term_filter_word(hash).0);
-                pending.push((i as u32, hash));
+                let (hash, prefix) = term_hash_and_prefix(t);
+                prefetch(Self::bloom_word(bloom, hash).0);
+                pending.push((i as u32, prefix, hash));
             }
         }
-        pending.retain(|&(_, hash)| {
-            let (word, bits) = self.first_term_filter_word(hash);
+        pending.retain(|&(_, _, hash)| {
+            let (word, bits) = Self::bloom_word(bloom, hash);
             let passes = *word & bits == bits;
             if passes {
-                let (slots, slot) = self.first_term_home(hash);
-                prefetch(&slots[slot * SLOT_WORDS]);
+                prefetch(&slots[Self::slot_home(slots, hash) * SLOT_WORDS]);
             }
             passes
         });
-        for &(i, hash) in &pending {
+        for &(i, prefix, hash) in &pending {
             let t = term(i as usize).expect("looked up in the first pass");
-            out[i as usize] = self.first_term_slot(t, hash);
-        }
-        // The matcher reads the alias list of a first term that is a key
-        // when it goes on with it; where the list starts is asked for now
-        // (the list itself needs that answer first).
-        let key_aliases = self.u32s(Section::KeyAliases);
-        for node in out.iter().flatten() {
-            if let Some(start) = key_aliases.get(node.key as usize) {
+            let node = self.first_term_probe(slots, t, hash, prefix);
+            // The matcher reads the alias list of a first term that is a
+            // key when it goes on with it: where the list starts is asked
+            // for now (the list itself needs that answer first).
+            if let Some(start) = node.and_then(|n| key_aliases.get(n.key as usize)) {
                 prefetch(start);
             }
+            out[i as usize] = node;
         }
     }
 
