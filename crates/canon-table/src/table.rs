@@ -41,7 +41,7 @@ use crate::format::{
     BITSET_WORDS, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION, HEADER_BYTES, MAGIC,
     NONE, SECTION_COUNT, SECTIONS, SEGMENTER_HEADER_WORDS, SLOT_WORDS, Section, alias_flags,
     bloom_bits, continuation_bit, edge_hash, pair_bit, quick_reject_slot, same_bytes,
-    second_term_bits, term_hash, term_hash_and_prefix, term_prefix,
+    second_term_bits, term_hash_and_prefix,
 };
 use crate::{AliasEntry, AliasForm, AliasRef, Entity, Kind, TableProblem};
 
@@ -1430,12 +1430,12 @@ impl AliasTable {
     /// [`Self::first_term_node`] for a term the quick-reject bits let through.
     #[inline(never)]
     fn first_term_node_after_quick_reject(&self, term: &str) -> Option<KeyNode<'_>> {
-        let hash = term_hash(term);
+        let (hash, prefix) = term_hash_and_prefix(term);
         let (word, bits) = Self::bloom_word(self.first_term_bloom(), hash);
         if *word & bits != bits {
             return None;
         }
-        self.first_term_slot(term, hash)
+        self.first_term_probe(self.u32s(Section::FirstTermSlots), term, hash, prefix)
     }
 
     /// The first terms' Bloom filter: the words after the quick-reject
@@ -1446,7 +1446,8 @@ impl AliasTable {
     }
 
     /// The word of the first terms' Bloom filter `bloom` that a term of
-    /// [`term_hash`] `hash` is tested against, and the bits it must have.
+    /// [`term_hash`](crate::format::term_hash) `hash` is tested against,
+    /// and the bits it must have.
     #[inline(always)]
     fn bloom_word(bloom: &[u64], hash: u64) -> (&u64, u64) {
         let (word, bits) = bloom_bits(hash, bloom.len());
@@ -1454,23 +1455,17 @@ impl AliasTable {
     }
 
     /// The slot of [`Section::FirstTermSlots`] (`slots`, a power of two of
-    /// them: checked at load) where the probe for a term of [`term_hash`]
-    /// `hash` starts.
+    /// them: checked at load) where the probe for a term of
+    /// [`term_hash`](crate::format::term_hash) `hash` starts.
     #[inline(always)]
     fn slot_home(slots: &[u32], hash: u64) -> usize {
         hash as usize & (slots.len() / SLOT_WORDS - 1)
     }
 
-    /// The probe of [`Section::FirstTermSlots`] for `term`, of
-    /// [`term_hash`] `hash`, past the filters.
-    #[inline(always)]
-    fn first_term_slot(&self, term: &str, hash: u64) -> Option<KeyNode<'_>> {
-        let slots = self.u32s(Section::FirstTermSlots);
-        self.first_term_probe(slots, term, hash, term_prefix(term))
-    }
-
-    /// [`Self::first_term_slot`] in `slots` (the section), with the term's
-    /// [`term_prefix`] `prefix` known.
+    /// The probe of `slots` ([`Section::FirstTermSlots`]) for `term`, of
+    /// [`term_hash`](crate::format::term_hash) `hash` and
+    /// [`term_prefix`](crate::format::term_prefix) `prefix`, past the
+    /// filters.
     #[inline(always)]
     fn first_term_probe<'t>(
         &'t self,
