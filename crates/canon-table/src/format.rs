@@ -539,8 +539,8 @@ pub fn term_hash(term: &str) -> u64 {
 
 /// [`term_hash`] and [`term_prefix`] of `term` at once: the prefix is the
 /// low half of the first word the hash reads, so a caller that wants both
-/// (the batch of first-term lookups, for every word of a document) loads
-/// the term's first bytes once.
+/// (the first-term lookups, batched for every word of a document or word
+/// by word) loads the term's first bytes once.
 #[inline]
 pub fn term_hash_and_prefix(term: &str) -> (u64, u32) {
     const K: u64 = 0x517c_c1b7_2722_0a95;
@@ -740,7 +740,7 @@ mod tests {
         }
     }
 
-    /// Terms of every length to 24 bytes, ASCII and not.
+    /// Terms of every length to 44 bytes, ASCII and not.
     #[test]
     fn term_hashes_and_prefixes_keep_their_values() {
         let mut random = crate::testing::XorShift::new(0x9E37_79B9_7F4A_7C15);

@@ -1526,10 +1526,12 @@ impl AliasTable {
     ///
     /// The same nodes as one call per term, found in three passes over
     /// the terms (hash and filter, slot, comparison), each of which first
-    /// asks the processor for the memory the next pass reads. In a table
-    /// of hundreds of megabytes, a term's filter word and slot are each
-    /// likely to miss the cache; looked up one word at a time, every miss
-    /// is waited for in turn, while the passes wait for many at once.
+    /// asks the processor for the memory the next pass reads; the
+    /// comparison asks for the start of each found key's alias list
+    /// (`KeyAliases`), which the matcher reads next. In a table of
+    /// hundreds of megabytes, a term's filter word and slot are each likely
+    /// to miss the cache; looked up one word at a time, every miss is
+    /// waited for in turn, while the passes wait for many at once.
     /// The quick-reject bits are not asked: a table whose bits pass most
     /// words is what batches are for.
     pub fn first_term_nodes<'t, 's>(
