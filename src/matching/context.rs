@@ -753,17 +753,37 @@ fn redefined_acronym(
         // (Securities Exchange Commission, North Atlantic Treaty
         // Organisation): spellings and small words differ.
         let expansion: Vec<Cow<'_, str>> = words.iter().rev().map(|w| word_key(w)).collect();
+        let mut found = vec![false; expansion.len()];
         !candidate.options.iter().any(|o| {
             std::iter::once(table.entity_name(o.entity()))
                 .chain(table.alias_texts(o.entity()))
-                .any(|name| {
-                    let name_words: Vec<Cow<'_, str>> =
-                        name.split_whitespace().map(word_key).collect();
-                    let shared = expansion.iter().filter(|w| name_words.contains(w)).count();
-                    shared * 2 >= expansion.len()
-                })
+                .any(|name| shared_words(&expansion, name, &mut found) * 2 >= expansion.len())
         })
     })
+}
+
+/// How many of `expansion` (word keys, [`word_key`]) are the key of some
+/// word of `name`; `found` is room for one flag per expansion word. A word
+/// of ASCII letters is compared without making its key: with a large table
+/// an acronym has many options, each with a few names, and a key made for
+/// each of their words was 1% of a million-alias table's English run.
+fn shared_words(expansion: &[Cow<'_, str>], name: &str, found: &mut [bool]) -> usize {
+    found.fill(false);
+    for word in name.split_whitespace() {
+        if word.bytes().all(|b| b.is_ascii_alphabetic()) {
+            // Its key is the word in lower case, which no key holding an
+            // ASCII capital can be.
+            for (w, f) in expansion.iter().zip(found.iter_mut()) {
+                *f |= word.eq_ignore_ascii_case(w) && !w.bytes().any(|b| b.is_ascii_uppercase());
+            }
+        } else {
+            let key = word_key(word);
+            for (w, f) in expansion.iter().zip(found.iter_mut()) {
+                *f |= *w == key;
+            }
+        }
+    }
+    found.iter().filter(|&&f| f).count()
 }
 
 /// [`alias_key`] of one word. A word of ASCII letters, most words of names,
@@ -785,7 +805,33 @@ mod tests {
     use super::*;
     use crate::matching::rules::rules;
 
+    /// What `redefined_acronym` counted before [`shared_words`]: the keys
+    /// of the name's words, then the expansion's words among them.
+    fn shared_words_reference(expansion: &[Cow<'_, str>], name: &str) -> usize {
+        let name_words: Vec<Cow<'_, str>> = name.split_whitespace().map(word_key).collect();
+        expansion.iter().filter(|w| name_words.contains(w)).count()
+    }
+
     proptest::proptest! {
+        #[test]
+        fn shared_words_are_counted_as_by_their_keys(
+            expansion in proptest::collection::vec(
+                "([A-Za-z]{1,6}|[a-z]{1,3}|Co\\.|&|Ｓｅｃ|İnc|ß|银行)", 0..6),
+            name in proptest::collection::vec(
+                "([A-Za-z]{1,6}|[a-z]{1,3}|Co\\.|&|Ｓｅｃ|İnc|ß|银行|SEC|sec)", 0..6),
+        ) {
+            // Expansion words are keys, as redefined_acronym makes them;
+            // some keys hold capitals (a key of `alias_key` may).
+            let mut expansion: Vec<Cow<'_, str>> = expansion.iter().map(|w| word_key(w)).collect();
+            expansion.push(Cow::Borrowed("Sec"));
+            let name = name.join(" ");
+            let mut found = vec![false; expansion.len()];
+            proptest::prop_assert_eq!(
+                shared_words(&expansion, &name, &mut found),
+                shared_words_reference(&expansion, &name)
+            );
+        }
+
         #[test]
         fn a_word_key_is_the_alias_key(
             word in "([A-Za-z]{1,8}|[A-Za-z0-9'.&-]{1,8}|Ｍｏｏｎ|İstanbul|ß|月之暗面)"

@@ -103,25 +103,35 @@ pub(super) fn resolve(
     let windows: Vec<OnceCell<Windows>> = (0..candidates.len()).map(|_| OnceCell::new()).collect();
     // The options of a pending candidate that have what they need, reused.
     let mut satisfied: Vec<(u32, Need)> = Vec::new();
-    // What the document has confirmed so far: every entity, and those named
-    // by a name that is not short; and what they reach. Refilled at each
-    // round, in sets that keep their room from one round to the next.
+    // What the document has confirmed before a round: every entity, and
+    // those named by a name that is not short; and what they reach (which a
+    // round grows with each confirmation in it, for the candidates after
+    // it). Candidates are only ever confirmed here, never turned down, so
+    // each round's sets are the last round's and its confirmations.
     let mut confirmed: FxHashSet<u32> = FxHashSet::default();
     let mut named_in_full: FxHashSet<u32> = FxHashSet::default();
     let mut reach = Reach::default();
-    // Each round confirms at least one mention or stops, so this ends.
-    loop {
-        confirmed.clear();
-        named_in_full.clear();
-        for c in candidates.iter().filter(|c| !c.vetoed) {
-            if let Some(entity) = c.confirmed {
-                confirmed.insert(entity);
-                if !c.via_short {
-                    named_in_full.insert(entity);
-                }
+    for c in candidates.iter().filter(|c| !c.vetoed) {
+        if let Some(entity) = c.confirmed {
+            confirmed.insert(entity);
+            if !c.via_short {
+                named_in_full.insert(entity);
             }
         }
-        reach.refill(table, &confirmed);
+    }
+    for &entity in &confirmed {
+        reach.add(table, entity);
+    }
+    // The confirmations of the round: (entity, named in full).
+    let mut newly: Vec<(u32, bool)> = Vec::new();
+    // Each round confirms at least one mention or stops, so this ends.
+    loop {
+        for (entity, in_full) in newly.drain(..) {
+            confirmed.insert(entity);
+            if in_full {
+                named_in_full.insert(entity);
+            }
+        }
         let mut progressed = false;
         pending.retain(|(index, choices)| {
             let evidence = Evidence {
@@ -164,6 +174,7 @@ pub(super) fn resolve(
             if let Some((entity, need)) = chosen {
                 candidates[*index].confirmed = Some(entity);
                 candidates[*index].via_short = need == Need::FullName;
+                newly.push((entity, need != Need::FullName));
                 // Later candidates of this round see it in their window.
                 reach.add(table, entity);
                 progressed = true;
@@ -200,8 +211,8 @@ struct Evidence<'a, 't, 'w> {
 /// not be searched: in a table of a million names most everyday words that
 /// are names need support (The, Man, Sea) and most such entities have no
 /// parent and no topic, and searching the window for each of them cost as
-/// much as the rest of matching. Refilled at each round of resolution and grown
-/// with each confirmation in it.
+/// much as the rest of matching. Filled before the first round of resolution
+/// and grown with each confirmation.
 #[derive(Default)]
 struct Reach {
     /// Confirmed entities and their ancestors.
@@ -211,15 +222,6 @@ struct Reach {
 }
 
 impl Reach {
-    /// Makes this what the `confirmed` entities reach, and nothing else.
-    fn refill(&mut self, table: &AliasTable, confirmed: &FxHashSet<u32>) {
-        self.entities.clear();
-        self.topics.clear();
-        for &entity in confirmed {
-            self.add(table, entity);
-        }
-    }
-
     /// Adds a confirmed entity.
     fn add(&mut self, table: &AliasTable, entity: u32) {
         self.entities.insert(entity);

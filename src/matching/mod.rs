@@ -413,6 +413,56 @@ aliases.en = ["Zenith Works"]
     }
 
     #[test]
+    fn support_confirmed_in_one_round_counts_in_the_next() {
+        // Alpha and Beta need support; Gamma Corp is plain, and all three
+        // share a topic. Each filler sentence is nine tokens, so Alpha
+        // (first) has Beta within the support window but not Gamma Corp.
+        let table = table_of(
+            r#"
+[[entity]]
+id = "alpha"
+name = "Alpha Systems"
+kind = "org"
+topics = ["t"]
+aliases.en = [{ text = "Alpha", case = "exact", needs = "support" }]
+
+[[entity]]
+id = "beta"
+name = "Beta Labs"
+kind = "org"
+topics = ["t"]
+aliases.en = [{ text = "Beta", case = "exact", needs = "support" }]
+
+[[entity]]
+id = "gamma"
+name = "Gamma Corp"
+kind = "org"
+topics = ["t"]
+aliases.en = ["Gamma Corp"]
+"#,
+        );
+        let filler = |sentences: usize| "the river ran past the old mill all day. ".repeat(sentences);
+        let ids = |text: &str| mention_ids(&table, text);
+        // Round one confirms Beta (Gamma Corp is near it), round two Alpha
+        // (Beta is near it), round three the second Alpha, near nothing,
+        // by Alpha confirmed elsewhere in the document.
+        let text = format!(
+            "Alpha rose. {}Beta rose. {}Gamma Corp rose. {}Alpha rose.",
+            filler(4),
+            filler(4),
+            filler(12)
+        );
+        assert_eq!(ids(&text), ["alpha", "beta", "gamma", "alpha"]);
+        // Without Beta nothing near either Alpha supports it.
+        let text = format!(
+            "Alpha rose. {}Gamma Corp rose. {}Alpha rose.",
+            filler(9),
+            filler(12)
+        );
+        assert_eq!(ids(&text), ["gamma"]);
+    }
+
+    #[test]
     fn exact_case_aliases_ignore_common_words() {
         assert_eq!(
             ids("The US and the U.S. said"),
