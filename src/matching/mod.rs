@@ -441,7 +441,8 @@ topics = ["t"]
 aliases.en = ["Gamma Corp"]
 "#,
         );
-        let filler = |sentences: usize| "the river ran past the old mill all day. ".repeat(sentences);
+        let filler =
+            |sentences: usize| "the river ran past the old mill all day. ".repeat(sentences);
         let ids = |text: &str| mention_ids(&table, text);
         // Round one confirms Beta (Gamma Corp is near it), round two Alpha
         // (Beta is near it), round three the second Alpha, near nothing,
