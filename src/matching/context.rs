@@ -768,6 +768,7 @@ fn redefined_acronym(
 /// an acronym has many options, each with a few names, and a key made for
 /// each of their words was 1% of a million-alias table's English run.
 fn shared_words(expansion: &[Cow<'_, str>], name: &str, found: &mut [bool]) -> usize {
+    debug_assert_eq!(found.len(), expansion.len());
     found.fill(false);
     for word in name.split_whitespace() {
         if word.bytes().all(|b| b.is_ascii_alphabetic()) {

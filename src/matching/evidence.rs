@@ -172,9 +172,12 @@ pub(super) fn resolve(
                 }
             };
             if let Some((entity, need)) = chosen {
+                // The sets above rely on it: only resolution confirms a
+                // pending candidate, once.
+                debug_assert!(candidates[*index].confirmed.is_none());
                 candidates[*index].confirmed = Some(entity);
                 candidates[*index].via_short = need == Need::FullName;
-                newly.push((entity, need != Need::FullName));
+                newly.push((entity, !candidates[*index].via_short));
                 // Later candidates of this round see it in their window.
                 reach.add(table, entity);
                 progressed = true;
