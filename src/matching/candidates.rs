@@ -647,6 +647,7 @@ fn walk(
             // up only when a key ends inside the term: most walks stop at
             // the first character of the next term.
             let mut stem_ends: Option<Vec<usize>> = None;
+            prefetch_walk(trie, node, last, rest.chars());
             for (at, c) in rest.char_indices() {
                 if filters == Filters::On
                     && let Some(last) = last
@@ -677,6 +678,31 @@ fn walk(
             ends.push((j, term.len(), key, marks));
         }
     }
+}
+
+/// Asks the processor for the slots of the key trie that a walk from
+/// `node` by `chars` reads ([`KeyTrie::prefetch_steps`]), up to the first
+/// character that the pairs say no step reaches after the one before it
+/// (`previous` before the first): the walk stops there, and fetching slots
+/// past it would only push other data out of the cache. Most walks in
+/// Chinese text stop after a step or two; a walk through a second term of
+/// English text goes on to its end.
+#[inline]
+fn prefetch_walk(
+    trie: &KeyTrie,
+    node: KeyNode<'_>,
+    previous: Option<char>,
+    chars: impl Iterator<Item = char>,
+) {
+    let mut last = previous;
+    trie.prefetch_steps(
+        node,
+        chars.take_while(move |&c| {
+            let may = last.is_none_or(|l| trie.may_step(l, c));
+            last = Some(c);
+            may
+        }),
+    );
 }
 
 /// The byte range in the text of a match from byte `offset` of token
@@ -914,6 +940,7 @@ fn compound_names(
         let mut before_stands = None;
         let mut node = trie.root();
         let mut alive = true;
+        prefetch_walk(trie, node, None, chars[a..].iter().map(|&(_, c)| c));
         for b in a..chars.len() {
             if filters == Filters::On && b > a && !trie.may_step(chars[b - 1].1, chars[b].1) {
                 alive = false;

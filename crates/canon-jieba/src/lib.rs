@@ -637,6 +637,13 @@ impl Dictionary {
             }
             Overlay::Compiled(compiled) => {
                 let mut node = compiled.root();
+                compiled.prefetch_steps(
+                    node,
+                    chars[start..]
+                        .iter()
+                        .copied()
+                        .take_while(|&c| c != BLOCK_END),
+                );
                 for (offset, &c) in chars[start..].iter().enumerate() {
                     if c == BLOCK_END {
                         break;

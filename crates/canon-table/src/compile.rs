@@ -5,13 +5,13 @@
 //! caller has the segmenter, what it derives from them), so that loading
 //! computes nothing.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::format::{
-    BITSET_WORDS, BLOOM_BITS_PER_TERM, BYTE_ORDER_MARK, EDGE_WORDS, FLAG_BUILTIN, FORMAT_VERSION,
-    HEADER_BYTES, MAGIC, NONE, PAIR_BITS_PER_WORD, SECOND_TERM_BITS_PER_TERM, SECTION_COUNT,
-    SECTIONS, Section, alias_flags, bloom_bits, continuation_bit, edge_hash, pair_bit,
-    quick_reject_slot, second_term_bits, term_hash, term_prefix,
+    BITSET_WORDS, BLOOM_BITS_PER_TERM, BYTE_ORDER_MARK, EDGE_BOUNDARY, EDGE_WORDS, FLAG_BUILTIN,
+    FORMAT_VERSION, HEADER_BYTES, MAGIC, NONE, PAIR_BITS_PER_WORD, SECOND_TERM_BITS_PER_TERM,
+    SECTION_COUNT, SECTIONS, Section, alias_flags, bloom_bits, continuation_bit, edge_hash,
+    pair_bit, quick_reject_slot, second_term_bits, term_hash, term_prefix,
 };
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
@@ -261,7 +261,10 @@ pub fn compile(
         w.u32(Section::KeyAliases, refs);
     }
 
-    let edges = KeyEdges::build(keys.iter().copied().enumerate())?;
+    let boundaries: FxHashSet<&str> = keys.iter().filter_map(|key| first_term(key)).collect();
+    let edges = KeyEdges::build(keys.iter().copied().enumerate(), |prefix| {
+        boundaries.contains(prefix)
+    })?;
     first_terms(&mut w, &edges, &keys);
     edges.write(&mut w, Section::KeyEdges);
 
@@ -413,7 +416,7 @@ fn write_segmenter(
         .enumerate()
         .filter(|(_, (_, entry))| entry.jieba_state.is_none())
         .map(|(i, (word, _))| (i, word.as_str()));
-    KeyEdges::build(added)?.write(w, Section::SegmenterEdges);
+    KeyEdges::build(added, |_| false)?.write(w, Section::SegmenterEdges);
     for word in derived.fingerprint {
         w.u64(Section::SegmenterHeader, word);
     }
@@ -427,12 +430,18 @@ fn write_segmenter(
 struct KeyEdges {
     /// [`EDGE_WORDS`] words per slot.
     slots: Vec<u32>,
+    /// Per slot, the hash of the node there ([`edge_hash`]); not written:
+    /// the reader computes it as it walks.
+    hashes: Vec<u32>,
 }
 
 impl KeyEdges {
-    /// The trie of `keys`, (id, key) pairs sorted by key, keys distinct.
+    /// The trie of `keys`, (id, key) pairs sorted by key, keys distinct;
+    /// a node whose prefix `is_boundary` says is one is a boundary (see
+    /// [`EDGE_BOUNDARY`]).
     fn build<'k>(
         keys: impl Iterator<Item = (usize, &'k str)> + Clone,
+        is_boundary: impl Fn(&str) -> bool,
     ) -> Result<KeyEdges, TooLarge> {
         // One edge per distinct prefix: a key adds the characters after the
         // prefix it shares with the key before it.
@@ -450,17 +459,20 @@ impl KeyEdges {
         // At most half full: an absent edge, the commonest question, is
         // answered after a probe or two.
         let slot_count = (edges * 2).next_power_of_two().max(16);
-        if slot_count >= NONE as usize {
+        if slot_count >= EDGE_BOUNDARY as usize {
             return Err(TooLarge(format!("{edges} edges in the key trie")));
         }
         let mut trie = KeyEdges {
             slots: [0, NONE, NONE].repeat(slot_count),
+            hashes: vec![0; slot_count],
         };
         let root = slot_count as u32;
         for (id, key) in keys {
             let mut node = root;
-            for c in key.chars() {
-                node = trie.child_or_insert(node, c);
+            for (at, c) in key.char_indices() {
+                // Parents come before children: a boundary's mark is there
+                // before the hashes of its children are taken from it.
+                node = trie.child_or_insert(node, c, || is_boundary(&key[..at + c.len_utf8()]));
             }
             trie.slots[node as usize * EDGE_WORDS + 2] = id as u32;
         }
@@ -471,17 +483,27 @@ impl KeyEdges {
         self.slots.len() / EDGE_WORDS
     }
 
-    fn child_or_insert(&mut self, parent: u32, c: char) -> u32 {
+    /// The hash of `node` (see [`edge_hash`]).
+    fn hash(&self, node: u32) -> u32 {
+        self.hashes.get(node as usize).copied().unwrap_or(node)
+    }
+
+    /// The node `c` leads to from `parent`, inserted if absent (a
+    /// boundary if `boundary` says so).
+    fn child_or_insert(&mut self, parent: u32, c: char, boundary: impl FnOnce() -> bool) -> u32 {
         let mask = self.slot_count() - 1;
-        let mut slot = edge_hash(parent, c) as usize & mask;
+        let hash = edge_hash(self.hash(parent), c);
+        let mut slot = hash as usize & mask;
         loop {
             let entry = &mut self.slots[slot * EDGE_WORDS..(slot + 1) * EDGE_WORDS];
             if entry[1] == NONE {
+                let boundary = boundary();
                 entry[0] = parent;
-                entry[1] = c as u32;
+                entry[1] = c as u32 | if boundary { EDGE_BOUNDARY } else { 0 };
+                self.hashes[slot] = if boundary { slot as u32 } else { hash };
                 return slot as u32;
             }
-            if entry[0] == parent && entry[1] == c as u32 {
+            if entry[0] == parent && entry[1] & !EDGE_BOUNDARY == c as u32 {
                 return slot as u32;
             }
             slot = (slot + 1) & mask;
@@ -496,13 +518,13 @@ impl KeyEdges {
     /// The node `c` leads to from `parent`, or [`NONE`].
     fn child(&self, parent: u32, c: char) -> u32 {
         let mask = self.slot_count() - 1;
-        let mut slot = edge_hash(parent, c) as usize & mask;
+        let mut slot = edge_hash(self.hash(parent), c) as usize & mask;
         loop {
             let entry = &self.slots[slot * EDGE_WORDS..(slot + 1) * EDGE_WORDS];
             if entry[1] == NONE {
                 return NONE;
             }
-            if entry[0] == parent && entry[1] == c as u32 {
+            if entry[0] == parent && entry[1] & !EDGE_BOUNDARY == c as u32 {
                 return slot as u32;
             }
             slot = (slot + 1) & mask;
@@ -511,21 +533,19 @@ impl KeyEdges {
 
     /// The node `s` leads to from the root (`s` is a prefix of a key).
     fn walk(&self, s: &str) -> u32 {
-        let mask = self.slot_count() - 1;
         let mut node = self.slot_count() as u32;
         for c in s.chars() {
-            let mut slot = edge_hash(node, c) as usize & mask;
-            loop {
-                let entry = &self.slots[slot * EDGE_WORDS..(slot + 1) * EDGE_WORDS];
-                assert_ne!(entry[1], NONE, "a prefix of a key is in the key trie");
-                if entry[0] == node && entry[1] == c as u32 {
-                    break;
-                }
-                slot = (slot + 1) & mask;
-            }
-            node = slot as u32;
+            node = self.child(node, c);
+            assert_ne!(node, NONE, "a prefix of a key is in the key trie");
         }
         node
+    }
+
+    /// Whether `node` is a boundary.
+    fn is_boundary(&self, node: u32) -> bool {
+        self.slots
+            .get(node as usize * EDGE_WORDS + 1)
+            .is_none_or(|&c| c != NONE && c & EDGE_BOUNDARY != 0)
     }
 
     fn write(&self, w: &mut Writer, section: Section) {
@@ -533,6 +553,26 @@ impl KeyEdges {
             w.u32(section, word);
         }
     }
+}
+
+/// The first term of `key` as written, up to a separator or a character of
+/// a script without spaces (possessive marker included), when the key
+/// starts with a term of a spaced script.
+fn first_term_written(key: &str) -> &str {
+    key.split(|c: char| c == ' ' || is_unspaced(c))
+        .next()
+        .unwrap_or("")
+}
+
+/// The first term of `key` as a document's term (without a possessive
+/// marker), when the key starts with a term of a spaced script: what
+/// [`Section::FirstTermSlots`] maps to a node, a boundary of the key trie.
+fn first_term(key: &str) -> Option<&str> {
+    if key.starts_with(is_unspaced) {
+        return None;
+    }
+    let written = first_term_written(key);
+    Some(written.strip_suffix("'s").unwrap_or(written))
 }
 
 /// The first terms of keys that start with a term of a spaced script, each
@@ -543,13 +583,11 @@ fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
     // Each first term with its continuation bits and the ASCII letters and
     // digits that follow it and a separator in keys (its second terms).
     let mut continuations: FxHashMap<&str, (u64, Vec<&str>)> = FxHashMap::default();
-    for key in keys.iter().filter(|k| !k.starts_with(is_unspaced)) {
-        let written = key
-            .split(|c: char| c == ' ' || is_unspaced(c))
-            .next()
-            .unwrap_or("");
-        // A possessive marker is not part of the document's term.
-        let term = written.strip_suffix("'s").unwrap_or(written);
+    for key in keys {
+        let Some(term) = first_term(key) else {
+            continue;
+        };
+        let written = first_term_written(key);
         let (bits, seconds) = continuations.entry(term).or_default();
         // The matcher asks the bits and the second terms only where a
         // separator follows the term in the document (no possessive marker).
@@ -593,6 +631,8 @@ fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
     let mut slots = vec![[0, NONE, NONE, NONE, NONE, 0, 0, 0]; slot_count];
     for (term, (continuation, seconds)) in terms {
         let node = edges.walk(term);
+        // The matcher takes the node's hash to be its slot.
+        assert!(edges.is_boundary(node), "a first term's node is a boundary");
         let space = edges.child(node, ' ');
         for second in seconds {
             let (word, bits) = second_term_bits(space, second, second_words);

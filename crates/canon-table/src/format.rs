@@ -49,6 +49,19 @@
 //! distinct key prefixes); it is the price of matching at full speed, paid
 //! in file size and, for the pages a run touches, in memory.
 //!
+//! An edge's home slot is [`edge_hash`] of its parent's *hash* and its
+//! character, and a node's hash is the edge hash that placed it: it follows
+//! from the characters walked, not from the slots the walk found, so that a
+//! walk that knows the characters ahead (the rest of a document's term)
+//! computes every step's slot at once and has the processor fetch them
+//! together. Stepping slot after slot, each waiting for the last, a walk
+//! through a table larger than the L2 cache waited for one miss per
+//! character (format 9 and before hashed the parent's slot). The exception
+//! are the nodes [`Section::FirstTermSlots`] leads to, *boundaries* (flag
+//! [`EDGE_BOUNDARY`] on their edge): the matcher reaches them by a term's
+//! lookup, not by a walk, and knows their slot, not a hash, so a
+//! boundary's hash is its slot (the root's, the slot count).
+//!
 //! The first terms of keys that start with a term of a spaced script map to
 //! the node they lead to through a second hash table
 //! ([`Section::FirstTermSlots`]), so that the matcher looks up a document's
@@ -78,7 +91,7 @@
 /// The first eight bytes of every compiled table.
 pub const MAGIC: [u8; 8] = *b"CANONIDX";
 /// The version of the layout described above; bumped whenever it changes.
-pub const FORMAT_VERSION: u32 = 9;
+pub const FORMAT_VERSION: u32 = 10;
 /// Written in the machine's byte order: read back, it tells whether the
 /// reader has the same one.
 pub const BYTE_ORDER_MARK: u32 = 0x0102_0304;
@@ -191,13 +204,22 @@ pub const EDGE_WORDS: usize = 3;
 /// `u64` words of [`Section::SegmenterHeader`] when it is present.
 pub const SEGMENTER_HEADER_WORDS: usize = 6;
 
-/// The hash of an edge of the key trie in [`Section::KeyEdges`]: part of the
-/// format, like [`term_hash`].
-#[inline]
-pub fn edge_hash(parent: u32, c: char) -> u64 {
+/// The hash of the edge by `c` from a node whose hash is `parent`, in
+/// [`Section::KeyEdges`] and [`Section::SegmenterEdges`]: its low bits are
+/// the edge's home slot, and it is the hash of the node the edge leads to
+/// unless that node is a boundary ([`EDGE_BOUNDARY`]), whose hash is its
+/// slot. The root's hash is the slot count. Part of the format, like
+/// [`term_hash`].
+#[inline(always)]
+pub fn edge_hash(parent: u32, c: char) -> u32 {
     let mixed = (u64::from(parent) << 21 | c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    mixed ^ mixed >> 29
+    (mixed ^ mixed >> 29) as u32
 }
+
+/// In the character word of a slot of [`Section::KeyEdges`]: the node the
+/// edge leads to is a boundary, whose hash is its slot (see
+/// [`edge_hash`]): a node [`Section::FirstTermSlots`] leads to.
+pub const EDGE_BOUNDARY: u32 = 1 << 31;
 
 /// The sections of a compiled table, in file order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,9 +316,12 @@ pub enum Section {
     /// The key trie ([`Keys`](self#keys)): an open-addressing hash table (a
     /// power of two of slots, [`edge_hash`], linear probing),
     /// [`EDGE_WORDS`] `u32` per slot: the parent node (the slot count for the
-    /// root), the character ([`NONE`] for an empty slot), and the id of the
-    /// key that ends at the node this edge leads to, or [`NONE`]. The node an
-    /// edge leads to is the index of its slot.
+    /// root), the character ([`NONE`] for an empty slot; with
+    /// [`EDGE_BOUNDARY`] set when the node it leads to is a boundary), and
+    /// the id of the key that ends at the node this edge leads to, or
+    /// [`NONE`]. The node an edge leads to is the index of its slot; the
+    /// edge's home slot is [`edge_hash`] of its parent's hash and its
+    /// character (linear probing).
     KeyEdges,
     /// An open-addressing hash table (a power of two of slots, [`term_hash`],
     /// linear probing) from a key's first term of a spaced script to the
@@ -369,7 +394,7 @@ pub enum Section {
     /// The words of [`Section::DictionaryWords`] that are not jieba words,
     /// as a character trie laid out as [`Section::KeyEdges`] (the third
     /// word of a slot is the index of the word that ends at its node, or
-    /// [`NONE`]).
+    /// [`NONE`]; no node is a boundary).
     SegmenterEdges,
     /// A bit set of a power of two of `u64` words (about
     /// [`PAIR_BITS_PER_WORD`] bits per pair), bit [`pair_bit`] set for the

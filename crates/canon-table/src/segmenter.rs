@@ -12,6 +12,7 @@
 
 use crate::format::{EDGE_WORDS, NONE, SEGMENTER_HEADER_WORDS, Section, edge_hash, pair_bit};
 use crate::table::AliasTable;
+use crate::table::{PREFETCH_STEPS, prefetch};
 
 /// What the segmenter derived from the dictionary words, for the compiler.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,9 +65,13 @@ impl std::fmt::Debug for SegmenterOverlay {
     }
 }
 
-/// A node of [`SegmenterOverlay`]'s trie of added words.
+/// A node of [`SegmenterOverlay`]'s trie of added words: its slot, and its
+/// hash (see [`edge_hash`]: the trie has no boundaries).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OverlayNode(u32);
+pub struct OverlayNode {
+    node: u32,
+    hash: u32,
+}
 
 impl SegmenterOverlay {
     /// The table's segmenter sections, if it has them (sizes were checked
@@ -157,7 +162,30 @@ impl SegmenterOverlay {
     /// The root of the trie of added words.
     #[inline]
     pub fn root(&self) -> OverlayNode {
-        OverlayNode(self.slot_count)
+        OverlayNode {
+            node: self.slot_count,
+            hash: self.slot_count,
+        }
+    }
+
+    /// Asks the processor for the slots that steps from `node` by `chars`
+    /// (at most [`PREFETCH_STEPS`]) read first, without waiting: as
+    /// [`crate::KeyTrie::prefetch_steps`] does for the key trie. Only a
+    /// hint, no effect on results.
+    #[inline(always)]
+    pub fn prefetch_steps(&self, node: OverlayNode, chars: impl Iterator<Item = char>) {
+        if self.slot_count == 0 {
+            return;
+        }
+        let edges = self.table.u32s(Section::SegmenterEdges);
+        let mask = self.slot_count as usize - 1;
+        let mut hash = node.hash;
+        for c in chars.take(PREFETCH_STEPS) {
+            hash = edge_hash(hash, c);
+            if let Some(slot) = edges.get((hash as usize & mask) * EDGE_WORDS) {
+                prefetch(slot);
+            }
+        }
     }
 
     /// The node `c` leads to from `node`, and the index of the added word
@@ -169,14 +197,18 @@ impl SegmenterOverlay {
         }
         let edges = self.table.u32s(Section::SegmenterEdges);
         let mask = self.slot_count as usize - 1;
-        let mut slot = edge_hash(node.0, c) as usize & mask;
+        let hash = edge_hash(node.hash, c);
+        let mut slot = hash as usize & mask;
         // At most one pass: a damaged table may have no empty slot.
         for _ in 0..=mask {
             let entry = edges.get(slot * EDGE_WORDS..slot * EDGE_WORDS + EDGE_WORDS)?;
-            if entry[1] == c as u32 && entry[0] == node.0 {
+            if entry[1] == c as u32 && entry[0] == node.node {
                 let word = entry[2];
                 return Some((
-                    OverlayNode(slot as u32),
+                    OverlayNode {
+                        node: slot as u32,
+                        hash,
+                    },
                     (word != NONE && word < self.words).then_some(word),
                 ));
             }
