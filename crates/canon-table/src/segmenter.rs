@@ -169,9 +169,9 @@ impl SegmenterOverlay {
     }
 
     /// Asks the processor for the slots that steps from `node` by `chars`
-    /// (at most [`PREFETCH_STEPS`]) read first, without waiting: as
-    /// [`crate::KeyTrie::prefetch_steps`] does for the key trie. Only a
-    /// hint, no effect on results.
+    /// (at most [`PREFETCH_STEPS`]) read first, without waiting, after the
+    /// first step's: as [`crate::KeyTrie::prefetch_steps`] does for the
+    /// key trie. Only a hint, no effect on results.
     #[inline(always)]
     pub fn prefetch_steps(&self, node: OverlayNode, chars: impl Iterator<Item = char>) {
         if self.slot_count == 0 {
@@ -179,8 +179,12 @@ impl SegmenterOverlay {
         }
         let edges = self.table.u32s(Section::SegmenterEdges);
         let mask = self.slot_count as usize - 1;
-        let mut hash = node.hash;
-        for c in chars.take(PREFETCH_STEPS) {
+        let mut chars = chars.take(PREFETCH_STEPS);
+        let Some(first) = chars.next() else {
+            return;
+        };
+        let mut hash = edge_hash(node.hash, first);
+        for c in chars {
             hash = edge_hash(hash, c);
             if let Some(slot) = edges.get((hash as usize & mask) * EDGE_WORDS) {
                 prefetch(slot);

@@ -592,15 +592,20 @@ impl KeyTrie {
     /// from `node` by `chars` (at most [`PREFETCH_STEPS`] of them) read
     /// first, without waiting for any: a walk that knows the characters
     /// ahead then waits for the cache misses of its steps together rather
-    /// than one after the other (see [`edge_hash`]). Only a hint: a
-    /// boundary on the way makes the slots past it wrong, and an absent
-    /// edge the rest useless; no effect on results.
+    /// than one after the other (see [`edge_hash`]). The first step's slot
+    /// is not asked for: the step that follows reads it at once. Only a
+    /// hint: a boundary on the way makes the slots past it wrong, and an
+    /// absent edge the rest useless; no effect on results.
     #[inline(always)]
     pub fn prefetch_steps(&self, node: KeyNode<'_>, chars: impl Iterator<Item = char>) {
         let edges = self.edges();
         let mask = self.slot_count as usize - 1;
-        let mut hash = node.hash;
-        for c in chars.take(PREFETCH_STEPS) {
+        let mut chars = chars.take(PREFETCH_STEPS);
+        let Some(first) = chars.next() else {
+            return;
+        };
+        let mut hash = edge_hash(node.hash, first);
+        for c in chars {
             hash = edge_hash(hash, c);
             prefetch(&edges[(hash as usize & mask) * EDGE_WORDS]);
         }
