@@ -11,11 +11,10 @@ use crate::format::{
     BITSET_WORDS, BLOOM_BITS_PER_TERM, BYTE_ORDER_MARK, EDGE_BOUNDARY, EDGE_WORDS, FLAG_BUILTIN,
     FORMAT_VERSION, HEADER_BYTES, MAGIC, NONE, PAIR_BITS_PER_WORD, SECOND_TERM_BITS_PER_TERM,
     SECTION_COUNT, SECTIONS, Section, alias_flags, bloom_bits, continuation_bit, edge_hash,
-    pair_bit, quick_reject_slot, second_term_bits, term_hash, term_prefix,
+    first_term, pair_bit, quick_reject_slot, second_term_bits, term_hash, term_prefix,
 };
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
-use crate::script::is_unspaced;
 use crate::segmenter::{DeriveSegmenterWords, SegmenterWords};
 use crate::{
     AliasForm, Entity, Kind, TableProblem, alias_key, exact_form, han_runs, inferred_form,
@@ -261,7 +260,10 @@ pub fn compile(
         w.u32(Section::KeyAliases, refs);
     }
 
-    let boundaries: FxHashSet<&str> = keys.iter().filter_map(|key| first_term(key)).collect();
+    let boundaries: FxHashSet<&str> = keys
+        .iter()
+        .filter_map(|key| first_term(key).map(|(term, _)| term))
+        .collect();
     let edges = KeyEdges::build(keys.iter().copied().enumerate(), |prefix| {
         boundaries.contains(prefix)
     })?;
@@ -437,11 +439,11 @@ struct KeyEdges {
 
 impl KeyEdges {
     /// The trie of `keys`, (id, key) pairs sorted by key, keys distinct;
-    /// a node whose prefix `is_boundary` says is one is a boundary (see
+    /// a node whose prefix `boundary_prefix` accepts is a boundary (see
     /// [`EDGE_BOUNDARY`]).
     fn build<'k>(
         keys: impl Iterator<Item = (usize, &'k str)> + Clone,
-        is_boundary: impl Fn(&str) -> bool,
+        boundary_prefix: impl Fn(&str) -> bool,
     ) -> Result<KeyEdges, TooLarge> {
         // One edge per distinct prefix: a key adds the characters after the
         // prefix it shares with the key before it.
@@ -459,7 +461,7 @@ impl KeyEdges {
         // At most half full: an absent edge, the commonest question, is
         // answered after a probe or two.
         let slot_count = (edges * 2).next_power_of_two().max(16);
-        if slot_count >= EDGE_BOUNDARY as usize {
+        if slot_count >= NONE as usize {
             return Err(TooLarge(format!("{edges} edges in the key trie")));
         }
         let mut trie = KeyEdges {
@@ -472,7 +474,7 @@ impl KeyEdges {
             for (at, c) in key.char_indices() {
                 // Parents come before children: a boundary's mark is there
                 // before the hashes of its children are taken from it.
-                node = trie.child_or_insert(node, c, || is_boundary(&key[..at + c.len_utf8()]));
+                node = trie.child_or_insert(node, c, || boundary_prefix(&key[..at + c.len_utf8()]));
             }
             trie.slots[node as usize * EDGE_WORDS + 2] = id as u32;
         }
@@ -483,9 +485,18 @@ impl KeyEdges {
         self.slots.len() / EDGE_WORDS
     }
 
+    /// The root's id, the slot count: a boundary, its hash its id.
+    fn root(&self) -> u32 {
+        self.slot_count() as u32
+    }
+
     /// The hash of `node` (see [`edge_hash`]).
     fn hash(&self, node: u32) -> u32 {
-        self.hashes.get(node as usize).copied().unwrap_or(node)
+        if node == self.root() {
+            node
+        } else {
+            self.hashes[node as usize]
+        }
     }
 
     /// The node `c` leads to from `parent`, inserted if absent (a
@@ -533,7 +544,7 @@ impl KeyEdges {
 
     /// The node `s` leads to from the root (`s` is a prefix of a key).
     fn walk(&self, s: &str) -> u32 {
-        let mut node = self.slot_count() as u32;
+        let mut node = self.root();
         for c in s.chars() {
             node = self.child(node, c);
             assert_ne!(node, NONE, "a prefix of a key is in the key trie");
@@ -541,11 +552,9 @@ impl KeyEdges {
         node
     }
 
-    /// Whether `node` is a boundary.
+    /// Whether `node` is a boundary (the root is one).
     fn is_boundary(&self, node: u32) -> bool {
-        self.slots
-            .get(node as usize * EDGE_WORDS + 1)
-            .is_none_or(|&c| c != NONE && c & EDGE_BOUNDARY != 0)
+        node == self.root() || self.slots[node as usize * EDGE_WORDS + 1] & EDGE_BOUNDARY != 0
     }
 
     fn write(&self, w: &mut Writer, section: Section) {
@@ -553,26 +562,6 @@ impl KeyEdges {
             w.u32(section, word);
         }
     }
-}
-
-/// The first term of `key` as written, up to a separator or a character of
-/// a script without spaces (possessive marker included), when the key
-/// starts with a term of a spaced script.
-fn first_term_written(key: &str) -> &str {
-    key.split(|c: char| c == ' ' || is_unspaced(c))
-        .next()
-        .unwrap_or("")
-}
-
-/// The first term of `key` as a document's term (without a possessive
-/// marker), when the key starts with a term of a spaced script: what
-/// [`Section::FirstTermSlots`] maps to a node, a boundary of the key trie.
-fn first_term(key: &str) -> Option<&str> {
-    if key.starts_with(is_unspaced) {
-        return None;
-    }
-    let written = first_term_written(key);
-    Some(written.strip_suffix("'s").unwrap_or(written))
 }
 
 /// The first terms of keys that start with a term of a spaced script, each
@@ -584,10 +573,9 @@ fn first_terms(w: &mut Writer, edges: &KeyEdges, keys: &[&str]) {
     // digits that follow it and a separator in keys (its second terms).
     let mut continuations: FxHashMap<&str, (u64, Vec<&str>)> = FxHashMap::default();
     for key in keys {
-        let Some(term) = first_term(key) else {
+        let Some((term, written)) = first_term(key) else {
             continue;
         };
-        let written = first_term_written(key);
         let (bits, seconds) = continuations.entry(term).or_default();
         // The matcher asks the bits and the second terms only where a
         // separator follows the term in the document (no possessive marker).

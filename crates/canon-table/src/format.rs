@@ -53,8 +53,8 @@
 //! character, and a node's hash is the edge hash that placed it: it follows
 //! from the characters walked, not from the slots the walk found, so that a
 //! walk that knows the characters ahead (the rest of a document's term)
-//! computes every step's slot at once and has the processor fetch them
-//! together. Stepping slot after slot, each waiting for the last, a walk
+//! computes the home slots of its steps at once and has the processor
+//! fetch them together (up to the first boundary it crosses: see below). Stepping slot after slot, each waiting for the last, a walk
 //! through a table larger than the L2 cache waited for one miss per
 //! character (format 9 and before hashed the parent's slot). The exception
 //! are the nodes [`Section::FirstTermSlots`] leads to, *boundaries* (flag
@@ -218,8 +218,27 @@ pub fn edge_hash(parent: u32, c: char) -> u32 {
 
 /// In the character word of a slot of [`Section::KeyEdges`]: the node the
 /// edge leads to is a boundary, whose hash is its slot (see
-/// [`edge_hash`]): a node [`Section::FirstTermSlots`] leads to.
+/// [`edge_hash`]): a node [`Section::FirstTermSlots`] leads to. A free bit
+/// (characters are at most `0x10FFFF`); readers mask it off before they
+/// compare characters.
 pub const EDGE_BOUNDARY: u32 = 1 << 31;
+
+/// The first term of `key` as a document's term, and as the key writes it
+/// (with a possessive marker `'s`, which a document's term drops), when the
+/// key starts with a term of a spaced script: the key up to a separator or
+/// a character of a script without spaces. What
+/// [`Section::FirstTermSlots`] maps to a node, a boundary of the key trie;
+/// part of the format.
+pub(crate) fn first_term(key: &str) -> Option<(&str, &str)> {
+    if key.starts_with(crate::script::is_unspaced) {
+        return None;
+    }
+    let written = key
+        .split(|c: char| c == ' ' || crate::script::is_unspaced(c))
+        .next()
+        .unwrap_or("");
+    Some((written.strip_suffix("'s").unwrap_or(written), written))
+}
 
 /// The sections of a compiled table, in file order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

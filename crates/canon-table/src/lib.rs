@@ -39,8 +39,8 @@ pub use load::TableSource;
 pub use lookup::{Lookup, LookupCandidate};
 pub use segmenter::{DerivedWord, SegmenterOverlay, SegmenterWords};
 pub use table::{
-    AliasTable, AliasView, EntityView, FormatError, KeyNode, KeyTrie, PREFETCH_STEPS, StrList,
-    form_of_flags, prefetch,
+    AliasTable, AliasView, EntityView, FormatError, KeyNode, KeyTrie, StrList, form_of_flags,
+    prefetch,
 };
 
 use canon_text::{normalize, script, segment};

@@ -12,7 +12,7 @@
 
 use crate::format::{EDGE_WORDS, NONE, SEGMENTER_HEADER_WORDS, Section, edge_hash, pair_bit};
 use crate::table::AliasTable;
-use crate::table::{PREFETCH_STEPS, prefetch};
+use crate::table::{prefetch, step_hashes};
 
 /// What the segmenter derived from the dictionary words, for the compiler.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -168,10 +168,10 @@ impl SegmenterOverlay {
         }
     }
 
-    /// Asks the processor for the slots that steps from `node` by `chars`
-    /// (at most [`PREFETCH_STEPS`]) read first, without waiting, after the
-    /// first step's: as [`crate::KeyTrie::prefetch_steps`] does for the
-    /// key trie. Only a hint, no effect on results.
+    /// Asks the processor for the home slots that steps from `node` by
+    /// `chars` read (of the second to the eighth step), without waiting, as
+    /// [`crate::KeyTrie::prefetch_steps`] does for the key trie. Only a
+    /// hint, no effect on results.
     #[inline(always)]
     pub fn prefetch_steps(&self, node: OverlayNode, chars: impl Iterator<Item = char>) {
         if self.slot_count == 0 {
@@ -179,13 +179,7 @@ impl SegmenterOverlay {
         }
         let edges = self.table.u32s(Section::SegmenterEdges);
         let mask = self.slot_count as usize - 1;
-        let mut chars = chars.take(PREFETCH_STEPS);
-        let Some(first) = chars.next() else {
-            return;
-        };
-        let mut hash = edge_hash(node.hash, first);
-        for c in chars {
-            hash = edge_hash(hash, c);
+        for hash in step_hashes(node.hash, chars).skip(1) {
             if let Some(slot) = edges.get((hash as usize & mask) * EDGE_WORDS) {
                 prefetch(slot);
             }

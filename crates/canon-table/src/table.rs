@@ -369,9 +369,26 @@ impl KeyNode<'_> {
 /// What a [`KeyNode`] does not know yet.
 const UNKNOWN: u32 = NONE - 1;
 
-/// The most steps [`KeyTrie::prefetch_steps`] asks for: the keys' terms are
-/// shorter than this mostly, and a walk stops at the first absent edge.
-pub const PREFETCH_STEPS: usize = 8;
+/// The most steps whose slots [`KeyTrie::prefetch_steps`] and
+/// `SegmenterOverlay::prefetch_steps` ask for (the first step's left out):
+/// a bound on the slots fetched for a long term that a walk leaves early at
+/// an absent edge. Not tuned.
+pub(crate) const PREFETCH_STEPS: usize = 8;
+
+/// The hashes of the nodes that steps from a node of hash `hash` by
+/// `chars` reach (at most [`PREFETCH_STEPS`]) when they cross no boundary
+/// (see [`edge_hash`]): their low bits are the home slots the prefetches
+/// ask for.
+#[inline(always)]
+pub(crate) fn step_hashes(
+    hash: u32,
+    chars: impl Iterator<Item = char>,
+) -> impl Iterator<Item = u32> {
+    chars.take(PREFETCH_STEPS).scan(hash, |hash, c| {
+        *hash = edge_hash(*hash, c);
+        Some(*hash)
+    })
+}
 
 impl PartialEq for KeyNode<'_> {
     fn eq(&self, other: &Self) -> bool {
@@ -588,25 +605,20 @@ impl KeyTrie {
         Some(node)
     }
 
-    /// Asks the processor for the slots of [`Section::KeyEdges`] that steps
-    /// from `node` by `chars` (at most [`PREFETCH_STEPS`] of them) read
-    /// first, without waiting for any: a walk that knows the characters
-    /// ahead then waits for the cache misses of its steps together rather
-    /// than one after the other (see [`edge_hash`]). The first step's slot
-    /// is not asked for: the step that follows reads it at once. Only a
-    /// hint: a boundary on the way makes the slots past it wrong, and an
-    /// absent edge the rest useless; no effect on results.
+    /// Asks the processor for the home slots of [`Section::KeyEdges`] that
+    /// steps from `node` by `chars` read first (of the second to the
+    /// eighth step), without waiting for any: a walk that knows the
+    /// characters ahead then waits for the cache misses of its steps
+    /// together rather than one after the other (see [`edge_hash`]). The
+    /// first step's slot is not asked for: the step that follows reads it
+    /// at once. Only a hint: a boundary on the way (a walk from the root
+    /// through a first term) makes the slots past it wrong, and an absent
+    /// edge the rest useless; no effect on results.
     #[inline(always)]
     pub fn prefetch_steps(&self, node: KeyNode<'_>, chars: impl Iterator<Item = char>) {
         let edges = self.edges();
         let mask = self.slot_count as usize - 1;
-        let mut chars = chars.take(PREFETCH_STEPS);
-        let Some(first) = chars.next() else {
-            return;
-        };
-        let mut hash = edge_hash(node.hash, first);
-        for c in chars {
-            hash = edge_hash(hash, c);
+        for hash in step_hashes(node.hash, chars).skip(1) {
             prefetch(&edges[(hash as usize & mask) * EDGE_WORDS]);
         }
     }
@@ -2173,14 +2185,9 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
             let table = crate::testing::random_table(&mut random, &pieces, 200).0;
             let trie = table.trie();
             for (id, (key, _)) in table.keys().enumerate() {
-                if key.starts_with(crate::script::is_unspaced) {
+                let Some((term, _)) = crate::format::first_term(key) else {
                     continue;
-                }
-                let written = key
-                    .split(|c: char| c == ' ' || crate::script::is_unspaced(c))
-                    .next()
-                    .unwrap();
-                let term = written.strip_suffix("'s").unwrap_or(written);
+                };
                 let first = table.first_term_node(term).expect("a first term");
                 assert_eq!(Some(first), trie.walk(trie.root(), term), "{key:?}");
                 let end = trie.walk(first, &key[term.len()..]);
@@ -2189,6 +2196,40 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
             }
         }
         assert!(walked > 300, "{walked} keys walked on from a first term");
+    }
+
+    /// The hashes the prefetches take their slots from are those of the
+    /// nodes the steps reach, up to the first boundary: for random walks
+    /// from the root of random tables, `step_hashes` gives each step's
+    /// node's hash until a step reaches a boundary.
+    #[test]
+    fn prefetched_slots_are_those_the_steps_read() {
+        let pieces = ["a", "ab", "ba", "b9", "中国", "中", "国人", "o's"];
+        let mut random = crate::testing::XorShift::new(0x1405_7B7E_F767_814F);
+        let alphabet: Vec<char> = "ab9o's 中国人".chars().collect();
+        let mut compared = 0;
+        for _ in 0..3 {
+            let table = crate::testing::random_table(&mut random, &pieces, 60).0;
+            let trie = table.trie();
+            for _ in 0..3_000 {
+                let walk: String = (0..1 + random.below(8))
+                    .map(|_| alphabet[random.below(alphabet.len())])
+                    .collect();
+                let mut node = trie.root();
+                for (c, hash) in walk.chars().zip(step_hashes(node.hash, walk.chars())) {
+                    let Some(next) = trie.step(node, c) else {
+                        break;
+                    };
+                    if trie.edges()[next.node as usize * EDGE_WORDS + 1] & EDGE_BOUNDARY != 0 {
+                        break;
+                    }
+                    assert_eq!(next.hash, hash, "{walk:?}");
+                    compared += 1;
+                    node = next;
+                }
+            }
+        }
+        assert!(compared > 3_000, "{compared} steps compared");
     }
 
     /// The continuation bits of first terms never turn away a walk that the
@@ -2537,6 +2578,25 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
             }
         });
         assert!(error.contains("disagrees with the key trie"), "{error}");
+        // A first term's node no longer marked a boundary: a walk on from
+        // it looks for its children at other slots. (`roadrunner` goes on
+        // with a possessive only, which the check of the node after a
+        // separator above does not reach.)
+        let node = AliasTable::from_bytes(&good)
+            .unwrap()
+            .first_term_node("roadrunner")
+            .unwrap()
+            .slot() as usize;
+        let error = tampered(Section::KeyEdges, &|b| {
+            let at = (node * EDGE_WORDS + 1) * 4;
+            let c = u32::from_ne_bytes(b[at..at + 4].try_into().unwrap());
+            assert_ne!(c & EDGE_BOUNDARY, 0, "a boundary");
+            b[at..at + 4].copy_from_slice(&(c & !EDGE_BOUNDARY).to_ne_bytes());
+        });
+        assert!(
+            error.contains("\"roadrunner's lab\" is not reached from the node of its first term"),
+            "{error}"
+        );
     }
 
     /// The quick-reject bits turn away most of a language's frequent words

@@ -14,8 +14,7 @@
 //! (a filter may let more through than the keys need, which costs speed
 //! only; one that turned a key away would lose its matches).
 
-use crate::format::{EDGE_WORDS, NONE, SLOT_WORDS, Section, alias_flags};
-use crate::script::is_unspaced;
+use crate::format::{EDGE_WORDS, NONE, SLOT_WORDS, Section, alias_flags, first_term};
 use crate::table::{AliasTable, FormatError, KeyNode};
 
 /// Checks `table`'s sections (see the module docs).
@@ -243,15 +242,10 @@ fn validate_derived(table: &AliasTable) -> Result<(), FormatError> {
             return Err(damaged(format!("KeyPairs turns {key:?} away")));
         }
     }
-    for (key, _) in table.keys() {
-        if key.starts_with(is_unspaced) {
+    for (id, (key, _)) in table.keys().enumerate() {
+        let Some((term, written)) = first_term(key) else {
             continue;
-        }
-        let written = key
-            .split(|c: char| c == ' ' || is_unspaced(c))
-            .next()
-            .unwrap_or("");
-        let term = written.strip_suffix("'s").unwrap_or(written);
+        };
         let Some(node) = table.first_term_node(term) else {
             return Err(damaged(format!(
                 "FirstTermSlots: no slot leads to the first term of {key:?}"
@@ -268,6 +262,17 @@ fn validate_derived(table: &AliasTable) -> Result<(), FormatError> {
         {
             return Err(damaged(format!(
                 "FirstTermSlots: the slot of {term:?} disagrees with the key trie"
+            )));
+        }
+        // A walk on from the slot's node takes the node's hash to be its
+        // slot, and so does a walk from the root once it reaches the node
+        // if the key trie marks the node a boundary: both must reach the key.
+        let reaches = |from: KeyNode<'_>, rest: &str| {
+            trie.walk(from, rest).and_then(|end| trie.key_at(end)) == Some(id as u32)
+        };
+        if !reaches(node, &key[term.len()..]) || !reaches(trie.root(), key) {
+            return Err(damaged(format!(
+                "KeyEdges: {key:?} is not reached from the node of its first term"
             )));
         }
         if term.len() != written.len() {
