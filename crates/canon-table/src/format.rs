@@ -54,9 +54,10 @@
 //! from the characters walked, not from the slots the walk found, so that a
 //! walk that knows the characters ahead (the rest of a document's term)
 //! computes the home slots of its steps at once and has the processor
-//! fetch them together (up to the first boundary it crosses: see below). Stepping slot after slot, each waiting for the last, a walk
-//! through a table larger than the L2 cache waited for one miss per
-//! character (format 9 and before hashed the parent's slot). The exception
+//! fetch them together (up to the first boundary it crosses: see below).
+//! Stepping slot after slot, each waiting for the last, a walk through a
+//! table larger than the L2 cache waited for one miss per character
+//! (format 9 and before hashed the parent's slot). The exception
 //! are the nodes [`Section::FirstTermSlots`] leads to, *boundaries* (flag
 //! [`EDGE_BOUNDARY`] on their edge): the matcher reaches them by a term's
 //! lookup, not by a walk, and knows their slot, not a hash, so a

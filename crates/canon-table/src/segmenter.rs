@@ -11,8 +11,7 @@
 //! checks the sections' structure.
 
 use crate::format::{EDGE_WORDS, NONE, SEGMENTER_HEADER_WORDS, Section, edge_hash, pair_bit};
-use crate::table::AliasTable;
-use crate::table::{prefetch, step_hashes};
+use crate::table::{AliasTable, prefetch, step_hashes};
 
 /// What the segmenter derived from the dictionary words, for the compiler.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
