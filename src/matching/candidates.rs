@@ -498,13 +498,14 @@ fn goes_on_after_first_term(
 
 /// Whether a [`walk`] from `first`, the character at byte `offset` of token
 /// `i`'s term (of a script written without spaces), may reach a key:
-/// `false` when `first` is no key alone and no key has the character after
-/// it (in the term, or first in the next token when nothing stands
-/// between them) right after `first` ([`KeyTrie::may_step`]). The walk would
-/// then step by `first` and fail at the next character, two reads of the
-/// key trie that miss the cache, and end no key: it ends one inside a term
-/// only after a character that is a key's end. Most Chinese words start
-/// with a character that starts some key and leave here.
+/// `false` when `first` is no key alone and no key starts with `first` and
+/// the character after it (in the term, or first in the next token when
+/// nothing stands between them) ([`KeyTrie::may_start_with`]). The walk
+/// would then step by `first`, perhaps by the next character too (a pair
+/// that stands inside some key), and end no key, with reads of the key
+/// trie that miss the cache: it ends one inside a term only after a
+/// character that is a key's end. Most Chinese words start with a
+/// character that starts some key and leave here.
 fn walk_may_go_on(
     trie: &KeyTrie,
     tokens: &[Token<'_>],
@@ -526,7 +527,7 @@ fn walk_may_go_on(
             _ => return true,
         },
     };
-    trie.may_step(first, second)
+    trie.may_start_with(first, second)
 }
 
 /// Every key that a walk from byte `offset` of token `i` reaches, in order:
@@ -933,7 +934,7 @@ fn compound_names(
         if filters == Filters::On
             && a + 1 < chars.len()
             && !trie.may_be_key_alone(chars[a].1)
-            && !trie.may_step(chars[a].1, chars[a + 1].1)
+            && !trie.may_start_with(chars[a].1, chars[a + 1].1)
         {
             continue;
         }

@@ -284,6 +284,9 @@ pub fn compile(
     for word in key_pairs(&keys) {
         w.u64(Section::KeyPairs, word);
     }
+    for word in key_start_pairs(&keys) {
+        w.u64(Section::KeyStartPairs, word);
+    }
 
     dictionary.sort_unstable();
     dictionary.dedup();
@@ -335,18 +338,38 @@ fn key_pairs(keys: &[&str]) -> Vec<u64> {
             single[previous as usize / 64] |= 1 << (previous as usize % 64);
         }
     }
+    single.extend(pair_bits(pairs, BITSET_WORDS));
+    single
+}
+
+/// [`Section::KeyStartPairs`] of `keys`: the first two characters of every
+/// key whose second character is not ASCII.
+fn key_start_pairs(keys: &[&str]) -> Vec<u64> {
+    let pairs = keys
+        .iter()
+        .filter_map(|key| {
+            let mut chars = key.chars();
+            let first = chars.next()?;
+            chars.next().filter(|c| !c.is_ascii()).map(|c| (first, c))
+        })
+        .collect();
+    pair_bits(pairs, 1)
+}
+
+/// A bit set of at least `fewest_words` words, a power of two of them, with
+/// the bit of every one of `pairs` ([`pair_bit`]).
+fn pair_bits(mut pairs: Vec<(char, char)>, fewest_words: usize) -> Vec<u64> {
     pairs.sort_unstable();
     pairs.dedup();
     let words = (pairs.len() * PAIR_BITS_PER_WORD / 64)
         .next_power_of_two()
-        .max(BITSET_WORDS);
+        .max(fewest_words);
     let mut bits = vec![0u64; words];
     for (first, second) in pairs {
         let (word, mask) = pair_bit(first, second, words);
         bits[word] |= mask;
     }
-    single.extend(bits);
-    single
+    bits
 }
 
 fn form_bits(form: AliasForm) -> u32 {

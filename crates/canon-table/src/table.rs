@@ -426,6 +426,9 @@ pub struct KeyTrie {
     /// for a table of a million aliases with names in Chinese, asked at
     /// most characters of Chinese text.
     pairs: Vec<u64>,
+    /// [`Section::KeyStartPairs`], a power of two of `u64` words (checked
+    /// at load); a copy, as `pairs`.
+    start_pairs: Vec<u64>,
 }
 
 /// Whether more than half of `bits` are set: quick-reject bits that pass
@@ -508,6 +511,21 @@ impl KeyTrie {
         self.pairs[word] & mask != 0
     }
 
+    /// Whether some key starts with `first` and then `c`: `false` only when
+    /// `c` is not ASCII and no key does ([`Section::KeyStartPairs`]). A walk
+    /// from the root by `first` before `c` ends no key unless this says yes
+    /// or `first` alone is a key ([`Self::may_be_key_alone`]); asked before
+    /// such a walk reads the key trie. Sharper than [`Self::may_step`] for
+    /// the first step, which lets through the pairs inside keys too.
+    #[inline]
+    pub fn may_start_with(&self, first: char, c: char) -> bool {
+        if c.is_ascii() {
+            return true;
+        }
+        let (word, mask) = pair_bit(first, c, self.start_pairs.len());
+        self.start_pairs[word] & mask != 0
+    }
+
     /// Whether `c` alone may be a key: `false` only for a BMP character
     /// that is no key by itself ([`Section::KeyPairs`]).
     #[inline]
@@ -517,7 +535,8 @@ impl KeyTrie {
     }
 
     /// Whether `s` is a key. The character pairs of `s` are asked first
-    /// ([`Self::may_step`], [`Self::may_be_key_alone`]): most strings the
+    /// ([`Self::may_start_with`], [`Self::may_step`],
+    /// [`Self::may_be_key_alone`]): most strings the
     /// matcher asks about in Chinese text are no key, and the pairs say so
     /// without a read of the key trie.
     #[inline]
@@ -532,7 +551,12 @@ impl KeyTrie {
         let mut previous = first;
         let mut alone = true;
         for c in chars {
-            if !self.may_step(previous, c) {
+            let may = if alone {
+                self.may_start_with(first, c)
+            } else {
+                self.may_step(previous, c)
+            };
+            if !may {
                 return false;
             }
             alone = false;
@@ -778,6 +802,10 @@ impl AliasTable {
         let pairs = <[u64]>::ref_from_bytes(&bytes[sections[Section::KeyPairs as usize].clone()])
             .expect("sizes checked: 8-aligned, whole words")[BITSET_WORDS..]
             .to_vec();
+        let start_pairs =
+            <[u64]>::ref_from_bytes(&bytes[sections[Section::KeyStartPairs as usize].clone()])
+                .expect("sizes checked: 8-aligned, whole words")
+                .to_vec();
         let first_term_filter = bitset(Section::FirstTermFilter);
         let mut table = AliasTable {
             storage: storage.clone(),
@@ -790,6 +818,7 @@ impl AliasTable {
                 first_chars,
                 single_chars,
                 pairs,
+                start_pairs,
             }),
             batch_first_terms: passes_most(&first_term_filter),
             first_term_filter: Arc::new(first_term_filter),
@@ -1760,6 +1789,10 @@ fn check_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<Sizes, Format
     if !bitsets(len(KeyPairs)) {
         return Err(damaged("section KeyPairs has the wrong size".into()));
     }
+    let start_pairs = len(KeyStartPairs);
+    if start_pairs % 8 != 0 || !(start_pairs / 8).is_power_of_two() {
+        return Err(damaged("section KeyStartPairs has the wrong size".into()));
+    }
     let second = len(SecondTermFilter);
     if second % 8 != 0 || !(second / 8).is_power_of_two() {
         return Err(damaged(
@@ -2521,8 +2554,8 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
 
     /// `verify` checks what the compiler derives for speed against what it
     /// is derived from: a sealed file whose key flags, capital bits,
-    /// isolated entities' bits, first characters, character pairs,
-    /// continuation bits or second terms' filter
+    /// isolated entities' bits, first characters, character pairs, first
+    /// pairs, continuation bits or second terms' filter
     /// disagree with what they come from is refused, each with its section
     /// named.
     #[test]
@@ -2556,6 +2589,8 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
         assert!(error.contains("FirstChars turns"), "{error}");
         let error = tampered(Section::KeyPairs, &|b| b[8 * BITSET_WORDS..].fill(0));
         assert!(error.contains("KeyPairs turns"), "{error}");
+        let error = tampered(Section::KeyStartPairs, &|b| b.fill(0));
+        assert!(error.contains("KeyStartPairs turns"), "{error}");
         let error = tampered(Section::FirstTermSlots, &|b| {
             for slot in b.chunks_exact_mut(4 * SLOT_WORDS) {
                 slot[20..28].fill(0);
@@ -2643,8 +2678,10 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
     }
 
     /// The character pairs answer for every key of a table with keys of
-    /// one character, of Han, of Latin and Han, and with spaces; a key of
-    /// one character whose bit is cleared is refused by `verify`.
+    /// one character, of Han, of Latin and Han, and with spaces, and the
+    /// first pairs for the start of every key but not for pairs inside
+    /// keys only; a key of one character whose bit is cleared is refused
+    /// by `verify`.
     #[test]
     fn key_pairs_hold_every_key() {
         let source = r#"
@@ -2673,6 +2710,13 @@ aliases.zh-Hans = ["云", "云计算中心", "ab中文", "中国 移动", "Sea �
         assert!(!trie.may_be_key_alone('中'));
         assert!(trie.may_step('b', '中') && trie.may_step('a', '云') && trie.may_step('国', '移'));
         assert!(trie.may_step('x', 'y'), "ASCII is never turned away");
+        // The first two characters of keys, and no pair that stands only
+        // inside them.
+        assert!(trie.may_start_with('云', '计') && trie.may_start_with('中', '国'));
+        assert!(trie.may_start_with('q', 'r'), "ASCII is never turned away");
+        assert!(trie.may_step('计', '算') && !trie.may_start_with('计', '算'));
+        assert!(trie.may_step('国', '移') && !trie.may_start_with('国', '移'));
+        assert!(trie.may_step('b', '中') && !trie.may_start_with('b', '中'));
         let range = table.sections[Section::KeyPairs as usize].clone();
         let mut cleared = table.as_bytes().to_vec();
         cleared[range.start + 8 * ('云' as usize / 64)..][..8].fill(0);

@@ -232,6 +232,9 @@ fn validate_derived(table: &AliasTable) -> Result<(), FormatError> {
         let mut previous = first;
         let mut alone = true;
         for c in chars {
+            if alone && !trie.may_start_with(first, c) {
+                return Err(damaged(format!("KeyStartPairs turns {key:?} away")));
+            }
             if !trie.may_step(previous, c) {
                 return Err(damaged(format!("KeyPairs turns {key:?} away")));
             }
