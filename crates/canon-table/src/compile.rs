@@ -361,7 +361,8 @@ fn key_start_pairs(keys: &[&str]) -> Vec<u64> {
 fn pair_bits(mut pairs: Vec<(char, char)>, fewest_words: usize) -> Vec<u64> {
     pairs.sort_unstable();
     pairs.dedup();
-    let words = (pairs.len() * PAIR_BITS_PER_WORD / 64)
+    let words = (pairs.len() * PAIR_BITS_PER_WORD)
+        .div_ceil(64)
         .next_power_of_two()
         .max(fewest_words);
     let mut bits = vec![0u64; words];
@@ -422,15 +423,9 @@ fn write_segmenter(
         piece_ends += entry.piece_ends.len() as u32;
         w.u32(Section::SegmenterPieces, piece_ends);
     }
-    pairs.sort_unstable();
-    pairs.dedup();
-    let words = (pairs.len() * PAIR_BITS_PER_WORD / 64)
-        .next_power_of_two()
-        .max(BITSET_WORDS);
-    let mut bits = vec![if short_words { u64::MAX } else { 0 }; words];
-    for (first, second) in pairs {
-        let (word, mask) = pair_bit(first, second, words);
-        bits[word] |= mask;
+    let mut bits = pair_bits(pairs, BITSET_WORDS);
+    if short_words {
+        bits.fill(u64::MAX);
     }
     for word in bits {
         w.u64(Section::SegmenterPairs, word);

@@ -391,12 +391,14 @@ pub enum Section {
     /// [`PAIR_BITS_PER_WORD`] bits per pair), bit [`pair_bit`] set for every
     /// two characters `a`, `b` that stand next to each other in a key, `b`
     /// not ASCII. A step through the key trie by such a `b` after `a` can
-    /// only succeed if the bit is set ([`crate::KeyTrie::may_step`]). In
-    /// Chinese text most words start with a character that starts some
-    /// key, and most of those go on with one that no key has after it
-    /// (nine in ten on PKU news with the built-in table): the walk asks
-    /// this set, which stays in the L2 cache, where each step would read a
-    /// slot of [`Section::KeyEdges`] that misses it.
+    /// only succeed if the bit is set ([`crate::KeyTrie::may_step`]): a
+    /// walk asks this set, which stays in the L2 cache, before each step
+    /// after its first pair (the first pair asks
+    /// [`Section::KeyStartPairs`]), where each step would read a slot of
+    /// [`Section::KeyEdges`] that misses it. In Chinese text most words
+    /// start with a character that starts some key, and most of those go
+    /// on with one that no key has after it (nine in ten on PKU news with
+    /// the built-in table).
     KeyPairs,
     /// A bit set of a power of two of `u64` words (about
     /// [`PAIR_BITS_PER_WORD`] bits per pair), bit [`pair_bit`] set for the
@@ -406,8 +408,8 @@ pub enum Section {
     /// asks it before it walks from a character of Chinese text: a third of
     /// the walks that [`Section::KeyPairs`] lets start there (pairs that
     /// stand inside keys but start none) stop after one step on PKU news
-    /// with the built-in table, each a read of [`Section::KeyEdges`] that
-    /// misses the L2 cache.
+    /// with the built-in table, with reads of [`Section::KeyEdges`] that
+    /// miss the L2 cache.
     KeyStartPairs,
     /// Han words of aliases and blockers for the Chinese segmenter (strings, sorted).
     DictionaryWords,
@@ -510,8 +512,9 @@ pub const SECTIONS: [Section; SECTION_COUNT] = [
 ];
 
 /// Bits of [`Section::SegmenterPairs`], [`Section::KeyPairs`] and
-/// [`Section::KeyStartPairs`] per distinct pair (rounded up to a power of
-/// two of words): one bit each, about 12% of other pairs pass.
+/// [`Section::KeyStartPairs`] per distinct pair, at least (rounded up to a
+/// power of two of words): one bit each, at most about 12% of other pairs
+/// pass.
 pub const PAIR_BITS_PER_WORD: usize = 8;
 
 /// The bit of [`Section::SegmenterPairs`], [`Section::KeyPairs`] or

@@ -2831,7 +2831,11 @@ aliases.zh-Hans = ["云", "云计算中心", "ab中文", "中国 移动", "Sea �
         ));
         // Bit sets that are not whole words, though the rest would do: no
         // panic, an error (seen panicking at load before the check).
-        for section in [Section::KeyPairs, Section::FirstTermFilter] {
+        for section in [
+            Section::KeyPairs,
+            Section::KeyStartPairs,
+            Section::FirstTermFilter,
+        ] {
             let at = HEADER_BYTES + section as usize * 16 + 8;
             let mut ragged = good.clone();
             let len = u64::from_ne_bytes(ragged[at..at + 8].try_into().unwrap());
@@ -2842,6 +2846,15 @@ aliases.zh-Hans = ["云", "云计算中心", "ab中文", "中国 移动", "Sea �
                 "{error}"
             );
         }
+        // An empty pair set, whose bit for a pair could not be computed.
+        let at = HEADER_BYTES + Section::KeyStartPairs as usize * 16 + 8;
+        let mut empty = good.clone();
+        empty[at..at + 8].copy_from_slice(&0u64.to_ne_bytes());
+        let error = AliasTable::from_bytes(&empty).unwrap_err().to_string();
+        assert!(
+            error.contains("KeyStartPairs has the wrong size"),
+            "{error}"
+        );
         // A section past the end of the bytes.
         let at = HEADER_BYTES + Section::Warnings as usize * 16;
         let mut outside = good.clone();

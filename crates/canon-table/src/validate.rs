@@ -10,7 +10,8 @@
 //! checked against what it is derived from ([`validate_derived`]): the key
 //! references' flags, the keys' capital bits and the isolated entities'
 //! bits exactly, and the first characters, the character pairs, the first
-//! terms' slots, continuation bits and second terms' filter for every key
+//! pairs, the first terms' slots, continuation bits and second terms'
+//! filter for every key
 //! (a filter may let more through than the keys need, which costs speed
 //! only; one that turned a key away would lose its matches).
 
