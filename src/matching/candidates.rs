@@ -498,9 +498,10 @@ fn goes_on_after_first_term(
 
 /// Whether a [`walk`] from `first`, the character at byte `offset` of token
 /// `i`'s term (of a script written without spaces), may reach a key:
-/// `false` when `first` is no key alone and no key starts with `first` and
-/// the character after it (in the term, or first in the next token when
-/// nothing stands between them) ([`KeyTrie::may_start_with`]). The walk
+/// `false` when `first` is no key alone and no key starts with `first`
+/// followed by the character after it in the term, or by the first of the
+/// next token when nothing stands between them
+/// ([`KeyTrie::may_start_with`]). The walk
 /// would then step by `first`, perhaps by the next character too (a pair
 /// that stands inside some key), and end no key, with reads of the key
 /// trie that miss the cache: it ends one inside a term only after a

@@ -11,9 +11,9 @@
 //! references' flags, the keys' capital bits and the isolated entities'
 //! bits exactly, and the first characters, the character pairs, the first
 //! pairs, the first terms' slots, continuation bits and second terms'
-//! filter for every key
-//! (a filter may let more through than the keys need, which costs speed
-//! only; one that turned a key away would lose its matches).
+//! filter for every key (a filter may let more through than the keys need,
+//! which costs speed only; one that turned a key away would lose its
+//! matches).
 
 use crate::format::{EDGE_WORDS, NONE, SLOT_WORDS, Section, alias_flags, first_term};
 use crate::table::{AliasTable, FormatError, KeyNode};
