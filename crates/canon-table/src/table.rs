@@ -1775,29 +1775,20 @@ fn check_sizes(sections: &[Range<usize>; SECTION_COUNT]) -> Result<Sizes, Format
             .ok_or_else(|| damaged(format!("{section:?} is not a power of two of slots")))
     };
     slots(FirstTermSlots, SLOT_WORDS)?;
-    // The quick-reject bits, then a Bloom filter of a power of two of words.
-    // Bit sets after a block of BITSET_WORDS words: whole words, a power
-    // of two of them after the block.
-    let bitsets = |bytes: usize| {
-        bytes.is_multiple_of(8)
-            && bytes > 8 * BITSET_WORDS
-            && ((bytes - 8 * BITSET_WORDS) / 8).is_power_of_two()
-    };
-    if !bitsets(len(FirstTermFilter)) {
-        return Err(damaged("section FirstTermFilter has the wrong size".into()));
-    }
-    if !bitsets(len(KeyPairs)) {
-        return Err(damaged("section KeyPairs has the wrong size".into()));
-    }
-    let start_pairs = len(KeyStartPairs);
-    if start_pairs % 8 != 0 || !(start_pairs / 8).is_power_of_two() {
-        return Err(damaged("section KeyStartPairs has the wrong size".into()));
-    }
-    let second = len(SecondTermFilter);
-    if second % 8 != 0 || !(second / 8).is_power_of_two() {
-        return Err(damaged(
-            "section SecondTermFilter has the wrong size".into(),
-        ));
+    // Bit sets of a power of two of whole words; in FirstTermFilter and
+    // KeyPairs after a block of BITSET_WORDS words (the quick-reject bits,
+    // the one-character keys).
+    let words = |bytes: usize| bytes.is_multiple_of(8) && (bytes / 8).is_power_of_two();
+    let bitsets = |bytes: usize| bytes > 8 * BITSET_WORDS && words(bytes - 8 * BITSET_WORDS);
+    for (section, fits) in [
+        (FirstTermFilter, bitsets(len(FirstTermFilter))),
+        (KeyPairs, bitsets(len(KeyPairs))),
+        (KeyStartPairs, words(len(KeyStartPairs))),
+        (SecondTermFilter, words(len(SecondTermFilter))),
+    ] {
+        if !fits {
+            return Err(damaged(format!("section {section:?} has the wrong size")));
+        }
     }
     let edge_slots = slots(KeyEdges, EDGE_WORDS)?;
     check_segmenter_sizes(sections)?;
