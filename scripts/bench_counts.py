@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Instruction, branch and cache-miss counts of canon against an earlier
+canon, under cachegrind (Python 3.11+, standard library, valgrind).
+
+    python3 scripts/bench_counts.py [--baseline 80f082e | --other PATH] [--canon PATH] [--mb 2] [--top 12]
+
+Times of the same binary on a shared virtual machine vary by several
+percent from run to run (twenty interleaved rounds of
+scripts/bench_baseline.py still leave quartiles 5 to 10% apart), so a
+change of a percent or less cannot be told from noise by timing. cachegrind
+counts instead: it runs the program on a simulated processor and counts
+the instructions executed, the conditional and indirect branches its
+predictor missed, and the misses of a first-level cache (32 KiB) and of the
+last-level cache (the host's). Two runs of one binary on one input agree
+to 0.02%, whatever else the machine is doing.
+
+The counts are not time. A rough cost, `cycles`, weighs them as
+
+    Ir + 15 * (Bcm + Bim) + 10 * (I1mr + D1mr + D1mw) + 50 * (ILmr + DLmr + DLmw)
+
+(instructions at one cycle each, a mispredicted branch at 15, a miss of the
+first-level cache at 10, a miss of the last level at 50), and misses what
+cachegrind does not simulate: the second-level cache (whether a first-level
+miss is served in a dozen cycles or in fifty), the TLBs and the branch
+target buffer. Measured on 2 MB of BBC news (twelfth session, README
+"Performance"): two changes it put at 6 to 7% more took 1 to 3% more CPU
+time, and against 80f082e the current binary executes 0.90 times the
+instructions (rough cost 0.92) yet takes about 1.20 times the CPU time,
+with 1.85 times the instruction-cache misses. Read it for where a change
+lands (the functions listed) and which counts move, and time what it
+suggests with scripts/bench_baseline.py.
+
+Compared: the current binary (target/release/canon, brought up to date
+with `cargo build --release`, or --canon) against --baseline COMMIT, built
+whole as scripts/bench_baseline.py builds it (kept in
+target/baseline/COMMIT/), or against the binary --other PATH. Corpora, from
+the benchmark corpus (../shared/corpus/bench-mixed.jsonl, or --corpus):
+
+    en      the BBC records, repeated to --mb MB of text
+    zh      the PKU records, repeated to --mb MB of text
+
+Each binary runs `canon normalize -j1` once per corpus under cachegrind,
+output to a file that must hold one record per record read. Reported: the
+totals of both and their ratio current / baseline, then the functions whose
+rough cost changed most. Exit status: 0 when measured, 1 on any failure
+(valgrind missing, a failed build or run, a wrong record count).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_baseline  # noqa: E402  (the builds, one-line failures)
+import bench_compare  # noqa: E402  (logging)
+import bench_large_table  # noqa: E402  (the repeated corpora)
+
+Failure = bench_baseline.Failure
+
+# The weights of the rough cost (see the module docs).
+WEIGHTS = {
+    "Ir": 1,
+    "Bcm": 15,
+    "Bim": 15,
+    "I1mr": 10,
+    "D1mr": 10,
+    "D1mw": 10,
+    "ILmr": 50,
+    "DLmr": 50,
+    "DLmw": 50,
+}
+SHOWN = ("Ir", "Bcm", "D1mr", "DLmr", "I1mr")
+SOURCES = {"en": "bbc", "zh": "sighan-pku"}
+
+
+def cycles(counts: dict[str, int]) -> int:
+    """The rough cost of `counts` (event name to count)."""
+    return sum(weight * counts.get(event, 0) for event, weight in WEIGHTS.items())
+
+
+def parse(path: Path) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """The totals and the per-function counts of a cachegrind output file."""
+    events: list[str] = []
+    function = "?"
+    per_function: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.startswith("events:"):
+                events = line.split()[1:]
+            elif line.startswith("fn="):
+                function = line[3:].strip()
+            elif line[:1].isdigit():
+                values = line.split()[1:]
+                counts = per_function[function]
+                for event, value in zip(events, values):
+                    counts[event] += int(value)
+    if not events:
+        raise Failure(f"{path}: not a cachegrind output file")
+    totals: dict[str, int] = defaultdict(int)
+    for counts in per_function.values():
+        for event, value in counts.items():
+            totals[event] += value
+    return totals, per_function
+
+
+def measure(canon: Path, corpus: Path, records: int, folder: Path, name: str):
+    """cachegrind's counts of `canon normalize -j1` over `corpus`."""
+    out_file = folder / f"{name}.cachegrind"
+    output = folder / f"{name}.jsonl"
+    command = [
+        "valgrind",
+        "--tool=cachegrind",
+        "--cache-sim=yes",
+        "--branch-sim=yes",
+        f"--cachegrind-out-file={out_file}",
+        str(canon),
+        "normalize",
+        "-j1",
+    ]
+    with open(corpus, "rb") as stdin, open(output, "wb") as stdout:
+        run = subprocess.run(command, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE)
+    if run.returncode != 0:
+        tail = run.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
+        raise Failure(f"{canon} under cachegrind failed (exit {run.returncode}): {tail[0]}")
+    with open(output, "rb") as f:
+        written = sum(1 for _ in f)
+    if written != records:
+        raise Failure(f"{canon}: {written} records written for {records} read")
+    return parse(out_file)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--baseline",
+        default="80f082e",
+        help="the commit to compare with, built whole (default 80f082e, before issue #16)",
+    )
+    group.add_argument("--other", type=Path, help="instead of a commit: this canon binary")
+    parser.add_argument(
+        "--canon",
+        type=Path,
+        help="the current binary (default target/release/canon, built if out of date)",
+    )
+    parser.add_argument("--corpus", type=Path, default=bench_compare.DEFAULT_CORPUS)
+    parser.add_argument("--mb", type=float, default=2.0, help="MB of text per corpus (default 2)")
+    parser.add_argument("--corpora", default="en,zh", help="en, zh or both (default en,zh)")
+    parser.add_argument("--top", type=int, default=12, help="functions listed per corpus")
+    args = parser.parse_args()
+    try:
+        if shutil.which("valgrind") is None:
+            raise Failure("valgrind is not installed (Debian: apt-get install valgrind)")
+        if args.mb <= 0:
+            raise Failure("--mb must be above 0")
+        corpora = [c.strip() for c in args.corpora.split(",") if c.strip()]
+        for corpus in corpora:
+            if corpus not in SOURCES:
+                raise Failure(f"unknown corpus {corpus!r} (en, zh)")
+        if not args.corpus.exists():
+            raise Failure(f"no benchmark corpus at {args.corpus}")
+        canon = bench_baseline.current_binary(args.canon)
+        with tempfile.TemporaryDirectory(prefix="canon-counts-") as tmp:
+            folder = Path(tmp)
+            if args.other is not None:
+                if not args.other.exists():
+                    raise Failure(f"no canon binary at {args.other}")
+                baseline, baseline_name = args.other, str(args.other)
+            else:
+                baseline = bench_baseline.baseline_binary(args.baseline, folder)
+                baseline_name = args.baseline
+            print(f"{canon} against {baseline_name} ({baseline}), `normalize -j1` under cachegrind")
+            for corpus in corpora:
+                path = folder / f"{corpus}.jsonl"
+                mb = bench_large_table.build_corpus(args.corpus, SOURCES[corpus], args.mb, path)
+                with open(path, "rb") as f:
+                    records = sum(1 for _ in f)
+                bench_compare.log(f"corpus {corpus}: {records} records, {mb:.1f} MB of text")
+                current, current_fns = measure(canon, path, records, folder, f"current-{corpus}")
+                base, base_fns = measure(baseline, path, records, folder, f"baseline-{corpus}")
+                print(f"\n{corpus} ({records} records, {mb:.1f} MB of text)\n")
+                print("| count | current | baseline | ratio |")
+                print("| --- | ---: | ---: | ---: |")
+                for event in (*SHOWN, "cycles"):
+                    a = cycles(current) if event == "cycles" else current.get(event, 0)
+                    b = cycles(base) if event == "cycles" else base.get(event, 0)
+                    ratio = f"{a / b:.3f}" if b else "-"
+                    print(f"| {event} | {a:,} | {b:,} | {ratio} |")
+                print(f"\nfunctions whose rough cost changed most (cycles, current - baseline; "
+                      f"total {cycles(current) - cycles(base):+,}):\n")
+                names = set(current_fns) | set(base_fns)
+                change = {n: cycles(current_fns.get(n, {})) - cycles(base_fns.get(n, {})) for n in names}
+                for name in sorted(names, key=lambda n: -abs(change[n]))[: args.top]:
+                    print(f"  {change[name]:+14,}  {name[:100]}")
+    except Failure as failure:
+        print(f"bench_counts: {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
