@@ -2,38 +2,46 @@
 """Instruction, branch and cache-miss counts of canon against an earlier
 canon, under cachegrind (Python 3.11+, standard library, valgrind).
 
-    python3 scripts/bench_counts.py [--baseline 80f082e | --other PATH] [--canon PATH] [--mb 2] [--top 12]
+    python3 scripts/bench_counts.py [--baseline 80f082e | --other PATH] [--canon PATH]
+        [--corpus FILE] [--corpora en,zh] [--mb 2] [--i1 32768] [--ll 1048576] [--top 12]
 
 Times of the same binary on a shared virtual machine vary by several
-percent from run to run (twenty interleaved rounds of
-scripts/bench_baseline.py still leave quartiles 5 to 10% apart), so a
-change of a percent or less cannot be told from noise by timing. cachegrind
-counts instead: it runs the program on a simulated processor and counts
-the instructions executed, the conditional and indirect branches its
-predictor missed, and the misses of a first-level cache (32 KiB) and of the
-last-level cache (the host's). Two runs of one binary on one input agree
-to 0.02%, whatever else the machine is doing.
+percent from run to run (the quartiles of twenty interleaved rounds of
+scripts/bench_baseline.py lie 5 to 20% apart), so a change of a percent or
+less cannot be told from noise by timing. cachegrind counts instead: it
+runs the program on a simulated processor and counts the instructions
+executed (Ir), the conditional and indirect branches its predictor missed
+(Bcm, Bim), and the misses of simulated caches: first-level instruction
+and data caches (I1mr; D1mr and D1mw, reads and writes) and a last level
+(ILmr, DLmr, DLmw). The caches are set here, not taken from the host (this
+virtual machine reports a 320 MB last-level cache, which cachegrind would
+simulate as 256 MB, direct-mapped): 32 KiB first-level caches of 8 ways
+(`--i1` changes the instruction cache's size) and, as the last level, a
+1 MiB cache of 16 ways (`--ll`), the L2 of each core of the machine the
+README's figures come from; a last-level miss is then roughly a miss of
+that L2. Two runs of one binary on one input agree to 0.02%, whatever else
+the machine is doing.
 
 The counts are not time. A rough cost, `cycles`, weighs them as
 
     Ir + 15 * (Bcm + Bim) + 10 * (I1mr + D1mr + D1mw) + 50 * (ILmr + DLmr + DLmw)
 
-(instructions at one cycle each, a mispredicted branch at 15, a miss of the
-first-level cache at 10, a miss of the last level at 50), and misses what
-cachegrind does not simulate: the second-level cache (whether a first-level
-miss is served in a dozen cycles or in fifty), the TLBs and the branch
-target buffer. Measured on 2 MB of BBC news (twelfth session, README
-"Performance"): two changes it put at 6 to 7% more took 1 to 3% more CPU
-time, and against 80f082e the current binary executes 0.90 times the
-instructions (rough cost 0.92) yet takes about 1.20 times the CPU time,
-with 1.85 times the instruction-cache misses. Read it for where a change
-lands (the functions listed) and which counts move, and time what it
-suggests with scripts/bench_baseline.py.
+and misses what cachegrind does not simulate: instructions that wait on
+the one before (a walk from one trie slot to the next), the TLBs, the
+branch target buffer, a real predictor. On 2 MB of BBC news the current
+binary executes 0.90 times 80f082e's instructions with fewer misses of
+every simulated cache but the instruction cache, yet takes about 1.20
+times its CPU time, and a trial that cut the simulated instruction-cache
+misses by 63% and the mispredicted branches by 16% took the same time
+(README "Performance", twelfth session). Read the counts for where a
+change lands (the functions listed) and which counts move, and time what
+they suggest with scripts/bench_baseline.py.
 
 Compared: the current binary (target/release/canon, brought up to date
 with `cargo build --release`, or --canon) against --baseline COMMIT, built
 whole as scripts/bench_baseline.py builds it (kept in
-target/baseline/COMMIT/), or against the binary --other PATH. Corpora, from
+target/baseline/COMMIT/; the first build takes a few minutes), or against
+the binary --other PATH. Corpora: those of scripts/bench_baseline.py, from
 the benchmark corpus (../shared/corpus/bench-mixed.jsonl, or --corpus):
 
     en      the BBC records, repeated to --mb MB of text
@@ -41,9 +49,10 @@ the benchmark corpus (../shared/corpus/bench-mixed.jsonl, or --corpus):
 
 Each binary runs `canon normalize -j1` once per corpus under cachegrind,
 output to a file that must hold one record per record read. Reported: the
-totals of both and their ratio current / baseline, then the functions whose
-rough cost changed most. Exit status: 0 when measured, 1 on any failure
-(valgrind missing, a failed build or run, a wrong record count).
+simulated caches, the totals of both binaries and their ratio current /
+baseline, then the functions whose rough cost changed most. Exit status:
+0 when measured, 1 on a failure (valgrind missing, a missing binary or
+corpus, a failed build or run, a wrong record count), 2 on a usage error.
 """
 
 from __future__ import annotations
@@ -59,7 +68,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_baseline  # noqa: E402  (the builds, one-line failures)
 import bench_compare  # noqa: E402  (logging)
-import bench_large_table  # noqa: E402  (the repeated corpora)
 
 Failure = bench_baseline.Failure
 
@@ -75,7 +83,7 @@ WEIGHTS = {
     "DLmr": 50,
     "DLmw": 50,
 }
-SHOWN = ("Ir", "Bcm", "D1mr", "DLmr", "I1mr")
+SHOWN = ("Ir", "Bcm", "I1mr", "D1mr", "D1mw", "DLmr", "DLmw")
 SOURCES = {"en": "bbc", "zh": "sighan-pku"}
 
 
@@ -109,16 +117,20 @@ def parse(path: Path) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
     return totals, per_function
 
 
-def measure(canon: Path, corpus: Path, records: int, folder: Path, name: str):
+def measure(canon: Path, corpus: Path, records: int, folder: Path, name: str,
+            caches: list[str]):
     """cachegrind's counts of `canon normalize -j1` over `corpus`."""
     out_file = folder / f"{name}.cachegrind"
+    log_file = folder / f"{name}.valgrind.log"
     output = folder / f"{name}.jsonl"
     command = [
         "valgrind",
         "--tool=cachegrind",
         "--cache-sim=yes",
         "--branch-sim=yes",
+        *caches,
         f"--cachegrind-out-file={out_file}",
+        f"--log-file={log_file}",
         str(canon),
         "normalize",
         "-j1",
@@ -126,8 +138,13 @@ def measure(canon: Path, corpus: Path, records: int, folder: Path, name: str):
     with open(corpus, "rb") as stdin, open(output, "wb") as stdout:
         run = subprocess.run(command, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE)
     if run.returncode != 0:
-        tail = run.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
-        raise Failure(f"{canon} under cachegrind failed (exit {run.returncode}): {tail[0]}")
+        # canon's own message is on stderr; valgrind's went to its log.
+        lines = run.stderr.decode(errors="replace").strip().splitlines()
+        if not lines and log_file.exists():
+            lines = [line for line in log_file.read_text(errors="replace").splitlines()
+                     if "error" in line.lower()]
+        raise Failure(f"{canon} under cachegrind failed (exit {run.returncode}): "
+                      f"{lines[-1] if lines else 'no message'}")
     with open(output, "rb") as f:
         written = sum(1 for _ in f)
     if written != records:
@@ -149,9 +166,14 @@ def main() -> int:
         type=Path,
         help="the current binary (default target/release/canon, built if out of date)",
     )
-    parser.add_argument("--corpus", type=Path, default=bench_compare.DEFAULT_CORPUS)
-    parser.add_argument("--mb", type=float, default=2.0, help="MB of text per corpus (default 2)")
+    parser.add_argument("--corpus", type=Path, default=bench_compare.DEFAULT_CORPUS,
+                        help="the benchmark corpus (JSON Lines)")
     parser.add_argument("--corpora", default="en,zh", help="en, zh or both (default en,zh)")
+    parser.add_argument("--mb", type=float, default=2.0, help="MB of text per corpus (default 2)")
+    parser.add_argument("--i1", type=int, default=32768,
+                        help="bytes of the simulated first-level instruction cache (default 32768)")
+    parser.add_argument("--ll", type=int, default=1 << 20,
+                        help="bytes of the simulated last-level cache (default 1048576)")
     parser.add_argument("--top", type=int, default=12, help="functions listed per corpus")
     args = parser.parse_args()
     try:
@@ -159,32 +181,37 @@ def main() -> int:
             raise Failure("valgrind is not installed (Debian: apt-get install valgrind)")
         if args.mb <= 0:
             raise Failure("--mb must be above 0")
+        if args.top < 0:
+            raise Failure("--top must be 0 or more")
         corpora = [c.strip() for c in args.corpora.split(",") if c.strip()]
+        if not corpora:
+            raise Failure("--corpora names no corpus (en, zh)")
         for corpus in corpora:
             if corpus not in SOURCES:
                 raise Failure(f"unknown corpus {corpus!r} (en, zh)")
         if not args.corpus.exists():
             raise Failure(f"no benchmark corpus at {args.corpus}")
+        if args.other is not None and not args.other.exists():
+            raise Failure(f"no canon binary at {args.other}")
+        caches = [f"--I1={args.i1},8,64", "--D1=32768,8,64", f"--LL={args.ll},16,64"]
         canon = bench_baseline.current_binary(args.canon)
         with tempfile.TemporaryDirectory(prefix="canon-counts-") as tmp:
             folder = Path(tmp)
             if args.other is not None:
-                if not args.other.exists():
-                    raise Failure(f"no canon binary at {args.other}")
                 baseline, baseline_name = args.other, str(args.other)
             else:
                 baseline = bench_baseline.baseline_binary(args.baseline, folder)
                 baseline_name = args.baseline
-            print(f"{canon} against {baseline_name} ({baseline}), `normalize -j1` under cachegrind")
+            print(f"{canon} against {baseline_name} ({baseline}), `normalize -j1` under "
+                  f"cachegrind with {' '.join(caches)}")
+            built = bench_baseline.corpora(args.corpus, folder, args.mb, corpora)
             for corpus in corpora:
-                path = folder / f"{corpus}.jsonl"
-                mb = bench_large_table.build_corpus(args.corpus, SOURCES[corpus], args.mb, path)
-                with open(path, "rb") as f:
-                    records = sum(1 for _ in f)
-                bench_compare.log(f"corpus {corpus}: {records} records, {mb:.1f} MB of text")
-                current, current_fns = measure(canon, path, records, folder, f"current-{corpus}")
-                base, base_fns = measure(baseline, path, records, folder, f"baseline-{corpus}")
-                print(f"\n{corpus} ({records} records, {mb:.1f} MB of text)\n")
+                path, records = built[corpus]
+                current, current_fns = measure(canon, path, records, folder,
+                                               f"current-{corpus}", caches)
+                base, base_fns = measure(baseline, path, records, folder,
+                                         f"baseline-{corpus}", caches)
+                print(f"\n{corpus} ({records} records, {path.stat().st_size / 1e6:.1f} MB file)\n")
                 print("| count | current | baseline | ratio |")
                 print("| --- | ---: | ---: | ---: |")
                 for event in (*SHOWN, "cycles"):
@@ -192,10 +219,13 @@ def main() -> int:
                     b = cycles(base) if event == "cycles" else base.get(event, 0)
                     ratio = f"{a / b:.3f}" if b else "-"
                     print(f"| {event} | {a:,} | {b:,} | {ratio} |")
+                if args.top == 0:
+                    continue
                 print(f"\nfunctions whose rough cost changed most (cycles, current - baseline; "
                       f"total {cycles(current) - cycles(base):+,}):\n")
                 names = set(current_fns) | set(base_fns)
-                change = {n: cycles(current_fns.get(n, {})) - cycles(base_fns.get(n, {})) for n in names}
+                change = {n: cycles(current_fns.get(n, {})) - cycles(base_fns.get(n, {}))
+                          for n in names}
                 for name in sorted(names, key=lambda n: -abs(change[n]))[: args.top]:
                     print(f"  {change[name]:+14,}  {name[:100]}")
     except Failure as failure:
