@@ -7,7 +7,7 @@ canon, under cachegrind (Python 3.11+, standard library, valgrind).
 
 Times of the same binary on a shared virtual machine vary by several
 percent from run to run (the quartiles of twenty interleaved rounds of
-scripts/bench_baseline.py lie 5 to 20% apart), so a change of a percent or
+scripts/bench_baseline.py lay 8 to 21% apart in the twelfth session), so a change of a percent or
 less cannot be told from noise by timing. cachegrind counts instead: it
 runs the program on a simulated processor and counts the instructions
 executed (Ir), the conditional and indirect branches its predictor missed
@@ -17,10 +17,12 @@ and data caches (I1mr; D1mr and D1mw, reads and writes) and a last level
 virtual machine reports a 320 MB last-level cache, which cachegrind would
 simulate as 256 MB, direct-mapped): 32 KiB first-level caches of 8 ways
 (`--i1` changes the instruction cache's size) and, as the last level, a
-1 MiB cache of 16 ways (`--ll`), the L2 of each core of the machine the
-README's figures come from; a last-level miss is then roughly a miss of
-that L2. Two runs of one binary on one input agree to 0.02%, whatever else
-the machine is doing.
+1 MiB cache of 8 ways (`--ll` changes its size), the L2 of each core of
+the machine the README's twelfth-session figures come from; a last-level
+miss is then roughly a miss of that L2. Sizes must be powers of two. Two
+builds of one commit on the same 1,000 BBC records agreed to 0.02% in
+instructions, mispredicted branches and first-level misses, whatever else
+the machine was doing (README "Performance").
 
 The counts are not time. A rough cost, `cycles`, weighs them as
 
@@ -28,12 +30,12 @@ The counts are not time. A rough cost, `cycles`, weighs them as
 
 and misses what cachegrind does not simulate: instructions that wait on
 the one before (a walk from one trie slot to the next), the TLBs, the
-branch target buffer, a real predictor. On 2 MB of BBC news the current
-binary executes 0.90 times 80f082e's instructions with fewer misses of
-every simulated cache but the instruction cache, yet takes about 1.20
-times its CPU time, and a trial that cut the simulated instruction-cache
-misses by 63% and the mispredicted branches by 16% took the same time
-(README "Performance", twelfth session). Read the counts for where a
+branch target buffer, a real predictor. On 2 MB of BBC news 8f1dc9e
+executes 0.90 times 80f082e's instructions with fewer first-level data
+and last-level data misses, yet takes about 1.20 times its CPU time (on
+10 MB), and a trial that cut the simulated instruction-cache misses by
+63% and the mispredicted branches by 16% took the same time within the
+noise (README "Performance", twelfth session). Read the counts for where a
 change lands (the functions listed) and which counts move, and time what
 they suggest with scripts/bench_baseline.py.
 
@@ -52,7 +54,8 @@ output to a file that must hold one record per record read. Reported: the
 simulated caches, the totals of both binaries and their ratio current /
 baseline, then the functions whose rough cost changed most. Exit status:
 0 when measured, 1 on a failure (valgrind missing, a missing binary or
-corpus, a failed build or run, a wrong record count), 2 on a usage error.
+corpus, a failed build or run, a wrong record count), 2 on a usage error
+(argparse's, and a size, count or corpus list out of range).
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_baseline  # noqa: E402  (the builds, one-line failures)
-import bench_compare  # noqa: E402  (logging)
+import bench_compare  # noqa: E402  (the default corpus)
 
 Failure = bench_baseline.Failure
 
@@ -171,29 +174,35 @@ def main() -> int:
     parser.add_argument("--corpora", default="en,zh", help="en, zh or both (default en,zh)")
     parser.add_argument("--mb", type=float, default=2.0, help="MB of text per corpus (default 2)")
     parser.add_argument("--i1", type=int, default=32768,
-                        help="bytes of the simulated first-level instruction cache (default 32768)")
+                        help="bytes of the simulated first-level instruction cache, a power of "
+                             "two (default 32768)")
     parser.add_argument("--ll", type=int, default=1 << 20,
-                        help="bytes of the simulated last-level cache (default 1048576)")
+                        help="bytes of the simulated last-level cache, a power of two "
+                             "(default 1048576)")
     parser.add_argument("--top", type=int, default=12, help="functions listed per corpus")
     args = parser.parse_args()
+    if args.mb <= 0:
+        parser.error("--mb must be above 0")
+    if args.top < 0:
+        parser.error("--top must be 0 or more")
+    for name, size, ways in (("--i1", args.i1, 8), ("--ll", args.ll, 8)):
+        # cachegrind wants a power of two of sets of `ways` 64-byte lines.
+        if size < ways * 64 or size & (size - 1):
+            parser.error(f"{name} must be a power of two of at least {ways * 64} bytes")
+    corpora = [c.strip() for c in args.corpora.split(",") if c.strip()]
+    if not corpora:
+        parser.error("--corpora names no corpus (en, zh)")
+    for corpus in corpora:
+        if corpus not in SOURCES:
+            parser.error(f"unknown corpus {corpus!r} (en, zh)")
     try:
         if shutil.which("valgrind") is None:
             raise Failure("valgrind is not installed (Debian: apt-get install valgrind)")
-        if args.mb <= 0:
-            raise Failure("--mb must be above 0")
-        if args.top < 0:
-            raise Failure("--top must be 0 or more")
-        corpora = [c.strip() for c in args.corpora.split(",") if c.strip()]
-        if not corpora:
-            raise Failure("--corpora names no corpus (en, zh)")
-        for corpus in corpora:
-            if corpus not in SOURCES:
-                raise Failure(f"unknown corpus {corpus!r} (en, zh)")
         if not args.corpus.exists():
             raise Failure(f"no benchmark corpus at {args.corpus}")
         if args.other is not None and not args.other.exists():
             raise Failure(f"no canon binary at {args.other}")
-        caches = [f"--I1={args.i1},8,64", "--D1=32768,8,64", f"--LL={args.ll},16,64"]
+        caches = [f"--I1={args.i1},8,64", "--D1=32768,8,64", f"--LL={args.ll},8,64"]
         canon = bench_baseline.current_binary(args.canon)
         with tempfile.TemporaryDirectory(prefix="canon-counts-") as tmp:
             folder = Path(tmp)
