@@ -19,10 +19,14 @@ simulate as 256 MB, direct-mapped): 32 KiB first-level caches of 8 ways
 (`--i1` changes the instruction cache's size) and, as the last level, a
 1 MiB cache of 8 ways (`--ll` changes its size), the L2 of each core of
 the machine the README's twelfth-session figures come from; a last-level
-miss is then roughly a miss of that L2. Sizes must be powers of two. Two
-builds of one commit on the same 1,000 BBC records agreed to 0.02% in
-instructions, mispredicted branches and first-level misses, whatever else
-the machine was doing (README "Performance").
+miss is then roughly a miss of that L2. Sizes must be powers of two.
+Runs are made with address-space randomization off (`setarch -R`, where
+util-linux has it): otherwise the heap lands elsewhere in every run, and
+two runs of one binary on 2 MB of BBC news differed by up to 5% in
+first-level and 18% in last-level data misses; with it, by up to 1% and
+3% (what is left: the order of the reader's, worker's and writer's
+turns), and by 0.1% or less in instructions, mispredicted branches and
+instruction-cache misses, whatever else the machine is doing.
 
 The counts are not time. A rough cost, `cycles`, weighs them as
 
@@ -87,7 +91,8 @@ WEIGHTS = {
     "DLmw": 50,
 }
 SHOWN = ("Ir", "Bcm", "I1mr", "D1mr", "D1mw", "DLmr", "DLmw")
-SOURCES = {"en": "bbc", "zh": "sighan-pku"}
+# The corpora of scripts/bench_baseline.py this script measures.
+CORPORA = ("en", "zh")
 
 
 def cycles(counts: dict[str, int]) -> int:
@@ -126,7 +131,11 @@ def measure(canon: Path, corpus: Path, records: int, folder: Path, name: str,
     out_file = folder / f"{name}.cachegrind"
     log_file = folder / f"{name}.valgrind.log"
     output = folder / f"{name}.jsonl"
+    # Without address randomization the heap lands at the same addresses
+    # in every run, and so do the data-cache misses (see the module docs).
+    no_aslr = ["setarch", "-R"] if shutil.which("setarch") else []
     command = [
+        *no_aslr,
         "valgrind",
         "--tool=cachegrind",
         "--cache-sim=yes",
@@ -193,7 +202,7 @@ def main() -> int:
     if not corpora:
         parser.error("--corpora names no corpus (en, zh)")
     for corpus in corpora:
-        if corpus not in SOURCES:
+        if corpus not in CORPORA:
             parser.error(f"unknown corpus {corpus!r} (en, zh)")
     try:
         if shutil.which("valgrind") is None:
