@@ -93,6 +93,9 @@ WEIGHTS = {
 SHOWN = ("Ir", "Bcm", "I1mr", "D1mr", "D1mw", "DLmr", "DLmw")
 # The corpora of scripts/bench_baseline.py this script measures.
 CORPORA = ("en", "zh")
+# Without address randomization the heap lands at the same addresses in
+# every run, and so do the data-cache misses (see the module docs).
+NO_ASLR = ["setarch", "-R"] if shutil.which("setarch") else []
 
 
 def cycles(counts: dict[str, int]) -> int:
@@ -131,11 +134,8 @@ def measure(canon: Path, corpus: Path, records: int, folder: Path, name: str,
     out_file = folder / f"{name}.cachegrind"
     log_file = folder / f"{name}.valgrind.log"
     output = folder / f"{name}.jsonl"
-    # Without address randomization the heap lands at the same addresses
-    # in every run, and so do the data-cache misses (see the module docs).
-    no_aslr = ["setarch", "-R"] if shutil.which("setarch") else []
     command = [
-        *no_aslr,
+        *NO_ASLR,
         "valgrind",
         "--tool=cachegrind",
         "--cache-sim=yes",
@@ -157,8 +157,7 @@ def measure(canon: Path, corpus: Path, records: int, folder: Path, name: str,
                      if "error" in line.lower()]
         raise Failure(f"{canon} under cachegrind failed (exit {run.returncode}): "
                       f"{lines[-1] if lines else 'no message'}")
-    with open(output, "rb") as f:
-        written = sum(1 for _ in f)
+    written = bench_baseline.records_in(output)
     if written != records:
         raise Failure(f"{canon}: {written} records written for {records} read")
     return parse(out_file)
