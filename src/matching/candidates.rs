@@ -47,7 +47,7 @@ pub(super) struct Candidate {
     /// Byte offset just past the match.
     pub end: usize,
     /// The aliases with the matched key whose surface rules hold.
-    pub options: Vec<Choice>,
+    pub options: Options,
     /// The entity the match resolved to.
     pub confirmed: Option<u32>,
     /// Whether the confirmed entity was matched through a short form only.
@@ -55,6 +55,10 @@ pub(super) struct Candidate {
     /// Whether a rule around the match turned it down after all.
     pub vetoed: bool,
 }
+
+/// The options of a candidate: inline up to two (most keys have one or
+/// two aliases), so that a candidate costs no heap block.
+pub(super) type Options = smallvec::SmallVec<[Choice; 2]>;
 
 /// An alias a candidate may be, with its key reference's flags word
 /// ([`alias_flags`]): its form, case and support flags are known without
@@ -96,7 +100,7 @@ impl Choice {
 }
 
 impl Candidate {
-    fn new(first: usize, last: usize, start: usize, end: usize, options: Vec<Choice>) -> Self {
+    fn new(first: usize, last: usize, start: usize, end: usize, options: Options) -> Self {
         Candidate {
             first,
             last,
@@ -296,7 +300,7 @@ fn candidates_with(
             // alias with the same exact text shares (many entities of a
             // large table have the same surname or everyday word as a name).
             let mut previous_allows: Option<bool> = None;
-            let options: Vec<Choice> = table
+            let options: Options = table
                 .aliases_of_key_id(key)
                 .iter()
                 .zip(table.key_ref_flags(key))
@@ -1027,7 +1031,7 @@ fn compound_names(
         .filter_map(|(a, _, last, end, key)| {
             let start = han_offset(token, from + byte_at(a))?;
             let end = han_offset(&tokens[last], end)?;
-            let options: Vec<Choice> = table
+            let options: Options = table
                 .aliases_of_key_id(key)
                 .iter()
                 .zip(table.key_ref_flags(key))
