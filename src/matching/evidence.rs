@@ -46,7 +46,9 @@ type Needs = smallvec::SmallVec<[(u32, Need); 2]>;
 
 /// The options of one candidate, by entity, with the least each needs.
 fn needs(table: &AliasTable, options: &[Choice], is_common_word: &dyn Fn(&str) -> bool) -> Needs {
-    let mut out = Needs::with_capacity(options.len());
+    // Inline while the options name at most two entities, however many
+    // options there are.
+    let mut out = Needs::new();
     for &choice in options {
         let need = if choice.form() == AliasForm::Short {
             Need::FullName
