@@ -496,13 +496,7 @@ mod tests {
     #[test]
     fn occurrences_are_every_start_of_the_needle() {
         let alphabet = ["a", "b", " ", "中", "ab"];
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut pick = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut pick = crate::test_support::xorshift(0x2545_F491_4F6C_DD1D);
         let mut found = 0;
         for _ in 0..5_000 {
             let haystack: String = (0..pick(40)).map(|_| alphabet[pick(5)]).collect();
@@ -529,13 +523,7 @@ mod tests {
     #[test]
     fn byte_pairs_hold_every_word_of_the_text() {
         let alphabet = ["a", "b", " ", "中", "x", "é"];
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut pick = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut pick = crate::test_support::xorshift(0x9E37_79B9_7F4A_7C15);
         let mut held = 0;
         for _ in 0..5_000 {
             let text: String = (0..pick(60)).map(|_| alphabet[pick(6)]).collect();
