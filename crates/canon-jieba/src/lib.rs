@@ -23,6 +23,7 @@
 //! which is why this is a crate of its own: the build script runs this
 //! code.
 
+mod frequencies;
 mod huge_pages;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -31,6 +32,7 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 use canon_table::format::pair_bit;
 use canon_table::prefetch;
 use canon_text::script::BmpSet;
+use frequencies::Frequencies;
 use huge_pages::HugePageArray;
 
 /// Bytes aligned to 8, so that the compiled tables are read in place.
@@ -99,9 +101,9 @@ pub struct Dictionary {
     units: HugePageArray<Unit>,
     /// The word id of each state ([`NO_WORD`] if none), read in place.
     word_of_state: &'static [u32],
-    /// Frequency per word id: dictionary words first, added words after
-    /// them.
-    freqs: Vec<u64>,
+    /// Frequency per word id: dictionary words first (read in place),
+    /// added words after them.
+    freqs: Frequencies,
     /// The natural log of the frequency of each added word, by word id
     /// less `jieba_words` (the units hold those of jieba's words).
     added_log_freqs: Vec<f64>,
@@ -281,13 +283,7 @@ impl Dictionary {
         );
         let units = HugePageArray::new(sections.take::<Unit>(states));
         let word_of_state = sections.take::<u32>(states);
-        // Widened: frequencies of added words may pass u32 (a loop the
-        // compiler vectorizes).
-        let freqs: Vec<u64> = sections
-            .take::<u32>(words)
-            .iter()
-            .map(|&f| u64::from(f))
-            .collect();
+        let freqs = Frequencies::new(sections.take::<u32>(words));
 
         let mut hmm = Sections {
             bytes: &HMM_MODEL.0,
@@ -344,8 +340,8 @@ impl Dictionary {
         let freq = self.suggest_freq(word, scratch);
         match self.word_id(word) {
             Some(id) => {
-                let old = self.freqs[id as usize];
-                self.freqs[id as usize] = freq;
+                let old = self.freqs.get(id).expect("a word id has a frequency");
+                self.freqs.set(id, freq);
                 if (id as usize) < self.jieba_words {
                     if let Some(state) = self.state_of(word) {
                         self.units[state as usize].log_freq = (freq as f64).ln();
@@ -356,8 +352,7 @@ impl Dictionary {
                 self.total = self.total + freq - old;
             }
             None => {
-                let id = self.freqs.len() as u32;
-                self.freqs.push(freq);
+                let id = self.freqs.push(freq);
                 self.added_log_freqs.push((freq as f64).ln());
                 self.total += freq;
                 self.insert_overlay(word, id);
@@ -415,7 +410,9 @@ impl Dictionary {
         {
             return compiled.word(word).map_or(0, |w| compiled.freq(w));
         }
-        self.word_id(word).map_or(0, |id| self.freqs[id as usize])
+        self.word_id(word)
+            .and_then(|id| self.freqs.get(id))
+            .unwrap_or(0)
     }
 
     /// The fingerprint of jieba's compiled dictionary: what a compiled alias
@@ -496,7 +493,7 @@ impl Dictionary {
                 continue;
             }
             let log_freq = compiled.log_freq(index);
-            dictionary.freqs[id as usize] = compiled.freq(index);
+            dictionary.freqs.set(id, compiled.freq(index));
             dictionary.units[state as usize].log_freq = log_freq;
         }
         dictionary.total = compiled.total();
@@ -1045,7 +1042,8 @@ impl Dictionary {
 
     fn freq_or(&self, word: &str, default: u64) -> u64 {
         self.word_id(word)
-            .map_or(default, |id| self.freqs[id as usize])
+            .and_then(|id| self.freqs.get(id))
+            .unwrap_or(default)
     }
 }
 
@@ -1146,14 +1144,14 @@ mod tests {
         for &word in dictionary.word_of_state {
             push(word);
         }
-        for &freq in &dictionary.freqs {
+        for freq in dictionary.freqs.iter() {
             push(u32::try_from(freq).expect("jieba's frequencies are u32"));
         }
         assert_eq!(dictionary.fingerprint()[3], u64::from(crc32fast::hash(&v1)));
         // Per state, the log frequency of the word that ends there.
         for (unit, &word) in dictionary.units.iter().zip(dictionary.word_of_state) {
-            match dictionary.freqs.get(word as usize) {
-                Some(&freq) => assert_eq!(unit.log_freq, (freq as f64).ln()),
+            match dictionary.freqs.get(word) {
+                Some(freq) => assert_eq!(unit.log_freq, (freq as f64).ln()),
                 None => assert!(unit.log_freq.is_nan()),
             }
         }
