@@ -155,14 +155,17 @@ impl Overlay {
     }
 
     /// Whether an added word may start at `chars[start]`: by its first
-    /// character, or for a compiled overlay by its first two.
+    /// character, or for a compiled overlay by its first two and then its
+    /// first three (a block's end, or the text's, stands as a third
+    /// character no word has).
     #[inline(always)]
     fn may_start(&self, chars: &[char], start: usize) -> bool {
         match self {
             Overlay::Added { starts, .. } => starts.may_start(chars, start),
-            Overlay::Compiled(compiled) => chars
-                .get(start + 1)
-                .is_some_and(|&second| compiled.may_start(chars[start], second)),
+            Overlay::Compiled(compiled) => chars.get(start + 1).is_some_and(|&second| {
+                compiled.may_start(chars[start], second)
+                    && compiled.may_go_on(chars[start], second, chars.get(start + 2).copied())
+            }),
         }
     }
 }

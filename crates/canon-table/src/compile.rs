@@ -10,8 +10,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::format::{
     BITSET_WORDS, BLOOM_BITS_PER_TERM, BYTE_ORDER_MARK, EDGE_BOUNDARY, EDGE_WORDS, FLAG_BUILTIN,
     FORMAT_VERSION, HEADER_BYTES, MAGIC, NONE, PAIR_BITS_PER_WORD, SECOND_TERM_BITS_PER_TERM,
-    SECTION_COUNT, SECTIONS, Section, alias_flags, bloom_bits, continuation_bit, edge_hash,
-    first_term, pair_bit, quick_reject_slot, second_term_bits, term_hash, term_prefix,
+    SECTION_COUNT, SECTIONS, Section, TWO_CHARACTERS, alias_flags, bloom_bits, continuation_bit,
+    edge_hash, first_term, pair_bit, quick_reject_slot, second_term_bits, term_hash, term_prefix,
+    triple_bit,
 };
 use crate::normalize::chinese::fold;
 use crate::normalize::normalize;
@@ -373,6 +374,25 @@ fn pair_bits(mut pairs: Vec<(char, char)>, fewest_words: usize) -> Vec<u64> {
     bits
 }
 
+/// [`Section::SegmenterTriples`] for the first three characters of the
+/// added words (`triples`), every bit set when a word has fewer than two.
+fn triple_bits(mut triples: Vec<(char, char, char)>, short_words: bool) -> Vec<u64> {
+    triples.sort_unstable();
+    triples.dedup();
+    let words = (triples.len() * PAIR_BITS_PER_WORD)
+        .div_ceil(64)
+        .next_power_of_two();
+    let mut bits = vec![0u64; words];
+    for (first, second, third) in triples {
+        let (word, mask) = triple_bit(first, second, third, words);
+        bits[word] |= mask;
+    }
+    if short_words {
+        bits.fill(u64::MAX);
+    }
+    bits
+}
+
 fn form_bits(form: AliasForm) -> u32 {
     match form {
         AliasForm::Full => 0,
@@ -397,6 +417,7 @@ fn write_segmenter(
     let mut piece_ends = 0u32;
     w.u32(Section::SegmenterPieces, 0);
     let mut pairs: Vec<(char, char)> = Vec::new();
+    let mut triples: Vec<(char, char, char)> = Vec::new();
     let mut short_words = false;
     for (i, (word, entry)) in dictionary.iter().zip(&derived.words).enumerate() {
         w.u64(Section::SegmenterFreqs, entry.freq);
@@ -409,7 +430,11 @@ fn write_segmenter(
             None => {
                 let mut chars = word.chars();
                 match (chars.next(), chars.next()) {
-                    (Some(first), Some(second)) => pairs.push((first, second)),
+                    (Some(first), Some(second)) => {
+                        pairs.push((first, second));
+                        let third = chars.next().unwrap_or(TWO_CHARACTERS);
+                        triples.push((first, second, third));
+                    }
                     _ => short_words = true,
                 }
             }
@@ -429,6 +454,9 @@ fn write_segmenter(
     }
     for word in bits {
         w.u64(Section::SegmenterPairs, word);
+    }
+    for word in triple_bits(triples, short_words) {
+        w.u64(Section::SegmenterTriples, word);
     }
     let added = dictionary
         .iter()

@@ -10,7 +10,10 @@
 //! [`crate::AliasTable`]'s module docs); [`crate::AliasTable::verify`]
 //! checks the sections' structure.
 
-use crate::format::{EDGE_WORDS, NONE, SEGMENTER_HEADER_WORDS, Section, edge_hash, pair_bit};
+use crate::format::{
+    EDGE_WORDS, NONE, SEGMENTER_HEADER_WORDS, Section, TWO_CHARACTERS, edge_hash, pair_bit,
+    triple_bit,
+};
 use crate::table::{AliasTable, prefetch, step_hashes};
 
 /// What the segmenter derived from the dictionary words, for the compiler.
@@ -158,6 +161,25 @@ impl SegmenterOverlay {
         bits.get(word).is_some_and(|w| w & mask != 0)
     }
 
+    /// Whether an added word may start with `first`, `second` where
+    /// `third` follows them (`None`: nothing does), asked where
+    /// [`Self::may_start`] said yes ([`Section::SegmenterTriples`]: no
+    /// means no word of two is `first`, `second` and none longer starts
+    /// with the three).
+    #[inline(always)]
+    pub fn may_go_on(&self, first: char, second: char, third: Option<char>) -> bool {
+        let bits = self.table.u64s(Section::SegmenterTriples);
+        // A power of two of words, checked at load.
+        if bits.is_empty() {
+            return false;
+        }
+        let has = |third: char| {
+            let (word, mask) = triple_bit(first, second, third, bits.len());
+            bits.get(word).is_some_and(|w| w & mask != 0)
+        };
+        has(TWO_CHARACTERS) || third.is_some_and(has)
+    }
+
     /// The root of the trie of added words.
     #[inline]
     pub fn root(&self) -> OverlayNode {
@@ -218,13 +240,14 @@ impl SegmenterOverlay {
     }
 
     /// The index of `word` if it is an added word (not a jieba word). The
-    /// first pair is asked first ([`Self::may_start`]): the matcher asks
+    /// first pair and the first three characters are asked first
+    /// ([`Self::may_start`], [`Self::may_go_on`]): the matcher asks
     /// about many strings of Chinese text, most of them no added word, and
     /// each step through the trie of a large table misses the cache.
     pub fn word(&self, word: &str) -> Option<u32> {
         let mut chars = word.chars();
         if let (Some(first), Some(second)) = (chars.next(), chars.next())
-            && !self.may_start(first, second)
+            && !(self.may_start(first, second) && self.may_go_on(first, second, chars.next()))
         {
             return None;
         }
@@ -339,7 +362,7 @@ aliases.zh-Hans = ["艾克米", { text = "艾克", blockers = ["艾克斯"] }, "
     /// `word` answers as a walk of the whole trie does, for every word,
     /// every prefix and extension of one, and strings of their characters.
     #[test]
-    fn the_first_pair_never_changes_which_words_are_added() {
+    fn the_first_characters_never_change_which_words_are_added() {
         let (table, overlay) = overlay();
         let walked = |word: &str| {
             let mut node = overlay.root();
@@ -401,6 +424,26 @@ aliases.zh-Hans = ["艾克米", { text = "艾克", blockers = ["艾克斯"] }, "
             .filter(|&c| overlay.may_start(c, '克') || overlay.may_start('艾', c))
             .count();
         assert!(others <= 3, "{others}");
+        // The first three characters of added words of three or more, and
+        // the two of a word of two followed by anything or nothing, pass;
+        // a pair that starts a word followed by a character that goes on
+        // with none mostly does not (three bits of this small table's 64
+        // are set: about one in ten of the thousand asked twice passes).
+        for (first, second, third) in [
+            ('艾', '克', Some('斯')),
+            ('艾', '克', Some('米')),
+            ('中', '国', Some('𠀀')),
+        ] {
+            assert!(overlay.may_go_on(first, second, third), "{first}{second}");
+        }
+        let others = ('一'..='\u{4FFF}')
+            .take(1_000)
+            .filter(|&c| {
+                overlay.may_go_on('艾', '克', Some(c)) || overlay.may_go_on('中', '国', Some(c))
+            })
+            .count();
+        assert!(others <= 150, "{others}");
+        assert!(!overlay.may_go_on('中', '国', None));
         // Pieces, and only where they fit the word they are asked for.
         assert_eq!(overlay.piece_ends(2, "艾克斯"), Some(&[3, 9][..]));
         assert_eq!(overlay.piece_ends(2, "艾克斯坦"), None);
@@ -448,6 +491,14 @@ aliases.zh-Hans = ["艾克米", { text = "艾克", blockers = ["艾克斯"] }, "
         assert!(matches!(
             AliasTable::from_bytes(&short).unwrap_err(),
             FormatError::Damaged(m) if m.contains("SegmenterFreqs has the wrong size")
+        ));
+        // An empty bit set: no power of two of words.
+        let at = HEADER_BYTES + Section::SegmenterTriples as usize * 16 + 8;
+        let mut ragged = good.clone();
+        ragged[at..at + 8].copy_from_slice(&0u64.to_ne_bytes());
+        assert!(matches!(
+            AliasTable::from_bytes(&ragged).unwrap_err(),
+            FormatError::Damaged(m) if m.contains("SegmenterTriples has the wrong size")
         ));
         // A section without the header that says the sections are there.
         let at = HEADER_BYTES + Section::SegmenterHeader as usize * 16 + 8;
@@ -503,6 +554,15 @@ aliases.zh-Hans = ["艾克米", { text = "艾克", blockers = ["艾克斯"] }, "
         assert!(matches!(
             verified(&bad).unwrap_err(),
             FormatError::Damaged(m) if m.contains("SegmenterPairs turns")
+        ));
+        // First three characters that turn the added words away.
+        let triples = section(&good, Section::SegmenterTriples);
+        let mut bad = good.clone();
+        bad[triples].fill(0);
+        reseal(&mut bad);
+        assert!(matches!(
+            verified(&bad).unwrap_err(),
+            FormatError::Damaged(m) if m.contains("SegmenterTriples turns")
         ));
         // Piece offsets that go down.
         let pieces = section(&good, Section::SegmenterPieces);

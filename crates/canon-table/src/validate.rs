@@ -353,10 +353,13 @@ fn validate_segmenter(table: &AliasTable, dictionary_words: usize) -> Result<(),
     }
     for (i, word) in list.iter().enumerate() {
         let mut chars = word.chars();
-        if let (false, Some(first), Some(second)) = (in_jieba[i], chars.next(), chars.next())
-            && !overlay.may_start(first, second)
-        {
-            return Err(damaged(format!("SegmenterPairs turns {word:?} away")));
+        if let (false, Some(first), Some(second)) = (in_jieba[i], chars.next(), chars.next()) {
+            if !overlay.may_start(first, second) {
+                return Err(damaged(format!("SegmenterPairs turns {word:?} away")));
+            }
+            if !overlay.may_go_on(first, second, chars.next()) {
+                return Err(damaged(format!("SegmenterTriples turns {word:?} away")));
+            }
         }
     }
     for (i, range) in offsets.windows(2).enumerate() {
