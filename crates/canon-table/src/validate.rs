@@ -345,8 +345,9 @@ fn validate_segmenter(table: &AliasTable, dictionary_words: usize) -> Result<(),
     }
     let list = table.dictionary_word_list();
     let overlay = table.segmenter_overlay().expect("the header is present");
-    // The first pairs of the added words (those jieba lacks), which
-    // `SegmenterOverlay::word` and the segmenter ask before the trie.
+    // The first pairs and first three characters of the added words (those
+    // jieba lacks), which `SegmenterOverlay::word` and the segmenter ask
+    // before the trie.
     let mut in_jieba = vec![false; dictionary_words];
     for pair in words(SegmenterJieba).chunks_exact(2) {
         in_jieba[pair[0] as usize] = true;
