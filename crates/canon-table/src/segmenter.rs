@@ -440,7 +440,7 @@ aliases.zh-Hans = ["艾克米", { text = "艾克", blockers = ["艾克斯"] }, "
         // Each of the three characters counts: another in any one place
         // mostly does not pass (four bits of this small table's 64 are set,
         // and each question asks two: about one in eight passes; with the
-        // first character left out of the hash, all passed in place 0).
+        // first character left out of the hash, 512 passed in place 0).
         let others = |place: usize| {
             ('一'..='\u{4FFF}')
                 .take(1_000)
