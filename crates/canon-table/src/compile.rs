@@ -359,36 +359,30 @@ fn key_start_pairs(keys: &[&str]) -> Vec<u64> {
 
 /// A bit set of at least `fewest_words` words, a power of two of them, with
 /// the bit of every one of `pairs` ([`pair_bit`]).
-fn pair_bits(mut pairs: Vec<(char, char)>, fewest_words: usize) -> Vec<u64> {
-    pairs.sort_unstable();
-    pairs.dedup();
-    let words = (pairs.len() * PAIR_BITS_PER_WORD)
+fn pair_bits(pairs: Vec<(char, char)>, fewest_words: usize) -> Vec<u64> {
+    entry_bits(pairs, fewest_words, |(first, second), words| {
+        pair_bit(first, second, words)
+    })
+}
+
+/// A bit set of at least `fewest_words` words, a power of two of them and
+/// at least [`PAIR_BITS_PER_WORD`] bits per distinct entry, with the bit
+/// `bit` gives every one of `entries` (given the set's size in words).
+fn entry_bits<T: Ord>(
+    mut entries: Vec<T>,
+    fewest_words: usize,
+    bit: impl Fn(T, usize) -> (usize, u64),
+) -> Vec<u64> {
+    entries.sort_unstable();
+    entries.dedup();
+    let words = (entries.len() * PAIR_BITS_PER_WORD)
         .div_ceil(64)
         .next_power_of_two()
         .max(fewest_words);
     let mut bits = vec![0u64; words];
-    for (first, second) in pairs {
-        let (word, mask) = pair_bit(first, second, words);
+    for entry in entries {
+        let (word, mask) = bit(entry, words);
         bits[word] |= mask;
-    }
-    bits
-}
-
-/// [`Section::SegmenterTriples`] for the first three characters of the
-/// added words (`triples`), every bit set when a word has fewer than two.
-fn triple_bits(mut triples: Vec<(char, char, char)>, short_words: bool) -> Vec<u64> {
-    triples.sort_unstable();
-    triples.dedup();
-    let words = (triples.len() * PAIR_BITS_PER_WORD)
-        .div_ceil(64)
-        .next_power_of_two();
-    let mut bits = vec![0u64; words];
-    for (first, second, third) in triples {
-        let (word, mask) = triple_bit(first, second, third, words);
-        bits[word] |= mask;
-    }
-    if short_words {
-        bits.fill(u64::MAX);
     }
     bits
 }
@@ -449,13 +443,17 @@ fn write_segmenter(
         w.u32(Section::SegmenterPieces, piece_ends);
     }
     let mut bits = pair_bits(pairs, BITSET_WORDS);
+    let mut triple_bits = entry_bits(triples, 1, |(first, second, third), words| {
+        triple_bit(first, second, third, words)
+    });
     if short_words {
         bits.fill(u64::MAX);
+        triple_bits.fill(u64::MAX);
     }
     for word in bits {
         w.u64(Section::SegmenterPairs, word);
     }
-    for word in triple_bits(triples, short_words) {
+    for word in triple_bits {
         w.u64(Section::SegmenterTriples, word);
     }
     let added = dictionary

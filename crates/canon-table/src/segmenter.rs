@@ -557,24 +557,21 @@ aliases.zh-Hans = ["艾克米", { text = "艾克", blockers = ["艾克斯"] }, "
             verified(&bad).unwrap_err(),
             FormatError::Damaged(m) if m.contains("SegmenterJieba")
         ));
-        // First pairs that turn the added words away.
-        let pairs = section(&good, Section::SegmenterPairs);
-        let mut bad = good.clone();
-        bad[pairs].fill(0);
-        reseal(&mut bad);
-        assert!(matches!(
-            verified(&bad).unwrap_err(),
-            FormatError::Damaged(m) if m.contains("SegmenterPairs turns")
-        ));
-        // First three characters that turn the added words away.
-        let triples = section(&good, Section::SegmenterTriples);
-        let mut bad = good.clone();
-        bad[triples].fill(0);
-        reseal(&mut bad);
-        assert!(matches!(
-            verified(&bad).unwrap_err(),
-            FormatError::Damaged(m) if m.contains("SegmenterTriples turns")
-        ));
+        // First pairs, or first three characters, that turn the added
+        // words away.
+        for (filter, message) in [
+            (Section::SegmenterPairs, "SegmenterPairs turns"),
+            (Section::SegmenterTriples, "SegmenterTriples turns"),
+        ] {
+            let bits = section(&good, filter);
+            let mut bad = good.clone();
+            bad[bits].fill(0);
+            reseal(&mut bad);
+            assert!(matches!(
+                verified(&bad).unwrap_err(),
+                FormatError::Damaged(m) if m.contains(message)
+            ));
+        }
         // Piece offsets that go down.
         let pieces = section(&good, Section::SegmenterPieces);
         let mut bad = good;
