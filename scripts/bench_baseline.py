@@ -25,18 +25,31 @@ default, or --corpus):
             runs canon over it once sees, start-up included
     mixed   the benchmark corpus repeated in whole copies until they hold
             --mb MB of text (10.9 MB for 10): its English, Chinese and web
-            pages in their proportions, start-up a few percent of a run, so
-            close to the cost per byte
+            pages in their proportions; start-up is still part of `cpu`
+            and `wall` there (see `copy` below)
     en, zh  the BBC and the PKU records, each repeated to --mb MB (the `en`
             and `zh` corpora of scripts/bench_compare.py)
 
 Measures, per corpus and binary:
 
-    cpu     CPU time (user + system of the child) of `canon normalize -j1`
-    wall    wall time of `canon normalize` with its default worker count
+    copy    CPU time of one more copy of the corpus: `canon normalize -j1`
+            over the corpus written twice in one file, less the CPU time
+            over it once, in the same round. Start-up and one-time loads
+            (the alias table, jieba's dictionary at the first Chinese
+            record) cancel out: what a run over millions of articles pays
+            per byte, by which issues #16 and #19 are judged.
+    cpu     CPU time (user + system of the child) of `canon normalize -j1`,
+            start-up included. The binaries compared start up at different
+            costs (one BBC and one PKU article: about 35 ms of CPU for
+            80f082e, 12 ms for the binary of the fifteenth session), so on
+            10 MB this ratio understates the current binary's cost per
+            byte (×4: 1.13 against 1.22 per copy in that session).
+    wall    wall time of `canon normalize` with its default worker count,
+            start-up included
 
-Each binary first runs once per corpus and measure untimed, writing to a
-file, which must hold one record per record read. Then come the timed
+Each binary first runs once per corpus and measure untimed (for `copy`,
+over both inputs), writing to a file, which must hold one record per
+record read. Then come the timed
 rounds, output to /dev/null: the two binaries one after the other, in the
 opposite order every other round, so that slow spells of a shared machine
 fall on both alike. Reported: each binary's median, and the median and
@@ -65,6 +78,7 @@ REPO = Path(__file__).resolve().parent.parent
 MEASURES = {
     "cpu": ("CPU time, `normalize -j1`", ["-j1"]),
     "wall": ("wall time, `normalize` (default workers)", []),
+    "copy": ("CPU time of one more copy, `normalize -j1`", ["-j1"]),
 }
 CORPORA = ("bench", "mixed", "en", "zh")
 
@@ -141,6 +155,17 @@ def corpora(corpus: Path, folder: Path, mb: float, wanted: list[str]) -> dict[st
     return out
 
 
+def twice(path: Path, folder: Path, name: str) -> Path:
+    """`path` written twice in one file under `folder`: the `copy`
+    measure's second run."""
+    doubled = folder / f"{name}-twice.jsonl"
+    data = path.read_bytes()
+    if data and not data.endswith(b"\n"):
+        data += b"\n"
+    doubled.write_bytes(data + data)
+    return doubled
+
+
 def quartiles(values: list[float]) -> tuple[float, float, float]:
     """First quartile, median and third quartile, within the values."""
     if len(values) == 1:
@@ -187,21 +212,33 @@ def measure(args: argparse.Namespace, measures: list[str], wanted: list[str]) ->
             path, records = made[name]
             for key in measures:
                 label, flags = MEASURES[key]
+                # (input, records it holds): the corpus, and for `copy` it twice.
+                inputs = [(path, records)]
+                if key == "copy":
+                    inputs.append((twice(path, folder, name), 2 * records))
                 for who, (binary, before) in runs.items():
-                    bench_compare.timed([str(binary), *before, *flags, "--quiet", str(path)], None, out)
-                    written, _ = bench_compare.count_output(out)
-                    if written != records:
-                        raise Failure(f"{labels[0] if who == 'current' else labels[1]} wrote "
-                                      f"{written} of {records} records of {name}")
+                    for source, expected in inputs:
+                        bench_compare.timed([str(binary), *before, *flags, "--quiet", str(source)],
+                                            None, out)
+                        written, _ = bench_compare.count_output(out)
+                        if written != expected:
+                            raise Failure(f"{labels[0] if who == 'current' else labels[1]} wrote "
+                                          f"{written} of {expected} records of {source.name}")
                 times: dict[str, list[float]] = {who: [] for who in runs}
                 for round_ in range(args.rounds):
                     order = list(runs.items())
                     if round_ % 2:
                         order.reverse()
                     for who, (binary, before) in order:
-                        run = bench_compare.timed([str(binary), *before, *flags, "--quiet", str(path)],
-                                                  None, Path(os.devnull))
-                        times[who].append(run.cpu if key == "cpu" else run.wall)
+                        spent = [bench_compare.timed([str(binary), *before, *flags, "--quiet", str(source)],
+                                                     None, Path(os.devnull))
+                                 for source, _ in inputs]
+                        if key == "wall":
+                            times[who].append(spent[0].wall)
+                        elif key == "cpu":
+                            times[who].append(spent[0].cpu)
+                        else:
+                            times[who].append(spent[1].cpu - spent[0].cpu)
                 ratios = [c / b for c, b in zip(times["current"], times["baseline"])]
                 q1, median, q3 = quartiles(ratios)
                 print(f"| {name} | {label} | {statistics.median(times['current']):.3f} | "
@@ -226,7 +263,8 @@ def main() -> int:
                         help="MB of text of the repeated corpora (default 10)")
     parser.add_argument("--rounds", type=int, default=30,
                         help="timed rounds per corpus and measure (default 30)")
-    parser.add_argument("--measures", default="cpu,wall", help="cpu, wall or both (default cpu,wall)")
+    parser.add_argument("--measures", default="copy,cpu,wall",
+                        help="copy, cpu, wall, comma-separated (default all three)")
     parser.add_argument("--corpora", default=",".join(CORPORA),
                         help=f"which corpora, comma-separated (default {','.join(CORPORA)})")
     args = parser.parse_args()
@@ -237,7 +275,7 @@ def main() -> int:
     measures = list(dict.fromkeys(m for m in args.measures.split(",") if m))
     unknown = [m for m in measures if m not in MEASURES]
     if unknown or not measures:
-        parser.error(f"--measures: unknown {', '.join(unknown) or '(none given)'}; cpu or wall")
+        parser.error(f"--measures: unknown {', '.join(unknown) or '(none given)'}; cpu, wall or copy")
     wanted = list(dict.fromkeys(c for c in args.corpora.split(",") if c))
     unknown = [c for c in wanted if c not in CORPORA]
     if unknown or not wanted:
