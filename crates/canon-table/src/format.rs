@@ -63,6 +63,12 @@
 //! lookup, not by a walk, and knows their slot, not a hash, so a
 //! boundary's hash is its slot (the root's, the slot count).
 //!
+//! A reader may gather some of these edges elsewhere without a change to
+//! the format: canon's walks by East Asian characters probe a compact copy
+//! of those edges, made from this section when first needed (see
+//! `cjk_edges.rs`), because in a table larger than the L2 cache they are
+//! scattered over all of it.
+//!
 //! The first terms of keys that start with a term of a spaced script map to
 //! the node they lead to through a second hash table
 //! ([`Section::FirstTermSlots`]), so that the matcher looks up a document's

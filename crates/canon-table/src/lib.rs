@@ -19,6 +19,7 @@
 
 pub mod ambiguity;
 pub mod check;
+mod cjk_edges;
 pub mod compile;
 pub mod error;
 pub mod format;

@@ -200,7 +200,7 @@ impl SegmenterOverlay {
         }
         let edges = self.table.u32s(Section::SegmenterEdges);
         let mask = self.slot_count as usize - 1;
-        for hash in step_hashes(node.hash, chars).skip(1) {
+        for (hash, _) in step_hashes(node.hash, chars).skip(1) {
             if let Some(slot) = edges.get((hash as usize & mask) * EDGE_WORDS) {
                 prefetch(slot);
             }
