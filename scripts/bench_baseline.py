@@ -37,7 +37,7 @@ Measures, per corpus and binary:
             over it once, in the same round. Start-up and one-time loads
             (the alias table, jieba's dictionary at the first Chinese
             record) cancel out: what a run over millions of articles pays
-            per byte, by which issues #16 and #19 are judged.
+            per byte, by which the README judges issues #16 and #19.
     cpu     CPU time (user + system of the child) of `canon normalize -j1`,
             start-up included. The binaries compared start up at different
             costs (one BBC and one PKU article: about 35 ms of CPU for
@@ -239,6 +239,9 @@ def measure(args: argparse.Namespace, measures: list[str], wanted: list[str]) ->
                             times[who].append(spent[0].cpu)
                         else:
                             times[who].append(spent[1].cpu - spent[0].cpu)
+                if min(times["baseline"]) <= 0:
+                    raise Failure(f"{name}: the {labels[1]} run took no time to measure "
+                                  f"({label}); give a larger --mb")
                 ratios = [c / b for c, b in zip(times["current"], times["baseline"])]
                 q1, median, q3 = quartiles(ratios)
                 print(f"| {name} | {label} | {statistics.median(times['current']):.3f} | "

@@ -8,16 +8,20 @@
 //! probes `KeyEdges` at a slot its hash picks. The built-in table's
 //! `KeyEdges` is 3 MiB (262,144 slots, 109,568 edges), more than a core's
 //! L2 cache, and its 20,335 edges by East Asian characters are spread over
-//! all of it, so a step reads a cache line that is seldom near: most steps
-//! wait for the L3 cache. Gathered here, 16 bytes each at a load of at most
+//! all of it, so a step is likely to read a cache line from farther than
+//! L2 (inferred from the sizes: the machines measured have no hardware
+//! counters). Gathered here, 16 bytes each at a load of at most
 //! 5/8, the same edges take 512 KiB, which the steps of a document keep
-//! warm: PKU runs about 4% faster per byte.
+//! warm: a run over PKU news took 0.983 of the CPU time without the index
+//! (40 interleaved rounds; README "Performance", the fifteenth session).
 //!
 //! The index is derived, not stored: `KeyEdges` stays the one layout that
 //! `canon alias compile` writes and every reader shares, and a format
-//! change is not needed. Deriving it reads every slot of `KeyEdges` once,
-//! about a millisecond for the built-in table, paid by the first walk of
-//! an East Asian character (English text never pays it). A table whose
+//! change is not needed. Deriving it reads every slot of `KeyEdges` twice
+//! (a count, then the copy), which the first step by an East Asian
+//! character pays (a run that never steps by one, English text without
+//! such a name, never does): for the built-in table about 0.4 ms of CPU (a one-record
+//! Chinese input, 11.1 → 11.5 ms, median of 40 runs). A table whose
 //! `KeyEdges` has more than [`MAX_SCANNED_SLOTS`] slots (the 1M-alias
 //! benchmark table has 16.8 million, 201 MB) goes without: reading it whole
 //! would cost more than it saves, and its East Asian edges alone (1.1
@@ -49,8 +53,13 @@ pub(crate) struct CjkEdges {
 /// `KeyEdges`), the key word stored with it, and whether it is a boundary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Edge {
+    /// The child's node: its slot in `KeyEdges`.
     pub(crate) node: u32,
+    /// The key word of the child's slot in `KeyEdges` (a key id, or
+    /// [`NONE`]).
     pub(crate) key: u32,
+    /// Whether the child is a boundary ([`EDGE_BOUNDARY`]), whose hash is
+    /// its node.
     pub(crate) boundary: bool,
 }
 
@@ -121,6 +130,12 @@ impl CjkEdges {
     pub(crate) fn bytes(&self) -> usize {
         std::mem::size_of_val(self.slots.as_slice())
     }
+
+    /// How many edges the index holds.
+    #[cfg(test)]
+    pub(crate) fn edges(&self) -> usize {
+        self.slots.iter().filter(|slot| slot[1] != NONE).count()
+    }
 }
 
 /// The home slot (before the mask) of the edge by `c` from `parent`: the
@@ -152,6 +167,7 @@ mod tests {
         ]);
         edges[5 * EDGE_WORDS..6 * EDGE_WORDS].copy_from_slice(&[16, 'a' as u32, NONE]);
         let index = CjkEdges::build(&edges).unwrap();
+        assert_eq!(index.edges(), 1, "the edge by `a` is left out");
         let edge = Edge {
             node: 3,
             key: 7,

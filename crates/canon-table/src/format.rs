@@ -64,10 +64,11 @@
 //! boundary's hash is its slot (the root's, the slot count).
 //!
 //! A reader may gather some of these edges elsewhere without a change to
-//! the format: canon's walks by East Asian characters probe a compact copy
-//! of those edges, made from this section when first needed (see
-//! `cjk_edges.rs`), because in a table larger than the L2 cache they are
-//! scattered over all of it.
+//! the format: canon's steps by East Asian characters probe a compact copy
+//! of those edges, made from this section at the first such step for
+//! tables of up to 2^20 edge slots (the built-in table has 2^18; the
+//! largest go without), because they are scattered over the whole section
+//! (see `cjk_edges.rs`). `verify` still reads this section by its probes.
 //!
 //! The first terms of keys that start with a term of a spaced script map to
 //! the node they lead to through a second hash table

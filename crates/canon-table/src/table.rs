@@ -655,6 +655,26 @@ impl KeyTrie {
         Some(node)
     }
 
+    /// [`Self::walk`] with every step by an East Asian character a probe of
+    /// [`Section::KeyEdges`], not of the index made from it ([`CjkEdges`]):
+    /// how [`AliasTable::verify`] reads the section, as the format lays it
+    /// out, so that a misplaced edge there is found even where the index
+    /// would find it.
+    pub(crate) fn walk_probing<'t>(
+        &'t self,
+        mut node: KeyNode<'t>,
+        s: &str,
+    ) -> Option<KeyNode<'t>> {
+        for c in s.chars() {
+            node = if (c as u32) < cjk_edges::FIRST_INDEXED {
+                self.step(node, c)?
+            } else {
+                self.probe(node, c, edge_hash(node.hash, c))?
+            };
+        }
+        Some(node)
+    }
+
     /// Asks the processor for the home slots of [`Section::KeyEdges`] that
     /// steps from `node` by `chars` read first (of the second to the
     /// eighth step), without waiting for any: a walk that knows the
@@ -2284,6 +2304,7 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
             "삼성전자",
             "ソニー",
             "x中",
+            "𠮷野家",
         ];
         let mut random = crate::testing::XorShift::new(0x9C4E_11D2_5A3B_0F67);
         let mut tables: Vec<AliasTable> = (0..3)
@@ -2294,10 +2315,10 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
             .chars()
             .collect();
         let seen = |node: Option<KeyNode<'_>>| node.map(|n| (n.node, n.key, n.hash));
-        let (mut found, mut absent) = (0, 0);
+        let (mut found, mut absent, mut boundaries) = (0, 0, 0);
         for table in &tables {
             let trie = table.trie();
-            let before = found;
+            let before = (found, absent);
             let keys: Vec<String> = table.keys().map(|(k, _)| k.to_string()).collect();
             for key in &keys {
                 let mut node = trie.root();
@@ -2308,10 +2329,11 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
                         }
                         let probed = trie.probe(node, d, edge_hash(node.hash, d));
                         assert_eq!(seen(trie.step(node, d)), seen(probed), "{key:?}, {d:?}");
-                        if probed.is_some() {
-                            found += 1;
-                        } else {
-                            absent += 1;
+                        match probed {
+                            // A boundary's hash is its node (see `edge_hash`).
+                            Some(next) if next.hash == next.node => boundaries += 1,
+                            Some(_) => found += 1,
+                            None => absent += 1,
                         }
                     }
                     node = trie.step(node, c).expect("a key's prefix is in the trie");
@@ -2321,8 +2343,11 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
                 trie.cjk.get().is_some_and(Option::is_some),
                 "the index was made"
             );
-            assert!(found > before, "no edge by an East Asian character found");
+            assert!(found > before.0, "no edge by an East Asian character found");
+            assert!(absent > before.1, "no absent edge asked for");
         }
+        // Boundaries after Hangul first terms (삼성전자 and a word after it).
+        assert!(boundaries > 0, "no boundary reached through the index");
         assert!(
             found > 200 && absent > 1_000,
             "{found} found, {absent} absent"
@@ -3066,6 +3091,56 @@ aliases.zh-Hans = ["云", "云计算中心", "ab中文", "中国 移动", "Sea �
             let table = AliasTable::from_bytes(&bad).expect("the body is not read at load");
             exercise(&table);
         }
+    }
+
+    /// `verify` reads the edges by East Asian characters as `KeyEdges` lays
+    /// them out, not through the index made from them (which finds an edge
+    /// wherever it lies): an edge moved off its probe sequence is damage.
+    #[test]
+    fn verify_probes_east_asian_edges_the_index_would_find_anyway() {
+        let text =
+            "[[entity]]\nid = \"x\"\nname = \"x中\"\nkind = \"org\"\naliases.en = [\"x中\"]\n";
+        let good = crate::segmenter::compiled_with_made_up(text);
+        AliasTable::from_bytes(&good).unwrap().verify().unwrap();
+        let table = AliasTable::from_bytes(&good).unwrap();
+        let edges = table.sections[Section::KeyEdges as usize].clone();
+        let word = |bytes: &[u8], slot: usize, k: usize| {
+            let at = edges.start + 4 * (slot * EDGE_WORDS + k);
+            u32::from_ne_bytes(bytes[at..at + 4].try_into().unwrap())
+        };
+        let slots = edges.len() / (4 * EDGE_WORDS);
+        let from = (0..slots)
+            .find(|&s| word(&good, s, 1) & !EDGE_BOUNDARY == '中' as u32)
+            .expect("the edge by 中");
+        // Its parent, the node of the first term "x", is a boundary: its
+        // hash is its slot. The free slot nearest before the probe's start
+        // is never reached by the probe (which stops at a free slot first).
+        let home = edge_hash(word(&good, from, 0), '中') as usize & (slots - 1);
+        let to = (1..slots)
+            .map(|back| (home + slots - back) % slots)
+            .find(|&s| word(&good, s, 1) == NONE)
+            .unwrap();
+        let mut bad = good.clone();
+        let (from_at, to_at) = (
+            edges.start + 4 * from * EDGE_WORDS,
+            edges.start + 4 * to * EDGE_WORDS,
+        );
+        bad.copy_within(from_at..from_at + 4 * EDGE_WORDS, to_at);
+        bad[from_at..from_at + 4 * EDGE_WORDS]
+            .copy_from_slice(&[0u32, NONE, NONE].map(u32::to_ne_bytes).concat());
+        reseal(&mut bad);
+        let moved = AliasTable::from_bytes(&bad).unwrap();
+        let trie = moved.trie();
+        let x = moved.first_term_node("x").expect("the first term");
+        assert!(
+            trie.walk(x, "中").and_then(|n| trie.key_at(n)).is_some(),
+            "the index finds it"
+        );
+        assert!(trie.walk_probing(x, "中").is_none(), "the probe does not");
+        assert!(matches!(
+            moved.verify().unwrap_err(),
+            FormatError::Damaged(m) if m.contains("KeyEdges")
+        ));
     }
 
     #[test]

@@ -258,7 +258,7 @@ fn validate_derived(table: &AliasTable) -> Result<(), FormatError> {
         // The matcher trusts the slot's node, key and node after a
         // separator as it would the trie's (parts of hyphenated compounds
         // are looked up there, not walked).
-        let walked = trie.walk(trie.root(), term);
+        let walked = trie.walk_probing(trie.root(), term);
         let slot = |n: Option<KeyNode<'_>>| n.map(|n| n.slot());
         if slot(walked) != Some(node.slot())
             || walked.and_then(|w| trie.key_at(w)) != trie.key_at(node)
@@ -272,7 +272,9 @@ fn validate_derived(table: &AliasTable) -> Result<(), FormatError> {
         // slot, and so does a walk from the root once it reaches the node
         // if the key trie marks the node a boundary: both must reach the key.
         let reaches = |from: KeyNode<'_>, rest: &str| {
-            trie.walk(from, rest).and_then(|end| trie.key_at(end)) == Some(id as u32)
+            trie.walk_probing(from, rest)
+                .and_then(|end| trie.key_at(end))
+                == Some(id as u32)
         };
         if !reaches(node, &key[term.len()..]) || !reaches(trie.root(), key) {
             return Err(damaged(format!(
