@@ -49,13 +49,13 @@ Measures, per corpus and binary:
 
 Each binary first runs once per corpus and measure untimed (for `copy`,
 over both inputs), writing to a file, which must hold one record per
-record read. Then come the timed
-rounds, output to /dev/null: the two binaries one after the other, in the
-opposite order every other round, so that slow spells of a shared machine
-fall on both alike. Reported: each binary's median, and the median and
-quartiles (inclusive method) of the per-round ratio current / baseline
-(below 1: the current binary, or the large table, is faster), with the load
-average before and after. Exit status: 0 when measured, 1 on any failure.
+record read. Then come the timed rounds, output to /dev/null: the two
+binaries one after the other, in the opposite order every other round, so
+that slow spells of a shared machine fall on both alike. Reported: each
+binary's median, and the median and quartiles (inclusive method) of the
+per-round ratio current / baseline (below 1: the current binary, or the
+large table, is faster), with the load average before and after. Exit
+status: 0 when measured, 1 on any failure.
 """
 
 from __future__ import annotations

@@ -3,26 +3,26 @@
 //! time a walk steps by one.
 //!
 //! The matcher's walks through Chinese text step by Han characters: on PKU
-//! news (10 MB) with the built-in table, about 880,000 steps, nearly all of
-//! them from the root or a node a character or two below it. Each step
+//! news (10 MB) with the built-in table, about 880,000 steps, most of
+//! them within a few characters of the root (names are short). Each step
 //! probes `KeyEdges` at a slot its hash picks. The built-in table's
 //! `KeyEdges` is 3 MiB (262,144 slots, 109,568 edges), more than a core's
 //! L2 cache, and its 20,335 edges by East Asian characters are spread over
-//! all of it, so a step is likely to read a cache line from farther than
-//! L2 (inferred from the sizes: the machines measured have no hardware
-//! counters). Gathered here, 16 bytes each at a load of at most
-//! 5/8, the same edges take 512 KiB, which the steps of a document keep
-//! warm: a run over PKU news took 0.983 of the CPU time without the index
-//! (40 interleaved rounds; README "Performance", the fifteenth session).
+//! all of it, so a step is likely to read a cache line from farther than L2
+//! (inferred from the sizes: the machines measured have no hardware
+//! counters). Gathered here, 16 bytes each at a load of at most 5/8, the
+//! same edges take 512 KiB, which the steps of a document keep warm: a run
+//! over PKU news took 0.983 of the CPU time without the index (40
+//! interleaved rounds; README "Performance", the fifteenth session).
 //!
 //! The index is derived, not stored: `KeyEdges` stays the one layout that
 //! `canon alias compile` writes and every reader shares, and a format
 //! change is not needed. Deriving it reads every slot of `KeyEdges` twice
 //! (a count, then the copy), which the first step by an East Asian
-//! character pays (a run that never steps by one, English text without
-//! such a name, never does): for the built-in table about 0.4 ms of CPU (a one-record
-//! Chinese input, 11.1 → 11.5 ms, median of 40 runs). A table whose
-//! `KeyEdges` has more than [`MAX_SCANNED_SLOTS`] slots (the 1M-alias
+//! character pays (a run that never steps by one, English text without such
+//! a name, never does): for the built-in table about 0.4 ms of CPU (a
+//! one-record Chinese input, 11.1 → 11.5 ms, median of 40 runs). A table
+//! whose `KeyEdges` has more than [`MAX_SCANNED_SLOTS`] slots (the 1M-alias
 //! benchmark table has 16.8 million, 201 MB) goes without: reading it whole
 //! would cost more than it saves, and its East Asian edges alone (1.1
 //! million there) would not fit a cache either.
