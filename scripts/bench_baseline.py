@@ -55,7 +55,7 @@ that slow spells of a shared machine fall on both alike. Reported: each
 binary's median, and the median and quartiles (inclusive method) of the
 per-round ratio current / baseline (below 1: the current binary, or the
 large table, is faster), with the load average before and after. Exit
-status: 0 when measured, 1 on any failure.
+status: 0 when measured, 1 on any failure, 2 on a usage error.
 """
 
 from __future__ import annotations
