@@ -40,8 +40,9 @@ Measures, per corpus and binary:
             per byte, by which the README judges issues #16 and #19.
     cpu     CPU time (user + system of the child) of `canon normalize -j1`,
             start-up included. The binaries compared start up at different
-            costs (one BBC and one PKU article: about 35 ms of CPU for
-            80f082e, 12 ms for the binary of the fifteenth session), so on
+            costs (the first BBC and the first PKU record of the benchmark
+            corpus: about 35 ms of CPU for 80f082e, 12 ms for the binary of
+            the fifteenth session), so on
             10 MB this ratio understates the current binary's cost per
             byte (×4: 1.13 against 1.22 per copy in that session).
     wall    wall time of `canon normalize` with its default worker count,

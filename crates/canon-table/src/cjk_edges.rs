@@ -20,8 +20,9 @@
 //! change is not needed. Deriving it reads every slot of `KeyEdges` twice
 //! (a count, then the copy), which the first step by an East Asian
 //! character pays (a run that never steps by one, English text without such
-//! a name, never does): for the built-in table about 0.4 ms of CPU (a
-//! one-record Chinese input, 11.1 → 11.5 ms, median of 40 runs). A table
+//! a name, never does): for the built-in table about 0.4 ms of CPU (the
+//! first PKU record of the benchmark corpus alone, 11.1 → 11.5 ms, median
+//! of 40 runs). A table
 //! whose `KeyEdges` has more than [`MAX_SCANNED_SLOTS`] slots (the 1M-alias
 //! benchmark table has 16.8 million, 201 MB) goes without: reading it whole
 //! would cost more than it saves, and its East Asian edges alone (1.1
@@ -33,6 +34,13 @@ use crate::format::{EDGE_BOUNDARY, EDGE_WORDS, NONE};
 /// blocks start (radicals, kana, Han, Hangul, CJK punctuation and
 /// full-width forms lie above it, and every character past the BMP).
 pub(crate) const FIRST_INDEXED: u32 = 0x2E80;
+
+/// Whether steps by `c` go through the index (a character from
+/// [`FIRST_INDEXED`] on) rather than a probe of `KeyEdges`.
+#[inline(always)]
+pub(crate) fn is_indexed(c: char) -> bool {
+    c as u32 >= FIRST_INDEXED
+}
 
 /// The most slots of `KeyEdges` the index is derived from (12 MiB of edges).
 pub(crate) const MAX_SCANNED_SLOTS: usize = 1 << 20;

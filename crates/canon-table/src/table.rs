@@ -595,7 +595,7 @@ impl KeyTrie {
             // A node after a separator is never a boundary.
             return (node.space != NONE).then(|| self.node(node.space, hash));
         }
-        if c as u32 >= cjk_edges::FIRST_INDEXED
+        if cjk_edges::is_indexed(c)
             && let Some(cjk) = self.cjk()
         {
             return cjk.step(node.node, c).map(|edge| KeyNode {
@@ -666,10 +666,10 @@ impl KeyTrie {
         s: &str,
     ) -> Option<KeyNode<'t>> {
         for c in s.chars() {
-            node = if (c as u32) < cjk_edges::FIRST_INDEXED {
-                self.step(node, c)?
-            } else {
+            node = if cjk_edges::is_indexed(c) {
                 self.probe(node, c, edge_hash(node.hash, c))?
+            } else {
+                self.step(node, c)?
             };
         }
         Some(node)
@@ -691,7 +691,7 @@ impl KeyTrie {
         // Steps by East Asian characters read the index instead, once made.
         let indexed = self.cjk.get().is_some_and(Option::is_some);
         for (hash, c) in step_hashes(node.hash, chars).skip(1) {
-            if !(indexed && c as u32 >= cjk_edges::FIRST_INDEXED) {
+            if !(indexed && cjk_edges::is_indexed(c)) {
                 prefetch(&edges[(hash as usize & mask) * EDGE_WORDS]);
             }
         }
@@ -2324,7 +2324,7 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
                 let mut node = trie.root();
                 for c in key.chars() {
                     for d in strays.iter().copied().chain([c]) {
-                        if (d as u32) < cjk_edges::FIRST_INDEXED {
+                        if !cjk_edges::is_indexed(d) {
                             continue;
                         }
                         let probed = trie.probe(node, d, edge_hash(node.hash, d));
