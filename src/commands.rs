@@ -78,16 +78,16 @@ pub struct NormalizeArgs {
 /// `canon alias check` with the same files lists them all.
 const TABLE_WARNINGS_SHOWN: usize = 10;
 
-/// `word` as a POSIX shell reads it back: as it is when it holds only
-/// characters no shell treats specially, else in single quotes (a path in
-/// a command the user is told to run).
-fn shell_word(word: &str) -> String {
-    let plain = |c: char| c.is_alphanumeric() || "-_./,:=+@%".contains(c);
-    if !word.is_empty() && word.chars().all(plain) {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
+/// The `canon alias check` command that lists every warning of the tables
+/// at `paths`, quoted for a POSIX shell (by `shlex`) so that it can be run
+/// as printed, whatever the paths hold.
+fn alias_check_command(paths: &[PathBuf]) -> String {
+    let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let words = ["canon", "alias", "check"]
+        .into_iter()
+        .chain(paths.iter().map(String::as_str));
+    // Only a NUL byte cannot be quoted, and no path holds one.
+    shlex::try_join(words).unwrap_or_else(|_| "canon alias check".to_string())
 }
 
 /// `canon normalize`: runs the pipeline over the inputs.
@@ -119,12 +119,7 @@ pub fn normalize(
             let _ = writeln!(stderr, "warning: {warning}");
         }
         if warnings.len() > TABLE_WARNINGS_SHOWN {
-            let command: String = args
-                .aliases
-                .iter()
-                .fold("canon alias check".to_string(), |command, path| {
-                    format!("{command} {}", shell_word(&path.display().to_string()))
-                });
+            let command = alias_check_command(&args.aliases);
             let _ = writeln!(
                 stderr,
                 "warning: and {} more about the alias tables (`{command}` lists them all)",
@@ -875,20 +870,23 @@ pub fn alias_export(
 
 #[cfg(test)]
 mod tests {
-    use super::shell_word;
+    use super::alias_check_command;
+    use std::path::PathBuf;
 
-    /// Paths a shell reads as they are stay bare; others are quoted so that
-    /// a shell gives them back unchanged (checked with `sh` where there is
-    /// one).
+    /// The command names the tables so that a shell reads each path back
+    /// as given: plain paths bare, others quoted (run through `sh`).
     #[test]
-    fn shell_words_read_back_as_given() {
-        assert_eq!(shell_word("/tmp/t.canonidx"), "/tmp/t.canonidx");
-        assert_eq!(shell_word("表/名单.toml"), "表/名单.toml");
-        assert_eq!(shell_word(""), "''");
-        assert_eq!(shell_word("my tables/a b.jsonl"), "'my tables/a b.jsonl'");
-        assert_eq!(shell_word("it's"), r"'it'\''s'");
-        for word in [
-            "a b",
+    fn the_alias_check_command_reads_back_as_given() {
+        let command = |paths: &[&str]| {
+            alias_check_command(&paths.iter().map(PathBuf::from).collect::<Vec<_>>())
+        };
+        assert_eq!(command(&[]), "canon alias check");
+        assert_eq!(
+            command(&["/tmp/t.canonidx", "b.jsonl"]),
+            "canon alias check /tmp/t.canonidx b.jsonl"
+        );
+        let paths = [
+            "my tables/a b.jsonl",
             "it's",
             "$HOME",
             "a\"b",
@@ -897,15 +895,20 @@ mod tests {
             "",
             "~/t",
             "new\nline",
-        ] {
-            let Ok(output) = std::process::Command::new("sh")
+            "表/名单.toml",
+            "back\\slash",
+        ];
+        for path in paths {
+            let quoted = command(&[path]);
+            let output = std::process::Command::new("sh")
                 .arg("-c")
-                .arg(format!("printf %s {}", shell_word(word)))
+                .arg(format!(
+                    "printf %s {}",
+                    quoted.strip_prefix("canon alias check ").unwrap()
+                ))
                 .output()
-            else {
-                return;
-            };
-            assert_eq!(String::from_utf8_lossy(&output.stdout), word, "{word:?}");
+                .expect("a POSIX shell");
+            assert_eq!(String::from_utf8_lossy(&output.stdout), path, "{quoted}");
         }
     }
 }
