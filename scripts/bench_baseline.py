@@ -4,6 +4,7 @@
 
     python3 scripts/bench_baseline.py [--baseline 80f082e] [--canon PATH] [--rounds 30] [--mb 10]
     python3 scripts/bench_baseline.py --aliases TABLE.canonidx [--canon PATH] [--rounds 30]
+    python3 scripts/bench_baseline.py --other PATH [--canon PATH] [--rounds 30]
 
 Issue #16 asks canon with its grown default table to keep its end-to-end
 throughput on the benchmark corpus within 10% of what it was before the
@@ -14,9 +15,14 @@ kept in target/baseline/COMMIT/ and reused by later runs), and times it
 against the current binary. Issue #19 asks a table of a million aliases to
 keep at least 0.9 times the built-in table's throughput: with --aliases
 TABLE, the current binary with `--aliases TABLE` is timed against itself
-with the built-in table instead (no build). The current binary is
-target/release/canon, brought up to date with `cargo build --release`, or
---canon.
+with the built-in table instead (no build). With --other PATH, the
+current binary is timed against that binary: against the current code
+built with 80f082e's 520-entity table (target/table-cost/release/canon,
+which scripts/bench_table_cost.py builds), what the grown table costs per
+copy apart from the other issues' stages; with that binary as --canon
+and the default baseline, what those stages cost with the old table. The
+current binary is target/release/canon, brought up to date with `cargo
+build --release`, or --canon.
 
 Corpora (from the benchmark corpus, ../shared/corpus/bench-mixed.jsonl by
 default, or --corpus):
@@ -196,11 +202,16 @@ def measure(args: argparse.Namespace, measures: list[str], wanted: list[str]) ->
             labels = (f"with {args.aliases.name}", "built-in table")
             head = f"{canon} ({describe(canon)}) with --aliases {args.aliases} against the built-in table"
         else:
-            baseline = baseline_binary(args.baseline, folder)
+            if args.other is not None:
+                if not args.other.exists():
+                    raise Failure(f"no binary at {args.other}")
+                baseline, name = args.other, str(args.other)
+            else:
+                baseline, name = baseline_binary(args.baseline, folder), args.baseline
             runs = {"current": (canon, ["normalize"]), "baseline": (baseline, ["normalize"])}
-            labels = ("current", args.baseline)
+            labels = ("current", name)
             head = (f"{canon} ({describe(canon)}, checkout at {git_checked('rev-parse', '--short', 'HEAD').strip()}) "
-                    f"against {args.baseline} ({baseline})")
+                    f"against {name} ({baseline}, {describe(baseline)})")
         made = corpora(args.corpus, folder, args.mb, wanted)
         out = folder / "out.jsonl"
         load = os.getloadavg()
@@ -257,6 +268,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", default="80f082e",
                         help="the commit to compare with (default 80f082e, before issue #16)")
+    parser.add_argument("--other", type=Path,
+                        help="instead of a baseline commit: this binary (such as the current code with "
+                             "an older table, built by scripts/bench_table_cost.py in target/table-cost/)")
     parser.add_argument("--aliases", type=Path,
                         help="instead of a baseline commit: the current binary with this alias table "
                              "against the built-in table (issue #19)")
@@ -272,6 +286,8 @@ def main() -> int:
     parser.add_argument("--corpora", default=",".join(CORPORA),
                         help=f"which corpora, comma-separated (default {','.join(CORPORA)})")
     args = parser.parse_args()
+    if args.other is not None and args.aliases is not None:
+        parser.error("--other and --aliases are two different comparisons: give one")
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     if not args.mb > 0:
