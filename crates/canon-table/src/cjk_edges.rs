@@ -10,10 +10,15 @@
 //! L2 cache, and its 20,335 edges by East Asian characters are spread over
 //! all of it, so a step is likely to read a cache line from farther than L2
 //! (inferred from the sizes: the machines measured have no hardware
-//! counters). Gathered here, 16 bytes each at a load of at most 5/8, the
-//! same edges take 512 KiB, which the steps of a document keep warm: a run
-//! over PKU news took 0.983 of the CPU time without the index (40
-//! interleaved rounds; README "Performance", the fifteenth session).
+//! counters). Gathered here, the same edges took 512 KiB at 16 bytes each
+//! and a load of at most 5/8, which the steps of a document keep warmer: a
+//! run over PKU news took 0.983 of the CPU time without the index (40
+//! interleaved rounds; README "Performance", the fifteenth session). Each
+//! is now one 64-bit word (character, parent, child, two flags; the key
+//! word stays in `KeyEdges`, read there only for a child that has one, at
+//! a key's end): 256 KiB, 0.987 of the CPU time of the 16-byte entries on
+//! PKU news (40 rounds, twice; the sixteenth session), since Chinese text
+//! keeps jieba's 13 MB dictionary streaming through the same L2.
 //!
 //! The index is derived, not stored: `KeyEdges` stays the one layout that
 //! `canon alias compile` writes and every reader shares, and a format
@@ -48,14 +53,37 @@ pub(crate) const MAX_SCANNED_SLOTS: usize = 1 << 20;
 /// The edges of `KeyEdges` by characters from [`FIRST_INDEXED`] on, in an
 /// open-addressing table of their own keyed by (parent node, character).
 pub(crate) struct CjkEdges {
-    /// Per slot: the parent node, the character word as in `KeyEdges` (with
-    /// [`EDGE_BOUNDARY`]), the key word as in `KeyEdges`, and the child's
-    /// node (its slot in `KeyEdges`). A character word of [`NONE`] marks an
-    /// empty slot.
-    slots: Vec<[u32; 4]>,
+    /// Per slot, one word: the character (bits 0 to 20), the parent node
+    /// (21 to 41), the child's node (42 to 61), whether the child is a
+    /// boundary (62) and whether a key word is stored with it (63); all
+    /// ones marks an empty slot (no parent node reaches 2^21 - 1).
+    slots: Vec<u64>,
     /// The slot count less one (a power of two of slots).
     mask: usize,
 }
+
+/// Bits of a packed word for the character (up to `char::MAX`).
+const CHAR_BITS: u32 = 21;
+/// Bits for the parent node: up to the root's id, the slot count, which is
+/// at most [`MAX_SCANNED_SLOTS`].
+const PARENT_BITS: u32 = 21;
+/// Where the child's node starts: after the character and the parent,
+/// which together are what a probe compares.
+const CHILD_SHIFT: u32 = CHAR_BITS + PARENT_BITS;
+/// The child's node, below [`MAX_SCANNED_SLOTS`].
+const CHILD_MASK: u64 = MAX_SCANNED_SLOTS as u64 - 1;
+/// Set when the child is a boundary ([`EDGE_BOUNDARY`]).
+const BOUNDARY_BIT: u64 = 1 << 62;
+/// Set when the child's slot holds a key word other than [`NONE`].
+const KEY_BIT: u64 = 1 << 63;
+/// An empty slot: its parent field, 2^21 - 1, is no node's id.
+const EMPTY: u64 = u64::MAX;
+
+const _: () = assert!(
+    MAX_SCANNED_SLOTS < 1 << PARENT_BITS
+        && CHILD_MASK << CHILD_SHIFT < BOUNDARY_BIT
+        && char::MAX as u64 >> CHAR_BITS == 0
+);
 
 /// What a step by an indexed character finds: the child's node (its slot in
 /// `KeyEdges`), the key word stored with it, and whether it is a boundary.
@@ -80,8 +108,15 @@ impl CjkEdges {
         if slot_count > MAX_SCANNED_SLOTS {
             return None;
         }
-        let indexed =
-            |entry: &[u32]| entry[1] != NONE && entry[1] & !EDGE_BOUNDARY >= FIRST_INDEXED;
+        // An edge whose parent is no node or whose character is none (a
+        // damaged table: slots are not validated at load) is one no probe
+        // can find either, and would not fit the packed word.
+        let indexed = |entry: &[u32]| {
+            let c = entry[1] & !EDGE_BOUNDARY;
+            entry[1] != NONE
+                && (FIRST_INDEXED..=char::MAX as u32).contains(&c)
+                && entry[0] as usize <= slot_count
+        };
         let count = edges
             .chunks_exact(EDGE_WORDS)
             .filter(|e| indexed(e))
@@ -91,17 +126,27 @@ impl CjkEdges {
         // within a cache line or two.
         let size = (count * 8 / 5 + 1).next_power_of_two().max(16);
         let mask = size - 1;
-        let mut slots = vec![[0, NONE, NONE, 0]; size];
+        let mut slots = vec![EMPTY; size];
         for (node, entry) in edges.chunks_exact(EDGE_WORDS).enumerate() {
             if !indexed(entry) {
                 continue;
             }
-            let mut slot = home(entry[0], entry[1] & !EDGE_BOUNDARY) & mask;
-            while slots[slot][1] != NONE {
+            let c = entry[1] & !EDGE_BOUNDARY;
+            let mut slot = home(entry[0], c) & mask;
+            while slots[slot] != EMPTY {
                 slot = (slot + 1) & mask;
             }
-            // `node` fits a u32: slot counts are checked at load.
-            slots[slot] = [entry[0], entry[1], entry[2], node as u32];
+            // `indexed` kept the parent and the character within their
+            // fields; the child, a slot, is below the slot count.
+            let mut word =
+                u64::from(c) | u64::from(entry[0]) << CHAR_BITS | (node as u64) << CHILD_SHIFT;
+            if entry[1] & EDGE_BOUNDARY != 0 {
+                word |= BOUNDARY_BIT;
+            }
+            if entry[2] != NONE {
+                word |= KEY_BIT;
+            }
+            slots[slot] = word;
         }
         Some(CjkEdges { slots, mask })
     }
@@ -109,23 +154,35 @@ impl CjkEdges {
     /// The edge by `c` (at least [`FIRST_INDEXED`]) from node `parent`:
     /// what a probe of `KeyEdges` finds in a table `canon alias compile`
     /// wrote, where each (parent, character) has one edge. (In a damaged
-    /// table with two, the two lookups may pick different ones.)
+    /// table with two, the two lookups may pick different ones.) `edges`
+    /// is the `KeyEdges` the index was made from: the key word of a child
+    /// that has one is read there.
     #[inline(always)]
-    pub(crate) fn step(&self, parent: u32, c: char) -> Option<Edge> {
+    pub(crate) fn step(&self, edges: &[u32], parent: u32, c: char) -> Option<Edge> {
         let c = c as u32;
+        let wanted = u64::from(c) | u64::from(parent) << CHAR_BITS;
         let mut slot = home(parent, c) & self.mask;
         // The table is never full (see `build`): an empty slot ends every
         // probe; the bound is for the reader's peace of mind.
         for _ in 0..=self.mask {
-            let entry = &self.slots[slot];
-            if entry[1] & !EDGE_BOUNDARY == c && entry[0] == parent {
+            let entry = self.slots[slot];
+            if entry & ((1 << CHILD_SHIFT) - 1) == wanted {
+                let node = (entry >> CHILD_SHIFT & CHILD_MASK) as u32;
+                let key = if entry & KEY_BIT != 0 {
+                    edges
+                        .get(node as usize * EDGE_WORDS + 2)
+                        .copied()
+                        .unwrap_or(NONE)
+                } else {
+                    NONE
+                };
                 return Some(Edge {
-                    node: entry[3],
-                    key: entry[2],
-                    boundary: entry[1] & EDGE_BOUNDARY != 0,
+                    node,
+                    key,
+                    boundary: entry & BOUNDARY_BIT != 0,
                 });
             }
-            if entry[1] == NONE {
+            if entry == EMPTY {
                 return None;
             }
             slot = (slot + 1) & self.mask;
@@ -142,7 +199,7 @@ impl CjkEdges {
     /// How many edges the index holds.
     #[cfg(test)]
     pub(crate) fn edges(&self) -> usize {
-        self.slots.iter().filter(|slot| slot[1] != NONE).count()
+        self.slots.iter().filter(|&&slot| slot != EMPTY).count()
     }
 }
 
@@ -163,8 +220,11 @@ mod tests {
         let empty = |slots: usize| [0, NONE, NONE].repeat(slots);
         assert!(CjkEdges::build(&empty(MAX_SCANNED_SLOTS + 1)).is_none());
         let index = CjkEdges::build(&empty(MAX_SCANNED_SLOTS)).expect("at the bound");
-        assert_eq!(index.bytes(), 16 * 16, "no edges: the smallest index");
-        assert_eq!(index.step(MAX_SCANNED_SLOTS as u32, '中'), None);
+        assert_eq!(index.bytes(), 16 * 8, "no edges: the smallest index");
+        assert_eq!(
+            index.step(&empty(MAX_SCANNED_SLOTS), MAX_SCANNED_SLOTS as u32, '中'),
+            None
+        );
         // One edge by 中 from the root (slot count 16) to slot 3, a key's end
         // and a boundary; an edge by `a` is left to `KeyEdges`.
         let mut edges = empty(16);
@@ -181,8 +241,52 @@ mod tests {
             key: 7,
             boundary: true,
         };
-        assert_eq!(index.step(16, '中'), Some(edge));
-        assert_eq!(index.step(3, '中'), None);
-        assert_eq!(index.step(16, '国'), None);
+        assert_eq!(index.step(&edges, 16, '中'), Some(edge));
+        assert_eq!(index.step(&edges, 3, '中'), None);
+        assert_eq!(index.step(&edges, 16, '国'), None);
+    }
+
+    /// The packed words hold the largest values a table within the bound
+    /// has: the root's id (the slot count, 2^20), the last slot as child
+    /// and parent, the last character; the key word comes from `KeyEdges`
+    /// whatever it holds, and a word of `NONE` is no key.
+    #[test]
+    fn the_largest_nodes_and_characters_pack_and_unpack() {
+        let slots = MAX_SCANNED_SLOTS;
+        let root = slots as u32;
+        let last = slots - 1;
+        let top = char::MAX;
+        let mut edges = [0, NONE, NONE].repeat(slots);
+        edges[last * EDGE_WORDS..][..EDGE_WORDS].copy_from_slice(&[
+            root,
+            top as u32 | EDGE_BOUNDARY,
+            u32::MAX - 2,
+        ]);
+        edges[5 * EDGE_WORDS..][..EDGE_WORDS].copy_from_slice(&[last as u32, '中' as u32, NONE]);
+        edges[6 * EDGE_WORDS..][..EDGE_WORDS].copy_from_slice(&[5, top as u32, 0]);
+        let index = CjkEdges::build(&edges).unwrap();
+        assert_eq!(index.edges(), 3);
+        let edge = |node, key, boundary| {
+            Some(Edge {
+                node,
+                key,
+                boundary,
+            })
+        };
+        assert_eq!(
+            index.step(&edges, root, top),
+            edge(last as u32, u32::MAX - 2, true)
+        );
+        assert_eq!(index.step(&edges, last as u32, '中'), edge(5, NONE, false));
+        assert_eq!(index.step(&edges, 5, top), edge(6, 0, false));
+        for (parent, c) in [(root, '中'), (last as u32, top), (0, top), (6, '中')] {
+            assert_eq!(index.step(&edges, parent, c), None, "{parent} {c:?}");
+        }
+        // Damaged slots, a parent past the root's id and a character past
+        // char::MAX, are left out: no probe of `KeyEdges` finds them, and
+        // packed they would spill into the other fields.
+        edges[7 * EDGE_WORDS..][..EDGE_WORDS].copy_from_slice(&[root + 1, '中' as u32, 0]);
+        edges[8 * EDGE_WORDS..][..EDGE_WORDS].copy_from_slice(&[5, 0x20_0000 | '中' as u32, 0]);
+        assert_eq!(CjkEdges::build(&edges).unwrap().edges(), 3);
     }
 }

@@ -598,7 +598,7 @@ impl KeyTrie {
         if cjk_edges::is_indexed(c)
             && let Some(cjk) = self.cjk()
         {
-            return cjk.step(node.node, c).map(|edge| KeyNode {
+            return cjk.step(self.edges(), node.node, c).map(|edge| KeyNode {
                 node: edge.node,
                 key: edge.key,
                 space: UNKNOWN,
