@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""canon against an earlier canon, or against itself with a large table
-(Python 3.11+, standard library).
+"""canon against an earlier canon or another binary, or against itself
+with a large table (Python 3.11+, standard library).
 
     python3 scripts/bench_baseline.py [--baseline 80f082e] [--canon PATH] [--rounds 30] [--mb 10]
     python3 scripts/bench_baseline.py --aliases TABLE.canonidx [--canon PATH] [--rounds 30]
@@ -20,9 +20,12 @@ current binary is timed against that binary: against the current code
 built with 80f082e's 520-entity table (target/table-cost/release/canon,
 which scripts/bench_table_cost.py builds), what the grown table costs per
 copy apart from the other issues' stages; with that binary as --canon
-and the default baseline, what those stages cost with the old table. The
-current binary is target/release/canon, brought up to date with `cargo
-build --release`, or --canon.
+and the default baseline, what those stages cost with the old table
+(that binary is the code of the commit checked out when
+bench_table_cost.py last ran, built as it was then). The current binary
+is target/release/canon, brought up to date with `cargo build
+--release`, or --canon. --baseline, --other and --aliases exclude one
+another.
 
 Corpora (from the benchmark corpus, ../shared/corpus/bench-mixed.jsonl by
 default, or --corpus):
@@ -203,8 +206,6 @@ def measure(args: argparse.Namespace, measures: list[str], wanted: list[str]) ->
             head = f"{canon} ({describe(canon)}) with --aliases {args.aliases} against the built-in table"
         else:
             if args.other is not None:
-                if not args.other.exists():
-                    raise Failure(f"no binary at {args.other}")
                 baseline, name = args.other, str(args.other)
             else:
                 baseline, name = baseline_binary(args.baseline, folder), args.baseline
@@ -266,14 +267,16 @@ def measure(args: argparse.Namespace, measures: list[str], wanted: list[str]) ->
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--baseline", default="80f082e",
-                        help="the commit to compare with (default 80f082e, before issue #16)")
-    parser.add_argument("--other", type=Path,
-                        help="instead of a baseline commit: this binary (such as the current code with "
-                             "an older table, built by scripts/bench_table_cost.py in target/table-cost/)")
-    parser.add_argument("--aliases", type=Path,
-                        help="instead of a baseline commit: the current binary with this alias table "
-                             "against the built-in table (issue #19)")
+    against = parser.add_mutually_exclusive_group()
+    against.add_argument("--baseline",
+                         help="the commit to compare with (default 80f082e, before issue #16)")
+    against.add_argument("--other", type=Path,
+                         help="instead of a baseline commit: this binary (such as the current code with "
+                              "an older table, which scripts/bench_table_cost.py leaves in "
+                              "target/table-cost/release/canon)")
+    against.add_argument("--aliases", type=Path,
+                         help="instead of a baseline commit: the current binary with this alias table "
+                              "against the built-in table (issue #19)")
     parser.add_argument("--canon", type=Path,
                         help="the current binary (default target/release/canon, built if out of date)")
     parser.add_argument("--corpus", type=Path, default=bench_compare.DEFAULT_CORPUS)
@@ -286,8 +289,13 @@ def main() -> int:
     parser.add_argument("--corpora", default=",".join(CORPORA),
                         help=f"which corpora, comma-separated (default {','.join(CORPORA)})")
     args = parser.parse_args()
-    if args.other is not None and args.aliases is not None:
-        parser.error("--other and --aliases are two different comparisons: give one")
+    if args.baseline is None:
+        args.baseline = "80f082e"
+    if args.other is not None:
+        if not args.other.is_file():
+            parser.error(f"--other: no binary at {args.other}")
+        # Run by its path, not looked up in PATH.
+        args.other = args.other.resolve()
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     if not args.mb > 0:

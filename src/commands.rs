@@ -80,14 +80,20 @@ const TABLE_WARNINGS_SHOWN: usize = 10;
 
 /// The `canon alias check` command that lists every warning of the tables
 /// at `paths`, quoted for a POSIX shell (by `shlex`) so that it can be run
-/// as printed, whatever the paths hold.
+/// as printed (a path that is not UTF-8 is shown lossily, as everywhere
+/// in canon's messages); `--` goes before the paths when one starts with
+/// `-`, which the command would otherwise take for an option.
 fn alias_check_command(paths: &[PathBuf]) -> String {
     let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    let words = ["canon", "alias", "check"]
+    let dashes = paths.iter().any(|p| p.starts_with('-'));
+    let words: Vec<&str> = ["canon", "alias", "check"]
         .into_iter()
-        .chain(paths.iter().map(String::as_str));
-    // Only a NUL byte cannot be quoted, and no path holds one.
-    shlex::try_join(words).unwrap_or_else(|_| "canon alias check".to_string())
+        .chain(dashes.then_some("--"))
+        .chain(paths.iter().map(String::as_str))
+        .collect();
+    // Only a NUL byte cannot be quoted, and no path holds one; unquoted
+    // words are still the best hint if one ever did.
+    shlex::try_join(words.iter().copied()).unwrap_or_else(|_| words.join(" "))
 }
 
 /// `canon normalize`: runs the pipeline over the inputs.
@@ -873,13 +879,15 @@ mod tests {
     use super::alias_check_command;
     use std::path::PathBuf;
 
+    fn command(paths: &[&str]) -> String {
+        alias_check_command(&paths.iter().map(PathBuf::from).collect::<Vec<_>>())
+    }
+
     /// The command names the tables so that a shell reads each path back
     /// as given: plain paths bare, others quoted (run through `sh`).
+    #[cfg(unix)]
     #[test]
     fn the_alias_check_command_reads_back_as_given() {
-        let command = |paths: &[&str]| {
-            alias_check_command(&paths.iter().map(PathBuf::from).collect::<Vec<_>>())
-        };
         assert_eq!(command(&[]), "canon alias check");
         assert_eq!(
             command(&["/tmp/t.canonidx", "b.jsonl"]),
@@ -908,7 +916,20 @@ mod tests {
                 ))
                 .output()
                 .expect("a POSIX shell");
+            assert!(output.status.success(), "{quoted}: {output:?}");
             assert_eq!(String::from_utf8_lossy(&output.stdout), path, "{quoted}");
         }
+    }
+
+    /// A path that starts with `-` would be read as an option: `--` ends
+    /// the options first.
+    #[test]
+    fn paths_that_look_like_options_follow_a_double_dash() {
+        assert_eq!(command(&["-t.toml"]), "canon alias check -- -t.toml");
+        assert_eq!(
+            command(&["a.toml", "-b.jsonl"]),
+            "canon alias check -- a.toml -b.jsonl"
+        );
+        assert_eq!(command(&["a-b.toml"]), "canon alias check a-b.toml");
     }
 }

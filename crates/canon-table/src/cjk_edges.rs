@@ -16,9 +16,10 @@
 //! interleaved rounds; README "Performance", the fifteenth session). Each
 //! is now one 64-bit word (character, parent, child, two flags; the key
 //! word stays in `KeyEdges`, read there only for a child that has one, at
-//! a key's end): 256 KiB, 0.987 of the CPU time of the 16-byte entries on
-//! PKU news (40 rounds, twice; the sixteenth session), since Chinese text
-//! keeps jieba's 13 MB dictionary streaming through the same L2.
+//! a key's end): 256 KiB, 0.987 to 0.988 of the CPU time of the 16-byte
+//! entries on PKU news (30, 40 and 40 interleaved rounds; the sixteenth
+//! session), since Chinese text keeps jieba's 13 MB dictionary streaming
+//! through the same L2.
 //!
 //! The index is derived, not stored: `KeyEdges` stays the one layout that
 //! `canon alias compile` writes and every reader shares, and a format
@@ -60,6 +61,9 @@ pub(crate) struct CjkEdges {
     slots: Vec<u64>,
     /// The slot count less one (a power of two of slots).
     mask: usize,
+    /// The slot count of the `KeyEdges` the index was made from, which
+    /// [`Self::step`] reads key words from.
+    slot_count: usize,
 }
 
 /// Bits of a packed word for the character (up to `char::MAX`).
@@ -80,9 +84,11 @@ const KEY_BIT: u64 = 1 << 63;
 const EMPTY: u64 = u64::MAX;
 
 const _: () = assert!(
-    MAX_SCANNED_SLOTS < 1 << PARENT_BITS
+    MAX_SCANNED_SLOTS.is_power_of_two()
+        && MAX_SCANNED_SLOTS < 1 << PARENT_BITS
         && CHILD_MASK << CHILD_SHIFT < BOUNDARY_BIT
-        && char::MAX as u64 >> CHAR_BITS == 0
+        && char::MAX as u64 >> CHAR_BITS == 0,
+    "the fields of a packed edge must hold the root's id, every slot and every character"
 );
 
 /// What a step by an indexed character finds: the child's node (its slot in
@@ -108,13 +114,16 @@ impl CjkEdges {
         if slot_count > MAX_SCANNED_SLOTS {
             return None;
         }
-        // An edge whose parent is no node or whose character is none (a
-        // damaged table: slots are not validated at load) is one no probe
-        // can find either, and would not fit the packed word.
+        // Left out: empty slots (their character word is NONE), and edges
+        // from a parent past the root's id or by no character, which only
+        // a damaged table holds (slots are not validated at load) and
+        // which could spill into the packed word's other fields. A walk
+        // that reaches such a parent (from a damaged first-term slot) may
+        // then find through `KeyEdges` an edge the index lacks: as with
+        // duplicate edges, the two lookups differ only in damaged tables,
+        // and `verify` reads `KeyEdges`.
         let indexed = |entry: &[u32]| {
-            let c = entry[1] & !EDGE_BOUNDARY;
-            entry[1] != NONE
-                && (FIRST_INDEXED..=char::MAX as u32).contains(&c)
+            (FIRST_INDEXED..=char::MAX as u32).contains(&(entry[1] & !EDGE_BOUNDARY))
                 && entry[0] as usize <= slot_count
         };
         let count = edges
@@ -148,17 +157,26 @@ impl CjkEdges {
             }
             slots[slot] = word;
         }
-        Some(CjkEdges { slots, mask })
+        Some(CjkEdges {
+            slots,
+            mask,
+            slot_count,
+        })
     }
 
     /// The edge by `c` (at least [`FIRST_INDEXED`]) from node `parent`:
     /// what a probe of `KeyEdges` finds in a table `canon alias compile`
-    /// wrote, where each (parent, character) has one edge. (In a damaged
-    /// table with two, the two lookups may pick different ones.) `edges`
-    /// is the `KeyEdges` the index was made from: the key word of a child
-    /// that has one is read there.
+    /// wrote, where each (parent, character) has one edge. (A damaged
+    /// table may hold two, or edges the index leaves out: see `build`; the
+    /// two lookups may then differ.) `edges` is the `KeyEdges` the index
+    /// was made from: the key word of a child that has one is read there.
     #[inline(always)]
     pub(crate) fn step(&self, edges: &[u32], parent: u32, c: char) -> Option<Edge> {
+        debug_assert_eq!(
+            edges.len() / EDGE_WORDS,
+            self.slot_count,
+            "another KeyEdges"
+        );
         let c = c as u32;
         let wanted = u64::from(c) | u64::from(parent) << CHAR_BITS;
         let mut slot = home(parent, c) & self.mask;
@@ -282,11 +300,19 @@ mod tests {
         for (parent, c) in [(root, '中'), (last as u32, top), (0, top), (6, '中')] {
             assert_eq!(index.step(&edges, parent, c), None, "{parent} {c:?}");
         }
+        // A parent id past the parent field (a damaged first-term slot can
+        // hand a walk one) finds nothing, whatever its low bits.
+        assert_eq!(index.step(&edges, root | 1 << 21, top), None);
+        assert_eq!(index.step(&edges, 5 | 1 << 21, top), None);
         // Damaged slots, a parent past the root's id and a character past
-        // char::MAX, are left out: no probe of `KeyEdges` finds them, and
-        // packed they would spill into the other fields.
+        // char::MAX, are left out: packed they could spill into the other
+        // fields.
         edges[7 * EDGE_WORDS..][..EDGE_WORDS].copy_from_slice(&[root + 1, '中' as u32, 0]);
         edges[8 * EDGE_WORDS..][..EDGE_WORDS].copy_from_slice(&[5, 0x20_0000 | '中' as u32, 0]);
-        assert_eq!(CjkEdges::build(&edges).unwrap().edges(), 3);
+        let index = CjkEdges::build(&edges).unwrap();
+        assert_eq!(index.edges(), 3);
+        assert_eq!(index.step(&edges, root + 1, '中'), None);
+        assert_eq!(index.step(&edges, 5, '中'), None);
+        assert_eq!(index.step(&edges, 5, top), edge(6, 0, false));
     }
 }
