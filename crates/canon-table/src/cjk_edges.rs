@@ -26,9 +26,11 @@
 //! change is not needed. Deriving it reads every slot of `KeyEdges` twice
 //! (a count, then the copy), which the first step by an East Asian
 //! character pays (a run that never steps by one, English text without such
-//! a name, never does): for the built-in table about 0.4 ms of CPU (the
-//! first PKU record of the benchmark corpus alone, 11.1 → 11.5 ms, median
-//! of 40 runs). A table
+//! a name, never does): for the built-in table about 1.5 ms of CPU (the
+//! first PKU record of the benchmark corpus alone, medians of 60
+//! interleaved runs: 11.2 ms without the index, 12.8 with 16-byte entries,
+//! 12.9 packed; the fifteenth session read 0.4 ms in a run of two
+//! binaries). A table
 //! whose `KeyEdges` has more than [`MAX_SCANNED_SLOTS`] slots (the 1M-alias
 //! benchmark table has 16.8 million, 201 MB) goes without: reading it whole
 //! would cost more than it saves, and its East Asian edges alone (1.1
