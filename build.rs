@@ -38,8 +38,17 @@ fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
 
-    fs::write(out_dir.join("default.canonidx"), compile_default_table())
+    let table = compile_default_table();
+    // The key trie's East Asian index, made here once rather than at the
+    // first Han character of every process (src/aliases.rs embeds both).
+    let index = canon_table::AliasTable::from_bytes(&table)
+        .expect("the built-in table just compiled loads")
+        .east_asian_index_bytes()
+        .expect("the built-in table is small enough for an East Asian index");
+    fs::write(out_dir.join("default.canonidx"), table)
         .expect("writing the compiled built-in alias table");
+    fs::write(out_dir.join("default.cjkidx"), index)
+        .expect("writing the built-in table's East Asian index");
 
     println!("cargo::rerun-if-changed=src/decode/char_classes.rs");
     fs::write(

@@ -38,6 +38,11 @@ static BUILTIN: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(
     "/default.canonidx"
 )));
 
+/// The East Asian index of the built-in table's key trie, made by
+/// `build.rs` (see `canon_table::AliasTable::east_asian_index_bytes`).
+static BUILTIN_EAST_ASIAN_INDEX: &Aligned<[u8]> =
+    &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/default.cjkidx")));
+
 /// The alias table canon matches with: the built-in table, a compiled
 /// `.canonidx` file, or tables compiled in memory, all read through
 /// [`canon_table::AliasTable`] (which this dereferences to).
@@ -62,6 +67,7 @@ impl AliasTable {
                 .get_or_init(|| {
                     canon_table::AliasTable::from_static(&BUILTIN.0)
                         .expect("the built-in table compiled by build.rs is valid")
+                        .with_east_asian_index(&BUILTIN_EAST_ASIAN_INDEX.0)
                 })
                 .clone(),
         )
@@ -197,4 +203,25 @@ pub fn is_compiled_table(path: &Path) -> bool {
     std::fs::File::open(path)
         .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut magic))
         .is_ok_and(|()| magic == format::MAGIC)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index `build.rs` embeds is the one a step would make from the
+    /// embedded table, and the built-in table has it before any step.
+    #[test]
+    fn the_embedded_east_asian_index_is_the_one_a_step_makes() {
+        let made = canon_table::AliasTable::from_static(&BUILTIN.0).unwrap();
+        assert!(!made.east_asian_index_ready());
+        assert_eq!(
+            made.east_asian_index_bytes().as_deref(),
+            Some(&BUILTIN_EAST_ASIAN_INDEX.0[..])
+        );
+        let read = canon_table::AliasTable::from_static(&BUILTIN.0)
+            .unwrap()
+            .with_east_asian_index(&BUILTIN_EAST_ASIAN_INDEX.0);
+        assert!(read.east_asian_index_ready());
+    }
 }

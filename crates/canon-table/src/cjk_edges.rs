@@ -30,11 +30,17 @@
 //! first PKU record of the benchmark corpus alone, medians of 60
 //! interleaved runs: 11.2 ms without the index, 12.8 with 16-byte entries,
 //! 12.9 packed; the fifteenth session read 0.4 ms in a run of two
-//! binaries). A table
+//! binaries). The built-in table's index is made by canon's `build.rs`
+//! and embedded beside the table (`AliasTable::east_asian_index_bytes`,
+//! `AliasTable::with_east_asian_index`): a process with the built-in table
+//! reads it in place and pays nothing (13.2 → 11.3 ms on that record, 60
+//! interleaved runs, twice). A table
 //! whose `KeyEdges` has more than [`MAX_SCANNED_SLOTS`] slots (the 1M-alias
 //! benchmark table has 16.8 million, 201 MB) goes without: reading it whole
 //! would cost more than it saves, and its East Asian edges alone (1.1
 //! million there) would not fit a cache either.
+
+use std::borrow::Cow;
 
 use crate::format::{EDGE_BOUNDARY, EDGE_WORDS, NONE};
 
@@ -60,7 +66,7 @@ pub(crate) struct CjkEdges {
     /// (21 to 41), the child's node (42 to 61), whether the child is a
     /// boundary (62) and whether a key word is stored with it (63); all
     /// ones marks an empty slot (no parent node reaches 2^21 - 1).
-    slots: Vec<u64>,
+    slots: Cow<'static, [u64]>,
     /// The slot count less one (a power of two of slots).
     mask: usize,
     /// The slot count of the `KeyEdges` the index was made from, which
@@ -160,10 +166,30 @@ impl CjkEdges {
             slots[slot] = word;
         }
         Some(CjkEdges {
-            slots,
+            slots: Cow::Owned(slots),
             mask,
             slot_count,
         })
+    }
+
+    /// The packed words, one per slot: what [`Self::from_words`] takes
+    /// back (a build script writes them beside the table it compiles).
+    pub(crate) fn words(&self) -> &[u64] {
+        &self.slots
+    }
+
+    /// The index whose slots are `words`, as [`Self::words`] gave them for a
+    /// `KeyEdges` of `slot_count` slots; `None` unless `words` is a power of
+    /// two of at least 16 words and `slot_count` is within the bound. The
+    /// words are taken as they are: the caller vouches that they were made
+    /// from this very `KeyEdges` (see `AliasTable::with_east_asian_index`).
+    pub(crate) fn from_words(words: &'static [u64], slot_count: usize) -> Option<CjkEdges> {
+        (words.len().is_power_of_two() && words.len() >= 16 && slot_count <= MAX_SCANNED_SLOTS)
+            .then(|| CjkEdges {
+                slots: Cow::Borrowed(words),
+                mask: words.len() - 1,
+                slot_count,
+            })
     }
 
     /// The edge by `c` (at least [`FIRST_INDEXED`]) from node `parent`:
@@ -213,7 +239,7 @@ impl CjkEdges {
     /// The index's size in bytes.
     #[cfg(test)]
     pub(crate) fn bytes(&self) -> usize {
-        std::mem::size_of_val(self.slots.as_slice())
+        std::mem::size_of_val(&*self.slots)
     }
 
     /// How many edges the index holds.
