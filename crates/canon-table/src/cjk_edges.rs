@@ -1,25 +1,26 @@
 //! A compact index of the key trie's edges by East Asian characters, made
 //! from [`Section::KeyEdges`](crate::format::Section::KeyEdges) the first
-//! time a walk steps by one.
+//! time a walk steps by one, or read from bytes a build script made (the
+//! built-in table's, see below).
 //!
 //! The matcher's walks through Chinese text step by Han characters: on PKU
 //! news (10 MB) with the built-in table, about 880,000 steps, most of
 //! them within a few characters of the root (names are short). Each step
 //! probes `KeyEdges` at a slot its hash picks. The built-in table's
-//! `KeyEdges` is 3 MiB (262,144 slots, 109,568 edges), more than a core's
-//! L2 cache, and its 20,335 edges by East Asian characters are spread over
-//! all of it, so a step is likely to read a cache line from farther than L2
-//! (inferred from the sizes: the machines measured have no hardware
-//! counters). Gathered here, the same edges took 512 KiB at 16 bytes each
-//! and a load of at most 5/8, which the steps of a document keep warmer: a
-//! run over PKU news took 0.983 of the CPU time without the index (40
-//! interleaved rounds; README "Performance", the fifteenth session). Each
-//! is now one 64-bit word (character, parent, child, two flags; the key
-//! word stays in `KeyEdges`, read there only for a child that has one, at
-//! a key's end): 256 KiB, 0.987 to 0.988 of the CPU time of the 16-byte
-//! entries on PKU news (30, 40 and 40 interleaved rounds; the sixteenth
-//! session), since Chinese text keeps jieba's 13 MB dictionary streaming
-//! through the same L2.
+//! `KeyEdges` is 3 MiB (262,144 slots), more than a core's L2 cache, and
+//! its 21,778 edges by East Asian characters are spread over all of it, so
+//! a step is likely to read a cache line from farther than L2 (inferred
+//! from the sizes: the machines measured have no hardware counters).
+//! Gathered here at a load of at most 5/8 (65,536 slots), the same edges
+//! took 1 MiB at 16 bytes each, which the steps of a document keep warmer:
+//! a run over PKU news took 0.983 of the CPU time without the index (40
+//! interleaved rounds; README "Performance", the fifteenth session, which
+//! gave 20,335 edges and 512 KiB). Each is now one 64-bit word (character,
+//! parent, child, two flags; the key word stays in `KeyEdges`, read there
+//! only for a child that has one, at a key's end): 512 KiB, 0.987 to 0.988
+//! of the CPU time of the 16-byte entries on PKU news (30, 40 and 40
+//! interleaved rounds; the sixteenth session), since Chinese text keeps
+//! jieba's 13 MB dictionary streaming through the same L2.
 //!
 //! The index is derived, not stored: `KeyEdges` stays the one layout that
 //! `canon alias compile` writes and every reader shares, and a format
@@ -32,7 +33,7 @@
 //! 12.9 packed; the fifteenth session read 0.4 ms in a run of two
 //! binaries). The built-in table's index is made by canon's `build.rs`
 //! and embedded beside the table (`AliasTable::east_asian_index_bytes`,
-//! `AliasTable::with_east_asian_index`): a process with the built-in table
+//! `AliasTable::set_east_asian_index`): a process with the built-in table
 //! reads it in place and pays nothing (13.2 → 11.3 ms on that record, 60
 //! interleaved runs, twice). A table
 //! whose `KeyEdges` has more than [`MAX_SCANNED_SLOTS`] slots (the 1M-alias
@@ -182,7 +183,7 @@ impl CjkEdges {
     /// `KeyEdges` of `slot_count` slots; `None` unless `words` is a power of
     /// two of at least 16 words and `slot_count` is within the bound. The
     /// words are taken as they are: the caller vouches that they were made
-    /// from this very `KeyEdges` (see `AliasTable::with_east_asian_index`).
+    /// from this very `KeyEdges` (see `AliasTable::set_east_asian_index`).
     pub(crate) fn from_words(words: &'static [u64], slot_count: usize) -> Option<CjkEdges> {
         (words.len().is_power_of_two() && words.len() >= 16 && slot_count <= MAX_SCANNED_SLOTS)
             .then(|| CjkEdges {
@@ -208,8 +209,9 @@ impl CjkEdges {
         let c = c as u32;
         let wanted = u64::from(c) | u64::from(parent) << CHAR_BITS;
         let mut slot = home(parent, c) & self.mask;
-        // The table is never full (see `build`): an empty slot ends every
-        // probe; the bound is for the reader's peace of mind.
+        // An index from `build` is never full, so an empty slot ends every
+        // probe; words given to `from_words` may fill it, and the bound
+        // then ends the probe after one pass.
         for _ in 0..=self.mask {
             let entry = self.slots[slot];
             if entry & ((1 << CHILD_SHIFT) - 1) == wanted {
@@ -296,6 +298,33 @@ mod tests {
     /// has: the root's id (the slot count, 2^20), the last slot as child
     /// and parent, the last character; the key word comes from `KeyEdges`
     /// whatever it holds, and a word of `NONE` is no key.
+    /// Words read back by `from_words` are taken as they are: a table of
+    /// them with no empty slot still ends every probe (after one pass), and
+    /// a key flag on a child past `KeyEdges` gives no key; lengths other
+    /// than a power of two of at least 16 words are refused.
+    #[test]
+    fn words_read_back_end_every_probe() {
+        let edges = [0, NONE, NONE].repeat(16);
+        let full: &'static [u64] = Box::leak(vec![0u64; 16].into_boxed_slice());
+        let index = CjkEdges::from_words(full, 16).unwrap();
+        assert_eq!(index.step(&edges, 16, '中'), None);
+        // Every slot the edge by 中 from the root (16) to child 1,000.
+        let word = u64::from('中') | 16 << CHAR_BITS | 1_000 << CHILD_SHIFT | KEY_BIT;
+        let keyed: &'static [u64] = Box::leak(vec![word; 16].into_boxed_slice());
+        let index = CjkEdges::from_words(keyed, 16).unwrap();
+        let edge = Edge {
+            node: 1_000,
+            key: NONE,
+            boundary: false,
+        };
+        assert_eq!(index.step(&edges, 16, '中'), Some(edge));
+        for len in [0, 8, 24] {
+            let words: &'static [u64] = Box::leak(vec![EMPTY; len].into_boxed_slice());
+            assert!(CjkEdges::from_words(words, 16).is_none(), "{len} words");
+        }
+        assert!(CjkEdges::from_words(full, MAX_SCANNED_SLOTS + 1).is_none());
+    }
+
     #[test]
     fn the_largest_nodes_and_characters_pack_and_unpack() {
         let slots = MAX_SCANNED_SLOTS;

@@ -1099,7 +1099,7 @@ impl AliasTable {
     /// then the index's packed words (little-endian `u64` each). `None` for
     /// a table too large to have one. A build script that compiles a table
     /// to embed writes these beside it, so that
-    /// [`Self::with_east_asian_index`] spares each process the index's
+    /// [`Self::set_east_asian_index`] spares each process the index's
     /// making: about 1.5 ms for the built-in table, at the first step by
     /// a Han character.
     pub fn east_asian_index_bytes(&self) -> Option<Vec<u8>> {
@@ -1114,14 +1114,19 @@ impl AliasTable {
         )
     }
 
-    /// This table with the East Asian index read in place from `bytes`, as
-    /// [`Self::east_asian_index_bytes`] wrote them for it. Bytes made for
-    /// another table (checksum or slot count differ), misaligned,
-    /// malformed, or on a big-endian target are ignored: the index is then
-    /// made at the first step as usual. The words themselves are not
-    /// checked (that would cost what they spare); only bytes written by
-    /// `east_asian_index_bytes` for this table give the same steps.
-    pub fn with_east_asian_index(self, bytes: &'static [u8]) -> AliasTable {
+    /// Reads the East Asian index in place from `bytes`, as
+    /// [`Self::east_asian_index_bytes`] wrote them for this table: 8-aligned
+    /// and `'static` because they are read where they lie (an embedded
+    /// file). Returns whether they were taken. Bytes made for another table
+    /// (checksum or slot count differ), misaligned, malformed, or on a
+    /// big-endian target are not, nor are any once the index exists (made
+    /// by a step, or read before); the index is then made at the first step
+    /// as usual. Every clone of this table shares the key trie, and so the
+    /// index. The words themselves are not checked (that would cost what
+    /// they spare), and [`Self::verify`] reads `KeyEdges`, not the index:
+    /// words other than those `east_asian_index_bytes` wrote for this table
+    /// give wrong steps, never a panic or an endless probe.
+    pub fn set_east_asian_index(&self, bytes: &'static [u8]) -> bool {
         if cfg!(target_endian = "little")
             && let Ok(words) = <[u64]>::ref_from_bytes(bytes)
             && let [checksum, slot_count, words @ ..] = words
@@ -1129,14 +1134,14 @@ impl AliasTable {
             && *slot_count == u64::from(self.trie.slot_count)
             && let Some(index) = CjkEdges::from_words(words, self.trie.slot_count as usize)
         {
-            // Already made (a clone stepped first): the same index either way.
-            let _ = self.trie.cjk.set(Some(index));
+            self.trie.cjk.set(Some(index)).is_ok()
+        } else {
+            false
         }
-        self
     }
 
     /// Whether the East Asian index exists yet (made at a step, or read by
-    /// [`Self::with_east_asian_index`]): for tests and diagnostics.
+    /// [`Self::set_east_asian_index`]): for tests and diagnostics.
     pub fn east_asian_index_ready(&self) -> bool {
         self.trie.cjk.get().is_some_and(Option::is_some)
     }
@@ -2403,10 +2408,11 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
     }
 
     /// An East Asian index written by `east_asian_index_bytes` and read
-    /// back by `with_east_asian_index` is there before any step and steps
+    /// back by `set_east_asian_index` is there before any step and steps
     /// as the one a step makes: the same node, key and hash along every
-    /// key, by every character of it. Bytes of another table, cut short or
-    /// misaligned are ignored (the index is made at the first step).
+    /// key, by every character of it. Bytes of another table, with another
+    /// checksum or slot count, cut short or misaligned are not taken (the
+    /// index is made at the first step), nor are any once it exists.
     #[test]
     fn an_east_asian_index_written_and_read_back_steps_as_one_made() {
         let pieces = [
@@ -2432,8 +2438,13 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
         };
         let written = one.east_asian_index_bytes().expect("a small table");
         let fresh = || AliasTable::from_bytes(one.as_bytes()).unwrap();
-        let read = fresh().with_east_asian_index(leak(written.clone()));
+        let read = fresh();
+        assert!(read.set_east_asian_index(leak(written.clone())));
         assert!(read.east_asian_index_ready(), "read before any step");
+        assert!(
+            !read.set_east_asian_index(leak(written.clone())),
+            "once only"
+        );
         assert_eq!(read.east_asian_index_bytes().as_deref(), Some(&written[..]));
         let seen = |node: Option<KeyNode<'_>>| node.map(|n| (n.node, n.key, n.hash));
         let made = fresh();
@@ -2449,14 +2460,24 @@ aliases.en = ["Acme Labs", "Roadrunner's Lab"]
         }
         assert!(steps > 100, "{steps} steps through the index");
         let ignored = |bytes: &'static [u8]| {
-            !fresh()
-                .with_east_asian_index(bytes)
-                .east_asian_index_ready()
+            let table = fresh();
+            !table.set_east_asian_index(bytes) && !table.east_asian_index_ready()
+        };
+        let with_word = |at: usize, word: u64| {
+            let mut bytes = written.clone();
+            bytes[at..at + 8].copy_from_slice(&word.to_le_bytes());
+            leak(bytes)
         };
         assert!(
             ignored(leak(other.east_asian_index_bytes().unwrap())),
             "another table's"
         );
+        assert!(
+            ignored(with_word(0, u64::from(one.checksum()) ^ 1)),
+            "another checksum"
+        );
+        let slots = u64::from(one.trie().slot_count);
+        assert!(ignored(with_word(8, slots * 2)), "another slot count");
         assert!(
             ignored(leak(written[..written.len() - 8].to_vec())),
             "cut short"
