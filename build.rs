@@ -8,10 +8,9 @@
 //! `default.cjkidx`, the index of its key trie's edges by East Asian
 //! characters (`canon_table::AliasTable::east_asian_index_bytes`), which
 //! every process would otherwise make at its first Han character. It also
-//! tabulates the
-//! character classes of the binary-data test for the Basic Multilingual
-//! Plane (`src/decode/char_classes.rs`), and writes the phrase and date
-//! lists of the boilerplate stage read and normalized
+//! tabulates the character classes of the binary-data test for the Basic
+//! Multilingual Plane (`src/decode/char_classes.rs`), and writes the phrase
+//! and date lists of the boilerplate stage read and normalized
 //! (`src/boilerplate/phrase_data.rs`).
 //!
 //! jieba's dictionary and HMM model are compiled by `canon-jieba`'s own
