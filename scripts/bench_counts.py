@@ -18,7 +18,7 @@ virtual machine reports a 320 MB last-level cache, which cachegrind would
 simulate as 256 MB, direct-mapped): 32 KiB first-level caches of 8 ways
 (`--i1` changes the instruction cache's size) and, as the last level, a
 1 MiB cache of 8 ways (`--ll` changes its size), the L2 of each core of
-the machine the README's twelfth-session figures come from; a last-level
+the machine the twelfth session's figures come from (bench/HISTORY.md); a last-level
 miss is then roughly a miss of that L2. Sizes must be powers of two.
 Runs are made with address-space randomization off (`setarch -R`, where
 util-linux has it): otherwise the heap lands elsewhere in every run, and
@@ -39,7 +39,7 @@ executes 0.90 times 80f082e's instructions with fewer first-level data
 and last-level data misses, yet takes about 1.20 times its CPU time (on
 10 MB), and a trial that cut the simulated instruction-cache misses by
 63% and the mispredicted branches by 16% took the same time within the
-noise (README "Performance", twelfth session). Read the counts for where a
+noise (bench/HISTORY.md, twelfth session). Read the counts for where a
 change lands (the functions listed) and which counts move, and time what
 they suggest with scripts/bench_baseline.py.
 

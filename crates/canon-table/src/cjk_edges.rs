@@ -14,7 +14,7 @@
 //! Gathered here at a load of at most 5/8 (65,536 slots), the same edges
 //! took 1 MiB at 16 bytes each, which the steps of a document keep warmer:
 //! a run over PKU news took 0.983 of the CPU time without the index (40
-//! interleaved rounds; README "Performance", the fifteenth session, which
+//! interleaved rounds; bench/HISTORY.md, the fifteenth session, which
 //! gave 20,335 edges and 512 KiB). Each is now one 64-bit word (character,
 //! parent, child, two flags; the key word stays in `KeyEdges`, read there
 //! only for a child that has one, at a key's end): 512 KiB, 0.987 to 0.988
