@@ -255,6 +255,15 @@ impl Observer for StderrObserver<'_> {
         }
     }
 
+    fn text_like_json_lines(&mut self, file: &str) {
+        if !self.quiet {
+            self.message(&format_args!(
+                "warning: {file}: read as one plain-text document (by its name), \
+                 but its first line is a JSON object; give --format jsonl to read it as JSON Lines"
+            ));
+        }
+    }
+
     fn progress(&mut self, summary: &Summary) {
         // A rejects file written directly (a FIFO, /dev/stderr) gets its
         // lines batch by batch; one written beside its name appears whole

@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, bounded};
 
+use crate::decode::record::first_line_is_json_object;
 use crate::decode::utf16::transcode_utf16;
 use crate::decode::{
     EncodingNote, Input, InputFile, Layout, LineReader, ReadRecord, Record, SkippedPath,
@@ -97,6 +98,9 @@ pub struct Summary {
     pub doubtful_encodings: u64,
     /// Bytes of normalized text marked as page furniture.
     pub boilerplate_bytes: u64,
+    /// Files read as one plain-text document by their name whose first
+    /// line is a JSON object: most likely JSON Lines under another name.
+    pub text_files_like_json_lines: u64,
     /// Wall-clock time.
     pub elapsed: Duration,
 }
@@ -132,6 +136,10 @@ impl fmt::Display for Summary {
             (self.skipped_paths, "paths skipped (links or special files)"),
             (self.mixed_encodings, "records with mixed encodings"),
             (self.doubtful_encodings, "records with doubtful encodings"),
+            (
+                self.text_files_like_json_lines,
+                "plain-text files that look like JSON Lines",
+            ),
         ];
         for (count, what) in extras {
             if count > 0 {
@@ -164,6 +172,11 @@ pub trait Observer {
     fn reject(&mut self, reject: &Reject) -> Result<()>;
     /// An input path was skipped.
     fn skipped(&mut self, _skipped: &SkippedPath) {}
+    /// A file read as one plain-text document by its name (not by
+    /// `--format`) has a JSON object as its first line: it is most likely
+    /// JSON Lines, which `--format jsonl` would read record by record. Its
+    /// document is analyzed as plain text all the same.
+    fn text_like_json_lines(&mut self, _file: &str) {}
     /// A batch was written; `summary` holds the totals so far.
     fn progress(&mut self, _summary: &Summary) {}
 }
@@ -192,12 +205,16 @@ enum Item {
     Reject(Reject),
     Skipped(SkippedPath),
     Blank,
+    /// The file named reads as plain text by its name but looks like JSON
+    /// Lines ([`Observer::text_like_json_lines`]).
+    TextLikeJsonLines(Arc<str>),
 }
 
 /// What the writer reports, in input order.
 enum Event {
     Reject(Reject),
     Skipped(SkippedPath),
+    TextLikeJsonLines(Arc<str>),
 }
 
 struct Batch {
@@ -549,6 +566,10 @@ fn write_in_order(
                         }
                         observer.skipped(skipped);
                     }
+                    Event::TextLikeJsonLines(file) => {
+                        summary.text_files_like_json_lines += 1;
+                        observer.text_like_json_lines(file);
+                    }
                 }
             }
             summary.records_out += result.records_out;
@@ -701,7 +722,15 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
             }
             let mut bytes = Vec::new();
             let item = match read_document(&mut reader, max_bytes, size_hint, &mut bytes) {
-                Ok(read) => record(1, Some(Layout::PlainText), bytes, read),
+                Ok(read) => {
+                    if !input.layout_given
+                        && first_line_is_json_object(&bytes)
+                        && !batcher.push(Item::TextLikeJsonLines(input.name.clone()), false)
+                    {
+                        return false;
+                    }
+                    record(1, Some(Layout::PlainText), bytes, read)
+                }
                 Err(error) => read_error(1, error),
             };
             batcher.push(item, false)
@@ -762,6 +791,9 @@ fn analyze_batches(
                     result.events.push(Event::Reject(reject));
                 }
                 Item::Skipped(skipped) => result.events.push(Event::Skipped(skipped)),
+                Item::TextLikeJsonLines(file) => {
+                    result.events.push(Event::TextLikeJsonLines(file));
+                }
                 Item::Record(record) => {
                     result.bytes_in += record.read.len_bytes;
                     if let Err(reject) = analyze_record(canon, options, record, &mut result) {

@@ -118,7 +118,8 @@ struct NormalizeCli {
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Format {
-    /// .jsonl/.ndjson (and standard input) are JSON Lines, other files plain text.
+    /// .jsonl/.ndjson (and standard input) are JSON Lines, other files plain text
+    /// (with a warning when the first line of one is a JSON object).
     Auto,
     /// Every input is JSON Lines.
     Jsonl,

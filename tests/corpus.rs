@@ -383,6 +383,64 @@ fn format_overrides_the_layout_the_file_name_suggests() {
 }
 
 #[test]
+fn a_file_read_as_text_by_its_name_that_holds_json_lines_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, contents: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, contents).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let shard = write(
+        "part-00000",
+        b"\xEF\xBB\xBF\r\n{\"id\":1,\"text\":\"DeepSeek\"}\r\n{\"id\":2,\"text\":\"Kimi\"}\r\n",
+    );
+    let dump = write("dump.json", b"{\"text\":\"one record, no newline\"}");
+    let prose = write(
+        "notes.txt",
+        b"{Braces} open this note.\nDeepSeek said so.\n",
+    );
+    let pretty = write("object.json", b"{\n  \"text\": \"pretty\"\n}\n");
+    let lines = write("shard.jsonl", b"{\"text\":\"DeepSeek\"}\n");
+
+    let output = run(&["normalize", &shard, &dump, &prose, &pretty, &lines]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let err = stderr(&output);
+    let warned: Vec<&str> = err.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(
+        warned,
+        [
+            format!(
+                "warning: {shard}: read as one plain-text document (by its name), but its \
+                 first line is a JSON object; give --format jsonl to read it as JSON Lines"
+            ),
+            format!(
+                "warning: {dump}: read as one plain-text document (by its name), but its \
+                 first line is a JSON object; give --format jsonl to read it as JSON Lines"
+            ),
+        ],
+        "{err}"
+    );
+    assert!(
+        err.contains("; 2 plain-text files that look like JSON Lines"),
+        "{err}"
+    );
+    // Nothing is lost or changed: each file is still read as its name says.
+    assert_eq!(records(&output.stdout).len(), 5);
+
+    // --format decides, and then there is nothing to report.
+    for format in ["text", "jsonl"] {
+        let output = run(&["normalize", "--format", format, &shard, &dump]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let err = stderr(&output);
+        assert!(!err.contains("warning"), "{format}: {err}");
+        assert!(!err.contains("look like JSON Lines"), "{format}: {err}");
+    }
+    // --quiet keeps it to itself, as it does the summary.
+    let output = run(&["normalize", "--quiet", &shard]);
+    assert!(output.stderr.is_empty(), "{}", stderr(&output));
+}
+
+#[test]
 fn quiet_runs_with_a_rejects_file_keep_standard_error_clean() {
     let dir = tempfile::tempdir().unwrap();
     let rejects = dir.path().join("r.jsonl");

@@ -116,6 +116,10 @@ pub struct InputFile {
     pub name: Arc<str>,
     /// How its records are laid out.
     pub layout: Layout,
+    /// Whether `--format` gave [`Self::layout`] (`false`: the name
+    /// suggested it), so that a file read as plain text only by its name
+    /// can be reported when it holds JSON Lines.
+    pub layout_given: bool,
     /// How it is compressed.
     pub compression: Compression,
     /// Which file it is, when known when the inputs were listed.
@@ -131,6 +135,7 @@ impl InputFile {
             path: None,
             name: Arc::from("-"),
             layout: Layout::JsonLines,
+            layout_given: false,
             compression: Compression::None,
             id: FileId::of_standard_stream(StandardStream::Input),
             size_bytes: None,
@@ -157,6 +162,7 @@ impl InputFile {
             path: Some(path.to_path_buf()),
             name: Arc::from(name.as_str()),
             layout,
+            layout_given: false,
             compression,
             id: None,
             size_bytes: None,
@@ -273,6 +279,7 @@ pub fn expand_inputs(arguments: &[PathBuf], layout: Option<Layout>) -> Vec<Input
         for input in &mut inputs {
             if let Input::File(file) = input {
                 file.layout = layout;
+                file.layout_given = true;
             }
         }
     }
@@ -375,6 +382,18 @@ mod tests {
             (f.layout, f.compression),
             (Layout::PlainText, Compression::Zstd)
         );
+        assert!(!f.layout_given);
+    }
+
+    #[test]
+    fn a_layout_given_by_format_is_marked_as_given() {
+        let given = |layout| match &expand_inputs(&[PathBuf::from("-")], layout)[..] {
+            [Input::File(file)] => (file.layout, file.layout_given),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(given(None), (Layout::JsonLines, false));
+        assert_eq!(given(Some(Layout::PlainText)), (Layout::PlainText, true));
+        assert_eq!(given(Some(Layout::JsonLines)), (Layout::JsonLines, true));
     }
 
     fn files(inputs: &[Input]) -> Vec<String> {

@@ -63,6 +63,36 @@ impl<'a> Record<'a> {
     }
 }
 
+/// Whether the first line of a document that is read as plain text because
+/// of its file's name is a JSON object: the file most likely holds JSON
+/// Lines under a name that does not say so (Spark's `part-00000`,
+/// `dump.json`), which `--format jsonl` reads record by record. A UTF-8
+/// byte order mark and whitespace before the line are skipped; the line
+/// must parse whole as an object (a paragraph that opens with a brace does
+/// not).
+///
+/// ```
+/// use canon::decode::record::first_line_is_json_object;
+///
+/// assert!(first_line_is_json_object(b"{\"id\": 1, \"text\": \"a\"}\n{\"id\": 2}\n"));
+/// assert!(!first_line_is_json_object(b"{Braces} open this article.\n"));
+/// assert!(!first_line_is_json_object(b"{\n  \"pretty\": true\n}\n"));
+/// ```
+pub fn first_line_is_json_object(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let rest = &bytes[start..];
+    if rest.first() != Some(&b'{') {
+        return false;
+    }
+    let line = memchr::memchr(b'\n', rest).map_or(rest, |end| &rest[..end]);
+    // It opens with a brace: it is an object if it parses whole.
+    serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok()
+}
+
 /// Parses one JSON Lines record, taking out the string field `text_field`.
 /// Errors are reject reasons: `invalid JSON: ...`, `not a JSON object (found
 /// an array)`, `missing text field "text"`, `text field "text" is not a
@@ -263,6 +293,40 @@ mod tests {
             .iter()
             .map(|f| (f.key_json.as_ref(), f.value_json.as_ref()))
             .collect()
+    }
+
+    #[test]
+    fn a_first_line_that_is_a_json_object_says_json_lines() {
+        for yes in [
+            &b"{\"id\":1,\"text\":\"a\"}\n{\"id\":2}\n"[..],
+            b"{\"text\":\"no newline at the end\"}",
+            b"\xEF\xBB\xBF\r\n  \n{\"text\":\"after a BOM and blank lines\"}\r\nmore",
+            b"{\"caf\\u00e9\": {\"nested\": [1, 2.5e3, null]}}\nnot JSON at all",
+            b"{}\n",
+        ] {
+            assert!(
+                first_line_is_json_object(yes),
+                "{}",
+                String::from_utf8_lossy(yes)
+            );
+        }
+        for no in [
+            &b""[..],
+            b"   \n\n",
+            b"Plain prose.\n{\"text\":\"a JSON line later\"}\n",
+            b"{Braces} open this article.\n",
+            b"{\n  \"pretty\": true\n}\n",
+            b"[{\"text\":\"an array\"}]\n",
+            b"{\"text\":\"a\"} and then words\n",
+            b"{\"text\":\"cut short\n",
+            b"\xFF{\"text\":\"a\"}\n",
+        ] {
+            assert!(
+                !first_line_is_json_object(no),
+                "{}",
+                String::from_utf8_lossy(no)
+            );
+        }
     }
 
     #[test]
