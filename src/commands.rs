@@ -257,10 +257,7 @@ impl Observer for StderrObserver<'_> {
 
     fn text_like_json_lines(&mut self, file: &str) {
         if !self.quiet {
-            self.message(&format_args!(
-                "warning: {file}: read as one plain-text document (by its name), \
-                 but its first line is a JSON object; give --format jsonl to read it as JSON Lines"
-            ));
+            self.message(&crate::decode::record::text_like_json_lines_warning(file));
         }
     }
 

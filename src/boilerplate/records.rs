@@ -4,6 +4,7 @@
 
 use std::io::{BufReader, Read};
 
+use crate::decode::record::{first_line_is_json_object, text_like_json_lines_warning};
 use crate::decode::{
     Input, InputFile, Layout, LineReader, decode_text, is_blank_line, parse_json_record,
     read_document, utf16::transcode_utf16,
@@ -64,33 +65,51 @@ pub fn read_records(
                 continue;
             }
         };
-        match input.layout {
+        let like_json_lines = match input.layout {
             Layout::PlainText => read_plain_text(reader, input, options, on_record, &mut skip),
-            Layout::JsonLines => read_json_lines(reader, input, options, on_record, &mut skip),
+            Layout::JsonLines => {
+                read_json_lines(reader, input, options, on_record, &mut skip);
+                false
+            }
+        };
+        if like_json_lines && !input.layout_given {
+            problems(&text_like_json_lines_warning(&input.name));
         }
     }
     skipped
 }
 
+/// Reads `input` as one document; returns whether its first line is a JSON
+/// object ([`first_line_is_json_object`]), which the caller reports.
 fn read_plain_text(
     mut reader: Box<dyn Read + Send>,
     input: &InputFile,
     options: &ReadOptions,
     on_record: &mut dyn FnMut(Record),
     skip: &mut dyn FnMut(u64, &str),
-) {
+) -> bool {
     let mut bytes = Vec::new();
     match read_document(&mut reader, options.max_bytes, None, &mut bytes) {
-        Ok(read) if read.len_bytes > options.max_bytes => skip(
-            1,
-            &format!("document of {} bytes exceeds --max-bytes", read.len_bytes),
-        ),
-        Ok(_) => on_record(Record {
-            id: input.name.to_string(),
-            text: decode_text(&bytes).text.into_owned(),
-            source: None,
-        }),
-        Err(error) => skip(1, &format!("cannot read input: {error}")),
+        Ok(read) if read.len_bytes > options.max_bytes => {
+            skip(
+                1,
+                &format!("document of {} bytes exceeds --max-bytes", read.len_bytes),
+            );
+            false
+        }
+        Ok(_) => {
+            let like_json_lines = first_line_is_json_object(&bytes);
+            on_record(Record {
+                id: input.name.to_string(),
+                text: decode_text(&bytes).text.into_owned(),
+                source: None,
+            });
+            like_json_lines
+        }
+        Err(error) => {
+            skip(1, &format!("cannot read input: {error}"));
+            false
+        }
     }
 }
 
@@ -146,6 +165,34 @@ fn read_json_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_file_that_holds_json_lines_is_warned_about_unless_format_says_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let shard = dir.path().join("part-00000");
+        std::fs::write(&shard, "{\"text\":\"a\"}\n{\"text\":\"b\"}\n").unwrap();
+        let prose = dir.path().join("notes.txt");
+        std::fs::write(&prose, "{Braces} open this note.\n").unwrap();
+        let options = ReadOptions {
+            text_field: "text".into(),
+            source_field: "source".into(),
+            max_bytes: 1 << 20,
+        };
+        let read = |layout| {
+            let inputs = crate::decode::expand_inputs(&[shard.clone(), prose.clone()], layout);
+            let (mut records, mut problems) = (0, Vec::new());
+            let skipped = read_records(&inputs, &options, &mut |_| records += 1, &mut |p| {
+                problems.push(p.to_string())
+            });
+            (skipped, records, problems)
+        };
+        let (skipped, records, problems) = read(None);
+        assert_eq!((skipped, records), (0, 2), "read as the names say");
+        let name = crate::decode::path_name(&shard);
+        assert_eq!(problems, [text_like_json_lines_warning(&name)]);
+        assert!(problems[0].starts_with(&format!("warning: {name}: ")));
+        assert_eq!(read(Some(Layout::PlainText)), (0, 2, Vec::new()));
+    }
 
     #[test]
     fn records_and_problems_are_reported_in_order() {

@@ -93,6 +93,18 @@ pub fn first_line_is_json_object(bytes: &[u8]) -> bool {
     serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok()
 }
 
+/// The warning for a file that [`first_line_is_json_object`] says holds
+/// JSON Lines though its name made it one plain-text document:
+/// `warning: FILE: read as one plain-text document (by its name), but its
+/// first line is a JSON object; give --format jsonl to read it as JSON
+/// Lines`.
+pub fn text_like_json_lines_warning(file: &str) -> String {
+    format!(
+        "warning: {file}: read as one plain-text document (by its name), but its first line \
+         is a JSON object; give --format jsonl to read it as JSON Lines"
+    )
+}
+
 /// Parses one JSON Lines record, taking out the string field `text_field`.
 /// Errors are reject reasons: `invalid JSON: ...`, `not a JSON object (found
 /// an array)`, `missing text field "text"`, `text field "text" is not a
