@@ -51,7 +51,7 @@ Measures, per corpus and binary:
             start-up included. The binaries compared start up at different
             costs (the first BBC and the first PKU record of the benchmark
             corpus: about 35 ms of CPU for 80f082e, 12 ms for the binary of
-            the fifteenth session), so on
+            the fifteenth session, bench/HISTORY.md), so on
             10 MB this ratio understates the current binary's cost per
             byte (×4: 1.13 against 1.22 per copy in that session).
     wall    wall time of `canon normalize` with its default worker count,

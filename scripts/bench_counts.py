@@ -7,7 +7,8 @@ canon, under cachegrind (Python 3.11+, standard library, valgrind).
 
 Times of the same binary on a shared virtual machine vary by several
 percent from run to run (the quartiles of twenty interleaved rounds of
-scripts/bench_baseline.py lay 8 to 21% apart in the twelfth session), so a change of a percent or
+scripts/bench_baseline.py lay 8 to 21% apart in the twelfth session,
+bench/HISTORY.md), so a change of a percent or
 less cannot be told from noise by timing. cachegrind counts instead: it
 runs the program on a simulated processor and counts the instructions
 executed (Ir), the conditional and indirect branches its predictor missed

@@ -165,8 +165,9 @@ impl fmt::Display for Summary {
     }
 }
 
-/// Observes a run as it goes: rejects and skipped paths as they are met (in
-/// input order) and progress after every batch.
+/// Observes a run as it goes: rejects, skipped paths and files that look
+/// like JSON Lines though read as plain text, as they are met (in input
+/// order), and progress after every batch.
 pub trait Observer {
     /// A record was rejected.
     fn reject(&mut self, reject: &Reject) -> Result<()>;
@@ -724,7 +725,7 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
             let item = match read_document(&mut reader, max_bytes, size_hint, &mut bytes) {
                 Ok(read) => {
                     if !input.layout_given
-                        && first_line_is_json_object(&bytes)
+                        && first_line_is_json_object(&bytes, read.oversized_sha256.is_some())
                         && !batcher.push(Item::TextLikeJsonLines(input.name.clone()), false)
                     {
                         return false;

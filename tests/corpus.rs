@@ -438,6 +438,31 @@ fn a_file_read_as_text_by_its_name_that_holds_json_lines_is_reported() {
     // --quiet keeps it to itself, as it does the summary.
     let output = run(&["normalize", "--quiet", &shard]);
     assert!(output.stderr.is_empty(), "{}", stderr(&output));
+
+    // Over --max-bytes only the document's head is kept, cut inside a long
+    // first record: that is enough to tell, and the document is rejected.
+    let article = "word ".repeat(2_000);
+    let long = write(
+        "part-00001",
+        format!("{{\"text\":\"{article}\"}}\n{{\"text\":\"b\"}}\n").as_bytes(),
+    );
+    let output = run(&["normalize", "--max-bytes", "5000", &long]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("warning: {long}: read as one plain-text document")),
+        "{err}"
+    );
+    assert!(err.contains("exceeds --max-bytes"), "{err}");
+    let output = run(&[
+        "normalize",
+        "--max-bytes",
+        "5000",
+        "--format",
+        "jsonl",
+        &long,
+    ]);
+    assert!(!stderr(&output).contains("warning"), "{}", stderr(&output));
 }
 
 #[test]

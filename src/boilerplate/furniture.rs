@@ -361,7 +361,9 @@ impl Learner {
 /// `canon boilerplate learn`: counts repeated lines over `inputs` and writes
 /// the furniture file to `output` atomically (a temporary file in the same
 /// folder, renamed when complete). Records that cannot be read are reported
-/// to `problems` as `file:line: reason` and counted as skipped.
+/// to `problems` as `file:line: reason` and counted as skipped; a file read
+/// as plain text by its name that looks like JSON Lines gets a `warning:`
+/// line there too, not counted.
 pub fn learn(
     inputs: &[Input],
     options: &LearnOptions,

@@ -34,8 +34,10 @@ pub struct Record {
 
 /// Calls `on_record` for every document of `inputs` in order; records that
 /// cannot be read, and paths that are not read, are reported to `problems`
-/// as `file:line: reason` (or `path: reason`). Returns the number of records
-/// and unreadable paths skipped.
+/// as `file:line: reason` (or `path: reason`), and so is a file read as
+/// plain text by its name that looks like JSON Lines, as `warning: file:
+/// ...` (not counted as skipped). Returns the number of records and
+/// unreadable paths skipped.
 pub fn read_records(
     inputs: &[Input],
     options: &ReadOptions,
@@ -95,10 +97,11 @@ fn read_plain_text(
                 1,
                 &format!("document of {} bytes exceeds --max-bytes", read.len_bytes),
             );
-            false
+            // `bytes` holds the document's head.
+            first_line_is_json_object(&bytes, true)
         }
         Ok(_) => {
-            let like_json_lines = first_line_is_json_object(&bytes);
+            let like_json_lines = first_line_is_json_object(&bytes, false);
             on_record(Record {
                 id: input.name.to_string(),
                 text: decode_text(&bytes).text.into_owned(),
@@ -192,6 +195,26 @@ mod tests {
         assert_eq!(problems, [text_like_json_lines_warning(&name)]);
         assert!(problems[0].starts_with(&format!("warning: {name}: ")));
         assert_eq!(read(Some(Layout::PlainText)), (0, 2, Vec::new()));
+
+        // A document over --max-bytes: its head, cut inside the first
+        // record, is enough to tell.
+        let long = dir.path().join("part-00001");
+        let article = "word ".repeat(2_000);
+        std::fs::write(&long, format!("{{\"text\":\"{article}\"}}\n")).unwrap();
+        let small = ReadOptions {
+            max_bytes: 5_000,
+            ..options.clone()
+        };
+        let mut problems = Vec::new();
+        let inputs = crate::decode::expand_inputs(std::slice::from_ref(&long), None);
+        let skipped = read_records(&inputs, &small, &mut |_| {}, &mut |p| {
+            problems.push(p.to_string())
+        });
+        let name = crate::decode::path_name(&long);
+        assert_eq!(skipped, 1);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("exceeds --max-bytes"), "{problems:?}");
+        assert_eq!(problems[1], text_like_json_lines_warning(&name));
     }
 
     #[test]

@@ -118,7 +118,8 @@ pub struct InputFile {
     pub layout: Layout,
     /// Whether `--format` gave [`Self::layout`] (`false`: the name
     /// suggested it), so that a file read as plain text only by its name
-    /// can be reported when it holds JSON Lines.
+    /// can be reported when it holds JSON Lines. Code that sets `layout`
+    /// itself sets this too, or gets that report.
     pub layout_given: bool,
     /// How it is compressed.
     pub compression: Compression,

@@ -69,16 +69,22 @@ impl<'a> Record<'a> {
 /// `dump.json`), which `--format jsonl` reads record by record. A UTF-8
 /// byte order mark and whitespace before the line are skipped; the line
 /// must parse whole as an object (a paragraph that opens with a brace does
-/// not).
+/// not). `cut` says that `bytes` is only the head of a document over the
+/// size limit: a first line that runs past the head then needs only to
+/// be valid JSON as far as it goes (a news article's record is often
+/// longer than the head).
 ///
 /// ```
 /// use canon::decode::record::first_line_is_json_object;
 ///
-/// assert!(first_line_is_json_object(b"{\"id\": 1, \"text\": \"a\"}\n{\"id\": 2}\n"));
-/// assert!(!first_line_is_json_object(b"{Braces} open this article.\n"));
-/// assert!(!first_line_is_json_object(b"{\n  \"pretty\": true\n}\n"));
+/// assert!(first_line_is_json_object(b"{\"id\": 1, \"text\": \"a\"}\n{\"id\": 2}\n", false));
+/// assert!(!first_line_is_json_object(b"{Braces} open this article.\n", false));
+/// assert!(!first_line_is_json_object(b"{\n  \"pretty\": true\n}\n", false));
+/// // The head of a document over the limit, cut inside its first line:
+/// assert!(first_line_is_json_object(b"{\"id\": 1, \"text\": \"It was", true));
+/// assert!(!first_line_is_json_object(b"{\"id\": 1, \"text\": \"It was", false));
 /// ```
-pub fn first_line_is_json_object(bytes: &[u8]) -> bool {
+pub fn first_line_is_json_object(bytes: &[u8], cut: bool) -> bool {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let start = bytes
         .iter()
@@ -88,17 +94,25 @@ pub fn first_line_is_json_object(bytes: &[u8]) -> bool {
     if rest.first() != Some(&b'{') {
         return false;
     }
-    let line = memchr::memchr(b'\n', rest).map_or(rest, |end| &rest[..end]);
-    // It opens with a brace: it is an object if it parses whole.
-    serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok()
+    let (line, whole) = match memchr::memchr(b'\n', rest) {
+        Some(end) => (&rest[..end], true),
+        None => (rest, !cut),
+    };
+    // It opens with a brace: it is an object if it parses whole, or, cut
+    // short, if nothing but its end is missing.
+    match serde_json::from_slice::<serde::de::IgnoredAny>(line) {
+        Ok(_) => true,
+        Err(error) => !whole && error.is_eof(),
+    }
 }
 
 /// The warning for a file that [`first_line_is_json_object`] says holds
 /// JSON Lines though its name made it one plain-text document:
 /// `warning: FILE: read as one plain-text document (by its name), but its
 /// first line is a JSON object; give --format jsonl to read it as JSON
-/// Lines`.
-pub fn text_like_json_lines_warning(file: &str) -> String {
+/// Lines`. Printed by `canon normalize` (not with `--quiet`) and by the
+/// `canon boilerplate` commands.
+pub(crate) fn text_like_json_lines_warning(file: &str) -> String {
     format!(
         "warning: {file}: read as one plain-text document (by its name), but its first line \
          is a JSON object; give --format jsonl to read it as JSON Lines"
@@ -317,7 +331,7 @@ mod tests {
             b"{}\n",
         ] {
             assert!(
-                first_line_is_json_object(yes),
+                first_line_is_json_object(yes, false),
                 "{}",
                 String::from_utf8_lossy(yes)
             );
@@ -334,11 +348,37 @@ mod tests {
             b"\xFF{\"text\":\"a\"}\n",
         ] {
             assert!(
-                !first_line_is_json_object(no),
+                !first_line_is_json_object(no, false),
                 "{}",
                 String::from_utf8_lossy(no)
             );
         }
+        // The head of a document over the size limit, cut inside its first
+        // line: valid as far as it goes is enough, a syntax error is not.
+        for yes in [
+            &b"{\"id\":1,\"text\":\"a long article that goes on"[..],
+            b"{\"id\":1,\"te",
+            b"{",
+            b"\xEF\xBB\xBF{\"nested\": {\"a\": [1, 2,",
+        ] {
+            let lossy = String::from_utf8_lossy(yes);
+            assert!(first_line_is_json_object(yes, true), "{lossy}");
+            assert!(!first_line_is_json_object(yes, false), "{lossy}");
+        }
+        for no in [
+            &b"{Braces} open this article, which goes on"[..],
+            b"{\"Hello,\" she said, and went on",
+            b"{\"text\":\"a\"} and then words that go on",
+            b"Plain prose that goes on",
+        ] {
+            let lossy = String::from_utf8_lossy(no);
+            assert!(!first_line_is_json_object(no, true), "{lossy}");
+        }
+        // A first line that ends within the head is judged whole, cut or not.
+        assert!(!first_line_is_json_object(
+            b"{\"text\":\"cut short\n{\"more",
+            true
+        ));
     }
 
     #[test]
