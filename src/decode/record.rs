@@ -85,12 +85,10 @@ impl<'a> Record<'a> {
 /// assert!(!first_line_is_json_object(b"{\"id\": 1, \"text\": \"It was", false));
 /// ```
 pub fn first_line_is_json_object(bytes: &[u8], cut: bool) -> bool {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
-    let rest = &bytes[start..];
+    let rest = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(bytes)
+        .trim_ascii_start();
     if rest.first() != Some(&b'{') {
         return false;
     }
