@@ -181,7 +181,7 @@ impl AliasTable {
 
     fn wrap(bytes: Vec<u8>) -> AliasTable {
         AliasTable(
-            canon_table::AliasTable::from_bytes(&bytes).expect("a table just compiled is valid"),
+            canon_table::AliasTable::from_vec(bytes).expect("a table just compiled is valid"),
         )
     }
 

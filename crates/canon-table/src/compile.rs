@@ -42,12 +42,30 @@ pub struct Provenance {
 /// With `segmenter`, the Chinese segmenter's view of the dictionary words
 /// it derives is stored too (see [`crate::format`]); without, those
 /// sections are empty.
+///
+/// Memory: with a million aliases the entities, the sections and the file
+/// are each hundreds of megabytes, and they are not all held at once. The
+/// entities are dropped once the loop over them has written their sections
+/// (before the key trie and the filters are built), and so are the maps
+/// that only that loop asks (keys by text, entities by id); each key's
+/// aliases go once written, the key trie's builder once its section is.
 pub fn compile(
-    entities: &[Entity],
+    entities: Vec<Entity>,
     warnings: &[TableProblem],
     provenance: Provenance,
     segmenter: Option<&DeriveSegmenterWords<'_>>,
 ) -> Result<Vec<u8>, TooLarge> {
+    write_sections(entities, warnings, segmenter)?.finish(provenance)
+}
+
+/// The sections of [`compile`]'s file: a function of its own so that what
+/// only writing them needs (the keys, the dictionary words, the interners)
+/// is freed before [`Writer::finish`] allocates the file.
+fn write_sections(
+    entities: Vec<Entity>,
+    warnings: &[TableProblem],
+    segmenter: Option<&DeriveSegmenterWords<'_>>,
+) -> Result<Writer, TooLarge> {
     let mut w = Writer::default();
     let by_id: FxHashMap<&str, u32> = entities
         .iter()
@@ -223,6 +241,30 @@ pub fn compile(
         w.u32(Section::EntityAliases, alias_count);
     }
 
+    // Only the loop above asks keys by text or entities by id. The keys,
+    // read from the entities, are copied into one buffer (in the same
+    // order) so that the entities can go.
+    drop(key_id);
+    drop(by_id);
+    let mut key_bytes = String::with_capacity(keys.iter().map(|k| k.len()).sum());
+    let key_ends: Vec<usize> = keys
+        .iter()
+        .map(|k| {
+            key_bytes.push_str(k);
+            key_bytes.len()
+        })
+        .collect();
+    drop(keys);
+    drop(entities);
+    let keys: Vec<&str> = key_ends
+        .iter()
+        .scan(0, |start, &end| {
+            let key = &key_bytes[*start..end];
+            *start = end;
+            Some(key)
+        })
+        .collect();
+    drop(key_ends);
     let mut refs = 0u32;
     let mut needs_capital = vec![0u64; keys.len().div_ceil(64)];
     for (id, list) in key_refs.iter().enumerate() {
@@ -260,6 +302,7 @@ pub fn compile(
         refs += list.len() as u32;
         w.u32(Section::KeyAliases, refs);
     }
+    drop(key_refs);
 
     let boundaries: FxHashSet<&str> = keys
         .iter()
@@ -268,8 +311,10 @@ pub fn compile(
     let edges = KeyEdges::build(keys.iter().copied().enumerate(), |prefix| {
         boundaries.contains(prefix)
     })?;
+    drop(boundaries);
     first_terms(&mut w, &edges, &keys);
     edges.write(&mut w, Section::KeyEdges);
+    drop(edges);
 
     let mut first_chars = vec![0u64; BITSET_WORDS];
     for key in &keys {
@@ -314,7 +359,7 @@ pub fn compile(
         let message = w.pool(&problem.message);
         w.str_ref(Section::Warnings, message);
     }
-    w.finish(provenance)
+    Ok(w)
 }
 
 /// [`Section::KeyPairs`] of `keys`: the one-character keys' bits, then the
@@ -602,9 +647,11 @@ impl KeyEdges {
     }
 
     fn write(&self, w: &mut Writer, section: Section) {
-        for &word in &self.slots {
-            w.u32(section, word);
-        }
+        // In one copy, native-endian as `Writer::u32` writes: the key trie's
+        // edges are a large table's largest section, which growing word by
+        // word would hold twice while it doubles.
+        w.section(section)
+            .extend_from_slice(zerocopy::IntoBytes::as_bytes(self.slots.as_slice()));
     }
 }
 
@@ -784,7 +831,7 @@ impl Writer {
     }
 
     /// The file: header, section table, sections (each 8-aligned).
-    fn finish(self, provenance: Provenance) -> Result<Vec<u8>, TooLarge> {
+    fn finish(mut self, provenance: Provenance) -> Result<Vec<u8>, TooLarge> {
         if self.too_large {
             return Err(TooLarge("more than 4 GiB of strings".into()));
         }
@@ -814,7 +861,11 @@ impl Writer {
         }
         for (section, (start, _)) in SECTIONS.iter().zip(&ranges) {
             out.resize(*start as usize, 0);
-            out.extend_from_slice(&self.sections[*section as usize]);
+            // Each section is freed once copied, so that the memory in use
+            // (resident pages, where the allocator returns freed ones) does
+            // not hold every section and the whole file at the end.
+            let bytes = std::mem::take(&mut self.sections[*section as usize]);
+            out.extend_from_slice(&bytes);
         }
         out.resize(offset, 0);
         let checksum = crate::format::file_checksum(&out);

@@ -293,7 +293,7 @@ impl AliasTable {
                 builtin_checksum: 0,
             },
         )?;
-        Ok(AliasTable::from_bytes(&bytes).expect("a table just compiled is valid"))
+        Ok(AliasTable::from_vec(bytes).expect("a table just compiled is valid"))
     }
 }
 
@@ -323,7 +323,7 @@ pub fn compile_sources_with(
         return Err(errors.into_iter().map(|(_, p)| p).collect());
     }
     let warnings: Vec<TableProblem> = warnings.into_iter().map(|(_, p)| p).collect();
-    compile::compile(&entities, &warnings, provenance, segmenter).map_err(|e| {
+    compile::compile(entities, &warnings, provenance, segmenter).map_err(|e| {
         vec![TableProblem {
             file: sources.last().map_or_else(String::new, |s| s.name.clone()),
             line: 1,

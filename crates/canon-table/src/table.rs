@@ -76,6 +76,9 @@ enum Storage {
     Static(&'static [u8]),
     /// Compiled in memory; `u64` words keep the sections 8-aligned.
     Owned(Vec<u64>, usize),
+    /// Compiled in memory and kept as the compiler returned them, their
+    /// allocation found 8-aligned ([`AliasTable::from_vec`]).
+    OwnedBytes(Vec<u8>),
     /// A `.canonidx` file mapped into memory, shared with other processes
     /// through the page cache.
     Mapped(memmap2::Mmap),
@@ -87,6 +90,7 @@ impl Storage {
         match self {
             Storage::Static(bytes) => bytes,
             Storage::Owned(words, len) => &zerocopy::IntoBytes::as_bytes(words.as_slice())[..*len],
+            Storage::OwnedBytes(bytes) => bytes,
             Storage::Mapped(map) => map,
         }
     }
@@ -724,8 +728,10 @@ impl KeyTrie {
 /// matcher and the `alias` commands ask, read in place from compiled bytes.
 ///
 /// Get one with [`AliasTable::open`] (a `.canonidx` file, mapped),
-/// [`AliasTable::from_sources`] (TOML or JSON Lines, compiled in memory) or
-/// [`AliasTable::from_bytes`]. Cloning is cheap: the bytes are shared.
+/// [`AliasTable::from_sources`] (TOML or JSON Lines, compiled in memory),
+/// [`AliasTable::from_vec`] (compiled bytes, taken) or
+/// [`AliasTable::from_bytes`] (compiled bytes, copied). Cloning is cheap:
+/// the bytes are shared.
 #[derive(Clone)]
 pub struct AliasTable {
     storage: Arc<Storage>,
@@ -811,6 +817,23 @@ impl AliasTable {
         zerocopy::IntoBytes::as_mut_bytes(words.as_mut_slice())[..bytes.len()]
             .copy_from_slice(bytes);
         AliasTable::from_storage(Storage::Owned(words, bytes.len()))
+    }
+
+    /// A table over compiled bytes in memory that it takes: without a copy
+    /// when their allocation is 8-aligned (the system allocator and
+    /// mimalloc align every allocation to 16 bytes), else copied as by
+    /// [`Self::from_bytes`]. A table of a million aliases is some 400 MB,
+    /// which a copy would hold twice.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::from_bytes`]: bytes that are not a whole compiled table
+    /// of this format.
+    pub fn from_vec(bytes: Vec<u8>) -> Result<AliasTable, FormatError> {
+        if bytes.as_ptr().align_offset(8) != 0 {
+            return AliasTable::from_bytes(&bytes);
+        }
+        AliasTable::from_storage(Storage::OwnedBytes(bytes))
     }
 
     /// A table over compiled bytes that live as long as the program (the
@@ -2782,6 +2805,25 @@ aliases.en = [{ text = "TO", case = "exact" }, { text = "Sea", case = "exact" },
     /// has no segmenter), so that damage tests reach them too.
     fn compiled() -> Vec<u8> {
         crate::segmenter::compiled_with_made_up(TABLE)
+    }
+
+    /// A table that takes the compiler's bytes keeps their allocation (the
+    /// allocators canon runs with align it to 16 bytes) and reads as one
+    /// over a copy; damaged bytes are refused either way.
+    #[test]
+    fn a_table_taken_from_a_vec_keeps_it_and_reads_as_one_over_a_copy() {
+        let bytes = compiled();
+        let copied = AliasTable::from_bytes(&bytes).unwrap();
+        let address = bytes.as_ptr();
+        assert_eq!(address.align_offset(8), 0, "the allocator's alignment");
+        let taken = AliasTable::from_vec(bytes).unwrap();
+        assert_eq!(taken.as_bytes().as_ptr(), address, "kept, not copied");
+        assert_eq!(taken.as_bytes(), copied.as_bytes());
+        assert_eq!(taken.verify(), Ok(()));
+        let mut cut = copied.as_bytes().to_vec();
+        cut.truncate(cut.len() / 2);
+        assert!(AliasTable::from_vec(cut.clone()).is_err());
+        assert!(AliasTable::from_bytes(&cut).is_err());
     }
 
     fn reseal(bytes: &mut [u8]) {
