@@ -13,7 +13,10 @@
 //! across tables are checked once over the whole. So that this costs
 //! nothing at start-up, `canon alias compile TABLE... -o t.canonidx` does it
 //! once: the file holds the built-in table with the user's tables on top,
-//! and `--aliases t.canonidx` maps it instead of the built-in table. TOML and
+//! and `--aliases t.canonidx` maps it instead of the built-in table.
+//! `--no-default-table` ([`DefaultTable::Excluded`]) leaves the built-in
+//! table out, at load or at compile time: the user's tables are then the
+//! whole table. TOML and
 //! JSON Lines tables given with `--aliases` are merged and compiled in
 //! memory at each start (parsing the built-in table's sources too), as
 //! tables always were. A compiled table records the checksum of the
@@ -91,12 +94,25 @@ impl AliasTable {
     /// (an alias that normalizes to nothing, an unmarked shared alias) are kept
     /// as [`canon_table::AliasTable::warnings`].
     pub fn load(extra: &[TableSource]) -> Result<AliasTable, Vec<TableProblem>> {
-        if extra.is_empty() {
-            return Ok(AliasTable::builtin());
+        Self::load_with(extra, DefaultTable::Included)
+    }
+
+    /// [`Self::load`], with the built-in table under it or not: with
+    /// [`DefaultTable::Excluded`], `extra` alone (none: a table without
+    /// entities, which matches nothing).
+    pub fn load_with(
+        extra: &[TableSource],
+        default: DefaultTable,
+    ) -> Result<AliasTable, Vec<TableProblem>> {
+        match default {
+            DefaultTable::Included if extra.is_empty() => Ok(AliasTable::builtin()),
+            DefaultTable::Included => {
+                let mut sources = TableSource::default_tables();
+                sources.extend_from_slice(extra);
+                AliasTable::compile_sources(&sources).map(AliasTable::wrap)
+            }
+            DefaultTable::Excluded => AliasTable::compile_sources(extra).map(AliasTable::wrap),
         }
-        let mut sources = TableSource::default_tables();
-        sources.extend_from_slice(extra);
-        AliasTable::compile_sources(&sources).map(AliasTable::wrap)
     }
 
     /// The built-in table plus the tables in `paths` (TOML, or JSON Lines by
@@ -110,9 +126,29 @@ impl AliasTable {
     /// others, [`crate::Error::AliasTable`] listing every problem of the
     /// tables as `file:line: message`, and the compiled format's errors.
     pub fn load_files<P: AsRef<Path>>(paths: &[P]) -> crate::Result<AliasTable> {
+        Self::load_files_with(paths, DefaultTable::Included)
+    }
+
+    /// [`Self::load_files`], with the built-in table under the tables in
+    /// `paths` or not (`--no-default-table`): with [`DefaultTable::Excluded`]
+    /// the tables in `paths` alone, and none is a table without entities.
+    ///
+    /// Errors: those of [`Self::load_files`], and
+    /// [`crate::Error::DefaultTableOfCompiled`] for a compiled table with
+    /// [`DefaultTable::Excluded`]: whether it holds the built-in table was
+    /// decided when it was compiled.
+    pub fn load_files_with<P: AsRef<Path>>(
+        paths: &[P],
+        default: DefaultTable,
+    ) -> crate::Result<AliasTable> {
         if let Some(compiled) = paths.iter().find(|path| is_compiled_table(path.as_ref())) {
             if paths.len() > 1 {
                 return Err(crate::Error::CompiledWithOthers {
+                    path: compiled.as_ref().to_path_buf(),
+                });
+            }
+            if default == DefaultTable::Excluded {
+                return Err(crate::Error::DefaultTableOfCompiled {
                     path: compiled.as_ref().to_path_buf(),
                 });
             }
@@ -122,7 +158,7 @@ impl AliasTable {
             .iter()
             .map(|path| TableSource::read(path.as_ref()).map_err(crate::Error::from))
             .collect::<crate::Result<Vec<_>>>()?;
-        AliasTable::load(&sources).map_err(crate::Error::AliasTable)
+        AliasTable::load_with(&sources, default).map_err(crate::Error::AliasTable)
     }
 
     /// This table with its first terms looked up in batches or word by
@@ -200,6 +236,26 @@ impl AliasTable {
     pub fn compiled(&self) -> &canon_table::AliasTable {
         &self.0
     }
+}
+
+/// Whether the built-in table is loaded under the user's tables.
+///
+/// It is by default: the user's entities join the world-news ones, and
+/// replace those with the same id. A table of one's own alone (a product
+/// catalogue, a company registry) leaves it out (`--no-default-table`,
+/// [`crate::CanonBuilder::default_table`]): the output then names only the
+/// user's entities, no built-in entity competes for their names (one that
+/// shares a name with them makes the document decide between them, or takes
+/// the name when only its own alias is plain: `canon alias check` lists such
+/// names), and the Chinese segmenter adds only the user's names to jieba's
+/// dictionary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DefaultTable {
+    /// The built-in table first, the user's tables on top.
+    #[default]
+    Included,
+    /// The user's tables alone.
+    Excluded,
 }
 
 /// Whether `path` is a compiled table: named `.canonidx`, or starting with

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::aliases::{AliasTable, Kind, Lookup, TableSource, is_compiled_table};
+use crate::aliases::{AliasTable, DefaultTable, Kind, Lookup, TableSource, is_compiled_table};
 use crate::corpus::{self, CorpusOptions, Observer, Reject, Summary};
 use crate::decode::{Compression, Input, SkippedPath, expand_inputs};
 use crate::output::{self, Output};
@@ -42,10 +42,10 @@ impl Status {
     }
 }
 
-/// Loads the default alias table plus user tables, or fails listing every
-/// error (see [`AliasTable::load_files`]).
-pub fn load_table(extra: &[PathBuf]) -> Result<AliasTable> {
-    AliasTable::load_files(extra)
+/// Loads the default alias table (unless `default` leaves it out) plus user
+/// tables, or fails listing every error (see [`AliasTable::load_files_with`]).
+pub fn load_table(extra: &[PathBuf], default: DefaultTable) -> Result<AliasTable> {
+    AliasTable::load_files_with(extra, default)
 }
 
 /// Options of `canon normalize`.
@@ -55,6 +55,8 @@ pub struct NormalizeArgs {
     pub inputs: Vec<PathBuf>,
     /// Extra alias tables.
     pub aliases: Vec<PathBuf>,
+    /// Whether the built-in table is under them (`--no-default-table`).
+    pub default_table: DefaultTable,
     /// Per-run options.
     pub corpus: CorpusOptions,
     /// Write rejected records here (JSON Lines with the reason).
@@ -83,11 +85,12 @@ const TABLE_WARNINGS_SHOWN: usize = 10;
 /// as printed (a path that is not UTF-8 is shown lossily, as everywhere
 /// in canon's messages); `--` goes before the paths when one starts with
 /// `-`, which the command would otherwise take for an option.
-fn alias_check_command(paths: &[PathBuf]) -> String {
+fn alias_check_command(paths: &[PathBuf], default: DefaultTable) -> String {
     let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let dashes = paths.iter().any(|p| p.starts_with('-'));
     let words: Vec<&str> = ["canon", "alias", "check"]
         .into_iter()
+        .chain((default == DefaultTable::Excluded).then_some("--no-default-table"))
         .chain(dashes.then_some("--"))
         .chain(paths.iter().map(String::as_str))
         .collect();
@@ -111,6 +114,7 @@ pub fn normalize(
 ) -> Result<Status> {
     let canon = Canon::builder()
         .aliases(&args.aliases)
+        .default_table(args.default_table)
         .boilerplate_from(&args.boilerplate_from)
         .options(args.analyze)
         .build()?;
@@ -125,7 +129,7 @@ pub fn normalize(
             let _ = writeln!(stderr, "warning: {warning}");
         }
         if warnings.len() > TABLE_WARNINGS_SHOWN {
-            let command = alias_check_command(&args.aliases);
+            let command = alias_check_command(&args.aliases, args.default_table);
             let _ = writeln!(
                 stderr,
                 "warning: and {} more about the alias tables (`{command}` lists them all)",
@@ -498,18 +502,26 @@ pub fn alias_list(
     Ok(Status::Success)
 }
 
-/// `canon alias check`: validates the default table together with `files`
-/// and prints every problem as `file:line: message`. Compiled tables
+/// `canon alias check`: validates the default table (unless `default` leaves
+/// it out) together with `files` and prints every problem as
+/// `file:line: message`. Compiled tables
 /// (`.canonidx`) are verified on their own; given only compiled tables, the
 /// built-in sources are not checked again (they were when the table was
 /// compiled, and a finding of theirs would fail the check of a good file,
 /// which is what the Spark driver asks before it ships one).
-pub fn alias_check(files: &[PathBuf], out: &mut dyn Write) -> Result<Status> {
+pub fn alias_check(
+    files: &[PathBuf],
+    default: DefaultTable,
+    out: &mut dyn Write,
+) -> Result<Status> {
     let (compiled, files): (Vec<&PathBuf>, Vec<&PathBuf>) =
         files.iter().partition(|path| is_compiled_table(path));
     // Sources are read first: one that cannot be read stops the check
     // before anything is printed.
-    let mut sources = TableSource::default_tables();
+    let mut sources = match default {
+        DefaultTable::Included => TableSource::default_tables(),
+        DefaultTable::Excluded => Vec::new(),
+    };
     for file in &files {
         sources.push(TableSource::read(file)?);
     }
@@ -636,18 +648,23 @@ pub struct CompileSummary {
     pub warnings: usize,
 }
 
-/// `canon alias compile`: merges the built-in table and `files` (TOML or
-/// JSON Lines, later ones overriding earlier ones by id), checks them as
+/// `canon alias compile`: merges the built-in table (unless `default` leaves
+/// it out) and `files` (TOML or JSON Lines, later ones overriding earlier
+/// ones by id), checks them as
 /// loading does, and writes the compiled table to `output` atomically (a
 /// temporary file renamed into place), for `--aliases output` to map.
 /// Warnings go to `stderr`; errors fail with every problem listed and
 /// nothing written.
 pub fn alias_compile(
     files: &[PathBuf],
+    default: DefaultTable,
     output_path: &Path,
     stderr: &mut dyn Write,
 ) -> Result<CompileSummary> {
-    let mut sources = TableSource::default_tables();
+    let mut sources = match default {
+        DefaultTable::Included => TableSource::default_tables(),
+        DefaultTable::Excluded => Vec::new(),
+    };
     for file in files {
         if is_compiled_table(file) {
             return Err(Error::CompiledWithOthers { path: file.clone() });
@@ -886,10 +903,27 @@ pub fn alias_export(
 #[cfg(test)]
 mod tests {
     use super::alias_check_command;
+    use crate::aliases::DefaultTable;
     use std::path::PathBuf;
 
     fn command(paths: &[&str]) -> String {
-        alias_check_command(&paths.iter().map(PathBuf::from).collect::<Vec<_>>())
+        alias_check_command(
+            &paths.iter().map(PathBuf::from).collect::<Vec<_>>(),
+            DefaultTable::Included,
+        )
+    }
+
+    #[test]
+    fn the_alias_check_command_keeps_the_default_table_left_out() {
+        let paths = [PathBuf::from("-t.jsonl")];
+        assert_eq!(
+            alias_check_command(&paths, DefaultTable::Excluded),
+            "canon alias check --no-default-table -- -t.jsonl"
+        );
+        assert_eq!(
+            alias_check_command(&paths, DefaultTable::Included),
+            "canon alias check -- -t.jsonl"
+        );
     }
 
     /// The command names the tables so that a shell reads each path back

@@ -43,6 +43,16 @@ pub enum Error {
         /// The compiled table.
         path: PathBuf,
     },
+    /// A compiled alias table was given with the built-in table left out:
+    /// whether it holds the built-in table was decided when it was compiled.
+    #[error(
+        "{}: a compiled table holds the tables it was compiled from, the default table or not; give --no-default-table to `canon alias compile` instead",
+        path_name(path)
+    )]
+    DefaultTableOfCompiled {
+        /// The compiled table.
+        path: PathBuf,
+    },
     /// The input of `canon alias import` cannot be imported; every problem
     /// found is listed as `file:line: message`, and nothing is written.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]

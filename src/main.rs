@@ -14,8 +14,8 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use canon::AnalyzeOptions;
-use canon::aliases::Kind;
 use canon::aliases::import::{self, ImportOptions};
+use canon::aliases::{DefaultTable, Kind};
 use canon::boilerplate::{self, furniture::LearnOptions, records::ReadOptions};
 use canon::commands::{self, NormalizeArgs, Status};
 use canon::corpus::{CorpusOptions, DEFAULT_MAX_BYTES};
@@ -226,6 +226,27 @@ struct Tables {
     /// compile`) is mapped instead of the default table, on its own.
     #[arg(long = "aliases", value_name = "FILE", global = true)]
     files: Vec<PathBuf>,
+    #[command(flatten)]
+    default: NoDefaultTable,
+}
+
+#[derive(Debug, Args)]
+struct NoDefaultTable {
+    /// Leave the default (world-news) table out: the tables given alone,
+    /// for a table of your own; with none, no entities. A compiled table
+    /// holds the default table or not as it was compiled.
+    #[arg(long = "no-default-table", global = true)]
+    no_default_table: bool,
+}
+
+impl NoDefaultTable {
+    fn table(&self) -> DefaultTable {
+        if self.no_default_table {
+            DefaultTable::Excluded
+        } else {
+            DefaultTable::Included
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -271,12 +292,16 @@ enum AliasCommand {
         /// table (.canonidx) is verified alone, and the warnings kept in it
         /// are listed.
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        default: NoDefaultTable,
     },
     /// Compile the default table plus FILEs into one .canonidx file, which
     /// `--aliases FILE.canonidx` maps at start-up instead of parsing tables.
     Compile {
         /// Tables (TOML, or JSON Lines by extension) compiled on top of the default table.
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        default: NoDefaultTable,
         /// The compiled table to write (replaced atomically; name it .canonidx).
         #[arg(long, short = 'o', value_name = "FILE")]
         output: PathBuf,
@@ -417,6 +442,7 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
             let args = NormalizeArgs {
                 inputs: args.paths,
                 aliases: args.tables.files,
+                default_table: args.tables.default.table(),
                 corpus,
                 rejects: args.rejects,
                 output: args.output,
@@ -437,11 +463,13 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 json,
                 tables,
             } => {
-                let table = commands::load_table(&tables.files).context("loading alias tables")?;
+                let table = commands::load_table(&tables.files, tables.default.table())
+                    .context("loading alias tables")?;
                 commands::alias_lookup(&table, &names, json, stdout)?
             }
             AliasCommand::Show { id, json, tables } => {
-                let table = commands::load_table(&tables.files).context("loading alias tables")?;
+                let table = commands::load_table(&tables.files, tables.default.table())
+                    .context("loading alias tables")?;
                 commands::alias_show(&table, &id, json, stdout)?
             }
             AliasCommand::List {
@@ -450,18 +478,22 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 json,
                 tables,
             } => {
-                let table = commands::load_table(&tables.files).context("loading alias tables")?;
+                let table = commands::load_table(&tables.files, tables.default.table())
+                    .context("loading alias tables")?;
                 commands::alias_list(&table, kind, lang.as_deref(), json, stdout)?
             }
-            AliasCommand::Check { files } => commands::alias_check(&files, stdout)?,
+            AliasCommand::Check { files, default } => {
+                commands::alias_check(&files, default.table(), stdout)?
+            }
             AliasCommand::Compile {
                 files,
+                default,
                 output,
                 quiet,
             } => {
                 let started = std::time::Instant::now();
                 let stderr = &mut std::io::stderr();
-                let summary = commands::alias_compile(&files, &output, stderr)?;
+                let summary = commands::alias_compile(&files, default.table(), &output, stderr)?;
                 if !quiet {
                     writeln!(
                         stderr,
@@ -484,7 +516,8 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 verbose,
                 tables,
             } => {
-                let table = commands::load_table(&tables.files).context("loading alias tables")?;
+                let table = commands::load_table(&tables.files, tables.default.table())
+                    .context("loading alias tables")?;
                 let format = match format {
                     ExportFormat::Solr => SynonymFormat::Solr,
                     ExportFormat::Elasticsearch => SynonymFormat::Elasticsearch,

@@ -519,6 +519,7 @@ fn lang_spans(original: &str, normalized: &Normalized, runs: &[LangRun]) -> Vec<
 #[must_use]
 pub struct CanonBuilder {
     aliases: Vec<PathBuf>,
+    default_table: crate::aliases::DefaultTable,
     furniture: Vec<PathBuf>,
     options: AnalyzeOptions,
 }
@@ -533,6 +534,29 @@ impl CanonBuilder {
         P: Into<PathBuf>,
     {
         self.aliases.extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// Whether the built-in table is under the tables of [`Self::aliases`]
+    /// (the default) or left out (`--no-default-table`), for a table of
+    /// one's own alone: see [`crate::aliases::DefaultTable`]. A compiled
+    /// table decided that when it was compiled, and is refused with
+    /// [`crate::aliases::DefaultTable::Excluded`]
+    /// ([`crate::Error::DefaultTableOfCompiled`]).
+    ///
+    /// ```
+    /// use canon::Canon;
+    /// use canon::aliases::DefaultTable;
+    ///
+    /// // No table at all: normalization, language and terms, no entities.
+    /// let canon = Canon::builder().default_table(DefaultTable::Excluded).build()?;
+    /// let analysis = canon.analyze("Google opened an office in Beijing.");
+    /// assert!(analysis.entities.is_empty());
+    /// assert!(analysis.terms().any(|term| term == "google"));
+    /// # Ok::<(), canon::Error>(())
+    /// ```
+    pub fn default_table(mut self, default: crate::aliases::DefaultTable) -> Self {
+        self.default_table = default;
         self
     }
 
@@ -573,7 +597,7 @@ impl CanonBuilder {
     /// furniture file. Problems that do not stop matching are kept as
     /// warnings ([`AliasTable::warnings`] of [`Canon::table`]).
     pub fn build(self) -> crate::Result<Canon> {
-        let table = AliasTable::load_files(&self.aliases)?;
+        let table = AliasTable::load_files_with(&self.aliases, self.default_table)?;
         let furniture = boilerplate::furniture::Furniture::load_all(&self.furniture)?;
         Ok(Canon::with_options(table, self.options).with_furniture(furniture))
     }

@@ -304,6 +304,115 @@ fn a_compiled_table_stands_alone() {
     assert!(!other.exists());
 }
 
+/// The entity ids of every record of `output`, in order.
+fn entity_ids(output: &Output) -> Vec<Vec<String>> {
+    common::records(&output.stdout)
+        .iter()
+        .map(|r| {
+            r["entity_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|id| id.as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_default_table_left_out_leaves_the_users_entities_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = write_file(dir.path(), "extra.jsonl", TABLE.as_bytes());
+    let without = |aliases: &[&str]| {
+        let mut args = vec!["normalize", "--quiet", "--spans", "--no-default-table"];
+        for path in aliases {
+            args.extend(["--aliases", path]);
+        }
+        run_with_stdin(&args, DOCUMENTS.as_bytes().to_vec())
+    };
+    let from_source = without(&[&table]);
+    assert_eq!(
+        from_source.status.code(),
+        Some(0),
+        "{}",
+        stderr(&from_source)
+    );
+    // The user's names, in English and Chinese (the segmenter keeps
+    // 佐布拉克斯 whole without the default table's names); none of the
+    // default table's (Moonshot AI, DeepSeek, OpenAI, Beijing, 月之暗面, 华为).
+    assert_eq!(
+        entity_ids(&from_source),
+        [vec!["zorblax"], vec!["zorblax", "quillon"], vec![]]
+    );
+    assert!(stdout(&from_source).contains("\"佐布拉克斯\""));
+    let with_default = normalize(&table, DOCUMENTS);
+    assert!(stdout(&with_default).contains("\"deepseek\""));
+
+    // Compiled without the default table: the same records, and the file
+    // says what it holds.
+    let output_path = dir.path().join("alone.canonidx");
+    let output_path = output_path.to_str().unwrap();
+    let output = run(&[
+        "alias",
+        "compile",
+        "--no-default-table",
+        "-o",
+        output_path,
+        &table,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).starts_with("compiled 1 tables: 2 entities"),
+        "{}",
+        stderr(&output)
+    );
+    let from_compiled = normalize(output_path, DOCUMENTS);
+    assert_eq!(stdout(&from_compiled), stdout(&from_source));
+    let check = run(&["alias", "check", output_path]);
+    assert!(
+        stdout(&check).contains("without the built-in table"),
+        "{}",
+        stdout(&check)
+    );
+    // The compiled table decided: the flag with it is refused (exit 2).
+    let refused = without(&[output_path]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("give --no-default-table to `canon alias compile`"),
+        "{}",
+        stderr(&refused)
+    );
+
+    // Lookups and checks see the user's table alone.
+    let lookup = run(&[
+        "alias",
+        "lookup",
+        "--no-default-table",
+        "--aliases",
+        &table,
+        "Zorblax",
+        "DeepSeek",
+    ]);
+    assert_eq!(lookup.status.code(), Some(1));
+    let lines: Vec<String> = stdout(&lookup).lines().map(str::to_string).collect();
+    assert!(lines[0].starts_with("Zorblax -> zorblax "), "{lines:?}");
+    assert_eq!(lines[1], "DeepSeek: unknown");
+    let check = run(&["alias", "check", "--no-default-table", &table]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    assert!(
+        stdout(&check).ends_with("1 tables, 2 entities, 4 aliases: no problems\n"),
+        "{}",
+        stdout(&check)
+    );
+
+    // No table at all: terms, and no entity.
+    let bare = without(&[]);
+    assert_eq!(bare.status.code(), Some(0), "{}", stderr(&bare));
+    assert!(entity_ids(&bare).iter().all(Vec::is_empty));
+    assert_eq!(entity_ids(&bare).len(), 3);
+    assert!(stdout(&bare).contains("\"deepseek\""));
+}
+
 #[test]
 fn compile_writes_nothing_when_a_table_is_broken() {
     let dir = tempfile::tempdir().unwrap();

@@ -133,6 +133,7 @@ class Canon:
         self,
         aliases: Optional[_Paths] = None,
         *,
+        default_table: bool = True,
         search: bool = False,
         boilerplate: Literal["on", "keep", "off"] = "on",
         boilerplate_from: Optional[_Paths] = None,
@@ -143,6 +144,8 @@ class Canon:
         """Loads the pipeline.
 
         aliases: extra alias tables (paths, as ``canon normalize --aliases``).
+        default_table: ``False`` leaves the default table out, the ``aliases``
+            alone (``--no-default-table``); a compiled table decided it when compiled.
         search: search mode (``--search``).
         boilerplate: ``"on"``, ``"keep"`` or ``"off"`` (``--boilerplate``).
         boilerplate_from: furniture files (``--boilerplate-from``).

@@ -9,6 +9,7 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+use canon::aliases::DefaultTable;
 use canon::boilerplate::Mode;
 use canon::corpus::{self, CorpusOptions, Observer, Reject};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -349,9 +350,9 @@ impl PyCanon {
 
 #[pymethods]
 impl PyCanon {
-    /// Canon(aliases=None, *, search=False, boilerplate="on",
-    ///       boilerplate_from=None, spans=False, offsets="chars",
-    ///       max_bytes=67108864)
+    /// Canon(aliases=None, *, default_table=True, search=False,
+    ///       boilerplate="on", boilerplate_from=None, spans=False,
+    ///       offsets="chars", max_bytes=67108864)
     ///
     /// Loads canon's pipeline once.
     ///
@@ -360,6 +361,10 @@ impl PyCanon {
     ///     replacing default ones with the same id; a compiled `.canonidx`
     ///     (`canon alias compile`, which holds the built-in table) is mapped
     ///     and given alone.
+    /// default_table: False leaves the default (world-news) table out: the
+    ///     `aliases` tables alone (`--no-default-table`), none meaning no
+    ///     entities. A compiled table holds it or not as it was compiled,
+    ///     and is refused (CanonError) with False.
     /// search: search mode (`--search`): after a long Chinese word also the
     ///     dictionary words inside it, after a hyphenated compound its parts.
     /// boilerplate: "on" (page furniture marked, its terms and entities
@@ -376,10 +381,11 @@ impl PyCanon {
     // One Rust argument per Python keyword argument of the constructor.
     #[allow(clippy::too_many_arguments)]
     #[new]
-    #[pyo3(signature = (aliases=None, *, search=false, boilerplate="on", boilerplate_from=None, spans=false, offsets="chars", max_bytes=canon::corpus::DEFAULT_MAX_BYTES))]
+    #[pyo3(signature = (aliases=None, *, default_table=true, search=false, boilerplate="on", boilerplate_from=None, spans=false, offsets="chars", max_bytes=canon::corpus::DEFAULT_MAX_BYTES))]
     fn new(
         py: Python<'_>,
         aliases: Option<&Bound<'_, PyAny>>,
+        default_table: bool,
         search: bool,
         boilerplate: &str,
         boilerplate_from: Option<&Bound<'_, PyAny>>,
@@ -399,12 +405,18 @@ impl PyCanon {
             return Err(PyValueError::new_err("max_bytes must be at least 1"));
         }
         let described = format!(
-            "Canon(aliases={alias_paths:?}, search={}, boilerplate={boilerplate:?}, boilerplate_from={furniture:?}, spans={}, offsets={offsets:?}, max_bytes={max_bytes})",
+            "Canon(aliases={alias_paths:?}, default_table={}, search={}, boilerplate={boilerplate:?}, boilerplate_from={furniture:?}, spans={}, offsets={offsets:?}, max_bytes={max_bytes})",
+            if default_table { "True" } else { "False" },
             if search { "True" } else { "False" },
             if spans { "True" } else { "False" },
         );
         let builder = canon::Canon::builder()
             .aliases(alias_paths)
+            .default_table(if default_table {
+                DefaultTable::Included
+            } else {
+                DefaultTable::Excluded
+            })
             .boilerplate_from(furniture)
             .search(search)
             .boilerplate(mode);

@@ -173,6 +173,29 @@ def test_compiled_alias_table_loads_like_its_source(tmp_path):
     assert Canon(aliases=compiled).lookup("acme robotics")["id"] == "acme-robotics"
 
 
+def test_default_table_left_out_gives_the_users_entities_alone(tmp_path):
+    table = tmp_path / "mine.toml"
+    table.write_text('[[entity]]\nid = "acme-robotics"\nname = "Acme Robotics"\nkind = "org"\naliases.en = ["Acme Robotics"]\n')
+    text = "Acme Robotics hired engineers from DeepSeek."
+    mine = Canon(aliases=[table], default_table=False)
+    record = mine.analyze(text)
+    assert [m["id"] for m in record["entities"]] == ["acme-robotics"]
+    assert record == canon_fields(cli_records([text], ["--no-default-table", "--aliases", str(table)])[0])
+    assert mine.lookup("deepseek")["id"] is None
+    # Compiled without the default table, the same; a compiled table with
+    # default_table=False is refused, as by the CLI.
+    compiled = tmp_path / "mine.canonidx"
+    run_canon(["alias", "compile", "--quiet", "--no-default-table", str(table), "-o", str(compiled)])
+    assert Canon(aliases=compiled).analyze(text) == record
+    cli = run_canon(["normalize", "--no-default-table", "--aliases", str(compiled)], expect=2).stderr.decode()
+    with pytest.raises(CanonError) as raised:
+        Canon(aliases=compiled, default_table=False)
+    assert cli.strip() == f"canon: {raised.value}"
+    # No table at all: terms, no entities.
+    bare = Canon(default_table=False).analyze(text)
+    assert bare["entities"] == [] and "deepseek" in bare["tokens"]
+
+
 def test_cut_compiled_alias_table_raises_the_cli_message(tmp_path):
     table = tmp_path / "mine.toml"
     table.write_text('[[entity]]\nid = "acme-robotics"\nname = "Acme Robotics"\nkind = "org"\naliases.en = ["Acme Robotics"]\n')
@@ -333,7 +356,7 @@ def test_batch_releases_the_gil():
 
 
 def test_repr_names_the_options():
-    assert repr(Canon(search=True)).startswith("Canon(aliases=[], search=True, boilerplate=\"on\"")
+    assert repr(Canon(search=True)).startswith("Canon(aliases=[], default_table=True, search=True, boilerplate=\"on\"")
 
 
 def test_package_docstring_examples_run():
