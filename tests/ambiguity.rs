@@ -319,6 +319,25 @@ fn kind_4_a_known_name_at_the_start_of_a_longer_name() {
         ("中国成都人才市场等五家网站", "中国"),
         ("武汉大学的博士生周春霞", "武汉"),
         ("北京交响乐团演奏了新曲目", "北京"),
+        // Named agreements and programmes.
+        (
+            "Leaders met to revive the Lisbon Agenda on growth.",
+            "Lisbon",
+        ),
+        ("Japan ratified the Kyoto Protocol in 2002.", "Kyoto"),
+        ("Talks on the Doha Round stalled.", "Doha"),
+        ("The Oslo Accords were signed in 1993.", "Oslo"),
+        ("under the Treaty of Rome, the founding text", "Rome"),
+        // A company's division in a country or region.
+        (
+            "this is a great time for radio, said Karen Thomson, chief executive of AOL UK, with many people spending time online.",
+            "UK",
+        ),
+        (
+            "General Motors cut jobs, said GM Europe president Carl-Peter Forster.",
+            "Europe",
+        ),
+        ("to replace this year's MTV Asia music award", "Asia"),
     ] {
         // The place is not a mention on its own; a longer entity the table
         // knows (London Stock Exchange) may cover it.
@@ -348,6 +367,36 @@ fn kind_4_a_known_name_at_the_start_of_a_longer_name() {
             "Spain",
         ),
         ("中国的银行系统很稳定。", "china", "中国"),
+        // A place as the modifier of a common noun, or after a lower-case
+        // agreement word, is the place.
+        ("The Lisbon goals are far off.", "lisbon", "Lisbon"),
+        ("The Doha round of trade talks stalled.", "doha", "Doha"),
+        // After a company with something between, or after a state body or
+        // an international one, a place is the place.
+        (
+            "AOL said UK subscribers rose, and Vodafone's Germany arm grew.",
+            "united-kingdom",
+            "UK",
+        ),
+        ("Vodafone's Germany arm grew.", "germany", "Germany"),
+        (
+            "The EU UK rebate was the main obstacle.",
+            "united-kingdom",
+            "UK",
+        ),
+        // Where a company's reporter or deal is, the place is the place.
+        (
+            "air travel is booming, said Monica Chadha, BBC Delhi reporter, as new airlines launched.",
+            "new-delhi",
+            "Delhi",
+        ),
+        (
+            "MG Rover China tie-up 'delayed' as talks with Shanghai Automotive go on",
+            "china",
+            "China",
+        ),
+        // The company of a division stands.
+        ("said Karen Thomson of AOL UK.", "aol", "AOL"),
         // A body the table does not know keeps the place it belongs to;
         // one it knows (北京市人民政府, beijing-government) is found whole.
         ("北京市统计局发布数据。", "beijing", "北京市"),

@@ -159,6 +159,13 @@ pub(super) fn veto_after_resolving(
             vetoes.push(index);
             continue;
         }
+        if kind == Kind::Place
+            && names_a_division(table, rules, text, candidates, index)
+            && not_title_case()
+        {
+            vetoes.push(index);
+            continue;
+        }
         if someone_else_after
             && name_after(rules, text, candidate.end, |at| {
                 starts.binary_search(&at).is_ok()
@@ -552,6 +559,37 @@ fn single_char(s: &str) -> Option<char> {
         (Some(c), None) => Some(c),
         _ => None,
     }
+}
+
+/// Whether the place of candidate `index` follows the name of a company with
+/// one space between, which makes the two the name of the company's division
+/// there (AOL UK, GM Europe, MTV Asia, BBC Scotland): the company stands, the
+/// place is part of a longer name. Not after the organs of states and the
+/// international bodies (topics `politics` and `geo`), whose names a place
+/// after them does not continue (the EU UK rebate, the UN Afghanistan
+/// mission), nor before a word of `locators` (BBC Delhi reporter, MG Rover
+/// China tie-up: where the reporter or the deal is).
+fn names_a_division(
+    table: &AliasTable,
+    rules: &Rules,
+    text: &str,
+    candidates: &[Candidate],
+    index: usize,
+) -> bool {
+    let Some(previous) = index.checked_sub(1).map(|p| &candidates[p]) else {
+        return false;
+    };
+    let Some(company) = previous.confirmed.filter(|_| !previous.vetoed) else {
+        return false;
+    };
+    let place = &candidates[index];
+    table.kind(company) == Kind::Org
+        && text.get(previous.end..place.start) == Some(" ")
+        && !table
+            .entity_at(company)
+            .topics()
+            .any(|topic| topic == "politics" || topic == "geo")
+        && !word_after(text, place.end).is_some_and(|(_, word)| rules.locators.contains(word))
 }
 
 /// Whether candidate `index`, an organ of a country (an organisation with a

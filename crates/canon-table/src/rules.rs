@@ -25,6 +25,10 @@ pub struct Rules {
     pub common: FxHashSet<String>,
     /// Lowercase words inside a longer name (of, and, &).
     pub connectors: FxHashSet<String>,
+    /// Lowercase words after a company and a place that make the place where
+    /// something of the company is, not its division's name (BBC Delhi
+    /// reporter, MG Rover China tie-up).
+    pub locators: FxHashSet<String>,
     /// Chinese organisation heads (大学, 协会).
     pub zh_heads: FxHashSet<String>,
     /// Chinese heads that need two words between them and the name (市场).
@@ -87,6 +91,7 @@ struct Names {
     before: Vec<String>,
     common: Vec<String>,
     connectors: Vec<String>,
+    locators: Vec<String>,
     zh: ChineseNames,
 }
 
@@ -144,6 +149,7 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         before: set(file.names.before),
         common: set(file.names.common),
         connectors: set(file.names.connectors),
+        locators: set(file.names.locators),
         zh_heads: set(file.names.zh.heads),
         zh_weak_heads: set(file.names.zh.weak_heads),
         zh_suffixes: set(file.names.zh.suffixes),
