@@ -119,7 +119,7 @@ impl AliasTable {
     /// extension), later ones adding entities or replacing earlier entities
     /// with the same id: what `--aliases FILE` loads. A compiled table
     /// (`.canonidx`, see [`is_compiled_table`]) is mapped instead, on its
-    /// own: it holds the built-in table.
+    /// own: it holds the built-in table unless compiled without it.
     ///
     /// Errors: [`crate::Error::Io`] for a file that cannot be read,
     /// [`crate::Error::CompiledWithOthers`] for a compiled table given with
@@ -134,9 +134,10 @@ impl AliasTable {
     /// the tables in `paths` alone, and none is a table without entities.
     ///
     /// Errors: those of [`Self::load_files`], and
-    /// [`crate::Error::DefaultTableOfCompiled`] for a compiled table with
-    /// [`DefaultTable::Excluded`]: whether it holds the built-in table was
-    /// decided when it was compiled.
+    /// [`crate::Error::CompiledWithDefaultTable`] for a compiled table that
+    /// holds the built-in table, given with [`DefaultTable::Excluded`] (what
+    /// a compiled table holds was decided when it was compiled: `canon alias
+    /// compile --no-default-table` makes one without it).
     pub fn load_files_with<P: AsRef<Path>>(
         paths: &[P],
         default: DefaultTable,
@@ -147,12 +148,13 @@ impl AliasTable {
                     path: compiled.as_ref().to_path_buf(),
                 });
             }
-            if default == DefaultTable::Excluded {
-                return Err(crate::Error::DefaultTableOfCompiled {
+            let table = AliasTable::open(compiled.as_ref())?;
+            if default == DefaultTable::Excluded && table.includes_builtin() {
+                return Err(crate::Error::CompiledWithDefaultTable {
                     path: compiled.as_ref().to_path_buf(),
                 });
             }
-            return AliasTable::open(compiled.as_ref());
+            return Ok(table);
         }
         let sources = paths
             .iter()

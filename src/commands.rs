@@ -508,7 +508,9 @@ pub fn alias_list(
 /// (`.canonidx`) are verified on their own; given only compiled tables, the
 /// built-in sources are not checked again (they were when the table was
 /// compiled, and a finding of theirs would fail the check of a good file,
-/// which is what the Spark driver asks before it ships one).
+/// which is what the Spark driver asks before it ships one); with
+/// [`DefaultTable::Excluded`], one that holds the built-in table is a
+/// problem.
 pub fn alias_check(
     files: &[PathBuf],
     default: DefaultTable,
@@ -527,7 +529,7 @@ pub fn alias_check(
     }
     let mut broken = 0;
     for &path in &compiled {
-        broken += usize::from(!check_compiled(path, out)?);
+        broken += usize::from(!check_compiled(path, default, out)?);
     }
     if !compiled.is_empty() && files.is_empty() {
         return Ok(if broken == 0 {
@@ -571,7 +573,7 @@ pub fn alias_check(
 /// for a new compile and those `canon alias compile` kept in the table
 /// (each line `NAME: file:line: message [warning]`; they do not fail it).
 /// False when it does not load or verify.
-fn check_compiled(path: &Path, out: &mut dyn Write) -> Result<bool> {
+fn check_compiled(path: &Path, default: DefaultTable, out: &mut dyn Write) -> Result<bool> {
     let name = crate::decode::path_name(path);
     let opened = AliasTable::open(path).and_then(|table| {
         table
@@ -621,7 +623,18 @@ fn check_compiled(path: &Path, out: &mut dyn Write) -> Result<bool> {
                     .iter()
                     .try_for_each(|warning| writeln!(out, "{name}: {warning} [warning]"))
             })
-            .map(|()| true)
+            // `--no-default-table` asks for a table without the built-in
+            // one: a check that a file can be used so (exit 1 when not).
+            .and_then(|()| {
+                let refused = default == DefaultTable::Excluded && table.includes_builtin();
+                if refused {
+                    writeln!(
+                        out,
+                        "{name}: it holds the default table, which --no-default-table leaves out (compile it again with `canon alias compile --no-default-table`) [error]"
+                    )?;
+                }
+                Ok(!refused)
+            })
         }
         Err(Error::CompiledTable { cause, .. }) => {
             writeln!(out, "{name}: {cause} [error]").map(|()| false)
@@ -654,7 +667,8 @@ pub struct CompileSummary {
 /// loading does, and writes the compiled table to `output` atomically (a
 /// temporary file renamed into place), for `--aliases output` to map.
 /// Warnings go to `stderr`; errors fail with every problem listed and
-/// nothing written.
+/// nothing written ([`Error::NothingToCompile`] when `default` leaves the
+/// built-in table out and `files` is empty).
 pub fn alias_compile(
     files: &[PathBuf],
     default: DefaultTable,
@@ -663,6 +677,7 @@ pub fn alias_compile(
 ) -> Result<CompileSummary> {
     let mut sources = match default {
         DefaultTable::Included => TableSource::default_tables(),
+        DefaultTable::Excluded if files.is_empty() => return Err(Error::NothingToCompile),
         DefaultTable::Excluded => Vec::new(),
     };
     for file in files {

@@ -43,16 +43,23 @@ pub enum Error {
         /// The compiled table.
         path: PathBuf,
     },
-    /// A compiled alias table was given with the built-in table left out:
-    /// whether it holds the built-in table was decided when it was compiled.
+    /// A compiled alias table that holds the built-in table was given with
+    /// the built-in table left out (`--no-default-table`): what a compiled
+    /// table holds was decided when it was compiled.
     #[error(
-        "{}: a compiled table holds the tables it was compiled from, the default table or not; give --no-default-table to `canon alias compile` instead",
+        "{}: this compiled table holds the default table, which --no-default-table leaves out; compile it again with `canon alias compile --no-default-table`",
         path_name(path)
     )]
-    DefaultTableOfCompiled {
+    CompiledWithDefaultTable {
         /// The compiled table.
         path: PathBuf,
     },
+    /// `canon alias compile --no-default-table` was given no table: there
+    /// is nothing to compile.
+    #[error(
+        "nothing to compile: --no-default-table leaves the default table out, and no table was given"
+    )]
+    NothingToCompile,
     /// The input of `canon alias import` cannot be imported; every problem
     /// found is listed as `file:line: message`, and nothing is written.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]

@@ -232,10 +232,12 @@ struct Tables {
 
 #[derive(Debug, Args)]
 struct NoDefaultTable {
-    /// Leave the default (world-news) table out: the tables given alone,
-    /// for a table of your own; with none, no entities. A compiled table
-    /// holds the default table or not as it was compiled.
-    #[arg(long = "no-default-table", global = true)]
+    /// Leave the default (world-news) table out, for a table of your own
+    /// alone: the tables given are the whole table (none: no entities); an
+    /// import ignores the default table's names and ids. A compiled table
+    /// holds the default table or not as it was compiled, and one that
+    /// holds it is refused with this flag.
+    #[arg(long = "no-default-table")]
     no_default_table: bool,
 }
 
@@ -286,19 +288,22 @@ enum AliasCommand {
         #[command(flatten)]
         tables: Tables,
     },
-    /// Validate alias tables: the default table plus FILEs (exit 1 on problems).
+    /// Validate alias tables: the default table (unless --no-default-table)
+    /// plus FILEs (exit 1 on problems).
     Check {
-        /// Tables to check together with the default table; a compiled
-        /// table (.canonidx) is verified alone, and the warnings kept in it
-        /// are listed.
+        /// Tables to check together with the default table (unless
+        /// --no-default-table); a compiled table (.canonidx) is verified
+        /// alone, and the warnings kept in it are listed.
         files: Vec<PathBuf>,
         #[command(flatten)]
         default: NoDefaultTable,
     },
-    /// Compile the default table plus FILEs into one .canonidx file, which
-    /// `--aliases FILE.canonidx` maps at start-up instead of parsing tables.
+    /// Compile the default table (unless --no-default-table) plus FILEs into
+    /// one .canonidx file, which `--aliases FILE.canonidx` maps at start-up
+    /// instead of parsing tables.
     Compile {
-        /// Tables (TOML, or JSON Lines by extension) compiled on top of the default table.
+        /// Tables (TOML, or JSON Lines by extension) compiled on top of the
+        /// default table (or alone with --no-default-table).
         files: Vec<PathBuf>,
         #[command(flatten)]
         default: NoDefaultTable,
@@ -363,6 +368,8 @@ struct ImportCli {
     /// P31 classes are imported as KIND. Repeatable; @FILE reads QIDs from a file.
     #[arg(long = "kind", value_name = "KIND=QID,...")]
     kinds: Vec<String>,
+    #[command(flatten)]
+    default: NoDefaultTable,
     /// No progress bar and no summary.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -546,6 +553,7 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                     }),
                     langs: args.langs,
                     kinds: args.kinds,
+                    default_table: args.default.table(),
                 };
                 commands::alias_import(&options, args.quiet, &mut std::io::stderr())?
             }

@@ -540,9 +540,9 @@ impl CanonBuilder {
     /// Whether the built-in table is under the tables of [`Self::aliases`]
     /// (the default) or left out (`--no-default-table`), for a table of
     /// one's own alone: see [`crate::aliases::DefaultTable`]. A compiled
-    /// table decided that when it was compiled, and is refused with
-    /// [`crate::aliases::DefaultTable::Excluded`]
-    /// ([`crate::Error::DefaultTableOfCompiled`]).
+    /// table decided that when it was compiled; one that holds the built-in
+    /// table is refused with [`crate::aliases::DefaultTable::Excluded`]
+    /// ([`crate::Error::CompiledWithDefaultTable`]).
     ///
     /// ```
     /// use canon::Canon;
@@ -593,8 +593,11 @@ impl CanonBuilder {
     ///
     /// Errors: [`crate::Error::Io`] for a file that cannot be read,
     /// [`crate::Error::AliasTable`] with every problem of the tables as
-    /// `file:line: message`, [`crate::Error::Furniture`] for a bad
-    /// furniture file. Problems that do not stop matching are kept as
+    /// `file:line: message`, [`crate::Error::CompiledTable`] for a compiled
+    /// table that does not load, [`crate::Error::CompiledWithOthers`] and
+    /// [`crate::Error::CompiledWithDefaultTable`] for a compiled table given
+    /// with other tables or, holding the built-in table, with it left out,
+    /// [`crate::Error::Furniture`] for a bad furniture file. Problems that do not stop matching are kept as
     /// warnings ([`AliasTable::warnings`] of [`Canon::table`]).
     pub fn build(self) -> crate::Result<Canon> {
         let table = AliasTable::load_files_with(&self.aliases, self.default_table)?;

@@ -328,7 +328,8 @@ fn kind_4_a_known_name_at_the_start_of_a_longer_name() {
         ("Talks on the Doha Round stalled.", "Doha"),
         ("The Oslo Accords were signed in 1993.", "Oslo"),
         ("under the Treaty of Rome, the founding text", "Rome"),
-        // A company's division in a country or region.
+        // A company's division in a country or region: a role word after
+        // it (in any case, after a possessive or not), or punctuation.
         (
             "this is a great time for radio, said Karen Thomson, chief executive of AOL UK, with many people spending time online.",
             "UK",
@@ -337,7 +338,18 @@ fn kind_4_a_known_name_at_the_start_of_a_longer_name() {
             "General Motors cut jobs, said GM Europe president Carl-Peter Forster.",
             "Europe",
         ),
-        ("to replace this year's MTV Asia music award", "Asia"),
+        (
+            "David Yarnton, Nintendo Europe's general manager, said the console would sell well.",
+            "Europe",
+        ),
+        (
+            "said Ivan Menezes, the Diageo North America Chief Executive, in a statement on sales.",
+            "North America",
+        ),
+        (
+            "Bertelsmann bought a stake in AOL Europe, which it had reported as revenue.",
+            "Europe",
+        ),
     ] {
         // The place is not a mention on its own; a longer entity the table
         // knows (London Stock Exchange) may cover it.
@@ -371,22 +383,41 @@ fn kind_4_a_known_name_at_the_start_of_a_longer_name() {
         // agreement word, is the place.
         ("The Lisbon goals are far off.", "lisbon", "Lisbon"),
         ("The Doha round of trade talks stalled.", "doha", "Doha"),
-        // After a company with something between, or after a state body or
-        // an international one, a place is the place.
+        // After a company with something between, or after one without a
+        // division's evidence (a role word, punctuation), a place is the
+        // place: where the company does something.
         (
             "AOL said UK subscribers rose, and Vodafone's Germany arm grew.",
             "united-kingdom",
             "UK",
         ),
-        ("Vodafone's Germany arm grew.", "germany", "Germany"),
         (
-            "The EU UK rebate was the main obstacle.",
+            "The EU UK rebate was the main obstacle at the summit.",
             "united-kingdom",
             "UK",
         ),
-        // Where a company's reporter or deal is, the place is the place.
+        (
+            "The IMF Greece bailout was agreed after talks in Brussels.",
+            "greece",
+            "Greece",
+        ),
+        (
+            "The Boeing China order was signed on Monday in Beijing.",
+            "china",
+            "China",
+        ),
+        (
+            "The deal makes Vodafone Britain's biggest company by market value.",
+            "united-kingdom",
+            "Britain",
+        ),
         (
             "air travel is booming, said Monica Chadha, BBC Delhi reporter, as new airlines launched.",
+            "new-delhi",
+            "Delhi",
+        ),
+        (
+            "air travel is booming, said Monica Chadha, a BBC Delhi-based reporter, as new airlines launched.",
             "new-delhi",
             "Delhi",
         ),
@@ -394,6 +425,20 @@ fn kind_4_a_known_name_at_the_start_of_a_longer_name() {
             "MG Rover China tie-up 'delayed' as talks with Shanghai Automotive go on",
             "china",
             "China",
+        ),
+        (
+            "the BBC Scotland general election coverage began on Monday night",
+            "scotland",
+            "Scotland",
+        ),
+        // An agreement's word counts only right after the place: a
+        // headline's later words do not make its places part of a name.
+        ("China Signs Climate Agreement With India", "china", "China"),
+        ("Iran Nuclear Talks Enter Final Round", "iran", "Iran"),
+        (
+            "He spoke at the Chicago Democratic Convention on Monday.",
+            "chicago",
+            "Chicago",
         ),
         // The company of a division stands.
         ("said Karen Thomson of AOL UK.", "aol", "AOL"),

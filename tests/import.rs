@@ -469,3 +469,42 @@ fn generic_organ_names_of_a_countrys_bodies_need_support() {
     assert_eq!(check.status.code(), Some(0), "{report}");
     assert!(!report.contains("generic organ"), "{report}");
 }
+
+#[test]
+fn without_the_default_table_an_import_ignores_its_names() {
+    // A catalogue whose product is also called DeepSeek (no common word, so
+    // only a name shared with the default table asks for support).
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("catalogue.csv");
+    fs::write(
+        &csv,
+        "id,name,kind,lang,alias\nacme-pear,Pear,product,en,Pear Phone\nacme-pear,,,en,DeepSeek\n",
+    )
+    .unwrap();
+    let input = csv.to_str().unwrap();
+    let alone = dir.path().join("alone.toml");
+    let output = import(input, &alone, &["--quiet", "--no-default-table"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let alone_table = read(&alone);
+    let with = dir.path().join("with.toml");
+    let output = import(input, &with, &["--quiet"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let with_table = read(&with);
+    // With the default table "DeepSeek" is shared and needs support;
+    // without it, it is the catalogue's alone.
+    assert!(
+        with_table.contains(r#"{ text = "DeepSeek", needs = "support" }"#),
+        "{with_table}"
+    );
+    assert!(!alone_table.contains("needs"), "{alone_table}");
+    assert!(alone_table.contains(r#""DeepSeek""#), "{alone_table}");
+    // The table used alone matches "DeepSeek" as the catalogue's.
+    let normalize = canon()
+        .args(["normalize", "--quiet", "--no-default-table", "--aliases"])
+        .arg(&alone)
+        .write_stdin(&b"{\"text\":\"DeepSeek raised the price of the Pear Phone.\"}\n"[..])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(normalize.stdout).unwrap();
+    assert!(out.contains(r#""entity_ids":["acme-pear"]"#), "{out}");
+}

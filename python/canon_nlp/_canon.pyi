@@ -145,7 +145,8 @@ class Canon:
 
         aliases: extra alias tables (paths, as ``canon normalize --aliases``).
         default_table: ``False`` leaves the default table out, the ``aliases``
-            alone (``--no-default-table``); a compiled table decided it when compiled.
+            alone (``--no-default-table``); a compiled table decided it when compiled,
+            and one that holds the default table raises CanonError with ``False``.
         search: search mode (``--search``).
         boilerplate: ``"on"``, ``"keep"`` or ``"off"`` (``--boilerplate``).
         boilerplate_from: furniture files (``--boilerplate-from``).

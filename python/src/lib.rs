@@ -363,8 +363,8 @@ impl PyCanon {
     ///     and given alone.
     /// default_table: False leaves the default (world-news) table out: the
     ///     `aliases` tables alone (`--no-default-table`), none meaning no
-    ///     entities. A compiled table holds it or not as it was compiled,
-    ///     and is refused (CanonError) with False.
+    ///     entities. A compiled table holds it or not as it was compiled;
+    ///     one that holds it is refused (CanonError) with False.
     /// search: search mode (`--search`): after a long Chinese word also the
     ///     dictionary words inside it, after a hyphenated compound its parts.
     /// boilerplate: "on" (page furniture marked, its terms and entities

@@ -182,14 +182,19 @@ def test_default_table_left_out_gives_the_users_entities_alone(tmp_path):
     assert [m["id"] for m in record["entities"]] == ["acme-robotics"]
     assert record == canon_fields(cli_records([text], ["--no-default-table", "--aliases", str(table)])[0])
     assert mine.lookup("deepseek")["id"] is None
-    # Compiled without the default table, the same; a compiled table with
-    # default_table=False is refused, as by the CLI.
-    compiled = tmp_path / "mine.canonidx"
-    run_canon(["alias", "compile", "--quiet", "--no-default-table", str(table), "-o", str(compiled)])
-    assert Canon(aliases=compiled).analyze(text) == record
-    cli = run_canon(["normalize", "--no-default-table", "--aliases", str(compiled)], expect=2).stderr.decode()
+    # Compiled without the default table, the same, with default_table=False
+    # or not; a compiled table that holds it is refused with False, as by
+    # the CLI.
+    alone = tmp_path / "alone.canonidx"
+    run_canon(["alias", "compile", "--quiet", "--no-default-table", str(table), "-o", str(alone)])
+    assert Canon(aliases=alone).analyze(text) == record
+    assert Canon(aliases=alone, default_table=False).analyze(text) == record
+    both = tmp_path / "both.canonidx"
+    run_canon(["alias", "compile", "--quiet", str(table), "-o", str(both)])
+    cli = run_canon(["normalize", "--no-default-table", "--aliases", str(both)], expect=2).stderr.decode()
     with pytest.raises(CanonError) as raised:
-        Canon(aliases=compiled, default_table=False)
+        Canon(aliases=both, default_table=False)
+    assert "holds the default table" in str(raised.value)
     assert cli.strip() == f"canon: {raised.value}"
     # No table at all: terms, no entities.
     bare = Canon(default_table=False).analyze(text)

@@ -152,15 +152,22 @@ pub(super) fn veto_after_resolving(
             continue;
         }
         if checks_after
-            && continues_into_name(rules, text, candidate.end, |at| {
+            && (continues_into_name(rules, text, candidate.end, |at| {
                 starts.binary_search(&at).is_ok()
-            })
+            }) || names_an_agreement(rules, text, candidate.end))
         {
             vetoes.push(index);
             continue;
         }
         if kind == Kind::Place
-            && names_a_division(table, rules, text, candidates, index)
+            && names_a_division(
+                table,
+                rules,
+                text,
+                candidates,
+                index,
+                vetoes.last() == Some(&(index.wrapping_sub(1))),
+            )
             && not_title_case()
         {
             vetoes.push(index);
@@ -313,7 +320,8 @@ fn name_before(
     if (word == "of" || word == "for")
         && let Some((_, head)) = word_before(text, word_start)
     {
-        return rules.continuations.contains(head) && !rules.roles.contains(head);
+        return (rules.continuations.contains(head) || rules.agreements.contains(head))
+            && !rules.roles.contains(head);
     }
     let name_like = capitalised(word)
         && word.chars().count() >= 2
@@ -356,6 +364,20 @@ fn continues_into_name(
         at = start + word.len();
     }
     continued
+}
+
+/// Whether the word right after byte `end` is a named agreement's word
+/// (`agreements`: the Lisbon Agenda, the Kyoto Protocol's targets): the name
+/// before it is part of the agreement's. Only that word, so that a place at
+/// the start of a headline keeps its sense ("China Signs Climate Agreement").
+fn names_an_agreement(rules: &Rules, text: &str, end: usize) -> bool {
+    word_after(text, end).is_some_and(|(_, word)| {
+        let word = word
+            .strip_suffix("'s")
+            .or_else(|| word.strip_suffix("`s"))
+            .unwrap_or(word);
+        rules.agreements.contains(word)
+    })
 }
 
 /// Whether the line around byte `at` is written in title case (a headline:
@@ -562,34 +584,58 @@ fn single_char(s: &str) -> Option<char> {
 }
 
 /// Whether the place of candidate `index` follows the name of a company with
-/// one space between, which makes the two the name of the company's division
-/// there (AOL UK, GM Europe, MTV Asia, BBC Scotland): the company stands, the
-/// place is part of a longer name. Not after the organs of states and the
-/// international bodies (topics `politics` and `geo`), whose names a place
-/// after them does not continue (the EU UK rebate, the UN Afghanistan
-/// mission), nor before a word of `locators` (BBC Delhi reporter, MG Rover
-/// China tie-up: where the reporter or the deal is).
+/// one space between and makes with it the name of the company's division
+/// there (AOL UK, GM Europe, Nintendo Europe): the company stands, the place
+/// is part of a longer name. Only with evidence of a name: a role word of
+/// `division_roles` right after the place, after a possessive or not (GM
+/// Europe president, Nintendo Europe's general manager), or punctuation or
+/// the end of the text (chief executive of AOL UK, a stake in AOL Europe.).
+/// Otherwise the place is where the company does something (the Boeing
+/// China order, the IMF Greece bailout, Vodafone Britain's biggest company,
+/// a BBC Delhi-based reporter). `previous_vetoed` tells whether this pass
+/// has vetoed the candidate before (its veto is applied after the pass).
 fn names_a_division(
     table: &AliasTable,
     rules: &Rules,
     text: &str,
     candidates: &[Candidate],
     index: usize,
+    previous_vetoed: bool,
 ) -> bool {
     let Some(previous) = index.checked_sub(1).map(|p| &candidates[p]) else {
         return false;
     };
-    let Some(company) = previous.confirmed.filter(|_| !previous.vetoed) else {
+    let Some(company) = previous
+        .confirmed
+        .filter(|_| !previous.vetoed && !previous_vetoed)
+    else {
         return false;
     };
     let place = &candidates[index];
-    table.kind(company) == Kind::Org
-        && text.get(previous.end..place.start) == Some(" ")
-        && !table
-            .entity_at(company)
-            .topics()
-            .any(|topic| topic == "politics" || topic == "geo")
-        && !word_after(text, place.end).is_some_and(|(_, word)| rules.locators.contains(word))
+    if table.kind(company) != Kind::Org || text.get(previous.end..place.start) != Some(" ") {
+        return false;
+    }
+    let rest = &text[place.end..];
+    let after_possessive = if possessive_gap(rest) {
+        rest.find(char::is_whitespace).map_or("", |at| &rest[at..])
+    } else {
+        rest
+    };
+    match after_possessive.chars().next() {
+        None => true,
+        Some(' ') => {
+            let mut words = after_possessive[1..]
+                .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+                .map(str::to_ascii_lowercase);
+            let first = words.next().unwrap_or_default();
+            rules.division_roles.contains(&first)
+                || (rules.division_role_modifiers.contains(&first)
+                    && words
+                        .next()
+                        .is_some_and(|second| rules.division_roles.contains(&second)))
+        }
+        Some(c) => !possessive_gap(rest) && matches!(c, ',' | '.' | ';' | ':' | ')' | '"'),
+    }
 }
 
 /// Whether candidate `index`, an organ of a country (an organisation with a

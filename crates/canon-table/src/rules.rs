@@ -25,10 +25,14 @@ pub struct Rules {
     pub common: FxHashSet<String>,
     /// Lowercase words inside a longer name (of, and, &).
     pub connectors: FxHashSet<String>,
-    /// Lowercase words after a company and a place that make the place where
-    /// something of the company is, not its division's name (BBC Delhi
-    /// reporter, MG Rover China tie-up).
-    pub locators: FxHashSet<String>,
+    /// Capitalised words of a named agreement right after a place or before
+    /// "of" and the place (Lisbon Agenda, Treaty of Rome).
+    pub agreements: FxHashSet<String>,
+    /// Lowercase role words after a company and a place that make the two a
+    /// division's name (GM Europe president).
+    pub division_roles: FxHashSet<String>,
+    /// Lowercase words before such a role word (general manager).
+    pub division_role_modifiers: FxHashSet<String>,
     /// Chinese organisation heads (大学, 协会).
     pub zh_heads: FxHashSet<String>,
     /// Chinese heads that need two words between them and the name (市场).
@@ -91,7 +95,9 @@ struct Names {
     before: Vec<String>,
     common: Vec<String>,
     connectors: Vec<String>,
-    locators: Vec<String>,
+    agreements: Vec<String>,
+    division_roles: Vec<String>,
+    division_role_modifiers: Vec<String>,
     zh: ChineseNames,
 }
 
@@ -149,7 +155,9 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         before: set(file.names.before),
         common: set(file.names.common),
         connectors: set(file.names.connectors),
-        locators: set(file.names.locators),
+        agreements: set(file.names.agreements),
+        division_roles: set(file.names.division_roles),
+        division_role_modifiers: set(file.names.division_role_modifiers),
         zh_heads: set(file.names.zh.heads),
         zh_weak_heads: set(file.names.zh.weak_heads),
         zh_suffixes: set(file.names.zh.suffixes),
@@ -190,6 +198,9 @@ mod tests {
         let rules = parse(RULES).unwrap();
         assert!(rules.broad_topics.contains("politics") && !rules.broad_topics.contains("ai"));
         assert!(rules.continuations.contains("Exchange") && rules.roles.contains("Minister"));
+        assert!(
+            rules.agreements.contains("Protocol") && rules.division_roles.contains("president")
+        );
         assert!(rules.zh_heads.contains("协会") && rules.zh_place_suffixes.contains("市"));
         assert!(rules.work_words.contains("专辑") && rules.work_words.contains("album"));
         // Every one-character Chinese affix was read as a character.
@@ -204,5 +215,30 @@ mod tests {
         let rules = parse(RULES).unwrap();
         let both: Vec<&String> = rules.continuations.intersection(&rules.roles).collect();
         assert!(both.is_empty(), "both a continuation and a role: {both:?}");
+        let both: Vec<&String> = rules.agreements.intersection(&rules.roles).collect();
+        assert!(
+            both.is_empty(),
+            "both an agreement word and a role: {both:?}"
+        );
+        // Agreement words are capitalised, as they are read after a place;
+        // role words after a division's place are read in lower case.
+        assert!(
+            rules
+                .agreements
+                .iter()
+                .all(|w| w.starts_with(char::is_uppercase))
+        );
+        assert!(
+            rules
+                .division_roles
+                .iter()
+                .chain(&rules.division_role_modifiers)
+                .all(|w| !w.chars().any(char::is_uppercase))
+        );
+        let both: Vec<&String> = rules
+            .division_roles
+            .intersection(&rules.division_role_modifiers)
+            .collect();
+        assert!(both.is_empty(), "both a role and its modifier: {both:?}");
     }
 }

@@ -245,9 +245,15 @@ impl Collector {
         mut self,
         format: TableFormat,
         output: &Path,
+        default_table: crate::aliases::DefaultTable,
         summary: &mut ImportSummary,
     ) -> Result<()> {
-        let default = DefaultTable::load();
+        // Without the default table (`--no-default-table`), no name is
+        // shared with it and no id taken by it.
+        let default = match default_table {
+            crate::aliases::DefaultTable::Included => BuiltinNames::load(),
+            crate::aliases::DefaultTable::Excluded => BuiltinNames::default(),
+        };
         let ids = self.assign_ids(&default, summary);
         let parents = self.resolve_parents(&ids, summary)?;
         let country_bodies = self.country_bodies(&parents, &default);
@@ -321,7 +327,7 @@ impl Collector {
         writer.finish()
     }
 
-    fn assign_ids(&self, default: &DefaultTable, summary: &mut ImportSummary) -> Vec<String> {
+    fn assign_ids(&self, default: &BuiltinNames, summary: &mut ImportSummary) -> Vec<String> {
         let derived: Vec<(&str, u64)> = self
             .entities
             .iter()
@@ -348,7 +354,7 @@ impl Collector {
     /// government), following imported parents and then the default
     /// table's. An imported entity that overrides a default id further up
     /// a default chain is not seen there (`alias check` follows it).
-    fn country_bodies(&self, parents: &Parents, default: &DefaultTable) -> Vec<bool> {
+    fn country_bodies(&self, parents: &Parents, default: &BuiltinNames) -> Vec<bool> {
         // Per entity, whether it is a place or has one among its ancestors;
         // each chain is walked once, its results kept for the entities on it.
         let mut under_place: Vec<Option<bool>> = vec![None; self.entities.len()];
@@ -466,16 +472,17 @@ impl Parents {
 /// The ids and alias keys of the default table: an imported entity does not
 /// take a default id by accident, and a name it shares with a default entity
 /// needs support.
-struct DefaultTable {
+#[derive(Default)]
+struct BuiltinNames {
     ids: FxHashSet<String>,
     keys: FxHashMap<u64, Vec<Box<str>>>,
     /// id -> (whether a place, parent id).
     entities: FxHashMap<String, (bool, Option<String>)>,
 }
 
-impl DefaultTable {
-    fn load() -> DefaultTable {
-        let mut table = DefaultTable {
+impl BuiltinNames {
+    fn load() -> BuiltinNames {
+        let mut table = BuiltinNames {
             ids: FxHashSet::default(),
             keys: FxHashMap::default(),
             entities: FxHashMap::default(),

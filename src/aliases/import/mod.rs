@@ -90,6 +90,11 @@ pub struct ImportOptions {
     /// first that matches wins. A class may be `@FILE` (QIDs separated by
     /// commas, spaces or lines; `#` starts a comment).
     pub kinds: Vec<String>,
+    /// Whether the names and ids of the built-in table count: with
+    /// [`crate::aliases::DefaultTable::Excluded`] (`--no-default-table`), a
+    /// name shared with a built-in entity gets no `needs = "support"` and an
+    /// id of the built-in table no suffix, for a table used alone.
+    pub default_table: crate::aliases::DefaultTable,
 }
 
 /// The Wikidata language codes imported when none are given.
@@ -290,7 +295,12 @@ pub fn import(options: &ImportOptions, progress: Option<&dyn Progress>) -> Resul
     if let Some(progress) = progress {
         progress.set_message("writing".into());
     }
-    collector.finish(table_format, &options.output, &mut summary)?;
+    collector.finish(
+        table_format,
+        &options.output,
+        options.default_table,
+        &mut summary,
+    )?;
     Ok(summary)
 }
 
