@@ -350,6 +350,7 @@ fn kind_4_a_known_name_at_the_start_of_a_longer_name() {
             "Bertelsmann bought a stake in AOL Europe, which it had reported as revenue.",
             "Europe",
         ),
+        ("Bertelsmann bought a stake in AOL Europe", "Europe"),
     ] {
         // The place is not a mention on its own; a longer entity the table
         // knows (London Stock Exchange) may cover it.
@@ -410,6 +411,23 @@ fn kind_4_a_known_name_at_the_start_of_a_longer_name() {
             "The deal makes Vodafone Britain's biggest company by market value.",
             "united-kingdom",
             "Britain",
+        ),
+        // A possessive and one role word, or an adjective, are the country's.
+        (
+            "The deal makes Vodafone Britain's chief rival to BT in broadband.",
+            "united-kingdom",
+            "Britain",
+        ),
+        (
+            "Speaking to the BBC Iran's president said the talks would go on.",
+            "iran",
+            "Iran",
+        ),
+        // States' organs and international bodies have no such divisions.
+        (
+            "Analysts said the UN Iraq chief would arrive on Monday in Baghdad.",
+            "iraq",
+            "Iraq",
         ),
         (
             "air travel is booming, said Monica Chadha, BBC Delhi reporter, as new airlines launched.",

@@ -587,13 +587,16 @@ fn single_char(s: &str) -> Option<char> {
 /// one space between and makes with it the name of the company's division
 /// there (AOL UK, GM Europe, Nintendo Europe): the company stands, the place
 /// is part of a longer name. Only with evidence of a name: a role word of
-/// `division_roles` right after the place, after a possessive or not (GM
-/// Europe president, Nintendo Europe's general manager), or punctuation or
-/// the end of the text (chief executive of AOL UK, a stake in AOL Europe.).
-/// Otherwise the place is where the company does something (the Boeing
-/// China order, the IMF Greece bailout, Vodafone Britain's biggest company,
-/// a BBC Delhi-based reporter). `previous_vetoed` tells whether this pass
-/// has vetoed the candidate before (its veto is applied after the pass).
+/// `division_roles` right after the place, or one of two words after a
+/// possessive (GM Europe president, Nintendo Europe's general manager), or
+/// one of `, . ; : ) "` or the end of the text right after it (chief
+/// executive of AOL UK, a stake in AOL Europe.). Otherwise the place is where
+/// the company does something (the Boeing China order, the IMF Greece
+/// bailout, a BBC Delhi-based reporter), or the possessive is the country's
+/// (Vodafone Britain's chief rival). Never after the bodies of
+/// `no_division_topics` (states' organs, international bodies: the UN Iraq
+/// chief). `previous_vetoed` tells whether this pass has vetoed the
+/// candidate before (its veto is applied after the pass).
 fn names_a_division(
     table: &AliasTable,
     rules: &Rules,
@@ -612,30 +615,43 @@ fn names_a_division(
         return false;
     };
     let place = &candidates[index];
-    if table.kind(company) != Kind::Org || text.get(previous.end..place.start) != Some(" ") {
+    if table.kind(company) != Kind::Org
+        || text.get(previous.end..place.start) != Some(" ")
+        || table
+            .entity_at(company)
+            .topics()
+            .any(|topic| rules.no_division_topics.contains(topic))
+    {
         return false;
     }
     let rest = &text[place.end..];
-    let after_possessive = if possessive_gap(rest) {
-        rest.find(char::is_whitespace).map_or("", |at| &rest[at..])
+    let possessive = possessive_gap(rest);
+    let after = if possessive {
+        // `'s` and a space: at the end of the text or before a mark, a
+        // possessive is no evidence.
+        match rest.get(2..) {
+            Some(after) if after.starts_with(' ') => after,
+            _ => return false,
+        }
     } else {
         rest
     };
-    match after_possessive.chars().next() {
-        None => true,
-        Some(' ') => {
-            let mut words = after_possessive[1..]
-                .split(|c: char| !(c.is_alphanumeric() || c == '-'))
-                .map(str::to_ascii_lowercase);
-            let first = words.next().unwrap_or_default();
-            rules.division_roles.contains(&first)
-                || (rules.division_role_modifiers.contains(&first)
-                    && words
-                        .next()
-                        .is_some_and(|second| rules.division_roles.contains(&second)))
-        }
-        Some(c) => !possessive_gap(rest) && matches!(c, ',' | '.' | ';' | ':' | ')' | '"'),
-    }
+    let Some(words) = after.strip_prefix(' ') else {
+        return !possessive
+            && after
+                .chars()
+                .next()
+                .is_none_or(|c| matches!(c, ',' | '.' | ';' | ':' | ')' | '"'));
+    };
+    let mut words = words
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .map(str::to_ascii_lowercase);
+    let first = words.next().unwrap_or_default();
+    let second = words.next().unwrap_or_default();
+    let two_words = (rules.division_role_modifiers.contains(&first)
+        || rules.division_roles.contains(&first))
+        && rules.division_roles.contains(&second);
+    two_words || (!possessive && rules.division_roles.contains(&first))
 }
 
 /// Whether candidate `index`, an organ of a country (an organisation with a

@@ -33,6 +33,8 @@ pub struct Rules {
     pub division_roles: FxHashSet<String>,
     /// Lowercase words before such a role word (general manager).
     pub division_role_modifiers: FxHashSet<String>,
+    /// Topics of bodies that have no divisions named by a place (politics).
+    pub no_division_topics: FxHashSet<String>,
     /// Chinese organisation heads (大学, 协会).
     pub zh_heads: FxHashSet<String>,
     /// Chinese heads that need two words between them and the name (市场).
@@ -98,6 +100,7 @@ struct Names {
     agreements: Vec<String>,
     division_roles: Vec<String>,
     division_role_modifiers: Vec<String>,
+    no_division_topics: Vec<String>,
     zh: ChineseNames,
 }
 
@@ -158,6 +161,7 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         agreements: set(file.names.agreements),
         division_roles: set(file.names.division_roles),
         division_role_modifiers: set(file.names.division_role_modifiers),
+        no_division_topics: set(file.names.no_division_topics),
         zh_heads: set(file.names.zh.heads),
         zh_weak_heads: set(file.names.zh.weak_heads),
         zh_suffixes: set(file.names.zh.suffixes),
@@ -201,6 +205,7 @@ mod tests {
         assert!(
             rules.agreements.contains("Protocol") && rules.division_roles.contains("president")
         );
+        assert!(rules.no_division_topics.contains("politics"));
         assert!(rules.zh_heads.contains("协会") && rules.zh_place_suffixes.contains("市"));
         assert!(rules.work_words.contains("专辑") && rules.work_words.contains("album"));
         // Every one-character Chinese affix was read as a character.
