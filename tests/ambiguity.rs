@@ -751,6 +751,35 @@ fn kind_4_peoples_and_given_names_are_not_places() {
 }
 
 #[test]
+fn kind_4_a_place_after_a_title_of_a_person_is_that_persons_name() {
+    // Surnames that are place names, after Mr, Ms, Dr (with or without a
+    // full stop) and Lord: the held-out kind of Mr Cartagena, Mr Shiga.
+    no_mention_of("Copper output will rise, said Mr Cartagena.", "cartagena");
+    no_mention_of("Ghosn said Mr Shiga's appointment was a surprise.", "shiga");
+    no_mention_of("Dr. Lyon said the trial had ended.", "lyon");
+    no_mention_of("Ms Georgia Brown spoke next.", "georgia");
+    no_mention_of("Lord Sheffield sat in the Lords.", "sheffield");
+    // The same places as places, also after a title with something between.
+    finds(
+        "The mine is near Cartagena, officials said.",
+        "cartagena",
+        "Cartagena",
+    );
+    finds("He moved to Lyon in March.", "lyon", "Lyon");
+    finds(
+        "Mr Smith, Sheffield's MP, agreed.",
+        "sheffield",
+        "Sheffield",
+    );
+    finds(
+        "Trams run in Sheffield and Manchester.",
+        "manchester",
+        "Manchester",
+    );
+    finds("Fighting in DR Congo went on.", "dr-congo", "DR Congo");
+}
+
+#[test]
 fn kind_4_english_names_continued_by_a_party_or_for() {
     no_mention_of(
         "Benazir Bhutto led the Pakistan People's Party for years.",

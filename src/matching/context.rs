@@ -159,6 +159,10 @@ pub(super) fn veto_after_resolving(
             vetoes.push(index);
             continue;
         }
+        if kind == Kind::Place && after_personal_title(rules, text, candidate.start) {
+            vetoes.push(index);
+            continue;
+        }
         if kind == Kind::Place
             && names_a_division(
                 table,
@@ -333,6 +337,30 @@ fn name_before(
         && !rules.before.contains(word)
         && !rules.common.contains(word)
         && !is_name_end(word_start + word.len())
+}
+
+/// Whether a title of a person (`personal_titles`: Mr, Dr, Lord) stands
+/// right before byte `start`, with one space between and a full stop after it
+/// or not: a place there is a person's name (Mr Cartagena, Mr Shiga's
+/// appointment, Dr. Lyon, Lord Sheffield).
+fn after_personal_title(rules: &Rules, text: &str, start: usize) -> bool {
+    let Some(before) = text[..start].strip_suffix(' ') else {
+        return false;
+    };
+    let before = before.strip_suffix('.').unwrap_or(before);
+    let word_start = before
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    let word = &before[word_start..];
+    // A whole word: not the end of "Semester" or of "O'Mr".
+    let whole = before[..word_start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric() && c != '\'' && c != '-');
+    whole && rules.personal_titles.contains(word)
 }
 
 /// Whether the title-case run after byte `end` makes the name before it part
@@ -1002,6 +1030,22 @@ mod tests {
         // A known name ends the run.
         let text = " Construction Bank";
         assert!(!continues_into_name(rules(), text, 0, |at| at == 1));
+    }
+
+    #[test]
+    fn a_title_of_a_person_is_a_whole_word_one_space_before() {
+        let titled = |text: &str| after_personal_title(rules(), text, text.len());
+        assert!(titled("said Mr "));
+        assert!(titled("said Dr. "));
+        assert!(titled("Lord "));
+        assert!(titled("(Ms "));
+        assert!(!titled("said Mr  "));
+        assert!(!titled("said Mr"));
+        assert!(!titled("KiMr "));
+        assert!(!titled("O'Mr "));
+        assert!(!titled("DR "));
+        assert!(!titled("said mr "));
+        assert!(!titled("the Lords "));
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub struct Rules {
     pub division_role_modifiers: FxHashSet<String>,
     /// Topics of bodies that have no divisions named by a place (politics).
     pub no_division_topics: FxHashSet<String>,
+    /// Titles of people after which a place is a person's name (Mr, Lord).
+    pub personal_titles: FxHashSet<String>,
     /// Chinese organisation heads (大学, 协会).
     pub zh_heads: FxHashSet<String>,
     /// Chinese heads that need two words between them and the name (市场).
@@ -101,6 +103,7 @@ struct Names {
     division_roles: Vec<String>,
     division_role_modifiers: Vec<String>,
     no_division_topics: Vec<String>,
+    personal_titles: Vec<String>,
     zh: ChineseNames,
 }
 
@@ -162,6 +165,7 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         division_roles: set(file.names.division_roles),
         division_role_modifiers: set(file.names.division_role_modifiers),
         no_division_topics: set(file.names.no_division_topics),
+        personal_titles: set(file.names.personal_titles),
         zh_heads: set(file.names.zh.heads),
         zh_weak_heads: set(file.names.zh.weak_heads),
         zh_suffixes: set(file.names.zh.suffixes),
