@@ -780,6 +780,19 @@ fn kind_4_a_place_after_a_title_of_a_person_is_that_persons_name() {
 }
 
 #[test]
+fn kind_4_a_place_after_a_word_for_a_ship_is_the_ships_name() {
+    no_mention_of(
+        "Huisman lifted the sunken Russian submarine Kursk from the sea bed.",
+        "kursk",
+    );
+    no_mention_of("The ferry Estonia sank in 1994.", "estonia");
+    // The same names as places.
+    finds("Breweries in Kursk and Omsk were sold.", "kursk", "Kursk");
+    finds("A submarine base in Omsk was closed.", "omsk", "Omsk");
+    finds("Estonia joined the EU in 2004.", "estonia", "Estonia");
+}
+
+#[test]
 fn kind_4_english_names_continued_by_a_party_or_for() {
     no_mention_of(
         "Benazir Bhutto led the Pakistan People's Party for years.",

@@ -350,6 +350,9 @@ def city_chinese(city: dict) -> tuple[str | None, list[str], str]:
     return None, [], f"GeoNames Han-script names disagree: {' / '.join(bases)}"
 
 
+# Where cities' Chinese names are their own Han names, not transliterations.
+HAN_NAMED = {"CN", "TW", "HK", "MO", "SG", "JP", "KR", "KP", "VN"}
+
 # GeoNames' city records of capitals that its country records name otherwise (Astana was
 # Nur-Sultan from 2019 to 2022; the seat of Palau's government moved to Ngerulmud).
 CAPITAL_RECORDS = {"KZ": "Astana", "MN": "Ulan Bator", "PW": "Ngerulmud"}
@@ -446,6 +449,14 @@ def build_cities(curated, countries: list[Entity], country_ids: dict[str, str]) 
         e.capital_of = iso if capital else None
         e.population = c["population"]
         e.gives_way = gives_way(c)
+        if e.gives_way and iso not in HAN_NAMED:
+            # Two characters of a transliteration (库姆 Qom, 瓦里 Warri, 明纳 Minna) stand
+            # inside longer transliterations the segmenter cuts (阿基耶库姆·库福尔) and
+            # inside words (库姆孜): a smaller foreign city's name needs its country nearby.
+            for lang in ("zh-Hans", "zh-Hant"):
+                for a in e.aliases.get(lang, []):
+                    if len(a.text) == 2:
+                        a.mark(False, True, "a two-character name of a foreign city under a million")
         stats["cities"] += 1
         out[eid] = merge(cur, e) if cur else e
     if reviews:

@@ -79,4 +79,18 @@ def render(tables) -> str:
     for path, eid, text in unconfirmed:
         out.append(f"* {path.rsplit('/', 1)[-1]}: {eid}: {text}")
     out.append("")
+    import places
+
+    city_stats = places.build.stats
+    gave_way = city_stats.get("gave_way", [])
+    out.append(f"Cities under 1,000,000 people left out because another entity has one of their names or "
+               f"their id (places.give_way): {len(gave_way)}.")
+    out.append("")
+    out += [f"* {line}" for line in gave_way]
+    out.append("")
+    reviewed = city_stats.get("left_out_by_review", [])
+    out.append(f"Cities left out by the review of curated/city-review.tsv: {len(reviewed)}.")
+    out.append("")
+    out += [f"* {line}" for line in reviewed]
+    out.append("")
     return "\n".join(out)

@@ -159,7 +159,10 @@ pub(super) fn veto_after_resolving(
             vetoes.push(index);
             continue;
         }
-        if kind == Kind::Place && after_personal_title(rules, text, candidate.start) {
+        if kind == Kind::Place
+            && (after_personal_title(rules, text, candidate.start)
+                || after_vessel_word(rules, text, candidate.start))
+        {
             vetoes.push(index);
             continue;
         }
@@ -339,28 +342,42 @@ fn name_before(
         && !is_name_end(word_start + word.len())
 }
 
-/// Whether a title of a person (`personal_titles`: Mr, Dr, Lord) stands
-/// right before byte `start`, with one space between and a full stop after it
-/// or not: a place there is a person's name (Mr Cartagena, Mr Shiga's
-/// appointment, Dr. Lyon, Lord Sheffield).
-fn after_personal_title(rules: &Rules, text: &str, start: usize) -> bool {
-    let Some(before) = text[..start].strip_suffix(' ') else {
-        return false;
-    };
+/// The whole word of letters that ends one space before byte `start`, a
+/// full stop after it allowed (`Dr. Lyon`): `None` when there is none, or
+/// when letters, digits, apostrophes or hyphens run on before it (KiMr,
+/// O'Mr, ex-Mr: not a word of its own).
+fn letters_right_before(text: &str, start: usize) -> Option<&str> {
+    let before = text[..start].strip_suffix(' ')?;
     let before = before.strip_suffix('.').unwrap_or(before);
     let word_start = before
         .char_indices()
         .rev()
         .take_while(|&(_, c)| c.is_alphabetic())
         .last()
-        .map_or(before.len(), |(i, _)| i);
-    let word = &before[word_start..];
-    // A whole word: not the end of "Semester" or of "O'Mr".
+        .map(|(i, _)| i)?;
     let whole = before[..word_start]
         .chars()
         .next_back()
         .is_none_or(|c| !c.is_alphanumeric() && c != '\'' && c != '-');
-    whole && rules.personal_titles.contains(word)
+    whole.then(|| &before[word_start..])
+}
+
+/// Whether a title of a person (`personal_titles`: Mr, Dr, Lord, in their
+/// case) stands right before byte `start` ([`letters_right_before`]): a
+/// place there is a person's name (Mr Cartagena, Mr Shiga's appointment,
+/// Dr. Lyon, Lord Sheffield).
+fn after_personal_title(rules: &Rules, text: &str, start: usize) -> bool {
+    letters_right_before(text, start).is_some_and(|word| rules.personal_titles.contains(word))
+}
+
+/// Whether a word for a ship (`vessels`: submarine, tanker, liner, in
+/// lower case or capitalised) stands right before byte `start`: a place
+/// there is the ship's name (the sunken Russian submarine Kursk, the
+/// tanker Prestige).
+fn after_vessel_word(rules: &Rules, text: &str, start: usize) -> bool {
+    letters_right_before(text, start).is_some_and(|word| {
+        rules.vessels.contains(word) || rules.vessels.contains(word.to_lowercase().as_str())
+    })
 }
 
 /// Whether the title-case run after byte `end` makes the name before it part
@@ -1046,6 +1063,13 @@ mod tests {
         assert!(!titled("DR "));
         assert!(!titled("said mr "));
         assert!(!titled("the Lords "));
+        let ship = |text: &str| after_vessel_word(rules(), text, text.len());
+        assert!(ship("the sunken Russian submarine "));
+        assert!(ship("Tanker "));
+        assert!(ship("the cruise liner "));
+        assert!(!ship("the submarines "));
+        assert!(!ship("a submarine base in "));
+        assert!(!ship("sub-submarine "));
     }
 
     #[test]
