@@ -780,6 +780,20 @@ fn kind_4_a_place_after_a_title_of_a_person_is_that_persons_name() {
 }
 
 #[test]
+fn the_ec_is_the_european_commission_only_beside_the_eu() {
+    finds(
+        "The EC has called a truce with France over the EU deficit rules.",
+        "european-commission",
+        "EC",
+    );
+    no_mention_of("The EC said the engine was fine.", "european-commission");
+    no_mention_of(
+        "Prices in the EU rose; an ec sample was taken.",
+        "european-commission",
+    );
+}
+
+#[test]
 fn kind_4_a_place_after_a_word_for_a_ship_is_the_ships_name() {
     no_mention_of(
         "Huisman lifted the sunken Russian submarine Kursk from the sea bed.",
