@@ -277,7 +277,7 @@ def ascii_key(text: str) -> str:
     return re.sub(r"[^a-z]", "", text.lower())
 
 
-def city_reviews() -> dict[int, dict[str, tuple[str, str]]]:
+def city_reviews() -> dict[int, dict]:
     """curated/city-review.tsv: reviewed decisions on generated cities, by GeoNames id:
     {"zh-Hans": (name or "-", reason), "entity": ("-", reason), "en": [("-Alias" or "+Alias",
     reason), ...]}. A city's GeoNames Chinese name is replaced ("-": none given), an English
@@ -290,13 +290,17 @@ def city_reviews() -> dict[int, dict[str, tuple[str, str]]]:
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
-        if (len(fields) != 5 or fields[2] not in ("zh-Hans", "en", "entity")
-                or (fields[2] == "en" and fields[3][:1] not in ("+", "-"))):
-            raise ValueError(f"{path}:{n}: want geonameid, city, zh-Hans|en|entity, value, reason")
+        if (len(fields) != 5 or not fields[0].isdigit() or fields[2] not in ("zh-Hans", "en", "entity")
+                or (fields[2] == "en" and (fields[3][:1] not in ("+", "-") or len(fields[3]) < 2))
+                or (fields[2] == "entity" and fields[3] != "-") or not fields[3] or not fields[4].strip()):
+            raise ValueError(f"{path}:{n}: want geonameid, city, zh-Hans (a name or -) | en (+Alias or "
+                             "-Alias) | entity (-), and a reason")
         geonameid, _, what, value, reason = fields
         review = out.setdefault(int(geonameid), {})
         if what == "en":
             review.setdefault("en", []).append((value, reason))
+        elif what in review:
+            raise ValueError(f"{path}:{n}: a second {what} line for GeoNames {geonameid}")
         else:
             review[what] = (value, reason)
     return out
@@ -404,10 +408,6 @@ def build_cities(curated, countries: list[Entity], country_ids: dict[str, str]) 
         if iso not in country_ids:
             continue
         name = c["name"]
-        review = reviews.pop(c["geonameid"], {})
-        if "entity" in review:
-            stats.setdefault("left_out_by_review", []).append(f"{name} ({iso}): {review['entity'][1]}")
-            continue
         if key(name) in country_keys and country_keys[key(name)] == country_ids[iso]:
             stats["dropped_city_states"].append(name)  # Singapore, Monaco, Luxembourg: the country entity
             continue
@@ -417,6 +417,10 @@ def build_cities(curated, countries: list[Entity], country_ids: dict[str, str]) 
         seen_names.add((iso, key(name)))
         if cur is not None and cur[0]["id"] in out:
             continue  # a second GeoNames record of a curated city (Delhi / New Delhi)
+        review = reviews.pop(c["geonameid"], {})
+        if "entity" in review:
+            stats.setdefault("left_out_by_review", []).append(f"{name} ({iso}): {review['entity'][1]}")
+            continue
         eid = cur[0]["id"] if cur else slug(name)
         if eid in used_ids or eid in country_ids.values():
             eid = f"{eid}-{slug(gcountries[iso]['name'])}"
@@ -449,6 +453,7 @@ def build_cities(curated, countries: list[Entity], country_ids: dict[str, str]) 
         e.capital_of = iso if capital else None
         e.population = c["population"]
         e.gives_way = gives_way(c)
+        e.reviewed = bool(review)
         if e.gives_way and iso not in HAN_NAMED:
             # Two characters of a transliteration (库姆 Qom, 瓦里 Warri, 明纳 Minna) stand
             # inside longer transliterations the segmenter cuts (阿基耶库姆·库福尔) and
@@ -532,6 +537,9 @@ def give_way(cities: list[Entity], others: list[Entity], stats: dict) -> list[st
                 clash = next((f"{a.text!r} of {taken_keys[key(a.text)]}" for _, a in e.all_aliases()
                               if key(a.text) in taken_keys), None)
         if clash:
+            if getattr(e, "reviewed", False):
+                raise ValueError(f"{CURATED / 'city-review.tsv'}: {e.name} ({e.id}) is reviewed but gives way "
+                                 f"to {clash}: its review would do nothing")
             dropped.append(e.id)
             stats.setdefault("gave_way", []).append(f"{e.name} ({e.source.split(',')[0]}): {clash}")
             continue

@@ -83,8 +83,8 @@ def render(tables) -> str:
 
     city_stats = places.build.stats
     gave_way = city_stats.get("gave_way", [])
-    out.append(f"Cities under 1,000,000 people left out because another entity has one of their names or "
-               f"their id (places.give_way): {len(gave_way)}.")
+    out.append(f"Cities under {places.GIVE_WAY_POPULATION:,} people left out because another entity has one of "
+               f"their names or their id (places.give_way): {len(gave_way)}.")
     out.append("")
     out += [f"* {line}" for line in gave_way]
     out.append("")

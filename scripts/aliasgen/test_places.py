@@ -105,9 +105,25 @@ class Reviews(unittest.TestCase):
         self.assertEqual(reviews[1006984], {"entity": ("-", "east London")})
 
     def test_a_malformed_line_is_an_error_with_its_line(self):
-        for bad in ["1\tX\tfr\tY\tz\n", "1\tX\ten\tFrankfurt\tno sign\n", "1\tX\tentity\t-\n"]:
+        for bad in ["1\tX\tfr\tY\tz\n", "1\tX\ten\tFrankfurt\tno sign\n", "1\tX\tentity\t-\n",
+                    "x1\tX\tentity\t-\tnot an id\n", "1\tX\ten\t+\tno alias\n",
+                    "1\tX\tentity\tkeep\tnot a dash\n", "1\tX\tzh-Hans\t圣何塞\t\n"]:
             with self.assertRaisesRegex(ValueError, r"city-review\.tsv:2:"):
                 self.read("# header\n" + bad)
+
+    def test_a_second_decision_of_one_kind_is_an_error(self):
+        with self.assertRaisesRegex(ValueError, r"city-review\.tsv:2: a second zh-Hans line"):
+            self.read("1\tX\tzh-Hans\t甲乙\tone\n1\tX\tzh-Hans\t-\tanother\n")
+        reviews = self.read("1\tX\ten\t+A\tone\n1\tX\ten\t-B\ttwo\n")
+        self.assertEqual(len(reviews[1]["en"]), 2)
+
+    def test_a_reviewed_city_that_gives_way_is_an_error(self):
+        # Its review would do nothing: the file must not say what the table does not do.
+        reviewed = city("kochi-india", "Kochi")
+        reviewed.reviewed = True
+        prefecture = Entity(id="kochi", name="Kochi", kind="place", aliases={"en": [Alias("Kochi")]})
+        with self.assertRaisesRegex(ValueError, "is reviewed but gives way"):
+            places.give_way([reviewed], [prefecture], {})
 
 
 class Folding(unittest.TestCase):

@@ -159,10 +159,7 @@ pub(super) fn veto_after_resolving(
             vetoes.push(index);
             continue;
         }
-        if kind == Kind::Place
-            && (after_personal_title(rules, text, candidate.start)
-                || after_vessel_word(rules, text, candidate.start))
-        {
+        if kind == Kind::Place && after_personal_title(rules, text, candidate.start) {
             vetoes.push(index);
             continue;
         }
@@ -342,13 +339,16 @@ fn name_before(
         && !is_name_end(word_start + word.len())
 }
 
-/// The whole word of letters that ends one space before byte `start`, a
-/// full stop after it allowed (`Dr. Lyon`): `None` when there is none, or
-/// when letters, digits, apostrophes or hyphens run on before it (KiMr,
+/// The whole word of letters that ends one space before byte `start`, with
+/// whether a full stop follows it (`Dr. Lyon`): `None` when there is none,
+/// or when letters, digits, apostrophes or hyphens run on before it (KiMr,
 /// O'Mr, ex-Mr: not a word of its own).
-fn letters_right_before(text: &str, start: usize) -> Option<&str> {
+fn letters_right_before(text: &str, start: usize) -> Option<(&str, bool)> {
     let before = text[..start].strip_suffix(' ')?;
-    let before = before.strip_suffix('.').unwrap_or(before);
+    let (before, full_stop) = match before.strip_suffix('.') {
+        Some(before) => (before, true),
+        None => (before, false),
+    };
     let word_start = before
         .char_indices()
         .rev()
@@ -359,24 +359,19 @@ fn letters_right_before(text: &str, start: usize) -> Option<&str> {
         .chars()
         .next_back()
         .is_none_or(|c| !c.is_alphanumeric() && c != '\'' && c != '-');
-    whole.then(|| &before[word_start..])
+    whole.then(|| (&before[word_start..], full_stop))
 }
 
-/// Whether a title of a person (`personal_titles`: Mr, Dr, Lord, in their
-/// case) stands right before byte `start` ([`letters_right_before`]): a
+/// Whether a title of a person stands right before byte `start`, in its
+/// case, with one space between ([`letters_right_before`]): one of
+/// `personal_titles` (Mr, Lord, Miss) without a full stop, or one of
+/// `personal_title_abbreviations` (Mr, Dr, Prof) with one or without. A
 /// place there is a person's name (Mr Cartagena, Mr Shiga's appointment,
-/// Dr. Lyon, Lord Sheffield).
+/// Dr. Lyon, Lord Sheffield); after "the Lord." a sentence ends.
 fn after_personal_title(rules: &Rules, text: &str, start: usize) -> bool {
-    letters_right_before(text, start).is_some_and(|word| rules.personal_titles.contains(word))
-}
-
-/// Whether a word for a ship (`vessels`: submarine, tanker, liner, in
-/// lower case or capitalised) stands right before byte `start`: a place
-/// there is the ship's name (the sunken Russian submarine Kursk, the
-/// tanker Prestige).
-fn after_vessel_word(rules: &Rules, text: &str, start: usize) -> bool {
-    letters_right_before(text, start).is_some_and(|word| {
-        rules.vessels.contains(word) || rules.vessels.contains(word.to_lowercase().as_str())
+    letters_right_before(text, start).is_some_and(|(word, full_stop)| {
+        rules.personal_title_abbreviations.contains(word)
+            || (!full_stop && rules.personal_titles.contains(word))
     })
 }
 
@@ -1063,13 +1058,9 @@ mod tests {
         assert!(!titled("DR "));
         assert!(!titled("said mr "));
         assert!(!titled("the Lords "));
-        let ship = |text: &str| after_vessel_word(rules(), text, text.len());
-        assert!(ship("the sunken Russian submarine "));
-        assert!(ship("Tanker "));
-        assert!(ship("the cruise liner "));
-        assert!(!ship("the submarines "));
-        assert!(!ship("a submarine base in "));
-        assert!(!ship("sub-submarine "));
+        assert!(titled("said Prof. "));
+        assert!(!titled("Praise the Lord. "));
+        assert!(!titled("a Miss. "));
     }
 
     #[test]

@@ -37,9 +37,9 @@ pub struct Rules {
     pub no_division_topics: FxHashSet<String>,
     /// Titles of people after which a place is a person's name (Mr, Lord).
     pub personal_titles: FxHashSet<String>,
-    /// Lowercase words for ships after which a place is a ship's name
-    /// (submarine, tanker).
-    pub vessels: FxHashSet<String>,
+    /// Those of them that are abbreviations and may take a full stop (Mr.,
+    /// Dr.).
+    pub personal_title_abbreviations: FxHashSet<String>,
     /// Chinese organisation heads (大学, 协会).
     pub zh_heads: FxHashSet<String>,
     /// Chinese heads that need two words between them and the name (市场).
@@ -107,7 +107,7 @@ struct Names {
     division_role_modifiers: Vec<String>,
     no_division_topics: Vec<String>,
     personal_titles: Vec<String>,
-    vessels: Vec<String>,
+    personal_title_abbreviations: Vec<String>,
     zh: ChineseNames,
 }
 
@@ -170,7 +170,7 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         division_role_modifiers: set(file.names.division_role_modifiers),
         no_division_topics: set(file.names.no_division_topics),
         personal_titles: set(file.names.personal_titles),
-        vessels: set(file.names.vessels),
+        personal_title_abbreviations: set(file.names.personal_title_abbreviations),
         zh_heads: set(file.names.zh.heads),
         zh_weak_heads: set(file.names.zh.weak_heads),
         zh_suffixes: set(file.names.zh.suffixes),
