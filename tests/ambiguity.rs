@@ -777,6 +777,37 @@ fn kind_4_a_place_after_a_title_of_a_person_is_that_persons_name() {
 }
 
 #[test]
+fn leaders_outside_the_g20_and_their_common_word_namesakes() {
+    finds(
+        "Palestinian leader Yasser Arafat met Mr Peres. Arafat said talks would go on.",
+        "yasser-arafat",
+        "Arafat",
+    );
+    finds(
+        "巴解主席阿拉法特和以色列总理拉宾握手。",
+        "yasser-arafat",
+        "阿拉法特",
+    );
+    finds(
+        "朝鲜报纸号召全民在金正日总书记的领导下前进。",
+        "kim-jong-il",
+        "金正日",
+    );
+    // Sharon is a given name and 沙龙 a salon; Barak is also Barack Obama's
+    // given name: only the full names stand.
+    finds(
+        "Israeli Prime Minister Ariel Sharon spoke.",
+        "ariel-sharon",
+        "Ariel Sharon",
+    );
+    no_mention_of("Sharon Stone opened the festival.", "ariel-sharon");
+    no_mention_of("她在文化沙龙上发言。", "ariel-sharon");
+    no_mention_of("Barak won the vote, officials said.", "ehud-barak");
+    // A short form needs its full name or support: a Chavez who is someone else.
+    no_mention_of("The boxer Julio Cesar Chavez retired.", "hugo-chavez");
+}
+
+#[test]
 fn the_ec_is_the_european_commission_only_beside_the_eu() {
     finds(
         "The EC has called a truce with France over the EU deficit rules.",
