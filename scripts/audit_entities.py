@@ -295,17 +295,23 @@ def run_canon(canon: Path, docs: list[Doc], texts: dict[str, str], extra: list[s
     return out
 
 
+def aliases_arguments(extra: list[str]) -> list[str]:
+    """The --aliases arguments among extra `canon normalize` arguments, for `canon alias`."""
+    out = []
+    it = iter(extra)
+    for a in it:
+        if a == "--aliases":
+            out += [a, next(it, "")]
+        elif a.startswith("--aliases="):
+            out.append(a)
+    return out
+
+
 def canon_resolves(canon: Path, extra: list[str], names: list[str]) -> set[str]:
     """The names of `names` that `canon alias lookup` resolves (to one entity or to several),
     with canon's own key: the dots of initials, widths, scripts and case as documents fold
     them (George W Bush is George W. Bush)."""
-    it = iter(extra)
-    aliases_args = []
-    for a in it:
-        if a == "--aliases":
-            aliases_args += [a, next(it, "")]
-        elif a.startswith("--aliases="):
-            aliases_args.append(a)
+    aliases_args = aliases_arguments(extra)
     resolved = set()
     for i in range(0, len(names), 500):
         batch = names[i:i + 500]
@@ -322,13 +328,7 @@ def canon_resolves(canon: Path, extra: list[str], names: list[str]) -> set[str]:
 
 def canon_aliases(canon: Path, extra: list[str]) -> dict[str, list[str]]:
     """Entity id -> aliases, from `canon alias list --json` (with the same --aliases)."""
-    aliases_args = []
-    it = iter(extra)
-    for a in it:
-        if a == "--aliases":
-            aliases_args += [a, next(it, "")]
-        elif a.startswith("--aliases="):
-            aliases_args.append(a)
+    aliases_args = aliases_arguments(extra)
     cmd = [str(canon), "alias", "list", "--json", *aliases_args]
     proc = subprocess.run(cmd, check=False, capture_output=True, text=True, encoding="utf-8")
     if proc.returncode != 0:
