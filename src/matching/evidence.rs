@@ -17,7 +17,12 @@
 //!   "earlier" would miss "Putin backs ..." above "Vladimir Putin said"), or
 //!   with support as above (Musk next to Tesla, Trump next to tariffs and
 //!   the White House); a surname alone with neither is someone else's
-//!   (the 2004 Hinton Lecture, UBS economist Maury Harris).
+//!   (the 2004 Hinton Lecture, UBS economist Maury Harris);
+//! * the full name only: a person's alias that needs support or the full
+//!   name, in a document that names one of its blockers (a relative or
+//!   namesake: "Auxillia Mnangagwa", "Kyrylo Tymoshenko"), stands only when
+//!   the person is named in full in it: "the president" near a bare
+//!   "Mnangagwa" then says nothing about which Mnangagwa is meant.
 //!
 //! When two entities claim a candidate and both have support, the one the
 //! document confirms elsewhere wins (LSE after "the London Stock Exchange");
@@ -27,7 +32,7 @@
 
 use super::SUPPORT_WINDOW;
 use super::candidates::{Candidate, Choice};
-use crate::aliases::{AliasForm, AliasTable, Kind, StrList, push_term};
+use crate::aliases::{AliasForm, AliasRef, AliasTable, Kind, StrList, push_term};
 use crate::segment::Token;
 use rustc_hash::FxHashSet;
 use std::cell::{OnceCell, RefCell};
@@ -37,7 +42,12 @@ use std::cell::{OnceCell, RefCell};
 enum Need {
     Nothing,
     Support,
+    /// The full name anywhere, or support.
     FullName,
+    /// The full name anywhere, support not enough: a person's surname or
+    /// other partial name in a document that also names a relative or
+    /// namesake it is a blocker of ("Auxillia Mnangagwa ... Mnangagwa").
+    FullNameOnly,
 }
 
 /// The entities of a candidate's options, each with the least it needs:
@@ -45,12 +55,19 @@ enum Need {
 type Needs = smallvec::SmallVec<[(u32, Need); 2]>;
 
 /// The options of one candidate, by entity, with the least each needs.
-fn needs(table: &AliasTable, options: &[Choice], is_common_word: &dyn Fn(&str) -> bool) -> Needs {
+/// `namesake_named` answers whether a blocker of an alias occurs in the
+/// document ([`AliasTable::blocker_occurs`]).
+fn needs(
+    table: &AliasTable,
+    options: &[Choice],
+    is_common_word: &dyn Fn(&str) -> bool,
+    namesake_named: &mut dyn FnMut(AliasRef) -> bool,
+) -> Needs {
     // Inline while the options name at most two entities, however many
     // options there are.
     let mut out = Needs::new();
     for &choice in options {
-        let need = if choice.form() == AliasForm::Short {
+        let mut need = if choice.form() == AliasForm::Short {
             Need::FullName
         } else if choice.needs_support()
             || (choice.fold_changes() && is_common_word(table.alias_key_text(choice.alias)))
@@ -59,6 +76,16 @@ fn needs(table: &AliasTable, options: &[Choice], is_common_word: &dyn Fn(&str) -
         } else {
             Need::Nothing
         };
+        // Context words say a person of this office or country is meant,
+        // not which of the family: once a relative or namesake is named,
+        // only the person's own full name says it is them.
+        if need != Need::Nothing
+            && table.kind(choice.entity()) == Kind::Person
+            && table.has_blockers(choice.alias)
+            && namesake_named(choice.alias)
+        {
+            need = Need::FullNameOnly;
+        }
         match out.iter_mut().find(|(e, _)| *e == choice.entity()) {
             Some((_, existing)) => *existing = (*existing).min(need),
             None => out.push((choice.entity(), need)),
@@ -77,11 +104,27 @@ pub(super) fn resolve(
     is_common_word: &dyn Fn(&str) -> bool,
 ) {
     let mut pending: Vec<(usize, Needs)> = Vec::new();
+    // A document names the same surname many times: each alias's blockers
+    // are searched for once.
+    let mut blocker_answers: Vec<(AliasRef, bool)> = Vec::new();
+    let mut namesake_named = |alias: AliasRef| {
+        if let Some(&(_, found)) = blocker_answers.iter().find(|(a, _)| *a == alias) {
+            return found;
+        }
+        let found = table.blocker_occurs(alias, text);
+        blocker_answers.push((alias, found));
+        found
+    };
     for (index, candidate) in candidates.iter_mut().enumerate() {
         if candidate.vetoed {
             continue;
         }
-        let choices = needs(table, &candidate.options, is_common_word);
+        let choices = needs(
+            table,
+            &candidate.options,
+            is_common_word,
+            &mut namesake_named,
+        );
         let plain = || {
             choices
                 .iter()
@@ -158,6 +201,7 @@ pub(super) fn resolve(
                         Need::FullName => {
                             named_in_full.contains(&entity) || evidence.supported(*index, entity)
                         }
+                        Need::FullNameOnly => named_in_full.contains(&entity),
                     }),
             );
             // Two entities with support: the one the document names
@@ -180,7 +224,7 @@ pub(super) fn resolve(
                 // pending candidate, once.
                 debug_assert!(candidates[*index].confirmed.is_none());
                 candidates[*index].confirmed = Some(entity);
-                candidates[*index].via_short = need == Need::FullName;
+                candidates[*index].via_short = matches!(need, Need::FullName | Need::FullNameOnly);
                 newly.push((entity, !candidates[*index].via_short));
                 // Later candidates of this round see it in their window.
                 reach.add(table, entity);

@@ -401,6 +401,25 @@ fn inside_blocker(text: &str, start: usize, end: usize, blocker: &str) -> bool {
     })
 }
 
+/// Whether `blocker` (lowercased) occurs anywhere in `text`, compared as
+/// [`inside_blocker`] compares: ignoring case, any whitespace equal to any.
+pub(crate) fn occurs_caseless(text: &str, blocker: &str) -> bool {
+    let Some(first) = blocker.chars().next() else {
+        return false;
+    };
+    if blocker.chars().all(is_han) {
+        return text.contains(blocker);
+    }
+    // Only a character that may lowercase to the blocker's first one
+    // starts a comparison: for ASCII, that is known from the byte.
+    text.char_indices().any(|(at, c)| {
+        (!c.is_ascii()
+            || c.to_ascii_lowercase() == first
+            || (c.is_whitespace() && first.is_whitespace()))
+            && starts_with_caseless(&text[at..], blocker).is_some()
+    })
+}
+
 /// [`inside_blocker`] where the text around the match and the blocker are
 /// ASCII, so that case folding keeps byte offsets: an occurrence covering
 /// the match holds the text's byte at `start` at some offset `k` of the
@@ -740,6 +759,40 @@ mod tests {
             checked += usize::from(found);
         }
         assert!(checked > 200, "{checked} blocked");
+    }
+
+    #[test]
+    fn blockers_occur_anywhere_caselessly() {
+        assert!(occurs_caseless(
+            "Zimbabwe's first lady AUXILLIA Mnangagwa said",
+            "auxillia mnangagwa"
+        ));
+        assert!(occurs_caseless(
+            "İstanbul'da Auxillia\nMnangagwa",
+            "auxillia mnangagwa"
+        ));
+        assert!(!occurs_caseless(
+            "Auxillia said Mnangagwa",
+            "auxillia mnangagwa"
+        ));
+        assert!(occurs_caseless("他说格雷丝·穆加贝出席", "格雷丝·穆加贝"));
+        assert!(!occurs_caseless("穆加贝出席", "格雷丝·穆加贝"));
+        assert!(!occurs_caseless("anything", ""));
+        // Agrees with the covering test wherever the blocker stands.
+        for text in [
+            "eat apple pie now",
+            "Apple Pie",
+            "eat Apple\nPIE",
+            "apple pi",
+        ] {
+            let found = (0..text.len()).any(|start| {
+                text.is_char_boundary(start)
+                    && (start..=text.len())
+                        .filter(|&end| text.is_char_boundary(end) && end > start)
+                        .any(|end| inside_blocker(text, start, end, "apple pie"))
+            });
+            assert_eq!(occurs_caseless(text, "apple pie"), found, "{text}");
+        }
     }
 
     #[test]

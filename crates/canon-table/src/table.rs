@@ -1519,6 +1519,18 @@ impl AliasTable {
             .collect()
     }
 
+    /// Whether one of alias `r`'s blockers occurs anywhere in `normalized`
+    /// (caselessly, as [`Self::surface_allows`] compares them): the
+    /// document names the longer thing the alias is part of, such as a
+    /// relative or namesake of a person ("Grace Mugabe" for "Mugabe"), so
+    /// the alias alone may mean it. `false` for an alias without blockers.
+    pub fn blocker_occurs(&self, r: AliasRef, normalized: &str) -> bool {
+        let a = self.global_alias(r);
+        self.csr(Section::AliasBlockers, a)
+            .into_iter()
+            .any(|b| crate::occurs_caseless(normalized, self.str_at(Section::BlockerMatch, b)))
+    }
+
     /// Whether the text of `tokens[first..=last]` (a key match) satisfies the
     /// surface rules of alias `r`: exact case and blockers.
     pub fn surface_allows(&self, r: AliasRef, normalized: &str, start: usize, end: usize) -> bool {
