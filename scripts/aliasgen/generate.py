@@ -265,6 +265,7 @@ def outputs() -> dict[str, callable]:
     """Generated file (relative to the repository) -> function returning its text.
     Imported lazily so that --only freq builds only what it needs."""
     import freq
+    import orgs
     import stats
 
     table = {
@@ -279,7 +280,7 @@ def outputs() -> dict[str, callable]:
             state["tables"] = build_tables()[0]
         return state["tables"]
 
-    names = [f"places-{p}" for p in ("countries", "divisions", "cities", "regions")] + ["orgs-international"]
+    names = [f"places-{p}" for p in ("countries", "divisions", "cities", "regions")] + list(orgs.AREAS)
     names += sorted(p.stem for p in (REPO / "scripts" / "aliasgen" / "curated" / "gov").glob("*.toml"))
     names += sorted(p.stem for p in (REPO / "scripts" / "aliasgen" / "curated" / "biz").glob("*.txt"))
     for name in names:

@@ -1,5 +1,6 @@
-"""International organisations: typed and reviewed entities (curated/orgs-international.toml)
-written to data/aliases/orgs-international.toml with their traditional Chinese forms
+"""Typed and reviewed entities outside governments and companies, one table per curated file
+of `AREAS` (curated/NAME.toml -> data/aliases/NAME.toml): international organisations,
+movements and charities, sport and culture. Written with their traditional Chinese forms
 (OpenCC) and the rules of the ambiguity rule added (never removed)."""
 
 from __future__ import annotations
@@ -11,12 +12,23 @@ from common import GENERATED, Alias, Table, render_file, to_hans, to_hant
 from places import read_curated, to_entity
 
 
+# The areas: name -> what the table holds, for its header.
+AREAS = {
+    "orgs-international": "International organisations (UN bodies and agencies, courts, regional organisations and\n"
+    "banks, EU institutions not in data/aliases.toml)",
+    "orgs-society": "Movements, armed groups and parties outside governments, charities and campaign groups\n"
+    "(non-governmental organisations that world news names)",
+    "sport-culture": "Sport (governing bodies, leagues, competitions, clubs), awards, and landmarks and places of\n"
+    "culture that news names",
+}
+
+
 @lru_cache(maxsize=None)
-def build():
+def build(area: str = "orgs-international"):
     out = []
-    for data, comments in read_curated("orgs-international.toml").values():
+    for data, comments in read_curated(f"{area}.toml").values():
         e = to_entity(data, comments)
-        e.source = "typed and reviewed (scripts/aliasgen/curated/orgs-international.toml)"
+        e.source = f"typed and reviewed (scripts/aliasgen/curated/{area}.toml)"
         written = {to_hans(a.text) for lang, a in e.all_aliases() if lang.startswith("zh-Hant") or lang in ("zh-TW", "zh-HK")}
         for a in list(e.aliases.get("zh-Hans", [])):
             trad = to_hant(a.text)
@@ -30,12 +42,16 @@ def build():
 
 
 def tables() -> list[Table]:
-    header = [
-        GENERATED,
-        "",
-        "International organisations (UN bodies and agencies, courts, regional organisations and",
-        "banks, EU institutions not in data/aliases.toml): typed and reviewed in",
-        "scripts/aliasgen/curated/orgs-international.toml; traditional forms by OpenCC (Apache-2.0);",
-        "evidence rules from scripts/aliasgen/ambiguity.py.",
-    ]
-    return [Table("data/aliases/orgs-international.toml", build(), lambda: render_file(header, build()), "orgs")]
+    out = []
+    for area, what in AREAS.items():
+        header = [
+            GENERATED,
+            "",
+            *f"{what}: typed and reviewed in".split("\n"),
+            f"scripts/aliasgen/curated/{area}.toml; traditional forms by OpenCC (Apache-2.0);",
+            "evidence rules from scripts/aliasgen/ambiguity.py.",
+        ]
+        out.append(
+            Table(f"data/aliases/{area}.toml", build(area), lambda area=area, header=header: render_file(header, build(area)), "orgs")
+        )
+    return out
