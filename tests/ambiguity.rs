@@ -1088,3 +1088,11 @@ fn a_place_name_that_is_also_an_ordinary_word_needs_support() {
     // Support for the bare name comes from the country's other names nearby.
     finds("大庆是黑龙江省的石油城。", "daqing", "大庆");
 }
+
+#[test]
+fn the_hague_in_chinese_needs_no_support_but_not_the_court() {
+    // 海牙 is curated: a seat of government that Chinese news names on its
+    // own, not a smaller foreign city whose two characters need support.
+    finds("代表团昨天抵达海牙。", "the-hague", "海牙");
+    no_mention_of("海牙国际法庭作出裁决。", "the-hague");
+}
