@@ -1096,3 +1096,48 @@ fn the_hague_in_chinese_needs_no_support_but_not_the_court() {
     finds("代表团昨天抵达海牙。", "the-hague", "海牙");
     no_mention_of("海牙国际法庭作出裁决。", "the-hague");
 }
+
+/// The cases of `tests/fixtures/entity-cases.tsv`, one a line: `must TAB
+/// text TAB id TAB surface` (canon finds that entity at that surface) or
+/// `mustnot TAB text TAB id` (no mention of it), written with each batch of
+/// entities. Every failing line is reported, with its line number.
+#[test]
+fn entity_cases_of_the_fixture_file() {
+    let file = include_str!("fixtures/entity-cases.tsv");
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for (index, line) in file.lines().enumerate() {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let number = index + 1;
+        let fields: Vec<&str> = line.split('\t').collect();
+        cases += 1;
+        match fields[..] {
+            ["must", text, id, surface] => {
+                let found = mentions(text);
+                if !found.iter().any(|(i, s)| i == id && s == surface) {
+                    failures.push(format!(
+                        "line {number}: expected {id} at {surface:?} in {text:?}, found {found:?}"
+                    ));
+                }
+            }
+            ["mustnot", text, id] => {
+                let found = mentions(text);
+                if found.iter().any(|(i, _)| i == id) {
+                    failures.push(format!(
+                        "line {number}: expected no {id} in {text:?}, found {found:?}"
+                    ));
+                }
+            }
+            _ => failures.push(format!("line {number}: not a case: {line:?}")),
+        }
+    }
+    assert!(cases > 0, "no cases read");
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
