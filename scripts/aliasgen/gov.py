@@ -126,6 +126,13 @@ def parse_alias(raw, lang: str, where: str) -> Alias:
     return Alias(text, exact, support, [], reasons, full_name=full, hand=True)
 
 
+def dedupe_key(alias: Alias) -> str:
+    """The text under which an entity keeps one alias: case-folded, or as written for an
+    exact-case alias (its other cases are other aliases)."""
+    text = " ".join(alias.text.split())
+    return ("=" + text) if alias.exact else text.casefold()
+
+
 def expand_context(words, macros, where):
     out = []
     for word in words or []:
@@ -265,10 +272,11 @@ def load_entities(path, meta: dict, raws: list[dict]) -> list[Entity]:
                     flat.append(("zh-Hant", Alias(hant, alias.exact, alias.support,
                                                   [name_to_hant(b, person) for b in alias.blockers],
                                                   list(alias.reasons), alias.full_name, True)))
-        # one alias per case-folded text: "French government" / "French Government" are one key
+        # one alias per case-folded text: "French government" / "French Government" are one key;
+        # exact-case aliases are kept per written form (NASA and BBC's Nasa both exact)
         seen: set[str] = set()
-        flat = [(lang, a) for lang, a in flat if not (" ".join(a.text.casefold().split()) in seen
-                                                       or seen.add(" ".join(a.text.casefold().split())))]
+        flat = [(lang, a) for lang, a in flat
+                if not (dedupe_key(a) in seen or seen.add(dedupe_key(a)))]
         unknown = set(raw) - set(LANG_KEYS) - {"id", "name", "kind", "parent", "ctx", "note", "topics", "no_topic", "block"}
         if unknown:
             raise CuratedError(f"{where}: unknown fields {sorted(unknown)}")

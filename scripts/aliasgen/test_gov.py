@@ -28,6 +28,16 @@ class Marks(unittest.TestCase):
         self.assertEqual(flags(e), {"GOP": (True, True), "Blair": (True, True), "Home Office": (True, False),
                                     "Treasury": (False, True), "Ofcom": (False, False)})
 
+    def test_one_alias_per_case_folded_text_unless_exact(self):
+        # plain aliases that differ only in case are one key; exact-case ones are kept per
+        # written form (NASA and BBC's Nasa, UKIP and Ukip)
+        keys = [gov.dedupe_key(gov.parse_alias(a, "en", "test"))
+                for a in ["French government", "French Government", "=NASA", "=Nasa"]]
+        self.assertEqual(keys[0], keys[1])
+        self.assertNotEqual(keys[2], keys[3])
+        self.assertEqual(gov.dedupe_key(gov.parse_alias("=NASA", "en", "test")),
+                         gov.dedupe_key(gov.parse_alias({"text": "NASA", "case": "exact"}, "en", "test")))
+
     def test_a_surname_marked_in_han_is_support_without_case(self):
         self.assertEqual(flags(entity("person", "~布莱尔", lang="zh-Hans")), {"布莱尔": (False, True)})
 
