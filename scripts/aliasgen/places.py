@@ -663,7 +663,9 @@ HEADERS = {
         "First-level divisions of the US, China, the UK (nations), India, Germany, Canada, Australia,",
         "Japan and Brazil: the list from ISO 3166-2 via pycountry (LGPL-2.1, data from Debian",
         "iso-codes), English and Chinese names curated in scripts/aliasgen/curated/division-names.toml",
-        "(typed and checked against jieba's tags) plus curated/places-divisions.toml.",
+        "(typed and checked against jieba's tags) plus curated/places-divisions.toml, which also types",
+        "the divisions of other countries that news names often (Russia, Ukraine, Iraq, Afghanistan,",
+        "Pakistan, Indonesia, Spain, France, Italy, Belgium ...).",
     ],
     "cities": [
         f"Capitals, cities of over {MIN_CITY_POPULATION:,} people and the seats of the UK's nations and of",
@@ -673,7 +675,8 @@ HEADERS = {
         "proper-name tag decides, else none), plus curated/places-cities.toml.",
     ],
     "regions": [
-        "World regions, seas, straits and districts: typed and reviewed (moved from data/aliases.toml);",
+        "World regions, seas, straits, districts, regions of one or several countries and disputed",
+        "territories: typed and reviewed (the first moved from data/aliases.toml);",
         "the curated input is scripts/aliasgen/curated/places-regions.toml.",
     ],
 }
