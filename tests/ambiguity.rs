@@ -373,7 +373,8 @@ fn kind_4_a_known_name_at_the_start_of_a_longer_name() {
             "us-treasury",
             "US Treasury",
         ),
-        ("growth in Western Europe slowed", "europe", "Europe"),
+        ("growth in Northern Europe slowed", "europe", "Europe"),
+        ("growth in Western Europe slowed", "western-europe", "Western Europe"),
         (
             "building materials to Spain and United States",
             "spain",
