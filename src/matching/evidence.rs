@@ -19,8 +19,9 @@
 //!   the White House); a surname alone with neither is someone else's
 //!   (the 2004 Hinton Lecture, UBS economist Maury Harris);
 //! * the full name only: a person's alias that needs support or the full
-//!   name, in a document that names one of its blockers (a relative or
-//!   namesake: "Auxillia Mnangagwa", "Kyrylo Tymoshenko"), stands only when
+//!   name, in a document that names one of its blockers that is another
+//!   person of the name (a relative or namesake: "Auxillia Mnangagwa",
+//!   "Kyrylo Tymoshenko"; not Harris Poll or Xi'an), stands only when
 //!   the person is named in full in it: "the president" near a bare
 //!   "Mnangagwa" then says nothing about which Mnangagwa is meant.
 //!
@@ -44,9 +45,9 @@ enum Need {
     Support,
     /// The full name anywhere, or support.
     FullName,
-    /// The full name anywhere, support not enough: a person's surname or
-    /// other partial name in a document that also names a relative or
-    /// namesake it is a blocker of ("Auxillia Mnangagwa ... Mnangagwa").
+    /// The full name anywhere, support not enough: a person's alias that
+    /// needs support, in a document that also names a relative or namesake
+    /// listed among its blockers ("Auxillia Mnangagwa ... Mnangagwa").
     FullNameOnly,
 }
 
@@ -55,8 +56,9 @@ enum Need {
 type Needs = smallvec::SmallVec<[(u32, Need); 2]>;
 
 /// The options of one candidate, by entity, with the least each needs.
-/// `namesake_named` answers whether a blocker of an alias occurs in the
-/// document ([`AliasTable::blocker_occurs`]).
+/// `namesake_named` answers whether a blocker of an alias that names
+/// another person of the name occurs in the document
+/// ([`AliasTable::namesake_named`]).
 fn needs(
     table: &AliasTable,
     options: &[Choice],
@@ -111,7 +113,7 @@ pub(super) fn resolve(
         if let Some(&(_, found)) = blocker_answers.iter().find(|(a, _)| *a == alias) {
             return found;
         }
-        let found = table.blocker_occurs(alias, text);
+        let found = table.namesake_named(alias, text);
         blocker_answers.push((alias, found));
         found
     };

@@ -401,6 +401,52 @@ fn inside_blocker(text: &str, start: usize, end: usize, blocker: &str) -> bool {
     })
 }
 
+/// The dots that join the parts of a transliterated name (格雷丝·穆加贝).
+const NAME_DOTS: [char; 4] = ['·', '・', '‧', '•'];
+
+/// Lower-case particles of names written in Latin letters (Turki al-Maliki,
+/// Ursula von der Leyen), which stand between capitalised words.
+const NAME_PARTICLES: [&str; 20] = [
+    "al", "el", "bin", "ibn", "abu", "bint", "de", "van", "von", "da", "di", "le", "la", "du",
+    "der", "den", "ter", "dos", "das", "del",
+];
+
+/// Whether `blocker` names another person who goes by `alias` (both as
+/// written): a relative or namesake ("Grace Mugabe" for Mugabe,
+/// "Turki al-Maliki" for Maliki, 格雷丝·穆加贝 for 穆加贝), not a place, body
+/// or word that contains the alias (Harris Poll, Xi'an, Rabin Square,
+/// 汪洋大海, 克里斯·墨菲 for 克里). Latin: the blocker ends with the alias
+/// after a space or hyphen, and each word before it is capitalised or a
+/// name particle. Han: the alias is one of the blocker's parts between
+/// middle dots.
+pub(crate) fn names_a_namesake(alias: &str, blocker: &str) -> bool {
+    if alias.chars().any(is_han) {
+        return blocker.contains(NAME_DOTS) && blocker.split(NAME_DOTS).any(|part| part == alias);
+    }
+    let blocker: Vec<char> = blocker.chars().collect();
+    let alias: Vec<char> = alias.chars().collect();
+    let Some(cut) = blocker.len().checked_sub(alias.len() + 1) else {
+        return false;
+    };
+    let lower = |c: &char| c.to_lowercase().collect::<String>();
+    let same_end = blocker[cut + 1..]
+        .iter()
+        .map(lower)
+        .eq(alias.iter().map(lower));
+    if !same_end || !matches!(blocker[cut], ' ' | '-') {
+        return false;
+    }
+    let before: String = blocker[..cut].iter().collect();
+    let mut words = before
+        .split([' ', '-'])
+        .filter(|w| !w.is_empty())
+        .peekable();
+    words.peek().is_some()
+        && words.all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase) || NAME_PARTICLES.contains(&w)
+        })
+}
+
 /// Whether `blocker` (lowercased) occurs anywhere in `text`, compared as
 /// [`inside_blocker`] compares: ignoring case, any whitespace equal to any.
 pub(crate) fn occurs_caseless(text: &str, blocker: &str) -> bool {
@@ -759,6 +805,37 @@ mod tests {
             checked += usize::from(found);
         }
         assert!(checked > 200, "{checked} blocked");
+    }
+
+    #[test]
+    fn namesakes_are_other_people_of_the_name_not_what_contains_it() {
+        for (alias, blocker) in [
+            ("Mugabe", "Grace Mugabe"),
+            ("Maliki", "Turki al-Maliki"),
+            ("al-Maliki", "Turki al-Maliki"),
+            ("Zuma", "Dlamini-Zuma"),
+            ("Talabani", "Lahur Sheikh Jangi Talabani"),
+            ("穆加贝", "格雷丝·穆加贝"),
+            ("萨达姆", "萨达姆·哈夫塔尔"),
+        ] {
+            assert!(names_a_namesake(alias, blocker), "{blocker} for {alias}");
+        }
+        for (alias, blocker) in [
+            ("Harris", "Harris Poll"),
+            ("Harris", "Harris County"),
+            ("Xi", "Xi'an"),
+            ("Rabin", "Rabin Square"),
+            ("Cook", "Cook Islands"),
+            ("Mubarak", "Mubarak Al-Kabeer"),
+            ("Abu Alaa", "Abu Alaa al-Walai"),
+            ("Bush", "the Bush administration"),
+            ("Mugabe", "Mugabe"),
+            ("汪洋", "汪洋大海"),
+            ("克里", "克里斯·墨菲"),
+            ("特拉斯", "斯特拉斯堡"),
+        ] {
+            assert!(!names_a_namesake(alias, blocker), "{blocker} for {alias}");
+        }
     }
 
     #[test]

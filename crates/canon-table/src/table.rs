@@ -1519,16 +1519,25 @@ impl AliasTable {
             .collect()
     }
 
-    /// Whether one of alias `r`'s blockers occurs anywhere in `normalized`
-    /// (caselessly, as [`Self::surface_allows`] compares them): the
-    /// document names the longer thing the alias is part of, such as a
-    /// relative or namesake of a person ("Grace Mugabe" for "Mugabe"), so
-    /// the alias alone may mean it. `false` for an alias without blockers.
-    pub fn blocker_occurs(&self, r: AliasRef, normalized: &str) -> bool {
+    /// Whether one of alias `r`'s blockers that names another person of the
+    /// name (a relative or namesake: "Grace Mugabe" for Mugabe, see
+    /// [`crate::names_a_namesake`]) occurs anywhere in `normalized`
+    /// (caselessly, as [`Self::surface_allows`] compares blockers): then
+    /// the alias alone may mean that person. Blockers that are places,
+    /// bodies or words containing the alias (Harris Poll, Xi'an, 汪洋大海)
+    /// say nothing about who is meant and are not asked. `false` for an
+    /// alias without blockers.
+    pub fn namesake_named(&self, r: AliasRef, normalized: &str) -> bool {
         let a = self.global_alias(r);
-        self.csr(Section::AliasBlockers, a)
-            .into_iter()
-            .any(|b| crate::occurs_caseless(normalized, self.str_at(Section::BlockerMatch, b)))
+        let blockers = self.csr(Section::AliasBlockers, a);
+        if blockers.is_empty() {
+            return false;
+        }
+        let alias = self.alias(r).text;
+        blockers.into_iter().any(|b| {
+            crate::names_a_namesake(alias, self.str_at(Section::BlockerText, b))
+                && crate::occurs_caseless(normalized, self.str_at(Section::BlockerMatch, b))
+        })
     }
 
     /// Whether the text of `tokens[first..=last]` (a key match) satisfies the
