@@ -24,7 +24,7 @@ AREAS = {
 
 
 @lru_cache(maxsize=None)
-def build(area: str = "orgs-international"):
+def build(area: str):
     out = []
     for data, comments in read_curated(f"{area}.toml").values():
         e = to_entity(data, comments)
