@@ -279,7 +279,7 @@ fn ceil_boundary(text: &str, mut at: usize) -> usize {
 /// start: letters, digits, hyphens, apostrophes, ampersands.
 /// A word that ends a sentence (with a full stop) is not returned: what
 /// follows starts afresh.
-fn word_before(text: &str, at: usize) -> Option<(usize, &str)> {
+pub(super) fn word_before(text: &str, at: usize) -> Option<(usize, &str)> {
     let before = text[..at].strip_suffix(' ')?;
     let start = before
         .char_indices()
@@ -292,7 +292,7 @@ fn word_before(text: &str, at: usize) -> Option<(usize, &str)> {
 
 /// The word that starts right after byte `at` (a space after it), with a
 /// possessive it ends in (People's).
-fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
+pub(super) fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
     let after = text[at..].strip_prefix(' ')?;
     let start = at + 1;
     let mut len: usize = after
@@ -368,7 +368,7 @@ fn letters_right_before(text: &str, start: usize) -> Option<(&str, bool)> {
 /// `personal_title_abbreviations` (Mr, Dr, Prof) with one or without. A
 /// place there is a person's name (Mr Cartagena, Mr Shiga's appointment,
 /// Dr. Lyon, Lord Sheffield); after "the Lord." a sentence ends.
-fn after_personal_title(rules: &Rules, text: &str, start: usize) -> bool {
+pub(super) fn after_personal_title(rules: &Rules, text: &str, start: usize) -> bool {
     letters_right_before(text, start).is_some_and(|(word, full_stop)| {
         rules.personal_title_abbreviations.contains(word)
             || (!full_stop && rules.personal_titles.contains(word))

@@ -14,9 +14,13 @@
 //! `data/matching.toml` read by [`rules`]) turn down names that are part of
 //! a longer name (London Stock Exchange, 武汉大学), titles of works
 //! (专辑《月之暗面》) and acronyms the document defines as something else.
+//! Last, a person the document names in full is also found by the bare
+//! surname the table does not list ([`coreference`]: Gordon Brown ... Mr
+//! Brown).
 
 mod candidates;
 mod context;
+mod coreference;
 mod evidence;
 pub use canon_table::rules;
 
@@ -73,7 +77,8 @@ pub fn find_mentions(
     context::veto_before_resolving(table, rules, text, tokens, &mut candidates);
     evidence::resolve(table, text, tokens, &mut candidates, lexicon.is_common_word);
     context::veto_after_resolving(table, rules, text, tokens, &mut candidates, lexicon.is_word);
-    candidates
+    let surnames = coreference::surname_mentions(table, rules, text, tokens, &candidates);
+    let mut mentions: Vec<Mention> = candidates
         .into_iter()
         .filter(|c| !c.vetoed)
         .filter_map(|c| {
@@ -85,7 +90,12 @@ pub fn find_mentions(
                 end: c.end,
             })
         })
-        .collect()
+        .collect();
+    if !surnames.is_empty() {
+        mentions.extend(surnames);
+        mentions.sort_by_key(|m| m.start);
+    }
+    mentions
 }
 
 #[cfg(test)]
@@ -219,6 +229,132 @@ aliases.en = [{ text = "McDonald's", case = "exact" }]
                 ("moonshot-ai".into(), "Dark Side of the\nMoon".into()),
                 ("moonshot-ai".into(), "Moonshot AI".into()),
             ]
+        );
+    }
+
+    const PEOPLE: &str = r#"
+[[entity]]
+id = "gordon-brown"
+name = "Gordon Brown"
+kind = "person"
+aliases.en = ["Gordon Brown"]
+
+[[entity]]
+id = "theresa-may"
+name = "Theresa May"
+kind = "person"
+aliases.en = ["Theresa May"]
+
+[[entity]]
+id = "nick-brown"
+name = "Nick Brown"
+kind = "person"
+aliases.en = ["Nick Brown"]
+
+[[entity]]
+id = "brown-university"
+name = "Brown University"
+kind = "org"
+aliases.en = ["Brown University"]
+
+[[entity]]
+id = "the-hague"
+name = "The Hague"
+kind = "place"
+aliases.en = ["The Hague"]
+
+[[entity]]
+id = "william-hague"
+name = "William Hague"
+kind = "person"
+aliases.en = ["William Hague"]
+
+[[entity]]
+id = "brown-shipley"
+name = "Brown Shipley"
+kind = "org"
+aliases.en = [{ text = "Brown Shipley", case = "exact" }]
+
+[[entity]]
+id = "united-kingdom"
+name = "United Kingdom"
+kind = "place"
+aliases.en = ["Britain"]
+"#;
+
+    /// Must: the bare surname of a person the document names in full, in
+    /// a headline above the name too, with a title, possessive or none.
+    #[test]
+    fn the_surname_of_a_person_named_in_full_is_that_person() {
+        let table = table_of(PEOPLE);
+        assert_eq!(
+            mentions_with(
+                &table,
+                "Brown backs debt plan\n\nChancellor Gordon Brown said on Monday that \
+                 Britain would pay. Mr Brown's plan, Brown added, was fair."
+            ),
+            [
+                ("gordon-brown".into(), "Brown".into()),
+                ("gordon-brown".into(), "Gordon Brown".into()),
+                ("united-kingdom".into(), "Britain".into()),
+                ("gordon-brown".into(), "Brown".into()),
+                ("gordon-brown".into(), "Brown".into()),
+            ]
+        );
+        // An everyday word, written in lower case in the document, is the
+        // name only after a title.
+        assert_eq!(
+            mention_ids(
+                &table,
+                "Theresa May said in May that Mrs May may stand down."
+            ),
+            ["theresa-may", "theresa-may"]
+        );
+    }
+
+    /// Must not: a surname without the full name, in another name, after
+    /// another person's given name, or where two people of the table share
+    /// it.
+    #[test]
+    fn the_surname_of_a_person_stays_unmatched_when_the_document_doubts_it() {
+        let table = table_of(PEOPLE);
+        // No full name: no person.
+        assert!(mention_ids(&table, "Mr Brown said the plan was fair.").is_empty());
+        // Another name holds it, before or after.
+        assert_eq!(
+            mention_ids(
+                &table,
+                "Gordon Brown spoke at Brown University and at Brown Shipley."
+            ),
+            ["gordon-brown", "brown-university", "brown-shipley"]
+        );
+        assert_eq!(
+            mention_ids(&table, "Gordon Brown met Brown Sugar Ltd."),
+            ["gordon-brown"]
+        );
+        // Someone else of the name is in the document: no bare Brown is
+        // taken, wherever it stands.
+        assert_eq!(
+            mention_ids(
+                &table,
+                "Mr Brown said so. Gordon Brown met Frank Brown on Monday."
+            ),
+            ["gordon-brown"]
+        );
+        // Two people of the table with the surname.
+        assert_eq!(
+            mention_ids(&table, "Gordon Brown and Nick Brown met. Mr Brown spoke."),
+            ["gordon-brown", "nick-brown"]
+        );
+        // A name of the table that holds the surname stays that name.
+        assert_eq!(
+            mention_ids(&table, "William Hague flew to The Hague. Hague said so."),
+            ["william-hague", "the-hague", "william-hague"]
+        );
+        // Lower case is never the name.
+        assert_eq!(
+            mention_ids(&table, "Gordon Brown wore a brown coat."),
+            ["gordon-brown"]
         );
     }
 
