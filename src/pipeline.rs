@@ -4,7 +4,7 @@
 use crate::aliases::AliasTable;
 use crate::boilerplate::{self, Detector, MarkedSpan};
 use crate::detect::{LangRun, Language, detect, language_runs};
-use crate::matching::{Lexicon, find_mentions};
+use crate::matching::{Lexicon, find_mentions_in_page};
 use std::borrow::Cow;
 
 use crate::normalize::chinese::fold;
@@ -320,7 +320,9 @@ impl Canon {
             is_common_word: &|word| self.router.is_common_word(word),
             word_frequency: &|word| self.router.word_frequency(word),
         };
-        let mentions = find_mentions(&self.table, &text, &tokens, &lexicon);
+        let mentions = find_mentions_in_page(&self.table, &text, &tokens, &lexicon, &|byte| {
+            in_marked(&marked, byte)
+        });
         // A mention that reaches into furniture goes too, so that every
         // mention kept starts and ends on a kept token.
         let mut mentions = mentions;

@@ -1196,3 +1196,35 @@ fn entity_cases_of_the_fixture_file() {
         failures.join("\n")
     );
 }
+
+/// The surname rule with the built-in table (src/matching/coreference.rs):
+/// a person named in full is the bare surname elsewhere in the document,
+/// but not when the full name stands only in page furniture (a related
+/// story's headline), and an everyday word (May) only after a title.
+#[test]
+fn surnames_of_people_named_in_full_in_the_article() {
+    let body = "The trial resumed on Monday in New York. Sullivan said he had \
+        warned his boss about the accounts many times, and the jury heard hours \
+        of testimony about the scheme that inflated profits by billions of \
+        dollars over two years.\n\nProsecutors say the fraud was the largest in \
+        US corporate history, and the defence says the star witness cannot be \
+        trusted because he has a deal with the government.";
+    let named = format!("Scott Sullivan, the former finance chief, testified. {body}");
+    let bare = mentions(&named)
+        .into_iter()
+        .filter(|(id, surface)| id == "scott-sullivan" && surface == "Sullivan")
+        .count();
+    assert_eq!(bare, 1, "{:?}", mentions(&named));
+    let furniture = format!(
+        "{body}\n\nRelated stories\nScott Sullivan to testify at trial\n\
+         WorldCom shares fall again\nShare this page\nEmail\nPrint"
+    );
+    leaves_alone(&furniture, "Sullivan");
+    let may = "Theresa May spoke in Brussels in May. Mrs May said talks would go on.";
+    let found = mentions(may);
+    let bare: Vec<_> = found
+        .iter()
+        .filter(|(id, surface)| id == "theresa-may" && surface == "May")
+        .collect();
+    assert_eq!(bare.len(), 1, "{found:?}");
+}

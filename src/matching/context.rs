@@ -279,7 +279,7 @@ fn ceil_boundary(text: &str, mut at: usize) -> usize {
 /// start: letters, digits, hyphens, apostrophes, ampersands.
 /// A word that ends a sentence (with a full stop) is not returned: what
 /// follows starts afresh.
-pub(super) fn word_before(text: &str, at: usize) -> Option<(usize, &str)> {
+fn word_before(text: &str, at: usize) -> Option<(usize, &str)> {
     let before = text[..at].strip_suffix(' ')?;
     let start = before
         .char_indices()
@@ -292,7 +292,7 @@ pub(super) fn word_before(text: &str, at: usize) -> Option<(usize, &str)> {
 
 /// The word that starts right after byte `at` (a space after it), with a
 /// possessive it ends in (People's).
-pub(super) fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
+fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
     let after = text[at..].strip_prefix(' ')?;
     let start = at + 1;
     let mut len: usize = after

@@ -4,64 +4,106 @@
 //! The alias table lists a person's bare surname only where news uses it
 //! for that person in any document (Blair, Putin, with evidence rules); most
 //! surnames are shared by many people or are everyday words (Brown,
-//! Sullivan, Dean), and the table leaves them out. Inside one document that
+//! Sullivan, Snow), and the table leaves them out. Inside one document that
 //! names the person in full, a reader takes the bare surname to be that
-//! person, and so does canon, unless the document gives a reason to doubt:
+//! person, and so does canon, within limits:
 //!
-//! * two people of the table with that surname are named in full;
-//! * the surname follows another capitalised word that is neither a title
-//!   nor a sentence opener somewhere in the document (Frank Brown,
-//!   Newcastle Brown): someone or something else has the name here;
-//! * the document writes the surname in lower case somewhere (may, jobs,
-//!   page): it is an everyday word here, and only a title or role right
-//!   before it (Mrs May, President Bush) makes it the name.
+//! * A full name is a person's multi-word match outside page furniture,
+//!   confirmed by the evidence, that starts with no title (Prince Charles,
+//!   Lord Rose, President Jiang say nothing of a surname); its last word is
+//!   the surname: letters (and apostrophes: O'Leary), three or more, not a
+//!   suffix (Jr, III), not a father's name after bin or ben. People with a
+//!   Chinese, Japanese or Korean name of their own in the table (and none
+//!   spelt out from another language, as 戈登·布朗 is) are left out: their
+//!   English names put the family name first (Wang Yi, Lee Jae-myung) or
+//!   are read both ways.
+//! * The document doubts a surname, and then none of its bare occurrences
+//!   is taken, when two people of the table with it are named, when another
+//!   person's name of the table holds it anywhere (Peter Lynch beside Mike
+//!   Lynch, whether or not that name was confirmed; Wang in Wang Yi), or
+//!   when it follows another capitalised word or an initial that is no
+//!   title, office or sentence opener anywhere (Frank Brown, John F.
+//!   Kennedy, Prince George, Newcastle Brown), or when a word for a
+//!   relative stands near it (Gordon Brown and his wife Sarah ... Mrs Brown;
+//!   Ed and David Miliband, the Miliband brothers).
+//! * An occurrence is taken when it is written with a capital, no candidate
+//!   of the table touches it (Brown University, The Hague, a short form the
+//!   evidence turned down), and no capitalised word follows it (Brown
+//!   Shipley). It needs a title or office right before it (Mr Brown,
+//!   President Castro, Mrs May) when the surname is also an everyday word
+//!   (wordfreq Zipf from `surname_word_zipf` in data/matching.toml: may,
+//!   page, brown, snow), when the document writes it in lower case, or when
+//!   a possessive and a capitalised word follow it (King's Cross).
 //!
-//! An occurrence is taken only when it is written with a capital, no other
-//! candidate of the table touches it (Brown University, The Hague, a short
-//! form the evidence turned down), and no capitalised word follows it
-//! (Brown Shipley). Names in spaced scripts only: a Chinese name's last part
-//! (布朗 in 戈登·布朗) stands inside other words too often for a rule without
-//! case.
+//! Names in spaced scripts only: a Chinese name's last part (布朗 in 戈登·布朗)
+//! stands inside other words too often for a rule without case.
 
 use super::Mention;
 use super::candidates::{Candidate, capitalised};
-use super::context::{after_personal_title, word_after, word_before};
+use super::context::after_personal_title;
 use super::rules::Rules;
 use crate::aliases::{AliasTable, Kind};
-use crate::script::is_unspaced;
+use crate::script::{is_han, is_unspaced};
 use crate::segment::Token;
+use canon_table::ambiguity::english_zipf_frequency;
 
 /// Fewest characters of a surname the rule takes: shorter last terms are
 /// initials and suffixes (Jr, II) more often than names.
 const MIN_SURNAME_CHARS: usize = 3;
 
+/// How many words before and after a surname are read for a word for a
+/// relative (`kin_words` in data/matching.toml): "his wife Sarah" after
+/// "Gordon Brown and", "her husband Philip" after "Theresa May arrived
+/// with".
+const KIN_BEFORE: usize = 3;
+const KIN_AFTER: usize = 6;
+
 /// The mentions of bare surnames of people that `candidates` (resolved and
-/// vetoed) name in full, in text order: one token each, none touching a
-/// candidate. Empty when the document names no person in full.
+/// vetoed, in text order, not overlapping) name in full, in text order: one
+/// token each, none touching a candidate. `is_furniture` says whether a
+/// byte offset lies in page furniture, which neither names nor doubts
+/// anyone here. Empty when the document names no person in full.
 pub(super) fn surname_mentions(
     table: &AliasTable,
     rules: &Rules,
     text: &str,
     tokens: &[Token<'_>],
     candidates: &[Candidate],
+    is_furniture: &dyn Fn(usize) -> bool,
 ) -> Vec<Mention> {
     let mut people = Surnames::default();
     for candidate in candidates {
-        let Some(entity) = candidate.confirmed else {
-            continue;
-        };
-        if candidate.vetoed
-            || candidate.via_short
-            || candidate.first == candidate.last
-            || table.kind(entity) != Kind::Person
+        if let Some(entity) = candidate.confirmed
+            && full_name(table, rules, text, tokens, candidate, entity)
+            && !is_furniture(candidate.start)
         {
-            continue;
+            people.add(rules, tokens, candidate, entity);
         }
-        people.add(tokens[candidate.last].term.as_ref(), entity);
     }
-    people.list.retain(|surname| surname.person.is_some());
     if people.list.is_empty() {
         return Vec::new();
+    }
+    // Another person's name of the table that holds a surname, confirmed
+    // or not (Peter Lynch beside Mike Lynch, Wang Yi beside Alexandr Wang).
+    for candidate in candidates {
+        if candidate.first == candidate.last || is_furniture(candidate.start) {
+            continue;
+        }
+        let mut persons = candidate
+            .confirmed
+            .into_iter()
+            .chain(candidate.options.iter().map(|c| c.entity()))
+            .filter(|&e| table.kind(e) == Kind::Person);
+        let Some(person) = persons.next() else {
+            continue;
+        };
+        for token in &tokens[candidate.first..=candidate.last] {
+            if let Some(surname) = people.find_mut(&token.term)
+                && surname.person != Some(person)
+            {
+                surname.person = None;
+            }
+        }
     }
     // The tokens that are one of the surnames, in one pass over the
     // document: (token, surname). Most tokens leave at the length test.
@@ -72,32 +114,43 @@ pub(super) fn surname_mentions(
     let mut found: Vec<(usize, usize)> = Vec::new();
     for (index, token) in tokens.iter().enumerate() {
         let term = token.term.as_ref();
-        if lengths & 1 << term.len().min(63) == 0 {
-            continue;
-        }
-        if let Some(which) = people.list.iter().position(|s| s.term == term) {
+        if lengths & 1 << term.len().min(63) != 0
+            && let Some(which) = people.list.iter().position(|s| s.term == term)
+            && !is_furniture(token.start)
+        {
             found.push((index, which));
         }
     }
     let touched = |index: usize| {
-        candidates
-            .iter()
-            .any(|c| c.first <= index && index <= c.last)
+        // Candidates are in text order and do not overlap.
+        let after = candidates.partition_point(|c| c.first <= index);
+        after > 0 && candidates[after - 1].last >= index
     };
     let capital = |index: usize| {
         let token = &tokens[index];
         text[token.start..token.end].starts_with(char::is_uppercase)
     };
-    // Surnames the document also writes in lower case, or after another
-    // capitalised word (then doubted everywhere: someone else has it).
+    // Relatives named near a surname: in full or bare.
+    let kin_near = |first: usize, last: usize| {
+        tokens[first.saturating_sub(KIN_BEFORE)..tokens.len().min(last + 1 + KIN_AFTER)]
+            .iter()
+            .any(|t| rules.kin_words.contains(t.term.as_ref()))
+    };
+    for candidate in candidates {
+        if let Some(surname) = people.find_mut(&tokens[candidate.last].term)
+            && surname.person.is_some()
+            && candidate.confirmed == surname.person
+            && kin_near(candidate.first, candidate.last)
+        {
+            surname.person = None;
+        }
+    }
     for &(index, which) in &found {
         let surname = &mut people.list[which];
         if !capital(index) {
             surname.lower_case = true;
-        } else if !touched(index)
-            && word_before(text, tokens[index].start).is_some_and(|(_, word)| {
-                capitalised(word) && !rules.before.contains(word) && !rules.common.contains(word)
-            })
+        } else if (!touched(index) && name_before(rules, text, tokens, index))
+            || kin_near(index, index)
         {
             surname.person = None;
         }
@@ -108,12 +161,18 @@ pub(super) fn surname_mentions(
         let Some(entity) = surname.person else {
             continue;
         };
+        if !capital(index) || touched(index) {
+            continue;
+        }
         let token = &tokens[index];
-        if !capital(index)
-            || touched(index)
-            || word_after(text, token.end).is_some_and(|(_, word)| capitalised(word))
-            || (surname.lower_case && !after_title(rules, text, token.start))
-        {
+        let (possessive, next) = word_after(text, token.end);
+        if next.is_some_and(|word| capitalised(word) && !possessive) {
+            continue;
+        }
+        let needs_title = surname.everyday_word
+            || surname.lower_case
+            || next.is_some_and(|word| capitalised(word) && possessive);
+        if needs_title && !after_title(rules, text, tokens, index) {
             continue;
         }
         out.push(Mention {
@@ -125,6 +184,61 @@ pub(super) fn surname_mentions(
         });
     }
     out
+}
+
+/// Whether `candidate`, resolved to `entity`, names a person in full in a
+/// way the surname rule reads: several tokens, no short form, not turned
+/// down, no title first, and no name of the person's own in Chinese,
+/// Japanese or Korean script (whose English forms put the family name
+/// first or either way).
+fn full_name(
+    table: &AliasTable,
+    rules: &Rules,
+    text: &str,
+    tokens: &[Token<'_>],
+    candidate: &Candidate,
+    entity: u32,
+) -> bool {
+    if candidate.vetoed
+        || candidate.via_short
+        || candidate.first == candidate.last
+        || table.kind(entity) != Kind::Person
+    {
+        return false;
+    }
+    let first = &tokens[candidate.first];
+    if is_title(rules, &text[first.start..first.end])
+        || rules.before.contains(&text[first.start..first.end])
+    {
+        return false;
+    }
+    // A name of one's own in these scripts, and none spelt out from another
+    // language (戈登·布朗 beside Gordon Brown's Hong Kong name 白高敦; 卢拉 is
+    // only Lula's short form).
+    let (mut native, mut spelt) = (false, false);
+    for alias in table.entity_at(entity).aliases() {
+        if matches!(
+            alias.lang,
+            "zh-Hans" | "zh-Hant" | "zh-TW" | "zh-HK" | "ja" | "ko"
+        ) {
+            native |= native_east_asian(alias.text);
+            spelt |= alias.text.contains(['·', '・', '•', ' ']);
+        }
+    }
+    !native || spelt
+}
+
+/// Whether `name` is written as a Chinese, Japanese or Korean person's own
+/// name is: two to four Han, kana or Hangul characters, with no middle dot
+/// or space between given name and surname (汪滔, 이재용, 岩田聡; not
+/// 戈登·布朗 or 빌 게이츠).
+fn native_east_asian(name: &str) -> bool {
+    let count = name.chars().count();
+    (2..=4).contains(&count)
+        && name
+            .chars()
+            .all(|c| is_han(c) || is_unspaced(c) || ('\u{AC00}'..='\u{D7A3}').contains(&c))
+        && !name.contains(['·', '・', '•'])
 }
 
 /// The surnames of the people a document names in full: a few per
@@ -139,38 +253,115 @@ struct Surname<'a> {
     /// The surname as a term (lower case).
     term: &'a str,
     /// The person named in full with it; `None` once the document doubts
-    /// it (two people, or another name that ends with it).
+    /// it.
     person: Option<u32>,
+    /// Whether the surname is also an everyday English word.
+    everyday_word: bool,
     /// Whether the document writes it in lower case somewhere.
     lower_case: bool,
 }
 
 impl<'a> Surnames<'a> {
-    /// Records that `entity` is named in full with the last term `term`:
-    /// kept if it is a surname the rule takes (spaced script, letters only,
-    /// [`MIN_SURNAME_CHARS`] or more); a second person with it doubts it.
-    fn add(&mut self, term: &'a str, entity: u32) {
-        if term.chars().count() < MIN_SURNAME_CHARS
-            || !term.chars().all(char::is_alphabetic)
+    /// Records the surname of `candidate`, a full name of `entity`: its last
+    /// term, if that is a surname the rule takes (letters and apostrophes,
+    /// [`MIN_SURNAME_CHARS`] or more, no suffix, no father's name); a second
+    /// person with it doubts it.
+    fn add(&mut self, rules: &Rules, tokens: &'a [Token<'_>], candidate: &Candidate, entity: u32) {
+        let term = tokens[candidate.last].term.as_ref();
+        let before = tokens[candidate.last - 1].term.as_ref();
+        if term.chars().filter(|c| c.is_alphabetic()).count() < MIN_SURNAME_CHARS
+            || !term.chars().all(|c| c.is_alphabetic() || c == '\'')
             || term.chars().any(is_unspaced)
+            || rules.surname_suffixes.contains(term)
+            || rules.patronymic_particles.contains(before)
         {
             return;
         }
-        match self.list.iter_mut().find(|s| s.term == term) {
+        match self.find_mut(term) {
             Some(surname) if surname.person != Some(entity) => surname.person = None,
             Some(_) => {}
             None => self.list.push(Surname {
                 term,
                 person: Some(entity),
+                everyday_word: english_zipf_frequency(term) >= rules.surname_word_zipf,
                 lower_case: false,
             }),
         }
     }
+
+    fn find_mut(&mut self, term: &str) -> Option<&mut Surname<'a>> {
+        self.list.iter_mut().find(|s| s.term == term)
+    }
 }
 
-/// Whether a title or role stands right before byte `start`: a personal
-/// title (Mr, Mrs, Dr.) or a word of `before` (President, Chancellor).
-fn after_title(rules: &Rules, text: &str, start: usize) -> bool {
-    after_personal_title(rules, text, start)
-        || word_before(text, start).is_some_and(|(_, word)| rules.before.contains(word))
+/// Whether `word`, as written, is a personal title or an office that may
+/// stand before a bare surname (Mr, Dr, President).
+fn is_title(rules: &Rules, word: &str) -> bool {
+    rules.personal_titles.contains(word) || rules.office_titles.contains(word)
+}
+
+/// Whether a title or office stands right before token `index`: a personal
+/// title (Mr, Mrs, Dr.) or an office (President, Chancellor), with white
+/// space between.
+fn after_title(rules: &Rules, text: &str, tokens: &[Token<'_>], index: usize) -> bool {
+    after_personal_title(rules, text, tokens[index].start)
+        || previous_word(rules, text, tokens, index).is_some_and(|(word, _)| is_title(rules, word))
+}
+
+/// Whether another name ends right before token `index`: a capitalised
+/// word, or an initial and its full stop (John F. Kennedy), with only white
+/// space between (line breaks too), that is no title, office or sentence
+/// opener.
+fn name_before(rules: &Rules, text: &str, tokens: &[Token<'_>], index: usize) -> bool {
+    previous_word(rules, text, tokens, index).is_some_and(|(word, initial)| {
+        initial || (capitalised(word) && !is_title(rules, word) && !rules.common.contains(word))
+    })
+}
+
+/// The word of the token before token `index` as written, when only white
+/// space stands between them (then `false`), or a full stop and white
+/// space after an initial (a single capital letter: then `true`) or after a
+/// title (Dr.); after any other word a full stop ends a sentence.
+fn previous_word<'t>(
+    rules: &Rules,
+    text: &'t str,
+    tokens: &[Token<'_>],
+    index: usize,
+) -> Option<(&'t str, bool)> {
+    let previous = tokens.get(index.checked_sub(1)?)?;
+    let word = &text[previous.start..previous.end];
+    let gap = &text[previous.end..tokens[index].start];
+    if !gap.is_empty() && gap.chars().all(char::is_whitespace) {
+        return Some((word, false));
+    }
+    let after_stop = gap
+        .strip_prefix('.')
+        .is_some_and(|rest| !rest.is_empty() && rest.chars().all(char::is_whitespace));
+    let initial = word.chars().count() == 1 && word.starts_with(char::is_uppercase);
+    (after_stop && (initial || is_title(rules, word))).then_some((word, initial))
+}
+
+/// The word after byte `end` (the end of a token), past a possessive ('s)
+/// and white space (line breaks too): whether a possessive came first, and
+/// the word of letters, digits and hyphens, if any.
+fn word_after(text: &str, end: usize) -> (bool, Option<&str>) {
+    let rest = &text[end..];
+    let (possessive, rest) = match rest
+        .strip_prefix("'s")
+        .or_else(|| rest.strip_prefix("’s"))
+        .or_else(|| rest.strip_prefix('\''))
+    {
+        Some(rest) => (true, rest),
+        None => (false, rest),
+    };
+    let trimmed = rest.trim_start();
+    if trimmed.len() == rest.len() {
+        return (possessive, None);
+    }
+    let len: usize = trimmed
+        .chars()
+        .take_while(|&c| c.is_alphanumeric() || c == '-')
+        .map(char::len_utf8)
+        .sum();
+    (possessive, (len > 0).then(|| &trimmed[..len]))
 }

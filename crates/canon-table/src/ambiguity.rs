@@ -210,6 +210,19 @@ impl SortedList {
     }
 }
 
+/// The Zipf frequency (log10 of occurrences per 10^9 words) of a lower-case
+/// English word in `data/freq/en.tsv`, wordfreq's 50,000 most frequent
+/// words; 0 for a word the list does not have. A binary search over the
+/// compiled-in list: no set-up cost.
+///
+/// ```
+/// assert!(canon_table::ambiguity::english_zipf_frequency("may") > 5.0);
+/// assert_eq!(canon_table::ambiguity::english_zipf_frequency("qwzx"), 0.0);
+/// ```
+pub fn english_zipf_frequency(word: &str) -> f64 {
+    english_zipf(&DATA, word)
+}
+
 /// The Zipf frequency of a lower-case English word (0 for a word the list
 /// does not have).
 fn english_zipf(data: &RuleData, word: &str) -> f64 {

@@ -40,6 +40,19 @@ pub struct Rules {
     /// Those of them that are abbreviations and may take a full stop (Mr.,
     /// Dr.).
     pub personal_title_abbreviations: FxHashSet<String>,
+    /// Offices that may stand right before a bare surname (President,
+    /// Chancellor): the surname rule's titles with `personal_titles`.
+    pub office_titles: FxHashSet<String>,
+    /// Last words of a full name that are no surname (jr, iii).
+    pub surname_suffixes: FxHashSet<String>,
+    /// Words before a last name that make it a father's name (bin, ibn).
+    pub patronymic_particles: FxHashSet<String>,
+    /// Words for relatives (wife, brothers): near a surname, another member
+    /// of the family is named.
+    pub kin_words: FxHashSet<String>,
+    /// The Zipf frequency in data/freq/en.tsv from which a surname is also
+    /// an everyday word, and stands alone only right after a title.
+    pub surname_word_zipf: f64,
     /// Chinese organisation heads (大学, 协会).
     pub zh_heads: FxHashSet<String>,
     /// Chinese heads that need two words between them and the name (市场).
@@ -108,6 +121,11 @@ struct Names {
     no_division_topics: Vec<String>,
     personal_titles: Vec<String>,
     personal_title_abbreviations: Vec<String>,
+    office_titles: Vec<String>,
+    surname_suffixes: Vec<String>,
+    patronymic_particles: Vec<String>,
+    kin_words: Vec<String>,
+    surname_word_zipf: f64,
     zh: ChineseNames,
 }
 
@@ -171,6 +189,11 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         no_division_topics: set(file.names.no_division_topics),
         personal_titles: set(file.names.personal_titles),
         personal_title_abbreviations: set(file.names.personal_title_abbreviations),
+        office_titles: set(file.names.office_titles),
+        surname_suffixes: set(file.names.surname_suffixes),
+        patronymic_particles: set(file.names.patronymic_particles),
+        kin_words: set(file.names.kin_words),
+        surname_word_zipf: file.names.surname_word_zipf,
         zh_heads: set(file.names.zh.heads),
         zh_weak_heads: set(file.names.zh.weak_heads),
         zh_suffixes: set(file.names.zh.suffixes),
