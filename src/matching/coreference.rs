@@ -72,11 +72,25 @@ pub(super) fn surname_mentions(
     is_furniture: &dyn Fn(usize) -> bool,
 ) -> Vec<Mention> {
     let mut people = Surnames::default();
+    // People already read (a person is named in full many times), with
+    // whether their names are in the order the rule reads.
+    let mut seen: Vec<(u32, bool)> = Vec::new();
     for candidate in candidates {
-        if let Some(entity) = candidate.confirmed
-            && full_name(table, rules, text, tokens, candidate, entity)
-            && !is_furniture(candidate.start)
-        {
+        let Some(entity) = candidate.confirmed else {
+            continue;
+        };
+        if !full_name(rules, text, tokens, candidate) || table.kind(entity) != Kind::Person {
+            continue;
+        }
+        let western = match seen.iter().find(|&&(e, _)| e == entity) {
+            Some(&(_, western)) => western,
+            None => {
+                let western = western_order(table, entity);
+                seen.push((entity, western));
+                western
+            }
+        };
+        if western && !is_furniture(candidate.start) {
             people.add(rules, tokens, candidate, entity);
         }
     }
@@ -169,10 +183,12 @@ pub(super) fn surname_mentions(
         if next.is_some_and(|word| capitalised(word) && !possessive) {
             continue;
         }
-        let needs_title = surname.everyday_word
-            || surname.lower_case
-            || next.is_some_and(|word| capitalised(word) && possessive);
-        if needs_title && !after_title(rules, text, tokens, index) {
+        // The word list is read last: a binary search over it per surname.
+        if !after_title(rules, text, tokens, index)
+            && (surname.lower_case
+                || next.is_some_and(|word| capitalised(word) && possessive)
+                || english_zipf_frequency(surname.term) >= rules.surname_word_zipf)
+        {
             continue;
         }
         out.push(Mention {
@@ -186,46 +202,40 @@ pub(super) fn surname_mentions(
     out
 }
 
-/// Whether `candidate`, resolved to `entity`, names a person in full in a
-/// way the surname rule reads: several tokens, no short form, not turned
-/// down, no title first, and no name of the person's own in Chinese,
-/// Japanese or Korean script (whose English forms put the family name
-/// first or either way).
-fn full_name(
-    table: &AliasTable,
-    rules: &Rules,
-    text: &str,
-    tokens: &[Token<'_>],
-    candidate: &Candidate,
-    entity: u32,
-) -> bool {
-    if candidate.vetoed
-        || candidate.via_short
-        || candidate.first == candidate.last
-        || table.kind(entity) != Kind::Person
-    {
+/// Whether `candidate` names someone in full in a way the surname rule
+/// reads: several tokens, no short form, not turned down, no title first.
+fn full_name(rules: &Rules, text: &str, tokens: &[Token<'_>], candidate: &Candidate) -> bool {
+    if candidate.vetoed || candidate.via_short || candidate.first == candidate.last {
         return false;
     }
     let first = &tokens[candidate.first];
-    if is_title(rules, &text[first.start..first.end])
-        || rules.before.contains(&text[first.start..first.end])
-    {
-        return false;
-    }
+    let word = &text[first.start..first.end];
+    !is_title(rules, word) && !rules.before.contains(word)
+}
+
+/// Whether the person `entity` has no name of their own in Chinese,
+/// Japanese or Korean script in the table, or also one spelt out from
+/// another language: else their English names put the family name first
+/// (Wang Yi, Lee Jae-myung) or are read both ways.
+fn western_order(table: &AliasTable, entity: u32) -> bool {
     // A name of one's own in these scripts, and none spelt out from another
     // language (戈登·布朗 beside Gordon Brown's Hong Kong name 白高敦; 卢拉 is
-    // only Lula's short form).
+    // only Lula's short form). The texts alone are read: the rest of an
+    // alias lies elsewhere in the table.
     let (mut native, mut spelt) = (false, false);
-    for alias in table.entity_at(entity).aliases() {
-        if matches!(
-            alias.lang,
-            "zh-Hans" | "zh-Hant" | "zh-TW" | "zh-HK" | "ja" | "ko"
-        ) {
-            native |= native_east_asian(alias.text);
-            spelt |= alias.text.contains(['·', '・', '•', ' ']);
+    for alias in table.alias_texts(entity) {
+        if !alias.chars().any(east_asian_letter) {
+            continue;
         }
+        native |= native_east_asian(alias);
+        spelt |= alias.contains(['·', '・', '•', ' ']);
     }
     !native || spelt
+}
+
+/// Whether `c` is a Han, kana or Hangul letter.
+fn east_asian_letter(c: char) -> bool {
+    is_han(c) || is_unspaced(c) || ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
 /// Whether `name` is written as a Chinese, Japanese or Korean person's own
@@ -234,11 +244,7 @@ fn full_name(
 /// 戈登·布朗 or 빌 게이츠).
 fn native_east_asian(name: &str) -> bool {
     let count = name.chars().count();
-    (2..=4).contains(&count)
-        && name
-            .chars()
-            .all(|c| is_han(c) || is_unspaced(c) || ('\u{AC00}'..='\u{D7A3}').contains(&c))
-        && !name.contains(['·', '・', '•'])
+    (2..=4).contains(&count) && name.chars().all(east_asian_letter)
 }
 
 /// The surnames of the people a document names in full: a few per
@@ -255,8 +261,6 @@ struct Surname<'a> {
     /// The person named in full with it; `None` once the document doubts
     /// it.
     person: Option<u32>,
-    /// Whether the surname is also an everyday English word.
-    everyday_word: bool,
     /// Whether the document writes it in lower case somewhere.
     lower_case: bool,
 }
@@ -283,7 +287,6 @@ impl<'a> Surnames<'a> {
             None => self.list.push(Surname {
                 term,
                 person: Some(entity),
-                everyday_word: english_zipf_frequency(term) >= rules.surname_word_zipf,
                 lower_case: false,
             }),
         }
