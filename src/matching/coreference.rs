@@ -205,7 +205,13 @@ pub(super) fn surname_mentions(
 /// Whether `candidate` names someone in full in a way the surname rule
 /// reads: several tokens, no short form, not turned down, no title first.
 fn full_name(rules: &Rules, text: &str, tokens: &[Token<'_>], candidate: &Candidate) -> bool {
-    if candidate.vetoed || candidate.via_short || candidate.first == candidate.last {
+    // Most multi-word matches of Chinese text leave at the first test.
+    let spaced = |c: char| c.is_alphabetic() && !is_unspaced(c);
+    if !tokens[candidate.last].term.starts_with(spaced)
+        || candidate.vetoed
+        || candidate.via_short
+        || candidate.first == candidate.last
+    {
         return false;
     }
     let first = &tokens[candidate.first];
