@@ -320,9 +320,10 @@ impl Canon {
             is_common_word: &|word| self.router.is_common_word(word),
             word_frequency: &|word| self.router.word_frequency(word),
         };
-        let mentions = find_mentions_in_page(&self.table, &text, &tokens, &lexicon, &|byte| {
-            in_marked(&marked, byte)
-        });
+        let mentions =
+            find_mentions_in_page(&self.table, &text, &tokens, &lexicon, lang.code, &|byte| {
+                in_marked(&marked, byte)
+            });
         // A mention that reaches into furniture goes too, so that every
         // mention kept starts and ends on a kept token.
         let mut mentions = mentions;

@@ -23,18 +23,22 @@
 //!   Lynch, whether or not that name was confirmed; Wang in Wang Yi), or
 //!   when it follows another capitalised word or an initial that is no
 //!   title, office or sentence opener anywhere (Frank Brown, John F.
-//!   Kennedy, Prince George, Newcastle Brown), or when a word for a
+//!   Kennedy, Prince George, Newcastle Brown) or is followed by one that is
+//!   no organisation, place or office word (Wang Jian, beside Alexandr Wang;
+//!   not Gates Foundation), or when a word for a
 //!   relative stands near it (Gordon Brown and his wife Sarah ... Mrs Brown;
 //!   Ed and David Miliband, the Miliband brothers).
 //! * An occurrence is taken when it is written with a capital, no candidate
 //!   of the table touches it (Brown University, The Hague, a short form the
-//!   evidence turned down), and no capitalised word follows it (Brown
-//!   Shipley). It needs a title or office right before it (Mr Brown,
+//!   evidence turned down), and no capitalised word or ampersand follows it
+//!   (Brown Shipley, Sullivan & Cromwell). It needs a title or office right before it (Mr Brown,
 //!   President Castro, Mrs May) when the surname is also an everyday word
 //!   (wordfreq Zipf from `surname_word_zipf` in data/matching.toml: may,
 //!   page, brown, snow), when the document writes it in lower case, or when
 //!   a possessive and a capitalised word follow it (King's Cross).
 //!
+//! English documents only: German capitalises every noun (die Fischer, the
+//! fishermen) and French writes titles in lower case (le roi Philippe).
 //! Names in spaced scripts only: a Chinese name's last part (布朗 in 戈登·布朗)
 //! stands inside other words too often for a rule without case.
 
@@ -154,6 +158,7 @@ pub(super) fn surname_mentions(
         if let Some(surname) = people.find_mut(&tokens[candidate.last].term)
             && surname.person.is_some()
             && candidate.confirmed == surname.person
+            && !is_furniture(candidate.start)
             && kin_near(candidate.first, candidate.last)
         {
             surname.person = None;
@@ -163,7 +168,8 @@ pub(super) fn surname_mentions(
         let surname = &mut people.list[which];
         if !capital(index) {
             surname.lower_case = true;
-        } else if (!touched(index) && name_before(rules, text, tokens, index))
+        } else if (!touched(index)
+            && (name_before(rules, text, tokens, index) || name_after(rules, text, tokens, index)))
             || kin_near(index, index)
         {
             surname.person = None;
@@ -180,7 +186,9 @@ pub(super) fn surname_mentions(
         }
         let token = &tokens[index];
         let (possessive, next) = word_after(text, token.end);
-        if next.is_some_and(|word| capitalised(word) && !possessive) {
+        if next.is_some_and(|word| capitalised(word) && !possessive)
+            || text[token.end..].trim_start().starts_with('&')
+        {
             continue;
         }
         // The word list is read last: a binary search over it per surname.
@@ -278,12 +286,14 @@ impl<'a> Surnames<'a> {
     /// person with it doubts it.
     fn add(&mut self, rules: &Rules, tokens: &'a [Token<'_>], candidate: &Candidate, entity: u32) {
         let term = tokens[candidate.last].term.as_ref();
-        let before = tokens[candidate.last - 1].term.as_ref();
+        // A particle first is a given name (Ben Wallace).
+        let before = (candidate.last - 1 > candidate.first)
+            .then(|| tokens[candidate.last - 1].term.as_ref());
         if term.chars().filter(|c| c.is_alphabetic()).count() < MIN_SURNAME_CHARS
             || !term.chars().all(|c| c.is_alphabetic() || c == '\'')
             || term.chars().any(is_unspaced)
             || rules.surname_suffixes.contains(term)
-            || rules.patronymic_particles.contains(before)
+            || before.is_some_and(|b| rules.patronymic_particles.contains(b))
         {
             return;
         }
@@ -325,6 +335,32 @@ fn name_before(rules: &Rules, text: &str, tokens: &[Token<'_>], index: usize) ->
     previous_word(rules, text, tokens, index).is_some_and(|(word, initial)| {
         initial || (capitalised(word) && !is_title(rules, word) && !rules.common.contains(word))
     })
+}
+
+/// Whether another name goes on right after token `index`, which is no
+/// possessive: a capitalised word follows it with only white space between
+/// (Wang Jian, Brown Sugar)
+/// that is no organisation or place word (`continuations`: Sullivan
+/// Partners, Gates Foundation name the person's firm or foundation) and no
+/// office or role (`roles`).
+fn name_after(rules: &Rules, text: &str, tokens: &[Token<'_>], index: usize) -> bool {
+    let Some(next) = tokens.get(index + 1) else {
+        return false;
+    };
+    let gap = &text[tokens[index].end..next.start];
+    let word = &text[next.start..next.end];
+    // A possessive is the person's own (Mr Sullivan's Budget), or a place
+    // named after someone (King's Cross), which only that occurrence
+    // leaves out.
+    let own = &text[tokens[index].start..tokens[index].end];
+    !own.ends_with("'s")
+        && !own.ends_with("’s")
+        && !gap.is_empty()
+        && gap.chars().all(char::is_whitespace)
+        && capitalised(word)
+        && !rules.continuations.contains(word)
+        && !rules.roles.contains(word)
+        && !rules.common.contains(word)
 }
 
 /// The word of the token before token `index` as written, when only white

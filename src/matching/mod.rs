@@ -69,19 +69,23 @@ pub fn find_mentions(
     tokens: &[Token<'_>],
     lexicon: &Lexicon<'_>,
 ) -> Vec<Mention> {
-    find_mentions_in_page(table, text, tokens, lexicon, &|_| false)
+    find_mentions_in_page(table, text, tokens, lexicon, "und", &|_| false)
 }
 
-/// [`find_mentions`] in a page whose furniture (the boilerplate stage's
-/// marks) `is_furniture` tells by byte offset: a person named in full only
-/// in furniture (a related story's headline) gives the article no bare
-/// surname. The mentions in furniture are found as in [`find_mentions`];
-/// leaving them out is the caller's.
+/// [`find_mentions`] in a page of language `lang` (a code of
+/// [`crate::detect`], `en`, `zh`, ...) whose furniture (the boilerplate
+/// stage's marks) `is_furniture` tells by byte offset. In English text a
+/// person named in full is also the bare surname elsewhere in the page
+/// ([`coreference`]: Scott Sullivan ... Mr Sullivan), unless named only
+/// in furniture (a related story's headline); [`find_mentions`], which
+/// knows neither, leaves surnames to the table. The mentions in furniture
+/// are found as anywhere else; leaving them out is the caller's.
 pub fn find_mentions_in_page(
     table: &AliasTable,
     text: &str,
     tokens: &[Token<'_>],
     lexicon: &Lexicon<'_>,
+    lang: &str,
     is_furniture: &dyn Fn(usize) -> bool,
 ) -> Vec<Mention> {
     let rules = rules::rules();
@@ -92,8 +96,11 @@ pub fn find_mentions_in_page(
     context::veto_before_resolving(table, rules, text, tokens, &mut candidates);
     evidence::resolve(table, text, tokens, &mut candidates, lexicon.is_common_word);
     context::veto_after_resolving(table, rules, text, tokens, &mut candidates, lexicon.is_word);
-    let surnames =
-        coreference::surname_mentions(table, rules, text, tokens, &candidates, is_furniture);
+    let surnames = if lang == "en" {
+        coreference::surname_mentions(table, rules, text, tokens, &candidates, is_furniture)
+    } else {
+        Vec::new()
+    };
     let mut mentions: Vec<Mention> = candidates
         .into_iter()
         .filter(|c| !c.vetoed)
@@ -221,15 +228,22 @@ aliases.en = [{ text = "McDonald's", case = "exact" }]
             is_common_word: &|w| router.is_common_word(w),
             word_frequency: &|w| router.word_frequency(w),
         };
-        find_mentions(table, normalized.text(), &tokens, &lexicon)
-            .into_iter()
-            .map(|m| {
-                (
-                    table.entity_id(m.entity).to_string(),
-                    normalized.text()[m.start..m.end].to_string(),
-                )
-            })
-            .collect()
+        find_mentions_in_page(
+            table,
+            normalized.text(),
+            &tokens,
+            &lexicon,
+            lang.code,
+            &|_| false,
+        )
+        .into_iter()
+        .map(|m| {
+            (
+                table.entity_id(m.entity).to_string(),
+                normalized.text()[m.start..m.end].to_string(),
+            )
+        })
+        .collect()
     }
 
     fn ids(text: &str) -> Vec<String> {
@@ -327,6 +341,37 @@ kind = "org"
 aliases.en = ["Brown University"]
 
 [[entity]]
+id = "acme-zorblat"
+name = "Acme Zorblat"
+kind = "org"
+aliases.en = ["Acme Zorblat"]
+
+[[entity]]
+id = "lord-quillby"
+name = "Lord Quillby"
+kind = "person"
+aliases.en = ["Lord Quillby"]
+
+[[entity]]
+id = "tom-wexley-jnr"
+name = "Tom Wexley Jnr"
+kind = "person"
+aliases.en = ["Tom Wexley Jnr"]
+
+[[entity]]
+id = "ben-wallace"
+name = "Ben Wallace"
+kind = "person"
+aliases.en = ["Ben Wallace"]
+
+[[entity]]
+id = "joschka-fischer"
+name = "Joschka Fischer"
+kind = "person"
+aliases.en = ["Joschka Fischer"]
+aliases.de = ["Joschka Fischer"]
+
+[[entity]]
 id = "the-hague"
 name = "The Hague"
 kind = "place"
@@ -385,6 +430,15 @@ aliases.en = ["Britain"]
             mention_ids(&table, "Mike Lynch founded Autonomy. Lynch said so."),
             ["mike-lynch", "mike-lynch"]
         );
+        // A given name that is also a particle (Ben) is no father's name;
+        // a continuation word after the surname names the person's firm.
+        assert_eq!(
+            mention_ids(
+                &table,
+                "Ben Wallace spoke. Mr Wallace said so, and Wallace Partners agreed."
+            ),
+            ["ben-wallace", "ben-wallace"]
+        );
     }
 
     /// Must not: a surname without the full name, in another name, after
@@ -401,8 +455,59 @@ aliases.en = ["Britain"]
         );
         // Only people: an organisation's last word is no surname.
         assert_eq!(
-            mention_ids(&table, "Brown University grew. The University said so."),
-            ["brown-university"]
+            mention_ids(&table, "Acme Zorblat grew. Zorblat said so."),
+            ["acme-zorblat"]
+        );
+        // A title first, a suffix last: no surname.
+        assert_eq!(
+            mention_ids(&table, "Lord Quillby spoke. Quillby said so."),
+            ["lord-quillby"]
+        );
+        assert_eq!(
+            mention_ids(&table, "Tom Wexley Jnr spoke. Jnr said so."),
+            ["tom-wexley-jnr"]
+        );
+        // A firm's name with an ampersand.
+        assert_eq!(
+            mention_ids(
+                &table,
+                "Scott Sullivan spoke. Sullivan & Cromwell declined."
+            ),
+            ["scott-sullivan"]
+        );
+        // A capitalised word after an occurrence that is no organisation
+        // word: another person of the name (Wang Jian beside Alexandr Wang).
+        assert_eq!(
+            mention_ids(
+                &table,
+                "Alexandr Wang spoke. Founder Wang Jian said so. Wang said it was months."
+            ),
+            ["alexandr-wang"]
+        );
+        // A word for a relative near the name: the family is in the story.
+        assert_eq!(
+            mention_ids(
+                &table,
+                "Scott Sullivan and his wife Jane arrived. Mrs Sullivan said so."
+            ),
+            ["scott-sullivan"]
+        );
+        // Written in lower case somewhere: the name only after a title.
+        assert_eq!(
+            mention_ids(
+                &table,
+                "Scott Sullivan spoke of the sullivan rule. Sullivan said so. Mr Sullivan left."
+            ),
+            ["scott-sullivan", "scott-sullivan"]
+        );
+        // English only: German capitalises every noun.
+        assert_eq!(
+            mention_ids(
+                &table,
+                "Außenminister Joschka Fischer sprach am Montag in Berlin. Am Hafen \
+                 protestierten die Fischer gegen die neuen Fangquoten der Regierung."
+            ),
+            ["joschka-fischer"]
         );
         // A name of the table that holds the surname stays that name.
         assert_eq!(
@@ -421,7 +526,8 @@ aliases.en = ["Britain"]
         assert_eq!(
             mention_ids(
                 &table,
-                "Scott Sullivan went to Sullivan's Cross. Mr Sullivan's Budget."
+                "Scott Sullivan went to Sullivan's Cross on Monday. Mr Sullivan's Budget was \
+                 read out in the evening."
             ),
             ["scott-sullivan", "scott-sullivan"]
         );
