@@ -24,18 +24,19 @@
 //!   when it follows another capitalised word or an initial that is no
 //!   title, office or sentence opener anywhere (Frank Brown, John F.
 //!   Kennedy, Prince George, Newcastle Brown) or is followed by one that is
-//!   no organisation, place or office word (Wang Jian, beside Alexandr Wang;
-//!   not Gates Foundation), or when a word for a
-//!   relative stands near it (Gordon Brown and his wife Sarah ... Mrs Brown;
-//!   Ed and David Miliband, the Miliband brothers).
+//!   no organisation, place or office word (Wang Jian, beside Alexandr
+//!   Wang; not Gates Foundation), or when a word for a relative stands near
+//!   it (Gordon Brown and his wife Sarah ... Mrs Brown; Ed and David
+//!   Miliband, the Miliband brothers).
 //! * An occurrence is taken when it is written with a capital, no candidate
 //!   of the table touches it (Brown University, The Hague, a short form the
 //!   evidence turned down), and no capitalised word or ampersand follows it
-//!   (Brown Shipley, Sullivan & Cromwell). It needs a title or office right before it (Mr Brown,
-//!   President Castro, Mrs May) when the surname is also an everyday word
-//!   (wordfreq Zipf from `surname_word_zipf` in data/matching.toml: may,
-//!   page, brown, snow), when the document writes it in lower case, or when
-//!   a possessive and a capitalised word follow it (King's Cross).
+//!   (Brown Shipley, Sullivan & Cromwell). It needs a title or office right
+//!   before it (Mr Brown, President Castro, Mrs May) when the surname is
+//!   also an everyday word (wordfreq Zipf from `surname_word_zipf` in
+//!   data/matching.toml: may, page, brown, snow), when the document writes
+//!   it in lower case, or when a possessive and a capitalised word follow
+//!   it (King's Cross).
 //!
 //! English documents only: German capitalises every noun (die Fischer, the
 //! fishermen) and French writes titles in lower case (le roi Philippe).
