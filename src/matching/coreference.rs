@@ -49,7 +49,7 @@ use super::context::after_personal_title;
 use super::rules::Rules;
 use crate::aliases::{AliasTable, Kind};
 use crate::script::{is_han, is_unspaced};
-use crate::segment::Token;
+use crate::segment::{Token, korean};
 use canon_table::ambiguity::english_zipf_frequency;
 
 /// Fewest characters of a surname the rule takes: shorter last terms are
@@ -170,7 +170,8 @@ pub(super) fn surname_mentions(
         if !capital(index) {
             surname.lower_case = true;
         } else if (!touched(index)
-            && (name_before(rules, text, tokens, index) || name_after(rules, text, tokens, index)))
+            && (other_name_before(rules, text, tokens, index)
+                || other_name_after(rules, text, tokens, index)))
             || kin_near(index, index)
         {
             surname.person = None;
@@ -178,7 +179,7 @@ pub(super) fn surname_mentions(
     }
     let mut out = Vec::new();
     for &(index, which) in &found {
-        let surname = &people.list[which];
+        let surname = &mut people.list[which];
         let Some(entity) = surname.person else {
             continue;
         };
@@ -186,17 +187,19 @@ pub(super) fn surname_mentions(
             continue;
         }
         let token = &tokens[index];
-        let (possessive, next) = word_after(text, token.end);
+        let (possessive, next) = word_after_possessive(text, token.end);
         if next.is_some_and(|word| capitalised(word) && !possessive)
             || text[token.end..].trim_start().starts_with('&')
         {
             continue;
         }
-        // The word list is read last: a binary search over it per surname.
+        // The word list is read last, once per surname: a binary search.
         if !after_title(rules, text, tokens, index)
             && (surname.lower_case
                 || next.is_some_and(|word| capitalised(word) && possessive)
-                || english_zipf_frequency(surname.term) >= rules.surname_word_zipf)
+                || *surname.everyday_word.get_or_insert_with(|| {
+                    english_zipf_frequency(surname.term) >= rules.surname_word_zipf
+                }))
         {
             continue;
         }
@@ -250,7 +253,7 @@ fn western_order(table: &AliasTable, entity: u32) -> bool {
 
 /// Whether `c` is a Han, kana or Hangul letter.
 fn east_asian_letter(c: char) -> bool {
-    is_han(c) || is_unspaced(c) || ('\u{AC00}'..='\u{D7A3}').contains(&c)
+    is_han(c) || is_unspaced(c) || korean::is_syllable(c)
 }
 
 /// Whether `name` is written as a Chinese, Japanese or Korean person's own
@@ -278,6 +281,9 @@ struct Surname<'a> {
     person: Option<u32>,
     /// Whether the document writes it in lower case somewhere.
     lower_case: bool,
+    /// Whether it is also an everyday English word: read from the word
+    /// list once, when an occurrence without a title first asks.
+    everyday_word: Option<bool>,
 }
 
 impl<'a> Surnames<'a> {
@@ -305,6 +311,7 @@ impl<'a> Surnames<'a> {
                 term,
                 person: Some(entity),
                 lower_case: false,
+                everyday_word: None,
             }),
         }
     }
@@ -332,7 +339,7 @@ fn after_title(rules: &Rules, text: &str, tokens: &[Token<'_>], index: usize) ->
 /// word, or an initial and its full stop (John F. Kennedy), with only white
 /// space between (line breaks too), that is no title, office or sentence
 /// opener.
-fn name_before(rules: &Rules, text: &str, tokens: &[Token<'_>], index: usize) -> bool {
+fn other_name_before(rules: &Rules, text: &str, tokens: &[Token<'_>], index: usize) -> bool {
     previous_word(rules, text, tokens, index).is_some_and(|(word, initial)| {
         initial || (capitalised(word) && !is_title(rules, word) && !rules.common.contains(word))
     })
@@ -344,7 +351,7 @@ fn name_before(rules: &Rules, text: &str, tokens: &[Token<'_>], index: usize) ->
 /// that is no organisation or place word (`continuations`: Sullivan
 /// Partners, Gates Foundation name the person's firm or foundation) and no
 /// office or role (`roles`).
-fn name_after(rules: &Rules, text: &str, tokens: &[Token<'_>], index: usize) -> bool {
+fn other_name_after(rules: &Rules, text: &str, tokens: &[Token<'_>], index: usize) -> bool {
     let Some(next) = tokens.get(index + 1) else {
         return false;
     };
@@ -390,7 +397,7 @@ fn previous_word<'t>(
 /// The word after byte `end` (the end of a token), past a possessive ('s)
 /// and white space (line breaks too): whether a possessive came first, and
 /// the word of letters, digits and hyphens, if any.
-fn word_after(text: &str, end: usize) -> (bool, Option<&str>) {
+fn word_after_possessive(text: &str, end: usize) -> (bool, Option<&str>) {
     let rest = &text[end..];
     let (possessive, rest) = match rest
         .strip_prefix("'s")

@@ -91,7 +91,7 @@ fn particles() -> &'static Particles {
 
 /// Whether `c` is a precomposed Hangul syllable.
 #[inline]
-fn is_syllable(c: char) -> bool {
+pub(crate) fn is_syllable(c: char) -> bool {
     matches!(c, '\u{AC00}'..='\u{D7A3}')
 }
 
