@@ -37,12 +37,13 @@ pub(super) fn bucket(evidence: Evidence) -> &'static str {
         Evidence::Whichlang { .. } => "whichlang",
         Evidence::Whatlang { confidence } if confidence >= WHATLANG_SURE => "whatlang-sure",
         Evidence::Whatlang { .. } => "whatlang-unsure",
+        Evidence::EnglishWords => "english-words",
         Evidence::EnglishByDefault => "english-by-default",
     }
 }
 
 /// Every bucket [`bucket`] returns, for checking the table.
-pub(super) const BUCKETS: [&str; 11] = [
+pub(super) const BUCKETS: [&str; 12] = [
     "script",
     "script-mixed",
     "chinese-grammar",
@@ -53,6 +54,7 @@ pub(super) const BUCKETS: [&str; 11] = [
     "whichlang",
     "whatlang-sure",
     "whatlang-unsure",
+    "english-words",
     "english-by-default",
 ];
 

@@ -10,7 +10,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 
 use crate::script::BmpSet;
@@ -50,6 +50,12 @@ pub(crate) struct Lexicon {
     pub devanagari: ScriptUsage,
     han_grammar: BmpSet,
     japanese_kanji: BmpSet,
+    /// Bit of English in the masks of `words`.
+    english: u32,
+    short_text: ShortText,
+    /// The [`word_key`]s of the English words of at least
+    /// `short_text.english_word_zipf`, made when a short text first asks.
+    frequent_english: OnceLock<FxHashSet<u128>>,
 }
 
 /// The usual language of a script shared by several languages, and the
@@ -146,8 +152,20 @@ impl LatinScores {
 #[serde(deny_unknown_fields)]
 struct File {
     latin: toml::Table,
+    short_text: ShortText,
     scripts: Scripts,
     han: Han,
+}
+
+/// When a short text counts as English by its vocabulary.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShortText {
+    /// The least Zipf frequency (wordfreq, `data/freq/en.tsv`) of an
+    /// English word.
+    english_word_zipf: f64,
+    /// The least share of a text's words that are English words.
+    english_share: f64,
 }
 
 #[derive(Deserialize)]
@@ -272,7 +290,19 @@ impl Lexicon {
             }
             set
         };
+        let english = latin
+            .iter()
+            .position(|&code| code == "en")
+            .map(|i| 1u32 << i)
+            .ok_or("no latin.en")?;
+        let short_text = file.short_text;
+        if !(0.0..=1.0).contains(&short_text.english_share) {
+            return Err("short_text.english_share is not between 0 and 1".into());
+        }
         Ok(Lexicon {
+            english,
+            short_text,
+            frequent_english: OnceLock::new(),
             latin,
             words,
             letters,
@@ -291,6 +321,57 @@ impl Lexicon {
     #[inline]
     pub(crate) fn is_han_grammar(&self, c: char) -> bool {
         self.han_grammar.contains(c)
+    }
+
+    /// Whether a short text is English by its vocabulary: of its words of
+    /// two letters or more (acronyms aside), at least `english_share` are
+    /// English words, that is words with a wordfreq Zipf frequency of
+    /// `english_word_zipf` or more (`data/freq/en.tsv`) that are no other
+    /// language's function word (wordfreq's English counts `de`, `la` and
+    /// `pour` from names and quotations). Headlines carry few function
+    /// words, and character n-grams read "Markets signal Brazilian
+    /// recovery" as Dutch; their words are plainly English. For texts
+    /// without accented letters, which the caller checks.
+    pub(crate) fn is_english_vocabulary(&self, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let capitals = Capitals::of(bytes);
+        let frequent = self.frequent_english.get_or_init(|| {
+            canon_table::ambiguity::english_words()
+                .filter(|&(word, zipf)| {
+                    zipf >= self.short_text.english_word_zipf && word.len() <= 16
+                })
+                .map(|(word, _)| word_key(word.as_bytes()))
+                .collect()
+        });
+        let (mut words, mut english) = (0usize, 0usize);
+        let mut at = 0;
+        while at < bytes.len() {
+            if !bytes[at].is_ascii_alphabetic() {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            while at < bytes.len() && bytes[at].is_ascii_alphabetic() {
+                at += 1;
+            }
+            let word = start..at;
+            if word.len() < 2 || capitals.is_acronym(bytes, word.clone()) {
+                continue;
+            }
+            words += 1;
+            if word.len() > 16 {
+                continue;
+            }
+            let key = lowercase_ascii_key(bytes, word);
+            // wordfreq's English counts other languages' function words
+            // from names and quotations (de, la, pour).
+            let foreign = self
+                .words
+                .get(&key)
+                .is_some_and(|&mask| mask & self.english == 0);
+            english += usize::from(!foreign && frequent.contains(&key));
+        }
+        words >= 2 && english as f64 >= self.short_text.english_share * words as f64
     }
 
     /// Whether sentences of the Latin-script language `code` seldom go
@@ -325,6 +406,8 @@ impl Lexicon {
             words: 0,
         };
         let bytes = text.as_bytes();
+        // Read only when a word in capitals asks.
+        let mut capitals = None;
         let mut at = 0;
         while at < bytes.len() {
             // Words are runs of ASCII letters and non-ASCII characters, so
@@ -338,6 +421,14 @@ impl Lexicon {
             let (end, ascii) = word_end(bytes, at);
             at = end;
             if ascii {
+                if is_in_capitals(&bytes[start..at])
+                    && capitals
+                        .get_or_insert_with(|| Capitals::of(bytes))
+                        .is_acronym(bytes, start..at)
+                {
+                    scores.words += 1;
+                    continue;
+                }
                 self.score_ascii_word(bytes, start..at, &mut scores);
             } else {
                 for word in text[start..at].split(|c: char| !c.is_alphabetic()) {
@@ -406,6 +497,46 @@ impl Lexicon {
             }
         }
     }
+}
+
+/// How a text writes capitals, which says whether a word in capitals is an
+/// acronym. In running text and headlines AI, SA, IT and US are acronyms,
+/// not the Italian `ai`, the French `sa` or the English `it` and `us`, and a
+/// lone capital (the J of J&J) is an initial, not the French `j'`; in a
+/// text mostly in capitals every word is written so and counts as itself.
+#[derive(Debug, Clone, Copy)]
+struct Capitals {
+    /// More ASCII letters are lower case than upper case.
+    mostly_lower: bool,
+}
+
+impl Capitals {
+    fn of(bytes: &[u8]) -> Capitals {
+        let (mut lower, mut upper) = (0usize, 0usize);
+        for &b in bytes {
+            lower += usize::from(b.is_ascii_lowercase());
+            upper += usize::from(b.is_ascii_uppercase());
+        }
+        Capitals {
+            mostly_lower: lower > upper,
+        }
+    }
+
+    /// Whether the ASCII word `bytes[word]` is an acronym or an initial: all
+    /// capitals in a text mostly in lower case, and for one letter, not
+    /// elided before an apostrophe (`L'euro`).
+    fn is_acronym(self, bytes: &[u8], word: Range<usize>) -> bool {
+        if !self.mostly_lower || !is_in_capitals(&bytes[word.clone()]) {
+            return false;
+        }
+        word.len() >= 2 || !matches!(bytes.get(word.end), Some(b'\'' | 0xE2))
+    }
+}
+
+/// Whether every byte of `word` (ASCII letters) is a capital.
+#[inline]
+fn is_in_capitals(word: &[u8]) -> bool {
+    word.iter().all(u8::is_ascii_uppercase)
 }
 
 /// Function words are short: longer words are not looked up (their
@@ -601,6 +732,30 @@ mod tests {
         let scores = lexicon().score_latin("Ad sales boost Time Warner profit");
         assert_eq!(scores.best().1, 0.0);
         assert_eq!(scores.words, 6);
+    }
+
+    #[test]
+    fn acronyms_and_initials_are_not_function_words() {
+        // AI is not Italian, SA not French, J of J&J not the French j'.
+        for text in ["Nvidia AI chips", "SA unveils budget", "J&J agrees deal"] {
+            let scores = lexicon().score_latin(text);
+            assert_eq!(scores.best().1, 0.0, "{text}");
+        }
+        // Elided before an apostrophe, or in a text in capitals, they are.
+        assert_eq!(lexicon().score_latin("L'euro recule").best().0, "fr");
+        assert_eq!(lexicon().score_latin("LE PRIX DES OEUFS").best().0, "fr");
+    }
+
+    #[test]
+    fn english_vocabulary_is_told_by_english_words_that_are_no_foreign_function_words() {
+        let lexicon = lexicon();
+        assert!(lexicon.is_english_vocabulary("Markets signal Brazilian recovery"));
+        assert!(lexicon.is_english_vocabulary("Moonshot AI bets big on chips"));
+        // wordfreq's English holds pour, le and de; they are French here.
+        assert!(!lexicon.is_english_vocabulary("Alerte canicule pour le week-end"));
+        assert!(!lexicon.is_english_vocabulary("Scholen gaan volgende week weer open"));
+        // One word is no vocabulary.
+        assert!(!lexicon.is_english_vocabulary("Recovery"));
     }
 
     #[test]

@@ -46,6 +46,10 @@ pub use spans::{LangRun, MIN_RUN_UNITS, language_runs};
 /// The most bytes of a document that detection reads.
 pub const SAMPLE_BYTES: usize = 3 * 1024;
 
+/// Latin text of fewer words is short (headlines, titles, queries): too
+/// short for character n-grams to be sure.
+const SHORT_TEXT_WORDS: usize = 8;
+
 /// The most bytes of Latin text whose words are looked up in the lexicon:
 /// plenty to see a language's function words, and the rest of a long
 /// sample would only cost time.
@@ -98,6 +102,9 @@ enum Evidence {
     Whichlang { support: f32 },
     /// whatlang, restricted to the script's languages, with its confidence.
     Whatlang { confidence: f64 },
+    /// A short Latin text without accents whose words are English words
+    /// (`Lexicon::is_english_vocabulary`).
+    EnglishWords,
     /// Latin text without accents that nothing else vouched for.
     EnglishByDefault,
 }
@@ -248,17 +255,33 @@ fn latin_language(sample: &str, census: &Census, lexicon: &Lexicon) -> (&'static
     let latin_text = latin_only(sample, census);
     if let Some(code) = codes::whichlang_latin_code(whichlang::detect_language(&latin_text)) {
         let support = scores.of(code);
+        let short = scores.words < SHORT_TEXT_WORDS;
+        // A headline's one function word of another language (door, as,
+        // fi, plus) and its character n-grams weigh less than its words
+        // being English ones.
+        let english_words = |answer: &str| {
+            answer != "en"
+                && short
+                && census.accented_latin == 0
+                && lexicon.is_english_vocabulary(&latin_text)
+        };
         // whichlang knows ten Latin-script languages and answers one of
         // them whatever the text: the lexicon's words and letters overrule
         // it when they clearly say otherwise.
         if score >= 1.0 && score > 2.0 * support {
+            if english_words(best) {
+                return ("en", Evidence::EnglishWords);
+            }
             return (best, Evidence::LexiconOverWhichlang);
+        }
+        if english_words(code) {
+            return ("en", Evidence::EnglishWords);
         }
         let whichlang = Evidence::Whichlang { support };
         if support >= 1.0 {
             return (code, whichlang);
         }
-        if scores.words < 8 {
+        if short {
             // Headlines and one-line records are too short for character
             // n-grams ("A common technical definition" scores as Italian).
             // Text without one accented letter that whichlang takes for
@@ -577,6 +600,31 @@ mod tests {
         assert_eq!(code("Le prix des œufs atteint un record"), "fr");
         // Unaccented, no function word, and whichlang says French.
         assert_eq!(code("Ad sales boost Time Warner profit"), "en");
+    }
+
+    #[test]
+    fn short_headlines_of_english_words_are_english() {
+        // Headlines of BBC news that whichlang or one function word of
+        // another language took for Dutch, Portuguese or Romanian.
+        assert_eq!(code("Markets signal Brazilian recovery"), "en");
+        assert_eq!(code("Domain system opens door to scams"), "en");
+        assert_eq!(code("Virus poses as Christmas e-mail"), "en");
+        assert_eq!(code("Gangsters dominate gaming chart"), "en");
+        // Acronyms and initials are not function words: the Italian ai,
+        // the French sa and j'.
+        assert_eq!(code("Moonshot AI bets"), "en");
+        assert_eq!(code("Nvidia AI chips"), "en");
+        assert_eq!(code("SA unveils new budget"), "en");
+        assert_eq!(code("J&J agrees $25bn Guidant deal"), "en");
+        // The other direction: short texts whose words are not English, or
+        // whose function words are another language's, keep their language.
+        assert_eq!(code("Scholen gaan volgende week weer open"), "nl");
+        assert_eq!(code("Alerte canicule pour le week-end"), "fr");
+        assert_eq!(code("Il governo taglia le tasse"), "it");
+        assert_eq!(code("Harga telur pecahkan rekor hari ini"), "id");
+        assert_eq!(code("L'euro recule face au dollar"), "fr");
+        // A text in capitals counts its words as words.
+        assert_eq!(code("LE PRIX DES OEUFS ATTEINT UN RECORD"), "fr");
     }
 
     #[test]

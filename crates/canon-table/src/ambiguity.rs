@@ -223,6 +223,17 @@ pub fn english_zipf_frequency(word: &str) -> f64 {
     english_zipf(&DATA, word)
 }
 
+/// Every word of `data/freq/en.tsv` (lower case) with its Zipf frequency,
+/// in alphabetical order: for callers that build a set of their own (the
+/// language detector's English vocabulary) rather than search the list
+/// word by word.
+pub fn english_words() -> impl Iterator<Item = (&'static str, f64)> {
+    DATA.english.0.lines().filter_map(|line| {
+        let (word, zipf) = line.split_once('\t')?;
+        Some((word, zipf.parse().ok()?))
+    })
+}
+
 /// The Zipf frequency of a lower-case English word (0 for a word the list
 /// does not have).
 fn english_zipf(data: &RuleData, word: &str) -> f64 {

@@ -452,6 +452,7 @@ fn write_calibration(items: &[Item], path: &PathBuf) {
         "whichlang",
         "whatlang-sure",
         "whatlang-unsure",
+        "english-words",
         "english-by-default",
     ];
     let mut out = String::from(
