@@ -383,7 +383,15 @@ impl Canon {
                     .sum();
                 let whole_token = mention.last_token == index
                     && (mention.start, mention.end) == (token.start, token.end);
-                if !(whole_token && token.term == *id) {
+                // In search mode a part of a compound may already be the
+                // id, with the mention's span (alibaba in alibaba-backed):
+                // the same term twice at one position adds nothing.
+                let stacked_part = options.search
+                    && mention.last_token == index
+                    && parts.iter().any(|part| {
+                        part.term == *id && (part.start, part.end) == (mention.start, mention.end)
+                    });
+                if !(whole_token && token.term == *id) && !stacked_part {
                     terms.push_spanning(id, mention.start, mention.end, position, length);
                 }
                 for &ancestor in self.table.ancestors(mention.entity) {
@@ -940,6 +948,30 @@ mod tests {
             .map(|m| m.surface.as_str())
             .collect();
         assert_eq!(surfaces, ["Alibaba", "US"]);
+    }
+
+    #[test]
+    fn a_part_that_is_the_id_is_not_stacked_twice_in_search_mode() {
+        let canon = Canon::with_options(
+            AliasTable::load(&[]).expect("default table loads"),
+            AnalyzeOptions {
+                search: true,
+                ..AnalyzeOptions::default()
+            },
+        );
+        let analysis = canon.analyze("Alibaba-backed firms");
+        let terms: Vec<&str> = analysis.terms().collect();
+        assert_eq!(terms, ["alibaba-backed", "alibaba", "backed", "firms"]);
+        // The part's term is the id's: the mention's entity still stands.
+        assert_eq!(analysis.entities[0].id, "alibaba");
+        // A part that differs from the id keeps the id after it (首都北京:
+        // 首都, 北京, then beijing and its parent china).
+        let terms: Vec<String> = canon
+            .analyze("首都北京的天气")
+            .terms()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(terms[..5], ["首都北京", "首都", "北京", "beijing", "china"]);
     }
 
     #[test]
