@@ -677,12 +677,14 @@ impl Batcher<'_> {
 }
 
 fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool {
-    let read_error = |line: u64, error: std::io::Error| {
+    // A record cut by a read error (a damaged or cut compressed file)
+    // keeps the bytes read of it in its reject, so that none is lost.
+    let read_error = |line: u64, error: std::io::Error, read: &[u8]| {
         Item::Reject(Reject::of_record(
             input.name.clone(),
             line,
             format!("read error: {error}"),
-            b"",
+            read,
         ))
     };
     let reader = match input.open() {
@@ -698,7 +700,7 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
     };
     let (mut reader, stream_encoding) = match transcode_utf16(reader) {
         Ok((reader, encoding)) => (reader, encoding.map(|e| e.name())),
-        Err(error) => return batcher.push(read_error(1, error), true),
+        Err(error) => return batcher.push(read_error(1, error, b""), true),
     };
     let record = |line: u64, layout: Option<Layout>, bytes: Vec<u8>, read: ReadRecord| {
         Item::Record(RawRecord {
@@ -732,7 +734,7 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
                     }
                     record(1, Some(Layout::PlainText), bytes, read)
                 }
-                Err(error) => read_error(1, error),
+                Err(error) => read_error(1, error, &bytes),
             };
             batcher.push(item, false)
         }
@@ -752,7 +754,7 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
                         Item::Blank
                     }
                     Ok(Some(read)) => record(line_no, Some(Layout::JsonLines), bytes, read),
-                    Err(error) => return batcher.push(read_error(line_no, error), true),
+                    Err(error) => return batcher.push(read_error(line_no, error, &bytes), true),
                 };
                 if !batcher.push(item, lines.buffer_is_empty()) {
                     return false;

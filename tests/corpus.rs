@@ -208,10 +208,17 @@ fn compressed_inputs_and_outputs_round_trip() {
 #[test]
 fn a_truncated_gzip_file_keeps_what_was_read_and_reports_the_rest() {
     let dir = tempfile::tempdir().unwrap();
-    let compressed = gzip(mixed_corpus(2000).as_bytes());
+    let corpus = mixed_corpus(2000);
+    let compressed = gzip(corpus.as_bytes());
     let path = dir.path().join("cut.jsonl.gz");
     std::fs::write(&path, &compressed[..compressed.len() / 2]).unwrap();
-    let output = run(&["normalize", path.to_str().unwrap()]);
+    let rejects = dir.path().join("rejects.jsonl");
+    let output = run(&[
+        "normalize",
+        path.to_str().unwrap(),
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(
@@ -229,6 +236,20 @@ fn a_truncated_gzip_file_keeps_what_was_read_and_reports_the_rest() {
         )),
         "{err}"
     );
+    // The cut record's reject holds the bytes read of it: the start of
+    // that line of the corpus, so that nothing read is lost.
+    let reject = records(&std::fs::read(&rejects).unwrap())
+        .into_iter()
+        .find(|r| r["reason"].as_str().unwrap().starts_with("read error"))
+        .expect("the read error's reject");
+    let line = reject["line"].as_u64().unwrap() as usize;
+    let original = corpus.lines().nth(line - 1).unwrap();
+    // A cut inside a character shows as U+FFFD at the end of `raw`.
+    let raw = reject["raw"].as_str().unwrap().trim_end_matches('\u{FFFD}');
+    assert!(!raw.is_empty(), "{reject}");
+    assert!(original.starts_with(raw), "{raw:?} is not the start of line {line}");
+    let read = reject["raw_bytes"].as_u64().unwrap() as usize;
+    assert!(read >= raw.len() && read < original.len(), "{reject}");
 }
 
 #[test]
