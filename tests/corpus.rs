@@ -160,6 +160,16 @@ fn compressed_inputs_and_outputs_round_trip() {
         zstd::encode_all(corpus.as_bytes(), 3).unwrap(),
     )
     .unwrap();
+    // bzip2 as two concatenated streams, as pbzip2 writes it.
+    let half = corpus.len() / 2;
+    let half = (half..).find(|&at| corpus.is_char_boundary(at)).unwrap();
+    let mut bz2 = Vec::new();
+    for part in [&corpus[..half], &corpus[half..]] {
+        let mut encoder = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+        encoder.write_all(part.as_bytes()).unwrap();
+        bz2.extend(encoder.finish().unwrap());
+    }
+    std::fs::write(dir.path().join("c.jsonl.bz2"), bz2).unwrap();
     std::fs::write(
         dir.path().join("doc.txt.gz"),
         gzip("月之暗面 and Moonshot AI".as_bytes()),
@@ -167,7 +177,7 @@ fn compressed_inputs_and_outputs_round_trip() {
     .unwrap();
 
     let expected = run(&["normalize", "--quiet", plain.to_str().unwrap()]).stdout;
-    for name in ["c.jsonl.gz", "c.jsonl.zst"] {
+    for name in ["c.jsonl.gz", "c.jsonl.zst", "c.jsonl.bz2"] {
         let path = dir.path().join(name);
         let output = run(&["normalize", "--quiet", path.to_str().unwrap()]);
         assert_eq!(output.stdout, expected, "{name}");

@@ -30,6 +30,9 @@ pub enum Compression {
     Gzip,
     /// zstd (`.zst`).
     Zstd,
+    /// bzip2 (`.bz2`, as Wikipedia and Wikidata dumps come), including
+    /// concatenated streams (pbzip2's output).
+    Bzip2,
 }
 
 /// Which file a path or an open file is, whatever name reaches it (hard
@@ -151,6 +154,8 @@ impl InputFile {
             (Compression::Gzip, inner)
         } else if let Some(inner) = name.strip_suffix(".zst") {
             (Compression::Zstd, inner)
+        } else if let Some(inner) = name.strip_suffix(".bz2") {
+            (Compression::Bzip2, inner)
         } else {
             (Compression::None, name.as_str())
         };
@@ -194,6 +199,7 @@ impl InputFile {
             Compression::None => raw,
             Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(raw))),
             Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(raw)?),
+            Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(BufReader::new(raw))),
         })
     }
 }
@@ -384,6 +390,11 @@ mod tests {
             (Layout::PlainText, Compression::Zstd)
         );
         assert!(!f.layout_given);
+        let f = InputFile::from_path(Path::new("enwiki.jsonl.bz2"));
+        assert_eq!(
+            (f.layout, f.compression),
+            (Layout::JsonLines, Compression::Bzip2)
+        );
     }
 
     #[test]
