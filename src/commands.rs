@@ -15,6 +15,7 @@ use crate::corpus::{self, CorpusOptions, Observer, Reject, Summary};
 use crate::decode::{Compression, Input, SkippedPath, expand_inputs};
 use crate::output::{self, Output};
 use crate::pipeline::Canon;
+use crate::plural::count;
 use crate::{Error, Result};
 
 /// A command's outcome when it ran to the end.
@@ -549,14 +550,14 @@ pub fn alias_check(
     let aliases: usize = entities.iter().map(|e| e.aliases.len()).sum();
     writeln!(
         out,
-        "{} tables, {} entities, {} aliases: {}",
-        sources.len(),
-        entities.len(),
-        aliases,
+        "{}, {}, {}: {}",
+        count(sources.len() as u64, "table", "tables"),
+        count(entities.len() as u64, "entity", "entities"),
+        count(aliases as u64, "alias", "aliases"),
         if problems.is_empty() {
             "no problems".to_string()
         } else {
-            format!("{} problems", problems.len())
+            count(problems.len() as u64, "problem", "problems").to_string()
         }
     )
     .map_err(Error::Output)?;
@@ -589,11 +590,11 @@ fn check_compiled(path: &Path, default: DefaultTable, out: &mut dyn Write) -> Re
         Ok(table) => {
             writeln!(
                 out,
-                "{name}: compiled table (format {}), {} entities, {} aliases, {} keys, {}, checksum {:08x} ok",
+                "{name}: compiled table (format {}), {}, {}, {}, {}, checksum {:08x} ok",
                 crate::aliases::format::FORMAT_VERSION,
-                table.entity_count(),
-                table.alias_count(),
-                table.key_count(),
+                count(table.entity_count() as u64, "entity", "entities"),
+                count(table.alias_count() as u64, "alias", "aliases"),
+                count(table.key_count() as u64, "key", "keys"),
                 if table.includes_builtin() {
                     "built-in table included"
                 } else {
@@ -666,15 +667,18 @@ pub struct CompileSummary {
 /// ones by id), checks them as
 /// loading does, and writes the compiled table to `output` atomically (a
 /// temporary file renamed into place), for `--aliases output` to map.
-/// Warnings go to `stderr`; errors fail with every problem listed and
-/// nothing written ([`Error::NothingToCompile`] when `default` leaves the
-/// built-in table out and `files` is empty).
+/// Warnings go to `stderr`, and unless `quiet` a summary line after them;
+/// errors fail with every problem listed and nothing written
+/// ([`Error::NothingToCompile`] when `default` leaves the built-in table
+/// out and `files` is empty).
 pub fn alias_compile(
     files: &[PathBuf],
     default: DefaultTable,
     output_path: &Path,
+    quiet: bool,
     stderr: &mut dyn Write,
 ) -> Result<CompileSummary> {
+    let started = std::time::Instant::now();
     let mut sources = match default {
         DefaultTable::Included => TableSource::default_tables(),
         DefaultTable::Excluded if files.is_empty() => return Err(Error::NothingToCompile),
@@ -717,14 +721,30 @@ pub fn alias_compile(
         cause,
     })?;
     output::commit(vec![out])?;
-    Ok(CompileSummary {
+    let summary = CompileSummary {
         tables: table_count,
         entities: table.entity_count(),
         aliases: table.alias_count(),
         keys: table.key_count(),
         bytes: table.as_bytes().len(),
         warnings: table.warnings().len(),
-    })
+    };
+    if !quiet {
+        let n = |n: usize, one, many| count(n as u64, one, many);
+        let _ = writeln!(
+            stderr,
+            "compiled {}: {}, {}, {}, {} -> {} ({:.1} MB) in {:.2} s",
+            n(summary.tables, "table", "tables"),
+            n(summary.entities, "entity", "entities"),
+            n(summary.aliases, "alias", "aliases"),
+            n(summary.keys, "key", "keys"),
+            n(summary.warnings, "warning", "warnings"),
+            output_path.display(),
+            summary.bytes as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(summary)
 }
 
 /// `canon alias import`: writes the table and reports what was imported on
@@ -785,11 +805,11 @@ pub fn boilerplate_learn(
     if !quiet {
         let _ = writeln!(
             stderr,
-            "canon: {} documents read, {} skipped; {} lines in at least {} documents written to {}",
-            summary.documents,
+            "canon: {} read, {} skipped; {} in at least {} written to {}",
+            count(summary.documents, "document", "documents"),
             summary.skipped,
-            summary.written,
-            options.min_docs,
+            count(summary.written as u64, "line", "lines"),
+            count(u64::from(options.min_docs), "document", "documents"),
             output.display()
         );
     }
@@ -909,8 +929,11 @@ pub fn alias_export(
     }
     let _ = writeln!(
         stderr,
-        "canon: {} synonym rules with {} aliases; {} aliases left out for evidence a synonym file cannot express (--verbose lists them); {} entities without a rule",
-        summary.rules, summary.aliases, summary.left_out, summary.without_rule
+        "canon: {} with {}; {} left out for evidence a synonym file cannot express (--verbose lists them); {} without a rule",
+        count(summary.rules as u64, "synonym rule", "synonym rules"),
+        count(summary.aliases as u64, "alias", "aliases"),
+        count(summary.left_out as u64, "alias", "aliases"),
+        count(summary.without_rule as u64, "entity", "entities")
     );
     Ok(Status::Success)
 }

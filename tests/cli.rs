@@ -132,7 +132,7 @@ fn bad_lines_are_reported_counted_and_written_verbatim_to_rejects() {
     );
     assert!(
         err.contains("canon: 6 records in, 2 out, 4 rejected;")
-            && err.contains("1 blank lines skipped"),
+            && err.contains("1 blank line skipped"),
         "{err}"
     );
     let rejected: Vec<Value> = std::fs::read_to_string(&rejects)
@@ -207,7 +207,9 @@ fn a_missing_path_among_valid_ones_is_reported_and_the_rest_processed() {
         "{err}"
     );
     assert!(
-        err.contains("2 records in, 2 out, 0 rejected") && err.contains("1 unreadable input paths"),
+        err.contains("2 records in, 2 out, 0 rejected")
+            && err.contains("; 1 unreadable input path")
+            && !err.contains("input paths"),
         "{err}"
     );
     let written = parse_records(&std::fs::read(&out).unwrap());

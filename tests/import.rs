@@ -508,3 +508,38 @@ fn without_the_default_table_an_import_ignores_its_names() {
     let out = String::from_utf8(normalize.stdout).unwrap();
     assert!(out.contains(r#""entity_ids":["acme-pear"]"#), "{out}");
 }
+
+/// Writes `text` to `name` in `dir`, for an import.
+fn input(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn summaries_agree_with_their_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = input(
+        dir.path(),
+        "one.csv",
+        "id,name,kind,lang,alias,parent\nzelkova-qwen-lab,Zelkova Qwen Lab,org,en,Zelkova Qwen Lab,alibaba\n",
+    );
+    let out = dir.path().join("one.toml");
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = summary(&output, &out);
+    assert!(
+        report.starts_with(
+            "read 1 row: 1 entity imported, 0 skipped, 0 rejected\n1 alias; by the ambiguity rule"
+        ),
+        "{report}"
+    );
+    assert!(report.contains("\n1 parent\n"), "{report}");
+    // And the plural where there are several.
+    let output = import(CSV, &out, &[]);
+    let report = summary(&output, &out);
+    assert!(
+        report.starts_with("read 13 rows: 5 entities imported") && report.contains("\n3 parents\n"),
+        "{report}"
+    );
+}

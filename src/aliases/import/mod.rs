@@ -38,6 +38,7 @@ pub use output::{TableFormat, write_entity};
 pub use wikidata::wikidata_lang_tag;
 
 use super::TableProblem;
+use crate::plural::count;
 use crate::progress::Progress;
 use crate::{Error, Result};
 
@@ -110,8 +111,9 @@ pub struct ImportSummary {
     pub output: PathBuf,
     /// Input records read: entities of the dump, rows of a CSV/TSV file.
     pub records: u64,
-    /// What a record is: `entities` or `rows`.
-    pub record_name: &'static str,
+    /// What a record is, in the singular and the plural: `("entity",
+    /// "entities")` or `("row", "rows")`.
+    pub record_names: (&'static str, &'static str),
     /// Entities written.
     pub entities: u64,
     /// Records not imported, by reason (`no matching class`, ...).
@@ -179,10 +181,13 @@ impl fmt::Display for ImportSummary {
             writeln!(f, "{problem}")?;
         }
         let skipped: u64 = self.skipped.values().sum();
+        let (one, many) = self.record_names;
         write!(
             f,
-            "read {} {}: {} entities imported, {} skipped",
-            self.records, self.record_name, self.entities, skipped
+            "read {}: {} imported, {} skipped",
+            count(self.records, one, many),
+            count(self.entities, "entity", "entities"),
+            skipped
         )?;
         if skipped > 0 {
             write!(f, " ({})", by_reason(&self.skipped))?;
@@ -190,8 +195,11 @@ impl fmt::Display for ImportSummary {
         writeln!(f, ", {} rejected", self.rejected)?;
         write!(
             f,
-            "{} aliases; by the ambiguity rule: {} case = \"exact\", {} needs = \"support\"; shared names: {} needs = \"support\"",
-            self.aliases, self.rule_case, self.rule_support, self.shared_support
+            "{}; by the ambiguity rule: {} case = \"exact\", {} needs = \"support\"; shared names: {} needs = \"support\"",
+            count(self.aliases, "alias", "aliases"),
+            self.rule_case,
+            self.rule_support,
+            self.shared_support
         )?;
         if self.organ_support > 0 {
             write!(
@@ -205,15 +213,19 @@ impl fmt::Display for ImportSummary {
             write!(f, "; {dropped} left out ({})", by_reason(&self.dropped))?;
         }
         writeln!(f)?;
-        write!(f, "{} parents", self.parents)?;
+        write!(f, "{}", count(self.parents, "parent", "parents"))?;
         if self.cycles_cut > 0 {
             write!(f, " ({} more left out to break cycles)", self.cycles_cut)?;
         }
         if self.ids_suffixed > 0 {
             write!(
                 f,
-                "; {} ids suffixed with their QID (slug taken)",
-                self.ids_suffixed
+                "; {} (slug taken)",
+                count(
+                    self.ids_suffixed,
+                    "id suffixed with its QID",
+                    "ids suffixed with their QID"
+                )
             )?;
         }
         writeln!(f)?;
@@ -263,10 +275,10 @@ pub fn import(options: &ImportOptions, progress: Option<&dyn Progress>) -> Resul
     }
     let mut summary = ImportSummary {
         output: options.output.clone(),
-        record_name: if format == Format::Wikidata {
-            "entities"
+        record_names: if format == Format::Wikidata {
+            ("entity", "entities")
         } else {
-            "rows"
+            ("row", "rows")
         },
         ..ImportSummary::default()
     };
