@@ -13,8 +13,11 @@
 //!    what the second pass needs stays in memory (per entity its QID, the
 //!    base of its id and its parent candidates; per alias key a 64-bit hash
 //!    and its first owner);
-//! 2. ids are settled, parents resolved (cycles cut), and the spilled drafts
-//!    are read back, names shared between entities and generic organ names
+//! 2. ids are settled, parents resolved and checked against the tables the
+//!    output will be loaded with (a Wikidata dump's cycles and over-deep
+//!    chains cut; a CSV/TSV file's unknown parents, cycles and over-deep
+//!    chains reported with its other problems, nothing written), and the
+//!    spilled drafts are read back, names shared between entities and generic organ names
 //!    of a country's bodies (Ministry of Finance under Japan, through
 //!    imported parents or the default table's) marked `needs = "support"`,
 //!    and written as the output table (`output.rs`), atomically.
@@ -143,6 +146,9 @@ pub struct ImportSummary {
     pub parents: u64,
     /// Parent links left out because they closed a cycle.
     pub cycles_cut: u64,
+    /// Parent links left out because they made a chain of parents deeper
+    /// than a table may have ([`crate::aliases::check::limits::PARENT_DEPTH`]).
+    pub deep_cut: u64,
     /// Entities whose id got a `-qNNN` suffix because another entity (imported
     /// or of the default table) has the same slug.
     pub ids_suffixed: u64,
@@ -217,6 +223,14 @@ impl fmt::Display for ImportSummary {
         if self.cycles_cut > 0 {
             write!(f, " ({} more left out to break cycles)", self.cycles_cut)?;
         }
+        if self.deep_cut > 0 {
+            write!(
+                f,
+                " ({} more left out: chains of parents over {} deep)",
+                self.deep_cut,
+                crate::aliases::check::limits::PARENT_DEPTH
+            )?;
+        }
         if self.ids_suffixed > 0 {
             write!(
                 f,
@@ -247,10 +261,12 @@ impl fmt::Display for ImportSummary {
 /// bytes for a compressed file); its length is set when the size is known.
 ///
 /// Errors: unreadable input or unwritable output, options that do not fit
-/// ([`Error::ImportOptions`]), a CSV/TSV file with problems (every one listed,
-/// [`Error::ImportInput`]; nothing is written). Malformed lines of a Wikidata
-/// dump do not stop the import: they are counted in
-/// [`ImportSummary::rejected`].
+/// ([`Error::ImportOptions`]), a CSV/TSV file with problems: rows that
+/// cannot be read or disagree, parents that are not imported nor default
+/// ids (unless `--no-default-table` leaves those out), parents in a cycle
+/// or too deep (every one listed, [`Error::ImportInput`]; nothing is
+/// written). Malformed lines of a Wikidata dump do not stop the import: they
+/// are counted in [`ImportSummary::rejected`].
 pub fn import(options: &ImportOptions, progress: Option<&dyn Progress>) -> Result<ImportSummary> {
     let format = match options.format {
         Some(format) => format,
