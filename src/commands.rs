@@ -749,7 +749,8 @@ pub fn alias_compile(
 
 /// `canon alias import`: writes the table and reports what was imported on
 /// `stderr` (with a progress bar when it is a terminal and not `quiet`).
-/// [`Status::Problems`] when records of the input were rejected.
+/// Rejected records are listed on `stderr` even when `quiet`, and make the
+/// status [`Status::Problems`].
 pub fn alias_import(
     options: &crate::aliases::import::ImportOptions,
     quiet: bool,
@@ -774,6 +775,9 @@ pub fn alias_import(
         bar.finish_and_clear();
     }
     let summary = summary?;
+    // Records left out are reported even when quiet, as `normalize --quiet`
+    // reports its rejects: only the summary is progress.
+    let _ = write!(stderr, "{}", summary.rejects_report());
     if !quiet {
         let _ = writeln!(stderr, "{summary}");
     }

@@ -878,6 +878,51 @@ fn wikidata_parents_are_imported_items_in_chains_the_loader_takes() {
 }
 
 #[test]
+fn quiet_imports_still_list_what_they_reject() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = read(&fixture(DUMP)).lines().map(String::from).collect();
+    let mut broken = lines[..3].to_vec();
+    broken.push("{\"type\":\"item\",\"id\":\"Q1\",\"labels\":{\"en\":".into());
+    broken.extend_from_slice(&lines[3..]);
+    let dump = dir.path().join("broken.json");
+    fs::write(&dump, broken.join("\n")).unwrap();
+    let out = dir.path().join("t.toml");
+    let output = import(
+        dump.to_str().unwrap(),
+        &out,
+        &[&KINDS[..], &["-q"]].concat(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let report = stderr(&output);
+    assert!(
+        report.contains(&format!(
+            "{}:4: not a Wikidata entity: EOF while parsing",
+            dump.display()
+        )),
+        "{report}"
+    );
+    // The summary is what --quiet leaves out.
+    assert!(!report.contains("entities imported"), "{report}");
+    assert_eq!(report.lines().count(), 1, "{report}");
+    // Problems of a CSV file are listed too, and a clean import says nothing.
+    let csv = input(
+        dir.path(),
+        "lang.csv",
+        "id,name,kind,lang,alias\nnp,NP,org,English,Norbert Pax Group\n",
+    );
+    let output = import(csv.to_str().unwrap(), &out, &["-q"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("lang.csv:2: \"English\" is not a language tag"),
+        "{}",
+        stderr(&output)
+    );
+    let output = import(CSV, &out, &["-q"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
 fn summaries_agree_with_their_counts() {
     let dir = tempfile::tempdir().unwrap();
     let csv = input(

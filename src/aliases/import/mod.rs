@@ -181,11 +181,32 @@ fn by_reason(counts: &BTreeMap<&'static str, u64>) -> String {
         .join(", ")
 }
 
+impl ImportSummary {
+    /// The rejected records, one `file:line: reason` line each, and a
+    /// count of those beyond the first [`MAX_REPORTED`]; empty when none
+    /// was rejected. Printed even by `canon alias import --quiet`: they are
+    /// data left out, not progress.
+    pub fn rejects_report(&self) -> String {
+        let mut out = String::new();
+        for problem in &self.rejects {
+            out.push_str(&problem.to_string());
+            out.push('\n');
+        }
+        let unlisted = self.rejected - self.rejects.len() as u64;
+        if unlisted > 0 {
+            out.push_str(&format!(
+                "and {}\n",
+                count(unlisted, "more rejected record", "more rejected records")
+            ));
+        }
+        out
+    }
+}
+
+/// The summary of what was imported, without the rejected records
+/// ([`ImportSummary::rejects_report`]).
 impl fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for problem in &self.rejects {
-            writeln!(f, "{problem}")?;
-        }
         let skipped: u64 = self.skipped.values().sum();
         let (one, many) = self.record_names;
         write!(
@@ -362,6 +383,35 @@ mod tests {
         assert_eq!(format("x/orgs.tsv.zst"), Some(Format::Tsv));
         assert_eq!(format("orgs.toml"), None);
         assert_eq!(format("-"), None);
+    }
+
+    #[test]
+    fn rejects_beyond_those_listed_are_counted() {
+        let mut summary = ImportSummary::default();
+        assert_eq!(summary.rejects_report(), "");
+        for line in 1..=MAX_REPORTED + 1 {
+            summary.reject(TableProblem {
+                file: "d.json".into(),
+                line,
+                message: "not a Wikidata entity".into(),
+            });
+        }
+        let report = summary.rejects_report();
+        assert!(report.starts_with("d.json:1: not a Wikidata entity\n"));
+        assert!(
+            report.ends_with("d.json:20: not a Wikidata entity\nand 1 more rejected record\n"),
+            "{report}"
+        );
+        summary.reject(TableProblem {
+            file: "d.json".into(),
+            line: 99,
+            message: "not a Wikidata entity".into(),
+        });
+        assert!(
+            summary
+                .rejects_report()
+                .ends_with("and 2 more rejected records\n")
+        );
     }
 
     #[test]
