@@ -461,7 +461,11 @@ pub fn alias_show(
 }
 
 /// `canon alias list`: entities, optionally only of one kind or with aliases
-/// in one language.
+/// in one language: `lang` is a tag like `zh-Hant`, or a prefix of tags
+/// (`zh` for `zh`, `zh-Hans`, `zh-TW`, ...), in any case (BCP 47 tags are
+/// case-insensitive). A tag no alias of the table has fails with
+/// [`Error::UnknownLanguage`], naming the tags it has: an empty list would
+/// not tell a misspelt tag from a language without entities of `kind`.
 pub fn alias_list(
     table: &AliasTable,
     kind: Option<Kind>,
@@ -469,6 +473,16 @@ pub fn alias_list(
     as_json: bool,
     out: &mut dyn Write,
 ) -> Result<Status> {
+    if let Some(tag) = lang
+        && !table.langs().iter().any(|l| lang_matches(l, tag))
+    {
+        let mut known: Vec<String> = table.langs().iter().map(str::to_string).collect();
+        known.sort_unstable();
+        return Err(Error::UnknownLanguage {
+            tag: tag.to_string(),
+            known,
+        });
+    }
     for entity in table.entities() {
         if kind.is_some_and(|k| k != entity.kind) {
             continue;
@@ -476,7 +490,7 @@ pub fn alias_list(
         let aliases: Vec<&str> = entity
             .aliases
             .iter()
-            .filter(|a| lang.is_none_or(|l| a.lang == l || a.lang.starts_with(&format!("{l}-"))))
+            .filter(|a| lang.is_none_or(|l| lang_matches(&a.lang, l)))
             .map(|a| a.text.as_str())
             .collect();
         if lang.is_some() && aliases.is_empty() {
@@ -501,6 +515,19 @@ pub fn alias_list(
         written.map_err(Error::Output)?;
     }
     Ok(Status::Success)
+}
+
+/// Whether an alias in language `lang` is one `canon alias list --lang tag`
+/// asks for: the same tag or one under it (`zh` covers `zh-Hans`), in any
+/// case.
+fn lang_matches(lang: &str, tag: &str) -> bool {
+    match lang.get(..tag.len()) {
+        Some(head) => {
+            head.eq_ignore_ascii_case(tag)
+                && (lang.len() == tag.len() || lang.as_bytes()[tag.len()] == b'-')
+        }
+        None => false,
+    }
 }
 
 /// `canon alias check`: validates the default table (unless `default` leaves

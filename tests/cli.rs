@@ -344,6 +344,61 @@ fn alias_lookup_json_has_the_documented_fields() {
     );
 }
 
+/// A table where one entity has a name in both Chinese scripts (one key
+/// once folded) and another has the same Latin name in capitals only.
+const ZELKOVA: &str = "[[entity]]\nid = \"zelkova\"\nname = \"Zelkova\"\nkind = \"org\"\n\
+    aliases.en = [\"Zelko\"]\naliases.zh-Hans = [\"泽尔科\"]\naliases.zh-Hant = [\"澤爾科\"]\n\n\
+    [[entity]]\nid = \"zelko-tv\"\nname = \"ZELKO TV\"\nkind = \"org\"\n\
+    aliases.en = [{ text = \"ZELKO\", case = \"exact\" }]\n";
+
+#[test]
+fn alias_list_takes_language_tags_in_any_case_and_refuses_unknown_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("zelkova.toml");
+    std::fs::write(&table, ZELKOVA).unwrap();
+    let table = table.to_str().unwrap();
+    let list = |lang: &str| {
+        run(
+            &[
+                "alias",
+                "list",
+                "--no-default-table",
+                "--aliases",
+                table,
+                "--lang",
+                lang,
+            ],
+            "",
+        )
+    };
+    for tag in ["zh-Hant", "zh-hant", "ZH-HANT"] {
+        let output = list(tag);
+        assert_eq!(output.status.code(), Some(0), "{tag}: {}", stderr(&output));
+        assert_eq!(stdout(&output), "zelkova\torg\tZelkova\t澤爾科\n", "{tag}");
+    }
+    // A primary tag covers its subtags.
+    assert_eq!(
+        stdout(&list("ZH")),
+        "zelkova\torg\tZelkova\t泽尔科 | 澤爾科\n"
+    );
+    for tag in ["xx", "zh-Hantx", "z"] {
+        let output = list(tag);
+        assert_eq!(output.status.code(), Some(2), "{tag}");
+        assert_eq!(stdout(&output), "", "{tag}");
+        assert!(
+            stderr(&output).contains(&format!(
+                "no alias is in language \"{tag}\"; the tables' aliases are in en, zh-Hans, zh-Hant"
+            )),
+            "{tag}: {}",
+            stderr(&output)
+        );
+    }
+    // The default table's tags, case aside.
+    let output = run(&["alias", "list", "--lang", "zh-hant"], "");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("bytedance\torg\tByteDance\t字節跳動"));
+}
+
 #[test]
 fn alias_show_and_list() {
     let output = run(&["alias", "show", "moonshot-ai"], "");
