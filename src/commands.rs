@@ -343,20 +343,31 @@ fn write_lookup_text(
         }
         return writeln!(out);
     }
-    if let Some(entity) = lookup.resolved {
+    // One line per entity: its aliases that share the key (字節跳動 and
+    // 字节跳动, folded together) name it again and decide nothing. The
+    // line shows the alias that matched best: the first (the candidates
+    // come written like the query first) whose case rule the query meets.
+    let mut entities: Vec<&crate::aliases::LookupCandidate> = Vec::new();
+    for candidate in &lookup.candidates {
+        let entity = candidate.alias.entity;
+        if entities.iter().any(|c| c.alias.entity == entity) {
+            continue;
+        }
         let best = lookup
             .candidates
             .iter()
             .find(|c| c.alias.entity == entity && c.matches_case)
-            .expect("a resolved lookup has a matching candidate");
-        writeln!(out, "{} -> {}", lookup.query, describe(best))?;
-        let others: Vec<_> = lookup
-            .candidates
+            .unwrap_or(candidate);
+        entities.push(best);
+    }
+    if let Some(entity) = lookup.resolved {
+        let best = entities
             .iter()
-            .filter(|c| c.alias != best.alias)
-            .collect();
-        for candidate in others {
-            writeln!(out, "  also: {}", describe(candidate))?;
+            .find(|c| c.alias.entity == entity)
+            .expect("a resolved lookup has a candidate of its entity");
+        writeln!(out, "{} -> {}", lookup.query, describe(best))?;
+        for other in entities.iter().filter(|c| c.alias.entity != entity) {
+            writeln!(out, "  also: {}", describe(other))?;
         }
         return Ok(());
     }
@@ -371,7 +382,7 @@ fn write_lookup_text(
             "unknown as written, candidates:"
         }
     )?;
-    for candidate in &lookup.candidates {
+    for candidate in entities {
         writeln!(out, "  {}", describe(candidate))?;
     }
     Ok(())

@@ -316,6 +316,7 @@ fn alias_lookup_resolves_variants_and_flags_unknown_names() {
             "月之暗面",
             "ＤｅｅｐＳｅｅｋ",
             "Moonshot",
+            "字節跳動",
         ],
         "",
     );
@@ -350,6 +351,80 @@ const ZELKOVA: &str = "[[entity]]\nid = \"zelkova\"\nname = \"Zelkova\"\nkind = 
     aliases.en = [\"Zelko\"]\naliases.zh-Hans = [\"泽尔科\"]\naliases.zh-Hant = [\"澤爾科\"]\n\n\
     [[entity]]\nid = \"zelko-tv\"\nname = \"ZELKO TV\"\nkind = \"org\"\n\
     aliases.en = [{ text = \"ZELKO\", case = \"exact\" }]\n";
+
+#[test]
+fn alias_lookup_names_each_entity_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("zelkova.toml");
+    std::fs::write(&table, ZELKOVA).unwrap();
+    let table = table.to_str().unwrap();
+    let lookup = |names: &[&str]| {
+        let output = run(
+            &[
+                &["alias", "lookup", "--no-default-table", "--aliases", table],
+                names,
+            ]
+            .concat(),
+            "",
+        );
+        stdout(&output)
+    };
+    // The other script's alias names the same entity: no second line.
+    assert_eq!(
+        lookup(&["澤爾科", "泽尔科"]),
+        "澤爾科 -> zelkova (Zelkova, org) via zh-Hant alias \"澤爾科\"\n\
+         泽尔科 -> zelkova (Zelkova, org) via zh-Hans alias \"泽尔科\"\n"
+    );
+    // Another entity the name would be, written otherwise, still is.
+    assert_eq!(
+        lookup(&["Zelko"]),
+        "Zelko -> zelkova (Zelkova, org) via en alias \"Zelko\"\n  \
+         also: zelko-tv (ZELKO TV, org) via en alias \"ZELKO\"; needs written exactly \"ZELKO\"\n"
+    );
+    // Candidates of an ambiguous name: one line per entity, with the
+    // alias written like the query.
+    let twins = dir.path().join("twins.toml");
+    std::fs::write(
+        &twins,
+        ZELKOVA.replace(
+            "id = \"zelko-tv\"",
+            "id = \"zelko-tv\"\naliases.zh-Hant = [\"澤爾科\"]",
+        ),
+    )
+    .unwrap();
+    let output = run(
+        &[
+            "alias",
+            "lookup",
+            "--no-default-table",
+            "--aliases",
+            twins.to_str().unwrap(),
+            "澤爾科",
+        ],
+        "",
+    );
+    assert_eq!(
+        stdout(&output),
+        "澤爾科: ambiguous, candidates:\n  \
+         zelkova (Zelkova, org) via zh-Hant alias \"澤爾科\"\n  \
+         zelko-tv (ZELKO TV, org) via zh-Hant alias \"澤爾科\"\n"
+    );
+    // JSON keeps every alias that matched, for programs.
+    let output = run(
+        &[
+            "alias",
+            "lookup",
+            "--json",
+            "--no-default-table",
+            "--aliases",
+            table,
+            "澤爾科",
+        ],
+        "",
+    );
+    let answer: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!(answer["candidates"].as_array().map(Vec::len), Some(2));
+}
 
 #[test]
 fn alias_list_takes_language_tags_in_any_case_and_refuses_unknown_ones() {
