@@ -949,3 +949,59 @@ fn summaries_agree_with_their_counts() {
         "{report}"
     );
 }
+
+#[test]
+fn aliases_and_ids_over_a_tables_limits_are_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_alias = ["Zelkova"; 30].join(" ");
+    let long_id = format!("zel-{}", "a".repeat(130));
+    let csv = input(
+        dir.path(),
+        "long.csv",
+        &format!(
+            "id,name,kind,lang,alias\n\
+             zel-long,Zel Long,org,en,{long_alias}\n\
+             {long_id},Zel Id,org,en,Zelkova Idlong\n\
+             zel-terms,Zel Terms,org,en,{}\n",
+            ["z"; 33].join(" ")
+        ),
+    );
+    let out = dir.path().join("long.toml");
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let report = stderr(&output);
+    let name = csv.display();
+    for expected in [
+        format!(
+            "{name}:2: alias \"Zelkova Zelkova Zelkova Zelkova Zelkova \"... is over the limits of a table: longer than 128 characters"
+        ),
+        format!(
+            "{name}:3: id \"zel-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"... is 134 bytes long (limit 128)"
+        ),
+        format!(
+            "{name}:4: alias \"{}\"... is over the limits of a table: more than 32 terms",
+            ["z"; 20].join(" ") + " "
+        ),
+    ] {
+        assert!(report.contains(&expected), "{expected}\n{report}");
+    }
+    assert!(!out.exists());
+    // From a dump, such an alias is left out and counted; the rest loads.
+    let dump = input(
+        dir.path(),
+        "long.json",
+        &format!(
+            "[\n{{\"type\":\"item\",\"id\":\"Q930001\",\"labels\":{{\"en\":{{\"language\":\"en\",\"value\":\"Zelkova Holdings\"}}}},\"aliases\":{{\"en\":[{{\"language\":\"en\",\"value\":\"{long_alias}\"}}]}},\"claims\":{{\"P31\":[{{\"mainsnak\":{{\"snaktype\":\"value\",\"property\":\"P31\",\"datavalue\":{{\"value\":{{\"entity-type\":\"item\",\"numeric-id\":43229,\"id\":\"Q43229\"}},\"type\":\"wikibase-entityid\"}}}},\"rank\":\"normal\"}}]}}}}\n]\n"
+        ),
+    );
+    let output = import(dump.to_str().unwrap(), &out, &["--kind", "org=Q43229"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("1 left out (1 longer than 128 characters)"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(read(&out).contains("aliases.en = [\"Zelkova Holdings\"]"));
+    let normalize = loads(&["normalize", "--quiet", "--aliases"], &out);
+    assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
+}

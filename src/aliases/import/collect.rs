@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::output::{TableFormat, TableWriter, spill_file};
 use super::{ImportSummary, ids};
 use crate::aliases::ambiguity::{generic_organ, mark_surnames, requirement};
-use crate::aliases::check::{covers, limits};
+use crate::aliases::check::{covers, key_terms, limits};
 use crate::aliases::load::{TableSource, parse};
 use crate::aliases::{AliasEntry, Entity, Kind, TableProblem, alias_key_in};
 use crate::{Error, Result};
@@ -88,6 +88,18 @@ enum ParentRef {
     Qid(u64),
     /// An id, and the line that gives it.
     Id(Box<str>, u64),
+}
+
+/// Why an alias of `text` with key `key` is more than a table may hold
+/// ([`limits`]), if it is.
+pub(super) fn over_limits(text: &str, key: &str) -> Option<&'static str> {
+    if text.chars().count() > limits::ALIAS_CHARS {
+        Some("longer than 128 characters")
+    } else if key_terms(key) > limits::ALIAS_TERMS {
+        Some("more than 32 terms")
+    } else {
+        None
+    }
 }
 
 /// A key owned by several entities.
@@ -169,6 +181,12 @@ impl Collector {
             let key = alias_key_in(&text, &lang);
             if key.is_empty() {
                 summary.drop_alias("no letters or digits");
+                continue;
+            }
+            // The loader refuses a table with such an alias (a CSV/TSV
+            // reader has reported it already).
+            if let Some(reason) = over_limits(&text, &key) {
+                summary.drop_alias(reason);
                 continue;
             }
             let alias = AliasEntry {

@@ -28,10 +28,10 @@ use std::io::{BufRead, Read};
 use rustc_hash::FxHashMap;
 
 use super::ImportSummary;
-use super::collect::{Collector, Draft};
-use crate::aliases::check::{is_valid_id, is_valid_lang};
+use super::collect::{Collector, Draft, over_limits};
+use crate::aliases::check::{is_valid_id, is_valid_lang, limits};
 use crate::aliases::load::is_wikidata_id;
-use crate::aliases::{Kind, TableProblem};
+use crate::aliases::{Kind, TableProblem, alias_key_in};
 use crate::{Error, Result};
 
 const REQUIRED: [&str; 5] = ["id", "name", "kind", "lang", "alias"];
@@ -184,6 +184,14 @@ pub(super) fn read(
             last_row = Some((line, None));
             continue;
         }
+        if id.len() > limits::ID_BYTES && whole {
+            bad(format!(
+                "id {} is {} bytes long (limit {})",
+                abbreviate(id),
+                id.len(),
+                limits::ID_BYTES
+            ));
+        }
         let at = *index_of.entry(id.to_string()).or_insert_with(|| {
             entities.push(Gathered {
                 id: id.to_string(),
@@ -283,6 +291,11 @@ pub(super) fn read(
             ));
         } else if alias.is_empty() {
             bad("the alias is empty".into());
+        } else if let Some(reason) = over_limits(alias, &alias_key_in(alias, lang)) {
+            bad(format!(
+                "alias {} is over the limits of a table: {reason}",
+                abbreviate(alias)
+            ));
         } else {
             entity.aliases.push((lang.to_string(), alias.to_string()));
         }
@@ -344,6 +357,14 @@ pub(super) fn read(
     }
     collector.report(problems);
     Ok(())
+}
+
+/// `text` for a message, cut to its first 40 characters when longer.
+fn abbreviate(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{:?}...", &text[..at]),
+        None => format!("{text:?}"),
+    }
 }
 
 fn unclosed_quote() -> String {
