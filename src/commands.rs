@@ -15,6 +15,7 @@ use crate::corpus::{self, CorpusOptions, Observer, Reject, Summary};
 use crate::decode::{Compression, Input, SkippedPath, expand_inputs};
 use crate::output::{self, Output};
 use crate::pipeline::Canon;
+use crate::plural::count;
 use crate::{Error, Result};
 
 /// A command's outcome when it ran to the end.
@@ -342,20 +343,31 @@ fn write_lookup_text(
         }
         return writeln!(out);
     }
-    if let Some(entity) = lookup.resolved {
+    // One line per entity: its aliases that share the key (字節跳動 and
+    // 字节跳动, folded together) name it again and decide nothing. The
+    // line shows the alias that matched best: the first (the candidates
+    // come written like the query first) whose case rule the query meets.
+    let mut entities: Vec<&crate::aliases::LookupCandidate> = Vec::new();
+    for candidate in &lookup.candidates {
+        let entity = candidate.alias.entity;
+        if entities.iter().any(|c| c.alias.entity == entity) {
+            continue;
+        }
         let best = lookup
             .candidates
             .iter()
             .find(|c| c.alias.entity == entity && c.matches_case)
-            .expect("a resolved lookup has a matching candidate");
-        writeln!(out, "{} -> {}", lookup.query, describe(best))?;
-        let others: Vec<_> = lookup
-            .candidates
+            .unwrap_or(candidate);
+        entities.push(best);
+    }
+    if let Some(entity) = lookup.resolved {
+        let best = entities
             .iter()
-            .filter(|c| c.alias != best.alias)
-            .collect();
-        for candidate in others {
-            writeln!(out, "  also: {}", describe(candidate))?;
+            .find(|c| c.alias.entity == entity)
+            .expect("a resolved lookup has a candidate of its entity");
+        writeln!(out, "{} -> {}", lookup.query, describe(best))?;
+        for other in entities.iter().filter(|c| c.alias.entity != entity) {
+            writeln!(out, "  also: {}", describe(other))?;
         }
         return Ok(());
     }
@@ -370,7 +382,7 @@ fn write_lookup_text(
             "unknown as written, candidates:"
         }
     )?;
-    for candidate in &lookup.candidates {
+    for candidate in entities {
         writeln!(out, "  {}", describe(candidate))?;
     }
     Ok(())
@@ -460,7 +472,11 @@ pub fn alias_show(
 }
 
 /// `canon alias list`: entities, optionally only of one kind or with aliases
-/// in one language.
+/// in one language: `lang` is a tag like `zh-Hant`, or a prefix of tags
+/// (`zh` for `zh`, `zh-Hans`, `zh-TW`, ...), in any case (BCP 47 tags are
+/// case-insensitive). A tag no alias of the table has fails with
+/// [`Error::UnknownLanguage`], naming the tags it has: an empty list would
+/// not tell a misspelt tag from a language without entities of `kind`.
 pub fn alias_list(
     table: &AliasTable,
     kind: Option<Kind>,
@@ -468,6 +484,16 @@ pub fn alias_list(
     as_json: bool,
     out: &mut dyn Write,
 ) -> Result<Status> {
+    if let Some(tag) = lang
+        && !table.langs().iter().any(|l| lang_matches(l, tag))
+    {
+        let mut known: Vec<String> = table.langs().iter().map(str::to_string).collect();
+        known.sort_unstable();
+        return Err(Error::UnknownLanguage {
+            tag: tag.to_string(),
+            known,
+        });
+    }
     for entity in table.entities() {
         if kind.is_some_and(|k| k != entity.kind) {
             continue;
@@ -475,7 +501,7 @@ pub fn alias_list(
         let aliases: Vec<&str> = entity
             .aliases
             .iter()
-            .filter(|a| lang.is_none_or(|l| a.lang == l || a.lang.starts_with(&format!("{l}-"))))
+            .filter(|a| lang.is_none_or(|l| lang_matches(&a.lang, l)))
             .map(|a| a.text.as_str())
             .collect();
         if lang.is_some() && aliases.is_empty() {
@@ -500,6 +526,19 @@ pub fn alias_list(
         written.map_err(Error::Output)?;
     }
     Ok(Status::Success)
+}
+
+/// Whether an alias in language `lang` is one `canon alias list --lang tag`
+/// asks for: the same tag or one under it (`zh` covers `zh-Hans`), in any
+/// case.
+fn lang_matches(lang: &str, tag: &str) -> bool {
+    match lang.get(..tag.len()) {
+        Some(head) => {
+            head.eq_ignore_ascii_case(tag)
+                && (lang.len() == tag.len() || lang.as_bytes()[tag.len()] == b'-')
+        }
+        None => false,
+    }
 }
 
 /// `canon alias check`: validates the default table (unless `default` leaves
@@ -549,14 +588,14 @@ pub fn alias_check(
     let aliases: usize = entities.iter().map(|e| e.aliases.len()).sum();
     writeln!(
         out,
-        "{} tables, {} entities, {} aliases: {}",
-        sources.len(),
-        entities.len(),
-        aliases,
+        "{}, {}, {}: {}",
+        count(sources.len() as u64, "table", "tables"),
+        count(entities.len() as u64, "entity", "entities"),
+        count(aliases as u64, "alias", "aliases"),
         if problems.is_empty() {
             "no problems".to_string()
         } else {
-            format!("{} problems", problems.len())
+            count(problems.len() as u64, "problem", "problems").to_string()
         }
     )
     .map_err(Error::Output)?;
@@ -589,11 +628,11 @@ fn check_compiled(path: &Path, default: DefaultTable, out: &mut dyn Write) -> Re
         Ok(table) => {
             writeln!(
                 out,
-                "{name}: compiled table (format {}), {} entities, {} aliases, {} keys, {}, checksum {:08x} ok",
+                "{name}: compiled table (format {}), {}, {}, {}, {}, checksum {:08x} ok",
                 crate::aliases::format::FORMAT_VERSION,
-                table.entity_count(),
-                table.alias_count(),
-                table.key_count(),
+                count(table.entity_count() as u64, "entity", "entities"),
+                count(table.alias_count() as u64, "alias", "aliases"),
+                count(table.key_count() as u64, "key", "keys"),
                 if table.includes_builtin() {
                     "built-in table included"
                 } else {
@@ -666,15 +705,18 @@ pub struct CompileSummary {
 /// ones by id), checks them as
 /// loading does, and writes the compiled table to `output` atomically (a
 /// temporary file renamed into place), for `--aliases output` to map.
-/// Warnings go to `stderr`; errors fail with every problem listed and
-/// nothing written ([`Error::NothingToCompile`] when `default` leaves the
-/// built-in table out and `files` is empty).
+/// Warnings go to `stderr`, and unless `quiet` a summary line after them;
+/// errors fail with every problem listed and nothing written
+/// ([`Error::NothingToCompile`] when `default` leaves the built-in table
+/// out and `files` is empty).
 pub fn alias_compile(
     files: &[PathBuf],
     default: DefaultTable,
     output_path: &Path,
+    quiet: bool,
     stderr: &mut dyn Write,
 ) -> Result<CompileSummary> {
+    let started = std::time::Instant::now();
     let mut sources = match default {
         DefaultTable::Included => TableSource::default_tables(),
         DefaultTable::Excluded if files.is_empty() => return Err(Error::NothingToCompile),
@@ -717,19 +759,36 @@ pub fn alias_compile(
         cause,
     })?;
     output::commit(vec![out])?;
-    Ok(CompileSummary {
+    let summary = CompileSummary {
         tables: table_count,
         entities: table.entity_count(),
         aliases: table.alias_count(),
         keys: table.key_count(),
         bytes: table.as_bytes().len(),
         warnings: table.warnings().len(),
-    })
+    };
+    if !quiet {
+        let n = |n: usize, one, many| count(n as u64, one, many);
+        let _ = writeln!(
+            stderr,
+            "compiled {}: {}, {}, {}, {} -> {} ({:.1} MB) in {:.2} s",
+            n(summary.tables, "table", "tables"),
+            n(summary.entities, "entity", "entities"),
+            n(summary.aliases, "alias", "aliases"),
+            n(summary.keys, "key", "keys"),
+            n(summary.warnings, "warning", "warnings"),
+            output_path.display(),
+            summary.bytes as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(summary)
 }
 
 /// `canon alias import`: writes the table and reports what was imported on
 /// `stderr` (with a progress bar when it is a terminal and not `quiet`).
-/// [`Status::Problems`] when records of the input were rejected.
+/// Rejected records are listed on `stderr` even when `quiet`, and make the
+/// status [`Status::Problems`].
 pub fn alias_import(
     options: &crate::aliases::import::ImportOptions,
     quiet: bool,
@@ -754,6 +813,9 @@ pub fn alias_import(
         bar.finish_and_clear();
     }
     let summary = summary?;
+    // Records left out are reported even when quiet, as `normalize --quiet`
+    // reports its rejects: only the summary is progress.
+    let _ = write!(stderr, "{}", summary.rejects_report());
     if !quiet {
         let _ = writeln!(stderr, "{summary}");
     }
@@ -785,11 +847,11 @@ pub fn boilerplate_learn(
     if !quiet {
         let _ = writeln!(
             stderr,
-            "canon: {} documents read, {} skipped; {} lines in at least {} documents written to {}",
-            summary.documents,
+            "canon: {} read, {} skipped; {} in at least {} written to {}",
+            count(summary.documents, "document", "documents"),
             summary.skipped,
-            summary.written,
-            options.min_docs,
+            count(summary.written as u64, "line", "lines"),
+            count(u64::from(options.min_docs), "document", "documents"),
             output.display()
         );
     }
@@ -909,8 +971,11 @@ pub fn alias_export(
     }
     let _ = writeln!(
         stderr,
-        "canon: {} synonym rules with {} aliases; {} aliases left out for evidence a synonym file cannot express (--verbose lists them); {} entities without a rule",
-        summary.rules, summary.aliases, summary.left_out, summary.without_rule
+        "canon: {} with {}; {} left out for evidence a synonym file cannot express (--verbose lists them); {} without a rule",
+        count(summary.rules as u64, "synonym rule", "synonym rules"),
+        count(summary.aliases as u64, "alias", "aliases"),
+        count(summary.left_out as u64, "alias", "aliases"),
+        count(summary.without_rule as u64, "entity", "entities")
     );
     Ok(Status::Success)
 }

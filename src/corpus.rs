@@ -31,6 +31,7 @@ use crate::decode::{
     binary_reason, decode_text, is_blank_line, parse_json_record, read_document,
 };
 use crate::pipeline::{Analysis, Canon};
+use crate::plural::count;
 use crate::write::{WriteOptions, write_analysis, write_record};
 use crate::{Error, Result};
 
@@ -116,8 +117,8 @@ impl fmt::Display for Summary {
             .collect();
         write!(
             f,
-            "canon: {} records in, {} out, {} rejected; {:.1} MB in {:.2} s ({:.1} MB/s); languages: {}; {} entity mentions",
-            self.records_in,
+            "canon: {} in, {} out, {} rejected; {:.1} MB in {:.2} s ({:.1} MB/s); languages: {}; {}",
+            count(self.records_in, "record", "records"),
             self.records_out,
             self.rejected,
             mb,
@@ -128,38 +129,54 @@ impl fmt::Display for Summary {
             } else {
                 languages.join(", ")
             },
-            self.mentions
+            count(self.mentions, "entity mention", "entity mentions")
         )?;
+        let split = (
+            format!("term over {} bytes split", crate::pipeline::MAX_TERM_BYTES),
+            format!("terms over {} bytes split", crate::pipeline::MAX_TERM_BYTES),
+        );
         let extras = [
-            (self.blank_lines, "blank lines skipped"),
-            (self.unreadable_paths, "unreadable input paths"),
-            (self.skipped_paths, "paths skipped (links or special files)"),
-            (self.mixed_encodings, "records with mixed encodings"),
-            (self.doubtful_encodings, "records with doubtful encodings"),
+            (
+                self.blank_lines,
+                "blank line skipped",
+                "blank lines skipped",
+            ),
+            (
+                self.unreadable_paths,
+                "unreadable input path",
+                "unreadable input paths",
+            ),
+            (
+                self.skipped_paths,
+                "path skipped (links or special files)",
+                "paths skipped (links or special files)",
+            ),
+            (
+                self.mixed_encodings,
+                "record with mixed encodings",
+                "records with mixed encodings",
+            ),
+            (
+                self.doubtful_encodings,
+                "record with doubtful encodings",
+                "records with doubtful encodings",
+            ),
             (
                 self.text_files_like_json_lines,
+                "plain-text file that looks like JSON Lines",
                 "plain-text files that look like JSON Lines",
             ),
+            (self.split_terms, &split.0, &split.1),
+            (
+                self.boilerplate_bytes,
+                "byte marked as boilerplate",
+                "bytes marked as boilerplate",
+            ),
         ];
-        for (count, what) in extras {
-            if count > 0 {
-                write!(f, "; {count} {what}")?;
+        for (n, one, many) in extras {
+            if n > 0 {
+                write!(f, "; {}", count(n, one, many))?;
             }
-        }
-        if self.split_terms > 0 {
-            write!(
-                f,
-                "; {} terms over {} bytes split",
-                self.split_terms,
-                crate::pipeline::MAX_TERM_BYTES
-            )?;
-        }
-        if self.boilerplate_bytes > 0 {
-            write!(
-                f,
-                "; {} bytes marked as boilerplate",
-                self.boilerplate_bytes
-            )?;
         }
         Ok(())
     }
@@ -904,5 +921,57 @@ mod tests {
             formatted.ends_with(": byte 9 is out of range"),
             "{formatted}"
         );
+    }
+    /// Every count of the summary line agrees with its number: one record,
+    /// two records.
+    #[test]
+    fn the_summary_agrees_with_its_counts() {
+        let summary = |n: u64| {
+            Summary {
+                records_in: n,
+                records_out: n,
+                mentions: n,
+                blank_lines: n,
+                unreadable_paths: n,
+                skipped_paths: n,
+                mixed_encodings: n,
+                doubtful_encodings: n,
+                text_files_like_json_lines: n,
+                split_terms: n,
+                boilerplate_bytes: n,
+                ..Summary::default()
+            }
+            .to_string()
+        };
+        let one = summary(1);
+        for phrase in [
+            "canon: 1 record in, 1 out, 0 rejected",
+            "; 1 entity mention;",
+            "; 1 blank line skipped;",
+            "; 1 unreadable input path;",
+            "; 1 path skipped (links or special files);",
+            "; 1 record with mixed encodings;",
+            "; 1 record with doubtful encodings;",
+            "; 1 plain-text file that looks like JSON Lines;",
+            "; 1 term over 255 bytes split;",
+            "; 1 byte marked as boilerplate",
+        ] {
+            assert!(one.contains(phrase), "{phrase:?} in {one}");
+        }
+        let two = summary(2);
+        for phrase in [
+            "canon: 2 records in, 2 out, 0 rejected",
+            "; 2 entity mentions;",
+            "; 2 blank lines skipped;",
+            "; 2 unreadable input paths;",
+            "; 2 paths skipped (links or special files);",
+            "; 2 records with mixed encodings;",
+            "; 2 records with doubtful encodings;",
+            "; 2 plain-text files that look like JSON Lines;",
+            "; 2 terms over 255 bytes split;",
+            "; 2 bytes marked as boilerplate",
+        ] {
+            assert!(two.contains(phrase), "{phrase:?} in {two}");
+        }
     }
 }

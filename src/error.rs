@@ -68,6 +68,15 @@ pub enum Error {
     /// code, a kind without classes, an output that is also the input).
     #[error("{0}")]
     ImportOptions(String),
+    /// `canon alias list --lang TAG` asks for a language that no alias of
+    /// the tables has (tags are compared ignoring case, as BCP 47 has it).
+    #[error("{}", unknown_language(tag, known))]
+    UnknownLanguage {
+        /// The tag asked for.
+        tag: String,
+        /// The tags the tables have, sorted.
+        known: Vec<String>,
+    },
     /// A furniture file (`--boilerplate-from`) could not be read.
     #[error("{}:{line}: {message}", path.display())]
     Furniture {
@@ -101,6 +110,17 @@ pub enum Error {
         /// The other's.
         second: String,
     },
+}
+
+fn unknown_language(tag: &str, known: &[String]) -> String {
+    if known.is_empty() {
+        format!("no alias is in language {tag:?}: the tables have no aliases")
+    } else {
+        format!(
+            "no alias is in language {tag:?}; the tables' aliases are in {}",
+            known.join(", ")
+        )
+    }
 }
 
 impl From<canon_table::Error> for Error {

@@ -46,6 +46,7 @@ pub mod error;
 pub mod offsets;
 pub mod output;
 pub mod pipeline;
+pub(crate) mod plural;
 pub mod progress;
 pub mod reject;
 pub use canon_text::script;

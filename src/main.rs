@@ -498,23 +498,13 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 output,
                 quiet,
             } => {
-                let started = std::time::Instant::now();
-                let stderr = &mut std::io::stderr();
-                let summary = commands::alias_compile(&files, default.table(), &output, stderr)?;
-                if !quiet {
-                    writeln!(
-                        stderr,
-                        "compiled {} tables: {} entities, {} aliases, {} keys, {} warnings -> {} ({:.1} MB) in {:.2} s",
-                        summary.tables,
-                        summary.entities,
-                        summary.aliases,
-                        summary.keys,
-                        summary.warnings,
-                        output.display(),
-                        summary.bytes as f64 / 1e6,
-                        started.elapsed().as_secs_f64()
-                    )?;
-                }
+                commands::alias_compile(
+                    &files,
+                    default.table(),
+                    &output,
+                    quiet,
+                    &mut std::io::stderr(),
+                )?;
                 Status::Success
             }
             AliasCommand::Export {

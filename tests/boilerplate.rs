@@ -254,7 +254,7 @@ fn learned_furniture_marks_repeated_lines() {
         stderr(&output)
     );
     assert!(
-        stderr(&output).contains("4 documents read, 1 skipped; 1 lines"),
+        stderr(&output).contains("4 documents read, 1 skipped; 1 line "),
         "{}",
         stderr(&output)
     );

@@ -132,7 +132,7 @@ fn bad_lines_are_reported_counted_and_written_verbatim_to_rejects() {
     );
     assert!(
         err.contains("canon: 6 records in, 2 out, 4 rejected;")
-            && err.contains("1 blank lines skipped"),
+            && err.contains("1 blank line skipped"),
         "{err}"
     );
     let rejected: Vec<Value> = std::fs::read_to_string(&rejects)
@@ -207,7 +207,9 @@ fn a_missing_path_among_valid_ones_is_reported_and_the_rest_processed() {
         "{err}"
     );
     assert!(
-        err.contains("2 records in, 2 out, 0 rejected") && err.contains("1 unreadable input paths"),
+        err.contains("2 records in, 2 out, 0 rejected")
+            && err.contains("; 1 unreadable input path")
+            && !err.contains("input paths"),
         "{err}"
     );
     let written = parse_records(&std::fs::read(&out).unwrap());
@@ -314,6 +316,7 @@ fn alias_lookup_resolves_variants_and_flags_unknown_names() {
             "月之暗面",
             "ＤｅｅｐＳｅｅｋ",
             "Moonshot",
+            "字節跳動",
         ],
         "",
     );
@@ -340,6 +343,135 @@ fn alias_lookup_json_has_the_documented_fields() {
             .as_array()
             .is_some_and(|c| !c.is_empty())
     );
+}
+
+/// A table where one entity has a name in both Chinese scripts (one key
+/// once folded) and another has the same Latin name in capitals only.
+const ZELKOVA: &str = "[[entity]]\nid = \"zelkova\"\nname = \"Zelkova\"\nkind = \"org\"\n\
+    aliases.en = [\"Zelko\"]\naliases.zh-Hans = [\"泽尔科\"]\naliases.zh-Hant = [\"澤爾科\"]\n\n\
+    [[entity]]\nid = \"zelko-tv\"\nname = \"ZELKO TV\"\nkind = \"org\"\n\
+    aliases.en = [{ text = \"ZELKO\", case = \"exact\" }]\n";
+
+#[test]
+fn alias_lookup_names_each_entity_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("zelkova.toml");
+    std::fs::write(&table, ZELKOVA).unwrap();
+    let table = table.to_str().unwrap();
+    let lookup = |names: &[&str]| {
+        let output = run(
+            &[
+                &["alias", "lookup", "--no-default-table", "--aliases", table],
+                names,
+            ]
+            .concat(),
+            "",
+        );
+        stdout(&output)
+    };
+    // The other script's alias names the same entity: no second line.
+    assert_eq!(
+        lookup(&["澤爾科", "泽尔科"]),
+        "澤爾科 -> zelkova (Zelkova, org) via zh-Hant alias \"澤爾科\"\n\
+         泽尔科 -> zelkova (Zelkova, org) via zh-Hans alias \"泽尔科\"\n"
+    );
+    // Another entity the name would be, written otherwise, still is.
+    assert_eq!(
+        lookup(&["Zelko"]),
+        "Zelko -> zelkova (Zelkova, org) via en alias \"Zelko\"\n  \
+         also: zelko-tv (ZELKO TV, org) via en alias \"ZELKO\"; needs written exactly \"ZELKO\"\n"
+    );
+    // Candidates of an ambiguous name: one line per entity, with the
+    // alias written like the query.
+    let twins = dir.path().join("twins.toml");
+    std::fs::write(
+        &twins,
+        ZELKOVA.replace(
+            "id = \"zelko-tv\"",
+            "id = \"zelko-tv\"\naliases.zh-Hant = [\"澤爾科\"]",
+        ),
+    )
+    .unwrap();
+    let output = run(
+        &[
+            "alias",
+            "lookup",
+            "--no-default-table",
+            "--aliases",
+            twins.to_str().unwrap(),
+            "澤爾科",
+        ],
+        "",
+    );
+    assert_eq!(
+        stdout(&output),
+        "澤爾科: ambiguous, candidates:\n  \
+         zelkova (Zelkova, org) via zh-Hant alias \"澤爾科\"\n  \
+         zelko-tv (ZELKO TV, org) via zh-Hant alias \"澤爾科\"\n"
+    );
+    // JSON keeps every alias that matched, for programs.
+    let output = run(
+        &[
+            "alias",
+            "lookup",
+            "--json",
+            "--no-default-table",
+            "--aliases",
+            table,
+            "澤爾科",
+        ],
+        "",
+    );
+    let answer: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!(answer["candidates"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn alias_list_takes_language_tags_in_any_case_and_refuses_unknown_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("zelkova.toml");
+    std::fs::write(&table, ZELKOVA).unwrap();
+    let table = table.to_str().unwrap();
+    let list = |lang: &str| {
+        run(
+            &[
+                "alias",
+                "list",
+                "--no-default-table",
+                "--aliases",
+                table,
+                "--lang",
+                lang,
+            ],
+            "",
+        )
+    };
+    for tag in ["zh-Hant", "zh-hant", "ZH-HANT"] {
+        let output = list(tag);
+        assert_eq!(output.status.code(), Some(0), "{tag}: {}", stderr(&output));
+        assert_eq!(stdout(&output), "zelkova\torg\tZelkova\t澤爾科\n", "{tag}");
+    }
+    // A primary tag covers its subtags.
+    assert_eq!(
+        stdout(&list("ZH")),
+        "zelkova\torg\tZelkova\t泽尔科 | 澤爾科\n"
+    );
+    for tag in ["xx", "zh-Hantx", "z"] {
+        let output = list(tag);
+        assert_eq!(output.status.code(), Some(2), "{tag}");
+        assert_eq!(stdout(&output), "", "{tag}");
+        assert!(
+            stderr(&output).contains(&format!(
+                "no alias is in language \"{tag}\"; the tables' aliases are in en, zh-Hans, zh-Hant"
+            )),
+            "{tag}: {}",
+            stderr(&output)
+        );
+    }
+    // The default table's tags, case aside.
+    let output = run(&["alias", "list", "--lang", "zh-hant"], "");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("bytedance\torg\tByteDance\t字節跳動"));
 }
 
 #[test]

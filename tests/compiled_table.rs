@@ -376,7 +376,7 @@ fn the_default_table_left_out_leaves_the_users_entities_alone() {
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(
-        stderr(&output).starts_with("compiled 1 tables: 2 entities"),
+        stderr(&output).starts_with("compiled 1 table: 2 entities"),
         "{}",
         stderr(&output)
     );
@@ -446,7 +446,7 @@ fn the_default_table_left_out_leaves_the_users_entities_alone() {
     let check = run(&["alias", "check", "--no-default-table", &table]);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
     assert!(
-        stdout(&check).ends_with("1 tables, 2 entities, 4 aliases: no problems\n"),
+        stdout(&check).ends_with("1 table, 2 entities, 4 aliases: no problems\n"),
         "{}",
         stdout(&check)
     );

@@ -605,7 +605,7 @@ fn paragraphs_in_different_encodings_are_decoded_each_and_flagged() {
         ])
     );
     assert!(
-        stderr(&output).contains("1 records with mixed encodings"),
+        stderr(&output).contains("1 record with mixed encodings"),
         "{}",
         stderr(&output)
     );
@@ -622,7 +622,7 @@ fn a_doubtful_decoding_is_flagged_not_presented_as_clean() {
     let record = &records(&output.stdout)[0];
     assert!(record["encoding_warning"].is_string(), "{record}");
     assert!(
-        stderr(&output).contains("1 records with doubtful encodings"),
+        stderr(&output).contains("1 record with doubtful encodings"),
         "{}",
         stderr(&output)
     );

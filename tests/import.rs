@@ -353,6 +353,8 @@ fn csv_problems_are_reported_with_their_lines_and_nothing_is_written() {
     for line in &expected {
         assert!(report.contains(line.as_str()), "{line}\n{report}");
     }
+    // An unknown kind is not also a missing one.
+    assert!(!report.contains("has no kind"), "{report}");
     assert!(!out.exists());
     // Parents given by id must not form a cycle.
     fs::write(
@@ -362,7 +364,9 @@ fn csv_problems_are_reported_with_their_lines_and_nothing_is_written() {
     .unwrap();
     let output = import(input.to_str().unwrap(), &out, &[]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains(&format!("{name}:2: entity \"a\": its parents form a cycle")));
+    assert!(stderr(&output).contains(&format!(
+        "{name}:2: entity \"a\": its parents form a cycle (a -> b -> a)"
+    )));
     assert!(!out.exists());
 }
 
@@ -507,4 +511,497 @@ fn without_the_default_table_an_import_ignores_its_names() {
         .unwrap();
     let out = String::from_utf8(normalize.stdout).unwrap();
     assert!(out.contains(r#""entity_ids":["acme-pear"]"#), "{out}");
+}
+
+/// Writes `text` to `name` in `dir`, for an import.
+fn input(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, text).unwrap();
+    path
+}
+
+/// Runs canon with `args` and `table` last, on no input: the status of
+/// loading (or compiling) the table.
+fn loads(args: &[&str], table: &Path) -> Output {
+    canon()
+        .args(args)
+        .arg(table)
+        .write_stdin("")
+        .output()
+        .expect("canon runs")
+}
+
+#[test]
+fn a_parent_must_be_an_id_the_table_is_loaded_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = input(
+        dir.path(),
+        "np.csv",
+        "id,name,kind,lang,alias,parent\n\
+         zelkova,Zelkova Group,org,en,Zelkova Group,\n\
+         zelkova-labs,Zelkova Labs,org,en,Zelkova Labs,zelkova\n\
+         np,Norbert Pax,org,en,Norbert Pax Group,nonexistent-parent\n",
+    );
+    let out = dir.path().join("np.toml");
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let name = csv.display();
+    assert!(
+        stderr(&output).contains(&format!(
+            "{name}:4: entity \"np\" has unknown parent \"nonexistent-parent\": not an id of this file or of the default table"
+        )),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.exists());
+
+    // A default id is a parent with the default table, and what is
+    // imported loads; without the default table it is not there.
+    let csv = input(
+        dir.path(),
+        "qwen-lab.csv",
+        "id,name,kind,lang,alias,parent\nzelkova-qwen-lab,Zelkova Qwen Lab,org,en,Zelkova Qwen Lab,alibaba\n",
+    );
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(read(&out).contains("parent = \"alibaba\""));
+    let normalize = loads(&["normalize", "--quiet", "--aliases"], &out);
+    assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
+    fs::remove_file(&out).unwrap();
+    let output = import(csv.to_str().unwrap(), &out, &["--no-default-table"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!(
+            "{}:2: entity \"zelkova-qwen-lab\" has unknown parent \"alibaba\": an id of the default table, which --no-default-table leaves out",
+            csv.display()
+        )),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.exists());
+    // Parents of the file itself are enough for a table used alone.
+    let csv = input(
+        dir.path(),
+        "alone.csv",
+        "id,name,kind,lang,alias,parent\n\
+         zelkova,Zelkova Group,org,en,Zelkova Group,\n\
+         zelkova-labs,Zelkova Labs,org,en,Zelkova Labs,zelkova\n",
+    );
+    let output = import(csv.to_str().unwrap(), &out, &["--no-default-table"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let normalize = loads(
+        &["normalize", "--quiet", "--no-default-table", "--aliases"],
+        &out,
+    );
+    assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
+    let compiled = dir.path().join("alone.canonidx");
+    let compile = canon()
+        .args(["alias", "compile", "--quiet", "--no-default-table", "-o"])
+        .arg(&compiled)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(compile.status.code(), Some(0), "{}", stderr(&compile));
+}
+
+#[test]
+fn a_parent_left_out_for_want_of_aliases_is_a_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    // 港 alone is a single Han character, which the import leaves out.
+    let rows = |alias: &str| {
+        format!(
+            "id,name,kind,lang,alias,parent\n\
+             hong-kong-x,Hong Kong,place,zh-Hant,{alias},\n\
+             hong-kong-x-gov,Hong Kong X Government,org,en,Hong Kong X Government,hong-kong-x\n"
+        )
+    };
+    let csv = input(dir.path(), "hk.csv", &rows("港"));
+    let out = dir.path().join("hk.toml");
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!(
+            "{}:3: entity \"hong-kong-x-gov\": parent \"hong-kong-x\" is not imported: none of its aliases can be kept",
+            csv.display()
+        )),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.exists());
+    let csv = input(dir.path(), "hk.csv", &rows("港岛特区"));
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let normalize = loads(&["normalize", "--quiet", "--aliases"], &out);
+    assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
+}
+
+#[test]
+fn parent_cycles_through_the_default_table_and_deep_chains_are_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("t.toml");
+    // The default table's qwen has alibaba as its parent: an alibaba
+    // under qwen closes a cycle the loader would refuse.
+    let csv = input(
+        dir.path(),
+        "alibaba.csv",
+        "id,name,kind,lang,alias,parent\nalibaba,Alibaba Group,org,en,Alibaba Group,qwen\n",
+    );
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!(
+            "{}:2: entity \"alibaba\": its parents form a cycle (alibaba -> qwen -> alibaba; qwen is the default table's)",
+            csv.display()
+        )),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.exists());
+    // A chain of 33 entities (32 parents above the last) loads; one more
+    // is refused where the chain crosses the limit.
+    let chain = |n: usize| {
+        let mut text = String::from("id,name,kind,lang,alias,parent\n");
+        for k in 0..n {
+            let parent = k
+                .checked_sub(1)
+                .map(|p| format!("zel-{p}"))
+                .unwrap_or_default();
+            text += &format!("zel-{k},Zelkova {k},org,en,Zelkova Unit {k},{parent}\n");
+        }
+        text
+    };
+    let csv = input(dir.path(), "chain.csv", &chain(33));
+    let output = import(csv.to_str().unwrap(), &out, &["--no-default-table"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let normalize = loads(
+        &["normalize", "--quiet", "--no-default-table", "--aliases"],
+        &out,
+    );
+    assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
+    fs::remove_file(&out).unwrap();
+    let csv = input(dir.path(), "chain.csv", &chain(35));
+    let output = import(csv.to_str().unwrap(), &out, &["--no-default-table"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let report = stderr(&output);
+    assert!(
+        report.contains(&format!(
+            "{}:35: entity \"zel-33\" is 33 parents deep through parent \"zel-32\" (limit 32)",
+            csv.display()
+        )),
+        "{report}"
+    );
+    assert_eq!(report.lines().count(), 1, "{report}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn every_problem_of_a_csv_file_is_reported_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // A kind that disagrees, a cycle, an unknown parent and a bad language
+    // tag, each independent of the others.
+    let csv = input(
+        dir.path(),
+        "k.csv",
+        "id,name,kind,lang,alias,parent\n\
+         zel-a,Zel A,org,en,Zelkova Alpha,zel-b\n\
+         zel-b,Zel B,person,en,Zelkova Beta,zel-a\n\
+         zel-b,,org,en,Zelkova Bee,\n\
+         zel-c,Zel C,org,en,Zelkova Gamma,nobody-here\n\
+         zel-d,Zel D,org,english,Zelkova Delta,\n",
+    );
+    let out = dir.path().join("k.toml");
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let name = csv.display();
+    let report = stderr(&output);
+    let expected = [
+        format!("{name}:2: entity \"zel-a\": its parents form a cycle (zel-a -> zel-b -> zel-a)"),
+        // The kinds as the file writes them.
+        format!("{name}:4: entity \"zel-b\": kind \"org\" differs from \"person\" on line 3"),
+        format!(
+            "{name}:5: entity \"zel-c\" has unknown parent \"nobody-here\": not an id of this file or of the default table"
+        ),
+        format!("{name}:6: \"english\" is not a language tag like en, zh-Hans, zh-TW"),
+    ];
+    let lines: Vec<&str> = report
+        .lines()
+        .map(|l| l.strip_prefix("canon: ").unwrap_or(l))
+        .collect();
+    assert_eq!(lines, expected, "{report}");
+    assert!(!out.exists());
+    // The Wikidata column as written too.
+    let csv = input(
+        dir.path(),
+        "q.csv",
+        "id,name,kind,lang,alias,wikidata\nzel-a,Zel A,org,en,Zelkova Alpha,Q1\nzel-a,,,en,Zelkova A,Q2\n",
+    );
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert!(
+        stderr(&output).contains(&format!(
+            "{}:3: entity \"zel-a\": wikidata \"Q2\" differs from \"Q1\" on line 2",
+            csv.display()
+        )),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_quote_never_closed_is_reported_where_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = |quoted: &str| {
+        format!(
+            "id,name,kind,lang,alias,parent\n\
+             zel-a,Zel A,org,en,Zelkova Alpha,\n\
+             zel-b,\"Zel B, of two\nlines\",org,en,Zelkova Beta,\n\
+             zel-c,Zel C,org,en,Zelkova Gamma,\n\
+             zel-d,Zel D,org,en,Zelkova Delta,\n\
+             zel-e,Zel E,org,en,Zelkova Epsilon,zel-g\n\
+             {quoted}\n\
+             zel-g,Zel G,org,en,Zelkova Eta,\n"
+        )
+    };
+    let out = dir.path().join("bad.toml");
+    // A field quoted over two lines is one field; the quote that opens
+    // on line 8 is never closed and swallows the rest of the file.
+    let csv = input(
+        dir.path(),
+        "bad.csv",
+        &rows("zel-f,\"Zel F,org,en,Zelkova Zeta,"),
+    );
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let report = stderr(&output);
+    let name = csv.display();
+    assert!(
+        report.contains(&format!(
+            "{name}:8: a quoted field starts here and its quote is never closed: the rest of the file was read into it"
+        )),
+        "{report}"
+    );
+    assert!(!report.contains("fields where the header has"), "{report}");
+    // The parent defined after it cannot be found, and the report says why.
+    assert!(
+        report.contains(&format!(
+            "{name}:7: entity \"zel-e\" has unknown parent \"zel-g\": not an id of this file or of the default table (the rows after line 8, left unread by an unclosed quote, may define it)"
+        )),
+        "{report}"
+    );
+    assert!(!out.exists());
+    // In the last column, the row has as many fields as the header.
+    let csv = input(
+        dir.path(),
+        "bad.csv",
+        &rows("zel-f,Zel F,org,en,Zelkova Zeta,\"zel-a"),
+    );
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!("{name}:8: a quoted field starts here")),
+        "{}",
+        stderr(&output)
+    );
+    // Closed, the same rows import.
+    let csv = input(
+        dir.path(),
+        "good.csv",
+        &rows("zel-f,\"Zel F\",org,en,Zelkova Zeta,"),
+    );
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(read(&out).contains("name = \"Zel B, of two\\nlines\""));
+}
+
+#[test]
+fn wikidata_parents_are_imported_items_in_chains_the_loader_takes() {
+    // A chain of 35 organisations, each owned (P749) by the one before,
+    // and one whose parent is an item not imported.
+    let item = |qid: u64, label: &str, parent: Option<u64>| {
+        let class = r#"{"mainsnak":{"snaktype":"value","property":"P31","datavalue":{"value":{"entity-type":"item","numeric-id":43229,"id":"Q43229"},"type":"wikibase-entityid"}},"rank":"normal"}"#;
+        let parent = parent.map_or(String::new(), |p| {
+            format!(
+                r#","P749":[{{"mainsnak":{{"snaktype":"value","property":"P749","datavalue":{{"value":{{"entity-type":"item","numeric-id":{p},"id":"Q{p}"}},"type":"wikibase-entityid"}}}},"rank":"normal"}}]"#
+            )
+        });
+        format!(
+            r#"{{"type":"item","id":"Q{qid}","labels":{{"en":{{"language":"en","value":"{label}"}}}},"aliases":[],"claims":{{"P31":[{class}]{parent}}}}}"#
+        )
+    };
+    let mut lines: Vec<String> = (0..35u64)
+        .map(|k| {
+            item(
+                910_000 + k,
+                &format!("Zelkova Unit {k}"),
+                k.checked_sub(1).map(|p| 910_000 + p),
+            )
+        })
+        .collect();
+    lines.push(item(920_000, "Zelkova Orphan", Some(42)));
+    let dir = tempfile::tempdir().unwrap();
+    let dump = input(
+        dir.path(),
+        "chain.json",
+        &format!("[\n{}\n]\n", lines.join(",\n")),
+    );
+    let out = dir.path().join("chain.toml");
+    let output = import(
+        dump.to_str().unwrap(),
+        &out,
+        &["--kind", "org=Q43229", "--no-default-table"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("33 parents (1 more left out: chains of parents over 32 deep)"),
+        "{}",
+        stderr(&output)
+    );
+    let table = read(&out);
+    assert!(
+        table.contains(
+            "id = \"zelkova-orphan\"\nname = \"Zelkova Orphan\"\nkind = \"org\"\nwikidata"
+        ),
+        "{table}"
+    );
+    // Cut where the chain crosses the limit: unit 33 starts a chain.
+    assert!(
+        table.contains(
+            "id = \"zelkova-unit-33\"\nname = \"Zelkova Unit 33\"\nkind = \"org\"\nwikidata"
+        ),
+        "{table}"
+    );
+    assert!(table.contains("parent = \"zelkova-unit-33\""), "{table}");
+    let normalize = loads(
+        &["normalize", "--quiet", "--no-default-table", "--aliases"],
+        &out,
+    );
+    assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
+}
+
+#[test]
+fn quiet_imports_still_list_what_they_reject() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = read(&fixture(DUMP)).lines().map(String::from).collect();
+    let mut broken = lines[..3].to_vec();
+    broken.push("{\"type\":\"item\",\"id\":\"Q1\",\"labels\":{\"en\":".into());
+    broken.extend_from_slice(&lines[3..]);
+    let dump = dir.path().join("broken.json");
+    fs::write(&dump, broken.join("\n")).unwrap();
+    let out = dir.path().join("t.toml");
+    let output = import(
+        dump.to_str().unwrap(),
+        &out,
+        &[&KINDS[..], &["-q"]].concat(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let report = stderr(&output);
+    assert!(
+        report.contains(&format!(
+            "{}:4: not a Wikidata entity: EOF while parsing",
+            dump.display()
+        )),
+        "{report}"
+    );
+    // The summary is what --quiet leaves out.
+    assert!(!report.contains("entities imported"), "{report}");
+    assert_eq!(report.lines().count(), 1, "{report}");
+    // Problems of a CSV file are listed too, and a clean import says nothing.
+    let csv = input(
+        dir.path(),
+        "lang.csv",
+        "id,name,kind,lang,alias\nnp,NP,org,English,Norbert Pax Group\n",
+    );
+    let output = import(csv.to_str().unwrap(), &out, &["-q"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("lang.csv:2: \"English\" is not a language tag"),
+        "{}",
+        stderr(&output)
+    );
+    let output = import(CSV, &out, &["-q"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn summaries_agree_with_their_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = input(
+        dir.path(),
+        "one.csv",
+        "id,name,kind,lang,alias,parent\nzelkova-qwen-lab,Zelkova Qwen Lab,org,en,Zelkova Qwen Lab,alibaba\n",
+    );
+    let out = dir.path().join("one.toml");
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = summary(&output, &out);
+    assert!(
+        report.starts_with(
+            "read 1 row: 1 entity imported, 0 skipped, 0 rejected\n1 alias; by the ambiguity rule"
+        ),
+        "{report}"
+    );
+    assert!(report.contains("\n1 parent\n"), "{report}");
+    // And the plural where there are several.
+    let output = import(CSV, &out, &[]);
+    let report = summary(&output, &out);
+    assert!(
+        report.starts_with("read 13 rows: 5 entities imported") && report.contains("\n3 parents\n"),
+        "{report}"
+    );
+}
+
+#[test]
+fn aliases_and_ids_over_a_tables_limits_are_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_alias = ["Zelkova"; 30].join(" ");
+    let long_id = format!("zel-{}", "a".repeat(130));
+    let csv = input(
+        dir.path(),
+        "long.csv",
+        &format!(
+            "id,name,kind,lang,alias\n\
+             zel-long,Zel Long,org,en,{long_alias}\n\
+             {long_id},Zel Id,org,en,Zelkova Idlong\n\
+             zel-terms,Zel Terms,org,en,{}\n",
+            ["z"; 33].join(" ")
+        ),
+    );
+    let out = dir.path().join("long.toml");
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let report = stderr(&output);
+    let name = csv.display();
+    for expected in [
+        format!(
+            "{name}:2: alias \"Zelkova Zelkova Zelkova Zelkova Zelkova \"... is over the limits of a table: longer than 128 characters"
+        ),
+        format!(
+            "{name}:3: id \"zel-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"... is 134 bytes long (limit 128)"
+        ),
+        format!(
+            "{name}:4: alias \"{}\"... is over the limits of a table: more than 32 terms",
+            ["z"; 20].join(" ") + " "
+        ),
+    ] {
+        assert!(report.contains(&expected), "{expected}\n{report}");
+    }
+    assert!(!out.exists());
+    // From a dump, such an alias is left out and counted; the rest loads.
+    let dump = input(
+        dir.path(),
+        "long.json",
+        &format!(
+            "[\n{{\"type\":\"item\",\"id\":\"Q930001\",\"labels\":{{\"en\":{{\"language\":\"en\",\"value\":\"Zelkova Holdings\"}}}},\"aliases\":{{\"en\":[{{\"language\":\"en\",\"value\":\"{long_alias}\"}}]}},\"claims\":{{\"P31\":[{{\"mainsnak\":{{\"snaktype\":\"value\",\"property\":\"P31\",\"datavalue\":{{\"value\":{{\"entity-type\":\"item\",\"numeric-id\":43229,\"id\":\"Q43229\"}},\"type\":\"wikibase-entityid\"}}}},\"rank\":\"normal\"}}]}}}}\n]\n"
+        ),
+    );
+    let output = import(dump.to_str().unwrap(), &out, &["--kind", "org=Q43229"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("1 left out (1 longer than 128 characters)"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(read(&out).contains("aliases.en = [\"Zelkova Holdings\"]"));
+    let normalize = loads(&["normalize", "--quiet", "--aliases"], &out);
+    assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
 }

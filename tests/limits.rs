@@ -29,7 +29,7 @@ fn a_seventy_thousand_character_word_never_reaches_the_output_whole() {
     let normalized = records[0]["normalized_text"].as_str().unwrap();
     assert!(normalized.ends_with(&word));
     assert!(
-        stderr(&output).contains("; 1 terms over 255 bytes split"),
+        stderr(&output).contains("; 1 term over 255 bytes split"),
         "{}",
         stderr(&output)
     );

@@ -424,10 +424,10 @@ fn check_entity_limits(entity: &Entity, problems: &mut Problems) {
     }
 }
 
-/// The number of terms in an alias key: non-Han terms are separated by
-/// spaces, a Han run is one term, and a term starts wherever the script
-/// changes.
-fn key_terms(key: &str) -> usize {
+/// The number of terms in an alias key (what [`limits::ALIAS_TERMS`]
+/// bounds): non-Han terms are separated by spaces, a Han run is one term,
+/// and a term starts wherever the script changes.
+pub fn key_terms(key: &str) -> usize {
     let mut terms = 0;
     let mut previous: Option<char> = None;
     for c in key.chars() {

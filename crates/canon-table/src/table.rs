@@ -1084,6 +1084,13 @@ impl AliasTable {
         }
     }
 
+    /// The language tags of the table's aliases, each once (as the tables
+    /// write them: `en`, `zh-Hans`, ...).
+    pub fn langs(&self) -> StrList<'_> {
+        let count = self.u32s(Section::Langs).len() / 2;
+        self.str_list(Section::Langs, 0..count)
+    }
+
     /// The number of entities.
     pub fn entity_count(&self) -> usize {
         self.u32s(Section::EntityKind).len()

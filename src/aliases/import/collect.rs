@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::output::{TableFormat, TableWriter, spill_file};
 use super::{ImportSummary, ids};
 use crate::aliases::ambiguity::{generic_organ, mark_surnames, requirement};
-use crate::aliases::check::covers;
+use crate::aliases::check::{covers, key_terms, limits};
 use crate::aliases::load::{TableSource, parse};
 use crate::aliases::{AliasEntry, Entity, Kind, TableProblem, alias_key_in};
 use crate::{Error, Result};
@@ -32,8 +32,8 @@ pub(super) struct Draft {
     pub name: String,
     /// What the entity is.
     pub kind: Kind,
-    /// The parent's id as given (CSV/TSV).
-    pub parent_id: Option<String>,
+    /// The parent's id as given (CSV/TSV), and the line that gives it.
+    pub parent_id: Option<(String, u64)>,
     /// Wikidata items that may be the parent, best first; the first one
     /// that is imported becomes the parent.
     pub parent_qids: Vec<u64>,
@@ -41,6 +41,11 @@ pub(super) struct Draft {
     pub aliases: Vec<(String, String)>,
     /// Where the entity starts in the input (first row, dump line).
     pub line: u64,
+    /// Whether the input has problems of its own with this entity (a row
+    /// that could not be read, a bad language tag), already reported: an
+    /// entity left without aliases by them is not the problem of the
+    /// entities naming it as their parent.
+    pub troubled: bool,
 }
 
 /// An entity spilled between the passes: everything but its id and parent.
@@ -81,7 +86,20 @@ struct Registered {
 #[derive(Debug)]
 enum ParentRef {
     Qid(u64),
-    Id(Box<str>),
+    /// An id, and the line that gives it.
+    Id(Box<str>, u64),
+}
+
+/// Why an alias of `text` with key `key` is more than a table may hold
+/// ([`limits`]), if it is.
+pub(super) fn over_limits(text: &str, key: &str) -> Option<&'static str> {
+    if text.chars().count() > limits::ALIAS_CHARS {
+        Some("longer than 128 characters")
+    } else if key_terms(key) > limits::ALIAS_TERMS {
+        Some("more than 32 terms")
+    } else {
+        None
+    }
 }
 
 /// A key owned by several entities.
@@ -104,6 +122,15 @@ pub(super) struct Collector {
     keys: FxHashMap<u64, u32>,
     parent_refs: Vec<(u32, ParentRef)>,
     line: String,
+    /// Problems of the input: the readers' and the parents'. Any of them
+    /// stops the import before anything is written.
+    problems: Vec<TableProblem>,
+    /// Given ids of entities skipped for want of a usable alias, and
+    /// whether the input had problems with them ([`Draft::troubled`]).
+    left_out: FxHashMap<Box<str>, bool>,
+    /// Why some rows could not be read, when they could not: an id they
+    /// hold is not known, so an unknown parent may be theirs.
+    unread: Option<String>,
 }
 
 impl Collector {
@@ -118,7 +145,24 @@ impl Collector {
             keys: FxHashMap::default(),
             parent_refs: Vec::new(),
             line: String::new(),
+            problems: Vec::new(),
+            left_out: FxHashMap::default(),
+            unread: None,
         })
+    }
+
+    /// Problems the reader found in the input: reported by
+    /// [`Collector::finish`] with those of the parents, nothing written.
+    pub(super) fn report(&mut self, problems: Vec<TableProblem>) {
+        self.problems.extend(problems);
+    }
+
+    /// Some rows could not be read: `which` says which and why, to be
+    /// followed by "may define it" (`the rows after line 8, left unread by
+    /// an unclosed quote,`), with every unknown parent, which may be one of
+    /// theirs. The first is kept.
+    pub(super) fn rows_unread(&mut self, which: String) {
+        self.unread.get_or_insert(which);
     }
 
     /// First pass for one draft: the ambiguity rule (per alias, and a
@@ -137,6 +181,12 @@ impl Collector {
             let key = alias_key_in(&text, &lang);
             if key.is_empty() {
                 summary.drop_alias("no letters or digits");
+                continue;
+            }
+            // The loader refuses a table with such an alias (a CSV/TSV
+            // reader has reported it already).
+            if let Some(reason) = over_limits(&text, &key) {
+                summary.drop_alias(reason);
                 continue;
             }
             let alias = AliasEntry {
@@ -160,6 +210,9 @@ impl Collector {
         mark_surnames(draft.kind, &mut kept);
         if kept.is_empty() {
             summary.skip("without a usable alias");
+            if let Some(id) = draft.id {
+                self.left_out.insert(id.into(), draft.troubled);
+            }
             return Ok(());
         }
         let ordinal = self.entities.len() as u32;
@@ -192,9 +245,9 @@ impl Collector {
         if let Some(qid) = draft.qid {
             self.by_qid.entry(qid).or_insert(ordinal);
         }
-        if let Some(parent) = draft.parent_id {
+        if let Some((parent, line)) = draft.parent_id {
             self.parent_refs
-                .push((ordinal, ParentRef::Id(parent.into())));
+                .push((ordinal, ParentRef::Id(parent.into(), line)));
         }
         for parent in draft.parent_qids {
             self.parent_refs.push((ordinal, ParentRef::Qid(parent)));
@@ -239,8 +292,13 @@ impl Collector {
 
     /// Second pass: ids, parents, shared names; the table written to `output`.
     ///
-    /// Parent cycles are cut for Wikidata (whose data has them); in a CSV/TSV
-    /// file, whose parents are given by id, a cycle is an error.
+    /// Parents are checked against what the table will be loaded with: the
+    /// imported entities, and the default table's unless `default_table`
+    /// leaves it out. Parent cycles and chains deeper than the loader takes
+    /// are cut for Wikidata (whose data has them); in a CSV/TSV file, whose
+    /// parents are given by id, they are problems, as is a parent that is
+    /// not there. Problems (the reader's, [`Collector::report`], and these)
+    /// fail the import with all of them listed, before anything is written.
     pub(super) fn finish(
         mut self,
         format: TableFormat,
@@ -255,7 +313,12 @@ impl Collector {
             crate::aliases::DefaultTable::Excluded => BuiltinNames::default(),
         };
         let ids = self.assign_ids(&default, summary);
-        let parents = self.resolve_parents(&ids, summary)?;
+        let parents = self.resolve_parents(&ids, &default, default_table, summary);
+        if !self.problems.is_empty() {
+            let mut problems = std::mem::take(&mut self.problems);
+            problems.sort_by_key(|p| p.line);
+            return Err(Error::ImportInput(problems));
+        }
         let country_bodies = self.country_bodies(&parents, &default);
         let parents = parents.ids(&ids);
         let source = Path::new(&self.input)
@@ -392,7 +455,13 @@ impl Collector {
             .collect()
     }
 
-    fn resolve_parents(&mut self, ids: &[String], summary: &mut ImportSummary) -> Result<Parents> {
+    fn resolve_parents(
+        &mut self,
+        ids: &[String],
+        default: &BuiltinNames,
+        default_table: crate::aliases::DefaultTable,
+        summary: &mut ImportSummary,
+    ) -> Parents {
         let by_id: FxHashMap<&str, u32> = ids
             .iter()
             .enumerate()
@@ -400,6 +469,10 @@ impl Collector {
             .collect();
         let mut imported: Vec<Option<u32>> = vec![None; ids.len()];
         let mut named: Vec<Option<String>> = vec![None; ids.len()];
+        // The line that gives each entity's parent (CSV/TSV).
+        let mut lines: Vec<u64> = vec![0; ids.len()];
+        let mut given = false;
+        let mut left_out_ids = None;
         for (child, parent) in std::mem::take(&mut self.parent_refs) {
             let slot = child as usize;
             if imported[slot].is_some() || named[slot].is_some() {
@@ -407,46 +480,236 @@ impl Collector {
             }
             match parent {
                 ParentRef::Qid(qid) => {
+                    // Only an imported item: the default table has no
+                    // QIDs to find one by, and another would be unknown.
                     if let Some(&p) = self.by_qid.get(&qid)
                         && p != child
                     {
                         imported[slot] = Some(p);
                     }
                 }
-                ParentRef::Id(id) => match by_id.get(&*id) {
-                    Some(&p) => imported[slot] = Some(p),
-                    // A default entity, or an error `alias check` reports.
-                    None => named[slot] = Some(id.into()),
-                },
+                ParentRef::Id(id, line) => {
+                    given = true;
+                    lines[slot] = line;
+                    if let Some(&p) = by_id.get(&*id) {
+                        imported[slot] = Some(p);
+                    } else if default.ids.contains(&*id) {
+                        named[slot] = Some(id.into());
+                    } else if let Some(message) =
+                        self.unknown_parent(&ids[slot], &id, default_table, &mut left_out_ids)
+                    {
+                        self.problems.push(self.problem(line, message));
+                    }
+                }
             }
         }
-        let cut = ids::cut_cycles(&mut imported, |e| {
-            let entity = &self.entities[e as usize];
-            if entity.given_id {
-                entity.line
-            } else {
-                entity.qid
+        if given {
+            self.check_given_chains(ids, &by_id, &imported, &named, &lines, default);
+        } else {
+            let cut = ids::cut_cycles(&mut imported, |e| self.entities[e as usize].qid);
+            summary.cycles_cut += cut.len() as u64;
+            let cut = ids::cut_deep(&mut imported, limits::PARENT_DEPTH);
+            summary.deep_cut += cut.len() as u64;
+        }
+        Parents { imported, named }
+    }
+
+    fn problem(&self, line: u64, message: String) -> TableProblem {
+        TableProblem {
+            file: self.input.clone(),
+            line: line as usize,
+            message,
+        }
+    }
+
+    /// What is wrong with `child`'s parent `parent`, which is neither
+    /// imported nor a default id: `None` when the parent is an entity of
+    /// the input left out for problems already reported.
+    ///
+    /// `left_out_ids` holds the default table's ids once read, when
+    /// `default_table` leaves it out.
+    fn unknown_parent(
+        &self,
+        child: &str,
+        parent: &str,
+        default_table: crate::aliases::DefaultTable,
+        left_out_ids: &mut Option<FxHashSet<String>>,
+    ) -> Option<String> {
+        match self.left_out.get(parent) {
+            Some(true) => return None,
+            Some(false) => {
+                return Some(format!(
+                    "entity {child:?}: parent {parent:?} is not imported: none of its aliases can be kept (each is a single Han character or has no letters or digits)"
+                ));
             }
-        });
-        let given: Vec<u32> = cut
+            None => {}
+        }
+        let mut message = format!("entity {child:?} has unknown parent {parent:?}: ");
+        if default_table == crate::aliases::DefaultTable::Excluded {
+            // Read only now, for the message: whether the id is one the
+            // user left out with the default table.
+            let ids = left_out_ids.get_or_insert_with(|| BuiltinNames::load().ids);
+            if ids.contains(parent) {
+                message.push_str("an id of the default table, which --no-default-table leaves out");
+            } else {
+                message.push_str("not an id of this file");
+            }
+        } else {
+            message.push_str("not an id of this file or of the default table");
+        }
+        if let Some(why) = &self.unread {
+            message.push_str(&format!(" ({why} may define it)"));
+        }
+        Some(message)
+    }
+
+    /// The problems of parents given by id, over the graph the loader will
+    /// see (the default table's entities under and above the imported
+    /// ones, imported ids replacing default ones): cycles, once per cycle
+    /// at its member whose parent comes first in the input, and chains
+    /// deeper than the loader takes, where they cross the limit.
+    fn check_given_chains(
+        &mut self,
+        ids: &[String],
+        by_id: &FxHashMap<&str, u32>,
+        imported: &[Option<u32>],
+        named: &[Option<String>],
+        lines: &[u64],
+        default: &BuiltinNames,
+    ) {
+        // Nodes: the imported entities (by ordinal), then the default
+        // entities no imported one replaces.
+        let mut node_ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let mut node_of: FxHashMap<&str, usize> = by_id
             .iter()
-            .copied()
-            .filter(|&e| self.entities[e as usize].given_id)
+            .map(|(&id, &ordinal)| (id, ordinal as usize))
             .collect();
-        if !given.is_empty() {
-            return Err(Error::ImportInput(
-                given
-                    .into_iter()
-                    .map(|e| TableProblem {
-                        file: self.input.clone(),
-                        line: self.entities[e as usize].line as usize,
-                        message: format!("entity {:?}: its parents form a cycle", ids[e as usize]),
+        let mut default_ids: Vec<&str> = default
+            .entities
+            .keys()
+            .map(String::as_str)
+            .filter(|id| !by_id.contains_key(id))
+            .collect();
+        default_ids.sort_unstable();
+        for id in default_ids {
+            node_of.insert(id, node_ids.len());
+            node_ids.push(id);
+        }
+        let imported_count = ids.len();
+        let parent_of: Vec<Option<usize>> = (0..node_ids.len())
+            .map(|node| {
+                if node < imported_count {
+                    imported[node].map(|p| p as usize).or_else(|| {
+                        named[node]
+                            .as_deref()
+                            .and_then(|id| node_of.get(id).copied())
                     })
-                    .collect(),
+                } else {
+                    // A default parent that is not there is the default
+                    // table's problem, which `alias check` reports.
+                    default.entities[node_ids[node]]
+                        .1
+                        .as_deref()
+                        .and_then(|id| node_of.get(id).copied())
+                }
+            })
+            .collect();
+        let chains = ids::chains(&parent_of);
+        let line_of = |node: usize| {
+            if lines[node] > 0 {
+                lines[node]
+            } else {
+                self.entities[node].line
+            }
+        };
+        let mut problems = Vec::new();
+        let mut reported = vec![false; node_ids.len()];
+        for start in 0..imported_count {
+            if chains[start] != ids::Chain::OnCycle || reported[start] {
+                continue;
+            }
+            let mut cycle = vec![start];
+            let mut node = parent_of[start].expect("a node on a cycle has a parent");
+            while node != start {
+                cycle.push(node);
+                node = parent_of[node].expect("a node on a cycle has a parent");
+            }
+            for &member in &cycle {
+                reported[member] = true;
+            }
+            let first = *cycle
+                .iter()
+                .filter(|&&m| m < imported_count)
+                .min_by_key(|&&m| line_of(m))
+                .expect("the cycle has the imported entity it was found from");
+            let at = cycle.iter().position(|&m| m == first).unwrap_or(0);
+            cycle.rotate_left(at);
+            cycle.push(first);
+            const SHOWN: usize = 8;
+            let mut path: Vec<&str> = cycle.iter().take(SHOWN).map(|&m| node_ids[m]).collect();
+            let more = format!("... ({} in all)", cycle.len() - 1);
+            if cycle.len() > SHOWN {
+                path.push(&more);
+            }
+            // The user may not know the default table's parents.
+            let defaults: Vec<&str> = cycle[..cycle.len() - 1]
+                .iter()
+                .filter(|&&m| m >= imported_count)
+                .map(|&m| node_ids[m])
+                .collect();
+            let defaults = match defaults.as_slice() {
+                [] => String::new(),
+                [one] => format!("; {one} is the default table's"),
+                many => format!("; {} are the default table's", many.join(", ")),
+            };
+            problems.push(self.problem(
+                line_of(first),
+                format!(
+                    "entity {:?}: its parents form a cycle ({}{defaults})",
+                    node_ids[first],
+                    path.join(" -> ")
+                ),
             ));
         }
-        summary.cycles_cut += cut.len() as u64;
-        Ok(Parents { imported, named })
+        for (node, chain) in chains.iter().enumerate() {
+            if *chain != ids::Chain::Depth(limits::PARENT_DEPTH + 1) {
+                continue;
+            }
+            let parent = node_ids[parent_of[node].expect("a deep entity has a parent")];
+            if node < imported_count {
+                problems.push(self.problem(
+                    line_of(node),
+                    format!(
+                        "entity {:?} is {} parents deep through parent {parent:?} (limit {})",
+                        node_ids[node],
+                        limits::PARENT_DEPTH + 1,
+                        limits::PARENT_DEPTH
+                    ),
+                ));
+                continue;
+            }
+            // A default entity made deeper by an imported one above it
+            // (one that replaces a default entity): said at the nearest.
+            let mut above = parent_of[node];
+            while let Some(a) = above
+                && a >= imported_count
+            {
+                above = parent_of[a];
+            }
+            if let Some(a) = above {
+                problems.push(self.problem(
+                    line_of(a),
+                    format!(
+                        "entity {:?}: the default table's {:?} below it would be {} parents deep (limit {})",
+                        node_ids[a],
+                        node_ids[node],
+                        limits::PARENT_DEPTH + 1,
+                        limits::PARENT_DEPTH
+                    ),
+                ));
+            }
+        }
+        self.problems.extend(problems);
     }
 }
 

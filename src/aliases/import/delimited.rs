@@ -17,20 +17,21 @@
 //! double quotes may hold the delimiter, quotes doubled, line breaks), which
 //! is what spreadsheets write for TSV too.
 //!
-//! Any problem (a malformed row, an unknown kind, a bad id or language tag,
-//! rows of one id that disagree) is reported with its line, all of them at
+//! Any problem (a malformed row, a quote never closed, an unknown kind, a bad
+//! id or language tag, rows of one id that disagree, and the parents'
+//! problems the collector finds) is reported with its line, all of them at
 //! once, and nothing is written: a table is the user's own data, better fixed
 //! at the source than half imported.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use rustc_hash::FxHashMap;
 
 use super::ImportSummary;
-use super::collect::{Collector, Draft};
-use crate::aliases::check::{is_valid_id, is_valid_lang};
+use super::collect::{Collector, Draft, over_limits};
+use crate::aliases::check::{is_valid_id, is_valid_lang, limits};
 use crate::aliases::load::is_wikidata_id;
-use crate::aliases::{Kind, TableProblem};
+use crate::aliases::{Kind, TableProblem, alias_key_in};
 use crate::{Error, Result};
 
 const REQUIRED: [&str; 5] = ["id", "name", "kind", "lang", "alias"];
@@ -45,10 +46,18 @@ struct Gathered {
     qid: Option<(u64, u64)>,
     aliases: Vec<(String, String)>,
     line: u64,
+    /// A row of it could not be read whole (wrong number of fields, not
+    /// UTF-8, an unclosed quote), or gave a kind canon does not know: a
+    /// missing name or kind is then that row's problem, already reported.
+    partial: bool,
+    /// Some row of it has a problem (see [`Draft::troubled`]).
+    troubled: bool,
 }
 
-/// Reads a CSV (`delimiter` `,`) or TSV (`\t`) file into `collector`, or
-/// fails listing every problem.
+/// Reads a CSV (`delimiter` `,`) or TSV (`\t`) file into `collector`, with
+/// every problem of its rows handed to the collector too (which reports
+/// them with its own, nothing written); only a header without the required
+/// columns fails here, as no row can be read without them.
 pub(super) fn read(
     reader: Box<dyn BufRead + '_>,
     name: &str,
@@ -62,11 +71,17 @@ pub(super) fn read(
         line: line as usize,
         message,
     };
+    // Flexible: a row with too few or too many fields still gives its id,
+    // so that the rows naming it as their parent are checked as usual.
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(true)
-        .from_reader(reader);
-    let headers = csv.headers().map_err(|e| csv_error(name, e))?.clone();
+        .flexible(true)
+        .from_reader(QuoteTracker::new(reader, delimiter));
+    let headers = match csv.headers() {
+        Ok(headers) => headers.clone(),
+        Err(error) => return Err(csv_error(name, error)),
+    };
     let mut column: FxHashMap<&str, usize> = FxHashMap::default();
     for (index, header) in headers.iter().enumerate() {
         let header = header
@@ -88,50 +103,94 @@ pub(super) fn read(
         .filter(|c| !column.contains_key(c))
         .collect();
     if !missing.is_empty() {
-        problems.push(problem(
-            1,
-            format!(
-                "the header lacks {} (required: {})",
-                missing.join(", "),
-                REQUIRED.join(", ")
-            ),
-        ));
+        // A quote left open in the header swallows the file into it: that
+        // is the problem to name, not the columns it hid.
+        match csv.get_ref().unclosed_quote() {
+            Some(opened) => problems.push(problem(opened, unclosed_quote())),
+            None => problems.push(problem(
+                1,
+                format!(
+                    "the header lacks {} (required: {}), so no row was read",
+                    missing.join(", "),
+                    REQUIRED.join(", ")
+                ),
+            )),
+        }
         return Err(Error::ImportInput(problems));
     }
     let mut entities: Vec<Gathered> = Vec::new();
     let mut index_of: FxHashMap<String, usize> = FxHashMap::default();
-    let mut record = csv::StringRecord::new();
+    let mut record = csv::ByteRecord::new();
+    // The start line and entity of the last row read: a quote left open
+    // is in it.
+    let mut last_row: Option<(u64, Option<usize>)> = None;
     loop {
-        match csv.read_record(&mut record) {
+        match csv.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(error) => {
+                // Only reading itself fails here (flexible rows of bytes):
+                // what follows cannot be read.
                 let line = error.position().map_or(0, |p| p.line());
-                let fatal = matches!(error.kind(), csv::ErrorKind::Io(_));
                 problems.push(problem(line, describe(&error)));
                 summary.records += 1;
-                if fatal {
-                    break;
-                }
-                continue;
+                collector.rows_unread(format!(
+                    "the rows after line {line}, which could not be read,"
+                ));
+                break;
             }
         }
         summary.records += 1;
         let line = record.position().map_or(0, |p| p.line());
-        let field = |name: &str| {
-            column
-                .get(name)
-                .and_then(|&i| record.get(i))
-                .map(str::trim)
-                .unwrap_or("")
-        };
+        let problems_before = problems.len();
         let mut bad = |message: String| problems.push(problem(line, message));
-        let id = field("id");
-        if !is_valid_id(id) {
+        let text = |name: &str| -> Option<&str> {
+            let bytes = column.get(name).and_then(|&i| record.get(i))?;
+            std::str::from_utf8(bytes).ok().map(str::trim)
+        };
+        let not_utf8: Vec<&str> = REQUIRED
+            .iter()
+            .chain(&OPTIONAL)
+            .copied()
+            .filter(|c| {
+                column
+                    .get(c)
+                    .and_then(|&i| record.get(i))
+                    .is_some_and(|bytes| std::str::from_utf8(bytes).is_err())
+            })
+            .collect();
+        let whole = record.len() == headers.len() && not_utf8.is_empty();
+        if record.len() != headers.len() {
             bad(format!(
-                "id {id:?} is not a lowercase slug (a-z, 0-9 and single '-')"
+                "{} where the header has {}",
+                plural(record.len(), "field", "fields"),
+                headers.len()
             ));
+        }
+        if !not_utf8.is_empty() {
+            bad(format!("not UTF-8 (column {})", not_utf8.join(", ")));
+        }
+        let id = text("id").unwrap_or("");
+        if !is_valid_id(id) {
+            if whole {
+                bad(format!(
+                    "id {id:?} is not a lowercase slug (a-z, 0-9 and single '-')"
+                ));
+            } else {
+                // A row read in part may have its id anywhere: whether
+                // a parent named elsewhere is this row's cannot be told.
+                collector.rows_unread(format!("line {line}, which could not be read whole,"));
+            }
+            last_row = Some((line, None));
             continue;
+        }
+        if id.len() > limits::ID_BYTES && whole {
+            bad(format!(
+                "id {} is {} bytes long (limit {})",
+                abbreviate(id),
+                id.len(),
+                limits::ID_BYTES
+            ));
         }
         let at = *index_of.entry(id.to_string()).or_insert_with(|| {
             entities.push(Gathered {
@@ -142,10 +201,20 @@ pub(super) fn read(
                 qid: None,
                 aliases: Vec::new(),
                 line,
+                partial: false,
+                troubled: false,
             });
             entities.len() - 1
         });
+        last_row = Some((line, Some(at)));
         let entity = &mut entities[at];
+        if !whole {
+            // Fields may be shifted: only the id is taken.
+            entity.partial = true;
+            entity.troubled = true;
+            continue;
+        }
+        let field = |name: &str| text(name).unwrap_or("");
         let name = field("name");
         if !name.is_empty() {
             agree(
@@ -154,17 +223,29 @@ pub(super) fn read(
                 line,
                 "name",
                 id,
+                |n| format!("{n:?}"),
                 &mut bad,
             );
         }
         let kind = field("kind");
         if !kind.is_empty() {
             match Kind::parse(kind) {
-                Some(kind) => agree(&mut entity.kind, kind, line, "kind", id, &mut bad),
-                None => bad(format!(
-                    "unknown kind {kind:?} (expected one of {})",
-                    Kind::ALL.map(Kind::as_str).join(", ")
-                )),
+                Some(kind) => agree(
+                    &mut entity.kind,
+                    kind,
+                    line,
+                    "kind",
+                    id,
+                    |k| format!("{:?}", k.as_str()),
+                    &mut bad,
+                ),
+                None => {
+                    entity.partial = true;
+                    bad(format!(
+                        "unknown kind {kind:?} (expected one of {})",
+                        Kind::ALL.map(Kind::as_str).join(", ")
+                    ))
+                }
             }
         }
         let parent = field("parent");
@@ -176,6 +257,7 @@ pub(super) fn read(
                     line,
                     "parent",
                     id,
+                    |p| format!("{p:?}"),
                     &mut bad,
                 );
             } else {
@@ -189,7 +271,15 @@ pub(super) fn read(
                 .then(|| item[1..].parse::<u64>().ok())
                 .flatten()
             {
-                Some(number) => agree(&mut entity.qid, number, line, "wikidata", id, &mut bad),
+                Some(number) => agree(
+                    &mut entity.qid,
+                    number,
+                    line,
+                    "wikidata",
+                    id,
+                    |q| format!("\"Q{q}\""),
+                    &mut bad,
+                ),
                 None => bad(format!("wikidata {qid:?} is not a Wikidata item like Q42")),
             }
         }
@@ -201,28 +291,53 @@ pub(super) fn read(
             ));
         } else if alias.is_empty() {
             bad("the alias is empty".into());
+        } else if let Some(reason) = over_limits(alias, &alias_key_in(alias, lang)) {
+            bad(format!(
+                "alias {} is over the limits of a table: {reason}",
+                abbreviate(alias)
+            ));
         } else {
             entity.aliases.push((lang.to_string(), alias.to_string()));
         }
+        entity.troubled |= problems.len() > problems_before;
     }
-    for entity in &entities {
+    if let Some(opened) = csv.get_ref().unclosed_quote() {
+        // The field runs to the end of the file, so it is the last row's:
+        // that row's other complaints (too few fields, a bad last column)
+        // are this one.
+        if let Some((line, entity)) = last_row {
+            problems.retain(|p| p.line as u64 != line);
+            if let Some(e) = entity {
+                entities[e].partial = true;
+                entities[e].troubled = true;
+            }
+        }
+        problems.push(problem(opened, unclosed_quote()));
+        collector.rows_unread(format!(
+            "the rows after line {opened}, left unread by an unclosed quote,"
+        ));
+    }
+    for entity in &mut entities {
+        if entity.partial {
+            continue;
+        }
         if entity.name.is_none() {
+            entity.troubled = true;
             problems.push(problem(
                 entity.line,
                 format!("entity {:?} has no name", entity.id),
             ));
         }
         if entity.kind.is_none() {
+            entity.troubled = true;
             problems.push(problem(
                 entity.line,
                 format!("entity {:?} has no kind", entity.id),
             ));
         }
     }
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.line);
-        return Err(Error::ImportInput(problems));
-    }
+    // Every entity goes on, problems or not, so that the parents naming
+    // it are checked against it in the same run.
     for entity in entities {
         collector.add(
             Draft {
@@ -231,32 +346,55 @@ pub(super) fn read(
                 slug_label: None,
                 name: entity.name.map(|(n, _)| n).unwrap_or_default(),
                 kind: entity.kind.map_or(Kind::Other, |(k, _)| k),
-                parent_id: entity.parent.map(|(p, _)| p),
+                parent_id: entity.parent,
                 parent_qids: Vec::new(),
                 aliases: entity.aliases,
                 line: entity.line,
+                troubled: entity.troubled,
             },
             summary,
         )?;
     }
+    collector.report(problems);
     Ok(())
 }
 
+/// `text` for a message, cut to its first 40 characters when longer.
+fn abbreviate(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{:?}...", &text[..at]),
+        None => format!("{text:?}"),
+    }
+}
+
+fn unclosed_quote() -> String {
+    "a quoted field starts here and its quote is never closed: the rest of the file was read into it"
+        .to_string()
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    crate::plural::count(n as u64, one, many).to_string()
+}
+
 /// Sets `slot` to `value` from line `line`, or reports that an earlier row of
-/// the same id gave another value.
-fn agree<T: PartialEq + std::fmt::Debug>(
+/// the same id gave another value, both values shown by `show` as the file
+/// writes them (a kind is `"org"`, a Wikidata item `"Q42"`).
+fn agree<T: PartialEq>(
     slot: &mut Option<(T, u64)>,
     value: T,
     line: u64,
     field: &str,
     id: &str,
+    show: impl Fn(&T) -> String,
     bad: &mut impl FnMut(String),
 ) {
     match slot {
         None => *slot = Some((value, line)),
         Some((earlier, _)) if *earlier == value => {}
         Some((earlier, earlier_line)) => bad(format!(
-            "entity {id:?}: {field} {value:?} differs from {earlier:?} on line {earlier_line}"
+            "entity {id:?}: {field} {} differs from {} on line {earlier_line}",
+            show(&value),
+            show(earlier)
         )),
     }
 }
@@ -264,12 +402,87 @@ fn agree<T: PartialEq + std::fmt::Debug>(
 /// A CSV error in words, without the position (reported as the line).
 fn describe(error: &csv::Error) -> String {
     match error.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("{len} fields where the header has {expected_len}"),
         csv::ErrorKind::Utf8 { .. } => "not UTF-8".to_string(),
         csv::ErrorKind::Io(e) => format!("reading failed: {e}"),
         _ => error.to_string(),
+    }
+}
+
+/// Where a field is in RFC 4180 quoting, as [`QuoteTracker`] follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// At the start of a field (or of a row): a quote here opens one.
+    FieldStart,
+    /// Inside a field that did not start with a quote: quotes are text.
+    Unquoted,
+    /// Inside a quoted field.
+    Quoted,
+    /// A quote inside a quoted field: it closes the field, unless another
+    /// follows (a doubled quote is one quote of text).
+    QuoteInQuoted,
+}
+
+/// Passes the input through to the CSV reader, following its quoting as
+/// the `csv` crate reads it (a quote opens a field only at its start).
+///
+/// The crate reads a field whose quote is never closed to the end of the
+/// input without saying so: the row then has too few fields, or a last
+/// field holding the rest of the file. Only the bytes tell the cause,
+/// and the line where the quote opened.
+struct QuoteTracker<R> {
+    inner: R,
+    delimiter: u8,
+    state: Quoting,
+    /// The current line, from 1.
+    line: u64,
+    /// The line of the quote that opened the current quoted field.
+    opened: u64,
+}
+
+impl<R> QuoteTracker<R> {
+    fn new(inner: R, delimiter: u8) -> QuoteTracker<R> {
+        QuoteTracker {
+            inner,
+            delimiter,
+            state: Quoting::FieldStart,
+            line: 1,
+            opened: 0,
+        }
+    }
+
+    /// After the whole input was read: the line of a quote never closed.
+    fn unclosed_quote(&self) -> Option<u64> {
+        (self.state == Quoting::Quoted).then_some(self.opened)
+    }
+
+    fn track(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            let ends_field = b == self.delimiter || b == b'\n' || b == b'\r';
+            self.state = match self.state {
+                Quoting::FieldStart if b == b'"' => {
+                    self.opened = self.line;
+                    Quoting::Quoted
+                }
+                Quoting::FieldStart | Quoting::Unquoted | Quoting::QuoteInQuoted if ends_field => {
+                    Quoting::FieldStart
+                }
+                Quoting::FieldStart | Quoting::Unquoted => Quoting::Unquoted,
+                Quoting::Quoted if b == b'"' => Quoting::QuoteInQuoted,
+                Quoting::Quoted => Quoting::Quoted,
+                Quoting::QuoteInQuoted if b == b'"' => Quoting::Quoted,
+                // Text after a closing quote joins the field, as the crate reads it.
+                Quoting::QuoteInQuoted => Quoting::Unquoted,
+            };
+            self.line += u64::from(b == b'\n');
+        }
+    }
+}
+
+impl<R: Read> Read for QuoteTracker<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.track(&buf[..n]);
+        Ok(n)
     }
 }
 
@@ -280,4 +493,32 @@ fn csv_error(name: &str, error: csv::Error) -> Error {
         line,
         message: describe(&error),
     }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unclosed(text: &str, delimiter: u8) -> Option<u64> {
+        let mut tracker = QuoteTracker::new(text.as_bytes(), delimiter);
+        std::io::copy(&mut tracker, &mut std::io::sink()).unwrap();
+        tracker.unclosed_quote()
+    }
+
+    #[test]
+    fn quotes_left_open_are_told_with_their_line() {
+        // Closed ones, over lines, doubled, or followed by text as the csv
+        // crate reads them: nothing open.
+        assert_eq!(unclosed("a,b\n\"x\ny\",\"say \"\"hi\"\"\"\n", b','), None);
+        assert_eq!(unclosed("a,\"b\"c,d\n", b','), None);
+        // A quote inside an unquoted field is text.
+        assert_eq!(unclosed("a,5\" disk,c\n", b','), None);
+        assert_eq!(unclosed("a\tb \"c\n", b'\t'), None);
+        // Open at the end: the line where it opened.
+        assert_eq!(unclosed("a,b\nc,\"d,e\nf,g\n", b','), Some(2));
+        assert_eq!(unclosed("a\tb\n\"x\ny\"\tz\n\"w\n", b'\t'), Some(4));
+        assert_eq!(unclosed("a,\"b\"\"\n", b','), Some(1));
+        // The delimiter decides where fields start.
+        assert_eq!(unclosed("a\t\"b\n", b','), None);
+    }
 }

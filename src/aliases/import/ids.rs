@@ -138,6 +138,120 @@ pub(super) fn cut_cycles(parents: &mut [Option<u32>], rank: impl Fn(u32) -> u64)
     cut
 }
 
+/// Removes the parent links that would put an entity more than `limit`
+/// parents deep (the loader refuses deeper chains), so that the entity
+/// below such a link starts a chain of its own. `parents` must be free of
+/// cycles ([`cut_cycles`] first). Returns the entities whose parent was
+/// removed.
+pub(super) fn cut_deep(parents: &mut [Option<u32>], limit: usize) -> Vec<u32> {
+    const UNSEEN: usize = usize::MAX;
+    let mut depth = vec![UNSEEN; parents.len()];
+    let mut path: Vec<usize> = Vec::new();
+    let mut cut = Vec::new();
+    for start in 0..parents.len() {
+        // Up to a root or to an entity whose depth is known; the path's
+        // length bounds the walk should a cycle be left.
+        let mut current = start;
+        let mut above = loop {
+            if depth[current] != UNSEEN {
+                break Some(depth[current]);
+            }
+            path.push(current);
+            match parents[current] {
+                Some(parent) if path.len() <= parents.len() => current = parent as usize,
+                _ => break None,
+            }
+        };
+        // Depths filled in downwards, cutting where the limit is crossed,
+        // so the entities below count from the cut.
+        while let Some(e) = path.pop() {
+            let d = match above {
+                None => 0,
+                Some(d) if d >= limit => {
+                    parents[e] = None;
+                    cut.push(e as u32);
+                    0
+                }
+                Some(d) => d + 1,
+            };
+            depth[e] = d;
+            above = Some(d);
+        }
+    }
+    cut.sort_unstable();
+    cut
+}
+
+/// Where an entity of a parent graph stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Chain {
+    /// This many parents above it (0 for a root).
+    Depth(usize),
+    /// On a cycle.
+    OnCycle,
+    /// Below a cycle.
+    BelowCycle,
+}
+
+/// Per entity of `parents` (each entity's parent, by index), its depth or
+/// its place with respect to a cycle. Each link is followed once: an
+/// entity is walked up to one whose place is known, and the places are
+/// filled in on the way back.
+pub(super) fn chains(parents: &[Option<usize>]) -> Vec<Chain> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Unseen,
+        OnPath,
+        Known(Chain),
+    }
+    let mut state = vec![State::Unseen; parents.len()];
+    let mut path: Vec<usize> = Vec::new();
+    for start in 0..parents.len() {
+        let mut current = start;
+        let mut above = loop {
+            match state[current] {
+                State::Known(chain) => break Some(chain),
+                State::OnPath => {
+                    // The path from `current` on is a cycle.
+                    let from = path
+                        .iter()
+                        .rposition(|&e| e == current)
+                        .expect("an entity on the path is in it");
+                    for &e in &path[from..] {
+                        state[e] = State::Known(Chain::OnCycle);
+                    }
+                    path.truncate(from);
+                    break Some(Chain::OnCycle);
+                }
+                State::Unseen => {
+                    state[current] = State::OnPath;
+                    path.push(current);
+                    match parents[current] {
+                        Some(parent) => current = parent,
+                        None => break None,
+                    }
+                }
+            }
+        };
+        while let Some(e) = path.pop() {
+            let chain = match above {
+                None => Chain::Depth(0),
+                Some(Chain::Depth(d)) => Chain::Depth(d + 1),
+                Some(Chain::OnCycle | Chain::BelowCycle) => Chain::BelowCycle,
+            };
+            state[e] = State::Known(chain);
+            above = Some(chain);
+        }
+    }
+    state
+        .into_iter()
+        .map(|s| match s {
+            State::Known(chain) => chain,
+            _ => unreachable!("every entity is walked"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +313,52 @@ mod tests {
         assert_eq!(parents, [Some(1), None, Some(0), Some(1), None, None]);
         let mut acyclic = vec![None, Some(0), Some(1)];
         assert!(cut_cycles(&mut acyclic, |n| n as u64).is_empty());
+    }
+
+    #[test]
+    fn chains_deeper_than_the_limit_are_cut_where_they_cross_it() {
+        // 0 <- 1 <- ... <- 9 (each the parent of the next), and 10 under 4.
+        let mut parents: Vec<Option<u32>> = (0..10).map(|e: u32| e.checked_sub(1)).collect();
+        parents.push(Some(4));
+        // Limit 3: depths 0 to 3, a cut, 0 to 3 again, a cut.
+        assert_eq!(cut_deep(&mut parents, 3), [4, 8]);
+        assert_eq!((parents[4], parents[8]), (None, None));
+        assert_eq!((parents[5], parents[10]), (Some(4), Some(4)));
+        // Numbered the other way, walks start at the deepest entity.
+        let mut reversed: Vec<Option<u32>> = (0..10).map(|e| (e < 9).then_some(e + 1)).collect();
+        assert_eq!(cut_deep(&mut reversed, 3), [1, 5]);
+        // Within the limit nothing is cut.
+        let mut short: Vec<Option<u32>> = vec![None, Some(0), Some(1), Some(2)];
+        assert!(cut_deep(&mut short, 3).is_empty());
+        assert_eq!(short, [None, Some(0), Some(1), Some(2)]);
+    }
+
+    #[test]
+    fn chains_tell_depths_cycles_and_what_hangs_below_them() {
+        // 0 <- 1 <- 2; 3 -> 4 -> 5 -> 3 (a cycle); 6 under 4; 7 its own parent.
+        let parents = [
+            None,
+            Some(0),
+            Some(1),
+            Some(4),
+            Some(5),
+            Some(3),
+            Some(4),
+            Some(7),
+        ];
+        use Chain::*;
+        assert_eq!(
+            chains(&parents),
+            [
+                Depth(0),
+                Depth(1),
+                Depth(2),
+                OnCycle,
+                OnCycle,
+                OnCycle,
+                BelowCycle,
+                OnCycle
+            ]
+        );
     }
 }

@@ -13,8 +13,11 @@
 //!    what the second pass needs stays in memory (per entity its QID, the
 //!    base of its id and its parent candidates; per alias key a 64-bit hash
 //!    and its first owner);
-//! 2. ids are settled, parents resolved (cycles cut), and the spilled drafts
-//!    are read back, names shared between entities and generic organ names
+//! 2. ids are settled, parents resolved and checked against the tables the
+//!    output will be loaded with (a Wikidata dump's cycles and over-deep
+//!    chains cut; a CSV/TSV file's unknown parents, cycles and over-deep
+//!    chains reported with its other problems, nothing written), and the
+//!    spilled drafts are read back, names shared between entities and generic organ names
 //!    of a country's bodies (Ministry of Finance under Japan, through
 //!    imported parents or the default table's) marked `needs = "support"`,
 //!    and written as the output table (`output.rs`), atomically.
@@ -38,6 +41,7 @@ pub use output::{TableFormat, write_entity};
 pub use wikidata::wikidata_lang_tag;
 
 use super::TableProblem;
+use crate::plural::count;
 use crate::progress::Progress;
 use crate::{Error, Result};
 
@@ -110,8 +114,9 @@ pub struct ImportSummary {
     pub output: PathBuf,
     /// Input records read: entities of the dump, rows of a CSV/TSV file.
     pub records: u64,
-    /// What a record is: `entities` or `rows`.
-    pub record_name: &'static str,
+    /// What a record is, in the singular and the plural: `("entity",
+    /// "entities")` or `("row", "rows")`.
+    pub record_names: (&'static str, &'static str),
     /// Entities written.
     pub entities: u64,
     /// Records not imported, by reason (`no matching class`, ...).
@@ -141,6 +146,9 @@ pub struct ImportSummary {
     pub parents: u64,
     /// Parent links left out because they closed a cycle.
     pub cycles_cut: u64,
+    /// Parent links left out because they made a chain of parents deeper
+    /// than a table may have ([`crate::aliases::check::limits::PARENT_DEPTH`]).
+    pub deep_cut: u64,
     /// Entities whose id got a `-qNNN` suffix because another entity (imported
     /// or of the default table) has the same slug.
     pub ids_suffixed: u64,
@@ -173,16 +181,40 @@ fn by_reason(counts: &BTreeMap<&'static str, u64>) -> String {
         .join(", ")
 }
 
+impl ImportSummary {
+    /// The rejected records, one `file:line: reason` line each, and a
+    /// count of those beyond the first [`MAX_REPORTED`]; empty when none
+    /// was rejected. Printed even by `canon alias import --quiet`: they are
+    /// data left out, not progress.
+    pub fn rejects_report(&self) -> String {
+        let mut out = String::new();
+        for problem in &self.rejects {
+            out.push_str(&problem.to_string());
+            out.push('\n');
+        }
+        let unlisted = self.rejected - self.rejects.len() as u64;
+        if unlisted > 0 {
+            out.push_str(&format!(
+                "and {}\n",
+                count(unlisted, "more rejected record", "more rejected records")
+            ));
+        }
+        out
+    }
+}
+
+/// The summary of what was imported, without the rejected records
+/// ([`ImportSummary::rejects_report`]).
 impl fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for problem in &self.rejects {
-            writeln!(f, "{problem}")?;
-        }
         let skipped: u64 = self.skipped.values().sum();
+        let (one, many) = self.record_names;
         write!(
             f,
-            "read {} {}: {} entities imported, {} skipped",
-            self.records, self.record_name, self.entities, skipped
+            "read {}: {} imported, {} skipped",
+            count(self.records, one, many),
+            count(self.entities, "entity", "entities"),
+            skipped
         )?;
         if skipped > 0 {
             write!(f, " ({})", by_reason(&self.skipped))?;
@@ -190,8 +222,11 @@ impl fmt::Display for ImportSummary {
         writeln!(f, ", {} rejected", self.rejected)?;
         write!(
             f,
-            "{} aliases; by the ambiguity rule: {} case = \"exact\", {} needs = \"support\"; shared names: {} needs = \"support\"",
-            self.aliases, self.rule_case, self.rule_support, self.shared_support
+            "{}; by the ambiguity rule: {} case = \"exact\", {} needs = \"support\"; shared names: {} needs = \"support\"",
+            count(self.aliases, "alias", "aliases"),
+            self.rule_case,
+            self.rule_support,
+            self.shared_support
         )?;
         if self.organ_support > 0 {
             write!(
@@ -205,15 +240,27 @@ impl fmt::Display for ImportSummary {
             write!(f, "; {dropped} left out ({})", by_reason(&self.dropped))?;
         }
         writeln!(f)?;
-        write!(f, "{} parents", self.parents)?;
+        write!(f, "{}", count(self.parents, "parent", "parents"))?;
         if self.cycles_cut > 0 {
             write!(f, " ({} more left out to break cycles)", self.cycles_cut)?;
+        }
+        if self.deep_cut > 0 {
+            write!(
+                f,
+                " ({} more left out: chains of parents over {} deep)",
+                self.deep_cut,
+                crate::aliases::check::limits::PARENT_DEPTH
+            )?;
         }
         if self.ids_suffixed > 0 {
             write!(
                 f,
-                "; {} ids suffixed with their QID (slug taken)",
-                self.ids_suffixed
+                "; {} (slug taken)",
+                count(
+                    self.ids_suffixed,
+                    "id suffixed with its QID",
+                    "ids suffixed with their QID"
+                )
             )?;
         }
         writeln!(f)?;
@@ -235,10 +282,12 @@ impl fmt::Display for ImportSummary {
 /// bytes for a compressed file); its length is set when the size is known.
 ///
 /// Errors: unreadable input or unwritable output, options that do not fit
-/// ([`Error::ImportOptions`]), a CSV/TSV file with problems (every one listed,
-/// [`Error::ImportInput`]; nothing is written). Malformed lines of a Wikidata
-/// dump do not stop the import: they are counted in
-/// [`ImportSummary::rejected`].
+/// ([`Error::ImportOptions`]), a CSV/TSV file with problems: rows that
+/// cannot be read or disagree, parents that are not imported nor default
+/// ids (unless `--no-default-table` leaves those out), parents in a cycle
+/// or too deep (every one listed, [`Error::ImportInput`]; nothing is
+/// written). Malformed lines of a Wikidata dump do not stop the import: they
+/// are counted in [`ImportSummary::rejected`].
 pub fn import(options: &ImportOptions, progress: Option<&dyn Progress>) -> Result<ImportSummary> {
     let format = match options.format {
         Some(format) => format,
@@ -263,10 +312,10 @@ pub fn import(options: &ImportOptions, progress: Option<&dyn Progress>) -> Resul
     }
     let mut summary = ImportSummary {
         output: options.output.clone(),
-        record_name: if format == Format::Wikidata {
-            "entities"
+        record_names: if format == Format::Wikidata {
+            ("entity", "entities")
         } else {
-            "rows"
+            ("row", "rows")
         },
         ..ImportSummary::default()
     };
@@ -334,6 +383,35 @@ mod tests {
         assert_eq!(format("x/orgs.tsv.zst"), Some(Format::Tsv));
         assert_eq!(format("orgs.toml"), None);
         assert_eq!(format("-"), None);
+    }
+
+    #[test]
+    fn rejects_beyond_those_listed_are_counted() {
+        let mut summary = ImportSummary::default();
+        assert_eq!(summary.rejects_report(), "");
+        for line in 1..=MAX_REPORTED + 1 {
+            summary.reject(TableProblem {
+                file: "d.json".into(),
+                line,
+                message: "not a Wikidata entity".into(),
+            });
+        }
+        let report = summary.rejects_report();
+        assert!(report.starts_with("d.json:1: not a Wikidata entity\n"));
+        assert!(
+            report.ends_with("d.json:20: not a Wikidata entity\nand 1 more rejected record\n"),
+            "{report}"
+        );
+        summary.reject(TableProblem {
+            file: "d.json".into(),
+            line: 99,
+            message: "not a Wikidata entity".into(),
+        });
+        assert!(
+            summary
+                .rejects_report()
+                .ends_with("and 2 more rejected records\n")
+        );
     }
 
     #[test]

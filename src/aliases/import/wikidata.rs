@@ -332,6 +332,7 @@ fn draft(item: Item, langs: &Languages, kinds: &KindClasses, line: u64) -> Resul
             .map(|(l, _, t)| (langs.tags[l].clone().expect("chosen language"), t))
             .collect(),
         line,
+        troubled: false,
     })
 }
 
