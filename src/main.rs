@@ -60,8 +60,8 @@ enum Command {
 #[derive(Debug, Args)]
 struct NormalizeCli {
     /// Files or folders (recursive). .jsonl/.ndjson files are JSON Lines, other
-    /// files are one plain-text document each; .gz and .zst are decompressed.
-    /// No path, or -, reads JSON Lines from standard input.
+    /// files are one plain-text document each; .gz, .zst and .bz2 are
+    /// decompressed. No path, or -, reads JSON Lines from standard input.
     paths: Vec<PathBuf>,
     /// How to read inputs: by file name (auto), all as JSON Lines, or each
     /// file (and standard input) as one plain-text document.

@@ -257,7 +257,10 @@ fn a_truncated_gzip_file_keeps_what_was_read_and_reports_the_rest() {
     // A cut inside a character shows as U+FFFD at the end of `raw`.
     let raw = reject["raw"].as_str().unwrap().trim_end_matches('\u{FFFD}');
     assert!(!raw.is_empty(), "{reject}");
-    assert!(original.starts_with(raw), "{raw:?} is not the start of line {line}");
+    assert!(
+        original.starts_with(raw),
+        "{raw:?} is not the start of line {line}"
+    );
     let read = reject["raw_bytes"].as_u64().unwrap() as usize;
     assert!(read >= raw.len() && read < original.len(), "{reject}");
 }
