@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -73,6 +74,7 @@ def build_tables() -> tuple[list[Table], list[str]]:
     mark_shared_names(tables, hand)
     drop_shared_context(tables, hand)
     lower_case_articles(tables)
+    british_spellings(tables)
     alias_keys = {to_hans(a.text) for t in tables for e in t.entities for _, a in e.all_aliases() if has_han(a.text)}
     alias_keys |= {to_hans(item if isinstance(item, str) else item["text"])
                    for e in hand for items in e["aliases"].values() for item in items}
@@ -209,6 +211,29 @@ def lower_case_articles(tables: list[Table]) -> None:
                                         ["lower-case article"], a.full_name, a.hand)
                         e.aliases[lang].insert(e.aliases[lang].index(a) + 1, variant)
                         texts.add(variant.text)
+
+
+BRITISH_SPELLING = re.compile(r"(?<=[a-z])iz(ations?)\b")
+
+
+def british_spellings(tables: list[Table]) -> None:
+    """British news writes -isation where a name has -ization (the North Atlantic Treaty
+    Organisation, the Food and Agriculture Organisation): an English alias with -ization gets
+    the -isation form next to it, with the same rules (its blockers spelt the same way)."""
+    from common import Alias
+
+    for t in tables:
+        for e in t.entities:
+            texts = {a.text for _, a in e.all_aliases()}
+            for lang in [lang for lang in e.aliases if lang == "en" or lang.startswith("en-")]:
+                for a in list(e.aliases[lang]):
+                    british = BRITISH_SPELLING.sub(r"is\1", a.text)
+                    if british == a.text or british in texts:
+                        continue
+                    blockers = [BRITISH_SPELLING.sub(r"is\1", b) for b in a.blockers]
+                    variant = Alias(british, a.exact, a.support, blockers, ["British spelling"], a.full_name, a.hand)
+                    e.aliases[lang].insert(e.aliases[lang].index(a) + 1, variant)
+                    texts.add(british)
 
 
 def add_dictionary_blockers(e, alias_keys: set[str]) -> None:

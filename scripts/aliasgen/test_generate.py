@@ -59,6 +59,18 @@ class Finishing(unittest.TestCase):
                          [("The Beijing News", True, False), ("the Beijing News", True, False),
                           ("The Times", True, True), ("the Times", True, True), ("The Sun", False, False)])
 
+    def test_names_with_ization_also_match_their_british_spelling(self):
+        e = ent("x", "org", "en", Alias("North Atlantic Treaty Organization"),
+                Alias("World Health Organization", exact=True, blockers=["World Health Organization Act"]),
+                Alias("Organisation of Islamic Cooperation"), Alias("Horizon Zero"))
+        generate.british_spellings([table("orgs", e)])
+        self.assertEqual([(a.text, a.exact, a.blockers) for _, a in e.all_aliases()],
+                         [("North Atlantic Treaty Organization", False, []),
+                          ("North Atlantic Treaty Organisation", False, []),
+                          ("World Health Organization", True, ["World Health Organization Act"]),
+                          ("World Health Organisation", True, ["World Health Organisation Act"]),
+                          ("Organisation of Islamic Cooperation", False, []), ("Horizon Zero", False, [])])
+
     def test_broad_topics_go_only_where_an_alias_needs_support(self):
         a = ent("a", "org", "en", Alias("Apple", exact=True, support=True), topics=["tech", "consumer-electronics"])
         b = ent("b", "org", "en", Alias("Foxconn"), topics=["tech"])
