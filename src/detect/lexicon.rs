@@ -323,15 +323,19 @@ impl Lexicon {
         self.han_grammar.contains(c)
     }
 
-    /// Whether a short text is English by its vocabulary: of its words of
-    /// two letters or more (acronyms aside), at least `english_share` are
-    /// English words, that is words with a wordfreq Zipf frequency of
-    /// `english_word_zipf` or more (`data/freq/en.tsv`) that are no other
-    /// language's function word (wordfreq's English counts `de`, `la` and
-    /// `pour` from names and quotations). Headlines carry few function
-    /// words, and character n-grams read "Markets signal Brazilian
-    /// recovery" as Dutch; their words are plainly English. For texts
-    /// without accented letters, which the caller checks.
+    /// Whether a short text is English by its vocabulary: none of its words
+    /// is a function word of other languages only (`y`, `en`, `aan`, even
+    /// `door`: names and quotations give wordfreq's English `de` and `la`
+    /// too), and of the words that count, at least two and at least
+    /// `english_share` are English words, with a wordfreq Zipf frequency of
+    /// `english_word_zipf` or more (`data/freq/en.tsv`). Names do not count:
+    /// in a text mostly in lower case, a capitalised word after the first
+    /// and a word in capitals are left out (Messi, Miami and Roma are
+    /// frequent English tokens), as are the function words English shares
+    /// with others (`in`, `a`). Headlines carry few function words, and
+    /// character n-grams read "Markets signal Brazilian recovery" as Dutch;
+    /// its words are plainly English. For texts without accented letters,
+    /// which the caller checks.
     pub(crate) fn is_english_vocabulary(&self, text: &str) -> bool {
         let bytes = text.as_bytes();
         let capitals = Capitals::of(bytes);
@@ -344,6 +348,7 @@ impl Lexicon {
                 .collect()
         });
         let (mut words, mut english) = (0usize, 0usize);
+        let mut first = true;
         let mut at = 0;
         while at < bytes.len() {
             if !bytes[at].is_ascii_alphabetic() {
@@ -355,23 +360,31 @@ impl Lexicon {
                 at += 1;
             }
             let word = start..at;
-            if word.len() < 2 || capitals.is_acronym(bytes, word.clone()) {
+            let is_first = std::mem::replace(&mut first, false);
+            if word.len() > 16 {
+                words += 1;
+                continue;
+            }
+            // A name or an acronym (AI is no Italian `ai`), an initial.
+            let name = capitals.mostly_lower
+                && (capitals.is_acronym(bytes, word.clone())
+                    || (!is_first && bytes[start].is_ascii_uppercase()));
+            if name {
+                continue;
+            }
+            let key = lowercase_ascii_key(bytes, word.clone());
+            match self.words.get(&key) {
+                Some(&mask) if mask & self.english == 0 => return false,
+                Some(&mask) if mask != self.english => continue,
+                _ => {}
+            }
+            if word.len() < 2 {
                 continue;
             }
             words += 1;
-            if word.len() > 16 {
-                continue;
-            }
-            let key = lowercase_ascii_key(bytes, word);
-            // wordfreq's English counts other languages' function words
-            // from names and quotations (de, la, pour).
-            let foreign = self
-                .words
-                .get(&key)
-                .is_some_and(|&mask| mask & self.english == 0);
-            english += usize::from(!foreign && frequent.contains(&key));
+            english += usize::from(frequent.contains(&key));
         }
-        words >= 2 && english as f64 >= self.short_text.english_share * words as f64
+        english >= 2 && english as f64 >= self.short_text.english_share * words as f64
     }
 
     /// Whether sentences of the Latin-script language `code` seldom go
@@ -502,8 +515,9 @@ impl Lexicon {
 /// How a text writes capitals, which says whether a word in capitals is an
 /// acronym. In running text and headlines AI, SA, IT and US are acronyms,
 /// not the Italian `ai`, the French `sa` or the English `it` and `us`, and a
-/// lone capital (the J of J&J) is an initial, not the French `j'`; in a
-/// text mostly in capitals every word is written so and counts as itself.
+/// lone capital beside an ampersand or before a full stop (the J of J&J) is
+/// an initial, not the French `j'`; in a text mostly in capitals every word
+/// is written so and counts as itself.
 #[derive(Debug, Clone, Copy)]
 struct Capitals {
     /// More ASCII letters are lower case than upper case.
@@ -529,7 +543,12 @@ impl Capitals {
         if !self.mostly_lower || !is_in_capitals(&bytes[word.clone()]) {
             return false;
         }
-        word.len() >= 2 || !matches!(bytes.get(word.end), Some(b'\'' | 0xE2))
+        // One capital is an initial only beside an ampersand or before a
+        // full stop (J&J, S&N, J. Smith): at the start of a sentence it is
+        // a word (Portuguese O, Polish W, Czech V).
+        word.len() >= 2
+            || matches!(bytes.get(word.end), Some(b'&' | b'.'))
+            || (word.start > 0 && bytes[word.start - 1] == b'&')
     }
 }
 
@@ -741,8 +760,10 @@ mod tests {
             let scores = lexicon().score_latin(text);
             assert_eq!(scores.best().1, 0.0, "{text}");
         }
-        // Elided before an apostrophe, or in a text in capitals, they are.
+        // Elided before an apostrophe, first in a sentence, or in a text in
+        // capitals, they are.
         assert_eq!(lexicon().score_latin("L'euro recule").best().0, "fr");
+        assert_eq!(lexicon().score_latin("W Polsce rosnie").best().0, "pl");
         assert_eq!(lexicon().score_latin("LE PRIX DES OEUFS").best().0, "fr");
     }
 
@@ -754,6 +775,11 @@ mod tests {
         // wordfreq's English holds pour, le and de; they are French here.
         assert!(!lexicon.is_english_vocabulary("Alerte canicule pour le week-end"));
         assert!(!lexicon.is_english_vocabulary("Scholen gaan volgende week weer open"));
+        // Names are no English words, however frequent in English text.
+        assert!(!lexicon.is_english_vocabulary("Sinner vince a Miami"));
+        assert!(!lexicon.is_english_vocabulary("Premier Conte in Senato"));
+        // Another language's one-letter function word says it is not English.
+        assert!(!lexicon.is_english_vocabulary("Real Madrid y Barcelona empatan"));
         // One word is no vocabulary.
         assert!(!lexicon.is_english_vocabulary("Recovery"));
     }
