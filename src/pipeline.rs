@@ -391,7 +391,8 @@ impl Canon {
                     && parts.iter().any(|part| {
                         part.term == *id && (part.start, part.end) == (mention.start, mention.end)
                     });
-                if !(whole_token && token.term == *id) && !stacked_part {
+                let already_there = (whole_token && token.term == *id) || stacked_part;
+                if !already_there {
                     terms.push_spanning(id, mention.start, mention.end, position, length);
                 }
                 for &ancestor in self.table.ancestors(mention.entity) {
