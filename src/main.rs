@@ -103,7 +103,7 @@ struct NormalizeCli {
     /// and SHA-256) to this JSON Lines file, which appears when the run ends.
     #[arg(long, value_name = "FILE")]
     rejects: Option<PathBuf>,
-    /// Write output to FILE instead of standard output (.gz and .zst
+    /// Write output to FILE instead of standard output (.gz, .zst and .bz2
     /// compress); FILE appears, or is replaced, only when the run succeeded.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,

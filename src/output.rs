@@ -37,6 +37,7 @@ enum Sink {
     Plain(BufWriter<File>),
     Gzip(flate2::write::GzEncoder<BufWriter<File>>),
     Zstd(zstd::stream::write::Encoder<'static, BufWriter<File>>),
+    Bzip2(bzip2::write::BzEncoder<BufWriter<File>>),
 }
 
 enum Target {
@@ -123,6 +124,11 @@ impl Output {
             ))
         } else if name.ends_with(b".zst") {
             Sink::Zstd(zstd::stream::write::Encoder::new(buffered, 3).map_err(io_error)?)
+        } else if name.ends_with(b".bz2") {
+            Sink::Bzip2(bzip2::write::BzEncoder::new(
+                buffered,
+                bzip2::Compression::default(),
+            ))
         } else {
             Sink::Plain(buffered)
         };
@@ -149,6 +155,7 @@ impl Output {
             Sink::Plain(buffered) => buffered,
             Sink::Gzip(encoder) => encoder.finish().map_err(io_error)?,
             Sink::Zstd(encoder) => encoder.finish().map_err(io_error)?,
+            Sink::Bzip2(encoder) => encoder.finish().map_err(io_error)?,
         };
         let file = buffered
             .into_inner()
@@ -173,6 +180,7 @@ impl Write for Output {
             Sink::Plain(w) => w.write(buf),
             Sink::Gzip(w) => w.write(buf),
             Sink::Zstd(w) => w.write(buf),
+            Sink::Bzip2(w) => w.write(buf),
         }
     }
 
@@ -181,6 +189,7 @@ impl Write for Output {
             Sink::Plain(w) => w.write_all(buf),
             Sink::Gzip(w) => w.write_all(buf),
             Sink::Zstd(w) => w.write_all(buf),
+            Sink::Bzip2(w) => w.write_all(buf),
         }
     }
 
@@ -195,6 +204,7 @@ impl Write for Output {
             Sink::Plain(w) => w.flush(),
             Sink::Gzip(w) => w.flush(),
             Sink::Zstd(w) => w.flush(),
+            Sink::Bzip2(w) => w.flush(),
         }
     }
 }

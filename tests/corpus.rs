@@ -190,7 +190,12 @@ fn compressed_inputs_and_outputs_round_trip() {
     let record = &records(&doc.stdout)[0];
     assert_eq!(record["text"], "月之暗面 and Moonshot AI");
 
-    for name in ["out.jsonl.gz", "out.jsonl.zst", "out.jsonl"] {
+    for name in [
+        "out.jsonl.gz",
+        "out.jsonl.zst",
+        "out.jsonl.bz2",
+        "out.jsonl",
+    ] {
         let out = dir.path().join(name);
         run(&[
             "normalize",
@@ -207,6 +212,9 @@ fn compressed_inputs_and_outputs_round_trip() {
                 .unwrap(),
             Some("zst") => zstd::Decoder::new(file)
                 .unwrap()
+                .read_to_end(&mut written)
+                .unwrap(),
+            Some("bz2") => bzip2::read::MultiBzDecoder::new(file)
                 .read_to_end(&mut written)
                 .unwrap(),
             _ => BufReader::new(file).read_to_end(&mut written).unwrap(),
