@@ -374,7 +374,8 @@ impl Collector {
     ///
     /// A name more aliases normalize to than a table may hold
     /// ([`Collector::widely_shared`]) is left out of every imported
-    /// entity, and an entity left without aliases by that is skipped. Parents are checked against what the table will be loaded with: the
+    /// entity, and an entity left without aliases by that is skipped.
+    /// Parents are checked against what the table will be loaded with: the
     /// imported entities, and the default table's unless `default_table`
     /// leaves it out. Parent cycles and chains deeper than the loader takes
     /// are cut for Wikidata (whose data has them); in a CSV/TSV file, whose
@@ -986,5 +987,51 @@ impl BuiltinNames {
         self.keys
             .get(&key)
             .is_some_and(|owners| owners.iter().any(|owner| &**owner != id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_widely_shared_as_the_loader_counts_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut collector = Collector::new(&dir.path().join("t.toml"), "t.csv").unwrap();
+        let limit = limits::ALIASES_PER_KEY as u32;
+        let uses = [
+            // (key, owner, aliases)
+            (1, SHARED, limit),
+            (2, SHARED, limit + 1),
+            // The loader takes any number of one entity's aliases of a key.
+            (3, 0, limit + 1),
+            // With the default table's, these are over the limit.
+            (4, SHARED, limit),
+            (5, 0, limit),
+        ];
+        for (key, owner, aliases) in uses {
+            collector.keys.insert(key, KeyUse { owner, aliases });
+        }
+        let mut default = BuiltinNames::default();
+        assert_eq!(
+            sorted(collector.widely_shared(&default)),
+            [(2, u64::from(limit) + 1)]
+        );
+        default.keys.insert(4, vec!["acme".into()]);
+        default.keys.insert(5, vec!["acme".into()]);
+        assert_eq!(
+            sorted(collector.widely_shared(&default)),
+            [
+                (2, u64::from(limit) + 1),
+                (4, u64::from(limit) + 1),
+                (5, u64::from(limit) + 1)
+            ]
+        );
+    }
+
+    fn sorted(map: FxHashMap<u64, u64>) -> Vec<(u64, u64)> {
+        let mut pairs: Vec<(u64, u64)> = map.into_iter().collect();
+        pairs.sort_unstable();
+        pairs
     }
 }
