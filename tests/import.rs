@@ -1005,3 +1005,276 @@ fn aliases_and_ids_over_a_tables_limits_are_not_written() {
     let normalize = loads(&["normalize", "--quiet", "--aliases"], &out);
     assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
 }
+
+/// A CSV file of `count` entities (`zelkova-1`, ...) of `kind`, each with
+/// the aliases `rows(k)` gives as `(lang, alias)`.
+fn namesakes(count: usize, kind: &str, rows: impl Fn(usize) -> Vec<(String, String)>) -> String {
+    let mut text = String::from("id,name,kind,lang,alias\n");
+    for k in 1..=count {
+        for (lang, alias) in rows(k) {
+            text += &format!("zelkova-{k},Zelkova {k},{kind},{lang},{alias}\n");
+        }
+    }
+    text
+}
+
+#[test]
+fn a_name_more_than_64_aliases_share_is_left_out_and_the_table_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("z.toml");
+    // 65 people called Zelkova Common, and Common for short (a surname,
+    // which the ambiguity rule marks); one is also Zelkova Prime.
+    let rows = |k: usize| {
+        let mut rows = vec![
+            ("en".to_string(), "Zelkova Common".to_string()),
+            ("en".into(), "Common".into()),
+        ];
+        if k == 1 {
+            rows.push(("en".into(), "Zelkova Prime".into()));
+        }
+        rows
+    };
+    let csv = input(dir.path(), "z.csv", &namesakes(65, "person", rows));
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = summary(&output, &out);
+    assert!(
+        report.starts_with(
+            "read 131 rows: 1 entity imported, 64 skipped (64 whose names are all too widely shared), 0 rejected\n\
+             1 alias; by the ambiguity rule: 0 case = \"exact\", 0 needs = \"support\"; shared names: 0 needs = \"support\"\n\
+             2 names left out of every entity, 130 aliases: more than 64 aliases normalize to each (the limit of a table), too many to tell their entities apart: \"Common\" (65 aliases), \"Zelkova Common\" (65 aliases)\n"
+        ),
+        "{report}"
+    );
+    let table = read(&out);
+    assert!(
+        table.contains("id = \"zelkova-1\"\nname = \"Zelkova 1\"\nkind = \"person\"\naliases.en = [\"Zelkova Prime\"]\n"),
+        "{table}"
+    );
+    assert!(
+        !table.contains("Common") && !table.contains("zelkova-2"),
+        "{table}"
+    );
+    let normalize = loads(&["normalize", "--quiet", "--aliases"], &out);
+    assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
+    // 64 namesakes are within the limit: the name stays, shared.
+    let csv = input(dir.path(), "z.csv", &namesakes(64, "person", rows));
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "129 aliases; by the ambiguity rule: 64 case = \"exact\", 64 needs = \"support\"; shared names: 64 needs = \"support\"\n0 parents"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    let table = read(&out);
+    assert_eq!(
+        table
+            .matches("{ text = \"Zelkova Common\", needs = \"support\" }")
+            .count(),
+        64,
+        "{table}"
+    );
+    let normalize = loads(&["normalize", "--quiet", "--aliases"], &out);
+    assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
+}
+
+#[test]
+fn the_limit_counts_aliases_so_script_variants_count_apiece() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("z.toml");
+    // 泽尔科瓦 and 澤爾科瓦 normalize to one key, and an entity keeps both
+    // (tables list both scripts on purpose): two aliases per entity.
+    let rows = |k: usize| {
+        vec![
+            ("en".to_string(), format!("Zelkova Unit {k}")),
+            ("zh-Hans".into(), "泽尔科瓦".into()),
+            ("zh-Hant".into(), "澤爾科瓦".into()),
+        ]
+    };
+    let csv = input(dir.path(), "z.csv", &namesakes(32, "org", rows));
+    let output = import(csv.to_str().unwrap(), &out, &["--no-default-table"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let table = read(&out);
+    assert_eq!(table.matches("泽尔科瓦").count(), 32, "{table}");
+    assert_eq!(table.matches("澤爾科瓦").count(), 32, "{table}");
+    let csv = input(dir.path(), "z.csv", &namesakes(33, "org", rows));
+    let output = import(csv.to_str().unwrap(), &out, &["--no-default-table"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "1 name left out of every entity, 66 aliases: more than 64 aliases normalize to it (the limit of a table), too many to tell their entities apart: \"泽尔科瓦\" (66 aliases)"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    let table = read(&out);
+    assert!(
+        !table.contains("泽尔科瓦") && !table.contains("澤爾科瓦"),
+        "{table}"
+    );
+    assert_eq!(table.matches("[[entity]]").count(), 33, "{table}");
+    let normalize = loads(
+        &["normalize", "--quiet", "--no-default-table", "--aliases"],
+        &out,
+    );
+    assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
+}
+
+#[test]
+fn the_default_tables_aliases_count_towards_the_limit_unless_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("z.toml");
+    // The default table's alibaba is "Alibaba Group": with it, 64 more
+    // are one too many.
+    let rows = |k: usize| {
+        vec![
+            ("en".to_string(), format!("Zelkova Unit {k}")),
+            ("en".into(), "Alibaba Group".into()),
+        ]
+    };
+    let csv = input(dir.path(), "z.csv", &namesakes(64, "org", rows));
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "1 name left out of every entity, 64 aliases: more than 64 aliases normalize to it (the limit of a table), too many to tell their entities apart: \"Alibaba Group\" (65 aliases)"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!read(&out).contains("Alibaba"));
+    let normalize = loads(&["normalize", "--quiet", "--aliases"], &out);
+    assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
+    // A table used alone keeps the name.
+    let output = import(csv.to_str().unwrap(), &out, &["--no-default-table"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(read(&out).matches("\"Alibaba Group\"").count(), 64);
+    let normalize = loads(
+        &["normalize", "--quiet", "--no-default-table", "--aliases"],
+        &out,
+    );
+    assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
+}
+
+#[test]
+fn a_csv_parent_skipped_for_widely_shared_names_is_a_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("z.toml");
+    // 65 ministries called Ministry of Zelkova; an agency under the 7th.
+    let file = |own_name: bool| {
+        let rows = |k: usize| {
+            let mut rows = vec![("en".to_string(), "Ministry of Zelkova".to_string())];
+            if own_name && k == 7 {
+                rows.push(("en".into(), "Zelkova Seventh Ministry".into()));
+            }
+            rows
+        };
+        let mut text = namesakes(65, "org", rows).replace(
+            "id,name,kind,lang,alias\n",
+            "id,name,kind,lang,alias,parent\n",
+        );
+        text = text.replace('\n', ",\n");
+        text = text.replacen(",\n", "\n", 1);
+        text + "zelkova-agency,Zelkova Agency,org,en,Zelkova Agency,zelkova-7\n"
+    };
+    let csv = input(dir.path(), "z.csv", &file(false));
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!(
+            "{}:67: entity \"zelkova-agency\": parent \"zelkova-7\" is not imported: more than 64 aliases normalize to each of its names (\"Ministry of Zelkova\"), too many to tell their entities apart; give it a name of its own",
+            csv.display()
+        )),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.exists());
+    // With a name of its own, the parent is imported without the shared one.
+    let csv = input(dir.path(), "z.csv", &file(true));
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let table = read(&out);
+    assert!(
+        table.contains(
+            "id = \"zelkova-7\"\nname = \"Zelkova 7\"\nkind = \"org\"\naliases.en = [\"Zelkova Seventh Ministry\"]\n"
+        ),
+        "{table}"
+    );
+    assert!(table.contains("parent = \"zelkova-7\""), "{table}");
+    let normalize = loads(&["normalize", "--quiet", "--aliases"], &out);
+    assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
+}
+
+/// A line of a Wikidata dump: organisation (Q43229) `qid` with `label`,
+/// English `aliases`, and parent organisation (P749) `parent`.
+fn org_item(qid: u64, label: &str, aliases: &[&str], parent: Option<u64>) -> String {
+    let class = r#"{"mainsnak":{"snaktype":"value","property":"P31","datavalue":{"value":{"entity-type":"item","numeric-id":43229,"id":"Q43229"},"type":"wikibase-entityid"}},"rank":"normal"}"#;
+    let parent = parent.map_or(String::new(), |p| {
+        format!(
+            r#","P749":[{{"mainsnak":{{"snaktype":"value","property":"P749","datavalue":{{"value":{{"entity-type":"item","numeric-id":{p},"id":"Q{p}"}},"type":"wikibase-entityid"}}}},"rank":"normal"}}]"#
+        )
+    });
+    let aliases: Vec<String> = aliases
+        .iter()
+        .map(|a| format!(r#"{{"language":"en","value":"{a}"}}"#))
+        .collect();
+    format!(
+        r#"{{"type":"item","id":"Q{qid}","labels":{{"en":{{"language":"en","value":"{label}"}}}},"aliases":{{"en":[{}]}},"claims":{{"P31":[{class}]{parent}}}}}"#,
+        aliases.join(",")
+    )
+}
+
+#[test]
+fn wikidata_items_whose_names_are_all_widely_shared_are_no_parents() {
+    // 65 organisations labelled Zelkova Common, the last also Zelkova
+    // Prime; one child under a skipped namesake, one under the last.
+    let mut lines: Vec<String> = (1..=65u64)
+        .map(|k| {
+            let own: &[&str] = if k == 65 { &["Zelkova Prime"] } else { &[] };
+            org_item(940_000 + k, "Zelkova Common", own, None)
+        })
+        .collect();
+    lines.push(org_item(940_100, "Zelkova Common Labs", &[], Some(940_002)));
+    lines.push(org_item(940_101, "Zelkova Prime Labs", &[], Some(940_065)));
+    let dir = tempfile::tempdir().unwrap();
+    let dump = input(
+        dir.path(),
+        "z.json",
+        &format!("[\n{}\n]\n", lines.join(",\n")),
+    );
+    let out = dir.path().join("z.toml");
+    let output = import(dump.to_str().unwrap(), &out, &["--kind", "org=Q43229"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = summary(&output, &out);
+    for expected in [
+        "read 67 entities: 3 entities imported, 64 skipped (64 whose names are all too widely shared), 0 rejected\n",
+        "\n1 name left out of every entity, 65 aliases: more than 64 aliases normalize to it",
+        "\n1 parent (1 more left out: the parent skipped, its names all too widely shared); 1 id suffixed with its QID (slug taken)\n",
+    ] {
+        assert!(report.contains(expected), "{expected}\n{report}");
+    }
+    let table = read(&out);
+    // The skipped namesakes keep the slug from the one written, as they
+    // would with a name of their own.
+    assert!(
+        table.contains(
+            "id = \"zelkova-common-q940065\"\nname = \"Zelkova Common\"\nkind = \"org\"\nwikidata = \"Q940065\"\naliases.en = [\"Zelkova Prime\"]\n"
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains(
+            "id = \"zelkova-common-labs\"\nname = \"Zelkova Common Labs\"\nkind = \"org\"\nwikidata"
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains("parent = \"zelkova-common-q940065\""),
+        "{table}"
+    );
+    assert!(!table.contains("\"Zelkova Common\"]"), "{table}");
+    let normalize = loads(&["normalize", "--quiet", "--aliases"], &out);
+    assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
+}

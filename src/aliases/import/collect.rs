@@ -9,6 +9,7 @@ use std::io::{BufRead, BufReader, BufWriter, Seek, Write};
 use std::path::Path;
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::output::{TableFormat, TableWriter, spill_file};
@@ -67,6 +68,19 @@ struct SpilledAlias {
     key: u64,
 }
 
+/// An entity spilled, as the pass that finds widely shared names reads it
+/// back: its aliases' texts and keys.
+#[derive(Debug, Deserialize)]
+struct SpilledKeys {
+    aliases: Vec<SpilledKey>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SpilledKey {
+    text: String,
+    key: u64,
+}
+
 /// What stays in memory of an entity between the passes.
 #[derive(Debug)]
 struct Registered {
@@ -105,6 +119,62 @@ pub(super) fn over_limits(text: &str, key: &str) -> Option<&'static str> {
 /// A key owned by several entities.
 const SHARED: u32 = u32::MAX;
 
+/// How the imported entities use an alias key, counted by the first pass.
+#[derive(Debug, Clone, Copy)]
+struct KeyUse {
+    /// The entity that has the key, or [`SHARED`] once several have it.
+    owner: u32,
+    /// Aliases with the key over all entities. The loader's limit
+    /// ([`limits::ALIASES_PER_KEY`]) counts aliases, not entities, so an
+    /// entity's script variants (王偉, 王伟) count apiece.
+    aliases: u32,
+}
+
+/// Why an entity of the input with a given id is not imported, for the
+/// entities that name it as their parent.
+#[derive(Debug)]
+enum LeftOut {
+    /// The input has problems with it ([`Draft::troubled`]), already
+    /// reported: a child's parent link is not a problem of its own.
+    Troubled,
+    /// None of its aliases can be used (single Han characters, no letters
+    /// or digits).
+    NoAlias,
+    /// Each of its aliases is too widely shared
+    /// ([`Collector::widely_shared`]); the first of them.
+    WidelyShared(Box<str>),
+}
+
+/// Why entities left without aliases by widely shared names are skipped
+/// (the summary's reason).
+const ONLY_WIDELY_SHARED: &str = "whose names are all too widely shared";
+
+/// An error of the temporary file the entities wait in between the passes.
+fn spill_error(cause: std::io::Error) -> Error {
+    Error::Io {
+        path: "(temporary file)".into(),
+        cause,
+    }
+}
+
+/// The spilled entities, from the first: `spill` flushed and rewound.
+fn reread(spill: &mut BufWriter<File>) -> Result<BufReader<&mut File>> {
+    spill.flush().map_err(spill_error)?;
+    let file = spill.get_mut();
+    file.rewind().map_err(spill_error)?;
+    Ok(BufReader::with_capacity(1 << 16, file))
+}
+
+/// The next spilled entity of `reader`, read through `line`.
+fn next_spilled<T: DeserializeOwned>(
+    reader: &mut BufReader<&mut File>,
+    line: &mut String,
+) -> Result<T> {
+    line.clear();
+    reader.read_line(line).map_err(spill_error)?;
+    serde_json::from_str(line).map_err(|e| spill_error(std::io::Error::other(e)))
+}
+
 /// A 64-bit hash standing for an alias key, so that the first pass keeps 16
 /// bytes per alias instead of the key. Two keys with the same hash would make
 /// their aliases look shared (and need support): with SipHash, for five
@@ -119,15 +189,19 @@ pub(super) struct Collector {
     input: String,
     entities: Vec<Registered>,
     by_qid: FxHashMap<u64, u32>,
-    keys: FxHashMap<u64, u32>,
+    keys: FxHashMap<u64, KeyUse>,
     parent_refs: Vec<(u32, ParentRef)>,
     line: String,
     /// Problems of the input: the readers' and the parents'. Any of them
     /// stops the import before anything is written.
     problems: Vec<TableProblem>,
-    /// Given ids of entities skipped for want of a usable alias, and
-    /// whether the input had problems with them ([`Draft::troubled`]).
-    left_out: FxHashMap<Box<str>, bool>,
+    /// Given ids of entities that are not imported, and why.
+    left_out: FxHashMap<Box<str>, LeftOut>,
+    /// Per entity, whether it is skipped after the first pass: every alias
+    /// it has is too widely shared ([`Collector::widely_shared`]). Such an
+    /// entity keeps its ordinal and its place in the spill, but is no
+    /// parent and is not written.
+    skipped: Vec<bool>,
     /// Why some rows could not be read, when they could not: an id they
     /// hold is not known, so an unknown parent may be theirs.
     unread: Option<String>,
@@ -147,6 +221,7 @@ impl Collector {
             line: String::new(),
             problems: Vec::new(),
             left_out: FxHashMap::default(),
+            skipped: Vec::new(),
             unread: None,
         })
     }
@@ -211,7 +286,12 @@ impl Collector {
         if kept.is_empty() {
             summary.skip("without a usable alias");
             if let Some(id) = draft.id {
-                self.left_out.insert(id.into(), draft.troubled);
+                let why = if draft.troubled {
+                    LeftOut::Troubled
+                } else {
+                    LeftOut::NoAlias
+                };
+                self.left_out.insert(id.into(), why);
             }
             return Ok(());
         }
@@ -254,17 +334,20 @@ impl Collector {
         }
         let mut aliases = Vec::with_capacity(kept.len());
         for alias in kept {
-            summary.rule_case += u64::from(alias.case_exact);
-            summary.rule_support += u64::from(alias.needs_support);
             let key = key_hash(&alias.key);
             match self.keys.entry(key) {
                 Entry::Vacant(slot) => {
-                    slot.insert(ordinal);
+                    slot.insert(KeyUse {
+                        owner: ordinal,
+                        aliases: 1,
+                    });
                 }
                 Entry::Occupied(mut slot) => {
-                    if *slot.get() != ordinal {
-                        slot.insert(SHARED);
+                    let used = slot.get_mut();
+                    if used.owner != ordinal {
+                        used.owner = SHARED;
                     }
+                    used.aliases = used.aliases.saturating_add(1);
                 }
             }
             aliases.push(SpilledAlias {
@@ -281,17 +364,17 @@ impl Collector {
             qid: draft.qid,
             aliases,
         };
-        let spill_error = |cause| Error::Io {
-            path: "(temporary file)".into(),
-            cause,
-        };
         serde_json::to_writer(&mut self.spill, &spilled).map_err(|e| spill_error(e.into()))?;
         self.spill.write_all(b"\n").map_err(spill_error)?;
         Ok(())
     }
 
-    /// Second pass: ids, parents, shared names; the table written to `output`.
+    /// Second pass: widely shared names, ids, parents, shared names; the
+    /// table written to `output`.
     ///
+    /// A name more aliases normalize to than a table may hold
+    /// ([`Collector::widely_shared`]) is left out of every imported
+    /// entity, and an entity left without aliases by that is skipped.
     /// Parents are checked against what the table will be loaded with: the
     /// imported entities, and the default table's unless `default_table`
     /// leaves it out. Parent cycles and chains deeper than the loader takes
@@ -312,6 +395,8 @@ impl Collector {
             crate::aliases::DefaultTable::Included => BuiltinNames::load(),
             crate::aliases::DefaultTable::Excluded => BuiltinNames::default(),
         };
+        let widely_shared = self.widely_shared(&default);
+        self.skip_widely_shared(&widely_shared, summary)?;
         let ids = self.assign_ids(&default, summary);
         let parents = self.resolve_parents(&ids, &default, default_table, summary);
         if !self.problems.is_empty() {
@@ -325,26 +410,23 @@ impl Collector {
             .file_name()
             .map_or_else(|| self.input.clone(), |n| n.to_string_lossy().into_owned());
         let mut writer = TableWriter::create(output, format, &source)?;
-        let spill_error = |cause| Error::Io {
-            path: "(temporary file)".into(),
-            cause,
-        };
-        self.spill.flush().map_err(spill_error)?;
-        let mut spill = self
-            .spill
-            .into_inner()
-            .map_err(|e| spill_error(e.into_error()))?;
-        spill.rewind().map_err(spill_error)?;
-        let mut reader = BufReader::with_capacity(1 << 16, spill);
+        let mut reader = reread(&mut self.spill)?;
         for (ordinal, id) in ids.iter().enumerate() {
-            self.line.clear();
-            reader.read_line(&mut self.line).map_err(spill_error)?;
-            let spilled: Spilled = serde_json::from_str(&self.line)
-                .map_err(|e| spill_error(std::io::Error::other(e)))?;
+            // Skipped entities are read all the same: the spill holds every
+            // registered entity, in order.
+            let spilled: Spilled = next_spilled(&mut reader, &mut self.line)?;
+            if self.skipped[ordinal] {
+                continue;
+            }
             let mut aliases = Vec::with_capacity(spilled.aliases.len());
             for alias in spilled.aliases {
-                let shared =
-                    self.keys.get(&alias.key) == Some(&SHARED) || default.shares(alias.key, id);
+                if widely_shared.contains_key(&alias.key) {
+                    continue;
+                }
+                summary.rule_case += u64::from(alias.case_exact);
+                summary.rule_support += u64::from(alias.needs_support);
+                let shared = self.keys.get(&alias.key).is_some_and(|k| k.owner == SHARED)
+                    || default.shares(alias.key, id);
                 // The rule `alias check` applies to a country's bodies
                 // (crate::aliases::ambiguity::rule_problems), applied here
                 // because only here are the parents known.
@@ -390,6 +472,87 @@ impl Collector {
         writer.finish()
     }
 
+    /// The alias keys that more aliases normalize to than a table may hold
+    /// ([`limits::ALIASES_PER_KEY`]), over the imported entities and the
+    /// default table's (unless it is left out), with how many do. Those
+    /// names are left out of every imported entity: a name that many
+    /// share tells none of them apart (each would need the document's
+    /// support anyway), and keeping it for some would pick them by the
+    /// order of the input. The loader refuses such a key only when two
+    /// entities or more have it, and so does this.
+    ///
+    /// Every default entity counts, also one that an imported entity with
+    /// its id replaces: which of those are still replaced once this has
+    /// skipped entities is known only after, and a count a few aliases too
+    /// high near the limit leaves out a name that had room, never writes
+    /// one the loader refuses.
+    fn widely_shared(&self, default: &BuiltinNames) -> FxHashMap<u64, u64> {
+        self.keys
+            .iter()
+            .filter_map(|(&key, used)| {
+                let of_default = default.keys.get(&key).map_or(0, Vec::len) as u64;
+                let several = used.owner == SHARED || of_default > 0;
+                let total = u64::from(used.aliases) + of_default;
+                (several && total > limits::ALIASES_PER_KEY as u64).then_some((key, total))
+            })
+            .collect()
+    }
+
+    /// Marks the entities that `widely_shared` leaves without aliases as
+    /// skipped, and counts what it leaves out. Reads the spill once more,
+    /// only when there is such a name: the texts of the names are there.
+    fn skip_widely_shared(
+        &mut self,
+        widely_shared: &FxHashMap<u64, u64>,
+        summary: &mut ImportSummary,
+    ) -> Result<()> {
+        self.skipped = vec![false; self.entities.len()];
+        if widely_shared.is_empty() {
+            return Ok(());
+        }
+        let mut texts: FxHashMap<u64, String> = FxHashMap::default();
+        let mut reader = reread(&mut self.spill)?;
+        for (ordinal, entity) in self.entities.iter().enumerate() {
+            let spilled: SpilledKeys = next_spilled(&mut reader, &mut self.line)?;
+            let mut kept = 0;
+            for alias in &spilled.aliases {
+                if widely_shared.contains_key(&alias.key) {
+                    summary.widely_shared_aliases += 1;
+                    texts.entry(alias.key).or_insert_with(|| alias.text.clone());
+                } else {
+                    kept += 1;
+                }
+            }
+            if kept == 0 {
+                self.skipped[ordinal] = true;
+                summary.skip(ONLY_WIDELY_SHARED);
+                if entity.given_id {
+                    let first = spilled
+                        .aliases
+                        .into_iter()
+                        .next()
+                        .map_or_else(Default::default, |a| a.text.into());
+                    self.left_out
+                        .insert(entity.base.clone(), LeftOut::WidelyShared(first));
+                }
+            }
+        }
+        summary.widely_shared += widely_shared.len() as u64;
+        // The most shared first, as the user will look for those.
+        let mut names: Vec<(String, u64)> = texts
+            .into_iter()
+            .map(|(key, text)| (text, widely_shared[&key]))
+            .collect();
+        names.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        names.truncate(super::WIDELY_SHARED_LISTED);
+        summary.widely_shared_names = names;
+        Ok(())
+    }
+
+    /// Every entity's id. Skipped entities take part: a name too widely
+    /// shared now may not be in the next dump, and ids should not change
+    /// then; nor should the one namesake with another name have the plain
+    /// slug of a name a hundred entities share.
     fn assign_ids(&self, default: &BuiltinNames, summary: &mut ImportSummary) -> Vec<String> {
         let derived: Vec<(&str, u64)> = self
             .entities
@@ -397,10 +560,10 @@ impl Collector {
             .filter(|e| !e.given_id)
             .map(|e| (&*e.base, e.qid))
             .collect();
-        let (mut assigned, suffixed) = ids::assign(&derived, &default.ids);
-        summary.ids_suffixed += suffixed;
+        let (mut assigned, _) = ids::assign(&derived, &default.ids);
         assigned.reverse();
-        self.entities
+        let ids: Vec<String> = self
+            .entities
             .iter()
             .map(|e| {
                 if e.given_id {
@@ -409,7 +572,16 @@ impl Collector {
                     assigned.pop().expect("one id per derived entity")
                 }
             })
-            .collect()
+            .collect();
+        // Counted over the entities written.
+        summary.ids_suffixed += self
+            .entities
+            .iter()
+            .zip(&ids)
+            .zip(&self.skipped)
+            .filter(|&((e, id), &skipped)| !e.given_id && !skipped && id.as_str() != &*e.base)
+            .count() as u64;
+        ids
     }
 
     /// Per entity, whether it is an organisation with a place among its
@@ -462,9 +634,11 @@ impl Collector {
         default_table: crate::aliases::DefaultTable,
         summary: &mut ImportSummary,
     ) -> Parents {
+        // A skipped entity is not imported: no parent.
         let by_id: FxHashMap<&str, u32> = ids
             .iter()
             .enumerate()
+            .filter(|&(i, _)| !self.skipped[i])
             .map(|(i, id)| (id.as_str(), i as u32))
             .collect();
         let mut imported: Vec<Option<u32>> = vec![None; ids.len()];
@@ -473,19 +647,28 @@ impl Collector {
         let mut lines: Vec<u64> = vec![0; ids.len()];
         let mut given = false;
         let mut left_out_ids = None;
+        // Per entity, whether a parent candidate was skipped for its
+        // widely shared names (Wikidata), to count the links lost so.
+        let mut parent_skipped = vec![false; ids.len()];
         for (child, parent) in std::mem::take(&mut self.parent_refs) {
             let slot = child as usize;
-            if imported[slot].is_some() || named[slot].is_some() {
+            if imported[slot].is_some() || named[slot].is_some() || self.skipped[slot] {
                 continue;
             }
             match parent {
                 ParentRef::Qid(qid) => {
                     // Only an imported item: the default table has no
                     // QIDs to find one by, and another would be unknown.
+                    // A skipped one is not imported; the next candidate
+                    // may be.
                     if let Some(&p) = self.by_qid.get(&qid)
                         && p != child
                     {
-                        imported[slot] = Some(p);
+                        if self.skipped[p as usize] {
+                            parent_skipped[slot] = true;
+                        } else {
+                            imported[slot] = Some(p);
+                        }
                     }
                 }
                 ParentRef::Id(id, line) => {
@@ -503,6 +686,9 @@ impl Collector {
                 }
             }
         }
+        summary.parents_widely_shared += (0..ids.len())
+            .filter(|&e| parent_skipped[e] && imported[e].is_none())
+            .count() as u64;
         if given {
             self.check_given_chains(ids, &by_id, &imported, &named, &lines, default);
         } else {
@@ -536,10 +722,19 @@ impl Collector {
         left_out_ids: &mut Option<FxHashSet<String>>,
     ) -> Option<String> {
         match self.left_out.get(parent) {
-            Some(true) => return None,
-            Some(false) => {
+            Some(LeftOut::Troubled) => return None,
+            Some(LeftOut::NoAlias) => {
                 return Some(format!(
                     "entity {child:?}: parent {parent:?} is not imported: none of its aliases can be kept (each is a single Han character or has no letters or digits)"
+                ));
+            }
+            // A problem rather than a parent quietly lost: the file says
+            // the link, the rules for a country's bodies follow it, and
+            // the fix is the user's (an alias of the parent's own).
+            Some(LeftOut::WidelyShared(name)) => {
+                return Some(format!(
+                    "entity {child:?}: parent {parent:?} is not imported: more than {} aliases normalize to each of its names ({name:?}), too many to tell their entities apart; give it a name of its own",
+                    limits::ALIASES_PER_KEY
                 ));
             }
             None => {}
@@ -792,5 +987,51 @@ impl BuiltinNames {
         self.keys
             .get(&key)
             .is_some_and(|owners| owners.iter().any(|owner| &**owner != id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_widely_shared_as_the_loader_counts_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut collector = Collector::new(&dir.path().join("t.toml"), "t.csv").unwrap();
+        let limit = limits::ALIASES_PER_KEY as u32;
+        let uses = [
+            // (key, owner, aliases)
+            (1, SHARED, limit),
+            (2, SHARED, limit + 1),
+            // The loader takes any number of one entity's aliases of a key.
+            (3, 0, limit + 1),
+            // With the default table's, these are over the limit.
+            (4, SHARED, limit),
+            (5, 0, limit),
+        ];
+        for (key, owner, aliases) in uses {
+            collector.keys.insert(key, KeyUse { owner, aliases });
+        }
+        let mut default = BuiltinNames::default();
+        assert_eq!(
+            sorted(collector.widely_shared(&default)),
+            [(2, u64::from(limit) + 1)]
+        );
+        default.keys.insert(4, vec!["acme".into()]);
+        default.keys.insert(5, vec!["acme".into()]);
+        assert_eq!(
+            sorted(collector.widely_shared(&default)),
+            [
+                (2, u64::from(limit) + 1),
+                (4, u64::from(limit) + 1),
+                (5, u64::from(limit) + 1)
+            ]
+        );
+    }
+
+    fn sorted(map: FxHashMap<u64, u64>) -> Vec<(u64, u64)> {
+        let mut pairs: Vec<(u64, u64)> = map.into_iter().collect();
+        pairs.sort_unstable();
+        pairs
     }
 }

@@ -11,9 +11,12 @@
 //!    ([`crate::aliases::ambiguity`]) on its aliases, loses aliases that
 //!    cannot match or add nothing, and is spilled to a temporary file; only
 //!    what the second pass needs stays in memory (per entity its QID, the
-//!    base of its id and its parent candidates; per alias key a 64-bit hash
-//!    and its first owner);
-//! 2. ids are settled, parents resolved and checked against the tables the
+//!    base of its id and its parent candidates; per alias key a 64-bit hash,
+//!    its first owner and how many aliases have it);
+//! 2. names more aliases share than a table may hold are left out of every
+//!    entity (the spill read once more to find the entities left without
+//!    aliases, which are skipped, only when there are such names), ids are
+//!    settled, parents resolved and checked against the tables the
 //!    output will be loaded with (a Wikidata dump's cycles and over-deep
 //!    chains cut; a CSV/TSV file's unknown parents, cycles and over-deep
 //!    chains reported with its other problems, nothing written), and the
@@ -22,7 +25,8 @@
 //!    imported parents or the default table's) marked `needs = "support"`,
 //!    and written as the output table (`output.rs`), atomically.
 //!
-//! So a dump of any size is read once, in memory bounded by the imported
+//! So a dump of any size is read once (the imported part twice or three
+//! times, from the spill), in memory bounded by the imported
 //! part, and an imported table passes `canon alias check` except for what the
 //! rules cannot decide (listed in the README).
 
@@ -107,6 +111,9 @@ pub const DEFAULT_LANGS: &str = "en,mul,zh-hans,zh-cn,zh-hant,zh-tw,zh-hk,zh,ja,
 /// At most this many rejected records are kept for the report; all are counted.
 const MAX_REPORTED: usize = 20;
 
+/// At most this many widely shared names are listed in the summary; all are counted.
+const WIDELY_SHARED_LISTED: usize = 5;
+
 /// What an import did, for the report at its end.
 #[derive(Debug, Clone, Default)]
 pub struct ImportSummary {
@@ -142,10 +149,24 @@ pub struct ImportSummary {
     pub organ_support: u64,
     /// Aliases left out, by reason (`single Han character`, ...).
     pub dropped: BTreeMap<&'static str, u64>,
+    /// Names (alias keys) left out of every imported entity because more
+    /// aliases normalize to them, counting the default table's, than a
+    /// table may hold ([`crate::aliases::check::limits::ALIASES_PER_KEY`]):
+    /// the loader would refuse the table, and so many namesakes cannot be
+    /// told apart by the name anyway.
+    pub widely_shared: u64,
+    /// Aliases left out for [`ImportSummary::widely_shared`].
+    pub widely_shared_aliases: u64,
+    /// The first few of those names, the most shared first: an alias that
+    /// normalizes to each, and how many aliases do.
+    pub widely_shared_names: Vec<(String, u64)>,
     /// Entities written with a parent.
     pub parents: u64,
     /// Parent links left out because they closed a cycle.
     pub cycles_cut: u64,
+    /// Parent links left out because the parent was skipped, all its names
+    /// too widely shared (Wikidata; from a CSV/TSV file that is a problem).
+    pub parents_widely_shared: u64,
     /// Parent links left out because they made a chain of parents deeper
     /// than a table may have ([`crate::aliases::check::limits::PARENT_DEPTH`]).
     pub deep_cut: u64,
@@ -203,6 +224,36 @@ impl ImportSummary {
     }
 }
 
+impl ImportSummary {
+    /// The line on names left out for being too widely shared.
+    fn write_widely_shared(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<String> = self
+            .widely_shared_names
+            .iter()
+            .map(|(text, aliases)| format!("{text:?} ({aliases} aliases)"))
+            .collect();
+        let unlisted = self.widely_shared - self.widely_shared_names.len() as u64;
+        let more = if unlisted > 0 {
+            format!(", and {unlisted} more")
+        } else {
+            String::new()
+        };
+        writeln!(
+            f,
+            "{} left out of every entity, {}: more than {} aliases normalize to {} (the limit of a table), too many to tell their entities apart: {}{more}",
+            count(self.widely_shared, "name", "names"),
+            count(self.widely_shared_aliases, "alias", "aliases"),
+            crate::aliases::check::limits::ALIASES_PER_KEY,
+            if self.widely_shared == 1 {
+                "it"
+            } else {
+                "each"
+            },
+            names.join(", "),
+        )
+    }
+}
+
 /// The summary of what was imported, without the rejected records
 /// ([`ImportSummary::rejects_report`]).
 impl fmt::Display for ImportSummary {
@@ -240,9 +291,19 @@ impl fmt::Display for ImportSummary {
             write!(f, "; {dropped} left out ({})", by_reason(&self.dropped))?;
         }
         writeln!(f)?;
+        if self.widely_shared > 0 {
+            self.write_widely_shared(f)?;
+        }
         write!(f, "{}", count(self.parents, "parent", "parents"))?;
         if self.cycles_cut > 0 {
             write!(f, " ({} more left out to break cycles)", self.cycles_cut)?;
+        }
+        if self.parents_widely_shared > 0 {
+            write!(
+                f,
+                " ({} more left out: the parent skipped, its names all too widely shared)",
+                self.parents_widely_shared
+            )?;
         }
         if self.deep_cut > 0 {
             write!(
@@ -411,6 +472,30 @@ mod tests {
             summary
                 .rejects_report()
                 .ends_with("and 2 more rejected records\n")
+        );
+    }
+
+    #[test]
+    fn widely_shared_names_beyond_those_listed_are_counted() {
+        let mut summary = ImportSummary {
+            widely_shared: WIDELY_SHARED_LISTED as u64 + 2,
+            widely_shared_aliases: 700,
+            ..ImportSummary::default()
+        };
+        assert!(
+            !ImportSummary::default()
+                .to_string()
+                .contains("left out of every entity")
+        );
+        summary.widely_shared_names = (0..WIDELY_SHARED_LISTED)
+            .map(|k| (format!("Name {k}"), 100 - k as u64))
+            .collect();
+        let text = summary.to_string();
+        assert!(
+            text.contains(
+                "\n7 names left out of every entity, 700 aliases: more than 64 aliases normalize to each (the limit of a table), too many to tell their entities apart: \"Name 0\" (100 aliases), \"Name 1\" (99 aliases), \"Name 2\" (98 aliases), \"Name 3\" (97 aliases), \"Name 4\" (96 aliases), and 2 more\n"
+            ),
+            "{text}"
         );
     }
 
