@@ -256,9 +256,10 @@ fn latin_language(sample: &str, census: &Census, lexicon: &Lexicon) -> (&'static
     if let Some(code) = codes::whichlang_latin_code(whichlang::detect_language(&latin_text)) {
         let support = scores.of(code);
         let short = scores.words < SHORT_TEXT_WORDS;
-        // A headline's one function word of another language (door, as,
-        // fi, plus) and its character n-grams weigh less than its words
-        // being English ones.
+        // whichlang's character n-grams, and function words English
+        // shares with others (as, in), weigh less than a headline's words
+        // being English ones; a function word of other languages only
+        // (door, y, aan) keeps their answer.
         let english_words = |answer: &str| {
             answer != "en"
                 && short
