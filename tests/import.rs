@@ -1278,3 +1278,33 @@ fn wikidata_items_whose_names_are_all_widely_shared_are_no_parents() {
     let normalize = loads(&["normalize", "--quiet", "--aliases"], &out);
     assert_eq!(normalize.status.code(), Some(0), "{}", stderr(&normalize));
 }
+
+#[test]
+fn kinds_of_a_csv_file_are_read_in_any_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = input(
+        dir.path(),
+        "kinds.csv",
+        "id,name,kind,lang,alias\nzelkova-labs,Zelkova Labs,Org,en,Zelkova Labs\n\
+         zelkova-smith,Zelkova Smith,PERSON,en,Zelkova Smith\n",
+    );
+    let out = dir.path().join("kinds.toml");
+    let output = import(csv.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let table = read(&out);
+    assert!(table.contains("kind = \"org\""), "{table}");
+    assert!(table.contains("kind = \"person\""), "{table}");
+    // An unknown kind stays one, in any case.
+    let bad = input(
+        dir.path(),
+        "bad.csv",
+        "id,name,kind,lang,alias\nzelkova-x,Zelkova X,Planet,en,Zelkova X\n",
+    );
+    let output = import(bad.to_str().unwrap(), &dir.path().join("bad.toml"), &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("unknown kind \"Planet\""),
+        "{}",
+        stderr(&output)
+    );
+}

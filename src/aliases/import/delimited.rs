@@ -229,7 +229,9 @@ pub(super) fn read(
         }
         let kind = field("kind");
         if !kind.is_empty() {
-            match Kind::parse(kind) {
+            // Spreadsheets capitalise (Org, PERSON): a kind is a kind in any
+            // case here, as canon's tables write it in lower case.
+            match Kind::parse(&kind.to_ascii_lowercase()) {
                 Some(kind) => agree(
                     &mut entity.kind,
                     kind,
