@@ -274,6 +274,61 @@ fn a_truncated_gzip_file_keeps_what_was_read_and_reports_the_rest() {
 }
 
 #[test]
+fn zero_padding_after_the_last_member_is_skipped_and_other_trailing_bytes_are_a_reject() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = mixed_corpus(50);
+    let expected = {
+        let plain = dir.path().join("plain.jsonl");
+        std::fs::write(&plain, &corpus).unwrap();
+        run(&["normalize", "--quiet", plain.to_str().unwrap()]).stdout
+    };
+    let mut bz2 = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    bz2.write_all(corpus.as_bytes()).unwrap();
+    let bz2 = bz2.finish().unwrap();
+
+    // Padded to a tar block, as `gzip -d` and `bzip2 -d` read without an error.
+    for (name, mut file) in [
+        ("p.jsonl.gz", gzip(corpus.as_bytes())),
+        ("p.jsonl.bz2", bz2),
+    ] {
+        file.extend([0u8; 10240 - 100]);
+        let path = dir.path().join(name);
+        std::fs::write(&path, &file).unwrap();
+        let output = run(&["normalize", path.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(output.stdout, expected, "{name}");
+        let err = stderr(&output);
+        assert!(err.contains("50 records in, 50 out, 0 rejected"), "{err}");
+    }
+
+    // Anything else after the last member is reported, and the records
+    // before it are kept.
+    let mut file = gzip(corpus.as_bytes());
+    file.extend(b"not gzip at all\n");
+    let path = dir.path().join("g.jsonl.gz");
+    std::fs::write(&path, &file).unwrap();
+    let output = run(&["normalize", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.stdout, expected);
+    let err = stderr(&output);
+    assert!(
+        err.contains("g.jsonl.gz:51: read error: data after the last gzip member is not gzip (trailing garbage)"),
+        "{err}"
+    );
+
+    // An empty or uncompressed file named .gz is not gzip.
+    for (name, bytes) in [("e.jsonl.gz", &b""[..]), ("t.jsonl.gz", corpus.as_bytes())] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let output = run(&["normalize", path.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        assert!(records(&output.stdout).is_empty(), "{name}");
+        let err = stderr(&output);
+        assert!(err.contains(&format!("{name}:1: read error:")), "{err}");
+    }
+}
+
+#[test]
 fn records_over_the_size_limit_are_rejected_with_their_size() {
     let dir = tempfile::tempdir().unwrap();
     let rejects = dir.path().join("rejects.jsonl");

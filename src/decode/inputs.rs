@@ -10,6 +10,7 @@ use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::compressed::{Bzip2, Gzip, Members};
 use super::names::path_name;
 
 /// How a file's records are laid out.
@@ -197,9 +198,9 @@ impl InputFile {
         };
         Ok(match self.compression {
             Compression::None => raw,
-            Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(raw))),
+            Compression::Gzip => Box::new(Members::<Gzip, _>::new(BufReader::new(raw))),
             Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(raw)?),
-            Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(BufReader::new(raw))),
+            Compression::Bzip2 => Box::new(Members::<Bzip2, _>::new(BufReader::new(raw))),
         })
     }
 }

@@ -3,8 +3,11 @@
 //! * [`inputs`]: command-line paths, folders (walked recursively in sorted
 //!   order, following symbolic links, hidden entries skipped), standard
 //!   input; `.jsonl`/`.ndjson` files and standard input hold one JSON record
-//!   per line, any other file is one plain-text document; gzip (`.gz`) and
-//!   zstd (`.zst`) are decompressed. Unreadable paths are listed in place.
+//!   per line, any other file is one plain-text document; gzip (`.gz`),
+//!   zstd (`.zst`) and bzip2 (`.bz2`) are decompressed. Unreadable paths
+//!   are listed in place.
+//! * [`compressed`]: gzip and bzip2 members read in turn, zero padding after
+//!   the last one skipped as `gzip -d` does.
 //! * [`names`]: the reversible name of a path in records and messages.
 //! * [`utf16`]: UTF-16 streams transcoded to UTF-8 before lines are split.
 //! * [`lines`]: lines and documents, never more than the byte limit of one
@@ -16,6 +19,7 @@
 
 pub mod binary;
 mod char_classes;
+pub(crate) mod compressed;
 pub mod encoding;
 pub mod inputs;
 pub mod lines;

@@ -1,12 +1,14 @@
 //! Opening an import's input: a file or standard input, decompressed by what
 //! its first bytes say (gzip, bzip2 or zstd; `latest-all.json.bz2` as
-//! Wikidata publishes it, concatenated streams included), with the raw bytes
-//! read counted on the progress bar.
+//! Wikidata publishes it, concatenated streams included, zero padding after
+//! the last gzip or bzip2 member skipped: `crate::decode::compressed`), with
+//! the raw bytes read counted on the progress bar.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
+use crate::decode::compressed::{Bzip2, Gzip, Members};
 use crate::progress::Progress;
 use crate::{Error, Result};
 
@@ -58,12 +60,12 @@ pub(super) fn open<'p>(
     Ok(if magic.starts_with(&[0x1F, 0x8B]) {
         Box::new(BufReader::with_capacity(
             1 << 16,
-            flate2::bufread::MultiGzDecoder::new(raw),
+            Members::<Gzip, _>::new(raw),
         ))
     } else if magic.starts_with(b"BZh") {
         Box::new(BufReader::with_capacity(
             1 << 16,
-            bzip2::bufread::MultiBzDecoder::new(raw),
+            Members::<Bzip2, _>::new(raw),
         ))
     } else if magic.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
         Box::new(BufReader::with_capacity(
@@ -110,6 +112,8 @@ mod tests {
             encoder.write_all(part.as_bytes()).unwrap();
             bytes.extend(encoder.finish().unwrap());
         }
+        // Zero padding after the last stream (a tar block) is skipped.
+        bytes.extend([0u8; 512]);
         std::fs::write(&bz2, bytes).unwrap();
         let zst = dir.path().join("a.zst");
         std::fs::write(&zst, zstd::encode_all(text.as_bytes(), 3).unwrap()).unwrap();
