@@ -320,7 +320,9 @@ fn candidates_with(
                         _ => table.surface_allows_by_key(r, flags, text, start, end),
                     };
                     previous_allows = Some(allows);
-                    allows || in_title_case(table, r, flags, &text[start..end])
+                    allows
+                        || in_title_case(table, r, flags, &text[start..end])
+                        || article_opens_sentence(table, r, flags, text, start, end)
                 })
                 .map(|(&alias, &flags)| Choice { alias, flags })
                 .collect();
@@ -858,6 +860,50 @@ fn in_title_case(table: &AliasTable, r: AliasRef, ref_flags: u32, surface: &str)
     !acronym || crate::aliases::ambiguity::requirement(surface, kind).is_none()
 }
 
+/// Whether `text[start..end]` is exact-case alias `r`, a name written with
+/// a lower-case article (the Fed, the Pacific, the States), with the
+/// article capitalised because it opens a sentence or a line (The Fed
+/// raised rates): the capital says nothing of the name. Blockers still
+/// hold. Mid-sentence, "The" stays a different name's (The Atlantic, the
+/// magazine, beside the Atlantic, the ocean).
+fn article_opens_sentence(
+    table: &AliasTable,
+    r: AliasRef,
+    ref_flags: u32,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> bool {
+    // The key's flags first, as in `in_title_case`: only an exact-case alias
+    // whose exact text starts with a lower-case t gets further.
+    if ref_flags & alias_flags::CASE_EXACT == 0
+        || (ref_flags >> alias_flags::EXACT_FIRST_SHIFT) as u8 != b't'
+        || !text[start..end].starts_with("The ")
+    {
+        return false;
+    }
+    let written = table.alias_text(r);
+    let Some(rest) = written.strip_prefix("the ") else {
+        return false;
+    };
+    if !canon_table::same_text(&text[start + 4..end], rest) || !opens_sentence(text, start) {
+        return false;
+    }
+    table.blockers_allow(r, text, start, end)
+}
+
+/// Whether the word at `at` opens a sentence or a line: nothing but spaces
+/// and opening quotes or brackets stands between it and the start of the
+/// text, a line break, or the punctuation that ends a sentence or
+/// introduces a quotation (`. ! ? : ;`, a closing quote after them too).
+fn opens_sentence(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end_matches([' ', '\t', '"', '\'', '(', '[']);
+    match before.chars().next_back() {
+        None => true,
+        Some(c) => matches!(c, '\n' | '.' | '!' | '?' | ':' | ';'),
+    }
+}
+
 /// Whether `word` starts with an uppercase letter.
 pub(super) fn capitalised(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
@@ -1212,6 +1258,26 @@ mod tests {
 
     /// Rests of every length to 15 characters, split into words of a small
     /// dictionary or not, as before.
+    #[test]
+    fn sentences_open_after_their_ends_and_at_lines() {
+        for (text, at) in [
+            ("The Fed", 0),
+            ("Rates rose. The Fed", 12),
+            ("He said: \"The Fed", 10),
+            ("It fell.\" The Fed", 10),
+            ("Rates\n(The Fed", 7),
+        ] {
+            assert!(opens_sentence(text, at), "{text:?}");
+        }
+        for (text, at) in [
+            ("watched The Fed", 8),
+            ("U.S.-led The Fed", 9),
+            ("a, The Fed", 3),
+        ] {
+            assert!(!opens_sentence(text, at), "{text:?}");
+        }
+    }
+
     #[test]
     fn holds_hyphen_answers_as_a_byte_search() {
         // Every length up to 24, a hyphen at every place or none, amid

@@ -1583,7 +1583,14 @@ impl AliasTable {
                 return false;
             }
         }
-        let blockers = self.csr(Section::AliasBlockers, a);
+        self.blockers_allow(r, normalized, start, end)
+    }
+
+    /// Whether no blocker of alias `r` holds `start..end` of `normalized`
+    /// (the blocker half of [`Self::surface_allows`], for a caller that
+    /// decided the case itself).
+    pub fn blockers_allow(&self, r: AliasRef, normalized: &str, start: usize, end: usize) -> bool {
+        let blockers = self.csr(Section::AliasBlockers, self.global_alias(r));
         !blockers.into_iter().any(|b| {
             crate::inside_blocker(
                 normalized,
