@@ -361,6 +361,52 @@ impl Lexicon {
             }
             let word = start..at;
             let is_first = std::mem::replace(&mut first, false);
+            // Letters glued to digits are a code (2D, 3G, MP3), not a word.
+            let digit =
+                |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
+            if digit(start.checked_sub(1)) || digit(Some(at)) {
+                while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                    at += 1;
+                }
+                continue;
+            }
+            // A hyphenated compound (e-mail, wi-fi, year-on-year) is one
+            // word whose pieces are no function words (the e of e-mail is no
+            // Portuguese `e`): English when a piece of two letters or more
+            // is and none of them is another language's word only.
+            if bytes.get(at) == Some(&b'-')
+                && bytes.get(at + 1).is_some_and(u8::is_ascii_alphabetic)
+            {
+                let name = capitals.mostly_lower && !is_first && bytes[start].is_ascii_uppercase();
+                let (mut any_english, mut foreign) = (false, false);
+                let mut piece = start..at;
+                loop {
+                    let key = lowercase_ascii_key(bytes, piece.clone());
+                    if piece.len() >= 2 {
+                        any_english |= frequent.contains(&key);
+                        foreign |= self.words.get(&key).is_some_and(|&m| m & self.english == 0);
+                    }
+                    if bytes.get(piece.end) != Some(&b'-')
+                        || !bytes
+                            .get(piece.end + 1)
+                            .is_some_and(u8::is_ascii_alphabetic)
+                    {
+                        break;
+                    }
+                    let from = piece.end + 1;
+                    let mut to = from;
+                    while to < bytes.len() && bytes[to].is_ascii_alphabetic() {
+                        to += 1;
+                    }
+                    piece = from..to;
+                }
+                at = piece.end;
+                if !name {
+                    words += 1;
+                    english += usize::from(any_english && !foreign);
+                }
+                continue;
+            }
             if word.len() > 16 {
                 words += 1;
                 continue;
@@ -782,6 +828,13 @@ mod tests {
         assert!(!lexicon.is_english_vocabulary("Real Madrid y Barcelona empatan"));
         // One word is no vocabulary.
         assert!(!lexicon.is_english_vocabulary("Recovery"));
+        // The pieces of a compound and letters beside digits are no function
+        // words: the e of e-mail is no Portuguese `e`, the D of 2D no `d'`.
+        assert!(lexicon.is_english_vocabulary("Virus poses as Christmas e-mail"));
+        assert!(lexicon.is_english_vocabulary("2D Metal Slug offers retro fun"));
+        // A compound still counts as one word, English or not.
+        assert!(!lexicon.is_english_vocabulary("Jovens pedem pré-candidatos novos"));
+        assert!(!lexicon.is_english_vocabulary("Gemeente opent e-loket voor burgers"));
     }
 
     #[test]
