@@ -20,6 +20,8 @@ AREAS = {
     "(non-governmental organisations that world news names)",
     "sport-culture": "Sport (governing bodies, leagues, competitions, clubs), awards, and landmarks and places of\n"
     "culture that news names",
+    "places-features": "Physical geography that news names: rivers, lakes, mountains and volcanoes, seas, gulfs,\n"
+    "straits and canals, deserts, plateaus and basins, islands and peninsulas",
 }
 
 
