@@ -20,6 +20,8 @@ AREAS = {
     "(non-governmental organisations that world news names)",
     "sport-culture": "Sport (governing bodies, leagues, competitions, clubs), awards, and landmarks and places of\n"
     "culture that news names",
+    "history-health": "History (former states and dynasties, wars, revolutions, movements, disasters, treaties and\n"
+    "policies) and health (named diseases and epidemics) that news names",
 }
 
 
