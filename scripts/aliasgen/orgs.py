@@ -22,6 +22,8 @@ AREAS = {
     "culture that news names",
     "places-features": "Physical geography that news names: rivers, lakes, mountains and volcanoes, seas, gulfs,\n"
     "straits and canals, deserts, plateaus and basins, islands and peninsulas",
+    "history-health": "History (former states and dynasties, wars, revolutions, movements, disasters, treaties and\n"
+    "policies) and health (named diseases and epidemics) that news names",
 }
 
 
