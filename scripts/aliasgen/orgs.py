@@ -20,6 +20,8 @@ AREAS = {
     "(non-governmental organisations that world news names)",
     "sport-culture": "Sport (governing bodies, leagues, competitions, clubs), awards, and landmarks and places of\n"
     "culture that news names",
+    "tech-venues": "Technology standards and networks, software, web services and video games, malware, technology\n"
+    "trade shows, and venues and streets that stand for an institution or a sport",
 }
 
 
