@@ -24,6 +24,8 @@ AREAS = {
     "straits and canals, deserts, plateaus and basins, islands and peninsulas",
     "history-health": "History (former states and dynasties, wars, revolutions, movements, disasters, treaties and\n"
     "policies) and health (named diseases and epidemics) that news names",
+    "tech-venues": "Technology standards and networks, software, web services and video games, malware, technology\n"
+    "trade shows, and venues and streets that stand for an institution or a sport",
 }
 
 
