@@ -894,13 +894,20 @@ fn article_opens_sentence(
 
 /// Whether the word at `at` opens a sentence or a line: nothing but spaces
 /// and opening quotes or brackets stands between it and the start of the
-/// text, a line break, or the punctuation that ends a sentence or
-/// introduces a quotation (`. ! ? : ;`, a closing quote after them too).
+/// text, a line break, the punctuation that ends a sentence or introduces a
+/// quotation (`. ! ? : ;`, a closing quote after them too), a bullet, or a
+/// dash set off by a space, as after a wire dateline (WASHINGTON — The Fed,
+/// LONDON (Reuters) - The Fed).
 fn opens_sentence(text: &str, at: usize) -> bool {
     let before = text[..at].trim_end_matches([' ', '\t', '"', '\'', '(', '[']);
-    match before.chars().next_back() {
+    let mut chars = before.chars().rev();
+    match chars.next() {
         None => true,
-        Some(c) => matches!(c, '\n' | '.' | '!' | '?' | ':' | ';'),
+        Some('\n' | '.' | '!' | '?' | ':' | ';' | '•') => true,
+        Some('—' | '–' | '-') => {
+            before.len() < at && chars.next().is_none_or(char::is_whitespace)
+        }
+        Some(_) => false,
     }
 }
 
@@ -1268,8 +1275,6 @@ mod tests {
         reachable[n]
     }
 
-    /// Rests of every length to 15 characters, split into words of a small
-    /// dictionary or not, as before.
     #[test]
     fn sentences_open_after_their_ends_and_at_lines() {
         for (text, at) in [
@@ -1282,14 +1287,24 @@ mod tests {
             assert!(opens_sentence(text, at), "{text:?}");
         }
         for (text, at) in [
+            ("WASHINGTON — The Fed", 15),
+            ("LONDON (Reuters) - The Fed", 19),
+            ("• The Fed", 4),
+        ] {
+            assert!(opens_sentence(text, at), "{text:?}");
+        }
+        for (text, at) in [
             ("watched The Fed", 8),
             ("U.S.-led The Fed", 9),
             ("a, The Fed", 3),
+            ("pro-The Fed", 4),
         ] {
             assert!(!opens_sentence(text, at), "{text:?}");
         }
     }
 
+    /// Rests of every length to 15 characters, split into words of a small
+    /// dictionary or not, as before.
     #[test]
     fn holds_hyphen_answers_as_a_byte_search() {
         // Every length up to 24, a hyphen at every place or none, amid
