@@ -374,7 +374,7 @@ impl Lexicon {
             // left out whole: its pieces are no function words (the e of
             // e-mail is no Portuguese `e`), and as a word it says little,
             // for other languages borrow such compounds from English
-            // (Novo virus via e-mail, Start-ups brasileiras).
+            // (Start-ups brasileiras, Virus usa e-mail falso).
             if bytes.get(at) == Some(&b'-')
                 && bytes.get(at + 1).is_some_and(u8::is_ascii_alphabetic)
             {
