@@ -1151,18 +1151,6 @@ fn rest_after_stands(
     if word_or_name(after) {
         return true;
     }
-    // The whole rest is a known organisation's name: the place is its
-    // locator (美国|康奈尔大学), as a known name between a place and its head
-    // makes it in `context::chinese_head_after` (瑞典沃尔沃汽车公司). A name
-    // the place starts is an alias of its own and the longer match
-    // (中国人民大学, 中国银行).
-    if table
-        .aliases_with_key(&crate::aliases::alias_key(after))
-        .iter()
-        .any(|r| table.kind(r.entity) != Kind::Place)
-    {
-        return true;
-    }
     // Administrative suffixes and links are for places: 天津市南开区 holds no
     // Nankai University, while 共和党人 and 人民日报社 hold their names.
     let suffix =
@@ -1173,7 +1161,21 @@ fn rest_after_stands(
     let rest = &after[c.len_utf8()..];
     let mut buffer = [0; 4];
     let c: &str = c.encode_utf8(&mut buffer);
-    suffix(after) || (suffix(c) && word_or_name(rest)) || (rules.zh_links.contains(c) && place())
+    // Last, as it makes the rest's key: the whole rest is a known
+    // organisation's name, and the place is its locator (美国|康奈尔大学), as
+    // a known name between a place and its head makes it in
+    // `context::chinese_head_after` (瑞典沃尔沃汽车公司). A name the place
+    // starts is an alias of its own and the longer match (中国人民大学, 中国银行).
+    let known_organisation = || {
+        table
+            .aliases_with_key(&crate::aliases::alias_key(after))
+            .iter()
+            .any(|r| table.kind(r.entity) != Kind::Place)
+    };
+    suffix(after)
+        || (suffix(c) && word_or_name(rest))
+        || (rules.zh_links.contains(c) && place())
+        || known_organisation()
 }
 
 /// Whether `rest` is one or more words of two characters or more (or

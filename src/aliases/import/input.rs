@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
-use crate::decode::compressed::{Bzip2, Gzip, Members};
+use crate::decode::compressed::{Bzip2, Gzip, MemberFormat, Members};
 use crate::progress::Progress;
 use crate::{Error, Result};
 
@@ -57,12 +57,12 @@ pub(super) fn open<'p>(
         },
     );
     let magic = raw.fill_buf().map_err(io_error)?;
-    Ok(if magic.starts_with(&[0x1F, 0x8B]) {
+    Ok(if magic.starts_with(Gzip::MAGIC) {
         Box::new(BufReader::with_capacity(
             1 << 16,
             Members::<Gzip, _>::new(raw),
         ))
-    } else if magic.starts_with(b"BZh") {
+    } else if magic.starts_with(Bzip2::MAGIC) {
         Box::new(BufReader::with_capacity(
             1 << 16,
             Members::<Bzip2, _>::new(raw),
