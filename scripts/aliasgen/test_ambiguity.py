@@ -71,6 +71,10 @@ class English(unittest.TestCase):
         self.assertTrue(common_words_exact("Indian Oil").case_exact)
         self.assertTrue(common_words_exact("Bank of China").case_exact)
         self.assertFalse(common_words_exact("Deutsche Boerse"))
+        # a place's stock exchange is written with a lower-case head as often as not
+        self.assertFalse(common_words_exact("London Stock Exchange"))
+        self.assertFalse(common_words_exact("New York Stock Exchange"))
+        self.assertTrue(common_words_exact("Stock Exchange"))
         self.assertFalse(common_words_exact("Moody's Investors Service"))
         self.assertFalse(common_words_exact("Société Générale"))  # words with accents are words
 
