@@ -777,7 +777,8 @@ fn nth_hyphen(text: &str, token: &Token<'_>, n: usize) -> Option<usize> {
 /// Whether a match inside a hyphenated compound stands: the part it covers
 /// has two characters or more, and the part on either side of it is not a
 /// capitalised word that is not a name itself (Jean-Claude, Coca-Cola); a
-/// combining form before it (Sino-US, Pro-Beijing) is fine.
+/// combining form before it (Sino-US, Pro-Beijing) and a nationality
+/// adjective on either side (US-German, German-US) are fine.
 fn stands_in_compound(
     table: &AliasTable,
     rules: &Rules,
@@ -794,7 +795,11 @@ fn stands_in_compound(
             .rsplit('-')
             .next()
             .unwrap_or("");
-        if capitalised(before) && !rules.before.contains(before) && !is_name(table, before) {
+        if capitalised(before)
+            && !rules.before.contains(before)
+            && !rules.demonyms.contains(before)
+            && !is_name(table, before)
+        {
             return false;
         }
     }
@@ -805,7 +810,7 @@ fn stands_in_compound(
             .split('-')
             .next()
             .unwrap_or("");
-        if capitalised(after) && !is_name(table, after) {
+        if capitalised(after) && !rules.demonyms.contains(after) && !is_name(table, after) {
             return false;
         }
     }

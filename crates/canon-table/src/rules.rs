@@ -21,6 +21,9 @@ pub struct Rules {
     pub roles: FxHashSet<String>,
     /// Capitalised words before a name that keep it a mention (Mr, Western).
     pub before: FxHashSet<String>,
+    /// Nationality adjectives that keep a name beside them in a hyphenated
+    /// compound a mention (US-German).
+    pub demonyms: FxHashSet<String>,
     /// Capitalised words that start sentences and say nothing (The, In).
     pub common: FxHashSet<String>,
     /// Lowercase words inside a longer name (of, and, &).
@@ -113,6 +116,7 @@ struct Names {
     continuations: Vec<String>,
     roles: Vec<String>,
     before: Vec<String>,
+    demonyms: Vec<String>,
     common: Vec<String>,
     connectors: Vec<String>,
     agreements: Vec<String>,
@@ -181,6 +185,7 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         continuations: set(file.names.continuations),
         roles: set(file.names.roles),
         before: set(file.names.before),
+        demonyms: set(file.names.demonyms),
         common: set(file.names.common),
         connectors: set(file.names.connectors),
         agreements: set(file.names.agreements),
