@@ -337,6 +337,9 @@ fn candidates_with(
                 let rest = &tokens[last].term[term_end..];
                 rest_after_stands(table, rules, key, rest, &frequent)
                     && !cuts_word_at_end(rules, text, end)
+                    // A name inside an idiom is a word of it (泰山压顶).
+                    && !(!rest.is_empty() && rules.is_zh_idiom(&tokens[last].term))
+                    && !(offset > 0 && rules.is_zh_idiom(&tokens[i].term))
             } else {
                 !candidate.inside_word(tokens)
                     || stands_in_compound(table, rules, text, tokens, &candidate)
@@ -1074,6 +1077,11 @@ fn compound_names(
                 break;
             }
         }
+    }
+    // A name inside an idiom is a word of it (重于泰山, 东躲西藏), whatever
+    // the rests around it: asked once a name was found, which few words do.
+    if !found.is_empty() && from == 0 && rules.is_zh_idiom(&token.term) {
+        return Vec::new();
     }
     // Longest first, then leftmost; keep those that do not overlap.
     found.sort_by_key(|&(a, length, ..)| (std::cmp::Reverse(length), a));

