@@ -32,7 +32,10 @@ fn sorted_list(name: &str) -> String {
     let lines = text
         .lines()
         .filter(|line| !line.starts_with('#') && !line.is_empty());
-    if !text.lines().any(|line| !line.starts_with('#') && line.contains('\t')) {
+    if !text
+        .lines()
+        .any(|line| !line.starts_with('#') && line.contains('\t'))
+    {
         let words: std::collections::BTreeSet<&str> = lines.collect();
         return words.into_iter().flat_map(|w| [w, "\n"]).collect();
     }

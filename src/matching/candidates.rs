@@ -335,11 +335,14 @@ fn candidates_with(
                 // word must leave it standing (a name that starts inside
                 // one follows the name before it).
                 let rest = &tokens[last].term[term_end..];
+                // A name inside an idiom is a word of it (泰山压顶).
+                let in_idiom = || {
+                    (!rest.is_empty() && rules.is_zh_idiom(&tokens[last].term))
+                        || (offset > 0 && rules.is_zh_idiom(&tokens[i].term))
+                };
                 rest_after_stands(table, rules, key, rest, &frequent)
                     && !cuts_word_at_end(rules, text, end)
-                    // A name inside an idiom is a word of it (泰山压顶).
-                    && !(!rest.is_empty() && rules.is_zh_idiom(&tokens[last].term))
-                    && !(offset > 0 && rules.is_zh_idiom(&tokens[i].term))
+                    && !in_idiom()
             } else {
                 !candidate.inside_word(tokens)
                     || stands_in_compound(table, rules, text, tokens, &candidate)

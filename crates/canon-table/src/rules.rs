@@ -272,7 +272,10 @@ mod tests {
             // A part of an idiom, or an idiom with more, is no idiom (unless
             // the list holds it too).
             let shorter: String = idiom.chars().skip(1).collect();
-            assert_eq!(rules.is_zh_idiom(&shorter), idioms.contains(shorter.as_str()));
+            assert_eq!(
+                rules.is_zh_idiom(&shorter),
+                idioms.contains(shorter.as_str())
+            );
         }
         for word in ["", "泰山", "北京", "重于泰山了", "mount tai"] {
             assert!(!rules.is_zh_idiom(word), "{word}");
