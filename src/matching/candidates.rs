@@ -909,7 +909,7 @@ fn article_opens_sentence(
 /// quotation (`. ! ? : ;`, a closing quote after them too), a bullet, or a
 /// dash set off by a space, as after a wire dateline (WASHINGTON — The Fed,
 /// LONDON (Reuters) - The Fed).
-fn opens_sentence(text: &str, at: usize) -> bool {
+pub(super) fn opens_sentence(text: &str, at: usize) -> bool {
     let before = text[..at].trim_end_matches([' ', '\t', '"', '\'', '(', '[']);
     let mut chars = before.chars().rev();
     match chars.next() {

@@ -137,6 +137,15 @@ pub(super) fn veto_after_resolving(
         // In a line written in title case, capitals say nothing; read the
         // line only when a capitalised neighbour asks for it.
         let not_title_case = || !title_case_line(text, candidate.start);
+        // A company whose name is also a family name (Nielsen, Ford: exact
+        // case and support): after a given name it is a person's (Jakob
+        // Nielsen, Gerald Ford).
+        let surname_like_org = single_word
+            && kind == Kind::Org
+            && candidate
+                .options
+                .iter()
+                .any(|c| c.case_exact() && c.needs_support());
         let checks_before = kind == Kind::Place || person_like;
         let checks_after = kind == Kind::Place;
         // A given name followed by a surname: people and products named like
@@ -151,6 +160,19 @@ pub(super) fn veto_after_resolving(
             vetoes.push(index);
             continue;
         }
+        // The word before a company's name is a given name only mid-sentence
+        // and not in capitals: "Buying MCI", "Developer Valve" and "1300 GMT
+        // Carnival's shares" keep the company.
+        if surname_like_org
+            && name_before(rules, text, candidate.start, |at| {
+                ends.binary_search(&at).is_ok()
+            })
+            && given_name_before(text, candidate.start)
+            && not_title_case()
+        {
+            vetoes.push(index);
+            continue;
+        }
         if checks_after
             && (continues_into_name(rules, text, candidate.end, |at| {
                 starts.binary_search(&at).is_ok()
@@ -159,7 +181,11 @@ pub(super) fn veto_after_resolving(
             vetoes.push(index);
             continue;
         }
-        if kind == Kind::Place && after_personal_title(rules, text, candidate.start) {
+        // After a title a place or a company is a person's name (Mr
+        // Cartagena, Dr Nielsen, President Ford).
+        if (kind == Kind::Place || (kind == Kind::Org && single_word))
+            && after_personal_title(rules, text, candidate.start)
+        {
             vetoes.push(index);
             continue;
         }
@@ -337,6 +363,16 @@ fn name_before(
         && !rules.before.contains(word)
         && !rules.common.contains(word)
         && !is_name_end(word_start + word.len())
+}
+
+/// Whether the word right before byte `start` may be a given name: it is
+/// not written in capitals (GMT, NYSE) and does not open a sentence or a
+/// line, where any word is capitalised (Buying MCI would ...).
+fn given_name_before(text: &str, start: usize) -> bool {
+    word_before(text, start).is_some_and(|(word_start, word)| {
+        !word.bytes().all(|b| !b.is_ascii_lowercase())
+            && !super::candidates::opens_sentence(text, word_start)
+    })
 }
 
 /// The whole word of letters that ends one space before byte `start`, with
