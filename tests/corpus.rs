@@ -328,6 +328,116 @@ fn zero_padding_after_the_last_member_is_skipped_and_other_trailing_bytes_are_a_
     }
 }
 
+fn bzip2(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// What `canon normalize` writes for `corpus` read as plain JSON Lines.
+fn normalized(dir: &Path, corpus: &str) -> Vec<u8> {
+    let plain = write_file(dir, "plain.jsonl", corpus.as_bytes());
+    run(&["normalize", "--quiet", &plain]).stdout
+}
+
+#[test]
+fn a_header_cut_short_after_the_last_member_is_trailing_garbage_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = mixed_corpus(50);
+    let expected = normalized(dir.path(), &corpus);
+    let padded_then_cut = {
+        let mut file = gzip(corpus.as_bytes());
+        file.extend([0u8; 100]);
+        file.push(0x1f);
+        file
+    };
+    for (name, file, message) in [
+        (
+            "g.jsonl.gz",
+            [gzip(corpus.as_bytes()), vec![0x1f]].concat(),
+            "1 byte after the last gzip member is the start of a gzip header, cut short by the end of the file (trailing garbage)",
+        ),
+        (
+            "b.jsonl.bz2",
+            [bzip2(corpus.as_bytes()), b"BZ".to_vec()].concat(),
+            "2 bytes after the last bzip2 member are the start of a bzip2 header, cut short by the end of the file (trailing garbage)",
+        ),
+        (
+            "z.jsonl.gz",
+            padded_then_cut,
+            "100 zero bytes after the last gzip member are followed by 1 byte, the start of a gzip header cut short by the end of the file (trailing garbage)",
+        ),
+    ] {
+        let path = write_file(dir.path(), name, &file);
+        let output = run(&["normalize", &path]);
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        assert_eq!(output.stdout, expected, "{name}: every record is kept");
+        let err = stderr(&output);
+        assert!(
+            err.contains(&format!("{name}:51: read error: {message}\n")),
+            "{err}"
+        );
+        assert!(err.contains("51 records in, 50 out, 1 rejected"), "{err}");
+    }
+
+    // A whole magic starts a member: cut after it, that member is cut, not
+    // garbage.
+    let file = [gzip(corpus.as_bytes()), gzip(b"{}\n")[..5].to_vec()].concat();
+    let path = write_file(dir.path(), "cut.jsonl.gz", &file);
+    let output = run(&["normalize", &path]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.stdout, expected);
+    let err = stderr(&output);
+    assert!(err.contains("cut.jsonl.gz:51: read error: "), "{err}");
+    assert!(!err.contains("trailing garbage"), "{err}");
+}
+
+#[test]
+fn members_after_zero_padding_are_read_and_other_bytes_after_it_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = mixed_corpus(50);
+    let expected = normalized(dir.path(), &corpus);
+    // Two padded files one after the other, as `cat` of two tape copies
+    // leaves them, split inside a record (members are one byte stream).
+    let (head, tail) = corpus.as_bytes().split_at(corpus.len() / 2);
+    let padding = [0u8; 512];
+    for (name, file) in [
+        (
+            "p.jsonl.gz",
+            [gzip(head), padding.to_vec(), gzip(tail), padding.to_vec()].concat(),
+        ),
+        (
+            "p.jsonl.bz2",
+            [bzip2(head), padding.to_vec(), bzip2(tail), padding.to_vec()].concat(),
+        ),
+    ] {
+        let path = write_file(dir.path(), name, &file);
+        let output = run(&["normalize", &path]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(output.stdout, expected, "{name}");
+        let err = stderr(&output);
+        assert!(err.contains("50 records in, 50 out, 0 rejected"), "{err}");
+    }
+
+    // Padding followed by anything but a member is trailing garbage, the
+    // records before it kept.
+    let file = [
+        gzip(corpus.as_bytes()),
+        padding.to_vec(),
+        b"not gzip".to_vec(),
+    ]
+    .concat();
+    let path = write_file(dir.path(), "g.jsonl.gz", &file);
+    let output = run(&["normalize", &path]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.stdout, expected);
+    let err = stderr(&output);
+    assert!(
+        err.contains("g.jsonl.gz:51: read error: 512 zero bytes after the last gzip member are followed by data that is not gzip (trailing garbage)\n"),
+        "{err}"
+    );
+}
+
 #[test]
 fn records_over_the_size_limit_are_rejected_with_their_size() {
     let dir = tempfile::tempdir().unwrap();
