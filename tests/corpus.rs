@@ -439,6 +439,90 @@ fn members_after_zero_padding_are_read_and_other_bytes_after_it_rejected() {
 }
 
 #[test]
+fn data_read_whole_before_trailing_garbage_is_kept_and_the_garbage_rejected_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let rejects = dir.path().join("rejects.jsonl");
+    let normalize = |path: &str| run(&["normalize", path, "--rejects", rejects.to_str().unwrap()]);
+    let garbage = "read error: data after the last gzip member is not gzip (trailing garbage)";
+
+    // A plain-text document: all of it was read, every checksum checked,
+    // so it is written, and the garbage is a reject of its own after it.
+    let document = "Moonshot AI released Kimi K2 on Friday.\n\nDeepSeek answered the next week.";
+    let path = write_file(
+        dir.path(),
+        "doc.txt.gz",
+        &[gzip(document.as_bytes()), b"junk".to_vec()].concat(),
+    );
+    let output = normalize(&path);
+    assert_eq!(output.status.code(), Some(1));
+    let written = records(&output.stdout);
+    assert_eq!(written.len(), 1, "the document is kept");
+    assert_eq!(written[0]["text"], document);
+    let err = stderr(&output);
+    assert!(err.contains(&format!("doc.txt.gz:2: {garbage}\n")), "{err}");
+    assert!(err.contains("2 records in, 1 out, 1 rejected"), "{err}");
+    let reject = &records(&std::fs::read(&rejects).unwrap())[0];
+    assert_eq!(
+        (reject["line"].as_u64(), reject["reason"].as_str()),
+        (Some(2), Some(garbage))
+    );
+    assert_eq!(reject["raw_bytes"], 0, "{reject}");
+
+    // A document too short for the UTF-16 sniffer's first read, too.
+    let path = write_file(
+        dir.path(),
+        "short.txt.gz",
+        &[gzip(b"Kimi"), b"junk".to_vec()].concat(),
+    );
+    let output = normalize(&path);
+    assert_eq!(records(&output.stdout)[0]["text"], "Kimi");
+    assert!(stderr(&output).contains(&format!("short.txt.gz:2: {garbage}\n")));
+
+    // JSON Lines whose last record has no newline: that record was read
+    // whole too.
+    let lines = "{\"text\":\"one\"}\n{\"text\":\"two\"}";
+    let path = write_file(
+        dir.path(),
+        "nl.jsonl.gz",
+        &[gzip(lines.as_bytes()), b"junk".to_vec()].concat(),
+    );
+    let output = normalize(&path);
+    let texts: Vec<Value> = records(&output.stdout)
+        .iter()
+        .map(|r| r["text"].clone())
+        .collect();
+    assert_eq!(texts, ["one", "two"]);
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!("nl.jsonl.gz:3: {garbage}\n")),
+        "{err}"
+    );
+    assert!(err.contains("3 records in, 2 out, 1 rejected"), "{err}");
+
+    // A damaged document is not read whole: it is still rejected, at its
+    // line, with the bytes read of it.
+    let compressed = gzip(document.repeat(50).as_bytes());
+    let path = write_file(
+        dir.path(),
+        "cut.txt.gz",
+        &compressed[..compressed.len() - 8],
+    );
+    let output = normalize(&path);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(records(&output.stdout).is_empty());
+    let err = stderr(&output);
+    assert!(err.contains("cut.txt.gz:1: read error: "), "{err}");
+    assert!(err.contains("1 record in, 0 out, 1 rejected"), "{err}");
+    let reject = &records(&std::fs::read(&rejects).unwrap())[0];
+    assert!(
+        document
+            .repeat(50)
+            .starts_with(reject["raw"].as_str().unwrap()),
+        "{reject}"
+    );
+}
+
+#[test]
 fn records_over_the_size_limit_are_rejected_with_their_size() {
     let dir = tempfile::tempdir().unwrap();
     let rejects = dir.path().join("rejects.jsonl");

@@ -21,9 +21,13 @@
 //! nor zeros, the padding included when they follow it, or the first bytes
 //! of a magic cut short by the end of the file) is a [`TrailingGarbage`]
 //! error that says so, which the caller turns into a reject as it does any
-//! read error (`gzip -d` too reports "trailing garbage").
+//! read error (`gzip -d` too reports "trailing garbage"). Everything before
+//! it was read whole, every member checked, so a caller may keep it:
+//! [`EndAtTrailingGarbage`] ends the stream there and keeps the error for
+//! the caller to report after the records.
 
 use std::io::{self, BufRead, Read};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::plural::count;
 
@@ -130,6 +134,11 @@ fn cut_header(format: &str, zeros: u64, bytes: u64) -> String {
 }
 
 impl TrailingGarbage {
+    /// The trailing garbage `error` reports, if that is what it is.
+    pub(crate) fn of(error: &io::Error) -> Option<&TrailingGarbage> {
+        error.get_ref()?.downcast_ref()
+    }
+
     fn into_io_error(self) -> io::Error {
         io::Error::new(io::ErrorKind::InvalidData, self)
     }
@@ -374,6 +383,53 @@ impl<F: MemberFormat, R: BufRead> Read for Members<F, R> {
     }
 }
 
+/// Trailing garbage an [`EndAtTrailingGarbage`] reader met, if any,
+/// shared with the reader (which may sit under others, a UTF-16
+/// transcoder or a line splitter, that cannot hand it back).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TrailingGarbageMet(Arc<Mutex<Option<io::Error>>>);
+
+impl TrailingGarbageMet {
+    /// The error, once: the caller reports it after the records before it.
+    pub(crate) fn take(&self) -> Option<io::Error> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+}
+
+/// Reads `inner` to the start of trailing garbage and ends there, cleanly,
+/// keeping the [`TrailingGarbage`] error in [`TrailingGarbageMet`]: what
+/// came before it was read whole, so the records it holds (a last line
+/// without its newline, a whole plain-text document) are kept rather than
+/// cut by the error. Other errors pass through.
+pub(crate) struct EndAtTrailingGarbage<R> {
+    inner: R,
+    met: TrailingGarbageMet,
+}
+
+impl<R: Read> EndAtTrailingGarbage<R> {
+    /// `inner`, and where the garbage it meets will be.
+    pub(crate) fn new(inner: R) -> (Self, TrailingGarbageMet) {
+        let met = TrailingGarbageMet::default();
+        let reader = EndAtTrailingGarbage {
+            inner,
+            met: met.clone(),
+        };
+        (reader, met)
+    }
+}
+
+impl<R: Read> Read for EndAtTrailingGarbage<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Err(error) if TrailingGarbage::of(&error).is_some() => {
+                *self.met.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(error);
+                Ok(0)
+            }
+            other => other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,8 +528,7 @@ mod tests {
                 read_to_error::<Gzip>(&[gzip(b"one\n"), vec![0x1f]].concat(), capacity);
             assert_eq!(out, b"one\n");
             assert_eq!(
-                err.get_ref()
-                    .and_then(|e| e.downcast_ref::<TrailingGarbage>()),
+                TrailingGarbage::of(&err),
                 Some(&TrailingGarbage::CutHeader {
                     format: "gzip",
                     zeros: 0,
@@ -495,11 +550,32 @@ mod tests {
             let (_, err) =
                 read_to_error::<Gzip>(&[gzip(b"one\n"), vec![0x1f, b'x']].concat(), capacity);
             assert_eq!(
-                err.get_ref()
-                    .and_then(|e| e.downcast_ref::<TrailingGarbage>()),
+                TrailingGarbage::of(&err),
                 Some(&TrailingGarbage::NotAMember { format: "gzip" })
             );
         }
+    }
+
+    #[test]
+    fn trailing_garbage_can_end_the_stream_and_wait_to_be_reported() {
+        let file = [gzip(b"one\ntwo"), b"junk".to_vec()].concat();
+        let (mut reader, met) =
+            EndAtTrailingGarbage::new(Members::<Gzip, _>::new(BufReader::new(&file[..])));
+        let mut out = Vec::new();
+        reader.read_to_end(&mut out).unwrap();
+        assert_eq!(out, b"one\ntwo", "the last line is whole");
+        let err = met.take().expect("the garbage is kept");
+        assert!(TrailingGarbage::of(&err).is_some(), "{err}");
+        assert!(met.take().is_none(), "taken once");
+
+        // Damage is no trailing garbage: it fails the read as before.
+        let file = gzip(b"a line that is long enough to be cut\n");
+        let (mut reader, met) = EndAtTrailingGarbage::new(Members::<Gzip, _>::new(BufReader::new(
+            &file[..file.len() - 6],
+        )));
+        let err = reader.read_to_end(&mut Vec::new()).unwrap_err();
+        assert!(TrailingGarbage::of(&err).is_none(), "{err}");
+        assert!(met.take().is_none());
     }
 
     #[test]
