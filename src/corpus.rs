@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, bounded};
 
+use crate::decode::compressed::EndAtTrailingGarbage;
 use crate::decode::record::first_line_is_json_object;
 use crate::decode::utf16::transcode_utf16;
 use crate::decode::{
@@ -355,8 +356,10 @@ impl Drop for CloseOnDrop<'_> {
 /// Runs `canon` over `inputs`, writing output lines to `out` in input order.
 ///
 /// Rejects and skipped paths go to `observer`; I/O errors on the output stop
-/// the run. Input errors do not: a read error mid-file becomes a reject, an
-/// input that cannot be opened a skipped path. Returns the totals of what
+/// the run. Input errors do not: a read error mid-file becomes a reject
+/// (trailing garbage after the last member of a compressed file a reject
+/// after the records before it, which are kept), an input that cannot be
+/// opened a skipped path. Returns the totals of what
 /// was written, also when an error stopped the run, and the error.
 ///
 /// ```
@@ -715,7 +718,12 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
             return batcher.push(Item::Skipped(skipped), true);
         }
     };
-    let (mut reader, stream_encoding) = match transcode_utf16(reader) {
+    // Trailing garbage after the last member of a compressed file ends the
+    // stream there: every byte before it was read whole, so its records
+    // (a plain-text document, a last line without a newline) are kept, and
+    // the garbage becomes a reject of its own after them.
+    let (reader, trailing_garbage) = EndAtTrailingGarbage::new(reader);
+    let (mut reader, stream_encoding) = match transcode_utf16(Box::new(reader)) {
         Ok((reader, encoding)) => (reader, encoding.map(|e| e.name())),
         Err(error) => return batcher.push(read_error(1, error, b""), true),
     };
@@ -753,7 +761,14 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
                 }
                 Err(error) => read_error(1, error, &bytes),
             };
-            batcher.push(item, false)
+            if !batcher.push(item, false) {
+                return false;
+            }
+            match trailing_garbage.take() {
+                // Line 2: after the document, which is line 1.
+                Some(error) => batcher.ready() && batcher.push(read_error(2, error, b""), true),
+                None => true,
+            }
         }
         Layout::JsonLines => {
             let mut lines =
@@ -766,7 +781,12 @@ fn read_input(input: &InputFile, max_bytes: u64, batcher: &mut Batcher) -> bool 
                 }
                 let mut bytes = Vec::new();
                 let item = match lines.next_line(&mut bytes) {
-                    Ok(None) => return true,
+                    Ok(None) => {
+                        return match trailing_garbage.take() {
+                            Some(error) => batcher.push(read_error(line_no, error, b""), true),
+                            None => true,
+                        };
+                    }
                     Ok(Some(read)) if read.oversized_sha256.is_none() && is_blank_line(&bytes) => {
                         Item::Blank
                     }

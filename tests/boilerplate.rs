@@ -319,6 +319,41 @@ fn bad_furniture_files_and_outputs_are_errors() {
 }
 
 #[test]
+fn unreadable_inputs_name_their_line_and_text_before_trailing_garbage_is_learned() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let not_gzip = dir.path().join("bad.jsonl.gz");
+    std::fs::write(&not_gzip, "not gzip\n").unwrap();
+    // A document followed by bytes that are not gzip: it was read whole.
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(b"Share this article").unwrap();
+    let mut document = encoder.finish().unwrap();
+    document.extend(b"junk");
+    let text = dir.path().join("doc.txt.gz");
+    std::fs::write(&text, document).unwrap();
+    let output = run(&[
+        "boilerplate",
+        "learn",
+        not_gzip.to_str().unwrap(),
+        text.to_str().unwrap(),
+        "-o",
+        dir.path().join("f.jsonl").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("bad.jsonl.gz:1: cannot read input: not gzip data"),
+        "{err}"
+    );
+    assert!(
+        err.contains("doc.txt.gz:2: read error: data after the last gzip member is not gzip (trailing garbage)"),
+        "{err}"
+    );
+    assert!(!err.contains(":0:"), "{err}");
+    assert!(err.contains("1 document read, 2 skipped"), "{err}");
+}
+
+#[test]
 fn explain_prints_every_line_with_its_features() {
     let input = serde_json::json!({ "id": "p", "text": PAGE }).to_string() + "\n";
     let dir = tempfile::tempdir().unwrap();

@@ -328,6 +328,200 @@ fn zero_padding_after_the_last_member_is_skipped_and_other_trailing_bytes_are_a_
     }
 }
 
+fn bzip2(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// What `canon normalize` writes for `corpus` read as plain JSON Lines.
+fn normalized(dir: &Path, corpus: &str) -> Vec<u8> {
+    let plain = write_file(dir, "plain.jsonl", corpus.as_bytes());
+    run(&["normalize", "--quiet", &plain]).stdout
+}
+
+#[test]
+fn a_header_cut_short_after_the_last_member_is_trailing_garbage_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = mixed_corpus(50);
+    let expected = normalized(dir.path(), &corpus);
+    let padded_then_cut = {
+        let mut file = gzip(corpus.as_bytes());
+        file.extend([0u8; 100]);
+        file.push(0x1f);
+        file
+    };
+    for (name, file, message) in [
+        (
+            "g.jsonl.gz",
+            [gzip(corpus.as_bytes()), vec![0x1f]].concat(),
+            "1 byte after the last gzip member is the start of a gzip header, cut short by the end of the file (trailing garbage)",
+        ),
+        (
+            "b.jsonl.bz2",
+            [bzip2(corpus.as_bytes()), b"BZ".to_vec()].concat(),
+            "2 bytes after the last bzip2 member are the start of a bzip2 header, cut short by the end of the file (trailing garbage)",
+        ),
+        (
+            "z.jsonl.gz",
+            padded_then_cut,
+            "100 zero bytes after the last gzip member are followed by 1 byte, the start of a gzip header cut short by the end of the file (trailing garbage)",
+        ),
+    ] {
+        let path = write_file(dir.path(), name, &file);
+        let output = run(&["normalize", &path]);
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        assert_eq!(output.stdout, expected, "{name}: every record is kept");
+        let err = stderr(&output);
+        assert!(
+            err.contains(&format!("{name}:51: read error: {message}\n")),
+            "{err}"
+        );
+        assert!(err.contains("51 records in, 50 out, 1 rejected"), "{err}");
+    }
+
+    // A whole magic starts a member: cut after it, that member is cut, not
+    // garbage.
+    let file = [gzip(corpus.as_bytes()), gzip(b"{}\n")[..5].to_vec()].concat();
+    let path = write_file(dir.path(), "cut.jsonl.gz", &file);
+    let output = run(&["normalize", &path]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.stdout, expected);
+    let err = stderr(&output);
+    assert!(err.contains("cut.jsonl.gz:51: read error: "), "{err}");
+    assert!(!err.contains("trailing garbage"), "{err}");
+}
+
+#[test]
+fn members_after_zero_padding_are_read_and_other_bytes_after_it_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = mixed_corpus(50);
+    let expected = normalized(dir.path(), &corpus);
+    // Two padded files one after the other, as `cat` of two tape copies
+    // leaves them, split inside a record (members are one byte stream).
+    let (head, tail) = corpus.as_bytes().split_at(corpus.len() / 2);
+    let padding = [0u8; 512];
+    for (name, file) in [
+        (
+            "p.jsonl.gz",
+            [gzip(head), padding.to_vec(), gzip(tail), padding.to_vec()].concat(),
+        ),
+        (
+            "p.jsonl.bz2",
+            [bzip2(head), padding.to_vec(), bzip2(tail), padding.to_vec()].concat(),
+        ),
+    ] {
+        let path = write_file(dir.path(), name, &file);
+        let output = run(&["normalize", &path]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(output.stdout, expected, "{name}");
+        let err = stderr(&output);
+        assert!(err.contains("50 records in, 50 out, 0 rejected"), "{err}");
+    }
+
+    // Padding followed by anything but a member is trailing garbage, the
+    // records before it kept.
+    let file = [
+        gzip(corpus.as_bytes()),
+        padding.to_vec(),
+        b"not gzip".to_vec(),
+    ]
+    .concat();
+    let path = write_file(dir.path(), "g.jsonl.gz", &file);
+    let output = run(&["normalize", &path]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.stdout, expected);
+    let err = stderr(&output);
+    assert!(
+        err.contains("g.jsonl.gz:51: read error: 512 zero bytes after the last gzip member are followed by data that is not gzip (trailing garbage)\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn data_read_whole_before_trailing_garbage_is_kept_and_the_garbage_rejected_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let rejects = dir.path().join("rejects.jsonl");
+    let normalize = |path: &str| run(&["normalize", path, "--rejects", rejects.to_str().unwrap()]);
+    let garbage = "read error: data after the last gzip member is not gzip (trailing garbage)";
+
+    // A plain-text document: all of it was read, every checksum checked,
+    // so it is written, and the garbage is a reject of its own after it.
+    let document = "Moonshot AI released Kimi K2 on Friday.\n\nDeepSeek answered the next week.";
+    let path = write_file(
+        dir.path(),
+        "doc.txt.gz",
+        &[gzip(document.as_bytes()), b"junk".to_vec()].concat(),
+    );
+    let output = normalize(&path);
+    assert_eq!(output.status.code(), Some(1));
+    let written = records(&output.stdout);
+    assert_eq!(written.len(), 1, "the document is kept");
+    assert_eq!(written[0]["text"], document);
+    let err = stderr(&output);
+    assert!(err.contains(&format!("doc.txt.gz:2: {garbage}\n")), "{err}");
+    assert!(err.contains("2 records in, 1 out, 1 rejected"), "{err}");
+    let reject = &records(&std::fs::read(&rejects).unwrap())[0];
+    assert_eq!(
+        (reject["line"].as_u64(), reject["reason"].as_str()),
+        (Some(2), Some(garbage))
+    );
+    assert_eq!(reject["raw_bytes"], 0, "{reject}");
+
+    // A document too short for the UTF-16 sniffer's first read, too.
+    let path = write_file(
+        dir.path(),
+        "short.txt.gz",
+        &[gzip(b"Kimi"), b"junk".to_vec()].concat(),
+    );
+    let output = normalize(&path);
+    assert_eq!(records(&output.stdout)[0]["text"], "Kimi");
+    assert!(stderr(&output).contains(&format!("short.txt.gz:2: {garbage}\n")));
+
+    // JSON Lines whose last record has no newline: that record was read
+    // whole too.
+    let lines = "{\"text\":\"one\"}\n{\"text\":\"two\"}";
+    let path = write_file(
+        dir.path(),
+        "nl.jsonl.gz",
+        &[gzip(lines.as_bytes()), b"junk".to_vec()].concat(),
+    );
+    let output = normalize(&path);
+    let texts: Vec<Value> = records(&output.stdout)
+        .iter()
+        .map(|r| r["text"].clone())
+        .collect();
+    assert_eq!(texts, ["one", "two"]);
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!("nl.jsonl.gz:3: {garbage}\n")),
+        "{err}"
+    );
+    assert!(err.contains("3 records in, 2 out, 1 rejected"), "{err}");
+
+    // A damaged document is not read whole: it is still rejected, at its
+    // line, with the bytes read of it.
+    let compressed = gzip(document.repeat(50).as_bytes());
+    let path = write_file(
+        dir.path(),
+        "cut.txt.gz",
+        &compressed[..compressed.len() - 8],
+    );
+    let output = normalize(&path);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(records(&output.stdout).is_empty());
+    let err = stderr(&output);
+    assert!(err.contains("cut.txt.gz:1: read error: "), "{err}");
+    assert!(err.contains("1 record in, 0 out, 1 rejected"), "{err}");
+    let reject = &records(&std::fs::read(&rejects).unwrap())[0];
+    assert!(
+        document
+            .repeat(50)
+            .starts_with(reject["raw"].as_str().unwrap()),
+        "{reject}"
+    );
+}
+
 #[test]
 fn records_over_the_size_limit_are_rejected_with_their_size() {
     let dir = tempfile::tempdir().unwrap();

@@ -1308,3 +1308,101 @@ fn kinds_of_a_csv_file_are_read_in_any_case() {
         stderr(&output)
     );
 }
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn bzip2(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[test]
+fn read_errors_name_the_line_being_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("t.toml");
+    // A gzip member whose header is damaged (compression method 7) and a
+    // bzip2 stream whose data is: nothing after them can be read.
+    let damaged_gzip = b"\x1f\x8b\x07\0\0\0\0\0\0\xffgarbage".to_vec();
+    let damaged_bzip2 = b"BZh9garbagegarbage".to_vec();
+    let dump = read(&fixture(DUMP));
+    assert_eq!(dump.lines().count(), 15);
+    let dump_head: String = dump.lines().take(10).map(|l| format!("{l}\n")).collect();
+    let csv = read(&fixture(CSV));
+    assert_eq!(csv.lines().count(), 14);
+    let csv_head = "id,name,kind,lang,alias,parent\nchild-co,Child Co,org,en,Child Co,parent-co\n";
+    let cases = [
+        (
+            "head.json.gz",
+            [gzip(dump_head.as_bytes()), damaged_gzip.clone()],
+            11,
+        ),
+        (
+            "head.json.bz2",
+            [bzip2(dump_head.as_bytes()), damaged_bzip2.clone()],
+            11,
+        ),
+        ("head.csv.gz", [gzip(csv_head.as_bytes()), damaged_gzip], 3),
+        (
+            "head.csv.bz2",
+            [bzip2(csv_head.as_bytes()), damaged_bzip2],
+            3,
+        ),
+        // Trailing garbage after a whole file: the line after its last.
+        (
+            "whole.json.gz",
+            [gzip(dump.as_bytes()), b"junk".to_vec()],
+            16,
+        ),
+        ("whole.csv.gz", [gzip(csv.as_bytes()), b"junk".to_vec()], 15),
+    ];
+    for (name, file, line) in cases {
+        let path = dir.path().join(name);
+        fs::write(&path, file.concat()).unwrap();
+        let kinds: &[&str] = if name.contains(".json") { &KINDS } else { &[] };
+        let output = import(path.to_str().unwrap(), &out, kinds);
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let report = stderr(&output);
+        assert!(
+            report.contains(&format!("{}:{line}: reading failed: ", path.display())),
+            "{name}: {report}"
+        );
+        assert!(!report.contains(":0:"), "{report}");
+        assert!(!out.exists(), "{name}");
+    }
+    // An unknown parent may be defined in the rows the damage hid.
+    let path = dir.path().join("head.csv.gz");
+    let report = stderr(&import(path.to_str().unwrap(), &out, &[]));
+    assert!(
+        report.contains("(line 3 and the rows after it, which could not be read, may define it)"),
+        "{report}"
+    );
+    // A read that fails inside a quoted field leaves no quote unclosed:
+    // the rest of the file was not read into it, it was not read at all.
+    let quoted = "id,name,kind,lang,alias\nquote-co,\"Quote\nCo\",org,en,Quote Co\n";
+    let cut = quoted.find("Co\"").unwrap();
+    let path = dir.path().join("quoted.csv.gz");
+    let file = [gzip(&quoted.as_bytes()[..cut]), b"junk".to_vec()].concat();
+    fs::write(&path, file).unwrap();
+    let report = stderr(&import(path.to_str().unwrap(), &out, &[]));
+    assert!(
+        report.contains(&format!("{}:3: reading failed: ", path.display())),
+        "{report}"
+    );
+    assert!(!report.contains("never closed"), "{report}");
+
+    // An input that fails at its first byte has no line to show.
+    let folder = dir.path().join("folder.csv");
+    fs::create_dir(&folder).unwrap();
+    let output = import(folder.to_str().unwrap(), &out, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let report = stderr(&output);
+    let after = report
+        .strip_prefix(&format!("canon: {}:", folder.display()))
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(after.starts_with(' '), "no line number: {report}");
+}

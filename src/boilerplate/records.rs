@@ -4,6 +4,7 @@
 
 use std::io::{BufReader, Read};
 
+use crate::decode::compressed::EndAtTrailingGarbage;
 use crate::decode::record::{first_line_is_json_object, text_like_json_lines_warning};
 use crate::decode::{
     Input, InputFile, Layout, LineReader, decode_text, is_blank_line, parse_json_record,
@@ -56,24 +57,42 @@ pub fn read_records(
                 continue;
             }
         };
+        let reader = match input.open() {
+            Ok(reader) => reader,
+            Err(error) => {
+                // Nothing was read: the file has no line to name.
+                skipped += 1;
+                problems(&format!("{}: cannot read input: {error}", input.name));
+                continue;
+            }
+        };
         let mut skip = |line: u64, reason: &str| {
             skipped += 1;
             problems(&format!("{}:{line}: {reason}", input.name));
         };
-        let reader = match input.open().and_then(transcode_utf16) {
+        // As `canon normalize` reads it: what came before trailing garbage
+        // was read whole and is kept, the garbage reported after it.
+        let (reader, trailing_garbage) = EndAtTrailingGarbage::new(reader);
+        let reader = match transcode_utf16(Box::new(reader)) {
             Ok((reader, _)) => reader,
             Err(error) => {
-                skip(0, &format!("cannot read input: {error}"));
+                skip(1, &format!("cannot read input: {error}"));
                 continue;
             }
         };
-        let like_json_lines = match input.layout {
-            Layout::PlainText => read_plain_text(reader, input, options, on_record, &mut skip),
-            Layout::JsonLines => {
-                read_json_lines(reader, input, options, on_record, &mut skip);
-                false
-            }
+        let (like_json_lines, next_line) = match input.layout {
+            Layout::PlainText => (
+                read_plain_text(reader, input, options, on_record, &mut skip),
+                2,
+            ),
+            Layout::JsonLines => (
+                false,
+                read_json_lines(reader, input, options, on_record, &mut skip),
+            ),
         };
+        if let Some(error) = trailing_garbage.take() {
+            skip(next_line, &format!("read error: {error}"));
+        }
         if like_json_lines && !input.layout_given {
             problems(&text_like_json_lines_warning(&input.name));
         }
@@ -116,13 +135,15 @@ fn read_plain_text(
     }
 }
 
+/// Reads `input` as JSON Lines; returns the number of the line after the
+/// last read.
 fn read_json_lines(
     reader: Box<dyn Read + Send>,
     input: &InputFile,
     options: &ReadOptions,
     on_record: &mut dyn FnMut(Record),
     skip: &mut dyn FnMut(u64, &str),
-) {
+) -> u64 {
     let mut lines = LineReader::new(
         BufReader::with_capacity(256 * 1024, reader),
         options.max_bytes,
@@ -132,7 +153,7 @@ fn read_json_lines(
     loop {
         number += 1;
         match lines.next_line(&mut bytes) {
-            Ok(None) => return,
+            Ok(None) => return number,
             Ok(Some(_)) if is_blank_line(&bytes) => {}
             Ok(Some(read)) if read.len_bytes > options.max_bytes => skip(
                 number,
@@ -160,7 +181,10 @@ fn read_json_lines(
                     Err(reason) => skip(number, &reason),
                 }
             }
-            Err(error) => return skip(number, &format!("read error: {error}")),
+            Err(error) => {
+                skip(number, &format!("read error: {error}"));
+                return number + 1;
+            }
         }
     }
 }

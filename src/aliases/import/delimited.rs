@@ -80,7 +80,7 @@ pub(super) fn read(
         .from_reader(QuoteTracker::new(reader, delimiter));
     let headers = match csv.headers() {
         Ok(headers) => headers.clone(),
-        Err(error) => return Err(csv_error(name, error)),
+        Err(error) => return Err(csv_error(name, error, csv.get_ref().line())),
     };
     let mut column: FxHashMap<&str, usize> = FxHashMap::default();
     for (index, header) in headers.iter().enumerate() {
@@ -124,19 +124,25 @@ pub(super) fn read(
     // The start line and entity of the last row read: a quote left open
     // is in it.
     let mut last_row: Option<(u64, Option<usize>)> = None;
+    let mut read_failed = false;
     loop {
         match csv.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(error) => {
                 // Only reading itself fails here (flexible rows of bytes):
-                // what follows cannot be read.
-                let line = error.position().map_or(0, |p| p.line());
+                // what follows cannot be read. A read error has no
+                // position in the csv crate: the line is the one the bytes
+                // stopped in.
+                let line = error
+                    .position()
+                    .map_or_else(|| csv.get_ref().line(), |p| p.line());
                 problems.push(problem(line, describe(&error)));
                 summary.records += 1;
                 collector.rows_unread(format!(
-                    "the rows after line {line}, which could not be read,"
+                    "line {line} and the rows after it, which could not be read,"
                 ));
+                read_failed = true;
                 break;
             }
         }
@@ -303,7 +309,8 @@ pub(super) fn read(
         }
         entity.troubled |= problems.len() > problems_before;
     }
-    if let Some(opened) = csv.get_ref().unclosed_quote() {
+    // After a failed read the quote may close in the bytes never read.
+    if !read_failed && let Some(opened) = csv.get_ref().unclosed_quote() {
         // The field runs to the end of the file, so it is the last row's:
         // that row's other complaints (too few fields, a bad last column)
         // are this one.
@@ -452,6 +459,11 @@ impl<R> QuoteTracker<R> {
         }
     }
 
+    /// The line the next byte read is on: where a failed read stopped.
+    fn line(&self) -> u64 {
+        self.line
+    }
+
     /// After the whole input was read: the line of a quote never closed.
     fn unclosed_quote(&self) -> Option<u64> {
         (self.state == Quoting::Quoted).then_some(self.opened)
@@ -488,8 +500,10 @@ impl<R: Read> Read for QuoteTracker<R> {
     }
 }
 
-fn csv_error(name: &str, error: csv::Error) -> Error {
-    let line = error.position().map_or(1, |p| p.line()) as usize;
+/// `error`, met reading the header; `reading_line` is the line the input
+/// stopped in (a read error has no position of its own).
+fn csv_error(name: &str, error: csv::Error, reading_line: u64) -> Error {
+    let line = error.position().map_or(reading_line, |p| p.line()) as usize;
     Error::ImportInput(vec![TableProblem {
         file: name.to_string(),
         line,

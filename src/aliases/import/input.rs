@@ -1,8 +1,9 @@
 //! Opening an import's input: a file or standard input, decompressed by what
 //! its first bytes say (gzip, bzip2 or zstd; `latest-all.json.bz2` as
-//! Wikidata publishes it, concatenated streams included, zero padding after
-//! the last gzip or bzip2 member skipped: `crate::decode::compressed`), with
-//! the raw bytes read counted on the progress bar.
+//! Wikidata publishes it, concatenated streams included, zero padding
+//! between and after gzip or bzip2 members skipped:
+//! `crate::decode::compressed`), with the raw bytes read counted on the
+//! progress bar.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};

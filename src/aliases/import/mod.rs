@@ -348,7 +348,10 @@ impl fmt::Display for ImportSummary {
 /// ids (unless `--no-default-table` leaves those out), parents in a cycle
 /// or too deep (every one listed, [`Error::ImportInput`]; nothing is
 /// written). Malformed lines of a Wikidata dump do not stop the import: they
-/// are counted in [`ImportSummary::rejected`].
+/// are counted in [`ImportSummary::rejected`]. An input that fails to read
+/// part way (a damaged or cut compressed file, trailing garbage after its
+/// last member) stops it: [`Error::ImportInput`] at the line being read,
+/// or [`Error::Io`] when not a byte could be read.
 pub fn import(options: &ImportOptions, progress: Option<&dyn Progress>) -> Result<ImportSummary> {
     let format = match options.format {
         Some(format) => format,

@@ -228,10 +228,19 @@ pub(super) fn read(
     let mut lines = LineReader::new(reader, MAX_ENTITY_BYTES);
     let mut line = Vec::new();
     let mut number: u64 = 0;
-    while let Some(read) = lines.next_line(&mut line).map_err(|cause| Error::Io {
-        path: name.into(),
-        cause,
-    })? {
+    // A failed read (a damaged or cut compressed dump) stops the import, at
+    // the line it was reading.
+    let failed = |number: u64, cause| {
+        Error::ImportInput(vec![TableProblem {
+            file: name.to_string(),
+            line: number as usize + 1,
+            message: format!("reading failed: {cause}"),
+        }])
+    };
+    while let Some(read) = lines
+        .next_line(&mut line)
+        .map_err(|cause| failed(number, cause))?
+    {
         number += 1;
         let mut text = line.trim_ascii();
         if let Some(rest) = text.strip_suffix(b",") {
