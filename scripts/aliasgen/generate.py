@@ -40,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import ambiguity  # noqa: E402
-from common import ALIASES, REPO, Alias, Entity, Table, has_han, key, to_hans  # noqa: E402
+from common import ALIASES, REPO, Alias, Entity, Table, has_han, key, name_to_hant, to_hans  # noqa: E402
 
 # the hand-made tables of data/aliases/: read for ids and shared names, never written
 HAND_TABLES = ("core.toml",)
@@ -85,6 +85,7 @@ def build_tables() -> tuple[list[Table], list[str]]:
         for e in t.entities:
             add_dictionary_blockers(e, alias_keys)
             drop_broad_topics(e, country_of(e.id, parents, countries))
+    same_key_same_rules(tables)
     places.finish()
     for t in tables:
         for e in t.entities:
@@ -242,11 +243,15 @@ def ampersand_spellings(tables: list[Table]) -> None:
     the Securities & Exchange Commission, the Food & Agriculture Organisation: six mentions
     of the benchmark corpus missed before): an English alias with " & " gets the " and "
     form next to it and the other way round, with the same rules (its blockers written the
-    same way). canon reads "&" between words as a mark, not a term, so the two are
+    same way), unless a letter stands beside the conjunction (H & M) or, for the "and"
+    form, names of the tables stand on both sides (Nippon Steel and Sumitomo Metal reads
+    as two companies in a list); every blocker gets its other form too, within canon's
+    limit. canon reads "&" between words as a mark, not a term, so the two are
     different keys."""
     from common import Alias
 
     swap = {" & ": " and ", " and ": " & "}
+    names = {key(a.text) for t in tables for e in t.entities for _, a in e.all_aliases() if not has_han(a.text)}
     for t in tables:
         for e in t.entities:
             texts = {a.text for _, a in e.all_aliases()}
@@ -260,6 +265,12 @@ def ampersand_spellings(tables: list[Table]) -> None:
                         sides = [w for part in a.text.split(old) for w in part.split()[:1] + part.split()[-1:]]
                         if any(len(w) == 1 for w in sides):
                             continue
+                        # Two names joined by "&" are one company, by "and" two in a
+                        # list (Nippon Steel and Sumitomo Metal, before their merger).
+                        left, _, right = a.text.partition(old)
+                        if new == " and " and key(left) in names and key(left) != key(right) and (
+                                key(right) in names or key(right.split()[0]) in names):
+                            continue
                         variant_text = a.text.replace(old, new)
                         if variant_text in texts:
                             continue
@@ -268,6 +279,45 @@ def ampersand_spellings(tables: list[Table]) -> None:
                                         a.full_name, a.hand)
                         e.aliases[lang].insert(e.aliases[lang].index(a) + 1, variant)
                         texts.add(variant_text)
+                # Blockers are written either way too (Kensington and Chelsea,
+                # Kensington & Chelsea), within canon's limit.
+                for a in e.aliases[lang]:
+                    for b in list(a.blockers):
+                        for old, new in swap.items():
+                            other = b.replace(old, new)
+                            if old in b and other not in a.blockers and len(a.blockers) < ambiguity.MAX_BLOCKERS:
+                                a.blockers.append(other)
+
+
+def same_key_same_rules(tables: list[Table]) -> None:
+    """A traditional Chinese alias that folds to a simplified alias of the same entity is
+    the same key to canon, and the key matches when any of its aliases allows it: a
+    traditional form typed without the simplified one's blockers or support undid them
+    (大眾 let through every word the blockers of 大众 hold, 國藥 the support of 国药). Each
+    gets the other's blockers (in its own script) and the stricter rules."""
+    for t in tables:
+        for e in t.entities:
+            chinese = [a for lang, a in e.all_aliases() if lang.startswith("zh") and has_han(a.text)]
+            by_key: dict[str, list] = {}
+            for a in chinese:
+                by_key.setdefault(to_hans(a.text), []).append(a)
+            for same in by_key.values():
+                if len(same) < 2:
+                    continue
+                support = any(a.support for a in same)
+                blockers = {to_hans(b) for a in same for b in a.blockers}
+                for a in same:
+                    if support and not a.support:
+                        a.mark(False, True, "as its other script's form")
+                    traditional = to_hans(a.text) != a.text
+                    for b in sorted(blockers):
+                        written = name_to_hant(b, False) if traditional else b
+                        if a.text not in written:
+                            # OpenCC writes another variant (衆 for 眾): keep the
+                            # alias as typed inside its blocker.
+                            written = b.replace(to_hans(a.text), a.text)
+                        if to_hans(written) not in {to_hans(x) for x in a.blockers} and len(a.blockers) < ambiguity.MAX_BLOCKERS:
+                            a.blockers.append(written)
 
 
 def add_dictionary_blockers(e, alias_keys: set[str]) -> None:

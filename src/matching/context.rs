@@ -140,12 +140,17 @@ pub(super) fn veto_after_resolving(
         // A company whose name is also a family name (Nielsen, Ford: exact
         // case and support): after a given name it is a person's (Jakob
         // Nielsen, Gerald Ford).
+        // Not a party or a body of state (House Democrats, Scottish Labour,
+        // the Richmond Fed): the word before them is a qualifier.
         let surname_like_org = single_word
             && kind == Kind::Org
             && candidate
                 .options
                 .iter()
-                .any(|c| c.case_exact() && c.needs_support());
+                .any(|c| c.case_exact() && c.needs_support())
+            && !table.entity_at(entity).topics().any(|topic| {
+                rules.no_division_topics.contains(topic) || topic.ends_with("-politics")
+            });
         let checks_before = kind == Kind::Place || person_like;
         let checks_after = kind == Kind::Place;
         // A given name followed by a surname: people and products named like
@@ -167,7 +172,7 @@ pub(super) fn veto_after_resolving(
             && name_before(rules, text, candidate.start, |at| {
                 ends.binary_search(&at).is_ok()
             })
-            && given_name_before(text, candidate.start)
+            && given_name_before(rules, text, candidate.start)
             && not_title_case()
         {
             vetoes.push(index);
@@ -182,7 +187,7 @@ pub(super) fn veto_after_resolving(
             continue;
         }
         // After a title a place or a company is a person's name (Mr
-        // Cartagena, Dr Nielsen, President Ford).
+        // Cartagena, Dr Nielsen, Lord Sainsbury).
         if (kind == Kind::Place || (kind == Kind::Org && single_word))
             && after_personal_title(rules, text, candidate.start)
         {
@@ -366,11 +371,15 @@ fn name_before(
 }
 
 /// Whether the word right before byte `start` may be a given name: it is
-/// not written in capitals (GMT, NYSE) and does not open a sentence or a
-/// line, where any word is capitalised (Buying MCI would ...).
-fn given_name_before(text: &str, start: usize) -> bool {
+/// not written in capitals (GMT, NYSE), is no nationality adjective
+/// (Japanese Nomura) nor hyphenated (Anglo-Dutch Shell), and does not open
+/// a sentence or a line, where any word is capitalised (Buying MCI would
+/// ...).
+fn given_name_before(rules: &Rules, text: &str, start: usize) -> bool {
     word_before(text, start).is_some_and(|(word_start, word)| {
         !word.bytes().all(|b| !b.is_ascii_lowercase())
+            && !word.contains('-')
+            && !rules.demonyms.contains(word)
             && !super::candidates::opens_sentence(text, word_start)
     })
 }
