@@ -26,6 +26,8 @@ AREAS = {
     "policies) and health (named diseases and epidemics) that news names",
     "tech-venues": "Technology standards and networks, software, web services and video games, malware, technology\n"
     "trade shows, and venues and streets that stand for an institution or a sport",
+    "business-tech": "Companies, trade bodies and research groups of business and technology news, digital broadcasting\n"
+    "standards and the James Bond films (gaps a held-out audit of BBC business and tech articles found)",
 }
 
 
