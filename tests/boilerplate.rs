@@ -320,14 +320,11 @@ fn bad_furniture_files_and_outputs_are_errors() {
 
 #[test]
 fn unreadable_inputs_name_their_line_and_text_before_trailing_garbage_is_learned() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let not_gzip = dir.path().join("bad.jsonl.gz");
     std::fs::write(&not_gzip, "not gzip\n").unwrap();
     // A document followed by bytes that are not gzip: it was read whole.
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    encoder.write_all(b"Share this article").unwrap();
-    let mut document = encoder.finish().unwrap();
+    let mut document = common::gzip(b"Share this article");
     document.extend(b"junk");
     let text = dir.path().join("doc.txt.gz");
     std::fs::write(&text, document).unwrap();

@@ -10,7 +10,7 @@ use std::process::{Output, Stdio};
 
 use serde_json::Value;
 
-use common::{canon, records, run, run_with_stdin, stderr, write_file};
+use common::{bzip2, canon, gzip, records, run, run_with_stdin, stderr, write_file};
 
 /// A corpus of `n` records in English and Chinese (several batches' worth),
 /// with a bad line every 500 records.
@@ -140,12 +140,6 @@ fn jsonl_lines_in_a_legacy_encoding_are_decoded_per_line() {
     assert_eq!(records[1]["text"], "月之暗面与深度求索都是独立实验室。");
     assert_eq!(records[1]["encoding"], "GBK");
     assert!(records[0].get("encoding").is_none());
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
 }
 
 #[test]
@@ -326,12 +320,6 @@ fn zero_padding_after_the_last_member_is_skipped_and_other_trailing_bytes_are_a_
         let err = stderr(&output);
         assert!(err.contains(&format!("{name}:1: read error:")), "{err}");
     }
-}
-
-fn bzip2(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
 }
 
 /// What `canon normalize` writes for `corpus` read as plain JSON Lines.

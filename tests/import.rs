@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
-use common::records;
+use common::{bzip2, gzip, records};
 
 const DUMP: &str = "tests/fixtures/import/wikidata-dump.json";
 const CSV: &str = "tests/fixtures/import/entities.csv";
@@ -1307,18 +1307,6 @@ fn kinds_of_a_csv_file_are_read_in_any_case() {
         "{}",
         stderr(&output)
     );
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
-}
-
-fn bzip2(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
 }
 
 #[test]

@@ -310,14 +310,16 @@ def same_key_same_rules(tables: list[Table]) -> None:
                     if support and not a.support:
                         a.mark(False, True, "as its other script's form")
                     traditional = to_hans(a.text) != a.text
+                    has = {to_hans(x) for x in a.blockers}
                     for b in sorted(blockers):
                         written = name_to_hant(b, False) if traditional else b
                         if a.text not in written:
                             # OpenCC writes another variant (衆 for 眾): keep the
                             # alias as typed inside its blocker.
                             written = b.replace(to_hans(a.text), a.text)
-                        if to_hans(written) not in {to_hans(x) for x in a.blockers} and len(a.blockers) < ambiguity.MAX_BLOCKERS:
+                        if to_hans(written) not in has and len(a.blockers) < ambiguity.MAX_BLOCKERS:
                             a.blockers.append(written)
+                            has.add(to_hans(written))
 
 
 def add_dictionary_blockers(e, alias_keys: set[str]) -> None:

@@ -263,8 +263,9 @@ impl<F: MemberFormat, R: BufRead> Members<F, R> {
         result
     }
 
-    /// [`Self::next_member`], leaving the state as it found it unless a
-    /// member starts.
+    /// [`Self::next_member`]'s search: sets the state only when a member
+    /// starts (the caller ends the stream otherwise); the padding it reads
+    /// past is consumed either way.
     fn look_for_member(&mut self) -> io::Result<bool> {
         let State::Between(reader) = &mut self.state else {
             return Ok(false);

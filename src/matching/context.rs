@@ -138,10 +138,9 @@ pub(super) fn veto_after_resolving(
         // line only when a capitalised neighbour asks for it.
         let not_title_case = || !title_case_line(text, candidate.start);
         // A company whose name is also a family name (Nielsen, Ford: exact
-        // case and support): after a given name it is a person's (Jakob
-        // Nielsen, Gerald Ford).
-        // Not a party or a body of state (House Democrats, Scottish Labour,
-        // the Richmond Fed): the word before them is a qualifier.
+        // case and support) is a person's after a given name (Jakob
+        // Nielsen); not a party or a body of state, where the word before is
+        // a qualifier (House Democrats, Scottish Labour).
         let surname_like_org = single_word
             && kind == Kind::Org
             && candidate

@@ -95,3 +95,17 @@ pub fn write_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> String {
     std::fs::write(&path, bytes).expect("test file written");
     path.to_str().expect("test paths are UTF-8").to_string()
 }
+
+/// `bytes` as one gzip member.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// `bytes` as one bzip2 stream.
+pub fn bzip2(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
