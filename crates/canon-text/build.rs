@@ -5,10 +5,14 @@
 
 #[path = "src/normalize/convertible.rs"]
 mod convertible;
+#[path = "src/normalize/variants.rs"]
+mod variants;
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=src/normalize/convertible.rs");
+    println!("cargo::rerun-if-changed=src/normalize/variants.rs");
+    println!("cargo::rerun-if-changed=../../data/chinese-variants.txt");
     let out_dir =
         std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let bytes: Vec<u8> = convertible::convertible_words()

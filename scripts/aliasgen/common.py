@@ -237,7 +237,7 @@ def key(text: str) -> str:
     other text cut into canon's terms and joined by spaces. Names with the same key are
     one name to canon. It agrees with canon on all but 41 of the 21,719 alias texts of
     the table at the time of writing (canon's own traditional fold differs from OpenCC
-    on a few characters: 羣, 峯, 阪; kana runs); `canon alias check` stays the
+    on a few characters: 阪, and 羣 and 峯 until canon folded them too, data/chinese-variants.txt; kana runs); `canon alias check` stays the
     authority and must report no problems."""
     text = unicodedata.normalize("NFKC", text)
     text = " ".join("".join(_PUNCTUATION.get(c, c) for c in text).split())

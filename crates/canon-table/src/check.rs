@@ -313,6 +313,88 @@ fn check_entity(entity: &Entity, index_of: &FxHashMap<String, usize>, problems: 
             }
         }
     }
+    check_rules_undone(entity, problems);
+}
+
+/// Reports an alias whose key another alias of the same entity shares with
+/// looser rules. The matcher tries every alias of a key at each occurrence
+/// and keeps the entity when any of them allows it, so the looser alias lets
+/// through what the stricter one's support or blockers hold back: 大眾 typed
+/// without the blockers of 大众 (both fold to one key) found Volkswagen in
+/// 一汽大眾. Shadowed aliases are reported apart and not here; an alias with
+/// exact case undoes nothing of a differently written one (the case rule of
+/// either may be the point of having both).
+fn check_rules_undone(entity: &Entity, problems: &mut Problems) {
+    let mut by_key: FxHashMap<&str, Vec<&AliasEntry>> = FxHashMap::default();
+    for alias in &entity.aliases {
+        if !alias.key.is_empty() {
+            by_key.entry(alias.key.as_str()).or_default().push(alias);
+        }
+    }
+    for same in by_key.values().filter(|same| same.len() > 1) {
+        for (i, strict) in same.iter().enumerate() {
+            for (j, loose) in same.iter().enumerate() {
+                // A later alias its earlier sibling covers is reported as
+                // shadowed, which says more.
+                if i == j || (j < i && covers(loose, strict)) {
+                    continue;
+                }
+                if let Some(undone) = rules_undone(strict, loose) {
+                    problems.push(warning(
+                        &entity.file,
+                        loose.line,
+                        format!(
+                            "entity {:?}: alias {:?} undoes {undone} of alias {:?} (line {}): both normalize to {:?} and a key matches when any of its aliases allows it; give {:?} the same rules",
+                            entity.id, loose.text, strict.text, strict.line, strict.key, loose.text
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// What of `strict`'s rules `loose` (same key) lets through, in words:
+/// its support, its blockers that `loose` lacks (compared by key, so that a
+/// blocker in the other script counts), or both; `None` when nothing, or
+/// when `loose` is held to an exact case that `strict`'s text does not
+/// have.
+fn rules_undone(strict: &AliasEntry, loose: &AliasEntry) -> Option<String> {
+    if loose.case_exact
+        && !same_text(
+            normalize(&loose.text).text(),
+            normalize(&strict.text).text(),
+        )
+    {
+        return None;
+    }
+    let loose_blockers: FxHashSet<String> = loose
+        .blockers
+        .iter()
+        .map(|b| alias_key_in(b, &loose.lang))
+        .collect();
+    let missing: Vec<&str> = strict
+        .blockers
+        .iter()
+        .filter(|b| !loose_blockers.contains(&alias_key_in(b, &strict.lang)))
+        .map(String::as_str)
+        .collect();
+    let support = strict.needs_support && !loose.needs_support;
+    let blockers = match missing.as_slice() {
+        [] => None,
+        [one] => Some(format!("the blocker {one:?}")),
+        [first, rest @ ..] => Some(format!(
+            "{} blockers ({first:?} and {} more)",
+            missing.len(),
+            rest.len()
+        )),
+    };
+    match (support, blockers) {
+        (false, None) => None,
+        (true, None) => Some("the support it needs".to_owned()),
+        (false, Some(blockers)) => Some(blockers),
+        (true, Some(blockers)) => Some(format!("the support it needs and {blockers}")),
+    }
 }
 
 /// Whether `earlier` matches everywhere `later` would (same key assumed), so
@@ -676,6 +758,51 @@ mod tests {
         assert!(check(&entity("a", None, distinct)).is_empty());
         assert!(problems[2].contains("shadowed by its own blocker"));
         assert!(problems[3].contains("does not contain alias"));
+    }
+
+    #[test]
+    fn an_alias_that_undoes_the_rules_of_another_of_its_key_is_reported_at_its_line() {
+        // 大眾 folds to the key of 大众 without its blocker or support.
+        let table = "[[entity]]\nid = \"vw\"\nname = \"N\"\nkind = \"org\"\n\
+            aliases.zh-Hans = [{ text = \"大众\", needs = \"support\", blockers = [\"大众化\"] }]\n\
+            aliases.zh-Hant = [\"大眾\"]\n";
+        let problems = check(table);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("t.toml:6: entity \"vw\": alias \"大眾\" undoes the support it needs and the blocker \"大众化\" of alias \"大众\" (line 5)"),
+            "{problems:?}"
+        );
+        // The same rules, the blocker written in either script: nothing to report.
+        let same = "[[entity]]\nid = \"vw\"\nname = \"N\"\nkind = \"org\"\n\
+            aliases.zh-Hans = [{ text = \"大众\", needs = \"support\", blockers = [\"大众化\"] }]\n\
+            aliases.zh-Hant = [{ text = \"大眾\", needs = \"support\", blockers = [\"大眾化\"] }]\n";
+        assert!(check(same).is_empty(), "{:?}", check(same));
+        // A stricter alias after a looser one is shadowed (reported as such,
+        // once); an alias of exact case undoes nothing of another writing.
+        let shadowed = check(&entity(
+            "a",
+            None,
+            "\"Alpha\", { text = \"ALPHA\", blockers = [\"ALPHA Centauri\"] }",
+        ));
+        assert_eq!(shadowed.len(), 1, "{shadowed:?}");
+        assert!(shadowed[0].contains("shadowed"), "{shadowed:?}");
+        let exact = entity(
+            "a",
+            None,
+            "{ text = \"apple\", needs = \"support\" }, { text = \"Apple\", case = \"exact\" }",
+        );
+        assert!(check(&exact).is_empty(), "{:?}", check(&exact));
+        // A looser alias after a stricter one of the same text, in Latin script.
+        let latin = check(&entity(
+            "a",
+            None,
+            "{ text = \"Alpha\", blockers = [\"Alpha Centauri\", \"Alpha Romeo\"] }, \"alpha\"",
+        ));
+        assert_eq!(latin.len(), 1, "{latin:?}");
+        assert!(
+            latin[0].contains("alias \"alpha\" undoes 2 blockers (\"Alpha Centauri\" and 1 more) of alias \"Alpha\""),
+            "{latin:?}"
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Folding Chinese text for segmentation and matching: traditional characters
 //! to simplified (jieba's dictionary is simplified, and so should the index
-//! terms be), and the circle ○ that Chinese text uses as a zero (二○○一年) to
+//! terms be) by fast2s, with canon's own fold of variant characters that
+//! fast2s leaves or folds to outdated forms (`data/chinese-variants.txt`:
+//! 羣 → 群, 諮 → 咨, 瀋 → 沈), and the circle ○ that Chinese text uses as a zero (二○○一年) to
 //! the ideographic zero 〇.
 //!
 //! Folding replaces characters one for one with characters of the same UTF-8
@@ -63,11 +65,7 @@ pub fn fold(text: &str) -> Cow<'_, str> {
         let c = char::from_u32(u32::from(code)).expect("three bytes of UTF-8 make a char");
         let previous = text[..start].chars().next_back();
         let next = text[at..].chars().next();
-        let simplified = if c == '著' {
-            zhe_or_zhu(previous, next)
-        } else {
-            convert_in_context(previous, c, next)
-        };
+        let simplified = simplify(previous, c, next);
         // Folding keeps byte offsets: a replacement of another length is
         // left out (fast2s has none).
         if simplified != c && simplified.len_utf8() == c.len_utf8() {
@@ -122,6 +120,34 @@ fn zhe_or_zhu(previous: Option<char>, next: Option<char>) -> char {
         .iter()
         .any(|&[a, b]| (a == '著' && Some(b) == next) || (b == '著' && Some(a) == previous));
     if zhu { '著' } else { '着' }
+}
+
+/// The simplified form of a character canon may convert
+/// ([`convertible_characters`]) between `previous` and `next`: canon's own
+/// variants first (`data/chinese-variants.txt`: 羣 → 群, 瀋 → 沈), then 著 by
+/// its words, then fast2s.
+fn simplify(previous: Option<char>, c: char, next: Option<char>) -> char {
+    if let Some(simplified) = variant_of(c) {
+        simplified
+    } else if c == '著' {
+        zhe_or_zhu(previous, next)
+    } else {
+        convert_in_context(previous, c, next)
+    }
+}
+
+/// The simplified form `data/chinese-variants.txt` gives `c`, if any.
+fn variant_of(c: char) -> Option<char> {
+    static SORTED: OnceLock<Vec<(char, char)>> = OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut pairs: Vec<(char, char)> = super::variants::variant_pairs().collect();
+        pairs.sort_unstable();
+        pairs
+    });
+    sorted
+        .binary_search_by_key(&c, |&(from, _)| from)
+        .ok()
+        .map(|i| sorted[i].1)
 }
 
 /// fast2s's conversion of `c` between `previous` and `next`.
@@ -214,6 +240,23 @@ mod tests {
             assert_eq!(set.contains(c), listed, "{c:?}");
         }
         assert!(set.contains('們') && set.contains('著') && !set.contains('们'));
+        assert!(set.contains('羣') && set.contains('瀋'));
+    }
+
+    #[test]
+    fn variants_fold_to_the_standard_simplified_characters() {
+        assert_eq!(fold("羣眾 峯巒 諮詢 瀋陽 重疊"), "群众 峰峦 咨询 沈阳 重叠");
+        // Simplified text and characters fast2s folds are as before.
+        assert_eq!(fold("群众 沈阳 發展"), "群众 沈阳 发展");
+        let pairs: Vec<(char, char)> = crate::normalize::variants::variant_pairs().collect();
+        assert!(pairs.len() >= 40, "{}", pairs.len());
+        for (from, to) in pairs {
+            // Folding keeps byte offsets; a folded character folds no further.
+            assert_eq!((from.len_utf8(), to.len_utf8()), (3, 3), "{from}");
+            assert_ne!(from, to);
+            assert_eq!(fold(&to.to_string()), to.to_string(), "{from} → {to}");
+            assert_eq!(fold(&from.to_string()), to.to_string(), "{from}");
+        }
     }
 
     /// [`fold`] character by character: every character fast2s may
@@ -225,12 +268,10 @@ mod tests {
         for (i, &c) in chars.iter().enumerate() {
             let previous = i.checked_sub(1).map(|p| chars[p]);
             let next = chars.get(i + 1).copied();
-            let simplified = if !convertible_characters().contains(c) {
-                c
-            } else if c == '著' {
-                zhe_or_zhu(previous, next)
+            let simplified = if convertible_characters().contains(c) {
+                simplify(previous, c, next)
             } else {
-                convert_in_context(previous, c, next)
+                c
             };
             folded.push(if simplified.len_utf8() == c.len_utf8() {
                 simplified
@@ -251,7 +292,7 @@ mod tests {
         /// and characters beyond the BMP, in any order.
         #[test]
         fn the_scan_by_lead_bytes_folds_as_a_character_loop(
-            text in "([發們著名看臺灣二○一年的]{1,12}|[a-z0-9 .,]{1,12}|[éß£]|[，。“”]|[𠀀😀]){0,12}"
+            text in "([發們著名看臺灣二○一年的羣瀋疊]{1,12}|[a-z0-9 .,]{1,12}|[éß£]|[，。“”]|[𠀀😀]){0,12}"
         ) {
             let (folded, expected) = (fold(&text), fold_by_chars(&text));
             proptest::prop_assert_eq!(folded.as_ref(), expected.as_str());
@@ -305,8 +346,9 @@ mod tests {
 
     proptest::proptest! {
         /// Skipping conversion for text without convertible characters
-        /// changes nothing: fold equals fast2s on every text, but for 著,
-        /// which fold decides itself.
+        /// changes nothing: fold equals fast2s on every text, but for 著
+        /// and the variants of `data/chinese-variants.txt`, which fold
+        /// decides itself (the alphabet has none of the variants).
         #[test]
         fn fold_equals_fast2s(indices in proptest::collection::vec(0usize..56, 1..40)) {
             // Runs of ASCII, two- and four-byte characters between them

@@ -1,4 +1,5 @@
-//! The characters fast2s may convert, as one bit per code point of the
+//! The characters canon's fold may convert (fast2s's and canon's own
+//! variants), as one bit per code point of the
 //! Basic Multilingual Plane. Shared, through `#[path]`, by this crate's
 //! build script, which computes the set once into `OUT_DIR`, and by the
 //! tests that check the embedded set against fast2s itself: asking fast2s
@@ -24,6 +25,7 @@ pub fn convertible_words() -> Vec<u64> {
             set(original);
         }
     }
-    ONLY_IN_CONTEXT.into_iter().for_each(set);
+    ONLY_IN_CONTEXT.into_iter().for_each(&mut set);
+    super::variants::variant_pairs().for_each(|(from, _)| set(from));
     words
 }

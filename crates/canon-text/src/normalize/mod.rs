@@ -30,6 +30,7 @@ pub mod chinese;
 mod convertible;
 mod joiners;
 mod origin;
+mod variants;
 
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
