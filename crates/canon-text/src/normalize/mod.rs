@@ -16,7 +16,9 @@
 //!   since the marks belong to the character;
 //! * curly quotes, guillemets and dashes folded to their ASCII forms;
 //! * runs of whitespace collapsed to one space, or one `\n` when the run holds a
-//!   line break, and trimmed at both ends.
+//!   line break, and trimmed at both ends;
+//! * HTML character references left in the text decoded (`Jos&#233;`,
+//!   `AT&amp;T`, `&rsquo;`; the rules are in `normalize/references.rs`).
 //!
 //! Every byte of the normalized text keeps the code-point range of the original
 //! text it came from, so later stages can report offsets into the original
@@ -30,6 +32,7 @@ pub mod chinese;
 mod convertible;
 mod joiners;
 mod origin;
+mod references;
 mod variants;
 
 use unicode_normalization::char::canonical_combining_class;
@@ -104,6 +107,24 @@ impl OriginalRanges<'_> {
 
 /// Normalizes `original` (see the module documentation).
 pub fn normalize(original: &str) -> Normalized {
+    let mut normalized = normalize_without_references(original);
+    // Each round decodes at least one reference and shortens the text; the
+    // bound only guards against an expansion nobody has found.
+    for _ in 0..MAX_REFERENCE_ROUNDS {
+        let Some((decoded, ranges)) = references::decode(&normalized) else {
+            break;
+        };
+        normalized = references::compose(normalize_without_references(&decoded), &ranges);
+    }
+    normalized
+}
+
+/// The most times [`normalize`] decodes HTML character references and
+/// normalizes again: three make `&amp;amp;eacute;` é.
+const MAX_REFERENCE_ROUNDS: usize = 4;
+
+/// [`normalize`] but for HTML character references, which stay as written.
+fn normalize_without_references(original: &str) -> Normalized {
     let mut pass = Pass {
         out: Emitter {
             text: String::with_capacity(original.len()),
