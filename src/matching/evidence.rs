@@ -10,7 +10,10 @@
 //!   sibling, or a shared topic that is not broad), one of its context words
 //!   is there, or the same entity is confirmed anywhere in the document; but
 //!   never right after a place that is not one of its ancestors ("the UK
-//!   Treasury", "Norway's Supreme Court");
+//!   Treasury", "Norway's Supreme Court"), unless it is a company or
+//!   product of no place after the place's possessive ("Spain's Iberia":
+//!   the table does not say whose it is, so the place says nothing
+//!   against it);
 //! * the full name: a short form (a person's surname or given name on its
 //!   own) stands when the same entity is confirmed through a name that is
 //!   not short, anywhere in the document (headlines come first, so
@@ -302,12 +305,14 @@ impl Reach {
 impl Evidence<'_, '_, '_> {
     /// Whether the document supports `entity` for candidate `index`: the
     /// same entity confirmed anywhere, a related one within the window, or
-    /// a context word within it; never after a place that is not its own.
+    /// a context word within it; never after a place that is not its own
+    /// ([`belongs_to_a_place`]).
     fn supported(&self, index: usize, entity: u32) -> bool {
         let (table, candidates) = (self.table, self.candidates);
         let candidate = &candidates[index];
-        if let Some(place) = place_in_front(table, self.text, candidates, index)
+        if let Some((place, possessive)) = place_in_front(table, self.text, candidates, index)
             && !table.ancestors(entity).contains(&place)
+            && (!possessive || belongs_to_a_place(table, entity))
         {
             return false;
         }
@@ -348,23 +353,38 @@ impl Evidence<'_, '_, '_> {
     }
 }
 
+/// Whether a place's possessive right before `entity` can say that
+/// another's is meant: a place itself, a person, or anything with a place
+/// among its ancestors (a country's institution: "Norway's Supreme Court" is
+/// not the US one). A company or product the table gives no country ("Spain's
+/// Iberia", "Italy's TIM") is only told where it is from: the possessive says
+/// nothing against it, and its support is looked for as anywhere else. (A
+/// place and a space before it still turn it down: "SYRIA IS KEY" is a verb.)
+fn belongs_to_a_place(table: &AliasTable, entity: u32) -> bool {
+    !matches!(table.kind(entity), Kind::Org | Kind::Product)
+        || table
+            .ancestors(entity)
+            .iter()
+            .any(|&a| table.kind(a) == Kind::Place)
+}
+
 /// The place confirmed right before candidate `index`, joined to it by a
-/// space or a possessive: "UK" in "the UK Treasury", "Norway" in "Norway's
-/// Supreme Court". Such a place says whose institution is meant.
+/// space or a possessive (true): "UK" in "the UK Treasury", "Norway" in
+/// "Norway's Supreme Court". Such a place says whose institution is meant.
 fn place_in_front(
     table: &AliasTable,
     text: &str,
     candidates: &[Candidate],
     index: usize,
-) -> Option<u32> {
+) -> Option<(u32, bool)> {
     let previous = candidates[..index].last()?;
     let place = previous.confirmed.filter(|_| !previous.vetoed)?;
     if table.kind(place) != Kind::Place {
         return None;
     }
     let gap = &text[previous.end..candidates[index].start];
-    let gap = gap.strip_prefix("'s").unwrap_or(gap);
-    (gap == " ").then_some(place)
+    let possessive = gap.strip_prefix("'s");
+    (possessive.unwrap_or(gap) == " ").then_some((place, possessive.is_some()))
 }
 
 /// The terms within [`SUPPORT_WINDOW`] tokens before and after a candidate
