@@ -1,5 +1,6 @@
 //! Computes at build time what would otherwise cost every process at its
-//! first Chinese fold: the set of characters fast2s may convert
+//! first Chinese fold: the set of characters the fold may convert (fast2s's
+//! and canon's variants)
 //! (`src/normalize/convertible.rs`, shared with the tests that check it),
 //! written to `OUT_DIR/convertible.bin` as 1,024 little-endian `u64` words.
 

@@ -11,9 +11,9 @@
 //!   is there, or the same entity is confirmed anywhere in the document; but
 //!   never right after a place that is not one of its ancestors ("the UK
 //!   Treasury", "Norway's Supreme Court"), unless it is a company or
-//!   product of no place after the place's possessive ("Spain's Iberia":
-//!   the table does not say whose it is, so the place says nothing
-//!   against it);
+//!   product of no place and no body of state after the place's possessive
+//!   ("Spain's Iberia": the table does not say whose it is, so the place
+//!   says nothing against it);
 //! * the full name: a short form (a person's surname or given name on its
 //!   own) stands when the same entity is confirmed through a name that is
 //!   not short, anywhere in the document (headlines come first, so
@@ -354,18 +354,32 @@ impl Evidence<'_, '_, '_> {
 }
 
 /// Whether a place's possessive right before `entity` can say that
-/// another's is meant: a place itself, a person, or anything with a place
-/// among its ancestors (a country's institution: "Norway's Supreme Court" is
-/// not the US one). A company or product the table gives no country ("Spain's
-/// Iberia", "Italy's TIM") is only told where it is from: the possessive says
-/// nothing against it, and its support is looked for as anywhere else. (A
-/// place and a space before it still turn it down: "SYRIA IS KEY" is a verb.)
+/// another's is meant: a place itself, a person, anything with a place among
+/// its ancestors (a country's institution: "Norway's Supreme Court" is not
+/// the US one), and bodies of state and international bodies, told by a
+/// topic of `no_division_topics` or a party's topic on the entity or an
+/// ancestor ("Lebanon's Council of Ministers" is not the EU's, "Russia's
+/// Security Council" not the UN's). A company or product the table gives no
+/// country ("Spain's Iberia", "Italy's TIM") is only told where it is from:
+/// the possessive says nothing against it, and its support is looked for as
+/// anywhere else. (A place and a space before it still turn it down:
+/// "SYRIA IS KEY" is a verb.)
 fn belongs_to_a_place(table: &AliasTable, entity: u32) -> bool {
-    !matches!(table.kind(entity), Kind::Org | Kind::Product)
+    if !matches!(table.kind(entity), Kind::Org | Kind::Product) {
+        return true;
+    }
+    let rules = super::rules::rules();
+    let of_state = |e: u32| {
+        table
+            .entity_at(e)
+            .topics()
+            .any(|topic| rules.no_division_topics.contains(topic) || topic.ends_with("politics"))
+    };
+    of_state(entity)
         || table
             .ancestors(entity)
             .iter()
-            .any(|&a| table.kind(a) == Kind::Place)
+            .any(|&a| table.kind(a) == Kind::Place || of_state(a))
 }
 
 /// The place confirmed right before candidate `index`, joined to it by a

@@ -334,9 +334,9 @@ fn check_rules_undone(entity: &Entity, problems: &mut Problems) {
     for same in by_key.values().filter(|same| same.len() > 1) {
         for (i, strict) in same.iter().enumerate() {
             for (j, loose) in same.iter().enumerate() {
-                // A later alias its earlier sibling covers is reported as
-                // shadowed, which says more.
-                if i == j || (j < i && covers(loose, strict)) {
+                // An alias the first of its key covers is reported as
+                // shadowed by it (`check_entity`), which says more.
+                if i == j || (j == 0 && covers(loose, strict)) {
                     continue;
                 }
                 if let Some(undone) = rules_undone(strict, loose) {
@@ -344,7 +344,7 @@ fn check_rules_undone(entity: &Entity, problems: &mut Problems) {
                         &entity.file,
                         loose.line,
                         format!(
-                            "entity {:?}: alias {:?} undoes {undone} of alias {:?} (line {}): both normalize to {:?} and a key matches when any of its aliases allows it; give {:?} the same rules",
+                            "entity {:?}: alias {:?} lets through what alias {:?} (line {}) holds back by {undone}: both have the key {:?}, and a key matches when any of its aliases allows it; give {:?} the same rules",
                             entity.id, loose.text, strict.text, strict.line, strict.key, loose.text
                         ),
                     ));
@@ -382,9 +382,9 @@ fn rules_undone(strict: &AliasEntry, loose: &AliasEntry) -> Option<String> {
     let support = strict.needs_support && !loose.needs_support;
     let blockers = match missing.as_slice() {
         [] => None,
-        [one] => Some(format!("the blocker {one:?}")),
+        [one] => Some(format!("its blocker {one:?}")),
         [first, rest @ ..] => Some(format!(
-            "{} blockers ({first:?} and {} more)",
+            "its {} blockers ({first:?} and {} more)",
             missing.len(),
             rest.len()
         )),
@@ -769,7 +769,7 @@ mod tests {
         let problems = check(table);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
-            problems[0].starts_with("t.toml:6: entity \"vw\": alias \"大眾\" undoes the support it needs and the blocker \"大众化\" of alias \"大众\" (line 5)"),
+            problems[0].starts_with("t.toml:6: entity \"vw\": alias \"大眾\" lets through what alias \"大众\" (line 5) holds back by the support it needs and its blocker \"大众化\""),
             "{problems:?}"
         );
         // The same rules, the blocker written in either script: nothing to report.
@@ -800,7 +800,7 @@ mod tests {
         ));
         assert_eq!(latin.len(), 1, "{latin:?}");
         assert!(
-            latin[0].contains("alias \"alpha\" undoes 2 blockers (\"Alpha Centauri\" and 1 more) of alias \"Alpha\""),
+            latin[0].contains("alias \"alpha\" lets through what alias \"Alpha\" (line 5) holds back by its 2 blockers (\"Alpha Centauri\" and 1 more)"),
             "{latin:?}"
         );
     }

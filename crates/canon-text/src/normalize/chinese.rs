@@ -160,8 +160,9 @@ fn convert_in_context(previous: Option<char>, c: char, next: Option<char>) -> ch
         .unwrap_or(c)
 }
 
-/// The characters fast2s may convert: those it converts alone, and those it
-/// converts only next to certain others, computed by the build script
+/// The characters the fold may convert: those fast2s converts alone, those
+/// it converts only next to certain others, and canon's variants
+/// (`data/chinese-variants.txt`), computed by the build script
 /// (`src/normalize/convertible.rs`).
 fn convertible_characters() -> &'static BmpSet {
     static CONVERTIBLE: OnceLock<BmpSet> = OnceLock::new();
@@ -232,7 +233,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_embedded_set_is_what_fast2s_converts() {
+    fn the_embedded_set_is_what_the_fold_may_convert() {
         let words = crate::normalize::convertible::convertible_words();
         let set = convertible_characters();
         for c in (0..0x10000u32).filter_map(char::from_u32) {
@@ -250,6 +251,10 @@ mod tests {
         assert_eq!(fold("群众 沈阳 發展"), "群众 沈阳 发展");
         let pairs: Vec<(char, char)> = crate::normalize::variants::variant_pairs().collect();
         assert!(pairs.len() >= 40, "{}", pairs.len());
+        let mut sources: Vec<char> = pairs.iter().map(|&(from, _)| from).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        assert_eq!(sources.len(), pairs.len(), "a character is listed twice");
         for (from, to) in pairs {
             // Folding keeps byte offsets; a folded character folds no further.
             assert_eq!((from.len_utf8(), to.len_utf8()), (3, 3), "{from}");

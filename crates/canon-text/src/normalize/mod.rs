@@ -108,8 +108,9 @@ impl OriginalRanges<'_> {
 /// Normalizes `original` (see the module documentation).
 pub fn normalize(original: &str) -> Normalized {
     let mut normalized = normalize_without_references(original);
-    // Each round decodes at least one reference and shortens the text; the
-    // bound only guards against an expansion nobody has found.
+    // A round decodes every reference, chains of double escaping included;
+    // another is needed only where NFKC made a reference (＆lt;), and the
+    // bound keeps text built to make one round after round linear.
     for _ in 0..MAX_REFERENCE_ROUNDS {
         let Some((decoded, ranges)) = references::decode(&normalized) else {
             break;
@@ -120,7 +121,7 @@ pub fn normalize(original: &str) -> Normalized {
 }
 
 /// The most times [`normalize`] decodes HTML character references and
-/// normalizes again: three make `&amp;amp;eacute;` é.
+/// normalizes again.
 const MAX_REFERENCE_ROUNDS: usize = 4;
 
 /// [`normalize`] but for HTML character references, which stay as written.

@@ -6,20 +6,25 @@
 //! Text taken from web pages and feeds often keeps references its HTML
 //! layer should have decoded. A reference is `&#` decimal digits `;`, `&#x`
 //! hexadecimal digits `;`, or `&` one of the names of [`NAMED`] `;` (the
-//! HTML 4 set of Latin-1 letters, symbols and typographic punctuation,
-//! which is what such text holds); the `;` is required, as HTML requires it
-//! everywhere but in legacy attribute values. A reference to something that
-//! is no Unicode scalar value (`&#xD800;`, `&#1114112;`) stays as written.
+//! Latin-1 letters and symbols and the typographic punctuation of HTML 4,
+//! which is what such text holds; not its Greek, arrows or mathematics); the
+//! `;` is required, as HTML requires it everywhere but in legacy attribute
+//! values. Numbers 128 to 159 are read as HTML reads them, as the
+//! Windows-1252 characters (`&#146;` is ’). A reference to something that
+//! is no Unicode scalar value (`&#xD800;`, `&#1114112;`) stays as written,
+//! and so does one longer than `&#x10FFFF;` (leading zeros).
 //!
 //! The references of the normalized text are replaced by their characters
 //! and the result normalized again, so that a decoded character is
 //! normalized with its neighbours like any other (`&rsquo;` becomes `'`,
 //! `&nbsp;` beside a space one space, `e&#769;` é); each character's range
 //! is composed back onto the original text, so a decoded character maps to
-//! its whole reference. Decoding can make new references (double-escaped
-//! `&amp;eacute;`, a full-width `＆` that NFKC turns into `&`): the two
-//! steps repeat until the text holds no reference, which keeps
-//! normalization idempotent.
+//! its whole reference. Double escaping (`&amp;amp;eacute;`) is read as one
+//! reference; NFKC can still make a new one (a full-width `＆` before
+//! `lt;`): the two steps repeat until the text holds no reference, which
+//! keeps normalization idempotent. Text written about HTML loses its
+//! escapes in `normalized_text` (`&lt;b&gt;` is `<b>`), as any HTML reader
+//! would show it.
 
 use super::Normalized;
 use super::origin::{Cursor, OriginMap};
@@ -159,10 +164,6 @@ const NAMED: &[(&str, char)] = &[
     ("yuml", 'ÿ'),
 ];
 
-/// The longest name of [`NAMED`] plus one: a longer run of letters after
-/// `&` is no reference.
-const LONGEST_NAME: usize = 7;
-
 /// The text of `normalized` with its references replaced by their
 /// characters, and for each character of it (in order) the range of the
 /// original text it comes from: a decoded character's is its whole
@@ -213,9 +214,12 @@ pub(super) fn compose(again: Normalized, ranges: &[(u32, u32)]) -> Normalized {
             end.checked_sub(1).and_then(|e| ranges.get(e)),
         ) {
             (Some(first), Some(last)) if start < end => (first.0, last.1),
+            // Every normalized character comes from at least one code point;
+            // an empty range would stand where it was found.
             _ => {
-                let edge = ranges.last().map_or(0, |last| last.1);
-                (edge, edge)
+                debug_assert!(false, "an empty range for {ch:?}");
+                let at = ranges.get(start).or(ranges.last()).map_or(0, |r| r.0);
+                (at, at)
             }
         };
         origin.push_char(at, ch.len_utf8(), range);
@@ -228,15 +232,34 @@ pub(super) fn compose(again: Normalized, ranges: &[(u32, u32)]) -> Normalized {
 }
 
 /// The character of the reference at the start of `text` (which starts
-/// with `&`) and the reference's length in bytes, if it is one.
+/// with `&`) and the reference's length in bytes, if it is one. A
+/// reference to `&` followed by the rest of another (`&amp;amp;eacute;`,
+/// double escaping) is read as one reference to that one's character, so
+/// that a chain of any depth is decoded in one round and in linear time.
 fn reference_at(text: &str) -> Option<(char, usize)> {
-    let bytes = text.as_bytes();
-    let semicolon = bytes
-        .iter()
-        .take(LONGEST_NAME + 3)
-        .position(|&b| b == b';')?;
-    let body = &text[1..semicolon];
-    let c = if let Some(number) = body.strip_prefix('#') {
+    let (mut c, mut len) = reference_body(&text[1..]).map(|(c, body)| (c, body + 1))?;
+    while c == '&' {
+        let Some((next, body)) = reference_body(&text[len..]) else {
+            break;
+        };
+        (c, len) = (next, len + body);
+    }
+    Some((c, len))
+}
+
+/// The longest reference read, in bytes from the `&`: `&#x10FFFF;`. A
+/// longer one (a number with leading zeros) stays as written.
+const MAX_REFERENCE_LEN: usize = 10;
+
+/// A reference's character and the length of its body (what follows its
+/// `&`, up to and with its `;`), at the start of `body`.
+fn reference_body(body: &str) -> Option<(char, usize)> {
+    let semicolon = body
+        .bytes()
+        .take(MAX_REFERENCE_LEN - 1)
+        .position(|b| b == b';')?;
+    let name = &body[..semicolon];
+    let c = if let Some(number) = name.strip_prefix('#') {
         let value = match number.strip_prefix(['x', 'X']) {
             Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
                 u32::from_str_radix(hex, 16).ok()?
@@ -246,12 +269,28 @@ fn reference_at(text: &str) -> Option<(char, usize)> {
             }
             _ => return None,
         };
-        char::from_u32(value)?
+        numeric(value)?
     } else {
-        let i = NAMED.binary_search_by(|&(name, _)| name.cmp(body)).ok()?;
+        let i = NAMED.binary_search_by(|&(n, _)| n.cmp(name)).ok()?;
         NAMED[i].1
     };
     Some((c, semicolon + 1))
+}
+
+/// The character a numeric reference stands for, as HTML reads it: 128 to
+/// 159 are the Windows-1252 characters pages written in that code page
+/// meant (`&#146;` is ’, not a control), 0 is the replacement character.
+fn numeric(value: u32) -> Option<char> {
+    const WINDOWS_1252: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
+        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
+        'ž', 'Ÿ',
+    ];
+    match value {
+        0 => Some(char::REPLACEMENT_CHARACTER),
+        128..=159 => Some(WINDOWS_1252[(value - 128) as usize]),
+        _ => char::from_u32(value),
+    }
 }
 
 #[cfg(test)]
@@ -262,7 +301,11 @@ mod tests {
     #[test]
     fn named_references_are_sorted_and_short() {
         assert!(NAMED.windows(2).all(|pair| pair[0].0 < pair[1].0));
-        assert!(NAMED.iter().all(|(name, _)| name.len() < LONGEST_NAME));
+        assert!(
+            NAMED
+                .iter()
+                .all(|(name, _)| name.len() + 2 <= MAX_REFERENCE_LEN)
+        );
     }
 
     fn chars_of(text: &str, (start, end): (usize, usize)) -> String {
@@ -332,6 +375,15 @@ mod tests {
             "é é <"
         );
         assert_eq!(normalize("a&shy;b").text(), "ab");
+        // Double escaping of any depth, in one round.
+        assert_eq!(normalize("&amp;amp;amp;amp;amp;amp;eacute;").text(), "é");
+        assert_eq!(normalize("&amp;amp;amp;amp;amp;amp;").text(), "&");
+        // Windows-1252 numbers, as HTML reads them.
+        assert_eq!(
+            normalize("Sainsbury&#146;s &#147;deal&#148; &#151; &#133;").text(),
+            "Sainsbury's \"deal\" - ..."
+        );
+        assert_eq!(normalize("&#x10FFFF;").text().chars().count(), 1);
     }
 
     proptest::proptest! {
@@ -339,7 +391,7 @@ mod tests {
         /// marks, jamo and spaces stand around one another.
         #[test]
         fn normalizing_text_with_references_twice_equals_once(
-            text in "(&(amp|eacute|nbsp|#233|#x301|#4449|#38|#32|rsquo|lt|#65|x);?|[a-z#; ]|\u{1100}|\u{301}|\u{200B}|é){0,16}"
+            text in "(&(amp|eacute|nbsp|#233|#x301|#4449|#38|#32|rsquo|lt|#65|x);?|amp;|[a-z#; ]|\u{1100}|\u{301}|\u{200B}|é){0,16}"
         ) {
             let once = normalize(&text);
             let twice = normalize(once.text());
