@@ -373,10 +373,17 @@ fn rules_undone(strict: &AliasEntry, loose: &AliasEntry) -> Option<String> {
         .iter()
         .map(|b| alias_key_in(b, &loose.lang))
         .collect();
+    // A blocker of the looser alias inside the stricter one's blocks all it
+    // blocks (大众汽车 blocks wherever 大众汽车集团 would).
     let missing: Vec<&str> = strict
         .blockers
         .iter()
-        .filter(|b| !loose_blockers.contains(&alias_key_in(b, &strict.lang)))
+        .filter(|b| {
+            let key = alias_key_in(b, &strict.lang);
+            !loose_blockers
+                .iter()
+                .any(|held| key.contains(held.as_str()))
+        })
         .map(String::as_str)
         .collect();
     let support = strict.needs_support && !loose.needs_support;
@@ -777,6 +784,11 @@ mod tests {
             aliases.zh-Hans = [{ text = \"大众\", needs = \"support\", blockers = [\"大众化\"] }]\n\
             aliases.zh-Hant = [{ text = \"大眾\", needs = \"support\", blockers = [\"大眾化\"] }]\n";
         assert!(check(same).is_empty(), "{:?}", check(same));
+        // A shorter blocker of the looser alias covers a longer one.
+        let covered = "[[entity]]\nid = \"vw\"\nname = \"N\"\nkind = \"org\"\n\
+            aliases.zh-Hans = [{ text = \"大众\", blockers = [\"大众汽车\", \"大众汽车集团\"] }]\n\
+            aliases.zh-Hant = [{ text = \"大眾\", blockers = [\"大眾汽車\"] }]\n";
+        assert!(check(covered).is_empty(), "{:?}", check(covered));
         // A stricter alias after a looser one is shadowed (reported as such,
         // once); an alias of exact case undoes nothing of another writing.
         let shadowed = check(&entity(
