@@ -188,6 +188,69 @@ pub(super) fn candidates(
     candidates_with(table, rules, text, tokens, lexicon, Filters::On)
 }
 
+/// Replaces each candidate of two words or more of a spaced script that
+/// resolution left unconfirmed (a name that needs support and found none)
+/// by the candidates that start inside it, searched again from its second
+/// word up to the next candidate: a longer name that is no name here hides
+/// none that is. "The Sun Grid" holds Sun the company once The Sun the
+/// newspaper finds no support; "the Information Technology University of
+/// Copenhagen" the university once "the Information" finds none. Returns
+/// whether any was replaced; the list stays in text order without overlaps.
+pub(super) fn retry_inside_unconfirmed(
+    table: &AliasTable,
+    rules: &Rules,
+    text: &str,
+    tokens: &[Token<'_>],
+    lexicon: &Lexicon<'_>,
+    candidates: &mut Vec<Candidate>,
+) -> bool {
+    let unconfirmed = |c: &Candidate| {
+        c.confirmed.is_none()
+            && !c.vetoed
+            && c.last > c.first
+            && !text[c.start..c.end].chars().any(is_unspaced)
+    };
+    if !candidates.iter().any(unconfirmed) {
+        return false;
+    }
+    let limits: Vec<usize> = candidates
+        .iter()
+        .skip(1)
+        .map(|c| c.first)
+        .chain([tokens.len()])
+        .collect();
+    let mut replaced = false;
+    let mut out = Vec::with_capacity(candidates.len());
+    for (candidate, limit) in std::mem::take(candidates).into_iter().zip(limits) {
+        if unconfirmed(&candidate) {
+            let from = candidate.first + 1;
+            let inside: Vec<Candidate> = candidates_with(
+                table,
+                rules,
+                text,
+                &tokens[from..limit.max(from)],
+                lexicon,
+                Filters::On,
+            )
+            .into_iter()
+            .map(|mut c| {
+                (c.first, c.last) = (c.first + from, c.last + from);
+                c
+            })
+            .filter(|c| c.first <= candidate.last)
+            .collect();
+            if !inside.is_empty() {
+                replaced = true;
+                out.extend(inside);
+                continue;
+            }
+        }
+        out.push(candidate);
+    }
+    *candidates = out;
+    replaced
+}
+
 /// [`candidates`], asking the table's filters or not.
 fn candidates_with(
     table: &AliasTable,
