@@ -121,7 +121,9 @@ pub(super) fn resolve(
         found
     };
     for (index, candidate) in candidates.iter_mut().enumerate() {
-        if candidate.vetoed {
+        // Confirmed already: this is a second resolution, after the names
+        // inside an unconfirmed one were searched again.
+        if candidate.vetoed || candidate.confirmed.is_some() {
             continue;
         }
         let choices = needs(
