@@ -1245,16 +1245,39 @@ fn rest_after_stands(
     // a known name between a place and its head makes it in
     // `context::chinese_head_after` (瑞典沃尔沃汽车公司). A name the place
     // starts is an alias of its own and the longer match (中国人民大学, 中国银行).
-    let known_organisation = || {
+    let is_organisation = |name: &str| {
         table
-            .aliases_with_key(&crate::aliases::alias_key(after))
+            .aliases_with_key(&crate::aliases::alias_key(name))
             .iter()
             .any(|r| table.kind(r.entity) != Kind::Place)
     };
+    // The same for a known name and its head in one word, after a place
+    // abroad (美国|微软公司, 德国|西门子公司, 日本|丰田汽车公司), as
+    // `context::chinese_head_after` reads them when the segmenter splits
+    // them; a place of the home country starts the registered names of its
+    // organisations (`zh.home`), so there the rest is the name's.
+    let known_organisation_and_head =
+        || {
+            after.char_indices().skip(2).any(|(at, _)| {
+                rules.zh_heads.contains(&after[at..]) && is_organisation(&after[..at])
+            }) && place_abroad(table, rules, key)
+        };
     suffix(after)
         || (suffix(c) && word_or_name(rest))
         || (rules.zh_links.contains(c) && place())
-        || known_organisation()
+        || is_organisation(after)
+        || known_organisation_and_head()
+}
+
+/// Whether every entity of key `key` is a place outside the home country of
+/// Chinese text (`zh.home` of data/matching.toml) and its divisions.
+fn place_abroad(table: &AliasTable, rules: &Rules, key: u32) -> bool {
+    let home = |e: u32| table.entity_id(e) == rules.zh_home;
+    table.aliases_of_key_id(key).iter().all(|r| {
+        table.kind(r.entity) == Kind::Place
+            && !home(r.entity)
+            && !table.ancestors(r.entity).iter().any(|&a| home(a))
+    })
 }
 
 /// Whether `rest` is one or more words of two characters or more (or
