@@ -123,13 +123,13 @@ const HAN_TABLE: &str = r#"{"id":"xingchen","name":"Xingchen","kind":"org","alia
 {"id":"yunzhi","name":"Yunzhi","kind":"org","aliases":{"zh-Hans":["云之暗面","青木省"]}}
 {"id":"nanyang","name":"Nanyang Assembly","kind":"org","aliases":{"zh-Hans":["南洋国会"]}}
 {"id":"zhipu-huazhang","name":"Zhipu Huazhang","kind":"org","aliases":{"zh-Hans":["奇点华章"]}}
-{"id":"lanse","name":"Lanse","kind":"org","aliases":{"zh-Hans":["国际商业机器",{"text":"蓝色巨人","blockers":["蓝色巨人队"]}]}}
+{"id":"lanse","name":"Lanse","kind":"org","aliases":{"zh-Hans":["国际贸易机器",{"text":"蓝色巨人","blockers":["蓝色巨人队"]}]}}
 {"id":"yangzi","name":"Yangzi","kind":"place","aliases":{"zh-Hans":["扬子江畔","玉带江"]}}
 "#;
 
 const HAN_DOCUMENTS: &str = "{\"text\":\"星辰国际发电在北京宣布，蓝天政府和海洋科技回应。\"}\n\
 {\"text\":\"南洋国会议长访问青木省，云之暗面表示欢迎。\"}\n\
-{\"text\":\"奇点华章、月之暗面与国际商业机器公司在玉带江边上开会，蓝色巨人队赢了。\"}\n\
+{\"text\":\"奇点华章、月之暗面与国际贸易机器公司在玉带江边上开会，蓝色巨人队赢了。\"}\n\
 {\"text\":\"扬子江畔的星辰和华为都在南京市玉带江大桥附近。\"}\n";
 
 #[test]
