@@ -680,11 +680,8 @@ fn single_char(s: &str) -> Option<char> {
 /// bailout, a BBC Delhi-based reporter), or the possessive is the country's
 /// (Vodafone Britain's chief rival). Never after the bodies of
 /// `no_division_topics` (states' organs, international bodies: the UN Iraq
-/// chief). A world region of `division_regions` needs no such evidence
-/// (General Motors Europe totalled, the MTV Asia music award): a company's
-/// business in a continent is rarely written so. `previous_vetoed` tells
-/// whether this pass has vetoed the candidate before (its veto is applied
-/// after the pass).
+/// chief). `previous_vetoed` tells whether this pass has vetoed the
+/// candidate before (its veto is applied after the pass).
 fn names_a_division(
     table: &AliasTable,
     rules: &Rules,
@@ -711,12 +708,6 @@ fn names_a_division(
             .any(|topic| rules.no_division_topics.contains(topic))
     {
         return false;
-    }
-    if place
-        .confirmed
-        .is_some_and(|region| rules.division_regions.contains(table.entity_id(region)))
-    {
-        return true;
     }
     let rest = &text[place.end..];
     let possessive = possessive_gap(rest);

@@ -38,9 +38,6 @@ pub struct Rules {
     pub division_role_modifiers: FxHashSet<String>,
     /// Topics of bodies that have no divisions named by a place (politics).
     pub no_division_topics: FxHashSet<String>,
-    /// Entity ids of world regions that name a company's division right
-    /// after its name whatever follows (General Motors Europe, MTV Asia).
-    pub division_regions: FxHashSet<String>,
     /// Titles of people after which a place is a person's name (Mr, Lord).
     pub personal_titles: FxHashSet<String>,
     /// Those of them that are abbreviations and may take a full stop (Mr.,
@@ -126,7 +123,6 @@ struct Names {
     division_roles: Vec<String>,
     division_role_modifiers: Vec<String>,
     no_division_topics: Vec<String>,
-    division_regions: Vec<String>,
     personal_titles: Vec<String>,
     personal_title_abbreviations: Vec<String>,
     office_titles: Vec<String>,
@@ -229,7 +225,6 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         division_roles: set(file.names.division_roles),
         division_role_modifiers: set(file.names.division_role_modifiers),
         no_division_topics: set(file.names.no_division_topics),
-        division_regions: set(file.names.division_regions),
         personal_titles: set(file.names.personal_titles),
         personal_title_abbreviations: set(file.names.personal_title_abbreviations),
         office_titles: set(file.names.office_titles),
