@@ -541,7 +541,12 @@ fn chinese_head_after(
     let abroad = !home(place) && !table.ancestors(place).iter().any(|&a| home(a));
     let mut next = index + 1;
     let last = candidate.last;
-    for (between, j) in (last + 1..tokens.len().min(last + 5)).enumerate() {
+    // A mainland registered name (division, trade name, industry, form) may
+    // run to more words than a head's phrase: 北京|康普|递恩|生物工程|技术|有限公司.
+    // After a place of the home country the window is longer, for those forms
+    // alone.
+    let window = if abroad { 5 } else { 8 };
+    for (between, j) in (last + 1..tokens.len().min(last + window)).enumerate() {
         let token = &tokens[j];
         if tokens[j - 1].end != token.start || !token.term.starts_with(is_han) {
             return None;
@@ -562,6 +567,18 @@ fn chinese_head_after(
             }
         }
         let term = token.term.as_ref();
+        if between >= 4 {
+            if term.ends_with("有限公司") || term.ends_with("有限责任公司") {
+                return Some(j);
+            }
+            if rules.zh_breaks.contains(term)
+                || term.starts_with(is_chinese_numeral)
+                || is_head(rules, term)
+            {
+                return None;
+            }
+            continue;
+        }
         if is_head(rules, term) {
             return Some(j);
         }
