@@ -1269,14 +1269,11 @@ fn rest_after_stands(
         || known_organisation_and_head()
 }
 
-/// Whether every entity of key `key` is a place outside the home country of
-/// Chinese text (`zh.home` of data/matching.toml) and its divisions.
+/// Whether every entity of key `key` is a place abroad
+/// ([`super::context::is_abroad`]).
 fn place_abroad(table: &AliasTable, rules: &Rules, key: u32) -> bool {
-    let home = |e: u32| table.entity_id(e) == rules.zh_home;
     table.aliases_of_key_id(key).iter().all(|r| {
-        table.kind(r.entity) == Kind::Place
-            && !home(r.entity)
-            && !table.ancestors(r.entity).iter().any(|&a| home(a))
+        table.kind(r.entity) == Kind::Place && super::context::is_abroad(table, rules, r.entity)
     })
 }
 

@@ -537,14 +537,11 @@ fn chinese_head_after(
 ) -> Option<usize> {
     let candidate = &candidates[index];
     let place = candidate.confirmed?;
-    let home = |e: u32| table.entity_id(e) == rules.zh_home;
-    let abroad = !home(place) && !table.ancestors(place).iter().any(|&a| home(a));
+    let abroad = is_abroad(table, rules, place);
     let mut next = index + 1;
     let last = candidate.last;
-    // A mainland registered name (division, trade name, industry, form) may
-    // run to more words than a head's phrase: 北京|康普|递恩|生物工程|技术|有限公司.
-    // After a place of the home country the window is longer, for those forms
-    // alone.
+    // After a place of the home country a registered form
+    // (`zh.registered_forms`) may stand up to seven words on.
     let window = if abroad { 5 } else { 8 };
     for (between, j) in (last + 1..tokens.len().min(last + window)).enumerate() {
         let token = &tokens[j];
@@ -568,7 +565,11 @@ fn chinese_head_after(
         }
         let term = token.term.as_ref();
         if between >= 4 {
-            if term.ends_with("有限公司") || term.ends_with("有限责任公司") {
+            if rules
+                .zh_registered_forms
+                .iter()
+                .any(|form| term.ends_with(form.as_str()))
+            {
                 return Some(j);
             }
             if rules.zh_breaks.contains(term)
@@ -609,6 +610,13 @@ fn chinese_head_after(
         }
     }
     None
+}
+
+/// Whether `entity` is outside the home country of Chinese text (`zh.home`
+/// of data/matching.toml): neither that country nor one of its divisions.
+pub(super) fn is_abroad(table: &AliasTable, rules: &Rules, entity: u32) -> bool {
+    let home = |e: u32| table.entity_id(e) == rules.zh_home;
+    !home(entity) && !table.ancestors(entity).iter().any(|&a| home(a))
 }
 
 /// Whether a Chinese word is an organisation head: one of the heads, a word

@@ -87,6 +87,9 @@ pub struct Rules {
     pub zh_surnames: FxHashSet<char>,
     /// Chinese tokens that end a run before a head (的, 和, 举行).
     pub zh_breaks: FxHashSet<String>,
+    /// Endings of a company's registered forms (有限公司), read farther
+    /// after a place of `zh_home` than other heads.
+    pub zh_registered_forms: Vec<String>,
     /// Words right before a title that make it a work's title (album, 专辑).
     pub work_words: FxHashSet<String>,
     /// Words right after a title that make it a work's or a plan's title
@@ -149,6 +152,7 @@ struct ChineseNames {
     peoples: Vec<String>,
     surnames: Vec<String>,
     breaks: Vec<String>,
+    registered_forms: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -257,6 +261,7 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         zh_peoples: file.names.zh.peoples,
         zh_surnames: chars(file.names.zh.surnames),
         zh_breaks: set(file.names.zh.breaks),
+        zh_registered_forms: file.names.zh.registered_forms,
         work_words: set(file.works.words),
         work_after: set(file.works.after),
         work_links: set(file.works.links),
