@@ -36,6 +36,7 @@
 
 use super::SUPPORT_WINDOW;
 use super::candidates::{Candidate, Choice};
+use super::rules::Rules;
 use crate::aliases::{AliasForm, AliasRef, AliasTable, Kind, StrList, push_term};
 use crate::segment::Token;
 use rustc_hash::FxHashSet;
@@ -103,6 +104,7 @@ fn needs(
 /// Confirms the candidates the evidence allows (see the module documentation).
 pub(super) fn resolve(
     table: &AliasTable,
+    rules: &Rules,
     text: &str,
     tokens: &[Token<'_>],
     candidates: &mut [Candidate],
@@ -190,6 +192,7 @@ pub(super) fn resolve(
         pending.retain(|(index, choices)| {
             let evidence = Evidence {
                 table,
+                rules,
                 text,
                 tokens,
                 candidates,
@@ -250,6 +253,7 @@ pub(super) fn resolve(
 /// What a round of resolution knows.
 struct Evidence<'a, 't, 'w> {
     table: &'a AliasTable,
+    rules: &'a Rules,
     text: &'a str,
     tokens: &'w [Token<'t>],
     candidates: &'a [Candidate],
@@ -321,6 +325,11 @@ impl Evidence<'_, '_, '_> {
         if self.confirmed.contains(&entity) {
             return true;
         }
+        if table.kind(entity) == Kind::Org
+            && company_word_after(self.rules, self.text, self.tokens, candidate)
+        {
+            return true;
+        }
         // No topics, no context words, no ancestors (so no place of its
         // own: one in front turned it down above): only a mention of a
         // descendant nearby can support it, and only when some confirmed
@@ -353,6 +362,37 @@ impl Evidence<'_, '_, '_> {
         });
         by_mention || context_nearby()
     }
+}
+
+/// Whether a company word (`zh.company_words` of data/matching.toml: 公司,
+/// 集团) stands right after `candidate`: the rest of the Chinese word the
+/// name ends in (松下公司 as one word), or the next word written right after
+/// it, either one of those words or a word of at most two more characters
+/// that ends in one (松下|电器公司). Such a word says the name before it is a
+/// company's, which the name alone (松下 is a surname too) cannot.
+fn company_word_after(
+    rules: &Rules,
+    text: &str,
+    tokens: &[Token<'_>],
+    candidate: &Candidate,
+) -> bool {
+    let last = &tokens[candidate.last];
+    let word = if candidate.end < last.end {
+        // Folding keeps the byte length of Han text, and company words are
+        // Han: a rest that is not one is no company word either way.
+        text.get(candidate.end..last.end)
+    } else {
+        tokens
+            .get(candidate.last + 1)
+            .filter(|next| next.start == last.end)
+            .map(|next| next.term.as_ref())
+    };
+    word.is_some_and(|word| {
+        rules.zh_company_words.iter().any(|w| {
+            word.strip_suffix(w.as_str())
+                .is_some_and(|before| before.chars().count() <= 2)
+        })
+    })
 }
 
 /// Whether a place's possessive right before `entity` can say that

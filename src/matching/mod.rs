@@ -94,10 +94,24 @@ pub fn find_mentions_in_page(
         return Vec::new();
     }
     context::veto_before_resolving(table, rules, text, tokens, &mut candidates);
-    evidence::resolve(table, text, tokens, &mut candidates, lexicon.is_common_word);
+    evidence::resolve(
+        table,
+        rules,
+        text,
+        tokens,
+        &mut candidates,
+        lexicon.is_common_word,
+    );
     if candidates::retry_inside_unconfirmed(table, rules, text, tokens, lexicon, &mut candidates) {
         context::veto_before_resolving(table, rules, text, tokens, &mut candidates);
-        evidence::resolve(table, text, tokens, &mut candidates, lexicon.is_common_word);
+        evidence::resolve(
+            table,
+            rules,
+            text,
+            tokens,
+            &mut candidates,
+            lexicon.is_common_word,
+        );
     }
     context::veto_after_resolving(table, rules, text, tokens, &mut candidates, lexicon.is_word);
     let surnames = if lang == "en" {

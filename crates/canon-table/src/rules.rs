@@ -90,6 +90,10 @@ pub struct Rules {
     /// Endings of a company's registered forms (有限公司), read farther
     /// after a place of `zh_home` than other heads.
     pub zh_registered_forms: Vec<String>,
+    /// Words that say the name right before them is a company's (公司,
+    /// 集团): one of them, or a word of at most two more characters ending
+    /// in one (汽车公司), right after an organisation's name supports it.
+    pub zh_company_words: Vec<String>,
     /// Words right before a title that make it a work's title (album, 专辑).
     pub work_words: FxHashSet<String>,
     /// Words right after a title that make it a work's or a plan's title
@@ -153,6 +157,7 @@ struct ChineseNames {
     surnames: Vec<String>,
     breaks: Vec<String>,
     registered_forms: Vec<String>,
+    company_words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -262,6 +267,7 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         zh_surnames: chars(file.names.zh.surnames),
         zh_breaks: set(file.names.zh.breaks),
         zh_registered_forms: file.names.zh.registered_forms,
+        zh_company_words: file.names.zh.company_words,
         work_words: set(file.works.words),
         work_after: set(file.works.after),
         work_links: set(file.works.links),
