@@ -612,6 +612,81 @@ fn chinese_head_after(
     None
 }
 
+/// Makes the mention of a city named like the state or province it lies in
+/// the division's where the text says the division is meant: an office of
+/// it follows the name, after a possessive or not (`division_offices` of
+/// data/matching.toml: New York attorney general Eliot Spitzer, New York
+/// Senator Charles Schumer), or a word such as "upstate" or "governor of"
+/// comes right before it (`division_before`). The city's parent must be a
+/// place whose display name starts with the mention's text as a whole word
+/// (New York (state) for New York); text of scripts without spaces is left
+/// alone (纽约州 is written out).
+pub(super) fn division_named_like_city(
+    table: &AliasTable,
+    rules: &Rules,
+    text: &str,
+    candidates: &mut [Candidate],
+) {
+    for candidate in candidates.iter_mut().filter(|c| !c.vetoed) {
+        let Some(city) = candidate.confirmed else {
+            continue;
+        };
+        let surface = &text[candidate.start..candidate.end];
+        if table.kind(city) != Kind::Place || surface.starts_with(is_han) {
+            continue;
+        }
+        let Some(&division) = table.ancestors(city).first() else {
+            continue;
+        };
+        if table.kind(division) != Kind::Place || !named_like(table.entity_name(division), surface)
+        {
+            continue;
+        }
+        if office_after(rules, text, candidate.end)
+            || division_word_before(rules, text, candidate.start)
+        {
+            candidate.confirmed = Some(division);
+        }
+    }
+}
+
+/// Whether display name `name` starts with `surface` (in any case) as a
+/// whole word: New York (state) with New York, not Newark with New.
+fn named_like(name: &str, surface: &str) -> bool {
+    name.get(..surface.len())
+        .is_some_and(|head| head.to_lowercase() == surface.to_lowercase())
+        && !name[surface.len()..].starts_with(char::is_alphanumeric)
+}
+
+/// Whether one of `division_offices` follows byte `end`: a space, or a
+/// possessive and a space, then the office as a whole word, in any case.
+fn office_after(rules: &Rules, text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    let rest = rest.strip_prefix("'s").unwrap_or(rest);
+    let Some(rest) = rest.strip_prefix(' ') else {
+        return false;
+    };
+    rules.division_offices.iter().any(|office| {
+        rest.get(..office.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(office))
+            && !rest[office.len()..].starts_with(char::is_alphanumeric)
+    })
+}
+
+/// Whether one of `division_before` and a space stand right before byte
+/// `start`, the word starting a word of the text, in any case.
+fn division_word_before(rules: &Rules, text: &str, start: usize) -> bool {
+    let Some(head) = text[..start].strip_suffix(' ') else {
+        return false;
+    };
+    rules.division_before.iter().any(|word| {
+        head.len() >= word.len()
+            && head.is_char_boundary(head.len() - word.len())
+            && head[head.len() - word.len()..].eq_ignore_ascii_case(word)
+            && !head[..head.len() - word.len()].ends_with(char::is_alphanumeric)
+    })
+}
+
 /// Whether `entity` is outside the home country of Chinese text (`zh.home`
 /// of data/matching.toml): neither that country nor one of its divisions.
 pub(super) fn is_abroad(table: &AliasTable, rules: &Rules, entity: u32) -> bool {
@@ -1021,6 +1096,30 @@ mod tests {
     fn shared_words_reference(expansion: &[Cow<'_, str>], name: &str) -> usize {
         let name_words: Vec<Cow<'_, str>> = name.split_whitespace().map(word_key).collect();
         expansion.iter().filter(|w| name_words.contains(w)).count()
+    }
+
+    /// The words around a city that say its state is meant: whole words in
+    /// any case, after a possessive or not; never part of a longer word.
+    #[test]
+    fn division_words_are_whole_words() {
+        let rules = rules();
+        assert!(named_like("New York (state)", "New York"));
+        assert!(named_like("New York (state)", "NEW YORK"));
+        assert!(!named_like("Newark", "New"));
+        assert!(!named_like("New", "New York"));
+        let after = |text: &str| office_after(rules, text, 8);
+        assert!(after("New York attorney general Eliot Spitzer"));
+        assert!(after("New York's Governor said"));
+        assert!(after("New York SENATOR Schumer"));
+        assert!(!after("New York governors met"));
+        assert!(!after("New York assembly plant"));
+        assert!(!after("New York-based governor"));
+        let before = |text: &str| division_word_before(rules, text, text.find("New York").unwrap());
+        assert!(before("He moved to upstate New York"));
+        assert!(before("the Governor of New York"));
+        assert!(before("the state of New York"));
+        assert!(!before("farmhouses in pupstate New York"));
+        assert!(!before("He moved to New York"));
     }
 
     proptest::proptest! {

@@ -114,6 +114,7 @@ pub fn find_mentions_in_page(
         );
     }
     context::veto_after_resolving(table, rules, text, tokens, &mut candidates, lexicon.is_word);
+    context::division_named_like_city(table, rules, text, &mut candidates);
     let surnames = if lang == "en" {
         coreference::surname_mentions(table, rules, text, tokens, &candidates, is_furniture)
     } else {

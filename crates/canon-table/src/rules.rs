@@ -34,6 +34,13 @@ pub struct Rules {
     /// Lowercase role words after a company and a place that make the two a
     /// division's name (GM Europe president).
     pub division_roles: FxHashSet<String>,
+    /// Offices of a state or province, in lower case (attorney general,
+    /// governor): right after a city named like the division it lies in
+    /// (New York), they say the division is meant.
+    pub division_offices: Vec<String>,
+    /// Words right before such a city, in lower case, that say the same
+    /// (upstate, governor of).
+    pub division_before: Vec<String>,
     /// Lowercase words before such a role word (general manager).
     pub division_role_modifiers: FxHashSet<String>,
     /// Topics of bodies that have no divisions named by a place (politics).
@@ -128,6 +135,8 @@ struct Names {
     connectors: Vec<String>,
     agreements: Vec<String>,
     division_roles: Vec<String>,
+    division_offices: Vec<String>,
+    division_before: Vec<String>,
     division_role_modifiers: Vec<String>,
     no_division_topics: Vec<String>,
     personal_titles: Vec<String>,
@@ -210,6 +219,7 @@ pub fn rules() -> &'static Rules {
 fn parse(text: &str) -> Result<Rules, toml::de::Error> {
     let file: File = toml::from_str(text)?;
     let set = |words: Vec<String>| words.into_iter().collect::<FxHashSet<String>>();
+    let lower = |words: Vec<String>| words.iter().map(|w| w.to_lowercase()).collect::<Vec<_>>();
     let chars = |words: Vec<String>| {
         words
             .iter()
@@ -232,6 +242,8 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         connectors: set(file.names.connectors),
         agreements: set(file.names.agreements),
         division_roles: set(file.names.division_roles),
+        division_offices: lower(file.names.division_offices),
+        division_before: lower(file.names.division_before),
         division_role_modifiers: set(file.names.division_role_modifiers),
         no_division_topics: set(file.names.no_division_topics),
         personal_titles: set(file.names.personal_titles),
