@@ -13,7 +13,8 @@
 //!   Treasury", "Norway's Supreme Court"), unless it is a company or
 //!   product of no place and no body of state after the place's possessive
 //!   ("Spain's Iberia": the table does not say whose it is, so the place
-//!   says nothing against it);
+//!   says nothing against it); an organisation's Chinese name is also
+//!   supported by a company word right after it (松下公司: `company_word_after`);
 //! * the full name: a short form (a person's surname or given name on its
 //!   own) stands when the same entity is confirmed through a name that is
 //!   not short, anywhere in the document (headlines come first, so
@@ -325,8 +326,7 @@ impl Evidence<'_, '_, '_> {
         if self.confirmed.contains(&entity) {
             return true;
         }
-        if table.kind(entity) == Kind::Org
-            && company_word_after(self.rules, self.text, self.tokens, candidate)
+        if table.kind(entity) == Kind::Org && company_word_after(self.rules, self.tokens, candidate)
         {
             return true;
         }
@@ -365,34 +365,32 @@ impl Evidence<'_, '_, '_> {
 }
 
 /// Whether a company word (`zh.company_words` of data/matching.toml: 公司,
-/// 集团) stands right after `candidate`: the rest of the Chinese word the
-/// name ends in (松下公司 as one word), or the next word written right after
-/// it, either one of those words or a word of at most two more characters
-/// that ends in one (松下|电器公司). Such a word says the name before it is a
-/// company's, which the name alone (松下 is a surname too) cannot.
-fn company_word_after(
-    rules: &Rules,
-    text: &str,
-    tokens: &[Token<'_>],
-    candidate: &Candidate,
-) -> bool {
-    let last = &tokens[candidate.last];
+/// 集团, 有限公司) follows `candidate` directly, as the whole rest of the
+/// Chinese word the name ends in (松下公司 as one word) or as the next word,
+/// with no determiner (`zh.determiners`: 一家, 这家, 该) right before the
+/// name. Such a word says the name is a company's, which the name alone (松下
+/// is a surname too) cannot. A word between (通用|航空公司, 大众|保险公司)
+/// makes the company another's or a trade's, and a determiner makes the name
+/// a description (一家|航空工业|公司, "an aviation-industry company").
+fn company_word_after(rules: &Rules, tokens: &[Token<'_>], candidate: &Candidate) -> bool {
+    let (first, last) = (&tokens[candidate.first], &tokens[candidate.last]);
+    // Terms, not the text: company words are compared folded, as aliases
+    // are (集團 is 集团), and folding keeps the byte length of Han text.
     let word = if candidate.end < last.end {
-        // Folding keeps the byte length of Han text, and company words are
-        // Han: a rest that is not one is no company word either way.
-        text.get(candidate.end..last.end)
+        last.term.get(candidate.end - last.start..)
     } else {
         tokens
             .get(candidate.last + 1)
             .filter(|next| next.start == last.end)
             .map(|next| next.term.as_ref())
     };
-    word.is_some_and(|word| {
-        rules.zh_company_words.iter().any(|w| {
-            word.strip_suffix(w.as_str())
-                .is_some_and(|before| before.chars().count() <= 2)
-        })
-    })
+    let determined = candidate.start == first.start
+        && candidate.first > 0
+        && tokens[candidate.first - 1].end == first.start
+        && rules
+            .zh_determiners
+            .contains(tokens[candidate.first - 1].term.as_ref());
+    !determined && word.is_some_and(|word| rules.zh_company_words.iter().any(|w| w == word))
 }
 
 /// Whether a place's possessive right before `entity` can say that

@@ -98,9 +98,11 @@ pub struct Rules {
     /// after a place of `zh_home` than other heads.
     pub zh_registered_forms: Vec<String>,
     /// Words that say the name right before them is a company's (公司,
-    /// 集团): one of them, or a word of at most two more characters ending
-    /// in one (汽车公司), right after an organisation's name supports it.
+    /// 集团): one of them right after an organisation's name supports it.
     pub zh_company_words: Vec<String>,
+    /// Determiners that make a name before a company word a description
+    /// (一家航空工业公司, "an aviation-industry company").
+    pub zh_determiners: FxHashSet<String>,
     /// Words right before a title that make it a work's title (album, 专辑).
     pub work_words: FxHashSet<String>,
     /// Words right after a title that make it a work's or a plan's title
@@ -167,6 +169,7 @@ struct ChineseNames {
     breaks: Vec<String>,
     registered_forms: Vec<String>,
     company_words: Vec<String>,
+    determiners: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -280,6 +283,7 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         zh_breaks: set(file.names.zh.breaks),
         zh_registered_forms: file.names.zh.registered_forms,
         zh_company_words: file.names.zh.company_words,
+        zh_determiners: set(file.names.zh.determiners),
         work_words: set(file.works.words),
         work_after: set(file.works.after),
         work_links: set(file.works.links),
