@@ -186,6 +186,13 @@ pub(super) fn veto_after_resolving(
             vetoes.push(index);
             continue;
         }
+        if kind == Kind::Person
+            && names_a_thing_after_person(rules, text, candidate.end)
+            && not_title_case()
+        {
+            vetoes.push(index);
+            continue;
+        }
         // After a title a place or a company is a person's name (Mr
         // Cartagena, Dr Nielsen, Lord Sainsbury).
         if (kind == Kind::Place || (kind == Kind::Org && single_word))
@@ -449,6 +456,25 @@ fn continues_into_name(
         at = start + word.len();
     }
     continued
+}
+
+/// Whether one of `person_things` (Foundation, Lecture, Airport) is the
+/// word right after byte `end`, the end of a person's name, or the word after
+/// it and one more capitalised word that is no role (the Ronald Reagan
+/// Presidential Library): the name is part of the thing's. The possessive
+/// keeps the person (Reagan's library).
+fn names_a_thing_after_person(rules: &Rules, text: &str, end: usize) -> bool {
+    let Some((start, word)) = word_after(text, end) else {
+        return false;
+    };
+    if rules.person_things.contains(word) {
+        return true;
+    }
+    capitalised(word)
+        && !word.ends_with("'s")
+        && !rules.roles.contains(word)
+        && word_after(text, start + word.len())
+            .is_some_and(|(_, next)| rules.person_things.contains(next))
 }
 
 /// Whether the word right after byte `end` is a named agreement's word

@@ -17,6 +17,10 @@ pub struct Rules {
     pub broad_topics: FxHashSet<String>,
     /// Capitalised words that continue a name into a longer one (Exchange).
     pub continuations: FxHashSet<String>,
+    /// Capitalised words of things named after a person (Foundation,
+    /// Lecture, Airport): right after a person's name they make it part of
+    /// the thing's.
+    pub person_things: FxHashSet<String>,
     /// Capitalised words after a name that keep it a mention (Minister).
     pub roles: FxHashSet<String>,
     /// Capitalised words before a name that keep it a mention (Mr, Western).
@@ -130,6 +134,7 @@ struct Support {
 #[serde(deny_unknown_fields)]
 struct Names {
     continuations: Vec<String>,
+    person_things: Vec<String>,
     roles: Vec<String>,
     before: Vec<String>,
     demonyms: Vec<String>,
@@ -238,6 +243,7 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
     Ok(Rules {
         broad_topics: set(file.support.broad_topics),
         continuations: set(file.names.continuations),
+        person_things: set(file.names.person_things),
         roles: set(file.names.roles),
         before: set(file.names.before),
         demonyms: set(file.names.demonyms),
