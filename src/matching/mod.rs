@@ -93,25 +93,21 @@ pub fn find_mentions_in_page(
     if candidates.is_empty() {
         return Vec::new();
     }
-    context::veto_before_resolving(table, rules, text, tokens, &mut candidates);
-    evidence::resolve(
-        table,
-        rules,
-        text,
-        tokens,
-        &mut candidates,
-        lexicon.is_common_word,
-    );
-    if candidates::retry_inside_unconfirmed(table, rules, text, tokens, lexicon, &mut candidates) {
-        context::veto_before_resolving(table, rules, text, tokens, &mut candidates);
+    // Run again on the names found inside unconfirmed ones.
+    let veto_and_resolve = |candidates: &mut Vec<candidates::Candidate>| {
+        context::veto_before_resolving(table, rules, text, tokens, candidates);
         evidence::resolve(
             table,
             rules,
             text,
             tokens,
-            &mut candidates,
+            candidates,
             lexicon.is_common_word,
         );
+    };
+    veto_and_resolve(&mut candidates);
+    if candidates::retry_inside_unconfirmed(table, rules, text, tokens, lexicon, &mut candidates) {
+        veto_and_resolve(&mut candidates);
     }
     context::veto_after_resolving(table, rules, text, tokens, &mut candidates, lexicon.is_word);
     context::division_named_like_city(table, rules, text, &mut candidates);
