@@ -101,7 +101,8 @@ pub(super) fn veto_after_resolving(
             if kind != Kind::Place {
                 continue;
             }
-            if let Some(head) = chinese_head_after(rules, table, tokens, candidates, index, is_word)
+            if let Some(head) =
+                chinese_head_after(rules, table, text, tokens, candidates, index, is_word)
             {
                 // Every mention from here to the head is part of the name.
                 for (other, c) in candidates.iter().enumerate().skip(index) {
@@ -530,13 +531,16 @@ fn name_after(
 }
 
 /// Whether the capitalised word after a product named like a person is a
-/// letter code of its line rather than a surname: Windows PC, Windows XP,
-/// Mac OS, where Claude Errera is someone. (An everyday word says nothing
-/// either way: Windows Media Center is Windows, Mac Format is a magazine.)
+/// letter code of its line or of the things it runs on rather than a
+/// surname, in the singular or the plural: Windows PC, Windows PCs, Windows
+/// XP, Mac OS, where Claude Errera is someone. (An everyday word says
+/// nothing either way: Windows Media Center is Windows, Mac Format is a
+/// magazine.)
 fn product_line_after(text: &str, end: usize) -> bool {
     word_after(text, end).is_some_and(|(_, word)| {
-        word.len() >= 2
-            && word
+        let code = word.strip_suffix('s').unwrap_or(word);
+        code.len() >= 2
+            && code
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     })
@@ -553,9 +557,15 @@ fn product_line_after(text: &str, end: usize) -> bool {
 /// name the table does not know (新西兰梅西大学, 多伦多塞尼卡学院); places of
 /// the home country (`zh.home`) start the registered names of its
 /// organisations (四川光友薯业有限公司, 中国成都人才市场), so there they do not.
+/// A head in parentheses counts as written without them
+/// (中国通用技术（集团）控股有限责任公司); after a place of the home country a
+/// word of a trade among the breaks (`zh.trade_breaks`: 发展, 投资) leaves
+/// only a registered form to end the name (北京高校科技创业发展有限公司).
+#[allow(clippy::too_many_arguments)]
 fn chinese_head_after(
     rules: &Rules,
     table: &AliasTable,
+    text: &str,
     tokens: &[Token<'_>],
     candidates: &[Candidate],
     index: usize,
@@ -569,10 +579,18 @@ fn chinese_head_after(
     // After a place of the home country a registered form
     // (`zh.registered_forms`) may stand up to seven words on.
     let window = if abroad { 5 } else { 8 };
+    // A trade word has been read: only a registered form may end the name.
+    let mut forms_only = false;
     for (between, j) in (last + 1..tokens.len().min(last + window)).enumerate() {
         let token = &tokens[j];
-        if tokens[j - 1].end != token.start || !token.term.starts_with(is_han) {
+        if !token.term.starts_with(is_han) {
             return None;
+        }
+        if tokens[j - 1].end != token.start {
+            // （集团）: NFKC made the marks ASCII.
+            let in_parentheses =
+                &text[tokens[j - 1].end..token.start] == "(" && text[token.end..].starts_with(')');
+            return (in_parentheses && !forms_only && is_head(rules, &token.term)).then_some(j);
         }
         // Another known name in or right before this token.
         while next < candidates.len() && candidates[next].end <= tokens[j - 1].start {
@@ -590,12 +608,26 @@ fn chinese_head_after(
             }
         }
         let term = token.term.as_ref();
-        if between >= 4 {
-            if rules
+        let registered_form = || {
+            rules
                 .zh_registered_forms
                 .iter()
                 .any(|form| term.ends_with(form.as_str()))
+        };
+        if forms_only {
+            if registered_form() {
+                return Some(j);
+            }
+            if (rules.zh_breaks.contains(term) && !rules.zh_trade_breaks.contains(term))
+                || term.starts_with(is_chinese_numeral)
+                || is_head(rules, term)
             {
+                return None;
+            }
+            continue;
+        }
+        if between >= 4 {
+            if registered_form() {
                 return Some(j);
             }
             if rules.zh_breaks.contains(term)
@@ -628,6 +660,10 @@ fn chinese_head_after(
         }
         // Grammar words, linking verbs, determiners and counts (二十所) end
         // the phrase; so does a name the dictionary does not know.
+        if !abroad && rules.zh_trade_breaks.contains(term) {
+            forms_only = true;
+            continue;
+        }
         if rules.zh_breaks.contains(term)
             || term.starts_with(is_chinese_numeral)
             || (abroad && term.len() >= 6 && !is_word(term))

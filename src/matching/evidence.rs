@@ -8,7 +8,9 @@
 //!   a common word (昇腾 folds to the verb 升腾), stands when a related entity
 //!   is confirmed within [`SUPPORT_WINDOW`] tokens (ancestor, descendant,
 //!   sibling, or a shared topic that is not broad), one of its context words
-//!   is there, or the same entity is confirmed anywhere in the document; but
+//!   is there, the same entity is confirmed anywhere in the document, or (a
+//!   place or person in English) it stands in a list next to a confirmed
+//!   mention of its kind (`listed_with_same_kind`: London and Sydney); but
 //!   never right after a place that is not one of its ancestors ("the UK
 //!   Treasury", "Norway's Supreme Court"), unless it is a company or
 //!   product of no place and no body of state after the place's possessive
@@ -39,6 +41,7 @@ use super::SUPPORT_WINDOW;
 use super::candidates::{Candidate, Choice};
 use super::rules::Rules;
 use crate::aliases::{AliasForm, AliasRef, AliasTable, Kind, StrList, push_term};
+use crate::script::is_unspaced;
 use crate::segment::Token;
 use rustc_hash::FxHashSet;
 use std::cell::{OnceCell, RefCell};
@@ -330,6 +333,9 @@ impl Evidence<'_, '_, '_> {
         {
             return true;
         }
+        if listed_with_same_kind(table, self.text, candidates, index, entity) {
+            return true;
+        }
         // No topics, no context words, no ancestors (so no place of its
         // own: one in front turned it down above): only a mention of a
         // descendant nearby can support it, and only when some confirmed
@@ -391,6 +397,62 @@ fn company_word_after(rules: &Rules, tokens: &[Token<'_>], candidate: &Candidate
             .zh_determiners
             .contains(tokens[candidate.first - 1].term.as_ref());
     !determined && word.is_some_and(|word| rules.zh_company_words.iter().any(|w| w == word))
+}
+
+/// What joins two items of a list in English: "London and Sydney",
+/// "Paris, Tokyo, Sydney", "Bush or Kerry".
+const LIST_JOINS: [&str; 5] = [", ", " and ", ", and ", " or ", ", or "];
+
+/// Whether candidate `index`, a place or a person in text written with
+/// spaces, stands in a list right next to a confirmed mention of another
+/// entity of the same kind, joined by a comma, "and" or "or"
+/// ([`LIST_JOINS`]): a list names things of one kind, so "cities such as
+/// London and Sydney" make Sydney the city, and "Bush and Kerry" Kerry the
+/// senator. Only a confirmed neighbour counts, and only when `entity` is
+/// the candidate's only entity: the kind says nothing between two places
+/// (Georgia after Ukraine may be the country or the US state). Companies
+/// are left out: a list of airlines (Delta, Continental and American) makes
+/// Continental an airline, not the tyre maker of the same name, and the
+/// table's kinds do not tell industries apart (shared topics do, and
+/// support already reads them). So are Chinese lists: 小米和苹果 is also
+/// millet and apples.
+fn listed_with_same_kind(
+    table: &AliasTable,
+    text: &str,
+    candidates: &[Candidate],
+    index: usize,
+    entity: u32,
+) -> bool {
+    let candidate = &candidates[index];
+    if text[candidate.start..].starts_with(is_unspaced) {
+        return false;
+    }
+    let kind = table.kind(entity);
+    if !matches!(kind, Kind::Place | Kind::Person)
+        || candidate
+            .options
+            .iter()
+            .any(|option| option.entity() != entity)
+    {
+        return false;
+    }
+    let same_kind = |other: &Candidate| {
+        !other.vetoed
+            && other
+                .confirmed
+                .is_some_and(|e| e != entity && table.kind(e) == kind)
+    };
+    let joined = |first: &Candidate, second: &Candidate| {
+        first.end <= second.start && LIST_JOINS.contains(&&text[first.end..second.start])
+    };
+    let before = index
+        .checked_sub(1)
+        .map(|p| &candidates[p])
+        .is_some_and(|previous| same_kind(previous) && joined(previous, candidate));
+    before
+        || candidates
+            .get(index + 1)
+            .is_some_and(|next| same_kind(next) && joined(candidate, next))
 }
 
 /// Whether a place's possessive right before `entity` can say that

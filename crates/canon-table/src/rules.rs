@@ -101,6 +101,10 @@ pub struct Rules {
     /// Endings of a company's registered forms (有限公司), read farther
     /// after a place of `zh_home` than other heads.
     pub zh_registered_forms: Vec<String>,
+    /// Breaks that are also words of a company's trade (发展, 投资): after a
+    /// place of `zh_home`, a registered form may still end the name after
+    /// them (北京高校科技创业发展有限公司); no other head does.
+    pub zh_trade_breaks: FxHashSet<String>,
     /// Words that say the name right before them is a company's (公司,
     /// 集团): one of them right after an organisation's name supports it.
     pub zh_company_words: Vec<String>,
@@ -173,6 +177,7 @@ struct ChineseNames {
     surnames: Vec<String>,
     breaks: Vec<String>,
     registered_forms: Vec<String>,
+    trade_breaks: Vec<String>,
     company_words: Vec<String>,
     determiners: Vec<String>,
 }
@@ -288,6 +293,7 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         zh_surnames: chars(file.names.zh.surnames),
         zh_breaks: set(file.names.zh.breaks),
         zh_registered_forms: file.names.zh.registered_forms,
+        zh_trade_breaks: set(file.names.zh.trade_breaks),
         zh_company_words: file.names.zh.company_words,
         zh_determiners: set(file.names.zh.determiners),
         work_words: set(file.works.words),
