@@ -351,7 +351,7 @@ fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
 /// `is_name_end` tells whether a known name ends at a byte offset. Also
 /// "University of California", "Movie Association for America": an
 /// organisation word and "of" or "for".
-fn name_before(
+pub(super) fn name_before(
     rules: &Rules,
     text: &str,
     start: usize,
@@ -557,10 +557,12 @@ fn product_line_after(text: &str, end: usize) -> bool {
 /// name the table does not know (新西兰梅西大学, 多伦多塞尼卡学院); places of
 /// the home country (`zh.home`) start the registered names of its
 /// organisations (四川光友薯业有限公司, 中国成都人才市场), so there they do not.
-/// A head in parentheses counts as written without them
-/// (中国通用技术（集团）控股有限责任公司); after a place of the home country a
-/// word of a trade among the breaks (`zh.trade_breaks`: 发展, 投资) leaves
-/// only a registered form to end the name (北京高校科技创业发展有限公司).
+/// After a place of the home country a head in parentheses right after the
+/// words ends the name as one written without them would, and nothing after
+/// it is read (中国通用技术（集团）控股有限责任公司); there, too, a
+/// word of a trade among the breaks (`zh.trade_breaks`: 发展, 投资, 建设, 合作,
+/// 开放, 出口, 进口) leaves only a registered form to end the name
+/// (北京高校科技创业发展有限公司), and any known name after it ends the phrase.
 #[allow(clippy::too_many_arguments)]
 fn chinese_head_after(
     rules: &Rules,
@@ -586,13 +588,21 @@ fn chinese_head_after(
         if !token.term.starts_with(is_han) {
             return None;
         }
-        if tokens[j - 1].end != token.start {
-            // （集团）: NFKC made the marks ASCII.
-            let in_parentheses =
-                &text[tokens[j - 1].end..token.start] == "(" && text[token.end..].starts_with(')');
-            return (in_parentheses && !forms_only && is_head(rules, &token.term)).then_some(j);
+        // After a place of the home country, a head in parentheses right
+        // after the words (（集团）: NFKC made the marks ASCII) is read as one
+        // written without them, the way mainland companies register their
+        // names; any other gap ends the clause (韩国三星（集团）公司 keeps
+        // Korea, Samsung's locator).
+        let in_parentheses = !abroad
+            && tokens[j - 1].end != token.start
+            && &text[tokens[j - 1].end..token.start] == "("
+            && text[token.end..].starts_with(')');
+        if tokens[j - 1].end != token.start && !in_parentheses {
+            return None;
         }
-        // Another known name in or right before this token.
+        // Another known name in or right before this token. After a trade
+        // word any name ends the phrase: 中国建设德国汉堡港口有限公司 is China
+        // building a German port company's works, not one name.
         while next < candidates.len() && candidates[next].end <= tokens[j - 1].start {
             next += 1;
         }
@@ -603,7 +613,7 @@ fn chinese_head_after(
             .find_map(|c| c.confirmed)
         {
             let inside = abroad && table.ancestors(other).contains(&place);
-            if table.kind(other) != Kind::Place || inside {
+            if table.kind(other) != Kind::Place || inside || forms_only {
                 return None;
             }
         }
@@ -614,6 +624,14 @@ fn chinese_head_after(
                 .iter()
                 .any(|form| term.ends_with(form.as_str()))
         };
+        if in_parentheses {
+            let head = if forms_only || between >= 4 {
+                registered_form()
+            } else {
+                is_head(rules, term)
+            };
+            return head.then_some(j);
+        }
         if forms_only {
             if registered_form() {
                 return Some(j);

@@ -9,8 +9,8 @@
 //!   is confirmed within [`SUPPORT_WINDOW`] tokens (ancestor, descendant,
 //!   sibling, or a shared topic that is not broad), one of its context words
 //!   is there, the same entity is confirmed anywhere in the document, or (a
-//!   place or person in English) it stands in a list next to a confirmed
-//!   mention of its kind (`listed_with_same_kind`: London and Sydney); but
+//!   place in English) it stands in a list next to a confirmed mention of
+//!   another place (`listed_with_same_kind`: London and Sydney); but
 //!   never right after a place that is not one of its ancestors ("the UK
 //!   Treasury", "Norway's Supreme Court"), unless it is a company or
 //!   product of no place and no body of state after the place's possessive
@@ -39,6 +39,7 @@
 
 use super::SUPPORT_WINDOW;
 use super::candidates::{Candidate, Choice};
+use super::context;
 use super::rules::Rules;
 use crate::aliases::{AliasForm, AliasRef, AliasTable, Kind, StrList, push_term};
 use crate::script::is_unspaced;
@@ -333,7 +334,7 @@ impl Evidence<'_, '_, '_> {
         {
             return true;
         }
-        if listed_with_same_kind(table, self.text, candidates, index, entity) {
+        if listed_with_same_kind(table, self.rules, self.text, candidates, index, entity) {
             return true;
         }
         // No topics, no context words, no ancestors (so no place of its
@@ -399,36 +400,36 @@ fn company_word_after(rules: &Rules, tokens: &[Token<'_>], candidate: &Candidate
     !determined && word.is_some_and(|word| rules.zh_company_words.iter().any(|w| w == word))
 }
 
-/// What joins two items of a list in English: "London and Sydney",
-/// "Paris, Tokyo, Sydney", "Bush or Kerry".
-const LIST_JOINS: [&str; 5] = [", ", " and ", ", and ", " or ", ", or "];
+/// What joins the last two items of a list in English: "London and
+/// Sydney", "Paris, Tokyo and Sydney", "London or Sydney". A comma alone is
+/// no join: it also ends an opening phrase ("In Melbourne, Jordan scored").
+const LIST_JOINS: [&str; 4] = [" and ", ", and ", " or ", ", or "];
 
-/// Whether candidate `index`, a place or a person in text written with
-/// spaces, stands in a list right next to a confirmed mention of another
-/// entity of the same kind, joined by a comma, "and" or "or"
-/// ([`LIST_JOINS`]): a list names things of one kind, so "cities such as
-/// London and Sydney" make Sydney the city, and "Bush and Kerry" Kerry the
-/// senator. Only a confirmed neighbour counts, and only when `entity` is
-/// the candidate's only entity: the kind says nothing between two places
-/// (Georgia after Ukraine may be the country or the US state). Companies
-/// are left out: a list of airlines (Delta, Continental and American) makes
-/// Continental an airline, not the tyre maker of the same name, and the
-/// table's kinds do not tell industries apart (shared topics do, and
-/// support already reads them). So are Chinese lists: 小米和苹果 is also
-/// millet and apples.
+/// Whether candidate `index`, a place in text written with spaces, stands
+/// in a list right next to a confirmed mention of another place, joined by
+/// "and" or "or" ([`LIST_JOINS`]): a list names things of one kind, so
+/// "cities such as London and Sydney" make Sydney the city. Only when
+/// `entity` is the candidate's only entity (Georgia after Ukraine may be the
+/// country or the US state: the kind does not say which), and only a
+/// neighbour that stands as a name of its own, with no capitalised word or
+/// personal title right before it (in "Whitney Houston and Sydney" Houston
+/// is a surname, vetoed only after resolution). Not for people: a
+/// surname next to another person ("Tony Blair and Cook") is anyone's, and
+/// the full name decides. Not for companies: a list of airlines (Delta,
+/// Continental and American) names airlines the table may lack, and kinds
+/// do not tell industries apart (shared topics do, and support already
+/// reads them). Not in Chinese: 小米和苹果 is also millet and apples.
 fn listed_with_same_kind(
     table: &AliasTable,
+    rules: &Rules,
     text: &str,
     candidates: &[Candidate],
     index: usize,
     entity: u32,
 ) -> bool {
     let candidate = &candidates[index];
-    if text[candidate.start..].starts_with(is_unspaced) {
-        return false;
-    }
-    let kind = table.kind(entity);
-    if !matches!(kind, Kind::Place | Kind::Person)
+    if table.kind(entity) != Kind::Place
+        || text[candidate.start..].starts_with(is_unspaced)
         || candidate
             .options
             .iter()
@@ -436,11 +437,14 @@ fn listed_with_same_kind(
     {
         return false;
     }
-    let same_kind = |other: &Candidate| {
+    let is_name_end = |at: usize| candidates.binary_search_by_key(&at, |c| c.end).is_ok();
+    let stands_as_place = |other: &Candidate| {
         !other.vetoed
             && other
                 .confirmed
-                .is_some_and(|e| e != entity && table.kind(e) == kind)
+                .is_some_and(|e| e != entity && table.kind(e) == Kind::Place)
+            && !context::name_before(rules, text, other.start, is_name_end)
+            && !context::after_personal_title(rules, text, other.start)
     };
     let joined = |first: &Candidate, second: &Candidate| {
         first.end <= second.start && LIST_JOINS.contains(&&text[first.end..second.start])
@@ -448,11 +452,11 @@ fn listed_with_same_kind(
     let before = index
         .checked_sub(1)
         .map(|p| &candidates[p])
-        .is_some_and(|previous| same_kind(previous) && joined(previous, candidate));
+        .is_some_and(|previous| joined(previous, candidate) && stands_as_place(previous));
     before
         || candidates
             .get(index + 1)
-            .is_some_and(|next| same_kind(next) && joined(candidate, next))
+            .is_some_and(|next| joined(candidate, next) && stands_as_place(next))
 }
 
 /// Whether a place's possessive right before `entity` can say that
