@@ -514,7 +514,7 @@ fn title_case_line(text: &str, at: usize) -> bool {
 
 /// Whether a capitalised word that is not a known name, a role or a common
 /// word follows byte `end`: Claude Errera, Hinton Lecture.
-fn name_after(
+pub(super) fn name_after(
     rules: &Rules,
     text: &str,
     end: usize,
@@ -560,9 +560,9 @@ fn product_line_after(text: &str, end: usize) -> bool {
 /// After a place of the home country a head in parentheses right after the
 /// words ends the name as one written without them would, and nothing after
 /// it is read (中国通用技术（集团）控股有限责任公司); there, too, a
-/// word of a trade among the breaks (`zh.trade_breaks`: 发展, 投资, 建设, 合作,
-/// 开放, 出口, 进口) leaves only a registered form to end the name
-/// (北京高校科技创业发展有限公司), and any known name after it ends the phrase.
+/// word of a trade among the breaks (`zh.trade_breaks`: 发展, 投资, 建设)
+/// leaves only a registered form to end the name (北京高校科技创业发展有限公司),
+/// and any known name or word of one character after it ends the phrase.
 #[allow(clippy::too_many_arguments)]
 fn chinese_head_after(
     rules: &Rules,
@@ -636,9 +636,12 @@ fn chinese_head_after(
             if registered_form() {
                 return Some(j);
             }
+            // A word of one character after a trade word is a function word
+            // (中国进口汽车多由…有限公司销售: "mostly by"), not a word of a name.
             if (rules.zh_breaks.contains(term) && !rules.zh_trade_breaks.contains(term))
                 || term.starts_with(is_chinese_numeral)
                 || is_head(rules, term)
+                || term.chars().nth(1).is_none()
             {
                 return None;
             }

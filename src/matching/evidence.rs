@@ -402,18 +402,22 @@ fn company_word_after(rules: &Rules, tokens: &[Token<'_>], candidate: &Candidate
 
 /// What joins the last two items of a list in English: "London and
 /// Sydney", "Paris, Tokyo and Sydney", "London or Sydney". A comma alone is
-/// no join: it also ends an opening phrase ("In Melbourne, Jordan scored").
-const LIST_JOINS: [&str; 4] = [" and ", ", and ", " or ", ", or "];
+/// no join: it also ends an opening phrase ("In Melbourne, Jordan scored");
+/// nor is ", and", which also joins two clauses ("lost in Boston, and
+/// Jordan scored").
+const LIST_JOINS: [&str; 2] = [" and ", " or "];
 
 /// Whether candidate `index`, a place in text written with spaces, stands
 /// in a list right next to a confirmed mention of another place, joined by
 /// "and" or "or" ([`LIST_JOINS`]): a list names things of one kind, so
 /// "cities such as London and Sydney" make Sydney the city. Only when
 /// `entity` is the candidate's only entity (Georgia after Ukraine may be the
-/// country or the US state: the kind does not say which), and only a
-/// neighbour that stands as a name of its own, with no capitalised word or
-/// personal title right before it (in "Whitney Houston and Sydney" Houston
-/// is a surname, vetoed only after resolution). Not for people: a
+/// country or the US state: the kind does not say which), and only when
+/// both names stand as names of their own, with no capitalised word right
+/// after either (Sydney Pollack, London Zoo, Chicago Bulls) and no
+/// capitalised word or personal title right before the neighbour (in
+/// "Whitney Houston and Sydney" Houston is a surname, vetoed only after
+/// resolution). Not for people: a
 /// surname next to another person ("Tony Blair and Cook") is anyone's, and
 /// the full name decides. Not for companies: a list of airlines (Delta,
 /// Continental and American) names airlines the table may lack, and kinds
@@ -438,6 +442,12 @@ fn listed_with_same_kind(
         return false;
     }
     let is_name_end = |at: usize| candidates.binary_search_by_key(&at, |c| c.end).is_ok();
+    let is_name_start = |at: usize| candidates.binary_search_by_key(&at, |c| c.start).is_ok();
+    // The name goes on into a longer one the table does not know.
+    let goes_on = |c: &Candidate| context::name_after(rules, text, c.end, is_name_start);
+    if goes_on(candidate) {
+        return false;
+    }
     let stands_as_place = |other: &Candidate| {
         !other.vetoed
             && other
@@ -445,6 +455,7 @@ fn listed_with_same_kind(
                 .is_some_and(|e| e != entity && table.kind(e) == Kind::Place)
             && !context::name_before(rules, text, other.start, is_name_end)
             && !context::after_personal_title(rules, text, other.start)
+            && !goes_on(other)
     };
     let joined = |first: &Candidate, second: &Candidate| {
         first.end <= second.start && LIST_JOINS.contains(&&text[first.end..second.start])
