@@ -637,7 +637,7 @@ fn chinese_head_after(
                 return Some(j);
             }
             // A word of one character after a trade word is a function word
-            // (中国进口汽车多由…有限公司销售: "mostly by"), not a word of a name.
+            // (中国投资项目多由有限公司承担: "mostly by"), not a word of a name.
             if (rules.zh_breaks.contains(term) && !rules.zh_trade_breaks.contains(term))
                 || term.starts_with(is_chinese_numeral)
                 || is_head(rules, term)
@@ -679,12 +679,12 @@ fn chinese_head_after(
         {
             continue;
         }
-        // Grammar words, linking verbs, determiners and counts (二十所) end
-        // the phrase; so does a name the dictionary does not know.
         if !abroad && rules.zh_trade_breaks.contains(term) {
             forms_only = true;
             continue;
         }
+        // Grammar words, linking verbs, determiners and counts (二十所) end
+        // the phrase; so does a name the dictionary does not know.
         if rules.zh_breaks.contains(term)
             || term.starts_with(is_chinese_numeral)
             || (abroad && term.len() >= 6 && !is_word(term))
