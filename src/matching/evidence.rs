@@ -10,7 +10,7 @@
 //!   sibling, or a shared topic that is not broad), one of its context words
 //!   is there, the same entity is confirmed anywhere in the document, or (a
 //!   place in English) it stands in a list next to a confirmed mention of
-//!   another place (`listed_with_same_kind`: London and Sydney); but
+//!   another place (`listed_beside_a_place`: London and Sydney); but
 //!   never right after a place that is not one of its ancestors ("the UK
 //!   Treasury", "Norway's Supreme Court"), unless it is a company or
 //!   product of no place and no body of state after the place's possessive
@@ -334,7 +334,7 @@ impl Evidence<'_, '_, '_> {
         {
             return true;
         }
-        if listed_with_same_kind(table, self.rules, self.text, candidates, index, entity) {
+        if listed_beside_a_place(table, self.rules, self.text, candidates, index, entity) {
             return true;
         }
         // No topics, no context words, no ancestors (so no place of its
@@ -423,7 +423,7 @@ const LIST_JOINS: [&str; 2] = [" and ", " or "];
 /// Continental and American) names airlines the table may lack, and kinds
 /// do not tell industries apart (shared topics do, and support already
 /// reads them). Not in Chinese: 小米和苹果 is also millet and apples.
-fn listed_with_same_kind(
+fn listed_beside_a_place(
     table: &AliasTable,
     rules: &Rules,
     text: &str,
@@ -441,13 +441,25 @@ fn listed_with_same_kind(
     {
         return false;
     }
+    let joined = |first: &Candidate, second: &Candidate| {
+        first.end <= second.start && LIST_JOINS.contains(&&text[first.end..second.start])
+    };
+    let previous = index
+        .checked_sub(1)
+        .map(|p| &candidates[p])
+        .filter(|previous| joined(previous, candidate));
+    let next = candidates
+        .get(index + 1)
+        .filter(|next| joined(candidate, next));
+    // Most places that need support stand in no list: the words around
+    // them are read only for one that does.
+    if previous.is_none() && next.is_none() {
+        return false;
+    }
     let is_name_end = |at: usize| candidates.binary_search_by_key(&at, |c| c.end).is_ok();
     let is_name_start = |at: usize| candidates.binary_search_by_key(&at, |c| c.start).is_ok();
     // The name goes on into a longer one the table does not know.
     let goes_on = |c: &Candidate| context::name_after(rules, text, c.end, is_name_start);
-    if goes_on(candidate) {
-        return false;
-    }
     let stands_as_place = |other: &Candidate| {
         !other.vetoed
             && other
@@ -457,17 +469,8 @@ fn listed_with_same_kind(
             && !context::after_personal_title(rules, text, other.start)
             && !goes_on(other)
     };
-    let joined = |first: &Candidate, second: &Candidate| {
-        first.end <= second.start && LIST_JOINS.contains(&&text[first.end..second.start])
-    };
-    let before = index
-        .checked_sub(1)
-        .map(|p| &candidates[p])
-        .is_some_and(|previous| joined(previous, candidate) && stands_as_place(previous));
-    before
-        || candidates
-            .get(index + 1)
-            .is_some_and(|next| joined(candidate, next) && stands_as_place(next))
+    !goes_on(candidate)
+        && (previous.is_some_and(stands_as_place) || next.is_some_and(stands_as_place))
 }
 
 /// Whether a place's possessive right before `entity` can say that
