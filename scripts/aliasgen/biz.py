@@ -59,9 +59,14 @@ def split_list(value: str, sep: str = ";") -> list[str]:
 
 def parse_alias(raw: str) -> Alias:
     m = re.match(r"^(.*?)\{([^{}]*)\}$", raw)
+    text = m.group(1).strip() if m else raw
+    # No name holds these: one that does is the list's markup left in the
+    # text (a flag group not at the end, a field bar without its spaces).
+    if any(mark in text for mark in "{}|"):
+        raise ValueError(f"alias {raw!r} holds markup ({{, }} or |): flags go last, fields are split by |")
     if not m:
         return Alias(raw, hand=True)
-    alias = Alias(m.group(1).strip(), hand=True)
+    alias = Alias(text, hand=True)
     for flag in split_list(m.group(2), ","):
         if flag == "x":
             alias.mark(True, False, "typed")
@@ -114,7 +119,9 @@ def parse_curated(path: Path) -> tuple[list[str], list[Entity | str]]:
 
 
 def parse_entity(line: str, defaults: dict, where: str) -> Entity:
-    fields = [f.strip() for f in line.split(" | ")]
+    # Fields are split at every bar, spaced or not ("视窗{s}| note: ..." once
+    # made the note part of the alias).
+    fields = [f.strip() for f in line.split("|")]
     if len(fields) < 2:
         raise CuratedError(f"{where}: need at least `id | Name`")
     eid, name = fields[0], fields[1]

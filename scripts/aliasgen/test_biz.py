@@ -34,6 +34,15 @@ class Format(unittest.TestCase):
             built("org", "Bad Id | Name")
         with self.assertRaises(biz.CuratedError):
             built("org", "x | X | en: X{q}")
+        # Markup left in an alias's text: flags not at the end.
+        with self.assertRaises(biz.CuratedError):
+            built("org", "x | X | en: X{s} Y")
+
+    def test_a_bar_without_spaces_still_splits_fields(self):
+        e = built("product", 'x | X | zh: 视窗{s}| note: "windows" is a common word')
+        self.assertEqual([a.text for a in e.aliases["zh-Hans"]], ["视窗"])
+        self.assertTrue(e.aliases["zh-Hans"][0].support)
+        self.assertEqual(e.comments, ['"windows" is a common word'])
 
 
 class Rules(unittest.TestCase):

@@ -260,6 +260,19 @@ fn check_entity(entity: &Entity, index_of: &FxHashMap<String, usize>, problems: 
             ));
             continue;
         }
+        // No name holds these; an alias that does carries the markup of the
+        // list or spreadsheet it came from ("视窗{s}| note: ..." once reached
+        // the built-in table, its note read as part of the name).
+        if alias.text.contains(['{', '}', '|']) {
+            problems.push(warning(
+                file,
+                alias.line,
+                format!(
+                    "entity {:?}: alias {:?} holds '{{', '}}' or '|', which no name holds: markup of the list it came from?",
+                    entity.id, alias.text
+                ),
+            ));
+        }
         if alias.case_exact
             && !alias
                 .text
@@ -765,6 +778,25 @@ mod tests {
         assert!(check(&entity("a", None, distinct)).is_empty());
         assert!(problems[2].contains("shadowed by its own blocker"));
         assert!(problems[3].contains("does not contain alias"));
+    }
+
+    #[test]
+    fn aliases_holding_list_markup_are_reported_at_their_line() {
+        let problems = check(&entity(
+            "a",
+            None,
+            "\"Alpha\",\n  \"视窗{s}| note: a common word\", \"AT&T (US)\"",
+        ));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with(
+                "t.toml:6: entity \"a\": alias \"视窗{s}| note: a common word\" holds"
+            ),
+            "{problems:?}"
+        );
+        for markup in ["\"A{x}\"", "\"A}\"", "\"A | B\""] {
+            assert_eq!(check(&entity("a", None, markup)).len(), 1, "{markup}");
+        }
     }
 
     #[test]
