@@ -198,16 +198,18 @@ pub fn normalize(
     Ok(Status::of_run(&summary))
 }
 
+/// The bar of a run over `total_bytes` (or an unknown size), in decimal
+/// units (MB, MB/s) as the summary line counts them.
 fn progress_bar(total_bytes: Option<u64>) -> indicatif::ProgressBar {
     let bar = match total_bytes {
         Some(total) => indicatif::ProgressBar::new(total).with_style(
             indicatif::ProgressStyle::with_template(
-                "{msg} {bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+                "{msg} {bar:30} {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} ETA {eta}",
             )
             .expect("valid template"),
         ),
         None => indicatif::ProgressBar::no_length().with_style(
-            indicatif::ProgressStyle::with_template("{msg} {bytes} {bytes_per_sec} {elapsed}")
+            indicatif::ProgressStyle::with_template("{msg} {decimal_bytes} {decimal_bytes_per_sec} {elapsed}")
                 .expect("valid template"),
         ),
     };

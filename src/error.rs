@@ -21,6 +21,28 @@ pub enum Error {
         /// The underlying I/O error (shown in the message, so not chained again).
         cause: std::io::Error,
     },
+    /// An output file could not be created (its folder is missing, not
+    /// writable, or the name is a folder): said as the output's, so that
+    /// it does not read like a missing input.
+    #[error("cannot create output {}: {cause}", path_name(path))]
+    CreateOutput {
+        /// The output as given.
+        path: PathBuf,
+        /// The underlying I/O error.
+        cause: std::io::Error,
+    },
+    /// An output named for a compression canon does not write (`.xz`,
+    /// `.lz4`, ...): written plain under that name, it would be read back
+    /// as binary by every tool that trusts the name.
+    #[error(
+        "refusing to write {output}: canon compresses outputs named .gz, .zst or .bz2, not {suffix}; give one of those or a plain name; nothing was written"
+    )]
+    UnsupportedCompression {
+        /// The output's name.
+        output: String,
+        /// The suffix, with its dot.
+        suffix: String,
+    },
     /// An alias table failed to load; every problem found is listed.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     AliasTable(Vec<crate::aliases::TableProblem>),

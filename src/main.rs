@@ -49,7 +49,7 @@ struct Cli {
 enum Command {
     /// Normalize documents into JSON Lines (one output line per input record).
     Normalize(NormalizeCli),
-    /// Look up, show, list, check and import entity aliases.
+    /// Look up, show, list, check, import, compile and export entity aliases.
     #[command(subcommand)]
     Alias(AliasCommand),
     /// Learn and explain page furniture (the boilerplate stage).
@@ -75,7 +75,7 @@ struct NormalizeCli {
     #[arg(long)]
     spans: bool,
     /// The unit of every offset written (token_spans, entities,
-    /// boilerplate, encoding_parts): code points (Python), UTF-8 bytes
+    /// boilerplate, encoding_parts, lang_spans): code points (Python), UTF-8 bytes
     /// (Rust, Go, tantivy) or UTF-16 code units (Java, JavaScript,
     /// Elasticsearch highlighting).
     #[arg(long, value_enum, default_value_t = Offsets::Chars)]
@@ -93,9 +93,9 @@ struct NormalizeCli {
     /// signal; repeatable.
     #[arg(long, value_name = "FILE")]
     boilerplate_from: Vec<PathBuf>,
-    /// Worker threads (default: all cores). Output is identical for every value.
+    /// Worker threads, at least 1 (default: all cores). Output is identical for every value.
     #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
+    jobs: Option<std::num::NonZeroUsize>,
     /// Reject records larger than this (bytes; K, M and G suffixes allowed).
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value_t = DEFAULT_MAX_BYTES)]
     max_bytes: u64,
@@ -352,8 +352,9 @@ enum ExportFormat {
 
 #[derive(Debug, Args)]
 struct ImportCli {
-    /// The input: a Wikidata dump (.json, .json.gz, .json.bz2) or a .csv/.tsv
-    /// file with columns id, name, kind, lang, alias; - reads standard input.
+    /// The input: a Wikidata dump (.json, plain or .gz, .zst, .bz2) or a
+    /// .csv/.tsv file (plain or compressed the same ways) with columns id,
+    /// name, kind, lang, alias; - reads standard input.
     input: PathBuf,
     /// The table to write, .toml or .jsonl (replaced atomically; never the input).
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -425,12 +426,14 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<Status> {
+    canon::output::fail_writes_past_file_size_limit()?;
     let stdout = &mut std::io::stdout().lock();
     Ok(match cli.command {
         Command::Normalize(args) => {
             let jobs = args
                 .jobs
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+                .or_else(|| std::thread::available_parallelism().ok())
+                .map_or(1, |n| n.get());
             let mut corpus = CorpusOptions::default();
             corpus.text_field = args.text_field;
             corpus.write.spans = args.spans;

@@ -10,7 +10,9 @@
 //!   ([`commit`]). Until then the old file, if any, is untouched; on failure
 //!   the temporary file is removed, and so it is on SIGINT, SIGTERM and
 //!   SIGHUP ([`remove_temporary_files_on_signals`]), after which canon dies
-//!   by the same signal (a shell shows status 130, 143 or 129).
+//!   by the same signal (a shell shows status 130, 143 or 129). A write
+//!   past the file size limit fails as an error and not by SIGXFSZ
+//!   ([`fail_writes_past_file_size_limit`]), so it too leaves nothing.
 //! * Anything else (`/dev/stdout`, a FIFO, `/dev/full`) is written directly,
 //!   and every write, flush and finish error is an error.
 //!
@@ -55,7 +57,7 @@ enum Target {
 impl Output {
     /// Opens `path` for writing as described in the module docs.
     pub fn create(path: &Path) -> Result<Output> {
-        let io_error = |cause| Error::Io {
+        let io_error = |cause| Error::CreateOutput {
             path: path.to_path_buf(),
             cause,
         };
@@ -339,11 +341,63 @@ pub fn remove_temporary_files_on_signals() -> Result<()> {
     Ok(())
 }
 
-/// Refuses outputs that would overwrite an input, or each other, before
-/// anything is written. `outputs` are the `-o` and `--rejects` paths;
-/// `to_stdout` says whether records go to standard output (which may be
-/// redirected to an input file).
+/// Makes a write past the process's file size limit (`ulimit -f`, or the
+/// one a batch scheduler sets) fail with an error ("File too large")
+/// instead of letting SIGXFSZ end canon on the spot, which would leave the
+/// temporary file of an output behind and say nothing: the run then fails
+/// as on any write error, with its temporary files removed, the reason
+/// printed and exit status 2. A caught signal (here a flag nobody reads)
+/// is what makes the kernel return the error rather than kill. Installed
+/// once per process; on other systems than Unix, nothing is installed.
+pub fn fail_writes_past_file_size_limit() -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::sync::Arc;
+        use std::sync::atomic::AtomicBool;
+        static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+        if INSTALLED.get().is_some() {
+            return Ok(());
+        }
+        signal_hook::flag::register(
+            signal_hook::consts::SIGXFSZ,
+            Arc::new(AtomicBool::new(false)),
+        )
+        .map_err(|cause| Error::Io {
+            path: PathBuf::from("signal handler"),
+            cause,
+        })?;
+        let _ = INSTALLED.set(());
+    }
+    Ok(())
+}
+
+/// The suffix of `path` when it names a compression that canon does not
+/// write (and would otherwise write plain text under): `.xz`, `.lzma`,
+/// `.lz4`, `.lz`, `.br`, `.sz`, `.Z`, `.zip`, `.7z`.
+fn unsupported_compression(path: &Path) -> Option<&'static str> {
+    const SUFFIXES: [&str; 9] = [
+        ".xz", ".lzma", ".lz4", ".lz", ".br", ".sz", ".Z", ".zip", ".7z",
+    ];
+    let name = path.file_name()?.as_encoded_bytes();
+    SUFFIXES
+        .into_iter()
+        .find(|suffix| name.len() > suffix.len() && name.ends_with(suffix.as_bytes()))
+}
+
+/// Refuses outputs that would overwrite an input, or each other, or are
+/// named for a compression canon does not write, before anything is
+/// written. `outputs` are the `-o` and `--rejects` paths; `to_stdout` says
+/// whether records go to standard output (which may be redirected to an
+/// input file).
 pub fn check_outputs(inputs: &[Input], outputs: &[&Path], to_stdout: bool) -> Result<()> {
+    for &output in outputs {
+        if let Some(suffix) = unsupported_compression(output) {
+            return Err(Error::UnsupportedCompression {
+                output: path_name(output),
+                suffix: suffix.to_owned(),
+            });
+        }
+    }
     let files: Vec<&InputFile> = inputs
         .iter()
         .filter_map(|input| match input {

@@ -581,3 +581,20 @@ fn seed_articles_resolve_moonshot_and_languages() {
         );
     }
 }
+
+/// No worker thread would read anything: `-j 0` is a usage error (exit
+/// status 2) that names the option, not a run that writes nothing.
+#[test]
+fn zero_jobs_is_refused() {
+    let input = "{\"id\":1,\"text\":\"Moonshot AI\"}\n";
+    let output = run(&["normalize", "-j", "0"], input);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    assert!(
+        stderr(&output).contains("'--jobs <N>'"),
+        "{}",
+        stderr(&output)
+    );
+    let output = run(&["normalize", "--quiet", "-j", "1"], input);
+    assert_eq!(records(&output).len(), 1);
+}

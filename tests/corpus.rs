@@ -217,6 +217,37 @@ fn compressed_inputs_and_outputs_round_trip() {
     }
 }
 
+/// Standard input has no name to say it is compressed: its first bytes do
+/// (`cat dump.jsonl.gz | canon normalize`), and plain JSON Lines, even one
+/// that starts like a bzip2 header, stay plain.
+#[test]
+fn compressed_standard_input_is_recognised_by_its_first_bytes() {
+    let corpus = mixed_corpus(40);
+    let plain = run_with_stdin(&["normalize", "--quiet"], corpus.clone().into_bytes());
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    assert_eq!(records(&plain.stdout).len(), 40);
+    for (format, bytes) in [
+        ("gzip", gzip(corpus.as_bytes())),
+        ("zstd", zstd::encode_all(corpus.as_bytes(), 3).unwrap()),
+        ("bzip2", bzip2(corpus.as_bytes())),
+    ] {
+        let output = run_with_stdin(&["normalize", "--quiet"], bytes);
+        assert!(output.status.success(), "{format}: {}", stderr(&output));
+        assert_eq!(output.stdout, plain.stdout, "{format}");
+    }
+    // Shorter than any magic, and text that starts as bzip2's does.
+    for text in ["", "{", "BZh91AY is no record\n"] {
+        let output = run_with_stdin(&["normalize", "--quiet"], text.as_bytes().to_vec());
+        let rejected = usize::from(!text.is_empty());
+        assert_eq!(
+            output.status.code(),
+            Some(rejected as i32),
+            "{text:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
 #[test]
 fn a_truncated_gzip_file_keeps_what_was_read_and_reports_the_rest() {
     let dir = tempfile::tempdir().unwrap();

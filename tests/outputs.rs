@@ -171,7 +171,7 @@ fn an_output_that_cannot_be_created_fails_before_the_run() {
     assert_eq!(
         stderr(&output).trim(),
         format!(
-            "canon: {}: No such file or directory (os error 2)",
+            "canon: cannot create output {}: No such file or directory (os error 2)",
             out.display()
         )
     );
@@ -182,6 +182,38 @@ fn an_output_that_cannot_be_created_fails_before_the_run() {
         "{}",
         stderr(&output)
     );
+}
+
+/// `-o out.jsonl.xz` would be plain JSON under a name every tool reads as
+/// xz: refused before the run, as are the other compressions canon does
+/// not write, for records and rejects alike; nothing is written.
+#[test]
+fn outputs_named_for_a_compression_canon_does_not_write_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_file(dir.path(), "x.jsonl", RECORDS.as_bytes());
+    for (flag, name) in [
+        ("-o", "out.jsonl.xz"),
+        ("-o", "out.jsonl.lz4"),
+        ("--rejects", "bad.jsonl.zip"),
+    ] {
+        let out = dir.path().join(name);
+        let output = run(&["normalize", "--quiet", &input, flag, out.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let suffix = &name[name.rfind('.').unwrap()..];
+        assert_eq!(
+            stderr(&output).trim(),
+            format!(
+                "canon: refusing to write {}: canon compresses outputs named .gz, .zst or .bz2, not {suffix}; give one of those or a plain name; nothing was written",
+                out.display()
+            )
+        );
+        assert!(output.stdout.is_empty(), "{name}");
+        assert!(!out.exists(), "{name}");
+    }
+    // A name that merely ends in such letters is plain.
+    let out = dir.path().join("index.lz4json");
+    let output = run(&["normalize", "--quiet", &input, "-o", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
 #[cfg(target_os = "linux")]
@@ -273,15 +305,19 @@ fn a_signal_mid_run_leaves_no_output_under_the_final_name() {
     }
 }
 
-/// With writes limited to `limit_bytes` per file, and SIGXFSZ ignored so
-/// that a write over the limit fails with EFBIG instead of killing canon.
+/// With writes limited to `limit_bytes` per file, and SIGXFSZ at its
+/// default (the process ends), as a shell's `ulimit -f` leaves it: canon
+/// catches the signal itself, so that a write over the limit fails with
+/// EFBIG instead of killing it.
 #[cfg(target_os = "linux")]
 fn with_file_size_limit(command: &mut std::process::Command, limit_bytes: u64) {
     use std::os::unix::process::CommandExt;
     // SAFETY: between fork and exec, only async-signal-safe calls.
     unsafe {
         command.pre_exec(move || {
-            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            // As a shell leaves it: SIGXFSZ would end the process, and canon
+            // must turn it into a write error itself.
+            libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
             let limit = libc::rlimit {
                 rlim_cur: limit_bytes,
                 rlim_max: limit_bytes,
@@ -325,6 +361,36 @@ fn a_write_error_when_finishing_a_compressed_output_fails_the_run() {
             .collect();
         assert!(left.is_empty(), "{name}: {left:?}");
     }
+}
+
+/// A file size limit (`ulimit -f`, a batch scheduler's) under a plain
+/// output: canon must not die by SIGXFSZ with its temporary file left, but
+/// fail as on any write error, keep the old output and leave nothing else.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_size_limit_fails_the_run_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_file(dir.path(), "x.jsonl", RECORDS.repeat(500).as_bytes());
+    let out = write_file(dir.path(), "out.jsonl", b"old\n");
+    let mut command = canon();
+    command
+        .args(["normalize", "--quiet", &input, "-o", &out])
+        .stdin(Stdio::null());
+    with_file_size_limit(&mut command, 4096);
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("File too large"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), b"old\n");
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["out.jsonl", "x.jsonl"]);
 }
 
 /// A corpus big enough that canon is still writing when the reader leaves.

@@ -190,19 +190,51 @@ impl InputFile {
         self.size_bytes
     }
 
-    /// Opens the input, decompressing as needed.
+    /// Opens the input, decompressing as needed: a file as its name says,
+    /// standard input as its first bytes say ([`sniff_compression`]).
     pub fn open(&self) -> io::Result<Box<dyn Read + Send>> {
-        let raw: Box<dyn Read + Send> = match &self.path {
-            None => Box::new(io::stdin()),
-            Some(path) => Box::new(File::open(path)?),
+        let (raw, compression): (Box<dyn Read + Send>, Compression) = match &self.path {
+            None => {
+                let (head, compression) = sniff_compression(&mut io::stdin())?;
+                (
+                    Box::new(io::Cursor::new(head).chain(io::stdin())),
+                    compression,
+                )
+            }
+            Some(path) => (Box::new(File::open(path)?), self.compression),
         };
-        Ok(match self.compression {
+        Ok(match compression {
             Compression::None => raw,
             Compression::Gzip => Box::new(Members::<Gzip, _>::new(BufReader::new(raw))),
             Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(raw)?),
             Compression::Bzip2 => Box::new(Members::<Bzip2, _>::new(BufReader::new(raw))),
         })
     }
+}
+
+/// The first bytes of `reader` (up to ten, fewer at its end) and the
+/// compression they start: standard input has no name to tell, and `cat
+/// dump.jsonl.gz | canon normalize` would otherwise reject every line of
+/// the compressed bytes as JSON that is not. The magics (gzip `1f 8b`,
+/// zstd `28 b5 2f fd`, bzip2 `BZh1` to `BZh9` then a block's or the end's
+/// magic) cannot open JSON Lines: `1f`, `b5` and `8b` are no text a line
+/// starts with, and `BZh9` with a bzip2 block magic after it is no JSON.
+pub fn sniff_compression(reader: &mut impl Read) -> io::Result<(Vec<u8>, Compression)> {
+    let mut head = Vec::with_capacity(10);
+    // A pipe may hand over fewer bytes than asked: read until ten or the end.
+    reader.take(10).read_to_end(&mut head)?;
+    let compression = match head.as_slice() {
+        [0x1f, 0x8b, ..] => Compression::Gzip,
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Compression::Zstd,
+        [b'B', b'Z', b'h', b'1'..=b'9', rest @ ..]
+            if rest.starts_with(&[0x31, 0x41, 0x59, 0x26, 0x53, 0x59])
+                || rest.starts_with(&[0x17, 0x72, 0x45, 0x38, 0x50, 0x90]) =>
+        {
+            Compression::Bzip2
+        }
+        _ => Compression::None,
+    };
+    Ok((head, compression))
 }
 
 /// One entry of the input list: a file to read, or a path that is skipped
