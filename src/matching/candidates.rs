@@ -386,6 +386,7 @@ fn candidates_with(
                     allows
                         || in_title_case(table, r, flags, &text[start..end])
                         || article_opens_sentence(table, r, flags, text, start, end)
+                        || capital_opens_sentence(table, r, flags, text, start, end)
                 })
                 .map(|(&alias, &flags)| Choice { alias, flags })
                 .collect();
@@ -964,6 +965,41 @@ fn article_opens_sentence(
         return false;
     }
     table.blockers_allow(r, text, start, end)
+}
+
+/// Whether `text[start..end]` is exact-case alias `r`, a coined name that
+/// starts with a small letter before a capital (iTunes, iPod, eBay), with
+/// that first letter capitalised because the name opens a sentence or a
+/// line, as headlines write it (ITunes user sues Apple, EBay profits jump):
+/// the capital says nothing of the name. Blockers still hold. A surface in
+/// capitals throughout (IOS for iOS: Cisco's IOS too) does not pass, nor
+/// does one mid-sentence.
+fn capital_opens_sentence(
+    table: &AliasTable,
+    r: AliasRef,
+    ref_flags: u32,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> bool {
+    // The key's flags first, as in `in_title_case`: only an exact-case alias
+    // whose exact text starts with a small ASCII letter gets further.
+    let surface = text.as_bytes();
+    if ref_flags & alias_flags::CASE_EXACT == 0
+        || !((ref_flags >> alias_flags::EXACT_FIRST_SHIFT) as u8).is_ascii_lowercase()
+        || !surface[start].is_ascii_uppercase()
+    {
+        return false;
+    }
+    let written = table.alias_text(r).as_bytes();
+    let surface = &surface[start..end];
+    let coined = written.len() == surface.len()
+        && written.len() >= 3
+        && written[1].is_ascii_uppercase()
+        && surface[0] == written[0].to_ascii_uppercase()
+        && surface[1..] == written[1..]
+        && surface[1..].iter().any(u8::is_ascii_lowercase);
+    coined && opens_sentence(text, start) && table.blockers_allow(r, text, start, end)
 }
 
 /// Whether the word at `at` opens a sentence or a line: nothing but spaces

@@ -350,7 +350,10 @@ fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
 /// Lycos Europe, Agence France Presse, T-Mobile USA, Maury Harris.
 /// `is_name_end` tells whether a known name ends at a byte offset. Also
 /// "University of California", "Movie Association for America": an
-/// organisation word and "of" or "for".
+/// organisation word and "of" or "for", unless a known name ends with that
+/// word before "of", whose locator the place then is ("SK Telecom of South
+/// Korea", "LG Electronics of South Korea": the table would know the longer
+/// name if it were one, as it knows "Bank of Korea").
 pub(super) fn name_before(
     rules: &Rules,
     text: &str,
@@ -361,10 +364,13 @@ pub(super) fn name_before(
         return false;
     };
     if (word == "of" || word == "for")
-        && let Some((_, head)) = word_before(text, word_start)
+        && let Some((head_start, head)) = word_before(text, word_start)
     {
         return (rules.continuations.contains(head) || rules.agreements.contains(head))
-            && !rules.roles.contains(head);
+            && !rules.roles.contains(head)
+            // "for": the Motion Picture Association for America is a
+            // misspelt name, not a locator.
+            && !(word == "of" && is_name_end(head_start + head.len()));
     }
     let name_like = capitalised(word)
         && word.chars().count() >= 2
@@ -430,7 +436,9 @@ pub(super) fn after_personal_title(rules: &Rules, text: &str, start: usize) -> b
 
 /// Whether the title-case run after byte `end` makes the name before it part
 /// of a longer name: it holds an organisation or place word (Exchange,
-/// Airways, Club, City) and no role word (Minister, Department, Court).
+/// Airways, Club, City) and no role word (Minister, Department, Court) nor
+/// event word (`event_words`: the Sydney Marathon, the Detroit Motor Show,
+/// the Athens Olympics are held there, and the place is their locator).
 fn continues_into_name(
     rules: &Rules,
     text: &str,
@@ -445,7 +453,7 @@ fn continues_into_name(
             break;
         }
         if capitalised(word) {
-            if rules.roles.contains(word) {
+            if rules.roles.contains(word) || rules.event_words.contains(word) {
                 return false;
             }
             continued |= rules.continuations.contains(word);

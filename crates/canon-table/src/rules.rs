@@ -17,6 +17,10 @@ pub struct Rules {
     pub broad_topics: FxHashSet<String>,
     /// Capitalised words that continue a name into a longer one (Exchange).
     pub continuations: FxHashSet<String>,
+    /// Capitalised words of events held in a place (Marathon, Show): after
+    /// a place in its title-case run they keep it a mention, the event's
+    /// locator.
+    pub event_words: FxHashSet<String>,
     /// Capitalised words of things named after a person (Foundation,
     /// Lecture, Airport): right after a person's name they make it part of
     /// the thing's.
@@ -138,6 +142,7 @@ struct Support {
 #[serde(deny_unknown_fields)]
 struct Names {
     continuations: Vec<String>,
+    event_words: Vec<String>,
     person_things: Vec<String>,
     roles: Vec<String>,
     before: Vec<String>,
@@ -248,6 +253,7 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
     Ok(Rules {
         broad_topics: set(file.support.broad_topics),
         continuations: set(file.names.continuations),
+        event_words: set(file.names.event_words),
         person_things: set(file.names.person_things),
         roles: set(file.names.roles),
         before: set(file.names.before),
@@ -353,6 +359,14 @@ mod tests {
         let rules = parse(RULES).unwrap();
         let both: Vec<&String> = rules.continuations.intersection(&rules.roles).collect();
         assert!(both.is_empty(), "both a continuation and a role: {both:?}");
+        let both: Vec<&String> = rules
+            .continuations
+            .intersection(&rules.event_words)
+            .collect();
+        assert!(
+            both.is_empty(),
+            "both a continuation and an event word: {both:?}"
+        );
         let both: Vec<&String> = rules.agreements.intersection(&rules.roles).collect();
         assert!(
             both.is_empty(),
