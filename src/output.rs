@@ -371,17 +371,25 @@ pub fn fail_writes_past_file_size_limit() -> Result<()> {
     Ok(())
 }
 
-/// The suffix of `path` when it names a compression that canon does not
-/// write (and would otherwise write plain text under): `.xz`, `.lzma`,
-/// `.lz4`, `.lz`, `.br`, `.sz`, `.Z`, `.zip`, `.7z`.
-fn unsupported_compression(path: &Path) -> Option<&'static str> {
-    const SUFFIXES: [&str; 9] = [
-        ".xz", ".lzma", ".lz4", ".lz", ".br", ".sz", ".Z", ".zip", ".7z",
+/// The suffix of `path`, as written, when it names a compression that canon
+/// does not write and would otherwise write plain text under: `.xz`,
+/// `.lzma`, `.lz4`, `.lz`, `.br`, `.sz`, `.Z`, `.zip`, `.7z`, `.tgz`,
+/// `.tbz2`, `.gzip`, `.zstd`, in any case, and `.gz`, `.zst`, `.bz2` in
+/// another case than these (`.GZ` would be written plain: the name decides
+/// by its exact bytes, as for inputs).
+fn unsupported_compression(path: &Path) -> Option<&str> {
+    const SUFFIXES: [&str; 16] = [
+        ".xz", ".lzma", ".lz4", ".lz", ".br", ".sz", ".z", ".zip", ".7z", ".tgz", ".tbz2", ".gzip",
+        ".zstd", ".gz", ".zst", ".bz2",
     ];
-    let name = path.file_name()?.as_encoded_bytes();
-    SUFFIXES
-        .into_iter()
-        .find(|suffix| name.len() > suffix.len() && name.ends_with(suffix.as_bytes()))
+    const WRITTEN: [&str; 3] = [".gz", ".zst", ".bz2"];
+    let name = path.file_name()?.to_str()?;
+    let suffix = SUFFIXES.into_iter().find_map(|suffix| {
+        let at = name.len().checked_sub(suffix.len()).filter(|&at| at > 0)?;
+        let written = name.get(at..)?;
+        written.eq_ignore_ascii_case(suffix).then_some(written)
+    })?;
+    (!WRITTEN.contains(&suffix)).then_some(suffix)
 }
 
 /// Refuses outputs that would overwrite an input, or each other, or are

@@ -194,6 +194,9 @@ fn outputs_named_for_a_compression_canon_does_not_write_are_refused() {
     for (flag, name) in [
         ("-o", "out.jsonl.xz"),
         ("-o", "out.jsonl.lz4"),
+        ("-o", "out.jsonl.XZ"),
+        ("-o", "out.jsonl.GZ"),
+        ("-o", "out.tgz"),
         ("--rejects", "bad.jsonl.zip"),
     ] {
         let out = dir.path().join(name);
@@ -210,10 +213,20 @@ fn outputs_named_for_a_compression_canon_does_not_write_are_refused() {
         assert!(output.stdout.is_empty(), "{name}");
         assert!(!out.exists(), "{name}");
     }
-    // A name that merely ends in such letters is plain.
-    let out = dir.path().join("index.lz4json");
-    let output = run(&["normalize", "--quiet", &input, "-o", out.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // A name that merely ends in such letters is plain, and the names
+    // canon compresses are written.
+    for name in [
+        "index.lz4json",
+        "out.jsonl.gz",
+        "out.jsonl.zst",
+        "out.jsonl.bz2",
+        "out.jsonl",
+    ] {
+        let out = dir.path().join(name);
+        let output = run(&["normalize", "--quiet", &input, "-o", out.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(0), "{name}: {}", stderr(&output));
+        assert!(out.exists(), "{name}");
+    }
 }
 
 #[cfg(target_os = "linux")]

@@ -350,10 +350,11 @@ fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
 /// Lycos Europe, Agence France Presse, T-Mobile USA, Maury Harris.
 /// `is_name_end` tells whether a known name ends at a byte offset. Also
 /// "University of California", "Movie Association for America": an
-/// organisation word and "of" or "for", unless a known name ends with that
-/// word before "of", whose locator the place then is ("SK Telecom of South
-/// Korea", "LG Electronics of South Korea": the table would know the longer
-/// name if it were one, as it knows "Bank of Korea").
+/// organisation word and "of" or "for", unless that word is a company's
+/// (`company_heads`: Telecom, Electronics, Motors) and ends a known name
+/// before "of": the place is then the company's locator ("SK Telecom of
+/// South Korea", "LG Electronics of South Korea"; a company named so is in
+/// the table whole, as "Bank of Korea" is).
 pub(super) fn name_before(
     rules: &Rules,
     text: &str,
@@ -366,11 +367,18 @@ pub(super) fn name_before(
     if (word == "of" || word == "for")
         && let Some((head_start, head)) = word_before(text, word_start)
     {
+        // Only after a company's word: parties, universities, agencies
+        // and other bodies are named "X of Place" by the dozen with a
+        // shorter name the table knows (the Socialist Party of Serbia, the
+        // Open University of Israel, Associated Press of Pakistan); and
+        // only after "of" (the Motion Picture Association for America is
+        // a misspelt name, not a locator).
+        let locator = word == "of"
+            && rules.company_heads.contains(head)
+            && is_name_end(head_start + head.len());
         return (rules.continuations.contains(head) || rules.agreements.contains(head))
             && !rules.roles.contains(head)
-            // "for": the Motion Picture Association for America is a
-            // misspelt name, not a locator.
-            && !(word == "of" && is_name_end(head_start + head.len()));
+            && !locator;
     }
     let name_like = capitalised(word)
         && word.chars().count() >= 2
@@ -436,9 +444,11 @@ pub(super) fn after_personal_title(rules: &Rules, text: &str, start: usize) -> b
 
 /// Whether the title-case run after byte `end` makes the name before it part
 /// of a longer name: it holds an organisation or place word (Exchange,
-/// Airways, Club, City) and no role word (Minister, Department, Court) nor
-/// event word (`event_words`: the Sydney Marathon, the Detroit Motor Show,
-/// the Athens Olympics are held there, and the place is their locator).
+/// Airways, Club, City) and no role word (Minister, Department, Court),
+/// with no event word after it (`event_words`: the Sydney Marathon, the
+/// Detroit Motor Show, the Athens Olympics are held there, and the place
+/// is their locator) unless another such word follows the event's (the
+/// Adelaide Festival Centre, London Film Festival Ltd).
 fn continues_into_name(
     rules: &Rules,
     text: &str,
@@ -453,10 +463,17 @@ fn continues_into_name(
             break;
         }
         if capitalised(word) {
-            if rules.roles.contains(word) || rules.event_words.contains(word) {
+            if rules.roles.contains(word) {
                 return false;
             }
-            continued |= rules.continuations.contains(word);
+            if rules.event_words.contains(word) {
+                // The event's words so far (Motor Show) are its name; a
+                // continuation after it names a body of the event's
+                // (Festival Centre, Film Festival Ltd, Marathon Trust).
+                continued = false;
+            } else {
+                continued |= rules.continuations.contains(word);
+            }
         } else if !(rules.connectors.contains(word)
             && word_after(text, start + word.len()).is_some_and(|(_, w)| capitalised(w)))
         {

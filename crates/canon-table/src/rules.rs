@@ -21,6 +21,10 @@ pub struct Rules {
     /// a place in its title-case run they keep it a mention, the event's
     /// locator.
     pub event_words: FxHashSet<String>,
+    /// Continuations that end a company's name (Telecom, Electronics):
+    /// after a known name ending in one, "of" and a place make the place
+    /// its locator.
+    pub company_heads: FxHashSet<String>,
     /// Capitalised words of things named after a person (Foundation,
     /// Lecture, Airport): right after a person's name they make it part of
     /// the thing's.
@@ -143,6 +147,7 @@ struct Support {
 struct Names {
     continuations: Vec<String>,
     event_words: Vec<String>,
+    company_heads: Vec<String>,
     person_things: Vec<String>,
     roles: Vec<String>,
     before: Vec<String>,
@@ -254,6 +259,7 @@ fn parse(text: &str) -> Result<Rules, toml::de::Error> {
         broad_topics: set(file.support.broad_topics),
         continuations: set(file.names.continuations),
         event_words: set(file.names.event_words),
+        company_heads: set(file.names.company_heads),
         person_things: set(file.names.person_things),
         roles: set(file.names.roles),
         before: set(file.names.before),
@@ -366,6 +372,14 @@ mod tests {
         assert!(
             both.is_empty(),
             "both a continuation and an event word: {both:?}"
+        );
+        let stray: Vec<&String> = rules
+            .company_heads
+            .difference(&rules.continuations)
+            .collect();
+        assert!(
+            stray.is_empty(),
+            "company heads that are no continuations: {stray:?}"
         );
         let both: Vec<&String> = rules.agreements.intersection(&rules.roles).collect();
         assert!(

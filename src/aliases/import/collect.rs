@@ -152,7 +152,7 @@ const ONLY_WIDELY_SHARED: &str = "whose names are all too widely shared";
 /// An error of the temporary file the entities wait in between the passes.
 fn spill_error(cause: std::io::Error) -> Error {
     Error::Io {
-        path: "(temporary file)".into(),
+        path: "(the temporary file beside the output)".into(),
         cause,
     }
 }

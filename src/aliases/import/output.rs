@@ -187,10 +187,11 @@ impl TableWriter {
     /// Starts a table that will become `path`, with a header comment naming
     /// `source` (TOML only: JSON Lines has no comments).
     pub(super) fn create(path: &Path, format: TableFormat, source: &str) -> Result<TableWriter> {
-        let temporary = NamedTempFile::new_in(folder_of(path)).map_err(|cause| Error::Io {
-            path: path.to_path_buf(),
-            cause,
-        })?;
+        let temporary =
+            NamedTempFile::new_in(folder_of(path)).map_err(|cause| Error::CreateOutput {
+                path: path.to_path_buf(),
+                cause,
+            })?;
         let mut writer = TableWriter {
             file: BufWriter::with_capacity(1 << 16, temporary),
             format,
@@ -279,8 +280,8 @@ pub(super) fn folder_of(path: &Path) -> &Path {
 
 /// An anonymous temporary file next to `path` (removed when closed).
 pub(super) fn spill_file(path: &Path) -> Result<File> {
-    tempfile::tempfile_in(folder_of(path)).map_err(|cause| Error::Io {
-        path: folder_of(path).to_path_buf(),
+    tempfile::tempfile_in(folder_of(path)).map_err(|cause| Error::CreateOutput {
+        path: path.to_path_buf(),
         cause,
     })
 }
