@@ -212,27 +212,50 @@ impl InputFile {
     }
 }
 
-/// The first bytes of `reader` (up to ten, fewer at its end) and the
-/// compression they start: standard input has no name to tell, and `cat
-/// dump.jsonl.gz | canon normalize` would otherwise reject every line of
-/// the compressed bytes as JSON that is not. The magics (gzip `1f 8b`,
-/// zstd `28 b5 2f fd`, bzip2 `BZh1` to `BZh9` then a block's or the end's
-/// magic) cannot open JSON Lines: `1f`, `b5` and `8b` are no text a line
-/// starts with, and `BZh9` with a bzip2 block magic after it is no JSON.
+/// The first bytes of `reader` and the compression they start: standard
+/// input has no name to tell, and `cat dump.jsonl.gz | canon normalize`
+/// would otherwise reject every line of the compressed bytes as JSON that
+/// is not. The magics (gzip `1f 8b`, zstd `28 b5 2f fd`, bzip2 `BZh1` to
+/// `BZh9` then a block's or the end's magic) cannot open JSON Lines: `1f`,
+/// `b5` and `8b` are no text a line starts with, and `BZh9` with a bzip2
+/// block magic after it is no JSON. Bytes are read only while they may
+/// still be the start of a magic (one for most JSON Lines, ten at most),
+/// so that a filter fed line by line never waits for more than a line.
 pub fn sniff_compression(reader: &mut impl Read) -> io::Result<(Vec<u8>, Compression)> {
+    const MAGICS: [&[u8]; 4] = [
+        &[0x1f, 0x8b],
+        &[0x28, 0xb5, 0x2f, 0xfd],
+        b"BZh?1AY&SY",
+        &[b'B', b'Z', b'h', b'?', 0x17, 0x72, 0x45, 0x38, 0x50, 0x90],
+    ];
+    // `?` in a bzip2 magic is its block size, a digit 1 to 9.
+    let fits = |magic: &[u8], head: &[u8]| {
+        head.iter().zip(magic).enumerate().all(|(at, (&b, &m))| {
+            b == m || (at == 3 && m == b'?' && magic[0] == b'B' && (b'1'..=b'9').contains(&b))
+        })
+    };
     let mut head = Vec::with_capacity(10);
-    // A pipe may hand over fewer bytes than asked: read until ten or the end.
-    reader.take(10).read_to_end(&mut head)?;
-    let compression = match head.as_slice() {
-        [0x1f, 0x8b, ..] => Compression::Gzip,
-        [0x28, 0xb5, 0x2f, 0xfd, ..] => Compression::Zstd,
-        [b'B', b'Z', b'h', b'1'..=b'9', rest @ ..]
-            if rest.starts_with(&[0x31, 0x41, 0x59, 0x26, 0x53, 0x59])
-                || rest.starts_with(&[0x17, 0x72, 0x45, 0x38, 0x50, 0x90]) =>
-        {
-            Compression::Bzip2
+    let mut byte = [0u8; 1];
+    while MAGICS
+        .iter()
+        .any(|magic| head.len() < magic.len() && fits(magic, &head))
+    {
+        match reader.read(&mut byte) {
+            Ok(0) => break,
+            Ok(_) => head.push(byte[0]),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
         }
-        _ => Compression::None,
+    }
+    let whole = |magic: &[u8]| head.len() >= magic.len() && fits(magic, &head);
+    let compression = if whole(MAGICS[0]) {
+        Compression::Gzip
+    } else if whole(MAGICS[1]) {
+        Compression::Zstd
+    } else if whole(MAGICS[2]) || whole(MAGICS[3]) {
+        Compression::Bzip2
+    } else {
+        Compression::None
     };
     Ok((head, compression))
 }
@@ -494,5 +517,49 @@ mod tests {
             })
             .collect();
         assert_eq!(kinds, [SkipKind::Loop, SkipKind::DanglingLink]);
+    }
+
+    /// A reader that hands over one byte per call, as a pipe may, and
+    /// counts what was taken from it.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            match (self.0.get(self.1), buf.first_mut()) {
+                (Some(&b), Some(slot)) => {
+                    *slot = b;
+                    self.1 += 1;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn compressed_streams_are_told_by_their_first_bytes_and_text_by_one() {
+        let bzip2_block = b"BZh91AY&SY\x01\x02";
+        let bzip2_empty = [
+            b'B', b'Z', b'h', b'5', 0x17, 0x72, 0x45, 0x38, 0x50, 0x90, 0,
+        ];
+        for (bytes, compression, taken) in [
+            (&[0x1f, 0x8b, 8, 0, 0][..], Compression::Gzip, 2),
+            (&[0x28, 0xb5, 0x2f, 0xfd, 0][..], Compression::Zstd, 4),
+            (&bzip2_block[..], Compression::Bzip2, 10),
+            (&bzip2_empty[..], Compression::Bzip2, 10),
+            // JSON Lines: one byte tells; a start like a magic's is read on
+            // only while it still fits one.
+            (b"{\"text\": \"x\"}\n", Compression::None, 1),
+            (b"BZh91AY is no record\n", Compression::None, 8),
+            (b"BZh0", Compression::None, 4),
+            (&[0x1f, 0x8b][..1], Compression::None, 1),
+            (b"", Compression::None, 0),
+        ] {
+            let mut reader = Trickle(bytes, 0);
+            let (head, found) = sniff_compression(&mut reader).unwrap();
+            assert_eq!(found, compression, "{bytes:?}");
+            assert_eq!(head, &bytes[..taken], "{bytes:?}");
+            assert_eq!(reader.1, taken, "{bytes:?}");
+        }
     }
 }
