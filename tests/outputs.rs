@@ -153,10 +153,9 @@ fn an_existing_output_is_replaced_only_by_a_complete_one() {
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
         assert_ne!(std::fs::read(&out).unwrap(), b"old");
     }
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .filter(|n| n.to_string_lossy().ends_with(".canon-tmp"))
+    let leftovers: Vec<String> = names_in(dir.path())
+        .into_iter()
+        .filter(|n| n.ends_with(".canon-tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -308,14 +307,21 @@ fn a_signal_mid_run_leaves_no_output_under_the_final_name() {
         let out = dir.path().join("out.jsonl.zst");
         let mut child = interrupted_run(dir.path(), &out, signal);
         let status = child.wait().unwrap();
-        let left: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        let left = names_in(dir.path());
         assert!(left.is_empty(), "SIG{signal} left {left:?}");
         // Dead by the signal: a shell shows 128 + its number.
         assert_eq!(status.signal(), Some(number), "SIG{signal}: {status:?}");
     }
+}
+
+/// The names of the files in `dir`, sorted: what a run left there.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 /// With writes limited to `limit_bytes` per file, and SIGXFSZ at its
@@ -367,9 +373,8 @@ fn a_write_error_when_finishing_a_compressed_output_fails_the_run() {
             "{name}: {}",
             stderr(&output)
         );
-        let left: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        let left: Vec<String> = names_in(dir.path())
+            .into_iter()
             .filter(|n| n != "x.jsonl")
             .collect();
         assert!(left.is_empty(), "{name}: {left:?}");
@@ -398,12 +403,7 @@ fn a_file_size_limit_fails_the_run_and_leaves_no_temporary_file() {
         stderr(&output)
     );
     assert_eq!(std::fs::read(&out).unwrap(), b"old\n");
-    let mut left: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
-    assert_eq!(left, ["out.jsonl", "x.jsonl"]);
+    assert_eq!(names_in(dir.path()), ["out.jsonl", "x.jsonl"]);
 }
 
 /// A corpus big enough that canon is still writing when the reader leaves.

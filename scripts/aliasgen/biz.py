@@ -27,7 +27,9 @@ the previous one):
 Flags: x exact case, s needs support, n a person's name in full (苏铭天) that the
 surname rule would otherwise take for a surname, b= blockers.
 The display name is the first English alias unless the field is `en=` instead
-of `en:` (then only the listed aliases are used).
+of `en:` (then only the listed aliases are used). `ctx:` adds context words to
+the section's @context, `ctx=` replaces them; `topics:` replaces the section's
+topics (left empty: none).
 """
 
 from __future__ import annotations
@@ -143,7 +145,9 @@ def parse_entity(line: str, defaults: dict, where: str) -> Entity:
             except ValueError as e:
                 raise CuratedError(f"{where}: {e}") from None
         elif field_key == "ctx":
-            entity.context += split_list(value)
+            # `ctx:` adds to the section's @context, `ctx=` replaces it
+            # (a name whose support must be narrower than its section's).
+            entity.context = (entity.context if op == ":" else []) + split_list(value)
         elif field_key == "parent":
             entity.parent = value or None
         elif field_key == "topics":

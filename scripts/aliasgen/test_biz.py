@@ -38,6 +38,13 @@ class Format(unittest.TestCase):
         with self.assertRaises(biz.CuratedError):
             built("org", "x | X | en: X{s} Y")
 
+    def test_ctx_adds_to_the_section_context_and_ctx_equals_replaces_it(self):
+        section = {"kind": "org", "topics": ["autos"], "parent": None, "context": ["car"]}
+        added = biz.parse_entity("x | X | ctx: BMW", section, "test")
+        replaced = biz.parse_entity("x | X | ctx= BMW | topics:", section, "test")
+        self.assertEqual((added.context, added.topics), (["car", "BMW"], ["autos"]))
+        self.assertEqual((replaced.context, replaced.topics), (["BMW"], []))
+
     def test_a_bar_without_spaces_still_splits_fields(self):
         e = built("product", 'x | X | zh: 视窗{s}| note: "windows" is a common word')
         self.assertEqual([a.text for a in e.aliases["zh-Hans"]], ["视窗"])
